@@ -1,0 +1,48 @@
+# Two commands for a fresh clone:  `make run`  and  `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+GOVUK_FRONTEND_VERSION := 5.14.0
+STATIC := charter/static/govuk
+
+.PHONY: run test setup assets db demo lint format clean
+
+run: setup db demo ## set everything up, load demo data and serve on http://127.0.0.1:5000
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup ## the whole test suite (DATABASE_URL picks the database; SQLite by default)
+	$(BIN)/pytest
+
+setup: $(BIN)/.installed assets
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+assets: $(STATIC)/app.css
+
+$(STATIC)/app.css: package.json charter/static/scss/app.scss
+	npm install --no-audit --no-fund --loglevel=error
+	mkdir -p $(STATIC)
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
+	npx sass --quiet --quiet-deps --no-source-map --style=compressed --load-path=node_modules charter/static/scss/app.scss $@
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) charter load-scheme
+
+demo: db
+	$(FLASK) charter demo-data
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC) instance

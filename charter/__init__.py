@@ -1,0 +1,84 @@
+"""Charter Mark: the application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from charter.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def _default_config():
+    from config import Config, ProductionConfig
+
+    return ProductionConfig() if os.environ.get("CHARTER_ENV") == "production" else Config
+
+
+def create_app(config_class=None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_path=os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"),
+    )
+    app.config.from_object(config_class or _default_config())
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _configure_jinja(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    from charter import auth, admin, organisation, public
+    from charter.auth import user_loader  # noqa: F401  (registers the loader)
+    from charter.cli import register_cli
+    from charter.errors import register_error_handlers
+    from charter.templating import register_template_helpers
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(organisation.bp)
+    app.register_blueprint(admin.bp)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    _security_headers(app)
+    return app
+
+
+def _configure_jinja(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        return response

@@ -1,0 +1,6 @@
+from charter.admin import bp
+
+
+@bp.get("/")
+def show_dashboard():
+    return "TODO"

@@ -1,0 +1,12 @@
+"""`flask charter ...` commands."""
+
+from flask import Flask
+from flask.cli import AppGroup
+
+charter_cli = AppGroup("charter", help="Charter Mark administration commands.")
+
+
+def register_cli(app: Flask) -> None:
+    from charter.cli import demo, diagram, schemes, users  # noqa: F401  (registers commands)
+
+    app.cli.add_command(charter_cli)

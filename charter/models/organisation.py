@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charter.extensions import db
+from charter.models.base import utcnow
+
+if TYPE_CHECKING:
+    from charter.models.scheme import Scheme
+    from charter.models.user import User
+
+ORGANISATION_TYPES = {
+    "business": "Business",
+    "vcse": "Voluntary, community or social enterprise (VCSE)",
+    "public": "Public-sector body",
+}
+ORGANISATION_SIZES = {
+    "micro": "Micro (fewer than 10 employees)",
+    "small": "Small (10 to 49 employees)",
+    "medium": "Medium (50 to 249 employees)",
+    "large": "Large (250 or more employees)",
+}
+ROUTES = {
+    "already_delivering": "Already delivering social value",
+    "working_towards": "Working towards it, to a timetabled plan",
+}
+OWNER = "owner"
+CONTRIBUTOR = "contributor"
+MEMBER_ROLES = {OWNER: "Owner", CONTRIBUTOR: "Contributor"}
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (UniqueConstraint("org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[str] = mapped_column(String(20))
+    sector: Mapped[str] = mapped_column(String(100))
+    address_line_1: Mapped[str] = mapped_column(String(200))
+    address_line_2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str] = mapped_column(String(100))
+    postcode: Mapped[str] = mapped_column(String(10))
+    district: Mapped[str] = mapped_column(String(100), index=True)
+    website: Mapped[str | None] = mapped_column(String(300))
+    # org-id.guide form: a list prefix ("GB-COH") and the identifier on that list.
+    identifier_scheme: Mapped[str] = mapped_column(String(10))
+    identifier: Mapped[str | None] = mapped_column(String(30))
+    # "GB-COH-01234567", unique when present; NULL for organisations with no identifier.
+    org_id: Mapped[str | None] = mapped_column(String(45))
+    no_identifier_reason: Mapped[str | None] = mapped_column(Text)
+
+    # Lifecycle, driven only through workflows.lifecycle.
+    status: Mapped[str] = mapped_column(String(30), default="registered", index=True)
+    status_before_suspension: Mapped[str | None] = mapped_column(String(30))
+    # Optimistic lock: two transitions from the same starting version cannot both commit.
+    version_id: Mapped[int] = mapped_column(default=1)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    route: Mapped[str | None] = mapped_column(String(30))
+    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    scheme: Mapped[Scheme | None] = relationship(lazy="raise")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug} {self.status}>"
+
+    @property
+    def type_label(self) -> str:
+        return ORGANISATION_TYPES.get(self.organisation_type, self.organisation_type)
+
+    @property
+    def size_label(self) -> str:
+        return ORGANISATION_SIZES.get(self.size, self.size)
+
+    @property
+    def route_label(self) -> str | None:
+        return ROUTES.get(self.route) if self.route else None
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=CONTRIBUTOR)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships", lazy="raise")
+
+    @property
+    def role_label(self) -> str:
+        return MEMBER_ROLES.get(self.role, self.role)
+
+
+class Invitation(db.Model):
+    """A colleague invited by email. The link carries a signed token naming this row."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
+    invited_by: Mapped[User] = relationship(lazy="raise")
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None

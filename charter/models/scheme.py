@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charter.extensions import db
+from charter.models.base import utcnow
+
+UNITS = {
+    "GBP": "£",
+    "FTE": "FTE",
+    "weeks": "weeks",
+    "hours": "hours",
+    "percent": "%",
+    "count": "number",
+}
+
+
+class Scheme(db.Model):
+    """One version of a charter scheme, loaded from a scheme file. Versions are never edited:
+    loading a changed file adds a version, and commitments keep the version they were made under."""
+
+    __tablename__ = "schemes"
+    __table_args__ = (UniqueConstraint("slug", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    area: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    is_current: Mapped[bool] = mapped_column(default=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    districts: Mapped[list[str]] = mapped_column(JSON)
+    sectors: Mapped[list[str]] = mapped_column(JSON)
+    monitoring_period_months: Mapped[int]
+    return_due_days: Mapped[int]
+    reminder_days_before_due: Mapped[int]
+    grace_period_days: Mapped[int]
+    min_verified_returns: Mapped[int]
+    award_all_core_met: Mapped[bool]
+    award_min_share_met: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    validity_months: Mapped[int]
+    renewal_window_days: Mapped[int]
+    reapply_wait_days: Mapped[int]
+    appeal_window_days: Mapped[int]
+    moderation_required: Mapped[bool] = mapped_column(default=False)
+
+    principles: Mapped[list[Principle]] = relationship(
+        back_populates="scheme", order_by="Principle.position", lazy="raise", cascade="all, delete-orphan"
+    )
+    measures: Mapped[list[Measure]] = relationship(
+        back_populates="scheme", order_by="Measure.position", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Scheme {self.slug} v{self.version}>"
+
+
+class Principle(db.Model):
+    __tablename__ = "principles"
+    __table_args__ = (UniqueConstraint("scheme_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+    scheme: Mapped[Scheme] = relationship(back_populates="principles", lazy="raise")
+
+
+class Measure(db.Model):
+    __tablename__ = "measures"
+    __table_args__ = (UniqueConstraint("scheme_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    toms_ref: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(20))
+    is_core: Mapped[bool]
+    evidence_guidance: Mapped[str] = mapped_column(Text)
+    # £ per unit, the scheme's own choice; absent unless the scheme file sets it.
+    proxy_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    position: Mapped[int]
+
+    scheme: Mapped[Scheme] = relationship(back_populates="measures", lazy="raise")
+
+    @property
+    def unit_label(self) -> str:
+        return UNITS.get(self.unit, self.unit)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charter.extensions import db
+from charter.models.base import utcnow
+
+if TYPE_CHECKING:
+    from charter.models.organisation import Membership
+
+ROLE_MEMBER = "member"
+ROLE_ASSESSOR = "assessor"
+ROLE_ADMIN = "admin"
+SERVICE_ROLES = (ROLE_MEMBER, ROLE_ASSESSOR, ROLE_ADMIN)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # "member" users act for organisations; assessors and administrators are scheme staff.
+    role: Mapped[str] = mapped_column(String(20), default=ROLE_MEMBER)
+    email_verified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_assessor(self) -> bool:
+        return self.role == ROLE_ASSESSOR
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"

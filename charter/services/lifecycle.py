@@ -1,0 +1,81 @@
+"""Firing lifecycle triggers on organisations, with the audit row in the same transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import AuditEvent, Membership, Organisation, User
+from charter.models.base import utcnow
+from workflows import lifecycle
+from workflows.lifecycle import Actor, TransitionRecord
+
+
+def is_member(user: User | None, organisation: Organisation) -> bool:
+    if user is None or organisation.id is None:
+        return False
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user.id, Membership.organisation_id == organisation.id
+            )
+        )
+        is not None
+    )
+
+
+def actor_for(user: User, organisation: Organisation) -> Actor:
+    kind = {"assessor": lifecycle.ASSESSOR, "admin": lifecycle.ADMIN}.get(user.role, lifecycle.MEMBER)
+    return Actor(
+        kind=kind,
+        label=user.full_name,
+        user_id=user.id,
+        is_member=is_member(user, organisation),
+    )
+
+
+def system_actor(label: str = "Scheduled review") -> Actor:
+    return Actor(kind=lifecycle.SYSTEM, label=label)
+
+
+def _record(rec: TransitionRecord) -> None:
+    organisation: Organisation = rec.organisation
+    organisation.status_changed_at = utcnow()
+    db.session.add(
+        AuditEvent(
+            organisation_id=organisation.id,
+            actor_id=rec.actor.user_id,
+            actor_label=rec.actor.label,
+            trigger=rec.trigger,
+            from_state=rec.from_state,
+            to_state=rec.to_state,
+            reason=(rec.reason or None),
+        )
+    )
+
+
+def transition(
+    organisation: Organisation,
+    trigger: str,
+    actor: Actor,
+    *,
+    reason: str | None = None,
+    **data,
+) -> str:
+    """Fire ``trigger``; the state change and audit row are in the session, not yet committed.
+
+    Raises workflows.lifecycle.TransitionRefused (or a subclass) and changes nothing on refusal.
+    The organisation's version column makes a concurrent change fail at commit with
+    sqlalchemy.orm.exc.StaleDataError.
+    """
+    return lifecycle.fire(organisation, trigger, actor, record=_record, reason=reason, **data)
+
+
+def history(organisation: Organisation) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.organisation_id == organisation.id)
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        )
+    )

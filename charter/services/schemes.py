@@ -1,0 +1,194 @@
+"""Loading scheme files into versioned Scheme rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from charter.extensions import db
+from charter.models import Measure, Principle, Scheme
+from charter.models.scheme import UNITS
+
+
+class SchemeFileError(ValueError):
+    """The scheme file is not valid; the message says where."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    scheme: Scheme
+    created: bool
+
+
+def _require(data: dict, key: str, kind: type, where: str):
+    if key not in data:
+        raise SchemeFileError(f"{where}: '{key}' is missing")
+    value = data[key]
+    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        raise SchemeFileError(f"{where}: '{key}' must be {kind.__name__}")
+    return value
+
+
+def parse_scheme(text: str) -> dict:
+    """Validate a scheme file's text and return its normalised content."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeFileError(f"not valid TOML: {exc}") from exc
+    out = {
+        "slug": _require(data, "slug", str, "scheme"),
+        "name": _require(data, "name", str, "scheme"),
+        "area": _require(data, "area", str, "scheme"),
+        "summary": _require(data, "summary", str, "scheme").strip(),
+        "districts": _require(data, "districts", list, "scheme"),
+        "sectors": _require(data, "sectors", list, "scheme"),
+    }
+    monitoring = _require(data, "monitoring", dict, "scheme")
+    award = _require(data, "award", dict, "scheme")
+    for key in ("period_months", "return_due_days", "reminder_days_before_due", "grace_period_days"):
+        out[key] = _require(monitoring, key, int, "[monitoring]")
+    for key in (
+        "min_verified_returns",
+        "min_share_of_targets_met",
+        "validity_months",
+        "renewal_window_days",
+        "reapply_wait_days",
+        "appeal_window_days",
+    ):
+        out[key] = _require(award, key, int, "[award]")
+    out["all_core_measures_met"] = _require(award, "all_core_measures_met", bool, "[award]")
+    out["moderation_required"] = bool(award.get("moderation_required", False))
+    if not 0 <= out["min_share_of_targets_met"] <= 100:
+        raise SchemeFileError("[award]: 'min_share_of_targets_met' must be between 0 and 100")
+    if out["period_months"] not in (1, 3, 6, 12):
+        raise SchemeFileError("[monitoring]: 'period_months' must be 1, 3, 6 or 12")
+
+    principles, codes = [], set()
+    for i, p in enumerate(_require(data, "principles", list, "scheme"), start=1):
+        where = f"principle {i}"
+        code = _require(p, "code", str, where)
+        if code in codes:
+            raise SchemeFileError(f"{where}: code '{code}' is used twice")
+        codes.add(code)
+        principles.append(
+            {"code": code, "title": _require(p, "title", str, where), "description": _require(p, "description", str, where)}
+        )
+    if not principles:
+        raise SchemeFileError("scheme: at least one principle is needed")
+
+    measures, codes = [], set()
+    for i, m in enumerate(_require(data, "measures", list, "scheme"), start=1):
+        where = f"measure {i}"
+        code = _require(m, "code", str, where)
+        if code in codes:
+            raise SchemeFileError(f"{where}: code '{code}' is used twice")
+        codes.add(code)
+        unit = _require(m, "unit", str, where)
+        if unit not in UNITS:
+            raise SchemeFileError(f"{where}: unit '{unit}' must be one of {', '.join(UNITS)}")
+        proxy = m.get("proxy_value")
+        if proxy is not None:
+            try:
+                proxy = str(Decimal(str(proxy)))
+            except InvalidOperation as exc:
+                raise SchemeFileError(f"{where}: 'proxy_value' must be a number") from exc
+            if Decimal(proxy) < 0:
+                raise SchemeFileError(f"{where}: 'proxy_value' cannot be negative")
+        measures.append(
+            {
+                "code": code,
+                "toms_ref": m.get("toms_ref"),
+                "title": _require(m, "title", str, where),
+                "unit": unit,
+                "core": _require(m, "core", bool, where),
+                "evidence_guidance": _require(m, "evidence_guidance", str, where),
+                "proxy_value": proxy,
+            }
+        )
+    if not any(m["core"] for m in measures):
+        raise SchemeFileError("scheme: at least one measure must be core")
+    out["principles"] = principles
+    out["measures"] = measures
+    return out
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def load_scheme_text(text: str) -> LoadResult:
+    """Add a new scheme version unless the current one has the same content. Does not commit."""
+    content = parse_scheme(text)
+    digest = content_hash(content)
+    current = current_scheme(content["slug"])
+    if current is not None and current.content_hash == digest:
+        return LoadResult(current, created=False)
+    latest = db.session.scalar(select(func.max(Scheme.version)).where(Scheme.slug == content["slug"]))
+    if current is not None:
+        current.is_current = False
+    scheme = Scheme(
+        slug=content["slug"],
+        version=(latest or 0) + 1,
+        name=content["name"],
+        area=content["area"],
+        summary=content["summary"],
+        is_current=True,
+        content_hash=digest,
+        districts=content["districts"],
+        sectors=content["sectors"],
+        monitoring_period_months=content["period_months"],
+        return_due_days=content["return_due_days"],
+        reminder_days_before_due=content["reminder_days_before_due"],
+        grace_period_days=content["grace_period_days"],
+        min_verified_returns=content["min_verified_returns"],
+        award_all_core_met=content["all_core_measures_met"],
+        award_min_share_met=Decimal(content["min_share_of_targets_met"]),
+        validity_months=content["validity_months"],
+        renewal_window_days=content["renewal_window_days"],
+        reapply_wait_days=content["reapply_wait_days"],
+        appeal_window_days=content["appeal_window_days"],
+        moderation_required=content["moderation_required"],
+    )
+    scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]
+    scheme.measures = [
+        Measure(
+            position=i,
+            code=m["code"],
+            toms_ref=m["toms_ref"],
+            title=m["title"],
+            unit=m["unit"],
+            is_core=m["core"],
+            evidence_guidance=m["evidence_guidance"],
+            proxy_value=Decimal(m["proxy_value"]) if m["proxy_value"] is not None else None,
+        )
+        for i, m in enumerate(content["measures"])
+    ]
+    db.session.add(scheme)
+    db.session.flush()
+    return LoadResult(scheme, created=True)
+
+
+def load_scheme_file(path: str | Path) -> LoadResult:
+    return load_scheme_text(Path(path).read_text(encoding="utf-8"))
+
+
+def current_scheme(slug: str | None = None) -> Scheme | None:
+    """The current version of ``slug``, or of the most recently loaded scheme."""
+    query = select(Scheme).where(Scheme.is_current.is_(True))
+    if slug:
+        query = query.where(Scheme.slug == slug)
+    return db.session.scalar(query.order_by(Scheme.loaded_at.desc(), Scheme.id.desc()).limit(1))
+
+
+def principles_of(scheme: Scheme) -> list[Principle]:
+    return list(db.session.scalars(select(Principle).where(Principle.scheme_id == scheme.id).order_by(Principle.position)))
+
+
+def measures_of(scheme: Scheme) -> list[Measure]:
+    return list(db.session.scalars(select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)))

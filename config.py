@@ -1,0 +1,67 @@
+"""Configuration classes. Secrets come only from the environment."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs name the dialect "postgres"; psycopg 3 is the driver we ship.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Social Value Charter Mark")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'charter.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # argon2id; RFC 9106 "second recommended" profile, above OWASP's minimum (m=19 MiB, t=2, p=1).
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 64 * 1024
+    PASSWORD_HASH_PARALLELISM = 4
+    EMAIL_VERIFY_MAX_AGE = 60 * 60 * 24 * 3
+    PASSWORD_RESET_MAX_AGE = 60 * 60
+    INVITATION_MAX_AGE = 60 * 60 * 24 * 14
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    SIGN_IN_LIMIT_PER_IP = "20 per 10 minutes"
+    SIGN_IN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "charter-mark@example.gov.uk")
+    DEFAULT_SCHEME_FILE = str(BASE_DIR / "schemes" / "supporting-the-local-economy.toml")
+    TEMPLATES_STRICT = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    SERVER_NAME = "localhost"
+    # Cheap hashes keep the suite fast; the algorithm is still argon2id.
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 1024
+    PASSWORD_HASH_PARALLELISM = 1
+    TEMPLATES_STRICT = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        secret = os.environ.get("SECRET_KEY")
+        if not secret:
+            raise RuntimeError("SECRET_KEY must be set in the environment in production")
+        self.SECRET_KEY = secret

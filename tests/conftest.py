@@ -1,0 +1,135 @@
+"""Shared fixtures: an app per test on SQLite (in memory) or PostgreSQL (DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import event
+
+from charter import create_app
+from charter.extensions import db as _db
+from config import TestConfig
+from tests.factories import make_organisation, make_user, sign_in
+
+_schema_ready = False
+
+
+@pytest.fixture
+def app():
+    global _schema_ready
+    app = create_app(TestConfig)
+    with app.app_context():
+        if _db.engine.dialect.name == "sqlite" and _db.engine.url.database in (None, "", ":memory:"):
+            _db.create_all()
+        else:
+            # A shared server database: build the schema once a run, empty the tables per test.
+            if not _schema_ready:
+                _db.drop_all()
+                _db.create_all()
+                _schema_ready = True
+        yield app
+        _db.session.remove()
+        if _db.engine.dialect.name != "sqlite":
+            truncate_all()
+        _db.engine.dispose()
+
+
+def truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    with _db.engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+def mark_schema_dirty() -> None:
+    """For tests that drop or rebuild the schema themselves (the migration test)."""
+    global _schema_ready
+    _schema_ready = False
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def scheme(app):
+    from charter.services.schemes import load_scheme_file
+
+    result = load_scheme_file(app.config["DEFAULT_SCHEME_FILE"])
+    _db.session.commit()
+    return result.scheme
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def member(app, scheme):
+    return make_user(email="owner@example.com", full_name="Olive Owner")
+
+
+@pytest.fixture
+def member_client(app, member):
+    client = app.test_client()
+    sign_in(client, member.email)
+    return client
+
+
+@pytest.fixture
+def organisation(app, member, scheme):
+    return make_organisation(owner=member, scheme=scheme)
+
+
+@pytest.fixture
+def assessor(app, scheme):
+    return make_user(email="assessor@example.com", full_name="Asha Assessor", role="assessor")
+
+
+@pytest.fixture
+def assessor_client(app, assessor):
+    client = app.test_client()
+    sign_in(client, assessor.email)
+    return client
+
+
+@pytest.fixture
+def admin_user(app, scheme):
+    return make_user(email="admin@example.com", full_name="Adam Admin", role="admin")
+
+
+@pytest.fixture
+def admin_client(app, admin_user):
+    client = app.test_client()
+    sign_in(client, admin_user.email)
+    return client
+
+
+@pytest.fixture
+def query_counter(app):
+    """Counts SQL statements: ``with query_counter() as count: ...; count.value``."""
+    from contextlib import contextmanager
+
+    class Counter:
+        value = 0
+
+    @contextmanager
+    def counting():
+        counter = Counter()
+
+        def before(*args, **kwargs):  # noqa: ARG001
+            counter.value += 1
+
+        event.listen(_db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+def pytest_report_header(config):  # noqa: ARG001
+    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (in memory)')}"

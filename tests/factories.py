@@ -1,0 +1,91 @@
+"""Small factories and request helpers for tests."""
+
+from __future__ import annotations
+
+import re
+from itertools import count
+
+from charter.extensions import db
+from charter.models import Membership, Organisation, User
+from charter.models.base import utcnow
+
+PASSWORD = "correct horse battery staple"
+_seq = count(1)
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def make_user(
+    email: str | None = None,
+    full_name: str = "Test Person",
+    role: str = "member",
+    password: str = PASSWORD,
+    verified: bool = True,
+) -> User:
+    from charter.services.accounts import hash_password
+
+    user = User(
+        email=email or f"user{next(_seq)}@example.com",
+        full_name=full_name,
+        role=role,
+        password_hash=hash_password(password),
+        email_verified_at=utcnow() if verified else None,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_organisation(
+    owner: User | None = None,
+    scheme=None,
+    name: str | None = None,
+    status: str = "registered",
+    **fields,
+) -> Organisation:
+    n = next(_seq)
+    org = Organisation(
+        name=name or f"Test Organisation {n}",
+        slug=fields.pop("slug", f"test-organisation-{n}"),
+        organisation_type=fields.pop("organisation_type", "business"),
+        size=fields.pop("size", "small"),
+        sector=fields.pop("sector", "Construction"),
+        address_line_1=fields.pop("address_line_1", "1 High Street"),
+        town=fields.pop("town", "Shrewsbury"),
+        postcode=fields.pop("postcode", "SY1 1AA"),
+        district=fields.pop("district", "Shrewsbury"),
+        identifier_scheme=fields.pop("identifier_scheme", "GB-COH"),
+        identifier=fields.pop("identifier", f"{n:08d}"),
+        status=status,
+        scheme_id=scheme.id if scheme is not None else None,
+        **fields,
+    )
+    if org.identifier:
+        org.org_id = f"{org.identifier_scheme}-{org.identifier}"
+    db.session.add(org)
+    db.session.flush()
+    if owner is not None:
+        db.session.add(Membership(user_id=owner.id, organisation_id=org.id, role="owner"))
+    db.session.commit()
+    return org
+
+
+def csrf_token(client, url: str) -> str:
+    """GET ``url`` and return the CSRF token of its form."""
+    response = client.get(url)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} (status {response.status_code})"
+    return match.group(1)
+
+
+def submit(client, url: str, data: dict | None = None, *, form_url: str | None = None, **kwargs):
+    """POST a form the way a browser would: fetch the page for its CSRF token, then send."""
+    payload = dict(data or {})
+    payload["csrf_token"] = csrf_token(client, form_url or url)
+    return client.post(url, data=payload, **kwargs)
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    response = submit(client, "/sign-in", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

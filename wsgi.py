@@ -1,0 +1,3 @@
+from charter import create_app
+
+app = create_app()
