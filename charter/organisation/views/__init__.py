@@ -1,6 +1,3 @@
-from charter.organisation import bp
+"""Organisation pages, one module per journey."""
 
-
-@bp.get("/")
-def list_organisations():
-    return "TODO"
+from charter.organisation.views import dashboard, members, registration, signing  # noqa: F401

@@ -1,0 +1,43 @@
+"""Who may see an organisation's private pages.
+
+Anyone who is not a member (nor scheme staff) gets a 404, not a 403: another organisation's
+existence behind a private URL is not disclosed.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import Membership, Organisation
+
+
+def membership_for(organisation: Organisation) -> Membership | None:
+    if not current_user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation.id, Membership.user_id == current_user.id
+        )
+    )
+
+
+def organisation_for_member(slug: str, *, owner_only: bool = False, staff_may_view: bool = True):
+    """The organisation at ``slug`` and the current user's membership (None for staff).
+
+    404 if it does not exist or the user is not a member (scheme staff may view when allowed);
+    403 if ``owner_only`` and the member is not the owner.
+    """
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        abort(404)
+    membership = membership_for(organisation)
+    if membership is None:
+        if staff_may_view and not owner_only and (current_user.is_admin or current_user.is_assessor):
+            return organisation, None
+        abort(404)
+    if owner_only and membership.role != "owner":
+        abort(403)
+    return organisation, membership

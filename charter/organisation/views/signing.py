@@ -1,0 +1,1 @@
+from charter.organisation import bp  # noqa: F401
