@@ -9,7 +9,7 @@ STATIC := charter/static/govuk
 .PHONY: run test setup assets db demo lint format clean
 
 run: setup db demo ## set everything up, load demo data and serve on http://127.0.0.1:5000
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	SHOW_OUTBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup ## the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(BIN)/pytest

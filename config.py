@@ -40,6 +40,10 @@ class Config:
     SIGN_IN_LIMIT_PER_IP = "20 per 10 minutes"
     SIGN_IN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
     MAIL_FROM = os.environ.get("MAIL_FROM", "charter-mark@example.gov.uk")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    # The outbox page (/dev/emails) lets a person running the demo follow emailed links.
+    SHOW_OUTBOX = os.environ.get("SHOW_OUTBOX") == "1"
     DEFAULT_SCHEME_FILE = str(BASE_DIR / "schemes" / "supporting-the-local-economy.toml")
     TEMPLATES_STRICT = False
 
@@ -57,6 +61,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    SHOW_OUTBOX = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
