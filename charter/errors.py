@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
+from transitions import MachineError
 
 from charter.extensions import db
 from workflows.lifecycle import Forbidden, TransitionRefused
@@ -26,6 +27,12 @@ def register_error_handlers(app: Flask) -> None:
             ),
             status,
         )
+
+    @app.errorhandler(MachineError)
+    def machine_error(error: MachineError):
+        # workflows.lifecycle.fire checks the source state first; this is the backstop.
+        db.session.rollback()
+        return render_template("errors/transition-refused.html", reason=error.value, missing=[]), 409
 
     @app.errorhandler(StaleDataError)
     def stale(error):  # noqa: ARG001

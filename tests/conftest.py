@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from charter import create_app
 from charter.extensions import db as _db
+from charter.extensions import limiter
 from config import TestConfig
 from tests.factories import make_organisation, make_user, sign_in
 
@@ -20,6 +21,8 @@ def app():
     global _schema_ready
     app = create_app(TestConfig)
     with app.app_context():
+        # The limiter is a module-level extension: start each test with no attempts counted.
+        limiter.reset()
         if _db.engine.dialect.name == "sqlite" and _db.engine.url.database in (None, "", ":memory:"):
             _db.create_all()
         else:
