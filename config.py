@@ -19,6 +19,9 @@ def _database_url(default: str) -> str:
 
 class Config:
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Social Value Charter Mark")
+    # Named in the privacy notice and accessibility statement as the data controller / contact.
+    SERVICE_OPERATOR = os.environ.get("SERVICE_OPERATOR", "Shropshire Council")
+    SERVICE_CONTACT_EMAIL = os.environ.get("SERVICE_CONTACT_EMAIL", "socialvalue@example.gov.uk")
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'charter.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -39,6 +42,8 @@ class Config:
     RATELIMIT_ENABLED = True
     SIGN_IN_LIMIT_PER_IP = "20 per 10 minutes"
     SIGN_IN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+    # Account creation, verification and reset emails, so the forms cannot flood an inbox.
+    EMAIL_SENDING_LIMIT_PER_IP = "20 per 10 minutes"
     MAIL_FROM = os.environ.get("MAIL_FROM", "charter-mark@example.gov.uk")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -36,7 +36,7 @@ def create_app(config_class=None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from charter import auth, admin, organisation, public
+    from charter import admin, auth, organisation, public
     from charter.auth import user_loader  # noqa: F401  (registers the loader)
     from charter.cli import register_cli
     from charter.errors import register_error_handlers

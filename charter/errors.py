@@ -32,7 +32,9 @@ def register_error_handlers(app: Flask) -> None:
     def machine_error(error: MachineError):
         # workflows.lifecycle.fire checks the source state first; this is the backstop.
         db.session.rollback()
-        return render_template("errors/transition-refused.html", reason=error.value, missing=[]), 409
+        return render_template(
+            "errors/transition-refused.html", reason=error.value, missing=[]
+        ), 409
 
     @app.errorhandler(StaleDataError)
     def stale(error):  # noqa: ARG001

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import datetime
 
 from flask import Flask
@@ -33,10 +35,33 @@ class NameStrictUndefined(StrictUndefined):
     Undefined breaks them; a name that is not in the context at all is still an error in tests.
     """
 
-    def __new__(cls, hint=None, obj=missing, name=None, exc=None):
-        if obj is not missing:
+    def __new__(cls, hint=None, obj=missing, name=None, exc=None):  # noqa: ARG004
+        # Also lenient for `caller` (a macro used without {% call %}) and for any name inside
+        # the GOV.UK macros themselves, which rely on Nunjucks' `undefined`/`null` literals and
+        # on locals set only in some branches (e.g. govukInput, govukNotificationBanner).
+        if obj is not missing or name == "caller" or _inside_govuk_macros():
             return Undefined(hint=hint, obj=obj, name=name)
         return super().__new__(cls)
+
+
+_GOVUK_PACKAGES = ("govuk_frontend_jinja", "govuk_frontend_wtf")
+_JINJA_PACKAGE = f"{os.sep}jinja2{os.sep}"
+
+
+def _inside_govuk_macros() -> bool:
+    """Whether the template code asking for a name is one of the GOV.UK packages' templates
+    (skipping Jinja's own runtime frames between it and the Undefined)."""
+    frame = sys._getframe(2)
+    for _ in range(8):
+        if frame is None:
+            return False
+        filename = frame.f_code.co_filename
+        if any(package in filename for package in _GOVUK_PACKAGES):
+            return True
+        if _JINJA_PACKAGE not in filename:
+            return False
+        frame = frame.f_back
+    return False
 
 
 def format_date(value: datetime | None) -> str:
@@ -57,9 +82,18 @@ def register_template_helpers(app: Flask) -> None:
         {
             name: None
             for name in (
-                "htmlLang", "htmlClasses", "pageTitleLang", "opengraphImageUrl", "assetUrl",
-                "bodyClasses", "bodyAttributes", "cspNonce", "containerClasses", "mainClasses",
-                "mainLang", "themeColor",
+                "htmlLang",
+                "htmlClasses",
+                "pageTitleLang",
+                "opengraphImageUrl",
+                "assetUrl",
+                "bodyClasses",
+                "bodyAttributes",
+                "cspNonce",
+                "containerClasses",
+                "mainClasses",
+                "mainLang",
+                "themeColor",
             )
         }
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g
+from jinja2 import BytecodeCache
 from sqlalchemy import event
 
 from charter import create_app
@@ -16,14 +18,41 @@ from tests.factories import make_organisation, make_user, sign_in
 _schema_ready = False
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared across the per-test apps: compiling them anew for every test
+    cost most of the suite's time."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_bytecode_cache = _MemoryBytecodeCache()
+
+
 @pytest.fixture
 def app():
     global _schema_ready
     app = create_app(TestConfig)
+    app.jinja_env.bytecode_cache = _bytecode_cache
+    # The test's app context stays pushed, so Flask 3.1 reuses it (and its `g`) for every
+    # request: start each request with an empty `g`, or Flask-Login's cached user and
+    # Flask-WTF's cached CSRF token leak from one request (and one client) into the next.
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
     with app.app_context():
         # The limiter is a module-level extension: start each test with no attempts counted.
         limiter.reset()
-        if _db.engine.dialect.name == "sqlite" and _db.engine.url.database in (None, "", ":memory:"):
+        if _db.engine.dialect.name == "sqlite" and _db.engine.url.database in (
+            None,
+            "",
+            ":memory:",
+        ):
             _db.create_all()
         else:
             # A shared server database: build the schema once a run, empty the tables per test.
@@ -48,6 +77,24 @@ def mark_schema_dirty() -> None:
     """For tests that drop or rebuild the schema themselves (the migration test)."""
     global _schema_ready
     _schema_ready = False
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared across the per-test apps: compiling them anew for every test
+    cost most of the suite's time."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_bytecode_cache = _MemoryBytecodeCache()
 
 
 @pytest.fixture
@@ -122,7 +169,7 @@ def query_counter(app):
     def counting():
         counter = Counter()
 
-        def before(*args, **kwargs):  # noqa: ARG001
+        def before(*args, **kwargs):
             counter.value += 1
 
         event.listen(_db.engine, "before_cursor_execute", before)
@@ -134,5 +181,5 @@ def query_counter(app):
     return counting
 
 
-def pytest_report_header(config):  # noqa: ARG001
+def pytest_report_header(config):
     return f"database: {os.environ.get('DATABASE_URL', 'sqlite (in memory)')}"

@@ -175,7 +175,9 @@ def _returns_to(state: str) -> Callable[[EventData], bool]:
 
 # --- the triggers -------------------------------------------------------------------------
 
-_ALL_BUT_WITHDRAWN = tuple(s for s in STATES if s != WITHDRAWN)
+# A suspended organisation cannot withdraw: withdrawing and signing again would escape the
+# suspension.
+_WITHDRAWABLE = tuple(s for s in STATES if s not in (WITHDRAWN, SUSPENDED))
 
 TRIGGERS: dict[str, Trigger] = {
     t.name: t
@@ -320,7 +322,7 @@ TRIGGERS: dict[str, Trigger] = {
             "withdraw from the charter",
             "Withdrew from the charter",
             (MEMBER,),
-            _ALL_BUT_WITHDRAWN,
+            _WITHDRAWABLE,
             WITHDRAWN,
         ),
     ]

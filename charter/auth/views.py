@@ -1,21 +1,267 @@
+"""Accounts: create, confirm, sign in and out, change and reset a password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
 from charter.auth import bp
+from charter.auth.forms import (
+    ButtonForm,
+    ChangePasswordForm,
+    CreateAccountForm,
+    EmailAddressForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from charter.auth.user_loader import remember_password_fingerprint
+from charter.extensions import db, limiter
+from charter.services import accounts
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+CURRENT_PASSWORD_WRONG = "Your current password is not correct"
+ROLE_LABELS = {
+    "member": "Organisation member",
+    "assessor": "Assessor",
+    "admin": "Scheme administrator",
+}
+# Where the "check your email" pages find the address the person typed.
+SESSION_EMAIL_SENT_TO = "email_sent_to"
+# Pages that send email are throttled per IP so they cannot be used to flood an inbox.
+DEFAULT_EMAIL_SENDING_LIMIT = "20 per 10 minutes"
+
+
+def _failed_attempt(response) -> bool:
+    """Only failed attempts count towards a throttle: success always redirects."""
+    return response.status_code != 302
+
+
+def _submitted_account() -> str:
+    # Prefixed so an "email" cannot collide with an IP address key.
+    return "account:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _no_account_submitted() -> bool:
+    return not accounts.normalise_email(request.form.get("email", ""))
+
+
+def _email_sending_limit() -> str:
+    return current_app.config.get("EMAIL_SENDING_LIMIT_PER_IP", DEFAULT_EMAIL_SENDING_LIMIT)
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _after_sign_in_url() -> str:
+    return safe_next_url(request.args.get("next")) or url_for("organisation.list_organisations")
+
+
+# --- Sign in and out -----------------------------------------------------------------------
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"],
+    methods=["POST"],
+    deduct_when=_failed_attempt,
+)
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
+    key_func=_submitted_account,
+    methods=["POST"],
+    deduct_when=_failed_attempt,
+    exempt_when=_no_account_submitted,
+)
 def sign_in():
-    return "TODO"
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(_after_sign_in_url())
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()  # keeps an upgraded password hash
+            # A fresh session, so an identifier planted before sign-in is worth nothing.
+            session.clear()
+            login_user(user)
+            remember_password_fingerprint(user)
+            return redirect(_after_sign_in_url())
+        form.email.errors.append(SIGN_IN_FAILED)
+    return render_template("auth/sign-in.html", form=form)
 
 
 @bp.post("/sign-out")
 def sign_out():
-    return "TODO"
+    logout_user()
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("public.show_home"))
+
+
+# --- Creating and confirming an account ----------------------------------------------------
+
+
+@bp.route("/create-account", methods=["GET", "POST"])
+@limiter.limit(_email_sending_limit, methods=["POST"])
+def create_account():
+    if current_user.is_authenticated:
+        return redirect(url_for(".show_account"))
+    form = CreateAccountForm()
+    if form.validate_on_submit():
+        accounts.create_account(form.full_name.data, form.email.data, form.password.data)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # The same address was registered a moment ago: answer as for any taken address.
+            db.session.rollback()
+        session[SESSION_EMAIL_SENT_TO] = form.email.data
+        return redirect(url_for(".show_check_email"))
+    return render_template("auth/create-account.html", form=form)
+
+
+@bp.get("/create-account/check-your-email")
+def show_check_email():
+    return render_template(
+        "auth/check-email.html",
+        email=session.get(SESSION_EMAIL_SENT_TO),
+        max_age_hours=current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600,
+    )
+
+
+@bp.get("/verify-email/<token>")
+def verify_email(token: str):
+    result = accounts.user_for_verification_token(token)
+    if result.user is None:
+        form = ButtonForm() if current_user.is_authenticated else EmailAddressForm()
+        return render_template(
+            "auth/verify-email-failed.html",
+            problem=result.problem,
+            form=form,
+            signed_in=current_user.is_authenticated,
+        )
+    if result.user.is_verified:
+        flash("Your email address is already confirmed", "success")
+    else:
+        accounts.mark_email_verified(result.user)
+        db.session.commit()
+        flash("Your email address is confirmed", "success")
+    if current_user.is_authenticated:
+        return redirect(url_for(".show_account"))
+    return redirect(url_for(".sign_in"))
+
+
+@bp.route("/resend-verification-email", methods=["GET", "POST"])
+@limiter.limit(_email_sending_limit, methods=["POST"])
+def resend_verification():
+    signed_in = current_user.is_authenticated
+    if signed_in and current_user.is_verified:
+        flash("Your email address is already confirmed", "success")
+        return redirect(url_for(".show_account"))
+    form = ButtonForm() if signed_in else EmailAddressForm()
+    if form.validate_on_submit():
+        email = current_user.email if signed_in else form.email.data
+        accounts.resend_verification(email)
+        db.session.commit()
+        session[SESSION_EMAIL_SENT_TO] = email
+        return redirect(url_for(".show_check_email"))
+    return render_template("auth/resend-verification.html", form=form, signed_in=signed_in)
+
+
+@bp.get("/confirm-your-email-address")
+@login_required
+def confirm_email_address():
+    """Where ``verified_required`` sends someone who has not confirmed their address yet."""
+    if current_user.is_verified:
+        return redirect(url_for("organisation.list_organisations"))
+    return render_template(
+        "auth/confirm-email-address.html",
+        form=ButtonForm(),
+        email=current_user.email,
+        signed_in=True,
+    )
+
+
+# --- Your account and your password --------------------------------------------------------
 
 
 @bp.get("/account")
+@login_required
 def show_account():
-    return "TODO"
+    return render_template(
+        "auth/account.html",
+        user=current_user,
+        role_label=ROLE_LABELS.get(current_user.role, current_user.role),
+    )
+
+
+@bp.route("/account/change-password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
+    key_func=lambda: f"user:{current_user.get_id()}",
+    methods=["POST"],
+    deduct_when=_failed_attempt,
+)
+def change_password():
+    form = ChangePasswordForm(email=current_user.email)
+    if form.validate_on_submit():
+        if accounts.check_password(current_user.password_hash, form.current_password.data):
+            accounts.change_password(current_user, form.password.data)
+            db.session.commit()
+            # This session carries on; every other one signed in with the old password ends.
+            remember_password_fingerprint(current_user)
+            flash("Your password has been changed", "success")
+            return redirect(url_for(".show_account"))
+        form.current_password.errors.append(CURRENT_PASSWORD_WRONG)
+    return render_template("auth/change-password.html", form=form)
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
+@limiter.limit(_email_sending_limit, methods=["POST"])
 def request_password_reset():
-    return "TODO"
+    form = EmailAddressForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        db.session.commit()
+        session[SESSION_EMAIL_SENT_TO] = form.email.data
+        return redirect(url_for(".show_password_reset_sent"))
+    return render_template("auth/forgotten-password.html", form=form)
+
+
+@bp.get("/forgotten-password/check-your-email")
+def show_password_reset_sent():
+    return render_template(
+        "auth/password-reset-sent.html",
+        email=session.get(SESSION_EMAIL_SENT_TO),
+        max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    result = accounts.user_for_reset_token(token)
+    if result.user is None:
+        return render_template("auth/reset-link-invalid.html", problem=result.problem)
+    form = ResetPasswordForm(email=result.user.email)
+    if form.validate_on_submit():
+        accounts.reset_password(result.user, form.password.data)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for(".sign_in"))
+    return render_template("auth/reset-password.html", form=form)
+
+
+from charter.auth import outbox  # noqa: E402,F401  (the development outbox page)

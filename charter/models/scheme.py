@@ -51,10 +51,16 @@ class Scheme(db.Model):
     moderation_required: Mapped[bool] = mapped_column(default=False)
 
     principles: Mapped[list[Principle]] = relationship(
-        back_populates="scheme", order_by="Principle.position", lazy="raise", cascade="all, delete-orphan"
+        back_populates="scheme",
+        order_by="Principle.position",
+        lazy="raise",
+        cascade="all, delete-orphan",
     )
     measures: Mapped[list[Measure]] = relationship(
-        back_populates="scheme", order_by="Measure.position", lazy="raise", cascade="all, delete-orphan"
+        back_populates="scheme",
+        order_by="Measure.position",
+        lazy="raise",
+        cascade="all, delete-orphan",
     )
 
     def __repr__(self) -> str:

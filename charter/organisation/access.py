@@ -35,7 +35,11 @@ def organisation_for_member(slug: str, *, owner_only: bool = False, staff_may_vi
         abort(404)
     membership = membership_for(organisation)
     if membership is None:
-        if staff_may_view and not owner_only and (current_user.is_admin or current_user.is_assessor):
+        if (
+            staff_may_view
+            and not owner_only
+            and (current_user.is_admin or current_user.is_assessor)
+        ):
             return organisation, None
         abort(404)
     if owner_only and membership.role != "owner":

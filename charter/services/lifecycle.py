@@ -25,7 +25,9 @@ def is_member(user: User | None, organisation: Organisation) -> bool:
 
 
 def actor_for(user: User, organisation: Organisation) -> Actor:
-    kind = {"assessor": lifecycle.ASSESSOR, "admin": lifecycle.ADMIN}.get(user.role, lifecycle.MEMBER)
+    kind = {"assessor": lifecycle.ASSESSOR, "admin": lifecycle.ADMIN}.get(
+        user.role, lifecycle.MEMBER
+    )
     return Actor(
         kind=kind,
         label=user.full_name,

@@ -48,7 +48,9 @@ def deliver_pending(limit: int = 100) -> int:
     try:
         for email in pending:
             if smtp is None:
-                current_app.logger.info("Email to %s: %s\n%s", email.to_address, email.subject, email.body)
+                current_app.logger.info(
+                    "Email to %s: %s\n%s", email.to_address, email.subject, email.body
+                )
             else:
                 message = EmailMessage()
                 message["From"] = cfg["MAIL_FROM"]

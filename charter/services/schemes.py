@@ -30,7 +30,7 @@ def _require(data: dict, key: str, kind: type, where: str):
     if key not in data:
         raise SchemeFileError(f"{where}: '{key}' is missing")
     value = data[key]
-    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
         raise SchemeFileError(f"{where}: '{key}' must be {kind.__name__}")
     return value
 
@@ -51,7 +51,12 @@ def parse_scheme(text: str) -> dict:
     }
     monitoring = _require(data, "monitoring", dict, "scheme")
     award = _require(data, "award", dict, "scheme")
-    for key in ("period_months", "return_due_days", "reminder_days_before_due", "grace_period_days"):
+    for key in (
+        "period_months",
+        "return_due_days",
+        "reminder_days_before_due",
+        "grace_period_days",
+    ):
         out[key] = _require(monitoring, key, int, "[monitoring]")
     for key in (
         "min_verified_returns",
@@ -77,7 +82,11 @@ def parse_scheme(text: str) -> dict:
             raise SchemeFileError(f"{where}: code '{code}' is used twice")
         codes.add(code)
         principles.append(
-            {"code": code, "title": _require(p, "title", str, where), "description": _require(p, "description", str, where)}
+            {
+                "code": code,
+                "title": _require(p, "title", str, where),
+                "description": _require(p, "description", str, where),
+            }
         )
     if not principles:
         raise SchemeFileError("scheme: at least one principle is needed")
@@ -129,7 +138,9 @@ def load_scheme_text(text: str) -> LoadResult:
     current = current_scheme(content["slug"])
     if current is not None and current.content_hash == digest:
         return LoadResult(current, created=False)
-    latest = db.session.scalar(select(func.max(Scheme.version)).where(Scheme.slug == content["slug"]))
+    latest = db.session.scalar(
+        select(func.max(Scheme.version)).where(Scheme.slug == content["slug"])
+    )
     if current is not None:
         current.is_current = False
     scheme = Scheme(
@@ -187,8 +198,16 @@ def current_scheme(slug: str | None = None) -> Scheme | None:
 
 
 def principles_of(scheme: Scheme) -> list[Principle]:
-    return list(db.session.scalars(select(Principle).where(Principle.scheme_id == scheme.id).order_by(Principle.position)))
+    return list(
+        db.session.scalars(
+            select(Principle).where(Principle.scheme_id == scheme.id).order_by(Principle.position)
+        )
+    )
 
 
 def measures_of(scheme: Scheme) -> list[Measure]:
-    return list(db.session.scalars(select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)))
+    return list(
+        db.session.scalars(
+            select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)
+        )
+    )

@@ -4,8 +4,8 @@ def test_healthz_checks_the_database(client):
     assert response.json == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_reports_an_unreachable_database(app, client, db, monkeypatch):
-    def broken(*args, **kwargs):
+def test_healthz_reports_an_unreachable_database(client, db, monkeypatch):
+    def broken(*_args, **_kwargs):
         raise RuntimeError("database down")
 
     monkeypatch.setattr(db.session, "execute", broken)

@@ -5,7 +5,10 @@ from charter.models import OutboxEmail
 
 def test_send_emails_delivers_each_queued_email_once(app, db):
     db.session.add_all(
-        [OutboxEmail(to_address=f"p{i}@example.com", subject="Hello", body="Body") for i in range(3)]
+        [
+            OutboxEmail(to_address=f"p{i}@example.com", subject="Hello", body="Body")
+            for i in range(3)
+        ]
     )
     db.session.commit()
     runner = app.test_cli_runner()

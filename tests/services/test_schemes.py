@@ -19,7 +19,10 @@ def test_default_scheme_has_core_economic_measures_with_toms_references():
     ("change", "message"),
     [
         (lambda t: t.replace('unit = "weeks"', 'unit = "fortnights"', 1), "unit 'fortnights'"),
-        (lambda t: t.replace("min_share_of_targets_met = 75", "min_share_of_targets_met = 175"), "between 0 and 100"),
+        (
+            lambda t: t.replace("min_share_of_targets_met = 75", "min_share_of_targets_met = 175"),
+            "between 0 and 100",
+        ),
         (lambda t: t.replace('code = "P2"', 'code = "P1"'), "used twice"),
         (lambda t: t.replace("period_months = 3", "period_months = 5"), "1, 3, 6 or 12"),
         (lambda t: t + "\n[[[", "not valid TOML"),

@@ -1,6 +1,127 @@
-from charter.organisation import bp  # noqa: F401
+"""The signed-in person's organisations, and one organisation's dashboard."""
+
+from __future__ import annotations
+
+from flask import render_template, url_for
+from flask_login import current_user, login_required
+
+from charter.auth.decorators import verified_required
+from charter.organisation import bp
+from charter.organisation.access import organisation_for_member
+from charter.services import organisations
+from charter.services.identifiers import IDENTIFIER_SCHEMES
+from charter.services.lifecycle import history
+from workflows import lifecycle
+
+# What the organisation does next, in each state: the first thing on its dashboard.
+NEXT_STEPS = {
+    lifecycle.REGISTERED: (
+        "Your organisation is registered. Next, sign the charter: read its principles, "
+        "choose your route to the Charter Mark and make the declaration."
+    ),
+    lifecycle.SIGNATORY: (
+        "You have signed the charter. Next, write your action plan: set a baseline, a target "
+        "and a date for each core measure, then submit it for review."
+    ),
+    lifecycle.PLAN_SUBMITTED: (
+        "Your action plan has been sent. An assessor will review it and either approve it "
+        "or return it to you with comments."
+    ),
+    lifecycle.MONITORING: (
+        "Your action plan is approved. Record the contracts you win from public-sector "
+        "commissioners and send a monitoring return with evidence each period. When you have "
+        "enough verified returns you can apply for the Charter Mark."
+    ),
+    lifecycle.UNDER_ASSESSMENT: (
+        "An assessor is reviewing your application for the Charter Mark. We will tell you "
+        "if they need anything more from you."
+    ),
+    lifecycle.INFORMATION_REQUESTED: (
+        "The assessor has asked for more information. Send it so they can finish "
+        "assessing your application."
+    ),
+    lifecycle.ACCREDITED: (
+        "Your organisation holds the Charter Mark. Keep sending your monitoring returns; "
+        "we will tell you when it is time to renew."
+    ),
+    lifecycle.RENEWAL_DUE: (
+        "Your Charter Mark is due for renewal. Apply to renew it before it expires."
+    ),
+    lifecycle.LAPSED: (
+        "Your organisation's commitment has lapsed, usually because a review or a monitoring "
+        "return was missed. Sign the charter again to rejoin."
+    ),
+    lifecycle.SUSPENDED: (
+        "Your organisation has been suspended by the scheme administrators. The reason is in "
+        "the history below. Contact the scheme team if you have questions."
+    ),
+    lifecycle.WITHDRAWN: (
+        "Your organisation has withdrawn from the charter. You can sign it again at any time."
+    ),
+}
+
+# States in which the organisation has no current signature and may sign the charter.
+UNSIGNED_STATES = (lifecycle.REGISTERED, lifecycle.LAPSED, lifecycle.WITHDRAWN)
 
 
 @bp.get("/")
+@login_required
+@verified_required
 def list_organisations():
-    return "TODO"
+    invitations = organisations.open_invitations_for(current_user.email)
+    return render_template(
+        "organisation/list.html",
+        memberships=organisations.memberships_of(current_user),
+        invitations=[(inv, organisations.invitation_token(inv)) for inv in invitations],
+    )
+
+
+def _tasks(organisation, membership) -> list[dict]:
+    """The GOV.UK task list items for the organisation's progress."""
+    signed = organisation.status not in UNSIGNED_STATES
+    sign_task = {"title": {"text": "Sign the charter"}}
+    if signed:
+        sign_task["status"] = {"text": "Completed"}
+    else:
+        sign_task["status"] = {"tag": {"text": "Not yet started", "classes": "govuk-tag--blue"}}
+        if membership is not None:  # only members sign; staff only look
+            sign_task["href"] = url_for("organisation.start_signing", slug=organisation.slug)
+    later = [
+        ("Submit your action plan", "Once you have signed the charter"),
+        ("Record contracts won", "Once your action plan is approved"),
+        ("Send monitoring returns", "Once your action plan is approved"),
+        ("Apply for the Charter Mark", "Once you have enough verified monitoring returns"),
+    ]
+    return [
+        {"title": {"text": "Register your organisation"}, "status": {"text": "Completed"}},
+        sign_task,
+        *(
+            {
+                "title": {"text": title},
+                "hint": {"text": hint},
+                "status": {
+                    "text": "Cannot start yet",
+                    "classes": "govuk-task-list__status--cannot-start-yet",
+                },
+            }
+            for title, hint in later
+        ),
+    ]
+
+
+@bp.get("/<slug>")
+@login_required
+@verified_required
+def show_dashboard(slug: str):
+    organisation, membership = organisation_for_member(slug)
+    identifier_scheme = IDENTIFIER_SCHEMES.get(organisation.identifier_scheme)
+    return render_template(
+        "organisation/dashboard.html",
+        organisation=organisation,
+        membership=membership,
+        next_step=NEXT_STEPS.get(organisation.status, ""),
+        tasks=_tasks(organisation, membership),
+        identifier_label=identifier_scheme.label if identifier_scheme else None,
+        signature=organisations.latest_signature(organisation),
+        events=history(organisation),
+    )

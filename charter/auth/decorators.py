@@ -1,0 +1,48 @@
+"""View decorators for who may see a page. Stack them under ``login_required``::
+
+@bp.get("/...")
+@login_required
+@verified_required
+def view(): ...
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, redirect, url_for
+from flask_login import current_user
+
+
+def verified_required(view):
+    """Send a signed-in person whose email address is not yet confirmed to the page that asks
+    them to confirm it. Anyone not signed in goes to sign in, as with ``login_required``."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not current_user.is_verified:
+            return redirect(url_for("auth.confirm_email_address"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def staff_required(*roles: str):
+    """403 unless the signed-in person has one of ``roles`` (e.g. ``staff_required("admin")``)."""
+    if not roles:
+        raise ValueError("staff_required needs at least one role")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

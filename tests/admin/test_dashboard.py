@@ -1,0 +1,60 @@
+import re
+
+import pytest
+
+from tests.factories import make_organisation, make_user, sign_in
+
+
+def _count_in_row(html: str, label: str) -> int:
+    match = re.search(re.escape(label) + r"</a>\s*</th>\s*<td[^>]*>(?:<strong>)?(\d+)", html)
+    assert match, f"no row for {label}"
+    return int(match.group(1))
+
+
+def test_dashboard_counts_organisations_by_status_with_links(admin_client, scheme):
+    for _ in range(3):
+        make_organisation(scheme=scheme, status="accredited")
+    make_organisation(scheme=scheme, status="suspended")
+    html = admin_client.get("/admin/").get_data(as_text=True)
+
+    assert _count_in_row(html, "Charter Mark holder") == 3
+    assert _count_in_row(html, "Suspended") == 1
+    assert _count_in_row(html, "Withdrawn") == 0
+    assert _count_in_row(html, "All organisations") == 4
+    assert 'href="/admin/organisations?status=accredited"' in html
+
+
+@pytest.mark.usefixtures("member", "assessor")
+def test_dashboard_counts_people_by_role_and_shows_the_scheme(admin_client):
+    make_user(role="assessor")
+    html = admin_client.get("/admin/").get_data(as_text=True)
+
+    people = re.findall(
+        r'<th scope="row" class="govuk-table__header">([A-Za-z ]+)</th>\s*'
+        r"<td[^>]*>(\d+)</td>",
+        html,
+    )
+    assert dict(people) == {"Organisation members": "1", "Assessors": "2", "Administrators": "1"}
+    assert "Supporting the local economy" in html
+    assert re.search(r"Principles\s*</dt>\s*<dd[^>]*>\s*6\s*</dd>", html)
+    assert re.search(r"Measures\s*</dt>\s*<dd[^>]*>\s*12 \(6 core\)\s*</dd>", html)
+
+
+def test_dashboard_says_when_no_scheme_is_loaded(app):
+    make_user(email="admin@example.com", role="admin")
+    client = app.test_client()
+    sign_in(client, "admin@example.com")
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "No scheme is loaded" in html
+
+
+@pytest.mark.parametrize("organisations", [1, 20])
+def test_dashboard_queries_do_not_grow_with_organisations(
+    admin_client, scheme, query_counter, organisations
+):
+    for _ in range(organisations):
+        make_organisation(scheme=scheme)
+    admin_client.get("/admin/")  # warm up: the session user is loaded on the first request
+    with query_counter() as count:
+        assert admin_client.get("/admin/").status_code == 200
+    assert count.value <= 8

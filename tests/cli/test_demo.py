@@ -1,0 +1,132 @@
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from charter.models import AuditEvent, Membership, Organisation, Signature, User
+from charter.models.base import utcnow
+from charter.services.demo import DEMO_PASSWORD, JOURNEYS, demo_organisations
+from charter.services.identifiers import normalise_identifier, normalise_postcode
+from tests.factories import sign_in
+from workflows.lifecycle import STATES
+
+
+@pytest.fixture
+def demo(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
+    result = runner.invoke(args=["charter", "demo-data"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _counts(db) -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Organisation, Membership, AuditEvent, Signature)
+    }
+
+
+def test_demo_data_needs_a_scheme(app, db):
+    result = app.test_cli_runner().invoke(args=["charter", "demo-data"])
+
+    assert result.exit_code == 1
+    assert "flask charter load-scheme" in result.output
+    assert _counts(db)["User"] == 0
+
+
+def test_demo_data_prints_the_accounts_and_the_password(demo):
+    output = demo.output
+    assert "Loaded the demo data: 40 organisations." in output
+    for email in ("admin@demo.example", "assessor1@demo.example", "assessor2@demo.example"):
+        assert email in output
+    assert "owner@severn-valley-builders-ltd.demo.example" in output
+    assert f"Every demo account has the password: {DEMO_PASSWORD}" in output
+
+
+@pytest.mark.usefixtures("demo")
+def test_every_lifecycle_state_is_represented(db):
+    present = set(db.session.scalars(select(Organisation.status).distinct()))
+    assert present == set(STATES)
+    assert _counts(db)["Organisation"] == 40
+
+
+@pytest.mark.usefixtures("demo")
+def test_every_audit_trail_is_consistent_and_in_the_past(db):
+    trails = defaultdict(list)
+    for event in db.session.scalars(
+        select(AuditEvent).order_by(AuditEvent.created_at, AuditEvent.id)
+    ):
+        trails[event.organisation_id].append(event)
+    now = utcnow()
+    for organisation in db.session.scalars(select(Organisation)):
+        trail = trails[organisation.id]
+        state = "registered"
+        for event in trail:
+            assert event.from_state == state, (organisation.name, event.trigger)
+            assert organisation.created_at < event.created_at < now
+            state = event.to_state
+        assert state == organisation.status, organisation.name
+        if trail:
+            assert organisation.status_changed_at == trail[-1].created_at
+    # Spread over time, not all written a moment ago.
+    oldest = db.session.scalar(select(func.min(AuditEvent.created_at)))
+    assert oldest < now - timedelta(days=2 * 365)
+
+
+@pytest.mark.usefixtures("demo")
+def test_staff_and_system_actors_fire_their_own_triggers(db):
+    roles = defaultdict(set)
+    for trigger, role, label in db.session.execute(
+        select(AuditEvent.trigger, User.role, AuditEvent.actor_label).outerjoin(
+            User, User.id == AuditEvent.actor_id
+        )
+    ):
+        roles[trigger].add(role or label)
+    assert roles["sign"] == roles["submit_plan"] == roles["apply_for_mark"] == {"member"}
+    assert roles["approve_plan"] == roles["award_mark"] == {"assessor"}
+    assert roles["suspend"] == roles["revoke_mark"] == {"admin"}
+    assert roles["open_renewal"] == roles["lapse"] == {"Scheduled review"}
+
+
+@pytest.mark.usefixtures("demo")
+def test_signatures_are_kept_and_back_dated(db):
+    signed = db.session.scalars(select(AuditEvent).where(AuditEvent.trigger == "sign")).all()
+    signatures = db.session.scalars(select(Signature)).all()
+    assert len(signatures) == len(signed)
+    assert {s.signed_at for s in signatures} == {e.created_at for e in signed}
+    assert all(s.has_authority and s.accepted_principles for s in signatures)
+
+
+@pytest.mark.usefixtures("demo")
+def test_rerunning_changes_nothing(app, db):
+    before = _counts(db)
+
+    again = app.test_cli_runner().invoke(args=["charter", "demo-data"])
+
+    assert again.exit_code == 0
+    assert "already loaded" in again.output and "nothing changed" in again.output
+    assert "admin@demo.example" in again.output
+    assert _counts(db) == before
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_accounts_can_sign_in(app):
+    client = app.test_client()
+    sign_in(client, "admin@demo.example", DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_demo_organisations_have_valid_postcodes_and_identifiers():
+    records = demo_organisations()
+    assert len({r["name"] for r in records}) == len(records)
+    for record in records:
+        assert normalise_postcode(record["postcode"]) == record["postcode"], record["name"]
+        assert record["postcode"][:2] in ("SY", "TF", "WV"), record["name"]
+        assert record["journey"] in JOURNEYS, record["name"]
+        if record["id"]:
+            scheme, _, identifier = record["id"].rpartition("-")
+            assert normalise_identifier(scheme, identifier) == identifier, record["name"]
+        else:
+            assert record["no_identifier_reason"], record["name"]

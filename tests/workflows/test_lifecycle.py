@@ -1,0 +1,410 @@
+"""The lifecycle machine on its own: plain objects, no Flask, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from workflows import lifecycle
+from workflows.lifecycle import (
+    ADMIN,
+    ASSESSOR,
+    MEMBER,
+    SYSTEM,
+    Actor,
+    Forbidden,
+    InvalidTransition,
+    TransitionRecord,
+    TransitionRefused,
+    fire,
+)
+
+ACTOR_KINDS = (MEMBER, ASSESSOR, ADMIN, SYSTEM)
+
+# The specification, written out by hand so a change to the machine has to change it too:
+# trigger -> (who may fire it, from which states, to which state).
+EXPECTED = {
+    "sign": ({MEMBER}, {"registered", "lapsed", "withdrawn"}, "signatory"),
+    "submit_plan": ({MEMBER}, {"signatory"}, "plan_submitted"),
+    "return_plan": ({ASSESSOR}, {"plan_submitted"}, "signatory"),
+    "approve_plan": ({ASSESSOR}, {"plan_submitted"}, "monitoring"),
+    "apply_for_mark": ({MEMBER}, {"monitoring"}, "under_assessment"),
+    "request_information": ({ASSESSOR}, {"under_assessment"}, "information_requested"),
+    "provide_information": ({MEMBER}, {"information_requested"}, "under_assessment"),
+    "award_mark": ({ASSESSOR}, {"under_assessment"}, "accredited"),
+    "refuse_mark": ({ASSESSOR}, {"under_assessment"}, "monitoring"),
+    "open_renewal": ({SYSTEM}, {"accredited"}, "renewal_due"),
+    "apply_for_renewal": ({MEMBER}, {"renewal_due"}, "under_assessment"),
+    "expire_mark": ({SYSTEM}, {"renewal_due"}, "lapsed"),
+    "lapse": ({SYSTEM}, {"signatory", "plan_submitted", "monitoring"}, "lapsed"),
+    "revoke_mark": ({ADMIN}, {"accredited", "renewal_due"}, "monitoring"),
+    "suspend": (
+        {ADMIN},
+        {
+            "signatory",
+            "plan_submitted",
+            "monitoring",
+            "under_assessment",
+            "information_requested",
+            "accredited",
+            "renewal_due",
+        },
+        "suspended",
+    ),
+    "lift_suspension": ({ADMIN}, {"suspended"}, None),
+    "withdraw": ({MEMBER}, set(lifecycle.STATES) - {"withdrawn", "suspended"}, "withdrawn"),
+}
+NEEDS_REASON = {
+    "return_plan",
+    "request_information",
+    "award_mark",
+    "refuse_mark",
+    "revoke_mark",
+    "suspend",
+}
+
+
+@dataclass
+class FakeOrganisation:
+    status: str = "registered"
+    status_before_suspension: str | None = None
+
+
+@dataclass
+class FakeSignature:
+    accepted_principles: list[str] = field(default_factory=lambda: ["P1", "P2"])
+    signatory_name: str = "Sam Signer"
+    signatory_role: str = "Director"
+    has_authority: bool = True
+    route: str = "working_towards"
+
+
+class Recorder:
+    def __init__(self):
+        self.records: list[TransitionRecord] = []
+
+    def __call__(self, record: TransitionRecord) -> None:
+        self.records.append(record)
+
+
+def actor(kind: str, *, is_member: bool | None = None) -> Actor:
+    if is_member is None:
+        is_member = kind == MEMBER
+    return Actor(kind=kind, label=f"A {kind}", user_id=7, is_member=is_member)
+
+
+def data_for(trigger: str) -> dict:
+    """What each trigger needs to pass its guards, apart from the actor."""
+    data: dict = {}
+    if trigger == "sign":
+        data.update(signature=FakeSignature(), principle_codes=["P1", "P2"])
+    if trigger in NEEDS_REASON:
+        data["reason"] = "Recorded reason"
+    return data
+
+
+def organisation_ready_for(trigger: str) -> FakeOrganisation:
+    source = sorted(EXPECTED[trigger][1])[0]
+    org = FakeOrganisation(status=source)
+    if source == "suspended":
+        org.status_before_suspension = "monitoring"
+    return org
+
+
+# --- what is declared ---------------------------------------------------------------------
+
+
+def test_every_trigger_is_declared_and_nothing_else():
+    assert set(lifecycle.TRIGGERS) == set(EXPECTED)
+    assert set(lifecycle.MACHINE.events) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_trigger_has_its_people_sources_destination_and_words(name):
+    trig = lifecycle.TRIGGERS[name]
+    kinds, sources, dest = EXPECTED[name]
+    assert set(trig.actor_kinds) == kinds
+    assert set(trig.sources) == sources
+    assert trig.dest == dest
+    assert trig.label and trig.label[0].islower()  # fits "You cannot {label} while ..."
+    assert trig.past and trig.past[0].isupper()
+
+
+@pytest.mark.parametrize("state", lifecycle.STATES)
+def test_triggers_available_from_each_state_match_the_specification(state):
+    expected = {name for name, (_, sources, _) in EXPECTED.items() if state in sources}
+    assert {t.name for t in lifecycle.triggers_from(state)} == expected
+
+
+def test_triggers_from_can_be_narrowed_to_one_kind_of_actor():
+    assert [t.name for t in lifecycle.triggers_from("under_assessment", ASSESSOR)] == [
+        "request_information",
+        "award_mark",
+        "refuse_mark",
+    ]
+    assert {t.name for t in lifecycle.triggers_from("under_assessment", MEMBER)} == {"withdraw"}
+
+
+# --- the permission matrix -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ACTOR_KINDS)
+@pytest.mark.parametrize("trigger", sorted(EXPECTED))
+def test_permission_matrix(trigger, kind):
+    org = organisation_ready_for(trigger)
+    before = org.status
+    record = Recorder()
+    allowed = kind in EXPECTED[trigger][0]
+    if allowed:
+        new_state = fire(org, trigger, actor(kind), record=record, **data_for(trigger))
+        expected_dest = EXPECTED[trigger][2] or "monitoring"  # lift returns to the remembered
+        assert new_state == org.status == expected_dest
+        assert len(record.records) == 1
+    else:
+        with pytest.raises(Forbidden) as refused:
+            fire(org, trigger, actor(kind), record=record, **data_for(trigger))
+        assert lifecycle.TRIGGERS[trigger].label in refused.value.reason
+        assert org.status == before
+        assert record.records == []
+
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+def test_wrong_state_is_an_invalid_transition_with_a_plain_message():
+    org = FakeOrganisation(status="registered")
+    record = Recorder()
+    with pytest.raises(InvalidTransition) as refused:
+        fire(org, "submit_plan", actor(MEMBER), record=record)
+    assert refused.value.reason == (
+        "You cannot submit the action plan while the organisation is ‘Registered’."
+    )
+    assert org.status == "registered"
+    assert record.records == []
+
+
+def test_signing_twice_is_an_invalid_transition():
+    org = FakeOrganisation(status="signatory")
+    with pytest.raises(InvalidTransition, match=r"sign the charter while .*Charter signatory"):
+        fire(org, "sign", actor(MEMBER), record=Recorder(), **data_for("sign"))
+
+
+def test_an_unknown_trigger_is_a_programming_error():
+    with pytest.raises(ValueError, match="Unknown trigger"):
+        fire(FakeOrganisation(), "teleport", actor(MEMBER), record=Recorder())
+
+
+def test_a_member_of_another_organisation_is_forbidden():
+    org = FakeOrganisation(status="registered")
+    record = Recorder()
+    with pytest.raises(Forbidden, match="Only members of this organisation can sign the charter"):
+        fire(org, "sign", actor(MEMBER, is_member=False), record=record, **data_for("sign"))
+    assert org.status == "registered"
+    assert record.records == []
+
+
+def test_an_assessor_who_is_a_member_may_not_assess():
+    org = FakeOrganisation(status="under_assessment")
+    record = Recorder()
+    with pytest.raises(Forbidden, match="cannot assess an organisation you are a member of"):
+        fire(org, "award_mark", actor(ASSESSOR, is_member=True), record=record, reason="Met")
+    assert org.status == "under_assessment"
+    assert record.records == []
+
+
+def test_an_administrator_who_is_a_member_may_still_suspend():
+    # Only assessing is a conflict of interest; administration is not judged per organisation.
+    org = FakeOrganisation(status="monitoring")
+    fire(org, "suspend", actor(ADMIN, is_member=True), record=Recorder(), reason="Complaint")
+    assert org.status == "suspended"
+
+
+def test_forbidden_and_invalid_are_both_refusals():
+    assert issubclass(Forbidden, TransitionRefused)
+    assert issubclass(InvalidTransition, TransitionRefused)
+
+
+@pytest.mark.parametrize("trigger", sorted(NEEDS_REASON))
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_a_reason_is_required_where_declared(trigger, reason):
+    kind = next(iter(EXPECTED[trigger][0]))
+    org = organisation_ready_for(trigger)
+    before = (org.status, org.status_before_suspension)
+    record = Recorder()
+    with pytest.raises(TransitionRefused, match="Give a reason"):
+        fire(org, trigger, actor(kind), record=record, reason=reason)
+    assert (org.status, org.status_before_suspension) == before
+    assert record.records == []
+
+
+@pytest.mark.parametrize("trigger", sorted(set(EXPECTED) - NEEDS_REASON - {"sign"}))
+def test_no_reason_needed_elsewhere(trigger):
+    kind = next(iter(EXPECTED[trigger][0]))
+    org = organisation_ready_for(trigger)
+    fire(org, trigger, actor(kind), record=Recorder())
+    assert org.status != organisation_ready_for(trigger).status
+
+
+@pytest.mark.parametrize(
+    ("change", "missing"),
+    [
+        ({"accepted_principles": ["P1"]}, "acceptance of every principle (1 not accepted)"),
+        ({"signatory_name": "  "}, "the name of the person signing"),
+        ({"signatory_role": ""}, "the role of the person signing"),
+        ({"has_authority": False}, "a declaration that the person signing has authority"),
+        ({"route": None}, "the route to the Charter Mark"),
+        ({"route": "someday"}, "the route to the Charter Mark"),
+    ],
+)
+def test_signing_needs_a_complete_signature(change, missing):
+    signature = FakeSignature(**change)
+    org = FakeOrganisation()
+    record = Recorder()
+    with pytest.raises(TransitionRefused) as refused:
+        fire(
+            org,
+            "sign",
+            actor(MEMBER),
+            record=record,
+            signature=signature,
+            principle_codes=["P1", "P2"],
+        )
+    assert refused.value.reason == "The charter cannot be signed yet."
+    assert refused.value.missing == [missing]
+    assert org.status == "registered"
+    assert record.records == []
+
+
+def test_signing_without_a_signature_or_principles_is_refused():
+    with pytest.raises(TransitionRefused, match="signature is missing"):
+        fire(FakeOrganisation(), "sign", actor(MEMBER), record=Recorder(), principle_codes=["P1"])
+    with pytest.raises(TransitionRefused) as refused:
+        fire(
+            FakeOrganisation(), "sign", actor(MEMBER), record=Recorder(), signature=FakeSignature()
+        )
+    assert "the scheme's principles" in refused.value.missing
+
+
+def test_actor_is_checked_before_the_signature():
+    # A stranger learns nothing about what the signature lacks.
+    with pytest.raises(Forbidden):
+        fire(
+            FakeOrganisation(),
+            "sign",
+            actor(MEMBER, is_member=False),
+            record=Recorder(),
+            signature=FakeSignature(has_authority=False),
+            principle_codes=["P1", "P2"],
+        )
+
+
+@pytest.mark.parametrize("source", ["registered", "lapsed", "withdrawn"])
+def test_signing_is_possible_again_after_lapsing_or_withdrawing(source):
+    org = FakeOrganisation(status=source)
+    assert fire(org, "sign", actor(MEMBER), record=Recorder(), **data_for("sign")) == "signatory"
+
+
+# --- suspension ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", lifecycle.SUSPENDABLE)
+def test_suspension_remembers_the_state_and_lifting_returns_to_it(state):
+    org = FakeOrganisation(status=state)
+    admin = actor(ADMIN)
+    record = Recorder()
+    fire(org, "suspend", admin, record=record, reason="Complaint under investigation")
+    assert org.status == "suspended"
+    assert org.status_before_suspension == state
+
+    fire(org, "lift_suspension", admin, record=record)
+    assert org.status == state
+    assert org.status_before_suspension is None
+    assert [(r.trigger, r.from_state, r.to_state) for r in record.records] == [
+        ("suspend", state, "suspended"),
+        ("lift_suspension", "suspended", state),
+    ]
+
+
+@pytest.mark.parametrize("state", ["registered", "lapsed", "withdrawn", "suspended"])
+def test_some_states_cannot_be_suspended(state):
+    org = FakeOrganisation(status=state)
+    with pytest.raises(InvalidTransition):
+        fire(org, "suspend", actor(ADMIN), record=Recorder(), reason="Complaint")
+    assert org.status == state
+
+
+def test_lifting_a_suspension_with_nothing_remembered_is_refused():
+    org = FakeOrganisation(status="suspended", status_before_suspension=None)
+    record = Recorder()
+    with pytest.raises(TransitionRefused, match="cannot lift the suspension now"):
+        fire(org, "lift_suspension", actor(ADMIN), record=record)
+    assert org.status == "suspended"
+    assert record.records == []
+
+
+# --- the audit record ----------------------------------------------------------------------
+
+
+def test_record_is_called_once_with_what_happened():
+    org = FakeOrganisation(status="plan_submitted")
+    assessor = actor(ASSESSOR)
+    record = Recorder()
+    fire(org, "return_plan", assessor, record=record, reason="Add a date for LE4")
+    assert record.records == [
+        TransitionRecord(
+            organisation=org,
+            actor=assessor,
+            trigger="return_plan",
+            from_state="plan_submitted",
+            to_state="signatory",
+            reason="Add a date for LE4",
+        )
+    ]
+
+
+def test_record_is_called_once_per_transition_along_a_journey():
+    org = FakeOrganisation()
+    record = Recorder()
+    member, assessor = actor(MEMBER), actor(ASSESSOR)
+    fire(org, "sign", member, record=record, **data_for("sign"))
+    fire(org, "submit_plan", member, record=record)
+    fire(org, "approve_plan", assessor, record=record)
+    fire(org, "apply_for_mark", member, record=record)
+    fire(org, "award_mark", assessor, record=record, reason="All core measures met")
+    assert org.status == "accredited"
+    assert [r.trigger for r in record.records] == [
+        "sign",
+        "submit_plan",
+        "approve_plan",
+        "apply_for_mark",
+        "award_mark",
+    ]
+
+
+def test_a_failing_record_propagates():
+    # The service layer relies on this: no audit row means the caller must not commit.
+    def broken(_record):
+        raise RuntimeError("audit store down")
+
+    with pytest.raises(RuntimeError, match="audit store down"):
+        fire(FakeOrganisation(), "sign", actor(MEMBER), record=broken, **data_for("sign"))
+
+
+# --- the diagram ---------------------------------------------------------------------------
+
+
+def test_mermaid_mentions_every_state_and_trigger():
+    text = lifecycle.mermaid()
+    assert text.startswith("stateDiagram-v2\n")
+    for state in lifecycle.STATES:
+        assert f" {state} " in text or f" {state}:" in text or f"> {state}" in text, state
+    for name in lifecycle.TRIGGERS:
+        assert f": {name} (" in text, name
+
+
+def test_every_state_has_a_label_and_public_states_exclude_private_ones():
+    assert set(lifecycle.STATE_LABELS) == set(lifecycle.STATES)
+    assert "registered" not in lifecycle.PUBLIC_STATES
+    assert "withdrawn" not in lifecycle.PUBLIC_STATES
+    assert "accredited" in lifecycle.PUBLIC_STATES
