@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -184,3 +185,31 @@ def test_the_dashboard_query_count_does_not_grow_with_the_history(
     assert "Person 41" in html
     assert many.value == few.value
     assert few.value <= 8
+
+
+DONE, NOT_YET = "Completed", "Cannot start yet"
+
+
+@pytest.mark.parametrize(
+    ("status", "before_suspension", "expected"),
+    [
+        ("signatory", None, [DONE, DONE, NOT_YET, NOT_YET, NOT_YET, NOT_YET]),
+        ("plan_submitted", None, [DONE, DONE, "Waiting for review", NOT_YET, NOT_YET, NOT_YET]),
+        ("monitoring", None, [DONE, DONE, DONE, "Ongoing", "Ongoing", NOT_YET]),
+        ("information_requested", None, [DONE, DONE, DONE, "Ongoing", "Ongoing", "Being assessed"]),
+        ("accredited", None, [DONE, DONE, DONE, "Ongoing", "Ongoing", DONE]),
+        ("suspended", "monitoring", [DONE, DONE, DONE, "Ongoing", "Ongoing", NOT_YET]),
+        ("lapsed", None, [DONE, "Not yet started", NOT_YET, NOT_YET, NOT_YET, NOT_YET]),
+    ],
+)
+def test_the_task_list_follows_the_organisation_s_stage(
+    db, member_client, organisation, status, before_suspension, expected
+):
+    organisation.status = status
+    organisation.status_before_suspension = before_suspension
+    db.session.commit()
+    html = member_client.get(dashboard_url(organisation)).get_data(as_text=True)
+    statuses = re.findall(
+        r'class="govuk-task-list__status[^"]*"[^>]*>\s*(?:<strong[^>]*>)?\s*([^<]+?)\s*<', html
+    )
+    assert statuses == expected

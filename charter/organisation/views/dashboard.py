@@ -76,35 +76,82 @@ def list_organisations():
     )
 
 
+# How far along the road to the Charter Mark each state is; suspension keeps the stage it
+# interrupted, lapsing or withdrawing starts again from signing.
+STAGE = {
+    lifecycle.SIGNATORY: 1,
+    lifecycle.PLAN_SUBMITTED: 2,
+    lifecycle.MONITORING: 3,
+    lifecycle.UNDER_ASSESSMENT: 4,
+    lifecycle.INFORMATION_REQUESTED: 4,
+    lifecycle.ACCREDITED: 5,
+    lifecycle.RENEWAL_DUE: 5,
+}
+
+
+def _stage(organisation) -> int:
+    status = organisation.status
+    if status == lifecycle.SUSPENDED:
+        status = organisation.status_before_suspension
+    return STAGE.get(status, 0)
+
+
+def _status(text: str) -> dict:
+    return {"text": text}
+
+
+def _tag(text: str, colour: str) -> dict:
+    return {"tag": {"text": text, "classes": colour}}
+
+
+def _cannot_start(hint: str) -> tuple[dict, str]:
+    return {
+        "text": "Cannot start yet",
+        "classes": "govuk-task-list__status--cannot-start-yet",
+    }, hint
+
+
 def _tasks(organisation, membership) -> list[dict]:
     """The GOV.UK task list items for the organisation's progress."""
-    signed = organisation.status not in UNSIGNED_STATES
+    stage = _stage(organisation)
     sign_task = {"title": {"text": "Sign the charter"}}
-    if signed:
-        sign_task["status"] = {"text": "Completed"}
+    if stage >= 1:
+        sign_task["status"] = _status("Completed")
     else:
-        sign_task["status"] = {"tag": {"text": "Not yet started", "classes": "govuk-tag--blue"}}
+        sign_task["status"] = _tag("Not yet started", "govuk-tag--blue")
         if membership is not None:  # only members sign; staff only look
             sign_task["href"] = url_for("organisation.start_signing", slug=organisation.slug)
+
+    if stage >= 3:
+        plan = (_status("Completed"), "Approved by an assessor")
+    elif stage == 2:
+        plan = (_tag("Waiting for review", "govuk-tag--light-blue"), "An assessor will review it")
+    else:
+        plan = _cannot_start("Once you have signed the charter")
+    ongoing = (
+        (_tag("Ongoing", "govuk-tag--turquoise"), "Each monitoring period")
+        if stage >= 3
+        else _cannot_start("Once your action plan is approved")
+    )
+    if stage == 5:
+        apply = (_status("Completed"), "The Charter Mark was awarded")
+    elif stage == 4:
+        apply = (_tag("Being assessed", "govuk-tag--purple"), "An assessor is reviewing it")
+    else:
+        apply = _cannot_start("Once you have enough verified monitoring returns")
+
     later = [
-        ("Submit your action plan", "Once you have signed the charter"),
-        ("Record contracts won", "Once your action plan is approved"),
-        ("Send monitoring returns", "Once your action plan is approved"),
-        ("Apply for the Charter Mark", "Once you have enough verified monitoring returns"),
+        ("Submit your action plan", plan),
+        ("Record contracts won", ongoing),
+        ("Send monitoring returns", ongoing),
+        ("Apply for the Charter Mark", apply),
     ]
     return [
-        {"title": {"text": "Register your organisation"}, "status": {"text": "Completed"}},
+        {"title": {"text": "Register your organisation"}, "status": _status("Completed")},
         sign_task,
         *(
-            {
-                "title": {"text": title},
-                "hint": {"text": hint},
-                "status": {
-                    "text": "Cannot start yet",
-                    "classes": "govuk-task-list__status--cannot-start-yet",
-                },
-            }
-            for title, hint in later
+            {"title": {"text": title}, "hint": {"text": hint}, "status": status}
+            for title, (status, hint) in later
         ),
     ]
 
