@@ -79,24 +79,6 @@ def mark_schema_dirty() -> None:
     _schema_ready = False
 
 
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates shared across the per-test apps: compiling them anew for every test
-    cost most of the suite's time."""
-
-    def __init__(self):
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-_bytecode_cache = _MemoryBytecodeCache()
-
-
 @pytest.fixture
 def db(app):
     return _db
