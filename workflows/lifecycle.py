@@ -151,6 +151,30 @@ def _signature_complete(event: EventData) -> bool:
     return True
 
 
+def _field(target: Any, name: str) -> Any:
+    return target.get(name) if isinstance(target, dict) else getattr(target, name, None)
+
+
+def _plan_complete(event: EventData) -> bool:
+    """At least one target per core measure, each with a baseline, a target value and a date."""
+    titles = event.kwargs.get("measure_titles") or {}
+    complete = {
+        _field(t, "measure_id")
+        for t in event.kwargs.get("plan_targets") or ()
+        if all(_field(t, name) is not None for name in ("baseline", "target_value", "target_date"))
+    }
+    missing = [
+        titles.get(measure_id, f"measure {measure_id}")
+        for measure_id in event.kwargs.get("core_measure_ids") or ()
+        if measure_id not in complete
+    ]
+    if missing or not event.kwargs.get("core_measure_ids"):
+        raise TransitionRefused(
+            "The action plan is not complete yet.", missing or ["the scheme's core measures"]
+        )
+    return True
+
+
 def _reason_given(event: EventData) -> bool:
     if not (event.kwargs.get("reason") or "").strip():
         raise TransitionRefused("Give a reason: it is recorded and shown to the organisation.")
@@ -198,6 +222,7 @@ TRIGGERS: dict[str, Trigger] = {
             (MEMBER,),
             (SIGNATORY,),
             PLAN_SUBMITTED,
+            (_plan_complete,),
         ),
         Trigger(
             "return_plan",

@@ -14,6 +14,7 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,13 +23,31 @@ from charter.extensions import db
 from charter.models import AuditEvent, Membership, Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
+from charter.models.plan import PLAN_APPROVED, PLAN_RETURNED, PLAN_SUBMITTED, ActionPlan, PlanTarget
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR, ROLE_MEMBER
 from charter.services.accounts import hash_password
 from charter.services.lifecycle import actor_for, system_actor, transition
-from charter.services.schemes import principles_of
+from charter.services.schemes import measures_of, principles_of
 from workflows.lifecycle import STATE_LABELS
 
 DEMO_PASSWORD = "demo-password-2026"
+
+# Plausible baselines by unit for the demo action plans.
+PLAN_RANGES = {
+    "GBP": (20_000, 250_000),
+    "FTE": (2, 40),
+    "weeks": (10, 150),
+    "hours": (20, 300),
+    "percent": (60, 90),
+    "count": (1, 20),
+}
+PLAN_APPROACHES = [
+    "Buy from local suppliers first, using the council's local supplier directory.",
+    "Recruit through the local jobcentre and college partnerships.",
+    "Work with the regional apprenticeship hub to take on new apprentices each year.",
+    "Move supplier invoices to a weekly payment run.",
+    "Pay every member of staff at least the Real Living Wage from April.",
+]
 DEMO_DOMAIN = "demo.example"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 SEED = 2026
@@ -240,6 +259,9 @@ class _DemoBuilder:
         self.rng = random.Random(SEED)
         self.password_hash = hash_password(DEMO_PASSWORD)  # once: argon2id is slow on purpose
         self.principle_codes = [p.code for p in principles_of(scheme)]
+        self.core_measures = [m for m in measures_of(scheme) if m.is_core]
+        self.core_measure_ids = [m.id for m in self.core_measures]
+        self.plans: dict[int, ActionPlan] = {}  # each organisation's latest plan revision
         validity_days = round(scheme.validity_months * 365.25 / 12)
         self.fixed_gaps = {
             "until_renewal_window": validity_days - scheme.renewal_window_days,
@@ -364,6 +386,11 @@ class _DemoBuilder:
         if step.trigger == "sign":
             signature = self._signature(organisation, owner, when)
             data = {"signature": signature, "principle_codes": self.principle_codes}
+        if step.trigger == "submit_plan":
+            plan = self._plan(organisation, owner, when)
+            data = {"plan_targets": plan.targets, "core_measure_ids": self.core_measure_ids}
+        if step.trigger in ("approve_plan", "return_plan"):
+            self._decide_plan(organisation, actor, step, when)
         reason = REASONS[step.reason] if step.reason else None
         if reason and "{share}" in reason:
             reason = reason.format(share=self.rng.choice([78, 80, 83, 86, 90, 100]))
@@ -375,6 +402,48 @@ class _DemoBuilder:
         if signature is not None:
             db.session.add(signature)
             organisation.route = signature.route
+
+    def _plan(self, organisation: Organisation, owner: User, when: datetime) -> ActionPlan:
+        """A submitted plan revision with a plausible target for every core measure."""
+        previous = self.plans.get(organisation.id)
+        plan = ActionPlan(
+            organisation_id=organisation.id,
+            scheme_id=self.scheme.id,
+            revision=(previous.revision + 1) if previous else 1,
+            status=PLAN_SUBMITTED,
+            created_by_id=owner.id,
+            created_at=when - timedelta(days=self.rng.randint(2, 10)),
+            submitted_at=when,
+        )
+        plan.targets = [self._target(measure, when) for measure in self.core_measures]
+        db.session.add(plan)
+        self.plans[organisation.id] = plan
+        return plan
+
+    def _target(self, measure, when: datetime) -> PlanTarget:
+        low, high = PLAN_RANGES[measure.unit]
+        baseline = Decimal(self.rng.randint(low, high))
+        if measure.unit == "percent":
+            target = min(Decimal(100), baseline + self.rng.randint(5, 20))
+        else:
+            target = (baseline * Decimal(self.rng.choice(["1.1", "1.25", "1.5"]))).quantize(1)
+        return PlanTarget(
+            measure_id=measure.id,
+            baseline=baseline,
+            target_value=target,
+            target_date=(when + timedelta(days=self.rng.choice([365, 540, 730]))).date(),
+            approach=self.rng.choice(PLAN_APPROACHES),
+        )
+
+    def _decide_plan(self, organisation: Organisation, actor, step: Step, when: datetime) -> None:
+        plan = self.plans[organisation.id]
+        plan.decided_at = when
+        plan.decided_by_id = actor.user_id
+        if step.trigger == "approve_plan":
+            plan.status = PLAN_APPROVED
+        else:
+            plan.status = PLAN_RETURNED
+            plan.decision_comment = REASONS[step.reason] if step.reason else None
 
     def _actor(self, organisation: Organisation, owner: User, kind: str):
         if kind == "system":

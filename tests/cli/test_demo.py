@@ -130,3 +130,28 @@ def test_demo_organisations_have_valid_postcodes_and_identifiers():
             assert normalise_identifier(scheme, identifier) == identifier, record["name"]
         else:
             assert record["no_identifier_reason"], record["name"]
+
+
+def test_demo_organisations_past_submission_have_real_action_plans(db, demo):
+    from charter.models import ActionPlan, Measure, PlanTarget
+
+    core_measures = db.session.scalar(
+        select(func.count()).select_from(Measure).where(Measure.is_core.is_(True))
+    )
+    waiting = db.session.scalars(
+        select(Organisation).where(Organisation.status == "plan_submitted")
+    ).all()
+    assert waiting
+    for organisation in waiting:
+        plan = db.session.scalar(
+            select(ActionPlan)
+            .where(ActionPlan.organisation_id == organisation.id)
+            .order_by(ActionPlan.revision.desc())
+        )
+        assert plan is not None and plan.status == "submitted"
+        targets = db.session.scalars(select(PlanTarget).where(PlanTarget.plan_id == plan.id)).all()
+        assert len(targets) == core_measures and all(t.target_value >= t.baseline for t in targets)
+    approved = db.session.scalar(
+        select(func.count()).select_from(ActionPlan).where(ActionPlan.status == "approved")
+    )
+    assert approved > 0

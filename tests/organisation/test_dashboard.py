@@ -193,7 +193,7 @@ DONE, NOT_YET = "Completed", "Cannot start yet"
 @pytest.mark.parametrize(
     ("status", "before_suspension", "expected"),
     [
-        ("signatory", None, [DONE, DONE, NOT_YET, NOT_YET, NOT_YET, NOT_YET]),
+        ("signatory", None, [DONE, DONE, "Not yet started", NOT_YET, NOT_YET, NOT_YET]),
         ("plan_submitted", None, [DONE, DONE, "Waiting for review", NOT_YET, NOT_YET, NOT_YET]),
         ("monitoring", None, [DONE, DONE, DONE, "Ongoing", "Ongoing", NOT_YET]),
         ("information_requested", None, [DONE, DONE, DONE, "Ongoing", "Ongoing", "Being assessed"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 
@@ -80,6 +81,18 @@ class FakeSignature:
     route: str = "working_towards"
 
 
+def complete_plan() -> dict:
+    """Plan data that passes the submit_plan guard: a full target for both core measures."""
+    return {
+        "plan_targets": [
+            {"measure_id": 1, "baseline": 0, "target_value": 10, "target_date": date(2030, 1, 1)},
+            {"measure_id": 2, "baseline": 5, "target_value": 8, "target_date": date(2030, 1, 1)},
+        ],
+        "core_measure_ids": [1, 2],
+        "measure_titles": {1: "Local spend", 2: "Local jobs"},
+    }
+
+
 class Recorder:
     def __init__(self):
         self.records: list[TransitionRecord] = []
@@ -99,6 +112,8 @@ def data_for(trigger: str) -> dict:
     data: dict = {}
     if trigger == "sign":
         data.update(signature=FakeSignature(), principle_codes=["P1", "P2"])
+    if trigger == "submit_plan":
+        data.update(complete_plan())
     if trigger in NEEDS_REASON:
         data["reason"] = "Recorded reason"
     return data
@@ -242,7 +257,7 @@ def test_a_reason_is_required_where_declared(trigger, reason):
 def test_no_reason_needed_elsewhere(trigger):
     kind = next(iter(EXPECTED[trigger][0]))
     org = organisation_ready_for(trigger)
-    fire(org, trigger, actor(kind), record=Recorder())
+    fire(org, trigger, actor(kind), record=Recorder(), **data_for(trigger))
     assert org.status != organisation_ready_for(trigger).status
 
 
@@ -303,6 +318,50 @@ def test_actor_is_checked_before_the_signature():
 def test_signing_is_possible_again_after_lapsing_or_withdrawing(source):
     org = FakeOrganisation(status=source)
     assert fire(org, "sign", actor(MEMBER), record=Recorder(), **data_for("sign")) == "signatory"
+
+
+@pytest.mark.parametrize(
+    ("change", "missing"),
+    [
+        ({"plan_targets": []}, ["Local spend", "Local jobs"]),
+        (
+            {
+                "plan_targets": [
+                    {"measure_id": 1, "baseline": 0, "target_value": 10, "target_date": None}
+                ]
+            },
+            ["Local spend", "Local jobs"],
+        ),
+        (
+            {
+                "plan_targets": [
+                    {
+                        "measure_id": 2,
+                        "baseline": 0,
+                        "target_value": 10,
+                        "target_date": date(2030, 1, 1),
+                    }
+                ]
+            },
+            ["Local spend"],
+        ),
+        ({"core_measure_ids": []}, ["the scheme's core measures"]),
+    ],
+)
+def test_submitting_a_plan_needs_a_complete_target_per_core_measure(change, missing):
+    org = FakeOrganisation(status="signatory")
+    record = Recorder()
+    with pytest.raises(TransitionRefused) as refused:
+        fire(org, "submit_plan", actor(MEMBER), record=record, **{**complete_plan(), **change})
+    assert refused.value.reason == "The action plan is not complete yet."
+    assert refused.value.missing == missing
+    assert org.status == "signatory"
+    assert record.records == []
+
+
+def test_a_plan_with_no_plan_data_is_refused():
+    with pytest.raises(TransitionRefused, match="not complete yet"):
+        fire(FakeOrganisation(status="signatory"), "submit_plan", actor(MEMBER), record=Recorder())
 
 
 # --- suspension ----------------------------------------------------------------------------
@@ -368,7 +427,7 @@ def test_record_is_called_once_per_transition_along_a_journey():
     record = Recorder()
     member, assessor = actor(MEMBER), actor(ASSESSOR)
     fire(org, "sign", member, record=record, **data_for("sign"))
-    fire(org, "submit_plan", member, record=record)
+    fire(org, "submit_plan", member, record=record, **complete_plan())
     fire(org, "approve_plan", assessor, record=record)
     fire(org, "apply_for_mark", member, record=record)
     fire(org, "award_mark", assessor, record=record, reason="All core measures met")

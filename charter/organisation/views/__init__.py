@@ -1,3 +1,3 @@
 """Organisation pages, one module per journey."""
 
-from charter.organisation.views import dashboard, members, registration, signing  # noqa: F401
+from charter.organisation.views import dashboard, members, plans, registration, signing  # noqa: F401

@@ -126,6 +126,8 @@ def _tasks(organisation, membership) -> list[dict]:
         plan = (_status("Completed"), "Approved by an assessor")
     elif stage == 2:
         plan = (_tag("Waiting for review", "govuk-tag--light-blue"), "An assessor will review it")
+    elif stage == 1:
+        plan = (_tag("Not yet started", "govuk-tag--blue"), "A target for each core measure")
     else:
         plan = _cannot_start("Once you have signed the charter")
     ongoing = (
@@ -146,13 +148,16 @@ def _tasks(organisation, membership) -> list[dict]:
         ("Send monitoring returns", ongoing),
         ("Apply for the Charter Mark", apply),
     ]
+    items = [
+        {"title": {"text": title}, "hint": {"text": hint}, "status": status}
+        for title, (status, hint) in later
+    ]
+    if stage >= 1 and membership is not None:
+        items[0]["href"] = url_for("organisation.show_plan", slug=organisation.slug)
     return [
         {"title": {"text": "Register your organisation"}, "status": _status("Completed")},
         sign_task,
-        *(
-            {"title": {"text": title}, "hint": {"text": hint}, "status": status}
-            for title, (status, hint) in later
-        ),
+        *items,
     ]
 
 

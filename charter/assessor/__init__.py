@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("assessor", __name__, url_prefix="/assessor")
+
+from charter.assessor import views  # noqa: E402,F401
