@@ -30,7 +30,12 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # A request a little larger than the largest evidence file, so the upload form can say
+    # "must be smaller than 10MB" itself instead of a bare 413.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+    # Outside the web root; shared storage when running on several hosts.
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
     # argon2id; RFC 9106 "second recommended" profile, above OWASP's minimum (m=19 MiB, t=2, p=1).
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 64 * 1024
@@ -63,6 +68,7 @@ class TestConfig(Config):
     PASSWORD_HASH_MEMORY_COST = 1024
     PASSWORD_HASH_PARALLELISM = 1
     TEMPLATES_STRICT = True
+    EVIDENCE_DIR = None  # tests set a temporary directory per app
 
 
 class ProductionConfig(Config):

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charter.extensions import db
+from charter.models.base import utcnow
+from charter.models.scheme import Measure
+from charter.models.user import User
+
+RETURN_DRAFT = "draft"
+RETURN_SUBMITTED = "submitted"
+RETURN_QUERIED = "queried"
+RETURN_VERIFIED = "verified"
+RETURN_STATUSES = {
+    RETURN_DRAFT: "Not sent",
+    RETURN_SUBMITTED: "Waiting for verification",
+    RETURN_QUERIED: "Queried by the assessor",
+    RETURN_VERIFIED: "Verified",
+}
+
+LINE_PENDING = "pending"
+LINE_ACCEPTED = "accepted"
+LINE_QUERIED = "queried"
+LINE_STATUSES = {LINE_PENDING: "Not reviewed", LINE_ACCEPTED: "Accepted", LINE_QUERIED: "Queried"}
+
+
+class MonitoringReturn(db.Model):
+    """What an organisation delivered in one monitoring period, measure by measure."""
+
+    __tablename__ = "monitoring_returns"
+    __table_args__ = (UniqueConstraint("organisation_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("action_plans.id"))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    due_date: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20), default=RETURN_DRAFT, index=True)
+    # A first return for the period before the plan, from an "already delivering" organisation.
+    is_retrospective: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    first_submitted_at: Mapped[datetime | None]
+    is_late: Mapped[bool] = mapped_column(default=False)
+    verified_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic lock: a submission and a verification racing cannot both commit.
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    lines: Mapped[list[ReturnLine]] = relationship(
+        back_populates="monitoring_return", lazy="raise", cascade="all, delete-orphan"
+    )
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id], lazy="raise")
+
+    @property
+    def status_label(self) -> str:
+        return RETURN_STATUSES.get(self.status, self.status)
+
+
+class ReturnLine(db.Model):
+    """One measure's actual figure for the period, with narrative, evidence and review."""
+
+    __tablename__ = "return_lines"
+    __table_args__ = (UniqueConstraint("return_id", "measure_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("monitoring_returns.id"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"))
+    actual_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    narrative: Mapped[str | None] = mapped_column(Text)
+    review_status: Mapped[str] = mapped_column(String(20), default=LINE_PENDING)
+    assessor_comment: Mapped[str | None] = mapped_column(Text)
+    # The organisation's answer to a query, sent with the resubmission.
+    response: Mapped[str | None] = mapped_column(Text)
+
+    monitoring_return: Mapped[MonitoringReturn] = relationship(back_populates="lines", lazy="raise")
+    measure: Mapped[Measure] = relationship(lazy="raise")
+
+    @property
+    def review_label(self) -> str:
+        return LINE_STATUSES.get(self.review_status, self.review_status)
+
+
+class EvidenceFile(db.Model):
+    """An uploaded file, stored outside the web root under a random name."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    return_line_id: Mapped[int] = mapped_column(ForeignKey("return_lines.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(100))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EvidenceLink(db.Model):
+    """Evidence published elsewhere: a web address with a description."""
+
+    __tablename__ = "evidence_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_line_id: Mapped[int] = mapped_column(ForeignKey("return_lines.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(String(300))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
