@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime
+from decimal import Decimal
 
 from flask import Flask
 from jinja2 import StrictUndefined, Undefined
@@ -64,6 +65,26 @@ def _inside_govuk_macros() -> bool:
     return False
 
 
+def format_money(value) -> str:
+    """£12,345 for whole pounds, £12,345.50 otherwise."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    if amount == amount.to_integral_value():
+        return f"£{amount:,.0f}"
+    return f"£{amount:,.2f}"
+
+
+def format_quantity(value) -> str:
+    """A measure's figure without needless decimals: 12, 12.5, 1,250."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    if amount == amount.to_integral_value():
+        return f"{amount:,.0f}"
+    return f"{amount.normalize():,f}"
+
+
 def format_date(value: datetime | None) -> str:
     return value.strftime("%-d %B %Y") if value else ""
 
@@ -99,6 +120,8 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.globals["govukRebrand"] = False
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_quantity, "quantity")
     app.add_template_filter(format_datetime, "datetime")
 
     @app.template_filter("state_label")

@@ -89,3 +89,93 @@ def sign_in(client, email: str, password: str = PASSWORD):
     response = submit(client, "/sign-in", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+def make_commissioner(name: str | None = None, **fields):
+    from charter.models import Commissioner
+
+    commissioner = Commissioner(
+        name=name or f"Commissioner {next(_seq)}",
+        org_id=fields.pop("org_id", None),
+        is_active=fields.pop("is_active", True),
+        **fields,
+    )
+    db.session.add(commissioner)
+    db.session.commit()
+    return commissioner
+
+
+def make_contract(organisation: Organisation, commissioner, **fields):
+    from datetime import date
+    from decimal import Decimal
+
+    from charter.models import Contract
+
+    contract = Contract(
+        organisation_id=organisation.id,
+        commissioner_id=commissioner.id,
+        title=fields.pop("title", f"Contract {next(_seq)}"),
+        reference=fields.pop("reference", None),
+        value=Decimal(str(fields.pop("value", "10000"))),
+        start_date=fields.pop("start_date", date(2026, 4, 1)),
+        end_date=fields.pop("end_date", date(2028, 3, 31)),
+        **fields,
+    )
+    db.session.add(contract)
+    db.session.commit()
+    return contract
+
+
+def make_approved_plan(organisation: Organisation, scheme, targets: dict[str, tuple]):
+    """An approved plan with ``{measure code: (baseline, target)}``; returns measures by code."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from charter.models import ActionPlan, Measure, PlanTarget
+
+    measures = {
+        m.code: m for m in db.session.scalars(select(Measure).where(Measure.scheme_id == scheme.id))
+    }
+    plan = ActionPlan(
+        organisation_id=organisation.id, scheme_id=scheme.id, revision=1, status="approved"
+    )
+    plan.targets = [
+        PlanTarget(
+            measure_id=measures[code].id,
+            baseline=Decimal(baseline),
+            target_value=Decimal(target),
+            target_date=date.today() + timedelta(days=365),
+            approach="Buy local",
+        )
+        for code, (baseline, target) in targets.items()
+    ]
+    db.session.add(plan)
+    db.session.commit()
+    return measures
+
+
+def make_return(organisation: Organisation, measures: dict, quarter: int, values: dict, **fields):
+    """A monitoring return for quarter ``quarter`` of 2026 (verified unless ``status`` says)."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from charter.models import MonitoringReturn, ReturnLine
+
+    start = date(2026, 3 * quarter - 2, 1)
+    monitoring_return = MonitoringReturn(
+        organisation_id=organisation.id,
+        period_start=start,
+        period_end=start + timedelta(days=80),
+        due_date=start + timedelta(days=110),
+        status=fields.pop("status", "verified"),
+        **fields,
+    )
+    monitoring_return.lines = [
+        ReturnLine(measure_id=measures[code].id, actual_value=Decimal(value), narrative="Done")
+        for code, value in values.items()
+    ]
+    db.session.add(monitoring_return)
+    db.session.commit()
+    return monitoring_return

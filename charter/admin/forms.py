@@ -49,3 +49,47 @@ class OrganisationFilterForm(FlaskForm):
         ],
         validate_choice=False,
     )
+
+
+def _org_id_format(_form, field):
+    # Imported here so this block stays a plain addition to the module.
+    from wtforms.validators import ValidationError
+
+    from charter.services.contracts import normalise_org_id
+    from charter.services.identifiers import InvalidIdentifier
+
+    try:
+        field.normalised = normalise_org_id(field.data)
+    except InvalidIdentifier as error:
+        field.normalised = None
+        raise ValidationError(str(error)) from None
+
+
+class CommissionerForm(FlaskForm):
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter the name of the commissioner"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+        description="As organisations will know it, for example ‘Shropshire Council’",
+    )
+    org_id = StringField(
+        "Org-id (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            Length(max=45, message="Org-id must be 45 characters or fewer"),
+            _org_id_format,
+        ],
+        description="The body’s identifier from org-id.guide, like GB-LAE-SHR or GB-NHS-RXW",
+    )
+    submit = SubmitField("Save commissioner", widget=GovSubmitInput())
+
+
+class CommissionerStatusForm(FlaskForm):
+    """The deactivate and reactivate buttons."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())

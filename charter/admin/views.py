@@ -157,3 +157,6 @@ def _pagination_params(page, status: str | None) -> dict | None:
     if page.has_next:
         params["next"] = {"href": href(page.next_num)}
     return params
+
+
+from charter.admin import commissioners  # noqa: E402,F401

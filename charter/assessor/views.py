@@ -15,6 +15,7 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.models.plan import PLAN_SUBMITTED
 from charter.services import plans
+from charter.services import returns as returns_service
 from charter.services.lifecycle import is_member
 
 
@@ -57,9 +58,10 @@ def list_work():
     return render_template(
         "assessor/list-work.html",
         page=page,
+        returns_waiting=returns_service.waiting_returns(search, district),
         search=search,
         district=district,
-        districts=plans.districts_waiting(),
+        districts=sorted(set(plans.districts_waiting()) | set(returns_service.districts_waiting())),
         pagination=_pagination(page, search, district),
     )
 
@@ -118,3 +120,6 @@ def decide_plan(plan_id: int):
         "success",
     )
     return redirect(url_for(".list_work"))
+
+
+from charter.assessor import returns  # noqa: E402,F401

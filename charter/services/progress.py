@@ -17,8 +17,6 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import (
     ActionPlan,
-    Commissioner,
-    Contract,
     Measure,
     MonitoringReturn,
     Organisation,
@@ -28,6 +26,7 @@ from charter.models import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.plan import PLAN_APPROVED
+from charter.services.contracts import contract_summary
 
 LATEST_VALUE_UNITS = frozenset({"percent", "FTE"})
 
@@ -128,20 +127,11 @@ def verified_return_count(organisation: Organisation) -> int:
     )
 
 
-def public_sector_contract_count(organisation: Organisation) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Contract)
-        .join(Commissioner, Commissioner.id == Contract.commissioner_id)
-        .where(Contract.organisation_id == organisation.id)
-    )
-
-
 def charter_mark_checklist(
     organisation: Organisation, scheme: Scheme, progress: list[MeasureProgress]
 ) -> list[ChecklistItem]:
     """What the organisation still needs before it can apply, from the scheme's rules."""
-    contracts = public_sector_contract_count(organisation)
+    contracts, _total = contract_summary(organisation)
     verified = verified_return_count(organisation)
     needed = scheme.min_verified_returns
     core = [p for p in progress if p.measure.is_core]

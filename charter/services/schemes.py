@@ -211,3 +211,10 @@ def measures_of(scheme: Scheme) -> list[Measure]:
             select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)
         )
     )
+
+
+def scheme_of(organisation) -> Scheme | None:
+    """The scheme version the organisation signed under, or the current one before it signs."""
+    if organisation.scheme_id is not None:
+        return db.session.get(Scheme, organisation.scheme_id)
+    return current_scheme()

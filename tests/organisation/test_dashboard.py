@@ -193,12 +193,20 @@ DONE, NOT_YET = "Completed", "Cannot start yet"
 @pytest.mark.parametrize(
     ("status", "before_suspension", "expected"),
     [
-        ("signatory", None, [DONE, DONE, "Not yet started", NOT_YET, NOT_YET, NOT_YET]),
-        ("plan_submitted", None, [DONE, DONE, "Waiting for review", NOT_YET, NOT_YET, NOT_YET]),
-        ("monitoring", None, [DONE, DONE, DONE, "Ongoing", "Ongoing", NOT_YET]),
-        ("information_requested", None, [DONE, DONE, DONE, "Ongoing", "Ongoing", "Being assessed"]),
-        ("accredited", None, [DONE, DONE, DONE, "Ongoing", "Ongoing", DONE]),
-        ("suspended", "monitoring", [DONE, DONE, DONE, "Ongoing", "Ongoing", NOT_YET]),
+        ("signatory", None, [DONE, DONE, "Not yet started", "Not yet started", NOT_YET, NOT_YET]),
+        (
+            "plan_submitted",
+            None,
+            [DONE, DONE, "Waiting for review", "Not yet started", NOT_YET, NOT_YET],
+        ),
+        ("monitoring", None, [DONE, DONE, DONE, "Not yet started", "Ongoing", NOT_YET]),
+        (
+            "information_requested",
+            None,
+            [DONE, DONE, DONE, "Not yet started", "Ongoing", "Being assessed"],
+        ),
+        ("accredited", None, [DONE, DONE, DONE, "Not yet started", "Ongoing", DONE]),
+        ("suspended", "monitoring", [DONE, DONE, DONE, "Not yet started", "Ongoing", NOT_YET]),
         ("lapsed", None, [DONE, "Not yet started", NOT_YET, NOT_YET, NOT_YET, NOT_YET]),
     ],
 )

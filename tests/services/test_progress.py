@@ -1,66 +1,23 @@
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-
-from sqlalchemy import select
 
 from charter.extensions import db as _db
 from charter.models import (
-    ActionPlan,
     Commissioner,
     Contract,
-    Measure,
-    MonitoringReturn,
-    PlanTarget,
-    ReturnLine,
 )
 from charter.services.progress import charter_mark_checklist, measure_progress
-from tests.factories import make_organisation
-
-
-def _plan(org, scheme, targets: dict[str, tuple[int, int]]):
-    measures = {
-        m.code: m
-        for m in _db.session.scalars(select(Measure).where(Measure.scheme_id == scheme.id))
-    }
-    plan = ActionPlan(organisation_id=org.id, scheme_id=scheme.id, revision=1, status="approved")
-    plan.targets = [
-        PlanTarget(
-            measure_id=measures[code].id,
-            baseline=Decimal(baseline),
-            target_value=Decimal(target),
-            target_date=date.today() + timedelta(days=365),
-            approach="Buy local",
-        )
-        for code, (baseline, target) in targets.items()
-    ]
-    _db.session.add(plan)
-    _db.session.flush()
-    return measures
-
-
-def _return(org, measures, quarter: int, values: dict[str, int], status="verified"):
-    start = date(2026, 3 * quarter - 2, 1)
-    ret = MonitoringReturn(
-        organisation_id=org.id,
-        period_start=start,
-        period_end=start + timedelta(days=80),
-        due_date=start + timedelta(days=110),
-        status=status,
-    )
-    ret.lines = [
-        ReturnLine(measure_id=measures[code].id, actual_value=Decimal(v), narrative="n")
-        for code, v in values.items()
-    ]
-    _db.session.add(ret)
+from tests.factories import make_approved_plan, make_organisation, make_return
 
 
 def test_flows_add_up_and_stocks_take_the_latest_verified_period(app, scheme):
     org = make_organisation(scheme=scheme, status="monitoring")
-    measures = _plan(org, scheme, {"LE1": (10_000, 50_000), "LE8": (70, 90), "LE5": (0, 0)})
-    _return(org, measures, 1, {"LE1": 20_000, "LE8": 85, "LE5": 0})
-    _return(org, measures, 2, {"LE1": 35_000, "LE8": 92, "LE5": 0})
-    _return(org, measures, 3, {"LE1": 99_999, "LE8": 10}, status="submitted")  # not verified
-    _db.session.commit()
+    measures = make_approved_plan(
+        org, scheme, {"LE1": (10_000, 50_000), "LE8": (70, 90), "LE5": (0, 0)}
+    )
+    make_return(org, measures, 1, {"LE1": 20_000, "LE8": 85, "LE5": 0})
+    make_return(org, measures, 2, {"LE1": 35_000, "LE8": 92, "LE5": 0})
+    make_return(org, measures, 3, {"LE1": 99_999, "LE8": 10}, status="submitted")  # not verified
 
     progress = {p.measure.code: p for p in measure_progress(org)}
 
@@ -73,8 +30,8 @@ def test_flows_add_up_and_stocks_take_the_latest_verified_period(app, scheme):
 
 def test_a_target_exactly_reached_is_met_and_one_short_is_not(app, scheme):
     org = make_organisation(scheme=scheme, status="monitoring")
-    measures = _plan(org, scheme, {"LE1": (0, 1000), "LE2": (0, 1000)})
-    _return(org, measures, 1, {"LE1": 1000, "LE2": 999})
+    measures = make_approved_plan(org, scheme, {"LE1": (0, 1000), "LE2": (0, 1000)})
+    make_return(org, measures, 1, {"LE1": 1000, "LE2": 999})
     _db.session.commit()
     progress = {p.measure.code: p for p in measure_progress(org)}
     assert progress["LE1"].is_met and not progress["LE2"].is_met
@@ -82,8 +39,8 @@ def test_a_target_exactly_reached_is_met_and_one_short_is_not(app, scheme):
 
 def test_the_checklist_says_what_is_still_needed(app, scheme):
     org = make_organisation(scheme=scheme, status="monitoring")
-    measures = _plan(org, scheme, {"LE1": (0, 100), "LE3": (0, 100)})
-    _return(org, measures, 1, {"LE1": 100, "LE3": 0})
+    measures = make_approved_plan(org, scheme, {"LE1": (0, 100), "LE3": (0, 100)})
+    make_return(org, measures, 1, {"LE1": 100, "LE3": 0})
     _db.session.commit()
 
     items = charter_mark_checklist(org, scheme, measure_progress(org))
@@ -107,7 +64,7 @@ def test_the_checklist_says_what_is_still_needed(app, scheme):
             end_date=date(2027, 12, 31),
         )
     )
-    _return(org, measures, 2, {"LE1": 0, "LE3": 100})
+    make_return(org, measures, 2, {"LE1": 0, "LE3": 100})
     _db.session.commit()
     items = charter_mark_checklist(org, scheme, measure_progress(org))
     assert all(i.done for i in items)

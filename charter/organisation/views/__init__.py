@@ -1,3 +1,12 @@
 """Organisation pages, one module per journey."""
 
-from charter.organisation.views import dashboard, members, plans, registration, signing  # noqa: F401
+from charter.organisation.views import (  # noqa: F401
+    contracts,
+    dashboard,
+    evidence,
+    members,
+    plans,
+    registration,
+    returns,
+    signing,
+)

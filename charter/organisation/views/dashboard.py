@@ -8,9 +8,11 @@ from flask_login import current_user, login_required
 from charter.auth.decorators import verified_required
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services import organisations
+from charter.services import organisations, progress, returns
+from charter.services.contracts import contract_summary
 from charter.services.identifiers import IDENTIFIER_SCHEMES
 from charter.services.lifecycle import history
+from charter.services.schemes import scheme_of
 from workflows import lifecycle
 
 # What the organisation does next, in each state: the first thing on its dashboard.
@@ -111,6 +113,32 @@ def _cannot_start(hint: str) -> tuple[dict, str]:
     }, hint
 
 
+def _returns_task(organisation, stage: int) -> tuple[tuple[dict, str], bool]:
+    """Status of the returns task, and whether the returns page is open: once the plan is
+    approved, or straight after signing for an organisation already delivering."""
+    if stage < 3 and not (stage >= 1 and organisation.route == returns.ALREADY_DELIVERING):
+        return _cannot_start("Once your action plan is approved"), False
+    counts = returns.summary(organisation)
+    hint = "Each monitoring period"
+    parts = [
+        f"{counts[key]} {label}"
+        for key, label in (
+            ("due", "due"),
+            ("waiting", "waiting for verification"),
+            ("verified", "verified"),
+        )
+        if counts[key]
+    ]
+    if counts["due"]:
+        return (_tag(", ".join(parts), "govuk-tag--orange"), hint), True
+    if parts:
+        return (_status(", ".join(parts)), hint), True
+    if stage < 3:
+        first = "A first return, before your plan is approved"
+        return (_tag("Not yet started", "govuk-tag--blue"), first), True
+    return (_tag("Ongoing", "govuk-tag--turquoise"), hint), True
+
+
 def _tasks(organisation, membership) -> list[dict]:
     """The GOV.UK task list items for the organisation's progress."""
     stage = _stage(organisation)
@@ -130,11 +158,17 @@ def _tasks(organisation, membership) -> list[dict]:
         plan = (_tag("Not yet started", "govuk-tag--blue"), "A target for each core measure")
     else:
         plan = _cannot_start("Once you have signed the charter")
-    ongoing = (
-        (_tag("Ongoing", "govuk-tag--turquoise"), "Each monitoring period")
-        if stage >= 3
-        else _cannot_start("Once your action plan is approved")
-    )
+    returns_task, returns_open = _returns_task(organisation, stage)
+    if stage >= 1:
+        recorded, _total = contract_summary(organisation)
+        contracts_won = (
+            _tag(f"{recorded} recorded", "govuk-tag--turquoise")
+            if recorded
+            else _tag("Not yet started", "govuk-tag--blue"),
+            "From public-sector commissioners",
+        )
+    else:
+        contracts_won = _cannot_start("Once you have signed the charter")
     if stage == 5:
         apply = (_status("Completed"), "The Charter Mark was awarded")
     elif stage == 4:
@@ -144,8 +178,8 @@ def _tasks(organisation, membership) -> list[dict]:
 
     later = [
         ("Submit your action plan", plan),
-        ("Record contracts won", ongoing),
-        ("Send monitoring returns", ongoing),
+        ("Record contracts won", contracts_won),
+        ("Send monitoring returns", returns_task),
         ("Apply for the Charter Mark", apply),
     ]
     items = [
@@ -154,6 +188,9 @@ def _tasks(organisation, membership) -> list[dict]:
     ]
     if stage >= 1 and membership is not None:
         items[0]["href"] = url_for("organisation.show_plan", slug=organisation.slug)
+        items[1]["href"] = url_for("organisation.list_contracts", slug=organisation.slug)
+    if returns_open and membership is not None:
+        items[2]["href"] = url_for("organisation.list_returns", slug=organisation.slug)
     return [
         {"title": {"text": "Register your organisation"}, "status": _status("Completed")},
         sign_task,
@@ -167,6 +204,13 @@ def _tasks(organisation, membership) -> list[dict]:
 def show_dashboard(slug: str):
     organisation, membership = organisation_for_member(slug)
     identifier_scheme = IDENTIFIER_SCHEMES.get(organisation.identifier_scheme)
+    measure_progress = progress.measure_progress(organisation)
+    # The checklist matters from monitoring on: before then the plan is the next step.
+    checklist = (
+        progress.charter_mark_checklist(organisation, scheme_of(organisation), measure_progress)
+        if _stage(organisation) >= 3
+        else []
+    )
     return render_template(
         "organisation/dashboard.html",
         organisation=organisation,
@@ -176,4 +220,6 @@ def show_dashboard(slug: str):
         identifier_label=identifier_scheme.label if identifier_scheme else None,
         signature=organisations.latest_signature(organisation),
         events=history(organisation),
+        progress=measure_progress,
+        checklist=checklist,
     )

@@ -1,0 +1,159 @@
+"""Forms for recording a contract won and the social value commitments made at tender."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from charter.organisation.forms.plans import MAX_AMOUNT, AmountField, GovDateField
+
+VALUE_FORMAT_MESSAGE = "Enter the contract value in pounds, like 125000"
+END_BEFORE_START_MESSAGE = "The end date must be after the start date"
+CHOOSE_COMMISSIONER_MESSAGE = "Select the commissioner who awarded the contract"
+# Whole pounds with or without thousands separators, then optional pence: 12500, 12,500.50.
+_POUNDS = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MoneyField(StringField):
+    """An amount in pounds, kept as a Decimal in ``amount``; a £ sign and commas are allowed."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, widget=GovTextInput(), filters=[_strip], **kwargs)
+        self.amount: Decimal | None = None
+
+    def pre_validate(self, form):  # noqa: ARG002
+        self.amount = None
+        text = (self.data or "").strip().removeprefix("£").strip()
+        if not text:
+            raise ValidationError("Enter the contract value")
+        negative = text.startswith("-")
+        if not _POUNDS.match(text.removeprefix("-")):
+            raise ValidationError(VALUE_FORMAT_MESSAGE)
+        amount = Decimal(text.replace(",", "").removeprefix("-"))
+        if negative or amount == 0:
+            raise ValidationError("The contract value must be more than £0")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValidationError("The contract value can only include pounds and pence")
+        if amount > MAX_AMOUNT:
+            raise ValidationError("The contract value must be less than £1,000,000,000,000")
+        self.amount = amount
+
+
+class ContractForm(FlaskForm):
+    commissioner = SelectField(
+        "Commissioner",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[DataRequired(CHOOSE_COMMISSIONER_MESSAGE)],
+        description="The public-sector body that awarded the contract",
+    )
+    title = StringField(
+        "Contract title",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the contract title"),
+            Length(max=300, message="Contract title must be 300 characters or fewer"),
+        ],
+        description="As it appears on the contract, for example ‘Highways maintenance, north’",
+    )
+    reference = StringField(
+        "Contract reference (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Length(max=100, message="Contract reference must be 100 characters or fewer")],
+        description="The commissioner’s reference, if it has one",
+    )
+    value = MoneyField(
+        "Contract value", description="The total value in pounds, for example 125000"
+    )
+    start_date = GovDateField(
+        "Start date", name_for_errors="the start date", description="For example, 1 4 2026"
+    )
+    end_date = GovDateField(
+        "End date", name_for_errors="the end date", description="For example, 31 3 2028"
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    def __init__(self, *args, commissioners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commissioner_ids = {str(c.id) for c in commissioners}
+        self.commissioner.choices = [
+            SelectChoice("", "Choose a commissioner"),
+            *(SelectChoice(str(c.id), c.name) for c in commissioners),
+        ]
+
+    def validate_commissioner(self, field):
+        # A deactivated (or made-up) commissioner posted by hand is refused like a blank one.
+        if field.data not in self.commissioner_ids:
+            raise ValidationError(CHOOSE_COMMISSIONER_MESSAGE)
+
+    def validate_end_date(self, field):
+        start = self.start_date.data
+        if start is not None and field.data is not None and field.data <= start:
+            raise ValidationError(END_BEFORE_START_MESSAGE)
+
+    def answers(self) -> dict:
+        """What the session keeps between the form and check your answers."""
+        return {
+            "commissioner": self.commissioner.data,
+            "title": self.title.data,
+            "reference": self.reference.data or "",
+            "value": f"{self.value.amount:f}",
+            "start_date": self.start_date.data.isoformat(),
+            "end_date": self.end_date.data.isoformat(),
+        }
+
+
+class CommitmentForm(FlaskForm):
+    measure = SelectField(
+        "Measure",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[DataRequired("Select a measure")],
+    )
+    target_value = AmountField(
+        "Target",
+        missing="Enter the target you committed to",
+        not_number="Enter the target as a number, like 250",
+        description="In the measure’s unit: pounds, FTE, weeks, hours, a percentage or a number",
+    )
+    notes = TextAreaField(
+        "Notes (optional)",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Length(max=2000, message="Notes must be 2,000 characters or fewer")],
+        description="For example, the part of the tender the commitment comes from",
+    )
+    submit = SubmitField("Add commitment", widget=GovSubmitInput())
+
+    def __init__(self, *args, measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures_by_code = {m.code: m for m in measures}
+        self.measure.choices = [
+            SelectChoice("", "Choose a measure"),
+            *(SelectChoice(m.code, f"{m.code}: {m.title} ({m.unit_label})") for m in measures),
+        ]
+
+    @property
+    def chosen_measure(self):
+        return self.measures_by_code.get(self.measure.data or "")
+
+    @property
+    def is_percent(self) -> bool:
+        """Read by AmountField: a percentage target cannot be over 100."""
+        measure = self.chosen_measure
+        return measure is not None and measure.unit == "percent"
+
+    def validate_measure(self, field):
+        if field.data and self.chosen_measure is None:
+            raise ValidationError("Select a measure")

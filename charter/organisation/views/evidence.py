@@ -1,0 +1,39 @@
+"""Download an evidence file: members of its organisation, assessors and admins only."""
+
+from __future__ import annotations
+
+from flask import abort, send_file
+from flask_login import login_required
+
+from charter.auth.decorators import verified_required
+from charter.extensions import db
+from charter.models import EvidenceFile
+from charter.organisation import bp
+from charter.organisation.access import organisation_for_member
+from charter.services.evidence import download_name, evidence_path
+
+
+@bp.get("/<slug>/evidence/<int:evidence_id>")
+@login_required
+@verified_required
+def download_evidence(slug: str, evidence_id: int):
+    organisation, _membership = organisation_for_member(slug)
+    evidence = db.session.get(EvidenceFile, evidence_id)
+    if evidence is None or evidence.organisation_id != organisation.id:
+        abort(404)
+    path = evidence_path(evidence)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=evidence.content_type,
+        as_attachment=True,
+        download_name=download_name(evidence),
+        etag=evidence.sha256,
+    )
+    # Uploaded content is never to be run or rendered by the browser as if it were ours,
+    # nor kept in a shared cache.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

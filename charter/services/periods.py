@@ -1,0 +1,74 @@
+"""Monitoring periods: calendar-aligned blocks of a scheme's ``monitoring_period_months``.
+
+Pure functions on dates, no database. Blocks are counted from January, so quarterly periods are
+January to March, April to June, July to September and October to December; a six-monthly
+scheme has January to June and July to December.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        """ "1 January to 31 March 2027" (the year shown once when both ends share it)."""
+        start = f"{self.start.day} {calendar.month_name[self.start.month]}"
+        if self.start.year != self.end.year:
+            start += f" {self.start.year}"
+        return f"{start} to {self.end.day} {calendar.month_name[self.end.month]} {self.end.year}"
+
+
+def _months_since_year_zero(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _first_of(month_index: int) -> date:
+    return date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def period_containing(day: date, months: int) -> Period:
+    if months < 1:
+        raise ValueError("a monitoring period is at least one month long")
+    first = _months_since_year_zero(day) // months * months
+    return Period(_first_of(first), _first_of(first + months) - timedelta(days=1))
+
+
+def next_period(period: Period, months: int) -> Period:
+    return period_containing(period.end + timedelta(days=1), months)
+
+
+def periods_between(start: date, end: date, months: int) -> list[Period]:
+    """Every period from the one containing ``start`` that has ended by ``end``: its last day
+    is before ``end``."""
+    periods = []
+    period = period_containing(start, months)
+    while period.end < end:
+        periods.append(period)
+        period = next_period(period, months)
+    return periods
+
+
+def most_recent_ended(today: date, months: int) -> Period:
+    return period_containing(period_containing(today, months).start - timedelta(days=1), months)
+
+
+def due_date(period_end: date, return_due_days: int) -> date:
+    return period_end + timedelta(days=return_due_days)
+
+
+def is_overdue(due: date, today: date) -> bool:
+    return today > due
+
+
+def is_late(submitted_at: datetime | date, due: date) -> bool:
+    """Sent after the due date; anything on the due date itself is on time."""
+    day = submitted_at.date() if isinstance(submitted_at, datetime) else submitted_at
+    return day > due

@@ -1,0 +1,49 @@
+"""The dashboard's progress chart, its table and the Charter Mark checklist."""
+
+from tests.factories import make_approved_plan, make_organisation, make_return, sign_in
+
+
+def _monitoring_organisation(member, scheme):
+    org = make_organisation(owner=member, scheme=scheme, status="monitoring")
+    measures = make_approved_plan(org, scheme, {"LE1": (10_000, 50_000), "LE8": (70, 90)})
+    return org, measures
+
+
+def test_progress_shows_the_same_figures_in_the_chart_and_the_table(client, member, scheme):
+    org, measures = _monitoring_organisation(member, scheme)
+    make_return(org, measures, 1, {"LE1": 20_000, "LE8": 85})
+    make_return(org, measures, 2, {"LE1": 35_000, "LE8": 92})
+    make_return(org, measures, 3, {"LE1": 1_000_000, "LE8": 0}, status="submitted")
+    sign_in(client, member.email)
+
+    html = client.get(f"/organisations/{org.slug}").get_data(as_text=True)
+
+    assert "Progress against your action plan" in html
+    assert (
+        'role="img"' in html and "LE1: 110% of target." in html and "LE8: 102% of target." in html
+    )
+    assert "£55,000" in html  # cumulative, unverified return left out
+    assert "92%" in html  # latest verified, not a sum
+    assert "What you still need for the Charter Mark" in html
+    assert "0 recorded" in html and "2 verified" in html
+
+
+def test_no_progress_section_before_a_plan_is_approved(member_client, organisation):
+    html = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
+    assert "Progress against your action plan" not in html
+    assert "What you still need for the Charter Mark" not in html
+
+
+def test_dashboard_queries_do_not_grow_with_the_number_of_returns(
+    client, member, scheme, query_counter
+):
+    org, measures = _monitoring_organisation(member, scheme)
+    sign_in(client, member.email)
+    make_return(org, measures, 1, {"LE1": 1, "LE8": 1})
+    with query_counter() as few:
+        assert client.get(f"/organisations/{org.slug}").status_code == 200
+    for quarter in (2, 3, 4):
+        make_return(org, measures, quarter, {"LE1": 1, "LE8": 1})
+    with query_counter() as many:
+        assert client.get(f"/organisations/{org.slug}").status_code == 200
+    assert many.value == few.value
