@@ -317,6 +317,15 @@ TRIGGERS: dict[str, Trigger] = {
             LAPSED,
         ),
         Trigger(
+            "reopen_assessment",
+            "re-open the assessment",
+            "Re-opened the assessment after an appeal was upheld",
+            (ADMIN,),
+            (MONITORING,),
+            UNDER_ASSESSMENT,
+            (_reason_given,),
+        ),
+        Trigger(
             "revoke_mark",
             "revoke the Charter Mark",
             "Revoked the Charter Mark",

@@ -1,5 +1,12 @@
 """Database models. Import from here: ``from charter.models import User``."""
 
+from charter.models.assessment import (
+    Appeal,
+    Application,
+    CharterMark,
+    InformationRequest,
+    MeasureJudgement,
+)
 from charter.models.audit import AuditEvent
 from charter.models.contract import Commissioner, Contract, ContractCommitment
 from charter.models.mail import OutboxEmail
@@ -12,14 +19,19 @@ from charter.models.user import User
 
 __all__ = [
     "ActionPlan",
+    "Appeal",
+    "Application",
     "AuditEvent",
+    "CharterMark",
     "Commissioner",
     "Contract",
     "ContractCommitment",
     "EvidenceFile",
     "EvidenceLink",
+    "InformationRequest",
     "Invitation",
     "Measure",
+    "MeasureJudgement",
     "Membership",
     "MonitoringReturn",
     "Organisation",

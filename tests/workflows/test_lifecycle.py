@@ -39,6 +39,7 @@ EXPECTED = {
     "apply_for_renewal": ({MEMBER}, {"renewal_due"}, "under_assessment"),
     "expire_mark": ({SYSTEM}, {"renewal_due"}, "lapsed"),
     "lapse": ({SYSTEM}, {"signatory", "plan_submitted", "monitoring"}, "lapsed"),
+    "reopen_assessment": ({ADMIN}, {"monitoring"}, "under_assessment"),
     "revoke_mark": ({ADMIN}, {"accredited", "renewal_due"}, "monitoring"),
     "suspend": (
         {ADMIN},
@@ -61,6 +62,7 @@ NEEDS_REASON = {
     "request_information",
     "award_mark",
     "refuse_mark",
+    "reopen_assessment",
     "revoke_mark",
     "suspend",
 }
