@@ -60,6 +60,16 @@ def plans_of(organisation: Organisation) -> list[ActionPlan]:
     )
 
 
+def approved_plan(organisation: Organisation) -> ActionPlan | None:
+    """The plan in force: the latest approved revision."""
+    return db.session.scalar(
+        select(ActionPlan)
+        .where(ActionPlan.organisation_id == organisation.id, ActionPlan.status == PLAN_APPROVED)
+        .order_by(ActionPlan.revision.desc())
+        .limit(1)
+    )
+
+
 def plan_by_id(plan_id: int) -> ActionPlan | None:
     return db.session.get(ActionPlan, plan_id)
 

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import (
-    ActionPlan,
     Measure,
     MonitoringReturn,
     Organisation,
@@ -25,8 +24,8 @@ from charter.models import (
     Scheme,
 )
 from charter.models.monitoring import RETURN_VERIFIED
-from charter.models.plan import PLAN_APPROVED
 from charter.services.contracts import contract_summary
+from charter.services.plans import approved_plan
 
 LATEST_VALUE_UNITS = frozenset({"percent", "FTE"})
 
@@ -60,15 +59,6 @@ class ChecklistItem:
     text: str
     done: bool
     detail: str
-
-
-def approved_plan(organisation: Organisation) -> ActionPlan | None:
-    return db.session.scalar(
-        select(ActionPlan)
-        .where(ActionPlan.organisation_id == organisation.id, ActionPlan.status == PLAN_APPROVED)
-        .order_by(ActionPlan.revision.desc())
-        .limit(1)
-    )
 
 
 def measure_progress(organisation: Organisation) -> list[MeasureProgress]:

@@ -47,6 +47,7 @@ from charter.models.plan import PLAN_APPROVED, PLAN_SUPERSEDED
 from charter.services import periods
 from charter.services.lifecycle import is_member
 from charter.services.mail import queue_email
+from charter.services.plans import approved_plan
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -81,15 +82,6 @@ def monitoring_start(organisation: Organisation) -> date | None:
         )
     )
     return decided.date() if decided is not None else None
-
-
-def approved_plan(organisation: Organisation) -> ActionPlan | None:
-    return db.session.scalar(
-        select(ActionPlan)
-        .where(ActionPlan.organisation_id == organisation.id, ActionPlan.status == PLAN_APPROVED)
-        .order_by(ActionPlan.revision.desc())
-        .limit(1)
-    )
 
 
 def _create_return(organisation, period, due, measure_ids, **fields) -> MonitoringReturn | None:
