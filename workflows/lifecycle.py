@@ -175,6 +175,32 @@ def _plan_complete(event: EventData) -> bool:
     return True
 
 
+def _eligible(event: EventData) -> bool:
+    """The service works out what is missing (contracts, verified returns, waits); the machine
+    refuses unless it was told, and told nothing is missing."""
+    if "missing" not in event.kwargs:
+        raise TransitionRefused(
+            "You cannot apply for the Charter Mark yet.", ["a check of what the scheme needs"]
+        )
+    missing = list(event.kwargs["missing"] or ())
+    if missing:
+        raise TransitionRefused("You cannot apply for the Charter Mark yet.", missing)
+    return True
+
+
+def _award_rule_holds(event: EventData) -> bool:
+    """The assessment service evaluates the award rule; the machine refuses unless it was
+    told the result and the result has no failures."""
+    if "award_failures" not in event.kwargs:
+        raise TransitionRefused(
+            "The award rule does not hold.", ["a check of the award rule against the judgements"]
+        )
+    failures = list(event.kwargs["award_failures"] or ())
+    if failures:
+        raise TransitionRefused("The award rule does not hold.", failures)
+    return True
+
+
 def _reason_given(event: EventData) -> bool:
     if not (event.kwargs.get("reason") or "").strip():
         raise TransitionRefused("Give a reason: it is recorded and shown to the organisation.")
@@ -248,6 +274,7 @@ TRIGGERS: dict[str, Trigger] = {
             (MEMBER,),
             (MONITORING,),
             UNDER_ASSESSMENT,
+            (_eligible,),
         ),
         Trigger(
             "request_information",
@@ -273,7 +300,7 @@ TRIGGERS: dict[str, Trigger] = {
             (ASSESSOR,),
             (UNDER_ASSESSMENT,),
             ACCREDITED,
-            (_reason_given,),
+            (_reason_given, _award_rule_holds),
         ),
         Trigger(
             "refuse_mark",
@@ -299,6 +326,7 @@ TRIGGERS: dict[str, Trigger] = {
             (MEMBER,),
             (RENEWAL_DUE,),
             UNDER_ASSESSMENT,
+            (_eligible,),
         ),
         Trigger(
             "expire_mark",

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
 from workflows.lifecycle import STATE_LABELS
 
@@ -93,3 +107,89 @@ class CommissionerStatusForm(FlaskForm):
     """The deactivate and reactivate buttons."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+APPEAL_DECISIONS = {"uphold": "Uphold the appeal", "dismiss": "Dismiss the appeal"}
+
+
+class AppealDecisionForm(FlaskForm):
+    decision = RadioField(
+        "What is your decision?",
+        choices=[SelectChoice(value, label) for value, label in APPEAL_DECISIONS.items()],
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[
+            InputRequired("Select whether to uphold or dismiss the appeal"),
+            AnyOf(list(APPEAL_DECISIONS), message="Select whether to uphold or dismiss the appeal"),
+        ],
+    )
+    reason = TextAreaField(
+        "Reasons for your decision",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the reasons for your decision"),
+            Length(max=5000, message="Reasons must be 5,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+# --- sanctions on an organisation, and the scheme's proxy values ------------------------------
+
+
+class SanctionReasonForm(FlaskForm):
+    """Suspending an organisation or revoking its mark: the reason goes to its members and
+    into the audit trail."""
+
+    reason = StringField(
+        "Reason",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter the reason"),
+            Length(max=2000, message="Reason must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class LiftSuspensionForm(FlaskForm):
+    submit = SubmitField("Lift the suspension", widget=GovSubmitInput())
+
+
+PROXY_VALUE_MESSAGE = "Enter the proxy value in pounds, like 0.25"
+
+
+def _proxy_value(_form, field):
+    from decimal import Decimal, InvalidOperation
+
+    from wtforms.validators import ValidationError
+
+    field.value = None
+    text = (field.data or "").replace("£", "").replace(",", "").strip()
+    if not text:
+        return
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(PROXY_VALUE_MESSAGE) from None
+    if not value.is_finite():
+        raise ValidationError(PROXY_VALUE_MESSAGE)
+    if value < 0:
+        raise ValidationError("Proxy value must be £0 or more")
+    if value.as_tuple().exponent < -2:
+        raise ValidationError("Proxy value must have no more than 2 decimal places, like 0.25")
+    if value >= Decimal("10000000000"):
+        raise ValidationError("Proxy value must be less than £10,000,000,000")
+    field.value = value
+
+
+class ProxyValueForm(FlaskForm):
+    proxy_value = StringField(
+        "Proxy value in pounds per unit (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[_proxy_value],
+    )
+    submit = SubmitField("Save proxy value", widget=GovSubmitInput())

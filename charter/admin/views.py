@@ -159,4 +159,9 @@ def _pagination_params(page, status: str | None) -> dict | None:
     return params
 
 
-from charter.admin import commissioners  # noqa: E402,F401
+from charter.admin import (  # noqa: E402,F401
+    actions,
+    appeals,
+    commissioners,
+    proxies,
+)

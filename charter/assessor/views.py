@@ -14,7 +14,7 @@ from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.plan import PLAN_SUBMITTED
-from charter.services import plans
+from charter.services import assessment, plans
 from charter.services import returns as returns_service
 from charter.services.lifecycle import is_member
 
@@ -59,6 +59,7 @@ def list_work():
         "assessor/list-work.html",
         page=page,
         returns_waiting=returns_service.waiting_returns(search, district),
+        applications_waiting=assessment.waiting_applications(),
         search=search,
         district=district,
         districts=sorted(set(plans.districts_waiting()) | set(returns_service.districts_waiting())),
@@ -122,4 +123,4 @@ def decide_plan(plan_id: int):
     return redirect(url_for(".list_work"))
 
 
-from charter.assessor import returns  # noqa: E402,F401
+from charter.assessor import applications, returns  # noqa: E402,F401

@@ -21,6 +21,12 @@ def demo_data():
         ) from exc
     if result.created:
         click.echo(f"Loaded the demo data: {result.organisations} organisations.")
+        click.echo("With " + ", ".join(result.summary) + ".")
+        if result.certificates:
+            click.echo()
+            click.echo("Charter Mark certificates (also listed on /admin):")
+            for name, number, status in result.certificates:
+                click.echo(f"  {number}  {name} ({status})")
     else:
         click.echo("The demo data is already loaded (admin@demo.example exists); nothing changed.")
     click.echo()

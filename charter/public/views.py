@@ -112,3 +112,6 @@ def healthz():
         current_app.logger.exception("health check failed")
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200
+
+
+from charter.public import marks  # noqa: E402,F401

@@ -12,7 +12,7 @@ import random
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +26,7 @@ from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import PLAN_APPROVED, PLAN_RETURNED, PLAN_SUBMITTED, ActionPlan, PlanTarget
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR, ROLE_MEMBER
 from charter.services.accounts import hash_password
+from charter.services.demo_data.activity import OrganisationStory, new_context
 from charter.services.lifecycle import actor_for, system_actor, transition
 from charter.services.schemes import measures_of, principles_of
 from workflows.lifecycle import STATE_LABELS
@@ -82,10 +83,12 @@ REASONS = {
     "your last financial year and send the plan again.",
     "request_information": "Send the supplier spend report behind the LE1 and LE2 figures for the "
     "last two quarters, with the postcodes of the suppliers counted as local.",
-    "award_mark": "All core measures met and {share}% of all targets met, above the 75% the "
-    "scheme asks for. Evidence checked against two verified monitoring returns.",
-    "refuse_mark": "LE8 not met: 71% of staff are paid at least the Real Living Wage against a "
-    "target of 100%. You can apply again after 90 days.",
+    # Filled in from the demo's own figures when the decision is made.
+    "award_mark": "All core measures met and {share}% of all targets met, at least the "
+    "{minimum}% the scheme asks for. Evidence checked against {returns} verified monitoring "
+    "returns.",
+    "refuse_mark": "{code} not met: verified returns show {achieved} against a target of "
+    "{target}. You can apply again after {wait} days.",
     "suspend": "A complaint that subcontractors were paid late is being investigated under the "
     "scheme's complaints procedure.",
     "revoke_mark": "Monitoring returns for the last two quarters show the core measure LE9 "
@@ -196,6 +199,9 @@ class DemoResult:
     created: bool  # False: the demo data was already there and nothing changed
     organisations: int
     accounts: list[DemoAccount]
+    # What else was made, e.g. "23 contracts", and (organisation, certificate number, status).
+    summary: list[str] = field(default_factory=list)
+    certificates: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class NoSchemeLoaded(RuntimeError):
@@ -226,7 +232,13 @@ def load_demo_data(scheme: Scheme | None, *, now: datetime | None = None) -> Dem
         return DemoResult(created=False, organisations=0, accounts=demo_accounts())
     builder = _DemoBuilder(scheme, now or utcnow())
     count = builder.build()
-    return DemoResult(created=True, organisations=count, accounts=demo_accounts())
+    return DemoResult(
+        created=True,
+        organisations=count,
+        accounts=demo_accounts(),
+        summary=builder.summary(),
+        certificates=sorted(builder.activity.certificates),
+    )
 
 
 def demo_accounts() -> list[DemoAccount]:
@@ -274,6 +286,7 @@ class _DemoBuilder:
         self.admin = self._user(STAFF[0][0], STAFF[0][1], STAFF[0][2], started)
         self.assessors = [self._user(e, n, r, started) for e, n, r, _ in STAFF[1:]]
         db.session.flush()
+        self.activity = new_context(self.scheme, self.now, self.assessors)
         records = demo_organisations()
         for index, record in enumerate(records):
             self._organisation(index, record)
@@ -281,6 +294,24 @@ class _DemoBuilder:
                 db.session.commit()
         db.session.commit()
         return len(records)
+
+    def summary(self) -> list[str]:
+        counts = self.activity.counts
+        order = [
+            "contracts",
+            "contract commitments",
+            "verified returns",
+            "submitted returns",
+            "queried returns",
+            "draft returns",
+            "evidence links",
+            "evidence files",
+            "applications",
+            "Charter Marks",
+        ]
+        return [f"{len(self.activity.commissioners)} commissioners"] + [
+            f"{counts[name]} {name}" for name in order
+        ]
 
     # --- people -------------------------------------------------------------------------
 
@@ -360,10 +391,15 @@ class _DemoBuilder:
                     created_at=registered_at + timedelta(days=3),
                 )
             )
+        planned = []
         day = registered_on
         for step, gap in zip(steps, gaps, strict=True):
             day += timedelta(days=gap)
-            self._fire(organisation, owner, step, self._at(day, step.actor))
+            planned.append((step.trigger, self._at(day, step.actor)))
+        story = OrganisationStory(self.activity, organisation, owner, record["sector"], planned)
+        for step, (_, when) in zip(steps, planned, strict=True):
+            self._fire(organisation, owner, step, when, story)
+        story.finish()
 
     def _gap(self, step: Step) -> int:
         if isinstance(step.gap, str):
@@ -379,7 +415,7 @@ class _DemoBuilder:
             clock = time(self.rng.randint(8, 17), self.rng.randint(0, 59), self.rng.randint(0, 59))
         return datetime.combine(day.date(), clock)
 
-    def _fire(self, organisation: Organisation, owner: User, step: Step, when: datetime) -> None:
+    def _fire(self, organisation: Organisation, owner: User, step: Step, when: datetime, story):
         actor = self._actor(organisation, owner, step.actor)
         data: dict = {}
         signature = None
@@ -392,9 +428,9 @@ class _DemoBuilder:
         if step.trigger in ("approve_plan", "return_plan"):
             self._decide_plan(organisation, actor, step, when)
         reason = REASONS[step.reason] if step.reason else None
-        if reason and "{share}" in reason:
-            reason = reason.format(share=self.rng.choice([78, 80, 83, 86, 90, 100]))
-        transition(organisation, step.trigger, actor, reason=reason, **data)
+        # Applications, judgements and guard data (e.g. the award rule's verdict) come first.
+        reason, extra = story.before(step.trigger, when, actor.user_id, reason)
+        transition(organisation, step.trigger, actor, reason=reason, **(data | extra))
         # The audit row is still pending (nothing has flushed since the transition), so its
         # time can be set before it is written: audit rows cannot be updated afterwards.
         _backdate_pending_audit(when)
@@ -402,6 +438,7 @@ class _DemoBuilder:
         if signature is not None:
             db.session.add(signature)
             organisation.route = signature.route
+        story.after(step.trigger, when, self.plans.get(organisation.id), reason)
 
     def _plan(self, organisation: Organisation, owner: User, when: datetime) -> ActionPlan:
         """A submitted plan revision with a plausible target for every core measure."""

@@ -4,7 +4,23 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from charter.models import AuditEvent, Membership, Organisation, Signature, User
+from charter.models import (
+    Application,
+    AuditEvent,
+    CharterMark,
+    Commissioner,
+    Contract,
+    ContractCommitment,
+    EvidenceFile,
+    EvidenceLink,
+    InformationRequest,
+    Membership,
+    MonitoringReturn,
+    Organisation,
+    ReturnLine,
+    Signature,
+    User,
+)
 from charter.models.base import utcnow
 from charter.services.demo import DEMO_PASSWORD, JOURNEYS, demo_organisations
 from charter.services.identifiers import normalise_identifier, normalise_postcode
@@ -24,7 +40,19 @@ def demo(app):
 def _counts(db) -> dict[str, int]:
     return {
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, Organisation, Membership, AuditEvent, Signature)
+        for model in (
+            User,
+            Organisation,
+            Membership,
+            AuditEvent,
+            Signature,
+            Commissioner,
+            Contract,
+            MonitoringReturn,
+            EvidenceFile,
+            Application,
+            CharterMark,
+        )
     }
 
 
@@ -155,3 +183,134 @@ def test_demo_organisations_past_submission_have_real_action_plans(db, demo):
         select(func.count()).select_from(ActionPlan).where(ActionPlan.status == "approved")
     )
     assert approved > 0
+
+
+def _organisations_with(db, trigger: str) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.id.in_(
+                    select(AuditEvent.organisation_id).where(AuditEvent.trigger == trigger)
+                )
+            )
+            .order_by(Organisation.name)
+        )
+    )
+
+
+@pytest.mark.usefixtures("demo")
+def test_monitored_organisations_have_contracts_from_listed_commissioners(db):
+    council = db.session.scalar(
+        select(Commissioner).where(Commissioner.name == "Shropshire Council")
+    )
+    assert council.org_id == "GB-LAE-SHR"
+    assert db.session.scalar(select(func.count()).select_from(Commissioner)) >= 8
+    monitored = _organisations_with(db, "approve_plan")
+    assert len(monitored) > 15
+    for organisation in monitored:
+        contracts = db.session.scalars(
+            select(Contract).where(Contract.organisation_id == organisation.id)
+        ).all()
+        assert 1 <= len(contracts) <= 3, organisation.name
+        for contract in contracts:
+            assert 20_000 <= contract.value <= 2_000_000 and contract.start_date < contract.end_date
+            commitments = db.session.scalar(
+                select(func.count()).where(ContractCommitment.contract_id == contract.id)
+            )
+            assert 1 <= commitments <= 3
+
+
+@pytest.mark.usefixtures("demo")
+def test_verified_returns_have_figures_evidence_and_an_assessor(app, db):
+    from charter.services.evidence import evidence_path
+
+    verified = db.session.scalars(
+        select(MonitoringReturn).where(MonitoringReturn.status == "verified")
+    ).all()
+    assert len(verified) > 20
+    assessors = set(db.session.scalars(select(User.id).where(User.role == "assessor")))
+    for monitoring_return in verified:
+        assert monitoring_return.verified_by_id in assessors
+        assert monitoring_return.submitted_at < monitoring_return.verified_at < utcnow()
+        lines = db.session.scalars(
+            select(ReturnLine).where(ReturnLine.return_id == monitoring_return.id)
+        ).all()
+        assert lines
+        for line in lines:
+            assert line.actual_value is not None and line.narrative
+            links = db.session.scalar(
+                select(func.count()).where(EvidenceLink.return_line_id == line.id)
+            )
+            assert links >= 1
+    files = db.session.scalars(select(EvidenceFile)).all()
+    assert files and all(evidence_path(f).is_file() for f in files)
+    statuses = set(db.session.scalars(select(MonitoringReturn.status).distinct()))
+    assert statuses == {"draft", "submitted", "queried", "verified"}
+
+
+@pytest.mark.usefixtures("demo")
+def test_charter_mark_holders_have_a_valid_unique_certificate_and_met_targets(db):
+    from charter.services.marks import current_mark, standing
+    from charter.services.progress import measure_progress
+
+    holders = db.session.scalars(
+        select(Organisation).where(Organisation.status.in_(("accredited", "renewal_due")))
+    ).all()
+    assert holders
+    for organisation in holders:
+        mark = current_mark(organisation)
+        assert mark is not None and mark.status == "valid", organisation.name
+        assert standing(mark) in ("valid", "renewal_due")
+        awarded = db.session.scalar(
+            select(func.max(AuditEvent.created_at)).where(
+                AuditEvent.organisation_id == organisation.id, AuditEvent.trigger == "award_mark"
+            )
+        )
+        assert mark.awarded_on == awarded.date()
+        progress = measure_progress(organisation)
+        assert progress and all(p.is_met for p in progress), organisation.name
+    numbers = db.session.scalars(select(CharterMark.certificate_number)).all()
+    assert len(numbers) == len(set(numbers))
+    statuses = set(db.session.scalars(select(CharterMark.status).distinct()))
+    assert statuses == {"valid", "expired", "revoked", "suspended"}
+
+
+@pytest.mark.usefixtures("demo")
+def test_applications_follow_the_audit_trail(db):
+    for organisation in _organisations_with(db, "apply_for_mark"):
+        applications = db.session.scalars(
+            select(Application).where(Application.organisation_id == organisation.id)
+        ).all()
+        applied = db.session.scalar(
+            select(func.count()).where(
+                AuditEvent.organisation_id == organisation.id,
+                AuditEvent.trigger.in_(("apply_for_mark", "apply_for_renewal")),
+            )
+        )
+        assert len(applications) == applied, organisation.name
+        first = min(applications, key=lambda a: a.submitted_at)
+        assert len(first.snapshot["verified_returns"]) >= 2 and first.snapshot["contracts"]
+    requested = db.session.scalars(
+        select(Application).where(Application.status == "information_requested")
+    ).all()
+    assert requested
+    for application in requested:
+        request = db.session.scalar(
+            select(InformationRequest).where(InformationRequest.application_id == application.id)
+        )
+        reason = db.session.scalar(
+            select(AuditEvent.reason).where(
+                AuditEvent.organisation_id == application.organisation_id,
+                AuditEvent.trigger == "request_information",
+            )
+        )
+        assert request.questions == reason and request.answer is None
+    refused = db.session.scalar(select(Application).where(Application.status == "refused"))
+    assert refused.rationale.startswith("LE8 not met")
+
+
+def test_demo_data_prints_what_it_made_and_the_certificates(demo, db):
+    assert "9 commissioners" in demo.output and "Charter Marks" in demo.output
+    for number in db.session.scalars(select(CharterMark.certificate_number)):
+        assert number in demo.output

@@ -203,7 +203,7 @@ DONE, NOT_YET = "Completed", "Cannot start yet"
         (
             "information_requested",
             None,
-            [DONE, DONE, DONE, "Not yet started", "Ongoing", "Being assessed"],
+            [DONE, DONE, DONE, "Not yet started", "Ongoing", "Information requested"],
         ),
         ("accredited", None, [DONE, DONE, DONE, "Not yet started", "Ongoing", DONE]),
         ("suspended", "monitoring", [DONE, DONE, DONE, "Not yet started", "Ongoing", NOT_YET]),

@@ -116,6 +116,10 @@ def data_for(trigger: str) -> dict:
         data.update(signature=FakeSignature(), principle_codes=["P1", "P2"])
     if trigger == "submit_plan":
         data.update(complete_plan())
+    if trigger in ("apply_for_mark", "apply_for_renewal"):
+        data["missing"] = []
+    if trigger == "award_mark":
+        data["award_failures"] = []
     if trigger in NEEDS_REASON:
         data["reason"] = "Recorded reason"
     return data
@@ -228,6 +232,30 @@ def test_an_assessor_who_is_a_member_may_not_assess():
         fire(org, "award_mark", actor(ASSESSOR, is_member=True), record=record, reason="Met")
     assert org.status == "under_assessment"
     assert record.records == []
+
+
+def test_award_is_refused_with_the_failures_of_the_award_rule():
+    org = FakeOrganisation(status="under_assessment")
+    record = Recorder()
+    failures = ["LE4 has not been judged"]
+    with pytest.raises(TransitionRefused, match="award rule does not hold") as refused:
+        fire(
+            org,
+            "award_mark",
+            actor(ASSESSOR),
+            record=record,
+            reason="Met",
+            award_failures=failures,
+        )
+    assert refused.value.missing == failures
+    assert org.status == "under_assessment" and record.records == []
+
+
+def test_award_is_refused_when_the_award_rule_was_not_checked():
+    org = FakeOrganisation(status="under_assessment")
+    with pytest.raises(TransitionRefused, match="award rule does not hold"):
+        fire(org, "award_mark", actor(ASSESSOR), record=Recorder(), reason="Met")
+    assert org.status == "under_assessment"
 
 
 def test_an_administrator_who_is_a_member_may_still_suspend():
@@ -431,8 +459,15 @@ def test_record_is_called_once_per_transition_along_a_journey():
     fire(org, "sign", member, record=record, **data_for("sign"))
     fire(org, "submit_plan", member, record=record, **complete_plan())
     fire(org, "approve_plan", assessor, record=record)
-    fire(org, "apply_for_mark", member, record=record)
-    fire(org, "award_mark", assessor, record=record, reason="All core measures met")
+    fire(org, "apply_for_mark", member, record=record, missing=[])
+    fire(
+        org,
+        "award_mark",
+        assessor,
+        record=record,
+        reason="All core measures met",
+        award_failures=[],
+    )
     assert org.status == "accredited"
     assert [r.trigger for r in record.records] == [
         "sign",
@@ -469,3 +504,20 @@ def test_every_state_has_a_label_and_public_states_exclude_private_ones():
     assert "registered" not in lifecycle.PUBLIC_STATES
     assert "withdrawn" not in lifecycle.PUBLIC_STATES
     assert "accredited" in lifecycle.PUBLIC_STATES
+
+
+@pytest.mark.parametrize("trigger", ["apply_for_mark", "apply_for_renewal"])
+def test_applying_is_refused_with_what_is_missing(trigger):
+    org = organisation_ready_for(trigger)
+    missing = ["Record at least one contract won from a public-sector commissioner"]
+    with pytest.raises(TransitionRefused) as refused:
+        fire(org, trigger, actor(MEMBER), record=Recorder(), missing=missing)
+    assert refused.value.missing == missing
+    assert org.status == sorted(EXPECTED[trigger][1])[0]
+
+
+@pytest.mark.parametrize("trigger", ["apply_for_mark", "apply_for_renewal"])
+def test_applying_is_refused_when_eligibility_was_not_checked(trigger):
+    org = organisation_ready_for(trigger)
+    with pytest.raises(TransitionRefused):
+        fire(org, trigger, actor(MEMBER), record=Recorder())

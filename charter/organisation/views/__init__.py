@@ -1,6 +1,8 @@
 """Organisation pages, one module per journey."""
 
 from charter.organisation.views import (  # noqa: F401
+    applications,
+    certificate,
     contracts,
     dashboard,
     evidence,

@@ -6,9 +6,10 @@ from flask import render_template, url_for
 from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
+from charter.models.assessment import APPLICATION_REFUSED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services import organisations, progress, returns
+from charter.services import applications, marks, organisations, progress, returns
 from charter.services.contracts import contract_summary
 from charter.services.identifiers import IDENTIFIER_SCHEMES
 from charter.services.lifecycle import history
@@ -139,6 +140,35 @@ def _returns_task(organisation, stage: int) -> tuple[tuple[dict, str], bool]:
     return (_tag("Ongoing", "govuk-tag--turquoise"), hint), True
 
 
+def _apply_task(organisation, stage: int) -> tuple[tuple[dict, str], str | None]:
+    """Status of the Charter Mark task, and the page it links members to (from monitoring on,
+    unless suspended: the application page says exactly what is still missing)."""
+    status = organisation.status
+    start = url_for("organisation.start_application", slug=organisation.slug)
+    show = url_for("organisation.show_application", slug=organisation.slug)
+    if status == lifecycle.SUSPENDED:
+        start = show = None
+    if status == lifecycle.RENEWAL_DUE:
+        return (_tag("Renewal due", "govuk-tag--orange"), "Apply to renew before it expires"), start
+    if stage == 5:
+        return (_status("Completed"), "The Charter Mark was awarded"), show
+    if status == lifecycle.INFORMATION_REQUESTED:
+        return (
+            _tag("Information requested", "govuk-tag--orange"),
+            "Answer the assessor's questions",
+        ), show
+    if stage == 4:
+        return (_tag("Being assessed", "govuk-tag--purple"), "An assessor is reviewing it"), show
+    if stage < 3:
+        return _cannot_start("Once you have enough verified monitoring returns"), None
+    if status == lifecycle.MONITORING and not applications.eligibility(organisation):
+        return (_tag("Not yet started", "govuk-tag--blue"), "You can apply now"), start
+    latest = applications.latest_application(organisation)
+    if latest is not None and latest.status == APPLICATION_REFUSED:
+        return (_tag("Refused", "govuk-tag--red"), "See the decision and what you can do"), show
+    return _cannot_start("Once you have enough verified monitoring returns"), start
+
+
 def _tasks(organisation, membership) -> list[dict]:
     """The GOV.UK task list items for the organisation's progress."""
     stage = _stage(organisation)
@@ -169,12 +199,7 @@ def _tasks(organisation, membership) -> list[dict]:
         )
     else:
         contracts_won = _cannot_start("Once you have signed the charter")
-    if stage == 5:
-        apply = (_status("Completed"), "The Charter Mark was awarded")
-    elif stage == 4:
-        apply = (_tag("Being assessed", "govuk-tag--purple"), "An assessor is reviewing it")
-    else:
-        apply = _cannot_start("Once you have enough verified monitoring returns")
+    apply, apply_href = _apply_task(organisation, stage)
 
     later = [
         ("Submit your action plan", plan),
@@ -191,6 +216,8 @@ def _tasks(organisation, membership) -> list[dict]:
         items[1]["href"] = url_for("organisation.list_contracts", slug=organisation.slug)
     if returns_open and membership is not None:
         items[2]["href"] = url_for("organisation.list_returns", slug=organisation.slug)
+    if apply_href and membership is not None:
+        items[3]["href"] = apply_href
     return [
         {"title": {"text": "Register your organisation"}, "status": _status("Completed")},
         sign_task,
@@ -222,4 +249,7 @@ def show_dashboard(slug: str):
         events=history(organisation),
         progress=measure_progress,
         checklist=checklist,
+        charter_mark=(charter_mark := marks.current_mark(organisation)),
+        # Without a current mark there was never one (only a renewal supersedes a mark).
+        mark_history=marks.mark_history(organisation) if charter_mark else [],
     )

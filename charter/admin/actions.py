@@ -1,0 +1,113 @@
+"""An administrator's view of one organisation, and the sanctions: suspend, lift, revoke."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from charter.admin import bp
+from charter.admin.forms import LiftSuspensionForm, SanctionReasonForm
+from charter.auth.decorators import staff_required
+from charter.extensions import db
+from charter.models import Organisation
+from charter.services import marks
+from charter.services.lifecycle import history
+from workflows import lifecycle
+
+# Revoking needs a mark the organisation holds now.
+REVOCABLE_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE)
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def _mark_context(organisation: Organisation) -> dict:
+    mark = marks.current_mark(organisation)
+    standing = marks.standing(mark) if mark else None
+    return {
+        "mark": mark,
+        "standing_label": marks.STANDING_LABELS[standing] if standing else None,
+        "standing_tag_class": marks.STANDING_TAG_CLASSES[standing] if standing else None,
+        "can_revoke": mark is not None
+        and mark.status == "valid"
+        and organisation.status in REVOCABLE_STATES,
+    }
+
+
+@bp.get("/organisations/<slug>")
+@login_required
+@staff_required("admin")
+def show_organisation_admin(slug: str):
+    organisation = _organisation(slug)
+    return render_template(
+        "admin/organisation-show.html",
+        organisation=organisation,
+        can_suspend=organisation.status in lifecycle.SUSPENDABLE,
+        is_suspended=organisation.status == lifecycle.SUSPENDED,
+        lift_form=LiftSuspensionForm(),
+        events=history(organisation),
+        **_mark_context(organisation),
+    )
+
+
+@bp.route("/organisations/<slug>/suspend", methods=["GET", "POST"])
+@login_required
+@staff_required("admin")
+def suspend_organisation(slug: str):
+    organisation = _organisation(slug)
+    form = SanctionReasonForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "admin/organisation-suspend.html",
+            organisation=organisation,
+            form=form,
+            **_mark_context(organisation),
+        )
+    marks.suspend(organisation, current_user, form.reason.data)
+    db.session.commit()
+    flash(f"{organisation.name} is suspended. We have emailed its members.", "success")
+    return redirect(url_for("admin.show_organisation_admin", slug=organisation.slug))
+
+
+@bp.post("/organisations/<slug>/lift-suspension")
+@login_required
+@staff_required("admin")
+def lift_suspension(slug: str):
+    organisation = _organisation(slug)
+    if not LiftSuspensionForm().validate_on_submit():
+        abort(400)
+    marks.lift_suspension(organisation, current_user)
+    db.session.commit()
+    flash(
+        f"The suspension of {organisation.name} is lifted. We have emailed its members.", "success"
+    )
+    return redirect(url_for("admin.show_organisation_admin", slug=organisation.slug))
+
+
+@bp.route("/organisations/<slug>/revoke-mark", methods=["GET", "POST"])
+@login_required
+@staff_required("admin")
+def revoke_mark(slug: str):
+    organisation = _organisation(slug)
+    context = _mark_context(organisation)
+    if not context["can_revoke"]:
+        # The same refusal page as the lifecycle's, so the admin sees why.
+        marks.revoke_refused(organisation)
+    form = SanctionReasonForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "admin/organisation-revoke.html", organisation=organisation, form=form, **context
+        )
+    mark = marks.revoke(organisation, current_user, form.reason.data)
+    db.session.commit()
+    flash(
+        f"Charter Mark {mark.certificate_number} of {organisation.name} is revoked. "
+        "We have emailed its members.",
+        "success",
+    )
+    return redirect(url_for("admin.show_organisation_admin", slug=organisation.slug))

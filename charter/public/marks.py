@@ -1,0 +1,148 @@
+"""Public checks of a Charter Mark: the verification page and the embeddable badge."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from flask import Response, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from markupsafe import escape
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, ValidationError
+
+from charter.extensions import db
+from charter.models import Organisation
+from charter.public import bp
+from charter.services import marks
+
+CERTIFICATE_HINT = "Enter a certificate number, like CM-7K3F9QX2"
+
+# Badge colours by standing: green, yellow, grey, red (GOV.UK palette, WCAG-contrast text).
+BADGE_COLOURS = {
+    marks.VALID: ("#00703c", "#ffffff"),
+    marks.RENEWAL_DUE: ("#ffdd00", "#0b0c0c"),
+    marks.EXPIRED: ("#505a5f", "#ffffff"),
+    marks.SUSPENDED: ("#d4351c", "#ffffff"),
+    marks.REVOKED: ("#d4351c", "#ffffff"),
+}
+BADGE_TEXT = {
+    marks.VALID: "Valid",
+    marks.RENEWAL_DUE: "Renewal due",
+    marks.EXPIRED: "Expired",
+    marks.SUSPENDED: "Suspended",
+    marks.REVOKED: "Revoked",
+}
+UNKNOWN_COLOURS = ("#505a5f", "#ffffff")
+# A badge for a current mark may be cached for an hour; any other answer changes sooner.
+LONG_CACHE = "public, max-age=3600"
+SHORT_CACHE = "public, max-age=300"
+BADGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _certificate_format(_form, field):
+    field.data = marks.normalise_certificate_number(field.data)
+    if not marks.is_certificate_number(field.data):
+        raise ValidationError("Enter a certificate number in the correct format, like CM-7K3F9QX2")
+
+
+class VerificationForm(FlaskForm):
+    """Sent by GET, so the result is a plain link and needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    certificate_number = StringField(
+        "Certificate number",
+        widget=GovTextInput(),
+        validators=[DataRequired(message=CERTIFICATE_HINT), _certificate_format],
+    )
+    submit = SubmitField("Check certificate", widget=GovSubmitInput())
+
+
+@bp.get("/verify")
+def start_verification():
+    form = VerificationForm(request.args)
+    if "certificate_number" in request.args and form.validate():
+        return redirect(
+            url_for("public.verify_certificate", certificate_number=form.certificate_number.data)
+        )
+    if "certificate_number" not in request.args:
+        form = VerificationForm(formdata=None)
+    return render_template("public/verify-start.html", form=form)
+
+
+@bp.get("/verify/<certificate_number>")
+def verify_certificate(certificate_number: str):
+    mark = marks.mark_by_number(certificate_number)
+    if mark is None:
+        return render_template(
+            "public/verify-not-found.html",
+            certificate_number=marks.normalise_certificate_number(certificate_number),
+        ), 404
+    if mark.certificate_number != certificate_number:
+        # One address per certificate, whatever case or spacing was typed.
+        return redirect(
+            url_for("public.verify_certificate", certificate_number=mark.certificate_number)
+        )
+    scheme = marks.scheme_of_mark(mark)
+    standing = marks.standing(mark, scheme=scheme)
+    organisation = db.session.get(Organisation, mark.organisation_id)
+    newer = marks.current_mark(organisation) if mark.status == "superseded" else None
+    return render_template(
+        "public/verify.html",
+        mark=mark,
+        organisation=organisation,
+        scheme=scheme,
+        standing=standing,
+        standing_label=marks.STANDING_LABELS[standing],
+        standing_description=marks.STANDING_DESCRIPTIONS[standing],
+        standing_tag_class=marks.STANDING_TAG_CLASSES[standing],
+        holds_mark=standing in marks.HOLDING_STANDINGS,
+        newer_mark=newer,
+        today=date.today(),
+    )
+
+
+def badge_svg(status_text: str, colours: tuple[str, str]) -> str:
+    """A flat two-part badge. No scripts and no external references: it is an image."""
+    label = "Social Value Charter Mark"
+    label_width = 178
+    status_width = 12 + 7 * len(status_text)
+    width = label_width + status_width
+    background, foreground = colours
+    status = escape(status_text)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="24" '
+        f'viewBox="0 0 {width} 24" role="img" aria-label="{escape(label)}: {status}">'
+        f"<title>{escape(label)}: {status}</title>"
+        f'<rect width="{label_width}" height="24" fill="#1d70b8"/>'
+        f'<rect x="{label_width}" width="{status_width}" height="24" fill="{background}"/>'
+        '<g font-family="Arial, Helvetica, sans-serif" font-size="12" font-weight="bold">'
+        f'<text x="8" y="16" fill="#ffffff">{escape(label)}</text>'
+        f'<text x="{label_width + 6}" y="16" fill="{foreground}">{status}</text>'
+        "</g></svg>"
+    )
+
+
+def _badge_response(svg: str, status: int, cache_control: str) -> Response:
+    response = Response(svg, status=status, mimetype="image/svg+xml")
+    response.set_etag(hashlib.sha256(svg.encode()).hexdigest()[:32])
+    response.headers["Cache-Control"] = cache_control
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Content-Security-Policy"] = BADGE_CSP
+    if status == 200:
+        response.make_conditional(request)
+    return response
+
+
+@bp.get("/badge/<certificate_number>.svg")
+def show_badge(certificate_number: str):
+    mark = marks.mark_by_number(certificate_number)
+    if mark is None:
+        return _badge_response(badge_svg("Unknown certificate", UNKNOWN_COLOURS), 404, SHORT_CACHE)
+    standing = marks.standing(mark)
+    cache = LONG_CACHE if standing == marks.VALID else SHORT_CACHE
+    return _badge_response(badge_svg(BADGE_TEXT[standing], BADGE_COLOURS[standing]), 200, cache)

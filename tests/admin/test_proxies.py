@@ -1,0 +1,118 @@
+"""Administrators set the proxy values of the current scheme's measures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import Measure
+from tests.factories import submit
+
+ROLES = [
+    ("anonymous", "client", None),
+    ("member", "member_client", 403),
+    ("assessor", "assessor_client", 403),
+    ("admin", "admin_client", 200),
+]
+
+
+@pytest.fixture
+def measure(scheme):
+    return db.session.scalar(
+        select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)
+    )
+
+
+def _url(measure) -> str:
+    return f"/admin/proxy-values/{measure.code}"
+
+
+@pytest.mark.parametrize(("role", "client_fixture", "expected"), ROLES, ids=[r[0] for r in ROLES])
+def test_permission_matrix(request, measure, role, client_fixture, expected):
+    client = request.getfixturevalue(client_fixture)
+    before = measure.proxy_value
+    for url in ("/admin/proxy-values", _url(measure)):
+        response = client.get(url)
+        if expected is None:
+            assert response.status_code == 302 and "/sign-in" in response.location
+        else:
+            assert response.status_code == expected
+    response = submit(
+        client,
+        _url(measure),
+        {"proxy_value": "9.99"},
+        form_url="/sign-in" if role == "anonymous" else "/",
+    )
+    db.session.refresh(measure)
+    if role == "admin":
+        assert response.status_code == 302
+        assert measure.proxy_value == Decimal("9.99")
+    else:
+        assert response.status_code == (302 if expected is None else expected)
+        assert measure.proxy_value == before
+
+
+def test_the_list_explains_and_shows_each_measure(admin_client, scheme, measure):
+    page = admin_client.get("/admin/proxy-values").get_data(as_text=True)
+    assert "the scheme’s own choice" in page
+    codes = db.session.scalars(select(Measure.code).where(Measure.scheme_id == scheme.id)).all()
+    for code in codes:
+        assert f"/admin/proxy-values/{code}" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("0.25", "0.25"), ("£1,250.5", "1250.50"), ("0", "0.00"), (" 3 ", "3.00")],
+)
+def test_update(admin_client, measure, typed, expected):
+    response = submit(admin_client, _url(measure), {"proxy_value": typed})
+    assert response.status_code == 302
+    assert response.location.endswith("/admin/proxy-values")
+    db.session.refresh(measure)
+    assert measure.proxy_value == Decimal(expected)
+    page = admin_client.get("/admin/proxy-values").get_data(as_text=True)
+    assert f"£{Decimal(expected):,.2f}" in page
+
+
+def test_clear(admin_client, measure):
+    measure.proxy_value = Decimal("1.50")
+    db.session.commit()
+    assert 'value="1.50"' in admin_client.get(_url(measure)).get_data(as_text=True)
+    response = submit(admin_client, _url(measure), {"proxy_value": ""})
+    assert response.status_code == 302
+    db.session.refresh(measure)
+    assert measure.proxy_value is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("abc", "Enter the proxy value in pounds, like 0.25"),
+        ("NaN", "Enter the proxy value in pounds, like 0.25"),
+        ("Infinity", "Enter the proxy value in pounds, like 0.25"),
+        ("-1", "Proxy value must be £0 or more"),
+        ("0.255", "Proxy value must have no more than 2 decimal places, like 0.25"),
+        ("99999999999", "Proxy value must be less than £10,000,000,000"),
+    ],
+)
+def test_validation_changes_nothing(admin_client, measure, typed, message):
+    measure.proxy_value = Decimal("1.50")
+    db.session.commit()
+    response = submit(admin_client, _url(measure), {"proxy_value": typed})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    db.session.refresh(measure)
+    assert measure.proxy_value == Decimal("1.50")
+
+
+def test_unknown_measure_is_a_404(admin_client, scheme):
+    assert admin_client.get("/admin/proxy-values/NOPE").status_code == 404
+
+
+def test_only_the_current_scheme_is_edited(admin_client, scheme, measure):
+    scheme.is_current = False
+    db.session.commit()
+    assert admin_client.get(_url(measure)).status_code == 404
