@@ -7,105 +7,82 @@ act on. Every successful transition calls the ``record`` callable passed by the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from transitions import EventData, Machine
 
-REGISTERED = "registered"
-SIGNATORY = "signatory"
-PLAN_SUBMITTED = "plan_submitted"
-MONITORING = "monitoring"
-UNDER_ASSESSMENT = "under_assessment"
-INFORMATION_REQUESTED = "information_requested"
-ACCREDITED = "accredited"
-RENEWAL_DUE = "renewal_due"
-LAPSED = "lapsed"
-SUSPENDED = "suspended"
-WITHDRAWN = "withdrawn"
-
-STATE_LABELS = {
-    REGISTERED: "Registered",
-    SIGNATORY: "Charter signatory",
-    PLAN_SUBMITTED: "Action plan submitted",
-    MONITORING: "Monitoring",
-    UNDER_ASSESSMENT: "Under assessment",
-    INFORMATION_REQUESTED: "Information requested",
-    ACCREDITED: "Charter Mark holder",
-    RENEWAL_DUE: "Charter Mark renewal due",
-    LAPSED: "Lapsed",
-    SUSPENDED: "Suspended",
-    WITHDRAWN: "Withdrawn",
-}
-STATES = list(STATE_LABELS)
-
-# States an administrator may suspend from, and so may return to when lifting a suspension.
-SUSPENDABLE = [
-    SIGNATORY,
-    PLAN_SUBMITTED,
-    MONITORING,
-    UNDER_ASSESSMENT,
-    INFORMATION_REQUESTED,
+from workflows.guards import (
+    _award_rule_holds,
+    _eligible,
+    _forget_state,
+    _plan_complete,
+    _reason_given,
+    _remember_state,
+    _returns_to,
+    _signature_complete,
+)
+from workflows.states import (
     ACCREDITED,
+    ADMIN,
+    ASSESSOR,
+    INFORMATION_REQUESTED,
+    LAPSED,
+    MEMBER,
+    MONITORING,
+    PLAN_SUBMITTED,
+    PUBLIC_STATES,
+    REGISTERED,
     RENEWAL_DUE,
+    SIGNATORY,
+    STATE_LABELS,
+    STATES,
+    SUSPENDABLE,
+    SUSPENDED,
+    SYSTEM,
+    UNDER_ASSESSMENT,
+    WITHDRAWN,
+    Actor,
+    Forbidden,
+    InvalidTransition,
+    TransitionRecord,
+    TransitionRefused,
+    Trigger,
+)
+
+# The lifecycle's vocabulary is used through this module: ``from workflows.lifecycle import ...``.
+__all__ = [
+    "ACCREDITED",
+    "ADMIN",
+    "ASSESSOR",
+    "INFORMATION_REQUESTED",
+    "LAPSED",
+    "MACHINE",
+    "MEMBER",
+    "MONITORING",
+    "PLAN_SUBMITTED",
+    "PUBLIC_STATES",
+    "REGISTERED",
+    "RENEWAL_DUE",
+    "SIGNATORY",
+    "STATES",
+    "STATE_LABELS",
+    "SUSPENDABLE",
+    "SUSPENDED",
+    "SYSTEM",
+    "TRIGGERS",
+    "UNDER_ASSESSMENT",
+    "WITHDRAWN",
+    "Actor",
+    "Forbidden",
+    "InvalidTransition",
+    "TransitionRecord",
+    "TransitionRefused",
+    "Trigger",
+    "fire",
+    "mermaid",
+    "triggers_from",
 ]
-# Shown on the public register.
-PUBLIC_STATES = [s for s in STATES if s not in (REGISTERED, WITHDRAWN)]
-
-MEMBER = "member"
-ASSESSOR = "assessor"
-ADMIN = "admin"
-SYSTEM = "system"
-
-
-class TransitionRefused(Exception):
-    """A trigger that may not happen now; ``reason`` says why in plain words."""
-
-    def __init__(self, reason: str, missing: Iterable[str] = ()):
-        super().__init__(reason)
-        self.reason = reason
-        self.missing = list(missing)
-
-
-class InvalidTransition(TransitionRefused):
-    """The trigger does not exist from the organisation's current state."""
-
-
-class Forbidden(TransitionRefused):
-    """The actor may not fire this trigger."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting, as the guards need to know it."""
-
-    kind: str  # member | assessor | admin | system
-    label: str
-    user_id: int | None = None
-    is_member: bool = False  # a member of the organisation being acted on
-
-
-@dataclass(frozen=True)
-class TransitionRecord:
-    organisation: Any
-    actor: Actor
-    trigger: str
-    from_state: str
-    to_state: str
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class Trigger:
-    name: str
-    label: str  # "sign the charter": used in "You cannot sign the charter while ..."
-    past: str  # "Signed the charter": used in the audit history
-    actor_kinds: tuple[str, ...]
-    sources: tuple[str, ...]
-    dest: str | None
-    guards: tuple[Callable[[EventData], bool], ...] = field(default=())
-
 
 # --- guards -------------------------------------------------------------------------------
 
@@ -124,103 +101,6 @@ def _check_actor(event: EventData) -> bool:
     if actor.kind == ASSESSOR and actor.is_member:
         raise Forbidden("You cannot assess an organisation you are a member of.")
     return True
-
-
-def _signature_complete(event: EventData) -> bool:
-    """Every principle accepted, a named person with authority, a declaration, a route."""
-    signature = event.kwargs.get("signature")
-    required = set(event.kwargs.get("principle_codes") or ())
-    missing = []
-    if signature is None:
-        raise TransitionRefused("The signature is missing.", ["the signature"])
-    not_accepted = required - set(signature.accepted_principles or ())
-    if not required:
-        missing.append("the scheme's principles")
-    if not_accepted:
-        missing.append(f"acceptance of every principle ({len(not_accepted)} not accepted)")
-    if not (signature.signatory_name or "").strip():
-        missing.append("the name of the person signing")
-    if not (signature.signatory_role or "").strip():
-        missing.append("the role of the person signing")
-    if not signature.has_authority:
-        missing.append("a declaration that the person signing has authority")
-    if signature.route not in ("already_delivering", "working_towards"):
-        missing.append("the route to the Charter Mark")
-    if missing:
-        raise TransitionRefused("The charter cannot be signed yet.", missing)
-    return True
-
-
-def _field(target: Any, name: str) -> Any:
-    return target.get(name) if isinstance(target, dict) else getattr(target, name, None)
-
-
-def _plan_complete(event: EventData) -> bool:
-    """At least one target per core measure, each with a baseline, a target value and a date."""
-    titles = event.kwargs.get("measure_titles") or {}
-    complete = {
-        _field(t, "measure_id")
-        for t in event.kwargs.get("plan_targets") or ()
-        if all(_field(t, name) is not None for name in ("baseline", "target_value", "target_date"))
-    }
-    missing = [
-        titles.get(measure_id, f"measure {measure_id}")
-        for measure_id in event.kwargs.get("core_measure_ids") or ()
-        if measure_id not in complete
-    ]
-    if missing or not event.kwargs.get("core_measure_ids"):
-        raise TransitionRefused(
-            "The action plan is not complete yet.", missing or ["the scheme's core measures"]
-        )
-    return True
-
-
-def _eligible(event: EventData) -> bool:
-    """The service works out what is missing (contracts, verified returns, waits); the machine
-    refuses unless it was told, and told nothing is missing."""
-    if "missing" not in event.kwargs:
-        raise TransitionRefused(
-            "You cannot apply for the Charter Mark yet.", ["a check of what the scheme needs"]
-        )
-    missing = list(event.kwargs["missing"] or ())
-    if missing:
-        raise TransitionRefused("You cannot apply for the Charter Mark yet.", missing)
-    return True
-
-
-def _award_rule_holds(event: EventData) -> bool:
-    """The assessment service evaluates the award rule; the machine refuses unless it was
-    told the result and the result has no failures."""
-    if "award_failures" not in event.kwargs:
-        raise TransitionRefused(
-            "The award rule does not hold.", ["a check of the award rule against the judgements"]
-        )
-    failures = list(event.kwargs["award_failures"] or ())
-    if failures:
-        raise TransitionRefused("The award rule does not hold.", failures)
-    return True
-
-
-def _reason_given(event: EventData) -> bool:
-    if not (event.kwargs.get("reason") or "").strip():
-        raise TransitionRefused("Give a reason: it is recorded and shown to the organisation.")
-    return True
-
-
-def _remember_state(event: EventData) -> None:
-    event.model.status_before_suspension = event.state.name
-
-
-def _forget_state(event: EventData) -> None:
-    event.model.status_before_suspension = None
-
-
-def _returns_to(state: str) -> Callable[[EventData], bool]:
-    def check(event: EventData) -> bool:
-        return event.model.status_before_suspension == state
-
-    check.__name__ = f"was_{state}"
-    return check
 
 
 # --- the triggers -------------------------------------------------------------------------

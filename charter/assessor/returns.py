@@ -15,7 +15,7 @@ from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.monitoring import LINE_ACCEPTED, RETURN_SUBMITTED
-from charter.services import periods, returns
+from charter.services import periods, return_review, returns
 from charter.services.lifecycle import is_member
 
 
@@ -74,12 +74,12 @@ def review_return(return_id: int):
 def decide_return(return_id: int):
     monitoring_return, organisation = _return_or_404(return_id)
     assessor = current_user._get_current_object()
-    returns.require_decidable(monitoring_return, organisation, assessor)
+    return_review.require_decidable(monitoring_return, organisation, assessor)
     lines = returns.lines_of(monitoring_return)
     form = _decision_form(lines)
     if not form.validate_on_submit():
         return _review_page(monitoring_return, organisation, lines, form)
-    verified = returns.decide_return(
+    verified = return_review.decide_return(
         monitoring_return, assessor, form.decisions(), form.version.data
     )
     db.session.commit()

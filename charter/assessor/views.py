@@ -14,8 +14,7 @@ from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.plan import PLAN_SUBMITTED
-from charter.services import assessment, plans
-from charter.services import returns as returns_service
+from charter.services import assessment, plans, return_review
 from charter.services.lifecycle import is_member
 
 
@@ -58,11 +57,11 @@ def list_work():
     return render_template(
         "assessor/list-work.html",
         page=page,
-        returns_waiting=returns_service.waiting_returns(search, district),
+        returns_waiting=return_review.waiting_returns(search, district),
         applications_waiting=assessment.waiting_applications(),
         search=search,
         district=district,
-        districts=sorted(set(plans.districts_waiting()) | set(returns_service.districts_waiting())),
+        districts=sorted(set(plans.districts_waiting()) | set(return_review.districts_waiting())),
         pagination=_pagination(page, search, district),
     )
 

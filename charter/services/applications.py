@@ -14,7 +14,7 @@ from flask import url_for
 from sqlalchemy import func, select, update
 
 from charter.extensions import db
-from charter.models import AuditEvent, Membership, Organisation, Scheme, User
+from charter.models import AuditEvent, Organisation, Scheme, User
 from charter.models.assessment import (
     APPEAL_DISMISSED,
     APPEAL_LODGED,
@@ -29,7 +29,7 @@ from charter.models.assessment import (
 from charter.models.base import utcnow
 from charter.services import contracts, progress, snapshots
 from charter.services.lifecycle import actor_for, transition
-from charter.services.mail import queue_email
+from charter.services.mail import email_members
 from charter.services.schemes import scheme_of
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
@@ -342,19 +342,10 @@ def _tell_members(organisation: Organisation, subject: str, template: str, **con
     application_url = url_for(
         "organisation.show_application", slug=organisation.slug, _external=True
     )
-    members = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation.id)
-        .order_by(User.id)
+    email_members(
+        organisation,
+        subject,
+        template,
+        application_url=application_url,
+        **context,
     )
-    for member in members:
-        queue_email(
-            member.email,
-            subject,
-            template,
-            recipient=member,
-            organisation=organisation,
-            application_url=application_url,
-            **context,
-        )

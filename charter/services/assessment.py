@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
-from charter.models import Membership, Organisation, Scheme, User
+from charter.models import Organisation, Scheme, User
 from charter.models.assessment import (
     APPLICATION_AWAITING_MODERATION,
     APPLICATION_AWARDED,
@@ -36,7 +36,7 @@ from charter.models.scheme import UNITS, Measure
 from charter.services import marks
 from charter.services.award_rule import AwardRule, AwardRuleResult, evaluate_award_rule
 from charter.services.lifecycle import actor_for, is_member, transition
-from charter.services.mail import queue_email
+from charter.services.mail import email_members, queue_email
 from workflows.lifecycle import Forbidden, TransitionRefused
 
 WAITING_STATUSES = (APPLICATION_OPEN, APPLICATION_AWAITING_MODERATION)
@@ -514,19 +514,10 @@ def _award_now(
 
 def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
     dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
-    members = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation.id)
-        .order_by(User.id)
+    email_members(
+        organisation,
+        subject,
+        template,
+        dashboard_url=dashboard_url,
+        **context,
     )
-    for member in members:
-        queue_email(
-            member.email,
-            subject,
-            template,
-            recipient=member,
-            organisation=organisation,
-            dashboard_url=dashboard_url,
-            **context,
-        )

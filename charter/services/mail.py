@@ -18,6 +18,24 @@ def queue_email(to: str, subject: str, template: str, **context) -> OutboxEmail:
     return email
 
 
+def email_members(organisation, subject: str, template: str, **context) -> None:
+    """Queue the same email to every member of ``organisation`` (each gets ``recipient``)."""
+    from sqlalchemy import select
+
+    from charter.models import Membership, User
+
+    members = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation.id)
+        .order_by(User.id)
+    )
+    for member in members:
+        queue_email(
+            member.email, subject, template, recipient=member, organisation=organisation, **context
+        )
+
+
 def deliver_pending(limit: int = 100) -> int:
     """Send queued emails; return how many were sent. Not committed by this function.
 

@@ -12,7 +12,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import AuditEvent, Membership, Organisation, User
+from charter.models import AuditEvent, Organisation, User
 from charter.models.assessment import (
     MARK_EXPIRED,
     MARK_REVOKED,
@@ -25,7 +25,7 @@ from charter.models.assessment import (
 from charter.models.base import utcnow
 from charter.models.scheme import Scheme
 from charter.services.lifecycle import actor_for, transition
-from charter.services.mail import queue_email
+from charter.services.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -301,19 +301,10 @@ def revoke(organisation: Organisation, admin: User, reason: str) -> CharterMark:
 
 def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
     dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
-    members = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation.id)
-        .order_by(User.id)
+    email_members(
+        organisation,
+        subject,
+        template,
+        dashboard_url=dashboard_url,
+        **context,
     )
-    for member in members:
-        queue_email(
-            member.email,
-            subject,
-            template,
-            recipient=member,
-            organisation=organisation,
-            dashboard_url=dashboard_url,
-            **context,
-        )

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
-from charter.models import Measure, Membership, Organisation, User
+from charter.models import Measure, Organisation, User
 from charter.models.base import utcnow
 from charter.models.plan import (
     PLAN_APPROVED,
@@ -29,7 +29,7 @@ from charter.models.plan import (
     PlanTarget,
 )
 from charter.services.lifecycle import actor_for, transition
-from charter.services.mail import queue_email
+from charter.services.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -325,22 +325,13 @@ def decide(plan: ActionPlan, assessor: User, *, approve: bool, comment: str) -> 
 
 def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
     plan_url = url_for("organisation.show_plan", slug=organisation.slug, _external=True)
-    members = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation.id)
-        .order_by(User.id)
+    email_members(
+        organisation,
+        subject,
+        template,
+        plan_url=plan_url,
+        **context,
     )
-    for member in members:
-        queue_email(
-            member.email,
-            subject,
-            template,
-            recipient=member,
-            organisation=organisation,
-            plan_url=plan_url,
-            **context,
-        )
 
 
 # --- the assessor's list --------------------------------------------------------------------

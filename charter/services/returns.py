@@ -25,7 +25,6 @@ from charter.models import (
     EvidenceFile,
     EvidenceLink,
     Measure,
-    Membership,
     MonitoringReturn,
     Organisation,
     PlanTarget,
@@ -45,11 +44,10 @@ from charter.models.monitoring import (
 )
 from charter.models.plan import PLAN_APPROVED, PLAN_SUPERSEDED
 from charter.services import periods
-from charter.services.lifecycle import is_member
-from charter.services.mail import queue_email
+from charter.services.mail import email_members
 from charter.services.plans import approved_plan
 from workflows import lifecycle
-from workflows.lifecycle import Forbidden, TransitionRefused
+from workflows.lifecycle import TransitionRefused
 
 # States in which an organisation with an approved plan keeps sending returns.
 MONITORED_STATES = (
@@ -431,7 +429,7 @@ def submit_return(
         if line.review_status == LINE_QUERIED:
             line.review_status = LINE_PENDING
     db.session.flush()
-    _tell_members(
+    tell_members(
         organisation,
         monitoring_return,
         f"{organisation.name}: monitoring return sent for verification",
@@ -440,121 +438,20 @@ def submit_return(
     )
 
 
-# --- the assessor ---------------------------------------------------------------------------
-
-
-def require_decidable(monitoring_return: MonitoringReturn, organisation, assessor: User) -> None:
-    if is_member(assessor, organisation):
-        raise Forbidden("You cannot verify a return from an organisation you are a member of.")
-    if monitoring_return.status != RETURN_SUBMITTED:
-        raise TransitionRefused(
-            "This return is not waiting for verification: it is "
-            f"‘{monitoring_return.status_label}’."
-        )
-
-
-def decide_return(
-    monitoring_return: MonitoringReturn,
-    assessor: User,
-    decisions: dict[int, tuple[str, str]],
-    version,
-) -> bool:
-    """Accept or query each line; verified when every line is accepted. True if verified."""
-    organisation = db.session.get(Organisation, monitoring_return.organisation_id)
-    require_decidable(monitoring_return, organisation, assessor)
-    check_version(monitoring_return, version)
-    lines = lines_of(monitoring_return)
-    if {line.id for line in lines} != set(decisions):
-        raise TransitionRefused("Decide on every measure in the return.")
-    for line in lines:
-        status, comment = decisions[line.id]
-        if status == LINE_QUERIED and not comment:
-            raise TransitionRefused(f"Say what is missing or wrong for {line.measure.code}.")
-        line.review_status = status
-        line.assessor_comment = comment or None
-        if status == LINE_QUERIED:
-            # A fresh answer is needed for this query.
-            line.response = None
-    verified = all(line.review_status == LINE_ACCEPTED for line in lines)
-    if verified:
-        monitoring_return.status = RETURN_VERIFIED
-        monitoring_return.verified_at = utcnow()
-        monitoring_return.verified_by_id = assessor.id
-    else:
-        monitoring_return.status = RETURN_QUERIED
-    db.session.flush()
-    _tell_members(
-        organisation,
-        monitoring_return,
-        f"{organisation.name}: your monitoring return has been "
-        + ("verified" if verified else "queried"),
-        "return-decided",
-        verified=verified,
-        queried=[line for line in lines if line.review_status == LINE_QUERIED],
-    )
-    return verified
-
-
-def _escaped_like(text: str) -> str:
-    return text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def waiting_returns(
-    search: str = "", district: str = ""
-) -> list[tuple[MonitoringReturn, Organisation]]:
-    """Submitted returns, oldest submission first, each with its organisation, in one query."""
-    conditions = [MonitoringReturn.status == RETURN_SUBMITTED]
-    if search:
-        conditions.append(
-            func.lower(Organisation.name).like(f"%{_escaped_like(search)}%", escape="\\")
-        )
-    if district:
-        conditions.append(Organisation.district == district)
-    rows = db.session.execute(
-        select(MonitoringReturn, Organisation)
-        .join(Organisation, MonitoringReturn.organisation_id == Organisation.id)
-        .where(*conditions)
-        .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id)
-        .limit(WAITING_LIMIT)
-    ).all()
-    return [tuple(r) for r in rows]
-
-
-def districts_waiting() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Organisation.district)
-            .join(MonitoringReturn, MonitoringReturn.organisation_id == Organisation.id)
-            .where(MonitoringReturn.status == RETURN_SUBMITTED)
-            .distinct()
-            .order_by(Organisation.district)
-        )
-    )
-
-
-def _tell_members(organisation, monitoring_return, subject: str, template: str, **context):
+def tell_members(organisation, monitoring_return, subject: str, template: str, **context):
     return_url = url_for(
         "organisation.show_return",
         slug=organisation.slug,
         return_id=monitoring_return.id,
         _external=True,
     )
-    members = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation.id)
-        .order_by(User.id)
-    )
     period = periods.Period(monitoring_return.period_start, monitoring_return.period_end)
-    for member in members:
-        queue_email(
-            member.email,
-            subject,
-            template,
-            recipient=member,
-            organisation=organisation,
-            monitoring_return=monitoring_return,
-            period_label=period.label,
-            return_url=return_url,
-            **context,
-        )
+    email_members(
+        organisation,
+        subject,
+        template,
+        monitoring_return=monitoring_return,
+        period_label=period.label,
+        return_url=return_url,
+        **context,
+    )

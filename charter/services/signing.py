@@ -6,15 +6,14 @@ Plain functions: they add to the session; the view commits once.
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
-from charter.models import Membership, Organisation, Scheme, Signature, User
+from charter.models import Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
 from charter.models.organisation import ROUTES
 from charter.services.lifecycle import actor_for, transition
-from charter.services.mail import queue_email
+from charter.services.mail import email_members
 from charter.services.schemes import current_scheme, principles_of
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
@@ -54,17 +53,6 @@ def signing_refusal(organisation: Organisation, scheme: Scheme | None) -> str | 
     return (
         f"{organisation.name} has already signed the charter. Its current stage is ‘{stage}’, "
         "so there is nothing more to sign."
-    )
-
-
-def _members(organisation: Organisation) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == organisation.id)
-            .order_by(User.id)
-        )
     )
 
 
@@ -123,16 +111,13 @@ def _tell_members(
     organisation: Organisation, signature: Signature, scheme: Scheme, signed_by: User
 ) -> None:
     dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
-    for member in _members(organisation):
-        queue_email(
-            member.email,
-            f"{organisation.name} has signed the Social Value Charter",
-            "charter-signed",
-            recipient=member,
-            organisation=organisation,
-            signature=signature,
-            scheme=scheme,
-            signed_by=signed_by,
-            route_label=ROUTES[signature.route],
-            dashboard_url=dashboard_url,
-        )
+    email_members(
+        organisation,
+        f"{organisation.name} has signed the Social Value Charter",
+        "charter-signed",
+        signature=signature,
+        scheme=scheme,
+        signed_by=signed_by,
+        route_label=ROUTES[signature.route],
+        dashboard_url=dashboard_url,
+    )
