@@ -48,6 +48,13 @@ class MeasureProgress:
         return self.periods > 0 and self.achieved >= self.target_value
 
     @property
+    def social_value(self) -> Decimal | None:
+        """Achieved × the scheme's proxy value; None where the scheme sets no proxy."""
+        if self.measure.proxy_value is None:
+            return None
+        return (self.achieved * self.measure.proxy_value).quantize(Decimal("0.01"))
+
+    @property
     def percent_of_target(self) -> int:
         if self.target_value <= 0:
             return 100 if self.periods else 0
@@ -104,6 +111,12 @@ def measure_progress(organisation: Organisation) -> list[MeasureProgress]:
             )
         )
     return progress
+
+
+def social_value_total(progress: list[MeasureProgress]) -> Decimal | None:
+    """The monetised total, or None when no measure has a proxy value."""
+    values = [p.social_value for p in progress if p.social_value is not None]
+    return sum(values, Decimal(0)) if values else None
 
 
 def verified_return_count(organisation: Organisation) -> int:

@@ -1,4 +1,6 @@
-"""The dashboard's progress chart, its table and the Charter Mark checklist."""
+"""The dashboard's progress chart, its table, social value in pounds and the checklist."""
+
+from decimal import Decimal
 
 from tests.factories import make_approved_plan, make_organisation, make_return, sign_in
 
@@ -47,3 +49,19 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_returns(
     with query_counter() as many:
         assert client.get(f"/organisations/{org.slug}").status_code == 200
     assert many.value == few.value
+
+
+def test_social_value_in_pounds_uses_only_the_scheme_s_proxy_values(db, client, member, scheme):
+    org, measures = _monitoring_organisation(member, scheme)
+    make_return(org, measures, 1, {"LE1": 20_000, "LE8": 85})
+    sign_in(client, member.email)
+
+    before = client.get(f"/organisations/{org.slug}").get_data(as_text=True)
+    assert "The scheme has not set proxy values" in before
+
+    measures["LE1"].proxy_value = Decimal("0.25")
+    db.session.commit()
+    html = client.get(f"/organisations/{org.slug}").get_data(as_text=True)
+    assert "£0.25 per pound" in html
+    assert "£5,000" in html  # 20,000 × 0.25
+    assert "£5,000</strong>" in html  # the total: LE8 has no proxy and adds nothing

@@ -248,6 +248,7 @@ def show_dashboard(slug: str):
         signature=organisations.latest_signature(organisation),
         events=history(organisation),
         progress=measure_progress,
+        social_value_total=progress.social_value_total(measure_progress),
         checklist=checklist,
         charter_mark=(charter_mark := marks.current_mark(organisation)),
         # Without a current mark there was never one (only a renewal supersedes a mark).
