@@ -13,6 +13,7 @@ from charter.models.mail import OutboxEmail
 from charter.models.monitoring import EvidenceFile, EvidenceLink, MonitoringReturn, ReturnLine
 from charter.models.organisation import Invitation, Membership, Organisation
 from charter.models.plan import ActionPlan, PlanMilestone, PlanTarget
+from charter.models.schedule import JobRun, ScheduledNotice
 from charter.models.scheme import Measure, Principle, Scheme
 from charter.models.signature import Signature
 from charter.models.user import User
@@ -30,6 +31,7 @@ __all__ = [
     "EvidenceLink",
     "InformationRequest",
     "Invitation",
+    "JobRun",
     "Measure",
     "MeasureJudgement",
     "Membership",
@@ -40,6 +42,7 @@ __all__ = [
     "PlanTarget",
     "Principle",
     "ReturnLine",
+    "ScheduledNotice",
     "Scheme",
     "Signature",
     "User",
