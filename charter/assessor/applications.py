@@ -22,7 +22,7 @@ from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Scheme
 from charter.models.assessment import APPLICATION_AWAITING_MODERATION, APPLICATION_OPEN
-from charter.services import assessment
+from charter.services import assessment, snapshots
 from charter.services.lifecycle import is_member
 
 
@@ -48,7 +48,7 @@ def _review_page(application, organisation, *, failing=None, failing_measure=Non
     """The review page; ``failing`` is a posted form with errors, shown in place of its blank
     twin (``failing_measure`` says which measure's judgement form it is)."""
     scheme = db.session.get(Scheme, application.scheme_id)
-    measures = assessment.snapshot_measures(application)
+    measures = snapshots.snapshot_measures(application)
     judgements = assessment.judgements_of(application)
     judgement_forms = {}
     for measure in measures:
@@ -80,14 +80,14 @@ def _review_page(application, organisation, *, failing=None, failing_measure=Non
             application=application,
             organisation=organisation,
             scheme=scheme,
-            verified_returns=assessment.verified_return_count(application),
+            verified_returns=snapshots.verified_return_count(application),
             measures=measures,
             judgements=judgements,
             judgement_forms=judgement_forms,
             evidence_files=assessment.existing_evidence_files(measures),
             social_value=social_value,
             social_value_total=social_value_total,
-            contracts=assessment.snapshot_contracts(application),
+            contracts=snapshots.snapshot_contracts(application),
             information_requests=assessment.information_requests(application),
             rule=assessment.award_rule_result(application, scheme),
             is_conflicted=conflict,
@@ -117,7 +117,7 @@ def review_application(application_id: int):
 @staff_required("assessor")
 def judge_measure(application_id: int, measure_id: int):
     application, organisation = _application_or_404(application_id)
-    if measure_id not in {m.measure_id for m in assessment.snapshot_measures(application)}:
+    if measure_id not in {m.measure_id for m in snapshots.snapshot_measures(application)}:
         abort(404)
     form = JudgementForm(prefix=_judgement_prefix(measure_id))
     if not form.validate_on_submit():
@@ -131,7 +131,7 @@ def judge_measure(application_id: int, measure_id: int):
     )
     db.session.commit()
     code = next(
-        m.code for m in assessment.snapshot_measures(application) if m.measure_id == measure_id
+        m.code for m in snapshots.snapshot_measures(application) if m.measure_id == measure_id
     )
     flash(f"You judged {code} as ‘{judgement.verdict_label.lower()}’.", "success")
     return redirect(

@@ -11,7 +11,7 @@ from charter.models import EvidenceFile, Membership, MonitoringReturn, OutboxEma
 from charter.models.base import utcnow
 from tests.factories import make_organisation, submit
 from tests.organisation.plan_helpers import core_codes
-from tests.organisation.test_returns import (
+from tests.organisation.return_helpers import (
     complete,
     fill_line,
     line_of,
