@@ -16,6 +16,7 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.public import bp
 from charter.services import marks
+from workflows.lifecycle import PUBLIC_STATES
 
 CERTIFICATE_HINT = "Enter a certificate number, like CM-7K3F9QX2"
 
@@ -102,6 +103,7 @@ def verify_certificate(certificate_number: str):
         holds_mark=standing in marks.HOLDING_STANDINGS,
         newer_mark=newer,
         today=date.today(),
+        public_states=PUBLIC_STATES,
     )
 
 

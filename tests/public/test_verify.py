@@ -130,3 +130,11 @@ def test_the_start_page_validates(client, scheme, typed, message):
     page = response.get_data(as_text=True)
     assert message in page
     assert "<title>Error:" in page
+
+
+def test_the_holder_links_to_the_public_register_entry(client, organisation, valid_mark):
+    organisation.status = "accredited"
+    db.session.commit()
+    mark = valid_mark
+    html = client.get(f"/verify/{mark.certificate_number}").get_data(as_text=True)
+    assert f'href="/register/{organisation.slug}"' in html
