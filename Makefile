@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: run test setup assets db demo lint format clean
+.PHONY: run test setup assets db demo lint format clean scheduler
 
 run: setup db demo ## set everything up, load demo data and serve on http://127.0.0.1:5000
 	SHOW_OUTBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000
@@ -37,6 +37,9 @@ db: setup
 
 demo: db
 	$(FLASK) charter demo-data
+
+scheduler: setup ## the daily scheduled reviews; run exactly ONE of these, not one per web worker
+	$(FLASK) charter scheduler
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

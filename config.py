@@ -20,6 +20,8 @@ def _database_url(default: str) -> str:
 class Config:
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Social Value Charter Mark")
     # Named in the privacy notice and accessibility statement as the data controller / contact.
+    # Where the service is published: links in emails sent by scheduled reviews (no request).
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000")
     SERVICE_OPERATOR = os.environ.get("SERVICE_OPERATOR", "Shropshire Council")
     SERVICE_CONTACT_EMAIL = os.environ.get("SERVICE_CONTACT_EMAIL", "socialvalue@example.gov.uk")
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")

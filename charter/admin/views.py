@@ -164,4 +164,5 @@ from charter.admin import (  # noqa: E402,F401
     appeals,
     commissioners,
     proxies,
+    reviews,
 )

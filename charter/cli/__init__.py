@@ -7,6 +7,6 @@ charter_cli = AppGroup("charter", help="Charter Mark administration commands.")
 
 
 def register_cli(app: Flask) -> None:
-    from charter.cli import demo, diagram, mail, schemes, users  # noqa: F401  (registers commands)
+    from charter.cli import demo, diagram, mail, reviews, schemes, users  # noqa: F401  (registers commands)
 
     app.cli.add_command(charter_cli)

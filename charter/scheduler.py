@@ -1,0 +1,67 @@
+"""The one scheduler process: APScheduler 3's BlockingScheduler running the daily reviews.
+
+Run exactly one (`flask charter scheduler`, `make scheduler`), never one per web worker:
+the job store is the default in-memory one, since the jobs are defined here in code, and a
+job store must never be shared by two schedulers. On PostgreSQL an advisory lock (see
+charter.services.reviews.exclusive) still stops a second scheduler or a hand-run
+`flask charter run-reviews` from overlapping; and every job is idempotent anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from charter.services import reviews
+
+log = logging.getLogger(__name__)
+
+TIMEZONE = ZoneInfo("Europe/London")
+# 02:00: quiet, and after the hour the clocks skip in March and repeat in October (01:00-02:00).
+FIRST_RUN_HOUR = 2
+MINUTES_APART = 10
+# The default misfire grace time is one second, which silently skips a daily job after a
+# restart or a slow start; six hours lets it catch up, coalesce runs missed days only once.
+JOB_DEFAULTS = {"misfire_grace_time": 6 * 3600, "coalesce": True, "max_instances": 1}
+
+
+def run_scheduled(app: Flask, name: str) -> dict:
+    """One job, as "today" in the council's timezone, in an app context of its own."""
+    today = datetime.now(TIMEZONE).date()
+    with app.app_context():  # its teardown removes the database session
+        counts = reviews.run_job(name, today)
+    log.info("Scheduled review %s for %s: %s", name, today, counts)
+    return counts
+
+
+def _log_event(event) -> None:
+    if event.code == EVENT_JOB_MISSED:
+        log.warning(
+            "Scheduled review %s missed its run at %s", event.job_id, event.scheduled_run_time
+        )
+    else:
+        log.error("Scheduled review %s raised %r", event.job_id, event.exception)
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    """A BlockingScheduler with one daily cron trigger per job, ten minutes apart."""
+    scheduler = BlockingScheduler(timezone=TIMEZONE, job_defaults=dict(JOB_DEFAULTS))
+    for position, name in enumerate(reviews.JOBS):
+        minutes = FIRST_RUN_HOUR * 60 + position * MINUTES_APART
+        scheduler.add_job(
+            run_scheduled,
+            CronTrigger(hour=minutes // 60, minute=minutes % 60, timezone=TIMEZONE),
+            args=[app, name],
+            id=name,
+            name=name.replace("_", " "),
+            replace_existing=True,
+            **JOB_DEFAULTS,
+        )
+    scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    return scheduler
