@@ -21,18 +21,15 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
+from charter.form_fields import strip_whitespace
 from workflows.lifecycle import STATE_LABELS
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class AppointAssessorForm(FlaskForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(message="Enter the email address of the person to appoint"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
@@ -83,7 +80,7 @@ class CommissionerForm(FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(message="Enter the name of the commissioner"),
             Length(max=200, message="Name must be 200 characters or fewer"),
@@ -93,7 +90,7 @@ class CommissionerForm(FlaskForm):
     org_id = StringField(
         "Org-id (optional)",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             Length(max=45, message="Org-id must be 45 characters or fewer"),
             _org_id_format,
@@ -126,7 +123,7 @@ class AppealDecisionForm(FlaskForm):
     reason = TextAreaField(
         "Reasons for your decision",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired("Enter the reasons for your decision"),
             Length(max=5000, message="Reasons must be 5,000 characters or fewer"),
@@ -145,7 +142,7 @@ class SanctionReasonForm(FlaskForm):
     reason = StringField(
         "Reason",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(message="Enter the reason"),
             Length(max=2000, message="Reason must be 2,000 characters or fewer"),
@@ -189,7 +186,7 @@ class ProxyValueForm(FlaskForm):
     proxy_value = StringField(
         "Proxy value in pounds per unit (optional)",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[_proxy_value],
     )
     submit = SubmitField("Save proxy value", widget=GovSubmitInput())

@@ -8,6 +8,8 @@ from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from charter.form_fields import strip_whitespace
+
 APPROVE = "approve"
 RETURN = "return"
 RETURN_REASON_MESSAGE = "Give the reasons for returning the plan"
@@ -102,10 +104,6 @@ SEND_BACK = "send_back"
 SEND_BACK_MESSAGE = "Say why you are sending the award back"
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class JudgementForm(FlaskForm):
     """One measure's verdict; made with ``prefix=f"measure-{id}"`` so each measure has its own."""
 
@@ -122,7 +120,7 @@ class JudgementForm(FlaskForm):
     comment = TextAreaField(
         "Your reasons",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired("Explain your judgement"),
             Length(max=5000, message="Your reasons must be 5,000 characters or fewer"),
@@ -136,7 +134,7 @@ class InformationRequestForm(FlaskForm):
     questions = TextAreaField(
         "What do you need to know?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         description="The organisation sees your questions and answers them before you decide.",
         validators=[
             DataRequired("Enter your questions for the organisation"),
@@ -151,7 +149,7 @@ class RefusalForm(FlaskForm):
     reasons = TextAreaField(
         "Why are you refusing the Charter Mark?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         description="The organisation sees your reasons. They may appeal or apply again later.",
         validators=[
             DataRequired("Give the reasons for refusing the Charter Mark"),
@@ -166,7 +164,7 @@ class AwardForm(FlaskForm):
     rationale = TextAreaField(
         "Why are you awarding the Charter Mark?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         description="Your rationale is recorded and shown to the organisation.",
         validators=[
             DataRequired("Give the rationale for the award"),
@@ -190,7 +188,7 @@ class ModerationForm(FlaskForm):
     reasons = TextAreaField(
         "Reasons",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         description="Required when you send the award back. The first assessor sees them.",
         validators=[Length(max=5000, message="Your reasons must be 5,000 characters or fewer")],
     )

@@ -8,13 +8,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
+from charter.form_fields import strip_whitespace
 from charter.services.accounts import normalise_email, password_problem
 
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _email_field(label: str = "Email address") -> StringField:
@@ -63,7 +60,7 @@ class CreateAccountForm(_NewPasswordMixin, FlaskForm):
     full_name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             InputRequired("Enter your full name"),
             Length(max=200, message="Full name must be 200 characters or fewer"),

@@ -5,16 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextArea
 from wtforms import BooleanField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
-
-def _required_text(message: str):
-    def check(_form, field):
-        field.data = (field.data or "").strip()
-        if not field.data:
-            raise ValidationError(message)
-
-    return check
+from charter.form_fields import required_text
 
 
 class ApplyForm(FlaskForm):
@@ -31,7 +24,7 @@ class AnswerForm(FlaskForm):
         "Your answer",
         widget=GovTextArea(),
         validators=[
-            _required_text("Enter your answer to the assessor's questions"),
+            required_text("Enter your answer to the assessor's questions"),
             Length(max=5000, message="Your answer must be 5,000 characters or fewer"),
         ],
     )
@@ -43,7 +36,7 @@ class AppealForm(FlaskForm):
         "Your grounds for appeal",
         widget=GovTextArea(),
         validators=[
-            _required_text("Enter your grounds for appeal"),
+            required_text("Enter your grounds for appeal"),
             Length(max=5000, message="Your grounds for appeal must be 5,000 characters or fewer"),
         ],
     )

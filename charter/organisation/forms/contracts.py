@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from charter.organisation.forms.plans import MAX_AMOUNT, AmountField, GovDateField
+from charter.form_fields import MAX_AMOUNT, AmountField, GovDateField, strip_whitespace
 
 VALUE_FORMAT_MESSAGE = "Enter the contract value in pounds, like 125000"
 END_BEFORE_START_MESSAGE = "The end date must be after the start date"
@@ -19,15 +19,11 @@ CHOOSE_COMMISSIONER_MESSAGE = "Select the commissioner who awarded the contract"
 _POUNDS = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class MoneyField(StringField):
     """An amount in pounds, kept as a Decimal in ``amount``; a £ sign and commas are allowed."""
 
     def __init__(self, label, **kwargs):
-        super().__init__(label, widget=GovTextInput(), filters=[_strip], **kwargs)
+        super().__init__(label, widget=GovTextInput(), filters=[strip_whitespace], **kwargs)
         self.amount: Decimal | None = None
 
     def pre_validate(self, form):  # noqa: ARG002
@@ -59,7 +55,7 @@ class ContractForm(FlaskForm):
     title = StringField(
         "Contract title",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired("Enter the contract title"),
             Length(max=300, message="Contract title must be 300 characters or fewer"),
@@ -69,7 +65,7 @@ class ContractForm(FlaskForm):
     reference = StringField(
         "Contract reference (optional)",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=100, message="Contract reference must be 100 characters or fewer")],
         description="The commissioner’s reference, if it has one",
     )
@@ -130,7 +126,7 @@ class CommitmentForm(FlaskForm):
     notes = TextAreaField(
         "Notes (optional)",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=2000, message="Notes must be 2,000 characters or fewer")],
         description="For example, the part of the tender the commitment comes from",
     )

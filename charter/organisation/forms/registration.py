@@ -16,6 +16,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
+from charter.form_fields import strip_whitespace
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.identifiers import (
     IDENTIFIER_SCHEMES,
@@ -56,10 +57,6 @@ ANSWER_KEYS = (
 )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _text(label: str, required: str | None, max_length: int, *, description: str = ""):
     validators = [InputRequired(required)] if required else [Optional()]
     validators.append(
@@ -68,7 +65,7 @@ def _text(label: str, required: str | None, max_length: int, *, description: str
     return StringField(
         label,
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=validators,
         description=description,
     )
@@ -78,7 +75,7 @@ def _identifier_field(code: str) -> StringField:
     return StringField(
         IDENTIFIER_SCHEMES[code].label,
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         description=IDENTIFIER_SCHEMES[code].hint,
     )
 
@@ -120,7 +117,7 @@ class RegistrationForm(FlaskForm):
     postcode = StringField(
         "Postcode",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[InputRequired("Enter postcode")],
     )
     district = SelectField(
@@ -152,7 +149,7 @@ class RegistrationForm(FlaskForm):
     no_identifier_reason = TextAreaField(
         "Why does your organisation not have one of these numbers?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[Length(max=1000, message="Reason must be 1000 characters or fewer")],
         description="For example, it is a sole trader or a partnership",
     )

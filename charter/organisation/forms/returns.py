@@ -13,23 +13,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
-from charter.organisation.forms.plans import AmountField
+from charter.form_fields import AmountField, required_text, strip_whitespace
 
 NARRATIVE_MISSING = "Enter what you did in the period"
 RESPONSE_MISSING = "Enter your response to the assessor"
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _required_text(message: str):
-    def check(_form, field):
-        field.data = (field.data or "").strip()
-        if not field.data:
-            raise ValidationError(message)
-
-    return check
 
 
 class LineForm(FlaskForm):
@@ -42,7 +29,7 @@ class LineForm(FlaskForm):
         "What you did",
         widget=GovTextArea(),
         validators=[
-            _required_text(NARRATIVE_MISSING),
+            required_text(NARRATIVE_MISSING),
             Length(max=5000, message="What you did must be 5,000 characters or fewer"),
         ],
     )
@@ -74,7 +61,7 @@ class LinkForm(FlaskForm):
     url = StringField(
         "Web address",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             InputRequired("Enter the web address of the evidence"),
             Length(max=500, message="The web address must be 500 characters or fewer"),
@@ -88,7 +75,7 @@ class LinkForm(FlaskForm):
         "Description",
         widget=GovTextInput(),
         validators=[
-            _required_text("Enter a description of the evidence"),
+            required_text("Enter a description of the evidence"),
             Length(max=300, message="The description must be 300 characters or fewer"),
         ],
     )

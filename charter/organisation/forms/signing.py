@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from charter.form_fields import strip_whitespace
 from charter.models.organisation import ROUTES
 
 ALL_PRINCIPLES_MESSAGE = "Confirm your organisation commits to every principle"
@@ -32,10 +33,6 @@ ROUTE_HINTS = {
     "progress against it.",
 }
 NAME_MAX = ROLE_MAX = 200  # the Signature columns
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def principle_element_id(code: str) -> str:
@@ -77,7 +74,7 @@ class SignatoryForm(FlaskForm):
     signatory_name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired("Enter the full name of the person signing"),
             Length(max=NAME_MAX, message=f"Full name must be {NAME_MAX} characters or fewer"),
@@ -86,7 +83,7 @@ class SignatoryForm(FlaskForm):
     signatory_role = StringField(
         "Role or job title",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_whitespace],
         description="For example, Managing Director or Chair of Trustees",
         validators=[
             DataRequired("Enter the role or job title of the person signing"),
