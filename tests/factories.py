@@ -179,3 +179,39 @@ def make_return(organisation: Organisation, measures: dict, quarter: int, values
     db.session.add(monitoring_return)
     db.session.commit()
     return monitoring_return
+
+
+def make_mark(organisation, scheme, awarded_on=None, status: str = "valid"):
+    """A Charter Mark awarded on an application made for it (committed)."""
+    from datetime import date
+
+    from charter.models import Application
+    from charter.services import marks
+
+    application = Application(
+        organisation_id=organisation.id, scheme_id=scheme.id, snapshot={}, status="awarded"
+    )
+    db.session.add(application)
+    db.session.flush()
+    mark = marks.create_mark(organisation, application, scheme, awarded_on or date.today())
+    mark.status = status
+    db.session.commit()
+    return mark
+
+
+def audit(organisation, trigger, from_state, to_state, when, reason=None):
+    """An audit row written directly, at a chosen time (for history tests)."""
+    from charter.models import AuditEvent
+
+    db.session.add(
+        AuditEvent(
+            organisation_id=organisation.id,
+            actor_label="Test",
+            trigger=trigger,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            created_at=when,
+        )
+    )
+    db.session.commit()

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import AuditEvent, OutboxEmail
-from tests.factories import make_organisation, submit
-from tests.services.test_marks import make_mark
+from tests.factories import make_mark, make_organisation, submit
 
 ROLES = [
     ("anonymous", "client"),

@@ -6,8 +6,7 @@ import re
 import zlib
 
 from charter.extensions import db
-from tests.factories import make_organisation, make_user, sign_in
-from tests.services.test_marks import make_mark
+from tests.factories import make_mark, make_organisation, make_user, sign_in
 
 
 def _pdf_text(data: bytes) -> bytes:
@@ -100,7 +99,7 @@ def test_the_dashboard_shows_the_mark(member_client, organisation, scheme):
 def test_the_dashboard_lists_the_mark_history(member_client, organisation, scheme):
     from datetime import datetime
 
-    from tests.services.test_marks import audit
+    from tests.factories import audit
 
     mark = make_mark(organisation, scheme)
     audit(organisation, "award_mark", "under_assessment", "accredited", datetime(2026, 5, 4, 9))

@@ -7,8 +7,13 @@ from datetime import datetime
 
 from charter.extensions import db
 from charter.models import Application, AuditEvent, Membership, Signature
-from tests.factories import make_commissioner, make_contract, make_organisation, make_user
-from tests.services.test_marks import make_mark
+from tests.factories import (
+    make_commissioner,
+    make_contract,
+    make_mark,
+    make_organisation,
+    make_user,
+)
 
 # --- builders shared with test_open_data ------------------------------------------------------
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from charter.extensions import db
-from tests.services.test_marks import make_mark
+from tests.factories import make_mark
 
 
 def _awarded_days_ago(scheme, days: int) -> date:

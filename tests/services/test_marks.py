@@ -10,38 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import AuditEvent
-from charter.models.assessment import Application, CharterMark
+from charter.models.assessment import CharterMark
 from charter.services import marks
-from tests.factories import make_organisation
-
-
-def make_mark(organisation, scheme, awarded_on: date | None = None, status: str = "valid"):
-    """A mark awarded on an application made for it (committed)."""
-    application = Application(
-        organisation_id=organisation.id, scheme_id=scheme.id, snapshot={}, status="awarded"
-    )
-    db.session.add(application)
-    db.session.flush()
-    mark = marks.create_mark(organisation, application, scheme, awarded_on or date.today())
-    mark.status = status
-    db.session.commit()
-    return mark
-
-
-def audit(organisation, trigger, from_state, to_state, when: datetime, reason=None):
-    db.session.add(
-        AuditEvent(
-            organisation_id=organisation.id,
-            actor_label="Test",
-            trigger=trigger,
-            from_state=from_state,
-            to_state=to_state,
-            reason=reason,
-            created_at=when,
-        )
-    )
-    db.session.commit()
+from tests.factories import audit, make_mark, make_organisation
 
 
 def test_certificate_numbers_have_the_format_and_are_not_sequential(app):

@@ -17,8 +17,7 @@ from charter.models.assessment import CharterMark
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.services import reviews
 from config import TestConfig
-from tests.factories import make_approved_plan, make_organisation, make_return, make_user
-from tests.services.test_marks import make_mark
+from tests.factories import make_approved_plan, make_mark, make_organisation, make_return, make_user
 
 ON_POSTGRESQL = make_url(TestConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() == "postgresql"
 TODAY = date(2026, 6, 1)
