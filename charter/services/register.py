@@ -298,22 +298,10 @@ def export_rows(
     """Every matching organisation as an open-data row, fetched in keyset batches ordered by
     (lower(name), id): two queries per batch, whatever the size of the register."""
     today = today or date.today()
-    signed_at = (
-        select(func.max(Signature.signed_at))
-        .where(Signature.organisation_id == Organisation.id)
-        .correlate(Organisation)
-        .scalar_subquery()
-    )
-    sort_key = _sort_key()
     after: tuple[str, int] | None = None
     batch_size = EXPORT_BATCH_SIZE
     while True:
-        query = _filtered(select(Organisation, sort_key, signed_at), filters)
-        if after is not None:
-            last_key, last_id = after
-            query = query.where(
-                or_(sort_key > last_key, and_(sort_key == last_key, Organisation.id > last_id))
-            )
+        query, sort_key = _in_register_order(filters, after)
         batch = db.session.execute(
             query.order_by(sort_key, Organisation.id).limit(batch_size)
         ).all()
@@ -379,3 +367,92 @@ def recent_public_changes(limit: int = FEED_SIZE) -> list[FeedEntry]:
         FeedEntry(event_id, organisation, f"{organisation.name} {FEED_TRIGGERS[trigger]}", when)
         for event_id, trigger, when, organisation in rows
     ]
+
+
+# --- the JSON API: one keyset page at a time --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """A public organisation with what the register publishes about it."""
+
+    organisation: Organisation
+    signed_at: datetime | None
+    mark: CharterMark | None
+    standing: str | None
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    entries: list[PublicEntry]
+    # (lower(name), id) of the last entry when more follow, else None.
+    next_key: tuple[str, int] | None
+
+
+def _entries(rows, today: date) -> list[PublicEntry]:
+    current = _current_marks([organisation.id for organisation, _ in rows])
+    entries = []
+    for organisation, signed in rows:
+        mark, scheme = current.get(organisation.id, (None, None))
+        standing = marks.standing(mark, today=today, scheme=scheme) if mark else None
+        entries.append(PublicEntry(organisation, signed, mark, standing))
+    return entries
+
+
+def _latest_signed_at():
+    return (
+        select(func.max(Signature.signed_at))
+        .where(Signature.organisation_id == Organisation.id)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+
+
+def _in_register_order(filters: Filters, after: tuple[str, int] | None):
+    """Matching organisations with their sort key and signing time, after the keyset position
+    ``after`` in (lower(name), id) order: what the exports and the API page through."""
+    sort_key = _sort_key()
+    query = _filtered(select(Organisation, sort_key, _latest_signed_at()), filters)
+    if after is not None:
+        last_key, last_id = after
+        query = query.where(
+            or_(sort_key > last_key, and_(sort_key == last_key, Organisation.id > last_id))
+        )
+    return query, sort_key
+
+
+def keyset_page(
+    filters: Filters,
+    after: tuple[str, int] | None,
+    limit: int,
+    *,
+    today: date | None = None,
+) -> KeysetPage:
+    """Up to ``limit`` matching organisations after the key ``after``, in the export's order
+    (lower(name), id): two queries whatever the page size or the register's size."""
+    query, sort_key = _in_register_order(filters, after)
+    # One row more than asked for says whether another page follows.
+    rows = db.session.execute(query.order_by(sort_key, Organisation.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    entries = _entries(
+        [(organisation, signed) for organisation, _key, signed in rows], today or date.today()
+    )
+    next_key = (rows[-1][1], rows[-1][0].id) if more else None
+    return KeysetPage(entries, next_key)
+
+
+def public_entry(slug: str, *, today: date | None = None) -> PublicEntry | None:
+    """One public organisation by slug; None for unknown or non-public ones."""
+    row = db.session.execute(
+        select(Organisation, _latest_signed_at()).where(
+            Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
+        )
+    ).first()
+    if row is None:
+        return None
+    return _entries([(row[0], row[1])], today or date.today())[0]
+
+
+def is_public(organisation: Organisation) -> bool:
+    return organisation.status in lifecycle.PUBLIC_STATES

@@ -1,0 +1,322 @@
+"""The public JSON API: the register, certificates and the current scheme. GET only, no login.
+
+Everything here is already public on the register's pages: the same filters, the same public
+statuses, and never an organisation outside the public states.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import jsonify, request, url_for
+from werkzeug.exceptions import MethodNotAllowed
+
+from charter.api import bp
+from charter.api.openapi import OPENAPI
+from charter.extensions import db
+from charter.models import Organisation
+from charter.models.organisation import ORGANISATION_TYPES
+from charter.services import marks, schemes
+from charter.services import register as register_service
+
+API_PREFIX = "/api/v1"
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+CACHE_CONTROL = "public, max-age=300"
+
+
+class InvalidParameter(Exception):
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+def _public_headers(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    # setdefault: an error response has already said it must not be cached.
+    response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+    return response
+
+
+@bp.after_request
+def add_public_headers(response):
+    return _public_headers(response)
+
+
+def error_response(status: int, code: str, message: str, parameter: str | None = None):
+    error = {"code": code, "message": message}
+    if parameter is not None:
+        error["parameter"] = parameter
+    response = jsonify({"error": error})
+    response.status_code = status
+    # Errors must not be cached as long as answers: the data may soon exist.
+    response.headers["Cache-Control"] = "no-store"
+    return _public_headers(response)
+
+
+@bp.errorhandler(InvalidParameter)
+def invalid_parameter(error: InvalidParameter):
+    return error_response(400, "invalid_parameter", error.message, error.parameter)
+
+
+@bp.errorhandler(404)
+def not_found(error):  # noqa: ARG001
+    return error_response(404, "not_found", "Not found")
+
+
+@bp.app_errorhandler(MethodNotAllowed)
+def method_not_allowed(error: MethodNotAllowed):
+    # Routing fails before a blueprint is chosen, so this is app-wide: answer JSON under the
+    # API and leave every other path to Flask's default.
+    if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+        response = error_response(405, "method_not_allowed", "Only GET is allowed")
+        response.headers["Allow"] = ", ".join(error.valid_methods or ["GET"])
+        return response
+    return error
+
+
+# --- serialisers -------------------------------------------------------------------------------
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _organisation(entry: register_service.PublicEntry) -> dict:
+    organisation, mark = entry.organisation, entry.mark
+    return {
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "org_id": organisation.org_id,
+        "type": organisation.organisation_type,
+        "size": organisation.size,
+        "sector": organisation.sector,
+        "town": organisation.town,
+        "district": organisation.district,
+        "status": register_service.public_status(organisation.status),
+        "status_label": register_service.public_status_label(organisation.status),
+        "signed_on": _iso(entry.signed_at),
+        "charter_mark": {
+            "certificate_number": mark.certificate_number,
+            "awarded_on": _iso(mark.awarded_on),
+            "expires_on": _iso(mark.expires_on),
+            "standing": entry.standing,
+        }
+        if mark
+        else None,
+        "links": {
+            "self": url_for("api.show_organisation", slug=organisation.slug, _external=True),
+            "html": url_for("public.show_register_entry", slug=organisation.slug, _external=True),
+        },
+    }
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+def _limit() -> int:
+    text = request.args.get("limit")
+    if text is None:
+        return DEFAULT_LIMIT
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidParameter("limit", f"limit must be between 1 and {MAX_LIMIT}")
+    return limit
+
+
+def encode_cursor(key: tuple[str, int]) -> str:
+    raw = json.dumps(list(key), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> tuple[str, int]:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        value = json.loads(raw)
+    except (binascii.Error, ValueError):
+        value = None
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not isinstance(value[0], str)
+        or not isinstance(value[1], int)
+        or isinstance(value[1], bool)
+    ):
+        raise InvalidParameter("cursor", "cursor is not valid: use the next link as given")
+    return value[0], value[1]
+
+
+def _filters() -> register_service.Filters:
+    """The register page's filters. Unknown type or standing is an error here (a client
+    should hear of a typo); an unknown district or sector simply matches nothing."""
+
+    def arg(name: str) -> str:
+        return (request.args.get(name) or "").strip()
+
+    organisation_type, standing = arg("type"), arg("standing")
+    if organisation_type and organisation_type not in ORGANISATION_TYPES:
+        raise InvalidParameter("type", "type must be one of " + ", ".join(ORGANISATION_TYPES))
+    if standing and standing not in register_service.STANDING_FILTERS:
+        raise InvalidParameter(
+            "standing", "standing must be one of " + ", ".join(register_service.STANDING_FILTERS)
+        )
+    return register_service.Filters(
+        q=arg("q")[:200],
+        district=arg("district"),
+        organisation_type=organisation_type,
+        sector=arg("sector"),
+        standing=standing,
+    )
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+
+@bp.get("/organisations")
+def list_organisations():
+    filters = _filters()
+    limit = _limit()
+    cursor = request.args.get("cursor")
+    after = decode_cursor(cursor) if cursor is not None else None
+    page = register_service.keyset_page(filters, after, limit)
+    params = filters.as_params()
+    if "limit" in request.args:
+        params["limit"] = str(limit)
+    self_params = dict(params, cursor=cursor) if cursor is not None else params
+    next_url = (
+        url_for(
+            "api.list_organisations",
+            **params,
+            cursor=encode_cursor(page.next_key),
+            _external=True,
+        )
+        if page.next_key
+        else None
+    )
+    return jsonify(
+        {
+            "data": [_organisation(entry) for entry in page.entries],
+            "links": {
+                "self": url_for("api.list_organisations", **self_params, _external=True),
+                "next": next_url,
+            },
+        }
+    )
+
+
+@bp.get("/organisations/<slug>")
+def show_organisation(slug: str):
+    entry = register_service.public_entry(slug)
+    if entry is None:
+        return error_response(404, "not_found", "No organisation on the register has that slug")
+    return jsonify({"data": _organisation(entry)})
+
+
+@bp.get("/certificates/<number>")
+def show_certificate(number: str):
+    mark = marks.mark_by_number(number)
+    if mark is None:
+        return error_response(404, "not_found", "No Charter Mark has that certificate number")
+    scheme = marks.scheme_of_mark(mark)
+    standing = marks.standing(mark, scheme=scheme)
+    organisation = db.session.get(Organisation, mark.organisation_id)
+    holder = None
+    if register_service.is_public(organisation):
+        holder = {
+            "name": organisation.name,
+            "slug": organisation.slug,
+            "links": {
+                "self": url_for("api.show_organisation", slug=organisation.slug, _external=True),
+                "html": url_for(
+                    "public.show_register_entry", slug=organisation.slug, _external=True
+                ),
+            },
+        }
+    return jsonify(
+        {
+            "data": {
+                "certificate_number": mark.certificate_number,
+                "holder": holder,
+                "awarded_on": _iso(mark.awarded_on),
+                "expires_on": _iso(mark.expires_on),
+                "scheme": {"name": scheme.name, "version": scheme.version},
+                "standing": standing,
+                "standing_label": marks.STANDING_LABELS[standing],
+                "links": {
+                    "self": url_for(
+                        "api.show_certificate", number=mark.certificate_number, _external=True
+                    ),
+                    "html": url_for(
+                        "public.verify_certificate",
+                        certificate_number=mark.certificate_number,
+                        _external=True,
+                    ),
+                },
+            }
+        }
+    )
+
+
+@bp.get("/scheme")
+def show_scheme():
+    scheme = schemes.current_scheme()
+    if scheme is None:
+        return error_response(404, "not_found", "No scheme has been loaded")
+    return jsonify(
+        {
+            "data": {
+                "name": scheme.name,
+                "version": scheme.version,
+                "area": scheme.area,
+                "principles": [
+                    {"code": p.code, "title": p.title, "description": p.description}
+                    for p in schemes.principles_of(scheme)
+                ],
+                "measures": [
+                    {
+                        "code": m.code,
+                        "toms_ref": m.toms_ref,
+                        "title": m.title,
+                        "unit": m.unit,
+                        "is_core": m.is_core,
+                        "proxy_value": _number(m.proxy_value),
+                    }
+                    for m in schemes.measures_of(scheme)
+                ],
+                "award_rule": {
+                    "min_verified_returns": scheme.min_verified_returns,
+                    "all_core_measures_met": scheme.award_all_core_met,
+                    "min_share_of_targets_met": _number(scheme.award_min_share_met),
+                },
+                "validity_months": scheme.validity_months,
+            }
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def show_openapi():
+    return jsonify(OPENAPI)
+
+
+@bp.get("/<path:anything>")
+def unknown_path(anything: str):  # noqa: ARG001
+    return error_response(404, "not_found", "There is no such path in the API")
