@@ -9,9 +9,7 @@ dates relative to today).
 from __future__ import annotations
 
 import random
-import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -44,6 +42,7 @@ from charter.services.demo_data.journeys import (
     Step,
 )
 from charter.services.lifecycle import actor_for, system_actor, transition
+from charter.services.organisations import slugify
 from charter.services.schemes import measures_of, principles_of
 from workflows.lifecycle import STATE_LABELS
 
@@ -67,11 +66,6 @@ class DemoResult:
 
 class NoSchemeLoaded(RuntimeError):
     pass
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def demo_organisations() -> list[dict]:
