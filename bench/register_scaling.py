@@ -162,7 +162,7 @@ def main() -> None:
         with app.app_context():
             from flask_migrate import upgrade
 
-            from charter.services.schemes import load_scheme_file
+            from charter.services.domain.schemes import load_scheme_file
 
             db.drop_all()
             with db.engine.begin() as conn:

@@ -3,7 +3,7 @@
 Run exactly one (`flask charter scheduler`, `make scheduler`), never one per web worker:
 the job store is the default in-memory one, since the jobs are defined here in code, and a
 job store must never be shared by two schedulers. On PostgreSQL an advisory lock (see
-charter.services.reviews.exclusive) still stops a second scheduler or a hand-run
+charter.services.domain.reviews.exclusive) still stops a second scheduler or a hand-run
 `flask charter run-reviews` from overlapping; and every job is idempotent anyway.
 """
 
@@ -18,7 +18,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
-from charter.services import reviews
+from charter.services.domain import reviews
 
 log = logging.getLogger(__name__)
 

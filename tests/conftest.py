@@ -87,7 +87,7 @@ def db(app):
 
 @pytest.fixture
 def scheme(app):
-    from charter.services.schemes import load_scheme_file
+    from charter.services.domain.schemes import load_scheme_file
 
     result = load_scheme_file(app.config["DEFAULT_SCHEME_FILE"])
     _db.session.commit()

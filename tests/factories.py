@@ -22,7 +22,7 @@ def make_user(
     password: str = PASSWORD,
     verified: bool = True,
 ) -> User:
-    from charter.services.accounts import hash_password
+    from charter.services.domain.accounts import hash_password
 
     user = User(
         email=email or f"user{next(_seq)}@example.com",
@@ -186,7 +186,7 @@ def make_mark(organisation, scheme, awarded_on=None, status: str = "valid"):
     from datetime import date
 
     from charter.models import Application
-    from charter.services import marks
+    from charter.services.domain import marks
 
     application = Application(
         organisation_id=organisation.id, scheme_id=scheme.id, snapshot={}, status="awarded"

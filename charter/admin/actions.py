@@ -11,8 +11,8 @@ from charter.admin.forms import LiftSuspensionForm, SanctionReasonForm
 from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Organisation
-from charter.services import marks
-from charter.services.lifecycle import history
+from charter.services.domain import marks
+from charter.services.domain.lifecycle import history
 from workflows import lifecycle
 
 # Revoking needs a mark the organisation holds now.

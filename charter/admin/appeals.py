@@ -12,7 +12,7 @@ from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Organisation, User
 from charter.models.assessment import APPEAL_LODGED, Application
-from charter.services import applications
+from charter.services.domain import applications
 
 
 @bp.context_processor

@@ -15,7 +15,7 @@ from charter.admin.forms import CommissionerForm, CommissionerStatusForm
 from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Commissioner
-from charter.services import contracts
+from charter.services.domain import contracts
 
 
 def _saved(form: CommissionerForm, save) -> Commissioner | None:

@@ -66,8 +66,8 @@ def _org_id_format(_form, field):
     # Imported here so this block stays a plain addition to the module.
     from wtforms.validators import ValidationError
 
-    from charter.services.contracts import normalise_org_id
-    from charter.services.identifiers import InvalidIdentifier
+    from charter.services.domain.contracts import normalise_org_id
+    from charter.services.domain.identifiers import InvalidIdentifier
 
     try:
         field.normalised = normalise_org_id(field.data)

@@ -11,7 +11,7 @@ from charter.admin.forms import ProxyValueForm
 from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Measure
-from charter.services.schemes import current_scheme
+from charter.services.domain.schemes import current_scheme
 
 
 def _current_scheme():

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from charter.admin import bp
 from charter.auth.decorators import staff_required
-from charter.services import reviews
+from charter.services.domain import reviews
 
 RUNS_SHOWN = 50
 STATUS_TAGS = {"ok": "govuk-tag--green", "failed": "govuk-tag--red", "running": "govuk-tag--blue"}

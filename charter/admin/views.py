@@ -12,8 +12,8 @@ from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Measure, Organisation, Principle, User
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR, SERVICE_ROLES
-from charter.services import staff
-from charter.services.schemes import current_scheme
+from charter.services.domain import staff
+from charter.services.domain.schemes import current_scheme
 from workflows.lifecycle import STATE_LABELS, STATES
 
 ORGANISATIONS_PER_PAGE = 25

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.models.scheme import UNITS
-from charter.services.marks import STANDING_LABELS
-from charter.services.register import PUBLIC_STATUS_LABELS, STANDING_FILTERS
+from charter.services.domain.marks import STANDING_LABELS
+from charter.services.read_models.register import PUBLIC_STATUS_LABELS, STANDING_FILTERS
 
 
 def _ref(name: str) -> dict:

@@ -20,8 +20,8 @@ from charter.api.openapi import OPENAPI
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.services import marks, schemes
-from charter.services import register as register_service
+from charter.services.domain import marks, schemes
+from charter.services.read_models import register as register_service
 
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 25

@@ -22,8 +22,8 @@ from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Scheme
 from charter.models.assessment import APPLICATION_AWAITING_MODERATION, APPLICATION_OPEN
-from charter.services import assessment, snapshots
-from charter.services.lifecycle import is_member
+from charter.services.domain import assessment, snapshots
+from charter.services.domain.lifecycle import is_member
 
 
 def _application_or_404(application_id: int):

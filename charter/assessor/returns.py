@@ -15,8 +15,8 @@ from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.monitoring import LINE_ACCEPTED, RETURN_SUBMITTED
-from charter.services import periods, return_review, returns
-from charter.services.lifecycle import is_member
+from charter.services.domain import periods, return_review, returns
+from charter.services.domain.lifecycle import is_member
 
 
 def _return_or_404(return_id: int):

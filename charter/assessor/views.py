@@ -14,8 +14,8 @@ from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.plan import PLAN_SUBMITTED
-from charter.services import assessment, plans, return_review
-from charter.services.lifecycle import is_member
+from charter.services.domain import assessment, plans, return_review
+from charter.services.domain.lifecycle import is_member
 
 
 def _page_number() -> int:

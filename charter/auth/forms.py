@@ -1,5 +1,5 @@
 """Account forms. Every field carries a GOV.UK-style message; the password policy itself lives
-in charter.services.accounts so the rules are the same wherever a password is set."""
+in charter.services.domain.accounts so the rules are the same wherever a password is set."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from charter.form_fields import strip_whitespace
-from charter.services.accounts import normalise_email, password_problem
+from charter.services.domain.accounts import normalise_email, password_problem
 
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 

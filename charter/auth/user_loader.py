@@ -2,7 +2,7 @@ from flask import session
 
 from charter.extensions import db, login_manager
 from charter.models import User
-from charter.services.accounts import password_fingerprint
+from charter.services.domain.accounts import password_fingerprint
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to continue."

@@ -19,7 +19,7 @@ from charter.auth.forms import (
 )
 from charter.auth.user_loader import remember_password_fingerprint
 from charter.extensions import db, limiter
-from charter.services import accounts
+from charter.services.domain import accounts
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 CURRENT_PASSWORD_WRONG = "Your current password is not correct"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from charter.cli import charter_cli
-from charter.services.demo import DEMO_PASSWORD, DemoAccount, NoSchemeLoaded, load_demo_data
-from charter.services.schemes import current_scheme
+from charter.demo.builder import DEMO_PASSWORD, DemoAccount, NoSchemeLoaded, load_demo_data
+from charter.services.domain.schemes import current_scheme
 
 
 @charter_cli.command("demo-data")

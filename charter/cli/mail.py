@@ -2,7 +2,7 @@ import click
 
 from charter.cli import charter_cli
 from charter.extensions import db
-from charter.services.mail import deliver_pending
+from charter.services.infrastructure.mail import deliver_pending
 
 
 @charter_cli.command("send-emails")

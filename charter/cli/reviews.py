@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from charter.cli import charter_cli
-from charter.services import reviews
+from charter.services.domain import reviews
 
 DATE_MESSAGE = "Enter the date as YYYY-MM-DD"
 

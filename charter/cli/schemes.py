@@ -3,7 +3,7 @@ from flask import current_app
 
 from charter.cli import charter_cli
 from charter.extensions import db
-from charter.services.schemes import SchemeFileError, load_scheme_file
+from charter.services.domain.schemes import SchemeFileError, load_scheme_file
 
 
 @charter_cli.command("load-scheme")

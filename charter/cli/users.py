@@ -8,13 +8,13 @@ from email_validator import EmailNotValidError, validate_email
 from charter.cli import charter_cli
 from charter.extensions import db
 from charter.models.user import ROLE_ADMIN
-from charter.services.accounts import (
+from charter.services.domain.accounts import (
     hash_password,
     normalise_email,
     password_problem,
     user_by_email,
 )
-from charter.services.staff import StaffChangeRefused, make_admin
+from charter.services.domain.staff import StaffChangeRefused, make_admin
 
 
 def _valid_email(email: str) -> str:

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, ValidationError
 from charter.extensions import db
 from charter.models import Organisation
 from charter.public import bp
-from charter.services import marks
+from charter.services.domain import marks
 from workflows.lifecycle import PUBLIC_STATES
 
 CERTIFICATE_HINT = "Enter a certificate number, like CM-7K3F9QX2"

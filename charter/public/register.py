@@ -12,10 +12,10 @@ from flask import Response, abort, render_template, request, stream_with_context
 
 from charter.models.organisation import ROUTES
 from charter.public import bp
-from charter.services import marks
-from charter.services import register as register_service
-from charter.services.contracts import contract_summary
-from charter.services.progress import measure_progress
+from charter.services.domain import marks
+from charter.services.domain.contracts import contract_summary
+from charter.services.read_models import register as register_service
+from charter.services.read_models.progress import measure_progress
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from charter.extensions import db
 from charter.public import bp
-from charter.services.schemes import current_scheme, principles_of
+from charter.services.domain.schemes import current_scheme, principles_of
 from workflows import lifecycle
 
 # Who runs the service, for the privacy notice and accessibility statement. A deployment for

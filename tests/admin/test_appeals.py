@@ -12,7 +12,7 @@ from charter.models import AuditEvent, OutboxEmail
 from charter.models.assessment import Appeal, Application
 from charter.models.base import utcnow
 from tests.factories import make_organisation, make_user, sign_in, submit
-from tests.organisation.test_applications import (
+from tests.organisation.application_helpers import (
     application_url,
     ready_to_apply,
     refused_application,

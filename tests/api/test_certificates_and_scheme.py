@@ -5,7 +5,7 @@ from __future__ import annotations
 from charter.extensions import db
 from tests.api.helpers import get_json
 from tests.factories import make_mark
-from tests.public.test_register import make_holder, make_signatory
+from tests.public.register_helpers import make_holder, make_signatory
 
 CERTIFICATE = "/certificates/{number}"
 SCHEME = "/scheme"

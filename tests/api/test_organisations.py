@@ -8,7 +8,7 @@ import pytest
 
 from tests.api.helpers import get_json
 from tests.factories import make_organisation
-from tests.public.test_register import make_holder, make_signatory
+from tests.public.register_helpers import make_holder, make_signatory
 
 LIST = "/organisations"
 DETAIL = "/organisations/{slug}"

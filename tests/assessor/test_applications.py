@@ -48,7 +48,7 @@ OPTIONAL_CODE = "LE12"
 def _applied(organisation, scheme, member, *, delete_a_file: bool = False) -> Application:
     """An organisation under assessment with an approved plan, two verified returns meeting
     every target, evidence, a contract, and its application with the service's snapshot."""
-    from charter.services.snapshots import take_snapshot
+    from charter.services.domain.snapshots import take_snapshot
 
     codes = [*core_codes(scheme), OPTIONAL_CODE]
     measures = make_approved_plan(organisation, scheme, {code: ("0", "50") for code in codes})

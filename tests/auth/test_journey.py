@@ -1,6 +1,6 @@
 """The whole account journey through HTTP, as a person would take it."""
 
-from charter.services.accounts import check_password
+from charter.services.domain.accounts import check_password
 from tests.auth.helpers import last_email_to, link_path, user_with_email
 from tests.factories import submit
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from charter.services.accounts import check_password, password_problem
+from charter.services.domain.accounts import check_password, password_problem
 from tests.auth.helpers import count_emails, emails_to, last_email_to, link_path, user_with_email
 from tests.factories import PASSWORD, make_user, sign_in, submit
 

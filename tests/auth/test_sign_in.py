@@ -4,7 +4,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from charter.extensions import db
-from charter.services.accounts import check_password
+from charter.services.domain.accounts import check_password
 from tests.auth.helpers import user_with_email
 from tests.factories import PASSWORD, make_user, sign_in, submit
 

@@ -9,7 +9,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden
 
 from charter.auth.decorators import staff_required, verified_required
-from charter.services.accounts import VERIFY_EMAIL_SALT, verification_token
+from charter.services.domain.accounts import VERIFY_EMAIL_SALT, verification_token
 from tests.auth.helpers import count_emails, emails_to, last_email_to, link_path, user_with_email
 from tests.factories import make_user, sign_in, submit
 

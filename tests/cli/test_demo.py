@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from charter.demo.builder import DEMO_PASSWORD, JOURNEYS, demo_organisations
 from charter.models import (
     Application,
     AuditEvent,
@@ -22,8 +23,7 @@ from charter.models import (
     User,
 )
 from charter.models.base import utcnow
-from charter.services.demo import DEMO_PASSWORD, JOURNEYS, demo_organisations
-from charter.services.identifiers import normalise_identifier, normalise_postcode
+from charter.services.domain.identifiers import normalise_identifier, normalise_postcode
 from tests.factories import sign_in
 from workflows.lifecycle import STATES
 
@@ -223,7 +223,7 @@ def test_monitored_organisations_have_contracts_from_listed_commissioners(db):
 
 @pytest.mark.usefixtures("demo")
 def test_verified_returns_have_figures_evidence_and_an_assessor(app, db):
-    from charter.services.evidence import evidence_path
+    from charter.services.infrastructure.evidence import evidence_path
 
     verified = db.session.scalars(
         select(MonitoringReturn).where(MonitoringReturn.status == "verified")
@@ -251,8 +251,8 @@ def test_verified_returns_have_figures_evidence_and_an_assessor(app, db):
 
 @pytest.mark.usefixtures("demo")
 def test_charter_mark_holders_have_a_valid_unique_certificate_and_met_targets(db):
-    from charter.services.marks import current_mark, standing
-    from charter.services.progress import measure_progress
+    from charter.services.domain.marks import current_mark, standing
+    from charter.services.read_models.progress import measure_progress
 
     holders = db.session.scalars(
         select(Organisation).where(Organisation.status.in_(("accredited", "renewal_due")))

@@ -10,8 +10,8 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.models.schedule import JobRun
 from charter.scheduler import TIMEZONE, build_scheduler, run_scheduled
-from charter.services import reviews
-from tests.services.test_reviews import monitored, open_return
+from charter.services.domain import reviews
+from tests.services.domain.review_helpers import monitored, open_return
 
 
 def run(app, *args):

@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.models import User
-from charter.services.accounts import check_password
+from charter.services.domain.accounts import check_password
 from tests.factories import PASSWORD, make_user
 
 GOOD_PASSWORD = "kettle lantern orchard"

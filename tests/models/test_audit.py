@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from charter.models import AuditEvent
 from charter.models.audit import AppendOnlyError
-from charter.services.lifecycle import system_actor, transition
+from charter.services.domain.lifecycle import system_actor, transition
 from tests.factories import make_organisation
 
 

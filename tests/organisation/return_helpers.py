@@ -16,8 +16,8 @@ from charter.models import (
     ReturnLine,
 )
 from charter.models.base import utcnow
-from charter.services import returns
-from charter.services.periods import next_period, period_containing
+from charter.services.domain import returns
+from charter.services.domain.periods import next_period, period_containing
 from tests.factories import csrf_token, submit
 from tests.organisation.plan_helpers import core_codes
 

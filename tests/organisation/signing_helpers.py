@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from charter.models import AuditEvent, Membership, Organisation, OutboxEmail, Signature
-from charter.services.schemes import principles_of
+from charter.services.domain.schemes import principles_of
 from tests.factories import CSRF_RE, make_user, submit
 
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')

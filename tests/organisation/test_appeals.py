@@ -11,7 +11,7 @@ from charter.models import OutboxEmail
 from charter.models.assessment import Appeal
 from charter.models.base import utcnow
 from tests.factories import make_organisation, make_user, sign_in, submit
-from tests.organisation.test_applications import (
+from tests.organisation.application_helpers import (
     application_url,
     apply_url,
     ready_to_apply,

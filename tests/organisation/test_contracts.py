@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import Contract, ContractCommitment, Measure
-from charter.services.contracts import contract_summary, has_public_sector_contract
+from charter.services.domain.contracts import contract_summary, has_public_sector_contract
 from tests.factories import (
     make_commissioner,
     make_contract,

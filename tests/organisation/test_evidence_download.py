@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, ReturnLine
-from charter.services.evidence import delete_evidence, evidence_path, store_evidence
+from charter.services.infrastructure.evidence import delete_evidence, evidence_path, store_evidence
 from tests.factories import make_organisation, make_user, sign_in
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from charter.services.identifiers import (
+from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
     InvalidIdentifier,
     make_org_id,

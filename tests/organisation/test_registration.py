@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.models import Membership, Organisation
-from charter.services import organisations
-from charter.services.organisations import DUPLICATE_ORG_ID_MESSAGE
+from charter.services.domain import organisations
+from charter.services.domain.organisations import DUPLICATE_ORG_ID_MESSAGE
 from tests.factories import make_organisation, make_user, sign_in, submit
 
 FORM_URL = "/organisations/new"

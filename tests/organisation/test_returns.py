@@ -13,8 +13,8 @@ from charter.models import (
     ReturnLine,
 )
 from charter.models.base import utcnow
-from charter.services import returns
-from charter.services.periods import period_containing
+from charter.services.domain import returns
+from charter.services.domain.periods import period_containing
 from tests.factories import submit
 from tests.organisation.plan_helpers import core_codes
 from tests.organisation.return_helpers import (

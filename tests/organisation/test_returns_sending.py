@@ -13,7 +13,7 @@ from charter.models import (
     ReturnLine,
 )
 from charter.models.base import utcnow
-from charter.services.periods import most_recent_ended
+from charter.services.domain.periods import most_recent_ended
 from tests.factories import csrf_token, make_organisation, make_user, sign_in, submit
 from tests.organisation.plan_helpers import core_codes
 from tests.organisation.return_helpers import (

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from charter.models import AuditEvent, Organisation, OutboxEmail, Signature
-from charter.services.schemes import load_scheme_text, principles_of
+from charter.services.domain.schemes import load_scheme_text, principles_of
 from tests.factories import make_organisation, sign_in, submit
 from tests.organisation.signing_helpers import (
     SIGNATORY,

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.models import AuditEvent, Membership, Organisation, Signature
-from charter.services.lifecycle import transition
-from charter.services.signing import sign_charter
+from charter.services.domain.lifecycle import transition
+from charter.services.domain.signing import sign_charter
 from tests.factories import CSRF_RE, make_user, sign_in
 from tests.organisation.signing_helpers import (
     add_member,

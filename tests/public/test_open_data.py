@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from charter.services import register as register_service
+from charter.services.read_models import register as register_service
 from tests.factories import make_organisation
-from tests.public.test_register import make_holder, make_signatory
+from tests.public.register_helpers import make_holder, make_signatory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 COLUMNS = [

@@ -6,7 +6,7 @@ import html as html_lib
 
 import pytest
 
-from charter.services.schemes import principles_of
+from charter.services.domain.schemes import principles_of
 from tests.factories import sign_in
 from workflows import lifecycle
 

@@ -18,7 +18,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional, Validatio
 
 from charter.form_fields import strip_whitespace
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
-from charter.services.identifiers import (
+from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
     NO_IDENTIFIER,
     InvalidIdentifier,

@@ -52,7 +52,7 @@ class LineForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    # Checked by charter.services.evidence, whose message is shown on this field.
+    # Checked by charter.services.infrastructure.evidence, whose message is shown on this field.
     file = FileField("Upload a file", widget=GovFileInput())
     submit = SubmitField("Upload file", widget=GovSubmitInput())
 

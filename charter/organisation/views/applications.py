@@ -17,8 +17,9 @@ from charter.models.assessment import APPLICATION_INFORMATION_REQUESTED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.applications import AnswerForm, AppealForm, ApplyForm
-from charter.services import applications, contracts, progress
-from charter.services.schemes import scheme_of
+from charter.services.domain import applications, contracts
+from charter.services.domain.schemes import scheme_of
+from charter.services.read_models import progress
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 

@@ -8,8 +8,8 @@ from flask_login import login_required
 from charter.auth.decorators import verified_required
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services import marks
-from charter.services.certificate_pdf import CertificateDetails, certificate_pdf
+from charter.services.domain import marks
+from charter.services.infrastructure.certificate_pdf import CertificateDetails, certificate_pdf
 
 
 def _certificate(slug: str):

@@ -25,7 +25,7 @@ from charter.organisation.forms.contracts import (
     ContractForm,
 )
 from charter.organisation.forms.plans import ButtonForm
-from charter.services import contracts
+from charter.services.domain import contracts
 
 URL = "/<slug>/contracts"
 CONTRACT_URL = f"{URL}/<int:contract_id>"

@@ -9,11 +9,12 @@ from charter.auth.decorators import verified_required
 from charter.models.assessment import APPLICATION_REFUSED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services import applications, marks, organisations, progress, returns
-from charter.services.contracts import contract_summary
-from charter.services.identifiers import IDENTIFIER_SCHEMES
-from charter.services.lifecycle import history
-from charter.services.schemes import scheme_of
+from charter.services.domain import applications, marks, organisations, returns
+from charter.services.domain.contracts import contract_summary
+from charter.services.domain.identifiers import IDENTIFIER_SCHEMES
+from charter.services.domain.lifecycle import history
+from charter.services.domain.schemes import scheme_of
+from charter.services.read_models import progress
 from workflows import lifecycle
 
 # What the organisation does next, in each state: the first thing on its dashboard.

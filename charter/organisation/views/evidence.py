@@ -10,7 +10,7 @@ from charter.extensions import db
 from charter.models import EvidenceFile
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services.evidence import download_name, evidence_path
+from charter.services.infrastructure.evidence import download_name, evidence_path
 
 
 @bp.get("/<slug>/evidence/<int:evidence_id>")

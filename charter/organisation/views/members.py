@@ -11,9 +11,9 @@ from charter.extensions import db
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.members import InviteMemberForm, TransferOwnershipForm
-from charter.services import organisations
-from charter.services.lifecycle import is_member
-from charter.services.organisations import InvitationLinkError, MembershipRefused
+from charter.services.domain import organisations
+from charter.services.domain.lifecycle import is_member
+from charter.services.domain.organisations import InvitationLinkError, MembershipRefused
 
 
 @bp.get("/<slug>/members")

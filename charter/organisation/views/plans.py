@@ -1,7 +1,7 @@
 """The action plan: a target per measure, milestones, check your answers, revisions.
 
-Only a draft revision can be changed; anything else is refused by charter.services.plans with a
-409 page and nothing saved.
+Only a draft revision can be changed; anything else is refused by charter.services.domain.plans
+with a 409 page and nothing saved.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from charter.models.plan import PLAN_APPROVED, PLAN_DRAFT, PLAN_RETURNED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.plans import ButtonForm, MilestoneForm, TargetForm
-from charter.services import plans
+from charter.services.domain import plans
 
 URL = "/<slug>/action-plan"
 

@@ -16,9 +16,9 @@ from charter.organisation.forms.registration import (
     RegistrationForm,
     form_data_from_answers,
 )
-from charter.services import organisations
-from charter.services.identifiers import IDENTIFIER_SCHEMES, make_org_id
-from charter.services.schemes import current_scheme
+from charter.services.domain import organisations
+from charter.services.domain.identifiers import IDENTIFIER_SCHEMES, make_org_id
+from charter.services.domain.schemes import current_scheme
 
 # The answers live in the session between the form and the confirmation, never in the database.
 ANSWERS_KEY = "organisation_registration"

@@ -2,7 +2,7 @@
 evidence, and check your answers.
 
 Members fill returns in; scheme staff may look. A return waiting for verification or verified
-cannot change: charter.services.returns refuses with a 409 page and nothing saved.
+cannot change: charter.services.domain.returns refuses with a 409 page and nothing saved.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.plans import ButtonForm
 from charter.organisation.forms.returns import LineForm, LinkForm, UploadForm, VersionedButtonForm
-from charter.services import evidence as evidence_store
-from charter.services import periods, returns
+from charter.services.domain import periods, returns
+from charter.services.infrastructure import evidence as evidence_store
 
 URL = "/<slug>/returns"
 RETURN_URL = f"{URL}/<int:return_id>"

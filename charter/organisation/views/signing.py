@@ -23,9 +23,9 @@ from charter.organisation.forms.signing import (
     SignatoryForm,
     principle_element_id,
 )
-from charter.services.organisations import latest_signature
-from charter.services.schemes import principles_of
-from charter.services.signing import (
+from charter.services.domain.organisations import latest_signature
+from charter.services.domain.schemes import principles_of
+from charter.services.domain.signing import (
     can_sign_from,
     scheme_to_sign,
     sign_charter,

@@ -1,0 +1,131 @@
+"""A demo application's snapshot, with the keys charter.services.domain.applications.take_snapshot
+writes, but as of the back-dated moment the organisation applied: only the returns verified
+and the contracts recorded by then."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+
+from charter.extensions import db
+from charter.services.domain import returns
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _file_url(slug: str, evidence_id: int) -> str:
+    # A relative URL, as url_for gives inside a request; the CLI has no request to build from.
+    adapter = current_app.url_map.bind("localhost")
+    return adapter.build(
+        "organisation.download_evidence", {"slug": slug, "evidence_id": evidence_id}
+    )
+
+
+def snapshot_as_of(story, when: datetime) -> dict:
+    ctx = story.ctx
+    db.session.flush()
+    measures = ctx.measures
+    achieved = story.achieved(when)
+    verified = sorted(
+        (s for s in story.sent if s.verified_at is not None and s.verified_at < when),
+        key=lambda s: s.monitoring_return.period_start,
+    )
+    lines = [line for s in verified for line in s.lines]
+    evidence = returns.evidence_for(lines)
+    targets, progress = [], []
+    for target in sorted(story.plan.targets, key=lambda t: measures[t.measure_id].position):
+        measure = measures[target.measure_id]
+        value, periods = achieved[measure.id]
+        is_met = periods > 0 and value >= target.target_value
+        percent = int(value * 100 / target.target_value) if target.target_value > 0 else 100
+        targets.append(
+            {
+                "measure_id": measure.id,
+                "code": measure.code,
+                "title": measure.title,
+                "unit": measure.unit,
+                "is_core": measure.is_core,
+                "baseline": _text(target.baseline),
+                "target_value": _text(target.target_value),
+                "target_date": target.target_date.isoformat(),
+                "achieved": str(value),
+                "periods": periods,
+                "is_met": is_met,
+                "actuals": [
+                    {
+                        "period_start": s.monitoring_return.period_start.isoformat(),
+                        "period_end": s.monitoring_return.period_end.isoformat(),
+                        "value": str(s.values[measure.id]),
+                    }
+                    for s in verified
+                ],
+            }
+        )
+        progress.append(
+            {
+                "measure_id": measure.id,
+                "code": measure.code,
+                "title": measure.title,
+                "is_core": measure.is_core,
+                "target_value": str(target.target_value),
+                "achieved": str(value),
+                "periods": periods,
+                "is_met": is_met,
+                "percent_of_target": percent,
+            }
+        )
+    slug = story.organisation.slug
+    verified_returns = [
+        {
+            "id": s.monitoring_return.id,
+            "period_start": s.monitoring_return.period_start.isoformat(),
+            "period_end": s.monitoring_return.period_end.isoformat(),
+            "lines": [
+                {
+                    "measure_id": line.measure_id,
+                    "code": measures[line.measure_id].code,
+                    "actual": _text(line.actual_value),
+                    "narrative": line.narrative,
+                    "evidence_files": [
+                        {"id": f.id, "name": f.original_name, "url": _file_url(slug, f.id)}
+                        for f in evidence.files.get(line.id, [])
+                    ],
+                    "evidence_links": [
+                        {"url": link.url, "description": link.description}
+                        for link in evidence.links.get(line.id, [])
+                    ],
+                }
+                for line in s.lines
+            ],
+        }
+        for s in verified
+    ]
+    names = {c.id: c.name for c in ctx.commissioners.values()}
+    contracts = [c for c in story.contracts if c.created_at < when]
+    return {
+        "taken_at": when.isoformat(timespec="seconds"),
+        "scheme": {"id": ctx.scheme.id, "slug": ctx.scheme.slug, "version": ctx.scheme.version},
+        "plan": {"id": story.plan.id, "revision": story.plan.revision},
+        "targets": targets,
+        "verified_returns": verified_returns,
+        "contracts": [
+            {
+                "id": c.id,
+                "commissioner": names[c.commissioner_id],
+                "title": c.title,
+                "reference": c.reference,
+                "value": str(c.value),
+                "start_date": c.start_date.isoformat(),
+                "end_date": c.end_date.isoformat(),
+            }
+            for c in contracts
+        ],
+        "contract_count": len(contracts),
+        "contract_total": str(sum((c.value for c in contracts), Decimal(0))),
+        "progress": progress,
+        "proxy_values": [],
+    }

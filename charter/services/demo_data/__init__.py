@@ -1,1 +1,0 @@
-"""Data files and builders for `flask charter demo-data` (see charter/services/demo.py)."""

@@ -1,0 +1,1 @@
+"""Domain rules: what may happen to organisations, plans, returns, applications, marks."""

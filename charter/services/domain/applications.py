@@ -1,0 +1,352 @@
+"""Applications for the Charter Mark, answers to assessors' questions, and appeals.
+
+An application is judged on a snapshot of the evidence taken when it was made: plain JSON (no
+Decimals, no dates), so later edits to returns or contracts cannot change what was assessed.
+Functions add to the session and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import url_for
+from sqlalchemy import func, select, update
+
+from charter.extensions import db
+from charter.models import AuditEvent, Organisation, Scheme, User
+from charter.models.assessment import (
+    APPEAL_DISMISSED,
+    APPEAL_LODGED,
+    APPEAL_UPHELD,
+    APPLICATION_INFORMATION_REQUESTED,
+    APPLICATION_OPEN,
+    APPLICATION_REFUSED,
+    Appeal,
+    Application,
+    InformationRequest,
+)
+from charter.models.base import utcnow
+from charter.services.domain import contracts, snapshots
+from charter.services.domain.lifecycle import actor_for, transition
+from charter.services.domain.schemes import scheme_of
+from charter.services.infrastructure.mail import email_members
+from charter.services.read_models import progress
+from workflows import lifecycle
+from workflows.lifecycle import Forbidden, TransitionRefused
+
+APPLYING_STATES = (lifecycle.MONITORING, lifecycle.RENEWAL_DUE)
+ASSESSMENT_STATES = (lifecycle.UNDER_ASSESSMENT, lifecycle.INFORMATION_REQUESTED)
+NO_CONTRACT = "Record at least one contract won from a public-sector commissioner"
+
+
+def long_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def latest_application(organisation: Organisation) -> Application | None:
+    return db.session.scalar(
+        select(Application)
+        .where(Application.organisation_id == organisation.id)
+        .order_by(Application.submitted_at.desc(), Application.id.desc())
+        .limit(1)
+    )
+
+
+def information_requests(application: Application) -> list[InformationRequest]:
+    return list(
+        db.session.scalars(
+            select(InformationRequest)
+            .where(InformationRequest.application_id == application.id)
+            .order_by(InformationRequest.requested_at, InformationRequest.id)
+        )
+    )
+
+
+def open_information_request(application: Application) -> InformationRequest | None:
+    return db.session.scalar(
+        select(InformationRequest)
+        .where(
+            InformationRequest.application_id == application.id,
+            InformationRequest.answer.is_(None),
+        )
+        .order_by(InformationRequest.requested_at.desc(), InformationRequest.id.desc())
+        .limit(1)
+    )
+
+
+def appeal_of(application: Application) -> Appeal | None:
+    return db.session.scalar(select(Appeal).where(Appeal.application_id == application.id))
+
+
+def undecided_appeal(organisation: Organisation) -> Appeal | None:
+    return db.session.scalar(
+        select(Appeal).where(
+            Appeal.organisation_id == organisation.id, Appeal.status == APPEAL_LODGED
+        )
+    )
+
+
+# --- eligibility ------------------------------------------------------------------------------
+
+
+def reapply_date(application: Application | None, scheme: Scheme) -> date | None:
+    """The first day a refused organisation may apply again, or None if nothing waits."""
+    if application is None or application.status != APPLICATION_REFUSED:
+        return None
+    if application.decided_at is None:
+        return None
+    return application.decided_at.date() + timedelta(days=scheme.reapply_wait_days)
+
+
+def eligibility(organisation: Organisation, today: date | None = None) -> list[str]:
+    """What the organisation still needs before it may apply, as sentences; empty if nothing."""
+    today = today or date.today()
+    scheme = scheme_of(organisation)
+    if scheme is None:
+        return ["Sign the charter"]
+    missing = []
+    if organisation.status not in APPLYING_STATES:
+        label = lifecycle.STATE_LABELS.get(organisation.status, organisation.status)
+        missing.append(
+            "Be monitoring your progress under an approved action plan (or be due to renew "
+            f"your Charter Mark): {organisation.name} is ‘{label}’"
+        )
+    if not contracts.has_public_sector_contract(organisation):
+        missing.append(NO_CONTRACT)
+    verified = progress.verified_return_count(organisation)
+    needed = scheme.min_verified_returns
+    if verified < needed:
+        missing.append(
+            f"You have {_plural(verified, 'verified monitoring return')}; the scheme needs {needed}"
+        )
+    wait_until = reapply_date(latest_application(organisation), scheme)
+    if wait_until is not None and today < wait_until:
+        missing.append(f"You can apply again from {long_date(wait_until)}")
+    if undecided_appeal(organisation) is not None:
+        missing.append("Your appeal must be decided before you apply again")
+    return missing
+
+
+# --- applying and answering -------------------------------------------------------------------
+
+
+def apply(organisation: Organisation, user: User, *, renewal: bool = False) -> Application:
+    """Fire apply_for_mark (or apply_for_renewal) and record what the assessors will judge."""
+    scheme = scheme_of(organisation)
+    transition(
+        organisation,
+        "apply_for_renewal" if renewal else "apply_for_mark",
+        actor_for(user, organisation),
+        missing=eligibility(organisation),
+    )
+    application = Application(
+        organisation_id=organisation.id,
+        scheme_id=scheme.id,
+        is_renewal=renewal,
+        status=APPLICATION_OPEN,
+        submitted_at=utcnow(),
+        submitted_by_id=user.id,
+        snapshot=snapshots.take_snapshot(organisation, scheme),
+    )
+    db.session.add(application)
+    db.session.flush()
+    _tell_members(
+        organisation,
+        f"{organisation.name}: application for the Charter Mark received",
+        "application-submitted",
+        application=application,
+        submitted_by=user,
+    )
+    return application
+
+
+def provide_information(application: Application, user: User, answer: str) -> InformationRequest:
+    organisation = db.session.get(Organisation, application.organisation_id)
+    request = open_information_request(application)
+    if request is None or application.status != APPLICATION_INFORMATION_REQUESTED:
+        raise TransitionRefused("The assessor is not waiting for information from you.")
+    answer = (answer or "").strip()
+    if not answer:
+        raise TransitionRefused("Enter your answer to the assessor's questions.")
+    transition(organisation, "provide_information", actor_for(user, organisation))
+    request.answer = answer
+    request.answered_by_id = user.id
+    request.answered_at = utcnow()
+    # The application's version column stops an assessor's decision and this answer racing.
+    application.status = APPLICATION_OPEN
+    _tell_members(
+        organisation,
+        f"{organisation.name}: your answer has been sent to the assessor",
+        "application-information-sent",
+        application=application,
+        answered_by=user,
+    )
+    return request
+
+
+# --- appeals ----------------------------------------------------------------------------------
+
+
+def appeal_closes_on(application: Application, scheme: Scheme) -> date | None:
+    if application.status != APPLICATION_REFUSED or application.decided_at is None:
+        return None
+    return application.decided_at.date() + timedelta(days=scheme.appeal_window_days)
+
+
+def can_appeal(application: Application | None, today: date | None = None) -> bool:
+    if application is None or appeal_of(application) is not None:
+        return False
+    closes = appeal_closes_on(application, db.session.get(Scheme, application.scheme_id))
+    return closes is not None and (today or date.today()) <= closes
+
+
+def require_appealable(application: Application, today: date | None = None) -> None:
+    scheme = db.session.get(Scheme, application.scheme_id)
+    closes = appeal_closes_on(application, scheme)
+    if closes is None:
+        raise TransitionRefused("You can only appeal against a refused application.")
+    if appeal_of(application) is not None:
+        raise TransitionRefused("You have already appealed against this decision.")
+    if (today or date.today()) > closes:
+        raise TransitionRefused(f"The appeal window closed on {long_date(closes)}.")
+
+
+def lodge_appeal(
+    application: Application, user: User, grounds: str, today: date | None = None
+) -> Appeal:
+    require_appealable(application, today)
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise TransitionRefused("Enter your grounds for appeal.")
+    organisation = db.session.get(Organisation, application.organisation_id)
+    appeal = Appeal(
+        application_id=application.id,
+        organisation_id=organisation.id,
+        grounds=grounds,
+        lodged_by_id=user.id,
+        lodged_at=utcnow(),
+        status=APPEAL_LODGED,
+    )
+    db.session.add(appeal)
+    db.session.flush()  # a second appeal racing this one fails on the unique constraint
+    _tell_members(
+        organisation,
+        f"{organisation.name}: appeal received",
+        "appeal-lodged",
+        appeal=appeal,
+        lodged_by=user,
+    )
+    return appeal
+
+
+@dataclass(frozen=True)
+class AppealRow:
+    appeal: Appeal
+    organisation: Organisation
+
+
+def appeals_for_review() -> list[AppealRow]:
+    """Lodged appeals first, oldest first; then decided ones, newest decision first."""
+    rows = db.session.execute(
+        select(Appeal, Organisation)
+        .join(Organisation, Organisation.id == Appeal.organisation_id)
+        .order_by(
+            (Appeal.status != APPEAL_LODGED),
+            Appeal.lodged_at,
+            Appeal.id,
+        )
+    ).all()
+    return [AppealRow(appeal, organisation) for appeal, organisation in rows]
+
+
+def lodged_appeal_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Appeal).where(Appeal.status == APPEAL_LODGED)
+    )
+
+
+def require_may_decide(application: Application, admin: User) -> None:
+    if application.decided_by_id == admin.id:
+        raise Forbidden(
+            "You made the decision being appealed against, so another administrator must "
+            "decide this appeal."
+        )
+
+
+def decide_appeal(appeal: Appeal, admin: User, *, uphold: bool, reason: str) -> None:
+    """Uphold (the organisation is assessed again) or dismiss, with reasons it will see."""
+    application = db.session.get(Application, appeal.application_id)
+    organisation = db.session.get(Organisation, appeal.organisation_id)
+    require_may_decide(application, admin)
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionRefused("Give a reason: it is recorded and shown to the organisation.")
+    if appeal.status != APPEAL_LODGED:
+        raise TransitionRefused(f"This appeal has already been decided: {appeal.status_label}.")
+    if uphold:
+        transition(organisation, "reopen_assessment", actor_for(admin, organisation), reason=reason)
+        # Back to the assessors' queue; the refusal and its reasons stay in the audit trail.
+        application.status = APPLICATION_OPEN
+        application.decided_at = None
+        application.decided_by_id = None
+        application.rationale = None
+    claimed = db.session.execute(
+        update(Appeal)
+        .where(Appeal.id == appeal.id, Appeal.status == APPEAL_LODGED)
+        .values(
+            status=APPEAL_UPHELD if uphold else APPEAL_DISMISSED,
+            decided_by_id=admin.id,
+            decided_at=utcnow(),
+            decision_reason=reason,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise TransitionRefused("Another administrator decided this appeal while you were working.")
+    db.session.refresh(appeal)
+    _tell_members(
+        organisation,
+        f"{organisation.name}: your appeal has been " + ("upheld" if uphold else "dismissed"),
+        "appeal-decided",
+        appeal=appeal,
+        upheld=uphold,
+    )
+
+
+def appeal_by_id(appeal_id: int) -> Appeal | None:
+    return db.session.get(Appeal, appeal_id)
+
+
+def refusal_reason(application: Application, appeal: Appeal | None = None) -> str | None:
+    """Why the application was refused: its rationale, or once an upheld appeal has sent it
+    back to the assessors, the reason recorded in the audit trail."""
+    if application.status == APPLICATION_REFUSED:
+        return application.rationale
+    query = select(AuditEvent.reason).where(
+        AuditEvent.organisation_id == application.organisation_id,
+        AuditEvent.trigger == "refuse_mark",
+    )
+    if appeal is not None:
+        query = query.where(AuditEvent.created_at <= appeal.lodged_at)
+    return db.session.scalar(query.order_by(AuditEvent.created_at.desc()).limit(1))
+
+
+def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
+    application_url = url_for(
+        "organisation.show_application", slug=organisation.slug, _external=True
+    )
+    email_members(
+        organisation,
+        subject,
+        template,
+        application_url=application_url,
+        **context,
+    )

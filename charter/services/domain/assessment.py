@@ -1,0 +1,352 @@
+"""The assessor's side of a Charter Mark application: what is assessed, and the decisions.
+
+An application is judged on its snapshot (taken when it was made), never on live data, so later
+edits by the organisation cannot change what was assessed. Every decision names the version of
+the application the assessor saw; a decision made on an out-of-date page is refused
+(StaleDataError), and the version column makes two decisions racing to commit fail the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from charter.extensions import db
+from charter.models import Organisation, Scheme, User
+from charter.models.assessment import (
+    APPLICATION_AWAITING_MODERATION,
+    APPLICATION_AWARDED,
+    APPLICATION_INFORMATION_REQUESTED,
+    APPLICATION_OPEN,
+    APPLICATION_REFUSED,
+    VERDICTS,
+    Application,
+    CharterMark,
+    InformationRequest,
+    MeasureJudgement,
+)
+from charter.models.base import utcnow
+from charter.models.monitoring import EvidenceFile
+from charter.models.scheme import Measure
+from charter.services.domain import marks
+from charter.services.domain.award_rule import AwardRule, AwardRuleResult, evaluate_award_rule
+from charter.services.domain.lifecycle import actor_for, is_member, transition
+from charter.services.domain.snapshots import SnapshotMeasure, snapshot_measures
+from charter.services.infrastructure.mail import email_members, queue_email
+from workflows.lifecycle import Forbidden, TransitionRefused
+
+WAITING_STATUSES = (APPLICATION_OPEN, APPLICATION_AWAITING_MODERATION)
+JUDGEABLE_STATUSES = (APPLICATION_OPEN, APPLICATION_INFORMATION_REQUESTED)
+PROXY_UNIT_WORDS = {
+    "GBP": "£",
+    "FTE": "FTE",
+    "weeks": "week",
+    "hours": "hour",
+    "percent": "percentage point",
+    "count": "unit",
+}
+
+
+# --- what the assessor sees -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SocialValue:
+    measure: SnapshotMeasure
+    proxy: Decimal | None
+    value: Decimal | None
+
+    @property
+    def proxy_text(self) -> str:
+        if self.proxy is None:
+            return "No proxy value set"
+        unit = PROXY_UNIT_WORDS.get(self.measure.unit, self.measure.unit)
+        return f"£{self.proxy:,.2f} per {unit} (the scheme's proxy value)"
+
+
+def waiting_applications() -> list[tuple[Application, Organisation]]:
+    """Applications with the assessors, oldest first, each with its organisation: one query."""
+    rows = db.session.execute(
+        select(Application, Organisation)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .where(Application.status.in_(WAITING_STATUSES))
+        .order_by(Application.submitted_at, Application.id)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def application_by_id(application_id: int) -> Application | None:
+    return db.session.get(Application, application_id)
+
+
+def judgements_of(application: Application) -> dict[int, MeasureJudgement]:
+    return {
+        j.measure_id: j
+        for j in db.session.scalars(
+            select(MeasureJudgement).where(MeasureJudgement.application_id == application.id)
+        )
+    }
+
+
+def award_rule_result(application: Application, scheme: Scheme) -> AwardRuleResult:
+    measures = snapshot_measures(application)
+    verdicts = {measure_id: j.verdict for measure_id, j in judgements_of(application).items()}
+    return evaluate_award_rule(
+        AwardRule.of(scheme),
+        verdicts,
+        [(m.measure_id, m.is_core) for m in measures],
+        {m.measure_id: m.code for m in measures},
+    )
+
+
+def social_value(measures: list[SnapshotMeasure]) -> tuple[list[SocialValue], Decimal]:
+    """Achieved × the scheme's proxy, only where the scheme sets one: never an invented proxy."""
+    ids = [m.measure_id for m in measures]
+    proxies = dict(
+        db.session.execute(select(Measure.id, Measure.proxy_value).where(Measure.id.in_(ids))).all()
+    )
+    rows = []
+    for measure in measures:
+        proxy = proxies.get(measure.measure_id)
+        value = (measure.achieved * proxy).quantize(Decimal("0.01")) if proxy is not None else None
+        rows.append(SocialValue(measure, proxy, value))
+    total = sum((row.value for row in rows if row.value is not None), Decimal(0))
+    return rows, total
+
+
+def existing_evidence_files(measures: list[SnapshotMeasure]) -> set[int]:
+    """Evidence files named in the snapshot that still exist (so can be downloaded)."""
+    ids = {e.file_id for m in measures for e in m.evidence if e.file_id is not None}
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(EvidenceFile.id).where(EvidenceFile.id.in_(ids))))
+
+
+def information_requests(application: Application) -> list[InformationRequest]:
+    return list(
+        db.session.scalars(
+            select(InformationRequest)
+            .where(InformationRequest.application_id == application.id)
+            .order_by(InformationRequest.requested_at, InformationRequest.id)
+        )
+    )
+
+
+# --- the decisions ----------------------------------------------------------------------------
+
+
+def check_version(application: Application, posted) -> None:
+    """The page the assessor acted on showed this version, or the decision is refused."""
+    if str(posted or "").strip() != str(application.version_id):
+        raise StaleDataError(f"application {application.id} is at version {application.version_id}")
+
+
+def organisation_of(application: Application) -> Organisation:
+    return db.session.get(Organisation, application.organisation_id)
+
+
+def _require_not_member(assessor: User, organisation: Organisation) -> None:
+    if is_member(assessor, organisation):
+        raise Forbidden("You cannot assess an organisation you are a member of.")
+
+
+def _require_open(application: Application) -> None:
+    if application.status != APPLICATION_OPEN:
+        raise TransitionRefused(
+            f"This application is not waiting for a decision: it is ‘{application.status_label}’."
+        )
+
+
+def judge_measure(
+    application: Application, assessor: User, measure_id: int, verdict: str, comment: str
+) -> MeasureJudgement:
+    organisation = organisation_of(application)
+    _require_not_member(assessor, organisation)
+    if application.status not in JUDGEABLE_STATUSES:
+        raise TransitionRefused(
+            f"You cannot judge measures on this application: it is ‘{application.status_label}’."
+        )
+    if verdict not in VERDICTS:
+        raise TransitionRefused("Select whether the measure is met, partly met or not met.")
+    if measure_id not in {m.measure_id for m in snapshot_measures(application)}:
+        raise TransitionRefused("That measure is not part of this application.")
+    judgement = judgements_of(application).get(measure_id)
+    if judgement is None:
+        judgement = MeasureJudgement(application_id=application.id, measure_id=measure_id)
+        db.session.add(judgement)
+    judgement.verdict = verdict
+    judgement.comment = comment
+    judgement.judged_by_id = assessor.id
+    judgement.judged_at = utcnow()
+    db.session.flush()
+    return judgement
+
+
+def request_information(
+    application: Application, assessor: User, questions: str, version
+) -> InformationRequest:
+    organisation = organisation_of(application)
+    _require_not_member(assessor, organisation)
+    check_version(application, version)
+    _require_open(application)
+    transition(
+        organisation, "request_information", actor_for(assessor, organisation), reason=questions
+    )
+    request = InformationRequest(
+        application_id=application.id, questions=questions, requested_by_id=assessor.id
+    )
+    db.session.add(request)
+    application.status = APPLICATION_INFORMATION_REQUESTED
+    db.session.flush()
+    _tell_members(
+        organisation,
+        f"{organisation.name}: the assessor has asked for more information",
+        "assessment-information-requested",
+        questions=questions,
+    )
+    return request
+
+
+def refuse(application: Application, assessor: User, reasons: str, version) -> None:
+    organisation = organisation_of(application)
+    _require_not_member(assessor, organisation)
+    check_version(application, version)
+    _require_open(application)
+    scheme = db.session.get(Scheme, application.scheme_id)
+    transition(organisation, "refuse_mark", actor_for(assessor, organisation), reason=reasons)
+    now = utcnow()
+    application.status = APPLICATION_REFUSED
+    application.decided_at = now
+    application.decided_by_id = assessor.id
+    application.rationale = reasons
+    db.session.flush()
+    today = now.date()
+    _tell_members(
+        organisation,
+        f"{organisation.name}: your application for the Charter Mark has been refused",
+        "assessment-refused",
+        reasons=reasons,
+        reapply_on=today + timedelta(days=scheme.reapply_wait_days),
+        appeal_by=today + timedelta(days=scheme.appeal_window_days),
+    )
+
+
+def award(application: Application, assessor: User, rationale: str, version) -> CharterMark | None:
+    """Award the mark, or send the award for moderation when the scheme asks for it.
+
+    Returns the new mark, or None when the award is waiting for a second assessor.
+    """
+    organisation = organisation_of(application)
+    check_version(application, version)
+    _require_open(application)
+    scheme = db.session.get(Scheme, application.scheme_id)
+    if not scheme.moderation_required:
+        return _award_now(application, organisation, scheme, assessor, rationale)
+    # The same checks the machine makes at award, made now so a doomed award is not moderated.
+    _require_not_member(assessor, organisation)
+    result = award_rule_result(application, scheme)
+    if not result.holds:
+        raise TransitionRefused("The award rule does not hold.", result.failures)
+    application.status = APPLICATION_AWAITING_MODERATION
+    application.decided_at = utcnow()
+    application.decided_by_id = assessor.id
+    application.rationale = rationale
+    db.session.flush()
+    return None
+
+
+def moderate(
+    application: Application, moderator: User, *, confirm: bool, reasons: str, version
+) -> CharterMark | None:
+    """A second assessor confirms the award (and it is made) or sends it back (reopened)."""
+    organisation = organisation_of(application)
+    _require_not_member(moderator, organisation)
+    if application.status != APPLICATION_AWAITING_MODERATION:
+        raise TransitionRefused(
+            f"This application is not waiting for moderation: it is ‘{application.status_label}’."
+        )
+    if application.decided_by_id == moderator.id:
+        raise Forbidden("A different assessor must moderate this award.")
+    check_version(application, version)
+    if confirm:
+        scheme = db.session.get(Scheme, application.scheme_id)
+        first_assessor = db.session.get(User, application.decided_by_id)
+        mark = _award_now(
+            application,
+            organisation,
+            scheme,
+            moderator,
+            application.rationale or "",
+            decided_by=first_assessor,
+        )
+        application.moderated_at = utcnow()
+        application.moderated_by_id = moderator.id
+        return mark
+    first_assessor = db.session.get(User, application.decided_by_id)
+    application.status = APPLICATION_OPEN
+    application.decided_at = None
+    application.decided_by_id = None
+    db.session.flush()
+    if first_assessor is not None:
+        queue_email(
+            first_assessor.email,
+            f"{organisation.name}: your award was sent back by the moderator",
+            "assessment-sent-back",
+            recipient=first_assessor,
+            organisation=organisation,
+            moderator=moderator,
+            reasons=reasons,
+            review_url=url_for(
+                "assessor.review_application", application_id=application.id, _external=True
+            ),
+        )
+    return None
+
+
+def _award_now(
+    application: Application,
+    organisation: Organisation,
+    scheme: Scheme,
+    assessor: User,
+    rationale: str,
+    decided_by: User | None = None,
+) -> CharterMark:
+    result = award_rule_result(application, scheme)
+    transition(
+        organisation,
+        "award_mark",
+        actor_for(assessor, organisation),
+        reason=rationale,
+        award_failures=result.failures,
+    )
+    now = utcnow()
+    application.status = APPLICATION_AWARDED
+    application.decided_at = application.decided_at if decided_by else now
+    application.decided_by_id = (decided_by or assessor).id
+    application.rationale = rationale
+    mark = marks.create_mark(organisation, application, scheme, awarded_on=now.date())
+    db.session.flush()
+    _tell_members(
+        organisation,
+        f"{organisation.name}: you have been awarded the Charter Mark",
+        "assessment-awarded",
+        mark=mark,
+        rationale=rationale,
+    )
+    return mark
+
+
+def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
+    dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
+    email_members(
+        organisation,
+        subject,
+        template,
+        dashboard_url=dashboard_url,
+        **context,
+    )

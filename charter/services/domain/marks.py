@@ -1,0 +1,310 @@
+"""Charter Marks: certificate numbers, expiry, standing, history and the admin's sanctions."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import secrets
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from flask import url_for
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import AuditEvent, Organisation, User
+from charter.models.assessment import (
+    MARK_EXPIRED,
+    MARK_REVOKED,
+    MARK_SUPERSEDED,
+    MARK_SUSPENDED,
+    MARK_VALID,
+    Application,
+    CharterMark,
+)
+from charter.models.base import utcnow
+from charter.models.scheme import Scheme
+from charter.services.domain.lifecycle import actor_for, transition
+from charter.services.infrastructure.mail import email_members
+from workflows import lifecycle
+from workflows.lifecycle import TransitionRefused
+
+# No 0/O, 1/I/L or U/V pairs: a number read aloud or copied from paper comes out right.
+CERTIFICATE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+CERTIFICATE_PREFIX = "CM-"
+CERTIFICATE_LENGTH = 8
+CERTIFICATE_RE = re.compile(rf"^CM-[{CERTIFICATE_ALPHABET}]{{{CERTIFICATE_LENGTH}}}$")
+
+VALID = "valid"
+RENEWAL_DUE = "renewal_due"
+EXPIRED = "expired"
+SUSPENDED = "suspended"
+REVOKED = "revoked"
+
+STANDING_LABELS = {
+    VALID: "Valid",
+    RENEWAL_DUE: "Valid, renewal due",
+    EXPIRED: "Expired",
+    SUSPENDED: "Suspended",
+    REVOKED: "Revoked",
+}
+# Plain words for people checking a certificate. Only the first two may say the mark is held.
+STANDING_DESCRIPTIONS = {
+    VALID: "This organisation holds the Social Value Charter Mark.",
+    RENEWAL_DUE: "This organisation holds the Social Value Charter Mark. It expires soon and "
+    "the organisation can apply to renew it.",
+    EXPIRED: "This Charter Mark has expired. The organisation does not hold the Charter Mark "
+    "on this certificate any more.",
+    SUSPENDED: "This Charter Mark is suspended by the scheme administrators. The organisation "
+    "cannot rely on it while the suspension lasts.",
+    REVOKED: "This Charter Mark was revoked by the scheme administrators. The organisation "
+    "does not hold the Charter Mark.",
+}
+STANDING_TAG_CLASSES = {
+    VALID: "govuk-tag--green",
+    RENEWAL_DUE: "govuk-tag--yellow",
+    EXPIRED: "govuk-tag--grey",
+    SUSPENDED: "govuk-tag--red",
+    REVOKED: "govuk-tag--red",
+}
+HOLDING_STANDINGS = (VALID, RENEWAL_DUE)
+
+
+class MarkEvent(NamedTuple):
+    date: date
+    kind: str  # gained | renewed | lost | suspended | reinstated
+    text: str
+
+
+# --- certificate numbers and dates ------------------------------------------------------------
+
+
+def new_certificate_number() -> str:
+    """A random certificate number not yet used. Random, not sequential, so it reveals
+    nothing about how many marks exist and cannot be guessed from a neighbour."""
+    while True:
+        number = CERTIFICATE_PREFIX + "".join(
+            secrets.choice(CERTIFICATE_ALPHABET) for _ in range(CERTIFICATE_LENGTH)
+        )
+        taken = db.session.scalar(
+            select(CharterMark.id).where(CharterMark.certificate_number == number)
+        )
+        if taken is None:
+            return number
+
+
+def normalise_certificate_number(text: str | None) -> str:
+    """'cm 7k3f-9qx2', 'CM7K3F9QX2' and '7K3F9QX2' all become 'CM-7K3F9QX2'."""
+    compact = re.sub(r"[\s\-]", "", (text or "").upper())
+    if len(compact) == CERTIFICATE_LENGTH + 2 and compact.startswith("CM"):
+        compact = compact[2:]
+    if len(compact) == CERTIFICATE_LENGTH:
+        return CERTIFICATE_PREFIX + compact
+    return compact
+
+
+def is_certificate_number(text: str) -> bool:
+    return CERTIFICATE_RE.match(text) is not None
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar months, clamping the day: 31 January plus one month is 28 (or 29) February."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+# --- marks ------------------------------------------------------------------------------------
+
+
+def create_mark(
+    organisation: Organisation, application: Application, scheme: Scheme, awarded_on: date
+) -> CharterMark:
+    """Add a new mark to the session; a renewal supersedes the organisation's earlier mark."""
+    now = utcnow()
+    earlier = db.session.scalars(
+        select(CharterMark).where(
+            CharterMark.organisation_id == organisation.id,
+            CharterMark.status.in_((MARK_VALID, MARK_SUSPENDED)),
+        )
+    )
+    for previous in earlier:
+        previous.status = MARK_SUPERSEDED
+        previous.status_changed_at = now
+    mark = CharterMark(
+        organisation_id=organisation.id,
+        application_id=application.id,
+        scheme_id=scheme.id,
+        certificate_number=new_certificate_number(),
+        awarded_on=awarded_on,
+        expires_on=add_months(awarded_on, scheme.validity_months),
+        status=MARK_VALID,
+        status_changed_at=now,
+    )
+    db.session.add(mark)
+    return mark
+
+
+def current_mark(organisation: Organisation) -> CharterMark | None:
+    """The organisation's latest mark that a renewal has not replaced (it may be expired or
+    revoked: callers show its standing)."""
+    return db.session.scalar(
+        select(CharterMark)
+        .where(
+            CharterMark.organisation_id == organisation.id,
+            CharterMark.status != MARK_SUPERSEDED,
+        )
+        .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
+        .limit(1)
+    )
+
+
+def mark_by_number(text: str | None) -> CharterMark | None:
+    number = normalise_certificate_number(text)
+    if not is_certificate_number(number):
+        return None
+    return db.session.scalar(select(CharterMark).where(CharterMark.certificate_number == number))
+
+
+def scheme_of_mark(mark: CharterMark) -> Scheme:
+    return db.session.get(Scheme, mark.scheme_id)
+
+
+def standing(mark: CharterMark, today: date | None = None, scheme: Scheme | None = None) -> str:
+    """valid, renewal_due, expired, suspended or revoked. A superseded mark counts as expired:
+    its holder has a newer certificate, and this one must not look current."""
+    today = today or date.today()
+    if mark.status == MARK_REVOKED:
+        return REVOKED
+    if mark.status == MARK_SUSPENDED:
+        return SUSPENDED
+    if mark.status in (MARK_EXPIRED, MARK_SUPERSEDED) or today > mark.expires_on:
+        return EXPIRED
+    scheme = scheme or scheme_of_mark(mark)
+    if today >= mark.expires_on - timedelta(days=scheme.renewal_window_days):
+        return RENEWAL_DUE
+    return VALID
+
+
+def mark_history(organisation: Organisation) -> list[MarkEvent]:
+    """Gaining, renewing, losing, suspension and reinstatement of the mark, newest first,
+    read from the audit trail; each award names the certificate it created."""
+    numbers = db.session.scalars(
+        select(CharterMark.certificate_number)
+        .where(CharterMark.organisation_id == organisation.id)
+        .order_by(CharterMark.awarded_on, CharterMark.id)
+    ).all()
+    if not numbers:
+        return []  # never held a mark: nothing to read from the audit trail
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.trigger.in_(
+                ("award_mark", "expire_mark", "revoke_mark", "suspend", "lift_suspension")
+            ),
+        )
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    )
+    unclaimed = iter(numbers)
+    holding_states = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE)
+    held = False
+    out: list[MarkEvent] = []
+    for event in events:
+        when = event.created_at.date()
+        if event.trigger == "award_mark":
+            number = next(unclaimed, None)
+            kind = "renewed" if held else "gained"
+            text = "Renewed the Charter Mark" if held else "Gained the Charter Mark"
+            if number:
+                text += f", certificate {number}"
+            out.append(MarkEvent(when, kind, text))
+            held = True
+        elif event.trigger == "expire_mark":
+            out.append(MarkEvent(when, "lost", "The Charter Mark expired"))
+            held = False
+        elif event.trigger == "revoke_mark":
+            text = "The Charter Mark was revoked"
+            out.append(MarkEvent(when, "lost", f"{text}: {event.reason}" if event.reason else text))
+            held = False
+        elif event.trigger == "suspend" and event.from_state in holding_states:
+            out.append(MarkEvent(when, "suspended", "The Charter Mark was suspended"))
+        elif event.trigger == "lift_suspension" and event.to_state in holding_states:
+            out.append(MarkEvent(when, "reinstated", "The suspension was lifted"))
+    out.reverse()
+    return out
+
+
+# --- the administrator's sanctions ------------------------------------------------------------
+
+
+def suspend(organisation: Organisation, admin: User, reason: str) -> None:
+    transition(organisation, "suspend", actor_for(admin, organisation), reason=reason)
+    mark = current_mark(organisation)
+    if mark is not None and mark.status == MARK_VALID:
+        mark.status = MARK_SUSPENDED
+        mark.status_changed_at = utcnow()
+    _tell_members(
+        organisation,
+        f"{organisation.name} has been suspended",
+        "mark-suspended",
+        reason=reason,
+        mark=mark,
+    )
+
+
+def lift_suspension(organisation: Organisation, admin: User) -> None:
+    transition(organisation, "lift_suspension", actor_for(admin, organisation))
+    mark = current_mark(organisation)
+    reinstated = mark is not None and mark.status == MARK_SUSPENDED
+    if reinstated:
+        mark.status = MARK_VALID
+        mark.status_changed_at = utcnow()
+    _tell_members(
+        organisation,
+        f"The suspension of {organisation.name} has been lifted",
+        "mark-reinstated",
+        mark=mark if reinstated else None,
+    )
+
+
+def revoke_refused(organisation: Organisation) -> None:
+    """Raise the refusal for revoking when there is no mark in force to revoke."""
+    if organisation.status == lifecycle.SUSPENDED:
+        raise TransitionRefused(
+            f"{organisation.name} is suspended. Lift the suspension before revoking its "
+            "Charter Mark."
+        )
+    raise TransitionRefused(
+        f"{organisation.name} has no Charter Mark in force to revoke.",
+        missing=["A valid Charter Mark"],
+    )
+
+
+def revoke(organisation: Organisation, admin: User, reason: str) -> CharterMark:
+    mark = current_mark(organisation)
+    if mark is None or mark.status != MARK_VALID:
+        revoke_refused(organisation)
+    transition(organisation, "revoke_mark", actor_for(admin, organisation), reason=reason)
+    mark.status = MARK_REVOKED
+    mark.revoked_reason = reason
+    mark.status_changed_at = utcnow()
+    _tell_members(
+        organisation,
+        f"{organisation.name}: your Charter Mark has been revoked",
+        "mark-revoked",
+        reason=reason,
+        mark=mark,
+    )
+    return mark
+
+
+def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
+    dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
+    email_members(
+        organisation,
+        subject,
+        template,
+        dashboard_url=dashboard_url,
+        **context,
+    )

@@ -1,0 +1,352 @@
+"""Organisations and their people: registration, members, invitations and ownership.
+
+Plain functions: they add to the session and flush when they need ids; the view commits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from charter.extensions import db
+from charter.models import Invitation, Membership, Organisation, Scheme, Signature, User
+from charter.models.base import utcnow
+from charter.models.organisation import CONTRIBUTOR, OWNER
+from charter.services.domain.identifiers import NO_IDENTIFIER, make_org_id
+from charter.services.infrastructure.mail import queue_email
+
+DUPLICATE_ORG_ID_MESSAGE = (
+    "An organisation with this identifier is already registered. Ask its owner to invite you."
+)
+INVITATION_SALT = "invitation"
+
+
+class MembershipRefused(ValueError):
+    """An invitation, transfer or removal that may not happen; the message says why."""
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:100].rstrip("-") or "organisation"
+
+
+# Slugs that would collide with the blueprint's own URLs (/organisations/new, /invitations/...).
+RESERVED_SLUGS = frozenset({"new", "invitations"})
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)
+    taken = set(RESERVED_SLUGS) | set(
+        db.session.scalars(
+            select(Organisation.slug).where(
+                or_(Organisation.slug == base, Organisation.slug.like(f"{base}-%"))
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
+
+
+def org_id_taken(org_id: str | None) -> bool:
+    if not org_id:
+        return False
+    return (
+        db.session.scalar(select(Organisation.id).where(Organisation.org_id == org_id).limit(1))
+        is not None
+    )
+
+
+def register_organisation(owner: User, scheme: Scheme, details: dict) -> Organisation:
+    """A new organisation in the "registered" state, with ``owner`` as its owner.
+
+    ``details`` holds the answers from the registration form, already validated and normalised.
+    """
+    identifier_scheme = details["identifier_scheme"]
+    identifier = details.get("identifier") if identifier_scheme != NO_IDENTIFIER else None
+    organisation = Organisation(
+        name=details["name"],
+        slug=unique_slug(details["name"]),
+        organisation_type=details["organisation_type"],
+        size=details["size"],
+        sector=details["sector"],
+        address_line_1=details["address_line_1"],
+        address_line_2=details.get("address_line_2") or None,
+        town=details["town"],
+        postcode=details["postcode"],
+        district=details["district"],
+        website=details.get("website") or None,
+        identifier_scheme=identifier_scheme,
+        identifier=identifier,
+        org_id=make_org_id(identifier_scheme, identifier),
+        no_identifier_reason=(
+            details.get("no_identifier_reason") if identifier_scheme == NO_IDENTIFIER else None
+        ),
+        status="registered",
+        scheme_id=scheme.id,
+    )
+    db.session.add(organisation)
+    db.session.flush()
+    db.session.add(Membership(user_id=owner.id, organisation_id=organisation.id, role=OWNER))
+    return organisation
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's memberships, each with its organisation loaded, by organisation name."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.organisation)
+            .options(joinedload(Membership.organisation))
+            .where(Membership.user_id == user.id)
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def members_of(organisation: Organisation) -> list[Membership]:
+    """Memberships with their users loaded: the owner first, then by name."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .options(joinedload(Membership.user))
+            .where(Membership.organisation_id == organisation.id)
+            .order_by((Membership.role == OWNER).desc(), User.full_name, User.id)
+        )
+    )
+
+
+def latest_signature(organisation: Organisation) -> Signature | None:
+    return db.session.scalar(
+        select(Signature)
+        .where(Signature.organisation_id == organisation.id)
+        .order_by(Signature.signed_at.desc(), Signature.id.desc())
+        .limit(1)
+    )
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+def _invitation_max_age() -> int:
+    return current_app.config["INVITATION_MAX_AGE"]
+
+
+def is_expired(invitation: Invitation) -> bool:
+    return invitation.created_at + timedelta(seconds=_invitation_max_age()) < utcnow()
+
+
+def open_invitations_of(organisation: Organisation) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organisation_id == organisation.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.cancelled_at.is_(None),
+            )
+            .order_by(Invitation.created_at, Invitation.id)
+        )
+    )
+
+
+def open_invitations_for(email: str) -> list[Invitation]:
+    """Invitations addressed to ``email`` that can still be accepted, organisations loaded."""
+    cutoff = utcnow() - timedelta(seconds=_invitation_max_age())
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .options(joinedload(Invitation.organisation))
+            .where(
+                func.lower(Invitation.email) == email.lower(),
+                Invitation.accepted_at.is_(None),
+                Invitation.cancelled_at.is_(None),
+                Invitation.created_at >= cutoff,
+            )
+            .order_by(Invitation.created_at, Invitation.id)
+        )
+    )
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return _serializer().dumps(invitation.id)
+
+
+class InvitationLinkError(Exception):
+    """The link is broken (``expired`` False) or too old (``expired`` True)."""
+
+    def __init__(self, expired: bool):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation the link names, with its organisation and inviter loaded."""
+    try:
+        invitation_id = _serializer().loads(token, max_age=_invitation_max_age())
+    except SignatureExpired as exc:
+        raise InvitationLinkError(expired=True) from exc
+    except BadSignature as exc:
+        raise InvitationLinkError(expired=False) from exc
+    invitation = db.session.scalar(
+        select(Invitation)
+        .options(joinedload(Invitation.organisation), joinedload(Invitation.invited_by))
+        .where(Invitation.id == invitation_id)
+    )
+    if invitation is None:
+        raise InvitationLinkError(expired=False)
+    return invitation
+
+
+def invite_member(organisation: Organisation, email: str, invited_by: User) -> Invitation:
+    """Record an invitation and queue its email; MembershipRefused if it would be pointless."""
+    email = email.strip()
+    already_member = db.session.scalar(
+        select(Membership.id)
+        .join(Membership.user)
+        .where(
+            Membership.organisation_id == organisation.id,
+            func.lower(User.email) == email.lower(),
+        )
+    )
+    if already_member is not None:
+        raise MembershipRefused(f"{email} is already a member of {organisation.name}")
+    cutoff = utcnow() - timedelta(seconds=_invitation_max_age())
+    already_invited = db.session.scalar(
+        select(Invitation.id).where(
+            Invitation.organisation_id == organisation.id,
+            func.lower(Invitation.email) == email.lower(),
+            Invitation.accepted_at.is_(None),
+            Invitation.cancelled_at.is_(None),
+            Invitation.created_at >= cutoff,
+        )
+    )
+    if already_invited is not None:
+        raise MembershipRefused(
+            f"{email} has already been invited. Cancel that invitation to send a new one"
+        )
+    invitation = Invitation(
+        organisation_id=organisation.id, email=email, invited_by_id=invited_by.id
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    queue_email(
+        email,
+        f"You have been invited to join {organisation.name}",
+        "invitation",
+        organisation=organisation,
+        invited_by=invited_by,
+        link=url_for(
+            "organisation.accept_invitation", token=invitation_token(invitation), _external=True
+        ),
+        valid_days=_invitation_max_age() // (60 * 60 * 24),
+    )
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    """The user joins as a contributor (or keeps the membership they already have)."""
+    if not invitation.is_open or is_expired(invitation):
+        raise MembershipRefused("This invitation can no longer be accepted")
+    if invitation.email.lower() != user.email.lower():
+        raise MembershipRefused("This invitation is for a different email address")
+    invitation.accepted_at = utcnow()
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == invitation.organisation_id,
+            Membership.user_id == user.id,
+        )
+    )
+    if membership is None:
+        membership = Membership(
+            user_id=user.id, organisation_id=invitation.organisation_id, role=CONTRIBUTOR
+        )
+        db.session.add(membership)
+    return membership
+
+
+def cancel_invitation(organisation: Organisation, invitation_id: int) -> Invitation | None:
+    """Cancel an open invitation of this organisation; None if there is no such invitation."""
+    invitation = db.session.scalar(
+        select(Invitation).where(
+            Invitation.id == invitation_id, Invitation.organisation_id == organisation.id
+        )
+    )
+    if invitation is None or not invitation.is_open:
+        return None
+    invitation.cancelled_at = utcnow()
+    return invitation
+
+
+# --- ownership and removal -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transfer:
+    organisation: Organisation
+    new_owner: User
+
+
+def transfer_ownership(
+    organisation: Organisation, owner_membership: Membership, new_owner_user_id: int
+) -> Transfer:
+    """Swap roles: the chosen member becomes the owner, the owner a contributor."""
+    new_owner_membership = db.session.scalar(
+        select(Membership)
+        .options(joinedload(Membership.user))
+        .where(
+            Membership.organisation_id == organisation.id,
+            Membership.user_id == new_owner_user_id,
+        )
+    )
+    if new_owner_membership is None or new_owner_membership.id == owner_membership.id:
+        raise MembershipRefused("Select another member of the organisation")
+    owner_membership.role = CONTRIBUTOR
+    new_owner_membership.role = OWNER
+    queue_email(
+        new_owner_membership.user.email,
+        f"You are now the owner of {organisation.name}",
+        "ownership-transferred",
+        organisation=organisation,
+        new_owner=new_owner_membership.user,
+        link=url_for("organisation.show_dashboard", slug=organisation.slug, _external=True),
+    )
+    return Transfer(organisation, new_owner_membership.user)
+
+
+def remove_member(organisation: Organisation, membership_id: int) -> User:
+    """Remove a contributor. The owner cannot be removed: transfer ownership first."""
+    membership = db.session.scalar(
+        select(Membership)
+        .options(joinedload(Membership.user))
+        .where(Membership.id == membership_id, Membership.organisation_id == organisation.id)
+    )
+    if membership is None:
+        raise MembershipRefused("That person is not a member of this organisation")
+    if membership.role == OWNER:
+        raise MembershipRefused("The owner cannot be removed. Transfer ownership first")
+    user = membership.user
+    db.session.delete(membership)
+    return user

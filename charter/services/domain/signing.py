@@ -1,0 +1,123 @@
+"""Signing the charter: the organisation commits to the scheme's principles and chooses a route.
+
+Plain functions: they add to the session; the view commits once.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy.orm.exc import StaleDataError
+
+from charter.extensions import db
+from charter.models import Organisation, Scheme, Signature, User
+from charter.models.base import utcnow
+from charter.models.organisation import ROUTES
+from charter.services.domain.lifecycle import actor_for, transition
+from charter.services.domain.schemes import current_scheme, principles_of
+from charter.services.infrastructure.mail import email_members
+from workflows import lifecycle
+from workflows.lifecycle import TransitionRefused
+
+NO_SCHEME_MESSAGE = (
+    "The charter is not open for signing yet, because no scheme has been published. "
+    "Try again later."
+)
+
+
+def scheme_to_sign(organisation: Organisation) -> Scheme | None:
+    """The scheme version the organisation would sign now: the current version of its own
+    scheme, or the current scheme when it has none yet."""
+    if organisation.scheme_id is not None:
+        own = db.session.get(Scheme, organisation.scheme_id)
+        if own is not None:
+            return current_scheme(own.slug) or own
+    return current_scheme()
+
+
+def can_sign_from(state: str) -> bool:
+    return any(t.name == "sign" for t in lifecycle.triggers_from(state))
+
+
+def signing_refusal(organisation: Organisation, scheme: Scheme | None) -> str | None:
+    """Why the organisation cannot sign the charter now, in plain words; None if it can."""
+    if scheme is None:
+        return NO_SCHEME_MESSAGE
+    if can_sign_from(organisation.status):
+        return None
+    if organisation.status == lifecycle.SUSPENDED:
+        return (
+            f"{organisation.name} is suspended, so it cannot sign the charter. "
+            "Contact the scheme team if you have questions."
+        )
+    stage = lifecycle.STATE_LABELS.get(organisation.status, organisation.status)
+    return (
+        f"{organisation.name} has already signed the charter. Its current stage is ‘{stage}’, "
+        "so there is nothing more to sign."
+    )
+
+
+def sign_charter(
+    organisation: Organisation, user: User, answers: dict, expected_version: int | None
+) -> Signature:
+    """Sign the charter for ``organisation`` from the journey's ``answers``; not committed.
+
+    ``answers`` holds ``scheme_id``, ``principles`` (codes ticked), ``signatory_name``,
+    ``signatory_role``, ``has_authority`` and ``route``. ``expected_version`` is the
+    organisation's version when the person was shown their answers: if it has changed since,
+    they were looking at something out of date, so StaleDataError is raised and nothing is done.
+    The lifecycle guard refuses (TransitionRefused and its subclasses) an incomplete signature,
+    a person who is not a member, or an organisation that cannot sign from its state.
+    """
+    if expected_version != organisation.version_id:
+        raise StaleDataError(
+            f"Organisation {organisation.id} is at version {organisation.version_id}, "
+            f"not {expected_version}"
+        )
+    scheme = scheme_to_sign(organisation)
+    if scheme is None:
+        raise TransitionRefused(NO_SCHEME_MESSAGE)
+    codes = [p.code for p in principles_of(scheme)]
+    # Ticks given against another version of the scheme were not given to these principles.
+    ticked = (
+        set(answers.get("principles") or ()) if answers.get("scheme_id") == scheme.id else set()
+    )
+    signature = Signature(
+        organisation_id=organisation.id,
+        scheme_id=scheme.id,
+        signed_by_id=user.id,
+        signatory_name=(answers.get("signatory_name") or "").strip(),
+        signatory_role=(answers.get("signatory_role") or "").strip(),
+        has_authority=answers.get("has_authority") is True,
+        route=answers.get("route") or "",
+        accepted_principles=[code for code in codes if code in ticked],
+        signed_at=utcnow(),
+    )
+    # The signature joins the session only once the machine has accepted it.
+    transition(
+        organisation,
+        "sign",
+        actor_for(user, organisation),
+        signature=signature,
+        principle_codes=codes,
+    )
+    organisation.route = signature.route
+    organisation.scheme_id = scheme.id
+    db.session.add(signature)
+    _tell_members(organisation, signature, scheme, user)
+    return signature
+
+
+def _tell_members(
+    organisation: Organisation, signature: Signature, scheme: Scheme, signed_by: User
+) -> None:
+    dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
+    email_members(
+        organisation,
+        f"{organisation.name} has signed the Social Value Charter",
+        "charter-signed",
+        signature=signature,
+        scheme=scheme,
+        signed_by=signed_by,
+        route_label=ROUTES[signature.route],
+        dashboard_url=dashboard_url,
+    )

@@ -1,0 +1,1 @@
+"""Infrastructure: email delivery, evidence storage and the certificate PDF."""

@@ -1,0 +1,1 @@
+"""Read models: what the register, progress and impact pages show, computed for reading."""
