@@ -8,9 +8,21 @@ from charter.models.assessment import (
     MeasureJudgement,
 )
 from charter.models.audit import AuditEvent
-from charter.models.contract import Commissioner, Contract, ContractCommitment
+from charter.models.contract import (
+    Commissioner,
+    Contract,
+    ContractCommitment,
+    ContractManager,
+    ContractManagerInvitation,
+)
 from charter.models.mail import OutboxEmail
-from charter.models.monitoring import EvidenceFile, EvidenceLink, MonitoringReturn, ReturnLine
+from charter.models.monitoring import (
+    ContractFigure,
+    EvidenceFile,
+    EvidenceLink,
+    MonitoringReturn,
+    ReturnLine,
+)
 from charter.models.organisation import Invitation, Membership, Organisation
 from charter.models.plan import ActionPlan, PlanMilestone, PlanTarget
 from charter.models.schedule import JobRun, ScheduledNotice
@@ -27,6 +39,9 @@ __all__ = [
     "Commissioner",
     "Contract",
     "ContractCommitment",
+    "ContractFigure",
+    "ContractManager",
+    "ContractManagerInvitation",
     "EvidenceFile",
     "EvidenceLink",
     "InformationRequest",

@@ -9,6 +9,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from charter.extensions import db
 from charter.models.base import utcnow
 from charter.models.scheme import Measure
+from charter.models.user import User
+
+# A contract's standing with its commissioner. A supplier records it (unconfirmed); the
+# commissioner's contract manager confirms it or disputes it with a reason; editing the value or
+# dates of a confirmed contract sends it back to unconfirmed.
+CONTRACT_UNCONFIRMED = "unconfirmed"
+CONTRACT_CONFIRMED = "confirmed"
+CONTRACT_DISPUTED = "disputed"
+CONTRACT_CONFIRMATION_LABELS = {
+    CONTRACT_UNCONFIRMED: "Waiting for the commissioner",
+    CONTRACT_CONFIRMED: "Confirmed by the commissioner",
+    CONTRACT_DISPUTED: "Disputed by the commissioner",
+}
 
 
 class Commissioner(db.Model):
@@ -41,7 +54,23 @@ class Contract(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Contract monitoring: the commissioner's word on the reference, value and dates.
+    confirmation_status: Mapped[str] = mapped_column(
+        String(20), default=CONTRACT_UNCONFIRMED, index=True
+    )
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
+    dispute_reason: Mapped[str | None] = mapped_column(Text)
+    disputed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    disputed_at: Mapped[datetime | None]
+    # Optimistic lock: a supplier's edit and a commissioner's confirmation cannot both land.
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
     commissioner: Mapped[Commissioner] = relationship(lazy="raise")
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id], lazy="raise")
+    disputed_by: Mapped[User | None] = relationship(foreign_keys=[disputed_by_id], lazy="raise")
     commitments: Mapped[list[ContractCommitment]] = relationship(
         back_populates="contract", lazy="raise", cascade="all, delete-orphan"
     )
@@ -61,3 +90,44 @@ class ContractCommitment(db.Model):
 
     contract: Mapped[Contract] = relationship(back_populates="commitments", lazy="raise")
     measure: Mapped[Measure] = relationship(lazy="raise")
+
+
+class ContractManager(db.Model):
+    """A person who manages contracts for a commissioner on the managed list: confirms the
+    contracts suppliers record against it and endorses or queries their per-contract figures.
+    The same person may also be a member of an organisation; they never act on its records."""
+
+    __tablename__ = "contract_managers"
+    __table_args__ = (UniqueConstraint("commissioner_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commissioner_id: Mapped[int] = mapped_column(ForeignKey("commissioners.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+
+    commissioner: Mapped[Commissioner] = relationship(lazy="raise")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
+
+
+class ContractManagerInvitation(db.Model):
+    """An administrator's invitation to be a commissioner's contract manager. The emailed link
+    carries a signed, expiring token naming this row."""
+
+    __tablename__ = "contract_manager_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commissioner_id: Mapped[int] = mapped_column(ForeignKey("commissioners.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    commissioner: Mapped[Commissioner] = relationship(lazy="raise")
+    invited_by: Mapped[User] = relationship(lazy="raise")
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from charter.extensions import db
 from charter.models.base import utcnow
 from charter.models.scheme import Measure
 from charter.models.user import User
+
+if TYPE_CHECKING:
+    from charter.models.contract import Contract
 
 RETURN_DRAFT = "draft"
 RETURN_SUBMITTED = "submitted"
@@ -26,6 +30,16 @@ LINE_PENDING = "pending"
 LINE_ACCEPTED = "accepted"
 LINE_QUERIED = "queried"
 LINE_STATUSES = {LINE_PENDING: "Not reviewed", LINE_ACCEPTED: "Accepted", LINE_QUERIED: "Queried"}
+
+# A commissioner's word on a per-contract figure. Silence is "not endorsed", never a refusal.
+FIGURE_NOT_ENDORSED = "not_endorsed"
+FIGURE_ENDORSED = "endorsed"
+FIGURE_QUERIED = "queried"
+FIGURE_ENDORSEMENT_LABELS = {
+    FIGURE_NOT_ENDORSED: "Not endorsed",
+    FIGURE_ENDORSED: "Endorsed by the commissioner",
+    FIGURE_QUERIED: "Queried by the commissioner",
+}
 
 
 class MonitoringReturn(db.Model):
@@ -83,10 +97,46 @@ class ReturnLine(db.Model):
 
     monitoring_return: Mapped[MonitoringReturn] = relationship(back_populates="lines", lazy="raise")
     measure: Mapped[Measure] = relationship(lazy="raise")
+    # For a measure reported per contract, actual_value is the sum of these figures, kept by the
+    # returns service in the same transaction (derived, never typed twice).
+    figures: Mapped[list[ContractFigure]] = relationship(
+        back_populates="line", lazy="raise", cascade="all, delete-orphan"
+    )
 
     @property
     def review_label(self) -> str:
         return LINE_STATUSES.get(self.review_status, self.review_status)
+
+
+class ContractFigure(db.Model):
+    """One contract's figure for a per-contract measure in one return. ``contract_id`` NULL is
+    the optional "not on a listed contract" figure (at most one per line, kept by the service).
+    The commissioner's contract manager endorses or queries a figure; the supplier answers."""
+
+    __tablename__ = "contract_figures"
+    __table_args__ = (UniqueConstraint("return_line_id", "contract_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_line_id: Mapped[int] = mapped_column(ForeignKey("return_lines.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    endorsement_status: Mapped[str] = mapped_column(
+        String(20), default=FIGURE_NOT_ENDORSED, index=True
+    )
+    endorsed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    endorsed_at: Mapped[datetime | None]
+    query_comment: Mapped[str | None] = mapped_column(Text)
+    queried_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    queried_at: Mapped[datetime | None]
+    supplier_response: Mapped[str | None] = mapped_column(Text)
+    responded_at: Mapped[datetime | None]
+
+    line: Mapped[ReturnLine] = relationship(back_populates="figures", lazy="raise")
+    contract: Mapped[Contract | None] = relationship(lazy="raise")
+
+    @property
+    def endorsement_label(self) -> str:
+        return FIGURE_ENDORSEMENT_LABELS.get(self.endorsement_status, self.endorsement_status)
 
 
 class EvidenceFile(db.Model):
@@ -97,6 +147,10 @@ class EvidenceFile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     return_line_id: Mapped[int] = mapped_column(ForeignKey("return_lines.id"), index=True)
+    # Set when the evidence backs one contract's figure rather than the whole line.
+    contract_figure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract_figures.id"), index=True
+    )
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int]
@@ -113,6 +167,9 @@ class EvidenceLink(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     return_line_id: Mapped[int] = mapped_column(ForeignKey("return_lines.id"), index=True)
+    contract_figure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contract_figures.id"), index=True
+    )
     url: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(String(300))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

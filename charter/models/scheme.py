@@ -9,6 +9,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from charter.extensions import db
 from charter.models.base import utcnow
 
+# How a measure is reported in a monitoring return: one figure per contract active in the period
+# (local spend, local jobs, apprenticeship weeks), or one figure for the whole organisation
+# (share paid the Real Living Wage, prompt payment).
+REPORTED_PER_CONTRACT = "per_contract"
+REPORTED_FOR_ORGANISATION = "organisation"
+REPORTING = {
+    REPORTED_PER_CONTRACT: "Per contract",
+    REPORTED_FOR_ORGANISATION: "For the whole organisation",
+}
+# Flows add up over a period (money, hours, weeks, counts); stocks are a level at a date.
+FLOW_UNITS = frozenset({"GBP", "hours", "weeks", "count"})
+STOCK_UNITS = frozenset({"FTE", "percent"})
+
 UNITS = {
     "GBP": "£",
     "FTE": "FTE",
@@ -49,6 +62,10 @@ class Scheme(db.Model):
     reapply_wait_days: Mapped[int]
     appeal_window_days: Mapped[int]
     moderation_required: Mapped[bool] = mapped_column(default=False)
+    # Contract monitoring: applying needs a contract its commissioner has confirmed, and this
+    # share (0 to 100) of the per-contract figures in the assessed window endorsed by them.
+    require_confirmed_contract: Mapped[bool] = mapped_column(default=True)
+    require_endorsed_figures: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=0)
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",
@@ -96,8 +113,17 @@ class Measure(db.Model):
     # £ per unit, the scheme's own choice; absent unless the scheme file sets it.
     proxy_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     position: Mapped[int]
+    reporting: Mapped[str] = mapped_column(String(20), default=REPORTED_FOR_ORGANISATION)
 
     scheme: Mapped[Scheme] = relationship(back_populates="measures", lazy="raise")
+
+    @property
+    def is_per_contract(self) -> bool:
+        return self.reporting == REPORTED_PER_CONTRACT
+
+    @property
+    def is_flow(self) -> bool:
+        return self.unit in FLOW_UNITS
 
     @property
     def unit_label(self) -> str:
