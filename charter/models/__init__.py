@@ -15,6 +15,12 @@ from charter.models.contract import (
     ContractManager,
     ContractManagerInvitation,
 )
+from charter.models.impact import (
+    ImpactBuild,
+    ImpactCell,
+    ImpactLifecycleCount,
+    ProxyValue,
+)
 from charter.models.mail import OutboxEmail
 from charter.models.monitoring import (
     ContractFigure,
@@ -44,6 +50,9 @@ __all__ = [
     "ContractManagerInvitation",
     "EvidenceFile",
     "EvidenceLink",
+    "ImpactBuild",
+    "ImpactCell",
+    "ImpactLifecycleCount",
     "InformationRequest",
     "Invitation",
     "JobRun",
@@ -56,6 +65,7 @@ __all__ = [
     "PlanMilestone",
     "PlanTarget",
     "Principle",
+    "ProxyValue",
     "ReturnLine",
     "ScheduledNotice",
     "Scheme",

@@ -64,6 +64,10 @@ class Organisation(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     route: Mapped[str | None] = mapped_column(String(30))
+    # Consent to publish the organisation's verified figures on its register page and in the
+    # open data. Without it, only the "targets met" summary is public.
+    publishes_figures: Mapped[bool] = mapped_column(default=False)
+    publishes_figures_decided_at: Mapped[datetime | None]
     scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -66,6 +66,9 @@ class Scheme(db.Model):
     # share (0 to 100) of the per-contract figures in the assessed window endorsed by them.
     require_confirmed_contract: Mapped[bool] = mapped_column(default=True)
     require_endorsed_figures: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=0)
+    # Disclosure control on public impact figures: a cell built from fewer organisations than
+    # this is shown as "fewer than N", so no single organisation's figure can be worked out.
+    disclosure_min_organisations: Mapped[int] = mapped_column(default=3)
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",

@@ -1,0 +1,101 @@
+"""Summary rows behind the impact page and its open data, and the history of proxy values.
+
+The impact page reads totals that were added up once, by `flask charter rebuild-impact` (run
+nightly by the scheduler, after the demo data is loaded, and by hand), never by summing return
+lines on every request: at 50,000 organisations that would be millions of rows per page view.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charter.extensions import db
+from charter.models.base import utcnow
+from charter.models.user import User
+
+# The breakdowns of the impact page; "all" is the headline figure (dimension_value "").
+DIMENSION_ALL = "all"
+DIMENSION_DISTRICT = "district"
+DIMENSION_SECTOR = "sector"
+DIMENSION_TYPE = "organisation_type"
+DIMENSION_COMMISSIONER = "commissioner"
+DIMENSIONS = (
+    DIMENSION_ALL,
+    DIMENSION_DISTRICT,
+    DIMENSION_SECTOR,
+    DIMENSION_TYPE,
+    DIMENSION_COMMISSIONER,
+)
+
+
+class ImpactCell(db.Model):
+    """One verified figure of the impact page: a measure's total for one period (a quarter
+    "2027-Q1", a financial year "2026-27" or "all") and one breakdown cell, with how many
+    organisations it was built from (for disclosure control) and its value in pounds."""
+
+    __tablename__ = "impact_cells"
+    __table_args__ = (
+        UniqueConstraint("period_key", "measure_code", "dimension", "dimension_value"),
+        Index("ix_impact_cells_period_dimension", "period_key", "dimension"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(10))
+    measure_code: Mapped[str] = mapped_column(String(30))
+    dimension: Mapped[str] = mapped_column(String(20))
+    dimension_value: Mapped[str] = mapped_column(String(200), default="")
+    total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    organisations: Mapped[int]
+    # Sum of each figure times the proxy value in force at the end of its period; NULL where
+    # the measure had no proxy value then.
+    monetised: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+
+
+class ImpactLifecycleCount(db.Model):
+    """How many organisations signed, gained the Charter Mark, saw it expire or lapsed in one
+    quarter: the signatory and holder counts over time."""
+
+    __tablename__ = "impact_lifecycle_counts"
+    __table_args__ = (UniqueConstraint("period_key", "event"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(10))
+    event: Mapped[str] = mapped_column(String(30))
+    count: Mapped[int]
+
+
+class ImpactBuild(db.Model):
+    """When the summary rows were last rebuilt, so the page can say how fresh its figures are."""
+
+    __tablename__ = "impact_builds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    cells: Mapped[int]
+    seconds: Mapped[Decimal] = mapped_column(Numeric(10, 3))
+
+
+class ProxyValue(db.Model):
+    """A proxy value in pounds per unit of a measure, in force from a date until the next one.
+
+    Monetised figures use the value in force on the last day of each figure's period, so a new
+    value never changes a past year's total; an assessment snapshot records the values it used.
+    A row with ``value`` NULL withdraws the proxy from its date."""
+
+    __tablename__ = "proxy_values"
+    __table_args__ = (UniqueConstraint("scheme_slug", "measure_code", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_slug: Mapped[str] = mapped_column(String(100))
+    measure_code: Mapped[str] = mapped_column(String(30))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    effective_from: Mapped[date]
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(String(500))
+
+    set_by: Mapped[User | None] = relationship(lazy="raise")
