@@ -18,7 +18,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
+from charter.extensions import db
 from charter.services.domain import reviews
+from charter.services.read_models.impact import build as impact_build
+from charter.services.read_models.impact import proxies
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,8 @@ FIRST_RUN_HOUR = 2
 MINUTES_APART = 10
 # The default misfire grace time is one second, which silently skips a daily job after a
 # restart or a slow start; six hours lets it catch up, coalesce runs missed days only once.
+# After the reviews, which can change what is verified and who holds the Charter Mark.
+IMPACT_REBUILD_HOUR = 4
 JOB_DEFAULTS = {"misfire_grace_time": 6 * 3600, "coalesce": True, "max_instances": 1}
 
 
@@ -38,6 +43,16 @@ def run_scheduled(app: Flask, name: str) -> dict:
         counts = reviews.run_job(name, today)
     log.info("Scheduled review %s for %s: %s", name, today, counts)
     return counts
+
+
+def rebuild_impact(app: Flask) -> None:
+    """Add up the verified figures behind /impact again, after the night's reviews."""
+    today = datetime.now(TIMEZONE).date()
+    with app.app_context():
+        proxies.sync_current_values(today)
+        result = impact_build.rebuild()
+        db.session.commit()
+    log.info("Rebuilt impact figures: %s cells in %.2f s", result.cells, result.seconds)
 
 
 def _log_event(event) -> None:
@@ -63,5 +78,14 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
             replace_existing=True,
             **JOB_DEFAULTS,
         )
+    scheduler.add_job(
+        rebuild_impact,
+        CronTrigger(hour=IMPACT_REBUILD_HOUR, minute=0, timezone=TIMEZONE),
+        args=[app],
+        id="rebuild_impact",
+        name="rebuild impact figures",
+        replace_existing=True,
+        **JOB_DEFAULTS,
+    )
     scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler

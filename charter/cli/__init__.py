@@ -7,6 +7,14 @@ charter_cli = AppGroup("charter", help="Charter Mark administration commands.")
 
 
 def register_cli(app: Flask) -> None:
-    from charter.cli import demo, diagram, mail, reviews, schemes, users  # noqa: F401  (registers commands)
+    from charter.cli import (  # noqa: F401  (registers commands)
+        demo,
+        diagram,
+        impact,
+        mail,
+        reviews,
+        schemes,
+        users,
+    )
 
     app.cli.add_command(charter_cli)

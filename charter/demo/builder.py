@@ -44,6 +44,7 @@ from charter.services.domain.accounts import hash_password
 from charter.services.domain.lifecycle import actor_for, system_actor, transition
 from charter.services.domain.organisations import slugify
 from charter.services.domain.schemes import measures_of, principles_of
+from charter.services.read_models.impact import build as impact_build
 from workflows.lifecycle import STATE_LABELS
 
 
@@ -87,6 +88,10 @@ def load_demo_data(scheme: Scheme | None, *, now: datetime | None = None) -> Dem
         return DemoResult(created=False, organisations=0, accounts=demo_accounts())
     builder = _DemoBuilder(scheme, now or utcnow())
     count = builder.build()
+    # The impact page reads summary rows, normally rebuilt nightly: build them now so the demo
+    # shows what the charter delivers straight away.
+    impact_build.rebuild()
+    db.session.commit()
     return DemoResult(
         created=True,
         organisations=count,

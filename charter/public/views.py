@@ -114,4 +114,4 @@ def healthz():
     return {"status": "ok", "database": "ok"}, 200
 
 
-from charter.public import marks, register  # noqa: E402,F401
+from charter.public import impact, marks, register  # noqa: E402,F401

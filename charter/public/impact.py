@@ -1,0 +1,173 @@
+"""/impact: what the charter delivers, from verified figures only, with disclosure control.
+
+The page and its open data read the summary rows `flask charter rebuild-impact` adds up
+(nightly, in the scheduler), so every request is a handful of small queries whatever the
+number of organisations. A figure built from fewer organisations than the scheme's threshold
+is shown as "fewer than N" here and in the downloads, so no organisation's own figure can be
+read off a breakdown.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from flask import Response, render_template, request, url_for
+
+from charter.models.organisation import ORGANISATION_TYPES
+from charter.public import bp
+from charter.public.register import spreadsheet_safe
+from charter.services.domain.schemes import current_scheme
+from charter.services.read_models.impact import figures, proxies
+from charter.services.read_models.impact.figures import DIMENSION_LABELS
+from charter.services.read_models.impact.periods import (
+    ALL,
+    latest_complete_year,
+    parse_period,
+)
+
+SERIES_QUARTERS = 8
+LICENCE = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+CSV_COLUMNS = [
+    "period",
+    "period_label",
+    "measure_code",
+    "measure_title",
+    "unit",
+    "breakdown",
+    "breakdown_value",
+    "value",
+    "value_in_pounds",
+    "organisations",
+    "suppressed",
+]
+PERIOD_ERROR = "Choose a period from the list"
+MEASURE_ERROR = "Choose a measure from the list"
+
+
+def _choices(scheme, measures):
+    available = figures.available_periods()
+    default = latest_complete_year(date.today())
+    if not any(p.key == default.key for p in available):
+        default = next((p for p in available if p.kind == "year"), parse_period(ALL))
+    errors = {}
+    period = default
+    if "period" in request.args:
+        chosen = parse_period(request.args["period"])
+        if chosen is None:
+            errors["period"] = PERIOD_ERROR
+        else:
+            period = chosen
+    by_code = {m.code: m for m in measures}
+    measure = next((m for m in measures if m.is_core), measures[0] if measures else None)
+    if "measure" in request.args:
+        if request.args["measure"] in by_code:
+            measure = by_code[request.args["measure"]]
+        else:
+            errors["measure"] = MEASURE_ERROR
+    return available, period, measure, errors
+
+
+@bp.get("/impact")
+def show_impact():
+    scheme = current_scheme()
+    measures = figures.measures_of(scheme) if scheme else []
+    available, period, measure, errors = _choices(scheme, measures)
+    threshold = scheme.disclosure_min_organisations if scheme else 3
+    context = {
+        "scheme": scheme,
+        "periods": available,
+        "period": period,
+        "measures": measures,
+        "measure": measure,
+        "errors": errors,
+        "threshold": threshold,
+        "headline": figures.headline(period, measures, threshold),
+        "breakdowns": figures.breakdowns(period, measure, threshold) if measure else {},
+        "dimension_labels": DIMENSION_LABELS,
+        "value_labels": ORGANISATION_TYPES,
+        "series": (
+            figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold) if measure else []
+        ),
+        "lifecycle": figures.lifecycle_series(period, SERIES_QUARTERS),
+        "proxy_history": proxies.history(scheme)[0] if scheme else {},
+        "built_at": figures.last_build(),
+    }
+    return render_template("public/impact.html", **context), 400 if errors else 200
+
+
+def _open_rows():
+    scheme = current_scheme()
+    if scheme is None:
+        return [], 3
+    threshold = scheme.disclosure_min_organisations
+    measures = {m.code: m for m in figures.measures_of(scheme)}
+    rows = []
+    for figure in figures.all_cells(threshold, measures):
+        period = parse_period(figure.period_key)
+        rows.append(
+            {
+                "period": figure.period_key,
+                "period_label": period.label if period else figure.period_key,
+                "measure_code": figure.measure.code,
+                "measure_title": figure.measure.title,
+                "unit": figure.measure.unit,
+                "breakdown": figure.dimension,
+                "breakdown_value": figure.dimension_value,
+                "value": None if figure.total is None else str(figure.total),
+                "value_in_pounds": None if figure.monetised is None else str(figure.monetised),
+                "organisations": None if figure.suppressed else figure.organisations,
+                "suppressed": figure.suppressed,
+            }
+        )
+    return rows, threshold
+
+
+@bp.get("/impact.csv")
+def download_impact_csv():
+    rows, threshold = _open_rows()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        values = dict(row)
+        values["suppressed"] = "yes" if row["suppressed"] else "no"
+        if row["suppressed"]:
+            values["organisations"] = f"fewer than {threshold}"
+        writer.writerow([spreadsheet_safe(values[c]) for c in CSV_COLUMNS])
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="social-value-impact.csv"'
+    response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response
+
+
+@bp.get("/impact.json")
+def download_impact_json():
+    rows, threshold = _open_rows()
+    document = {
+        "licence": {"name": LICENCE, "url": LICENCE_URL},
+        "data_dictionary": url_for("public.show_impact_data", _external=True),
+        "built_at": (built.isoformat() if (built := figures.last_build()) else None),
+        "disclosure_threshold": threshold,
+        "figures": rows,
+    }
+    response = Response(json.dumps(document, indent=None), mimetype="application/json")
+    response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response
+
+
+@bp.get("/impact/about-the-data")
+def show_impact_data():
+    scheme = current_scheme()
+    return render_template(
+        "public/impact-data.html",
+        scheme=scheme,
+        threshold=scheme.disclosure_min_organisations if scheme else 3,
+        licence=LICENCE,
+        licence_url=LICENCE_URL,
+        columns=CSV_COLUMNS,
+    )

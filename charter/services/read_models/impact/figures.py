@@ -1,0 +1,212 @@
+"""Reading the impact summary rows for the page, the open data and the staff reports.
+
+Every function here is one or two queries whatever the number of organisations: the adding up
+was done by `build.rebuild`. Public readers get disclosure control: a figure built from fewer
+organisations than the scheme's threshold is marked suppressed and its value withheld.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import ImpactBuild, ImpactCell, ImpactLifecycleCount, Measure, Scheme
+from charter.models.impact import DIMENSION_ALL, DIMENSIONS
+from charter.services.read_models.impact.build import LIFECYCLE_EVENTS
+from charter.services.read_models.impact.periods import (
+    ALL,
+    ImpactPeriod,
+    parse_period,
+    quarter_of,
+)
+
+DIMENSION_LABELS = {
+    "district": "By district",
+    "sector": "By sector",
+    "organisation_type": "By type of organisation",
+    "commissioner": "By commissioner (figures on listed contracts)",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    measure: Measure
+    period_key: str
+    dimension: str
+    dimension_value: str
+    total: Decimal | None  # None when suppressed
+    organisations: int
+    monetised: Decimal | None
+    suppressed: bool
+    previous_total: Decimal | None = None
+
+    @property
+    def is_average(self) -> bool:
+        return self.measure.unit == "percent"
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.total is None or self.previous_total is None:
+            return None
+        return self.total - self.previous_total
+
+
+@dataclass(frozen=True)
+class ImpactView:
+    period: ImpactPeriod
+    headline: list[Figure]
+    threshold: int
+
+
+def measures_of(scheme: Scheme) -> list[Measure]:
+    return list(
+        db.session.scalars(
+            select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)
+        )
+    )
+
+
+def _figure(cell: ImpactCell, measure: Measure, threshold: int | None, previous=None) -> Figure:
+    suppressed = threshold is not None and cell.organisations < threshold
+    previous_total = None
+    if previous is not None and not (threshold is not None and previous.organisations < threshold):
+        previous_total = previous.total
+    return Figure(
+        measure=measure,
+        period_key=cell.period_key,
+        dimension=cell.dimension,
+        dimension_value=cell.dimension_value,
+        total=None if suppressed else cell.total,
+        organisations=cell.organisations,
+        monetised=None if suppressed else cell.monetised,
+        suppressed=suppressed,
+        previous_total=previous_total,
+    )
+
+
+def headline(period: ImpactPeriod, measures: list[Measure], threshold: int | None) -> list[Figure]:
+    """Each measure's total for the period, with last year's for comparison. One query.
+    ``threshold`` None means staff figures: nothing suppressed."""
+    keys = [period.key] + ([period.previous.key] if period.previous else [])
+    cells = db.session.scalars(
+        select(ImpactCell).where(
+            ImpactCell.period_key.in_(keys), ImpactCell.dimension == DIMENSION_ALL
+        )
+    )
+    by_key = {(c.period_key, c.measure_code): c for c in cells}
+    figures = []
+    for measure in measures:
+        cell = by_key.get((period.key, measure.code))
+        if cell is None:
+            continue
+        previous = by_key.get((period.previous.key, measure.code)) if period.previous else None
+        figures.append(_figure(cell, measure, threshold, previous))
+    return figures
+
+
+def breakdowns(
+    period: ImpactPeriod, measure: Measure, threshold: int | None
+) -> dict[str, list[Figure]]:
+    """The measure's figure in each district, sector, type and commissioner. One query."""
+    cells = db.session.scalars(
+        select(ImpactCell)
+        .where(
+            ImpactCell.period_key == period.key,
+            ImpactCell.measure_code == measure.code,
+            ImpactCell.dimension != DIMENSION_ALL,
+        )
+        .order_by(ImpactCell.dimension, ImpactCell.dimension_value)
+    )
+    out: dict[str, list[Figure]] = {d: [] for d in DIMENSIONS if d != DIMENSION_ALL}
+    for cell in cells:
+        out[cell.dimension].append(_figure(cell, measure, threshold))
+    return out
+
+
+def quarterly_series(
+    measure: Measure, last: ImpactPeriod, quarters: int, threshold: int | None
+) -> list[tuple[ImpactPeriod, Figure | None]]:
+    """The measure's headline figure for each of the ``quarters`` quarters up to the end of
+    ``last`` (or the latest quarter with figures, for all time). One query."""
+    end = last.end if last.end is not None else _latest_quarter_end()
+    if end is None:
+        return []
+    periods = []
+    quarter = quarter_of(end)
+    for _ in range(quarters):
+        periods.append(quarter)
+        quarter = quarter_of(quarter.start - timedelta(days=1))
+    periods.reverse()
+    cells = {
+        c.period_key: c
+        for c in db.session.scalars(
+            select(ImpactCell).where(
+                ImpactCell.period_key.in_([p.key for p in periods]),
+                ImpactCell.measure_code == measure.code,
+                ImpactCell.dimension == DIMENSION_ALL,
+            )
+        )
+    }
+    return [
+        (p, _figure(cells[p.key], measure, threshold) if p.key in cells else None) for p in periods
+    ]
+
+
+def _latest_quarter_end():
+    keys = db.session.scalars(
+        select(ImpactCell.period_key).where(ImpactCell.period_key.like("%-Q%")).distinct()
+    )
+    periods = [parse_period(k) for k in keys]
+    periods = [p for p in periods if p is not None]
+    return max((p.end for p in periods), default=None)
+
+
+def lifecycle_series(last: ImpactPeriod, quarters: int) -> list[tuple[ImpactPeriod, dict]]:
+    """Organisations that signed, gained the Mark, saw it expire or lapsed, per quarter."""
+    rows = list(db.session.scalars(select(ImpactLifecycleCount)))
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row.period_key, {})[row.event] = row.count
+    if not counts:
+        return []
+    keys = sorted((parse_period(k) for k in counts), key=lambda p: p.start)
+    if last.end is not None:
+        keys = [p for p in keys if p.end <= last.end]
+    keys = keys[-quarters:]
+    return [(p, {e: counts[p.key].get(e, 0) for e in LIFECYCLE_EVENTS}) for p in keys]
+
+
+def available_periods() -> list[ImpactPeriod]:
+    """The periods that have figures, newest first: years, then quarters, then all time."""
+    keys = db.session.scalars(select(ImpactCell.period_key).distinct())
+    periods = [p for p in (parse_period(k) for k in keys) if p is not None and p.key != ALL]
+    years = sorted((p for p in periods if p.kind == "year"), key=lambda p: p.start, reverse=True)
+    quarters = sorted(
+        (p for p in periods if p.kind == "quarter"), key=lambda p: p.start, reverse=True
+    )
+    return [*years, *quarters, parse_period(ALL)]
+
+
+def last_build() -> datetime | None:
+    return db.session.scalar(select(ImpactBuild.built_at).order_by(ImpactBuild.id.desc()).limit(1))
+
+
+def all_cells(threshold: int | None, measures: dict[str, Measure]) -> list[Figure]:
+    """Every summary row, for the open data and staff downloads, ordered for reading."""
+    cells = db.session.scalars(
+        select(ImpactCell).order_by(
+            ImpactCell.period_key,
+            ImpactCell.measure_code,
+            ImpactCell.dimension,
+            ImpactCell.dimension_value,
+        )
+    )
+    return [
+        _figure(cell, measures[cell.measure_code], threshold)
+        for cell in cells
+        if cell.measure_code in measures
+    ]
