@@ -48,7 +48,7 @@ PERIOD_ERROR = "Choose a period from the list"
 MEASURE_ERROR = "Choose a measure from the list"
 
 
-def _choices(scheme, measures):
+def _choices(measures):
     available = figures.available_periods()
     default = latest_complete_year(date.today())
     if not any(p.key == default.key for p in available):
@@ -75,7 +75,7 @@ def _choices(scheme, measures):
 def show_impact():
     scheme = current_scheme()
     measures = figures.measures_of(scheme) if scheme else []
-    available, period, measure, errors = _choices(scheme, measures)
+    available, period, measure, errors = _choices(measures)
     threshold = scheme.disclosure_min_organisations if scheme else 3
     context = {
         "scheme": scheme,
