@@ -37,8 +37,15 @@ class GovDateField(DateField):
         self.name_for_errors = name_for_errors
 
     def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            # A post without the three boxes (a crafted request): the widget would fail to
+            # unpack them when showing the error, so show empty boxes instead.
+            self.raw_data = None
         if not valuelist:
             return
+        if len(valuelist) != 3:
+            self.data = None
+            raise ValueError(f"Enter {self.name_for_errors}")
         parts = [v.strip() for v in valuelist]
         self.data = None
         if not any(parts):

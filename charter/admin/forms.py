@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
-from charter.form_fields import strip_whitespace
+from charter.form_fields import GovDateField, strip_whitespace
 from workflows.lifecycle import STATE_LABELS
 
 
@@ -188,5 +188,15 @@ class ProxyValueForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip_whitespace],
         validators=[_proxy_value],
+    )
+    # A new value takes effect from a date, today or later, so past figures keep theirs.
+    effective_from = GovDateField(
+        "In force from", name_for_errors="the date the value is in force from"
+    )
+    reason = StringField(
+        "Why it is changing (optional)",
+        widget=GovTextInput(),
+        filters=[strip_whitespace],
+        validators=[Length(max=500, message="Why it is changing must be 500 characters or fewer")],
     )
     submit = SubmitField("Save proxy value", widget=GovSubmitInput())

@@ -1,9 +1,16 @@
-"""Proxy values: the pounds per unit the current scheme version puts on each measure."""
+"""Proxy values: the pounds per unit the scheme puts on each measure, with their history.
+
+A change takes effect from a date (today or later) and is added to the history rather than
+written over the old value, so a past year's monetised total never moves (issue: proxy values
+are versioned; see charter.services.read_models.impact.proxies).
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from charter.admin import bp
@@ -12,6 +19,7 @@ from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Measure
 from charter.services.domain.schemes import current_scheme
+from charter.services.read_models.impact import proxies
 
 
 def _current_scheme():
@@ -29,7 +37,14 @@ def list_proxy_values():
     measures = db.session.scalars(
         select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)
     ).all()
-    return render_template("admin/proxy-values.html", scheme=scheme, measures=measures)
+    timelines, setters = proxies.history(scheme)
+    return render_template(
+        "admin/proxy-values.html",
+        scheme=scheme,
+        measures=measures,
+        timelines=timelines,
+        setters=setters,
+    )
 
 
 @bp.route("/proxy-values/<measure_code>", methods=["GET", "POST"])
@@ -43,19 +58,40 @@ def edit_proxy_value(measure_code: str):
     if measure is None:
         abort(404)
     form = ProxyValueForm()
-    if not form.is_submitted() and measure.proxy_value is not None:
-        form.proxy_value.data = f"{measure.proxy_value:.2f}"
-    if not form.validate_on_submit():
+    today = date.today()
+    if not form.is_submitted():
+        form.effective_from.data = today
+        if measure.proxy_value is not None:
+            form.proxy_value.data = f"{measure.proxy_value:.2f}"
+    valid = form.validate_on_submit()
+    if valid and form.effective_from.data < today:
+        form.effective_from.errors = [
+            *form.effective_from.errors,
+            "The date the value is in force from must be today or later, so past figures "
+            "keep the value they were made with",
+        ]
+        valid = False
+    if not valid:
         return render_template(
             "admin/proxy-value-form.html", scheme=scheme, measure=measure, form=form
         )
-    measure.proxy_value = form.proxy_value.value
+    value = form.proxy_value.value
+    proxies.set_proxy_value(
+        measure,
+        value,
+        effective_from=form.effective_from.data,
+        today=today,
+        set_by_id=current_user.id,
+        reason=form.reason.data or None,
+    )
     db.session.commit()
-    if measure.proxy_value is None:
-        flash(f"{measure.code} has no proxy value now.", "success")
+    when = (
+        "from today"
+        if form.effective_from.data == today
+        else (f"from {form.effective_from.data:%-d %B %Y}")
+    )
+    if value is None:
+        flash(f"{measure.code} has no proxy value {when}.", "success")
     else:
-        flash(
-            f"The proxy value of {measure.code} is now £{measure.proxy_value:,.2f} per unit.",
-            "success",
-        )
+        flash(f"The proxy value of {measure.code} is £{value:,.2f} per unit {when}.", "success")
     return redirect(url_for("admin.list_proxy_values"))
