@@ -119,6 +119,35 @@ SCHEMAS = {
             "signed_on": {**_nullable(DATE), "description": "Latest signature of the charter"},
             "charter_mark": _nullable(_ref("CharterMarkSummary")),
             "links": LINKS,
+            "published_figures": {
+                "type": "array",
+                "description": "Only on a single organisation, and only when it has agreed to "
+                "publish them: its verified figures per measure and period.",
+                "items": _ref("PublishedMeasure"),
+            },
+        },
+        "additionalProperties": False,
+    },
+    "PublishedMeasure": {
+        "type": "object",
+        "required": ["measure_code", "measure_title", "unit", "figures"],
+        "properties": {
+            "measure_code": {"type": "string"},
+            "measure_title": {"type": "string"},
+            "unit": {"type": "string"},
+            "figures": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["period_start", "period_end", "value"],
+                    "properties": {
+                        "period_start": DATE,
+                        "period_end": DATE,
+                        "value": {"type": "string", "description": "A decimal number, as text"},
+                    },
+                    "additionalProperties": False,
+                },
+            },
         },
         "additionalProperties": False,
     },

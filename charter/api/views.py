@@ -22,6 +22,7 @@ from charter.models import Organisation
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import marks, schemes
 from charter.services.read_models import register as register_service
+from charter.services.read_models.impact import published
 
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 25
@@ -227,7 +228,10 @@ def show_organisation(slug: str):
     entry = register_service.public_entry(slug)
     if entry is None:
         return error_response(404, "not_found", "No organisation on the register has that slug")
-    return jsonify({"data": _organisation(entry)})
+    data = _organisation(entry)
+    # Only with the organisation's consent; [] otherwise (the "targets met" page summary stays).
+    data["published_figures"] = published.as_json(published.published_figures(entry.organisation))
+    return jsonify({"data": data})
 
 
 @bp.get("/certificates/<number>")

@@ -15,6 +15,7 @@ from charter.public import bp
 from charter.services.domain import marks
 from charter.services.domain.contracts import contract_summary
 from charter.services.read_models import register as register_service
+from charter.services.read_models.impact.published import published_figures
 from charter.services.read_models.progress import measure_progress
 
 LICENCE = "Open Government Licence v3.0"
@@ -123,6 +124,7 @@ def show_register_entry(slug: str):
         targets_met=sum(1 for p in progress if p.is_met),
         contract_count=contract_count,
         contract_value=contract_value,
+        published=published_figures(organisation),
     )
 
 

@@ -8,6 +8,7 @@ from charter.organisation.views import (  # noqa: F401
     evidence,
     members,
     plans,
+    publishing,
     registration,
     returns,
     signing,
