@@ -18,8 +18,8 @@ from flask import Response, render_template, request, url_for
 
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.public import bp
-from charter.public.register import spreadsheet_safe
 from charter.services.domain.schemes import current_scheme
+from charter.services.infrastructure.spreadsheets import spreadsheet_safe
 from charter.services.read_models.impact import figures, proxies
 from charter.services.read_models.impact.figures import DIMENSION_LABELS
 from charter.services.read_models.impact.periods import (
