@@ -70,7 +70,7 @@ def _review_page(application, organisation, *, failing=None, failing_measure=Non
     for name, form in forms.items():
         if failing is not None and type(failing) is type(form):
             forms[name] = failing
-    social_value, social_value_total = assessment.social_value(measures)
+    social_value, social_value_total = assessment.social_value(measures, application.snapshot)
     conflict = is_member(current_user, organisation)
     is_assessor = current_user.is_assessor and not conflict
     return (

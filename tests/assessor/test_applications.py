@@ -485,3 +485,22 @@ def test_an_administrator_may_look_but_not_decide(admin_client, organisation, sc
         data={"csrf_token": token, "award-version": "1", "award-rationale": "Good"},
     )
     assert response.status_code == 403 and _marks() == 0
+
+
+def test_a_proxy_changed_after_applying_leaves_the_application_figures_as_they_were(
+    assessor_client, organisation, scheme, member
+):
+    le1 = db.session.scalar(select(Measure).where(Measure.code == "LE1"))
+    le1.proxy_value = Decimal("0.30")
+    db.session.commit()
+    application = _applied(organisation, scheme, member)
+    recorded = dict(application.snapshot)
+
+    le1.proxy_value = Decimal("5.00")  # a new value in force today
+    db.session.commit()
+
+    html = assessor_client.get(_url(application)).get_data(as_text=True)
+    assert "£0.30 per £ (the scheme&#39;s proxy value)" in html
+    assert "£5.00" not in html
+    db.session.refresh(application)
+    assert application.snapshot == recorded

@@ -32,7 +32,6 @@ from charter.models.assessment import (
 )
 from charter.models.base import utcnow
 from charter.models.monitoring import EvidenceFile
-from charter.models.scheme import Measure
 from charter.services.domain import marks
 from charter.services.domain.award_rule import AwardRule, AwardRuleResult, evaluate_award_rule
 from charter.services.domain.lifecycle import actor_for, is_member, transition
@@ -104,12 +103,16 @@ def award_rule_result(application: Application, scheme: Scheme) -> AwardRuleResu
     )
 
 
-def social_value(measures: list[SnapshotMeasure]) -> tuple[list[SocialValue], Decimal]:
-    """Achieved × the scheme's proxy, only where the scheme sets one: never an invented proxy."""
-    ids = [m.measure_id for m in measures]
-    proxies = dict(
-        db.session.execute(select(Measure.id, Measure.proxy_value).where(Measure.id.in_(ids))).all()
-    )
+def social_value(
+    measures: list[SnapshotMeasure], snapshot: dict
+) -> tuple[list[SocialValue], Decimal]:
+    """Achieved × the proxy value the snapshot recorded when the organisation applied, only
+    where the scheme set one: a proxy changed since never changes an application's figures."""
+    proxies = {
+        row["measure_id"]: Decimal(row["proxy_value"])
+        for row in snapshot.get("proxy_values", [])
+        if row.get("proxy_value") not in (None, "None")
+    }
     rows = []
     for measure in measures:
         proxy = proxies.get(measure.measure_id)
