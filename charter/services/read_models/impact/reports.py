@@ -58,6 +58,11 @@ class ReportTable:
         unit = UNIT_HEADINGS.get(measure.unit, measure.unit)
         return f"{measure.code} ({unit})"
 
+    def drop_empty_measures(self) -> None:
+        """Keep only the measures some row has a figure for, so tables stay narrow."""
+        present = {code for _labels, by_code in self.rows for code in by_code}
+        self.measures = [m for m in self.measures if m.code in present]
+
     @property
     def headings(self) -> list[str]:
         return [*self.label_headings, *(self.heading(m) for m in self.measures)]
@@ -113,6 +118,8 @@ def breakdown_tables(filters: ReportFilters, measures: list[Measure]) -> list[Re
         if dimension == DIMENSION_TYPE:
             label = ORGANISATION_TYPES.get(value, value)
         tables[dimension].rows.append(([label], by_code))
+    for table in tables.values():
+        table.drop_empty_measures()
     return list(tables.values())
 
 
@@ -181,4 +188,5 @@ def contract_table(filters: ReportFilters, measures: list[Measure]) -> ReportTab
         labels = [title, reference or "", commissioner, organisation]
         rows.setdefault(contract_id, (labels, {}))[1][code] = total
     table.rows = list(rows.values())
+    table.drop_empty_measures()
     return table
