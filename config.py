@@ -51,9 +51,28 @@ class Config:
     SIGN_IN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
     # Account creation, verification and reset emails, so the forms cannot flood an inbox.
     EMAIL_SENDING_LIMIT_PER_IP = "20 per 10 minutes"
+    # --- Email delivery (issue 12, mail worker; README "Email delivery" lists every setting) ---
+    # "log" (development), "smtp" or "notify"; unset means smtp if MAIL_SERVER is set, else log.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND")
     MAIL_FROM = os.environ.get("MAIL_FROM", "charter-mark@example.gov.uk")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_STARTTLS = os.environ.get("MAIL_USE_STARTTLS") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY")
+    NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_REPLY_TO_ID = os.environ.get("NOTIFY_REPLY_TO_ID")
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+    MAIL_RETRY_MAX_SECONDS = int(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
+    MAIL_SENDING_LEASE_SECONDS = int(os.environ.get("MAIL_SENDING_LEASE_SECONDS", "900"))
+    MAIL_WORKER_POLL_SECONDS = float(os.environ.get("MAIL_WORKER_POLL_SECONDS", "5"))
+    MAIL_DELIVERY_IN_SCHEDULER = os.environ.get("MAIL_DELIVERY_IN_SCHEDULER") == "1"
+    # --- end of email delivery settings ---
     # The outbox page (/dev/emails) lets a person running the demo follow emailed links.
     SHOW_OUTBOX = os.environ.get("SHOW_OUTBOX") == "1"
     DEFAULT_SCHEME_FILE = str(BASE_DIR / "schemes" / "supporting-the-local-economy.toml")

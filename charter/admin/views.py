@@ -163,6 +163,7 @@ from charter.admin import (  # noqa: E402,F401
     actions,
     appeals,
     commissioners,
+    emails,
     impact,
     proxies,
     reviews,
