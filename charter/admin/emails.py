@@ -19,6 +19,7 @@ from charter.services.infrastructure.mail import status
 from charter.services.infrastructure.mail.backends import backend_name
 
 EMAILS_SHOWN = 50
+MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
 # An email waiting longer than this suggests the mail worker is not running.
 WORKER_WARNING_AFTER = timedelta(minutes=15)
 BACKEND_LABELS = {
@@ -63,6 +64,8 @@ def list_email_deliveries():
 @login_required
 @staff_required("admin")
 def retry_email(email_id: int):
+    if email_id > MAX_ID:  # SQLite cannot even compare a larger number; no such row anyway
+        abort(404)
     email = db.get_or_404(OutboxEmail, email_id)
     if not RetryEmailForm().validate_on_submit():
         abort(400)
