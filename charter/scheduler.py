@@ -5,6 +5,10 @@ the job store is the default in-memory one, since the jobs are defined here in c
 job store must never be shared by two schedulers. On PostgreSQL an advisory lock (see
 charter.services.domain.reviews.exclusive) still stops a second scheduler or a hand-run
 `flask charter run-reviews` from overlapping; and every job is idempotent anyway.
+
+With MAIL_DELIVERY_IN_SCHEDULER set it also delivers email every MAIL_WORKER_POLL_SECONDS, for
+an installation that would rather not run a separate `flask charter mail-worker`; the two may
+run together, since each email is claimed once (charter.services.infrastructure.mail.delivery).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from charter.extensions import db
@@ -55,6 +60,21 @@ def rebuild_impact(app: Flask) -> None:
     log.info("Rebuilt impact figures: %s cells in %.2f s", result.cells, result.seconds)
 
 
+def deliver_emails(app: Flask) -> None:
+    """Deliver the emails that are due, in an app context of its own."""
+    from charter.services.infrastructure.mail import deliver_due
+
+    with app.app_context():
+        counts = deliver_due()
+    if counts.attempted:
+        log.info(
+            "Email delivery: %s sent, %s to retry, %s failed",
+            counts.sent,
+            counts.retrying,
+            counts.failed,
+        )
+
+
 def _log_event(event) -> None:
     if event.code == EVENT_JOB_MISSED:
         log.warning(
@@ -87,5 +107,18 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         replace_existing=True,
         **JOB_DEFAULTS,
     )
+    if app.config.get("MAIL_DELIVERY_IN_SCHEDULER"):
+        scheduler.add_job(
+            deliver_emails,
+            IntervalTrigger(seconds=float(app.config.get("MAIL_WORKER_POLL_SECONDS") or 5)),
+            args=[app],
+            id="deliver_emails",
+            name="deliver emails",
+            replace_existing=True,
+            # Runs that fall behind are merged; a late one is still worth running.
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+        )
     scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler

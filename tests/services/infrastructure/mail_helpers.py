@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import ssl
+import subprocess
 import threading
 import uuid
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import jwt
 from aiosmtpd.controller import Controller
@@ -96,15 +99,43 @@ def _authenticator(username: str, password: str):
     return check
 
 
+def tls_certificate(directory: Path) -> ssl.SSLContext:
+    """A server context with a fresh self-signed certificate for 127.0.0.1; its certificate is
+    written to ``directory / "cert.pem"`` for the client to trust (SSL_CERT_FILE)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
 @contextmanager
 def smtp_server(
-    app, handler: RecordingHandler | None = None, *, login: tuple[str, str] | None = None
+    app,
+    handler: RecordingHandler | None = None,
+    *,
+    login: tuple[str, str] | None = None,
+    starttls: ssl.SSLContext | None = None,
+    implicit_tls: ssl.SSLContext | None = None,
 ):
-    """An SMTP server on loopback, and ``app`` configured to send through it."""
+    """An SMTP server on loopback, and ``app`` configured to send through it. ``starttls``
+    makes the server insist on STARTTLS; ``implicit_tls`` makes it speak TLS from the start."""
     handler = handler or RecordingHandler()
     kwargs = {}
     if login:
         kwargs = {"authenticator": _authenticator(*login), "auth_require_tls": False}
+    if starttls:
+        kwargs.update(tls_context=starttls, require_starttls=True)
+    if implicit_tls:
+        kwargs.update(ssl_context=implicit_tls)
     controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **kwargs)
     controller.start()
     app.config.update(

@@ -3,7 +3,10 @@ permanent refusals, connection problems and sign-in."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timedelta
+
+import pytest
 
 from charter.extensions import db
 from charter.models import OutboxEmail
@@ -14,6 +17,7 @@ from tests.services.infrastructure.mail_helpers import (
     queue,
     smtp_server,
     states,
+    tls_certificate,
 )
 
 T0 = datetime(2026, 11, 23, 9, 0, 0)
@@ -146,3 +150,49 @@ def test_a_header_that_would_inject_another_header_fails_the_email_for_good(app,
     failed = email(email_id)
     assert failed.status == "failed_permanently"
     assert "X-Campaign" in failed.last_error and "attacker" not in failed.last_error
+
+
+needs_openssl = pytest.mark.skipif(
+    shutil.which("openssl") is None, reason="the openssl command makes the test certificate"
+)
+
+
+@needs_openssl
+@pytest.mark.parametrize("mode", ["starttls", "ssl"])
+def test_sends_over_tls_checking_the_certificate(app, db, tmp_path, monkeypatch, mode):
+    server_context = tls_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "cert.pem"))
+    (email_id,) = queue()
+    tls = {"starttls": server_context} if mode == "starttls" else {"implicit_tls": server_context}
+    with smtp_server(app, **tls) as server:
+        app.config.update(MAIL_USE_STARTTLS=mode == "starttls", MAIL_USE_SSL=mode == "ssl")
+        deliver_due(now=T0)
+
+    assert len(server.messages) == 1
+    assert states(email_id) == ["sent"]
+
+
+@needs_openssl
+def test_an_untrusted_certificate_is_refused_and_retried(app, db, tmp_path):
+    (email_id,) = queue()
+    with smtp_server(app, starttls=tls_certificate(tmp_path)) as server:
+        app.config.update(MAIL_USE_STARTTLS=True)
+        deliver_due(now=T0)
+
+    assert server.messages == []
+    waiting = email(email_id)
+    assert waiting.status == "failed_will_retry"
+    assert waiting.last_error.startswith("TLS with the SMTP server failed")
+
+
+def test_a_server_insisting_on_starttls_is_retried_while_the_settings_are_fixed(app, db, tmp_path):
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command makes the test certificate")
+    (email_id,) = queue()
+    with smtp_server(app, starttls=tls_certificate(tmp_path)) as server:
+        deliver_due(now=T0)
+
+    assert server.messages == []
+    waiting = email(email_id)
+    assert waiting.status == "failed_will_retry"
+    assert "530" in waiting.last_error and "MAIL_USE_STARTTLS" in waiting.last_error

@@ -112,3 +112,18 @@ def test_a_stop_request_ends_the_waiting_worker(app):
         worker.join(timeout=5)
 
     assert not worker.is_alive()
+
+
+def test_the_scheduler_delivers_email_when_asked_to(app):
+    from charter.scheduler import build_scheduler, deliver_emails
+
+    assert build_scheduler(app).get_job("deliver_emails") is None
+    app.config.update(MAIL_DELIVERY_IN_SCHEDULER=True, MAIL_WORKER_POLL_SECONDS=30)
+    job = build_scheduler(app).get_job("deliver_emails")
+    assert job.trigger.interval.total_seconds() == 30
+
+    queue(2)
+    with smtp_server(app) as server:
+        deliver_emails(app)
+
+    assert len(server.messages) == 2

@@ -1,7 +1,7 @@
 """SMTP delivery through the council's relay: one connection per batch, reopened after an error.
 
 Replies in the 4xx range, dropped connections and time-outs are transient (tried again later);
-5xx refusals are permanent, except authentication and TLS problems, which are about our
+5xx refusals are permanent, except authentication and TLS demands, which are about our
 configuration rather than the email, so they are retried while someone fixes the settings.
 """
 
@@ -20,6 +20,9 @@ from charter.services.infrastructure.mail.backends import DeliveryFailure
 
 # Headers the service sets itself: an extra header of the same name is ignored, so a stored
 # header can never redirect an email or disguise its sender.
+# RFC 4954: authentication (or STARTTLS) required, too weak, invalid, needs encryption. About
+# our settings, not the email: retried while someone fixes them.
+SETTINGS_CODES = frozenset({530, 534, 535, 538})
 OWN_HEADERS = frozenset({"from", "to", "cc", "bcc", "subject", "date", "message-id", "sender"})
 
 
@@ -57,6 +60,11 @@ def build_message(email: OutboxEmail, mail_from: str) -> EmailMessage:
 def _response_failure(code: int, text: bytes | str, what: str) -> DeliveryFailure:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
+    if code in SETTINGS_CODES:
+        return DeliveryFailure(
+            f"{what}: {code} {text} (check MAIL_USE_STARTTLS, MAIL_USE_SSL, MAIL_USERNAME)",
+            permanent=False,
+        )
     return DeliveryFailure(f"{what}: {code} {text}", permanent=500 <= code < 600)
 
 
