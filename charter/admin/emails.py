@@ -23,10 +23,13 @@ MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
 # An email waiting longer than this suggests the mail worker is not running.
 WORKER_WARNING_AFTER = timedelta(minutes=15)
 BACKEND_LABELS = {
-    "smtp": "the SMTP relay",
-    "notify": "GOV.UK Notify",
-    "log": "the log only (development: no email leaves this machine)",
+    "smtp": "sends it through the SMTP relay",
+    "notify": "hands it to GOV.UK Notify",
+    "log": "writes it to the application log (development: no email leaves this machine)",
 }
+
+
+UNKNOWN_BACKEND = "sends it (though MAIL_BACKEND is not one it knows)"
 
 
 class RetryEmailForm(FlaskForm):
@@ -55,7 +58,7 @@ def list_email_deliveries():
         retrying=status.emails_in_state(MAIL_RETRYING, EMAILS_SHOWN),
         emails_shown=EMAILS_SHOWN,
         stalled_since=stalled_since,
-        backend_label=BACKEND_LABELS.get(backend_name(current_app.config), "an unknown backend"),
+        backend_label=BACKEND_LABELS.get(backend_name(current_app.config), UNKNOWN_BACKEND),
         form=RetryEmailForm(),
     )
 

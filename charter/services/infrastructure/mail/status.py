@@ -26,8 +26,8 @@ STATE_LABELS = {
     MAIL_QUEUED: "Queued",
     MAIL_SENDING: "Sending",
     MAIL_SENT: "Sent",
-    MAIL_RETRYING: "Will retry",
-    MAIL_FAILED: "Failed",
+    MAIL_RETRYING: "Waiting to be tried again",
+    MAIL_FAILED: "Could not be sent",
 }
 
 
