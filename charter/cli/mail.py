@@ -61,8 +61,10 @@ def mail_worker(poll_seconds: float | None, stop_when_empty: bool):
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     note = ""
+    if backend_name(app.config) == "log":
+        note += " Emails go to the log only: set MAIL_BACKEND to send them."
     if db.engine.dialect.name == "sqlite":
-        note = " SQLite: run only one mail worker."
+        note += " SQLite: run only one mail worker."
     click.echo(f"Mail worker started ({backend_name(app.config)} backend).{note}")
     from charter.services.infrastructure.mail.worker import run_worker
 
