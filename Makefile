@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: run test setup assets db demo lint format clean scheduler
+.PHONY: run test setup assets db demo lint format clean scheduler mail-worker
 
 run: setup db demo ## set everything up, load demo data and serve on http://127.0.0.1:5000
 	SHOW_OUTBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000
@@ -40,6 +40,9 @@ demo: db
 
 scheduler: setup ## the daily scheduled reviews; run exactly ONE of these, not one per web worker
 	$(FLASK) charter scheduler
+
+mail-worker: setup ## deliver queued emails until stopped (several may run on PostgreSQL; one on SQLite)
+	$(FLASK) charter mail-worker
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

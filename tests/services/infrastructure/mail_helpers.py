@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 import uuid
 from contextlib import contextmanager
@@ -19,6 +21,8 @@ from pathlib import Path
 import jwt
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from charter.extensions import db
 from charter.models import OutboxEmail
@@ -27,6 +31,7 @@ SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
 NOTIFY_API_KEY = f"charter_test-{SERVICE_ID}-{SECRET}"
 TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+REPOSITORY = Path(__file__).resolve().parents[3]
 
 
 def free_port() -> int:
@@ -236,3 +241,41 @@ def notify_server(app, answers=None):
 def states(*ids: int) -> list[str]:
     db.session.expire_all()
     return [db.session.get(OutboxEmail, email_id).status for email_id in ids]
+
+
+def worker_database(directory: Path, emails: int = 3) -> str:
+    """A SQLite file with the schema and ``emails`` queued emails, for a worker process (the
+    suite's in-memory database cannot be shared with one). Returns its URL."""
+    url = f"sqlite:///{directory / 'worker.db'}"
+    engine = create_engine(url)
+    db.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add_all(
+            OutboxEmail(to_address=f"person{i}@example.com", subject=f"Subject {i}", body="Hi")
+            for i in range(emails)
+        )
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def start_worker_process(database_url: str, smtp_port: int) -> subprocess.Popen:
+    """``flask charter mail-worker`` in a process of its own, sending to ``smtp_port``."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+    }
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "flask", "--app", "wsgi"),
+            *("charter", "mail-worker", "--poll-seconds", "0.2"),
+        ],
+        cwd=REPOSITORY,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )

@@ -3,6 +3,7 @@ command-line worker, stale claims from a worker that stopped mid-send, and stopp
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from datetime import timedelta
@@ -14,7 +15,14 @@ from charter.extensions import db
 from charter.models import OutboxEmail
 from charter.models.base import utcnow
 from charter.services.infrastructure.mail.worker import run_worker
-from tests.services.infrastructure.mail_helpers import RecordingHandler, queue, smtp_server, states
+from tests.services.infrastructure.mail_helpers import (
+    RecordingHandler,
+    queue,
+    smtp_server,
+    start_worker_process,
+    states,
+    worker_database,
+)
 
 EMAILS = 80
 
@@ -127,3 +135,27 @@ def test_the_scheduler_delivers_email_when_asked_to(app):
         deliver_emails(app)
 
     assert len(server.messages) == 2
+
+
+def test_the_worker_process_stops_cleanly_on_sigterm(app, tmp_path):
+    """The real command in its own process, as a process runner starts and stops it."""
+    url = db.engine.url.render_as_string(hide_password=False)
+    if db.engine.dialect.name == "sqlite":  # the suite's in-memory database is not shareable
+        url = worker_database(tmp_path)
+    else:
+        queue(3)
+    with smtp_server(app) as server:
+        worker = start_worker_process(url, app.config["MAIL_PORT"])
+        try:
+            deadline = time.monotonic() + 60
+            while len(server.messages) < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            worker.send_signal(signal.SIGTERM)
+            output, _ = worker.communicate(timeout=30)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+
+    assert len(server.messages) == 3
+    assert worker.returncode == 0, output
+    assert "Mail worker stopped. Sent 3 emails." in output
