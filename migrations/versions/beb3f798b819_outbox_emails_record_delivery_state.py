@@ -4,7 +4,7 @@ Emails already delivered (sent_at set) become "sent" and count one attempt; the 
 "queued" for the delivery worker.
 
 Revision ID: beb3f798b819
-Revises: 3aeeec542565
+Revises: 0d0bc36fcaa4
 Create Date: 2026-11-23 21:32:22.809205
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'beb3f798b819'
-down_revision = '3aeeec542565'
+down_revision = '0d0bc36fcaa4'
 branch_labels = None
 depends_on = None
 

@@ -9,8 +9,8 @@ from sqlalchemy import text
 from charter.extensions import db
 from tests.models.migration_helpers import empty_database_app
 
-BEFORE = "3aeeec542565"
 AFTER = "beb3f798b819"
+BEFORE = f"{AFTER}-1"  # whatever it follows after a rebase
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
