@@ -4,7 +4,6 @@ commissioner (require_confirmed_contract) and a share of endorsed per-contract f
 
 from __future__ import annotations
 
-
 from decimal import Decimal
 
 from sqlalchemy import func, select

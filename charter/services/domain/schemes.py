@@ -113,13 +113,13 @@ def parse_scheme(text: str) -> dict:
         reporting = _require(m, "reporting", str, where)
         if reporting not in REPORTING:
             raise SchemeFileError(
-                f"{where} ({code}): 'reporting' must be \"per_contract\" or \"organisation\", "
-                f"not \"{reporting}\""
+                f'{where} ({code}): \'reporting\' must be "per_contract" or "organisation", '
+                f'not "{reporting}"'
             )
         if reporting == "per_contract" and unit == "percent":
             raise SchemeFileError(
                 f"{where} ({code}): a percentage cannot be reported per contract, because "
-                "percentages of different contracts do not add up; use \"organisation\""
+                'percentages of different contracts do not add up; use "organisation"'
             )
         measures.append(
             {

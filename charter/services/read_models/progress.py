@@ -167,7 +167,9 @@ def _flow(values: list[tuple[date, Decimal]], year, target: Decimal, start: date
     return sum(current, Decimal(0)), len(current), past
 
 
-def measure_progress(organisation: Organisation, today: date | None = None) -> list[MeasureProgress]:
+def measure_progress(
+    organisation: Organisation, today: date | None = None
+) -> list[MeasureProgress]:
     """Each target of the approved plan against what verified returns show. Four queries."""
     plan = approved_plan(organisation)
     if plan is None:

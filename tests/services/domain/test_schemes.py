@@ -84,7 +84,9 @@ def test_the_default_scheme_says_how_each_measure_is_reported_and_its_contract_r
             "'require_endorsed_figures' must be a percentage",
         ),
         (
-            lambda t: t.replace("require_confirmed_contract = true", "require_confirmed_contract = 1"),
+            lambda t: t.replace(
+                "require_confirmed_contract = true", "require_confirmed_contract = 1"
+            ),
             "'require_confirmed_contract' must be true or false",
         ),
     ],

@@ -28,6 +28,7 @@ from charter.services.domain.returns.figures import (
     figure_for,
     figure_rows,
     figures_by_line,
+    missing_figures,
     save_figures,
 )
 from charter.services.domain.returns.opening import (
@@ -82,6 +83,7 @@ __all__ = [
     "line_by_id",
     "line_for",
     "lines_of",
+    "missing_figures",
     "problems",
     "remove_link",
     "require_editable",

@@ -59,10 +59,16 @@ def save_line(
     _touch(monitoring_return)
 
 
-def add_link(monitoring_return, line, *, url: str, description: str, user: User) -> EvidenceLink:
+def add_link(
+    monitoring_return, line, *, url: str, description: str, user: User, figure=None
+) -> EvidenceLink:
     require_editable(monitoring_return, line)
     link = EvidenceLink(
-        return_line_id=line.id, url=url, description=description, added_by_id=user.id
+        return_line_id=line.id,
+        contract_figure_id=figure.id if figure is not None else None,
+        url=url,
+        description=description,
+        added_by_id=user.id,
     )
     db.session.add(link)
     _touch(monitoring_return)

@@ -71,6 +71,14 @@ def active_contracts(organisation_id: int, start: date, end: date) -> list[Contr
     )
 
 
+def contracts_of_period(monitoring_return: MonitoringReturn) -> list[Contract]:
+    return active_contracts(
+        monitoring_return.organisation_id,
+        monitoring_return.period_start,
+        monitoring_return.period_end,
+    )
+
+
 def figures_by_line(lines: list[ReturnLine]) -> dict[int, list[ContractFigure]]:
     """Every figure of these lines, with contract and commissioner, in one query; the
     "not on a listed contract" figure last."""
@@ -163,12 +171,7 @@ def figure_for(line: ReturnLine, key: str) -> ContractFigure | None:
         return figure
     monitoring_return = db.session.get(MonitoringReturn, line.return_id)
     if contract_id is not None and contract_id not in {
-        c.id
-        for c in active_contracts(
-            monitoring_return.organisation_id,
-            monitoring_return.period_start,
-            monitoring_return.period_end,
-        )
+        c.id for c in contracts_of_period(monitoring_return)
     }:
         return None
     figure = ContractFigure(return_line_id=line.id, contract_id=contract_id)
@@ -178,9 +181,16 @@ def figure_for(line: ReturnLine, key: str) -> ContractFigure | None:
 
 
 def missing_figures(
-    lines: list[ReturnLine], figures: dict[int, list[ContractFigure]], contracts: list[Contract]
+    monitoring_return: MonitoringReturn,
+    lines: list[ReturnLine],
+    figures: dict[int, list[ContractFigure]],
 ) -> dict[int, list[str]]:
-    """For each per-contract line, the active contracts that have no figure yet (by title)."""
+    """For each per-contract line, the titles of active contracts with no figure yet."""
+    contracts = active_contracts(
+        monitoring_return.organisation_id,
+        monitoring_return.period_start,
+        monitoring_return.period_end,
+    )
     missing = {}
     for line in lines:
         if not line.measure.is_per_contract:

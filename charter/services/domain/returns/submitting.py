@@ -10,18 +10,27 @@ from charter.models.base import utcnow
 from charter.models.monitoring import LINE_PENDING, LINE_QUERIED, RETURN_SUBMITTED
 from charter.services.domain import periods
 from charter.services.domain.returns.editing import check_version, require_editable
+from charter.services.domain.returns.figures import figures_by_line, missing_figures
 from charter.services.domain.returns.reading import Evidence, evidence_for, lines_of
 from charter.services.infrastructure.mail import email_members
 from workflows.lifecycle import TransitionRefused
 
 
-def problems(lines: list[ReturnLine], evidence: Evidence) -> list[str]:
-    """What stops the return being sent, one message per gap, in measure order."""
+def problems(
+    lines: list[ReturnLine], evidence: Evidence, missing: dict[int, list[str]] | None = None
+) -> list[str]:
+    """What stops the return being sent, one message per gap, in measure order. ``missing``
+    names, per per-contract line, the active contracts without a figure."""
     found = []
+    missing = missing or {}
     for line in lines:
         name = f"{line.measure.code}: {line.measure.title}"
         gaps = []
-        if line.actual_value is None:
+        if missing.get(line.id):
+            gaps.append(
+                "enter a figure for " + ", ".join(missing[line.id]) + " (0 if there was none)"
+            )
+        elif line.actual_value is None:
             gaps.append("enter the actual figure")
         if not (line.narrative or "").strip():
             gaps.append("say what you did")
@@ -40,7 +49,8 @@ def submit_return(
     require_editable(monitoring_return)
     check_version(monitoring_return, version)
     lines = lines_of(monitoring_return)
-    gaps = problems(lines, evidence_for(lines))
+    missing = missing_figures(monitoring_return, lines, figures_by_line(lines))
+    gaps = problems(lines, evidence_for(lines), missing)
     if gaps:
         raise TransitionRefused("You cannot send this return yet.", gaps)
     now = utcnow()
