@@ -24,6 +24,7 @@ from charter.models import (
 )
 from charter.models.assessment import Application
 from charter.models.base import utcnow
+from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import UNITS
 from charter.services.domain import contracts, returns
@@ -163,7 +164,11 @@ def take_snapshot(organisation: Organisation, scheme: Scheme, today: date | None
                 "id": row.contract.id,
                 "commissioner": row.contract.commissioner.name,
                 "title": row.contract.title,
+                "reference": row.contract.reference,
                 "value": str(row.contract.value),
+                "start_date": row.contract.start_date.isoformat(),
+                "end_date": row.contract.end_date.isoformat(),
+                "confirmation_status": row.contract.confirmation_status,
             }
             for row in contracts.contracts_of(organisation)
         ],
@@ -363,6 +368,9 @@ def snapshot_contracts(application: Application) -> list[dict]:
                 "value": _decimal(item.get("value")),
                 "start_date": _date(item.get("start_date")),
                 "end_date": _date(item.get("end_date")),
+                "confirmation": CONTRACT_CONFIRMATION_LABELS.get(
+                    item.get("confirmation_status") or ""
+                ),
             }
         )
     return contracts
