@@ -162,13 +162,18 @@ def blank_line_form(monitoring_return, line):
     return form
 
 
+def _as_typed(value) -> str:
+    """A saved figure as a person would type it: 1200 or 1200.5, not 1200.00."""
+    return f"{value.normalize():f}" if value != value.to_integral_value() else f"{value:.0f}"
+
+
 def _prefill(form, line) -> None:
     if isinstance(form, ContractFiguresForm):
         for row, field in form.figure_fields():
             if row.value is not None:
-                field.data = f"{row.value:f}"
+                field.data = _as_typed(row.value)
     elif line.actual_value is not None:
-        form.actual_value.data = f"{line.actual_value:f}"
+        form.actual_value.data = _as_typed(line.actual_value)
     form.narrative.data = line.narrative
     form.response.data = line.response
 
