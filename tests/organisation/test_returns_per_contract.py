@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import Commissioner, ContractFigure, EvidenceLink
+from charter.models import Commissioner, Contract, ContractFigure, EvidenceLink
 from tests.factories import make_commissioner, make_contract, submit
 from tests.organisation.return_helpers import (
     add_link,
@@ -223,3 +223,44 @@ def test_the_assessor_sees_the_breakdown_and_each_endorsement(
     assert "Road gritting" in html and "Endorsed by the commissioner" in html
     assert "Queried by the commissioner" in html and "Our records say £650." in html
     assert "£2,200" in html
+
+
+def test_a_contract_with_figures_cannot_be_removed(member_client, organisation, scheme, contracts):
+    first, _ = open_returns(organisation, scheme)
+    _post(member_client, organisation, first, contracts, roads="10", meals="20")
+    url = f"/organisations/{organisation.slug}/contracts/{contracts['meals'].id}/remove"
+    response = submit(member_client, url, {})
+    assert response.status_code == 409
+    assert "your monitoring returns give figures for it" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Contract, contracts["meals"].id) is not None
+
+
+def test_return_pages_query_counts_do_not_grow_with_contracts(
+    member_client, assessor_client, member, scheme, query_counter
+):
+    from tests.factories import make_organisation
+
+    council = make_commissioner("Telford & Wrekin Council")
+    counts = {}
+    for size, contract_count in (("small", 1), ("large", 5)):
+        organisation = make_organisation(owner=member, scheme=scheme)
+        first, _ = open_returns(organisation, scheme)
+        made = {
+            f"c{n}": make_contract(organisation, council, title=f"Contract {n}")
+            for n in range(contract_count)
+        }
+        _post(member_client, organisation, first, made, **{k: "10" for k in made})
+        pages = {
+            "line": (member_client, line_url(organisation, first, "LE1")),
+            "check": (member_client, return_url(organisation, first, "/check-your-answers")),
+            "show": (member_client, return_url(organisation, first)),
+            "review": (assessor_client, f"/assessor/returns/{first.id}"),
+        }
+        for name, (client, url) in pages.items():
+            db.session.expire_all()
+            with query_counter() as counter:
+                assert client.get(url).status_code == 200
+            counts[(name, size)] = counter.value
+    for name in ("line", "check", "show", "review"):
+        assert counts[(name, "small")] == counts[(name, "large")], (name, counts)

@@ -100,13 +100,13 @@ class PlanYear:
     @property
     def label(self) -> str:
         """ "the plan year 1 April 2026 to 31 March 2027" """
-        return f"the plan year {_long(self.start)} to {_long(self.end)}"
+        return f"the plan year {long_day(self.start)} to {long_day(self.end)}"
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
 
-def _long(day: date) -> str:
+def long_day(day: date) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 

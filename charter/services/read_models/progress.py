@@ -144,7 +144,7 @@ def assessed_window(organisation: Organisation, today: date | None = None) -> Wi
     if year is None:
         return None
     first = periods.plan_year(plan_start(organisation), max(1, year.number - 1))
-    return Window(first.start, year.end, f"from {periods._long(first.start)} to date")
+    return Window(first.start, year.end, f"from {periods.long_day(first.start)} to date")
 
 
 def _flow(values: list[tuple[date, Decimal]], year, target: Decimal, start: date):

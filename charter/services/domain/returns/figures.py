@@ -24,6 +24,10 @@ from charter.services.domain.returns.editing import _touch, require_editable
 from workflows.lifecycle import TransitionRefused
 
 OFF_CONTRACT = "Not on a listed contract"
+CONTRACT_HAS_FIGURES = (
+    "You cannot remove this contract: your monitoring returns give figures for it. If it was "
+    "recorded by mistake, contact the scheme team."
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,13 @@ def contracts_of_period(monitoring_return: MonitoringReturn) -> list[Contract]:
         monitoring_return.period_start,
         monitoring_return.period_end,
     )
+
+
+def contract_has_figures(contract_id: int) -> bool:
+    found = db.session.scalar(
+        select(ContractFigure.id).where(ContractFigure.contract_id == contract_id).limit(1)
+    )
+    return found is not None
 
 
 def figures_by_line(lines: list[ReturnLine]) -> dict[int, list[ContractFigure]]:
