@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import DateField, StringField
@@ -64,25 +65,46 @@ class GovDateField(DateField):
             raise ValidationError(f"Enter {self.name_for_errors}")
 
 
-class AmountField(StringField):
-    """A number in the measure's unit, kept as a Decimal; commas and a £ sign are allowed."""
+# A figure as people type it: 1234, 1234.5, 1,234.50, £1,234 or 75%. Digits are ASCII only
+# ([0-9], not \d, which matches any script's digits); thousands separators must fall every three
+# digits, so "1,2,3" (a list? a typo?) is refused rather than read as 123.
+_AMOUNT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|-?\.[0-9]+")
 
-    def __init__(self, label, *, missing: str, not_number: str, **kwargs):
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """The number in ``text``, or None when it is not one written unambiguously. A leading £
+    (with or without a space after it) and a trailing % are allowed; blank is None too."""
+    text = (text or "").strip()
+    if text.startswith("£"):
+        text = text[1:].lstrip()
+    elif text.startswith("-£"):
+        text = "-" + text[2:].lstrip()
+    if text.endswith("%"):
+        text = text[:-1].rstrip()
+    if not _AMOUNT.fullmatch(text):
+        return None
+    return Decimal(text.replace(",", ""))
+
+
+class AmountField(StringField):
+    """A number in the measure's unit, kept as a Decimal; commas and a £ sign are allowed.
+    ``optional`` fields may be left blank (``amount`` is then None)."""
+
+    def __init__(self, label, *, missing: str, not_number: str, optional: bool = False, **kwargs):
         super().__init__(label, widget=GovTextInput(), **kwargs)
         self.missing = missing
         self.not_number = not_number
+        self.optional = optional
         self.amount: Decimal | None = None
 
     def pre_validate(self, form):
-        text = (self.data or "").strip().replace(",", "").replace("£", "").rstrip("%").strip()
         self.amount = None
-        if not text:
+        if not (self.data or "").strip():
+            if self.optional:
+                return
             raise ValidationError(self.missing)
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(self.not_number) from None
-        if not amount.is_finite():
+        amount = parse_amount(self.data)
+        if amount is None:
             raise ValidationError(self.not_number)
         if amount < 0:
             raise ValidationError(f"{self.label.text} must be 0 or more")

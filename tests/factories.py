@@ -126,9 +126,12 @@ def make_contract(organisation: Organisation, commissioner, **fields):
     return contract
 
 
-def make_approved_plan(organisation: Organisation, scheme, targets: dict[str, tuple]):
-    """An approved plan with ``{measure code: (baseline, target)}``; returns measures by code."""
-    from datetime import date, timedelta
+def make_approved_plan(
+    organisation: Organisation, scheme, targets: dict[str, tuple], decided_at=None
+):
+    """An approved plan with ``{measure code: (baseline, target)}``; returns measures by code.
+    Approved on 1 January 2026 unless ``decided_at`` says: plan year 1 is then 2026."""
+    from datetime import date, datetime, timedelta
     from decimal import Decimal
 
     from sqlalchemy import select
@@ -139,7 +142,11 @@ def make_approved_plan(organisation: Organisation, scheme, targets: dict[str, tu
         m.code: m for m in db.session.scalars(select(Measure).where(Measure.scheme_id == scheme.id))
     }
     plan = ActionPlan(
-        organisation_id=organisation.id, scheme_id=scheme.id, revision=1, status="approved"
+        organisation_id=organisation.id,
+        scheme_id=scheme.id,
+        revision=1,
+        status="approved",
+        decided_at=decided_at or datetime(2026, 1, 1, 9, 0),
     )
     plan.targets = [
         PlanTarget(
@@ -157,17 +164,21 @@ def make_approved_plan(organisation: Organisation, scheme, targets: dict[str, tu
 
 
 def make_return(organisation: Organisation, measures: dict, quarter: int, values: dict, **fields):
-    """A monitoring return for quarter ``quarter`` of 2026 (verified unless ``status`` says)."""
+    """A monitoring return for quarter ``quarter`` of 2026 (verified unless ``status`` says), or
+    for ``period=(start, end)`` when given (then ``quarter`` is ignored)."""
     from datetime import date, timedelta
     from decimal import Decimal
 
     from charter.models import MonitoringReturn, ReturnLine
 
-    start = date(2026, 3 * quarter - 2, 1)
+    start, end = fields.pop("period", None) or (
+        date(2026, 3 * quarter - 2, 1),
+        date(2026, 3 * quarter - 2, 1) + timedelta(days=80),
+    )
     monitoring_return = MonitoringReturn(
         organisation_id=organisation.id,
         period_start=start,
-        period_end=start + timedelta(days=80),
+        period_end=end,
         due_date=start + timedelta(days=110),
         status=fields.pop("status", "verified"),
         **fields,

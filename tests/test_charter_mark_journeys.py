@@ -22,13 +22,13 @@ from tests.organisation.plan_helpers import core_codes
 
 def _ready_to_apply(member, scheme) -> Organisation:
     """In monitoring, with an approved plan, two verified returns meeting every target and a
-    contract won from a public-sector commissioner."""
+    contract won from a public-sector commissioner, confirmed by it (the scheme's default rule)."""
     org = make_organisation(owner=member, scheme=scheme, status="monitoring")
     codes = core_codes(scheme)
     measures = make_approved_plan(org, scheme, {code: ("0", "50") for code in codes})
     for quarter in (1, 2):
         make_return(org, measures, quarter, {code: "30" for code in codes})
-    make_contract(org, make_commissioner("Shropshire Council"))
+    make_contract(org, make_commissioner("Shropshire Council"), confirmation_status="confirmed")
     return org
 
 

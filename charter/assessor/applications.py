@@ -24,6 +24,7 @@ from charter.models import Scheme
 from charter.models.assessment import APPLICATION_AWAITING_MODERATION, APPLICATION_OPEN
 from charter.services.domain import assessment, snapshots
 from charter.services.domain.lifecycle import is_member
+from charter.services.read_models import commitments
 
 
 def _application_or_404(application_id: int):
@@ -88,6 +89,7 @@ def _review_page(application, organisation, *, failing=None, failing_measure=Non
             social_value=social_value,
             social_value_total=social_value_total,
             contracts=snapshots.snapshot_contracts(application),
+            commitments_report=commitments.for_organisation(organisation),
             information_requests=assessment.information_requests(application),
             rule=assessment.award_rule_result(application, scheme),
             is_conflicted=conflict,

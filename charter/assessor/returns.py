@@ -45,6 +45,7 @@ def _review_page(monitoring_return, organisation, lines, form, status: int = 200
             period=periods.Period(monitoring_return.period_start, monitoring_return.period_end),
             lines=lines,
             evidence=returns.evidence_for(lines),
+            figures=returns.figures_by_line(lines),
             targets=returns.targets_for(monitoring_return),
             is_conflicted=conflict,
             may_decide=current_user.is_assessor

@@ -43,7 +43,7 @@ from charter.models.assessment import (
 )
 from charter.services.domain.award_rule import AwardRule, evaluate_award_rule
 from charter.services.domain.marks import create_mark
-from charter.services.domain.periods import periods_between
+from charter.services.domain.periods import periods_between, plan_year_containing
 from charter.services.domain.returns import MONITORED_STATES
 from charter.services.domain.schemes import measures_of
 from charter.services.read_models.progress import LATEST_VALUE_UNITS
@@ -281,7 +281,7 @@ class OrganisationStory:
         if "revoke_mark" in self.first:
             profile.shortfalls["LE9"] = self.first["award_mark"].date()
         self.sent = ReturnsBuilder(ctx).build(
-            self.organisation, self.owner, self.plan, schedule, profile
+            self.organisation, self.owner, self.plan, schedule, profile, self.contracts
         )
         for item in self.sent:
             ctx.counts[f"{item.status} returns"] += 1
@@ -289,17 +289,31 @@ class OrganisationStory:
     # --- applications and decisions --------------------------------------------------------
 
     def achieved(self, before: datetime) -> dict[int, tuple[Decimal, int]]:
+        """Each target's figure as the progress read model counts it on ``before``: a stock's
+        latest verified figure; a flow's total in the current plan year, or in the last
+        completed one when that met the annual target and the current one does not yet."""
         verified = [s for s in self.sent if s.verified_at is not None and s.verified_at < before]
         verified.sort(key=lambda s: s.monitoring_return.period_start)
+        start = self.plan.decided_at.date()
+        year = plan_year_containing(start, before.date())
+        number = year.number if year else 0
         out = {}
         for target in self.plan.targets:
-            values = [s.values[target.measure_id] for s in verified]
             unit = self.ctx.measures[target.measure_id].unit
             if unit in LATEST_VALUE_UNITS:
-                achieved = values[-1] if values else Decimal(0)
-            else:
-                achieved = sum(values, Decimal(0))
-            out[target.measure_id] = (achieved, len(values))
+                values = [s.values[target.measure_id] for s in verified]
+                out[target.measure_id] = (values[-1] if values else Decimal(0), len(values[-1:]))
+                continue
+            by_year: dict[int, list[Decimal]] = {}
+            for s in verified:
+                found = plan_year_containing(start, s.monitoring_return.period_end)
+                if found is not None:
+                    by_year.setdefault(found.number, []).append(s.values[target.measure_id])
+            current = by_year.get(number, [])
+            previous = by_year.get(number - 1, [])
+            if sum(current, Decimal(0)) < target.target_value <= sum(previous, Decimal(0)):
+                current = previous
+            out[target.measure_id] = (sum(current, Decimal(0)), len(current))
         return out
 
     def _apply(self, when: datetime, *, renewal: bool) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from werkzeug.datastructures import FileStorage
 
+from charter.demo.contract_figures import ContractFigures
 from charter.extensions import db
 from charter.models import EvidenceLink, MonitoringReturn, ReturnLine
 from charter.models.monitoring import (
@@ -79,7 +80,9 @@ class ReturnsBuilder:
         self.rng = ctx.rng
         self.scheme = ctx.scheme
 
-    def build(self, organisation, owner, plan, schedule: Schedule, profile: Profile) -> list[Sent]:
+    def build(
+        self, organisation, owner, plan, schedule: Schedule, profile: Profile, contracts=()
+    ) -> list[Sent]:
         ctx, rng = self.ctx, self.rng
         months = self.scheme.monitoring_period_months
         ended = periods.periods_between(schedule.start.date(), schedule.until.date(), months)
@@ -157,7 +160,10 @@ class ReturnsBuilder:
         db.session.add_all(s.monitoring_return for s in sent)
         if sent:
             db.session.flush()  # line ids, for the evidence
+        figures = ContractFigures(organisation, list(contracts), ctx)
+        figures.confirm(schedule)
         for item in sent:
+            figures.split(item)
             if item.status != RETURN_DRAFT:
                 self._evidence(organisation, owner, item)
         return sent
@@ -213,6 +219,9 @@ class ReturnsBuilder:
         short_from = profile.shortfalls.get(measure.code)
         short = short_from is not None and period_end >= short_from
         k = max(1, profile.periods_to_target)
+        if measure.unit not in LATEST_VALUE_UNITS:
+            # A flow target is annual: on track means reaching it within each plan year.
+            k = min(k, max(1, 12 // self.scheme.monitoring_period_months))
         if measure.unit in LATEST_VALUE_UNITS:
             step = Decimal(1) if measure.unit == "percent" else Decimal("0.5")
             if profile.on_track and not short:

@@ -11,6 +11,12 @@ from flask import current_app
 
 from charter.extensions import db
 from charter.services.domain import returns
+from charter.services.domain.periods import plan_year_containing
+from charter.services.read_models.progress import (
+    LATEST_VALUE_UNITS,
+    flow_window,
+    stock_window,
+)
 
 
 def _text(value) -> str | None:
@@ -37,6 +43,8 @@ def snapshot_as_of(story, when: datetime) -> dict:
     lines = [line for s in verified for line in s.lines]
     evidence = returns.evidence_for(lines)
     targets, progress = [], []
+    plan_start = story.plan.decided_at.date()
+    year = plan_year_containing(plan_start, when.date())
     for target in sorted(story.plan.targets, key=lambda t: measures[t.measure_id].position):
         measure = measures[target.measure_id]
         value, periods = achieved[measure.id]
@@ -65,8 +73,14 @@ def snapshot_as_of(story, when: datetime) -> dict:
                 ],
             }
         )
+        if measure.unit in LATEST_VALUE_UNITS:
+            latest = verified[-1].monitoring_return if verified else None
+            window = stock_window(latest.period_start, latest.period_end) if latest else None
+        else:
+            window = flow_window(year) if year else None
         progress.append(
             {
+                "window": window.as_json() if window else None,
                 "measure_id": measure.id,
                 "code": measure.code,
                 "title": measure.title,
@@ -109,6 +123,13 @@ def snapshot_as_of(story, when: datetime) -> dict:
     return {
         "taken_at": when.isoformat(timespec="seconds"),
         "scheme": {"id": ctx.scheme.id, "slug": ctx.scheme.slug, "version": ctx.scheme.version},
+        "windows": {
+            "rule": "Flow targets are annual, per plan year from the first plan approval; a "
+            "return counts in the plan year in which its period ends. Stock targets take the "
+            "latest verified figure.",
+            "plan_start": plan_start.isoformat(),
+            "current_plan_year": flow_window(year).as_json() if year else None,
+        },
         "plan": {"id": story.plan.id, "revision": story.plan.revision},
         "targets": targets,
         "verified_returns": verified_returns,
@@ -121,6 +142,9 @@ def snapshot_as_of(story, when: datetime) -> dict:
                 "value": str(c.value),
                 "start_date": c.start_date.isoformat(),
                 "end_date": c.end_date.isoformat(),
+                "confirmation_status": c.confirmation_status
+                if c.confirmed_at is not None and c.confirmed_at < when
+                else "unconfirmed",
             }
             for c in contracts
         ],

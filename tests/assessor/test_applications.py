@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
@@ -83,7 +84,7 @@ def _applied(organisation, scheme, member, *, delete_a_file: bool = False) -> Ap
     organisation.status = "under_assessment"
     db.session.flush()
     with current_app.test_request_context():
-        snapshot = take_snapshot(organisation, scheme)
+        snapshot = take_snapshot(organisation, scheme, date(2026, 12, 1))
     application = Application(
         organisation_id=organisation.id,
         scheme_id=scheme.id,
@@ -192,7 +193,9 @@ def test_the_whole_assessment_journey(assessor_client, assessor, organisation, s
     assert "Supplier spend report" in page and "Highways work" in page
     assert "1 January 2026 to 22 March 2026: £30" in page
     assert "Shropshire Council" in page and "Not judged yet" in page
-    assert "From £0 to £50 by" in page and "£60 achieved: target met" in page
+    assert "From £0 to £50 by" in page and (
+        "£60 achieved in the plan year 1 January 2026 to 31 December 2026: target met" in page
+    )
     targets = len(application.snapshot["targets"])
     assert f"0 of {targets} targets met = 0%, the scheme asks for at least 75%" in page
     assert "LE1 has not been judged" in page

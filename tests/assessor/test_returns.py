@@ -71,7 +71,9 @@ def test_the_whole_return_journey(member_client, assessor_client, organisation, 
     review = assessor_client.get(_review_url(first)).get_data(as_text=True)
     evidence = db.session.scalar(select(EvidenceFile))
     assert f"/organisations/{organisation.slug}/evidence/{evidence.id}" in review
-    assert "From 10.00 to 50.00" in review and "Supplier spend report" in review
+    # LE1 is a flow (an annual target), LE4 a stock (a level by a date).
+    assert "£50 a year, in each plan year (baseline £10)" in review
+    assert "50 FTE by " in review and "Supplier spend report" in review
 
     # The assessor queries LE4: the return goes back with what to fix.
     le4 = line_of(first, "LE4")

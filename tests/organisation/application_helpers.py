@@ -23,8 +23,11 @@ TARGETS = {"LE1": ("0", "1000"), "LE4": ("1", "3"), "LE10": ("0", "100")}
 NO_CONTRACT = "Record at least one contract won from a public-sector commissioner"
 
 
-def ready_to_apply(organisation, scheme, *, contract=True, verified=2, status="monitoring"):
-    """An organisation with an approved plan, ``verified`` verified returns and a contract."""
+def ready_to_apply(
+    organisation, scheme, *, contract=True, verified=2, status="monitoring", confirmed=True
+):
+    """An organisation with an approved plan, ``verified`` verified returns and a contract
+    (confirmed by its commissioner unless ``confirmed`` is false)."""
     organisation.status = status
     db.session.commit()
     measures = make_approved_plan(organisation, scheme, TARGETS)
@@ -34,7 +37,12 @@ def ready_to_apply(organisation, scheme, *, contract=True, verified=2, status="m
         commissioner = db.session.scalar(
             select(Commissioner).where(Commissioner.name == "Shropshire Council")
         ) or make_commissioner("Shropshire Council")
-        make_contract(organisation, commissioner, title="Road gritting")
+        make_contract(
+            organisation,
+            commissioner,
+            title="Road gritting",
+            confirmation_status="confirmed" if confirmed else "unconfirmed",
+        )
     return measures
 
 

@@ -89,9 +89,16 @@ def line_url(organisation, monitoring_return, code: str) -> str:
     return return_url(organisation, monitoring_return, f"/measures/{code}")
 
 
+# Reported per contract in the default scheme: the figure goes in per contract (or, with no
+# contract active, as the one "not on a listed contract").
+PER_CONTRACT = {f"LE{n}" for n in range(1, 8)}
+
+
 def fill_line(client, organisation, monitoring_return, code: str, **changes):
     data = {"actual_value": "1200", "narrative": "Bought from 12 local suppliers."}
     data.update(changes)
+    if code in PER_CONTRACT and "actual_value" in data:
+        data["figure_none"] = data.pop("actual_value")
     return submit(client, line_url(organisation, monitoring_return, code), data)
 
 

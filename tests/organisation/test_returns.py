@@ -110,7 +110,7 @@ def test_figures_must_be_numbers_not_negative_and_percent_at_most_100(
         member_client,
         organisation,
         first,
-        "LE1",
+        "LE8",
         "Enter the actual figure as a number, like 1200",
         actual_value="lots",
     )
@@ -118,7 +118,7 @@ def test_figures_must_be_numbers_not_negative_and_percent_at_most_100(
         member_client,
         organisation,
         first,
-        "LE1",
+        "LE8",
         "Actual figure must be 0 or more",
         actual_value="-5",
     )
@@ -134,7 +134,7 @@ def test_figures_must_be_numbers_not_negative_and_percent_at_most_100(
         member_client,
         organisation,
         first,
-        "LE1",
+        "LE8",
         "Enter the actual figure for the period",
         actual_value="",
     )
@@ -142,7 +142,7 @@ def test_figures_must_be_numbers_not_negative_and_percent_at_most_100(
         member_client,
         organisation,
         first,
-        "LE1",
+        "LE8",
         "Enter what you did in the period",
         narrative="  ",
     )
@@ -150,7 +150,7 @@ def test_figures_must_be_numbers_not_negative_and_percent_at_most_100(
         member_client,
         organisation,
         first,
-        "LE1",
+        "LE8",
         "What you did must be 5,000 characters or fewer",
         narrative="x" * 5001,
     )

@@ -6,11 +6,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from charter.form_fields import AmountField, required_text, strip_whitespace
@@ -51,9 +53,30 @@ class LineForm(FlaskForm):
             raise ValidationError(RESPONSE_MISSING)
 
 
+class FigureChoice(SelectField):
+    """Which contract's figure a piece of evidence backs, for a per-contract measure; blank is
+    the measure as a whole. Choices are set by the view from the line's rows."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            "Evidence for", widget=GovSelect(), choices=[SelectChoice("", "")], **kwargs
+        )
+
+    def pre_validate(self, form):  # noqa: ARG002
+        if (self.data or "") not in {choice.value for choice in self.choices}:
+            raise ValidationError("Select the contract this evidence is for, from the list")
+
+
+def set_figure_choices(form, rows) -> None:
+    form.figure.choices = [SelectChoice("", "The measure as a whole")] + [
+        SelectChoice(row.key, row.label) for row in rows
+    ]
+
+
 class UploadForm(FlaskForm):
     # Checked by charter.services.infrastructure.evidence, whose message is shown on this field.
     file = FileField("Upload a file", widget=GovFileInput())
+    figure = FigureChoice()
     submit = SubmitField("Upload file", widget=GovSubmitInput())
 
 
@@ -79,6 +102,7 @@ class LinkForm(FlaskForm):
             Length(max=300, message="The description must be 300 characters or fewer"),
         ],
     )
+    figure = FigureChoice()
     submit = SubmitField("Add link", widget=GovSubmitInput())
 
 
@@ -87,3 +111,41 @@ class VersionedButtonForm(FlaskForm):
 
     version = HiddenField()
     submit = SubmitField("Send return", widget=GovSubmitInput())
+
+
+class ContractFiguresForm(LineForm):
+    """A per-contract measure: one figure per contract active in the period (required: 0 if
+    none), an optional "not on a listed contract" figure, and the narrative. Built for the
+    line's rows with ``for_rows``; the total is worked out, never typed."""
+
+    actual_value = None  # the total is derived from the figures
+
+    @classmethod
+    def for_rows(cls, rows, **kwargs) -> ContractFiguresForm:
+        fields = {}
+        for row in rows:
+            if row.contract is None:
+                fields[f"figure_{row.key}"] = AmountField(
+                    "Not on a listed contract",
+                    missing="",
+                    not_number="Enter the figure not on a listed contract as a number, "
+                    "like 1,200, or leave it blank",
+                    optional=True,
+                )
+            else:
+                title = row.contract.title
+                fields[f"figure_{row.key}"] = AmountField(
+                    title,
+                    missing=f"Enter the figure for {title}, or 0 if there was none",
+                    not_number=f"Enter the figure for {title} as a number, like 1,200",
+                )
+        form_class = type("ContractFiguresFormForLine", (cls,), fields)
+        form = form_class(**kwargs)
+        form.rows = rows
+        return form
+
+    def values(self) -> dict:
+        return {row.key: self[f"figure_{row.key}"].amount for row in self.rows}
+
+    def figure_fields(self):
+        return [(row, self[f"figure_{row.key}"]) for row in self.rows]

@@ -10,6 +10,7 @@ from charter.organisation.views import (  # noqa: F401
     plans,
     publishing,
     registration,
+    return_evidence,
     returns,
     signing,
 )

@@ -26,6 +26,7 @@ from charter.organisation.forms.contracts import (
 )
 from charter.organisation.forms.plans import ButtonForm
 from charter.services.domain import contracts
+from charter.services.read_models import commitments
 
 URL = "/<slug>/contracts"
 CONTRACT_URL = f"{URL}/<int:contract_id>"
@@ -185,6 +186,7 @@ def show_contract(slug: str, contract_id: int):
         organisation=organisation,
         contract=contract,
         commitments=contracts.commitments_of(contract),
+        commitments_report=commitments.for_contract(contract),
         can_record=membership is not None and contracts.can_record_contracts(organisation),
         form=ButtonForm(),
     )

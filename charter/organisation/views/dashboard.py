@@ -14,7 +14,7 @@ from charter.services.domain.contracts import contract_summary
 from charter.services.domain.identifiers import IDENTIFIER_SCHEMES
 from charter.services.domain.lifecycle import history
 from charter.services.domain.schemes import scheme_of
-from charter.services.read_models import progress
+from charter.services.read_models import commitments, progress
 from workflows import lifecycle
 
 # What the organisation does next, in each state: the first thing on its dashboard.
@@ -251,6 +251,9 @@ def show_dashboard(slug: str):
         progress=measure_progress,
         social_value_total=progress.social_value_total(measure_progress),
         checklist=checklist,
+        commitments_report=commitments.for_organisation(organisation)
+        if _stage(organisation) >= 1
+        else None,
         charter_mark=(charter_mark := marks.current_mark(organisation)),
         # Without a current mark there was never one (only a renewal supersedes a mark).
         mark_history=marks.mark_history(organisation) if charter_mark else [],

@@ -18,11 +18,18 @@ from charter.models.monitoring import LINE_QUERIED, RETURN_DRAFT, RETURN_QUERIED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.plans import ButtonForm
-from charter.organisation.forms.returns import LineForm, LinkForm, UploadForm, VersionedButtonForm
+from charter.organisation.forms.returns import (
+    ContractFiguresForm,
+    LineForm,
+    LinkForm,
+    UploadForm,
+    VersionedButtonForm,
+    set_figure_choices,
+)
 from charter.services.domain import periods, returns
-from charter.services.infrastructure import evidence as evidence_store
 
 URL = "/<slug>/returns"
+_UNSET = object()
 RETURN_URL = f"{URL}/<int:return_id>"
 
 
@@ -95,6 +102,7 @@ def show_return(slug: str, return_id: int):
     evidence = returns.evidence_for(lines)
     return render_template(
         "organisation/return-show.html",
+        figures=returns.figures_by_line(lines),
         organisation=organisation,
         membership=membership,
         monitoring_return=monitoring_return,
@@ -108,8 +116,12 @@ def show_return(slug: str, return_id: int):
 
 
 def _line_page(organisation, monitoring_return, line, *, line_form, upload_form, link_form):
-    """The measure's page; ``form`` (for the error summary) is whichever form has errors."""
+    """The measure's page; ``form`` (for the error summary) is whichever form has errors. For a
+    per-contract measure, the evidence forms ask which contract's figure a file or link backs."""
     lines = [line]
+    rows = returns.figure_rows(monitoring_return, line) if line.measure.is_per_contract else []
+    for form in (upload_form, link_form):
+        set_figure_choices(form, rows)
     failing = next((f for f in (upload_form, link_form) if f.errors), line_form)
     return render_template(
         "organisation/return-line.html",
@@ -122,10 +134,48 @@ def _line_page(organisation, monitoring_return, line, *, line_form, upload_form,
         period=_period(monitoring_return),
         line=line,
         measure=line.measure,
+        rows=rows,
+        figure_labels={row.figure.id: row.label for row in rows if row.figure is not None},
         target=returns.targets_for(monitoring_return).get(line.measure_id),
         evidence=returns.evidence_for(lines),
         remove_form=ButtonForm(),
     )
+
+
+def line_form_for(monitoring_return, line, formdata=_UNSET):
+    """The figure form for the line: per contract, or one figure for the organisation."""
+    kwargs = {
+        "is_percent": line.measure.unit == "percent",
+        "is_queried": line.review_status == LINE_QUERIED,
+    }
+    if formdata is not _UNSET:
+        kwargs["formdata"] = formdata
+    if line.measure.is_per_contract:
+        return ContractFiguresForm.for_rows(returns.figure_rows(monitoring_return, line), **kwargs)
+    return LineForm(**kwargs)
+
+
+def blank_line_form(monitoring_return, line):
+    """The line's form as saved, for a page showing an evidence form's errors."""
+    form = line_form_for(monitoring_return, line, formdata=None)
+    _prefill(form, line)
+    return form
+
+
+def _as_typed(value) -> str:
+    """A saved figure as a person would type it: 1200 or 1200.5, not 1200.00."""
+    return f"{value.normalize():f}" if value != value.to_integral_value() else f"{value:.0f}"
+
+
+def _prefill(form, line) -> None:
+    if isinstance(form, ContractFiguresForm):
+        for row, field in form.figure_fields():
+            if row.value is not None:
+                field.data = _as_typed(row.value)
+    elif line.actual_value is not None:
+        form.actual_value.data = _as_typed(line.actual_value)
+    form.narrative.data = line.narrative
+    form.response.data = line.response
 
 
 @bp.route(f"{RETURN_URL}/measures/<measure_code>", methods=["GET", "POST"])
@@ -135,26 +185,20 @@ def edit_return_line(slug: str, return_id: int, measure_code: str):
     organisation, _membership, monitoring_return = _return(slug, return_id)
     line = _line(monitoring_return, measure_code)
     returns.require_editable(monitoring_return, line)
-    form = LineForm(
-        is_percent=line.measure.unit == "percent",
-        is_queried=line.review_status == LINE_QUERIED,
-    )
+    form = line_form_for(monitoring_return, line)
     if form.validate_on_submit():
-        returns.save_line(
-            monitoring_return,
-            line,
-            actual_value=form.actual_value.amount,
-            narrative=form.narrative.data,
-            response=form.response.data or None,
-        )
+        fields = {"narrative": form.narrative.data, "response": form.response.data or None}
+        if isinstance(form, ContractFiguresForm):
+            returns.save_figures(monitoring_return, line, form.rows, form.values(), **fields)
+        else:
+            returns.save_line(
+                monitoring_return, line, actual_value=form.actual_value.amount, **fields
+            )
         db.session.commit()
         flash(f"{measure_code} saved.", "success")
         return redirect(url_for(".show_return", slug=slug, return_id=return_id))
     if not form.is_submitted():
-        if line.actual_value is not None:
-            form.actual_value.data = f"{line.actual_value:f}"
-        form.narrative.data = line.narrative
-        form.response.data = line.response
+        _prefill(form, line)
     return _line_page(
         organisation,
         monitoring_return,
@@ -163,111 +207,6 @@ def edit_return_line(slug: str, return_id: int, measure_code: str):
         upload_form=UploadForm(formdata=None),
         link_form=LinkForm(formdata=None),
     )
-
-
-@bp.post(f"{RETURN_URL}/measures/<measure_code>/evidence")
-@login_required
-@verified_required
-def upload_return_evidence(slug: str, return_id: int, measure_code: str):
-    organisation, _membership, monitoring_return = _return(slug, return_id)
-    line = _line(monitoring_return, measure_code)
-    returns.touch_for_evidence(monitoring_return, line)
-    form = UploadForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        stored = evidence_store.store_evidence(
-            form.file.data,
-            organisation=organisation,
-            line=line,
-            user=current_user._get_current_object(),
-        )
-    except evidence_store.EvidenceRejected as rejected:
-        db.session.rollback()
-        form.file.errors = [rejected.message]
-        return _line_page(
-            organisation,
-            monitoring_return,
-            line,
-            line_form=LineForm(formdata=None, obj=line),
-            upload_form=form,
-            link_form=LinkForm(formdata=None),
-        )
-    name, stored_name = stored.original_name, stored.stored_name
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        evidence_store.discard_unreferenced([stored_name])
-        raise
-    flash(f"{name} uploaded.", "success")
-    return redirect(_line_url(slug, return_id, measure_code))
-
-
-@bp.post(f"{RETURN_URL}/evidence/<int:evidence_id>/remove")
-@login_required
-@verified_required
-def remove_return_evidence(slug: str, return_id: int, evidence_id: int):
-    _organisation, _membership, monitoring_return = _return(slug, return_id)
-    evidence = returns.evidence_file_for(monitoring_return, evidence_id)
-    if evidence is None:
-        abort(404)
-    line = returns.line_by_id(evidence.return_line_id)
-    returns.touch_for_evidence(monitoring_return, line)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    name, measure_code = evidence.original_name, line.measure.code
-    evidence_store.delete_evidence(evidence)
-    db.session.commit()
-    flash(f"{name} removed.", "success")
-    return redirect(_line_url(slug, return_id, measure_code))
-
-
-@bp.post(f"{RETURN_URL}/measures/<measure_code>/links")
-@login_required
-@verified_required
-def add_return_link(slug: str, return_id: int, measure_code: str):
-    organisation, _membership, monitoring_return = _return(slug, return_id)
-    line = _line(monitoring_return, measure_code)
-    returns.require_editable(monitoring_return, line)
-    form = LinkForm()
-    if not form.validate_on_submit():
-        return _line_page(
-            organisation,
-            monitoring_return,
-            line,
-            line_form=LineForm(formdata=None, obj=line),
-            upload_form=UploadForm(formdata=None),
-            link_form=form,
-        )
-    returns.add_link(
-        monitoring_return,
-        line,
-        url=form.url.data,
-        description=form.description.data,
-        user=current_user._get_current_object(),
-    )
-    db.session.commit()
-    flash("Link added.", "success")
-    return redirect(_line_url(slug, return_id, measure_code))
-
-
-@bp.post(f"{RETURN_URL}/links/<int:link_id>/remove")
-@login_required
-@verified_required
-def remove_return_link(slug: str, return_id: int, link_id: int):
-    _organisation, _membership, monitoring_return = _return(slug, return_id)
-    link = returns.evidence_link_for(monitoring_return, link_id)
-    if link is None:
-        abort(404)
-    line = returns.line_by_id(link.return_line_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    measure_code = line.measure.code
-    returns.remove_link(monitoring_return, link, line)
-    db.session.commit()
-    flash("Link removed.", "success")
-    return redirect(_line_url(slug, return_id, measure_code))
 
 
 @bp.route(f"{RETURN_URL}/check-your-answers", methods=["GET", "POST"])
@@ -296,6 +235,7 @@ def check_return(slug: str, return_id: int):
     form.version.data = str(monitoring_return.version_id)
     lines = returns.lines_of(monitoring_return)
     evidence = returns.evidence_for(lines)
+    figures = returns.figures_by_line(lines)
     return render_template(
         "organisation/return-check.html",
         form=form,
@@ -304,5 +244,8 @@ def check_return(slug: str, return_id: int):
         period=_period(monitoring_return),
         lines=lines,
         evidence=evidence,
-        problems=returns.problems(lines, evidence),
+        figures=figures,
+        problems=returns.problems(
+            lines, evidence, returns.missing_figures(monitoring_return, lines, figures)
+        ),
     )

@@ -27,7 +27,7 @@ from charter.models.assessment import (
     InformationRequest,
 )
 from charter.models.base import utcnow
-from charter.services.domain import contracts, snapshots
+from charter.services.domain import contract_evidence, snapshots
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import scheme_of
 from charter.services.infrastructure.mail import email_members
@@ -37,7 +37,7 @@ from workflows.lifecycle import Forbidden, TransitionRefused
 
 APPLYING_STATES = (lifecycle.MONITORING, lifecycle.RENEWAL_DUE)
 ASSESSMENT_STATES = (lifecycle.UNDER_ASSESSMENT, lifecycle.INFORMATION_REQUESTED)
-NO_CONTRACT = "Record at least one contract won from a public-sector commissioner"
+NO_CONTRACT = contract_evidence.NO_CONTRACT
 
 
 def long_date(value: date) -> str:
@@ -119,8 +119,11 @@ def eligibility(organisation: Organisation, today: date | None = None) -> list[s
             "Be monitoring your progress under an approved action plan (or be due to renew "
             f"your Charter Mark): {organisation.name} is ‘{label}’"
         )
-    if not contracts.has_public_sector_contract(organisation):
-        missing.append(NO_CONTRACT)
+    # Contract monitoring: a contract (confirmed by its commissioner, by default) and the share
+    # of endorsed per-contract figures the scheme asks for.
+    missing += contract_evidence.missing(
+        organisation, scheme, progress.assessed_window(organisation, today)
+    )
     verified = progress.verified_return_count(organisation)
     needed = scheme.min_verified_returns
     if verified < needed:
@@ -138,14 +141,16 @@ def eligibility(organisation: Organisation, today: date | None = None) -> list[s
 # --- applying and answering -------------------------------------------------------------------
 
 
-def apply(organisation: Organisation, user: User, *, renewal: bool = False) -> Application:
+def apply(
+    organisation: Organisation, user: User, *, renewal: bool = False, today: date | None = None
+) -> Application:
     """Fire apply_for_mark (or apply_for_renewal) and record what the assessors will judge."""
     scheme = scheme_of(organisation)
     transition(
         organisation,
         "apply_for_renewal" if renewal else "apply_for_mark",
         actor_for(user, organisation),
-        missing=eligibility(organisation),
+        missing=eligibility(organisation, today),
     )
     application = Application(
         organisation_id=organisation.id,
@@ -154,7 +159,7 @@ def apply(organisation: Organisation, user: User, *, renewal: bool = False) -> A
         status=APPLICATION_OPEN,
         submitted_at=utcnow(),
         submitted_by_id=user.id,
-        snapshot=snapshots.take_snapshot(organisation, scheme),
+        snapshot=snapshots.take_snapshot(organisation, scheme, today),
     )
     db.session.add(application)
     db.session.flush()

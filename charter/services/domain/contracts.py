@@ -23,6 +23,7 @@ from charter.services.domain.identifiers import (
     InvalidIdentifier,
     normalise_identifier,
 )
+from charter.services.domain.returns import figures
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -274,6 +275,8 @@ def update_contract(
 
 def remove_contract(organisation: Organisation, contract: Contract) -> None:
     require_recording(organisation)
+    if figures.contract_has_figures(contract.id):  # the figures would lose their contract
+        raise TransitionRefused(figures.CONTRACT_HAS_FIGURES)
     # Bulk deletes: the relationships are lazy="raise", so no cascade through the session.
     db.session.execute(
         delete(ContractCommitment).where(ContractCommitment.contract_id == contract.id)

@@ -72,3 +72,56 @@ def is_late(submitted_at: datetime | date, due: date) -> bool:
     """Sent after the due date; anything on the due date itself is on time."""
     day = submitted_at.date() if isinstance(submitted_at, datetime) else submitted_at
     return day > due
+
+
+# --- plan years ---------------------------------------------------------------------------------
+#
+# A flow target (money, hours, weeks, counts) is an annual target for each plan year. Plan year 1
+# starts on the day the organisation's first action plan was approved; each later one on that
+# day's anniversary. A monitoring period counts in the plan year in which it ENDS, so a period
+# straddling two plan years counts wholly in the later one (periods are never split: a return
+# gives one figure for the whole period).
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True, order=True)
+class PlanYear:
+    number: int  # 1 for the year starting on the approval day
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        """ "the plan year 1 April 2026 to 31 March 2027" """
+        return f"the plan year {long_day(self.start)} to {long_day(self.end)}"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def long_day(day: date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def plan_year(plan_start: date, number: int) -> PlanYear:
+    start = add_years(plan_start, number - 1)
+    return PlanYear(number, start, add_years(plan_start, number) - timedelta(days=1))
+
+
+def plan_year_containing(plan_start: date, day: date) -> PlanYear | None:
+    """The plan year ``day`` falls in, or None before the plan started."""
+    if day < plan_start:
+        return None
+    number = day.year - plan_start.year + 1
+    while number > 1 and plan_year(plan_start, number).start > day:
+        number -= 1
+    while plan_year(plan_start, number).end < day:
+        number += 1
+    return plan_year(plan_start, number)

@@ -70,6 +70,17 @@ def approved_plan(organisation: Organisation) -> ActionPlan | None:
     )
 
 
+def monitoring_start(organisation: Organisation) -> date | None:
+    """The day the organisation's first plan was approved: day 1 of plan year 1."""
+    decided = db.session.scalar(
+        select(func.min(ActionPlan.decided_at)).where(
+            ActionPlan.organisation_id == organisation.id,
+            ActionPlan.status.in_((PLAN_APPROVED, PLAN_SUPERSEDED)),
+        )
+    )
+    return decided.date() if decided is not None else None
+
+
 def plan_by_id(plan_id: int) -> ActionPlan | None:
     return db.session.get(ActionPlan, plan_id)
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import Measure, Principle, Scheme
-from charter.models.scheme import UNITS
+from charter.models.scheme import REPORTING, UNITS
 
 
 class SchemeFileError(ValueError):
@@ -73,6 +73,7 @@ def parse_scheme(text: str) -> dict:
         raise SchemeFileError("[award]: 'min_share_of_targets_met' must be between 0 and 100")
     if out["period_months"] not in (1, 3, 6, 12):
         raise SchemeFileError("[monitoring]: 'period_months' must be 1, 3, 6 or 12")
+    out.update(_contract_monitoring_rules(award))
 
     principles, codes = [], set()
     for i, p in enumerate(_require(data, "principles", list, "scheme"), start=1):
@@ -109,9 +110,21 @@ def parse_scheme(text: str) -> dict:
                 raise SchemeFileError(f"{where}: 'proxy_value' must be a number") from exc
             if Decimal(proxy) < 0:
                 raise SchemeFileError(f"{where}: 'proxy_value' cannot be negative")
+        reporting = _require(m, "reporting", str, where)
+        if reporting not in REPORTING:
+            raise SchemeFileError(
+                f'{where} ({code}): \'reporting\' must be "per_contract" or "organisation", '
+                f'not "{reporting}"'
+            )
+        if reporting == "per_contract" and unit == "percent":
+            raise SchemeFileError(
+                f"{where} ({code}): a percentage cannot be reported per contract, because "
+                'percentages of different contracts do not add up; use "organisation"'
+            )
         measures.append(
             {
                 "code": code,
+                "reporting": reporting,
                 "toms_ref": m.get("toms_ref"),
                 "title": _require(m, "title", str, where),
                 "unit": unit,
@@ -125,6 +138,22 @@ def parse_scheme(text: str) -> dict:
     out["principles"] = principles
     out["measures"] = measures
     return out
+
+
+def _contract_monitoring_rules(award: dict) -> dict:
+    """require_confirmed_contract (default true) and require_endorsed_figures (a percentage,
+    default 0), both optional in [award]."""
+    confirmed = award.get("require_confirmed_contract", True)
+    if not isinstance(confirmed, bool):
+        raise SchemeFileError("[award]: 'require_confirmed_contract' must be true or false")
+    endorsed = award.get("require_endorsed_figures", 0)
+    if isinstance(endorsed, bool) or not isinstance(endorsed, int | float):
+        raise SchemeFileError(
+            "[award]: 'require_endorsed_figures' must be a percentage from 0 to 100, like 50"
+        )
+    if not 0 <= endorsed <= 100:
+        raise SchemeFileError("[award]: 'require_endorsed_figures' must be between 0 and 100")
+    return {"require_confirmed_contract": confirmed, "require_endorsed_figures": str(endorsed)}
 
 
 def content_hash(content: dict) -> str:
@@ -165,6 +194,8 @@ def load_scheme_text(text: str) -> LoadResult:
         reapply_wait_days=content["reapply_wait_days"],
         appeal_window_days=content["appeal_window_days"],
         moderation_required=content["moderation_required"],
+        require_confirmed_contract=content["require_confirmed_contract"],
+        require_endorsed_figures=Decimal(content["require_endorsed_figures"]),
     )
     scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]
     scheme.measures = [
@@ -174,6 +205,7 @@ def load_scheme_text(text: str) -> LoadResult:
             toms_ref=m["toms_ref"],
             title=m["title"],
             unit=m["unit"],
+            reporting=m["reporting"],
             is_core=m["core"],
             evidence_guidance=m["evidence_guidance"],
             proxy_value=Decimal(m["proxy_value"]) if m["proxy_value"] is not None else None,

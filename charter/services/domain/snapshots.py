@@ -24,6 +24,7 @@ from charter.models import (
 )
 from charter.models.assessment import Application
 from charter.models.base import utcnow
+from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import UNITS
 from charter.services.domain import contracts, returns
@@ -119,9 +120,26 @@ def _verified_returns(organisation: Organisation) -> list[dict]:
     ]
 
 
-def take_snapshot(organisation: Organisation, scheme: Scheme) -> dict:
+def _windows(organisation: Organisation, today: date | None) -> dict:
+    """The periods the progress figures cover, so the assessor sees what was compared."""
+    start = progress.plan_start(organisation)
+    year = progress.current_plan_year(organisation, today)
+    assessed = progress.assessed_window(organisation, today)
+    return {
+        "rule": (
+            "Flow targets are annual, per plan year from the first plan approval; a return counts "
+            "in the plan year in which its period ends. Stock targets take the latest verified "
+            "figure."
+        ),
+        "plan_start": start.isoformat() if start else None,
+        "current_plan_year": progress.flow_window(year).as_json() if year else None,
+        "assessed": assessed.as_json() if assessed else None,
+    }
+
+
+def take_snapshot(organisation: Organisation, scheme: Scheme, today: date | None = None) -> dict:
     plan, targets = _targets(organisation)
-    measured = progress.measure_progress(organisation)
+    measured = progress.measure_progress(organisation, today)
     contract_count, contract_total = contracts.contract_summary(organisation)
     proxies = [
         {
@@ -137,6 +155,7 @@ def take_snapshot(organisation: Organisation, scheme: Scheme) -> dict:
     return {
         "taken_at": utcnow().isoformat(timespec="seconds"),
         "scheme": {"id": scheme.id, "slug": scheme.slug, "version": scheme.version},
+        "windows": _windows(organisation, today),
         "plan": plan,
         "targets": targets,
         "verified_returns": _verified_returns(organisation),
@@ -145,7 +164,11 @@ def take_snapshot(organisation: Organisation, scheme: Scheme) -> dict:
                 "id": row.contract.id,
                 "commissioner": row.contract.commissioner.name,
                 "title": row.contract.title,
+                "reference": row.contract.reference,
                 "value": str(row.contract.value),
+                "start_date": row.contract.start_date.isoformat(),
+                "end_date": row.contract.end_date.isoformat(),
+                "confirmation_status": row.contract.confirmation_status,
             }
             for row in contracts.contracts_of(organisation)
         ],
@@ -162,6 +185,12 @@ def take_snapshot(organisation: Organisation, scheme: Scheme) -> dict:
                 "periods": p.periods,
                 "is_met": p.is_met,
                 "percent_of_target": p.percent_of_target,
+                "window": p.window.as_json() if p.window else None,
+                "met_in": p.met_in.as_json() if p.met_in else None,
+                "past_years": [
+                    {**y.window.as_json(), "achieved": str(y.achieved), "is_met": y.is_met}
+                    for y in p.past_years
+                ],
             }
             for p in measured
         ],
@@ -220,6 +249,8 @@ class SnapshotMeasure:
     is_met: bool
     actuals: list[SnapshotActual] = field(default_factory=list)
     evidence: list[SnapshotEvidence] = field(default_factory=list)
+    # Which period ``achieved`` covers, as recorded (older snapshots have none).
+    window_label: str | None = None
 
     @property
     def unit_label(self) -> str:
@@ -320,6 +351,7 @@ def snapshot_measures(application: Application) -> list[SnapshotMeasure]:
                 is_met=bool(is_met),
                 actuals=actuals,
                 evidence=evidence,
+                window_label=(item.get("window") or {}).get("label"),
             )
         )
     return measures
@@ -336,6 +368,9 @@ def snapshot_contracts(application: Application) -> list[dict]:
                 "value": _decimal(item.get("value")),
                 "start_date": _date(item.get("start_date")),
                 "end_date": _date(item.get("end_date")),
+                "confirmation": CONTRACT_CONFIRMATION_LABELS.get(
+                    item.get("confirmation_status") or ""
+                ),
             }
         )
     return contracts

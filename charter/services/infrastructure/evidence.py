@@ -107,7 +107,9 @@ def too_large_message() -> str:
     return f"The selected file must be smaller than {limit / 1024:g}KB"
 
 
-def store_evidence(upload: FileStorage | None, *, organisation, line, user) -> EvidenceFile:
+def store_evidence(
+    upload: FileStorage | None, *, organisation, line, user, figure=None
+) -> EvidenceFile:
     """Check and store one uploaded file for a return line.
 
     Adds the EvidenceFile row to db.session (not committed) after the file is completely
@@ -147,6 +149,7 @@ def store_evidence(upload: FileStorage | None, *, organisation, line, user) -> E
     evidence = EvidenceFile(
         organisation_id=organisation.id,
         return_line_id=line.id,
+        contract_figure_id=figure.id if figure is not None else None,
         original_name=original_name or "evidence" + EXTENSIONS[content_type][0],
         stored_name=stored_name,
         size=size,

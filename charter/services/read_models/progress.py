@@ -1,15 +1,25 @@
-"""Progress towards targets and the Charter Mark checklist, for the organisation dashboard and
-(later) the assessment.
+"""Progress towards targets and the Charter Mark checklist, for the organisation dashboard, the
+application page and the snapshot an application is judged on.
 
 Only verified returns count: an organisation's own unverified figures are shown as such but do
-not move it towards the Charter Mark. Flows (money, weeks, hours, counts) add up across periods;
-stocks (FTE in post, percentages) take the latest verified period, since adding up a quarterly
-percentage or headcount would be meaningless.
+not move it towards the Charter Mark. The rule (the same on every page, in the checklist and
+in the application snapshot):
+
+- A **flow** target (GBP, hours, weeks, count) is an annual target for each plan year. Plan year
+  1 starts on the day the first action plan was approved (charter.services.domain.periods). A
+  return counts in the plan year in which its period ends. Progress is what verified returns
+  show in the current plan year; past plan years are shown separately. A flow target is met
+  when the current plan year's figure reaches it, or when the last completed plan year's did
+  (so an organisation that met last year's target is not "not met" on the first day of a new
+  year); the page says which year it was met in.
+- A **stock** target (FTE, percent) is a level to reach by its date: progress is the latest
+  verified figure, and the page says which period that was.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -24,10 +34,33 @@ from charter.models import (
     Scheme,
 )
 from charter.models.monitoring import RETURN_VERIFIED
-from charter.services.domain.contracts import contract_summary
-from charter.services.domain.plans import approved_plan
+from charter.models.scheme import STOCK_UNITS
+from charter.services.domain import contract_evidence, periods
+from charter.services.domain.plans import approved_plan, monitoring_start
 
-LATEST_VALUE_UNITS = frozenset({"percent", "FTE"})
+LATEST_VALUE_UNITS = STOCK_UNITS
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period a progress figure covers, and how a page says so."""
+
+    start: date
+    end: date
+    label: str  # "in the plan year 1 April 2026 to 31 March 2027"
+
+    def as_json(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
+
+
+@dataclass(frozen=True)
+class YearFigure:
+    """A flow's verified total in one plan year."""
+
+    window: Window
+    achieved: Decimal
+    periods: int
+    is_met: bool
 
 
 @dataclass(frozen=True)
@@ -36,16 +69,31 @@ class MeasureProgress:
     baseline: Decimal
     target_value: Decimal
     target_date: object
-    achieved: Decimal  # cumulative, or latest for stock measures
-    periods: int  # verified periods counted
+    achieved: Decimal  # in the current plan year for a flow; the latest figure for a stock
+    periods: int  # verified periods counted in ``achieved``
+    window: Window | None  # what ``achieved`` covers (None: no plan year or nothing verified)
+    past_years: tuple[YearFigure, ...] = field(default=())
 
     @property
     def is_cumulative(self) -> bool:
         return self.measure.unit not in LATEST_VALUE_UNITS
 
     @property
-    def is_met(self) -> bool:
+    def met_now(self) -> bool:
         return self.periods > 0 and self.achieved >= self.target_value
+
+    @property
+    def met_in(self) -> Window | None:
+        """The window in which the target was met: now, or (flows) the last completed year."""
+        if self.met_now:
+            return self.window
+        if self.is_cumulative and self.past_years and self.past_years[-1].is_met:
+            return self.past_years[-1].window
+        return None
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_in is not None
 
     @property
     def social_value(self) -> Decimal | None:
@@ -68,11 +116,66 @@ class ChecklistItem:
     detail: str
 
 
-def measure_progress(organisation: Organisation) -> list[MeasureProgress]:
-    """Each target of the approved plan against what verified returns show. Three queries."""
+def flow_window(year: periods.PlanYear) -> Window:
+    return Window(year.start, year.end, f"in {year.label}")
+
+
+def stock_window(period_start: date, period_end: date) -> Window:
+    label = periods.Period(period_start, period_end).label
+    return Window(period_start, period_end, f"latest, for {label}")
+
+
+def plan_start(organisation: Organisation) -> date | None:
+    """Day 1 of plan year 1: the first approval of an action plan."""
+    return monitoring_start(organisation)
+
+
+def current_plan_year(organisation: Organisation, today: date | None = None):
+    start = plan_start(organisation)
+    if start is None:
+        return None
+    return periods.plan_year_containing(start, today or date.today())
+
+
+def assessed_window(organisation: Organisation, today: date | None = None) -> Window | None:
+    """The periods an application is judged on: the last completed plan year and the current
+    one (flows are met in either); also the window for the share of endorsed figures."""
+    year = current_plan_year(organisation, today)
+    if year is None:
+        return None
+    first = periods.plan_year(plan_start(organisation), max(1, year.number - 1))
+    return Window(first.start, year.end, f"from {periods.long_day(first.start)} to date")
+
+
+def _flow(values: list[tuple[date, Decimal]], year, target: Decimal, start: date):
+    """The current year's total and count, and each past year's, from (period end, value)."""
+    by_year: dict[int, list[Decimal]] = {}
+    for period_end, value in values:
+        found = periods.plan_year_containing(start, period_end)
+        if found is not None:
+            by_year.setdefault(found.number, []).append(value)
+    current = by_year.get(year.number, [])
+    past = tuple(
+        YearFigure(
+            flow_window(periods.plan_year(start, number)),
+            sum(by_year.get(number, []), Decimal(0)),
+            len(by_year.get(number, [])),
+            bool(by_year.get(number)) and sum(by_year[number], Decimal(0)) >= target,
+        )
+        for number in range(1, year.number)
+    )
+    return sum(current, Decimal(0)), len(current), past
+
+
+def measure_progress(
+    organisation: Organisation, today: date | None = None
+) -> list[MeasureProgress]:
+    """Each target of the approved plan against what verified returns show. Four queries."""
     plan = approved_plan(organisation)
     if plan is None:
         return []
+    start = plan_start(organisation)
+    year = periods.plan_year_containing(start, today or date.today()) if start else None
     rows = db.session.execute(
         select(PlanTarget, Measure)
         .join(Measure, Measure.id == PlanTarget.measure_id)
@@ -80,7 +183,12 @@ def measure_progress(organisation: Organisation) -> list[MeasureProgress]:
         .order_by(Measure.position)
     ).all()
     verified = db.session.execute(
-        select(ReturnLine.measure_id, ReturnLine.actual_value, MonitoringReturn.period_end)
+        select(
+            ReturnLine.measure_id,
+            ReturnLine.actual_value,
+            MonitoringReturn.period_start,
+            MonitoringReturn.period_end,
+        )
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
         .where(
             MonitoringReturn.organisation_id == organisation.id,
@@ -89,17 +197,26 @@ def measure_progress(organisation: Organisation) -> list[MeasureProgress]:
         )
         .order_by(MonitoringReturn.period_end)
     ).all()
-    by_measure: dict[int, list[Decimal]] = {}
-    for measure_id, value, _period_end in verified:
-        by_measure.setdefault(measure_id, []).append(value)
+    by_measure: dict[int, list[tuple[date, date, Decimal]]] = {}
+    for measure_id, value, period_start, period_end in verified:
+        by_measure.setdefault(measure_id, []).append((period_start, period_end, value))
 
     progress = []
     for target, measure in rows:
         values = by_measure.get(measure.id, [])
-        if measure.unit in LATEST_VALUE_UNITS:
-            achieved = values[-1] if values else Decimal(0)
+        past: tuple[YearFigure, ...] = ()
+        if not measure.is_flow:
+            latest = values[-1] if values else None
+            achieved = latest[2] if latest else Decimal(0)
+            counted = 1 if latest else 0
+            window = stock_window(latest[0], latest[1]) if latest else None
+        elif year is None:
+            achieved, counted, window = Decimal(0), 0, None
         else:
-            achieved = sum(values, Decimal(0))
+            achieved, counted, past = _flow(
+                [(end, value) for _start, end, value in values], year, target.target_value, start
+            )
+            window = flow_window(year)
         progress.append(
             MeasureProgress(
                 measure=measure,
@@ -107,7 +224,9 @@ def measure_progress(organisation: Organisation) -> list[MeasureProgress]:
                 target_value=target.target_value,
                 target_date=target.target_date,
                 achieved=achieved,
-                periods=len(values),
+                periods=counted,
+                window=window,
+                past_years=past,
             )
         )
     return progress
@@ -131,10 +250,13 @@ def verified_return_count(organisation: Organisation) -> int:
 
 
 def charter_mark_checklist(
-    organisation: Organisation, scheme: Scheme, progress: list[MeasureProgress]
+    organisation: Organisation,
+    scheme: Scheme,
+    progress: list[MeasureProgress],
+    today: date | None = None,
 ) -> list[ChecklistItem]:
-    """What the organisation still needs before it can apply, from the scheme's rules."""
-    contracts, _total = contract_summary(organisation)
+    """What the organisation still needs before it can apply, from the scheme's rules: the same
+    definitions as the eligibility check and the award rule's evidence."""
     verified = verified_return_count(organisation)
     needed = scheme.min_verified_returns
     core = [p for p in progress if p.measure.is_core]
@@ -143,17 +265,18 @@ def charter_mark_checklist(
     share = int(met * 100 / len(progress)) if progress else 0
     minimum_share = int(scheme.award_min_share_met)
     items = [
-        ChecklistItem(
-            "At least one contract won from a public-sector commissioner",
-            contracts > 0,
-            f"{contracts} recorded",
-        ),
+        ChecklistItem(text, done, detail)
+        for text, done, detail in contract_evidence.checklist(
+            organisation, scheme, assessed_window(organisation, today)
+        )
+    ]
+    items.append(
         ChecklistItem(
             f"At least {needed} verified monitoring return{'s' if needed != 1 else ''}",
             verified >= needed,
             f"{verified} verified",
-        ),
-    ]
+        )
+    )
     if scheme.award_all_core_met:
         items.append(
             ChecklistItem(

@@ -44,3 +44,67 @@ def test_a_changed_file_becomes_a_new_version_and_the_old_one_is_kept(app, db):
     assert changed.created and changed.scheme.version == 2
     assert changed.scheme.grace_period_days == 45
     assert first.scheme.is_current is False and first.scheme.grace_period_days == 60
+
+
+def test_the_default_scheme_says_how_each_measure_is_reported_and_its_contract_rules(app, db):
+    scheme = load_scheme_text(DEFAULT.read_text()).scheme
+    reporting = {m.code: m.reporting for m in scheme.measures}
+    assert {code for code, how in reporting.items() if how == "per_contract"} == {
+        f"LE{n}" for n in range(1, 8)
+    }
+    assert {code for code, how in reporting.items() if how == "organisation"} == {
+        f"LE{n}" for n in range(8, 13)
+    }
+    assert scheme.require_confirmed_contract is True
+    assert scheme.require_endorsed_figures == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace('reporting = "per_contract"\n', "", 1), "measure 1: 'reporting'"),
+        (
+            lambda t: t.replace('reporting = "per_contract"', 'reporting = "contract"', 1),
+            'LE1.*must be "per_contract" or "organisation", not "contract"',
+        ),
+        (
+            lambda t: t.replace(
+                'unit = "percent"\ncore = true\nreporting = "organisation"',
+                'unit = "percent"\ncore = true\nreporting = "per_contract"',
+                1,
+            ),
+            "LE8.*percentage cannot be reported per contract",
+        ),
+        (
+            lambda t: t.replace("require_endorsed_figures = 0", "require_endorsed_figures = 120"),
+            "'require_endorsed_figures' must be between 0 and 100",
+        ),
+        (
+            lambda t: t.replace("require_endorsed_figures = 0", 'require_endorsed_figures = "all"'),
+            "'require_endorsed_figures' must be a percentage",
+        ),
+        (
+            lambda t: t.replace(
+                "require_confirmed_contract = true", "require_confirmed_contract = 1"
+            ),
+            "'require_confirmed_contract' must be true or false",
+        ),
+    ],
+)
+def test_contract_monitoring_settings_are_validated_at_load(change, message):
+    text = change(DEFAULT.read_text())
+    assert text != DEFAULT.read_text()
+    with pytest.raises(SchemeFileError, match=message):
+        parse_scheme(text)
+
+
+def test_contract_monitoring_settings_default_when_absent(app, db):
+    text = DEFAULT.read_text().replace("require_confirmed_contract = true\n", "")
+    text = text.replace("require_endorsed_figures = 0\n", "")
+    content = parse_scheme(text)
+    assert content["require_confirmed_contract"] is True
+    assert content["require_endorsed_figures"] == "0"
+    scheme = load_scheme_text(
+        DEFAULT.read_text().replace("require_endorsed_figures = 0", "require_endorsed_figures = 50")
+    ).scheme
+    assert scheme.require_endorsed_figures == 50

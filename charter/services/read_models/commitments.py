@@ -1,0 +1,172 @@
+"""Commitments made at tender against what was delivered, contract by contract.
+
+The one place this is computed: the organisation's contract page and dashboard, the assessor's
+application view and the commissioner's contract view all render its result through
+``templates/partials/commitments-delivered.html``, so they show the same figures.
+
+For each contract and each measure committed on it:
+
+- **committed**: the target promised at tender (ContractCommitment.target_value);
+- **delivered to date**: from that contract's own figures on *verified* returns for periods
+  ended by the date of the report: the sum for a flow (money, hours, weeks, counts), the latest
+  figure for a stock (FTE, percent). A measure the scheme reports for the whole organisation has
+  no per-contract figures, so nothing is attributed to the contract (shown as such);
+- **share delivered** (delivered ÷ committed) against the **share of the contract's term
+  elapsed** on the report's date (0% before it starts, 100% after it ends).
+
+Two queries whatever the number of contracts, commitments or periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import (
+    Commissioner,
+    Contract,
+    ContractCommitment,
+    ContractFigure,
+    Measure,
+    MonitoringReturn,
+    Organisation,
+    ReturnLine,
+)
+from charter.models.monitoring import RETURN_VERIFIED
+from charter.services.domain.periods import Period
+
+
+@dataclass(frozen=True)
+class CommitmentProgress:
+    measure: Measure
+    committed: Decimal
+    notes: str | None
+    delivered: Decimal | None  # None: the measure is not reported per contract
+    figures: int  # verified figures counted
+    latest: Period | None  # the period of the latest figure (what a stock shows)
+
+    @property
+    def is_followed(self) -> bool:
+        return self.delivered is not None
+
+    @property
+    def share_delivered(self) -> int | None:
+        """Percent of the commitment delivered; None when not followed or nothing committed."""
+        if self.delivered is None or self.committed <= 0:
+            return None
+        return int(self.delivered * 100 / self.committed)
+
+
+@dataclass(frozen=True)
+class ContractCommitments:
+    contract: Contract
+    commissioner: Commissioner
+    share_elapsed: int  # percent of the contract's term elapsed on the report's date
+    rows: tuple[CommitmentProgress, ...]
+
+    def behind(self, row: CommitmentProgress) -> bool:
+        """Delivered a smaller share of a flow than the share of the term gone."""
+        share = row.share_delivered
+        return row.measure.is_flow and share is not None and share < self.share_elapsed
+
+
+@dataclass(frozen=True)
+class CommitmentsReport:
+    at: date  # the date the shares are computed at
+    contracts: tuple[ContractCommitments, ...]
+    single_contract: bool = False  # for one contract's page: no per-contract headings
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.contracts
+
+
+def share_of_term(contract: Contract, at: date) -> int:
+    if at <= contract.start_date:
+        return 0
+    if at >= contract.end_date:
+        return 100
+    return int(
+        (at - contract.start_date).days * 100 / (contract.end_date - contract.start_date).days
+    )
+
+
+def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]:
+    """(contract id, measure id) -> [(period start, period end, value)], oldest first."""
+    found: dict[tuple[int, int], list] = {}
+    if not contract_ids:
+        return found
+    rows = db.session.execute(
+        select(
+            ContractFigure.contract_id,
+            ReturnLine.measure_id,
+            MonitoringReturn.period_start,
+            MonitoringReturn.period_end,
+            ContractFigure.value,
+        )
+        .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
+        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
+        .where(
+            ContractFigure.contract_id.in_(contract_ids),
+            ContractFigure.value.is_not(None),
+            MonitoringReturn.status == RETURN_VERIFIED,
+            MonitoringReturn.period_end <= at,
+        )
+        .order_by(MonitoringReturn.period_end, MonitoringReturn.id)
+    ).all()
+    for contract_id, measure_id, start, end, value in rows:
+        found.setdefault((contract_id, measure_id), []).append((start, end, value))
+    return found
+
+
+def _row(commitment: ContractCommitment, measure: Measure, figures: list) -> CommitmentProgress:
+    latest = Period(figures[-1][0], figures[-1][1]) if figures else None
+    if not measure.is_per_contract:
+        delivered = None
+    elif measure.is_flow:
+        delivered = sum((value for _s, _e, value in figures), Decimal(0))
+    else:
+        delivered = figures[-1][2] if figures else Decimal(0)
+    return CommitmentProgress(
+        measure=measure,
+        committed=commitment.target_value,
+        notes=commitment.notes,
+        delivered=delivered,
+        figures=len(figures) if measure.is_per_contract else 0,
+        latest=latest,
+    )
+
+
+def _report(condition, at: date | None, *, single: bool = False) -> CommitmentsReport:
+    at = at or date.today()
+    rows = db.session.execute(
+        select(ContractCommitment, Contract, Measure, Commissioner)
+        .join(Contract, Contract.id == ContractCommitment.contract_id)
+        .join(Measure, Measure.id == ContractCommitment.measure_id)
+        .join(Commissioner, Commissioner.id == Contract.commissioner_id)
+        .where(condition)
+        .order_by(Contract.start_date.desc(), Contract.id.desc(), Measure.position)
+    ).all()
+    delivered = _delivered(sorted({contract.id for _c, contract, _m, _o in rows}), at)
+    by_contract: dict[int, tuple[Contract, Commissioner, list]] = {}
+    for commitment, contract, measure, commissioner in rows:
+        entry = by_contract.setdefault(contract.id, (contract, commissioner, []))
+        entry[2].append(_row(commitment, measure, delivered.get((contract.id, measure.id), [])))
+    contracts = tuple(
+        ContractCommitments(contract, commissioner, share_of_term(contract, at), tuple(items))
+        for contract, commissioner, items in by_contract.values()
+    )
+    return CommitmentsReport(at, contracts, single_contract=single)
+
+
+def for_organisation(organisation: Organisation, at: date | None = None) -> CommitmentsReport:
+    """Every contract of the organisation that has commitments, newest start first."""
+    return _report(Contract.organisation_id == organisation.id, at)
+
+
+def for_contract(contract: Contract, at: date | None = None) -> CommitmentsReport:
+    return _report(Contract.id == contract.id, at, single=True)
