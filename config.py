@@ -1,10 +1,10 @@
 """Configuration classes. Secrets come only from the environment."""
 
 import os
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+from charter.resources import instance_dir, resource_dir
+
+INSTANCE_DIR = instance_dir()
 
 
 def _database_url(default: str) -> str:
@@ -38,6 +38,21 @@ class Config:
     EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
     # Outside the web root; shared storage when running on several hosts.
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
+    # "local" (EVIDENCE_DIR) or "s3" (any S3-compatible store; see storage.py and the README).
+    EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "local")
+    EVIDENCE_S3_BUCKET = os.environ.get("EVIDENCE_S3_BUCKET")
+    EVIDENCE_S3_PREFIX = os.environ.get("EVIDENCE_S3_PREFIX", "evidence/")
+    EVIDENCE_S3_ENDPOINT_URL = os.environ.get("EVIDENCE_S3_ENDPOINT_URL")  # non-AWS stores
+    EVIDENCE_S3_REGION = os.environ.get("EVIDENCE_S3_REGION")
+    EVIDENCE_S3_SSE = os.environ.get("EVIDENCE_S3_SSE", "AES256")  # "aws:kms", or "" for none
+    EVIDENCE_S3_KMS_KEY_ID = os.environ.get("EVIDENCE_S3_KMS_KEY_ID")
+    # Where uploads wait while they are checked before going to the bucket (private, 0600).
+    EVIDENCE_STAGING_DIR = os.environ.get("EVIDENCE_STAGING_DIR")
+    # How many proxies set X-Forwarded-For/-Proto/-Host in front of the app (ProxyFix); 0 trusts
+    # none. Wrong in either direction breaks the per-address sign-in throttle (see README).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # "json": one JSON object per line with a request id (production); "text" for development.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     # argon2id; RFC 9106 "second recommended" profile, above OWASP's minimum (m=19 MiB, t=2, p=1).
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 64 * 1024
@@ -75,7 +90,7 @@ class Config:
     # --- end of email delivery settings ---
     # The outbox page (/dev/emails) lets a person running the demo follow emailed links.
     SHOW_OUTBOX = os.environ.get("SHOW_OUTBOX") == "1"
-    DEFAULT_SCHEME_FILE = str(BASE_DIR / "schemes" / "supporting-the-local-economy.toml")
+    DEFAULT_SCHEME_FILE = str(resource_dir("schemes") / "supporting-the-local-economy.toml")
     TEMPLATES_STRICT = False
 
 
@@ -94,11 +109,15 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SHOW_OUTBOX = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
-    def __init__(self) -> None:
+    def __init__(self, *, checking_only: bool = False) -> None:
         secret = os.environ.get("SECRET_KEY")
         if not secret:
-            raise RuntimeError("SECRET_KEY must be set in the environment in production")
+            if not checking_only:
+                raise RuntimeError("SECRET_KEY must be set in the environment in production")
+            secret = os.urandom(32).hex()  # never used to sign anything: the check refuses
         self.SECRET_KEY = secret

@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from charter.extensions import csrf, db, limiter, login_manager, migrate
+from charter.operations import init_operations
+from charter.resources import instance_dir, resource_dir
 
 
 def _default_config():
     from config import Config, ProductionConfig
 
-    return ProductionConfig() if os.environ.get("CHARTER_ENV") == "production" else Config
+    if os.environ.get("CHARTER_ENV") != "production":
+        return Config
+    # `flask charter check-config` must load the app to report everything that is missing,
+    # SECRET_KEY included; every other entry point refuses to start without one.
+    return ProductionConfig(checking_only="check-config" in sys.argv[1:])
 
 
 def create_app(config_class=None) -> Flask:
     app = Flask(
         __name__,
-        template_folder="../templates",
-        instance_path=os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"),
+        template_folder=str(resource_dir("templates")),
+        instance_path=str(instance_dir()),
     )
     app.config.from_object(config_class or _default_config())
     os.makedirs(app.instance_path, exist_ok=True)
+    init_operations(app)
 
     _configure_jinja(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -12,6 +12,7 @@ def register_cli(app: Flask) -> None:
         diagram,
         impact,
         mail,
+        operations,
         reviews,
         schemes,
         users,

@@ -1,11 +1,9 @@
-"""Pages anyone can see: the start page, service information pages and the health check."""
+"""Pages anyone can see: the start page and service information pages (probes: operations)."""
 
 from datetime import date
 
 from flask import current_app, render_template
-from sqlalchemy import text
 
-from charter.extensions import db
 from charter.public import bp
 from charter.services.domain.schemes import current_scheme, principles_of
 from workflows import lifecycle
@@ -102,16 +100,6 @@ def show_lifecycle():
         state_descriptions=STATE_DESCRIPTIONS,
         mermaid=lifecycle.mermaid(),
     )
-
-
-@bp.get("/healthz")
-def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means unhealthy
-        current_app.logger.exception("health check failed")
-        return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}, 200
 
 
 from charter.public import impact, marks, register  # noqa: E402,F401

@@ -10,7 +10,8 @@ from charter.extensions import db
 from charter.models import EvidenceFile
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services.infrastructure.evidence import download_name, evidence_path
+from charter.services.infrastructure.evidence import download_name
+from charter.services.infrastructure.storage import evidence_storage
 
 
 @bp.get("/<slug>/evidence/<int:evidence_id>")
@@ -21,16 +22,19 @@ def download_evidence(slug: str, evidence_id: int):
     evidence = db.session.get(EvidenceFile, evidence_id)
     if evidence is None or evidence.organisation_id != organisation.id:
         abort(404)
-    path = evidence_path(evidence)
-    if not path.is_file():
+    # Streamed from the store only after the checks above (see storage.py for why not a
+    # presigned URL).
+    stream = evidence_storage().open(evidence.stored_name)
+    if stream is None:
         abort(404)
     response = send_file(
-        path,
+        stream,
         mimetype=evidence.content_type,
         as_attachment=True,
         download_name=download_name(evidence),
         etag=evidence.sha256,
     )
+    response.content_length = evidence.size
     # Uploaded content is never to be run or rendered by the browser as if it were ours,
     # nor kept in a shared cache.
     response.headers["X-Content-Type-Options"] = "nosniff"

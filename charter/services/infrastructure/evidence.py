@@ -6,9 +6,11 @@ ZIP, or a Word .doc from an MSI installer (both OLE2 containers) -- needs a look
 container that neither library does reliably. The standard library's zipfile does it, so a
 dependency would add little but another thing to keep up to date.
 
-The file is written under a temporary name, fsynced, then renamed into place, and only then
-is its row added to the session: a refused or failed upload leaves neither a partial file nor
-a row. The caller commits; if that commit fails it calls `discard_unreferenced`.
+Where the bytes are kept is storage.py's business (a local directory or an S3 bucket). The
+upload is written to a staging file, fsynced and checked, then put in place, and only then is
+its row added to the session: a refused or failed upload leaves neither a partial file nor a
+row. The caller commits; if the transaction ends without a commit the file is removed again
+(and the caller may also call `discard_unreferenced`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from werkzeug.utils import secure_filename
 
 from charter.extensions import db
 from charter.models import EvidenceFile
+from charter.services.infrastructure.storage import STORED_NAME, LocalStorage, evidence_storage
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -85,7 +88,6 @@ WRONG_TYPE = (
 )
 
 _CHUNK = 64 * 1024
-_STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -113,15 +115,15 @@ def store_evidence(
     """Check and store one uploaded file for a return line.
 
     Adds the EvidenceFile row to db.session (not committed) after the file is completely
-    written to disk. Raises EvidenceRejected, leaving no file behind, on any refusal.
+    stored. Raises EvidenceRejected, leaving no file behind, on any refusal. If the session's
+    transaction then ends without a commit, the stored file is removed again.
     """
     if upload is None or not upload.filename:
         raise EvidenceRejected(SELECT_A_FILE)
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    storage = evidence_storage()
     stored_name = secrets.token_hex(16)
-    final_path = _path_for(stored_name)
-    final_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temp_path = final_path.with_name(stored_name + ".part")
+    temp_path = storage.staging_path(stored_name)
     digest = hashlib.sha256()
     size = 0
     try:
@@ -141,11 +143,10 @@ def store_evidence(
             raise EvidenceRejected(SELECT_A_FILE)
         original_name = clean_original_name(upload.filename)
         content_type = sniff_content_type(temp_path, original_name)
-        os.replace(temp_path, final_path)
+        storage.commit(stored_name, temp_path, content_type)
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
-    _fsync_directory(final_path.parent)
     evidence = EvidenceFile(
         organisation_id=organisation.id,
         return_line_id=line.id,
@@ -157,7 +158,11 @@ def store_evidence(
         content_type=content_type,
         uploaded_by_id=user.id if user is not None else None,
     )
-    db.session.add(evidence)
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault("evidence_stored", []).append(stored_name)
+    session.add(evidence)
     return evidence
 
 
@@ -172,12 +177,16 @@ def delete_evidence(evidence: EvidenceFile) -> None:
 
 
 def evidence_path(evidence: EvidenceFile) -> Path:
-    return _path_for(evidence.stored_name)
+    """Where a file is on disk: only for the local directory store (tests, the move command)."""
+    storage = evidence_storage()
+    if not isinstance(storage, LocalStorage):
+        raise TypeError("evidence is not stored in a local directory")
+    return storage.path_for(evidence.stored_name)
 
 
 def discard_unreferenced(stored_names: Iterable[str]) -> None:
     """Remove stored files that no row refers to: call after rolling back uploads."""
-    names = {name for name in stored_names if _STORED_NAME.match(name)}
+    names = {name for name in stored_names if STORED_NAME.match(name)}
     if not names:
         return
     referenced = set(
@@ -185,8 +194,9 @@ def discard_unreferenced(stored_names: Iterable[str]) -> None:
             select(EvidenceFile.stored_name).where(EvidenceFile.stored_name.in_(names))
         )
     )
-    for name in names - referenced:
-        _path_for(name).unlink(missing_ok=True)
+    storage = evidence_storage()
+    for name in sorted(names - referenced):
+        storage.delete(name)
 
 
 def clean_original_name(filename: str) -> str:
@@ -306,36 +316,28 @@ def _text_type(path: Path, original_name: str) -> str:
     return CSV
 
 
-def _path_for(stored_name: str) -> Path:
-    if not _STORED_NAME.match(stored_name):
-        raise ValueError(f"not a stored evidence name: {stored_name!r}")
-    return Path(current_app.config["EVIDENCE_DIR"]) / stored_name[:2] / stored_name
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable; not possible on every platform."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 @event.listens_for(Session, "after_commit")
 def _remove_deleted_files(session: Session) -> None:
+    # Committed uploads stay; committed deletions take their files with them.
+    session.info.pop("evidence_stored", None)
     names = session.info.pop("evidence_to_remove", None)
     if names:
+        storage = evidence_storage()
         for name in names:
-            _path_for(name).unlink(missing_ok=True)
+            storage.delete(name)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _keep_files_of_abandoned_deletions(session: Session, transaction) -> None:
-    # Runs after after_commit; on a rollback or close the deletions never happened.
+    # Runs after after_commit; on a rollback or close the deletions never happened, and the
+    # files stored for rows that were never committed are removed: no object without a row.
     if transaction.parent is None:
         session.info.pop("evidence_to_remove", None)
+        orphans = session.info.pop("evidence_stored", None)
+        if orphans:
+            storage = evidence_storage()
+            for name in orphans:
+                try:
+                    storage.delete(name)
+                except Exception:  # the store is down: the object stays, unreferenced
+                    current_app.logger.exception("could not remove an abandoned evidence file")

@@ -1,0 +1,73 @@
+"""`flask charter check-config`: what a production deployment must set, checked before it
+serves anyone, so a missing setting is found by the deploy rather than by the first user.
+
+Refusals are settings without which the service is unsafe or broken; warnings are settings
+whose default works on one host and breaks on several.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+DEV_SECRET = "dev-only-not-secret"
+
+
+@dataclass
+class ConfigReport:
+    refusals: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_production_config(config: Mapping, environ: Mapping[str, str] | None = None):
+    """``config`` is the app's; ``environ`` says what was really set rather than defaulted."""
+    env = os.environ if environ is None else environ
+    report = ConfigReport()
+    refuse, warn = report.refusals.append, report.warnings.append
+
+    secret = env.get("SECRET_KEY", "")
+    if not secret or secret == DEV_SECRET:
+        refuse("SECRET_KEY is not set: sessions and emailed links could be forged.")
+    elif len(secret) < 32:
+        refuse(
+            "SECRET_KEY is shorter than 32 characters: make one with "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+
+    service_url = env.get("SERVICE_URL", "")
+    if not service_url:
+        refuse("SERVICE_URL is not set: links in emails would point at 127.0.0.1.")
+    elif urlsplit(service_url).scheme != "https" or not urlsplit(service_url).hostname:
+        refuse(f"SERVICE_URL must be an https:// address, not {service_url!r}.")
+
+    if not (env.get("MAIL_SERVER") or env.get("NOTIFY_API_KEY")):
+        refuse("No mail backend: set MAIL_SERVER (SMTP) or NOTIFY_API_KEY (GOV.UK Notify).")
+
+    if not env.get("TRUSTED_HOSTS"):
+        refuse("TRUSTED_HOSTS is not set: name the host names the service answers to.")
+
+    database = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    if not env.get("DATABASE_URL") or database.startswith("sqlite"):
+        refuse("DATABASE_URL must name a PostgreSQL database in production.")
+
+    storage = (config.get("EVIDENCE_STORAGE") or "local").lower()
+    if storage == "s3" and not config.get("EVIDENCE_S3_BUCKET"):
+        refuse("EVIDENCE_STORAGE is s3 but EVIDENCE_S3_BUCKET is not set.")
+    elif storage not in ("local", "s3"):
+        refuse(f"EVIDENCE_STORAGE must be local or s3, not {storage!r}.")
+    elif storage == "local":
+        warn(
+            "Evidence is stored on this host's disk: with several hosts use "
+            "EVIDENCE_STORAGE=s3 or shared storage."
+        )
+
+    if str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
+        warn(
+            "RATELIMIT_STORAGE_URI is memory://: each worker counts sign-in attempts on its "
+            "own, so the limits multiply by the number of workers."
+        )
+    if "PROXY_COUNT" not in env:
+        warn("PROXY_COUNT is not set: assuming one proxy in front of the service.")
+    return report
