@@ -80,6 +80,34 @@ def mark_schema_dirty() -> None:
     _schema_ready = False
 
 
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """moto's S3 server on loopback for the whole run (started only if a test asks)."""
+    from tests.s3_helpers import start_moto_server
+
+    server, endpoint = start_moto_server()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def s3_app(app, moto_endpoint, monkeypatch, tmp_path):
+    """The app storing evidence in a new, empty bucket on the moto server."""
+    from tests.s3_helpers import S3_CREDENTIALS, new_bucket
+
+    for name, value in S3_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    app.config.update(
+        EVIDENCE_STORAGE="s3",
+        EVIDENCE_S3_BUCKET=new_bucket(moto_endpoint),
+        EVIDENCE_S3_PREFIX="evidence/",
+        EVIDENCE_S3_ENDPOINT_URL=moto_endpoint,
+        EVIDENCE_S3_SSE="AES256",
+        EVIDENCE_STAGING_DIR=str(tmp_path / "staging"),
+    )
+    return app
+
+
 @pytest.fixture
 def db(app):
     return _db

@@ -1,0 +1,80 @@
+"""`flask charter check-config` refuses a production configuration missing what it needs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from charter.operations.config_check import check_production_config
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+COMPLETE = {
+    "CHARTER_ENV": "production",
+    "SECRET_KEY": "k" * 64,
+    "SERVICE_URL": "https://charter.example.gov.uk",
+    "TRUSTED_HOSTS": "charter.example.gov.uk",
+    "MAIL_SERVER": "smtp.example.gov.uk",
+    "DATABASE_URL": "postgresql+psycopg://charter@db.internal/charter",
+    "EVIDENCE_STORAGE": "s3",
+    "EVIDENCE_S3_BUCKET": "charter-evidence",
+    "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379",
+    "PROXY_COUNT": "1",
+}
+
+
+def run_check(environ: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in COMPLETE and k != "NOTIFY_API_KEY"}
+    env.update(environ)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "charter", "check-config"],
+        cwd=CHECKOUT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_complete_configuration_passes():
+    result = run_check(COMPLETE)
+    assert result.returncode == 0, result.stderr
+    assert "complete" in result.stdout
+    assert "Warning" not in result.stdout
+
+
+def test_an_empty_production_configuration_is_refused_with_every_reason():
+    result = run_check({"CHARTER_ENV": "production"})
+
+    assert result.returncode == 1
+    for setting in ("SECRET_KEY", "SERVICE_URL", "MAIL_SERVER", "TRUSTED_HOSTS", "DATABASE_URL"):
+        assert setting in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_each_missing_setting_is_refused_on_its_own():
+    for name in ("SECRET_KEY", "SERVICE_URL", "MAIL_SERVER", "TRUSTED_HOSTS"):
+        environ = {k: v for k, v in COMPLETE.items() if k != name}
+        report = check_production_config({"EVIDENCE_STORAGE": "local"}, environ)
+        assert any(name in refusal for refusal in report.refusals), name
+
+
+def test_notify_is_a_mail_backend_too():
+    environ = {k: v for k, v in COMPLETE.items() if k != "MAIL_SERVER"}
+    environ["NOTIFY_API_KEY"] = "key"
+    report = check_production_config({"SQLALCHEMY_DATABASE_URI": "postgresql://x"}, environ)
+    assert report.refusals == []
+
+
+def test_a_weak_secret_or_plain_http_address_is_refused():
+    environ = {**COMPLETE, "SECRET_KEY": "short", "SERVICE_URL": "http://charter.example"}
+    report = check_production_config({"SQLALCHEMY_DATABASE_URI": "postgresql://x"}, environ)
+    assert len(report.refusals) == 2
+
+
+def test_per_process_rate_limits_and_local_evidence_are_warned_about():
+    environ = {k: v for k, v in COMPLETE.items() if k != "PROXY_COUNT"}
+    config = {"RATELIMIT_STORAGE_URI": "memory://", "EVIDENCE_STORAGE": "local"}
+    report = check_production_config(config, environ)
+    assert len(report.warnings) == 3
