@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: run test setup assets db demo lint format clean scheduler mail-worker
+.PHONY: run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load
 
 run: setup db demo ## set everything up, load demo data and serve on http://127.0.0.1:5000
 	SHOW_OUTBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000
@@ -43,6 +43,24 @@ scheduler: setup ## the daily scheduled reviews; run exactly ONE of these, not o
 
 mail-worker: setup ## deliver queued emails until stopped (several may run on PostgreSQL; one on SQLite)
 	$(FLASK) charter mail-worker
+
+serve: setup ## gunicorn in production mode (set SECRET_KEY, SERVICE_URL, DATABASE_URL... first)
+	CHARTER_ENV=production $(FLASK) charter check-config
+	CHARTER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+start: setup ## web, scheduler and mail worker from the Procfile, as a host would run them
+	CHARTER_ENV=production $(BIN)/honcho start
+
+requirements: ## re-pin requirements*.txt from pyproject.toml after changing a dependency
+	$(BIN)/pip-compile --quiet --strip-extras --output-file=requirements.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
+
+check-install: ## `pip install .` into a fresh venv, then migrate and serve /healthz with it
+	.ci/check-install
+
+BENCH_DURATION ?= 60
+bench-load: setup ## 60s of mixed traffic at gunicorn (DATABASE_URL: a scratch PostgreSQL database)
+	$(BIN)/python bench/load.py --duration $(BENCH_DURATION)
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

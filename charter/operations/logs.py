@@ -23,26 +23,19 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # What a proxy or load balancer might send as its own request id; anything else is replaced.
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._:=-]{8,128}$")
 _FIELDS = ("request_id", "method", "route", "status", "duration_ms")
-_HANDLER_MARK = "_charter_json"
 
 
 def mask_personal_data(text: str) -> str:
     return _EMAIL.sub("[email]", text)
 
 
-class RequestIdFilter(logging.Filter):
-    """Adds the current request's id (or None outside a request) to every record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id"):
-            record.request_id = (
-                g.get("request_id") if has_request_context() else None  # type: ignore[attr-defined]
-            )
-        return True
-
-
 class JsonFormatter(logging.Formatter):
+    """Also named in gunicorn.conf.py, so gunicorn's own lines come out the same way."""
+
     def format(self, record: logging.LogRecord) -> str:
+        if getattr(record, "request_id", None) is None and has_request_context():
+            # Handlers format in the thread that logged, so the request is still current.
+            record.request_id = g.get("request_id")
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -61,8 +54,6 @@ class JsonFormatter(logging.Formatter):
 def json_handler(stream=None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    setattr(handler, _HANDLER_MARK, True)
     return handler
 
 
@@ -88,7 +79,8 @@ def init_logging(app: Flask) -> None:
     if app.config.get("LOG_FORMAT") != "json":
         return
     root = logging.getLogger()
-    if not any(getattr(h, _HANDLER_MARK, False) for h in root.handlers):
+    # gunicorn.conf.py may have put one there already; a second app in a process adds none.
+    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         root.addHandler(json_handler())
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)

@@ -1,0 +1,62 @@
+"""gunicorn settings for production (`make serve`, the Procfile's web process).
+
+Every value can be overridden from the environment, so a host changes none of this file:
+WEB_CONCURRENCY (workers), PORT or GUNICORN_BIND, GUNICORN_TIMEOUT, FORWARDED_ALLOW_IPS.
+"""
+
+import multiprocessing
+import os
+
+# Listen on loopback by default: the proxy in front of us is on the same host or passes a bind.
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+# Sync workers, (2 x cores) + 1 as gunicorn suggests: requests are short and mostly wait on
+# the database. Each worker holds its own database pool (SQLAlchemy's default, 5 + 10).
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+worker_class = "sync"
+
+# An evidence upload or download of 10MB on a slow line must finish; a stuck request must not
+# hold a worker for ever. The proxy in front should time out a little later than this.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then (jittered, so they do not all restart together) to bound any
+# slow leak in a long-running process.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Which proxies may tell us, by X-Forwarded-Proto, that the request came over HTTPS. The app's
+# ProxyFix (PROXY_COUNT) decides the client address the same way.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# No gunicorn access log: it would carry client addresses, query strings and the signed tokens
+# in emailed links. The app writes one JSON line per request instead (charter/operations/logs.py),
+# with the request id, the route's pattern, the status and the time taken.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn's own lines (worker started, worker timed out) in the same JSON as the app's.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "charter.operations.logs.JsonFormatter"}},
+    "handlers": {
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    # This replaces gunicorn's default dictionary, so the root logger is named too.
+    "root": {"handlers": ["json"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False},
+    },
+}
+
+# Off by default: with preload the app (and its database pool) would be built before the
+# fork and shared by every worker.
+preload_app = False
+# Temporary request bodies in memory-backed storage where the host has it.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
