@@ -52,8 +52,8 @@ start: setup ## web, scheduler and mail worker from the Procfile, as a host woul
 	CHARTER_ENV=production $(BIN)/honcho start
 
 requirements: ## re-pin requirements*.txt from pyproject.toml after changing a dependency
-	$(BIN)/pip-compile --quiet --strip-extras --output-file=requirements.txt pyproject.toml
-	$(BIN)/pip-compile --quiet --strip-extras --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file=requirements.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
 
 check-install: ## `pip install .` into a fresh venv, then migrate and serve /healthz with it
 	.ci/check-install
