@@ -151,20 +151,26 @@ class Browser:
     def get(self, path: str):
         return self.request("GET", path)
 
-    def csrf(self, path: str) -> str:
-        response, data = self.get(path)
-        match = CSRF_RE.search(data.decode())
-        assert match, f"no form on {path}: {response.status}"
+    @staticmethod
+    def token_in(page: bytes) -> str:
+        match = CSRF_RE.search(page.decode())
+        assert match, "no form on the page"
         return match.group(1)
 
-    def submit(self, path: str, fields: dict | None = None, form_path: str | None = None):
-        payload = {**(fields or {}), "csrf_token": self.csrf(form_path or path)}
+    def csrf(self, path: str) -> str:
+        _response, data = self.get(path)
+        return self.token_in(data)
+
+    def post_form(self, path: str, fields: dict):
         return self.request(
             "POST",
             path,
-            urlencode(payload).encode(),
+            urlencode(fields).encode(),
             {"Content-Type": "application/x-www-form-urlencoded"},
         )
+
+    def submit(self, path: str, fields: dict | None = None, form_path: str | None = None):
+        return self.post_form(path, {**(fields or {}), "csrf_token": self.csrf(form_path or path)})
 
     def upload(self, path: str, form_path: str, filename: str, content: bytes):
         boundary = uuid.uuid4().hex
