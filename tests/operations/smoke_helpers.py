@@ -22,15 +22,24 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def scratch_database(base_url: str, suffix: str) -> str:
-    """A new, empty database beside the one ``base_url`` names; its URL."""
+    """An empty database beside the one ``base_url`` names; its URL.
+
+    Made once and emptied on later runs (its public schema dropped and made again): CREATE
+    DATABASE can take most of a minute on a busy disk.
+    """
     import psycopg
 
     parts = urlsplit(base_url)
     name = parts.path.lstrip("/") + suffix
-    admin = base_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
-    with psycopg.connect(admin + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    server = base_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    if exists:
+        with psycopg.connect(f"{server}/{name}", autocommit=True) as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
     return base_url.rsplit("/", 1)[0] + "/" + name
 
 
