@@ -60,3 +60,7 @@ logconfig_dict = {
 preload_app = False
 # Temporary request bodies in memory-backed storage where the host has it.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn 27's control socket (for `gunicornc`) would sit in $HOME, shared by every gunicorn
+# of that user on the host: off unless a path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or "gunicorn.ctl"
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
