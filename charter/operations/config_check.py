@@ -42,8 +42,17 @@ def check_production_config(config: Mapping, environ: Mapping[str, str] | None =
     elif urlsplit(service_url).scheme != "https" or not urlsplit(service_url).hostname:
         refuse(f"SERVICE_URL must be an https:// address, not {service_url!r}.")
 
-    if not (env.get("MAIL_SERVER") or env.get("NOTIFY_API_KEY")):
-        refuse("No mail backend: set MAIL_SERVER (SMTP) or NOTIFY_API_KEY (GOV.UK Notify).")
+    # MAIL_BACKEND as the mail worker reads it: unset means smtp with MAIL_SERVER, else log.
+    backend = (env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "")).lower()
+    if backend == "smtp" and not env.get("MAIL_SERVER"):
+        refuse("MAIL_BACKEND is smtp but MAIL_SERVER is not set.")
+    elif backend == "notify" and not env.get("NOTIFY_API_KEY"):
+        refuse("MAIL_BACKEND is notify but NOTIFY_API_KEY is not set.")
+    elif backend not in ("smtp", "notify"):
+        refuse(
+            "No mail backend: set MAIL_SERVER (SMTP) or MAIL_BACKEND=notify with "
+            "NOTIFY_API_KEY (GOV.UK Notify); emails would only be logged."
+        )
 
     if not env.get("TRUSTED_HOSTS"):
         refuse("TRUSTED_HOSTS is not set: name the host names the service answers to.")

@@ -25,7 +25,11 @@ COMPLETE = {
 
 
 def run_check(environ: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in COMPLETE and k != "NOTIFY_API_KEY"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in COMPLETE and k not in ("NOTIFY_API_KEY", "MAIL_BACKEND")
+    }
     env.update(environ)
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "charter", "check-config"],
@@ -62,9 +66,13 @@ def test_each_missing_setting_is_refused_on_its_own():
 
 def test_notify_is_a_mail_backend_too():
     environ = {k: v for k, v in COMPLETE.items() if k != "MAIL_SERVER"}
+    config = {"SQLALCHEMY_DATABASE_URI": "postgresql://x"}
+    environ["MAIL_BACKEND"] = "notify"
+    assert len(check_production_config(config, environ).refusals) == 1, "no key"
     environ["NOTIFY_API_KEY"] = "key"
-    report = check_production_config({"SQLALCHEMY_DATABASE_URI": "postgresql://x"}, environ)
-    assert report.refusals == []
+    assert check_production_config(config, environ).refusals == []
+    environ["MAIL_BACKEND"] = "log"
+    assert len(check_production_config(config, environ).refusals) == 1, "log is no backend"
 
 
 def test_a_weak_secret_or_plain_http_address_is_refused():
