@@ -34,7 +34,9 @@ def download_evidence(slug: str, evidence_id: int):
         download_name=download_name(evidence),
         etag=evidence.sha256,
     )
-    response.content_length = evidence.size
+    if response.status_code == 200:
+        # A stream from the bucket has no size of its own; the row knows it.
+        response.content_length = evidence.size
     # Uploaded content is never to be run or rendered by the browser as if it were ours,
     # nor kept in a shared cache.
     response.headers["X-Content-Type-Options"] = "nosniff"
