@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
-from decimal import Decimal
 
 from flask import Flask
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
+from charter.formatting import (
+    format_amount,
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+)
 from workflows.lifecycle import STATE_LABELS, TRIGGERS
 
 # GOV.UK tag colours per lifecycle state.
@@ -65,36 +70,6 @@ def _inside_govuk_macros() -> bool:
     return False
 
 
-def format_money(value) -> str:
-    """£12,345 for whole pounds, £12,345.50 otherwise."""
-    if value is None:
-        return ""
-    amount = Decimal(value)
-    if amount == amount.to_integral_value():
-        return f"£{amount:,.0f}"
-    return f"£{amount:,.2f}"
-
-
-def format_quantity(value) -> str:
-    """A measure's figure without needless decimals: 12, 12.5, 1,250."""
-    if value is None:
-        return ""
-    amount = Decimal(value)
-    if amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    return f"{amount.normalize():,f}"
-
-
-def format_date(value: datetime | None) -> str:
-    return value.strftime("%-d %B %Y") if value else ""
-
-
-def format_datetime(value: datetime | None) -> str:
-    if not value:
-        return ""
-    return value.strftime("%-d %B %Y at %-I:%M") + value.strftime("%p").lower()
-
-
 def register_template_helpers(app: Flask) -> None:
     if app.config.get("TEMPLATES_STRICT"):
         app.jinja_env.undefined = NameStrictUndefined
@@ -119,10 +94,13 @@ def register_template_helpers(app: Flask) -> None:
         }
     )
     app.jinja_env.globals["govukRebrand"] = False
-    app.add_template_filter(format_date, "date")
-    app.add_template_filter(format_money, "money")
-    app.add_template_filter(format_quantity, "quantity")
-    app.add_template_filter(format_datetime, "datetime")
+    # Figures and dates as people read them (charter/formatting.py): use these, never a raw
+    # value, `|round`, "%.2f" or "£" ~ value. `amount` takes the measure's unit code.
+    app.add_template_filter(format_money, "money")  # £163,156 / £163,156.50
+    app.add_template_filter(format_amount, "amount")  # 77%, 12.5 FTE, 40 weeks, £1,200
+    app.add_template_filter(format_number, "quantity")  # 1,250 (a count with no unit)
+    app.add_template_filter(format_date, "date")  # 24 October 2028
+    app.add_template_filter(format_datetime, "datetime")  # 24 October 2028 at 3:05pm
 
     @app.template_filter("state_label")
     def state_label(state: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
+from charter.formatting import format_amount
 from charter.models import (
     Measure,
     MonitoringReturn,
@@ -260,10 +261,7 @@ class SnapshotMeasure:
         """A figure with its unit, as people write it: £1,250 or 12.5 FTE."""
         if value is None:
             return "Not given"
-        if self.unit == "GBP":
-            return f"£{value:,.2f}".removesuffix(".00")
-        text = f"{value.normalize():,f}" if value != value.to_integral_value() else f"{value:,.0f}"
-        return f"{text}%" if self.unit == "percent" else f"{text} {self.unit_label}"
+        return format_amount(value, self.unit)
 
 
 def _one_evidence(kind: str, entry: dict) -> SnapshotEvidence:

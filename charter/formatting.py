@@ -1,0 +1,84 @@
+"""Figures and dates as people read them: £163,156, 77%, 12.5 FTE, 24 October 2028.
+
+The database holds Numeric(14, 2) values ("163156.00"), and printing them as they come gave
+pages "from 163156.00 to 244734.00 £". Every page and email goes through these functions (the
+template filters ``money``, ``amount`` and ``date`` in ``charter.templating``), so one figure
+reads the same everywhere. Babel does the locale work (grouping, the pound sign before a
+negative amount, month names) from CLDR data for en_GB rather than hand-written f-strings.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency, format_decimal
+
+LOCALE = "en_GB"
+# At most two decimal places (the database keeps two), none when they are zero: 12.5, 1,200.
+_NUMBER_PATTERN = "#,##0.##"
+# Units written after the figure with a space; "percent" is written "77%" and GBP as money.
+_UNIT_WORDS = {"FTE": "FTE", "weeks": "weeks", "hours": "hours", "count": ""}
+_SINGULAR = {"weeks": "week", "hours": "hour"}
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def format_money(value) -> str:
+    """£163,156 for whole pounds; £163,156.50 when there are pence."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    if amount == amount.to_integral_value():
+        return format_currency(amount, "GBP", format="¤#,##0", currency_digits=False, locale=LOCALE)
+    return format_currency(amount, "GBP", locale=LOCALE)
+
+
+def format_number(value) -> str:
+    """A figure without needless decimals: 12, 12.5, 1,250."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    return format_decimal(amount, format=_NUMBER_PATTERN, locale=LOCALE)
+
+
+def format_amount(value, unit: str | None) -> str:
+    """A figure with its unit, as people write it: £1,250, 77%, 12.5 FTE, 40 weeks, 1 hour.
+
+    ``unit`` is a measure's unit code (GBP, percent, FTE, weeks, hours, count); an unknown
+    unit is written after the number as it is.
+    """
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    if unit == "GBP":
+        return format_money(amount)
+    number = format_number(amount)
+    if unit == "percent":
+        return f"{number}%"
+    word = _UNIT_WORDS.get(unit or "", unit or "")
+    if amount == 1 and word in _SINGULAR:
+        word = _SINGULAR[word]
+    return f"{number} {word}" if word else number
+
+
+def format_date(value: date | datetime | None) -> str:
+    """24 October 2028."""
+    if not value:
+        return ""
+    return babel_format_date(value, "d MMMM y", locale=LOCALE)
+
+
+def format_datetime(value: datetime | None) -> str:
+    """24 October 2028 at 3:05pm (GOV.UK style: 12-hour clock, lower-case am/pm)."""
+    if not value:
+        return ""
+    return f"{format_date(value)} at {value.strftime('%-I:%M')}{value.strftime('%p').lower()}"
