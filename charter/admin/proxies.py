@@ -17,6 +17,7 @@ from charter.admin import bp
 from charter.admin.forms import ProxyValueForm
 from charter.auth.decorators import staff_required
 from charter.extensions import db
+from charter.formatting import format_money
 from charter.models import Measure
 from charter.services.domain.schemes import current_scheme
 from charter.services.read_models.impact import proxies
@@ -93,5 +94,8 @@ def edit_proxy_value(measure_code: str):
     if value is None:
         flash(f"{measure.code} has no proxy value {when}.", "success")
     else:
-        flash(f"The proxy value of {measure.code} is £{value:,.2f} per unit {when}.", "success")
+        flash(
+            f"The proxy value of {measure.code} is {format_money(value)} per unit {when}.",
+            "success",
+        )
     return redirect(url_for("admin.list_proxy_values"))

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
+from charter.formatting import format_money
 from charter.models import Organisation, Scheme, User
 from charter.models.assessment import (
     APPLICATION_AWAITING_MODERATION,
@@ -65,7 +66,7 @@ class SocialValue:
         if self.proxy is None:
             return "No proxy value set"
         unit = PROXY_UNIT_WORDS.get(self.measure.unit, self.measure.unit)
-        return f"£{self.proxy:,.2f} per {unit} (the scheme's proxy value)"
+        return f"{format_money(self.proxy)} per {unit} (the scheme's proxy value)"
 
 
 def waiting_applications() -> list[tuple[Application, Organisation]]:
