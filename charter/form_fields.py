@@ -33,9 +33,19 @@ MAX_AMOUNT = Decimal("999999999999.99")  # the Numeric(14, 2) columns
 class GovDateField(DateField):
     """Day, month and year boxes, with GOV.UK messages for missing or impossible dates."""
 
+    PARTS = ("day", "month", "year")
+
     def __init__(self, label, *, name_for_errors: str, **kwargs):
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
         self.name_for_errors = name_for_errors
+        # The box an error message should take people to: the first one left empty, else the
+        # day (GOV.UK: link to the first field with the problem, not the fieldset).
+        self.error_part = "day"
+
+    @property
+    def error_target_id(self) -> str:
+        """The id of the input the error summary links to (the widget names them name-day...)."""
+        return f"{self.name}-{self.error_part}"
 
     def process_formdata(self, valuelist):
         if len(valuelist) != 3:
@@ -52,6 +62,7 @@ class GovDateField(DateField):
         if not any(parts):
             raise ValueError(f"Enter {self.name_for_errors}")
         if not all(parts):
+            self.error_part = next(p for p, v in zip(self.PARTS, parts, strict=False) if not v)
             raise ValueError(
                 f"{self.name_for_errors.capitalize()} must include a day, month and year"
             )

@@ -6,6 +6,7 @@ import os
 import sys
 
 from flask import Flask
+from govuk_frontend_wtf.main import wtforms_errors
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
@@ -70,6 +71,24 @@ def _inside_govuk_macros() -> bool:
     return False
 
 
+def error_summary(form) -> dict:
+    """The GOV.UK error summary's parameters for a WTForms form.
+
+    As govuk-frontend-wtf's ``wtforms_errors``, except that a date field's error links to its
+    day (or first empty) box: the field's own id is the date group's wrapper, so following the
+    link moved focus nowhere (issue 11).
+    """
+    params = wtforms_errors(form)
+    targets = {
+        f"#{field.id}": f"#{field.error_target_id}"
+        for field in form
+        if field.errors and hasattr(field, "error_target_id")
+    }
+    for item in params["errorList"]:
+        item["href"] = targets.get(item["href"], item["href"])
+    return params
+
+
 def register_template_helpers(app: Flask) -> None:
     if app.config.get("TEMPLATES_STRICT"):
         app.jinja_env.undefined = NameStrictUndefined
@@ -94,6 +113,7 @@ def register_template_helpers(app: Flask) -> None:
         }
     )
     app.jinja_env.globals["govukRebrand"] = False
+    app.add_template_global(error_summary, "error_summary")
     # Figures and dates as people read them (charter/formatting.py): use these, never a raw
     # value, `|round`, "%.2f" or "£" ~ value. `amount` takes the measure's unit code.
     app.add_template_filter(format_money, "money")  # £163,156 / £163,156.50

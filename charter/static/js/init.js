@@ -9,3 +9,17 @@ if (window.matchMedia('(min-width: 40.0625em)').matches) {
     details.open = true
   }
 }
+
+// A table wrapper that scrolls sideways is a focusable region so keyboard users can scroll
+// it; one whose table fits needs no extra tab stop.
+function tabStopOnlyWhenScrolling () {
+  for (const region of document.querySelectorAll('.app-table-scroll')) {
+    if (region.scrollWidth > region.clientWidth) {
+      region.setAttribute('tabindex', '0')
+    } else {
+      region.removeAttribute('tabindex')
+    }
+  }
+}
+tabStopOnlyWhenScrolling()
+window.addEventListener('resize', tabStopOnlyWhenScrolling)
