@@ -58,10 +58,14 @@ def list_work():
         "assessor/list-work.html",
         page=page,
         returns_waiting=return_review.waiting_returns(search, district),
-        applications_waiting=assessment.waiting_applications(),
+        applications_waiting=assessment.waiting_applications(search, district),
         search=search,
         district=district,
-        districts=sorted(set(plans.districts_waiting()) | set(return_review.districts_waiting())),
+        districts=sorted(
+            set(plans.districts_waiting())
+            | set(return_review.districts_waiting())
+            | set(assessment.districts_waiting())
+        ),
         pagination=_pagination(page, search, district),
     )
 

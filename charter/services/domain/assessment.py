@@ -13,7 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
@@ -69,15 +69,35 @@ class SocialValue:
         return f"{format_money(self.proxy)} per {unit} (the scheme's proxy value)"
 
 
-def waiting_applications() -> list[tuple[Application, Organisation]]:
-    """Applications with the assessors, oldest first, each with its organisation: one query."""
+def waiting_applications(
+    search: str = "", district: str = ""
+) -> list[tuple[Application, Organisation]]:
+    """Applications with the assessors, oldest first, each with its organisation: one query.
+    The work list's name search and district filter narrow these as they do plans and returns."""
+    conditions = [Application.status.in_(WAITING_STATUSES)]
+    if search:
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(func.lower(Organisation.name).like(f"%{escaped}%", escape="\\"))
+    if district:
+        conditions.append(Organisation.district == district)
     rows = db.session.execute(
         select(Application, Organisation)
         .join(Organisation, Application.organisation_id == Organisation.id)
-        .where(Application.status.in_(WAITING_STATUSES))
+        .where(*conditions)
         .order_by(Application.submitted_at, Application.id)
     ).all()
     return [tuple(row) for row in rows]
+
+
+def districts_waiting() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Organisation.district)
+            .join(Application, Application.organisation_id == Organisation.id)
+            .where(Application.status.in_(WAITING_STATUSES))
+            .distinct()
+        )
+    )
 
 
 def application_by_id(application_id: int) -> Application | None:

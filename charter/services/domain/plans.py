@@ -42,6 +42,8 @@ PLAN_APPROVED_STATES = (
     lifecycle.ACCREDITED,
     lifecycle.RENEWAL_DUE,
 )
+# Where an organisation must be for an assessor to decide on its submitted plan (see decide).
+DECIDABLE_STATES = (lifecycle.PLAN_SUBMITTED, *PLAN_APPROVED_STATES)
 WAITING_PER_PAGE = 25
 
 
@@ -357,8 +359,10 @@ class WaitingPage:
 
 
 def waiting_plans(search: str = "", district: str = "", page: int = 1) -> WaitingPage:
-    """Submitted plans, oldest first, each with its organisation in the same query."""
-    conditions = [ActionPlan.status == PLAN_SUBMITTED]
+    """Submitted plans an assessor can decide on, oldest first, each with its organisation in
+    the same query. A plan left submitted by an organisation that has since withdrawn (or
+    lapsed, or been suspended) is not waiting: it could not be decided."""
+    conditions = [ActionPlan.status == PLAN_SUBMITTED, Organisation.status.in_(DECIDABLE_STATES)]
     if search:
         escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(func.lower(Organisation.name).like(f"%{escaped}%", escape="\\"))
@@ -385,7 +389,7 @@ def districts_waiting() -> list[str]:
         db.session.scalars(
             select(Organisation.district)
             .join(ActionPlan, ActionPlan.organisation_id == Organisation.id)
-            .where(ActionPlan.status == PLAN_SUBMITTED)
+            .where(ActionPlan.status == PLAN_SUBMITTED, Organisation.status.in_(DECIDABLE_STATES))
             .distinct()
             .order_by(Organisation.district)
         )
