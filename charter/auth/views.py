@@ -30,6 +30,8 @@ ROLE_LABELS = {
 }
 # Where the "check your email" pages find the address the person typed.
 SESSION_EMAIL_SENT_TO = "email_sent_to"
+# The address to put in the sign-in form after an emailed link (never in the URL or logs).
+SESSION_SIGN_IN_EMAIL = "sign_in_email"
 # Pages that send email are throttled per IP so they cannot be used to flood an inbox.
 DEFAULT_EMAIL_SENDING_LIMIT = "20 per 10 minutes"
 
@@ -88,6 +90,8 @@ def sign_in():
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(_after_sign_in_url())
     form = SignInForm()
+    if request.method == "GET" and session.get(SESSION_SIGN_IN_EMAIL):
+        form.email.data = session.pop(SESSION_SIGN_IN_EMAIL)
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -150,15 +154,33 @@ def verify_email(token: str):
             form=form,
             signed_in=current_user.is_authenticated,
         )
-    if result.user.is_verified:
-        flash("Your email address is already confirmed", "success")
-    else:
-        accounts.mark_email_verified(result.user)
+    user = result.user
+    newly_confirmed = not user.is_verified
+    if newly_confirmed:
+        accounts.mark_email_verified(user)
         db.session.commit()
-        flash("Your email address is confirmed", "success")
+    confirmed = "Your email address is " + ("confirmed" if newly_confirmed else "already confirmed")
     if current_user.is_authenticated:
+        flash(confirmed, "success")
         return redirect(url_for(".show_account"))
+    if newly_confirmed and _signed_up_in_this_browser(user):
+        # Sign the person in (issue 11: "sign in again from an empty form" after confirming).
+        # Only the first use of the link, and only in the browser where the account was just
+        # created (or the link re-sent) for this address: that browser typed the password, and
+        # the link proves the mailbox. A link opened anywhere else, or again, signs no one in.
+        session.clear()
+        login_user(user)
+        remember_password_fingerprint(user)
+        flash(f"{confirmed}. You are signed in.", "success")
+        return redirect(url_for("organisation.list_organisations"))
+    flash(f"{confirmed}. Sign in to continue.", "success")
+    session[SESSION_SIGN_IN_EMAIL] = user.email
     return redirect(url_for(".sign_in"))
+
+
+def _signed_up_in_this_browser(user) -> bool:
+    sent_to = session.get(SESSION_EMAIL_SENT_TO) or ""
+    return sent_to.strip().lower() == user.email.lower()
 
 
 @bp.route("/resend-verification-email", methods=["GET", "POST"])

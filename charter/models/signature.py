@@ -30,4 +30,11 @@ class Signature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     scheme: Mapped[Scheme] = relationship(lazy="raise")
+
     signed_by: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def reference(self) -> str:
+        """The signature's own reference, to quote to the scheme: SIG-2026-00042. Made from the
+        row's id, so it is unique and can be looked up, and the year it was signed."""
+        return f"SIG-{self.signed_at:%Y}-{self.id:05d}"

@@ -39,6 +39,58 @@ def test_the_emailed_link_confirms_the_address(client, app):
     assert user_with_email("new@example.com").email_verified_at is not None
 
 
+def test_a_link_opened_in_another_browser_signs_no_one_in_but_fills_in_the_email(app, client):
+    signing_up = app.test_client()
+    submit(
+        signing_up,
+        "/create-account",
+        {
+            "full_name": "Ann Other",
+            "email": "ann@example.com",
+            "password": "correct horse battery staple",
+            "confirm_password": "correct horse battery staple",
+        },
+    )
+    link = link_path(last_email_to("ann@example.com"), "/verify-email/")
+
+    response = client.get(link)  # another browser: a phone's mail app, say
+
+    assert response.location.endswith("/sign-in")
+    assert client.get("/account").status_code == 302, "not signed in"
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "Your email address is confirmed. Sign in to continue." in page
+    assert 'value="ann@example.com"' in page
+    assert 'value="ann@example.com"' not in client.get("/sign-in").get_data(as_text=True)
+    assert user_with_email("ann@example.com").email_verified_at is not None
+
+
+def test_the_link_signs_in_only_once(client):
+    submit(
+        client,
+        "/create-account",
+        {
+            "full_name": "Ann Other",
+            "email": "ann@example.com",
+            "password": "correct horse battery staple",
+            "confirm_password": "correct horse battery staple",
+        },
+    )
+    link = link_path(last_email_to("ann@example.com"), "/verify-email/")
+    assert client.get(link).location.endswith("/organisations/")
+    assert client.get("/account").status_code == 200
+    submit(client, "/sign-out", form_url="/account")
+    assert client.get("/account").status_code == 302
+    # This browser asks for the link again, as it did when the account was created.
+    submit(client, "/resend-verification-email", {"email": "ann@example.com"})
+    with client.session_transaction() as flask_session:
+        assert flask_session["email_sent_to"] == "ann@example.com"
+
+    again = client.get(link)
+
+    assert again.location.endswith("/sign-in")
+    assert client.get("/account").status_code == 302, "a used link is not a way in"
+
+
 def test_a_signed_in_person_goes_back_to_their_account(client):
     user = make_user(email="new@example.com", verified=False)
     sign_in(client, user.email)

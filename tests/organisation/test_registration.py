@@ -165,8 +165,10 @@ def test_missing_answers_are_each_asked_for(member_client, db):
     [
         ("postcode", "SY1 1A", "Enter a real postcode, like SY2 6ND"),
         ("postcode", "not a postcode", "Enter a real postcode, like SY2 6ND"),
-        ("website", "www.example.com", "Enter a website address in the correct format"),
         ("website", "javascript:alert(1)", "Enter a website address in the correct format"),
+        ("website", "ftp://files.example.com", "Enter a website address in the correct format"),
+        ("website", "https://user:pw@example.com", "Enter a website address in the correct format"),
+        ("website", "localhost", "Enter a website address in the correct format"),
         ("sector", "Fishing", "Select a sector"),
         ("district", "Atlantis", "Select the district where your organisation is based"),
         ("organisation_type", "charity", "Select the type of organisation"),
@@ -285,3 +287,16 @@ def test_registration_waits_for_a_scheme(client):
     response = client.get(FORM_URL)
     assert response.status_code == 503
     assert "Registration is not open yet" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("www.example.org", "https://www.example.org"),
+        ("example.org/about", "https://example.org/about"),
+        ("http://www.example.org", "http://www.example.org"),
+    ],
+)
+def test_a_website_without_https_is_completed(member_client, db, scheme, typed, kept):
+    register(member_client, website=typed)
+    assert db.session.scalar(select(Organisation)).website == kept

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from charter.extensions import db
 from charter.models import AuditEvent, Organisation, OutboxEmail, Signature
 from charter.services.domain.schemes import load_scheme_text, principles_of
 from tests.factories import make_organisation, sign_in, submit
@@ -112,14 +113,20 @@ def test_signing_the_charter_from_start_to_finish(member_client, db, member, org
         assert organisation.name in email.subject
         assert "write your action plan" in email.body
         assert "Sam Signer, Managing Director" in email.body
+        assert f"Signature reference: {signature.reference}" in email.body
 
     confirmation = member_client.get(response.location)
     html = confirmation.get_data(as_text=True)
     assert confirmation.status_code == 200
     assert "Charter signed" in html
     assert "govuk-panel--confirmation" in html
-    assert organisation.org_id in html
+    # The reference is the signature's own, not the company number (issue 11).
+    assert re.fullmatch(r"SIG-\d{4}-\d{5}", signature.reference)
+    assert f"<strong>{signature.reference}</strong>" in html
+    assert organisation.org_id not in html
     assert "What happens next" in html
+    plan_link = f'<a class="govuk-link" href="/organisations/{organisation.slug}/action-plan">'
+    assert f"{plan_link}Write your action plan</a>" in html
 
     # The answers were cleared: the journey starts afresh (and here, is closed).
     with member_client.session_transaction() as flask_session:
@@ -138,7 +145,7 @@ def test_already_delivering_is_told_about_the_first_return(
     assert "first monitoring return" in html
 
 
-def test_the_reference_is_the_slug_without_an_org_id(app, member, scheme):
+def test_each_signing_has_its_own_reference_with_or_without_an_org_id(app, member, scheme):
     organisation = make_organisation(
         owner=member, scheme=scheme, identifier_scheme="none", identifier=None
     )
@@ -147,7 +154,11 @@ def test_the_reference_is_the_slug_without_an_org_id(app, member, scheme):
     answer_every_question(client, organisation, scheme)
     sign(client, organisation, open_check_answers(client, organisation))
     html = client.get(page(organisation, "signed")).get_data(as_text=True)
-    assert f"<strong>{organisation.slug}</strong>" in html
+    signature = db.session.scalar(
+        select(Signature).where(Signature.organisation_id == organisation.id)
+    )
+    assert f"<strong>{signature.reference}</strong>" in html
+    assert f"<strong>{organisation.slug}</strong>" not in html
 
 
 @pytest.mark.parametrize("status", ["lapsed", "withdrawn"])
@@ -288,3 +299,11 @@ def test_a_route_must_be_chosen(member_client, db, organisation, scheme, route):
     with member_client.session_transaction() as flask_session:
         assert "route" not in flask_session[session_key(organisation)]
     assert counts(db, organisation) == before
+
+
+def test_the_signatory_s_name_starts_as_the_signed_in_person_s(member_client, member, organisation):
+    html = member_client.get(page(organisation, "signatory")).get_data(as_text=True)
+    assert re.search(
+        rf'<input[^>]*id="signatory_name"[^>]*value="{re.escape(member.full_name)}"', html
+    )
+    assert "Change it if someone else is signing" in html

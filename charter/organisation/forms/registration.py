@@ -183,9 +183,17 @@ class RegistrationForm(FlaskForm):
     def validate_website(self, field):
         if not field.data:
             return
+        if "://" not in field.data:
+            # People type "www.example.org": complete it rather than refuse it (issue 11).
+            field.data = f"https://{field.data}"
         parts = urlsplit(field.data)
         host = parts.hostname or ""
-        if parts.scheme not in ("http", "https") or "." not in host or " " in field.data:
+        if (
+            parts.scheme not in ("http", "https")
+            or "." not in host
+            or " " in field.data
+            or "@" in parts.netloc  # no user:password@ in a public link
+        ):
             raise ValidationError(WEBSITE_MESSAGE)
 
     def validate(self, extra_validators=None) -> bool:

@@ -147,7 +147,8 @@ def sign_signatory(slug: str):
         )
         return _next_page(organisation, scheme, principles)
     if not form.is_submitted():
-        form.signatory_name.data = answers.get("signatory_name")
+        # Most often the person filling this in signs: start with their name (issue 11).
+        form.signatory_name.data = answers.get("signatory_name") or current_user.full_name
         form.signatory_role.data = answers.get("signatory_role")
         form.has_authority.data = answers.get("has_authority") is True
     return render_template("organisation/sign-signatory.html", form=form, organisation=organisation)
@@ -227,6 +228,6 @@ def signing_confirmation(slug: str):
         "organisation/sign-confirmation.html",
         organisation=organisation,
         signature=signature,
-        reference=organisation.org_id or organisation.slug,
+        reference=signature.reference,
         route_label=ROUTES.get(signature.route, signature.route),
     )

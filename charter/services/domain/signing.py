@@ -103,6 +103,7 @@ def sign_charter(
     organisation.route = signature.route
     organisation.scheme_id = scheme.id
     db.session.add(signature)
+    db.session.flush()  # its id makes the reference quoted in the email
     _tell_members(organisation, signature, scheme, user)
     return signature
 
