@@ -30,7 +30,6 @@ class Signature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     scheme: Mapped[Scheme] = relationship(lazy="raise")
-
     signed_by: Mapped[User | None] = relationship(lazy="raise")
 
     @property
