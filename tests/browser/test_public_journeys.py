@@ -1,0 +1,52 @@
+"""The public: find an organisation on the register, check its Charter Mark, see its badge."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_find_an_organisation_and_verify_its_badge(visitor):
+    page = visitor.page
+    visitor.goto("/")
+    visitor.click_link("Search the register of signatories and Charter Mark holders")
+    page.get_by_label("Organisation name").fill("severn valley")
+    visitor.press("Apply filters")
+    assert page.get_by_role("heading", name="1 organisation").is_visible()
+
+    visitor.click_link("Severn Valley Builders Ltd")
+    standing = page.locator(".govuk-summary-list__row", has_text="Standing")
+    assert standing.locator("strong.govuk-tag").inner_text() == "Valid"  # a tag, not markup
+    certificate = page.locator("a[href^='/verify/']").first.inner_text()
+    assert re.fullmatch(r"CM-[A-Z0-9]{8}", certificate)
+
+    visitor.click_link(certificate)
+    assert f"Certificate {certificate}" in page.locator("main").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "Severn Valley Builders Ltd"
+    assert "This organisation holds the Social Value Charter Mark." in page.inner_text("main")
+
+    badge = page.request.get(f"{visitor.base_url}/badge/{certificate}.svg")
+    assert badge.ok and badge.headers["content-type"].startswith("image/svg+xml")
+    assert 'aria-label="Social Value Charter Mark: Valid"' in badge.text()
+
+
+def test_the_register_filters_and_the_how_it_works_page_on_a_phone(visitor):
+    page = visitor.page
+    page.set_viewport_size({"width": 320, "height": 720})
+    visitor.goto("/register")
+    # On a phone the filters are folded away, so the first results are near the top.
+    results = page.get_by_role("heading", name=re.compile(r"^\d+ organisations$"))
+    assert results.bounding_box()["y"] < 900
+    page.get_by_text("Filter by district, type, sector or standing").click()
+    page.get_by_label("Charter Mark holders").check()
+    visitor.press("Apply filters")
+    assert page.locator("details.app-register-filters").get_attribute("open") is not None
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    visitor.goto("/how-it-works")
+    page.get_by_text("The stages as a diagram (Mermaid text)").click()
+    summary_font = page.locator("details summary").evaluate("e => getComputedStyle(e).fontFamily")
+    assert "monospace" not in summary_font
