@@ -139,8 +139,11 @@ class Visitor:
         )
         self.check()
 
-    def click_link(self, name: str, **kwargs) -> None:
-        self.follow(lambda: self.page.get_by_role("link", name=name, **kwargs).first.click())
+    def click_link(self, name, **kwargs) -> None:
+        """Follow a link (or a link styled as a button, such as "Start now")."""
+        link = self.page.get_by_role("link", name=name, **kwargs)
+        styled = self.page.get_by_role("button", name=name, **kwargs).and_(self.page.locator("a"))
+        self.follow(lambda: link.or_(styled).first.click())
 
     def press(self, name: str, status: int = 200, **kwargs) -> None:
         self.follow(
