@@ -153,7 +153,7 @@ class Visitor:
     def sign_in(self, email: str, password: str) -> None:
         self.goto("/sign-in")
         self.page.get_by_label("Email address").fill(email)
-        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_label("Password", exact=True).fill(password)
         self.press("Sign in")
 
     def unchecked(self) -> list[str]:

@@ -69,3 +69,85 @@ def test_create_an_account_register_and_sign_the_charter(visitor):
     assert re.search(r"SIG-\d{4}-\d{5}", panel.inner_text())  # a real reference
     visitor.click_link("Write your action plan")
     assert "/action-plan" in page.url
+
+
+def test_write_an_action_plan(visitor):
+    page = visitor.page
+    visitor.sign_in("owner@stiperstones-training-trust.demo.example", DEMO_PASSWORD)
+    visitor.click_link("Stiperstones Training Trust")
+    visitor.click_link(re.compile("action plan", re.I))
+    visitor.press("Start your action plan")
+
+    targets = page.get_by_role("link", name=re.compile(r"^Add target for "))
+    hrefs = [link.get_attribute("href") for link in targets.all()]
+    first = hrefs[0]
+    # A date with no month: the error summary's link takes focus to the month box (issue 11).
+    visitor.goto(first)
+    page.get_by_label("Baseline").fill("120")
+    page.get_by_label(re.compile(r"Target \(")).fill("150")
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Year").fill("2028")
+    page.get_by_label("How you will do it").fill("Buy from local suppliers first.")
+    visitor.press("Save target")
+    page.locator(".govuk-error-summary a", has_text="must include a day, month and year").click()
+    assert page.evaluate("document.activeElement.name + ' ' + document.activeElement.id") == (
+        "target_date target_date-month"
+    )
+
+    for number, href in enumerate(hrefs):
+        visitor.goto(href)
+        page.get_by_label("Baseline").fill("1,200" if number == 0 else "40")  # LE1, in £
+        page.get_by_label(re.compile(r"Target \(")).fill("1500" if number == 0 else "60")
+        page.get_by_label("Day").fill("31")
+        page.get_by_label("Month").fill("3")
+        page.get_by_label("Year").fill("2028")
+        page.get_by_label("How you will do it").fill("Buy from local suppliers first.")
+        visitor.press("Save target")
+
+    visitor.click_link("Add a milestone")
+    page.get_by_label("What will you have done?").fill("Local supplier event held")
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("9")
+    page.get_by_label("Year").fill("2027")
+    visitor.press("Add milestone")
+    visitor.click_link("Check and submit your plan")
+    main = page.inner_text("main")
+    assert "£1,200" in main and "1200.00" not in main  # figures as people read them
+    visitor.press("Submit your action plan")
+    assert "submitted" in page.inner_text("main").lower()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_send_a_monitoring_return_with_a_file(visitor):
+    page = visitor.page
+    visitor.sign_in("owner@mereside-community-transport.demo.example", DEMO_PASSWORD)
+    visitor.click_link("Mereside Community Transport")
+    visitor.click_link(re.compile("monitoring returns", re.I))
+    visitor.click_link("1 July to 30 September 2026")
+
+    lines = page.locator(".govuk-task-list a")
+    hrefs = [link.get_attribute("href") for link in lines.all()]
+    assert hrefs
+    for number, href in enumerate(hrefs):
+        visitor.goto(href)
+        if number == 0:
+            page.get_by_label("Upload a file").set_input_files(
+                {"name": "minibus-journeys.pdf", "mimeType": "application/pdf", "buffer": PDF}
+            )
+            visitor.press("Upload file")
+            assert "minibus-journeys.pdf" in page.inner_text("main")
+        else:
+            page.get_by_label("Web address").fill("https://mereside.example/annual-report")
+            page.get_by_label("Description").fill("Annual report, July to September")
+            visitor.press("Add link")
+        page.get_by_label(re.compile(r"Actual figure")).fill("42")
+        page.get_by_label("What you did").fill("Ran the community minibus service.")
+        visitor.press("Save and continue")
+
+    visitor.goto(hrefs[0].split("/measures/")[0])
+    visitor.click_link("Check and send your return")
+    assert "minibus-journeys.pdf" in page.inner_text("main")
+    visitor.press(re.compile("Send", re.I))
+    assert "sent" in page.inner_text("main").lower()
