@@ -157,4 +157,8 @@ class Visitor:
         self.press("Sign in")
 
     def unchecked(self) -> list[str]:
-        return [url for url in self.landed if url not in self.checked and url != "about:blank"]
+        """Pages landed on but not checked (a move within a page, to a #fragment, is not a page)."""
+        checked = {url.split("#")[0] for url in self.checked}
+        return [
+            url for url in self.landed if url.split("#")[0] not in checked and url != "about:blank"
+        ]
