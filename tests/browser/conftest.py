@@ -11,6 +11,7 @@ from tests.browser.page_helpers import FAILURES_DIR, Visitor
 from tests.browser.server_helpers import CHROMIUM, chromium_available, start_server
 
 DEMO_PASSWORD = "demo-password-2026"
+_PAGES_CHECKED: list[str] = []
 
 
 def pytest_collection_modifyitems(items):
@@ -57,6 +58,7 @@ def visitor(chromium, live_server):
     driver = Visitor(page, live_server.url)
     yield driver
     unchecked = driver.unchecked()
+    _PAGES_CHECKED.extend(driver.checked)
     context.close()
     assert not unchecked, f"pages visited without the checks: {unchecked}"
 
@@ -72,3 +74,12 @@ def pytest_runtest_makereport(item, call):
         except Exception as exc:  # noqa: BLE001  (a closed page must not hide the real failure)
             report.sections.append(("screenshot", f"no screenshot: {exc}"))
     return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _PAGES_CHECKED:
+        distinct = len({url.split("?")[0] for url in _PAGES_CHECKED})
+        terminalreporter.write_line(
+            f"browser tests: {len(_PAGES_CHECKED)} page visits ({distinct} distinct pages) "
+            "passed axe-core, the escaped-markup check and the 320 px check"
+        )
