@@ -68,17 +68,26 @@ def axe_violations(page: Page) -> list[dict]:
     return left
 
 
-def page_problems(page: Page) -> list[str]:
+def _axe_problems(page: Page, width: str) -> list[str]:
     problems = []
     for violation in axe_violations(page):
         targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
-        problems.append(f"axe {violation['id']} ({violation['help']}): {targets}")
+        problems.append(f"axe at {width} {violation['id']} ({violation['help']}): {targets}")
+    return problems
+
+
+def page_problems(page: Page) -> list[str]:
+    """axe at the window's width and again at 320 px (where targets crowd and text wraps), the
+    escaped-markup check, and the 320 px sideways-scroll check."""
+    size = page.viewport_size
+    problems = _axe_problems(page, f"{size['width']} px")
     text = page.inner_text("body")
     for match in ESCAPED_MARKUP.finditer(text):
         start = max(0, match.start() - 40)
         problems.append(f"escaped markup shown as text: …{text[start : match.end() + 40]}…")
-    size = page.viewport_size
     page.set_viewport_size({"width": 320, "height": 720})
+    if size["width"] != 320:
+        problems += _axe_problems(page, "320 px")
     overflow = page.evaluate(_OVERFLOW)
     if overflow:
         name = "failure"
