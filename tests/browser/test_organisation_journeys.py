@@ -142,7 +142,12 @@ def test_send_a_monitoring_return_with_a_file(visitor):
             page.get_by_label("Web address").fill("https://mereside.example/annual-report")
             page.get_by_label("Description").fill("Annual report, July to September")
             visitor.press("Add link")
-        page.get_by_label(re.compile(r"Actual figure")).fill("42")
+        # A figure for the measure, or one per contract active in the period (per-contract
+        # measures); "Not on a listed contract" is optional and left empty.
+        for box in page.locator("form input[inputmode='decimal']").all():
+            label = page.locator(f"label[for='{box.get_attribute('id')}']").inner_text()
+            if not box.input_value() and "Not on a listed contract" not in label:
+                box.fill("42")
         page.get_by_label("What you did").fill("Ran the community minibus service.")
         visitor.press("Save and continue")
 
