@@ -48,6 +48,7 @@ def create_app(config_class=None) -> Flask:
     from charter.auth import user_loader  # noqa: F401  (registers the loader)
     from charter.cli import register_cli
     from charter.errors import register_error_handlers
+    from charter.services.read_models import register_version  # noqa: F401  (counts changes)
     from charter.templating import register_template_helpers
 
     app.register_blueprint(public.bp)

@@ -105,7 +105,10 @@ Index(
     Organisation.id,
 )
 Index(
-    "ix_organisations_sector_order", Organisation.sector, func.lower(Organisation.name), Organisation.id
+    "ix_organisations_sector_order",
+    Organisation.sector,
+    func.lower(Organisation.name),
+    Organisation.id,
 )
 Index(
     "ix_organisations_type_order",
