@@ -27,19 +27,19 @@ ERROR_TARGETS = {
 
 def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -> dict | None:
     """Parameters for the GOV.UK pagination component; every link keeps the filters. The
-    neighbouring pages are keyset links (cheap at any depth); the first and last pages are
-    asked for by number, and served from their own end of the results."""
+    neighbouring pages are keyset links (cheap at any depth, and they carry on from the rows the
+    reader saw even if the register changes); the first and last pages are asked for by number,
+    and served from their own end of the results."""
     if result.pages <= 1:
         return None
 
     def href(number: int) -> str:
-        if 1 < number < result.pages:
-            if number == result.page - 1 and result.first_key:
-                cursor = {"before": register_query.encode_cursor(result.first_key)}
-                return url_for("public.show_register", **params, page=number, **cursor)
-            if number == result.page + 1 and result.last_key:
-                cursor = {"after": register_query.encode_cursor(result.last_key)}
-                return url_for("public.show_register", **params, page=number, **cursor)
+        if number == result.page + 1 and result.last_key:
+            cursor = {"after": register_query.encode_cursor(result.last_key)}
+            return url_for("public.show_register", **params, page=number, **cursor)
+        if number == result.page - 1 > 1 and result.first_key:
+            cursor = {"before": register_query.encode_cursor(result.first_key)}
+            return url_for("public.show_register", **params, page=number, **cursor)
         return url_for("public.show_register", **params, page=number)
 
     shown = sorted(
