@@ -120,9 +120,9 @@ Index(
 # has no such index and scans, which is fine at the size SQLite is for.
 Index(
     "ix_organisations_name_trigram",
-    func.lower(Organisation.name),
+    func.lower(Organisation.name).label("lower_name"),
     postgresql_using="gin",
-    postgresql_ops={"lower(name)": "gin_trgm_ops"},
+    postgresql_ops={"lower_name": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")
 event.listen(
     Organisation.__table__,
