@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from functools import cache, wraps
 from pathlib import Path
 
-from flask import Flask, current_app, g, make_response, request, session
+from flask import Flask, current_app, make_response, request, session
 from flask_login import current_user
 
 from charter.services.read_models import register_version
@@ -50,9 +50,12 @@ def _shared() -> bool:
 
 
 def register_version_for_request() -> register_version.RegisterVersion:
-    if "register_version" not in g:
-        g.register_version = register_version.current()
-    return g.register_version
+    """Read once per request (kept in the request's environ: ``g`` can outlive a request when
+    an app context stays pushed, as in tests and the benchmarks)."""
+    key = "charter.register_version"
+    if key not in request.environ:
+        request.environ[key] = register_version.current()
+    return request.environ[key]
 
 
 def _last_modified(changed_at: datetime | None) -> datetime:
@@ -99,3 +102,18 @@ def cached_by_register(view: Callable | None = None, *, max_age: int = PUBLIC_MA
         return response
 
     return wrapper
+
+
+def cached_fragment(key, caller):
+    """``{% call cached_fragment(key) %}...{% endcall %}``: the block rendered once per register
+    version and key in this process, then reused. For parts that depend only on the register
+    and the query, such as the register's search form: its GOV.UK macros (each re-imports its
+    sub-macros on every call) cost most of the page's rendering. A key of None renders afresh."""
+    if key is None:
+        return caller()
+    version = register_version_for_request().version
+    return register_version.cache().get(version, ("fragment", key), caller)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["cached_fragment"] = cached_fragment

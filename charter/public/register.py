@@ -84,6 +84,7 @@ def show_register():
         options=options,
         errors=query.errors,
         error_list=error_list,
+        form_cache_key=None if query.errors else ("register-form", query.filters),
         result=result,
         pagination=_pagination(result, params) if result else None,
         csv_url=url_for("public.download_register_csv", **params),
