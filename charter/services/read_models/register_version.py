@@ -13,13 +13,14 @@ lookup. Writes that bypass the ORM session (raw connections) must call :func:`bu
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 from typing import TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -33,6 +34,8 @@ from charter.models.register_state import REGISTER_STATE_ID
 WATCHED_MODELS = (Organisation, Signature, CharterMark, Scheme, AuditEvent)
 WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED_MODELS)
 _CHANGED = "register_changed"
+_BUMPED = "register_bumped"
+_HELD = "register_version_held"
 # Entries kept per process for one version: filter combinations and searches asked for.
 CACHE_SIZE = 1024
 
@@ -46,6 +49,22 @@ class RegisterVersion:
 
 
 def current() -> RegisterVersion:
+    """The register's version, read at most once per ``REGISTER_VERSION_TTL`` seconds in each
+    process (a change committed in this process is seen at once; one committed elsewhere within
+    that time, well inside the pages' public max-age). A 304 then costs no query at all."""
+    ttl = current_app.config.get("REGISTER_VERSION_TTL", 0)
+    if ttl <= 0:
+        return _read()
+    now = time.monotonic()
+    held = current_app.extensions.get(_HELD)
+    if held is not None and now - held[0] < ttl:
+        return held[1]
+    state = _read()
+    current_app.extensions[_HELD] = (now, state)
+    return state
+
+
+def _read() -> RegisterVersion:
     row = db.session.execute(
         select(RegisterState.version, RegisterState.changed_at).where(
             RegisterState.id == REGISTER_STATE_ID
@@ -102,12 +121,20 @@ def _bump_on_commit(session: Session) -> None:
     # Objects not flushed yet are flushed by the commit after this hook.
     if session.info.get(_CHANGED) or _changes_register(session):
         session.info.pop(_CHANGED, None)
+        session.info[_BUMPED] = True
         bump(session)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_held_version(session: Session) -> None:
+    if session.info.pop(_BUMPED, False) and has_app_context():
+        current_app.extensions.pop(_HELD, None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_BUMPED, None)
 
 
 # --- per-process caches -----------------------------------------------------------------------

@@ -62,3 +62,16 @@ def test_the_cache_is_emptied_when_the_version_moves(app):
     cache.get(2, "c", compute("c"))  # the oldest entry makes room
     assert len(cache.values) == 2
     assert calls == ["one", "two", "b", "c"]
+
+
+def test_a_process_reuses_the_version_for_a_moment_but_sees_its_own_changes(app, scheme):
+    app.config["REGISTER_VERSION_TTL"] = 60
+    make_organisation(scheme=scheme, name="Held Ltd", status="signatory")
+    first = register_version.current()
+    # Changed elsewhere (a raw write, as another process's would look): not seen yet.
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE register_state SET version = version + 10")
+    assert register_version.current() == first
+    # Changed here: seen at once.
+    make_organisation(scheme=scheme, name="Seen Ltd", status="signatory")
+    assert register_version.current().version == first.version + 11
