@@ -87,18 +87,32 @@ def statements():
         event.remove(db.engine, "before_cursor_execute", before)
 
 
+_fresh = iter(range(10**9))
+
+
+def fresh(url: str) -> str:
+    """The URL with a parameter the service ignores, so it is rendered, not served from memory."""
+    return f"{url}{'&' if '?' in url else '?'}bench={next(_fresh)}"
+
+
 def time_in_process(client, url: str, repeat: int, headers=None) -> dict:
-    """Median time of ``repeat`` requests after two warm-ups, queries and statements of one."""
+    """Median time of ``repeat`` requests after two warm-ups, queries and statements of one.
+    Each request renders afresh (except revalidations, which must name the same URL)."""
+
+    def one(target):
+        return client.get(target if headers else fresh(target), headers=headers)
+
     for _ in range(2):
-        client.get(url, headers=headers).get_data()
+        one(url).get_data()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        response = client.get(url, headers=headers)
+        response = one(url)
         body = response.get_data()
         times.append(time.perf_counter() - started)
+    etag = client.get(url, headers=headers).headers.get("ETag")
     with statements() as seen:
-        response = client.get(url, headers=headers)
+        response = one(url)
         body = response.get_data()
     return {
         "status": response.status_code,
@@ -106,7 +120,7 @@ def time_in_process(client, url: str, repeat: int, headers=None) -> dict:
         "queries": len(seen),
         "statements": seen,
         "bytes": len(body),
-        "etag": response.headers.get("ETag"),
+        "etag": etag,
     }
 
 
@@ -211,10 +225,25 @@ def _ms(text_value: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, seconds: float, connections: int = 4, headers=None) -> dict:
+FRESH_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "bench=" .. counter)
+end
+"""
+
+
+def wrk(url: str, seconds: float, connections: int = 4, headers=None, fresh=False) -> dict:
     """Requests/s and p50/p99 latency from wrk, a C load generator (1 thread, a few
-    connections: it takes a small share of the two cores it shares with gunicorn)."""
+    connections: it takes a small share of the two cores it shares with gunicorn). ``fresh``
+    makes every URL different, so each request is rendered rather than served from memory."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency"]
+    if fresh:
+        script = Path("/tmp/bench-wrk-fresh.lua")
+        script.write_text(FRESH_SCRIPT)
+        command += ["-s", str(script)]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout

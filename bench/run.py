@@ -30,6 +30,8 @@ from workflows.lifecycle import PUBLIC_STATES
 
 # Revalidation (If-None-Match) is measured for these.
 REVALIDATED = ("register", "filtered", "api")
+# Pages a request names uniquely (different searches, cursors): measured rendered afresh too.
+RENDERED = ("register", "last page", "filtered", "api", "api cursor")
 
 
 def pages_to_measure() -> dict[str, str]:
@@ -92,17 +94,20 @@ def measure_size(app, n: int, args, results: dict) -> None:
         f"\n{'under load':14} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} | "
         f"{'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} | ratio"
     )
+    runs = [(name, name, False) for name in local]
+    runs += [(name + " fresh", name, True) for name in RENDERED]
     with harness.Gunicorn(args.port) as server:
         server.warm_up([*urls.values(), *(f"/_bench/bare/{f['bytes']}" for f in local.values())])
-        for name, figures in local.items():
-            base = name.removesuffix(" 304")
-            headers = {"If-None-Match": figures["etag"]} if name.endswith(" 304") else None
-            if headers and not figures["etag"]:
-                continue
-            if name.endswith(" 304"):
-                # Fetch through gunicorn once: the same ETag as in process (same release).
+        for name, measured, fresh in runs:
+            figures = local[measured]
+            base = measured.removesuffix(" 304")
+            headers = None
+            if measured.endswith(" 304"):
+                # The same ETag as in process: same data, release and URL.
                 headers = {"If-None-Match": local[base]["etag"]}
-            service = harness.wrk(server.url(urls[base]), args.seconds, headers=headers)
+            service = harness.wrk(
+                server.url(urls[base]), args.seconds, headers=headers, fresh=fresh
+            )
             bare = harness.wrk(server.url(f"/_bench/bare/{max(figures['bytes'], 1)}"), args.seconds)
             ratio = service["rps"] / bare["rps"] if bare["rps"] else 0
             results[n]["load"][name] = (service, bare, ratio)

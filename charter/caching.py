@@ -3,9 +3,10 @@
 A public answer depends on the register's data, on today's date (a Charter Mark's standing
 changes with it), on the URL and on the release of the code. The ETag is built from those, so a
 browser, a proxy or an API client that revalidates gets a 304 for the cost of one primary-key
-lookup, before anything is queried or rendered. ``Cache-Control`` allows a short reuse without
-asking. Signed-in people, and a request with a message waiting to be shown, get a fresh page and
-no shared caching.
+lookup (none while the process holds the version), before anything is queried or rendered; and
+the finished answer is kept in memory under that ETag for the next person who asks.
+``Cache-Control`` allows a short reuse without asking. Signed-in people, and a request with a
+message waiting to be shown, get a fresh page and no shared caching.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from flask_login import current_user
 from charter.services.read_models import register_version
 
 PUBLIC_MAX_AGE = 60
+# Answers up to this size are kept in memory per register version (a register page is ~20 kB).
+MAX_STORED_BYTES = 64 * 1024
 
 
 def release(app: Flask) -> str:
@@ -93,15 +96,32 @@ def cached_by_register(view: Callable | None = None, *, max_age: int = PUBLIC_MA
         if fresh:
             response = current_app.response_class(status=304)
         else:
-            response = make_response(view(*args, **kwargs))
-            if response.status_code != 200:
-                return response
+            stored = register_version.cache().peek(state.version, ("response", etag))
+            if stored is not None:
+                body, headers = stored
+                response = current_app.response_class(body, headers=headers)
+            else:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code != 200:
+                    return response
+                _store(state.version, etag, response)
         response.set_etag(etag, weak=True)
         response.last_modified = last_modified
         response.headers["Cache-Control"] = f"public, max-age={max_age}"
         return response
 
     return wrapper
+
+
+def _store(version: int, etag: str, response) -> None:
+    """Keep a small finished answer, so the next person asking for the same URL before the
+    register changes is served from memory (streamed exports are never kept)."""
+    if response.is_streamed:
+        return
+    body = response.get_data()
+    if len(body) <= MAX_STORED_BYTES:
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
+        register_version.cache().put(version, ("response", etag), (body, headers))
 
 
 def cached_fragment(key, caller):

@@ -150,6 +150,18 @@ class VersionCache:
         self.values: dict[Hashable, object] = {}
         self.lock = Lock()
 
+    def peek(self, version: int, key: Hashable):
+        with self.lock:
+            return self.values.get(key) if self.version == version else None
+
+    def put(self, version: int, key: Hashable, value) -> None:
+        with self.lock:
+            if self.version != version:
+                self.version, self.values = version, {}
+            if len(self.values) >= self.size:
+                self.values.pop(next(iter(self.values)))
+            self.values[key] = value
+
     def get(self, version: int, key: Hashable, compute: Callable[[], T]) -> T:
         with self.lock:
             if self.version != version:
