@@ -103,7 +103,6 @@ OPENAPI = {
                         "description": "The organisation",
                         "content": json_content(schema_ref("OrganisationResponse")),
                     },
-                    "304": NOT_MODIFIED,
                     "404": NOT_FOUND,
                 },
             }

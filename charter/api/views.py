@@ -20,8 +20,8 @@ from charter.models import Organisation
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import marks, schemes
 from charter.services.read_models import open_data, register_query
-from charter.services.read_models.register_query import InvalidCursor, encode_cursor
 from charter.services.read_models.impact import published
+from charter.services.read_models.register_query import InvalidCursor, encode_cursor
 
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 25
