@@ -6,7 +6,7 @@ index for searching part of a name on PostgreSQL; and the one-row register state
 public pages use for ETags and caches.
 
 Revision ID: 95882bf9ecb7
-Revises: 0d0bc36fcaa4
+Revises: beb3f798b819
 Create Date: 2026-11-23 21:31:05.114620
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '95882bf9ecb7'
-down_revision = '0d0bc36fcaa4'
+down_revision = 'beb3f798b819'
 branch_labels = None
 depends_on = None
 
