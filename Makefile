@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load
+.PHONY: run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench
 
 run: setup db demo ## set everything up, load demo data and serve on http://127.0.0.1:5000
 	SHOW_OUTBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000
@@ -61,6 +61,11 @@ check-install: ## `pip install .` into a fresh venv, then migrate and serve /hea
 BENCH_DURATION ?= 60
 bench-load: setup ## 60s of mixed traffic at gunicorn (DATABASE_URL: a scratch PostgreSQL database)
 	$(BIN)/python bench/load.py --duration $(BENCH_DURATION)
+
+bench: setup ## the register at 500, 50,000 and 100,000 organisations; DROPS DATABASE_URL's tables
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
+	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): in-process figures only"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -92,6 +92,11 @@ class Config:
     SHOW_OUTBOX = os.environ.get("SHOW_OUTBOX") == "1"
     DEFAULT_SCHEME_FILE = str(resource_dir("schemes") / "supporting-the-local-economy.toml")
     TEMPLATES_STRICT = False
+    # Part of the public pages' ETags: a new release must not answer 304 for a page it renders
+    # differently. Default: a digest of the code and templates, the same in every worker.
+    RELEASE = os.environ.get("RELEASE")
+    # Seconds a process may reuse the register's version (ETags, caches) before reading it again.
+    REGISTER_VERSION_TTL = float(os.environ.get("REGISTER_VERSION_TTL", "1"))
 
 
 class TestConfig(Config):
@@ -104,6 +109,8 @@ class TestConfig(Config):
     PASSWORD_HASH_MEMORY_COST = 1024
     PASSWORD_HASH_PARALLELISM = 1
     TEMPLATES_STRICT = True
+    # Every request reads the register's version, so query counts do not depend on timing.
+    REGISTER_VERSION_TTL = 0
     EVIDENCE_DIR = None  # tests set a temporary directory per app
 
 

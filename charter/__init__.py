@@ -44,10 +44,11 @@ def create_app(config_class=None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from charter import admin, api, assessor, auth, organisation, public
+    from charter import admin, api, assessor, auth, caching, organisation, public
     from charter.auth import user_loader  # noqa: F401  (registers the loader)
     from charter.cli import register_cli
     from charter.errors import register_error_handlers
+    from charter.services.read_models import register_version  # noqa: F401  (counts changes)
     from charter.templating import register_template_helpers
 
     app.register_blueprint(public.bp)
@@ -58,6 +59,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     register_template_helpers(app)
+    caching.init_app(app)
     register_cli(app)
     _security_headers(app)
     return app

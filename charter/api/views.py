@@ -6,9 +6,6 @@ statuses, and never an organisation outside the public states.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,17 +14,20 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from charter.api import bp
 from charter.api.openapi import OPENAPI
+from charter.caching import cached_by_register
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import marks, schemes
-from charter.services.read_models import register as register_service
+from charter.services.read_models import open_data, register_query
 from charter.services.read_models.impact import published
+from charter.services.read_models.register_query import InvalidCursor, encode_cursor
 
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
-CACHE_CONTROL = "public, max-age=300"
+CACHE_MAX_AGE = 300
+CACHE_CONTROL = f"public, max-age={CACHE_MAX_AGE}"
 
 
 class InvalidParameter(Exception):
@@ -98,7 +98,7 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _organisation(entry: register_service.PublicEntry) -> dict:
+def _organisation(entry: open_data.PublicEntry) -> dict:
     organisation, mark = entry.organisation, entry.mark
     return {
         "slug": organisation.slug,
@@ -109,8 +109,8 @@ def _organisation(entry: register_service.PublicEntry) -> dict:
         "sector": organisation.sector,
         "town": organisation.town,
         "district": organisation.district,
-        "status": register_service.public_status(organisation.status),
-        "status_label": register_service.public_status_label(organisation.status),
+        "status": register_query.public_status(organisation.status),
+        "status_label": register_query.public_status_label(organisation.status),
         "signed_on": _iso(entry.signed_at),
         "charter_mark": {
             "certificate_number": mark.certificate_number,
@@ -143,29 +143,16 @@ def _limit() -> int:
     return limit
 
 
-def encode_cursor(key: tuple[str, int]) -> str:
-    raw = json.dumps(list(key), separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def decode_cursor(text: str) -> tuple[str, int]:
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        value = json.loads(raw)
-    except (binascii.Error, ValueError):
-        value = None
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not isinstance(value[0], str)
-        or not isinstance(value[1], int)
-        or isinstance(value[1], bool)
-    ):
-        raise InvalidParameter("cursor", "cursor is not valid: use the next link as given")
-    return value[0], value[1]
+        return register_query.decode_cursor(text)
+    except InvalidCursor:
+        raise InvalidParameter(
+            "cursor", "cursor is not valid: use the next link as given"
+        ) from None
 
 
-def _filters() -> register_service.Filters:
+def _filters() -> register_query.Filters:
     """The register page's filters. Unknown type or standing is an error here (a client
     should hear of a typo); an unknown district or sector simply matches nothing."""
 
@@ -175,12 +162,15 @@ def _filters() -> register_service.Filters:
     organisation_type, standing = arg("type"), arg("standing")
     if organisation_type and organisation_type not in ORGANISATION_TYPES:
         raise InvalidParameter("type", "type must be one of " + ", ".join(ORGANISATION_TYPES))
-    if standing and standing not in register_service.STANDING_FILTERS:
+    if standing and standing not in register_query.STANDING_FILTERS:
         raise InvalidParameter(
-            "standing", "standing must be one of " + ", ".join(register_service.STANDING_FILTERS)
+            "standing", "standing must be one of " + ", ".join(register_query.STANDING_FILTERS)
         )
-    return register_service.Filters(
-        q=arg("q")[:200],
+    q = arg("q")
+    if any(ord(c) < 32 or ord(c) == 127 for c in q):
+        raise InvalidParameter("q", "q must not contain control characters")
+    return register_query.Filters(
+        q=q[: register_query.MAX_QUERY_LENGTH],
         district=arg("district"),
         organisation_type=organisation_type,
         sector=arg("sector"),
@@ -192,12 +182,13 @@ def _filters() -> register_service.Filters:
 
 
 @bp.get("/organisations")
+@cached_by_register(max_age=CACHE_MAX_AGE)
 def list_organisations():
     filters = _filters()
     limit = _limit()
     cursor = request.args.get("cursor")
     after = decode_cursor(cursor) if cursor is not None else None
-    page = register_service.keyset_page(filters, after, limit)
+    page = open_data.keyset_page(filters, after, limit)
     params = filters.as_params()
     if "limit" in request.args:
         params["limit"] = str(limit)
@@ -223,9 +214,11 @@ def list_organisations():
     )
 
 
+# Not cached by the register's version: the published figures come from monitoring returns,
+# which that version does not follow.
 @bp.get("/organisations/<slug>")
 def show_organisation(slug: str):
-    entry = register_service.public_entry(slug)
+    entry = open_data.public_entry(slug)
     if entry is None:
         return error_response(404, "not_found", "No organisation on the register has that slug")
     data = _organisation(entry)
@@ -235,6 +228,7 @@ def show_organisation(slug: str):
 
 
 @bp.get("/certificates/<number>")
+@cached_by_register(max_age=CACHE_MAX_AGE)
 def show_certificate(number: str):
     mark = marks.mark_by_number(number)
     if mark is None:
@@ -243,7 +237,7 @@ def show_certificate(number: str):
     standing = marks.standing(mark, scheme=scheme)
     organisation = db.session.get(Organisation, mark.organisation_id)
     holder = None
-    if register_service.is_public(organisation):
+    if register_query.is_public(organisation):
         holder = {
             "name": organisation.name,
             "slug": organisation.slug,
@@ -280,6 +274,7 @@ def show_certificate(number: str):
 
 
 @bp.get("/scheme")
+@cached_by_register(max_age=CACHE_MAX_AGE)
 def show_scheme():
     scheme = schemes.current_scheme()
     if scheme is None:

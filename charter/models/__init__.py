@@ -31,6 +31,7 @@ from charter.models.monitoring import (
 )
 from charter.models.organisation import Invitation, Membership, Organisation
 from charter.models.plan import ActionPlan, PlanMilestone, PlanTarget
+from charter.models.register_state import RegisterState
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.models.scheme import Measure, Principle, Scheme
 from charter.models.signature import Signature
@@ -66,6 +67,7 @@ __all__ = [
     "PlanTarget",
     "Principle",
     "ProxyValue",
+    "RegisterState",
     "ReturnLine",
     "ScheduledNotice",
     "Scheme",

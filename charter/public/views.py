@@ -102,4 +102,4 @@ def show_lifecycle():
     )
 
 
-from charter.public import impact, marks, register  # noqa: E402,F401
+from charter.public import impact, marks, open_data, register  # noqa: E402,F401

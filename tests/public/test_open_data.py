@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from charter.services.read_models import register as register_service
+from charter.services.read_models import open_data as open_data_service
 from tests.factories import make_organisation
 from tests.public.register_helpers import make_holder, make_signatory
 
@@ -114,7 +114,7 @@ def test_json_is_valid_when_empty(client, scheme):
 
 
 def test_exports_stream_across_several_batches(client, scheme, monkeypatch):
-    monkeypatch.setattr(register_service, "EXPORT_BATCH_SIZE", 3)
+    monkeypatch.setattr(open_data_service, "EXPORT_BATCH_SIZE", 3)
     # Equal names cross a batch boundary: the keyset must tie-break on id.
     for n in range(4):
         make_signatory(scheme, "Same Name Ltd", slug=f"same-name-{n}")
@@ -131,7 +131,7 @@ def test_exports_stream_across_several_batches(client, scheme, monkeypatch):
 
 
 def test_csv_queries_grow_only_with_batches(client, scheme, monkeypatch, query_counter):
-    monkeypatch.setattr(register_service, "EXPORT_BATCH_SIZE", 4)
+    monkeypatch.setattr(open_data_service, "EXPORT_BATCH_SIZE", 4)
 
     def queries() -> int:
         with query_counter() as counter:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
+
 from charter.extensions import db
 from charter.models import Application, Membership
 from tests.factories import (
@@ -94,13 +96,44 @@ def test_filter_by_standing(client, scheme):
     assert len(result_names(everyone)) == 5
 
 
-def test_unknown_filter_values_are_ignored(client, scheme):
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("district=Atlantis", "Select a district from the list"),
+        ("type=pirate", "Select a type of organisation from the list"),
+        ("sector=Nowhere", "Select a sector from the list"),
+        ("standing=gods", "Select which organisations to show"),
+        ("page=abc", "Page number must be a whole number, like 2"),
+        ("page=-1", "Page number must be a whole number, like 2"),
+        ("page=0", "Page number must be a whole number, like 2"),
+        ("page=1.5", "Page number must be a whole number, like 2"),
+        ("page=99999999999999999999999", "There is no page with that number"),
+        ("page=7", "There is no page 7: the results fill 1 page"),
+        ("q=a%00b", "Organisation name must only include letters, numbers and punctuation"),
+        ("q=" + "x" * 201, "Organisation name must be 200 characters or fewer"),
+        ("after=not-a-cursor", "The link to this page of results is not valid"),
+        # A well-formed cursor naming an id beyond PostgreSQL's integers.
+        ("after=WyJhIiw5OTk5OTk5OTk5OTld", "The link to this page of results is not valid"),
+    ],
+)
+def test_bad_query_values_get_a_clear_message(client, scheme, query, message):
     make_signatory(scheme, "Anyone Ltd")
-    response = client.get(
-        "/register?district=Atlantis&type=pirate&sector=Nowhere&standing=gods&page=abc"
-    )
+    response = client.get(f"/register?{query}")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page
+    assert page.count(message.replace("'", "&#39;")) >= 1
+    assert "<title>Error: " in page
+    # No results from a search that could not be made as asked.
+    assert result_names(page) == []
+    assert "Correct the search to see the organisations on the register" in page
+
+
+def test_a_district_of_the_scheme_with_nobody_in_it_is_an_empty_result(client, scheme):
+    make_signatory(scheme, "Anyone Ltd", district="Shrewsbury")
+    response = client.get("/register?district=Bridgnorth")
     assert response.status_code == 200
-    assert result_names(response.get_data(as_text=True)) == ["Anyone Ltd"]
+    assert "0 organisations" in response.get_data(as_text=True)
 
 
 def test_empty_state_helps(client, scheme):
@@ -141,7 +174,10 @@ def test_query_count_does_not_grow_with_the_register(client, scheme, query_count
     for n in range(5, 25):
         make_holder(scheme, f"Firm {n:02d}")
     assert count_for_page() == small
+    # The register's version, the scheme's and the organisations' districts and sectors, the
+    # count and the page; all but the version are kept until the register changes.
     assert small <= 5
+    assert count_for_page() == 1
 
 
 # --- an organisation's public page ------------------------------------------------------------

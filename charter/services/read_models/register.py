@@ -1,139 +1,43 @@
-"""The public register: search, filters, open-data rows and the feed of public changes.
+"""The public register page: checking the search, the filter lists, the count and one page.
 
-Only organisations in a public state appear, and only what an organisation publishes by signing
-the charter: no people, no evidence, no reasons given for refusals or sanctions. The lifecycle
-state is shown in plain, coarser words, so that (for example) an application in progress or
-refused cannot be read from the register.
+What costs a scan of the register (the district and sector lists, the number of matches) is
+computed once per register version in each process (see ``register_version``); a page of rows
+is an index range scan: keyset links to the next and previous pages, and a page asked for by
+number served from the nearer end of the results, up to ``MAX_DIRECT_OFFSET`` rows deep.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import AuditEvent, Organisation, Scheme, Signature
-from charter.models.assessment import MARK_SUPERSEDED, CharterMark
+from charter.models import Organisation, Scheme, Signature
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.services.domain import marks
+from charter.services.read_models import register_version
+from charter.services.read_models.register_query import (
+    MAX_QUERY_LENGTH,
+    STANDING_FILTERS,
+    Filters,
+    InvalidCursor,
+    Key,
+    after_key,
+    before_key,
+    decode_cursor,
+    filtered,
+    in_order,
+    sort_key,
+)
 from workflows import lifecycle
 
 PAGE_SIZE = 20
-# Rows fetched per query by the open-data exports; tests make it small to cross batches.
-EXPORT_BATCH_SIZE = 500
-FEED_SIZE = 50
-
-HOLDERS = "holders"
-SIGNATORIES = "signatories"
-STANDING_FILTERS = {
-    HOLDERS: "Charter Mark holders",
-    SIGNATORIES: "Signatories working towards the Charter Mark",
-}
-HOLDING_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE)
-WORKING_TOWARDS_STATES = (
-    lifecycle.SIGNATORY,
-    lifecycle.PLAN_SUBMITTED,
-    lifecycle.MONITORING,
-    lifecycle.UNDER_ASSESSMENT,
-    lifecycle.INFORMATION_REQUESTED,
-)
-
-# Public status: an assessment in progress reads as "working towards", so a refusal (back to
-# monitoring) is not visible from outside.
-PUBLIC_STATUS = {
-    lifecycle.SIGNATORY: "signatory",
-    lifecycle.PLAN_SUBMITTED: "working_towards",
-    lifecycle.MONITORING: "working_towards",
-    lifecycle.UNDER_ASSESSMENT: "working_towards",
-    lifecycle.INFORMATION_REQUESTED: "working_towards",
-    lifecycle.ACCREDITED: "holder",
-    lifecycle.RENEWAL_DUE: "holder_renewal_due",
-    lifecycle.LAPSED: "lapsed",
-    lifecycle.SUSPENDED: "suspended",
-}
-PUBLIC_STATUS_LABELS = {
-    "signatory": "Charter signatory",
-    "working_towards": "Working towards the Charter Mark",
-    "holder": "Charter Mark holder",
-    "holder_renewal_due": "Charter Mark holder, renewal due",
-    "lapsed": "No longer a signatory",
-    "suspended": "Suspended",
-}
-PUBLIC_STATUS_TAGS = {
-    "signatory": "govuk-tag--blue",
-    "working_towards": "govuk-tag--turquoise",
-    "holder": "govuk-tag--green",
-    "holder_renewal_due": "govuk-tag--green",
-    "lapsed": "govuk-tag--grey",
-    "suspended": "govuk-tag--red",
-}
-PUBLIC_STATUS_DESCRIPTIONS = {
-    "signatory": "This organisation has signed the charter and committed to its principles.",
-    "working_towards": "This organisation has signed the charter and is working to a plan "
-    "towards the Charter Mark.",
-    "holder": "This organisation holds the Social Value Charter Mark.",
-    "holder_renewal_due": "This organisation holds the Social Value Charter Mark. It expires "
-    "soon and the organisation can apply to renew it.",
-    "lapsed": "This organisation signed the charter but its commitment has lapsed.",
-    "suspended": "The scheme administrators have suspended this organisation.",
-}
-
-# Public events for the feed: a new (or renewed) signature and a Charter Mark awarded.
-FEED_TRIGGERS = {
-    "sign": "signed the Social Value Charter",
-    "award_mark": "was awarded the Social Value Charter Mark",
-}
-
-
-def public_status(state: str) -> str:
-    return PUBLIC_STATUS.get(state, "signatory")
-
-
-def public_status_label(state: str) -> str:
-    return PUBLIC_STATUS_LABELS[public_status(state)]
-
-
-def public_status_tag(state: str) -> str:
-    return PUBLIC_STATUS_TAGS[public_status(state)]
-
-
-def public_status_description(state: str) -> str:
-    return PUBLIC_STATUS_DESCRIPTIONS[public_status(state)]
-
-
-# --- filters ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Search and filters as asked for; values not on the allowed lists are dropped."""
-
-    q: str = ""
-    district: str = ""
-    organisation_type: str = ""
-    sector: str = ""
-    standing: str = ""
-
-    def as_params(self) -> dict[str, str]:
-        """Only the filters in use, for links that keep them (pagination, downloads)."""
-        return {
-            name: value
-            for name, value in (
-                ("q", self.q),
-                ("district", self.district),
-                ("type", self.organisation_type),
-                ("sector", self.sector),
-                ("standing", self.standing),
-            )
-            if value
-        }
-
-    @property
-    def active(self) -> bool:
-        return bool(self.as_params())
+# A page asked for by number (a typed or bookmarked link) is found by OFFSET from the nearer end
+# of the results, so at most this many index entries are skipped; deeper pages are reached by the
+# keyset links to the next and previous pages.
+MAX_DIRECT_OFFSET = 1000
+MAX_PAGE_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -144,59 +48,107 @@ class FilterOptions:
     standings: Mapping[str, str]
 
 
-def filter_options() -> FilterOptions:
-    """Districts and sectors that public organisations have, in one query."""
-    pairs = db.session.execute(
-        select(Organisation.district, Organisation.sector)
-        .where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
-        .distinct()
-    ).all()
-    return FilterOptions(
-        districts=sorted({district for district, _ in pairs if district}),
-        sectors=sorted({sector for _, sector in pairs if sector}),
-        types=ORGANISATION_TYPES,
-        standings=STANDING_FILTERS,
-    )
+def filter_options(version: int) -> FilterOptions:
+    """The current scheme's districts and sectors, and any other that a public organisation has
+    (registered under an earlier scheme version): computed once per register version."""
 
-
-def parse_filters(args: Mapping[str, str], options: FilterOptions) -> Filters:
-    def allowed(name: str, values) -> str:
-        value = (args.get(name) or "").strip()
-        return value if value in values else ""
-
-    return Filters(
-        q=(args.get("q") or "").strip()[:200],
-        district=allowed("district", options.districts),
-        organisation_type=allowed("type", options.types),
-        sector=allowed("sector", options.sectors),
-        standing=allowed("standing", options.standings),
-    )
-
-
-def _filtered(query: Select, filters: Filters) -> Select:
-    query = query.where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
-    if filters.q:
-        query = query.where(
-            func.lower(Organisation.name).contains(filters.q.lower(), autoescape=True)
+    def compute() -> FilterOptions:
+        scheme_lists = db.session.execute(
+            select(Scheme.districts, Scheme.sectors).where(Scheme.is_current).limit(1)
+        ).first()
+        pairs = db.session.execute(
+            select(Organisation.district, Organisation.sector)
+            .where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
+            .distinct()
+        ).all()
+        districts = {district for district, _ in pairs if district}
+        sectors = {sector for _, sector in pairs if sector}
+        if scheme_lists:
+            districts.update(scheme_lists[0] or [])
+            sectors.update(scheme_lists[1] or [])
+        return FilterOptions(
+            districts=sorted(districts),
+            sectors=sorted(sectors),
+            types=ORGANISATION_TYPES,
+            standings=STANDING_FILTERS,
         )
-    if filters.district:
-        query = query.where(Organisation.district == filters.district)
-    if filters.organisation_type:
-        query = query.where(Organisation.organisation_type == filters.organisation_type)
-    if filters.sector:
-        query = query.where(Organisation.sector == filters.sector)
-    if filters.standing == HOLDERS:
-        query = query.where(Organisation.status.in_(HOLDING_STATES))
-    elif filters.standing == SIGNATORIES:
-        query = query.where(Organisation.status.in_(WORKING_TOWARDS_STATES))
+
+    return register_version.cache().get(version, "filter_options", compute)
+
+
+# --- checking what was asked ------------------------------------------------------------------
+
+
+@dataclass
+class RegisterQuery:
+    """The search, filters and position asked for, with an error message per field for what
+    cannot be used. The page is not shown from a query with errors."""
+
+    filters: Filters
+    page: int = 1
+    after: Key | None = None
+    before: Key | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _control_characters(text: str) -> bool:
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
+def parse_query(args: Mapping[str, str], options: FilterOptions) -> RegisterQuery:
+    errors: dict[str, str] = {}
+
+    def choice(name: str, allowed, message: str) -> str:
+        value = (args.get(name) or "").strip()
+        if value and value not in allowed:
+            errors[name] = message
+            return ""
+        return value
+
+    q = (args.get("q") or "").strip()
+    if _control_characters(q):
+        errors["q"] = "Organisation name must only include letters, numbers and punctuation"
+        q = ""
+    elif len(q) > MAX_QUERY_LENGTH:
+        errors["q"] = f"Organisation name must be {MAX_QUERY_LENGTH} characters or fewer"
+        q = ""
+    filters = Filters(
+        q=q,
+        district=choice("district", options.districts, "Select a district from the list"),
+        organisation_type=choice(
+            "type", options.types, "Select a type of organisation from the list"
+        ),
+        sector=choice("sector", options.sectors, "Select a sector from the list"),
+        standing=choice("standing", options.standings, "Select which organisations to show"),
+    )
+    query = RegisterQuery(filters, errors=errors)
+    page_text = (args.get("page") or "").strip()
+    if page_text:
+        if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
+            errors["page"] = "Page number must be a whole number, like 2"
+        elif len(page_text) > MAX_PAGE_DIGITS:
+            errors["page"] = "There is no page with that number"
+        else:
+            query.page = int(page_text)
+    for name in ("after", "before"):
+        text = args.get(name)
+        if text is not None:
+            try:
+                setattr(query, name, decode_cursor(text))
+            except InvalidCursor:
+                errors["page"] = "The link to this page of results is not valid"
     return query
 
 
-def _sort_key():
-    return func.lower(Organisation.name)
-
-
 # --- the page ---------------------------------------------------------------------------------
+
+
+class PageNotAvailable(Exception):
+    """A page number beyond the results, or too deep to open directly."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -205,23 +157,81 @@ class RegisterPage:
     total: int
     page: int
     pages: int
+    # Keyset positions of the first and last rows, for the previous and next links.
+    first_key: Key | None = None
+    last_key: Key | None = None
 
 
-def search(filters: Filters, page: int = 1, per_page: int = PAGE_SIZE) -> RegisterPage:
-    """One page of results and the total, in two queries. OFFSET is fine at a council's scale;
-    the exports use keyset batches."""
-    total = db.session.scalar(_filtered(select(func.count(Organisation.id)), filters)) or 0
+def count(filters: Filters, version: int) -> int:
+    """Matching organisations: counted once per register version and filter combination."""
+
+    def compute() -> int:
+        return db.session.scalar(filtered(select(func.count()).select_from(Organisation), filters))
+
+    return register_version.cache().get(version, ("count", filters), compute)
+
+
+def _rows(filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit):
+    query = filtered(select(Organisation, sort_key()), filters)
+    if after is not None:
+        query = after_key(query, after)
+    if before is not None:
+        query = before_key(query, before)
+    rows = db.session.execute(in_order(query, reverse=reverse).offset(offset).limit(limit)).all()
+    return rows[::-1] if reverse else rows
+
+
+def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> RegisterPage:
+    """One page of results: one query for the rows (two when a stale link needs it), with the
+    count from the per-version cache."""
+    filters = query.filters
+    total = count(filters, version)
     pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    organisations = list(
-        db.session.scalars(
-            _filtered(select(Organisation), filters)
-            .order_by(_sort_key(), Organisation.id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
+    page = query.page
+    if query.after is not None:
+        rows = _rows(filters, after=query.after, limit=per_page + 1)
+        # The page number in a link is a label only: keep it between its neighbours.
+        page = pages if len(rows) <= per_page else max(2, min(page, pages - 1))
+        rows = rows[:per_page]
+        if not rows:  # the register shrank behind the link: show its last page
+            return search(RegisterQuery(filters, page=pages), version, per_page)
+    elif query.before is not None:
+        rows = _rows(filters, before=query.before, reverse=True, limit=per_page + 1)
+        if len(rows) <= per_page:  # nothing further back: this is the first page
+            page, rows = 1, _rows(filters, limit=per_page)
+        else:
+            page, rows = max(2, min(page, pages - 1)), rows[1:]
+    else:
+        if page > pages:
+            raise PageNotAvailable(
+                f"There is no page {page:,}: the results fill {pages:,} "
+                f"page{'' if pages == 1 else 's'}"
+            )
+        from_start = (page - 1) * per_page
+        on_last = total - from_start
+        from_end = max(total - page * per_page, 0)
+        if from_start <= from_end:
+            if from_start > MAX_DIRECT_OFFSET:
+                raise _too_deep(page)
+            rows = _rows(filters, offset=from_start, limit=per_page)
+        else:
+            if from_end > MAX_DIRECT_OFFSET:
+                raise _too_deep(page)
+            rows = _rows(filters, reverse=True, offset=from_end, limit=min(per_page, on_last))
+    organisations = [organisation for organisation, _key in rows]
+    first_key = (rows[0][1], rows[0][0].id) if rows else None
+    last_key = (rows[-1][1], rows[-1][0].id) if rows else None
+    return RegisterPage(organisations, total, page, pages, first_key, last_key)
+
+
+def _too_deep(page: int) -> PageNotAvailable:
+    return PageNotAvailable(
+        f"Page {page:,} cannot be opened directly. Search for a name, use the filters, "
+        "or go through the pages with ‘Next’ and ‘Previous’"
     )
-    return RegisterPage(organisations, total, page, pages)
+
+
+# --- one organisation's page ------------------------------------------------------------------
 
 
 def public_organisation(slug: str) -> Organisation | None:
@@ -241,218 +251,3 @@ def latest_signature(organisation: Organisation) -> tuple[Signature, Scheme] | N
         .limit(1)
     ).first()
     return (row[0], row[1]) if row else None
-
-
-# --- open data --------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = (
-    "name",
-    "slug",
-    "url",
-    "org_id",
-    "type",
-    "size",
-    "sector",
-    "town",
-    "district",
-    "status",
-    "status_label",
-    "signed_on",
-    "charter_mark_certificate",
-    "charter_mark_awarded_on",
-    "charter_mark_expires_on",
-    "charter_mark_standing",
-)
-
-
-def _current_marks(organisation_ids: list[int]) -> dict[int, tuple[CharterMark, Scheme]]:
-    """Each organisation's current mark with its scheme, for a whole batch in one query."""
-    if not organisation_ids:
-        return {}
-    rows = db.session.execute(
-        select(CharterMark, Scheme)
-        .join(Scheme, Scheme.id == CharterMark.scheme_id)
-        .where(
-            CharterMark.organisation_id.in_(organisation_ids),
-            CharterMark.status != MARK_SUPERSEDED,
-        )
-        .order_by(CharterMark.organisation_id, CharterMark.awarded_on.desc(), CharterMark.id.desc())
-    ).all()
-    found: dict[int, tuple[CharterMark, Scheme]] = {}
-    for mark, scheme in rows:
-        found.setdefault(mark.organisation_id, (mark, scheme))
-    return found
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    return value.isoformat()
-
-
-def export_rows(
-    filters: Filters, url_for_slug, *, today: date | None = None
-) -> Iterator[dict[str, str | None]]:
-    """Every matching organisation as an open-data row, fetched in keyset batches ordered by
-    (lower(name), id): two queries per batch, whatever the size of the register."""
-    today = today or date.today()
-    after: tuple[str, int] | None = None
-    batch_size = EXPORT_BATCH_SIZE
-    while True:
-        query, sort_key = _in_register_order(filters, after)
-        batch = db.session.execute(
-            query.order_by(sort_key, Organisation.id).limit(batch_size)
-        ).all()
-        if not batch:
-            return
-        current = _current_marks([organisation.id for organisation, _, _ in batch])
-        for organisation, _key, signed in batch:
-            yield _row(organisation, signed, current.get(organisation.id), url_for_slug, today)
-        if len(batch) < batch_size:
-            return
-        last_organisation, last_key, _ = batch[-1]
-        after = (last_key, last_organisation.id)
-
-
-def _row(organisation, signed, mark_and_scheme, url_for_slug, today) -> dict[str, str | None]:
-    mark, scheme = mark_and_scheme or (None, None)
-    return {
-        "name": organisation.name,
-        "slug": organisation.slug,
-        "url": url_for_slug(organisation.slug),
-        "org_id": organisation.org_id,
-        "type": organisation.type_label,
-        "size": organisation.size_label,
-        "sector": organisation.sector,
-        "town": organisation.town,
-        "district": organisation.district,
-        "status": public_status(organisation.status),
-        "status_label": public_status_label(organisation.status),
-        "signed_on": _iso(signed),
-        "charter_mark_certificate": mark.certificate_number if mark else None,
-        "charter_mark_awarded_on": _iso(mark.awarded_on) if mark else None,
-        "charter_mark_expires_on": _iso(mark.expires_on) if mark else None,
-        "charter_mark_standing": marks.standing(mark, today=today, scheme=scheme) if mark else None,
-    }
-
-
-# --- the feed ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    event_id: int
-    organisation: Organisation
-    title: str
-    happened_at: datetime
-
-
-def recent_public_changes(limit: int = FEED_SIZE) -> list[FeedEntry]:
-    """New signatures and Charter Marks awarded, newest first, of organisations public now
-    (a withdrawn organisation's history leaves the feed with it). No reasons: those can be
-    private."""
-    rows = db.session.execute(
-        select(AuditEvent.id, AuditEvent.trigger, AuditEvent.created_at, Organisation)
-        .join(Organisation, Organisation.id == AuditEvent.organisation_id)
-        .where(
-            AuditEvent.trigger.in_(FEED_TRIGGERS),
-            Organisation.status.in_(lifecycle.PUBLIC_STATES),
-        )
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return [
-        FeedEntry(event_id, organisation, f"{organisation.name} {FEED_TRIGGERS[trigger]}", when)
-        for event_id, trigger, when, organisation in rows
-    ]
-
-
-# --- the JSON API: one keyset page at a time --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublicEntry:
-    """A public organisation with what the register publishes about it."""
-
-    organisation: Organisation
-    signed_at: datetime | None
-    mark: CharterMark | None
-    standing: str | None
-
-
-@dataclass(frozen=True)
-class KeysetPage:
-    entries: list[PublicEntry]
-    # (lower(name), id) of the last entry when more follow, else None.
-    next_key: tuple[str, int] | None
-
-
-def _entries(rows, today: date) -> list[PublicEntry]:
-    current = _current_marks([organisation.id for organisation, _ in rows])
-    entries = []
-    for organisation, signed in rows:
-        mark, scheme = current.get(organisation.id, (None, None))
-        standing = marks.standing(mark, today=today, scheme=scheme) if mark else None
-        entries.append(PublicEntry(organisation, signed, mark, standing))
-    return entries
-
-
-def _latest_signed_at():
-    return (
-        select(func.max(Signature.signed_at))
-        .where(Signature.organisation_id == Organisation.id)
-        .correlate(Organisation)
-        .scalar_subquery()
-    )
-
-
-def _in_register_order(filters: Filters, after: tuple[str, int] | None):
-    """Matching organisations with their sort key and signing time, after the keyset position
-    ``after`` in (lower(name), id) order: what the exports and the API page through."""
-    sort_key = _sort_key()
-    query = _filtered(select(Organisation, sort_key, _latest_signed_at()), filters)
-    if after is not None:
-        last_key, last_id = after
-        query = query.where(
-            or_(sort_key > last_key, and_(sort_key == last_key, Organisation.id > last_id))
-        )
-    return query, sort_key
-
-
-def keyset_page(
-    filters: Filters,
-    after: tuple[str, int] | None,
-    limit: int,
-    *,
-    today: date | None = None,
-) -> KeysetPage:
-    """Up to ``limit`` matching organisations after the key ``after``, in the export's order
-    (lower(name), id): two queries whatever the page size or the register's size."""
-    query, sort_key = _in_register_order(filters, after)
-    # One row more than asked for says whether another page follows.
-    rows = db.session.execute(query.order_by(sort_key, Organisation.id).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    entries = _entries(
-        [(organisation, signed) for organisation, _key, signed in rows], today or date.today()
-    )
-    next_key = (rows[-1][1], rows[-1][0].id) if more else None
-    return KeysetPage(entries, next_key)
-
-
-def public_entry(slug: str, *, today: date | None = None) -> PublicEntry | None:
-    """One public organisation by slug; None for unknown or non-public ones."""
-    row = db.session.execute(
-        select(Organisation, _latest_signed_at()).where(
-            Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
-        )
-    ).first()
-    if row is None:
-        return None
-    return _entries([(row[0], row[1])], today or date.today())[0]
-
-
-def is_public(organisation: Organisation) -> bool:
-    return organisation.status in lifecycle.PUBLIC_STATES

@@ -1,0 +1,298 @@
+"""Pieces the benchmarks share: a scratch database, gunicorn on loopback, wrk, in-process
+timing with query counts, and the scan types of each query's plan (EXPLAIN)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event  # noqa: E402
+
+from charter import create_app  # noqa: E402
+from charter.extensions import db  # noqa: E402
+from config import Config  # noqa: E402
+
+# Tables that grow with the register: a sequential scan of one of these is what must not happen.
+BIG_TABLES = {"organisations", "signatures", "applications", "charter_marks", "audit_events"}
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("Set DATABASE_URL to a scratch database (PostgreSQL for the headline figures).")
+    return Config.SQLALCHEMY_DATABASE_URI if "://" not in url else _normalise(url)
+
+
+def _normalise(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def bench_app():
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = _normalise(database_url())
+        SERVER_NAME = "localhost"
+        RATELIMIT_ENABLED = False
+
+    return create_app(BenchConfig)
+
+
+def rebuild_schema(app) -> None:
+    """Drop every table and build the schema through the migrations, with the default scheme."""
+    from flask_migrate import upgrade
+    from sqlalchemy import MetaData
+
+    from charter.services.domain.schemes import load_scheme_file
+
+    with app.app_context():
+        existing = MetaData()
+        existing.reflect(bind=db.engine)
+        existing.drop_all(bind=db.engine)
+        upgrade()
+        load_scheme_file(app.config["DEFAULT_SCHEME_FILE"])
+        db.session.commit()
+
+
+# --- in process --------------------------------------------------------------------------------
+
+
+@contextmanager
+def statements():
+    """Collects (statement, parameters) of every query run inside the block."""
+    seen: list[tuple[str, object]] = []
+
+    def before(_conn, _cursor, statement, parameters, _context, _executemany):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+_fresh = iter(range(10**9))
+
+
+def fresh(url: str) -> str:
+    """The URL with a parameter the service ignores, so it is rendered, not served from memory."""
+    return f"{url}{'&' if '?' in url else '?'}bench={next(_fresh)}"
+
+
+def time_in_process(client, url: str, repeat: int, headers=None) -> dict:
+    """Median time of ``repeat`` requests after two warm-ups, queries and statements of one.
+    Each request renders afresh (except revalidations, which must name the same URL)."""
+
+    def one(target):
+        return client.get(target if headers else fresh(target), headers=headers)
+
+    for _ in range(2):
+        one(url).get_data()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = one(url)
+        body = response.get_data()
+        times.append(time.perf_counter() - started)
+    etag = client.get(url, headers=headers).headers.get("ETag")
+    with statements() as seen:
+        response = one(url)
+        body = response.get_data()
+    return {
+        "status": response.status_code,
+        "median_ms": statistics.median(times) * 1000,
+        "queries": len(seen),
+        "statements": seen,
+        "bytes": len(body),
+        "etag": etag,
+    }
+
+
+def scan_types(statements_seen) -> list[str]:
+    """'Index Scan organisations', 'Seq Scan schemes'... for every SELECT seen, from EXPLAIN."""
+    if db.engine.dialect.name != "postgresql":
+        return ["(EXPLAIN on PostgreSQL only)"]
+    found: list[str] = []
+    with db.engine.connect() as connection:
+        for statement, parameters in statements_seen:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            plan = connection.exec_driver_sql(
+                "EXPLAIN (FORMAT JSON) " + statement, parameters
+            ).scalar()
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            _walk(plan[0]["Plan"], found)
+    return sorted(set(found))
+
+
+def _walk(node: dict, found: list[str]) -> None:
+    if "Relation Name" in node:
+        kind = node["Node Type"]
+        found.append(f"{kind} {node['Relation Name']}")
+    for child in node.get("Plans", []):
+        _walk(child, found)
+
+
+def sequential_scans_of_big_tables(scans: list[str]) -> list[str]:
+    return [s for s in scans if s.startswith("Seq Scan") and s.split()[-1] in BIG_TABLES]
+
+
+# --- gunicorn and wrk ---------------------------------------------------------------------------
+
+
+class Gunicorn:
+    def __init__(self, port: int, workers: int = 2, timeout: int = 120):
+        self.port = port
+        self.workers = workers
+        self.timeout = timeout
+        self.process: subprocess.Popen | None = None
+        self.log = open(f"/tmp/bench-gunicorn-{port}.log", "w")  # noqa: SIM115
+
+    def __enter__(self):
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        env = dict(os.environ, DATABASE_URL=_normalise(database_url()))
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                str(self.timeout),
+                "--chdir",
+                str(ROOT),
+                "bench.wsgi_bench:app",
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url("/healthz"), timeout=2).read()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not start: see {self.log.name}")
+
+    def __exit__(self, *exc):
+        if self.process:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+        self.log.close()
+
+    def warm_up(self, paths, rounds: int = 4) -> None:
+        """Each worker imports, compiles templates and fills its caches before timing starts."""
+        for _ in range(rounds):
+            for path in paths:
+                with urllib.request.urlopen(self.url(path), timeout=120) as response:
+                    response.read()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def have_wrk() -> bool:
+    return shutil.which("wrk") is not None
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text_value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text_value).groups()
+    return float(number) * _UNITS[unit]
+
+
+FRESH_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "bench=" .. counter)
+end
+"""
+
+
+def wrk(url: str, seconds: float, connections: int = 4, headers=None, fresh=False) -> dict:
+    """Requests/s and p50/p99 latency from wrk, a C load generator (1 thread, a few
+    connections: it takes a small share of the two cores it shares with gunicorn). ``fresh``
+    makes every URL different, so each request is rendered rather than served from memory."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency"]
+    if fresh:
+        script = Path("/tmp/bench-wrk-fresh.lua")
+        script.write_text(FRESH_SCRIPT)
+        command += ["-s", str(script)]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": _ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        "p99": _ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    result["errors"] = int(errors.group(1)) if errors else 0
+    return result
+
+
+def download(url: str, pids: list[int]) -> dict:
+    """Time to fetch a whole export over HTTP, its size, and the workers' peak memory."""
+    peak = {"rss": 0}
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            total = 0
+            for pid in pids:
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    total = max(total, int(re.search(r"VmRSS:\s+(\d+)", status).group(1)))
+                except (OSError, AttributeError):
+                    pass
+            peak["rss"] = max(peak["rss"], total)
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    size = 0
+    with urllib.request.urlopen(url, timeout=600) as response:
+        while chunk := response.read(1 << 16):
+            size += len(chunk)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return {"seconds": seconds, "bytes": size, "peak_rss_mib": peak["rss"] / 1024}
+
+
+def public_count() -> int:
+    from sqlalchemy import func, select
+
+    from charter.models import Organisation
+    from workflows.lifecycle import PUBLIC_STATES
+
+    return db.session.scalar(
+        select(func.count()).select_from(Organisation).where(Organisation.status.in_(PUBLIC_STATES))
+    )

@@ -1,0 +1,187 @@
+"""The register at national scale: each public page and the API at several sizes, served by
+gunicorn (2 workers) and loaded with wrk for a fixed time, each beside a bare endpoint that
+returns a string of the same size from the same app in the same run; the exports timed at two
+sizes. Prints figures, never pass/fail.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python bench/run.py [--sizes 500,50000,100000] [--exports 10000,100000]
+        [--seconds 5] [--port 5140]
+
+It DROPS every table of that database and rebuilds it through the migrations. Needs `wrk`
+(Debian: apt-get install wrk) for the load figures; without it, prints the in-process ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import func, select
+
+from bench import harness
+from bench.generate import grow_to
+from charter.extensions import db
+from charter.models import CharterMark, Organisation
+from charter.services.read_models.register_query import encode_cursor
+from workflows.lifecycle import PUBLIC_STATES
+
+# Revalidation (If-None-Match) is measured for these.
+REVALIDATED = ("register", "filtered", "api")
+# Pages a request names uniquely (different searches, cursors): measured rendered afresh too.
+RENDERED = ("register", "last page", "filtered", "api", "api cursor")
+
+
+def pages_to_measure() -> dict[str, str]:
+    """The issue's pages, with real values from the data: the last page, a deep cursor, a holder's
+    page, certificate and badge."""
+    public = harness.public_count()
+    last = max(1, -(-public // 20))
+    middle = db.session.execute(
+        select(func.lower(Organisation.name), Organisation.id, Organisation.slug)
+        .where(Organisation.status.in_(PUBLIC_STATES))
+        .order_by(func.lower(Organisation.name), Organisation.id)
+        .offset(public // 2)
+        .limit(1)
+    ).first()
+    holder = db.session.execute(
+        select(Organisation.slug, CharterMark.certificate_number)
+        .join(CharterMark, CharterMark.organisation_id == Organisation.id)
+        .where(Organisation.status == "accredited")
+        .order_by(Organisation.id.desc())
+        .limit(1)
+    ).first()
+    return {
+        "register": "/register",
+        "last page": f"/register?page={last}",
+        "filtered": "/register?q=severn&district=Shrewsbury",
+        "api": "/api/v1/organisations",
+        "api cursor": f"/api/v1/organisations?cursor={encode_cursor((middle[0], middle[1]))}",
+        "entry": f"/register/{middle[2]}",
+        "verify": f"/verify/{holder[1]}",
+        "badge": f"/badge/{holder[1]}.svg",
+    }
+
+
+def measure_size(app, n: int, args, results: dict) -> None:
+    seconds = grow_to(n)
+    print(f"\n== {n:,} organisations (generated in {seconds:.1f} s) ==", flush=True)
+    client = app.test_client()
+    urls = pages_to_measure()
+    local = {name: harness.time_in_process(client, url, args.repeat) for name, url in urls.items()}
+    for name in REVALIDATED:
+        etag = local[name]["etag"]
+        local[name + " 304"] = harness.time_in_process(
+            client, urls[name], args.repeat, headers={"If-None-Match": etag}
+        )
+    results[n] = {"local": local, "load": {}}
+    print(f"{'request':14} {'status':>6} {'ms':>7} {'queries':>7} {'bytes':>7}  scans (EXPLAIN)")
+    for name, figures in local.items():
+        scans = harness.scan_types(figures["statements"])
+        seq = harness.sequential_scans_of_big_tables(scans)
+        figures["scans"] = scans
+        print(
+            f"{name:14} {figures['status']:>6} {figures['median_ms']:>7.2f} "
+            f"{figures['queries']:>7} {figures['bytes']:>7}  {', '.join(scans) or '-'}"
+            + (f"  SEQUENTIAL: {', '.join(seq)}" if seq else "")
+        )
+    if not harness.have_wrk():
+        print("(wrk not found: apt-get install wrk for requests/s and latency under load)")
+        return
+    print(
+        f"\n{'under load':14} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} | "
+        f"{'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} | ratio"
+    )
+    runs = [(name, name, False) for name in local]
+    runs += [(name + " fresh", name, True) for name in RENDERED]
+    with harness.Gunicorn(args.port) as server:
+        server.warm_up([*urls.values(), *(f"/_bench/bare/{f['bytes']}" for f in local.values())])
+        for name, measured, fresh in runs:
+            figures = local[measured]
+            base = measured.removesuffix(" 304")
+            headers = None
+            if measured.endswith(" 304"):
+                # The same ETag as in process: same data, release and URL.
+                headers = {"If-None-Match": local[base]["etag"]}
+            service = harness.wrk(
+                server.url(urls[base]), args.seconds, headers=headers, fresh=fresh
+            )
+            bare = harness.wrk(server.url(f"/_bench/bare/{max(figures['bytes'], 1)}"), args.seconds)
+            ratio = service["rps"] / bare["rps"] if bare["rps"] else 0
+            results[n]["load"][name] = (service, bare, ratio)
+            print(
+                f"{name:14} {service['rps']:>8.0f} {service['p50']:>7.1f} {service['p99']:>7.1f} | "
+                f"{bare['rps']:>10.0f} {bare['p50']:>7.1f} {bare['p99']:>7.1f} | {ratio:.3f}"
+                + (f"  ({service['errors']} non-2xx/3xx)" if service["errors"] else ""),
+                flush=True,
+            )
+
+
+def measure_exports(n: int, args, exports: dict) -> None:
+    seconds = grow_to(n)
+    print(f"\n== exports at {n:,} organisations (generated in {seconds:.1f} s) ==", flush=True)
+    with harness.Gunicorn(args.port) as server:
+        pids = server.worker_pids()
+        for path in ("/register.csv", "/register.json"):
+            figures = harness.download(server.url(path), pids)
+            exports.setdefault(path, {})[n] = figures
+            print(
+                f"{path:16} {figures['seconds']:>7.2f} s {figures['bytes'] / 1e6:>8.1f} MB "
+                f"peak worker RSS {figures['peak_rss_mib']:.0f} MiB",
+                flush=True,
+            )
+
+
+def summary(results: dict, exports: dict) -> None:
+    sizes = sorted(results)
+    if len(sizes) >= 2:
+        small = sizes[0]
+        print(f"\n== flat in N: in-process median at each size / at {small:,} ==")
+        for name in results[small]["local"]:
+            ratios = [
+                f"{n:,}: x{results[n]['local'][name]['median_ms'] / results[small]['local'][name]['median_ms']:.2f}"  # noqa: E501
+                for n in sizes[1:]
+            ]
+            print(f"  {name:14} " + "   ".join(ratios))
+    for path, by_size in exports.items():
+        if len(by_size) >= 2:
+            low, high = sorted(by_size)
+            ratio = by_size[high]["seconds"] / by_size[low]["seconds"]
+            print(
+                f"\n{path}: {high:,} vs {low:,} rows: x{ratio:.1f} time "
+                f"for x{high / low:.0f} rows; peak worker RSS "
+                f"{by_size[low]['peak_rss_mib']:.0f} -> "
+                f"{by_size[high]['peak_rss_mib']:.0f} MiB"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="500,50000,100000")
+    parser.add_argument("--exports", default="10000,100000")
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--port", type=int, default=5140)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    export_sizes = [int(s) for s in args.exports.split(",") if s]
+
+    app = harness.bench_app()
+    harness.rebuild_schema(app)
+    results: dict = {}
+    exports: dict = {}
+    with app.app_context():
+        print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
+        for n in sorted(set(sizes) | set(export_sizes)):
+            if n in sizes:
+                measure_size(app, n, args, results)
+            if n in export_sizes:
+                measure_exports(n, args, exports)
+        db.session.remove()
+    summary(results, exports)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""HTTP caching of the public register, its open data and the API, from the register's version.
+
+A public answer depends on the register's data, on today's date (a Charter Mark's standing
+changes with it), on the URL and on the release of the code. The ETag is built from those, so a
+browser, a proxy or an API client that revalidates gets a 304 for the cost of one primary-key
+lookup (none while the process holds the version), before anything is queried or rendered; and
+the finished answer is kept in memory under that ETag for the next person who asks.
+``Cache-Control`` allows a short reuse without asking. Signed-in people, and a request with a
+message waiting to be shown, get a fresh page and no shared caching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from functools import cache, wraps
+from pathlib import Path
+
+from flask import Flask, current_app, make_response, request, session
+from flask_login import current_user
+
+from charter.services.read_models import register_version
+
+PUBLIC_MAX_AGE = 60
+# Answers up to this size are kept in memory per register version (a register page is ~20 kB).
+MAX_STORED_BYTES = 64 * 1024
+
+
+def release(app: Flask) -> str:
+    """Changes when the code or templates change, so a deploy does not answer 304 for a page
+    that now renders differently. The same in every worker of a release."""
+    if "release" not in app.extensions:
+        app.extensions["release"] = app.config.get("RELEASE") or _code_digest(app.root_path)
+    return app.extensions["release"]
+
+
+@cache
+def _code_digest(root_path: str) -> str:
+    root = Path(root_path).parent
+    digest = hashlib.sha256()
+    for folder in ("charter", "templates", "workflows"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+def _shared() -> bool:
+    """Whether this answer is the same for everyone: not signed in, no message waiting."""
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def register_version_for_request() -> register_version.RegisterVersion:
+    """Read once per request (kept in the request's environ: ``g`` can outlive a request when
+    an app context stays pushed, as in tests and the benchmarks)."""
+    key = "charter.register_version"
+    if key not in request.environ:
+        request.environ[key] = register_version.current()
+    return request.environ[key]
+
+
+def _last_modified(changed_at: datetime | None) -> datetime:
+    # Answers also change at midnight (a mark's standing), so never older than today's start.
+    midnight = datetime.combine(date.today(), time.min)
+    stamp = max(changed_at or midnight, midnight)
+    return stamp.replace(tzinfo=UTC, microsecond=0)
+
+
+def cached_by_register(view: Callable | None = None, *, max_age: int = PUBLIC_MAX_AGE):
+    """Answer 304 when the register has not changed since the client's copy; otherwise run the
+    view and label a 200 with ETag, Last-Modified and a short public max-age."""
+    if view is None:
+        return lambda view: cached_by_register(view, max_age=max_age)
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.method != "GET" or not _shared():
+            return view(*args, **kwargs)
+        state = register_version_for_request()
+        parts = (
+            release(current_app),
+            str(state.version),
+            date.today().isoformat(),
+            request.full_path,
+        )
+        etag = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+        last_modified = _last_modified(state.changed_at)
+        if request.if_none_match:
+            fresh = request.if_none_match.contains_weak(etag)
+        else:
+            fresh = (
+                request.if_modified_since is not None and request.if_modified_since >= last_modified
+            )
+        if fresh:
+            response = current_app.response_class(status=304)
+        else:
+            stored = register_version.cache().peek(state.version, ("response", etag))
+            if stored is not None:
+                body, headers = stored
+                response = current_app.response_class(body, headers=headers)
+            else:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code != 200:
+                    return response
+                _store(state.version, etag, response)
+        response.set_etag(etag, weak=True)
+        response.last_modified = last_modified
+        response.headers["Cache-Control"] = f"public, max-age={max_age}"
+        return response
+
+    return wrapper
+
+
+def _store(version: int, etag: str, response) -> None:
+    """Keep a small finished answer, so the next person asking for the same URL before the
+    register changes is served from memory (streamed exports are never kept)."""
+    if response.is_streamed:
+        return
+    body = response.get_data()
+    if len(body) <= MAX_STORED_BYTES:
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
+        register_version.cache().put(version, ("response", etag), (body, headers))
+
+
+def cached_fragment(key, caller):
+    """``{% call cached_fragment(key) %}...{% endcall %}``: the block rendered once per register
+    version and key in this process, then reused. For parts that depend only on the register
+    and the query, such as the register's search form: its GOV.UK macros (each re-imports its
+    sub-macros on every call) cost most of the page's rendering. A key of None renders afresh."""
+    if key is None:
+        return caller()
+    version = register_version_for_request().version
+    return register_version.cache().get(version, ("fragment", key), caller)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["cached_fragment"] = cached_fragment

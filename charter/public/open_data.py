@@ -1,0 +1,180 @@
+"""The register as open data: CSV and JSON streamed in keyset batches, and the Atom feed.
+
+The exports take the register page's search and filters, checked the same way: a bad value is
+a 400 with the reason before anything is streamed (a stream cannot report an error once its
+200 has gone). Rows are written in chunks of about ``CHUNK_BYTES``, not one write per row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
+
+from flask import Response, request, stream_with_context, url_for
+
+from charter.caching import cached_by_register, register_version_for_request
+from charter.public import bp
+from charter.services.read_models import open_data
+from charter.services.read_models import register as register_service
+from charter.services.read_models.register_query import Filters
+
+LICENCE = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+CSV_FILENAME = "social-value-register.csv"
+# Cells a spreadsheet would read as a formula (ASVS 5.0 1.2.10).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CHUNK_BYTES = 32 * 1024
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _entry_url(slug: str) -> str:
+    return url_for("public.show_register_entry", slug=slug, _external=True)
+
+
+def _entry_url_builder():
+    """url_for once, not once a row: slugs are already URL-safe."""
+    placeholder = "slug-placeholder"
+    template = _entry_url(placeholder)
+    head, tail = template.split(placeholder, 1)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
+def _checked_filters() -> Filters | Response:
+    options = register_service.filter_options(register_version_for_request().version)
+    query = register_service.parse_query(request.args, options)
+    query.errors.pop("page", None)  # the exports are not paged
+    if query.errors:
+        message = " ".join(f"{name}: {text}." for name, text in query.errors.items())
+        response = Response(message + "\n", status=400, mimetype="text/plain")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return query.filters
+
+
+def _chunked(pieces):
+    """Join small strings into chunks of about CHUNK_BYTES."""
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= CHUNK_BYTES:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+@bp.get("/register.csv")
+@cached_by_register
+def download_register_csv():
+    filters = _checked_filters()
+    if isinstance(filters, Response):
+        return filters
+    url_for_slug = _entry_url_builder()
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+
+        def flush() -> str:
+            text = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            return text
+
+        writer.writerow(open_data.EXPORT_COLUMNS)
+        yield flush()
+        for row in open_data.export_rows(filters, url_for_slug):
+            writer.writerow([spreadsheet_safe(row[column]) for column in open_data.EXPORT_COLUMNS])
+            yield flush()
+
+    response = Response(stream_with_context(_chunked(lines())), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
+    return response
+
+
+@bp.get("/register.json")
+@cached_by_register
+def download_register_json():
+    filters = _checked_filters()
+    if isinstance(filters, Response):
+        return filters
+    url_for_slug = _entry_url_builder()
+    generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+
+    def pieces():
+        head = {"generated_at": generated_at, "licence": LICENCE, "licence_url": LICENCE_URL}
+        # The object is written open-ended so the list can follow row by row.
+        yield json.dumps(head)[:-1] + ', "organisations": ['
+        separator = ""
+        for row in open_data.export_rows(filters, url_for_slug):
+            yield separator + json.dumps(row)
+            separator = ","
+        yield "]}"
+
+    return Response(stream_with_context(_chunked(pieces())), mimetype="application/json")
+
+
+@bp.get("/register/feed.atom")
+@cached_by_register
+def show_register_feed():
+    entries = open_data.recent_public_changes()
+    register_url = url_for("public.show_register", _external=True)
+    host = request.host.split(":")[0]
+
+    ET.register_namespace("", ATOM_NS)
+
+    def child(parent, tag: str, text: str | None = None, **attributes) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attributes)
+        if text is not None:
+            element.text = text
+        return element
+
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    child(feed, "title", "Social Value Charter register: recent changes")
+    child(feed, "id", register_url)
+    child(feed, "link", href=url_for("public.show_register_feed", _external=True), rel="self")
+    child(feed, "link", href=register_url, rel="alternate")
+    updated = entries[0].happened_at if entries else datetime.now(UTC).replace(tzinfo=None)
+    child(feed, "updated", _atom_time(updated))
+    author = child(feed, "author")
+    child(author, "name", "Social Value Charter register")
+    child(feed, "rights", LICENCE)
+    for entry in entries:
+        element = child(feed, "entry")
+        child(element, "title", entry.title)
+        child(
+            element,
+            "id",
+            f"tag:{host},{entry.happened_at.date().isoformat()}:register-event-{entry.event_id}",
+        )
+        page_url = _entry_url(entry.organisation.slug)
+        child(element, "link", href=page_url, rel="alternate")
+        child(element, "updated", _atom_time(entry.happened_at))
+        child(
+            element,
+            "summary",
+            f"{entry.title} on {entry.happened_at:%-d %B %Y}. "
+            f"{entry.organisation.type_label}, {entry.organisation.district}.",
+        )
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
+    return Response(
+        '<?xml version="1.0" encoding="utf-8"?>\n' + body,
+        mimetype="application/atom+xml",
+    )
+
+
+def _atom_time(value: datetime | date) -> str:
+    """RFC 3339 in UTC; stored times are naive UTC."""
+    return value.replace(microsecond=0).isoformat() + "Z"

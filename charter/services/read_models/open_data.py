@@ -1,0 +1,289 @@
+"""The register as open data: the CSV and JSON exports, the API's keyset pages, one entry, and
+the feed of public changes.
+
+Everything pages through the register in (lower(name), id) order with keyset positions compared
+as a row, so each batch is an index range scan: an export's time grows linearly with its rows
+(two queries per batch) and its memory stays flat. No people, no evidence, no reasons given for
+refusals or sanctions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+
+from charter.extensions import db
+from charter.models import AuditEvent, Organisation, Scheme, Signature
+from charter.models.assessment import MARK_SUPERSEDED, CharterMark
+from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
+from charter.services.domain import marks
+from charter.services.read_models.register_query import (
+    Filters,
+    Key,
+    after_key,
+    filtered,
+    in_order,
+    public_status,
+    public_status_label,
+    sort_key,
+)
+from workflows import lifecycle
+
+# Rows fetched per query by the open-data exports; tests make it small to cross batches.
+EXPORT_BATCH_SIZE = 1000
+FEED_SIZE = 50
+
+EXPORT_COLUMNS = (
+    "name",
+    "slug",
+    "url",
+    "org_id",
+    "type",
+    "size",
+    "sector",
+    "town",
+    "district",
+    "status",
+    "status_label",
+    "signed_on",
+    "charter_mark_certificate",
+    "charter_mark_awarded_on",
+    "charter_mark_expires_on",
+    "charter_mark_standing",
+)
+
+# Feed entries: a new (or renewed) signature and a Charter Mark awarded.
+FEED_TRIGGERS = {
+    "sign": "signed the Social Value Charter",
+    "award_mark": "was awarded the Social Value Charter Mark",
+}
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """A public organisation with what the register publishes about it."""
+
+    organisation: Organisation
+    signed_at: datetime | None
+    mark: CharterMark | None
+    standing: str | None
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    entries: list[PublicEntry]
+    # (lower(name), id) of the last entry when more follow, else None.
+    next_key: Key | None
+
+
+def _current_marks(organisation_ids: list[int]) -> dict[int, tuple[CharterMark, Scheme]]:
+    """Each organisation's current mark with its scheme, for a whole batch in one query."""
+    if not organisation_ids:
+        return {}
+    rows = db.session.execute(
+        select(CharterMark, Scheme)
+        .join(Scheme, Scheme.id == CharterMark.scheme_id)
+        .where(
+            CharterMark.organisation_id.in_(organisation_ids),
+            CharterMark.status != MARK_SUPERSEDED,
+        )
+        .order_by(CharterMark.organisation_id, CharterMark.awarded_on.desc(), CharterMark.id.desc())
+    ).all()
+    found: dict[int, tuple[CharterMark, Scheme]] = {}
+    for mark, scheme in rows:
+        found.setdefault(mark.organisation_id, (mark, scheme))
+    return found
+
+
+def _latest_signed_at():
+    return (
+        select(func.max(Signature.signed_at))
+        .where(Signature.organisation_id == Organisation.id)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+
+
+def _batch(filters: Filters, after: Key | None, limit: int):
+    """Up to ``limit`` rows of (organisation, sort key, latest signing) after ``after``."""
+    query = filtered(select(Organisation, sort_key(), _latest_signed_at()), filters)
+    if after is not None:
+        query = after_key(query, after)
+    return db.session.execute(in_order(query).limit(limit)).all()
+
+
+def _entries(rows, today: date) -> list[PublicEntry]:
+    current = _current_marks([organisation.id for organisation, *_ in rows])
+    entries = []
+    for organisation, _key, signed in rows:
+        mark, scheme = current.get(organisation.id, (None, None))
+        standing = marks.standing(mark, today=today, scheme=scheme) if mark else None
+        entries.append(PublicEntry(organisation, signed, mark, standing))
+    return entries
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+class _MarkRow(NamedTuple):
+    """What marks.standing reads of a mark and its scheme, without loading ORM objects."""
+
+    status: str
+    expires_on: date
+    renewal_window_days: int
+
+
+def _current_mark_rows(organisation_ids: list[int]) -> dict[int, tuple]:
+    """(certificate, awarded_on, standing inputs) of each organisation's current mark."""
+    if not organisation_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            CharterMark.organisation_id,
+            CharterMark.certificate_number,
+            CharterMark.awarded_on,
+            CharterMark.expires_on,
+            CharterMark.status,
+            Scheme.renewal_window_days,
+        )
+        .join(Scheme, Scheme.id == CharterMark.scheme_id)
+        .where(
+            CharterMark.organisation_id.in_(organisation_ids),
+            CharterMark.status != MARK_SUPERSEDED,
+        )
+        .order_by(CharterMark.organisation_id, CharterMark.awarded_on.desc(), CharterMark.id.desc())
+    ).all()
+    found: dict[int, tuple] = {}
+    for row in rows:
+        found.setdefault(row.organisation_id, row)
+    return found
+
+
+def export_rows(
+    filters: Filters, url_for_slug: Callable[[str], str], *, today: date | None = None
+) -> Iterator[dict[str, str | None]]:
+    """Every matching organisation as an open-data row, in keyset batches of plain rows (no ORM
+    objects: at 100,000 rows their construction was most of an export's time)."""
+    today = today or date.today()
+    columns = (
+        Organisation.id,
+        Organisation.name,
+        Organisation.slug,
+        Organisation.org_id,
+        Organisation.organisation_type,
+        Organisation.size,
+        Organisation.sector,
+        Organisation.town,
+        Organisation.district,
+        Organisation.status,
+        sort_key().label("sort_key"),
+        _latest_signed_at().label("signed_at"),
+    )
+    after: Key | None = None
+    while True:
+        batch_size = EXPORT_BATCH_SIZE
+        query = filtered(select(*columns), filters)
+        if after is not None:
+            query = after_key(query, after)
+        rows = db.session.execute(in_order(query).limit(batch_size)).all()
+        current = _current_mark_rows([row.id for row in rows])
+        for row in rows:
+            mark = current.get(row.id)
+            standing = None
+            if mark:
+                inputs = _MarkRow(mark.status, mark.expires_on, mark.renewal_window_days)
+                # One tuple stands for both the mark (status, expiry) and its scheme (window).
+                standing = marks.standing(inputs, today=today, scheme=inputs)  # type: ignore[arg-type]
+            yield {
+                "name": row.name,
+                "slug": row.slug,
+                "url": url_for_slug(row.slug),
+                "org_id": row.org_id,
+                "type": ORGANISATION_TYPES.get(row.organisation_type, row.organisation_type),
+                "size": ORGANISATION_SIZES.get(row.size, row.size),
+                "sector": row.sector,
+                "town": row.town,
+                "district": row.district,
+                "status": public_status(row.status),
+                "status_label": public_status_label(row.status),
+                "signed_on": _iso(row.signed_at),
+                "charter_mark_certificate": mark.certificate_number if mark else None,
+                "charter_mark_awarded_on": _iso(mark.awarded_on) if mark else None,
+                "charter_mark_expires_on": _iso(mark.expires_on) if mark else None,
+                "charter_mark_standing": standing,
+            }
+        if len(rows) < batch_size:
+            return
+        after = (rows[-1].sort_key, rows[-1].id)
+
+
+# --- the JSON API: one keyset page at a time --------------------------------------------------
+
+
+def keyset_page(
+    filters: Filters,
+    after: Key | None,
+    limit: int,
+    *,
+    today: date | None = None,
+) -> KeysetPage:
+    """Up to ``limit`` matching organisations after the key ``after``, in the export's order:
+    two queries whatever the page size or the register's size."""
+    # One row more than asked for says whether another page follows.
+    rows = _batch(filters, after, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_key = (rows[-1][1], rows[-1][0].id) if more else None
+    return KeysetPage(_entries(rows, today or date.today()), next_key)
+
+
+def public_entry(slug: str, *, today: date | None = None) -> PublicEntry | None:
+    """One public organisation by slug; None for unknown or non-public ones."""
+    row = db.session.execute(
+        select(Organisation, sort_key(), _latest_signed_at()).where(
+            Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
+        )
+    ).first()
+    if row is None:
+        return None
+    return _entries([row], today or date.today())[0]
+
+
+# --- the feed ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    event_id: int
+    organisation: Organisation
+    title: str
+    happened_at: datetime
+
+
+def recent_public_changes(limit: int = FEED_SIZE) -> list[FeedEntry]:
+    """New signatures and Charter Marks awarded, newest first, of organisations public now
+    (a withdrawn organisation's history leaves the feed with it). No reasons: those can be
+    private."""
+    rows = db.session.execute(
+        select(AuditEvent.id, AuditEvent.trigger, AuditEvent.created_at, Organisation)
+        .join(Organisation, Organisation.id == AuditEvent.organisation_id)
+        .where(
+            AuditEvent.trigger.in_(FEED_TRIGGERS),
+            Organisation.status.in_(lifecycle.PUBLIC_STATES),
+        )
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        FeedEntry(event_id, organisation, f"{organisation.name} {FEED_TRIGGERS[trigger]}", when)
+        for event_id, trigger, when, organisation in rows
+    ]

@@ -1,0 +1,204 @@
+"""What the register publishes and how it is queried: public statuses, filters, the sort key and
+keyset positions. Shared by the register page, the open-data exports and the API.
+
+Only organisations in a public state appear, and only what an organisation publishes by signing
+the charter. The lifecycle state is shown in plain, coarser words, so that (for example) an
+application in progress or refused cannot be read from the register.
+
+The order is (lower(name), id) everywhere, and a position in it is compared as a row,
+``(lower(name), id) > (:name, :id)``: PostgreSQL can then walk the index that ends in that key
+(an OR of two conditions defeats it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, literal, tuple_
+
+from charter.models import Organisation
+from workflows import lifecycle
+
+HOLDERS = "holders"
+SIGNATORIES = "signatories"
+STANDING_FILTERS = {
+    HOLDERS: "Charter Mark holders",
+    SIGNATORIES: "Signatories working towards the Charter Mark",
+}
+HOLDING_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE)
+WORKING_TOWARDS_STATES = (
+    lifecycle.SIGNATORY,
+    lifecycle.PLAN_SUBMITTED,
+    lifecycle.MONITORING,
+    lifecycle.UNDER_ASSESSMENT,
+    lifecycle.INFORMATION_REQUESTED,
+)
+MAX_QUERY_LENGTH = 200
+# Ids are PostgreSQL integers: a larger one in a crafted cursor is refused, not sent.
+MAX_ID = 2**31 - 1
+
+# Public status: an assessment in progress reads as "working towards", so a refusal (back to
+# monitoring) is not visible from outside.
+PUBLIC_STATUS = {
+    lifecycle.SIGNATORY: "signatory",
+    lifecycle.PLAN_SUBMITTED: "working_towards",
+    lifecycle.MONITORING: "working_towards",
+    lifecycle.UNDER_ASSESSMENT: "working_towards",
+    lifecycle.INFORMATION_REQUESTED: "working_towards",
+    lifecycle.ACCREDITED: "holder",
+    lifecycle.RENEWAL_DUE: "holder_renewal_due",
+    lifecycle.LAPSED: "lapsed",
+    lifecycle.SUSPENDED: "suspended",
+}
+PUBLIC_STATUS_LABELS = {
+    "signatory": "Charter signatory",
+    "working_towards": "Working towards the Charter Mark",
+    "holder": "Charter Mark holder",
+    "holder_renewal_due": "Charter Mark holder, renewal due",
+    "lapsed": "No longer a signatory",
+    "suspended": "Suspended",
+}
+PUBLIC_STATUS_TAGS = {
+    "signatory": "govuk-tag--blue",
+    "working_towards": "govuk-tag--turquoise",
+    "holder": "govuk-tag--green",
+    "holder_renewal_due": "govuk-tag--green",
+    "lapsed": "govuk-tag--grey",
+    "suspended": "govuk-tag--red",
+}
+PUBLIC_STATUS_DESCRIPTIONS = {
+    "signatory": "This organisation has signed the charter and committed to its principles.",
+    "working_towards": "This organisation has signed the charter and is working to a plan "
+    "towards the Charter Mark.",
+    "holder": "This organisation holds the Social Value Charter Mark.",
+    "holder_renewal_due": "This organisation holds the Social Value Charter Mark. It expires "
+    "soon and the organisation can apply to renew it.",
+    "lapsed": "This organisation signed the charter but its commitment has lapsed.",
+    "suspended": "The scheme administrators have suspended this organisation.",
+}
+
+
+def public_status(state: str) -> str:
+    return PUBLIC_STATUS.get(state, "signatory")
+
+
+def public_status_label(state: str) -> str:
+    return PUBLIC_STATUS_LABELS[public_status(state)]
+
+
+def public_status_tag(state: str) -> str:
+    return PUBLIC_STATUS_TAGS[public_status(state)]
+
+
+def public_status_description(state: str) -> str:
+    return PUBLIC_STATUS_DESCRIPTIONS[public_status(state)]
+
+
+def is_public(organisation: Organisation) -> bool:
+    return organisation.status in lifecycle.PUBLIC_STATES
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search and filters, already checked against the allowed values."""
+
+    q: str = ""
+    district: str = ""
+    organisation_type: str = ""
+    sector: str = ""
+    standing: str = ""
+
+    def as_params(self) -> dict[str, str]:
+        """Only the filters in use, for links that keep them (pagination, downloads)."""
+        return {
+            name: value
+            for name, value in (
+                ("q", self.q),
+                ("district", self.district),
+                ("type", self.organisation_type),
+                ("sector", self.sector),
+                ("standing", self.standing),
+            )
+            if value
+        }
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_params())
+
+
+def sort_key():
+    return func.lower(Organisation.name)
+
+
+def filtered(query: Select, filters: Filters) -> Select:
+    query = query.where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
+    if filters.q:
+        # On PostgreSQL the trigram index on lower(name) serves this LIKE '%...%'.
+        query = query.where(sort_key().contains(filters.q.lower(), autoescape=True))
+    if filters.district:
+        query = query.where(Organisation.district == filters.district)
+    if filters.organisation_type:
+        query = query.where(Organisation.organisation_type == filters.organisation_type)
+    if filters.sector:
+        query = query.where(Organisation.sector == filters.sector)
+    if filters.standing == HOLDERS:
+        query = query.where(Organisation.status.in_(HOLDING_STATES))
+    elif filters.standing == SIGNATORIES:
+        query = query.where(Organisation.status.in_(WORKING_TOWARDS_STATES))
+    return query
+
+
+Key = tuple[str, int]
+
+
+def after_key(query: Select, key: Key) -> Select:
+    """Rows after ``key`` in register order, compared as a row so the index serves it."""
+    return query.where(tuple_(sort_key(), Organisation.id) > tuple_(literal(key[0]), key[1]))
+
+
+def before_key(query: Select, key: Key) -> Select:
+    return query.where(tuple_(sort_key(), Organisation.id) < tuple_(literal(key[0]), key[1]))
+
+
+def in_order(query: Select, *, reverse: bool = False) -> Select:
+    if reverse:
+        return query.order_by(sort_key().desc(), Organisation.id.desc())
+    return query.order_by(sort_key(), Organisation.id)
+
+
+# --- cursors: a keyset position in a link -------------------------------------------------------
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(key: Key) -> str:
+    raw = json.dumps(list(key), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> Key:
+    """The (lower(name), id) a cursor names; InvalidCursor for anything a link could not hold."""
+    if len(text) > 2 * MAX_QUERY_LENGTH + 64:
+        raise InvalidCursor(text)
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        value = json.loads(raw)
+    except (binascii.Error, ValueError):
+        value = None
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not isinstance(value[0], str)
+        or "\x00" in value[0]
+        or not isinstance(value[1], int)
+        or isinstance(value[1], bool)
+        or not 0 < value[1] <= MAX_ID
+    ):
+        raise InvalidCursor(text)
+    return value[0], value[1]

@@ -1,0 +1,181 @@
+"""When the public register last changed, and per-process caches keyed on it.
+
+Every transaction that writes a table the register publishes from bumps a one-row version as it
+commits: ORM changes are seen in the session's pending and flushed objects, bulk statements
+(``session.execute(update(Organisation)...)``) as they are executed. The bump runs in
+``before_commit``, so the row is locked only for the moment of the commit, after the
+transaction's own row locks: no lock-order cycle with ``SELECT ... FOR UPDATE`` on organisations.
+
+Readers use the version for ETags and Last-Modified, and to key caches of what is costly and
+changes only with the register (filter lists, counts): a repeat request costs one primary-key
+lookup. Writes that bypass the ORM session (raw connections) must call :func:`bump` themselves.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from threading import Lock
+from typing import TypeVar
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from charter.extensions import db
+from charter.models import AuditEvent, CharterMark, Organisation, RegisterState, Scheme, Signature
+from charter.models.base import utcnow
+from charter.models.register_state import REGISTER_STATE_ID
+
+# What the register, its open data, the API and the feed are read from.
+WATCHED_MODELS = (Organisation, Signature, CharterMark, Scheme, AuditEvent)
+WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED_MODELS)
+_CHANGED = "register_changed"
+_BUMPED = "register_bumped"
+_HELD = "register_version_held"
+# Entries kept per process for one version: filter combinations and searches asked for.
+CACHE_SIZE = 1024
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RegisterVersion:
+    version: int
+    changed_at: datetime | None
+
+
+def current() -> RegisterVersion:
+    """The register's version, read at most once per ``REGISTER_VERSION_TTL`` seconds in each
+    process (a change committed in this process is seen at once; one committed elsewhere within
+    that time, well inside the pages' public max-age). A 304 then costs no query at all."""
+    ttl = current_app.config.get("REGISTER_VERSION_TTL", 0)
+    if ttl <= 0:
+        return _read()
+    now = time.monotonic()
+    held = current_app.extensions.get(_HELD)
+    if held is not None and now - held[0] < ttl:
+        return held[1]
+    state = _read()
+    current_app.extensions[_HELD] = (now, state)
+    return state
+
+
+def _read() -> RegisterVersion:
+    row = db.session.execute(
+        select(RegisterState.version, RegisterState.changed_at).where(
+            RegisterState.id == REGISTER_STATE_ID
+        )
+    ).first()
+    return RegisterVersion(row[0], row[1]) if row else RegisterVersion(0, None)
+
+
+def bump(session: Session) -> None:
+    """Count one change to the register, in ``session``'s transaction."""
+    dialect = session.get_bind(mapper=RegisterState.__mapper__).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = insert(RegisterState).values(id=REGISTER_STATE_ID, version=1, changed_at=now)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[RegisterState.id],
+            set_={"version": RegisterState.version + 1, "changed_at": now},
+        )
+    )
+
+
+def _changes_register(session: Session) -> bool:
+    """Whether the session's pending objects change what the register publishes."""
+    return (
+        any(isinstance(obj, WATCHED_MODELS) for obj in session.new)
+        or any(isinstance(obj, WATCHED_MODELS) for obj in session.deleted)
+        or any(
+            isinstance(obj, WATCHED_MODELS) and session.is_modified(obj) for obj in session.dirty
+        )
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_changes(session: Session, _flush_context) -> None:
+    # Still the pre-flush new, dirty and deleted collections here.
+    if _changes_register(session):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_changes(orm_execute_state) -> None:
+    if not (
+        orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete
+    ):
+        return
+    table = getattr(orm_execute_state.statement, "table", None)
+    if getattr(table, "name", None) in WATCHED_TABLES:
+        orm_execute_state.session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session: Session) -> None:
+    # Objects not flushed yet are flushed by the commit after this hook.
+    if session.info.get(_CHANGED) or _changes_register(session):
+        session.info.pop(_CHANGED, None)
+        session.info[_BUMPED] = True
+        bump(session)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_held_version(session: Session) -> None:
+    if session.info.pop(_BUMPED, False) and has_app_context():
+        current_app.extensions.pop(_HELD, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+    session.info.pop(_BUMPED, None)
+
+
+# --- per-process caches -----------------------------------------------------------------------
+
+
+class VersionCache:
+    """Values computed from the register, kept while its version stays the same. One per app
+    (each test's app starts empty); bounded, and emptied when the version moves on."""
+
+    def __init__(self, size: int = CACHE_SIZE):
+        self.size = size
+        self.version: int | None = None
+        self.values: dict[Hashable, object] = {}
+        self.lock = Lock()
+
+    def peek(self, version: int, key: Hashable):
+        with self.lock:
+            return self.values.get(key) if self.version == version else None
+
+    def put(self, version: int, key: Hashable, value) -> None:
+        with self.lock:
+            if self.version != version:
+                self.version, self.values = version, {}
+            if len(self.values) >= self.size:
+                self.values.pop(next(iter(self.values)))
+            self.values[key] = value
+
+    def get(self, version: int, key: Hashable, compute: Callable[[], T]) -> T:
+        with self.lock:
+            if self.version != version:
+                self.version, self.values = version, {}
+            if key in self.values:
+                return self.values[key]  # type: ignore[return-value]
+        value = compute()
+        with self.lock:
+            if self.version == version:
+                if len(self.values) >= self.size:
+                    self.values.pop(next(iter(self.values)))
+                self.values[key] = value
+        return value
+
+
+def cache() -> VersionCache:
+    return current_app.extensions.setdefault("register_cache", VersionCache())

@@ -1,0 +1,84 @@
+"""HTTP caching of the register, its open data and the API: an ETag and Last-Modified from the
+register's version, a short public max-age, and a 304 that costs one query."""
+
+from __future__ import annotations
+
+import pytest
+
+from charter.extensions import db
+from charter.models import Organisation
+from tests.factories import sign_in
+from tests.public.register_helpers import make_holder, make_signatory
+
+CACHED = [
+    "/register",
+    "/register?district=Shrewsbury&page=1",
+    "/register.csv",
+    "/register.json",
+    "/register/feed.atom",
+    "/api/v1/organisations",
+]
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_a_repeat_request_is_a_304_until_the_register_changes(client, scheme, url, query_counter):
+    make_signatory(scheme, "First Firm", district="Shrewsbury")
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"].startswith("public, max-age=")
+    assert first.headers["Last-Modified"]
+
+    with query_counter() as counter:
+        again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert counter.value == 1  # the register's version, nothing else
+
+    make_holder(scheme, "Second Firm", district="Shrewsbury")
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert "Second Firm" in changed.get_data(as_text=True)
+
+
+def test_if_modified_since_is_honoured(client, scheme):
+    make_signatory(scheme, "First Firm")
+    first = client.get("/register")
+    since = first.headers["Last-Modified"]
+    assert client.get("/register", headers={"If-Modified-Since": since}).status_code == 304
+
+
+def test_each_url_has_its_own_etag(client, scheme):
+    make_signatory(scheme, "First Firm")
+    assert client.get("/register").headers["ETag"] != client.get("/register?q=f").headers["ETag"]
+
+
+def test_a_bulk_update_changes_the_etag(client, scheme):
+    organisation = make_signatory(scheme, "First Firm")
+    etag = client.get("/register").headers["ETag"]
+    db.session.execute(
+        db.update(Organisation)
+        .where(Organisation.id == organisation.id)
+        .values(name="Renamed Firm", version_id=Organisation.version_id + 1)
+    )
+    db.session.commit()
+    response = client.get("/register", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Renamed Firm" in response.get_data(as_text=True)
+
+
+def test_errors_are_not_cached(client, scheme):
+    response = client.get("/register?page=abc")
+    assert response.status_code == 400
+    assert "ETag" not in response.headers
+    assert "public" not in response.headers.get("Cache-Control", "")
+
+
+def test_signed_in_people_get_a_fresh_page(client, scheme, member):
+    make_signatory(scheme, "First Firm")
+    sign_in(client, member.email)
+    response = client.get("/register")
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
+    assert "public" not in response.headers.get("Cache-Control", "")

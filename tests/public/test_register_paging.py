@@ -1,0 +1,100 @@
+"""Paging through the register: keyset links between neighbouring pages, the first and last
+pages by number, and a bound on how deep a page number can be opened directly."""
+
+from __future__ import annotations
+
+import re
+
+from charter.services.read_models import register as register_page_service
+from tests.factories import make_organisation
+from tests.public.register_helpers import make_signatory
+
+
+def result_names(page: str) -> list[str]:
+    return re.findall(r'href="/register/(?!feed\.atom)[^"]+">([^<]+)</a>', page)
+
+
+def link(page: str, kind: str) -> str | None:
+    found = re.search(rf'govuk-pagination__{kind}.*?href="([^"]+)"', page, re.S)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def make_register(scheme, count: int) -> list[str]:
+    names = [f"Firm {n:03d}" for n in range(count)]
+    for name in names:
+        make_organisation(scheme=scheme, name=name, status="signatory")
+    return names
+
+
+def test_next_and_previous_walk_every_organisation_once_each_way(client, scheme):
+    names = make_register(scheme, 65)  # four pages: 20, 20, 20, 5
+    seen, url = [], "/register"
+    for _ in range(10):
+        page = client.get(url).get_data(as_text=True)
+        seen.extend(result_names(page))
+        url = link(page, "next")
+        if url is None:
+            break
+        assert "after=" in url or url.endswith("page=4")
+    assert seen == names
+    back, url = [], link(page, "prev")
+    while url is not None:
+        page = client.get(url).get_data(as_text=True)
+        back = result_names(page) + back
+        url = link(page, "prev")
+    assert back == names[:60]
+
+
+def test_the_last_page_is_served_from_the_end(client, scheme):
+    names = make_register(scheme, 45)
+    page = client.get("/register?page=3").get_data(as_text=True)
+    assert result_names(page) == names[40:]
+    assert 'aria-current="page"' in page
+
+
+def test_a_keyset_link_survives_changes_before_it(client, scheme):
+    names = make_register(scheme, 30)
+    first = client.get("/register").get_data(as_text=True)
+    next_url = link(first, "next")
+    make_organisation(scheme=scheme, name="Aardvark Ltd", status="signatory")
+    second = client.get(next_url).get_data(as_text=True)
+    # The next page still starts after the last organisation the reader saw.
+    assert result_names(second) == names[20:]
+
+
+def test_deep_page_numbers_are_refused_with_a_way_on(client, scheme, monkeypatch):
+    monkeypatch.setattr(register_page_service, "MAX_DIRECT_OFFSET", 20)
+    names = make_register(scheme, 120)  # six pages
+    assert result_names(client.get("/register?page=2").get_data(as_text=True)) == names[20:40]
+    assert result_names(client.get("/register?page=5").get_data(as_text=True)) == names[80:100]
+    response = client.get("/register?page=3")
+    assert response.status_code == 400
+    assert "Page 3 cannot be opened directly" in response.get_data(as_text=True)
+
+
+def test_page_query_count_is_the_same_at_any_depth(client, scheme, query_counter):
+    make_register(scheme, 100)
+    client.get("/register")  # fills the per-version caches
+
+    def queries(url: str) -> int:
+        with query_counter() as counter:
+            assert client.get(url).status_code == 200
+        return counter.value
+
+    first = client.get("/register").get_data(as_text=True)
+    second_url = link(first, "next")
+    # A page not asked for before: the register's version and the rows, at any depth.
+    assert queries("/register?page=1") == queries("/register?page=5") == queries(second_url) == 2
+    # The same page again, before the register changes: served from memory.
+    assert queries("/register?page=5") == 1
+
+
+def test_filters_with_keyset_links(client, scheme):
+    for n in range(25):
+        make_signatory(scheme, f"Oswestry Firm {n:02d}", district="Oswestry")
+    make_signatory(scheme, "Elsewhere Firm", district="Shrewsbury")
+    first = client.get("/register?district=Oswestry").get_data(as_text=True)
+    second = client.get(link(first, "next")).get_data(as_text=True)
+    assert result_names(second) == [f"Oswestry Firm {n:02d}" for n in range(20, 25)]
+    again = client.get(link(second, "prev")).get_data(as_text=True)
+    assert result_names(again) == [f"Oswestry Firm {n:02d}" for n in range(20)]
