@@ -15,6 +15,7 @@ from charter.models.contract import (
     ContractManager,
     ContractManagerInvitation,
 )
+from charter.models.duties import AnnualConfirmation, AuditDraw, MarkAudit
 from charter.models.impact import (
     ImpactBuild,
     ImpactCell,
@@ -38,8 +39,10 @@ from charter.models.user import User
 
 __all__ = [
     "ActionPlan",
+    "AnnualConfirmation",
     "Appeal",
     "Application",
+    "AuditDraw",
     "AuditEvent",
     "CharterMark",
     "Commissioner",
@@ -56,6 +59,7 @@ __all__ = [
     "InformationRequest",
     "Invitation",
     "JobRun",
+    "MarkAudit",
     "Measure",
     "MeasureJudgement",
     "Membership",
