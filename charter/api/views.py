@@ -21,6 +21,7 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import marks, schemes
+from charter.services.read_models import public_standing
 from charter.services.read_models import register as register_service
 from charter.services.read_models.impact import published
 
@@ -110,7 +111,7 @@ def _organisation(entry: register_service.PublicEntry) -> dict:
         "town": organisation.town,
         "district": organisation.district,
         "status": register_service.public_status(organisation.status),
-        "status_label": register_service.public_status_label(organisation.status),
+        "status_label": public_standing.label(organisation.status, mark),
         "signed_on": _iso(entry.signed_at),
         "charter_mark": {
             "certificate_number": mark.certificate_number,

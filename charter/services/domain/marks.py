@@ -173,6 +173,17 @@ def current_mark(organisation: Organisation) -> CharterMark | None:
     )
 
 
+def evidence_since(organisation: Organisation) -> date | None:
+    """Renewal (and any application after the first award) counts only returns for periods
+    that end after the latest Charter Mark's award date; None before the first award."""
+    return db.session.scalar(
+        select(CharterMark.awarded_on)
+        .where(CharterMark.organisation_id == organisation.id)
+        .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
+        .limit(1)
+    )
+
+
 def mark_by_number(text: str | None) -> CharterMark | None:
     number = normalise_certificate_number(text)
     if not is_certificate_number(number):

@@ -51,6 +51,7 @@ PUBLIC_STATUS = {
     lifecycle.INFORMATION_REQUESTED: "working_towards",
     lifecycle.ACCREDITED: "holder",
     lifecycle.RENEWAL_DUE: "holder_renewal_due",
+    lifecycle.MARK_SUSPENDED: "mark_suspended",
     lifecycle.LAPSED: "lapsed",
     lifecycle.SUSPENDED: "suspended",
 }
@@ -59,6 +60,7 @@ PUBLIC_STATUS_LABELS = {
     "working_towards": "Working towards the Charter Mark",
     "holder": "Charter Mark holder",
     "holder_renewal_due": "Charter Mark holder, renewal due",
+    "mark_suspended": "Charter signatory — Charter Mark suspended",
     "lapsed": "No longer a signatory",
     "suspended": "Suspended",
 }
@@ -67,6 +69,7 @@ PUBLIC_STATUS_TAGS = {
     "working_towards": "govuk-tag--turquoise",
     "holder": "govuk-tag--green",
     "holder_renewal_due": "govuk-tag--green",
+    "mark_suspended": "govuk-tag--red",
     "lapsed": "govuk-tag--grey",
     "suspended": "govuk-tag--red",
 }
@@ -77,6 +80,8 @@ PUBLIC_STATUS_DESCRIPTIONS = {
     "holder": "This organisation holds the Social Value Charter Mark.",
     "holder_renewal_due": "This organisation holds the Social Value Charter Mark. It expires "
     "soon and the organisation can apply to renew it.",
+    "mark_suspended": "This organisation has signed the charter. Its Charter Mark is suspended "
+    "because it has not met a reporting duty; the suspension is lifted once it does.",
     "lapsed": "This organisation signed the charter but its commitment has lapsed.",
     "suspended": "The scheme administrators have suspended this organisation.",
 }
@@ -316,6 +321,12 @@ def export_rows(
         after = (last_key, last_organisation.id)
 
 
+def _standing_label(status: str, mark, today) -> str:
+    from charter.services.read_models import public_standing
+
+    return public_standing.label(status, mark, today)
+
+
 def _row(organisation, signed, mark_and_scheme, url_for_slug, today) -> dict[str, str | None]:
     mark, scheme = mark_and_scheme or (None, None)
     return {
@@ -329,7 +340,7 @@ def _row(organisation, signed, mark_and_scheme, url_for_slug, today) -> dict[str
         "town": organisation.town,
         "district": organisation.district,
         "status": public_status(organisation.status),
-        "status_label": public_status_label(organisation.status),
+        "status_label": _standing_label(organisation.status, mark, today),
         "signed_on": _iso(signed),
         "charter_mark_certificate": mark.certificate_number if mark else None,
         "charter_mark_awarded_on": _iso(mark.awarded_on) if mark else None,
