@@ -60,7 +60,7 @@ def show_audit(audit_id: int):
     return _page(_audit_or_404(audit_id))
 
 
-def _act(audit, action) -> bool:
+def _act(action) -> bool:
     try:
         action()
         db.session.commit()
@@ -81,7 +81,6 @@ def request_audit_documents(audit_id: int):
     if not form.validate_on_submit():
         return _page(audit, request_form=form, status=400)
     if _act(
-        audit,
         lambda: audits.request_documents(
             audit, current_user, form.lines.data, form.request_text.data
         ),
@@ -101,7 +100,6 @@ def record_audit_outcome(audit_id: int):
         return _page(audit, outcome_form=form, status=400)
     concerns = form.outcome.data == "concerns"
     if _act(
-        audit,
         lambda: audits.record_outcome(
             audit, current_user, concerns=concerns, reason=form.reason.data
         ),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import url_for
 from sqlalchemy import exists, func, select
 
 from charter.extensions import db
@@ -40,6 +41,7 @@ from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR
 from charter.services.domain import marks
 from charter.services.domain.schemes import current_scheme
+from charter.services.infrastructure.mail import email_members, queue_email
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -268,6 +270,16 @@ def request_documents(audit: MarkAudit, user: User, line_ids: list[int], text: s
     audit.request_text = text.strip()
     audit.requested_at = utcnow()
     audit.status = AUDIT_DOCUMENTS_REQUESTED
+    organisation = db.session.get(Organisation, audit.organisation_id)
+    figures = [f for f in verified_figures(audit.organisation_id) if f.line.id in chosen]
+    email_members(
+        organisation,
+        f"{organisation.name}: send the source documents for your Charter Mark audit",
+        "audit-documents-requested",
+        audit=audit,
+        figures=figures,
+        assessor=user,
+    )
 
 
 def record_outcome(audit: MarkAudit, user: User, *, concerns: bool, reason: str) -> None:
@@ -281,6 +293,20 @@ def record_outcome(audit: MarkAudit, user: User, *, concerns: bool, reason: str)
     audit.status = AUDIT_REFERRED if concerns else AUDIT_CONFIRMED
     audit.outcome_reason = reason or None
     audit.decided_at = utcnow()
+    if concerns:
+        organisation = db.session.get(Organisation, audit.organisation_id)
+        admins = db.session.scalars(select(User).where(User.role == ROLE_ADMIN).order_by(User.id))
+        for admin in admins:
+            queue_email(
+                admin.email,
+                f"Audit concerns about {organisation.name}: your decision is needed",
+                "audit-referred",
+                recipient=admin,
+                organisation=organisation,
+                audit=audit,
+                assessor=user,
+                decision_url=url_for("admin.decide_audit", audit_id=audit.id, _external=True),
+            )
 
 
 # --- the administrator's side -------------------------------------------------------------------
