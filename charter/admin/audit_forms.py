@@ -21,7 +21,7 @@ assert set(ACTION_CHOICES) == set(ADMIN_ACTIONS)
 class ReferralDecisionForm(FlaskForm):
     action = RadioField(
         "What do you decide?",
-        choices=list(ACTION_CHOICES.items()),
+        choices=ACTION_CHOICES,
         widget=GovRadioInput(),
         validators=[InputRequired("Choose what you decide")],
     )

@@ -37,7 +37,7 @@ class DocumentRequestForm(FlaskForm):
 class OutcomeForm(FlaskForm):
     outcome = RadioField(
         "What did the audit find?",
-        choices=list(OUTCOMES.items()),
+        choices=OUTCOMES,
         widget=GovRadioInput(),
         validators=[InputRequired("Choose what the audit found")],
     )

@@ -24,10 +24,10 @@ from charter.services.domain import preferences
 class EmailPreferencesForm(FlaskForm):
     reminders = RadioField(
         "Do you want reminder emails?",
-        choices=[
-            ("yes", "Yes, remind me when a return or the annual confirmation is due"),
-            ("no", "No, do not send me reminders"),
-        ],
+        choices={
+            "yes": "Yes, remind me when a return or the annual confirmation is due",
+            "no": "No, do not send me reminders",
+        },
         widget=GovRadioInput(),
         validators=[InputRequired("Choose whether you want reminder emails")],
     )

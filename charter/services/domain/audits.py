@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import url_for
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, insert, select
 
 from charter.extensions import db
 from charter.models import Membership, MonitoringReturn, Organisation, ReturnLine, User
@@ -151,7 +151,7 @@ def assign(organisation_ids: list[int]) -> dict[int, int | None]:
     return out
 
 
-def draw(draw_row: AuditDraw) -> list[MarkAudit]:
+def draw(draw_row: AuditDraw) -> list[dict]:
     """Draw the published draw; not committed."""
     scheme = current_scheme()
     share = scheme.audit_share_percent if scheme is not None else 0
@@ -160,25 +160,26 @@ def draw(draw_row: AuditDraw) -> list[MarkAudit]:
     numbers = sorted(organisation_of)
     chosen = draw_sample(draw_row.seed, numbers, sample_size(share, len(numbers)))
     assessors = assign([organisation_of[n] for n in chosen])
-    audits = [
-        MarkAudit(
-            organisation_id=organisation_of[number],
-            draw_id=draw_row.id,
-            year=draw_row.year,
-            certificate_number=number,
-            assessor_id=assessors[organisation_of[number]],
-            status=AUDIT_ASSIGNED,
-        )
+    rows = [
+        {
+            "organisation_id": organisation_of[number],
+            "draw_id": draw_row.id,
+            "year": draw_row.year,
+            "certificate_number": number,
+            "assessor_id": assessors[organisation_of[number]],
+            "status": AUDIT_ASSIGNED,
+        }
         for number in chosen
     ]
-    db.session.add_all(audits)
+    if rows:  # one statement, however many are drawn
+        db.session.execute(insert(MarkAudit), rows)
     draw_row.status = DRAW_DRAWN
     draw_row.share_percent = share
     draw_row.eligible_numbers = numbers
     draw_row.drawn_numbers = chosen
     draw_row.drawn_at = utcnow()
     db.session.flush()
-    return audits
+    return rows
 
 
 def draw_audits(today: date) -> dict:
@@ -195,8 +196,8 @@ def draw_audits(today: date) -> dict:
     if pending is not None:
         audits = draw(pending)
         counts["drawn"] += 1
-        counts["audits_assigned"] += sum(1 for a in audits if a.assessor_id is not None)
-        counts["audits_unassigned"] += sum(1 for a in audits if a.assessor_id is None)
+        counts["audits_assigned"] += sum(1 for a in audits if a["assessor_id"] is not None)
+        counts["audits_unassigned"] += sum(1 for a in audits if a["assessor_id"] is None)
     db.session.commit()
     return dict(counts)
 
