@@ -78,7 +78,9 @@ def reinstatable(today: date):
     )
 
 
-def reinstate(organisation: Organisation, expires_on: date, window_days: int, today: date):
+def reinstate(
+    organisation: Organisation, expires_on: date, window_days: int, today: date, record=None
+):
     """Fire reinstate_mark (the renewal window decides where to); the caller sets the mark
     valid again (set_marks) and commits."""
     in_window = today >= expires_on - timedelta(days=window_days)
@@ -88,6 +90,7 @@ def reinstate(organisation: Organisation, expires_on: date, window_days: int, to
         system_actor(),
         renewal_window_open=in_window,
         reason="The missed duty has been met.",
+        record=record,
     )
 
 

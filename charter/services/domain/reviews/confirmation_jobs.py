@@ -28,7 +28,7 @@ from charter.services.domain.confirmations import (
     last_anniversary,
     latest_signatures,
 )
-from charter.services.domain.lifecycle import system_actor, transition
+from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.marks import add_months
 from charter.services.domain.reviews.common import (
     give_notices,
@@ -154,6 +154,7 @@ def enforce_annual_confirmations(today: date) -> dict:
         done: Counter = Counter()
         organisations = load_organisations(oid for _, oid, _, _ in batch)
         notices, suspended, acted = [], [], []
+        audit_rows = AuditRows()
         for cid, oid, closes_on, step in batch:
             organisation = organisations[oid]
             if step == "warning":
@@ -174,7 +175,7 @@ def enforce_annual_confirmations(today: date) -> dict:
                 continue  # under assessment: decided once the assessment ends
             if trigger and not try_transition(
                 lambda o=organisation, t=trigger, r=reason: transition(
-                    o, t, system_actor(), reason=r
+                    o, t, system_actor(), reason=r, record=audit_rows
                 ),
                 done,
             ):
@@ -183,6 +184,7 @@ def enforce_annual_confirmations(today: date) -> dict:
                 suspended.append(organisation.id)
             notices.append((oid, missed_key, f"confirmation:{cid}"))
             acted.append((organisation, closes_on, trigger or "noted", cid))
+        audit_rows.flush()
         duties.set_marks(suspended, MARK_VALID, MARK_SUSPENDED)
         given = give_notices(notices)
         recipients = preferences.recipients_of(o.id for o, _, _, _ in acted)

@@ -26,7 +26,7 @@ from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import duties, periods, preferences
-from charter.services.domain.lifecycle import system_actor, transition
+from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
     dashboard_url,
     give_notices,
@@ -184,6 +184,7 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
     def act(batch: Sequence[int]) -> Counter:
         done: Counter = Counter()
         organisations = load_organisations(batch)
+        audit_rows = AuditRows()
         suspended, noted = [], []
         for org_id in batch:
             organisation, oldest = organisations[org_id], by_organisation[org_id][0]
@@ -194,7 +195,7 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
                 )
                 fired = try_transition(
                     lambda o=organisation, r=reason: transition(
-                        o, "suspend_mark", system_actor(), reason=r
+                        o, "suspend_mark", system_actor(), reason=r, record=audit_rows
                     ),
                     done,
                 )
@@ -205,6 +206,7 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
                 done["skipped"] += 1
                 continue
             noted.append(organisation)
+        audit_rows.flush()
         duties.set_marks([o.id for o in suspended], MARK_VALID, MARK_SUSPENDED)
         given = give_notices(
             [
@@ -250,14 +252,18 @@ def reinstate_marks(today: date) -> dict:
     def act(batch) -> Counter:
         done: Counter = Counter()
         organisations = load_organisations(org_id for org_id, _, _ in batch)
+        audit_rows = AuditRows()
         reinstated = []
         for org_id, expires_on, window in batch:
             organisation = organisations[org_id]
             if try_transition(
-                lambda o=organisation, e=expires_on, w=window: duties.reinstate(o, e, w, today),
+                lambda o=organisation, e=expires_on, w=window: duties.reinstate(
+                    o, e, w, today, record=audit_rows
+                ),
                 done,
             ):
                 reinstated.append(organisation)
+        audit_rows.flush()
         duties.set_marks([o.id for o in reinstated], MARK_SUSPENDED, MARK_VALID)
         duties.tell_reinstated(reinstated)
         done["reinstated"] += len(reinstated)

@@ -24,7 +24,7 @@ from charter.models.assessment import (
 )
 from charter.models.base import utcnow
 from charter.services.domain import preferences
-from charter.services.domain.lifecycle import system_actor, transition
+from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.marks import current_mark
 from charter.services.domain.reviews.common import (
     dashboard_url,
@@ -130,6 +130,7 @@ def expire_marks(today: date) -> dict:
             )
         }
         now = utcnow()
+        audit_rows = AuditRows()
         expired = []
         for org_id, mark_id in batch:
             organisation, mark = organisations[org_id], marks[mark_id]
@@ -140,16 +141,18 @@ def expire_marks(today: date) -> dict:
             if organisation.status == lifecycle.ACCREDITED:
                 # The window was never opened (the scheduler was down): open it, then close
                 # it, so the audit trail shows both steps.
-                transition(organisation, "open_renewal", system_actor())
+                transition(organisation, "open_renewal", system_actor(), record=audit_rows)
             if organisation.status in (lifecycle.RENEWAL_DUE, lifecycle.MARK_SUSPENDED):
-                changed = (
-                    try_transition(
-                        lambda o=organisation: transition(o, "expire_mark", system_actor()), done
-                    )
-                    or changed
+                fired = try_transition(
+                    lambda o=organisation: transition(
+                        o, "expire_mark", system_actor(), record=audit_rows
+                    ),
+                    done,
                 )
+                changed = fired or changed
             if changed:
                 expired.append((organisation, mark))
+        audit_rows.flush()
         given = give_notices(
             [(o.id, "mark_expired", f"mark:{m.certificate_number}") for o, m in expired]
         )
