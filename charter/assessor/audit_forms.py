@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from charter.form_fields import strip_whitespace
 
@@ -46,7 +46,6 @@ class OutcomeForm(FlaskForm):
         widget=GovTextArea(),
         filters=[strip_whitespace],
         validators=[
-            Optional(),
             Length(max=4000, message="Reasons must be 4,000 characters or fewer"),
         ],
     )

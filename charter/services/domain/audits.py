@@ -224,7 +224,7 @@ def audits_for(assessor: User) -> list[tuple[MarkAudit, Organisation]]:
             .join(Organisation, Organisation.id == MarkAudit.organisation_id)
             .where(MarkAudit.assessor_id == assessor.id)
             .order_by(MarkAudit.status.in_(OPEN_AUDIT_STATUSES).desc(), MarkAudit.id)
-        ).tuples()
+        ).all()
     )
 
 
@@ -361,5 +361,5 @@ def all_audits() -> list[tuple[MarkAudit, Organisation, User | None]]:
             .join(Organisation, Organisation.id == MarkAudit.organisation_id)
             .outerjoin(User, User.id == MarkAudit.assessor_id)
             .order_by((MarkAudit.status != AUDIT_REFERRED), MarkAudit.year.desc(), MarkAudit.id)
-        ).tuples()
+        ).all()
     )
