@@ -219,3 +219,13 @@ def test_the_dashboard_warns_with_dates_before_anything_happens(
 def test_open_return_helper_due_date_is_set(app, organisation, scheme):
     measures = monitored(organisation, scheme)
     assert open_return(organisation, measures, DUE).due_date == DUE
+
+
+def test_a_confirmation_opened_late_still_gives_the_whole_window(app, organisation, scheme):
+    signed(organisation, datetime(2025, 3, 1, 10))
+    first_run = date(2026, 9, 1)  # six months after the anniversary: the duty is new
+    travel(app, first_run)
+    travel(app, first_run + timedelta(days=scheme.confirmation_window_days))
+    assert status_of(organisation) == "signatory"
+    travel(app, first_run + timedelta(days=scheme.confirmation_window_days + 1))
+    assert status_of(organisation) == "lapsed"

@@ -76,7 +76,10 @@ def annual_review_of_signatories(today: date) -> dict:
     for org_id, signed_at, window in rows:
         anniversary = last_anniversary(signed_at.date(), today)
         if anniversary is not None and anniversary > a_year_ago:
-            due.append((org_id, anniversary, anniversary + timedelta(days=window)))
+            # The window runs from the day the owner is asked: a confirmation opened late (the
+            # scheduler was down, or this duty is new) still gives the whole window.
+            opened = max(anniversary, today)
+            due.append((org_id, anniversary, opened + timedelta(days=window)))
 
     def act(batch: Sequence[tuple[int, date, date]]) -> Counter:
         dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
