@@ -5,7 +5,7 @@ Also a data correction: an expired Charter Mark used to put its organisation in 
 that expiry goes back to ``monitoring``, with an audit row saying it was a correction.
 
 Revision ID: 8941a2a92761
-Revises: 3aeeec542565
+Revises: 0d0bc36fcaa4
 Create Date: 2026-11-23 21:30:11.821483
 
 """
