@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "8941a2a92761"
-down_revision = "3aeeec542565"
+down_revision = "0d0bc36fcaa4"
 branch_labels = None
 depends_on = None
 
