@@ -13,7 +13,7 @@ from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F4
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
-BEFORE = "0d0bc36fcaa4"
+BEFORE = "beb3f798b819"
 CORRECTION = "8941a2a92761"
 
 ORGANISATION = (

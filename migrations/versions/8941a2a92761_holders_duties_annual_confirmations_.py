@@ -5,7 +5,7 @@ Also a data correction: an expired Charter Mark used to put its organisation in 
 that expiry goes back to ``monitoring``, with an audit row saying it was a correction.
 
 Revision ID: 8941a2a92761
-Revises: 0d0bc36fcaa4
+Revises: beb3f798b819
 Create Date: 2026-11-23 21:30:11.821483
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "8941a2a92761"
-down_revision = "0d0bc36fcaa4"
+down_revision = "beb3f798b819"
 branch_labels = None
 depends_on = None
 
