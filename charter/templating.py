@@ -29,9 +29,16 @@ STATE_TAG_CLASSES = {
     "information_requested": "govuk-tag--orange",
     "accredited": "govuk-tag--green",
     "renewal_due": "govuk-tag--yellow",
+    "mark_suspended": "govuk-tag--red",
     "lapsed": "govuk-tag--grey",
     "suspended": "govuk-tag--red",
     "withdrawn": "govuk-tag--grey",
+}
+
+
+# Audit rows written by something other than a trigger (a data migration's correction).
+AUDIT_ONLY_LABELS = {
+    "correct_expiry": "Corrected: an expired Charter Mark does not end the charter commitment",
 }
 
 
@@ -129,7 +136,7 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("trigger_label")
     def trigger_label(trigger: str) -> str:
         trig = TRIGGERS.get(trigger)
-        return trig.past if trig else trigger
+        return trig.past if trig else AUDIT_ONLY_LABELS.get(trigger, trigger)
 
     @app.template_filter("state_tag_class")
     def state_tag_class(state: str) -> str:

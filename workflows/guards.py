@@ -110,3 +110,16 @@ def _returns_to(state: str) -> Callable[[EventData], bool]:
 
     check.__name__ = f"was_{state}"
     return check
+
+
+def _renewal_window_is(open_: bool) -> Callable[[EventData], bool]:
+    """Reinstating a mark returns to renewal_due inside the renewal window, else accredited.
+    The service says which (it knows the mark's expiry and the scheme's window)."""
+
+    def check(event: EventData) -> bool:
+        if "renewal_window_open" not in event.kwargs:
+            raise TransitionRefused("Say whether the renewal window of the Charter Mark is open.")
+        return bool(event.kwargs["renewal_window_open"]) is open_
+
+    check.__name__ = "renewal_window_open" if open_ else "renewal_window_closed"
+    return check

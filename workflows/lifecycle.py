@@ -19,6 +19,7 @@ from workflows.guards import (
     _plan_complete,
     _reason_given,
     _remember_state,
+    _renewal_window_is,
     _returns_to,
     _signature_complete,
 )
@@ -26,8 +27,10 @@ from workflows.states import (
     ACCREDITED,
     ADMIN,
     ASSESSOR,
+    HOLDING,
     INFORMATION_REQUESTED,
     LAPSED,
+    MARK_SUSPENDED,
     MEMBER,
     MONITORING,
     PLAN_SUBMITTED,
@@ -55,9 +58,11 @@ __all__ = [
     "ACCREDITED",
     "ADMIN",
     "ASSESSOR",
+    "HOLDING",
     "INFORMATION_REQUESTED",
     "LAPSED",
     "MACHINE",
+    "MARK_SUSPENDED",
     "MEMBER",
     "MONITORING",
     "PLAN_SUBMITTED",
@@ -213,8 +218,26 @@ TRIGGERS: dict[str, Trigger] = {
             "let the Charter Mark expire",
             "The Charter Mark expired",
             (SYSTEM,),
-            (RENEWAL_DUE,),
-            LAPSED,
+            (RENEWAL_DUE, MARK_SUSPENDED),
+            # Still a signatory, still sending returns: only the Mark has ended.
+            MONITORING,
+        ),
+        Trigger(
+            "suspend_mark",
+            "suspend the Charter Mark",
+            "The Charter Mark was suspended for a missed duty",
+            (SYSTEM,),
+            HOLDING,
+            MARK_SUSPENDED,
+            (_reason_given,),
+        ),
+        Trigger(
+            "reinstate_mark",
+            "reinstate the Charter Mark",
+            "The Charter Mark was reinstated once the missed duty was met",
+            (SYSTEM,),
+            (MARK_SUSPENDED,),
+            None,  # accredited, or renewal_due inside the renewal window
         ),
         Trigger(
             "lapse",
@@ -238,7 +261,7 @@ TRIGGERS: dict[str, Trigger] = {
             "revoke the Charter Mark",
             "Revoked the Charter Mark",
             (ADMIN,),
-            (ACCREDITED, RENEWAL_DUE),
+            (ACCREDITED, RENEWAL_DUE, MARK_SUSPENDED),
             MONITORING,
             (_reason_given,),
         ),
@@ -293,6 +316,15 @@ def _build_machine() -> Machine:
                     after=_forget_state,
                 )
             continue
+        if trig.name == "reinstate_mark":
+            for state, in_window in ((ACCREDITED, False), (RENEWAL_DUE, True)):
+                machine.add_transition(
+                    trig.name,
+                    MARK_SUSPENDED,
+                    state,
+                    conditions=[*conditions, _renewal_window_is(in_window)],
+                )
+            continue
         before = _remember_state if trig.name == "suspend" else None
         machine.add_transition(
             trig.name, list(trig.sources), trig.dest, conditions=conditions, before=before
@@ -315,6 +347,8 @@ def _after_state_change(event: EventData) -> None:
 
 
 MACHINE = _build_machine()
+# Where a trigger with no fixed destination may lead.
+_DESTINATIONS = {"lift_suspension": SUSPENDABLE, "reinstate_mark": list(HOLDING)}
 
 
 def fire(
@@ -358,7 +392,7 @@ def mermaid() -> str:
     lines = ["stateDiagram-v2", f"    [*] --> {REGISTERED}"]
     for trig in TRIGGERS.values():
         for source in trig.sources:
-            dests = SUSPENDABLE if trig.dest is None else [trig.dest]
+            dests = [trig.dest] if trig.dest else _DESTINATIONS[trig.name]
             for dest in dests:
                 lines.append(f"    {source} --> {dest}: {trig.name} ({'/'.join(trig.actor_kinds)})")
     return "\n".join(lines) + "\n"

@@ -16,6 +16,10 @@ UNDER_ASSESSMENT = "under_assessment"
 INFORMATION_REQUESTED = "information_requested"
 ACCREDITED = "accredited"
 RENEWAL_DUE = "renewal_due"
+# The Charter Mark suspended by the scheduled reviews because a duty was missed (a return
+# overdue past the grace period, the annual confirmation not given). The organisation is still
+# a charter signatory; the suspension lifts itself when the duty is met.
+MARK_SUSPENDED = "mark_suspended"
 LAPSED = "lapsed"
 SUSPENDED = "suspended"
 WITHDRAWN = "withdrawn"
@@ -29,6 +33,7 @@ STATE_LABELS = {
     INFORMATION_REQUESTED: "Information requested",
     ACCREDITED: "Charter Mark holder",
     RENEWAL_DUE: "Charter Mark renewal due",
+    MARK_SUSPENDED: "Charter Mark suspended",
     LAPSED: "Lapsed",
     SUSPENDED: "Suspended",
     WITHDRAWN: "Withdrawn",
@@ -44,7 +49,10 @@ SUSPENDABLE = [
     INFORMATION_REQUESTED,
     ACCREDITED,
     RENEWAL_DUE,
+    MARK_SUSPENDED,
 ]
+# Holding a Charter Mark in force (a system-suspended mark is held but not in force).
+HOLDING = (ACCREDITED, RENEWAL_DUE)
 # Shown on the public register.
 PUBLIC_STATES = [s for s in STATES if s not in (REGISTERED, WITHDRAWN)]
 

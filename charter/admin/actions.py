@@ -11,12 +11,12 @@ from charter.admin.forms import LiftSuspensionForm, SanctionReasonForm
 from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Organisation
-from charter.services.domain import marks
+from charter.services.domain import audits, marks
 from charter.services.domain.lifecycle import history
 from workflows import lifecycle
 
 # Revoking needs a mark the organisation holds now.
-REVOCABLE_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE)
+REVOCABLE_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE, lifecycle.MARK_SUSPENDED)
 
 
 def _organisation(slug: str) -> Organisation:
@@ -33,8 +33,9 @@ def _mark_context(organisation: Organisation) -> dict:
         "mark": mark,
         "standing_label": marks.STANDING_LABELS[standing] if standing else None,
         "standing_tag_class": marks.STANDING_TAG_CLASSES[standing] if standing else None,
+        # A mark suspended by the system for a missed duty may still be revoked.
         "can_revoke": mark is not None
-        and mark.status == "valid"
+        and (mark.status == "valid" or organisation.status == lifecycle.MARK_SUSPENDED)
         and organisation.status in REVOCABLE_STATES,
     }
 
@@ -51,6 +52,7 @@ def show_organisation_admin(slug: str):
         is_suspended=organisation.status == lifecycle.SUSPENDED,
         lift_form=LiftSuspensionForm(),
         events=history(organisation),
+        audit_history=audits.audits_of(organisation),
         **_mark_context(organisation),
     )
 

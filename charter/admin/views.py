@@ -162,6 +162,7 @@ def _pagination_params(page, status: str | None) -> dict | None:
 from charter.admin import (  # noqa: E402,F401
     actions,
     appeals,
+    audits,
     commissioners,
     emails,
     impact,

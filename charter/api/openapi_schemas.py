@@ -105,7 +105,11 @@ SCHEMAS = {
             "town": {"type": "string"},
             "district": {"type": "string"},
             "status": {"type": "string", "enum": list(PUBLIC_STATUS_LABELS)},
-            "status_label": {"type": "string", "enum": list(PUBLIC_STATUS_LABELS.values())},
+            "status_label": {
+                "type": "string",
+                "description": "The status in words, e.g. 'Charter Mark holder' or 'Charter "
+                "signatory — Charter Mark expired on 24 October 2028'",
+            },
             "signed_on": {**_nullable(DATE), "description": "Latest signature of the charter"},
             "charter_mark": _nullable(schema_ref("CharterMarkSummary")),
             "links": LINKS,

@@ -19,7 +19,7 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import marks, schemes
-from charter.services.read_models import open_data, register_query
+from charter.services.read_models import open_data, public_standing, register_query
 from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import InvalidCursor, encode_cursor
 
@@ -110,7 +110,7 @@ def _organisation(entry: open_data.PublicEntry) -> dict:
         "town": organisation.town,
         "district": organisation.district,
         "status": register_query.public_status(organisation.status),
-        "status_label": register_query.public_status_label(organisation.status),
+        "status_label": public_standing.label(organisation.status, mark),
         "signed_on": _iso(entry.signed_at),
         "charter_mark": {
             "certificate_number": mark.certificate_number,

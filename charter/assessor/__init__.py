@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("assessor", __name__, url_prefix="/assessor")
 
-from charter.assessor import views  # noqa: E402,F401
+from charter.assessor import audits, views  # noqa: E402,F401

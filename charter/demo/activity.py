@@ -184,6 +184,7 @@ class OrganisationStory:
             self.ctx.counts["Charter Marks"] += 1
         changes = {
             "suspend": MARK_SUSPENDED,
+            "suspend_mark": MARK_SUSPENDED,
             "lift_suspension": MARK_VALID,
             "revoke_mark": MARK_REVOKED,
             "expire_mark": MARK_EXPIRED,
@@ -265,7 +266,10 @@ class OrganisationStory:
         lapsed_at = None
         previous_states = [lifecycle.REGISTERED] + [state for _, state in self.states[:-1]]
         for (trigger, when), previous in zip(self.planned, previous_states, strict=True):
-            if trigger == "lapse" and previous == lifecycle.MONITORING:
+            if (trigger, previous) in (
+                ("lapse", lifecycle.MONITORING),
+                ("suspend_mark", lifecycle.ACCREDITED),
+            ):
                 lapsed_at = when
         schedule = Schedule(approved_at, until, apply_at, lapsed_at)
         months = ctx.scheme.monitoring_period_months

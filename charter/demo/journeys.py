@@ -71,6 +71,8 @@ REASONS = {
     "revoke_mark": "Monitoring returns for the last two quarters show the core measure LE9 "
     "(invoices paid within 30 days) is no longer met.",
     "lapse": "No monitoring return was received within the 60-day grace period.",
+    "suspend_mark": "The monitoring return for the last quarter was not sent within the grace "
+    "period.",
     "lapse_signatory": "The annual review found no action plan a year after signing.",
 }
 
@@ -157,8 +159,14 @@ JOURNEYS: dict[str, tuple[list[Step], tuple[int, int]]] = {
         [*TO_AWARD, OPEN_RENEWAL, Step("apply_for_renewal", "owner", (10, 60))],
         (2, 25),
     ),
-    "lapsed_after_expiry": (
+    # An expired Mark leaves the organisation a signatory, monitoring (issue 8).
+    "monitoring_after_expiry": (
         [*TO_AWARD, OPEN_RENEWAL, Step("expire_mark", "system", "renewal_window")],
         (10, 120),
+    ),
+    # A holder that stopped sending returns: its Mark suspended by the system.
+    "mark_suspended_missed_return": (
+        [*TO_AWARD, Step("suspend_mark", "system", (150, 250), "suspend_mark")],
+        (5, 40),
     ),
 }

@@ -15,6 +15,7 @@ from charter.models.contract import (
     ContractManager,
     ContractManagerInvitation,
 )
+from charter.models.duties import AnnualConfirmation, AuditDraw, MarkAudit
 from charter.models.impact import (
     ImpactBuild,
     ImpactCell,
@@ -39,8 +40,10 @@ from charter.models.user import User
 
 __all__ = [
     "ActionPlan",
+    "AnnualConfirmation",
     "Appeal",
     "Application",
+    "AuditDraw",
     "AuditEvent",
     "CharterMark",
     "Commissioner",
@@ -57,6 +60,7 @@ __all__ = [
     "InformationRequest",
     "Invitation",
     "JobRun",
+    "MarkAudit",
     "Measure",
     "MeasureJudgement",
     "Membership",

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
@@ -31,6 +32,9 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Reminders (returns due, confirmation due) can be turned off; decisions, warnings of
+    # suspension or lapse and sign-in mail cannot.
+    reminder_emails: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

@@ -98,7 +98,7 @@ def verify_certificate(certificate_number: str):
         scheme=scheme,
         standing=standing,
         standing_label=marks.STANDING_LABELS[standing],
-        standing_description=marks.STANDING_DESCRIPTIONS[standing],
+        standing_description=marks.standing_description(standing, organisation.status),
         standing_tag_class=marks.STANDING_TAG_CLASSES[standing],
         holds_mark=standing in marks.HOLDING_STANDINGS,
         newer_mark=newer,

@@ -9,8 +9,8 @@ from charter.models.organisation import ROUTES
 from charter.public import bp
 from charter.services.domain import marks
 from charter.services.domain.contracts import contract_summary
+from charter.services.read_models import public_standing, register_query
 from charter.services.read_models import register as register_service
-from charter.services.read_models import register_query
 from charter.services.read_models.impact.published import published_figures
 from charter.services.read_models.progress import measure_progress
 
@@ -91,6 +91,7 @@ def show_register():
         json_url=url_for("public.download_register_json", **params),
         status_label=register_query.public_status_label,
         status_tag=register_query.public_status_tag,
+        standing_labels=public_standing.labels_for(result.organisations) if result else {},
     )
     return page, 400 if query.errors else 200
 
@@ -120,9 +121,10 @@ def show_register_entry(slug: str):
     return render_template(
         "public/register-entry.html",
         organisation=organisation,
-        status_label=register_query.public_status_label(organisation.status),
-        status_tag=register_query.public_status_tag(organisation.status),
-        status_description=register_query.public_status_description(organisation.status),
+        status_label=public_standing.label(organisation.status, mark),
+        status_tag=public_standing.tag(organisation.status, mark),
+        status_description=public_standing.description(organisation.status, mark),
+        mark_history=public_standing.public_history(organisation),
         signature=signed[0] if signed else None,
         signed_scheme=signed[1] if signed else None,
         route_label=ROUTES.get(signed[0].route) if signed else organisation.route_label,

@@ -29,12 +29,22 @@ STATE_DESCRIPTIONS = {
     lifecycle.INFORMATION_REQUESTED: "The assessor has asked for more information before deciding.",
     lifecycle.ACCREDITED: "The organisation holds the Charter Mark for a fixed period and can "
     "show the badge.",
-    lifecycle.RENEWAL_DUE: "The Charter Mark expires soon. The organisation can apply to renew it.",
-    lifecycle.LAPSED: "A return or review was missed, or the Charter Mark expired. The "
-    "organisation can sign the charter again.",
+    lifecycle.RENEWAL_DUE: "The Charter Mark expires soon. The organisation can apply to renew it "
+    "on returns verified for periods since the Mark was awarded. If it is not renewed, the Mark "
+    "expires and the organisation goes back to monitoring: it is still a charter signatory.",
+    lifecycle.MARK_SUSPENDED: "The organisation missed a reporting duty (a monitoring return "
+    "overdue past the grace period, or the annual confirmation), so its Charter Mark is "
+    "suspended. It is still a charter signatory. The suspension lifts itself once the duty is met.",
+    lifecycle.LAPSED: "The organisation stopped meeting its duties as a signatory: a monitoring "
+    "return overdue past the grace period, or the annual confirmation not given. It can sign the "
+    "charter again.",
     lifecycle.SUSPENDED: "A scheme administrator has suspended the organisation, for example "
     "while a complaint is looked into. Lifting the suspension returns it to where it was.",
     lifecycle.WITHDRAWN: "The organisation has left the charter. It can sign again later.",
+}
+
+DYNAMIC_DESTINATIONS = {
+    "reinstate_mark": "Charter Mark holder, or renewal due inside the renewal window",
 }
 
 ACTOR_DESCRIPTIONS = {
@@ -89,7 +99,7 @@ def show_lifecycle():
             "sources": [lifecycle.STATE_LABELS[s] for s in trig.sources],
             "dest": lifecycle.STATE_LABELS[trig.dest]
             if trig.dest
-            else "the state before suspension",
+            else DYNAMIC_DESTINATIONS.get(trig.name, "the state before suspension"),
         }
         for trig in lifecycle.TRIGGERS.values()
     ]

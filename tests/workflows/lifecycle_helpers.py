@@ -31,10 +31,13 @@ EXPECTED = {
     "refuse_mark": ({ASSESSOR}, {"under_assessment"}, "monitoring"),
     "open_renewal": ({SYSTEM}, {"accredited"}, "renewal_due"),
     "apply_for_renewal": ({MEMBER}, {"renewal_due"}, "under_assessment"),
-    "expire_mark": ({SYSTEM}, {"renewal_due"}, "lapsed"),
+    # An expired Mark leaves a charter signatory, monitoring (issue 8: not lapsed).
+    "expire_mark": ({SYSTEM}, {"renewal_due", "mark_suspended"}, "monitoring"),
+    "suspend_mark": ({SYSTEM}, {"accredited", "renewal_due"}, "mark_suspended"),
+    "reinstate_mark": ({SYSTEM}, {"mark_suspended"}, None),
     "lapse": ({SYSTEM}, {"signatory", "plan_submitted", "monitoring"}, "lapsed"),
     "reopen_assessment": ({ADMIN}, {"monitoring"}, "under_assessment"),
-    "revoke_mark": ({ADMIN}, {"accredited", "renewal_due"}, "monitoring"),
+    "revoke_mark": ({ADMIN}, {"accredited", "renewal_due", "mark_suspended"}, "monitoring"),
     "suspend": (
         {ADMIN},
         {
@@ -45,6 +48,7 @@ EXPECTED = {
             "information_requested",
             "accredited",
             "renewal_due",
+            "mark_suspended",
         },
         "suspended",
     ),
@@ -59,6 +63,7 @@ NEEDS_REASON = {
     "reopen_assessment",
     "revoke_mark",
     "suspend",
+    "suspend_mark",
 }
 
 
@@ -114,6 +119,8 @@ def data_for(trigger: str) -> dict:
         data["missing"] = []
     if trigger == "award_mark":
         data["award_failures"] = []
+    if trigger == "reinstate_mark":
+        data["renewal_window_open"] = False
     if trigger in NEEDS_REASON:
         data["reason"] = "Recorded reason"
     return data

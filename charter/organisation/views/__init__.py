@@ -3,6 +3,7 @@
 from charter.organisation.views import (  # noqa: F401
     applications,
     certificate,
+    confirmation,
     contracts,
     dashboard,
     evidence,

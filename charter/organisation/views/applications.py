@@ -17,7 +17,7 @@ from charter.models.assessment import APPLICATION_INFORMATION_REQUESTED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.applications import AnswerForm, AppealForm, ApplyForm
-from charter.services.domain import applications, contracts
+from charter.services.domain import applications, contracts, marks
 from charter.services.domain.schemes import scheme_of
 from charter.services.read_models import progress
 from workflows import lifecycle
@@ -29,6 +29,7 @@ URL = "/<slug>/charter-mark"
 def _start_page(organisation, membership, form: ApplyForm):
     renewal = organisation.status == lifecycle.RENEWAL_DUE
     missing = applications.eligibility(organisation)
+    since = marks.evidence_since(organisation)
     scheme = scheme_of(organisation)
     measured = progress.measure_progress(organisation) if not missing else []
     contract_count, contract_total = contracts.contract_summary(organisation)
@@ -45,7 +46,8 @@ def _start_page(organisation, membership, form: ApplyForm):
         if not missing
         else [],
         progress=measured,
-        verified_count=progress.verified_return_count(organisation),
+        verified_count=progress.verified_return_count(organisation, since),
+        evidence_since=since,
         contract_count=contract_count,
         contract_total=contract_total,
     )

@@ -14,7 +14,7 @@ from charter.services.domain.contracts import contract_summary
 from charter.services.domain.identifiers import IDENTIFIER_SCHEMES
 from charter.services.domain.lifecycle import history
 from charter.services.domain.schemes import scheme_of
-from charter.services.read_models import commitments, progress
+from charter.services.read_models import commitments, duty_warnings, progress
 from workflows import lifecycle
 
 # What the organisation does next, in each state: the first thing on its dashboard.
@@ -50,6 +50,10 @@ NEXT_STEPS = {
     ),
     lifecycle.RENEWAL_DUE: (
         "Your Charter Mark is due for renewal. Apply to renew it before it expires."
+    ),
+    lifecycle.MARK_SUSPENDED: (
+        "Your Charter Mark is suspended because a reporting duty was missed. Meet it (the "
+        "warning above says how) and the suspension is lifted. You are still a charter signatory."
     ),
     lifecycle.LAPSED: (
         "Your organisation's commitment has lapsed, usually because a review or a monitoring "
@@ -90,6 +94,7 @@ STAGE = {
     lifecycle.INFORMATION_REQUESTED: 4,
     lifecycle.ACCREDITED: 5,
     lifecycle.RENEWAL_DUE: 5,
+    lifecycle.MARK_SUSPENDED: 5,
 }
 
 
@@ -244,6 +249,7 @@ def show_dashboard(slug: str):
         organisation=organisation,
         membership=membership,
         next_step=NEXT_STEPS.get(organisation.status, ""),
+        warnings=duty_warnings.for_organisation(organisation),
         tasks=_tasks(organisation, membership),
         identifier_label=identifier_scheme.label if identifier_scheme else None,
         signature=organisations.latest_signature(organisation),

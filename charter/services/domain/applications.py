@@ -27,7 +27,7 @@ from charter.models.assessment import (
     InformationRequest,
 )
 from charter.models.base import utcnow
-from charter.services.domain import contract_evidence, snapshots
+from charter.services.domain import contract_evidence, marks, snapshots
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import scheme_of
 from charter.services.infrastructure.mail import email_members
@@ -106,6 +106,24 @@ def reapply_date(application: Application | None, scheme: Scheme) -> date | None
     return application.decided_at.date() + timedelta(days=scheme.reapply_wait_days)
 
 
+def _returns_missing(organisation: Organisation, scheme: Scheme) -> list[str]:
+    """The scheme's minimum of verified returns; after an award, only returns for periods
+    ending after the latest Charter Mark's award date count (fresh evidence for a renewal)."""
+    since = marks.evidence_since(organisation)
+    verified = progress.verified_return_count(organisation, since)
+    needed = scheme.min_verified_returns
+    if verified >= needed:
+        return []
+    if since is None:
+        return [
+            f"You have {_plural(verified, 'verified monitoring return')}; the scheme needs {needed}"
+        ]
+    return [
+        f"You have {_plural(verified, 'verified monitoring return')} for periods since your "
+        f"Charter Mark was awarded on {long_date(since)}; the scheme needs {needed}"
+    ]
+
+
 def eligibility(organisation: Organisation, today: date | None = None) -> list[str]:
     """What the organisation still needs before it may apply, as sentences; empty if nothing."""
     today = today or date.today()
@@ -124,12 +142,7 @@ def eligibility(organisation: Organisation, today: date | None = None) -> list[s
     missing += contract_evidence.missing(
         organisation, scheme, progress.assessed_window(organisation, today)
     )
-    verified = progress.verified_return_count(organisation)
-    needed = scheme.min_verified_returns
-    if verified < needed:
-        missing.append(
-            f"You have {_plural(verified, 'verified monitoring return')}; the scheme needs {needed}"
-        )
+    missing += _returns_missing(organisation, scheme)
     wait_until = reapply_date(latest_application(organisation), scheme)
     if wait_until is not None and today < wait_until:
         missing.append(f"You can apply again from {long_date(wait_until)}")

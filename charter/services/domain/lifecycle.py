@@ -62,6 +62,7 @@ def transition(
     actor: Actor,
     *,
     reason: str | None = None,
+    record=None,
     **data,
 ) -> str:
     """Fire ``trigger``; the state change and audit row are in the session, not yet committed.
@@ -70,7 +71,40 @@ def transition(
     The organisation's version column makes a concurrent change fail at commit with
     sqlalchemy.orm.exc.StaleDataError.
     """
-    return lifecycle.fire(organisation, trigger, actor, record=_record, reason=reason, **data)
+    return lifecycle.fire(
+        organisation, trigger, actor, record=record or _record, reason=reason, **data
+    )
+
+
+class AuditRows:
+    """A ``record`` for transitions fired in a batch: collects the audit rows and inserts them
+    in one statement (``flush``), in the same transaction as the state changes."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def __call__(self, rec: TransitionRecord) -> None:
+        now = utcnow()
+        rec.organisation.status_changed_at = now
+        self.rows.append(
+            {
+                "organisation_id": rec.organisation.id,
+                "actor_id": rec.actor.user_id,
+                "actor_label": rec.actor.label,
+                "trigger": rec.trigger,
+                "from_state": rec.from_state,
+                "to_state": rec.to_state,
+                "reason": rec.reason or None,
+                "created_at": now,
+            }
+        )
+
+    def flush(self) -> None:
+        from sqlalchemy import insert
+
+        if self.rows:
+            db.session.execute(insert(AuditEvent), self.rows)
+            self.rows = []
 
 
 def history(organisation: Organisation) -> list[AuditEvent]:

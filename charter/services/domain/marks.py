@@ -49,6 +49,12 @@ STANDING_LABELS = {
     REVOKED: "Revoked",
 }
 # Plain words for people checking a certificate. Only the first two may say the mark is held.
+# A mark suspended by the scheduled reviews for a missed duty, not by an administrator.
+SYSTEM_SUSPENSION_DESCRIPTION = (
+    "This Charter Mark is suspended because the organisation has not met a reporting duty (a "
+    "monitoring return or its annual confirmation). It is lifted once the duty is met. The "
+    "organisation cannot rely on it while the suspension lasts; it is still a charter signatory."
+)
 STANDING_DESCRIPTIONS = {
     VALID: "This organisation holds the Social Value Charter Mark.",
     RENEWAL_DUE: "This organisation holds the Social Value Charter Mark. It expires soon and "
@@ -72,8 +78,16 @@ HOLDING_STANDINGS = (VALID, RENEWAL_DUE)
 
 class MarkEvent(NamedTuple):
     date: date
-    kind: str  # gained | renewed | lost | suspended | reinstated
+    kind: str  # gained | renewed | expired | revoked | suspended | reinstated
     text: str
+    public_text: str = ""  # the same without reasons, for the register
+
+
+def standing_description(standing_value: str, organisation_status: str | None = None) -> str:
+    """Plain words for the certificate's standing; a system suspension says why in general."""
+    if standing_value == SUSPENDED and organisation_status == lifecycle.MARK_SUSPENDED:
+        return SYSTEM_SUSPENSION_DESCRIPTION
+    return STANDING_DESCRIPTIONS[standing_value]
 
 
 # --- certificate numbers and dates ------------------------------------------------------------
@@ -159,6 +173,17 @@ def current_mark(organisation: Organisation) -> CharterMark | None:
     )
 
 
+def evidence_since(organisation: Organisation) -> date | None:
+    """Renewal (and any application after the first award) counts only returns for periods
+    that end after the latest Charter Mark's award date; None before the first award."""
+    return db.session.scalar(
+        select(CharterMark.awarded_on)
+        .where(CharterMark.organisation_id == organisation.id)
+        .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
+        .limit(1)
+    )
+
+
 def mark_by_number(text: str | None) -> CharterMark | None:
     number = normalise_certificate_number(text)
     if not is_certificate_number(number):
@@ -186,53 +211,80 @@ def standing(mark: CharterMark, today: date | None = None, scheme: Scheme | None
     return VALID
 
 
+MARK_TRIGGERS = (
+    "award_mark",
+    "expire_mark",
+    "revoke_mark",
+    "suspend",
+    "lift_suspension",
+    "suspend_mark",
+    "reinstate_mark",
+)
+HELD_STATES = (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
+
+
 def mark_history(organisation: Organisation) -> list[MarkEvent]:
-    """Gaining, renewing, losing, suspension and reinstatement of the mark, newest first,
-    read from the audit trail; each award names the certificate it created."""
-    numbers = db.session.scalars(
-        select(CharterMark.certificate_number)
+    """Gaining, renewing, expiry, revocation, suspension and reinstatement of the mark, newest
+    first, read from the audit trail; each award names the certificate it created. Each event
+    has a public text without reasons for the register. Two queries, whatever the history."""
+    marks_held = db.session.execute(
+        select(CharterMark.certificate_number, CharterMark.expires_on)
         .where(CharterMark.organisation_id == organisation.id)
         .order_by(CharterMark.awarded_on, CharterMark.id)
     ).all()
-    if not numbers:
+    if not marks_held:
         return []  # never held a mark: nothing to read from the audit trail
     events = db.session.scalars(
         select(AuditEvent)
         .where(
             AuditEvent.organisation_id == organisation.id,
-            AuditEvent.trigger.in_(
-                ("award_mark", "expire_mark", "revoke_mark", "suspend", "lift_suspension")
-            ),
+            AuditEvent.trigger.in_(MARK_TRIGGERS),
         )
         .order_by(AuditEvent.created_at, AuditEvent.id)
     )
-    unclaimed = iter(numbers)
-    holding_states = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE)
-    held = False
+    unclaimed = iter(marks_held)
+    held, current = False, None
     out: list[MarkEvent] = []
     for event in events:
         when = event.created_at.date()
         if event.trigger == "award_mark":
-            number = next(unclaimed, None)
+            current = next(unclaimed, None)
             kind = "renewed" if held else "gained"
             text = "Renewed the Charter Mark" if held else "Gained the Charter Mark"
-            if number:
-                text += f", certificate {number}"
-            out.append(MarkEvent(when, kind, text))
+            if current:
+                text += f", certificate {current.certificate_number}"
+            out.append(MarkEvent(when, kind, text, text))
             held = True
         elif event.trigger == "expire_mark":
-            out.append(MarkEvent(when, "lost", "The Charter Mark expired"))
+            text = "The Charter Mark expired"
+            if current is not None:
+                text += f" (it was valid until {long_date(current.expires_on)})"
+            out.append(MarkEvent(when, "expired", text, text))
             held = False
         elif event.trigger == "revoke_mark":
             text = "The Charter Mark was revoked"
-            out.append(MarkEvent(when, "lost", f"{text}: {event.reason}" if event.reason else text))
+            full = f"{text}: {event.reason}" if event.reason else text
+            out.append(MarkEvent(when, "revoked", full, text))
             held = False
-        elif event.trigger == "suspend" and event.from_state in holding_states:
-            out.append(MarkEvent(when, "suspended", "The Charter Mark was suspended"))
-        elif event.trigger == "lift_suspension" and event.to_state in holding_states:
-            out.append(MarkEvent(when, "reinstated", "The suspension was lifted"))
+        elif event.trigger == "suspend_mark":
+            text = "The Charter Mark was suspended for a missed reporting duty"
+            full = f"{text}: {event.reason}" if event.reason else text
+            out.append(MarkEvent(when, "suspended", full, "The Charter Mark was suspended"))
+        elif event.trigger == "reinstate_mark":
+            text = "The Charter Mark was reinstated once the missed duty was met"
+            out.append(MarkEvent(when, "reinstated", text, "The suspension was lifted"))
+        elif event.trigger == "suspend" and event.from_state in lifecycle.HOLDING:
+            text = "The Charter Mark was suspended"
+            out.append(MarkEvent(when, "suspended", text, text))
+        elif event.trigger == "lift_suspension" and event.to_state in lifecycle.HOLDING:
+            text = "The suspension was lifted"
+            out.append(MarkEvent(when, "reinstated", text, text))
     out.reverse()
     return out
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 # --- the administrator's sanctions ------------------------------------------------------------
@@ -256,7 +308,12 @@ def suspend(organisation: Organisation, admin: User, reason: str) -> None:
 def lift_suspension(organisation: Organisation, admin: User) -> None:
     transition(organisation, "lift_suspension", actor_for(admin, organisation))
     mark = current_mark(organisation)
-    reinstated = mark is not None and mark.status == MARK_SUSPENDED
+    # Back to a system suspension (a missed duty not yet met): the mark stays suspended.
+    reinstated = (
+        mark is not None
+        and mark.status == MARK_SUSPENDED
+        and organisation.status in lifecycle.HOLDING
+    )
     if reinstated:
         mark.status = MARK_VALID
         mark.status_changed_at = utcnow()
@@ -283,7 +340,11 @@ def revoke_refused(organisation: Organisation) -> None:
 
 def revoke(organisation: Organisation, admin: User, reason: str) -> CharterMark:
     mark = current_mark(organisation)
-    if mark is None or mark.status != MARK_VALID:
+    in_force = mark is not None and (
+        mark.status == MARK_VALID
+        or (mark.status == MARK_SUSPENDED and organisation.status == lifecycle.MARK_SUSPENDED)
+    )
+    if not in_force:
         revoke_refused(organisation)
     transition(organisation, "revoke_mark", actor_for(admin, organisation), reason=reason)
     mark.status = MARK_REVOKED

@@ -15,6 +15,7 @@ from charter.models.monitoring import (
     RETURN_SUBMITTED,
     RETURN_VERIFIED,
 )
+from charter.services.domain import duties
 from charter.services.domain.lifecycle import is_member
 from charter.services.domain.returns import WAITING_LIMIT, check_version, lines_of, tell_members
 from workflows.lifecycle import Forbidden, TransitionRefused
@@ -60,6 +61,9 @@ def decide_return(
     else:
         monitoring_return.status = RETURN_QUERIED
     db.session.flush()
+    if verified:
+        # A system suspension for this missed return lifts now (issue 8); never an admin's.
+        duties.reinstate_if_met(organisation)
     tell_members(
         organisation,
         monitoring_return,

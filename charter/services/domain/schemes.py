@@ -67,6 +67,7 @@ def parse_scheme(text: str) -> dict:
         "appeal_window_days",
     ):
         out[key] = _require(award, key, int, "[award]")
+    _parse_duties(data, out)
     out["all_core_measures_met"] = _require(award, "all_core_measures_met", bool, "[award]")
     out["moderation_required"] = bool(award.get("moderation_required", False))
     if not 0 <= out["min_share_of_targets_met"] <= 100:
@@ -156,6 +157,27 @@ def _contract_monitoring_rules(award: dict) -> dict:
     return {"require_confirmed_contract": confirmed, "require_endorsed_figures": str(endorsed)}
 
 
+DUTY_DEFAULTS = {
+    "warning_days_before_sanction": 28,
+    "confirmation_window_days": 60,
+    "audit_share_percent": 10,
+}
+
+
+def _parse_duties(data: dict, out: dict) -> None:
+    """[duties]: optional, so older scheme files keep loading with the defaults."""
+    duties = data.get("duties", {})
+    if not isinstance(duties, dict):
+        raise SchemeFileError("scheme: 'duties' must be a table")
+    for key, default in DUTY_DEFAULTS.items():
+        value = duties.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise SchemeFileError(f"[duties]: '{key}' must be a whole number, 0 or more")
+        out[key] = value
+    if out["audit_share_percent"] > 100:
+        raise SchemeFileError("[duties]: 'audit_share_percent' must be between 0 and 100")
+
+
 def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -196,6 +218,7 @@ def load_scheme_text(text: str) -> LoadResult:
         moderation_required=content["moderation_required"],
         require_confirmed_contract=content["require_confirmed_contract"],
         require_endorsed_figures=Decimal(content["require_endorsed_figures"]),
+        **{key: content[key] for key in DUTY_DEFAULTS},
     )
     scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]
     scheme.measures = [

@@ -28,7 +28,6 @@ from charter.services.read_models.register_query import (
     filtered,
     in_order,
     public_status,
-    public_status_label,
     sort_key,
 )
 from workflows import lifecycle
@@ -168,6 +167,13 @@ def _current_mark_rows(organisation_ids: list[int]) -> dict[int, tuple]:
     return found
 
 
+def _standing_label(status: str, mark, today: date) -> str:
+    """ "Charter signatory — Charter Mark expired on …" where that is the public standing."""
+    from charter.services.read_models import public_standing  # it imports this module
+
+    return public_standing.label(status, mark, today)
+
+
 def export_rows(
     filters: Filters, url_for_slug: Callable[[str], str], *, today: date | None = None
 ) -> Iterator[dict[str, str | None]]:
@@ -214,7 +220,7 @@ def export_rows(
                 "town": row.town,
                 "district": row.district,
                 "status": public_status(row.status),
-                "status_label": public_status_label(row.status),
+                "status_label": _standing_label(row.status, mark, today),
                 "signed_on": _iso(row.signed_at),
                 "charter_mark_certificate": mark.certificate_number if mark else None,
                 "charter_mark_awarded_on": _iso(mark.awarded_on) if mark else None,

@@ -36,6 +36,7 @@ from charter.models import (
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import STOCK_UNITS
 from charter.services.domain import contract_evidence, periods
+from charter.services.domain.marks import evidence_since
 from charter.services.domain.plans import approved_plan, monitoring_start
 
 LATEST_VALUE_UNITS = STOCK_UNITS
@@ -238,8 +239,10 @@ def social_value_total(progress: list[MeasureProgress]) -> Decimal | None:
     return sum(values, Decimal(0)) if values else None
 
 
-def verified_return_count(organisation: Organisation) -> int:
-    return db.session.scalar(
+def verified_return_count(organisation: Organisation, since: date | None = None) -> int:
+    """Verified returns; with ``since``, only those for periods ending after it (the award
+    date of the organisation's Charter Mark, for a renewal or an application after it)."""
+    query = (
         select(func.count())
         .select_from(MonitoringReturn)
         .where(
@@ -247,6 +250,13 @@ def verified_return_count(organisation: Organisation) -> int:
             MonitoringReturn.status == RETURN_VERIFIED,
         )
     )
+    if since is not None:
+        query = query.where(MonitoringReturn.period_end > since)
+    return db.session.scalar(query)
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def charter_mark_checklist(
@@ -257,8 +267,11 @@ def charter_mark_checklist(
 ) -> list[ChecklistItem]:
     """What the organisation still needs before it can apply, from the scheme's rules: the same
     definitions as the eligibility check and the award rule's evidence."""
-    verified = verified_return_count(organisation)
+    since = evidence_since(organisation)
+    verified = verified_return_count(organisation, since)
     needed = scheme.min_verified_returns
+    returns_word = f"verified monitoring return{'s' if needed != 1 else ''}"
+    since_words = f" since your Charter Mark was awarded on {_long(since)}" if since else ""
     core = [p for p in progress if p.measure.is_core]
     core_met = sum(1 for p in core if p.is_met)
     met = sum(1 for p in progress if p.is_met)
@@ -272,9 +285,9 @@ def charter_mark_checklist(
     ]
     items.append(
         ChecklistItem(
-            f"At least {needed} verified monitoring return{'s' if needed != 1 else ''}",
+            f"{needed} {returns_word}{since_words}",
             verified >= needed,
-            f"{verified} verified",
+            f"{verified} verified{since_words and ' since ' + _long(since)}",
         )
     )
     if scheme.award_all_core_met:

@@ -50,6 +50,7 @@ PUBLIC_STATUS = {
     lifecycle.INFORMATION_REQUESTED: "working_towards",
     lifecycle.ACCREDITED: "holder",
     lifecycle.RENEWAL_DUE: "holder_renewal_due",
+    lifecycle.MARK_SUSPENDED: "mark_suspended",
     lifecycle.LAPSED: "lapsed",
     lifecycle.SUSPENDED: "suspended",
 }
@@ -58,6 +59,7 @@ PUBLIC_STATUS_LABELS = {
     "working_towards": "Working towards the Charter Mark",
     "holder": "Charter Mark holder",
     "holder_renewal_due": "Charter Mark holder, renewal due",
+    "mark_suspended": "Charter signatory — Charter Mark suspended",
     "lapsed": "No longer a signatory",
     "suspended": "Suspended",
 }
@@ -66,6 +68,7 @@ PUBLIC_STATUS_TAGS = {
     "working_towards": "govuk-tag--turquoise",
     "holder": "govuk-tag--green",
     "holder_renewal_due": "govuk-tag--green",
+    "mark_suspended": "govuk-tag--red",
     "lapsed": "govuk-tag--grey",
     "suspended": "govuk-tag--red",
 }
@@ -76,6 +79,8 @@ PUBLIC_STATUS_DESCRIPTIONS = {
     "holder": "This organisation holds the Social Value Charter Mark.",
     "holder_renewal_due": "This organisation holds the Social Value Charter Mark. It expires "
     "soon and the organisation can apply to renew it.",
+    "mark_suspended": "This organisation has signed the charter. Its Charter Mark is suspended "
+    "because it has not met a reporting duty; the suspension is lifted once it does.",
     "lapsed": "This organisation signed the charter but its commitment has lapsed.",
     "suspended": "The scheme administrators have suspended this organisation.",
 }

@@ -133,16 +133,16 @@ def test_mark_history_from_the_audit_trail(app, organisation, scheme):
     audit(organisation, "suspend", "accredited", "suspended", datetime(2026, 10, 1, 9), "Audit")
     audit(organisation, "lift_suspension", "suspended", "accredited", datetime(2026, 10, 2, 9))
     audit(organisation, "open_renewal", "accredited", "renewal_due", datetime(2027, 8, 1, 9))
-    audit(organisation, "expire_mark", "renewal_due", "lapsed", datetime(2027, 9, 2, 9))
+    audit(organisation, "expire_mark", "renewal_due", "monitoring", datetime(2027, 9, 2, 9))
 
     history = marks.mark_history(organisation)
 
     assert [(e.date, e.kind) for e in history] == [
-        (date(2027, 9, 2), "lost"),
+        (date(2027, 9, 2), "expired"),
         (date(2026, 10, 2), "reinstated"),
         (date(2026, 10, 1), "suspended"),
         (date(2026, 9, 1), "gained"),
-        (date(2026, 2, 1), "lost"),
+        (date(2026, 2, 1), "revoked"),
         (date(2026, 1, 5), "renewed"),
         (date(2025, 4, 1), "reinstated"),
         (date(2025, 3, 1), "suspended"),

@@ -4,7 +4,7 @@ organisation, the JobRun record and, on PostgreSQL, exclusion by the advisory lo
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from threading import Barrier
 
 import pytest
@@ -151,7 +151,7 @@ def test_a_stale_organisation_is_skipped_and_the_run_carries_on(
     open_return(organisation, measures, date(2026, 1, 1))
     other = make_organisation(owner=make_user(), scheme=scheme, status="monitoring")
     open_return(other, make_approved_plan(other, scheme, TARGETS), date(2026, 1, 1))
-    real_transition = reviews.transition
+    real_transition = reviews.returns_jobs.transition
 
     def racing_transition(org, trigger, actor, **kwargs):
         if org.id == organisation.id:
@@ -164,7 +164,7 @@ def test_a_stale_organisation_is_skipped_and_the_run_carries_on(
             )
         return real_transition(org, trigger, actor, **kwargs)
 
-    monkeypatch.setattr(reviews, "transition", racing_transition)
+    monkeypatch.setattr(reviews.returns_jobs, "transition", racing_transition)
 
     counts = reviews.lapse_overdue(TODAY)
 
@@ -208,7 +208,8 @@ def test_mark_expires_the_day_after_its_expiry_date(app, organisation, scheme, m
     second = reviews.expire_marks(mark.expires_on + timedelta(days=1))
 
     assert (first["expired"], second["expired"]) == (1, 0)
-    assert fresh(organisation).status == "lapsed"
+    # Still a charter signatory: only the Mark has ended.
+    assert fresh(organisation).status == "monitoring"
     expired = db.session.get(CharterMark, mark.id)
     assert expired.status == "expired"
     assert expired.status_changed_at is not None
@@ -225,7 +226,7 @@ def test_an_accredited_organisation_whose_window_never_opened_goes_through_both_
 
     assert reviews.expire_marks(mark.expires_on + timedelta(days=5))["expired"] == 1
 
-    assert fresh(organisation).status == "lapsed"
+    assert fresh(organisation).status == "monitoring"
     assert triggers(organisation) == ["open_renewal", "expire_mark"]
 
 
@@ -234,27 +235,6 @@ def test_an_expired_mark_does_not_open_a_renewal_window(app, organisation, schem
     db.session.commit()
     mark = make_mark(organisation, scheme, awarded_on=date(2024, 3, 1))
     assert reviews.open_renewal_windows(mark.expires_on + timedelta(days=1))["renewals_opened"] == 0
-
-
-# --- annual review ------------------------------------------------------------------------------
-
-
-def test_annual_review_after_more_than_twelve_months_once_a_year(app, organisation, member):
-    organisation.status = "signatory"
-    organisation.status_changed_at = datetime.combine(date(2025, 6, 1), time(12, 0))
-    db.session.commit()
-
-    assert reviews.annual_review_of_signatories(TODAY)["reminded"] == 0  # exactly a year
-
-    day_after = TODAY + timedelta(days=1)
-    assert reviews.annual_review_of_signatories(day_after)["reminded"] == 1
-    assert reviews.annual_review_of_signatories(day_after + timedelta(days=30))["reminded"] == 0
-    assert reviews.annual_review_of_signatories(date(2027, 6, 2))["reminded"] == 1
-    keys = db.session.scalars(
-        select(ScheduledNotice.subject_key).order_by(ScheduledNotice.id)
-    ).all()
-    assert keys == [f"org:{organisation.id}:2026", f"org:{organisation.id}:2027"]
-    assert len(emails_to(member, "annual")) == 2
 
 
 # --- running and recording ----------------------------------------------------------------------
@@ -271,7 +251,8 @@ def test_run_all_records_a_job_run_for_each_job(app, organisation, scheme):
     runs = db.session.scalars(select(JobRun).order_by(JobRun.id)).all()
     assert [r.job for r in runs] == list(reviews.JOBS)
     assert all(r.status == "ok" and r.run_for == TODAY and r.finished_at for r in runs)
-    assert runs[2].summary == {"lapsed": 1, "skipped": 0}
+    by_job = {r.job: r.summary for r in runs}
+    assert by_job["lapse_overdue"] == {"lapsed": 1, "skipped": 0}
 
 
 def test_run_all_twice_does_everything_once(app, organisation, scheme, member):

@@ -24,6 +24,7 @@ MONITORED_STATES = (
     lifecycle.INFORMATION_REQUESTED,
     lifecycle.ACCREDITED,
     lifecycle.RENEWAL_DUE,
+    lifecycle.MARK_SUSPENDED,  # still a signatory, still reporting (issue 8)
 )
 ALREADY_DELIVERING = "already_delivering"
 # Signed, plan not yet approved: when an "already delivering" organisation may send its

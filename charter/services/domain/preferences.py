@@ -1,0 +1,199 @@
+"""Email preferences: a person may turn off reminders (a return falls due, the annual
+confirmation is due), never decisions, warnings of suspension or lapse, or sign-in mail.
+
+Reminders carry a one-click unsubscribe link (RFC 8058): ``List-Unsubscribe`` with a signed
+token naming the person, and ``List-Unsubscribe-Post``. The token is signed with SECRET_KEY,
+so it works without signing in and cannot be made up for someone else. An organisation always
+keeps at least one member receiving reminders, so turning them off is refused to its last one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import current_app, render_template, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, insert, select
+
+from charter.extensions import db
+from charter.models import Membership, Organisation, OutboxEmail, User
+from charter.models.organisation import OWNER
+
+UNSUBSCRIBE_SALT = "unsubscribe-reminders"
+
+
+class PreferenceRefused(Exception):
+    """Turning reminders off would leave an organisation with nobody receiving them."""
+
+    def __init__(self, organisations: list[str]):
+        self.organisations = organisations
+        names = ", ".join(organisations)
+        super().__init__(
+            f"You are the only person at {names} who receives reminders. Ask a colleague to turn "
+            "reminders on, or invite one, before you turn yours off."
+        )
+
+
+# --- tokens and headers -----------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(user_id: int) -> str:
+    return _serializer().dumps(user_id)
+
+
+def user_for_token(token: str) -> User | None:
+    """The person a token names, or None if it was not signed by this service."""
+    try:
+        user_id = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id < 2**31:
+        return None
+    return db.session.get(User, user_id)
+
+
+def unsubscribe_url(user_id: int) -> str:
+    return url_for("auth.unsubscribe", token=unsubscribe_token(user_id), _external=True)
+
+
+def reminder_headers(url: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: the delivery worker adds these to the message."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+# --- who receives what ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    email: str
+    full_name: str
+    is_owner: bool
+    reminders: bool
+
+
+def recipients_of(organisation_ids) -> dict[int, list[Recipient]]:
+    """Every member of each organisation, in one query."""
+    rows = db.session.execute(
+        select(
+            Membership.organisation_id,
+            User.id,
+            User.email,
+            User.full_name,
+            Membership.role,
+            User.reminder_emails,
+        )
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.organisation_id.in_(list(organisation_ids)))
+        .order_by(Membership.organisation_id, User.id)
+    ).all()
+    out: dict[int, list[Recipient]] = defaultdict(list)
+    for org_id, user_id, email, name, role, reminders in rows:
+        out[org_id].append(Recipient(user_id, email, name, role == OWNER, bool(reminders)))
+    return out
+
+
+def queue_bulk(messages: list[dict]) -> int:
+    """Add many outbox emails in one statement (``to_address``, ``subject``, ``body``,
+    ``headers``). Not committed."""
+    if messages:
+        db.session.execute(insert(OutboxEmail), messages)
+    return len(messages)
+
+
+def render_message(
+    recipient: Recipient,
+    subject: str,
+    template: str,
+    *,
+    reminder: bool,
+    **context,
+) -> dict | None:
+    """One outbox row for ``recipient``; None for a reminder the person has turned off."""
+    if reminder and not recipient.reminders:
+        return None
+    url = unsubscribe_url(recipient.user_id) if reminder else None
+    body = render_template(
+        f"emails/{template}.txt", recipient=recipient, unsubscribe_url=url, **context
+    )
+    return {
+        "to_address": recipient.email,
+        "subject": subject,
+        "body": body,
+        "headers": reminder_headers(url) if reminder else None,
+    }
+
+
+def email_members_bulk(
+    recipients: list[Recipient], subject: str, template: str, *, reminder: bool, **context
+) -> list[dict]:
+    """The outbox rows for one organisation's members (reminders skip those who opted out)."""
+    rows = [render_message(r, subject, template, reminder=reminder, **context) for r in recipients]
+    return [row for row in rows if row is not None]
+
+
+# --- the account page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationRecipients:
+    organisation: Organisation
+    receiving_reminders: list[str]  # names
+    everyone: list[str]
+
+
+def organisations_of(user: User) -> list[OrganisationRecipients]:
+    """For the account page: each of the person's organisations and who receives its mail."""
+    organisations = db.session.scalars(
+        select(Organisation)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Organisation.name, Organisation.id)
+    ).all()
+    members = recipients_of([o.id for o in organisations])
+    return [
+        OrganisationRecipients(
+            organisation,
+            [m.full_name for m in members[organisation.id] if m.reminders],
+            [m.full_name for m in members[organisation.id]],
+        )
+        for organisation in organisations
+    ]
+
+
+def _last_reminder_recipient_at(user: User) -> list[str]:
+    """Names of the person's organisations where nobody else receives reminders."""
+    others = (
+        select(func.count())
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.organisation_id == Organisation.id,
+            User.id != user.id,
+            User.reminder_emails.is_(True),
+        )
+        .scalar_subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Organisation.name)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == user.id, others == 0)
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def set_reminders(user: User, receive: bool) -> None:
+    """Turn reminders on or off (not committed); refuses to leave an organisation without."""
+    if not receive and user.reminder_emails:
+        alone = _last_reminder_recipient_at(user)
+        if alone:
+            raise PreferenceRefused(alone)
+    user.reminder_emails = receive

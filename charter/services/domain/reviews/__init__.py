@@ -1,0 +1,163 @@
+"""Scheduled reviews: the daily jobs that move organisations along when time passes.
+
+Each job is a plain function of ``today`` (so the CLI, a demo or a test can travel in time)
+returning its counts, recorded as a JobRun. Every job is idempotent and safe to run twice or in
+two processes: a notice (reminder or email) is given once, guarded by ScheduledNotice's unique
+(kind, subject_key); a lifecycle transition is fired only where the organisation's state, read
+afresh, still allows it, and the organisation's version column makes a racing change fail at
+commit, costing only that organisation. On PostgreSQL an advisory lock lets one run at a time.
+
+The jobs live by family: ``returns_jobs`` (periods, reminders, lapsing), ``holder_jobs`` (a
+holder's reporting duty, warnings, system suspension and its lifting), ``marks_jobs`` (renewal
+window, expiry), ``confirmation_jobs`` (the annual confirmation) and audits (the yearly draw).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import date
+
+from flask import current_app, has_request_context
+from sqlalchemy import select, text
+
+from charter.extensions import db
+from charter.models.base import utcnow
+from charter.models.schedule import JobRun
+from charter.services.domain.audits import draw_audits
+from charter.services.domain.reviews.confirmation_jobs import (
+    annual_review_of_signatories,
+    enforce_annual_confirmations,
+)
+from charter.services.domain.reviews.holder_jobs import (
+    reinstate_marks,
+    suspend_marks_for_missed_returns,
+    warn_before_sanctions,
+)
+from charter.services.domain.reviews.marks_jobs import expire_marks, open_renewal_windows
+from charter.services.domain.reviews.returns_jobs import (
+    lapse_overdue,
+    open_monitoring_periods,
+    remind_returns_due,
+)
+
+log = logging.getLogger(__name__)
+
+# Any constant shared by every process of this service: the key of the PostgreSQL advisory
+# lock that lets only one review run at a time ("CHRTMARK" in ASCII, as a bigint).
+ADVISORY_LOCK_KEY = 0x434852544D41524B
+SKIPPED_RUN = {"skipped": "another run is in progress"}
+
+# In the order run_all uses: returns are opened before anyone is reminded about them, a warning
+# comes before the sanction it announces, an organisation lapses before it could be reminded
+# again, a suspension is lifted before the mark could expire, a window opens before a mark
+# expires.
+JOBS: dict[str, Callable[[date], dict]] = {
+    "open_monitoring_periods": open_monitoring_periods,
+    "remind_returns_due": remind_returns_due,
+    "warn_before_sanctions": warn_before_sanctions,
+    "lapse_overdue": lapse_overdue,
+    "suspend_marks_for_missed_returns": suspend_marks_for_missed_returns,
+    "reinstate_marks": reinstate_marks,
+    "open_renewal_windows": open_renewal_windows,
+    "expire_marks": expire_marks,
+    "annual_review_of_signatories": annual_review_of_signatories,
+    "enforce_annual_confirmations": enforce_annual_confirmations,
+    "draw_audits": draw_audits,
+}
+
+__all__ = [
+    "ADVISORY_LOCK_KEY",
+    "JOBS",
+    "SKIPPED_RUN",
+    "exclusive",
+    "recent_runs",
+    "run_all",
+    "run_job",
+    *JOBS,
+]
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def exclusive() -> Iterator[bool]:
+    """On PostgreSQL, hold a session-level advisory lock on a connection of its own for the
+    whole run (a transaction-level lock, or one taken through the pooled session connection,
+    would be released at the first commit). Yields False if another process holds it.
+    SQLite runs in one process by design: no lock."""
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    connection = db.engine.connect()
+    try:
+        acquired = connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+        ).scalar()
+        connection.commit()  # the lock outlives the transaction; do not sit idle in one
+        try:
+            yield bool(acquired)
+        finally:
+            if acquired:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
+                connection.commit()
+    finally:
+        connection.close()
+
+
+def _url_context():
+    """Emails carry links: outside a request (the CLI, the scheduler) build them against
+    SERVER_NAME, or the SERVICE_URL setting."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["SERVICE_URL"])
+
+
+def _run_recorded(name: str, today: date) -> dict:
+    run = JobRun(job=name, run_for=today, status="running", summary={})
+    db.session.add(run)
+    db.session.commit()
+    run_id = run.id
+    try:
+        with _url_context():
+            summary = JOBS[name](today)
+        status = "ok"
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("Scheduled review %s failed", name)
+        summary, status = {"error": f"{type(exc).__name__}: {exc}"}, "failed"
+    run = db.session.get(JobRun, run_id)
+    run.status, run.summary, run.finished_at = status, dict(summary), utcnow()
+    db.session.commit()
+    log.info("Scheduled review %s for %s: %s %s", name, today, status, summary)
+    return dict(summary)
+
+
+def run_job(name: str, today: date) -> dict:
+    """Run one job (recorded as a JobRun) unless another review run holds the lock."""
+    if name not in JOBS:
+        raise KeyError(name)
+    with exclusive() as acquired:
+        if not acquired:
+            return dict(SKIPPED_RUN)
+        return _run_recorded(name, today)
+
+
+def run_all(today: date) -> dict:
+    """Every job in order, under one lock; {job name: counts} or SKIPPED_RUN."""
+    with exclusive() as acquired:
+        if not acquired:
+            return dict(SKIPPED_RUN)
+        return {name: _run_recorded(name, today) for name in JOBS}
+
+
+def recent_runs(limit: int = 50) -> list[JobRun]:
+    return list(
+        db.session.scalars(
+            select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)
+        )
+    )

@@ -1,0 +1,222 @@
+"""The annual confirmation's jobs.
+
+- annual_review_of_signatories: on the anniversary of signing, open the year's confirmation and
+  remind the members (a reminder: those who turned reminders off do not get it).
+- enforce_annual_confirmations: the scheme's warning days before the window closes, a dated
+  warning to every member; after it closes, a signatory lapses and a holder's Charter Mark is
+  suspended until the owner confirms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from flask import url_for
+from sqlalchemy import exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from charter.extensions import db
+from charter.models import Organisation, Scheme
+from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
+from charter.models.duties import AnnualConfirmation
+from charter.models.schedule import ScheduledNotice
+from charter.services.domain import duties, preferences
+from charter.services.domain.confirmations import (
+    CONFIRMING_STATES,
+    last_anniversary,
+    latest_signatures,
+)
+from charter.services.domain.lifecycle import AuditRows, system_actor, transition
+from charter.services.domain.marks import add_months
+from charter.services.domain.reviews.common import (
+    give_notices,
+    load_organisations,
+    long_date,
+    run_in_batches,
+    try_transition,
+)
+from workflows import lifecycle
+
+LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
+STEP_COUNTS = {
+    "warning": "warned",
+    "lapse": "lapsed",
+    "suspend_mark": "suspended",
+    "noted": "noted",
+}
+
+
+def _confirm_url(organisation: Organisation) -> str:
+    return url_for("organisation.confirm_commitment", slug=organisation.slug, _external=True)
+
+
+def annual_review_of_signatories(today: date) -> dict:
+    """Open the annual confirmation of each signatory whose anniversary of signing has come,
+    once per anniversary, and remind its members."""
+    counts: Counter = Counter()
+    a_year_ago = add_months(today, -12)
+    signed = latest_signatures()
+    rows = db.session.execute(
+        select(Organisation.id, signed.c.signed_at, Scheme.confirmation_window_days)
+        .join(signed, signed.c.organisation_id == Organisation.id)
+        .join(Scheme, Scheme.id == Organisation.scheme_id)
+        .where(
+            Organisation.status.in_(CONFIRMING_STATES),
+            signed.c.signed_at < datetime.combine(a_year_ago + timedelta(days=1), time.min),
+            ~exists().where(
+                AnnualConfirmation.organisation_id == Organisation.id,
+                AnnualConfirmation.anniversary > a_year_ago,
+            ),
+        )
+        .order_by(Organisation.id)
+    ).all()
+    due = []
+    for org_id, signed_at, window in rows:
+        anniversary = last_anniversary(signed_at.date(), today)
+        if anniversary is not None and anniversary > a_year_ago:
+            # The window runs from the day the owner is asked: a confirmation opened late (the
+            # scheduler was down, or this duty is new) still gives the whole window.
+            opened = max(anniversary, today)
+            due.append((org_id, anniversary, opened + timedelta(days=window)))
+
+    def act(batch: Sequence[tuple[int, date, date]]) -> Counter:
+        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+        opened = set(
+            db.session.scalars(
+                dialect.insert(AnnualConfirmation)
+                .values(
+                    [{"organisation_id": o, "anniversary": a, "closes_on": c} for o, a, c in batch]
+                )
+                .on_conflict_do_nothing(index_elements=["organisation_id", "anniversary"])
+                .returning(AnnualConfirmation.organisation_id)
+            )
+        )
+        given = give_notices(
+            [(o, "annual_review", f"org:{o}:{a.year}") for o, a, _ in batch if o in opened]
+        )
+        organisations = load_organisations(o for o, _, _ in batch if o in opened)
+        recipients = preferences.recipients_of(organisations)
+        messages = []
+        for org_id, anniversary, closes_on in batch:
+            if ("annual_review", f"org:{org_id}:{anniversary.year}") not in given:
+                continue
+            organisation = organisations[org_id]
+            messages += preferences.email_members_bulk(
+                recipients[org_id],
+                f"{organisation.name}: confirm your charter commitment by {long_date(closes_on)}",
+                "duty-confirmation-due",
+                reminder=True,
+                organisation=organisation,
+                anniversary=anniversary,
+                closes_on=closes_on,
+                confirm_url=_confirm_url(organisation),
+            )
+        preferences.queue_bulk(messages)
+        return Counter(reminded=len(given))
+
+    run_in_batches(due, act, counts, key=lambda row: row[0])
+    return {"reminded": 0, "skipped": 0, **counts}
+
+
+def enforce_annual_confirmations(today: date) -> dict:
+    """Warn before the window closes; after it closes, lapse a signatory or suspend a
+    holder's Charter Mark. Each once per confirmation."""
+    counts: Counter = Counter()
+    warn_days = db.session.scalar(select(func.max(Scheme.warning_days_before_sanction))) or 0
+    missed_key = "confirmation_missed"
+    rows = db.session.execute(
+        select(
+            AnnualConfirmation.id,
+            AnnualConfirmation.organisation_id,
+            AnnualConfirmation.closes_on,
+            Scheme.warning_days_before_sanction,
+        )
+        .join(Organisation, Organisation.id == AnnualConfirmation.organisation_id)
+        .join(Scheme, Scheme.id == Organisation.scheme_id)
+        .where(
+            AnnualConfirmation.confirmed_at.is_(None),
+            AnnualConfirmation.closes_on <= today + timedelta(days=warn_days),
+            Organisation.status.in_(CONFIRMING_STATES),
+            ~exists().where(
+                ScheduledNotice.kind == missed_key,
+                ScheduledNotice.subject_key
+                == duties.subject_key("confirmation", AnnualConfirmation.id),
+            ),
+        )
+        .order_by(AnnualConfirmation.organisation_id, AnnualConfirmation.id)
+    ).all()
+    work = [
+        (cid, oid, closes_on, "missed" if closes_on < today else "warning")
+        for cid, oid, closes_on, warn in rows
+        if closes_on < today or closes_on - timedelta(days=warn) <= today
+    ]
+
+    def act(batch) -> Counter:
+        done: Counter = Counter()
+        organisations = load_organisations(oid for _, oid, _, _ in batch)
+        notices, suspended, acted = [], [], []
+        audit_rows = AuditRows()
+        for cid, oid, closes_on, step in batch:
+            organisation = organisations[oid]
+            if step == "warning":
+                notices.append((oid, "confirmation_warning", f"confirmation:{cid}"))
+                acted.append((organisation, closes_on, step, cid))
+                continue
+            reason = (
+                f"The annual confirmation of the charter commitment was not given by "
+                f"{long_date(closes_on)}."
+            )
+            if organisation.status in LAPSABLE_STATES:
+                trigger = "lapse"
+            elif organisation.status in lifecycle.HOLDING:
+                trigger = "suspend_mark"
+            elif organisation.status == lifecycle.MARK_SUSPENDED:
+                trigger = None  # already suspended: the confirmation is one more cause
+            else:
+                continue  # under assessment: decided once the assessment ends
+            if trigger and not try_transition(
+                lambda o=organisation, t=trigger, r=reason: transition(
+                    o, t, system_actor(), reason=r, record=audit_rows
+                ),
+                done,
+            ):
+                continue
+            if trigger == "suspend_mark":
+                suspended.append(organisation.id)
+            notices.append((oid, missed_key, f"confirmation:{cid}"))
+            acted.append((organisation, closes_on, trigger or "noted", cid))
+        audit_rows.flush()
+        duties.set_marks(suspended, MARK_VALID, MARK_SUSPENDED)
+        given = give_notices(notices)
+        recipients = preferences.recipients_of(o.id for o, _, _, _ in acted)
+        messages = []
+        for organisation, closes_on, step, cid in acted:
+            kind = "confirmation_warning" if step == "warning" else missed_key
+            if (kind, f"confirmation:{cid}") not in given:
+                continue
+            holder = organisation.status in (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
+            done[STEP_COUNTS[step]] += 1
+            subject = (
+                f"{organisation.name}: confirm your charter commitment by {long_date(closes_on)}"
+                if step == "warning"
+                else f"{organisation.name}: the annual confirmation was not given"
+            )
+            messages += preferences.email_members_bulk(
+                recipients[organisation.id],
+                subject,
+                "duty-confirmation-warning" if step == "warning" else "duty-confirmation-missed",
+                reminder=False,
+                organisation=organisation,
+                closes_on=closes_on,
+                sanction_on=closes_on + timedelta(days=1),
+                holder=holder,
+                step=step,
+                confirm_url=_confirm_url(organisation),
+            )
+        preferences.queue_bulk(messages)
+        return done
+
+    run_in_batches(work, act, counts, key=lambda row: row[1])
+    return {"warned": 0, "lapsed": 0, "suspended": 0, "skipped": 0, **counts}

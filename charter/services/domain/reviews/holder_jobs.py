@@ -1,0 +1,273 @@
+"""A holder's reporting duties, and the dated warning everyone gets before a sanction.
+
+- warn_before_sanctions: the scheme's number of days before a signatory would lapse, or a
+  holder's Charter Mark would be suspended, for a return never sent, one warning naming the
+  date. Everyone who is a member gets it (a warning cannot be turned off).
+- suspend_marks_for_missed_returns: a holder whose return is overdue past the grace period and
+  was never sent has its Charter Mark suspended by the system; it stays a signatory.
+- reinstate_marks: a system suspension whose causes are all met is lifted (also done at once
+  when the return is verified; this catches the rest, e.g. after an administrator's suspension
+  of a system-suspended organisation was lifted).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from flask import url_for
+from sqlalchemy import exists, func, select
+
+from charter.extensions import db
+from charter.models import MonitoringReturn, Organisation, Scheme
+from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
+from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
+from charter.models.schedule import ScheduledNotice
+from charter.services.domain import duties, periods, preferences
+from charter.services.domain.lifecycle import AuditRows, system_actor, transition
+from charter.services.domain.reviews.common import (
+    dashboard_url,
+    give_notices,
+    load_organisations,
+    long_date,
+    run_in_batches,
+    try_transition,
+)
+from workflows import lifecycle
+
+LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
+WARNED_STATES = (*LAPSABLE_STATES, *lifecycle.HOLDING)
+SUSPENDING_STATES = (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
+WARNING = "sanction_warning"
+
+
+class MissedReturn(NamedTuple):
+    return_id: int
+    organisation_id: int
+    period_start: date
+    period_end: date
+    due_date: date
+    sanction_on: date  # the day the organisation lapses or its Charter Mark is suspended
+    warning_days: int
+
+    @property
+    def key(self) -> str:
+        return f"return:{self.return_id}"
+
+    @property
+    def period_label(self) -> str:
+        return periods.Period(self.period_start, self.period_end).label
+
+
+def _scheme_bounds() -> tuple[int, int, int]:
+    low, high, warn = db.session.execute(
+        select(
+            func.min(Scheme.grace_period_days),
+            func.max(Scheme.grace_period_days),
+            func.max(Scheme.warning_days_before_sanction),
+        )
+    ).one()
+    return low or 0, high or 0, warn or 0
+
+
+def _never_sent(states, *, due_after: date, due_before: date, notice: str):
+    """Open returns never sent, of organisations in ``states``, due in the window, with no
+    ``notice`` given yet for them: one query (the exact dates are checked per scheme after)."""
+    rows = db.session.execute(
+        select(
+            MonitoringReturn.id,
+            MonitoringReturn.organisation_id,
+            MonitoringReturn.period_start,
+            MonitoringReturn.period_end,
+            MonitoringReturn.due_date,
+            Scheme.grace_period_days,
+            Scheme.warning_days_before_sanction,
+        )
+        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
+        .join(Scheme, Scheme.id == Organisation.scheme_id)
+        .where(
+            Organisation.status.in_(states),
+            MonitoringReturn.status.in_((RETURN_DRAFT, RETURN_QUERIED)),
+            MonitoringReturn.first_submitted_at.is_(None),
+            MonitoringReturn.submitted_at.is_(None),
+            MonitoringReturn.due_date > due_after,
+            MonitoringReturn.due_date < due_before,
+            ~exists().where(
+                ScheduledNotice.kind == notice,
+                ScheduledNotice.subject_key == duties.return_key(MonitoringReturn.id),
+            ),
+        )
+        .order_by(MonitoringReturn.organisation_id, MonitoringReturn.due_date)
+    ).all()
+    return [
+        MissedReturn(rid, oid, start, end, due, due + timedelta(days=grace + 1), warn)
+        for rid, oid, start, end, due, grace, warn in rows
+    ]
+
+
+def _return_url(organisation: Organisation, return_id: int) -> str:
+    return url_for(
+        "organisation.show_return", slug=organisation.slug, return_id=return_id, _external=True
+    )
+
+
+def warn_before_sanctions(today: date) -> dict:
+    """One dated warning per never-sent return, from the scheme's warning days before the
+    organisation would lapse or its Charter Mark be suspended, until that day."""
+    counts: Counter = Counter()
+    low, high, warn = _scheme_bounds()
+    missed = [
+        m
+        for m in _never_sent(
+            WARNED_STATES,
+            due_after=today - timedelta(days=high + 1),
+            due_before=today + timedelta(days=warn - low),
+            notice=WARNING,
+        )
+        if m.sanction_on - timedelta(days=m.warning_days) <= today < m.sanction_on
+    ]
+
+    def act(batch: Sequence[MissedReturn]) -> Counter:
+        given = give_notices([(m.organisation_id, WARNING, m.key) for m in batch])
+        batch = [m for m in batch if (WARNING, m.key) in given]
+        organisations = load_organisations(m.organisation_id for m in batch)
+        recipients = preferences.recipients_of(organisations)
+        messages = []
+        for m in batch:
+            organisation = organisations[m.organisation_id]
+            holder = organisation.status in lifecycle.HOLDING
+            consequence = (
+                f"your Charter Mark will be suspended on {long_date(m.sanction_on)}"
+                if holder
+                else f"{organisation.name} will lapse on {long_date(m.sanction_on)}"
+            )
+            messages += preferences.email_members_bulk(
+                recipients[organisation.id],
+                f"{organisation.name}: send your return for {m.period_label} or {consequence}",
+                "duty-return-warning",
+                reminder=False,
+                organisation=organisation,
+                missed=m,
+                holder=holder,
+                consequence=consequence,
+                last_day=m.sanction_on - timedelta(days=1),
+                return_url=_return_url(organisation, m.return_id),
+            )
+        preferences.queue_bulk(messages)
+        return Counter(warned=len(batch))
+
+    run_in_batches(missed, act, counts, key=lambda m: m.organisation_id)
+    return {"warned": 0, "skipped": 0, **counts}
+
+
+def suspend_marks_for_missed_returns(today: date) -> dict:
+    """Suspend the Charter Mark of a holder with a return overdue past the grace period and
+    never sent. A mark already suspended by the system records the further missed return."""
+    counts: Counter = Counter()
+    low, _, _ = _scheme_bounds()
+    missed = [
+        m
+        for m in _never_sent(
+            SUSPENDING_STATES,
+            due_after=date.min,
+            due_before=today - timedelta(days=low),
+            notice=duties.MISSED_RETURN_NOTICE,
+        )
+        if m.sanction_on <= today
+    ]
+    by_organisation: dict[int, list[MissedReturn]] = defaultdict(list)
+    for m in missed:
+        by_organisation[m.organisation_id].append(m)
+
+    def act(batch: Sequence[int]) -> Counter:
+        done: Counter = Counter()
+        organisations = load_organisations(batch)
+        audit_rows = AuditRows()
+        suspended, noted = [], []
+        for org_id in batch:
+            organisation, oldest = organisations[org_id], by_organisation[org_id][0]
+            if organisation.status in lifecycle.HOLDING:
+                reason = (
+                    f"The monitoring return for {oldest.period_label} was due on "
+                    f"{long_date(oldest.due_date)} and was not sent within the grace period."
+                )
+                fired = try_transition(
+                    lambda o=organisation, r=reason: transition(
+                        o, "suspend_mark", system_actor(), reason=r, record=audit_rows
+                    ),
+                    done,
+                )
+                if not fired:
+                    continue
+                suspended.append(organisation)
+            elif organisation.status != lifecycle.MARK_SUSPENDED:
+                done["skipped"] += 1
+                continue
+            noted.append(organisation)
+        audit_rows.flush()
+        duties.set_marks([o.id for o in suspended], MARK_VALID, MARK_SUSPENDED)
+        given = give_notices(
+            [
+                (o.id, duties.MISSED_RETURN_NOTICE, m.key)
+                for o in noted
+                for m in by_organisation[o.id]
+            ]
+        )
+        recipients = preferences.recipients_of(o.id for o in noted)
+        messages = []
+        for organisation in noted:
+            fresh = [
+                m
+                for m in by_organisation[organisation.id]
+                if (duties.MISSED_RETURN_NOTICE, m.key) in given
+            ]
+            if not fresh:
+                continue
+            messages += preferences.email_members_bulk(
+                recipients[organisation.id],
+                f"{organisation.name}: your Charter Mark has been suspended",
+                "duty-mark-suspended",
+                reminder=False,
+                organisation=organisation,
+                missed=fresh,
+                already=organisation not in suspended,
+                dashboard_url=dashboard_url(organisation),
+            )
+        preferences.queue_bulk(messages)
+        done["suspended"] += len(suspended)
+        return done
+
+    run_in_batches(list(by_organisation), act, counts)
+    return {"suspended": 0, "skipped": 0, **counts}
+
+
+def reinstate_marks(today: date) -> dict:
+    """Lift each system suspension whose causes are all met (returns verified, confirmation
+    given) and whose mark has not expired meanwhile."""
+    counts: Counter = Counter()
+    rows = db.session.execute(duties.reinstatable(today).order_by(Organisation.id)).all()
+
+    def act(batch) -> Counter:
+        done: Counter = Counter()
+        organisations = load_organisations(org_id for org_id, _, _ in batch)
+        audit_rows = AuditRows()
+        reinstated = []
+        for org_id, expires_on, window in batch:
+            organisation = organisations[org_id]
+            if try_transition(
+                lambda o=organisation, e=expires_on, w=window: duties.reinstate(
+                    o, e, w, today, record=audit_rows
+                ),
+                done,
+            ):
+                reinstated.append(organisation)
+        audit_rows.flush()
+        duties.set_marks([o.id for o in reinstated], MARK_SUSPENDED, MARK_VALID)
+        duties.tell_reinstated(reinstated)
+        done["reinstated"] += len(reinstated)
+        return done
+
+    run_in_batches(rows, act, counts, key=lambda row: row[0])
+    return {"reinstated": 0, "skipped": 0, **counts}

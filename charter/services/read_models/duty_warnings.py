@@ -1,0 +1,150 @@
+"""Dated warnings for the organisation dashboard, shown before anything happens: a return that
+would lapse the organisation or suspend its Charter Mark, the annual confirmation waiting,
+a system suspension in force and what lifts it, an audit in progress. A fixed number of
+queries, whatever the organisation has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import url_for
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import MonitoringReturn, Organisation
+from charter.models.duties import MarkAudit
+from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED, RETURN_VERIFIED
+from charter.models.schedule import ScheduledNotice
+from charter.services.domain import confirmations, duties, periods
+from charter.services.domain.audits import OPEN_AUDIT_STATUSES
+from charter.services.domain.schemes import scheme_of
+from workflows import lifecycle
+
+LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
+
+
+@dataclass(frozen=True)
+class DatedWarning:
+    title: str
+    text: str
+    link_text: str | None = None
+    href: str | None = None
+    important: bool = True
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def for_organisation(organisation: Organisation, today: date | None = None) -> list[DatedWarning]:
+    today = today or date.today()
+    scheme = scheme_of(organisation)
+    if scheme is None:
+        return []
+    out: list[DatedWarning] = []
+    status = organisation.status
+    holder = status in lifecycle.HOLDING
+    if status == lifecycle.MARK_SUSPENDED:
+        missed = (
+            db.session.execute(
+                select(MonitoringReturn)
+                .join(
+                    ScheduledNotice,
+                    (ScheduledNotice.organisation_id == MonitoringReturn.organisation_id)
+                    & (ScheduledNotice.subject_key == duties.return_key(MonitoringReturn.id))
+                    & (ScheduledNotice.kind == duties.MISSED_RETURN_NOTICE),
+                )
+                .where(
+                    MonitoringReturn.organisation_id == organisation.id,
+                    MonitoringReturn.status != RETURN_VERIFIED,
+                )
+                .order_by(MonitoringReturn.due_date)
+            )
+            .scalars()
+            .all()
+        )
+        labels = ", ".join(periods.Period(r.period_start, r.period_end).label for r in missed)
+        text = "Your Charter Mark is suspended because a reporting duty was missed. "
+        if labels:
+            text += (
+                f"Send the monitoring returns for {labels}: once they are verified, the "
+                "suspension is lifted. "
+            )
+        text += "Your organisation is still a charter signatory."
+        out.append(
+            DatedWarning(
+                "Your Charter Mark is suspended",
+                text,
+                "Go to your monitoring returns",
+                url_for("organisation.list_returns", slug=organisation.slug),
+            )
+        )
+    if holder or status in LAPSABLE_STATES:
+        overdue = db.session.scalars(
+            select(MonitoringReturn)
+            .where(
+                MonitoringReturn.organisation_id == organisation.id,
+                MonitoringReturn.status.in_((RETURN_DRAFT, RETURN_QUERIED)),
+                MonitoringReturn.first_submitted_at.is_(None),
+                MonitoringReturn.due_date < today,
+            )
+            .order_by(MonitoringReturn.due_date)
+        ).all()
+        for r in overdue:
+            sanction_on = r.due_date + timedelta(days=scheme.grace_period_days + 1)
+            label = periods.Period(r.period_start, r.period_end).label
+            consequence = (
+                f"your Charter Mark will be suspended on {_long(sanction_on)}"
+                if holder
+                else f"{organisation.name} will lapse from the charter on {_long(sanction_on)}"
+            )
+            out.append(
+                DatedWarning(
+                    f"Send your return for {label} by {_long(sanction_on - timedelta(days=1))}",
+                    f"It was due on {_long(r.due_date)}. If it is not sent by "
+                    f"{_long(sanction_on - timedelta(days=1))}, {consequence}.",
+                    "Fill in the return",
+                    url_for("organisation.show_return", slug=organisation.slug, return_id=r.id),
+                )
+            )
+    pending = confirmations.open_confirmation(organisation)
+    if pending is not None and status in confirmations.CONFIRMING_STATES:
+        after = pending.closes_on + timedelta(days=1)
+        consequence = (
+            f"your Charter Mark will be suspended on {_long(after)}"
+            if holder or status == lifecycle.MARK_SUSPENDED
+            else f"{organisation.name} will lapse from the charter on {_long(after)}"
+        )
+        late = pending.closes_on < today
+        out.append(
+            DatedWarning(
+                "Confirm your charter commitment"
+                + ("" if late else f" by {_long(pending.closes_on)}"),
+                f"Once a year an owner confirms that {organisation.name} still commits to the "
+                "charter's principles. "
+                + (
+                    "It was not confirmed in time: confirm now to lift the suspension."
+                    if late
+                    else f"If nobody confirms by {_long(pending.closes_on)}, {consequence}."
+                ),
+                "Confirm the commitment",
+                url_for("organisation.confirm_commitment", slug=organisation.slug),
+            )
+        )
+    audit = db.session.scalar(
+        select(MarkAudit).where(
+            MarkAudit.organisation_id == organisation.id,
+            MarkAudit.status.in_(OPEN_AUDIT_STATUSES),
+        )
+    )
+    if audit is not None:
+        text = (
+            f"{organisation.name} was drawn at random for the {audit.year} audit of Charter "
+            "Mark holders. An assessor will ask for the source documents behind some of your "
+            "verified figures."
+        )
+        if audit.request_text:
+            text += f" The assessor asks: {audit.request_text}"
+        out.append(DatedWarning("Your Charter Mark is being audited", text, important=False))
+    return out
