@@ -7,7 +7,7 @@ from charter.models.assessment import (
     InformationRequest,
     MeasureJudgement,
 )
-from charter.models.audit import AuditEvent
+from charter.models.audit import AuditEvent, ContractMonitoringEvent
 from charter.models.contract import (
     Commissioner,
     Contract,
@@ -52,6 +52,7 @@ __all__ = [
     "ContractFigure",
     "ContractManager",
     "ContractManagerInvitation",
+    "ContractMonitoringEvent",
     "EvidenceFile",
     "EvidenceLink",
     "ImpactBuild",
