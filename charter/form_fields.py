@@ -124,3 +124,13 @@ class AmountField(StringField):
         if getattr(form, "is_percent", False) and amount > 100:
             raise ValidationError(f"{self.label.text} must be 100 or less")
         self.amount = amount.quantize(Decimal("0.01"))
+
+
+# The largest id an Integer primary key can hold on PostgreSQL: larger ids are not found.
+MAX_ID = 2**31 - 1
+
+
+def no_nul_characters(_form, field):
+    """A validator: PostgreSQL text cannot hold NUL, and no one types one on purpose."""
+    if isinstance(field.data, str) and "\x00" in field.data:
+        raise ValidationError(f"{field.label.text} must not contain unusual characters")

@@ -6,6 +6,7 @@ import os
 import sys
 
 from flask import Flask
+from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
@@ -144,4 +145,10 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def service_context():
-        return {"service_name": app.config["SERVICE_NAME"]}
+        from charter.services.domain.contract_managers import is_contract_manager
+
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            # A callable, so only the header's check runs the query, once per page.
+            "manages_contracts": lambda: is_contract_manager(current_user),
+        }

@@ -13,6 +13,7 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.services.domain import audits, marks
 from charter.services.domain.lifecycle import history
+from charter.services.read_models.contract_monitoring import events_of as monitoring_events_of
 from workflows import lifecycle
 
 # Revoking needs a mark the organisation holds now.
@@ -53,6 +54,7 @@ def show_organisation_admin(slug: str):
         lift_form=LiftSuspensionForm(),
         events=history(organisation),
         audit_history=audits.audits_of(organisation),
+        monitoring_events=monitoring_events_of(organisation),
         **_mark_context(organisation),
     )
 

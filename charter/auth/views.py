@@ -67,7 +67,13 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 def _after_sign_in_url() -> str:
-    return safe_next_url(request.args.get("next")) or url_for("organisation.list_organisations")
+    from charter.services.domain.contract_managers import landing_url_for
+
+    return (
+        safe_next_url(request.args.get("next"))
+        or (current_user.is_authenticated and landing_url_for(current_user))
+        or url_for("organisation.list_organisations")
+    )
 
 
 # --- Sign in and out -----------------------------------------------------------------------

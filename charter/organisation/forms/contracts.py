@@ -7,10 +7,17 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from charter.form_fields import MAX_AMOUNT, AmountField, GovDateField, strip_whitespace
+from charter.form_fields import (
+    MAX_AMOUNT,
+    MAX_ID,
+    AmountField,
+    GovDateField,
+    no_nul_characters,
+    strip_whitespace,
+)
 
 VALUE_FORMAT_MESSAGE = "Enter the contract value in pounds, like 125000"
 END_BEFORE_START_MESSAGE = "The end date must be after the start date"
@@ -58,6 +65,7 @@ class ContractForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[
             DataRequired("Enter the contract title"),
+            no_nul_characters,
             Length(max=300, message="Contract title must be 300 characters or fewer"),
         ],
         description="As it appears on the contract, for example ‘Highways maintenance, north’",
@@ -66,7 +74,10 @@ class ContractForm(FlaskForm):
         "Contract reference (optional)",
         widget=GovTextInput(),
         filters=[strip_whitespace],
-        validators=[Length(max=100, message="Contract reference must be 100 characters or fewer")],
+        validators=[
+            no_nul_characters,
+            Length(max=100, message="Contract reference must be 100 characters or fewer"),
+        ],
         description="The commissioner’s reference, if it has one",
     )
     value = MoneyField(
@@ -78,6 +89,9 @@ class ContractForm(FlaskForm):
     end_date = GovDateField(
         "End date", name_for_errors="the end date", description="For example, 31 3 2028"
     )
+    # The contract's version when the change page was loaded (blank when adding one): a
+    # commissioner's confirmation in between is not silently overwritten.
+    version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def __init__(self, *args, commissioners=(), **kwargs):
@@ -92,6 +106,16 @@ class ContractForm(FlaskForm):
         # A deactivated (or made-up) commissioner posted by hand is refused like a blank one.
         if field.data not in self.commissioner_ids:
             raise ValidationError(CHOOSE_COMMISSIONER_MESSAGE)
+
+    def validate_version(self, field):
+        text = (field.data or "").strip()
+        if text and not (text.isdigit() and 0 < int(text) <= MAX_ID):
+            raise ValidationError("This page is out of date. Open the contract again")
+
+    @property
+    def expected_version(self) -> int | None:
+        text = (self.version.data or "").strip()
+        return int(text) if text else None
 
     def validate_end_date(self, field):
         start = self.start_date.data

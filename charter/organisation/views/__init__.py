@@ -7,6 +7,7 @@ from charter.organisation.views import (  # noqa: F401
     contracts,
     dashboard,
     evidence,
+    figure_queries,
     members,
     plans,
     publishing,

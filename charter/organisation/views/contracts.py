@@ -27,6 +27,7 @@ from charter.organisation.forms.contracts import (
 from charter.organisation.forms.plans import ButtonForm
 from charter.services.domain import contracts
 from charter.services.read_models import commitments
+from charter.services.read_models.contract_monitoring import figures_by_period
 
 URL = "/<slug>/contracts"
 CONTRACT_URL = f"{URL}/<int:contract_id>"
@@ -187,6 +188,7 @@ def show_contract(slug: str, contract_id: int):
         contract=contract,
         commitments=contracts.commitments_of(contract),
         commitments_report=commitments.for_contract(contract),
+        monitoring_periods=figures_by_period(contract),
         can_record=membership is not None and contracts.can_record_contracts(organisation),
         form=ButtonForm(),
     )
@@ -202,12 +204,26 @@ def edit_contract(slug: str, contract_id: int):
     form = ContractForm(commissioners=commissioners)
     if form.validate_on_submit():
         try:
-            contracts.update_contract(organisation, contract, **_contract_fields(form))
+            sent_back = contracts.update_contract(
+                organisation,
+                contract,
+                **_contract_fields(form),
+                user=current_user._get_current_object(),
+                expected_version=form.expected_version,
+            )
         except contracts.ContractRefused as refusal:
             _refuse(form, refusal)
         else:
             db.session.commit()
-            flash("Contract details saved.", "success")
+            flash(
+                "Contract details saved."
+                + (
+                    f" We have sent it back to {contract.commissioner.name} to confirm."
+                    if sent_back
+                    else ""
+                ),
+                "success",
+            )
             return redirect(url_for(".show_contract", slug=slug, contract_id=contract.id))
     if not form.is_submitted():
         form.commissioner.data = str(contract.commissioner_id)
@@ -216,6 +232,7 @@ def edit_contract(slug: str, contract_id: int):
         form.value.data = f"{contract.value:f}"
         form.start_date.data = contract.start_date
         form.end_date.data = contract.end_date
+        form.version.data = str(contract.version_id)
     return _render_form(organisation, form, contract=contract, commissioners=commissioners)
 
 

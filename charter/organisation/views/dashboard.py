@@ -15,6 +15,7 @@ from charter.services.domain.identifiers import IDENTIFIER_SCHEMES
 from charter.services.domain.lifecycle import history
 from charter.services.domain.schemes import scheme_of
 from charter.services.read_models import commitments, duty_warnings, progress
+from charter.services.read_models.contract_monitoring import events_of as monitoring_events_of
 from workflows import lifecycle
 
 # What the organisation does next, in each state: the first thing on its dashboard.
@@ -254,6 +255,7 @@ def show_dashboard(slug: str):
         identifier_label=identifier_scheme.label if identifier_scheme else None,
         signature=organisations.latest_signature(organisation),
         events=history(organisation),
+        monitoring_events=monitoring_events_of(organisation),
         progress=measure_progress,
         social_value_total=progress.social_value_total(measure_progress),
         checklist=checklist,

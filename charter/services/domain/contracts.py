@@ -164,7 +164,11 @@ def contract_of(organisation: Organisation, contract_id: int) -> Contract | None
     """The contract only if it belongs to ``organisation``: another one's ids are not found."""
     return db.session.scalar(
         select(Contract)
-        .options(joinedload(Contract.commissioner))
+        .options(
+            joinedload(Contract.commissioner),
+            joinedload(Contract.confirmed_by),
+            joinedload(Contract.disputed_by),
+        )
         .where(Contract.id == contract_id, Contract.organisation_id == organisation.id)
     )
 
@@ -258,8 +262,18 @@ def update_contract(
     value: Decimal,
     start_date: date,
     end_date: date,
-) -> None:
+    user: User | None = None,
+    expected_version: int | None = None,
+) -> str | None:
+    """Save the supplier's changes. ``expected_version`` is the version the form showed: a
+    contract confirmed or disputed since is refused (409) rather than silently overwritten.
+    A disputed contract, or a confirmed one whose reference, value, dates or commissioner
+    changed, goes back to the commissioner; returns the monitoring action recorded, if any."""
+    from charter.services.domain import contract_monitoring
+
     require_recording(organisation)
+    contract_monitoring.check_version(contract, expected_version)
+    before = contract_monitoring.terms_of(contract)
     if end_date <= start_date:
         raise ContractRefused("The end date must be after the start date")
     # A contract keeps a commissioner deactivated since; it cannot move to another inactive one.
@@ -271,6 +285,7 @@ def update_contract(
     contract.value = value
     contract.start_date = start_date
     contract.end_date = end_date
+    return contract_monitoring.after_supplier_edit(contract, before, user)
 
 
 def remove_contract(organisation: Organisation, contract: Contract) -> None:

@@ -150,7 +150,8 @@ def _invitation_max_age() -> int:
     return current_app.config["INVITATION_MAX_AGE"]
 
 
-def is_expired(invitation: Invitation) -> bool:
+def is_expired(invitation) -> bool:
+    """Whether an invitation (of any kind: it needs ``created_at``) is too old to accept."""
     return invitation.created_at + timedelta(seconds=_invitation_max_age()) < utcnow()
 
 
@@ -186,12 +187,14 @@ def open_invitations_for(email: str) -> list[Invitation]:
     )
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+def _serializer(salt: str = INVITATION_SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def invitation_token(invitation: Invitation) -> str:
-    return _serializer().dumps(invitation.id)
+def invitation_token(invitation, salt: str = INVITATION_SALT) -> str:
+    """A signed link token naming ``invitation``'s id. Each kind of invitation has its own
+    ``salt``, so one kind's token never opens another kind's row with the same id."""
+    return _serializer(salt).dumps(invitation.id)
 
 
 class InvitationLinkError(Exception):
@@ -202,14 +205,22 @@ class InvitationLinkError(Exception):
         self.expired = expired
 
 
-def invitation_from_token(token: str) -> Invitation:
-    """The invitation the link names, with its organisation and inviter loaded."""
+def invitation_id_from_token(token: str, salt: str = INVITATION_SALT) -> int:
+    """The id a token names, or InvitationLinkError; the row is still to be found."""
     try:
-        invitation_id = _serializer().loads(token, max_age=_invitation_max_age())
+        invitation_id = _serializer(salt).loads(token, max_age=_invitation_max_age())
     except SignatureExpired as exc:
         raise InvitationLinkError(expired=True) from exc
     except BadSignature as exc:
         raise InvitationLinkError(expired=False) from exc
+    if not isinstance(invitation_id, int):
+        raise InvitationLinkError(expired=False)
+    return invitation_id
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation the link names, with its organisation and inviter loaded."""
+    invitation_id = invitation_id_from_token(token)
     invitation = db.session.scalar(
         select(Invitation)
         .options(joinedload(Invitation.organisation), joinedload(Invitation.invited_by))

@@ -1,0 +1,179 @@
+"""The contract manager's work list and contract page, and what they do there: confirm or
+dispute a contract, endorse a period's figures, query one figure."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from charter.auth.decorators import verified_required
+from charter.commissioner import bp
+from charter.commissioner.access import contract_for_manager, managed_ids
+from charter.commissioner.forms import (
+    ConfirmContractForm,
+    DisputeContractForm,
+    EndorsePeriodForm,
+    QueryFigureForm,
+)
+from charter.extensions import db
+from charter.form_fields import MAX_ID
+from charter.models.contract import CONTRACT_CONFIRMED
+from charter.services.domain import contract_managers, contract_monitoring
+from charter.services.domain.contract_monitoring import MonitoringRefused
+from charter.services.domain.contracts import commitments_of
+from charter.services.read_models import contract_monitoring as monitoring_reads
+
+CONTRACT_URL = "/contracts/<int:contract_id>"
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+@login_required
+@verified_required
+def list_work():
+    ids = managed_ids()
+    invitations = contract_managers.open_invitations_for(current_user.email)
+    return render_template(
+        "commissioner/work-list.html",
+        commissioners=contract_managers.commissioners_managed_by(_user()) if ids else [],
+        work=monitoring_reads.work_list(_user(), ids),
+        invitations=[(inv, contract_managers.invitation_token(inv)) for inv in invitations],
+    )
+
+
+def _contract_page(contract, organisation, *, confirm_form=None, status=200):
+    confirm_form = confirm_form or ConfirmContractForm(version=contract.version_id)
+    return render_template(
+        "commissioner/contract-show.html",
+        contract=contract,
+        organisation=organisation,
+        commitments=commitments_of(contract),
+        periods=monitoring_reads.figures_by_period(contract),
+        confirm_form=confirm_form,
+        form=confirm_form,  # its errors in the page's error summary
+        endorse_form=EndorsePeriodForm(),
+    ), status
+
+
+@bp.get(CONTRACT_URL)
+@login_required
+@verified_required
+def show_contract(contract_id: int):
+    contract, organisation = contract_for_manager(contract_id)
+    return _contract_page(contract, organisation)
+
+
+@bp.post(f"{CONTRACT_URL}/confirm")
+@login_required
+@verified_required
+def confirm_contract(contract_id: int):
+    contract, organisation = contract_for_manager(contract_id)
+    form = ConfirmContractForm()
+    if not form.validate_on_submit():
+        return _contract_page(contract, organisation, confirm_form=form, status=400)
+    try:
+        contract_monitoring.confirm_contract(contract, _user(), form.version.version)
+    except MonitoringRefused as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(f"You confirmed ‘{contract.title}’. We have emailed {organisation.name}.", "success")
+    return redirect(url_for(".show_contract", contract_id=contract.id))
+
+
+@bp.route(f"{CONTRACT_URL}/dispute", methods=["GET", "POST"])
+@login_required
+@verified_required
+def dispute_contract(contract_id: int):
+    contract, organisation = contract_for_manager(contract_id)
+    form = DisputeContractForm()
+    if form.validate_on_submit():
+        try:
+            contract_monitoring.dispute_contract(
+                contract, _user(), form.reason.data, form.version.version
+            )
+        except MonitoringRefused as refusal:
+            form.reason.errors = [*form.reason.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash(
+                f"You disputed ‘{contract.title}’. We have emailed {organisation.name} your "
+                "reason; the contract comes back to your work list when they correct it.",
+                "success",
+            )
+            return redirect(url_for(".list_work"))
+    if not form.is_submitted():
+        form.version.data = str(contract.version_id)
+    return render_template(
+        "commissioner/contract-dispute.html",
+        contract=contract,
+        organisation=organisation,
+        form=form,
+        was_confirmed=contract.confirmation_status == CONTRACT_CONFIRMED,
+    )
+
+
+@bp.post(f"{CONTRACT_URL}/periods/<int:return_id>/endorse")
+@login_required
+@verified_required
+def endorse_period(contract_id: int, return_id: int):
+    contract, organisation = contract_for_manager(contract_id)
+    if not EndorsePeriodForm().validate_on_submit():
+        abort(400)
+    monitoring_return = (
+        contract_monitoring.period_return(contract, return_id) if return_id <= MAX_ID else None
+    )
+    if monitoring_return is None:
+        abort(404)
+    try:
+        count = contract_monitoring.endorse_period(contract, monitoring_return, _user())
+    except MonitoringRefused as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(
+            f"You endorsed {count} figure{'s' if count != 1 else ''} for "
+            f"{monitoring_reads.period_label(monitoring_return.period_start, monitoring_return.period_end)}"
+            f". We have emailed {organisation.name}.",
+            "success",
+        )
+    return redirect(url_for(".show_contract", contract_id=contract.id))
+
+
+@bp.route(f"{CONTRACT_URL}/figures/<int:figure_id>/query", methods=["GET", "POST"])
+@login_required
+@verified_required
+def query_figure(contract_id: int, figure_id: int):
+    contract, organisation = contract_for_manager(contract_id)
+    found = contract_monitoring.figure_of(contract, figure_id) if figure_id <= MAX_ID else None
+    if found is None:
+        abort(404)
+    figure, line, monitoring_return = found
+    form = QueryFigureForm()
+    if form.validate_on_submit():
+        try:
+            contract_monitoring.query_figure(
+                contract, figure, line, monitoring_return, _user(), form.comment.data
+            )
+        except MonitoringRefused as refusal:
+            form.comment.errors = [*form.comment.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash(
+                f"Query sent to {organisation.name}. The figure comes back to your work list "
+                "when they answer.",
+                "success",
+            )
+            return redirect(url_for(".show_contract", contract_id=contract.id))
+    return render_template(
+        "commissioner/figure-query.html",
+        contract=contract,
+        organisation=organisation,
+        figure=figure,
+        measure=line.measure,
+        monitoring_return=monitoring_return,
+        form=form,
+    )
