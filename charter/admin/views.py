@@ -164,6 +164,7 @@ from charter.admin import (  # noqa: E402,F401
     appeals,
     audits,
     commissioners,
+    contract_managers,
     emails,
     impact,
     proxies,

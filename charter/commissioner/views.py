@@ -134,10 +134,12 @@ def endorse_period(contract_id: int, return_id: int):
         flash(str(refusal), "error")
     else:
         db.session.commit()
+        period = monitoring_reads.period_label(
+            monitoring_return.period_start, monitoring_return.period_end
+        )
         flash(
-            f"You endorsed {count} figure{'s' if count != 1 else ''} for "
-            f"{monitoring_reads.period_label(monitoring_return.period_start, monitoring_return.period_end)}"
-            f". We have emailed {organisation.name}.",
+            f"You endorsed {count} figure{'s' if count != 1 else ''} for {period}. "
+            f"We have emailed {organisation.name}.",
             "success",
         )
     return redirect(url_for(".show_contract", contract_id=contract.id))
