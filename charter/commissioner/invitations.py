@@ -56,6 +56,7 @@ def accept_invitation(token: str):
         ), 403
     form = ButtonForm()
     if form.validate_on_submit():
+        name = invitation.commissioner.name  # read before the commit expires it
         try:
             contract_managers.accept(invitation, current_user._get_current_object())
             db.session.commit()
@@ -67,7 +68,7 @@ def accept_invitation(token: str):
             # Accepted twice at once: the other request made the contract manager.
             db.session.rollback()
         flash(
-            f"You are a contract manager for {invitation.commissioner.name}. "
+            f"You are a contract manager for {name}. "
             "Contracts and figures waiting for you are below.",
             "success",
         )

@@ -214,16 +214,12 @@ def edit_contract(slug: str, contract_id: int):
         except contracts.ContractRefused as refusal:
             _refuse(form, refusal)
         else:
+            message = "Contract details saved."
+            if sent_back:
+                commissioner_name = db.session.get(Commissioner, contract.commissioner_id).name
+                message += f" We have sent it back to {commissioner_name} to confirm."
             db.session.commit()
-            flash(
-                "Contract details saved."
-                + (
-                    f" We have sent it back to {contract.commissioner.name} to confirm."
-                    if sent_back
-                    else ""
-                ),
-                "success",
-            )
+            flash(message, "success")
             return redirect(url_for(".show_contract", slug=slug, contract_id=contract.id))
     if not form.is_submitted():
         form.commissioner.data = str(contract.commissioner_id)

@@ -76,9 +76,10 @@ def answer_figure_query(slug: str, figure_id: int):
         except MonitoringRefused as refusal:
             form.response.errors = [*form.response.errors, str(refusal)]
         else:
+            commissioner_name = contract.commissioner.name
             db.session.commit()
             flash(
-                f"Your answer was sent to {contract.commissioner.name}. We will email you if they "
+                f"Your answer was sent to {commissioner_name}. We will email you if they "
                 "ask again.",
                 "success",
             )
