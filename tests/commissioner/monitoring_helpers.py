@@ -114,7 +114,7 @@ def outbox_count() -> int:
     return db.session.scalar(select(func.count(OutboxEmail.id)))
 
 
-def contract_answers(contract, commissioner, version, **changes) -> dict:
+def contract_answers(contract, commissioner, current_version, **changes) -> dict:
     """The supplier's change-contract form, as posted, with ``changes`` applied."""
     answers = {
         "commissioner": str(commissioner.id),
@@ -131,7 +131,7 @@ def contract_answers(contract, commissioner, version, **changes) -> dict:
             str(contract.end_date.month),
             str(contract.end_date.year),
         ],
-        "version": str(version),
+        "version": str(current_version),
     }
     answers.update(changes)
     return answers
