@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from charter.demo.activity import OrganisationStory, new_context
+from charter.demo.contract_monitoring import build_contract_monitoring, manager_accounts
 from charter.demo.journeys import (
     ADMIN_EMAIL,
     BATCH_SIZE,
@@ -110,6 +111,7 @@ def demo_accounts() -> list[DemoAccount]:
             select(User).where(User.email.in_(what_for)).order_by(User.role, User.email)
         )
     ]
+    accounts += [DemoAccount(email, "member", what) for email, what in manager_accounts()]
     rows = db.session.execute(
         select(User.email, Membership.role, Organisation.name, Organisation.status)
         .join(Membership, Membership.user_id == User.id)
@@ -153,6 +155,9 @@ class _DemoBuilder:
             if (index + 1) % BATCH_SIZE == 0:
                 db.session.commit()
         db.session.commit()
+        # After the returns: contract managers confirm contracts and endorse their figures.
+        self.monitoring = build_contract_monitoring(self.now, self.password_hash)
+        db.session.commit()
         return len(records)
 
     def summary(self) -> list[str]:
@@ -169,9 +174,11 @@ class _DemoBuilder:
             "applications",
             "Charter Marks",
         ]
-        return [f"{len(self.activity.commissioners)} commissioners"] + [
-            f"{counts[name]} {name}" for name in order
-        ]
+        return (
+            [f"{len(self.activity.commissioners)} commissioners"]
+            + [f"{counts[name]} {name}" for name in order]
+            + [f"{count} {name}" for name, count in self.monitoring.items()]
+        )
 
     # --- people -------------------------------------------------------------------------
 
