@@ -37,9 +37,10 @@ def register_error_handlers(app: Flask) -> None:
         ), 409
 
     @app.errorhandler(StaleDataError)
-    def stale(error):  # noqa: ARG001
+    def stale(error):
         db.session.rollback()
-        return render_template("errors/conflict.html", message=STALE_MESSAGE), 409
+        message = getattr(error, "page_message", STALE_MESSAGE)
+        return render_template("errors/conflict.html", message=message), 409
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):  # noqa: ARG001

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
 from charter.models import (
+    Commissioner,
     Contract,
     ContractFigure,
     ContractManager,
@@ -44,6 +45,12 @@ from charter.services.infrastructure.mail import email_members, queue_email
 
 class ContractChanged(StaleDataError):
     """The contract changed since the page was loaded (shown as the 409 conflict page)."""
+
+    page_message = (
+        "The contract changed while you were looking at it: the supplier edited it, or a "
+        "contract manager confirmed or disputed it. Nothing you sent was saved. Open the "
+        "contract again to see the latest details."
+    )
 
 
 class MonitoringRefused(ValueError):
@@ -234,7 +241,30 @@ def _email_managers(commissioner_id: int, subject: str, template: str, **context
         queue_email(manager.email, subject, template, recipient=manager, **context)
 
 
+def contract_recorded(contract: Contract, organisation: Organisation) -> None:
+    """Tell the commissioner's contract managers a supplier has recorded a contract with them
+    (the contract has an id: call after a flush)."""
+    _email_managers(
+        contract.commissioner_id,
+        f"{organisation.name} recorded a contract with you: ‘{contract.title}’",
+        "contract-recorded",
+        contract=contract,
+        commissioner=db.session.get(Commissioner, contract.commissioner_id),
+        organisation=organisation,
+        link=url_for("commissioner.show_contract", contract_id=contract.id, _external=True),
+    )
+
+
 # --- figures --------------------------------------------------------------------------------
+
+
+def figure_changed(figure: ContractFigure) -> None:
+    """For the returns service: a supplier changed a figure's value, so the commissioner's
+    endorsement no longer holds and it waits again. A query stays, with its answer."""
+    if figure.endorsement_status == FIGURE_ENDORSED:
+        figure.endorsement_status = FIGURE_NOT_ENDORSED
+        figure.endorsed_by_id = None
+        figure.endorsed_at = None
 
 
 def _sent_figures(contract: Contract, return_id: int | None = None):

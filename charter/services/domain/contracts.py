@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
 from charter.models import Commissioner, Contract, ContractCommitment, Measure, Organisation, User
+from charter.services.domain import contract_monitoring
 from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
     InvalidIdentifier,
@@ -249,6 +250,8 @@ def add_contract(
         created_by_id=user.id,
     )
     db.session.add(contract)
+    db.session.flush()
+    contract_monitoring.contract_recorded(contract, organisation)
     return contract
 
 
@@ -269,8 +272,6 @@ def update_contract(
     contract confirmed or disputed since is refused (409) rather than silently overwritten.
     A disputed contract, or a confirmed one whose reference, value, dates or commissioner
     changed, goes back to the commissioner; returns the monitoring action recorded, if any."""
-    from charter.services.domain import contract_monitoring
-
     require_recording(organisation)
     contract_monitoring.check_version(contract, expected_version)
     before = contract_monitoring.terms_of(contract)
