@@ -83,6 +83,20 @@ def test_an_invitation_is_emailed_listed_and_accepted(app, admin_client, scheme)
     assert "is already a contract manager" in response.get_data(as_text=True)
 
 
+def test_an_unconfirmed_account_confirms_its_address_first(app, admin_client, scheme):
+    council = make_commissioner("Shropshire Council")
+    _invite(admin_client, council, "cara@council.example")
+    make_user(email="cara@council.example", verified=False)
+    http = app.test_client()
+    sign_in(http, "cara@council.example")
+    link = _link()
+    response = http.get(link)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/confirm-your-email-address"
+    assert submit(http, link, {}, form_url="/confirm-your-email-address").status_code == 302
+    assert _managers(council) == []
+
+
 def test_the_invitation_must_be_accepted_by_the_invited_address(app, admin_client, scheme):
     council = make_commissioner("Shropshire Council")
     _invite(admin_client, council, "cara@council.example")

@@ -54,9 +54,11 @@ def _assert_nothing_changed(supplier, contract):
     assert events(supplier.id) == []
 
 
-def test_a_manager_who_is_a_member_of_the_supplier_is_refused_and_told_why(app, setting):
+@pytest.mark.parametrize("role", ["member", "assessor", "admin"])
+def test_a_manager_who_is_a_member_of_the_supplier_is_refused_and_told_why(app, setting, role):
     supplier, council, contract, period = setting
     manager = make_manager(council, "both@example.com")
+    manager.role = role
     db.session.add(Membership(user_id=manager.id, organisation_id=supplier.id, role="contributor"))
     db.session.commit()
     http = _client(app, "both@example.com")
