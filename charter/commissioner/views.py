@@ -18,7 +18,7 @@ from charter.commissioner.forms import (
 from charter.extensions import db
 from charter.form_fields import MAX_ID
 from charter.models.contract import CONTRACT_CONFIRMED
-from charter.services.domain import contract_managers, contract_monitoring
+from charter.services.domain import contract_managers, contract_monitoring, figure_endorsement
 from charter.services.domain.contract_monitoring import MonitoringRefused
 from charter.services.domain.contracts import commitments_of
 from charter.services.read_models import contract_monitoring as monitoring_reads
@@ -124,12 +124,12 @@ def endorse_period(contract_id: int, return_id: int):
     if not EndorsePeriodForm().validate_on_submit():
         abort(400)
     monitoring_return = (
-        contract_monitoring.period_return(contract, return_id) if return_id <= MAX_ID else None
+        figure_endorsement.period_return(contract, return_id) if return_id <= MAX_ID else None
     )
     if monitoring_return is None:
         abort(404)
     try:
-        count = contract_monitoring.endorse_period(contract, monitoring_return, _user())
+        count = figure_endorsement.endorse_period(contract, monitoring_return, _user())
     except MonitoringRefused as refusal:
         flash(str(refusal), "error")
     else:
@@ -150,14 +150,14 @@ def endorse_period(contract_id: int, return_id: int):
 @verified_required
 def query_figure(contract_id: int, figure_id: int):
     contract, organisation = contract_for_manager(contract_id)
-    found = contract_monitoring.figure_of(contract, figure_id) if figure_id <= MAX_ID else None
+    found = figure_endorsement.figure_of(contract, figure_id) if figure_id <= MAX_ID else None
     if found is None:
         abort(404)
     figure, line, monitoring_return = found
     form = QueryFigureForm()
     if form.validate_on_submit():
         try:
-            contract_monitoring.query_figure(
+            figure_endorsement.query_figure(
                 contract, figure, line, monitoring_return, _user(), form.comment.data
             )
         except MonitoringRefused as refusal:

@@ -17,7 +17,7 @@ from charter.form_fields import MAX_ID
 from charter.models import Contract, ContractFigure
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services.domain import contract_monitoring, contracts
+from charter.services.domain import contracts, figure_endorsement
 from charter.services.domain.contract_monitoring import MonitoringRefused
 from charter.services.read_models.contract_monitoring import queries_of
 
@@ -46,7 +46,7 @@ def _queried_figure(organisation, figure_id: int):
         .where(ContractFigure.id == figure_id, Contract.organisation_id == organisation.id)
     )
     contract = contracts.contract_of(organisation, contract_id) if contract_id else None
-    found = contract_monitoring.figure_of(contract, figure_id) if contract else None
+    found = figure_endorsement.figure_of(contract, figure_id) if contract else None
     if found is None:
         abort(404)
     return contract, *found
@@ -64,7 +64,7 @@ def answer_figure_query(slug: str, figure_id: int):
     form = AnswerQueryForm()
     if form.validate_on_submit():
         try:
-            contract_monitoring.answer_query(
+            figure_endorsement.answer_query(
                 organisation,
                 contract,
                 figure,

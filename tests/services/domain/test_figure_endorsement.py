@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from charter.extensions import db
 from charter.models.base import utcnow
-from charter.services.domain.contract_monitoring import figure_changed
+from charter.services.domain.figure_endorsement import figure_changed
 from tests.commissioner.monitoring_helpers import figures_of, make_period
 from tests.factories import make_commissioner, make_contract, make_organisation
 
