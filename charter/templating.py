@@ -145,10 +145,10 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def service_context():
-        from charter.services.domain.contract_managers import is_contract_manager
-
         return {
             "service_name": app.config["SERVICE_NAME"],
-            # A callable, so only the header's check runs the query, once per page.
-            "manages_contracts": lambda: is_contract_manager(current_user),
+            # Loaded with the user row (User.manages_contracts): no query of its own.
+            "manages_contracts": lambda: bool(
+                current_user.is_authenticated and current_user.manages_contracts
+            ),
         }

@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, exists
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from charter.extensions import db
 from charter.models.base import utcnow
@@ -131,3 +131,11 @@ class ContractManagerInvitation(db.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.cancelled_at is None
+
+
+# Loaded with every user row (no query of its own): the header's "Contract monitoring" link.
+User.manages_contracts = column_property(
+    exists()
+    .where(ContractManager.user_id == User.id, ContractManager.removed_at.is_(None))
+    .correlate_except(ContractManager)
+)
