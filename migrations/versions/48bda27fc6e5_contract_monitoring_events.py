@@ -3,7 +3,7 @@
 Append-only rows, separate from the lifecycle audit (no state changes here).
 
 Revision ID: 48bda27fc6e5
-Revises: beb3f798b819
+Revises: 8941a2a92761
 Create Date: 2026-11-23 21:29:29.371505
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '48bda27fc6e5'
-down_revision = 'beb3f798b819'
+down_revision = '8941a2a92761'
 branch_labels = None
 depends_on = None
 
