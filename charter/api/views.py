@@ -20,6 +20,7 @@ from charter.api.openapi import OPENAPI
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.organisation import ORGANISATION_TYPES
+from charter.security.converters import MAX_ID
 from charter.services.domain import marks, schemes
 from charter.services.read_models import register as register_service
 from charter.services.read_models.impact import published
@@ -160,6 +161,10 @@ def decode_cursor(text: str) -> tuple[str, int]:
         or not isinstance(value[0], str)
         or not isinstance(value[1], int)
         or isinstance(value[1], bool)
+        # An id the database cannot hold (PostgreSQL: "integer out of range"), or text it
+        # cannot store, was not made by us.
+        or not 0 <= value[1] <= MAX_ID
+        or "\x00" in value[0]
     ):
         raise InvalidParameter("cursor", "cursor is not valid: use the next link as given")
     return value[0], value[1]
