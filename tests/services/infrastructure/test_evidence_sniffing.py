@@ -73,7 +73,8 @@ REFUSED = {
         content_types=(
             '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa">'
             + "".join(
-                f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi")
+                f'<!ENTITY {n} "{("&" + p + ";") * 10}">'
+                for p, n in zip("abcdefgh", "bcdefghi", strict=True)
             )
             + "]><Types>&i;</Types>"
         ),
