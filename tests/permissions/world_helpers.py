@@ -78,6 +78,30 @@ def build_world(app: Flask) -> World:
     return World(users=users, params=_params(home, commissioner))
 
 
+# Organisations in different states, so that between them every form is on some page.
+STATE_SLUGS = (
+    "ironbridge-heritage-crafts-cic",  # registered
+    "stiperstones-training-trust",  # signatory
+    "whitchurch-dairy-supplies-ltd",  # action plan waiting for review
+    "ludlow-larder-catering-ltd",  # monitoring
+    "marches-digital-ltd",  # under assessment
+    "bridgnorth-cliff-engineering-ltd",  # information requested
+    "severn-valley-builders-ltd",  # Charter Mark holder
+    "oswestry-border-logistics-ltd",  # renewal due
+)
+
+
+def worlds_by_state(world: World) -> list[World]:
+    """The world once per organisation in STATE_SLUGS: its owner as "member", its ids."""
+    commissioner = db.session.scalar(select(Commissioner).order_by(Commissioner.id))
+    worlds = []
+    for slug in STATE_SLUGS:
+        organisation = _organisation(slug)
+        users = dict(world.users, member=_member(organisation, OWNER))
+        worlds.append(World(users=users, params=_params(organisation, commissioner)))
+    return worlds
+
+
 def _appeal_if_none(organisation: Organisation) -> None:
     """The demo data has no appeal; the appeal pages need one to show."""
     if db.session.scalar(select(Appeal.id).limit(1)) is not None:
