@@ -90,6 +90,10 @@ ROUTES: dict[str, dict[str, str]] = {
     "public.start_verification": PUBLIC,
     "public.verify_certificate": PUBLIC,
     "public.show_badge": PUBLIC,
+    "public.show_impact": PUBLIC,
+    "public.show_impact_data": PUBLIC,
+    "public.download_impact_csv": PUBLIC,
+    "public.download_impact_json": PUBLIC,
     "api.list_organisations": PUBLIC,
     "api.show_organisation": PUBLIC,
     "api.show_certificate": PUBLIC,
@@ -131,6 +135,9 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.list_appeals": ADMIN,
     "admin.review_appeal": ADMIN,
     "admin.list_job_runs": ADMIN,
+    "admin.show_impact_report": ADMIN,
+    "admin.download_impact_report_csv": ADMIN,
+    "admin.download_impact_report_workbook": ADMIN,
     # assessment: admins see the work, only assessors decide
     "assessor.list_work": STAFF,
     "assessor.review_plan": STAFF,
@@ -194,4 +201,5 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.cancel_invitation": ORG_OWNER,
     "organisation.transfer_ownership": ORG_OWNER,
     "organisation.remove_member": ORG_OWNER,
+    "organisation.decide_publishing": ORG_OWNER,
 }
