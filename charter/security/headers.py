@@ -27,7 +27,8 @@ def add_headers(response):
         response.headers.setdefault(
             "Strict-Transport-Security", f"max-age={int(hsts_seconds)}; includeSubDomains"
         )
-    if _signed_in() and request.endpoint != "static":
+    already_private = "no-store" in response.headers.get("Cache-Control", "")
+    if not already_private and request.endpoint != "static" and _signed_in():
         # Replaces any public caching a view chose: this copy was made for one person.
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
