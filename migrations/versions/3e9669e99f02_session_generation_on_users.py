@@ -4,7 +4,7 @@ Every existing session cookie lacks the generation, so everyone signs in once mo
 migration; no data changes.
 
 Revision ID: 3e9669e99f02
-Revises: 0d0bc36fcaa4
+Revises: beb3f798b819
 Create Date: 2026-11-23 21:31:12.526409
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3e9669e99f02"
-down_revision = "0d0bc36fcaa4"
+down_revision = "beb3f798b819"
 branch_labels = None
 depends_on = None
 
