@@ -135,6 +135,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.list_appeals": ADMIN,
     "admin.review_appeal": ADMIN,
     "admin.list_job_runs": ADMIN,
+    "admin.list_email_deliveries": ADMIN,
+    "admin.retry_email": ADMIN,
     "admin.show_impact_report": ADMIN,
     "admin.download_impact_report_csv": ADMIN,
     "admin.download_impact_report_workbook": ADMIN,
