@@ -27,6 +27,7 @@ def _level(**by_role: str) -> dict[str, str]:
 
 
 OK, SIGN_IN, FORBIDDEN, NOT_FOUND = "ok", "sign_in", "forbidden", "not_found"
+UNAVAILABLE = "unavailable"  # a deliberate 503
 
 PUBLIC = _level(
     anonymous=OK, member=OK, other_member=OK, contributor=OK, assessor=OK, admin=OK,
@@ -35,6 +36,12 @@ PUBLIC = _level(
 NOWHERE = _level(
     anonymous=NOT_FOUND, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
     assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
+)  # fmt: skip
+# Readiness answers 503 to everyone until the database is at the migrations' head; the tests
+# build their schema without migrations, so here it is never ready.
+READINESS = _level(
+    anonymous=UNAVAILABLE, member=UNAVAILABLE, other_member=UNAVAILABLE, contributor=UNAVAILABLE,
+    assessor=UNAVAILABLE, admin=UNAVAILABLE, contract_manager=UNAVAILABLE,
 )  # fmt: skip
 SIGNED_IN = _level(
     anonymous=SIGN_IN, member=OK, other_member=OK, contributor=OK, assessor=OK, admin=OK,
@@ -81,7 +88,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "public.show_cookies": PUBLIC,
     "public.show_privacy": PUBLIC,
     "public.show_lifecycle": PUBLIC,
-    "public.healthz": PUBLIC,
+    "health.healthz": PUBLIC,
+    "health.readyz": READINESS,
     "public.show_register": PUBLIC,
     "public.show_register_entry": PUBLIC,
     "public.show_register_feed": PUBLIC,

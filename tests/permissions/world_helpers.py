@@ -225,6 +225,8 @@ def client_for(app: Flask, user: User | None):
 
 
 def outcome(response) -> str:
+    if response.status_code == 503 and response.request.path == "/readyz":
+        return "unavailable"
     if response.status_code >= 500:
         return "error"
     if response.status_code in (301, 302, 303, 307, 308):
