@@ -1,6 +1,7 @@
 """Configuration classes. Secrets come only from the environment."""
 
 import os
+from urllib.parse import urlsplit
 
 from charter.resources import instance_dir, resource_dir
 
@@ -15,6 +16,16 @@ def _database_url(default: str) -> str:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url
+
+
+def _trusted_hosts(service_url: str) -> list[str] | None:
+    """TRUSTED_HOSTS (comma-separated) if set; in production, else the SERVICE_URL's host."""
+    names = [name.strip() for name in os.environ.get("TRUSTED_HOSTS", "").split(",")]
+    names = [name for name in names if name]
+    if names:
+        return names
+    host = urlsplit(service_url).hostname
+    return [host] if host else None
 
 
 class Config:
@@ -60,6 +71,11 @@ class Config:
     EMAIL_VERIFY_MAX_AGE = 60 * 60 * 24 * 3
     PASSWORD_RESET_MAX_AGE = 60 * 60
     INVITATION_MAX_AGE = 60 * 60 * 24 * 14
+    # Host names the service answers to; any other Host header is refused with a 400 (Flask's
+    # own check). Unset in development; production defaults to the SERVICE_URL's host.
+    TRUSTED_HOSTS = _trusted_hosts(SERVICE_URL) if os.environ.get("TRUSTED_HOSTS") else None
+    # Strict-Transport-Security max-age; only in production, where the service is on HTTPS.
+    HSTS_SECONDS = None
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     SIGN_IN_LIMIT_PER_IP = "20 per 10 minutes"
@@ -104,6 +120,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     SERVER_NAME = "localhost"
+    SERVICE_URL = "http://localhost"
     # Cheap hashes keep the suite fast; the algorithm is still argon2id.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024
@@ -120,6 +137,7 @@ class ProductionConfig(Config):
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 60 * 60 * 24 * 365
 
     def __init__(self, *, checking_only: bool = False) -> None:
         secret = os.environ.get("SECRET_KEY")
@@ -128,3 +146,4 @@ class ProductionConfig(Config):
                 raise RuntimeError("SECRET_KEY must be set in the environment in production")
             secret = os.urandom(32).hex()  # never used to sign anything: the check refuses
         self.SECRET_KEY = secret
+        self.TRUSTED_HOSTS = _trusted_hosts(self.SERVICE_URL)

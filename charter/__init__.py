@@ -48,9 +48,11 @@ def create_app(config_class=None) -> Flask:
     from charter.auth import user_loader  # noqa: F401  (registers the loader)
     from charter.cli import register_cli
     from charter.errors import register_error_handlers
+    from charter.security import register_converters, register_security
     from charter.services.read_models import register_version  # noqa: F401  (counts changes)
     from charter.templating import register_template_helpers
 
+    register_converters(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(organisation.bp)
@@ -62,7 +64,7 @@ def create_app(config_class=None) -> Flask:
     register_template_helpers(app)
     caching.init_app(app)
     register_cli(app)
-    _security_headers(app)
+    register_security(app)
     return app
 
 
@@ -80,18 +82,3 @@ def _configure_jinja(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-
-
-def _security_headers(app: Flask) -> None:
-    @app.after_request
-    def add_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            "script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-        )
-        return response

@@ -66,9 +66,16 @@ class GovDateField(DateField):
             raise ValueError(
                 f"{self.name_for_errors.capitalize()} must include a day, month and year"
             )
+        if not all(part.isascii() and part.isdigit() for part in parts) or len(parts[2]) != 4:
+            # A year of 99999999999 overflows date(); "１" or "٣" are digits to int() but not
+            # to a reader: ask for the usual form.
+            raise ValueError(
+                f"{self.name_for_errors.capitalize()} must be a real date, "
+                "with a 4-digit year, like 27 3 2026"
+            )
         try:
             self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValueError(f"{self.name_for_errors.capitalize()} must be a real date") from None
 
     def pre_validate(self, form):  # noqa: ARG002

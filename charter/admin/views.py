@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from charter import query_strings
 from charter.admin import bp
 from charter.admin.forms import AppointAssessorForm, OrganisationFilterForm, RevokeAssessorForm
 from charter.auth.decorators import staff_required
@@ -116,25 +117,41 @@ def revoke_assessor(user_id: int):
     return redirect(url_for("admin.list_assessors"))
 
 
+UNKNOWN_STATUS_MESSAGE = "Select a status from the list"
+
+
 @bp.get("/organisations")
 @login_required
 @staff_required("admin")
 def show_organisations():
     filter_form = OrganisationFilterForm(request.args)
+    try:
+        page_number = query_strings.page_number(request.args)
+    except query_strings.BadQuery as error:
+        return query_strings.bad_query_response(error)
     status = request.args.get("status") or None
     if status is not None and status not in STATE_LABELS:
-        abort(404)
+        # Shown in the error summary; the list below is every organisation.
+        filter_form.status.errors = [UNKNOWN_STATUS_MESSAGE]
+        status = None
     query = select(Organisation).order_by(Organisation.name, Organisation.id)
     if status:
         query = query.where(Organisation.status == status)
-    page = db.paginate(query, per_page=ORGANISATIONS_PER_PAGE, max_per_page=ORGANISATIONS_PER_PAGE)
+    page = db.paginate(
+        query,
+        page=page_number,
+        per_page=ORGANISATIONS_PER_PAGE,
+        max_per_page=ORGANISATIONS_PER_PAGE,
+    )
+    refused = bool(filter_form.status.errors)
     return render_template(
         "admin/organisations.html",
         filter_form=filter_form,
+        form=filter_form if refused else None,
         status=status,
         page=page,
         pagination=_pagination_params(page, status),
-    )
+    ), (400 if refused else 200)
 
 
 def _pagination_params(page, status: str | None) -> dict | None:

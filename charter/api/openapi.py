@@ -67,12 +67,15 @@ OPENAPI = {
                 "parameters": [
                     _string_query("q", "Part of the name, ignoring case"),
                     _string_query("district", "Exact district, e.g. Shrewsbury"),
-                    _string_query("type", "Organisation type", enum=list(ORGANISATION_TYPES)),
+                    _string_query(
+                        "type", "Organisation type (empty: any)", enum=["", *ORGANISATION_TYPES]
+                    ),
                     _string_query("sector", "Exact sector, e.g. Construction"),
                     _string_query(
                         "standing",
-                        "holders: Charter Mark holders; signatories: working towards it",
-                        enum=list(STANDING_FILTERS),
+                        "holders: Charter Mark holders; signatories: working towards it "
+                        "(empty: any)",
+                        enum=["", *STANDING_FILTERS],
                     ),
                     {
                         "name": "limit",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from charter import query_strings
 from charter.assessor import bp
 from charter.assessor.forms import APPROVE, DecisionForm
 from charter.auth.decorators import staff_required, verified_required
@@ -19,10 +20,7 @@ from charter.services.domain.lifecycle import is_member
 
 
 def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return query_strings.page_number(request.args)
 
 
 def _pagination(page: plans.WaitingPage, search: str, district: str) -> dict | None:
@@ -53,7 +51,11 @@ def _pagination(page: plans.WaitingPage, search: str, district: str) -> dict | N
 def list_work():
     search = request.args.get("q", "").strip()[:200]
     district = request.args.get("district", "").strip()[:100]
-    page = plans.waiting_plans(search, district, _page_number())
+    try:
+        page_number = _page_number()
+    except query_strings.BadQuery as error:
+        return query_strings.bad_query_response(error)
+    page = plans.waiting_plans(search, district, page_number)
     return render_template(
         "assessor/list-work.html",
         page=page,

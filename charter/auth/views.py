@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from charter.auth import bp
+from charter.auth import bp, throttle
 from charter.auth.forms import (
     ButtonForm,
     ChangePasswordForm,
@@ -17,7 +17,7 @@ from charter.auth.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from charter.auth.user_loader import remember_password_fingerprint
+from charter.auth.user_loader import end_all_sessions, keep_this_session
 from charter.extensions import db, limiter
 from charter.services.domain import accounts
 
@@ -34,20 +34,6 @@ SESSION_EMAIL_SENT_TO = "email_sent_to"
 SESSION_SIGN_IN_EMAIL = "sign_in_email"
 # Pages that send email are throttled per IP so they cannot be used to flood an inbox.
 DEFAULT_EMAIL_SENDING_LIMIT = "20 per 10 minutes"
-
-
-def _failed_attempt(response) -> bool:
-    """Only failed attempts count towards a throttle: success always redirects."""
-    return response.status_code != 302
-
-
-def _submitted_account() -> str:
-    # Prefixed so an "email" cannot collide with an IP address key.
-    return "account:" + accounts.normalise_email(request.form.get("email", ""))
-
-
-def _no_account_submitted() -> bool:
-    return not accounts.normalise_email(request.form.get("email", ""))
 
 
 def _email_sending_limit() -> str:
@@ -83,14 +69,15 @@ def _after_sign_in_url() -> str:
 @limiter.limit(
     lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"],
     methods=["POST"],
-    deduct_when=_failed_attempt,
+    deduct_when=throttle.failed_attempt,
+    exempt_when=throttle.password_is_correct,
 )
 @limiter.limit(
     lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
-    key_func=_submitted_account,
+    key_func=throttle.address_and_account,
     methods=["POST"],
-    deduct_when=_failed_attempt,
-    exempt_when=_no_account_submitted,
+    deduct_when=throttle.failed_attempt,
+    exempt_when=throttle.no_account_submitted,
 )
 def sign_in():
     if request.method == "GET" and current_user.is_authenticated:
@@ -99,13 +86,12 @@ def sign_in():
     if request.method == "GET" and session.get(SESSION_SIGN_IN_EMAIL):
         form.email.data = session.pop(SESSION_SIGN_IN_EMAIL)
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = throttle.authenticated_user(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()  # keeps an upgraded password hash
             # A fresh session, so an identifier planted before sign-in is worth nothing.
             session.clear()
             login_user(user)
-            remember_password_fingerprint(user)
             return redirect(_after_sign_in_url())
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign-in.html", form=form)
@@ -113,10 +99,30 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        # Server-side: a copy of this session's cookie stops working too.
+        end_all_sessions(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out", "success")
     return redirect(url_for("public.show_home"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """For a person who signed in on a shared or lost device: every session ends, this one
+    included."""
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".show_account"))
+    end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out on every device. Sign in again to carry on.", "success")
+    return redirect(url_for(".sign_in"))
 
 
 # --- Creating and confirming an account ----------------------------------------------------
@@ -176,7 +182,6 @@ def verify_email(token: str):
         # the link proves the mailbox. A link opened anywhere else, or again, signs no one in.
         session.clear()
         login_user(user)
-        remember_password_fingerprint(user)
         flash(f"{confirmed}. You are signed in.", "success")
         return redirect(url_for("organisation.list_organisations"))
     flash(f"{confirmed}. Sign in to continue.", "success")
@@ -230,6 +235,7 @@ def show_account():
         "auth/account.html",
         user=current_user,
         role_label=ROLE_LABELS.get(current_user.role, current_user.role),
+        sign_out_everywhere_form=ButtonForm(),
     )
 
 
@@ -239,16 +245,17 @@ def show_account():
     lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
     key_func=lambda: f"user:{current_user.get_id()}",
     methods=["POST"],
-    deduct_when=_failed_attempt,
+    deduct_when=throttle.failed_attempt,
 )
 def change_password():
     form = ChangePasswordForm(email=current_user.email)
     if form.validate_on_submit():
         if accounts.check_password(current_user.password_hash, form.current_password.data):
             accounts.change_password(current_user, form.password.data)
+            # This session carries on; every other one ends.
+            end_all_sessions(current_user)
             db.session.commit()
-            # This session carries on; every other one signed in with the old password ends.
-            remember_password_fingerprint(current_user)
+            keep_this_session(current_user)
             flash("Your password has been changed", "success")
             return redirect(url_for(".show_account"))
         form.current_password.errors.append(CURRENT_PASSWORD_WRONG)
@@ -284,6 +291,7 @@ def reset_password(token: str):
     form = ResetPasswordForm(email=result.user.email)
     if form.validate_on_submit():
         accounts.reset_password(result.user, form.password.data)
+        end_all_sessions(result.user)
         db.session.commit()
         logout_user()
         session.clear()

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,6 +35,10 @@ class User(UserMixin, db.Model):
     # Reminders (returns due, confirmation due) can be turned off; decisions, warnings of
     # suspension or lapse and sign-in mail cannot.
     reminder_emails: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # Sessions live in a signed cookie; each carries the generation it was signed in under.
+    # Signing out, changing the password and "sign out everywhere" add one, so every earlier
+    # cookie, a copied one included, stops working (charter/auth/user_loader.py).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

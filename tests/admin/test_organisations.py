@@ -49,5 +49,8 @@ def test_the_status_filter_is_kept_across_pages(admin_client, scheme):
     assert 'href="/admin/organisations?status=signatory&amp;page=2"' in html
 
 
-def test_an_unknown_status_is_not_found(admin_client):
-    assert admin_client.get("/admin/organisations?status=nonsense").status_code == 404
+def test_an_unknown_status_is_explained(admin_client):
+    response = admin_client.get("/admin/organisations?status=nonsense")
+
+    assert response.status_code == 400
+    assert "Select a status from the list" in response.get_data(as_text=True)

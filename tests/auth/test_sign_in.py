@@ -132,10 +132,34 @@ def test_an_address_is_throttled_after_failures_across_accounts(client, app, mem
     for n in range(4):
         assert attempt(client, f"guess{n}@example.com").status_code == 200
 
-    assert attempt(client, member.email).status_code == 429
+    assert attempt(client, "guess9@example.com").status_code == 429, "wrong passwords refused"
+    assert attempt(client, member.email, "wrong password here").status_code == 429
     fresh_client = app.test_client()
     fresh_client.environ_base["REMOTE_ADDR"] = "192.0.2.7"
-    assert attempt(fresh_client, member.email).status_code == 302, "another address is not affected"
+    assert attempt(fresh_client, "guess9@example.com").status_code == 200, "another address is not"
+
+
+def test_others_failures_from_one_address_do_not_lock_out_the_right_password(app, member):
+    """Issue 15: one office behind one address; colleagues mistype, or someone tries to guess."""
+    app.config["SIGN_IN_LIMIT_PER_IP"] = "20 per 10 minutes"
+    office = app.test_client()
+    for n in range(25):
+        attempt(office, f"colleague{n % 7}@example.com")
+
+    assert attempt(office, member.email).status_code == 302
+    assert office.get("/account").status_code == 200
+
+
+def test_failures_on_one_account_from_one_address_still_throttle_it(app, member):
+    app.config["SIGN_IN_LIMIT_PER_ACCOUNT"] = "3 per 10 minutes"
+    office = app.test_client()
+    for _ in range(3):
+        assert attempt(office, member.email, "wrong password here").status_code == 200
+
+    assert attempt(office, member.email).status_code == 429, "a guess cannot be confirmed"
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.8"
+    assert attempt(elsewhere, member.email).status_code == 302, "not locked out from elsewhere"
 
 
 def test_looking_at_the_sign_in_page_is_not_throttled(client, app):

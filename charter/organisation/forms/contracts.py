@@ -44,10 +44,11 @@ class MoneyField(StringField):
         amount = Decimal(text.replace(",", "").removeprefix("-"))
         if negative or amount == 0:
             raise ValidationError("The contract value must be more than £0")
-        if amount != amount.quantize(Decimal("0.01")):
-            raise ValidationError("The contract value can only include pounds and pence")
+        # The size first: quantizing a 40-digit number overflows Decimal's precision.
         if amount > MAX_AMOUNT:
             raise ValidationError("The contract value must be less than £1,000,000,000,000")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValidationError("The contract value can only include pounds and pence")
         self.amount = amount
 
 

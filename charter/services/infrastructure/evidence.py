@@ -1,10 +1,6 @@
 """Evidence files: check an upload, store it under a random name, find it again, remove it.
 
-Types are decided by content, with hand-written signatures rather than `filetype` or
-`puremagic`: we accept only twelve formats, and the hard part -- telling a .docx from any other
-ZIP, or a Word .doc from an MSI installer (both OLE2 containers) -- needs a look inside the
-container that neither library does reliably. The standard library's zipfile does it, so a
-dependency would add little but another thing to keep up to date.
+Types are decided by content, in ``evidence_sniffing`` (kept apart from the storage here).
 
 Where the bytes are kept is storage.py's business (a local directory or an S3 bucket). The
 upload is written to a staging file, fsynced and checked, then put in place, and only then is
@@ -15,15 +11,11 @@ row. The caller commits; if the transaction ends without a commit the file is re
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
 import os
 import re
 import secrets
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePath
 
@@ -35,71 +27,30 @@ from werkzeug.utils import secure_filename
 
 from charter.extensions import db
 from charter.models import EvidenceFile
+from charter.services.infrastructure.evidence_sniffing import (  # noqa: F401  (re-exported)
+    ALLOWED_TYPES,
+    CSV,
+    DOC,
+    DOCX,
+    EXTENSIONS,
+    JPEG,
+    ODS,
+    ODT,
+    PDF,
+    PNG,
+    PPTX,
+    SELECT_A_FILE,
+    TXT,
+    WRONG_TYPE,
+    XLS,
+    XLSX,
+    EvidenceRejected,
+    sniff_content_type,
+)
 from charter.services.infrastructure.storage import STORED_NAME, LocalStorage, evidence_storage
 
-PDF = "application/pdf"
-PNG = "image/png"
-JPEG = "image/jpeg"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-DOC = "application/msword"
-XLS = "application/vnd.ms-excel"
-ODT = "application/vnd.oasis.opendocument.text"
-ODS = "application/vnd.oasis.opendocument.spreadsheet"
-CSV = "text/csv"
-TXT = "text/plain"
-
-ALLOWED_TYPES: dict[str, str] = {
-    PDF: "PDF",
-    PNG: "PNG image",
-    JPEG: "JPEG image",
-    DOCX: "Word document",
-    XLSX: "Excel spreadsheet",
-    PPTX: "PowerPoint presentation",
-    DOC: "Word document",
-    XLS: "Excel spreadsheet",
-    ODT: "OpenDocument text",
-    ODS: "OpenDocument spreadsheet",
-    CSV: "CSV file",
-    TXT: "Text file",
-}
-
-# The first is the one a download gets when the uploaded name's extension does not fit.
-EXTENSIONS: dict[str, tuple[str, ...]] = {
-    PDF: (".pdf",),
-    PNG: (".png",),
-    JPEG: (".jpg", ".jpeg"),
-    DOCX: (".docx",),
-    XLSX: (".xlsx",),
-    PPTX: (".pptx",),
-    DOC: (".doc",),
-    XLS: (".xls",),
-    ODT: (".odt",),
-    ODS: (".ods",),
-    CSV: (".csv",),
-    TXT: (".txt",),
-}
-
-SELECT_A_FILE = "Select a file"
-WRONG_TYPE = (
-    "The selected file must be a PDF, image (PNG or JPEG), Word, Excel, PowerPoint, "
-    "OpenDocument, CSV or text file"
-)
-
 _CHUNK = 64 * 1024
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
-_PNG = b"\x89PNG\r\n\x1a\n"
 _MAX_NAME = 255
-
-
-class EvidenceRejected(ValueError):
-    """An upload we will not store; ``message`` is the error for the upload field."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def too_large_message() -> str:
@@ -230,90 +181,6 @@ def download_name(evidence: EvidenceFile) -> str:
         # A PNG uploaded as "photo.pdf" downloads as "photo.png", so it opens in the right app.
         suffix = extensions[0]
     return stem + suffix
-
-
-def sniff_content_type(path: Path, original_name: str) -> str:
-    """The allowed content type of the file at ``path``, judged by its content.
-
-    The name is consulted only to choose between CSV and plain text, which look alike.
-    """
-    with open(path, "rb") as f:
-        head = f.read(16)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(_PNG) and head[12:16] == b"IHDR":
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(_ZIP):
-        return _zip_type(path)
-    if head.startswith(_OLE2):
-        return _ole2_type(path)
-    return _text_type(path, original_name)
-
-
-def _zip_type(path: Path) -> str:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            if "mimetype" in names:
-                # ODF puts its type, uncompressed and tiny, in the first entry.
-                info = archive.getinfo("mimetype")
-                if info.file_size <= 100:
-                    mimetype = archive.read(info).decode("ascii", "replace").strip()
-                    if mimetype in (ODT, ODS):
-                        return mimetype
-                raise EvidenceRejected(WRONG_TYPE)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
-        raise EvidenceRejected(WRONG_TYPE) from None
-    if "[Content_Types].xml" not in names:
-        raise EvidenceRejected(WRONG_TYPE)
-    # Macro-enabled documents (.docm and friends renamed) carry a VBA project: refused.
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise EvidenceRejected(WRONG_TYPE)
-    for folder, content_type in (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX)):
-        if any(name.startswith(folder) for name in names):
-            return content_type
-    raise EvidenceRejected(WRONG_TYPE)
-
-
-def _ole2_type(path: Path) -> str:
-    """Word or Excel 97-2003 by the names of the streams in the compound file's directory.
-
-    Other OLE2 files -- MSI installers, Outlook messages -- are refused. Directory entries are
-    128 bytes, 128-byte aligned, with a UTF-16 name, its length and an object type (2 = stream).
-    """
-    wanted = {"WordDocument": DOC, "Workbook": XLS, "Book": XLS}
-    with open(path, "rb") as f:
-        f.seek(512)
-        while block := f.read(_CHUNK):
-            for offset in range(0, len(block) - 127, 128):
-                entry = block[offset : offset + 128]
-                name_length = int.from_bytes(entry[64:66], "little")
-                if entry[66] != 2 or not 2 <= name_length <= 64 or name_length % 2:
-                    continue
-                name = entry[: name_length - 2].decode("utf-16-le", "replace")
-                if name in wanted:
-                    return wanted[name]
-    raise EvidenceRejected(WRONG_TYPE)
-
-
-def _text_type(path: Path, original_name: str) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise EvidenceRejected(WRONG_TYPE)
-    try:
-        text = data.decode("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8")
-    except UnicodeDecodeError:
-        raise EvidenceRejected(WRONG_TYPE) from None
-    if PurePath(original_name).suffix.lower() != ".csv":
-        return TXT
-    try:
-        for _row in csv.reader(io.StringIO(text, newline=""), strict=True):
-            pass
-    except csv.Error:
-        raise EvidenceRejected(WRONG_TYPE) from None
-    return CSV
 
 
 @event.listens_for(Session, "after_commit")

@@ -37,6 +37,7 @@ from charter.services.infrastructure.evidence import (
     evidence_path,
     store_evidence,
 )
+from tests.services.infrastructure.office_helpers import office_package
 
 # ---- tiny real files -------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ CONTENT_TYPES_XML = '<?xml version="1.0"?><Types xmlns="urn:x"/>'
 
 
 def office_bytes(folder: str, main: str) -> bytes:
-    return zip_bytes({"[Content_Types].xml": CONTENT_TYPES_XML, f"{folder}/{main}": "<x/>"})
+    return office_package(folder)
 
 
 def odf_bytes(mimetype: str) -> bytes:

@@ -1,0 +1,215 @@
+"""The permission matrix: who may use each route, as data.
+
+Adding a role is one entry in ``ROLES`` and one column in each access level below; adding a
+route is one line in ``ROUTES`` (the test fails for a route in the URL map without a line).
+
+Outcomes: ``ok`` (served, or refused for its content -- a form error, a 409 -- but not for who
+is asking), ``sign_in`` (sent to sign in), ``forbidden`` (403), ``not_found`` (404: the
+organisation's pages do not admit that they exist to non-members).
+"""
+
+from __future__ import annotations
+
+ROLES = (
+    "anonymous",
+    "member",  # the owner of the home organisation
+    "other_member",  # the owner of another organisation
+    "contributor",  # a contributor to the home organisation
+    "assessor",
+    "admin",
+    "contract_manager",  # a commissioner's contract manager, member of no organisation
+)
+
+
+def _level(**by_role: str) -> dict[str, str]:
+    assert set(by_role) == set(ROLES), set(ROLES) ^ set(by_role)
+    return by_role
+
+
+OK, SIGN_IN, FORBIDDEN, NOT_FOUND = "ok", "sign_in", "forbidden", "not_found"
+UNAVAILABLE = "unavailable"  # a deliberate 503
+
+PUBLIC = _level(
+    anonymous=OK, member=OK, other_member=OK, contributor=OK, assessor=OK, admin=OK,
+    contract_manager=OK,
+)  # fmt: skip
+NOWHERE = _level(
+    anonymous=NOT_FOUND, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
+    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
+)  # fmt: skip
+# Readiness answers 503 to everyone until the database is at the migrations' head; the tests
+# build their schema without migrations, so here it is never ready.
+READINESS = _level(
+    anonymous=UNAVAILABLE, member=UNAVAILABLE, other_member=UNAVAILABLE, contributor=UNAVAILABLE,
+    assessor=UNAVAILABLE, admin=UNAVAILABLE, contract_manager=UNAVAILABLE,
+)  # fmt: skip
+SIGNED_IN = _level(
+    anonymous=SIGN_IN, member=OK, other_member=OK, contributor=OK, assessor=OK, admin=OK,
+    contract_manager=OK,
+)  # fmt: skip
+# A signed-in link with a token that is not valid: nobody gets anything.
+SIGNED_IN_BAD_TOKEN = _level(
+    anonymous=SIGN_IN, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
+    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
+)  # fmt: skip
+ADMIN = _level(
+    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
+    assessor=FORBIDDEN, admin=OK, contract_manager=FORBIDDEN,
+)  # fmt: skip
+STAFF = _level(
+    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
+    assessor=OK, admin=OK, contract_manager=FORBIDDEN,
+)  # fmt: skip
+ASSESSOR = _level(
+    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
+    assessor=OK, admin=FORBIDDEN, contract_manager=FORBIDDEN,
+)  # fmt: skip
+# The organisation's members see and change its records; staff see them too.
+ORG_VIEW = _level(
+    anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=OK, assessor=OK, admin=OK,
+    contract_manager=NOT_FOUND,
+)  # fmt: skip
+# Only the organisation's members.
+ORG_EDIT = _level(
+    anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=OK, assessor=NOT_FOUND,
+    admin=NOT_FOUND, contract_manager=NOT_FOUND,
+)  # fmt: skip
+# Only the organisation's owner.
+ORG_OWNER = _level(
+    anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=FORBIDDEN,
+    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
+)  # fmt: skip
+
+ROUTES: dict[str, dict[str, str]] = {
+    # public pages, open data and the API
+    "static": PUBLIC,
+    "public.show_home": PUBLIC,
+    "public.show_accessibility": PUBLIC,
+    "public.show_cookies": PUBLIC,
+    "public.show_privacy": PUBLIC,
+    "public.show_lifecycle": PUBLIC,
+    "health.healthz": PUBLIC,
+    "health.readyz": READINESS,
+    "public.show_register": PUBLIC,
+    "public.show_register_entry": PUBLIC,
+    "public.show_register_feed": PUBLIC,
+    "public.download_register_csv": PUBLIC,
+    "public.download_register_json": PUBLIC,
+    "public.start_verification": PUBLIC,
+    "public.verify_certificate": PUBLIC,
+    "public.show_badge": PUBLIC,
+    "public.show_impact": PUBLIC,
+    "public.show_impact_data": PUBLIC,
+    "public.download_impact_csv": PUBLIC,
+    "public.download_impact_json": PUBLIC,
+    "api.list_organisations": PUBLIC,
+    "api.show_organisation": PUBLIC,
+    "api.show_certificate": PUBLIC,
+    "api.show_scheme": PUBLIC,
+    "api.show_openapi": PUBLIC,
+    "api.unknown_path": NOWHERE,
+    # accounts
+    "auth.sign_in": PUBLIC,
+    "auth.sign_out": PUBLIC,
+    "auth.create_account": PUBLIC,
+    "auth.show_check_email": PUBLIC,
+    "auth.verify_email": PUBLIC,
+    "auth.resend_verification": PUBLIC,
+    "auth.request_password_reset": PUBLIC,
+    "auth.show_password_reset_sent": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.confirm_email_address": SIGNED_IN,
+    "auth.show_account": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.sign_out_everywhere": SIGNED_IN,
+    "auth.list_outbox_emails": NOWHERE,  # development only (SHOW_OUTBOX)
+    # administration
+    "admin.show_dashboard": ADMIN,
+    "admin.show_organisations": ADMIN,
+    "admin.show_organisation_admin": ADMIN,
+    "admin.suspend_organisation": ADMIN,
+    "admin.lift_suspension": ADMIN,
+    "admin.revoke_mark": ADMIN,
+    "admin.list_assessors": ADMIN,
+    "admin.appoint_assessor": ADMIN,
+    "admin.revoke_assessor": ADMIN,
+    "admin.list_commissioners": ADMIN,
+    "admin.add_commissioner": ADMIN,
+    "admin.edit_commissioner": ADMIN,
+    "admin.deactivate_commissioner": ADMIN,
+    "admin.reactivate_commissioner": ADMIN,
+    "admin.list_proxy_values": ADMIN,
+    "admin.edit_proxy_value": ADMIN,
+    "admin.list_appeals": ADMIN,
+    "admin.review_appeal": ADMIN,
+    "admin.list_job_runs": ADMIN,
+    "admin.list_email_deliveries": ADMIN,
+    "admin.retry_email": ADMIN,
+    "admin.show_impact_report": ADMIN,
+    "admin.download_impact_report_csv": ADMIN,
+    "admin.download_impact_report_workbook": ADMIN,
+    # assessment: admins see the work, only assessors decide
+    "assessor.list_work": STAFF,
+    "assessor.review_plan": STAFF,
+    "assessor.review_return": STAFF,
+    "assessor.review_application": STAFF,
+    "assessor.decide_plan": ASSESSOR,
+    "assessor.decide_return": ASSESSOR,
+    "assessor.judge_measure": ASSESSOR,
+    "assessor.request_information": ASSESSOR,
+    "assessor.award_application": ASSESSOR,
+    "assessor.refuse_application": ASSESSOR,
+    "assessor.moderate_application": ASSESSOR,
+    # an organisation's own pages
+    "organisation.list_organisations": SIGNED_IN,
+    "organisation.register_organisation": SIGNED_IN,
+    "organisation.check_registration": SIGNED_IN,
+    "organisation.accept_invitation": SIGNED_IN_BAD_TOKEN,
+    "organisation.show_dashboard": ORG_VIEW,
+    "organisation.show_plan": ORG_VIEW,
+    "organisation.start_plan": ORG_EDIT,
+    "organisation.edit_plan_target": ORG_EDIT,
+    "organisation.remove_plan_target": ORG_EDIT,
+    "organisation.add_plan_milestone": ORG_EDIT,
+    "organisation.remove_plan_milestone": ORG_EDIT,
+    "organisation.check_plan": ORG_EDIT,
+    "organisation.revise_plan": ORG_EDIT,
+    "organisation.list_contracts": ORG_VIEW,
+    "organisation.show_contract": ORG_VIEW,
+    "organisation.add_contract": ORG_EDIT,
+    "organisation.check_contract": ORG_EDIT,
+    "organisation.edit_contract": ORG_EDIT,
+    "organisation.remove_contract": ORG_EDIT,
+    "organisation.add_commitment": ORG_EDIT,
+    "organisation.remove_commitment": ORG_EDIT,
+    "organisation.list_returns": ORG_VIEW,
+    "organisation.show_return": ORG_VIEW,
+    "organisation.start_retrospective_return": ORG_EDIT,
+    "organisation.edit_return_line": ORG_EDIT,
+    "organisation.upload_return_evidence": ORG_EDIT,
+    "organisation.remove_return_evidence": ORG_EDIT,
+    "organisation.add_return_link": ORG_EDIT,
+    "organisation.remove_return_link": ORG_EDIT,
+    "organisation.check_return": ORG_EDIT,
+    "organisation.download_evidence": ORG_VIEW,
+    "organisation.start_signing": ORG_EDIT,
+    "organisation.sign_principles": ORG_EDIT,
+    "organisation.sign_route": ORG_EDIT,
+    "organisation.sign_signatory": ORG_EDIT,
+    "organisation.check_signing_answers": ORG_EDIT,
+    "organisation.signing_confirmation": ORG_EDIT,
+    "organisation.start_application": ORG_VIEW,
+    "organisation.submit_application": ORG_EDIT,
+    "organisation.show_application": ORG_VIEW,
+    "organisation.answer_information_request": ORG_EDIT,
+    "organisation.application_submitted": ORG_VIEW,
+    "organisation.lodge_appeal": ORG_EDIT,
+    "organisation.show_certificate": ORG_VIEW,
+    "organisation.download_certificate_pdf": ORG_VIEW,
+    "organisation.list_members": ORG_VIEW,
+    "organisation.invite_member": ORG_OWNER,
+    "organisation.cancel_invitation": ORG_OWNER,
+    "organisation.transfer_ownership": ORG_OWNER,
+    "organisation.remove_member": ORG_OWNER,
+    "organisation.decide_publishing": ORG_OWNER,
+}
