@@ -80,6 +80,27 @@ ORG_OWNER = _level(
     assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
 )  # fmt: skip
 
+# A commissioner's pages for a contract: only that commissioner's current contract managers
+# (everyone else, staff included, is told nothing: 404).
+COMMISSIONER = _level(
+    anonymous=SIGN_IN, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
+    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=OK,
+)  # fmt: skip
+# Pages about a random audit when the world has none yet: the roles allowed in look the row up
+# and get a 404; every other role is refused before that.
+ADMIN_NO_AUDIT = _level(
+    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
+    assessor=FORBIDDEN, admin=NOT_FOUND, contract_manager=FORBIDDEN,
+)  # fmt: skip
+STAFF_NO_AUDIT = _level(
+    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
+    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=FORBIDDEN,
+)  # fmt: skip
+ASSESSOR_NO_AUDIT = _level(
+    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
+    assessor=NOT_FOUND, admin=FORBIDDEN, contract_manager=FORBIDDEN,
+)  # fmt: skip
+
 ROUTES: dict[str, dict[str, str]] = {
     # public pages, open data and the API
     "static": PUBLIC,
@@ -123,6 +144,16 @@ ROUTES: dict[str, dict[str, str]] = {
     "auth.change_password": SIGNED_IN,
     "auth.sign_out_everywhere": SIGNED_IN,
     "auth.list_outbox_emails": NOWHERE,  # development only (SHOW_OUTBOX)
+    "auth.change_email_preferences": SIGNED_IN,
+    "auth.unsubscribe": NOWHERE,  # a token that is not valid
+    # commissioners' contract managers
+    "commissioner.list_work": SIGNED_IN,  # says so when the person manages no contracts
+    "commissioner.accept_invitation": NOWHERE,  # a token that is not valid
+    "commissioner.show_contract": COMMISSIONER,
+    "commissioner.confirm_contract": COMMISSIONER,
+    "commissioner.dispute_contract": COMMISSIONER,
+    "commissioner.endorse_period": COMMISSIONER,
+    "commissioner.query_figure": COMMISSIONER,
     # administration
     "admin.show_dashboard": ADMIN,
     "admin.show_organisations": ADMIN,
@@ -146,6 +177,12 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.list_email_deliveries": ADMIN,
     "admin.retry_email": ADMIN,
     "admin.show_impact_report": ADMIN,
+    "admin.show_commissioner": ADMIN,
+    "admin.invite_contract_manager": ADMIN,
+    "admin.cancel_contract_manager_invitation": ADMIN,
+    "admin.remove_contract_manager": ADMIN,
+    "admin.list_audits": ADMIN,
+    "admin.decide_audit": ADMIN_NO_AUDIT,
     "admin.download_impact_report_csv": ADMIN,
     "admin.download_impact_report_workbook": ADMIN,
     # assessment: admins see the work, only assessors decide
@@ -160,6 +197,10 @@ ROUTES: dict[str, dict[str, str]] = {
     "assessor.award_application": ASSESSOR,
     "assessor.refuse_application": ASSESSOR,
     "assessor.moderate_application": ASSESSOR,
+    "assessor.list_audits": ASSESSOR,
+    "assessor.show_audit": STAFF_NO_AUDIT,
+    "assessor.request_audit_documents": ASSESSOR_NO_AUDIT,
+    "assessor.record_audit_outcome": ASSESSOR_NO_AUDIT,
     # an organisation's own pages
     "organisation.list_organisations": SIGNED_IN,
     "organisation.register_organisation": SIGNED_IN,
@@ -212,4 +253,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.transfer_ownership": ORG_OWNER,
     "organisation.remove_member": ORG_OWNER,
     "organisation.decide_publishing": ORG_OWNER,
+    "organisation.confirm_commitment": ORG_OWNER,
+    "organisation.list_figure_queries": ORG_VIEW,
+    "organisation.answer_figure_query": ORG_EDIT,
 }

@@ -21,6 +21,7 @@ from charter.models import (
     Commissioner,
     Contract,
     ContractCommitment,
+    ContractFigure,
     ContractManager,
     EvidenceFile,
     EvidenceLink,
@@ -34,6 +35,7 @@ from charter.models import (
     ReturnLine,
     User,
 )
+from charter.models.duties import MarkAudit
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import ActionPlan
 
@@ -63,7 +65,15 @@ def build_world(app: Flask) -> World:
     owner = _member(home, OWNER)
     contributor = _member(home, CONTRIBUTOR) or _add_member(home, "contributor@home.example")
     manager_user = _user("manager@commissioner.example", "Connie Contract-Manager")
-    commissioner = db.session.scalar(select(Commissioner).order_by(Commissioner.id))
+    # The manager manages the commissioner of the home organisation's first contract, so the
+    # commissioner's pages for that contract are theirs (and nobody else's).
+    commissioner = db.session.scalar(
+        select(Commissioner)
+        .join(Contract, Contract.commissioner_id == Commissioner.id)
+        .where(Contract.organisation_id == home.id)
+        .order_by(Contract.id)
+        .limit(1)
+    ) or db.session.scalar(select(Commissioner).order_by(Commissioner.id))
     db.session.add(ContractManager(commissioner_id=commissioner.id, user_id=manager_user.id))
     _appeal_if_none(other)
     db.session.commit()
@@ -165,7 +175,9 @@ def _params(home: Organisation, commissioner: Commissioner) -> dict[str, str]:
     mark = db.session.scalar(
         select(CharterMark).where(CharterMark.organisation_id == home.id).limit(1)
     )
-    contract_id = _first(select(Contract.id).where(Contract.organisation_id == home.id))
+    contract_id = _first(
+        select(Contract.id).where(Contract.organisation_id == home.id).order_by(Contract.id)
+    )
     plan_id = _first(
         select(ActionPlan.id)
         .where(ActionPlan.organisation_id == home.id)
@@ -199,6 +211,20 @@ def _params(home: Organisation, commissioner: Commissioner) -> dict[str, str]:
         "email_id": _first(select(OutboxEmail.id)),
         "certificate_number": mark.certificate_number if mark else "CM-00000000",
         "number": mark.certificate_number if mark else "CM-00000000",
+        "figure_id": _first(
+            select(ContractFigure.id)
+            .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
+            .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
+            .where(
+                MonitoringReturn.organisation_id == home.id,
+                ContractFigure.contract_id == contract_id,
+            )
+            .order_by(ContractFigure.id)
+        ),
+        "audit_id": _first(select(MarkAudit.id).order_by(MarkAudit.id)),
+        "manager_id": _first(
+            select(ContractManager.id).where(ContractManager.commissioner_id == commissioner.id)
+        ),
         "token": "not-a-real-token",
         "filename": "js/init.js",
         "anything": "no-such-thing",
