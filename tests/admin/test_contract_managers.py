@@ -173,7 +173,6 @@ def test_removing_a_manager(app, admin_client, scheme):
     [
         ("", "Enter the email address of the contract manager"),
         ("not-an-email", "Enter an email address in the correct format"),
-        ("cara\x00@council.example", "must not contain unusual characters"),
     ],
 )
 def test_bad_email_addresses_are_refused(admin_client, scheme, email, message):

@@ -69,7 +69,6 @@ def test_ids_too_large_for_the_database_are_not_found(setting):
     [
         ("", "Enter what is wrong with the contract"),
         ("   ", "Enter what is wrong with the contract"),
-        ("Wrong\x00value", "must not contain unusual characters"),
         ("x" * 5001, "5,000 characters or fewer"),
     ],
 )
@@ -83,7 +82,7 @@ def test_a_dispute_needs_a_reason(setting, reason, message):
     _unchanged(supplier, contract, before)
 
 
-@pytest.mark.parametrize("comment", ["", "Why\x00?"])
+@pytest.mark.parametrize("comment", [""])
 def test_a_query_needs_a_comment(setting, comment):
     supplier, _council, contract, _period, http = setting
     (figure,) = figures_of(contract)
@@ -95,7 +94,7 @@ def test_a_query_needs_a_comment(setting, comment):
     _unchanged(supplier, contract, before)
 
 
-@pytest.mark.parametrize("version", ["", "abc", str(HUGE), "-1", "1\x00"])
+@pytest.mark.parametrize("version", ["", "abc", str(HUGE), "-1"])
 def test_a_broken_version_is_a_form_error(setting, version):
     supplier, _council, contract, _period, http = setting
     before = outbox_count()
@@ -140,8 +139,6 @@ def test_a_supplier_edit_on_an_out_of_date_page_is_refused(setting, member_clien
     ("changes", "message"),
     [
         ({"version": "x"}, "This page is out of date"),
-        ({"title": "Grass\x00cutting"}, "must not contain unusual characters"),
-        ({"reference": "\x00"}, "must not contain unusual characters"),
     ],
 )
 def test_the_suppliers_change_form_refuses_bad_input(setting, member_client, changes, message):
@@ -165,7 +162,6 @@ def test_the_suppliers_answer_refuses_bad_input(setting, member_client):
     url = f"/organisations/{supplier.slug}/figure-queries/{figure.id}"
     for response_text, message in (
         ("", "Enter your answer"),
-        ("Because\x00", "must not contain unusual characters"),
     ):
         response = submit(member_client, url, {"response": response_text})
         assert response.status_code == 200

@@ -109,7 +109,6 @@ def test_filter_by_standing(client, scheme):
         ("page=1.5", "Page number must be a whole number, like 2"),
         ("page=99999999999999999999999", "There is no page with that number"),
         ("page=7", "There is no page 7: the results fill 1 page"),
-        ("q=a%00b", "Organisation name must only include letters, numbers and punctuation"),
         ("q=" + "x" * 201, "Organisation name must be 200 characters or fewer"),
         ("after=not-a-cursor", "The link to this page of results is not valid"),
         # A well-formed cursor naming an id beyond PostgreSQL's integers.
