@@ -122,8 +122,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_send_a_monitoring_return_with_a_file(visitor):
     page = visitor.page
-    visitor.sign_in("owner@mereside-community-transport.demo.example", DEMO_PASSWORD)
-    visitor.click_link("Mereside Community Transport")
+    # An organisation in monitoring whose July to September 2026 return is not sent yet.
+    visitor.sign_in("owner@wem-community-food-hub.demo.example", DEMO_PASSWORD)
+    visitor.click_link("Wem Community Food Hub")
     visitor.click_link(re.compile("monitoring returns", re.I))
     visitor.click_link("1 July to 30 September 2026")
 
