@@ -20,7 +20,7 @@ from charter.form_fields import MAX_ID
 from charter.models.contract import CONTRACT_CONFIRMED
 from charter.services.domain import contract_managers, contract_monitoring, figure_endorsement
 from charter.services.domain.contract_monitoring import MonitoringRefused
-from charter.services.domain.contracts import commitments_of
+from charter.services.read_models import commitments
 from charter.services.read_models import contract_monitoring as monitoring_reads
 
 CONTRACT_URL = "/contracts/<int:contract_id>"
@@ -50,7 +50,9 @@ def _contract_page(contract, organisation, *, confirm_form=None, status=200):
         "commissioner/contract-show.html",
         contract=contract,
         organisation=organisation,
-        commitments=commitments_of(contract),
+        # The same service and partial as the supplier's contract page, its dashboard and the
+        # assessor's application view, so all four show the same figures.
+        commitments_report=commitments.for_contract(contract),
         periods=monitoring_reads.figures_by_period(contract),
         confirm_form=confirm_form,
         form=confirm_form,  # its errors in the page's error summary

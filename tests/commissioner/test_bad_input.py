@@ -160,9 +160,7 @@ def test_the_suppliers_answer_refuses_bad_input(setting, member_client):
         {"comment": "Why so much?"},
     )
     url = f"/organisations/{supplier.slug}/figure-queries/{figure.id}"
-    for response_text, message in (
-        ("", "Enter your answer"),
-    ):
+    for response_text, message in (("", "Enter your answer"),):
         response = submit(member_client, url, {"response": response_text})
         assert response.status_code == 200
         assert message in response.get_data(as_text=True)

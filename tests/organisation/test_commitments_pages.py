@@ -1,6 +1,7 @@
-"""Commitments at tender against delivery on the organisation's contract page and dashboard and
-the assessor's application view, through HTTP: the same figures on each (one service), and a
-number of queries that does not grow with the contracts and periods."""
+"""Commitments at tender against delivery on the organisation's contract page and dashboard,
+the assessor's application view and the commissioner's contract view, through HTTP: the same
+figures on each (one service), and a number of queries that does not grow with the contracts
+and periods."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import Contract
+from charter.models import Contract, ContractManager
 from charter.models.assessment import Application
 from charter.services.domain.snapshots import take_snapshot
-from tests.factories import make_organisation
+from tests.factories import make_organisation, make_user, sign_in
 from tests.organisation.commitment_helpers import history
 
 CELL = re.compile(r'<td class="[^"]*" data-label="([^"]+)">(.*?)</td>', re.S)
@@ -69,6 +70,19 @@ def test_the_three_views_show_the_same_commitments_and_delivery(
         assert response.status_code == 200, name
         seen[name] = _cells(response.get_data(as_text=True))
     assert seen["contract"] == seen["dashboard"] == seen["application"]
+
+    # The fourth view: the commissioner's contract manager sees the same figures.
+    contract = db.session.scalar(
+        select(Contract).where(Contract.organisation_id == organisation.id).limit(1)
+    )
+    manager = make_user(email="contracts@commissioner.example")
+    db.session.add(ContractManager(commissioner_id=contract.commissioner_id, user_id=manager.id))
+    db.session.commit()
+    manager_client = current_app.test_client()
+    sign_in(manager_client, manager.email)
+    response = manager_client.get(f"/commissioner/contracts/{contract.id}")
+    assert response.status_code == 200
+    assert _cells(response.get_data(as_text=True)) == seen["contract"]
 
     cells = dict(seen["contract"][:3])  # LE1, the first measure
     term = (date.today() - date(2026, 4, 1)).days * 100 // 730
