@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from charter.demo.activity import OrganisationStory, new_context
+from charter.demo.audits import build_audits
 from charter.demo.contract_monitoring import build_contract_monitoring, manager_accounts
 from charter.demo.journeys import (
     ADMIN_EMAIL,
@@ -157,6 +158,7 @@ class _DemoBuilder:
         db.session.commit()
         # After the returns: contract managers confirm contracts and endorse their figures.
         self.monitoring = build_contract_monitoring(self.now, self.password_hash)
+        self.monitoring.update(build_audits(self.now, self.assessors))
         db.session.commit()
         return len(records)
 
