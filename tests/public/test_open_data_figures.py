@@ -10,7 +10,7 @@ import pytest
 
 from charter.extensions import db
 from charter.services.read_models import open_data as open_data_service
-from tests.factories import make_approved_plan, make_return
+from tests.factories import make_approved_plan, make_return, sign_in
 from tests.public.register_helpers import make_signatory
 
 TARGETS = {"LE1": ("0", "1000"), "LE4": ("1", "3")}
@@ -93,14 +93,32 @@ def test_figures_are_fetched_once_a_batch(client, scheme, monkeypatch, query_cou
     assert sum(1 for row in rows if row["published_figures"]) == 7  # A0 A2 B0 B2 C0 C2 C4
 
 
-def test_a_newly_verified_figure_changes_the_etag(client, reporting):
+def test_a_repeat_request_is_a_304_until_the_register_or_a_figure_changes(
+    client, reporting, scheme, query_counter
+):
     consenting, _private, measures = reporting
-    etag = client.get("/register.json").headers["ETag"]
-    assert client.get("/register.json", headers={"If-None-Match": etag}).status_code == 304
+    first = client.get("/register.json")
+    assert first.headers["Cache-Control"].startswith("public, max-age=")
+    etag, since = first.headers["ETag"], first.headers["Last-Modified"]
+    with query_counter() as counter:
+        again = client.get("/register.json", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert counter.value == 2  # the register's version and the figures' stamp
+    assert client.get("/register.json", headers={"If-Modified-Since": since}).status_code == 304
 
     make_return(consenting, measures, 4, {"LE1": "7"})  # verified: not a register change
+    changed = client.get("/register.json", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert "7.00" in changed.get_data(as_text=True)
 
-    again = client.get("/register.json", headers={"If-None-Match": etag})
-    assert again.status_code == 200
-    assert again.headers["ETag"] != etag
-    assert "7.00" in again.get_data(as_text=True)
+    etag = changed.headers["ETag"]
+    make_signatory(scheme, "Second Firm")
+    changed = client.get("/register.json", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Second Firm" in changed.get_data(as_text=True)
+
+
+def test_signed_in_people_get_a_fresh_export(client, scheme, member):
+    sign_in(client, member.email)
+    response = client.get("/register.json")
+    assert response.status_code == 200 and "ETag" not in response.headers
