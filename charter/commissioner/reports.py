@@ -238,7 +238,7 @@ def _about(report: CommissionerReport) -> Sheet:
             "Contract",
             by_id[filters.contract_id].contract.title if filters.contract_id else "All contracts",
         ],
-        ["Contracts", f"{report.contracts_shown} confirmed contracts with figures shown"],
+        ["Confirmed contracts shown", report.contracts_shown],
         [
             "Rules",
             "Committed is the target promised at tender for the whole contract. Delivered counts "

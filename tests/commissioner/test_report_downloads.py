@@ -107,6 +107,7 @@ def test_the_workbook_has_an_about_sheet_and_one_sheet_per_measure(http):
     assert about["Supplier"] == "Mereside Builders"
     assert about["Measure"] == "All measures" and about["Contract"] == "All contracts"
     assert about["Sheet LE5"].endswith("(weeks)")
+    assert about["Confirmed contracts shown"] == 1  # a number
 
     sheet = book["LE1"]
     headings = [c.value for c in sheet[1]]
