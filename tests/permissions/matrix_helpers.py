@@ -142,6 +142,9 @@ ROUTES: dict[str, dict[str, str]] = {
     "commissioner.dispute_contract": COMMISSIONER,
     "commissioner.endorse_period": COMMISSIONER,
     "commissioner.query_figure": COMMISSIONER,
+    "commissioner.show_report": COMMISSIONER,  # a 404 for anyone who manages no contracts
+    "commissioner.download_report_csv": COMMISSIONER,
+    "commissioner.download_report_workbook": COMMISSIONER,
     # administration
     "admin.show_dashboard": ADMIN,
     "admin.show_organisations": ADMIN,
