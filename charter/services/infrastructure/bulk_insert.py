@@ -12,25 +12,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from charter.extensions import db
 
-# Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535.
-MAX_PARAMETERS = 20_000
-
 
 def insert_ignoring(model, rows: list[dict], conflict: list[str], returning: tuple) -> list:
-    """Insert ``rows`` (in as few statements as the parameter limits allow), skipping any that
-    would break the unique ``conflict`` columns; the ``returning`` columns of the rows inserted
-    now. Not committed."""
+    """Insert ``rows``, skipping any that would break the unique ``conflict`` columns; the
+    ``returning`` columns of the rows inserted now. Not committed.
+
+    One compiled statement (cached) sent as "insertmanyvalues": a page of rows per round trip
+    within the databases' parameter limits, rather than compiling a new multi-row VALUES
+    statement for every batch."""
     if not rows:
         return []
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    per_statement = max(1, MAX_PARAMETERS // len(model.__table__.columns))
-    inserted: list = []
-    for start in range(0, len(rows), per_statement):
-        statement = (
-            dialect.insert(model)
-            .values(rows[start : start + per_statement])
-            .on_conflict_do_nothing(index_elements=conflict)
-            .returning(*returning)
-        )
-        inserted += db.session.execute(statement).all()
-    return inserted
+    statement = (
+        dialect.insert(model.__table__)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(*returning)
+    )
+    return db.session.execute(statement, list(rows)).all()
