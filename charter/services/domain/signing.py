@@ -66,9 +66,9 @@ def sign_charter(
     ``answers`` holds ``scheme_id``, ``principles`` (codes ticked), ``signatory_name``,
     ``signatory_role``, ``has_authority``, ``route`` and ``publishes_figures`` (True or False:
     the organisation's consent to publish its verified figures, recorded as decided when it
-    signs). ``expected_version`` is the
-    organisation's version when the person was shown their answers: if it has changed since,
-    they were looking at something out of date, so StaleDataError is raised and nothing is done.
+    signs). ``expected_version`` is the organisation's version when the person was shown their
+    answers: if it has changed since, they were looking at something out of date, so
+    StaleDataError is raised and nothing is done.
     The lifecycle guard refuses (TransitionRefused and its subclasses) an incomplete signature,
     a person who is not a member, or an organisation that cannot sign from its state.
     """
