@@ -63,12 +63,21 @@ def test_create_an_account_register_and_sign_the_charter(visitor):
     visitor.press("Continue")
     page.get_by_label("Working towards it, to a timetabled plan").check()
     visitor.press("Continue")
+    visitor.press("Continue")  # unanswered: the error summary links to the question
+    assert "Select yes if you agree to publish" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Yes, publish our verified figures").check()
+    visitor.press("Continue")
+    answers = page.inner_text("main")
+    assert "Publish your verified figures" in answers
+    assert "Yes, publish our verified figures" in answers
     visitor.press("Sign the charter")
 
     panel = page.locator(".govuk-panel")
     assert re.search(r"SIG-\d{4}-\d{5}", panel.inner_text())  # a real reference
     visitor.click_link("Write your action plan")
     assert "/action-plan" in page.url
+    visitor.goto("/organisations/wem-willow-crafts-ltd")
+    assert "Yes: your verified figures are on the register" in page.inner_text("main")
 
 
 def test_write_an_action_plan(visitor):

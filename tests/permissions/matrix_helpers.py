@@ -232,6 +232,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.sign_principles": ORG_EDIT,
     "organisation.sign_route": ORG_EDIT,
     "organisation.sign_signatory": ORG_EDIT,
+    "organisation.sign_publishing": ORG_EDIT,
     "organisation.check_signing_answers": ORG_EDIT,
     "organisation.signing_confirmation": ORG_EDIT,
     "organisation.start_application": ORG_VIEW,
