@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import AuditEvent, EvidenceFile, EvidenceLink, Organisation, ReturnLine
 from charter.models.assessment import Application, CharterMark
 from tests.factories import (
+    csrf_token,
+    make_application,
     make_approved_plan,
     make_commissioner,
     make_contract,
@@ -28,8 +29,6 @@ OPTIONAL_CODE = "LE12"
 def applied(organisation, scheme, member, *, delete_a_file: bool = False) -> Application:
     """An organisation under assessment with an approved plan, two verified returns meeting
     every target, evidence, a contract, and its application with the service's snapshot."""
-    from charter.services.domain.snapshots import take_snapshot
-
     codes = [*core_codes(scheme), OPTIONAL_CODE]
     measures = make_approved_plan(organisation, scheme, {code: ("0", "50") for code in codes})
     first = make_return(organisation, measures, 1, {code: "30" for code in codes})
@@ -60,17 +59,7 @@ def applied(organisation, scheme, member, *, delete_a_file: bool = False) -> App
         )
     )
     make_contract(organisation, make_commissioner("Shropshire Council"), title="Highways work")
-    organisation.status = "under_assessment"
-    db.session.flush()
-    with current_app.test_request_context():
-        snapshot = take_snapshot(organisation, scheme, date(2026, 12, 1))
-    application = Application(
-        organisation_id=organisation.id,
-        scheme_id=scheme.id,
-        submitted_by_id=member.id,
-        snapshot=snapshot,
-    )
-    db.session.add(application)
+    application = make_application(organisation, scheme, member, date(2026, 12, 1))
     if delete_a_file:
         # Later changes do not reach the snapshot: the file is still named, but not linked.
         db.session.delete(files[1])
@@ -113,6 +102,15 @@ def decide(client, application, action: str, prefix: str, field: str, text: str,
         data,
         form_url=application_url(application),
     )
+
+
+def post_unoffered(client, application, action: str, prefix: str, version=None, **fields):
+    """Post a decision the page does not offer this person (so ``submit`` finds no form): the
+    CSRF token comes from the work list, the version from the application unless given."""
+    version = application.version_id if version is None else version
+    data = {"csrf_token": csrf_token(client, "/assessor/"), f"{prefix}-version": str(version)}
+    data.update({f"{prefix}-{k}": v for k, v in fields.items()})
+    return client.post(application_url(application, f"/{action}"), data=data)
 
 
 def award(client, application, rationale="Every target met, with good evidence."):

@@ -16,6 +16,7 @@ from tests.assessor.application_helpers import (
     judge_all,
     mark_count,
     moderate,
+    post_unoffered,
     refuse,
     second_assessor_client,
 )
@@ -75,14 +76,8 @@ def test_an_assessor_who_is_a_member_cannot_award(
     assert "You are a member of this organisation" in page
     assert "Award the Charter Mark" not in page and "Save judgement" not in page
 
-    token = csrf_token(assessor_client, "/assessor/")
-    response = assessor_client.post(
-        application_url(application, "/award"),
-        data={
-            "csrf_token": token,
-            "award-version": str(application.version_id),
-            "award-rationale": "Looks good",
-        },
+    response = post_unoffered(
+        assessor_client, application, "award", "award", rationale="Looks good"
     )
     assert response.status_code == 403
     application, organisation = fresh(application, organisation)
@@ -136,14 +131,8 @@ def test_moderation(app, assessor_client, assessor, organisation, scheme, member
     page = assessor_client.get(application_url(application)).get_data(as_text=True)
     assert "A different assessor must moderate this award" in page
     assert "Moderate the award" not in page
-    token = csrf_token(assessor_client, "/assessor/")
-    response = assessor_client.post(
-        application_url(application, "/moderation"),
-        data={
-            "csrf_token": token,
-            "moderation-version": str(application.version_id),
-            "moderation-decision": "confirm",
-        },
+    response = post_unoffered(
+        assessor_client, application, "moderation", "moderation", decision="confirm"
     )
     assert response.status_code == 403
     assert mark_count() == 0

@@ -18,8 +18,9 @@ from tests.assessor.application_helpers import (
     judge,
     judge_all,
     mark_count,
+    post_unoffered,
 )
-from tests.factories import csrf_token, make_organisation, make_user
+from tests.factories import make_organisation, make_user
 
 
 def test_the_whole_assessment_journey(assessor_client, assessor, organisation, scheme, member):
@@ -155,9 +156,5 @@ def test_an_administrator_may_look_but_not_decide(admin_client, organisation, sc
     html = page.get_data(as_text=True)
     assert "The award rule" in html
     assert "Award the Charter Mark" not in html and "Save judgement" not in html
-    token = csrf_token(admin_client, "/assessor/")
-    response = admin_client.post(
-        application_url(application, "/award"),
-        data={"csrf_token": token, "award-version": "1", "award-rationale": "Good"},
-    )
+    response = post_unoffered(admin_client, application, "award", "award", 1, rationale="Good")
     assert response.status_code == 403 and mark_count() == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import Measure
+from charter.models import ContractCommitment, Measure
 
 
 def contracts_url(organisation, rest: str = "") -> str:
@@ -21,6 +21,17 @@ def row_count(model) -> int:
 def scheme_measure(scheme, code: str) -> Measure:
     return db.session.scalar(
         select(Measure).where(Measure.scheme_id == scheme.id, Measure.code == code)
+    )
+
+
+def add_commitment(contract, scheme, target_value=1) -> None:
+    """An LE1 commitment on ``contract``, added straight to the session (not committed)."""
+    db.session.add(
+        ContractCommitment(
+            contract_id=contract.id,
+            measure_id=scheme_measure(scheme, "LE1").id,
+            target_value=target_value,
+        )
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import Contract, ContractCommitment
 from tests.factories import make_contract, make_organisation, make_user, sign_in, submit
-from tests.organisation.contract_helpers import contracts_url, row_count, scheme_measure
+from tests.organisation.contract_helpers import add_commitment, contracts_url, row_count
 
 
 @pytest.fixture
@@ -41,11 +41,7 @@ def test_a_commitment_of_another_contract_is_not_removed(member_client, signed, 
     mine = make_contract(signed, council)
     owner = make_user(email="b-owner@example.com")
     theirs = make_contract(make_organisation(owner=owner, scheme=scheme), council)
-    db.session.add(
-        ContractCommitment(
-            contract_id=theirs.id, measure_id=scheme_measure(scheme, "LE1").id, target_value=1
-        )
-    )
+    add_commitment(theirs, scheme)
     db.session.commit()
     commitment = db.session.scalar(select(ContractCommitment))
     show = contracts_url(signed, f"/{mine.id}")

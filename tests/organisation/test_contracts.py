@@ -13,11 +13,11 @@ from charter.models import Contract, ContractCommitment
 from charter.services.domain.contracts import contract_summary, has_public_sector_contract
 from tests.factories import make_commissioner, make_contract, submit
 from tests.organisation.contract_helpers import (
+    add_commitment,
     commitment_data,
     contract_data,
     contracts_url,
     row_count,
-    scheme_measure,
 )
 
 
@@ -92,11 +92,7 @@ def test_a_contract_can_be_changed(member_client, signed, council):
 
 def test_a_commitment_can_be_removed(member_client, signed, council, scheme):
     contract = make_contract(signed, council)
-    db.session.add(
-        ContractCommitment(
-            contract_id=contract.id, measure_id=scheme_measure(scheme, "LE1").id, target_value=10
-        )
-    )
+    add_commitment(contract, scheme, 10)
     db.session.commit()
     commitment = db.session.scalar(select(ContractCommitment))
     show = contracts_url(signed, f"/{contract.id}")
@@ -107,11 +103,7 @@ def test_a_commitment_can_be_removed(member_client, signed, council, scheme):
 
 def test_a_contract_is_removed_after_confirmation(member_client, signed, council, scheme):
     contract = make_contract(signed, council, title="Short contract")
-    db.session.add(
-        ContractCommitment(
-            contract_id=contract.id, measure_id=scheme_measure(scheme, "LE1").id, target_value=10
-        )
-    )
+    add_commitment(contract, scheme, 10)
     db.session.commit()
     url = contracts_url(signed, f"/{contract.id}/remove")
     page = member_client.get(url).get_data(as_text=True)
@@ -140,13 +132,7 @@ def test_the_list_query_count_does_not_grow_with_the_contracts(
     def add_contracts(n):
         for _ in range(n):
             contract = make_contract(signed, council)
-            db.session.add(
-                ContractCommitment(
-                    contract_id=contract.id,
-                    measure_id=scheme_measure(scheme, "LE1").id,
-                    target_value=1,
-                )
-            )
+            add_commitment(contract, scheme)
         db.session.commit()
 
     add_contracts(2)

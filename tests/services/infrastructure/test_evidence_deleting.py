@@ -31,26 +31,16 @@ def test_delete_removes_the_row_and_the_file_once_committed(app, db, store_file)
     assert row_count() == 0
 
 
-def test_a_rolled_back_delete_keeps_the_file(app, db, store_file):
+@pytest.mark.parametrize("abandon", ["rollback", "close"])
+def test_a_delete_rolled_back_or_abandoned_with_the_session_keeps_the_file(
+    app, db, store_file, abandon
+):
     evidence = store_file(PDF_BYTES)
     db.session.commit()
     path = evidence_path(evidence)
 
     delete_evidence(evidence)
-    db.session.rollback()
-    db.session.commit()
-
-    assert path.exists()
-    assert row_count() == 1
-
-
-def test_a_delete_abandoned_with_the_session_keeps_the_file(app, db, store_file):
-    evidence = store_file(PDF_BYTES)
-    db.session.commit()
-    path = evidence_path(evidence)
-
-    delete_evidence(evidence)
-    db.session.close()
+    getattr(db.session, abandon)()
     db.session.commit()
 
     assert path.exists()
