@@ -19,10 +19,9 @@ from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.services.domain import invitation_tokens
 from charter.services.domain.identifiers import NO_IDENTIFIER, make_org_id
-from charter.services.domain.invitation_tokens import (  # noqa: F401  (their callers' names)
-    InvitationLinkError,
-    is_expired,
-)
+
+# Moved to invitation_tokens; the commissioner views still import them from here.
+from charter.services.domain.invitation_tokens import InvitationLinkError, is_expired  # noqa: F401
 from charter.services.infrastructure.mail import queue_email
 
 DUPLICATE_ORG_ID_MESSAGE = (
