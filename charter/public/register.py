@@ -97,6 +97,7 @@ def show_register():
 
 
 @bp.get("/register/<slug>")
+@cached_by_register(scope="pages")
 def show_register_entry(slug: str):
     organisation = register_service.public_organisation(slug)
     if organisation is None:
