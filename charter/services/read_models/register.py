@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -201,7 +202,10 @@ def _current_mark(column):
     )
 
 
+@cache
 def _entry_columns():
+    """Built once: SQLAlchemy expressions are immutable, and building the correlated
+    subqueries cost more than running them."""
     return (
         Organisation.id,
         Organisation.slug,
