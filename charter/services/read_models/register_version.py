@@ -253,4 +253,6 @@ class VersionCache:
 def cache(scope: str = "register") -> VersionCache:
     """The register's cache, or (``scope="pages"``) the organisation pages', keyed on the
     pages version."""
-    return current_app.extensions.setdefault(f"{scope}_cache", VersionCache())
+    key = f"{scope}_cache"
+    found = current_app.extensions.get(key)
+    return found if found is not None else current_app.extensions.setdefault(key, VersionCache())
