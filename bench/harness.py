@@ -176,6 +176,11 @@ class Gunicorn:
                 f"127.0.0.1:{self.port}",
                 "--timeout",
                 str(self.timeout),
+                # gunicorn.conf.py recycles a worker every ~2,000 requests: at the bare
+                # endpoint's rate that restarted each worker every second or two, and a restart
+                # on a loaded machine takes seconds, so the figures measured restarts.
+                "--max-requests",
+                "0",
                 "--chdir",
                 str(ROOT),
                 "bench.wsgi_bench:app",
@@ -225,14 +230,22 @@ def _ms(text_value: str) -> float:
     return float(number) * _UNITS[unit]
 
 
+# Each run starts its counter where no earlier run went (the argument after "--"), so runs in
+# slices never repeat a URL that a worker has kept in memory.
 FRESH_SCRIPT = """
 counter = 0
+init = function(args)
+  counter = tonumber(args[1]) or 0
+end
 request = function()
   counter = counter + 1
   local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
   return wrk.format(nil, wrk.path .. sep .. "bench=" .. counter)
 end
 """
+
+
+_fresh_runs = iter(range(1, 10**6))
 
 
 def wrk(url: str, seconds: float, connections: int = 4, headers=None, fresh=False) -> dict:
@@ -246,7 +259,10 @@ def wrk(url: str, seconds: float, connections: int = 4, headers=None, fresh=Fals
         command += ["-s", str(script)]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    command.append(url)
+    if fresh:
+        command += ["--", str(next(_fresh_runs) * 10**7)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": _ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
@@ -255,6 +271,28 @@ def wrk(url: str, seconds: float, connections: int = 4, headers=None, fresh=Fals
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     result["errors"] = int(errors.group(1)) if errors else 0
     return result
+
+
+def wrk_pair(url: str, bare_url: str, seconds: float, rounds: int = 5, **options) -> tuple:
+    """The page and the bare endpoint loaded in alternating one-second slices (``rounds`` of
+    each, about ``seconds`` in all per side), so that both see the same moments of a shared
+    machine's load rather than two different ``seconds``-long windows. Requests/s is the mean
+    of the slices, p50 the median of their medians, p99 the highest of their p99s."""
+    per_slice = max(1, round(seconds / rounds))
+    service, bare = [], []
+    for _ in range(rounds):
+        service.append(wrk(url, per_slice, **options))
+        bare.append(wrk(bare_url, per_slice))
+    return _combine(service), _combine(bare)
+
+
+def _combine(slices: list[dict]) -> dict:
+    return {
+        "rps": statistics.mean(s["rps"] for s in slices),
+        "p50": statistics.median(s["p50"] for s in slices),
+        "p99": max(s["p99"] for s in slices),
+        "errors": sum(s["errors"] for s in slices),
+    }
 
 
 def download(url: str, pids: list[int]) -> dict:

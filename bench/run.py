@@ -105,10 +105,13 @@ def measure_size(app, n: int, args, results: dict) -> None:
             if measured.endswith(" 304"):
                 # The same ETag as in process: same data, release and URL.
                 headers = {"If-None-Match": local[base]["etag"]}
-            service = harness.wrk(
-                server.url(urls[base]), args.seconds, headers=headers, fresh=fresh
+            service, bare = harness.wrk_pair(
+                server.url(urls[base]),
+                server.url(f"/_bench/bare/{max(figures['bytes'], 1)}"),
+                args.seconds,
+                headers=headers,
+                fresh=fresh,
             )
-            bare = harness.wrk(server.url(f"/_bench/bare/{max(figures['bytes'], 1)}"), args.seconds)
             ratio = service["rps"] / bare["rps"] if bare["rps"] else 0
             results[n]["load"][name] = (service, bare, ratio)
             print(

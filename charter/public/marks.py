@@ -12,6 +12,7 @@ from markupsafe import escape
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
+from charter.caching import cached_by_register
 from charter.extensions import db
 from charter.models import Organisation
 from charter.public import bp
@@ -74,7 +75,9 @@ def start_verification():
     return render_template("public/verify-start.html", form=form)
 
 
+# A certificate's page shows the mark, its scheme and its holder: the register's own data.
 @bp.get("/verify/<certificate_number>")
+@cached_by_register
 def verify_certificate(certificate_number: str):
     mark = marks.mark_by_number(certificate_number)
     if mark is None:
@@ -141,6 +144,7 @@ def _badge_response(svg: str, status: int, cache_control: str) -> Response:
 
 
 @bp.get("/badge/<certificate_number>.svg")
+@cached_by_register(max_age=None)
 def show_badge(certificate_number: str):
     mark = marks.mark_by_number(certificate_number)
     if mark is None:

@@ -61,6 +61,13 @@ def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -
     return pagination
 
 
+def _entry_url_builder():
+    """url_for once a page, not once a row (slugs are URL-safe: lowercase, digits, hyphens)."""
+    placeholder = "slug-placeholder"
+    head, tail = url_for("public.show_register_entry", slug=placeholder).split(placeholder, 1)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
 @bp.get("/register")
 @cached_by_register
 def show_register():
@@ -92,11 +99,13 @@ def show_register():
         status_label=register_query.public_status_label,
         status_tag=register_query.public_status_tag,
         standing_labels=public_standing.labels_for(result.organisations) if result else {},
+        entry_url=_entry_url_builder(),
     )
     return page, 400 if query.errors else 200
 
 
 @bp.get("/register/<slug>")
+@cached_by_register(scope="pages")
 def show_register_entry(slug: str):
     organisation = register_service.public_organisation(slug)
     if organisation is None:

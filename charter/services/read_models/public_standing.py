@@ -14,7 +14,7 @@ from charter.models import Organisation
 from charter.models.assessment import MARK_EXPIRED, CharterMark
 from charter.services.domain import marks
 from charter.services.read_models import register_query as register
-from charter.services.read_models.open_data import _current_marks
+from charter.services.read_models.register import CurrentMark, RegisterEntry
 from workflows import lifecycle
 
 EXPIRED_LABEL = "Charter signatory — Charter Mark expired on {date}"
@@ -22,6 +22,8 @@ EXPIRED_DESCRIPTION = (
     "This organisation has signed the charter and committed to its principles. Its Charter "
     "Mark expired on {date}; it can apply for the Charter Mark again."
 )
+# An ORM mark or the two columns a register row carries: what the labels read is the same.
+AnyMark = CharterMark | CurrentMark
 # States in which an expired mark is what the public should be told about.
 AFTER_EXPIRY_STATES = (
     lifecycle.MONITORING,
@@ -34,7 +36,7 @@ def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def expired_on(status: str, mark: CharterMark | None, today: date | None = None) -> date | None:
+def expired_on(status: str, mark: AnyMark | None, today: date | None = None) -> date | None:
     """The day the organisation's latest Mark expired, when that is its public standing."""
     if mark is None or status not in AFTER_EXPIRY_STATES:
         return None
@@ -44,34 +46,34 @@ def expired_on(status: str, mark: CharterMark | None, today: date | None = None)
     return None
 
 
-def label(status: str, mark: CharterMark | None, today: date | None = None) -> str:
+def label(status: str, mark: AnyMark | None, today: date | None = None) -> str:
     expired = expired_on(status, mark, today)
     if expired is not None:
         return EXPIRED_LABEL.format(date=_long(expired))
     return register.public_status_label(status)
 
 
-def tag(status: str, mark: CharterMark | None, today: date | None = None) -> str:
+def tag(status: str, mark: AnyMark | None, today: date | None = None) -> str:
     if expired_on(status, mark, today) is not None:
         return register.PUBLIC_STATUS_TAGS["signatory"]
     return register.public_status_tag(status)
 
 
-def description(status: str, mark: CharterMark | None, today: date | None = None) -> str:
+def description(status: str, mark: AnyMark | None, today: date | None = None) -> str:
     expired = expired_on(status, mark, today)
     if expired is not None:
         return EXPIRED_DESCRIPTION.format(date=_long(expired))
     return register.public_status_description(status)
 
 
-def labels_for(organisations: list[Organisation]) -> dict[int, tuple[str, str]]:
-    """(label, tag class) for each organisation on a register page, in one query."""
-    current = _current_marks([o.id for o in organisations])
-    out = {}
-    for organisation in organisations:
-        mark = current.get(organisation.id, (None, None))[0]
-        out[organisation.id] = (label(organisation.status, mark), tag(organisation.status, mark))
-    return out
+def labels_for(entries: list[RegisterEntry]) -> dict[int, tuple[str, str]]:
+    """(label, tag class) for each organisation on a register page, from the current mark its
+    row carries: no query."""
+    today = date.today()
+    return {
+        entry.id: (label(entry.status, entry.mark, today), tag(entry.status, entry.mark, today))
+        for entry in entries
+    }
 
 
 def public_history(organisation: Organisation) -> list[marks.MarkEvent]:

@@ -9,6 +9,12 @@ transaction's own row locks: no lock-order cycle with ``SELECT ... FOR UPDATE`` 
 Readers use the version for ETags and Last-Modified, and to key caches of what is costly and
 changes only with the register (filter lists, counts): a repeat request costs one primary-key
 lookup. Writes that bypass the ORM session (raw connections) must call :func:`bump` themselves.
+
+A second counter, the *pages* version (row ``PAGES_STATE_ID`` of the same table), also moves
+with changes to what an organisation's own public page shows besides the register's data: its
+action plan's targets, its verified returns and its contracts. It keys the cache of those pages,
+so that a draft return being saved does not empty the register's caches. Every change to the
+register moves both counters; both are read in one query.
 """
 
 from __future__ import annotations
@@ -26,14 +32,42 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from charter.extensions import db
-from charter.models import AuditEvent, CharterMark, Organisation, RegisterState, Scheme, Signature
+from charter.models import (
+    ActionPlan,
+    AuditEvent,
+    CharterMark,
+    Contract,
+    Measure,
+    MonitoringReturn,
+    Organisation,
+    PlanTarget,
+    RegisterState,
+    ReturnLine,
+    Scheme,
+    Signature,
+)
 from charter.models.base import utcnow
 from charter.models.register_state import REGISTER_STATE_ID
 
 # What the register, its open data, the API and the feed are read from.
 WATCHED_MODELS = (Organisation, Signature, CharterMark, Scheme, AuditEvent)
 WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED_MODELS)
+# What an organisation's public page also shows: plan targets against verified returns (and the
+# measures they count), contracts won. Draft returns are included: a line of a return can
+# change as it is verified, and a missed bump would leave a stale page.
+PAGE_MODELS = (
+    *WATCHED_MODELS,
+    ActionPlan,
+    PlanTarget,
+    Measure,
+    MonitoringReturn,
+    ReturnLine,
+    Contract,
+)
+PAGE_TABLES = frozenset(model.__tablename__ for model in PAGE_MODELS)
+PAGES_STATE_ID = 2
 _CHANGED = "register_changed"
+_PAGES_CHANGED = "register_pages_changed"
 _BUMPED = "register_bumped"
 _HELD = "register_version_held"
 # Entries kept per process for one version: filter combinations and searches asked for.
@@ -46,39 +80,52 @@ T = TypeVar("T")
 class RegisterVersion:
     version: int
     changed_at: datetime | None
+    # The organisation pages' counter: moves with the register and with plans, returns,
+    # contracts.
+    pages_version: int = 0
+    pages_changed_at: datetime | None = None
 
 
 def current() -> RegisterVersion:
     """The register's version, read at most once per ``REGISTER_VERSION_TTL`` seconds in each
     process (a change committed in this process is seen at once; one committed elsewhere within
     that time, well inside the pages' public max-age). A 304 then costs no query at all."""
-    ttl = current_app.config.get("REGISTER_VERSION_TTL", 0)
-    if ttl <= 0:
-        return _read()
-    now = time.monotonic()
-    held = current_app.extensions.get(_HELD)
-    if held is not None and now - held[0] < ttl:
-        return held[1]
+    state = held()
+    if state is not None:
+        return state
+    read_at = time.monotonic()
     state = _read()
-    current_app.extensions[_HELD] = (now, state)
+    if current_app.config.get("REGISTER_VERSION_TTL", 0) > 0:
+        current_app.extensions[_HELD] = (read_at, state)
     return state
 
 
+def held() -> RegisterVersion | None:
+    """The version this process holds, if still fresh: then :func:`current` runs no query."""
+    ttl = current_app.config.get("REGISTER_VERSION_TTL", 0)
+    found = current_app.extensions.get(_HELD) if ttl > 0 else None
+    if found is not None and time.monotonic() - found[0] < ttl:
+        return found[1]
+    return None
+
+
 def _read() -> RegisterVersion:
-    row = db.session.execute(
-        select(RegisterState.version, RegisterState.changed_at).where(
-            RegisterState.id == REGISTER_STATE_ID
+    rows = db.session.execute(
+        select(RegisterState.id, RegisterState.version, RegisterState.changed_at).where(
+            RegisterState.id.in_((REGISTER_STATE_ID, PAGES_STATE_ID))
         )
-    ).first()
-    return RegisterVersion(row[0], row[1]) if row else RegisterVersion(0, None)
+    ).all()
+    found = {row[0]: (row[1], row[2]) for row in rows}
+    version, changed_at = found.get(REGISTER_STATE_ID, (0, None))
+    pages_version, pages_changed_at = found.get(PAGES_STATE_ID, (0, None))
+    return RegisterVersion(version, changed_at, pages_version, pages_changed_at)
 
 
-def bump(session: Session) -> None:
-    """Count one change to the register, in ``session``'s transaction."""
+def _bump_row(session: Session, row_id: int) -> None:
     dialect = session.get_bind(mapper=RegisterState.__mapper__).dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
-    statement = insert(RegisterState).values(id=REGISTER_STATE_ID, version=1, changed_at=now)
+    statement = insert(RegisterState).values(id=row_id, version=1, changed_at=now)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[RegisterState.id],
@@ -87,15 +134,30 @@ def bump(session: Session) -> None:
     )
 
 
+def bump(session: Session) -> None:
+    """Count one change to the register (and so to the organisation pages), in ``session``'s
+    transaction. Rows locked in id order, the same in every transaction."""
+    _bump_row(session, REGISTER_STATE_ID)
+    _bump_row(session, PAGES_STATE_ID)
+
+
+def bump_pages(session: Session) -> None:
+    """Count one change to the organisation pages only (a plan, a return, a contract)."""
+    _bump_row(session, PAGES_STATE_ID)
+
+
+def _changes(session: Session, models: tuple) -> bool:
+    """Whether the session's pending objects change one of ``models``."""
+    return (
+        any(isinstance(obj, models) for obj in session.new)
+        or any(isinstance(obj, models) for obj in session.deleted)
+        or any(isinstance(obj, models) and session.is_modified(obj) for obj in session.dirty)
+    )
+
+
 def _changes_register(session: Session) -> bool:
     """Whether the session's pending objects change what the register publishes."""
-    return (
-        any(isinstance(obj, WATCHED_MODELS) for obj in session.new)
-        or any(isinstance(obj, WATCHED_MODELS) for obj in session.deleted)
-        or any(
-            isinstance(obj, WATCHED_MODELS) and session.is_modified(obj) for obj in session.dirty
-        )
-    )
+    return _changes(session, WATCHED_MODELS)
 
 
 @event.listens_for(Session, "after_flush")
@@ -103,6 +165,8 @@ def _note_flushed_changes(session: Session, _flush_context) -> None:
     # Still the pre-flush new, dirty and deleted collections here.
     if _changes_register(session):
         session.info[_CHANGED] = True
+    elif _changes(session, PAGE_MODELS):
+        session.info[_PAGES_CHANGED] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -112,8 +176,11 @@ def _note_bulk_changes(orm_execute_state) -> None:
     ):
         return
     table = getattr(orm_execute_state.statement, "table", None)
-    if getattr(table, "name", None) in WATCHED_TABLES:
+    name = getattr(table, "name", None)
+    if name in WATCHED_TABLES:
         orm_execute_state.session.info[_CHANGED] = True
+    elif name in PAGE_TABLES:
+        orm_execute_state.session.info[_PAGES_CHANGED] = True
 
 
 @event.listens_for(Session, "before_commit")
@@ -121,8 +188,13 @@ def _bump_on_commit(session: Session) -> None:
     # Objects not flushed yet are flushed by the commit after this hook.
     if session.info.get(_CHANGED) or _changes_register(session):
         session.info.pop(_CHANGED, None)
+        session.info.pop(_PAGES_CHANGED, None)
         session.info[_BUMPED] = True
         bump(session)
+    elif session.info.get(_PAGES_CHANGED) or _changes(session, PAGE_MODELS):
+        session.info.pop(_PAGES_CHANGED, None)
+        session.info[_BUMPED] = True
+        bump_pages(session)
 
 
 @event.listens_for(Session, "after_commit")
@@ -134,6 +206,7 @@ def _forget_held_version(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_PAGES_CHANGED, None)
     session.info.pop(_BUMPED, None)
 
 
@@ -177,5 +250,9 @@ class VersionCache:
         return value
 
 
-def cache() -> VersionCache:
-    return current_app.extensions.setdefault("register_cache", VersionCache())
+def cache(scope: str = "register") -> VersionCache:
+    """The register's cache, or (``scope="pages"``) the organisation pages', keyed on the
+    pages version."""
+    key = f"{scope}_cache"
+    found = current_app.extensions.get(key)
+    return found if found is not None else current_app.extensions.setdefault(key, VersionCache())

@@ -4,7 +4,7 @@ then: the ETags and per-process caches of the public pages rest on it."""
 from __future__ import annotations
 
 from charter.extensions import db
-from charter.models import Organisation, User
+from charter.models import Organisation, ReturnLine, User
 from charter.services.read_models import register_version
 from tests.factories import make_organisation, make_user
 
@@ -75,3 +75,24 @@ def test_a_process_reuses_the_version_for_a_moment_but_sees_its_own_changes(app,
     # Changed here: seen at once.
     make_organisation(scheme=scheme, name="Seen Ltd", status="signatory")
     assert register_version.current().version == first.version + 11
+
+
+def test_plans_returns_and_contracts_move_only_the_pages_version(app, scheme):
+    from tests.factories import make_approved_plan, make_return
+
+    organisation = make_organisation(scheme=scheme, name="Paged Ltd", status="monitoring")
+    before = register_version.current()
+    assert before.pages_version >= before.version  # every register change moved both
+    measures = make_approved_plan(organisation, scheme, {"LE1": ("0", "10")})
+    draft = make_return(organisation, measures, 1, {"LE1": "5"}, status="draft")
+    db.session.execute(
+        db.update(ReturnLine).where(ReturnLine.return_id == draft.id).values(narrative="Edited")
+    )
+    db.session.commit()
+    after = register_version.current()
+    assert after.version == before.version
+    assert after.pages_version == before.pages_version + 3
+    organisation.town = "Wem"
+    db.session.commit()
+    last = register_version.current()
+    assert (last.version, last.pages_version) == (after.version + 1, after.pages_version + 1)
