@@ -13,12 +13,10 @@ its ETag follows monitoring returns as well as the register.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime, time
-from functools import wraps
+from datetime import UTC, date, datetime
 
 from flask import (
     Response,
@@ -26,17 +24,13 @@ from flask import (
     jsonify,
     render_template,
     request,
-    session,
     stream_with_context,
     url_for,
 )
-from flask_login import current_user
 
 from charter.caching import (
-    PUBLIC_MAX_AGE,
     cached_by_register,
     register_version_for_request,
-    release,
 )
 from charter.public import bp
 from charter.services.infrastructure.spreadsheets import (
@@ -46,7 +40,6 @@ from charter.services.infrastructure.spreadsheets import (
 )
 from charter.services.read_models import open_data
 from charter.services.read_models import register as register_service
-from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import Filters
 
 LICENCE = "Open Government Licence v3.0"
@@ -151,49 +144,10 @@ def show_register_csv_metadata():
     return response
 
 
-def _cached_by_register_and_figures(view):
-    """As ``cached_by_register`` for a streamed answer (never kept in memory), with the
-    published figures' stamp in the ETag and Last-Modified: verifying a return changes the JSON
-    export but not the register's version. A 304 costs two queries instead of one."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if current_user.is_authenticated or "_flashes" in session:
-            return view(*args, **kwargs)
-        state = register_version_for_request()
-        count, verified_at = published.figures_stamp()
-        parts = (
-            release(current_app),
-            str(state.version),
-            f"{count}:{verified_at}",
-            date.today().isoformat(),
-            request.full_path,
-        )
-        etag = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-        midnight = datetime.combine(date.today(), time.min)  # a mark's standing changes then
-        stamps = [stamp for stamp in (state.changed_at, verified_at, midnight) if stamp]
-        last_modified = max(stamps).replace(tzinfo=UTC, microsecond=0)
-        if request.if_none_match:
-            fresh = request.if_none_match.contains_weak(etag)
-        else:
-            since = request.if_modified_since
-            fresh = since is not None and since >= last_modified
-        if fresh:
-            response = current_app.response_class(status=304)
-        else:
-            response = view(*args, **kwargs)
-            if response.status_code != 200:
-                return response
-        response.set_etag(etag, weak=True)
-        response.last_modified = last_modified
-        response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-        return response
-
-    return wrapper
-
-
 @bp.get("/register.json")
-@_cached_by_register_and_figures
+# The pages version: it also moves when a return is verified, which changes the published
+# figures in this export but not the register.
+@cached_by_register(scope="pages")
 def download_register_json():
     filters = _checked_filters()
     if isinstance(filters, Response):

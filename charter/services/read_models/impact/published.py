@@ -4,10 +4,10 @@ agreed to publish them. Without that consent only the "targets met" summary is p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine
@@ -65,18 +65,6 @@ def published_figures_of(organisation_ids: list[int]) -> dict[int, list[Publishe
         entry = by_measure.setdefault(measure.id, PublishedMeasure(measure, []))
         entry.figures.append(PublishedFigure(start, end, value))
     return {key: list(by_measure.values()) for key, by_measure in found.items()}
-
-
-def figures_stamp() -> tuple[int, datetime | None]:
-    """(how many, latest verification) of verified returns, for the open data's ETag: it
-    changes whenever a published figure can. The register's version follows consent (a column
-    of the organisation) but not monitoring returns, and a verified return is final."""
-    count, latest = db.session.execute(
-        select(func.count(), func.max(MonitoringReturn.verified_at)).where(
-            MonitoringReturn.status == RETURN_VERIFIED
-        )
-    ).one()
-    return count, latest
 
 
 def as_json(measures: list[PublishedMeasure]) -> list[dict]:
