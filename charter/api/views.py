@@ -214,9 +214,10 @@ def list_organisations():
     )
 
 
-# Not cached by the register's version: the published figures come from monitoring returns,
-# which that version does not follow.
+# The pages version: the published figures come from monitoring returns, which move it (and
+# not the register's version).
 @bp.get("/organisations/<slug>")
+@cached_by_register(max_age=CACHE_MAX_AGE, scope="pages")
 def show_organisation(slug: str):
     entry = open_data.public_entry(slug)
     if entry is None:

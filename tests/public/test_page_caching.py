@@ -21,10 +21,11 @@ def _urls(organisation, mark) -> dict[str, str]:
         "entry": f"/register/{organisation.slug}",
         "verify": f"/verify/{mark.certificate_number}",
         "badge": f"/badge/{mark.certificate_number}.svg",
+        "api": f"/api/v1/organisations/{organisation.slug}",
     }
 
 
-@pytest.mark.parametrize("page", ["entry", "verify", "badge"])
+@pytest.mark.parametrize("page", ["entry", "verify", "badge", "api"])
 def test_a_repeat_request_costs_only_the_version(client, scheme, page, query_counter):
     organisation, mark = make_holder(scheme, "Cached Firm")
     url = _urls(organisation, mark)[page]
@@ -72,7 +73,7 @@ def test_a_renamed_holder_shows_at_once(client, scheme):
         client.get(url)
     db.session.get(Organisation, organisation.id).name = "New Name Firm"
     db.session.commit()
-    for name in ("entry", "verify"):
+    for name in ("entry", "verify", "api"):
         assert "New Name Firm" in client.get(urls[name]).get_data(as_text=True), name
 
 
