@@ -28,7 +28,7 @@ from charter.models import MonitoringReturn, Organisation, Scheme
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import duties, periods
-from charter.services.infrastructure.bulk_insert import insert_ignoring
+from charter.services.infrastructure.bulk_insert import among, insert_ignoring
 from workflows.lifecycle import TransitionRefused
 
 log = logging.getLogger("charter.services.domain.reviews")
@@ -78,7 +78,7 @@ def load_organisations(ids: Iterable[int]) -> dict[int, Organisation]:
         organisation.id: organisation
         for organisation in db.session.scalars(
             select(Organisation)
-            .where(Organisation.id.in_(list(ids)))
+            .where(among(Organisation.id, ids))
             .execution_options(populate_existing=True)
         )
     }
@@ -204,7 +204,7 @@ def never_sent(
             )
         )
     if organisation_ids is not None:
-        query = query.where(MonitoringReturn.organisation_id.in_(list(organisation_ids)))
+        query = query.where(among(MonitoringReturn.organisation_id, organisation_ids))
     return [
         MissedReturn(rid, oid, start, end, due, due + timedelta(days=grace + 1), warn)
         for rid, oid, start, end, due, grace, warn in db.session.execute(query)

@@ -33,6 +33,7 @@ from charter.services.domain.reviews.common import (
     run_in_batches,
     try_transition,
 )
+from charter.services.infrastructure.bulk_insert import among
 from workflows import lifecycle
 
 # States in which a mark past its expiry still has to be expired, with the organisation.
@@ -44,7 +45,7 @@ def _load_marks(ids) -> dict[int, CharterMark]:
         mark.id: mark
         for mark in db.session.scalars(
             select(CharterMark)
-            .where(CharterMark.id.in_(list(ids)))
+            .where(among(CharterMark.id, ids))
             .execution_options(populate_existing=True)
         )
     }
