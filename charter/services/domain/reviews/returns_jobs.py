@@ -33,7 +33,7 @@ from charter.services.domain.reviews.common import (
     try_transition,
 )
 from charter.services.domain.reviews.notify import about_return
-from charter.services.infrastructure.bulk_insert import among
+from charter.services.infrastructure.bulk_insert import among, update_versioned
 from workflows import lifecycle
 
 LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
@@ -204,6 +204,7 @@ def lapse_overdue(today: date) -> dict:
                 done,
             ):
                 lapsed.append((organisation, returns[m.return_id], reason))
+        update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         give_notices((o.id, "lapsed", f"return:{r.id}") for o, r, _ in lapsed)
         recipients = preferences.recipients_of(o.id for o, _, _ in lapsed)
