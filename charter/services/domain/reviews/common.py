@@ -4,10 +4,11 @@ set-based helpers every job uses.
 Each job selects the organisations it acts on with one query, then works in batches: the
 batch's organisations are loaded in one query, its notices inserted in one statement
 (``INSERT … ON CONFLICT DO NOTHING RETURNING``, so a notice given before is never given twice),
-its emails inserted in one statement, its transitions fired in Python and flushed together, and
-the batch committed once. If the commit fails (someone changed an organisation meanwhile), the
-batch is rolled back and done again one organisation at a time, so one failure costs only that
-organisation.
+its emails inserted in one statement (each body rendered once per organisation), its
+transitions fired in Python and written in one UPDATE checked against each row's version
+(``bulk_insert.update_versioned``), and the batch committed once. If a write or the commit fails
+(someone changed an organisation meanwhile), the batch is rolled back and done again one
+organisation at a time, so one failure costs only that organisation.
 """
 
 from __future__ import annotations
