@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, func, insert, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -25,7 +25,7 @@ from charter.models import (
 from charter.models.monitoring import RETURN_DRAFT
 from charter.models.plan import PLAN_APPROVED, PLAN_SUPERSEDED
 from charter.services.domain import periods
-from charter.services.infrastructure.bulk_insert import insert_ignoring
+from charter.services.infrastructure.bulk_insert import among, insert_ignoring, insert_many
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -84,7 +84,7 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
     started = (
         select(ActionPlan.organisation_id, func.min(ActionPlan.decided_at).label("decided_at"))
         .where(
-            ActionPlan.organisation_id.in_(ids),
+            among(ActionPlan.organisation_id, ids),
             ActionPlan.status.in_((PLAN_APPROVED, PLAN_SUPERSEDED)),
         )
         .group_by(ActionPlan.organisation_id)
@@ -111,7 +111,7 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
         .outerjoin(started, started.c.organisation_id == Organisation.id)
         .outerjoin(ActionPlan, in_force)
         .outerjoin(Scheme, Scheme.id == ActionPlan.scheme_id)
-        .where(Organisation.id.in_(ids), Organisation.status.in_(MONITORED_STATES))
+        .where(among(Organisation.id, ids), Organisation.status.in_(MONITORED_STATES))
     ).all()
     monitored = {row[0] for row in rows}
     planned = [row for row in rows if row[1] is not None and row[2] is not None]
@@ -119,16 +119,23 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
     if planned:
         for org_id, start in db.session.execute(
             select(MonitoringReturn.organisation_id, MonitoringReturn.period_start).where(
-                MonitoringReturn.organisation_id.in_([row[0] for row in planned])
+                among(MonitoringReturn.organisation_id, [row[0] for row in planned])
             )
         ):
             existing[org_id].add(start)
-    openings = [
-        Opening(org_id, plan_id, period, periods.due_date(period.end, due_days))
-        for org_id, decided_at, plan_id, months, due_days in planned
-        for period in periods.periods_between(decided_at.date(), today, months)
-        if period.start not in existing[org_id]
-    ]
+    # Organisations that started monitoring in the same period share its list of periods.
+    ended: dict[tuple[date, int], list[periods.Period]] = {}
+    openings = []
+    for org_id, decided_at, plan_id, months, due_days in planned:
+        key = (periods.period_containing(decided_at.date(), months).start, months)
+        if key not in ended:
+            ended[key] = periods.periods_between(key[0], today, months)
+        have = existing[org_id]
+        openings += [
+            Opening(org_id, plan_id, period, periods.due_date(period.end, due_days))
+            for period in ended[key]
+            if period.start not in have
+        ]
     return monitored, openings
 
 
@@ -138,7 +145,7 @@ def _measure_ids(plan_ids) -> dict[int, list[int]]:
     for plan_id, measure_id in db.session.execute(
         select(PlanTarget.plan_id, PlanTarget.measure_id)
         .join(Measure, Measure.id == PlanTarget.measure_id)
-        .where(PlanTarget.plan_id.in_(list(plan_ids)))
+        .where(among(PlanTarget.plan_id, plan_ids))
         .order_by(PlanTarget.plan_id, Measure.position)
     ):
         out[plan_id].append(measure_id)
@@ -174,8 +181,7 @@ def open_returns(openings: list[Opening]) -> list[tuple[int, int, date]]:
         for return_id, org_id, start in opened
         for measure_id in measures[plan_of[(org_id, start)]]
     ]
-    if lines:
-        db.session.execute(insert(ReturnLine), lines)
+    insert_many(ReturnLine, lines)
     return [tuple(row) for row in opened]
 
 

@@ -4,10 +4,11 @@ set-based helpers every job uses.
 Each job selects the organisations it acts on with one query, then works in batches: the
 batch's organisations are loaded in one query, its notices inserted in one statement
 (``INSERT … ON CONFLICT DO NOTHING RETURNING``, so a notice given before is never given twice),
-its emails inserted in one statement, its transitions fired in Python and flushed together, and
-the batch committed once. If the commit fails (someone changed an organisation meanwhile), the
-batch is rolled back and done again one organisation at a time, so one failure costs only that
-organisation.
+its emails inserted in one statement (each body rendered once per organisation), its
+transitions fired in Python and written in one UPDATE checked against each row's version
+(``bulk_insert.update_versioned``), and the batch committed once. If a write or the commit fails
+(someone changed an organisation meanwhile), the batch is rolled back and done again one
+organisation at a time, so one failure costs only that organisation.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from charter.models import MonitoringReturn, Organisation, Scheme
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import duties, periods
-from charter.services.infrastructure.bulk_insert import insert_ignoring
+from charter.services.infrastructure.bulk_insert import among, insert_ignoring
 from workflows.lifecycle import TransitionRefused
 
 log = logging.getLogger("charter.services.domain.reviews")
@@ -78,7 +79,7 @@ def load_organisations(ids: Iterable[int]) -> dict[int, Organisation]:
         organisation.id: organisation
         for organisation in db.session.scalars(
             select(Organisation)
-            .where(Organisation.id.in_(list(ids)))
+            .where(among(Organisation.id, ids))
             .execution_options(populate_existing=True)
         )
     }
@@ -204,7 +205,7 @@ def never_sent(
             )
         )
     if organisation_ids is not None:
-        query = query.where(MonitoringReturn.organisation_id.in_(list(organisation_ids)))
+        query = query.where(among(MonitoringReturn.organisation_id, organisation_ids))
     return [
         MissedReturn(rid, oid, start, end, due, due + timedelta(days=grace + 1), warn)
         for rid, oid, start, end, due, grace, warn in db.session.execute(query)

@@ -36,7 +36,7 @@ from charter.services.domain.reviews.common import (
     run_in_batches,
     try_transition,
 )
-from charter.services.infrastructure.bulk_insert import insert_ignoring
+from charter.services.infrastructure.bulk_insert import insert_ignoring, update_versioned
 from workflows import lifecycle
 
 LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
@@ -185,6 +185,7 @@ def enforce_annual_confirmations(today: date) -> dict:
                 suspended.append(organisation.id)
             notices.append((oid, missed_key, f"confirmation:{cid}"))
             acted.append((organisation, closes_on, trigger or "noted", cid))
+        update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         duties.set_marks(suspended, MARK_VALID, MARK_SUSPENDED)
         given = give_notices(notices)

@@ -33,6 +33,7 @@ from charter.services.domain.reviews.common import (
     scheme_bounds,
     try_transition,
 )
+from charter.services.infrastructure.bulk_insert import update_versioned
 from workflows import lifecycle
 
 LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
@@ -134,6 +135,7 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
                 done["skipped"] += 1
                 continue
             noted.append(organisation)
+        update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         duties.set_marks([o.id for o in suspended], MARK_VALID, MARK_SUSPENDED)
         given = give_notices(
@@ -191,6 +193,7 @@ def reinstate_marks(today: date) -> dict:
                 done,
             ):
                 reinstated.append(organisation)
+        update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         duties.set_marks([o.id for o in reinstated], MARK_SUSPENDED, MARK_VALID)
         duties.tell_reinstated(reinstated)

@@ -33,6 +33,7 @@ from charter.services.domain.reviews.common import (
     run_in_batches,
     try_transition,
 )
+from charter.services.infrastructure.bulk_insert import among, update_versioned
 from workflows import lifecycle
 
 # States in which a mark past its expiry still has to be expired, with the organisation.
@@ -44,7 +45,7 @@ def _load_marks(ids) -> dict[int, CharterMark]:
         mark.id: mark
         for mark in db.session.scalars(
             select(CharterMark)
-            .where(CharterMark.id.in_(list(ids)))
+            .where(among(CharterMark.id, ids))
             .execution_options(populate_existing=True)
         )
     }
@@ -111,6 +112,7 @@ def open_renewal_windows(today: date) -> dict:
                 done,
             ):
                 opened.append((organisation, mark))
+        update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         given = give_notices(
             (o.id, "renewal_open", f"mark:{m.certificate_number}") for o, m in opened
@@ -197,6 +199,7 @@ def expire_marks(today: date) -> dict:
                 changed = fired or changed
             if changed:
                 expired.append((organisation, mark))
+        update_versioned([*organisations.values(), *marks.values()])  # one UPDATE per kind
         audit_rows.flush()
         given = give_notices(
             [(o.id, "mark_expired", f"mark:{m.certificate_number}") for o, m in expired]

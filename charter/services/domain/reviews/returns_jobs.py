@@ -33,6 +33,7 @@ from charter.services.domain.reviews.common import (
     try_transition,
 )
 from charter.services.domain.reviews.notify import about_return
+from charter.services.infrastructure.bulk_insert import among, update_versioned
 from workflows import lifecycle
 
 LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
@@ -68,7 +69,7 @@ def _load_returns(ids) -> dict[int, MonitoringReturn]:
         r.id: r
         for r in db.session.scalars(
             select(MonitoringReturn)
-            .where(MonitoringReturn.id.in_(list(ids)))
+            .where(among(MonitoringReturn.id, ids))
             .execution_options(populate_existing=True)
         )
     }
@@ -203,6 +204,7 @@ def lapse_overdue(today: date) -> dict:
                 done,
             ):
                 lapsed.append((organisation, returns[m.return_id], reason))
+        update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         give_notices((o.id, "lapsed", f"return:{r.id}") for o, r, _ in lapsed)
         recipients = preferences.recipients_of(o.id for o, _, _ in lapsed)
