@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
@@ -74,7 +75,14 @@ def format_date(value: date | datetime | None) -> str:
     """24 October 2028."""
     if not value:
         return ""
-    return babel_format_date(value, "d MMMM y", locale=LOCALE)
+    # A datetime prints only its day: cache by day (the scheduled reviews' emails print the
+    # same few dates tens of thousands of times, and Babel's formatting is most of their cost).
+    return _long_date(value.date() if isinstance(value, datetime) else value)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date) -> str:
+    return babel_format_date(day, "d MMMM y", locale=LOCALE)
 
 
 def format_datetime(value: datetime | None) -> str:
