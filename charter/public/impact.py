@@ -21,7 +21,11 @@ from charter.public import bp
 from charter.services.domain.schemes import current_scheme
 from charter.services.infrastructure.spreadsheets import spreadsheet_safe
 from charter.services.read_models.impact import figures, proxies
-from charter.services.read_models.impact.figures import DIMENSION_LABELS
+from charter.services.read_models.impact.figures import (
+    COMPLEMENTARY,
+    COMPLEMENTARY_TEXT,
+    DIMENSION_LABELS,
+)
 from charter.services.read_models.impact.periods import (
     ALL,
     latest_complete_year,
@@ -121,6 +125,7 @@ def _open_rows():
                 "value_in_pounds": None if figure.monetised is None else str(figure.monetised),
                 "organisations": None if figure.suppressed else figure.organisations,
                 "suppressed": figure.suppressed,
+                "suppression": figure.suppression,
             }
         )
     return rows, threshold
@@ -135,7 +140,9 @@ def download_impact_csv():
     for row in rows:
         values = dict(row)
         values["suppressed"] = "yes" if row["suppressed"] else "no"
-        if row["suppressed"]:
+        if row["suppression"] == COMPLEMENTARY:
+            values["organisations"] = COMPLEMENTARY_TEXT
+        elif row["suppressed"]:
             values["organisations"] = f"fewer than {threshold}"
         writer.writerow([spreadsheet_safe(values[c]) for c in CSV_COLUMNS])
     response = Response(buffer.getvalue(), mimetype="text/csv")

@@ -29,6 +29,7 @@ from sqlalchemy import (
     null,
     select,
     true,
+    update,
 )
 
 from charter.extensions import db
@@ -55,7 +56,7 @@ from charter.models.impact import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
-from charter.services.read_models.impact import proxies
+from charter.services.read_models.impact import disclosure, proxies
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 # Lifecycle triggers counted per quarter, and what the page calls them.
@@ -227,6 +228,32 @@ def _commissioner_cells(key, proxy) -> None:
     _insert(rows, DIMENSION_COMMISSIONER)
 
 
+def _mark_complementary(threshold: int) -> None:
+    """Flag the cells withheld to protect a small one (see `disclosure`): one read of the
+    cells' keys and counts, then an UPDATE per thousand flagged cells."""
+    rows = db.session.execute(
+        select(
+            ImpactCell.id,
+            ImpactCell.period_key,
+            ImpactCell.measure_code,
+            ImpactCell.dimension,
+            ImpactCell.dimension_value,
+            ImpactCell.organisations,
+            ImpactCell.total,
+        )
+    ).all()
+    cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6]) for r in rows}
+    ids = {(r[1], r[2], r[3], r[4]): r[0] for r in rows}
+    flows = set(db.session.scalars(select(Measure.code).where(Measure.unit.in_(FLOW_UNITS))))
+    _, complementary = disclosure.withhold(cells, disclosure.relations(cells, flows), threshold)
+    flagged = sorted(ids[key] for key in complementary)
+    for offset in range(0, len(flagged), 1000):
+        chunk = flagged[offset : offset + 1000]
+        db.session.execute(
+            update(ImpactCell).where(ImpactCell.id.in_(chunk)).values(complementary=True)
+        )
+
+
 def _lifecycle_counts() -> int:
     counts: Counter[tuple[str, str]] = Counter()
     rows = db.session.execute(
@@ -259,6 +286,7 @@ def rebuild() -> BuildResult:
                 _flow_cells(key, proxy, dimension, value)
                 _stock_cells(key, proxy, dimension, value)
             _commissioner_cells(key, proxy)
+        _mark_complementary(disclosure_threshold())
     # Counted rather than summed from rowcounts: drivers differ on INSERT ... SELECT rowcounts.
     cells = db.session.scalar(select(func.count()).select_from(ImpactCell))
     lifecycle_rows = _lifecycle_counts()
