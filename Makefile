@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench
+.PHONY: run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews
 
 run: setup db demo ## set everything up, load demo data and serve on http://127.0.0.1:5000
 	SHOW_OUTBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000
@@ -66,6 +66,10 @@ bench: setup ## the register at 500, 50,000 and 100,000 organisations; DROPS DAT
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): in-process figures only"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-reviews: setup ## the eleven scheduled reviews at 10,000 and 100,000 organisations; DROPS DATABASE_URL's tables
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
+	$(BIN)/python bench/reviews_scaling.py $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -13,7 +13,7 @@ from charter import create_app
 from charter.extensions import db as _db
 from charter.extensions import limiter
 from config import TestConfig
-from tests.factories import make_organisation, make_user, sign_in
+from tests.factories import make_commissioner, make_organisation, make_user, sign_in
 
 _schema_ready = False
 
@@ -142,6 +142,20 @@ def member_client(app, member):
 @pytest.fixture
 def organisation(app, member, scheme):
     return make_organisation(owner=member, scheme=scheme)
+
+
+@pytest.fixture
+def signed(organisation):
+    """The organisation, signed up to the charter on the working-towards route."""
+    organisation.status = "signatory"
+    organisation.route = "working_towards"
+    _db.session.commit()
+    return organisation
+
+
+@pytest.fixture
+def council(app):
+    return make_commissioner("Shropshire Council", org_id="GB-LAE-SHR")
 
 
 @pytest.fixture

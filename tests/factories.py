@@ -210,6 +210,29 @@ def make_mark(organisation, scheme, awarded_on=None, status: str = "valid"):
     return mark
 
 
+def make_application(organisation, scheme, submitted_by=None, today=None):
+    """The organisation under assessment and its application, with the snapshot the service
+    takes (as of ``today``, default the real today). Flushed, not committed."""
+    from flask import current_app
+
+    from charter.models import Application
+    from charter.services.domain.snapshots import take_snapshot
+
+    organisation.status = "under_assessment"
+    db.session.flush()
+    with current_app.test_request_context():
+        snapshot = take_snapshot(organisation, scheme, today)
+    application = Application(
+        organisation_id=organisation.id,
+        scheme_id=scheme.id,
+        submitted_by_id=submitted_by.id if submitted_by is not None else None,
+        snapshot=snapshot,
+    )
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
 def audit(organisation, trigger, from_state, to_state, when, reason=None):
     """An audit row written directly, at a chosen time (for history tests)."""
     from charter.models import AuditEvent

@@ -1,10 +1,14 @@
-"""Fixtures for the migration tests: an app on an empty database."""
+"""Helpers for the migration tests: an app on an empty database, and logging put back after
+Alembic has changed it. The one place for both, as a fixture and as a context manager."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from flask import Flask
 from sqlalchemy import MetaData
 
 from charter import create_app
@@ -13,8 +17,8 @@ from config import TestConfig
 from tests.conftest import mark_schema_dirty
 
 
-@pytest.fixture
-def keep_logging():
+@contextmanager
+def logging_kept() -> Iterator[None]:
     """Alembic's env.py calls logging.config.fileConfig, which disables every logger it does not
     name (the app's among them): put logging back as it was for the tests that follow."""
     root = logging.getLogger()
@@ -24,16 +28,24 @@ def keep_logging():
         for name, logger in logging.Logger.manager.loggerDict.items()
         if isinstance(logger, logging.Logger)
     }
-    yield
-    root.handlers[:], root.level = handlers, level
-    for name, (disabled, level, logger_handlers, propagate) in loggers.items():
-        logger = logging.getLogger(name)
-        logger.disabled, logger.level, logger.propagate = disabled, level, propagate
-        logger.handlers[:] = logger_handlers
+    try:
+        yield
+    finally:
+        root.handlers[:], root.level = handlers, level
+        for name, (disabled, logger_level, logger_handlers, propagate) in loggers.items():
+            logger = logging.getLogger(name)
+            logger.disabled, logger.level, logger.propagate = disabled, logger_level, propagate
+            logger.handlers[:] = logger_handlers
 
 
 @pytest.fixture
-def empty_database_app(tmp_path, keep_logging):
+def keep_logging():
+    with logging_kept():
+        yield
+
+
+@contextmanager
+def empty_database(tmp_path) -> Iterator[Flask]:
     """An app on an empty database: a temporary SQLite file, or the PostgreSQL database the
     suite runs on (DATABASE_URL), emptied first and left for conftest to rebuild."""
     config = TestConfig
@@ -44,7 +56,7 @@ def empty_database_app(tmp_path, keep_logging):
 
         config = FileDatabaseConfig
     app = create_app(config)
-    with app.app_context():
+    with logging_kept(), app.app_context():
         _drop_every_table()
         try:
             yield app
@@ -54,6 +66,12 @@ def empty_database_app(tmp_path, keep_logging):
                 _drop_every_table()
                 mark_schema_dirty()
             db.engine.dispose()
+
+
+@pytest.fixture
+def empty_database_app(tmp_path, keep_logging):
+    with empty_database(tmp_path) as app:
+        yield app
 
 
 def _drop_every_table() -> None:

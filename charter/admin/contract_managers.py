@@ -13,7 +13,7 @@ from charter.commissioner.forms import ButtonForm, InviteContractManagerForm
 from charter.extensions import db
 from charter.form_fields import MAX_ID
 from charter.models import Commissioner
-from charter.services.domain import contract_managers, organisations
+from charter.services.domain import contract_managers, invitation_tokens
 from charter.services.domain.contract_managers import ContractManagerRefused
 
 URL = "/commissioners/<int:commissioner_id>"
@@ -39,7 +39,7 @@ def show_commissioner(commissioner_id: int):
         commissioner=commissioner,
         managers=contract_managers.active_managers_of(commissioner),
         invitations=contract_managers.open_invitations_of(commissioner),
-        is_expired=organisations.is_expired,
+        is_expired=invitation_tokens.is_expired,
         button=ButtonForm(),
     )
 

@@ -13,7 +13,7 @@ from charter.assessor.audit_forms import DocumentRequestForm, OutcomeForm
 from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Organisation
-from charter.services.domain import audits
+from charter.services.domain import audit_documents, audits
 from charter.services.domain.audits import OPEN_AUDIT_STATUSES
 from workflows.lifecycle import TransitionRefused
 
@@ -37,6 +37,7 @@ def _page(audit, request_form=None, outcome_form=None, status=200):
         organisation=db.session.get(Organisation, audit.organisation_id),
         figures=figures,
         requested=set(audit.requested_line_ids or ()),
+        documents=audit_documents.documents(audit),
         request_form=request_form,
         outcome_form=outcome_form or OutcomeForm(formdata=None),
         is_open=audit.status in OPEN_AUDIT_STATUSES,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from charter.demo.activity import OrganisationStory, new_context
+from charter.demo.audits import build_audits
 from charter.demo.contract_monitoring import build_contract_monitoring, manager_accounts
 from charter.demo.journeys import (
     ADMIN_EMAIL,
@@ -46,6 +47,7 @@ from charter.services.domain.lifecycle import actor_for, system_actor, transitio
 from charter.services.domain.organisations import slugify
 from charter.services.domain.schemes import measures_of, principles_of
 from charter.services.read_models.impact import build as impact_build
+from charter.services.read_models.impact import published
 from workflows.lifecycle import STATE_LABELS
 
 
@@ -136,6 +138,7 @@ class _DemoBuilder:
         self.core_measures = [m for m in measures_of(scheme) if m.is_core]
         self.core_measure_ids = [m.id for m in self.core_measures]
         self.plans: dict[int, ActionPlan] = {}  # each organisation's latest plan revision
+        self.publishes: dict[int, bool] = {}  # each one's answer when it signs (issue 10)
         validity_days = round(scheme.validity_months * 365.25 / 12)
         self.fixed_gaps = {
             "until_renewal_window": validity_days - scheme.renewal_window_days,
@@ -157,6 +160,7 @@ class _DemoBuilder:
         db.session.commit()
         # After the returns: contract managers confirm contracts and endorse their figures.
         self.monitoring = build_contract_monitoring(self.now, self.password_hash)
+        self.monitoring.update(build_audits(self.now, self.assessors))
         db.session.commit()
         return len(records)
 
@@ -234,6 +238,7 @@ class _DemoBuilder:
         )
         db.session.add(organisation)
         db.session.flush()
+        self.publishes[organisation.id] = record.get("publishes_figures", True)
         db.session.add(
             Membership(
                 user_id=owner.id,
@@ -305,6 +310,8 @@ class _DemoBuilder:
         if signature is not None:
             db.session.add(signature)
             organisation.route = signature.route
+            # Signing asks whether to publish the verified figures, as the service does.
+            published.decide(organisation, self.publishes[organisation.id], when)
         story.after(step.trigger, when, self.plans.get(organisation.id), reason)
 
     def _plan(self, organisation: Organisation, owner: User, when: datetime) -> ActionPlan:

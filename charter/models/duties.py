@@ -58,12 +58,14 @@ class AuditDraw(db.Model):
 
 AUDIT_ASSIGNED = "assigned"
 AUDIT_DOCUMENTS_REQUESTED = "documents_requested"
+AUDIT_DOCUMENTS_SENT = "documents_sent"
 AUDIT_CONFIRMED = "confirmed"
 AUDIT_REFERRED = "referred"  # concerns found: an administrator decides
 AUDIT_CLOSED = "closed"  # an administrator decided on the referral
 AUDIT_STATUSES = {
     AUDIT_ASSIGNED: "Assigned to an assessor",
     AUDIT_DOCUMENTS_REQUESTED: "Source documents requested",
+    AUDIT_DOCUMENTS_SENT: "Source documents sent",
     AUDIT_CONFIRMED: "Figures confirmed",
     AUDIT_REFERRED: "Concerns: referred to an administrator",
     AUDIT_CLOSED: "Concerns: decided by an administrator",
@@ -92,6 +94,8 @@ class MarkAudit(db.Model):
     requested_line_ids: Mapped[list[int] | None] = mapped_column(JSON)
     request_text: Mapped[str | None] = mapped_column(Text)
     requested_at: Mapped[datetime | None]
+    # When the organisation last told the assessor its documents were ready.
+    documents_sent_at: Mapped[datetime | None]
     outcome_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
     admin_action: Mapped[str | None] = mapped_column(String(20))

@@ -151,6 +151,9 @@ class EvidenceFile(db.Model):
     contract_figure_id: Mapped[int | None] = mapped_column(
         ForeignKey("contract_figures.id"), index=True
     )
+    # Set when the file is a source document sent for a random audit of a verified figure
+    # (the return is locked by then; the file is added beside the line's own evidence).
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("mark_audits.id"), index=True)
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int]

@@ -14,13 +14,18 @@ import io
 import json
 from datetime import date
 
-from flask import Response, render_template, request, url_for
+from flask import Response, current_app, jsonify, render_template, request, url_for
 
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.public import bp
 from charter.services.domain.schemes import current_scheme
-from charter.services.infrastructure.spreadsheets import spreadsheet_safe
+from charter.services.infrastructure.spreadsheets import (
+    csvw_metadata,
+    describedby_link,
+    spreadsheet_safe,
+)
 from charter.services.read_models.impact import figures, proxies
+from charter.services.read_models.impact.columns import IMPACT_FIELDS
 from charter.services.read_models.impact.figures import (
     COMPLEMENTARY,
     COMPLEMENTARY_TEXT,
@@ -35,19 +40,7 @@ from charter.services.read_models.impact.periods import (
 SERIES_QUARTERS = 8
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-CSV_COLUMNS = [
-    "period",
-    "period_label",
-    "measure_code",
-    "measure_title",
-    "unit",
-    "breakdown",
-    "breakdown_value",
-    "value",
-    "value_in_pounds",
-    "organisations",
-    "suppressed",
-]
+CSV_COLUMNS = [column.name for column in IMPACT_FIELDS]
 PERIOD_ERROR = "Choose a period from the list"
 MEASURE_ERROR = "Choose a measure from the list"
 
@@ -148,7 +141,27 @@ def download_impact_csv():
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="social-value-impact.csv"'
-    response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    metadata_url = url_for("public.show_impact_csv_metadata", _external=True)
+    response.headers["Link"] = f'{describedby_link(metadata_url)}, <{LICENCE_URL}>; rel="license"'
+    return response
+
+
+@bp.get("/impact.csv-metadata.json")
+def show_impact_csv_metadata():
+    """The CSV's W3C "CSV on the Web" metadata: columns, types, licence and publisher."""
+    response = jsonify(
+        csvw_metadata(
+            url_for("public.download_impact_csv", _external=True),
+            IMPACT_FIELDS,
+            title="What the Social Value Charter delivers",
+            description="Verified figures per period, measure and breakdown, with disclosure "
+            "control: a figure from too few organisations is withheld.",
+            licence_url=LICENCE_URL,
+            publisher=current_app.config["SERVICE_OPERATOR"],
+            documentation_url=url_for("public.show_impact_data", _external=True),
+        )
+    )
+    response.mimetype = "application/csvm+json"
     return response
 
 
@@ -176,5 +189,5 @@ def show_impact_data():
         threshold=scheme.disclosure_min_organisations if scheme else 3,
         licence=LICENCE,
         licence_url=LICENCE_URL,
-        columns=CSV_COLUMNS,
+        columns=IMPACT_FIELDS,
     )

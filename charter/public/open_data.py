@@ -3,37 +3,57 @@
 The exports take the register page's search and filters, checked the same way: a bad value is
 a 400 with the reason before anything is streamed (a stream cannot report an error once its
 200 has gone). Rows are written in chunks of about ``CHUNK_BYTES``, not one write per row.
+
+The CSV carries its licence, publisher and column types in a W3C "CSV on the Web" metadata file
+(``/register.csv-metadata.json``, the name CSVW tools look for), which its ``Link`` header
+points at. The JSON also carries each consenting organisation's published verified figures, so
+its ETag follows monitoring returns as well as the register.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from functools import wraps
 
-from flask import Response, request, stream_with_context, url_for
+from flask import (
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
 
-from charter.caching import cached_by_register, register_version_for_request
+from charter.caching import (
+    PUBLIC_MAX_AGE,
+    cached_by_register,
+    register_version_for_request,
+    release,
+)
 from charter.public import bp
+from charter.services.infrastructure.spreadsheets import (
+    csvw_metadata,
+    describedby_link,
+    spreadsheet_safe,
+)
 from charter.services.read_models import open_data
 from charter.services.read_models import register as register_service
+from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import Filters
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 CSV_FILENAME = "social-value-register.csv"
-# Cells a spreadsheet would read as a formula (ASVS 5.0 1.2.10).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CHUNK_BYTES = 32 * 1024
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _entry_url(slug: str) -> str:
@@ -101,29 +121,118 @@ def download_register_csv():
     response = Response(stream_with_context(_chunked(lines())), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
+    metadata_url = url_for(
+        "public.show_register_csv_metadata", **filters.as_params(), _external=True
+    )
+    response.headers["Link"] = f'{describedby_link(metadata_url)}, <{LICENCE_URL}>; rel="license"'
     return response
 
 
-@bp.get("/register.json")
+@bp.get("/register.csv-metadata.json")
 @cached_by_register
+def show_register_csv_metadata():
+    """The CSV's CSVW metadata; the same search and filters describe the same download."""
+    filters = _checked_filters()
+    if isinstance(filters, Response):
+        return filters
+    response = jsonify(
+        csvw_metadata(
+            url_for("public.download_register_csv", **filters.as_params(), _external=True),
+            open_data.EXPORT_FIELDS,
+            title="Social Value Charter register",
+            description="The organisations on the public register of the Social Value "
+            "Charter, with their Charter Marks. One row per organisation.",
+            licence_url=LICENCE_URL,
+            publisher=current_app.config["SERVICE_OPERATOR"],
+            documentation_url=url_for("public.show_register_data", _external=True),
+        )
+    )
+    response.mimetype = "application/csvm+json"
+    return response
+
+
+def _cached_by_register_and_figures(view):
+    """As ``cached_by_register`` for a streamed answer (never kept in memory), with the
+    published figures' stamp in the ETag and Last-Modified: verifying a return changes the JSON
+    export but not the register's version. A 304 costs two queries instead of one."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user.is_authenticated or "_flashes" in session:
+            return view(*args, **kwargs)
+        state = register_version_for_request()
+        count, verified_at = published.figures_stamp()
+        parts = (
+            release(current_app),
+            str(state.version),
+            f"{count}:{verified_at}",
+            date.today().isoformat(),
+            request.full_path,
+        )
+        etag = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+        midnight = datetime.combine(date.today(), time.min)  # a mark's standing changes then
+        stamps = [stamp for stamp in (state.changed_at, verified_at, midnight) if stamp]
+        last_modified = max(stamps).replace(tzinfo=UTC, microsecond=0)
+        if request.if_none_match:
+            fresh = request.if_none_match.contains_weak(etag)
+        else:
+            since = request.if_modified_since
+            fresh = since is not None and since >= last_modified
+        if fresh:
+            response = current_app.response_class(status=304)
+        else:
+            response = view(*args, **kwargs)
+            if response.status_code != 200:
+                return response
+        response.set_etag(etag, weak=True)
+        response.last_modified = last_modified
+        response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+        return response
+
+    return wrapper
+
+
+@bp.get("/register.json")
+@_cached_by_register_and_figures
 def download_register_json():
     filters = _checked_filters()
     if isinstance(filters, Response):
         return filters
     url_for_slug = _entry_url_builder()
     generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    data_dictionary = url_for("public.show_register_data", _external=True)
 
     def pieces():
-        head = {"generated_at": generated_at, "licence": LICENCE, "licence_url": LICENCE_URL}
+        head = {
+            "generated_at": generated_at,
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "data_dictionary": data_dictionary,
+        }
         # The object is written open-ended so the list can follow row by row.
         yield json.dumps(head)[:-1] + ', "organisations": ['
         separator = ""
-        for row in open_data.export_rows(filters, url_for_slug):
+        for row in open_data.export_rows(filters, url_for_slug, with_figures=True):
             yield separator + json.dumps(row)
             separator = ","
         yield "]}"
 
-    return Response(stream_with_context(_chunked(pieces())), mimetype="application/json")
+    response = Response(stream_with_context(_chunked(pieces())), mimetype="application/json")
+    response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response
+
+
+# Not under /register/: that is where organisations' slugs are.
+@bp.get("/about-the-register-data")
+@cached_by_register
+def show_register_data():
+    """The register's data dictionary: what each column and field means, and the licence."""
+    return render_template(
+        "public/register-data.html",
+        licence=LICENCE,
+        licence_url=LICENCE_URL,
+        columns=open_data.EXPORT_FIELDS,
+    )
 
 
 @bp.get("/register/feed.atom")

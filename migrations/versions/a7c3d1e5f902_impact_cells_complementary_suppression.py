@@ -4,7 +4,7 @@ Marked by `flask charter rebuild-impact` (nightly), which this migration leaves 
 run: until then every cell reads as not withheld beyond its own organisations count, as before.
 
 Revision ID: a7c3d1e5f902
-Revises: 3e9669e99f02
+Revises: 58ae96b717b4
 Create Date: 2026-11-24 09:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7c3d1e5f902"
-down_revision = "3e9669e99f02"
+down_revision = "58ae96b717b4"
 branch_labels = None
 depends_on = None
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import current_app
-
 from charter.extensions import db
 from charter.models import ActionPlan, MeasureJudgement
 from charter.models.assessment import Application
 from charter.models.base import utcnow
-from charter.services.domain.snapshots import take_snapshot
-from tests.factories import make_organisation
+from tests.factories import make_application, make_organisation
 from tests.organisation.application_helpers import ready_to_apply
 from tests.organisation.return_helpers import complete, open_returns, returns_of, send
 
@@ -37,14 +34,7 @@ def _application(scheme, name: str, district: str = "Shrewsbury") -> Application
     """An organisation under assessment that applied with an approved plan and verified returns."""
     organisation = make_organisation(scheme=scheme, name=name, district=district)
     ready_to_apply(organisation, scheme)
-    organisation.status = "under_assessment"
-    db.session.flush()
-    with current_app.test_request_context():
-        snapshot = take_snapshot(organisation, scheme)
-    application = Application(
-        organisation_id=organisation.id, scheme_id=scheme.id, snapshot=snapshot
-    )
-    db.session.add(application)
+    application = make_application(organisation, scheme)
     db.session.commit()
     return application
 

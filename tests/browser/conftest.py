@@ -10,7 +10,6 @@ import pytest
 from tests.browser.page_helpers import FAILURES_DIR, Visitor
 from tests.browser.server_helpers import CHROMIUM, chromium_available, start_server
 
-DEMO_PASSWORD = "demo-password-2026"
 _PAGES_CHECKED: list[str] = []
 
 

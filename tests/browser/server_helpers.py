@@ -27,6 +27,7 @@ class LiveServer:
     url: str
     process: subprocess.Popen
     log: Path
+    database_url: str  # for the journeys to read what the demo data holds
 
     def stop(self) -> None:
         self.process.terminate()
@@ -81,9 +82,10 @@ def _run(args: list[str], env: dict, log: Path) -> None:
 def start_server(workdir: Path) -> LiveServer:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    database_url = browser_database_url(workdir)
     env = {
         **os.environ,
-        "DATABASE_URL": browser_database_url(workdir),
+        "DATABASE_URL": database_url,
         "SHOW_OUTBOX": "1",  # the journeys follow emailed links from /dev/emails
         "SERVICE_URL": url,
         "SECRET_KEY": secrets.token_hex(32),
@@ -116,7 +118,7 @@ def start_server(workdir: Path) -> LiveServer:
         stdout=log.open("a"),
         stderr=subprocess.STDOUT,
     )
-    server = LiveServer(url, process, log)
+    server = LiveServer(url, process, log, database_url)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DEMO_PASSWORD
+from charter.demo.journeys import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DEMO_PASSWORD
+from charter.demo.journeys import DEMO_PASSWORD
+from tests.browser.demo_helpers import return_to_send
 
 pytestmark = pytest.mark.browser
 
@@ -63,12 +64,21 @@ def test_create_an_account_register_and_sign_the_charter(visitor):
     visitor.press("Continue")
     page.get_by_label("Working towards it, to a timetabled plan").check()
     visitor.press("Continue")
+    visitor.press("Continue")  # unanswered: the error summary links to the question
+    assert "Select yes if you agree to publish" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Yes, publish our verified figures").check()
+    visitor.press("Continue")
+    answers = page.inner_text("main")
+    assert "Publish your verified figures" in answers
+    assert "Yes, publish our verified figures" in answers
     visitor.press("Sign the charter")
 
     panel = page.locator(".govuk-panel")
     assert re.search(r"SIG-\d{4}-\d{5}", panel.inner_text())  # a real reference
     visitor.click_link("Write your action plan")
     assert "/action-plan" in page.url
+    visitor.goto("/organisations/wem-willow-crafts-ltd")
+    assert "Yes: your verified figures are on the register" in page.inner_text("main")
 
 
 def test_write_an_action_plan(visitor):
@@ -120,13 +130,15 @@ def test_write_an_action_plan(visitor):
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_send_a_monitoring_return_with_a_file(visitor):
+def test_send_a_monitoring_return_with_a_file(visitor, live_server):
     page = visitor.page
-    # An organisation in monitoring whose July to September 2026 return is not sent yet.
+    # An organisation in monitoring with a return not sent yet: which period that is depends
+    # on when the demo data was built, so the data says.
+    period = return_to_send(live_server.database_url, "Wem Community Food Hub")
     visitor.sign_in("owner@wem-community-food-hub.demo.example", DEMO_PASSWORD)
     visitor.click_link("Wem Community Food Hub")
     visitor.click_link(re.compile("monitoring returns", re.I))
-    visitor.click_link("1 July to 30 September 2026")
+    visitor.click_link(period)
 
     lines = page.locator(".govuk-task-list a")
     hrefs = [link.get_attribute("href") for link in lines.all()]
@@ -141,7 +153,7 @@ def test_send_a_monitoring_return_with_a_file(visitor):
             assert "minibus-journeys.pdf" in page.inner_text("main")
         else:
             page.get_by_label("Web address").fill("https://mereside.example/annual-report")
-            page.get_by_label("Description").fill("Annual report, July to September")
+            page.get_by_label("Description").fill(f"Annual report, {period}")
             visitor.press("Add link")
         # A figure for the measure, or one per contract active in the period (per-contract
         # measures); "Not on a listed contract" is optional and left empty.

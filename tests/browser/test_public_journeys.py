@@ -44,6 +44,8 @@ def test_the_register_filters_and_the_how_it_works_page_on_a_phone(visitor):
     page.get_by_label("Charter Mark holders").check()
     visitor.press("Apply filters")
     assert page.locator("details.app-register-filters").get_attribute("open") is not None
+    visitor.click_link("What each column means, and the licence")
+    assert page.get_by_role("heading", level=1).inner_text() == "About the register data"
 
     page.set_viewport_size({"width": 1280, "height": 900})
     visitor.goto("/how-it-works")

@@ -128,6 +128,26 @@ def test_signatures_are_kept_and_back_dated(db):
 
 
 @pytest.mark.usefixtures("demo")
+def test_every_signatory_answered_the_publishing_question_when_it_signed(db):
+    """Issue 10: a mix of yes and no, each decided at the organisation's latest signing."""
+    latest = dict(
+        db.session.execute(
+            select(Signature.organisation_id, func.max(Signature.signed_at)).group_by(
+                Signature.organisation_id
+            )
+        ).all()
+    )
+    answers = {}
+    for organisation in db.session.scalars(select(Organisation)):
+        assert organisation.publishes_figures_decided_at == latest.get(organisation.id)
+        if organisation.id in latest:
+            answers[organisation.slug] = organisation.publishes_figures
+    assert 5 <= list(answers.values()).count(False) < len(answers) / 2
+    assert answers["severn-valley-builders-ltd"] is True
+    assert answers["ludlow-larder-catering-ltd"] is False
+
+
+@pytest.mark.usefixtures("demo")
 def test_rerunning_changes_nothing(app, db):
     before = _counts(db)
 

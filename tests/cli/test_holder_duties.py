@@ -176,6 +176,7 @@ def test_a_confirmed_signatory_does_not_lapse(app, client, organisation, scheme,
             "address_line_1": "2 New Street",
             "town": "Ludlow",
             "postcode": "SY8 1AA",
+            "publish": "no",  # signed before the question was asked at signing
             "confirm": "y",
         },
     )

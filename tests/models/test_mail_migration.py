@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from charter.extensions import db
-from tests.models.migration_helpers import empty_database_app
+from tests.migration_helpers import empty_database
 
 AFTER = "beb3f798b819"
 BEFORE = f"{AFTER}-1"  # whatever it follows after a rebase
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:Depre
 
 
 def test_sent_emails_become_sent_and_the_rest_stay_queued(tmp_path):
-    with empty_database_app(tmp_path):
+    with empty_database(tmp_path):
         upgrade(revision=BEFORE)
         with db.engine.begin() as connection:
             connection.execute(

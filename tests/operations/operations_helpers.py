@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from contextlib import contextmanager
-
-
-@contextmanager
-def logging_restored():
-    """Alembic's env.py reconfigures logging (disabling the app's loggers): undo that."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    loggers = {
-        name: (logger.disabled, logger.level, logger.handlers[:], logger.propagate)
-        for name, logger in logging.Logger.manager.loggerDict.items()
-        if isinstance(logger, logging.Logger)
-    }
-    try:
-        yield
-    finally:
-        root.handlers[:], root.level = handlers, level
-        for name, (disabled, lvl, logger_handlers, propagate) in loggers.items():
-            logger = logging.getLogger(name)
-            logger.disabled, logger.level, logger.propagate = disabled, lvl, propagate
-            logger.handlers[:] = logger_handlers
+from tests.migration_helpers import logging_kept
 
 
 def migrated_sqlite_app(tmp_path):
@@ -38,6 +17,6 @@ def migrated_sqlite_app(tmp_path):
 
     app = create_app(MigratedConfig)
     app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    with app.app_context(), logging_restored():
+    with app.app_context(), logging_kept():
         upgrade()
     return app

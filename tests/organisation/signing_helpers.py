@@ -27,11 +27,12 @@ def codes_of(scheme) -> list[str]:
     return [p.code for p in principles_of(scheme)]
 
 
-def answer_every_question(client, organisation, scheme, route="working_towards"):
+def answer_every_question(client, organisation, scheme, route="working_towards", publish="yes"):
     responses = [
         submit(client, page(organisation, "principles"), {"principles": codes_of(scheme)}),
         submit(client, page(organisation, "signatory"), SIGNATORY),
         submit(client, page(organisation, "route"), {"route": route}),
+        submit(client, page(organisation, "publish-figures"), {"publish": publish}),
     ]
     for response in responses:
         assert response.status_code == 302, response.get_data(as_text=True)[:3000]
@@ -64,6 +65,7 @@ def counts(db, organisation) -> dict:
         "status": org.status,
         "version": org.version_id,
         "route": org.route,
+        "publishes_figures": (org.publishes_figures, org.publishes_figures_decided_at),
         "signatures": count(Signature, Signature.organisation_id == organisation.id),
         "audit": count(AuditEvent, AuditEvent.organisation_id == organisation.id),
         "emails": count(OutboxEmail),
@@ -89,6 +91,7 @@ def complete_answers(scheme, **changes) -> dict:
         "signatory_role": "Managing Director",
         "has_authority": True,
         "route": "working_towards",
+        "publishes_figures": True,
     }
     answers.update(changes)
     return answers

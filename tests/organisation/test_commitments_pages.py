@@ -14,8 +14,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import Contract, ContractManager
 from charter.models.assessment import Application
-from charter.services.domain.snapshots import take_snapshot
-from tests.factories import make_organisation, make_user, sign_in
+from tests.factories import make_application, make_organisation, make_user, sign_in
 from tests.organisation.commitment_helpers import history
 
 CELL = re.compile(r'<td class="[^"]*" data-label="([^"]+)">(.*?)</td>', re.S)
@@ -30,16 +29,7 @@ def _cells(html: str) -> list[tuple[str, str]]:
 
 
 def _application(organisation, scheme, member) -> Application:
-    organisation.status = "under_assessment"
-    with current_app.test_request_context():
-        snapshot = take_snapshot(organisation, scheme)
-    application = Application(
-        organisation_id=organisation.id,
-        scheme_id=scheme.id,
-        submitted_by_id=member.id,
-        snapshot=snapshot,
-    )
-    db.session.add(application)
+    application = make_application(organisation, scheme, member)
     db.session.commit()
     return application
 

@@ -3,6 +3,8 @@ register page and the API show the figures only with that consent."""
 
 from __future__ import annotations
 
+import re
+
 from charter.extensions import db
 from charter.models import Membership
 from tests.factories import make_approved_plan, make_return, make_user, sign_in, submit
@@ -83,3 +85,28 @@ def test_no_choice_is_a_form_error_and_changes_nothing(member_client, organisati
     db.session.refresh(organisation)
     assert organisation.publishes_figures is False
     assert organisation.publishes_figures_decided_at is None
+
+
+def test_the_dashboard_shows_the_choice_and_links_to_the_page(app, member_client, organisation):
+    url = f"/organisations/{organisation.slug}/publish-figures"
+    dashboard = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
+    assert "Not decided yet" in dashboard
+    assert f'href="{url}">Decide' in dashboard
+
+    submit(member_client, url, {"publish": "yes"})
+    dashboard = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
+    assert "Yes: your verified figures are on the register" in dashboard
+    assert f'href="{url}">Change' in dashboard
+    page = member_client.get(url).get_data(as_text=True)
+    assert re.search(r'value="yes"\s+checked', page)  # the current choice is selected
+
+    contributor = make_user(email="contributor@example.com")
+    db.session.add(
+        Membership(user_id=contributor.id, organisation_id=organisation.id, role="contributor")
+    )
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, contributor.email)
+    seen = client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
+    assert "Yes: your verified figures are on the register" in seen
+    assert f'href="{url}"' not in seen  # only an owner decides

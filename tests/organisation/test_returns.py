@@ -203,3 +203,24 @@ def test_a_refused_upload_shows_the_message_and_keeps_nothing(member_client, org
     html = response.get_data(as_text=True)
     assert "The selected file must be a PDF" in html and "Error:" in html
     assert _count(EvidenceFile) == 0
+
+
+def test_evidence_on_a_sent_return_is_not_removed(member_client, organisation, scheme):
+    first, _ = open_returns(organisation, scheme)
+    upload(member_client, organisation, first, "LE1")
+    add_link(member_client, organisation, first, "LE1")
+    evidence, link = (
+        db.session.scalar(select(EvidenceFile)),
+        db.session.scalar(select(EvidenceLink)),
+    )
+    page = line_url(organisation, first, "LE1")
+    removals = [f"/evidence/{evidence.id}/remove", f"/links/{link.id}/remove"]
+    for rest in removals:  # without the form's token
+        assert member_client.post(return_url(organisation, first, rest)).status_code == 400
+    first.status = "submitted"
+    db.session.commit()
+    for rest in removals:
+        response = submit(member_client, return_url(organisation, first, rest), form_url=page)
+        assert response.status_code == 409
+        assert "waiting for verification" in response.get_data(as_text=True)
+    assert _count(EvidenceFile) == 1 and _count(EvidenceLink) == 1

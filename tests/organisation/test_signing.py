@@ -199,6 +199,7 @@ def test_changing_an_answer_returns_to_check_your_answers(member_client, organis
         ((), "principles"),
         (("principles",), "signatory"),
         (("principles", "signatory"), "route"),
+        (("principles", "signatory", "route"), "publish-figures"),
     ],
 )
 def test_check_your_answers_sends_you_to_the_first_unanswered_question(
@@ -208,6 +209,8 @@ def test_check_your_answers_sends_you_to_the_first_unanswered_question(
         submit(member_client, page(organisation, "principles"), {"principles": codes_of(scheme)})
     if "signatory" in answered:
         submit(member_client, page(organisation, "signatory"), SIGNATORY)
+    if "route" in answered:
+        submit(member_client, page(organisation, "route"), {"route": "working_towards"})
     response = member_client.get(page(organisation, "check-your-answers"))
     assert response.status_code == 302
     assert response.location.endswith(page(organisation, sent_to))

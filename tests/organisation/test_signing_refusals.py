@@ -33,6 +33,8 @@ INCOMPLETE = [
     pytest.param({"has_authority": False}, "declaration that the person signing", id="authority"),
     pytest.param({"route": None}, "the route to the Charter Mark", id="route"),
     pytest.param({"signatory_name": " "}, "the name of the person signing", id="name"),
+    pytest.param({"publishes_figures": None}, "whether to publish your verified", id="publish"),
+    pytest.param({"publishes_figures": "yes"}, "whether to publish your verified", id="publish-s"),
 ]
 
 

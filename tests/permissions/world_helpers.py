@@ -35,7 +35,7 @@ from charter.models import (
     ReturnLine,
     User,
 )
-from charter.models.duties import MarkAudit
+from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, MarkAudit
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import ActionPlan
 
@@ -76,13 +76,15 @@ def build_world(app: Flask) -> World:
     ) or db.session.scalar(select(Commissioner).order_by(Commissioner.id))
     db.session.add(ContractManager(commissioner_id=commissioner.id, user_id=manager_user.id))
     _appeal_if_none(other)
+    assessor = db.session.scalar(select(User).where(User.email == "assessor1@demo.example"))
+    _audit_if_none(home, assessor)
     db.session.commit()
     users = {
         "anonymous": None,
         "member": owner,
         "other_member": _member(other, OWNER),
         "contributor": contributor,
-        "assessor": db.session.scalar(select(User).where(User.email == "assessor1@demo.example")),
+        "assessor": assessor,
         "admin": db.session.scalar(select(User).where(User.email == "admin@demo.example")),
         "contract_manager": manager_user,
     }
@@ -126,6 +128,34 @@ def _appeal_if_none(organisation: Organisation) -> None:
             application_id=application.id,
             organisation_id=application.organisation_id,
             grounds="The assessor did not read our evidence for LE3.",
+        )
+    )
+
+
+def _audit_if_none(organisation: Organisation, assessor: User) -> None:
+    """The home organisation drawn for audit, assigned to the matrix's assessor, documents
+    asked for: the audit pages of staff and of the organisation then all have a row to show."""
+    if db.session.scalar(select(MarkAudit.id).where(MarkAudit.organisation_id == organisation.id)):
+        return
+    mark = db.session.scalar(
+        select(CharterMark).where(CharterMark.organisation_id == organisation.id).limit(1)
+    )
+    line_id = db.session.scalar(
+        select(ReturnLine.id)
+        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
+        .where(MonitoringReturn.organisation_id == organisation.id)
+        .order_by(ReturnLine.id)
+        .limit(1)
+    )
+    db.session.add(
+        MarkAudit(
+            organisation_id=organisation.id,
+            year=2000,  # a year no demo draw uses
+            certificate_number=mark.certificate_number,
+            assessor_id=assessor.id,
+            status=AUDIT_DOCUMENTS_REQUESTED,
+            requested_line_ids=[line_id],
+            request_text="Invoices behind the local spend figure",
         )
     )
 
@@ -221,7 +251,11 @@ def _params(home: Organisation, commissioner: Commissioner) -> dict[str, str]:
             )
             .order_by(ContractFigure.id)
         ),
-        "audit_id": _first(select(MarkAudit.id).order_by(MarkAudit.id)),
+        "audit_id": _first(
+            select(MarkAudit.id).order_by(
+                (MarkAudit.organisation_id == home.id).desc(), MarkAudit.id
+            )
+        ),
         "manager_id": _first(
             select(ContractManager.id).where(ContractManager.commissioner_id == commissioner.id)
         ),

@@ -101,7 +101,7 @@ def test_json_parses_and_matches_the_register(client, register):
     datetime.fromisoformat(document["generated_at"])
     names = [row["name"] for row in document["organisations"]]
     assert names == ["Acorn Care", "Bryn Builders"]
-    assert list(document["organisations"][0]) == COLUMNS
+    assert list(document["organisations"][0]) == [*COLUMNS, "published_figures"]
     csv_rows = read_csv(client.get("/register.csv"))
     assert len(csv_rows) - 1 == len(document["organisations"])
     page = client.get("/register").get_data(as_text=True)

@@ -15,7 +15,8 @@ from charter.api.views import encode_cursor
 from charter.extensions import db
 from charter.models import Contract, Organisation, User
 from charter.security.converters import MAX_ID
-from tests.factories import make_commissioner, make_organisation, make_user, sign_in, submit
+from tests.factories import make_organisation, make_user, sign_in, submit
+from tests.organisation.contract_helpers import contract_data
 
 HUGE_IDS = [MAX_ID + 1, 2**63, 10**40]
 
@@ -62,26 +63,6 @@ def test_an_api_cursor_beyond_the_database_is_a_400(client, scheme, key):
     assert response.get_json()["error"]["parameter"] == "cursor"
 
 
-@pytest.fixture
-def signed(organisation):
-    organisation.status = "signatory"
-    organisation.route = "working_towards"
-    db.session.commit()
-    return organisation
-
-
-def _contract(commissioner, **changes):
-    data = {
-        "commissioner": str(commissioner.id),
-        "title": "Highways maintenance, north",
-        "reference": "",
-        "value": "12500",
-        "start_date": ["1", "4", "2026"],
-        "end_date": ["31", "3", "2028"],
-    }
-    return data | changes
-
-
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -93,11 +74,10 @@ def _contract(commissioner, **changes):
     ],
     ids=["40 digits", "40 digits and pence", "year 99999999999", "year 10000", "huge day"],
 )
-def test_a_huge_number_or_date_is_a_form_error(member_client, signed, changes, message):
-    council = make_commissioner("Shropshire Council")
+def test_a_huge_number_or_date_is_a_form_error(member_client, signed, council, changes, message):
     url = f"/organisations/{signed.slug}/contracts/new"
 
-    response = submit(member_client, url, _contract(council, **changes))
+    response = submit(member_client, url, contract_data(council, **changes))
 
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
@@ -139,11 +119,10 @@ def _outbox() -> int:
     return _count(OutboxEmail)
 
 
-def test_a_nul_byte_in_a_signed_in_form_saves_nothing(member_client, signed):
-    council = make_commissioner("Shropshire Council")
+def test_a_nul_byte_in_a_signed_in_form_saves_nothing(member_client, signed, council):
     url = f"/organisations/{signed.slug}/contracts/new"
 
-    response = submit(member_client, url, _contract(council, title="Roads" + NUL))
+    response = submit(member_client, url, contract_data(council, title="Roads" + NUL))
 
     assert response.status_code == 400
     assert member_client.get(url + "/check-your-answers").status_code == 302

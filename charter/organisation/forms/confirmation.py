@@ -1,5 +1,7 @@
 """The annual confirmation: the owner confirms the commitment and corrects changed details.
-The detail fields and their checks are the registration form's own."""
+The detail fields and their checks are the registration form's own; the question on publishing
+the verified figures is the publish-figures page's own, asked only until it has been answered
+(the view removes it otherwise)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import DataRequired
 
+from charter.organisation.forms.publishing import publish_field
 from charter.organisation.forms.registration import RegistrationForm
 
 DETAIL_FIELDS = ("size", "address_line_1", "address_line_2", "town", "postcode", "website")
@@ -20,6 +23,7 @@ class ConfirmationForm(FlaskForm):
     town = RegistrationForm.town
     postcode = RegistrationForm.postcode
     website = RegistrationForm.website
+    publish = publish_field()
     confirm = BooleanField(
         "I confirm that the organisation still commits to the charter's principles",
         widget=GovCheckboxInput(),

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from charter.form_fields import strip_whitespace
 from charter.models.organisation import ROUTES
+from charter.organisation.forms.publishing import publish_field
 
 ALL_PRINCIPLES_MESSAGE = "Confirm your organisation commits to every principle"
 AUTHORITY_MESSAGE = "Confirm you have authority to sign for your organisation"
@@ -115,6 +116,13 @@ class RouteForm(FlaskForm):
         invalid_choice_message=ROUTE_MESSAGE,
         validators=[InputRequired(ROUTE_MESSAGE)],
     )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class PublishingForm(FlaskForm):
+    """Whether to publish the verified figures: the same question as the publish-figures page."""
+
+    publish = publish_field()
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 

@@ -2,6 +2,7 @@
 
 from charter.organisation.views import (  # noqa: F401
     applications,
+    audits,
     certificate,
     confirmation,
     contracts,

@@ -1,5 +1,7 @@
 """The annual confirmation page: an owner confirms, once a year, that the organisation still
-commits to the principles, and corrects its details if they changed."""
+commits to the principles, and corrects its details if they changed. An organisation that signed
+before it was asked whether to publish its verified figures answers that here too; one that has
+answered sees its choice, with a link to change it."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from charter.extensions import db
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.confirmation import DETAIL_FIELDS, ConfirmationForm
+from charter.organisation.forms.publishing import as_answer
 from charter.services.domain import confirmations
 from charter.services.domain.schemes import principles_of, scheme_of
 from workflows.lifecycle import TransitionRefused
@@ -28,11 +31,15 @@ def confirm_commitment(slug: str):
         formdata=request.form if request.method == "POST" else None,
         **{name: getattr(organisation, name) for name in DETAIL_FIELDS},
     )
+    asks_publishing = organisation.publishes_figures_decided_at is None
+    if not asks_publishing:
+        del form.publish
     if pending is not None and form.validate_on_submit():
         for name in DETAIL_FIELDS:
             setattr(organisation, name, getattr(form, name).data or None)
+        publishes = as_answer(form.publish.data) if asks_publishing else None
         try:
-            confirmations.confirm(organisation, current_user)
+            confirmations.confirm(organisation, current_user, publishes_figures=publishes)
             db.session.commit()
         except (TransitionRefused, StaleDataError) as exc:
             db.session.rollback()
@@ -48,4 +55,5 @@ def confirm_commitment(slug: str):
         last=confirmations.last_confirmed(organisation) if pending is None else None,
         principles=principles_of(scheme) if scheme else [],
         form=form,
+        asks_publishing=asks_publishing,
     )

@@ -11,9 +11,10 @@ from charter.extensions import db
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.members import InviteMemberForm, TransferOwnershipForm
-from charter.services.domain import organisations
+from charter.services.domain import invitation_tokens, organisations
+from charter.services.domain.invitation_tokens import InvitationLinkError
 from charter.services.domain.lifecycle import is_member
-from charter.services.domain.organisations import InvitationLinkError, MembershipRefused
+from charter.services.domain.organisations import MembershipRefused
 
 
 @bp.get("/<slug>/members")
@@ -28,7 +29,7 @@ def list_members(slug: str):
         members=organisations.members_of(organisation),
         invitations=organisations.open_invitations_of(organisation) if is_owner else [],
         is_owner=is_owner,
-        is_expired=organisations.is_expired,
+        is_expired=invitation_tokens.is_expired,
     )
 
 
@@ -128,13 +129,8 @@ def accept_invitation(token: str):
         return render_template(
             "organisation/invitation-wrong-account.html", organisation=organisation
         ), 403
-    if not invitation.is_open or organisations.is_expired(invitation):
-        if invitation.accepted_at is not None:
-            reason = "accepted"
-        elif invitation.cancelled_at is not None:
-            reason = "cancelled"
-        else:
-            reason = "expired"
+    reason = invitation_tokens.unavailable_reason(invitation)
+    if reason is not None:
         return render_template(
             "organisation/invitation-unavailable.html", reason=reason, organisation=organisation
         ), 410

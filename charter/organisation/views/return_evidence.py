@@ -24,18 +24,36 @@ from charter.services.domain import returns
 from charter.services.infrastructure import evidence as evidence_store
 
 
-def _refused_page(organisation, monitoring_return, measure_code, *, upload_form, link_form):
-    """Nothing is kept: roll back, then show the measure's page with the form's errors."""
+def _refused_page(organisation, monitoring_return, measure_code, form):
+    """Nothing is kept: roll back, then show the measure's page with ``form`` (an upload or a
+    link form) and its errors, the other form blank."""
     db.session.rollback()
     line = _line(monitoring_return, measure_code)
+    is_upload = isinstance(form, UploadForm)
     return _line_page(
         organisation,
         monitoring_return,
         line,
         line_form=blank_line_form(monitoring_return, line),
-        upload_form=upload_form,
-        link_form=link_form,
+        upload_form=form if is_upload else UploadForm(formdata=None),
+        link_form=LinkForm(formdata=None) if is_upload else form,
     )
+
+
+def _line_to_remove_from(found):
+    """The line a file or link of this return (``found``) hangs from: 404 when there is no such
+    file or link on the return, 400 when the form's CSRF token is missing."""
+    if found is None:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    return returns.line_by_id(found.return_line_id)
+
+
+def _saved(message: str, slug: str, return_id: int, measure_code: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(_line_url(slug, return_id, measure_code))
 
 
 def _figure(monitoring_return, line, form):
@@ -62,13 +80,7 @@ def upload_return_evidence(slug: str, return_id: int, measure_code: str):
     if not valid:
         if not form.figure.errors:
             abort(400)  # a missing CSRF token
-        return _refused_page(
-            organisation,
-            monitoring_return,
-            measure_code,
-            upload_form=form,
-            link_form=LinkForm(formdata=None),
-        )
+        return _refused_page(organisation, monitoring_return, measure_code, form)
     try:
         stored = evidence_store.store_evidence(
             form.file.data,
@@ -79,13 +91,7 @@ def upload_return_evidence(slug: str, return_id: int, measure_code: str):
         )
     except evidence_store.EvidenceRejected as rejected:
         form.file.errors = [rejected.message]
-        return _refused_page(
-            organisation,
-            monitoring_return,
-            measure_code,
-            upload_form=form,
-            link_form=LinkForm(formdata=None),
-        )
+        return _refused_page(organisation, monitoring_return, measure_code, form)
     name, stored_name = stored.original_name, stored.stored_name
     try:
         db.session.commit()
@@ -103,17 +109,11 @@ def upload_return_evidence(slug: str, return_id: int, measure_code: str):
 def remove_return_evidence(slug: str, return_id: int, evidence_id: int):
     _organisation, _membership, monitoring_return = _return(slug, return_id)
     evidence = returns.evidence_file_for(monitoring_return, evidence_id)
-    if evidence is None:
-        abort(404)
-    line = returns.line_by_id(evidence.return_line_id)
+    line = _line_to_remove_from(evidence)
     returns.touch_for_evidence(monitoring_return, line)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    name, measure_code = evidence.original_name, line.measure.code
+    name = evidence.original_name
     evidence_store.delete_evidence(evidence)
-    db.session.commit()
-    flash(f"{name} removed.", "success")
-    return redirect(_line_url(slug, return_id, measure_code))
+    return _saved(f"{name} removed.", slug, return_id, line.measure.code)
 
 
 @bp.post(f"{RETURN_URL}/measures/<measure_code>/links")
@@ -126,13 +126,7 @@ def add_return_link(slug: str, return_id: int, measure_code: str):
     form = LinkForm()
     valid, figure = _figure(monitoring_return, line, form)
     if not valid:
-        return _refused_page(
-            organisation,
-            monitoring_return,
-            measure_code,
-            upload_form=UploadForm(formdata=None),
-            link_form=form,
-        )
+        return _refused_page(organisation, monitoring_return, measure_code, form)
     returns.add_link(
         monitoring_return,
         line,
@@ -141,9 +135,7 @@ def add_return_link(slug: str, return_id: int, measure_code: str):
         user=current_user._get_current_object(),
         figure=figure,
     )
-    db.session.commit()
-    flash("Link added.", "success")
-    return redirect(_line_url(slug, return_id, measure_code))
+    return _saved("Link added.", slug, return_id, measure_code)
 
 
 @bp.post(f"{RETURN_URL}/links/<int:link_id>/remove")
@@ -152,13 +144,6 @@ def add_return_link(slug: str, return_id: int, measure_code: str):
 def remove_return_link(slug: str, return_id: int, link_id: int):
     _organisation, _membership, monitoring_return = _return(slug, return_id)
     link = returns.evidence_link_for(monitoring_return, link_id)
-    if link is None:
-        abort(404)
-    line = returns.line_by_id(link.return_line_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    measure_code = line.measure.code
+    line = _line_to_remove_from(link)
     returns.remove_link(monitoring_return, link, line)
-    db.session.commit()
-    flash("Link removed.", "success")
-    return redirect(_line_url(slug, return_id, measure_code))
+    return _saved("Link removed.", slug, return_id, line.measure.code)

@@ -1,4 +1,4 @@
-"""Sign the charter: start page, three question pages, check your answers, confirmation.
+"""Sign the charter: start page, four question pages, check your answers, confirmation.
 
 Answers are kept in the Flask session under a key per organisation until the charter is
 signed; nothing is written to the database before the final "Sign the charter" button.
@@ -15,10 +15,12 @@ from charter.models import Organisation, Scheme
 from charter.models.organisation import ROUTES
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
+from charter.organisation.forms.publishing import PUBLISH_LABELS, as_answer, as_choice
 from charter.organisation.forms.signing import (
     ROUTE_HINTS,
     ConfirmSigningForm,
     PrinciplesForm,
+    PublishingForm,
     RouteForm,
     SignatoryForm,
     principle_element_id,
@@ -62,6 +64,8 @@ def _first_incomplete_page(answers: dict, scheme: Scheme, principles) -> str | N
         return "organisation.sign_signatory"
     if answers.get("route") not in ROUTES:
         return "organisation.sign_route"
+    if not isinstance(answers.get("publishes_figures"), bool):
+        return "organisation.sign_publishing"
     return None
 
 
@@ -175,6 +179,24 @@ def sign_route(slug: str):
     )
 
 
+@bp.route(f"{URL}/publish-figures", methods=["GET", "POST"])
+@login_required
+@verified_required
+def sign_publishing(slug: str):
+    organisation, scheme, principles, elsewhere = _journey(slug)
+    if elsewhere:
+        return elsewhere
+    form = PublishingForm()
+    if form.validate_on_submit():
+        _remember(organisation, publishes_figures=as_answer(form.publish.data))
+        return _next_page(organisation, scheme, principles)
+    if not form.is_submitted():
+        form.publish.data = as_choice(_answers(organisation).get("publishes_figures"))
+    return render_template(
+        "organisation/sign-publish-figures.html", form=form, organisation=organisation
+    )
+
+
 @bp.route(f"{URL}/check-your-answers", methods=["GET", "POST"])
 @login_required
 @verified_required
@@ -197,6 +219,7 @@ def check_signing_answers(slug: str):
         principles=principles,
         answers=answers,
         route_label=ROUTES[answers["route"]],
+        publish_label=PUBLISH_LABELS[as_choice(answers["publishes_figures"])],
     )
 
 

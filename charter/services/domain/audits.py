@@ -31,6 +31,7 @@ from charter.models.duties import (
     AUDIT_CLOSED,
     AUDIT_CONFIRMED,
     AUDIT_DOCUMENTS_REQUESTED,
+    AUDIT_DOCUMENTS_SENT,
     AUDIT_REFERRED,
     DRAW_DRAWN,
     DRAW_PUBLISHED,
@@ -47,7 +48,7 @@ from workflows.lifecycle import Forbidden, TransitionRefused
 
 # The seed is published this many days before the draw.
 NOTICE_DAYS = 14
-OPEN_AUDIT_STATUSES = (AUDIT_ASSIGNED, AUDIT_DOCUMENTS_REQUESTED)
+OPEN_AUDIT_STATUSES = (AUDIT_ASSIGNED, AUDIT_DOCUMENTS_REQUESTED, AUDIT_DOCUMENTS_SENT)
 
 
 # --- the draw (pure) --------------------------------------------------------------------------
@@ -280,6 +281,9 @@ def request_documents(audit: MarkAudit, user: User, line_ids: list[int], text: s
         audit=audit,
         figures=figures,
         assessor=user,
+        documents_url=url_for(
+            "organisation.show_audit", slug=organisation.slug, audit_id=audit.id, _external=True
+        ),
     )
 
 

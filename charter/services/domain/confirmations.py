@@ -16,6 +16,7 @@ from charter.models.duties import AnnualConfirmation
 from charter.models.organisation import OWNER
 from charter.services.domain import duties
 from charter.services.domain.marks import add_months
+from charter.services.read_models.impact import published
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -93,9 +94,18 @@ def is_owner(user: User, organisation: Organisation) -> bool:
     )
 
 
-def confirm(organisation: Organisation, user: User, today: date | None = None) -> None:
+def confirm(
+    organisation: Organisation,
+    user: User,
+    today: date | None = None,
+    publishes_figures: bool | None = None,
+) -> None:
     """The owner confirms the commitment; a system suspension for it lifts if nothing else is
-    outstanding. Not committed. Two owners confirming at once: the first wins."""
+    outstanding. Not committed. Two owners confirming at once: the first wins.
+
+    ``publishes_figures``: the answer to the publishing question, asked with the confirmation
+    of an organisation that has never answered it (None: not asked). It is recorded only if the
+    confirmation is, in the same transaction."""
     if not is_owner(user, organisation):
         raise Forbidden("Only an owner of the organisation can confirm its commitment.")
     pending = open_confirmation(organisation)
@@ -115,4 +125,6 @@ def confirm(organisation: Organisation, user: User, today: date | None = None) -
     if claimed.rowcount != 1:
         raise TransitionRefused("Someone else confirmed the commitment while you were working.")
     db.session.refresh(pending)
+    if publishes_figures is not None:
+        published.decide(organisation, publishes_figures, pending.confirmed_at)
     duties.reinstate_if_met(organisation, today)

@@ -1,7 +1,7 @@
 """A commissioner's contract managers: invited by an administrator, accepted by the person.
 
-Invitations work as an organisation's do (signed, expiring link; the token helpers of
-:mod:`charter.services.domain.organisations`, with their own salt). A manager is removed by
+Invitations work as an organisation's do (signed, expiring link; the rules of
+:mod:`charter.services.domain.invitation_tokens`, with their own salt). A manager is removed by
 setting ``removed_at``, so what they confirmed still names them.
 
 Functions add to the session and never commit.
@@ -10,9 +10,8 @@ Functions add to the session and never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -25,8 +24,7 @@ from charter.models import (
     User,
 )
 from charter.models.base import utcnow
-from charter.services.domain import organisations
-from charter.services.domain.organisations import InvitationLinkError
+from charter.services.domain import invitation_tokens
 from charter.services.infrastructure.mail import queue_email
 
 CONTRACT_MANAGER_INVITATION_SALT = "contract-manager-invitation"
@@ -107,10 +105,6 @@ def landing_url_for(user: User) -> str | None:
 # --- invitations ----------------------------------------------------------------------------
 
 
-def _cutoff():
-    return utcnow() - timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
-
-
 def open_invitations_of(commissioner: Commissioner) -> list[ContractManagerInvitation]:
     """Invitations not accepted or cancelled, expired ones included (the page says so)."""
     return list(
@@ -137,7 +131,7 @@ def open_invitations_for(email: str) -> list[ContractManagerInvitation]:
                 func.lower(ContractManagerInvitation.email) == email.lower(),
                 ContractManagerInvitation.accepted_at.is_(None),
                 ContractManagerInvitation.cancelled_at.is_(None),
-                ContractManagerInvitation.created_at >= _cutoff(),
+                ContractManagerInvitation.created_at >= invitation_tokens.cutoff(),
             )
             .order_by(ContractManagerInvitation.created_at, ContractManagerInvitation.id)
         )
@@ -145,23 +139,18 @@ def open_invitations_for(email: str) -> list[ContractManagerInvitation]:
 
 
 def invitation_token(invitation: ContractManagerInvitation) -> str:
-    return organisations.invitation_token(invitation, CONTRACT_MANAGER_INVITATION_SALT)
+    return invitation_tokens.token_for(invitation, CONTRACT_MANAGER_INVITATION_SALT)
 
 
 def invitation_from_token(token: str) -> ContractManagerInvitation:
     """The invitation the link names, commissioner and inviter loaded; or InvitationLinkError."""
-    invitation_id = organisations.invitation_id_from_token(token, CONTRACT_MANAGER_INVITATION_SALT)
-    invitation = db.session.scalar(
-        select(ContractManagerInvitation)
-        .options(
-            joinedload(ContractManagerInvitation.commissioner),
-            joinedload(ContractManagerInvitation.invited_by),
-        )
-        .where(ContractManagerInvitation.id == invitation_id)
+    return invitation_tokens.invitation_from_token(
+        token,
+        CONTRACT_MANAGER_INVITATION_SALT,
+        ContractManagerInvitation,
+        ContractManagerInvitation.commissioner,
+        ContractManagerInvitation.invited_by,
     )
-    if invitation is None:
-        raise InvitationLinkError(expired=False)
-    return invitation
 
 
 def _current_manager(commissioner_id: int, email: str) -> ContractManager | None:
@@ -193,7 +182,7 @@ def invite(commissioner: Commissioner, email: str, invited_by: User) -> Contract
             func.lower(ContractManagerInvitation.email) == email.lower(),
             ContractManagerInvitation.accepted_at.is_(None),
             ContractManagerInvitation.cancelled_at.is_(None),
-            ContractManagerInvitation.created_at >= _cutoff(),
+            ContractManagerInvitation.created_at >= invitation_tokens.cutoff(),
         )
     )
     if already_invited is not None:
@@ -215,7 +204,7 @@ def invite(commissioner: Commissioner, email: str, invited_by: User) -> Contract
             "commissioner.accept_invitation", token=invitation_token(invitation), _external=True
         ),
         create_account_link=url_for("auth.create_account", _external=True),
-        valid_days=current_app.config["INVITATION_MAX_AGE"] // (60 * 60 * 24),
+        valid_days=invitation_tokens.valid_days(),
     )
     return invitation
 
@@ -243,10 +232,9 @@ class Acceptance:
 
 
 def accept(invitation: ContractManagerInvitation, user: User) -> Acceptance:
-    if not invitation.is_open or organisations.is_expired(invitation):
-        raise ContractManagerRefused("This invitation can no longer be accepted")
-    if invitation.email.lower() != user.email.lower():
-        raise ContractManagerRefused("This invitation is for a different email address")
+    refused = invitation_tokens.refusal(invitation, user)
+    if refused is not None:
+        raise ContractManagerRefused(refused)
     invitation.accepted_at = utcnow()
     manager = db.session.scalar(
         select(ContractManager).where(

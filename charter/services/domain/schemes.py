@@ -35,110 +35,123 @@ def _require(data: dict, key: str, kind: type, where: str):
     return value
 
 
+# The scheme file's top-level fields, and the whole numbers its [monitoring] and [award] need.
+SCHEME_FIELDS = {
+    "slug": str,
+    "name": str,
+    "area": str,
+    "summary": str,
+    "districts": list,
+    "sectors": list,
+}
+MONITORING_WHOLE_NUMBERS = (
+    "period_months",
+    "return_due_days",
+    "reminder_days_before_due",
+    "grace_period_days",
+)
+AWARD_WHOLE_NUMBERS = (
+    "min_verified_returns",
+    "min_share_of_targets_met",
+    "validity_months",
+    "renewal_window_days",
+    "reapply_wait_days",
+    "appeal_window_days",
+)
+
+
+def _require_percentage(value, where: str, key: str) -> None:
+    if not 0 <= value <= 100:
+        raise SchemeFileError(f"{where}: '{key}' must be between 0 and 100")
+
+
 def parse_scheme(text: str) -> dict:
     """Validate a scheme file's text and return its normalised content."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeFileError(f"not valid TOML: {exc}") from exc
-    out = {
-        "slug": _require(data, "slug", str, "scheme"),
-        "name": _require(data, "name", str, "scheme"),
-        "area": _require(data, "area", str, "scheme"),
-        "summary": _require(data, "summary", str, "scheme").strip(),
-        "districts": _require(data, "districts", list, "scheme"),
-        "sectors": _require(data, "sectors", list, "scheme"),
-    }
+    out = {key: _require(data, key, kind, "scheme") for key, kind in SCHEME_FIELDS.items()}
+    out["summary"] = out["summary"].strip()
     monitoring = _require(data, "monitoring", dict, "scheme")
     award = _require(data, "award", dict, "scheme")
-    for key in (
-        "period_months",
-        "return_due_days",
-        "reminder_days_before_due",
-        "grace_period_days",
-    ):
+    for key in MONITORING_WHOLE_NUMBERS:
         out[key] = _require(monitoring, key, int, "[monitoring]")
-    for key in (
-        "min_verified_returns",
-        "min_share_of_targets_met",
-        "validity_months",
-        "renewal_window_days",
-        "reapply_wait_days",
-        "appeal_window_days",
-    ):
+    for key in AWARD_WHOLE_NUMBERS:
         out[key] = _require(award, key, int, "[award]")
     _parse_duties(data, out)
     out["all_core_measures_met"] = _require(award, "all_core_measures_met", bool, "[award]")
     out["moderation_required"] = bool(award.get("moderation_required", False))
-    if not 0 <= out["min_share_of_targets_met"] <= 100:
-        raise SchemeFileError("[award]: 'min_share_of_targets_met' must be between 0 and 100")
+    _require_percentage(out["min_share_of_targets_met"], "[award]", "min_share_of_targets_met")
     if out["period_months"] not in (1, 3, 6, 12):
         raise SchemeFileError("[monitoring]: 'period_months' must be 1, 3, 6 or 12")
     out.update(_contract_monitoring_rules(award))
 
-    principles, codes = [], set()
-    for i, p in enumerate(_require(data, "principles", list, "scheme"), start=1):
-        where = f"principle {i}"
-        code = _require(p, "code", str, where)
-        if code in codes:
-            raise SchemeFileError(f"{where}: code '{code}' is used twice")
-        codes.add(code)
-        principles.append(
-            {
-                "code": code,
-                "title": _require(p, "title", str, where),
-                "description": _require(p, "description", str, where),
-            }
-        )
-    if not principles:
+    out["principles"] = [
+        {
+            "code": code,
+            "title": _require(p, "title", str, where),
+            "description": _require(p, "description", str, where),
+        }
+        for where, p, code in _coded_entries(data, "principles", "principle")
+    ]
+    if not out["principles"]:
         raise SchemeFileError("scheme: at least one principle is needed")
+    out["measures"] = [
+        _parse_measure(m, where, code)
+        for where, m, code in _coded_entries(data, "measures", "measure")
+    ]
+    if not any(m["core"] for m in out["measures"]):
+        raise SchemeFileError("scheme: at least one measure must be core")
+    return out
 
-    measures, codes = [], set()
-    for i, m in enumerate(_require(data, "measures", list, "scheme"), start=1):
-        where = f"measure {i}"
-        code = _require(m, "code", str, where)
+
+def _coded_entries(data: dict, key: str, label: str):
+    """Each entry of the scheme's list ``key``, with where it stands ("measure 3") for messages
+    and its code, which must not be used twice."""
+    codes = set()
+    for i, entry in enumerate(_require(data, key, list, "scheme"), start=1):
+        where = f"{label} {i}"
+        code = _require(entry, "code", str, where)
         if code in codes:
             raise SchemeFileError(f"{where}: code '{code}' is used twice")
         codes.add(code)
-        unit = _require(m, "unit", str, where)
-        if unit not in UNITS:
-            raise SchemeFileError(f"{where}: unit '{unit}' must be one of {', '.join(UNITS)}")
-        proxy = m.get("proxy_value")
-        if proxy is not None:
-            try:
-                proxy = str(Decimal(str(proxy)))
-            except InvalidOperation as exc:
-                raise SchemeFileError(f"{where}: 'proxy_value' must be a number") from exc
-            if Decimal(proxy) < 0:
-                raise SchemeFileError(f"{where}: 'proxy_value' cannot be negative")
-        reporting = _require(m, "reporting", str, where)
-        if reporting not in REPORTING:
-            raise SchemeFileError(
-                f'{where} ({code}): \'reporting\' must be "per_contract" or "organisation", '
-                f'not "{reporting}"'
-            )
-        if reporting == "per_contract" and unit == "percent":
-            raise SchemeFileError(
-                f"{where} ({code}): a percentage cannot be reported per contract, because "
-                'percentages of different contracts do not add up; use "organisation"'
-            )
-        measures.append(
-            {
-                "code": code,
-                "reporting": reporting,
-                "toms_ref": m.get("toms_ref"),
-                "title": _require(m, "title", str, where),
-                "unit": unit,
-                "core": _require(m, "core", bool, where),
-                "evidence_guidance": _require(m, "evidence_guidance", str, where),
-                "proxy_value": proxy,
-            }
+        yield where, entry, code
+
+
+def _parse_measure(m: dict, where: str, code: str) -> dict:
+    unit = _require(m, "unit", str, where)
+    if unit not in UNITS:
+        raise SchemeFileError(f"{where}: unit '{unit}' must be one of {', '.join(UNITS)}")
+    proxy = m.get("proxy_value")
+    if proxy is not None:
+        try:
+            proxy = str(Decimal(str(proxy)))
+        except InvalidOperation as exc:
+            raise SchemeFileError(f"{where}: 'proxy_value' must be a number") from exc
+        if Decimal(proxy) < 0:
+            raise SchemeFileError(f"{where}: 'proxy_value' cannot be negative")
+    reporting = _require(m, "reporting", str, where)
+    if reporting not in REPORTING:
+        raise SchemeFileError(
+            f'{where} ({code}): \'reporting\' must be "per_contract" or "organisation", '
+            f'not "{reporting}"'
         )
-    if not any(m["core"] for m in measures):
-        raise SchemeFileError("scheme: at least one measure must be core")
-    out["principles"] = principles
-    out["measures"] = measures
-    return out
+    if reporting == "per_contract" and unit == "percent":
+        raise SchemeFileError(
+            f"{where} ({code}): a percentage cannot be reported per contract, because "
+            'percentages of different contracts do not add up; use "organisation"'
+        )
+    return {
+        "code": code,
+        "reporting": reporting,
+        "toms_ref": m.get("toms_ref"),
+        "title": _require(m, "title", str, where),
+        "unit": unit,
+        "core": _require(m, "core", bool, where),
+        "evidence_guidance": _require(m, "evidence_guidance", str, where),
+        "proxy_value": proxy,
+    }
 
 
 def _contract_monitoring_rules(award: dict) -> dict:
@@ -152,8 +165,7 @@ def _contract_monitoring_rules(award: dict) -> dict:
         raise SchemeFileError(
             "[award]: 'require_endorsed_figures' must be a percentage from 0 to 100, like 50"
         )
-    if not 0 <= endorsed <= 100:
-        raise SchemeFileError("[award]: 'require_endorsed_figures' must be between 0 and 100")
+    _require_percentage(endorsed, "[award]", "require_endorsed_figures")
     return {"require_confirmed_contract": confirmed, "require_endorsed_figures": str(endorsed)}
 
 
@@ -174,8 +186,7 @@ def _parse_duties(data: dict, out: dict) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise SchemeFileError(f"[duties]: '{key}' must be a whole number, 0 or more")
         out[key] = value
-    if out["audit_share_percent"] > 100:
-        raise SchemeFileError("[duties]: 'audit_share_percent' must be between 0 and 100")
+    _require_percentage(out["audit_share_percent"], "[duties]", "audit_share_percent")
 
 
 def content_hash(content: dict) -> str:

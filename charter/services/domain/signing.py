@@ -15,9 +15,11 @@ from charter.models.organisation import ROUTES
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import current_scheme, principles_of
 from charter.services.infrastructure.mail import email_members
+from charter.services.read_models.impact import published
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
+PUBLISH_MISSING = "an answer to whether to publish your verified figures"
 NO_SCHEME_MESSAGE = (
     "The charter is not open for signing yet, because no scheme has been published. "
     "Try again later."
@@ -62,9 +64,11 @@ def sign_charter(
     """Sign the charter for ``organisation`` from the journey's ``answers``; not committed.
 
     ``answers`` holds ``scheme_id``, ``principles`` (codes ticked), ``signatory_name``,
-    ``signatory_role``, ``has_authority`` and ``route``. ``expected_version`` is the
-    organisation's version when the person was shown their answers: if it has changed since,
-    they were looking at something out of date, so StaleDataError is raised and nothing is done.
+    ``signatory_role``, ``has_authority``, ``route`` and ``publishes_figures`` (True or False:
+    the organisation's consent to publish its verified figures, recorded as decided when it
+    signs). ``expected_version`` is the organisation's version when the person was shown their
+    answers: if it has changed since, they were looking at something out of date, so
+    StaleDataError is raised and nothing is done.
     The lifecycle guard refuses (TransitionRefused and its subclasses) an incomplete signature,
     a person who is not a member, or an organisation that cannot sign from its state.
     """
@@ -76,6 +80,10 @@ def sign_charter(
     scheme = scheme_to_sign(organisation)
     if scheme is None:
         raise TransitionRefused(NO_SCHEME_MESSAGE)
+    publishes = answers.get("publishes_figures")
+    if not isinstance(publishes, bool):
+        # Not a lifecycle guard: the consent is the organisation's, not the signature's.
+        raise TransitionRefused("The charter cannot be signed yet.", [PUBLISH_MISSING])
     codes = [p.code for p in principles_of(scheme)]
     # Ticks given against another version of the scheme were not given to these principles.
     ticked = (
@@ -102,6 +110,7 @@ def sign_charter(
     )
     organisation.route = signature.route
     organisation.scheme_id = scheme.id
+    published.decide(organisation, publishes, signature.signed_at)
     db.session.add(signature)
     db.session.flush()  # its id makes the reference quoted in the email
     _tell_members(organisation, signature, scheme, user)

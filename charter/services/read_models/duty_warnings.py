@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import MonitoringReturn, Organisation
-from charter.models.duties import MarkAudit
+from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AUDIT_DOCUMENTS_SENT, MarkAudit
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED, RETURN_VERIFIED
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import confirmations, duties, periods
@@ -141,10 +141,28 @@ def for_organisation(organisation: Organisation, today: date | None = None) -> l
     if audit is not None:
         text = (
             f"{organisation.name} was drawn at random for the {audit.year} audit of Charter "
-            "Mark holders. An assessor will ask for the source documents behind some of your "
-            "verified figures."
+            "Mark holders. "
         )
-        if audit.request_text:
-            text += f" The assessor asks: {audit.request_text}"
-        out.append(DatedWarning("Your Charter Mark is being audited", text, important=False))
+        if audit.status == AUDIT_DOCUMENTS_REQUESTED:
+            text += (
+                "The assessor asks for the source documents behind some of your verified "
+                f"figures ({audit.request_text.rstrip('.')}). Upload them and send them to "
+                "the assessor."
+            )
+        elif audit.status == AUDIT_DOCUMENTS_SENT:
+            text += "You have sent the documents; the assessor will record the outcome."
+        else:
+            text += (
+                "An assessor will ask for the source documents behind some of your verified "
+                "figures."
+            )
+        out.append(
+            DatedWarning(
+                "Your Charter Mark is being audited",
+                text,
+                "Go to your audit",
+                url_for("organisation.show_audit", slug=organisation.slug, audit_id=audit.id),
+                important=audit.status == AUDIT_DOCUMENTS_REQUESTED,
+            )
+        )
     return out

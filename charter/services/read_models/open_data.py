@@ -3,8 +3,9 @@ the feed of public changes.
 
 Everything pages through the register in (lower(name), id) order with keyset positions compared
 as a row, so each batch is an index range scan: an export's time grows linearly with its rows
-(two queries per batch) and its memory stays flat. No people, no evidence, no reasons given for
-refusals or sanctions.
+(two queries per batch; one more in the JSON for published figures) and its memory stays flat.
+No people, no evidence, no reasons given for refusals or sanctions, and an organisation's own
+figures only with its consent.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from charter.models import AuditEvent, Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED, CharterMark
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain import marks
+from charter.services.infrastructure.spreadsheets import CsvColumn
+from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import (
+    PUBLIC_STATUS_LABELS,
     Filters,
     Key,
     after_key,
@@ -36,24 +40,50 @@ from workflows import lifecycle
 EXPORT_BATCH_SIZE = 1000
 FEED_SIZE = 50
 
-EXPORT_COLUMNS = (
-    "name",
-    "slug",
-    "url",
-    "org_id",
-    "type",
-    "size",
-    "sector",
-    "town",
-    "district",
-    "status",
-    "status_label",
-    "signed_on",
-    "charter_mark_certificate",
-    "charter_mark_awarded_on",
-    "charter_mark_expires_on",
-    "charter_mark_standing",
+EXPORT_FIELDS = (
+    CsvColumn("name", "Name", "The organisation's name."),
+    CsvColumn("slug", "Slug", "The organisation's identifier in the register's web addresses."),
+    CsvColumn("url", "Register page", "The organisation's page on the register.", "anyURI"),
+    CsvColumn(
+        "org_id", "Organisation identifier", "org-id.guide identifier, e.g. GB-COH-01234567."
+    ),
+    CsvColumn("type", "Type", "One of: " + "; ".join(ORGANISATION_TYPES.values()) + "."),
+    CsvColumn("size", "Size", "One of: " + "; ".join(ORGANISATION_SIZES.values()) + "."),
+    CsvColumn("sector", "Sector", "The organisation's main sector."),
+    CsvColumn("town", "Town", "Where the organisation is based."),
+    CsvColumn("district", "District", "The district the organisation is based in."),
+    CsvColumn("status", "Status", "One of: " + ", ".join(PUBLIC_STATUS_LABELS) + "."),
+    CsvColumn(
+        "status_label",
+        "Status in words",
+        "The status as the register page shows it, e.g. 'Charter signatory — Charter Mark "
+        "expired on 24 October 2028'.",
+    ),
+    CsvColumn("signed_on", "Signed on", "When the organisation last signed the charter.", "date"),
+    CsvColumn(
+        "charter_mark_certificate",
+        "Charter Mark certificate",
+        "The current Charter Mark's certificate number; empty without a Charter Mark.",
+    ),
+    CsvColumn(
+        "charter_mark_awarded_on",
+        "Charter Mark awarded on",
+        "When the current Charter Mark was awarded; empty without one.",
+        "date",
+    ),
+    CsvColumn(
+        "charter_mark_expires_on",
+        "Charter Mark expires on",
+        "When the current Charter Mark expires; empty without one.",
+        "date",
+    ),
+    CsvColumn(
+        "charter_mark_standing",
+        "Charter Mark standing",
+        "One of: " + ", ".join(marks.STANDING_LABELS) + "; empty without a Charter Mark.",
+    ),
 )
+EXPORT_COLUMNS = tuple(column.name for column in EXPORT_FIELDS)
 
 # Feed entries: a new (or renewed) signature and a Charter Mark awarded.
 FEED_TRIGGERS = {
@@ -175,10 +205,19 @@ def _standing_label(status: str, mark, today: date) -> str:
 
 
 def export_rows(
-    filters: Filters, url_for_slug: Callable[[str], str], *, today: date | None = None
-) -> Iterator[dict[str, str | None]]:
+    filters: Filters,
+    url_for_slug: Callable[[str], str],
+    *,
+    today: date | None = None,
+    with_figures: bool = False,
+) -> Iterator[dict]:
     """Every matching organisation as an open-data row, in keyset batches of plain rows (no ORM
-    objects: at 100,000 rows their construction was most of an export's time)."""
+    objects: at 100,000 rows their construction was most of an export's time).
+
+    ``with_figures`` (the JSON export) adds ``published_figures`` in the API's shape: the
+    verified figures of an organisation that agreed to publish them, else ``[]``. They are
+    fetched for a whole batch in one more query, and only when the batch has a consenting
+    organisation."""
     today = today or date.today()
     columns = (
         Organisation.id,
@@ -191,6 +230,7 @@ def export_rows(
         Organisation.town,
         Organisation.district,
         Organisation.status,
+        Organisation.publishes_figures,
         sort_key().label("sort_key"),
         _latest_signed_at().label("signed_at"),
     )
@@ -202,6 +242,11 @@ def export_rows(
             query = after_key(query, after)
         rows = db.session.execute(in_order(query).limit(batch_size)).all()
         current = _current_mark_rows([row.id for row in rows])
+        figures = (
+            published.published_figures_of([row.id for row in rows if row.publishes_figures])
+            if with_figures
+            else {}
+        )
         for row in rows:
             mark = current.get(row.id)
             standing = None
@@ -209,7 +254,7 @@ def export_rows(
                 inputs = _MarkRow(mark.status, mark.expires_on, mark.renewal_window_days)
                 # One tuple stands for both the mark (status, expiry) and its scheme (window).
                 standing = marks.standing(inputs, today=today, scheme=inputs)  # type: ignore[arg-type]
-            yield {
+            fields = {
                 "name": row.name,
                 "slug": row.slug,
                 "url": url_for_slug(row.slug),
@@ -227,6 +272,9 @@ def export_rows(
                 "charter_mark_expires_on": _iso(mark.expires_on) if mark else None,
                 "charter_mark_standing": standing,
             }
+            if with_figures:
+                fields["published_figures"] = published.as_json(figures.get(row.id, []))
+            yield fields
         if len(rows) < batch_size:
             return
         after = (rows[-1].sort_key, rows[-1].id)

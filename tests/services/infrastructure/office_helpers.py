@@ -42,6 +42,10 @@ def office_package(
         "[Content_Types].xml": content_types or content_types_xml(overrides, defaults),
         main_part: "<x/>",
     } | (extra_parts or {})
+    return zip_bytes(entries)
+
+
+def zip_bytes(entries: dict[str, bytes | str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in entries.items():

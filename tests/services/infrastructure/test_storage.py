@@ -26,15 +26,9 @@ from tests.s3_helpers import object_keys, s3_client
 from tests.services.infrastructure.storage_helpers import (
     EXE_BYTES,
     PDF_BYTES,
-    make_line,
     row_count,
     store,
 )
-
-
-@pytest.fixture
-def line(organisation):
-    return make_line(organisation)
 
 
 def bucket_keys(app) -> list[str]:

@@ -4,16 +4,28 @@ delivering" organisation may send before its plan is approved."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from charter.extensions import db
-from charter.models import Measure, MonitoringReturn, Organisation, PlanTarget, ReturnLine, Scheme
+from charter.models import (
+    ActionPlan,
+    Measure,
+    MonitoringReturn,
+    Organisation,
+    PlanTarget,
+    ReturnLine,
+    Scheme,
+)
 from charter.models.monitoring import RETURN_DRAFT
+from charter.models.plan import PLAN_APPROVED, PLAN_SUPERSEDED
 from charter.services.domain import periods
-from charter.services.domain.plans import approved_plan, monitoring_start
+from charter.services.infrastructure.bulk_insert import insert_ignoring
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -55,43 +67,131 @@ def _create_return(organisation, period, due, measure_ids, **fields) -> Monitori
     return monitoring_return
 
 
+class Opening(NamedTuple):
+    """A draft return an organisation lacks: one ended period of its monitoring."""
+
+    organisation_id: int
+    plan_id: int
+    period: periods.Period
+    due: date
+
+
+def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Opening]]:
+    """Of the given organisations, those monitored now (read afresh), and the draft returns
+    they lack: one per period ended since monitoring started that has none yet. Two queries
+    however many organisations."""
+    ids = list(organisation_ids)
+    started = (
+        select(ActionPlan.organisation_id, func.min(ActionPlan.decided_at).label("decided_at"))
+        .where(
+            ActionPlan.organisation_id.in_(ids),
+            ActionPlan.status.in_((PLAN_APPROVED, PLAN_SUPERSEDED)),
+        )
+        .group_by(ActionPlan.organisation_id)
+        .subquery()
+    )
+    later = aliased(ActionPlan)
+    in_force = and_(  # the latest approved revision (approved_plan)
+        ActionPlan.organisation_id == Organisation.id,
+        ActionPlan.status == PLAN_APPROVED,
+        ~exists().where(
+            later.organisation_id == ActionPlan.organisation_id,
+            later.status == PLAN_APPROVED,
+            later.revision > ActionPlan.revision,
+        ),
+    )
+    rows = db.session.execute(
+        select(
+            Organisation.id,
+            started.c.decided_at,
+            ActionPlan.id,
+            Scheme.monitoring_period_months,
+            Scheme.return_due_days,
+        )
+        .outerjoin(started, started.c.organisation_id == Organisation.id)
+        .outerjoin(ActionPlan, in_force)
+        .outerjoin(Scheme, Scheme.id == ActionPlan.scheme_id)
+        .where(Organisation.id.in_(ids), Organisation.status.in_(MONITORED_STATES))
+    ).all()
+    monitored = {row[0] for row in rows}
+    planned = [row for row in rows if row[1] is not None and row[2] is not None]
+    existing: dict[int, set[date]] = defaultdict(set)
+    if planned:
+        for org_id, start in db.session.execute(
+            select(MonitoringReturn.organisation_id, MonitoringReturn.period_start).where(
+                MonitoringReturn.organisation_id.in_([row[0] for row in planned])
+            )
+        ):
+            existing[org_id].add(start)
+    openings = [
+        Opening(org_id, plan_id, period, periods.due_date(period.end, due_days))
+        for org_id, decided_at, plan_id, months, due_days in planned
+        for period in periods.periods_between(decided_at.date(), today, months)
+        if period.start not in existing[org_id]
+    ]
+    return monitored, openings
+
+
+def _measure_ids(plan_ids) -> dict[int, list[int]]:
+    """Each plan's measures in the scheme's order, in one query."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for plan_id, measure_id in db.session.execute(
+        select(PlanTarget.plan_id, PlanTarget.measure_id)
+        .join(Measure, Measure.id == PlanTarget.measure_id)
+        .where(PlanTarget.plan_id.in_(list(plan_ids)))
+        .order_by(PlanTarget.plan_id, Measure.position)
+    ):
+        out[plan_id].append(measure_id)
+    return out
+
+
+def open_returns(openings: list[Opening]) -> list[tuple[int, int, date]]:
+    """Insert the draft returns and their lines in bulk (a return another process opened first
+    is left alone, with its lines); (return id, organisation id, period start) of each opened
+    now. Not committed."""
+    if not openings:
+        return []
+    opened = insert_ignoring(
+        MonitoringReturn,
+        [
+            {
+                "organisation_id": o.organisation_id,
+                "plan_id": o.plan_id,
+                "period_start": o.period.start,
+                "period_end": o.period.end,
+                "due_date": o.due,
+                "status": RETURN_DRAFT,
+            }
+            for o in openings
+        ],
+        ["organisation_id", "period_start"],
+        (MonitoringReturn.id, MonitoringReturn.organisation_id, MonitoringReturn.period_start),
+    )
+    plan_of = {(o.organisation_id, o.period.start): o.plan_id for o in openings}
+    measures = _measure_ids(set(plan_of.values()))
+    lines = [
+        {"return_id": return_id, "measure_id": measure_id}
+        for return_id, org_id, start in opened
+        for measure_id in measures[plan_of[(org_id, start)]]
+    ]
+    if lines:
+        db.session.execute(insert(ReturnLine), lines)
+    return [tuple(row) for row in opened]
+
+
 def ensure_returns(organisation: Organisation, today: date | None = None) -> list[MonitoringReturn]:
     """Open a draft return for every period that has ended since monitoring started and has
     none yet; safe to run twice or in two processes at once. Returns the ones it opened."""
     today = today or date.today()
     if organisation.status not in MONITORED_STATES:
         return []
-    start = monitoring_start(organisation)
-    plan = approved_plan(organisation)
-    if start is None or plan is None:
+    _, openings = returns_missing([organisation.id], today)
+    if not openings:
         return []
-    scheme = db.session.get(Scheme, plan.scheme_id)
-    existing = set(
-        db.session.scalars(
-            select(MonitoringReturn.period_start).where(
-                MonitoringReturn.organisation_id == organisation.id
-            )
-        )
-    )
-    missing = [
-        p
-        for p in periods.periods_between(start, today, scheme.monitoring_period_months)
-        if p.start not in existing
-    ]
-    if not missing:
-        return []
-    measure_ids = list(
-        db.session.scalars(
-            select(PlanTarget.measure_id)
-            .join(Measure, Measure.id == PlanTarget.measure_id)
-            .where(PlanTarget.plan_id == plan.id)
-            .order_by(Measure.position)
-        )
-    )
+    measure_ids = _measure_ids([openings[0].plan_id])[openings[0].plan_id]
     opened = []
-    for period in missing:
-        due = periods.due_date(period.end, scheme.return_due_days)
-        created = _create_return(organisation, period, due, measure_ids, plan_id=plan.id)
+    for o in openings:
+        created = _create_return(organisation, o.period, o.due, measure_ids, plan_id=o.plan_id)
         if created is not None:
             opened.append(created)
     return opened

@@ -90,7 +90,8 @@ def evidence_for(lines: list[ReturnLine]) -> Evidence:
         return evidence
     for file in db.session.scalars(
         select(EvidenceFile)
-        .where(EvidenceFile.return_line_id.in_(ids))
+        # Source documents sent for an audit are the audit's, not part of the return.
+        .where(EvidenceFile.return_line_id.in_(ids), EvidenceFile.audit_id.is_(None))
         .order_by(EvidenceFile.uploaded_at, EvidenceFile.id)
     ):
         evidence.files[file.return_line_id].append(file)
@@ -138,7 +139,11 @@ def evidence_file_for(monitoring_return, evidence_id: int) -> EvidenceFile | Non
     return db.session.scalar(
         select(EvidenceFile)
         .join(ReturnLine, ReturnLine.id == EvidenceFile.return_line_id)
-        .where(EvidenceFile.id == evidence_id, ReturnLine.return_id == monitoring_return.id)
+        .where(
+            EvidenceFile.id == evidence_id,
+            ReturnLine.return_id == monitoring_return.id,
+            EvidenceFile.audit_id.is_(None),
+        )
     )
 
 

@@ -1,8 +1,8 @@
 """What every scheduled review shares: notices given once, per-organisation isolation, and the
-set-based helpers the newer jobs use.
+set-based helpers every job uses.
 
-Set-based jobs select the organisations they act on with one query, then work in batches:
-the batch's organisations are loaded in one query, its notices inserted in one statement
+Each job selects the organisations it acts on with one query, then works in batches: the
+batch's organisations are loaded in one query, its notices inserted in one statement
 (``INSERT … ON CONFLICT DO NOTHING RETURNING``, so a notice given before is never given twice),
 its emails inserted in one statement, its transitions fired in Python and flushed together, and
 the batch committed once. If the commit fails (someone changed an organisation meanwhile), the
@@ -15,106 +15,61 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask import url_for
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
-from charter.models import Organisation, Scheme
+from charter.models import MonitoringReturn, Organisation, Scheme
+from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
 from charter.models.schedule import ScheduledNotice
+from charter.services.domain import duties, periods
+from charter.services.infrastructure.bulk_insert import insert_ignoring
 from workflows.lifecycle import TransitionRefused
 
 log = logging.getLogger("charter.services.domain.reviews")
 
 BATCH_SIZE = 500
-
-
-class Skip(Exception):
-    """The organisation no longer qualifies when read afresh: nothing to do."""
-
-
-# --- one at a time (the original jobs) --------------------------------------------------------
-
-
-def give_notice(organisation_id: int, kind: str, subject_key: str) -> bool:
-    """Record a notice; False if it was given before (by this run, an earlier one or another
-    process at the same moment), in which case the caller sends nothing."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                ScheduledNotice(organisation_id=organisation_id, kind=kind, subject_key=subject_key)
-            )
-            db.session.flush()
-    except IntegrityError:
-        return False
-    return True
-
-
-def fresh_organisation(organisation_id: int, states: tuple[str, ...]) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id, populate_existing=True)
-    if organisation is None or organisation.status not in states:
-        raise Skip
-    return organisation
-
-
-def each(ids, work: Callable[[int], str | dict | None], counts: Counter) -> None:
-    """Run ``work`` for each id in its own transaction; it returns the count to add one to
-    (or a dict of counts to add), added only once the transaction has committed."""
-    for item_id in ids:
-        try:
-            outcome = work(item_id)
-            db.session.commit()
-        except (StaleDataError, TransitionRefused, Skip) as exc:
-            db.session.rollback()
-            if isinstance(exc, StaleDataError):
-                log.warning("Skipped %s: changed by someone else during the review", item_id)
-            counts["skipped"] += 1
-            continue
-        if isinstance(outcome, dict):
-            counts.update(outcome)
-        elif outcome:
-            counts[outcome] += 1
+OPEN_RETURN_STATUSES = (RETURN_DRAFT, RETURN_QUERIED)
 
 
 def dashboard_url(organisation: Organisation) -> str:
     return url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
 
 
+def return_url(organisation: Organisation, return_id: int) -> str:
+    return url_for(
+        "organisation.show_return", slug=organisation.slug, return_id=return_id, _external=True
+    )
+
+
 def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def scheme_by_id(scheme_id: int | None) -> Scheme | None:
-    return db.session.get(Scheme, scheme_id) if scheme_id is not None else None
+# --- writing in bulk --------------------------------------------------------------------------
 
 
-# --- set-based --------------------------------------------------------------------------------
-
-
-def batches(rows: Sequence, size: int = BATCH_SIZE) -> Iterable[Sequence]:
+def batches(rows: Sequence, size: int | None = None) -> Iterable[Sequence]:
+    size = size or BATCH_SIZE
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
 
-def give_notices(rows: list[tuple[int, str, str]]) -> set[tuple[str, str]]:
-    """Insert (organisation_id, kind, subject_key) notices in one statement; return the
-    (kind, subject_key) pairs given now (not before, by this run or another)."""
-    if not rows:
-        return set()
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(ScheduledNotice)
-        .values(
-            [{"organisation_id": o, "kind": k, "subject_key": s} for o, k, s in dict.fromkeys(rows)]
-        )
-        .on_conflict_do_nothing(index_elements=["kind", "subject_key"])
-        .returning(ScheduledNotice.kind, ScheduledNotice.subject_key)
+def give_notices(rows: Iterable[tuple[int, str, str]]) -> set[tuple[str, str]]:
+    """Insert (organisation_id, kind, subject_key) notices; return the (kind, subject_key)
+    pairs given now (not before, by this run or another)."""
+    given = insert_ignoring(
+        ScheduledNotice,
+        [{"organisation_id": o, "kind": k, "subject_key": s} for o, k, s in dict.fromkeys(rows)],
+        ["kind", "subject_key"],
+        (ScheduledNotice.kind, ScheduledNotice.subject_key),
     )
-    return {(kind, key) for kind, key in db.session.execute(statement)}
+    return {(kind, key) for kind, key in given}
 
 
 def load_organisations(ids: Iterable[int]) -> dict[int, Organisation]:
@@ -135,11 +90,13 @@ def run_in_batches(
     counts: Counter,
     *,
     key: Callable = lambda row: row,
+    size: int | None = None,
 ) -> None:
     """Apply ``act`` to each batch of ``rows`` and commit; ``act`` adds to the session and
-    returns its counts. A batch whose commit fails is redone one row at a time, so a single
-    organisation changed by someone else meanwhile is skipped and the others still happen."""
-    for batch in batches(rows):
+    returns its counts. A batch whose commit fails is redone one organisation at a time (rows
+    sharing a ``key`` stay together), so a single organisation changed by someone else
+    meanwhile is skipped and the others still happen."""
+    for batch in batches(rows, size):
         try:
             outcome = act(batch)
             db.session.commit()
@@ -147,13 +104,16 @@ def run_in_batches(
             continue
         except (StaleDataError, IntegrityError):
             db.session.rollback()
+        by_key: dict = {}
         for row in batch:
+            by_key.setdefault(key(row), []).append(row)
+        for item, group in by_key.items():
             try:
-                outcome = act([row])
+                outcome = act(group)
                 db.session.commit()
             except (StaleDataError, IntegrityError):
                 db.session.rollback()
-                log.warning("Skipped %s: changed by someone else during the review", key(row))
+                log.warning("Skipped %s: changed by someone else during the review", item)
                 counts["skipped"] += 1
                 continue
             counts.update(outcome)
@@ -168,3 +128,84 @@ def try_transition(fire: Callable[[], object], counts: Counter) -> bool:
         counts["skipped"] += 1
         return False
     return True
+
+
+# --- returns never sent -----------------------------------------------------------------------
+
+
+class MissedReturn(NamedTuple):
+    return_id: int
+    organisation_id: int
+    period_start: date
+    period_end: date
+    due_date: date
+    sanction_on: date  # the day the organisation lapses or its Charter Mark is suspended
+    warning_days: int
+
+    @property
+    def key(self) -> str:
+        return f"return:{self.return_id}"
+
+    @property
+    def period_label(self) -> str:
+        return periods.Period(self.period_start, self.period_end).label
+
+
+def scheme_bounds() -> tuple[int, int, int]:
+    """The shortest and longest grace period, and the longest warning, of any scheme."""
+    low, high, warn = db.session.execute(
+        select(
+            func.min(Scheme.grace_period_days),
+            func.max(Scheme.grace_period_days),
+            func.max(Scheme.warning_days_before_sanction),
+        )
+    ).one()
+    return low or 0, high or 0, warn or 0
+
+
+def never_sent(
+    states,
+    *,
+    due_after: date,
+    due_before: date,
+    notice: str | None = None,
+    organisation_ids: Sequence[int] | None = None,
+) -> list[MissedReturn]:
+    """Open returns never sent, of organisations in ``states`` (of those given, if given), due
+    in the window, with no ``notice`` given yet for them: one query (the exact dates are
+    checked per scheme after). In order of organisation, then due date."""
+    query = (
+        select(
+            MonitoringReturn.id,
+            MonitoringReturn.organisation_id,
+            MonitoringReturn.period_start,
+            MonitoringReturn.period_end,
+            MonitoringReturn.due_date,
+            Scheme.grace_period_days,
+            Scheme.warning_days_before_sanction,
+        )
+        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
+        .join(Scheme, Scheme.id == Organisation.scheme_id)
+        .where(
+            Organisation.status.in_(states),
+            MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),
+            MonitoringReturn.first_submitted_at.is_(None),
+            MonitoringReturn.submitted_at.is_(None),
+            MonitoringReturn.due_date > due_after,
+            MonitoringReturn.due_date < due_before,
+        )
+        .order_by(MonitoringReturn.organisation_id, MonitoringReturn.due_date, MonitoringReturn.id)
+    )
+    if notice is not None:
+        query = query.where(
+            ~exists().where(
+                ScheduledNotice.kind == notice,
+                ScheduledNotice.subject_key == duties.return_key(MonitoringReturn.id),
+            )
+        )
+    if organisation_ids is not None:
+        query = query.where(MonitoringReturn.organisation_id.in_(list(organisation_ids)))
+    return [
+        MissedReturn(rid, oid, start, end, due, due + timedelta(days=grace + 1), warn)
+        for rid, oid, start, end, due, grace, warn in db.session.execute(query)
+    ]

@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 
 from flask import url_for
 from sqlalchemy import exists, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from charter.extensions import db
 from charter.models import Organisation, Scheme
@@ -37,6 +36,7 @@ from charter.services.domain.reviews.common import (
     run_in_batches,
     try_transition,
 )
+from charter.services.infrastructure.bulk_insert import insert_ignoring
 from workflows import lifecycle
 
 LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
@@ -82,17 +82,15 @@ def annual_review_of_signatories(today: date) -> dict:
             due.append((org_id, anniversary, opened + timedelta(days=window)))
 
     def act(batch: Sequence[tuple[int, date, date]]) -> Counter:
-        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-        opened = set(
-            db.session.scalars(
-                dialect.insert(AnnualConfirmation)
-                .values(
-                    [{"organisation_id": o, "anniversary": a, "closes_on": c} for o, a, c in batch]
-                )
-                .on_conflict_do_nothing(index_elements=["organisation_id", "anniversary"])
-                .returning(AnnualConfirmation.organisation_id)
+        opened = {
+            org_id
+            for (org_id,) in insert_ignoring(
+                AnnualConfirmation,
+                [{"organisation_id": o, "anniversary": a, "closes_on": c} for o, a, c in batch],
+                ["organisation_id", "anniversary"],
+                (AnnualConfirmation.organisation_id,),
             )
-        )
+        }
         given = give_notices(
             [(o, "annual_review", f"org:{o}:{a.year}") for o, a, _ in batch if o in opened]
         )

@@ -15,24 +15,22 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import NamedTuple
-
-from flask import url_for
-from sqlalchemy import exists, func, select
 
 from charter.extensions import db
-from charter.models import MonitoringReturn, Organisation, Scheme
+from charter.models import Organisation
 from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
-from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
-from charter.models.schedule import ScheduledNotice
-from charter.services.domain import duties, periods, preferences
+from charter.services.domain import duties, preferences
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
+    MissedReturn,
     dashboard_url,
     give_notices,
     load_organisations,
     long_date,
+    never_sent,
+    return_url,
     run_in_batches,
+    scheme_bounds,
     try_transition,
 )
 from workflows import lifecycle
@@ -43,84 +41,14 @@ SUSPENDING_STATES = (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
 WARNING = "sanction_warning"
 
 
-class MissedReturn(NamedTuple):
-    return_id: int
-    organisation_id: int
-    period_start: date
-    period_end: date
-    due_date: date
-    sanction_on: date  # the day the organisation lapses or its Charter Mark is suspended
-    warning_days: int
-
-    @property
-    def key(self) -> str:
-        return f"return:{self.return_id}"
-
-    @property
-    def period_label(self) -> str:
-        return periods.Period(self.period_start, self.period_end).label
-
-
-def _scheme_bounds() -> tuple[int, int, int]:
-    low, high, warn = db.session.execute(
-        select(
-            func.min(Scheme.grace_period_days),
-            func.max(Scheme.grace_period_days),
-            func.max(Scheme.warning_days_before_sanction),
-        )
-    ).one()
-    return low or 0, high or 0, warn or 0
-
-
-def _never_sent(states, *, due_after: date, due_before: date, notice: str):
-    """Open returns never sent, of organisations in ``states``, due in the window, with no
-    ``notice`` given yet for them: one query (the exact dates are checked per scheme after)."""
-    rows = db.session.execute(
-        select(
-            MonitoringReturn.id,
-            MonitoringReturn.organisation_id,
-            MonitoringReturn.period_start,
-            MonitoringReturn.period_end,
-            MonitoringReturn.due_date,
-            Scheme.grace_period_days,
-            Scheme.warning_days_before_sanction,
-        )
-        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-        .join(Scheme, Scheme.id == Organisation.scheme_id)
-        .where(
-            Organisation.status.in_(states),
-            MonitoringReturn.status.in_((RETURN_DRAFT, RETURN_QUERIED)),
-            MonitoringReturn.first_submitted_at.is_(None),
-            MonitoringReturn.submitted_at.is_(None),
-            MonitoringReturn.due_date > due_after,
-            MonitoringReturn.due_date < due_before,
-            ~exists().where(
-                ScheduledNotice.kind == notice,
-                ScheduledNotice.subject_key == duties.return_key(MonitoringReturn.id),
-            ),
-        )
-        .order_by(MonitoringReturn.organisation_id, MonitoringReturn.due_date)
-    ).all()
-    return [
-        MissedReturn(rid, oid, start, end, due, due + timedelta(days=grace + 1), warn)
-        for rid, oid, start, end, due, grace, warn in rows
-    ]
-
-
-def _return_url(organisation: Organisation, return_id: int) -> str:
-    return url_for(
-        "organisation.show_return", slug=organisation.slug, return_id=return_id, _external=True
-    )
-
-
 def warn_before_sanctions(today: date) -> dict:
     """One dated warning per never-sent return, from the scheme's warning days before the
     organisation would lapse or its Charter Mark be suspended, until that day."""
     counts: Counter = Counter()
-    low, high, warn = _scheme_bounds()
+    low, high, warn = scheme_bounds()
     missed = [
         m
-        for m in _never_sent(
+        for m in never_sent(
             WARNED_STATES,
             due_after=today - timedelta(days=high + 1),
             due_before=today + timedelta(days=warn - low),
@@ -153,7 +81,7 @@ def warn_before_sanctions(today: date) -> dict:
                 holder=holder,
                 consequence=consequence,
                 last_day=m.sanction_on - timedelta(days=1),
-                return_url=_return_url(organisation, m.return_id),
+                return_url=return_url(organisation, m.return_id),
             )
         preferences.queue_bulk(messages)
         return Counter(warned=len(batch))
@@ -166,10 +94,10 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
     """Suspend the Charter Mark of a holder with a return overdue past the grace period and
     never sent. A mark already suspended by the system records the further missed return."""
     counts: Counter = Counter()
-    low, _, _ = _scheme_bounds()
+    low, _, _ = scheme_bounds()
     missed = [
         m
-        for m in _never_sent(
+        for m in never_sent(
             SUSPENDING_STATES,
             due_after=date.min,
             due_before=today - timedelta(days=low),

@@ -10,11 +10,11 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
-from charter.models import Organisation
+from charter.models import Organisation, Scheme
 from charter.models.assessment import (
     MARK_EXPIRED,
     MARK_SUPERSEDED,
@@ -25,63 +25,115 @@ from charter.models.assessment import (
 from charter.models.base import utcnow
 from charter.services.domain import preferences
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
-from charter.services.domain.marks import current_mark
 from charter.services.domain.reviews.common import (
     dashboard_url,
-    each,
-    fresh_organisation,
-    give_notice,
     give_notices,
     load_organisations,
     long_date,
     run_in_batches,
-    scheme_by_id,
     try_transition,
 )
-from charter.services.infrastructure.mail import email_members
 from workflows import lifecycle
 
 # States in which a mark past its expiry still has to be expired, with the organisation.
 EXPIRING_STATES = (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
 
 
+def _load_marks(ids) -> dict[int, CharterMark]:
+    return {
+        mark.id: mark
+        for mark in db.session.scalars(
+            select(CharterMark)
+            .where(CharterMark.id.in_(list(ids)))
+            .execution_options(populate_existing=True)
+        )
+    }
+
+
+def _latest():
+    """A mark that is its organisation's latest not replaced by a renewal (current_mark)."""
+    newer = aliased(CharterMark)
+    return ~exists().where(
+        newer.organisation_id == CharterMark.organisation_id,
+        newer.status != MARK_SUPERSEDED,
+        or_(
+            newer.awarded_on > CharterMark.awarded_on,
+            and_(newer.awarded_on == CharterMark.awarded_on, newer.id > CharterMark.id),
+        ),
+    )
+
+
 def open_renewal_windows(today: date) -> dict:
     """Open the renewal window for an accredited organisation whose mark expires within the
     scheme's renewal window (a mark already past its expiry is expire_marks' business)."""
     counts: Counter = Counter()
-    ids = db.session.scalars(
-        select(Organisation.id)
-        .join(CharterMark, CharterMark.organisation_id == Organisation.id)
-        .where(
-            Organisation.status == lifecycle.ACCREDITED,
-            CharterMark.status == MARK_VALID,
-            CharterMark.expires_on >= today,
+    longest = db.session.scalar(select(func.max(Scheme.renewal_window_days))) or 0
+    due = [
+        (org_id, mark_id)
+        for org_id, mark_id, expires_on, window in db.session.execute(
+            select(
+                CharterMark.organisation_id,
+                CharterMark.id,
+                CharterMark.expires_on,
+                Scheme.renewal_window_days,
+            )
+            .join(Organisation, Organisation.id == CharterMark.organisation_id)
+            .join(Scheme, Scheme.id == CharterMark.scheme_id)
+            .where(
+                Organisation.status == lifecycle.ACCREDITED,
+                CharterMark.status == MARK_VALID,
+                CharterMark.expires_on >= today,
+                CharterMark.expires_on <= today + timedelta(days=longest),
+                _latest(),
+            )
+            .order_by(CharterMark.organisation_id)
         )
-        .distinct()
-        .order_by(Organisation.id)
-    ).all()
+        if expires_on - timedelta(days=window) <= today
+    ]
 
-    def work(organisation_id: int) -> str | None:
-        organisation = fresh_organisation(organisation_id, (lifecycle.ACCREDITED,))
-        mark = current_mark(organisation)
-        if mark is None or mark.status != MARK_VALID or mark.expires_on < today:
-            return None
-        window = scheme_by_id(mark.scheme_id).renewal_window_days
-        if today < mark.expires_on - timedelta(days=window):
-            return None
-        transition(organisation, "open_renewal", system_actor())
-        if give_notice(organisation.id, "renewal_open", f"mark:{mark.certificate_number}"):
-            expires = long_date(mark.expires_on)
-            email_members(
-                organisation,
-                f"{organisation.name}: renew your Charter Mark before {expires}",
+    def act(batch: Sequence[tuple[int, int]]) -> Counter:
+        done: Counter = Counter()
+        organisations = load_organisations(org_id for org_id, _ in batch)
+        marks = _load_marks(mark_id for _, mark_id in batch)
+        audit_rows = AuditRows()
+        opened = []
+        for org_id, mark_id in batch:
+            organisation, mark = organisations.get(org_id), marks.get(mark_id)
+            if organisation is None or organisation.status != lifecycle.ACCREDITED:
+                done["skipped"] += 1
+                continue
+            if mark is None or mark.status != MARK_VALID or mark.expires_on < today:
+                continue
+            if try_transition(
+                lambda o=organisation: transition(
+                    o, "open_renewal", system_actor(), record=audit_rows
+                ),
+                done,
+            ):
+                opened.append((organisation, mark))
+        audit_rows.flush()
+        given = give_notices(
+            (o.id, "renewal_open", f"mark:{m.certificate_number}") for o, m in opened
+        )
+        recipients = preferences.recipients_of(o.id for o, _ in opened)
+        messages = []
+        for organisation, mark in opened:
+            if ("renewal_open", f"mark:{mark.certificate_number}") not in given:
+                continue
+            messages += preferences.email_members_bulk(
+                recipients[organisation.id],
+                f"{organisation.name}: renew your Charter Mark before {long_date(mark.expires_on)}",
                 "review-renewal-open",
+                reminder=False,
+                organisation=organisation,
                 mark=mark,
                 dashboard_url=dashboard_url(organisation),
             )
-        return "renewals_opened"
+        preferences.queue_bulk(messages)
+        done["renewals_opened"] += len(opened)
+        return done
 
-    each(ids, work, counts)
+    run_in_batches(due, act, counts, key=lambda row: row[0])
     return {"renewals_opened": 0, "skipped": 0, **counts}
 
 
@@ -121,14 +173,7 @@ def expire_marks(today: date) -> dict:
     def act(batch: Sequence[tuple[int, int]]) -> Counter:
         done: Counter = Counter()
         organisations = load_organisations(org_id for org_id, _ in batch)
-        marks = {
-            mark.id: mark
-            for mark in db.session.scalars(
-                select(CharterMark)
-                .where(CharterMark.id.in_([mark_id for _, mark_id in batch]))
-                .execution_options(populate_existing=True)
-            )
-        }
+        marks = _load_marks(mark_id for _, mark_id in batch)
         now = utcnow()
         audit_rows = AuditRows()
         expired = []

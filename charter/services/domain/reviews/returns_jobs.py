@@ -1,38 +1,44 @@
 """The monitoring-return jobs: open periods, remind, lapse a signatory that stops reporting.
 
-These run one organisation (or return) at a time in its own transaction; the set-based jobs in
-the sibling modules show the batched form they will move to.
+Set-based, as every scheduled review: one query selects what the job acts on, then each batch
+of organisations is read in one query, its draft returns (and their lines), notices, audit rows
+and emails are inserted in one statement each, and the batch is committed once. A batch that
+fails at commit is redone one organisation at a time (see ``common.run_in_batches``). At
+100,000 organisations these three jobs took 18 minutes one organisation at a time.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, exists, func, not_, select
 
 from charter.extensions import db
 from charter.models import MonitoringReturn, Organisation, Scheme
-from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
-from charter.services.domain import periods
+from charter.models.schedule import ScheduledNotice
+from charter.services.domain import duties, periods, preferences
 from charter.services.domain import returns as returns_service
-from charter.services.domain.lifecycle import system_actor, transition
+from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
-    Skip,
+    OPEN_RETURN_STATUSES,
     dashboard_url,
-    each,
-    fresh_organisation,
-    give_notice,
+    give_notices,
+    load_organisations,
     long_date,
-    scheme_by_id,
+    never_sent,
+    run_in_batches,
+    scheme_bounds,
+    try_transition,
 )
-from charter.services.domain.reviews.notify import remind_members
+from charter.services.domain.reviews.notify import about_return
 from workflows import lifecycle
 
 LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
 # Who is still expected to send the returns they have open (retrospective ones included).
 REMINDED_STATES = returns_service.MONITORED_STATES + returns_service.RETROSPECTIVE_STATES
-OPEN_RETURN_STATUSES = (RETURN_DRAFT, RETURN_QUERIED)
+DUE_SOON, OVERDUE = "return_due_soon", "return_overdue"
 
 
 def open_monitoring_periods(today: date) -> dict:
@@ -44,13 +50,33 @@ def open_monitoring_periods(today: date) -> dict:
         .order_by(Organisation.id)
     ).all()
 
-    def work(organisation_id: int) -> dict:
-        organisation = fresh_organisation(organisation_id, returns_service.MONITORED_STATES)
-        opened = returns_service.ensure_returns(organisation, today)
-        return {"organisations_checked": 1, "returns_opened": len(opened)}
+    def act(batch: Sequence[int]) -> Counter:
+        monitored, openings = returns_service.returns_missing(batch, today)
+        opened = returns_service.open_returns(openings)
+        return Counter(
+            organisations_checked=len(monitored),
+            returns_opened=len(opened),
+            skipped=len(batch) - len(monitored),  # no longer monitored when read afresh
+        )
 
-    each(ids, work, counts)
+    run_in_batches(ids, act, counts)
     return {"organisations_checked": 0, "returns_opened": 0, "skipped": 0, **counts}
+
+
+def _load_returns(ids) -> dict[int, MonitoringReturn]:
+    return {
+        r.id: r
+        for r in db.session.scalars(
+            select(MonitoringReturn)
+            .where(MonitoringReturn.id.in_(list(ids)))
+            .execution_options(populate_existing=True)
+        )
+    }
+
+
+def _schemes_of(organisations) -> dict[int, Scheme]:
+    ids = {o.scheme_id for o in organisations if o.scheme_id is not None}
+    return {s.id: s for s in db.session.scalars(select(Scheme).where(Scheme.id.in_(ids)))}
 
 
 def remind_returns_due(today: date) -> dict:
@@ -58,111 +84,143 @@ def remind_returns_due(today: date) -> dict:
     once when it is overdue and has never been sent."""
     counts: Counter = Counter()
     longest_window = db.session.scalar(select(func.max(Scheme.reminder_days_before_due))) or 0
-    candidates = db.session.scalars(
-        select(MonitoringReturn.id)
+    overdue = MonitoringReturn.due_date < today
+    candidates = db.session.execute(
+        select(MonitoringReturn.id, MonitoringReturn.organisation_id)
         .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
         .where(
             MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),
             MonitoringReturn.due_date <= today + timedelta(days=longest_window),
             Organisation.status.in_(REMINDED_STATES),
+            # A queried return was sent on time once; it is being checked, not overdue.
+            not_(and_(overdue, MonitoringReturn.first_submitted_at.is_not(None))),
+            ~exists().where(
+                ScheduledNotice.kind == case((overdue, OVERDUE), else_=DUE_SOON),
+                ScheduledNotice.subject_key == duties.return_key(MonitoringReturn.id),
+            ),
         )
-        .order_by(MonitoringReturn.due_date, MonitoringReturn.id)
+        .order_by(MonitoringReturn.organisation_id, MonitoringReturn.due_date)
     ).all()
 
-    def work(return_id: int) -> str | None:
-        monitoring_return = db.session.get(MonitoringReturn, return_id, populate_existing=True)
-        if monitoring_return.status not in OPEN_RETURN_STATUSES:
-            raise Skip
-        organisation = fresh_organisation(monitoring_return.organisation_id, REMINDED_STATES)
-        scheme = scheme_by_id(organisation.scheme_id)
-        if scheme is None:
-            raise Skip
-        due = monitoring_return.due_date
-        if periods.is_overdue(due, today):
-            # A queried return was sent on time once; it is being checked, not overdue.
-            if monitoring_return.first_submitted_at is not None:
-                return None
-            kind, template, outcome = "return_overdue", "review-return-overdue", "overdue_sent"
-            subject = f"{organisation.name}: your monitoring return is overdue"
-        elif due <= today + timedelta(days=scheme.reminder_days_before_due):
-            kind, template, outcome = "return_due_soon", "review-return-due-soon", "due_soon_sent"
-            subject = f"{organisation.name}: your monitoring return is due on {long_date(due)}"
-        else:
-            return None
-        if not give_notice(organisation.id, kind, f"return:{monitoring_return.id}"):
-            return None
-        # A reminder: not sent to those who turned reminders off, with one-click unsubscribe.
-        remind_members(
-            organisation,
-            monitoring_return,
-            subject,
-            template,
-            grace_period_days=scheme.grace_period_days,
-            lapses_on=due + timedelta(days=scheme.grace_period_days + 1),
-            is_holder=organisation.status in lifecycle.HOLDING,
-        )
-        return outcome
+    def act(batch: Sequence[tuple[int, int]]) -> Counter:
+        done: Counter = Counter()
+        returns = _load_returns(rid for rid, _ in batch)
+        organisations = load_organisations(oid for _, oid in batch)
+        schemes = _schemes_of(organisations.values())
+        due_now = []
+        for rid, oid in batch:
+            monitoring_return, organisation = returns.get(rid), organisations.get(oid)
+            scheme = schemes.get(organisation.scheme_id) if organisation else None
+            if (
+                scheme is None
+                or monitoring_return is None
+                or monitoring_return.status not in OPEN_RETURN_STATUSES
+                or organisation.status not in REMINDED_STATES
+            ):
+                done["skipped"] += 1
+                continue
+            due = monitoring_return.due_date
+            if periods.is_overdue(due, today):
+                if monitoring_return.first_submitted_at is None:
+                    due_now.append((OVERDUE, monitoring_return, organisation, scheme))
+            elif due <= today + timedelta(days=scheme.reminder_days_before_due):
+                due_now.append((DUE_SOON, monitoring_return, organisation, scheme))
+        given = give_notices((o.id, kind, f"return:{r.id}") for kind, r, o, _ in due_now)
+        recipients = preferences.recipients_of(o.id for _, _, o, _ in due_now)
+        messages = []
+        for kind, monitoring_return, organisation, scheme in due_now:
+            if (kind, f"return:{monitoring_return.id}") not in given:
+                continue
+            due = monitoring_return.due_date
+            if kind == OVERDUE:
+                template, outcome = "review-return-overdue", "overdue_sent"
+                subject = f"{organisation.name}: your monitoring return is overdue"
+            else:
+                template, outcome = "review-return-due-soon", "due_soon_sent"
+                subject = f"{organisation.name}: your monitoring return is due on {long_date(due)}"
+            # A reminder: not sent to those who turned reminders off, with one-click unsubscribe.
+            messages += about_return(
+                recipients[organisation.id],
+                organisation,
+                monitoring_return,
+                subject,
+                template,
+                reminder=True,
+                grace_period_days=scheme.grace_period_days,
+                lapses_on=due + timedelta(days=scheme.grace_period_days + 1),
+                is_holder=organisation.status in lifecycle.HOLDING,
+            )
+            done[outcome] += 1
+        preferences.queue_bulk(messages)
+        return done
 
-    each(candidates, work, counts)
+    run_in_batches(candidates, act, counts, key=lambda row: row[1])
     return {"due_soon_sent": 0, "overdue_sent": 0, "skipped": 0, **counts}
-
-
-def _oldest_lapsing_return(organisation: Organisation, today: date) -> MonitoringReturn | None:
-    scheme = scheme_by_id(organisation.scheme_id)
-    if scheme is None:
-        return None
-    return db.session.scalar(
-        select(MonitoringReturn)
-        .where(
-            MonitoringReturn.organisation_id == organisation.id,
-            MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),
-            MonitoringReturn.first_submitted_at.is_(None),
-            MonitoringReturn.submitted_at.is_(None),
-            MonitoringReturn.due_date < today - timedelta(days=scheme.grace_period_days),
-        )
-        .order_by(MonitoringReturn.due_date, MonitoringReturn.id)
-        .limit(1)
-    )
 
 
 def lapse_overdue(today: date) -> dict:
     """Lapse an organisation whose return is overdue by more than the grace period and was
     never sent (overdue by exactly the grace period is still within it)."""
     counts: Counter = Counter()
-    ids = db.session.scalars(
-        select(Organisation.id)
-        .join(MonitoringReturn, MonitoringReturn.organisation_id == Organisation.id)
-        .where(
-            Organisation.status.in_(LAPSABLE_STATES),
-            MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),
-            MonitoringReturn.first_submitted_at.is_(None),
-            MonitoringReturn.due_date < today,
-        )
-        .distinct()
-        .order_by(Organisation.id)
-    ).all()
+    low, _, _ = scheme_bounds()
 
-    def work(organisation_id: int) -> str | None:
-        organisation = fresh_organisation(organisation_id, LAPSABLE_STATES)
-        missed = _oldest_lapsing_return(organisation, today)
-        if missed is None:
-            return None
-        period = periods.Period(missed.period_start, missed.period_end)
-        reason = (
-            f"The monitoring return for {period.label} was due on {long_date(missed.due_date)} "
-            "and was not sent within the grace period."
-        )
-        transition(organisation, "lapse", system_actor(), reason=reason)
-        give_notice(organisation.id, "lapsed", f"return:{missed.id}")
-        returns_service.tell_members(
-            organisation,
-            missed,
-            f"{organisation.name} has lapsed from the Social Value Charter",
-            "review-lapsed",
-            reason=reason,
-            dashboard_url=dashboard_url(organisation),
-        )
-        return "lapsed"
+    def oldest_missed(organisation_ids=None) -> dict:
+        """Each organisation's oldest return past its scheme's grace period: one query."""
+        oldest = {}
+        for m in never_sent(
+            LAPSABLE_STATES,
+            due_after=date.min,
+            due_before=today - timedelta(days=low),
+            organisation_ids=organisation_ids,
+        ):
+            if m.sanction_on <= today:
+                oldest.setdefault(m.organisation_id, m)
+        return oldest
 
-    each(ids, work, counts)
+    def act(batch: Sequence[int]) -> Counter:
+        done: Counter = Counter()
+        organisations = load_organisations(batch)
+        missed = oldest_missed(batch)  # read afresh: a return sent meanwhile saves it
+        returns = _load_returns(m.return_id for m in missed.values())
+        audit_rows = AuditRows()
+        lapsed = []
+        for org_id in batch:
+            organisation = organisations.get(org_id)
+            if organisation is None or organisation.status not in LAPSABLE_STATES:
+                done["skipped"] += 1
+                continue
+            if org_id not in missed:
+                continue
+            m = missed[org_id]
+            reason = (
+                f"The monitoring return for {m.period_label} was due on "
+                f"{long_date(m.due_date)} and was not sent within the grace period."
+            )
+            if try_transition(
+                lambda o=organisation, r=reason: transition(
+                    o, "lapse", system_actor(), reason=r, record=audit_rows
+                ),
+                done,
+            ):
+                lapsed.append((organisation, returns[m.return_id], reason))
+        audit_rows.flush()
+        give_notices((o.id, "lapsed", f"return:{r.id}") for o, r, _ in lapsed)
+        recipients = preferences.recipients_of(o.id for o, _, _ in lapsed)
+        messages = []
+        for organisation, monitoring_return, reason in lapsed:
+            messages += about_return(
+                recipients[organisation.id],
+                organisation,
+                monitoring_return,
+                f"{organisation.name} has lapsed from the Social Value Charter",
+                "review-lapsed",
+                reminder=False,
+                reason=reason,
+                dashboard_url=dashboard_url(organisation),
+            )
+        preferences.queue_bulk(messages)
+        done["lapsed"] += len(lapsed)
+        return done
+
+    run_in_batches(sorted(oldest_missed()), act, counts)
     return {"lapsed": 0, "skipped": 0, **counts}

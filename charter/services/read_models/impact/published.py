@@ -4,10 +4,10 @@ agreed to publish them. Without that consent only the "targets met" summary is p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine
@@ -31,22 +31,52 @@ def published_figures(organisation: Organisation) -> list[PublishedMeasure]:
     """Verified figures per measure and period, or [] without consent. One query."""
     if not organisation.publishes_figures:
         return []
+    return published_figures_of([organisation.id]).get(organisation.id, [])
+
+
+def published_figures_of(organisation_ids: list[int]) -> dict[int, list[PublishedMeasure]]:
+    """Each consenting organisation's verified figures, for a whole batch of organisations in
+    one query (the open-data export asks once per keyset batch). Organisations without consent,
+    or without verified figures, are absent."""
+    if not organisation_ids:
+        return {}
     rows = db.session.execute(
-        select(Measure, MonitoringReturn.period_start, MonitoringReturn.period_end, ReturnLine)
+        select(
+            MonitoringReturn.organisation_id,
+            Measure,
+            MonitoringReturn.period_start,
+            MonitoringReturn.period_end,
+            ReturnLine.actual_value,
+        )
         .join(ReturnLine, ReturnLine.measure_id == Measure.id)
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
+        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
         .where(
-            MonitoringReturn.organisation_id == organisation.id,
+            MonitoringReturn.organisation_id.in_(organisation_ids),
+            Organisation.publishes_figures.is_(True),
             MonitoringReturn.status == RETURN_VERIFIED,
             ReturnLine.actual_value.is_not(None),
         )
-        .order_by(Measure.position, MonitoringReturn.period_end)
+        .order_by(MonitoringReturn.organisation_id, Measure.position, MonitoringReturn.period_end)
     )
-    by_measure: dict[int, PublishedMeasure] = {}
-    for measure, start, end, line in rows:
+    found: dict[int, dict[int, PublishedMeasure]] = {}
+    for organisation_id, measure, start, end, value in rows:
+        by_measure = found.setdefault(organisation_id, {})
         entry = by_measure.setdefault(measure.id, PublishedMeasure(measure, []))
-        entry.figures.append(PublishedFigure(start, end, line.actual_value))
-    return list(by_measure.values())
+        entry.figures.append(PublishedFigure(start, end, value))
+    return {key: list(by_measure.values()) for key, by_measure in found.items()}
+
+
+def figures_stamp() -> tuple[int, datetime | None]:
+    """(how many, latest verification) of verified returns, for the open data's ETag: it
+    changes whenever a published figure can. The register's version follows consent (a column
+    of the organisation) but not monitoring returns, and a verified return is final."""
+    count, latest = db.session.execute(
+        select(func.count(), func.max(MonitoringReturn.verified_at)).where(
+            MonitoringReturn.status == RETURN_VERIFIED
+        )
+    ).one()
+    return count, latest
 
 
 def as_json(measures: list[PublishedMeasure]) -> list[dict]:

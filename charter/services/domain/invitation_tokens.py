@@ -1,0 +1,108 @@
+"""Invitation links: signed, expiring tokens naming an invitation row, and the rules every kind of
+invitation shares (when it expires, why it can no longer be accepted, who may accept it).
+
+An organisation's members and a commissioner's contract managers are invited the same way, so
+the rules live here once. Each kind has its own ``salt``, so one kind's token never opens another
+kind's row with the same id; the models differ only in the column naming what the invitation is
+to, which the callers load.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from charter.extensions import db
+from charter.models.base import utcnow
+
+NO_LONGER_ACCEPTABLE = "This invitation can no longer be accepted"
+DIFFERENT_ADDRESS = "This invitation is for a different email address"
+
+
+class InvitationLinkError(Exception):
+    """The link is broken (``expired`` False) or too old (``expired`` True)."""
+
+    def __init__(self, expired: bool):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def max_age() -> int:
+    """How long, in seconds, an invitation may be accepted after it was sent."""
+    return current_app.config["INVITATION_MAX_AGE"]
+
+
+def valid_days() -> int:
+    """The same, in whole days, for the invitation email."""
+    return max_age() // (60 * 60 * 24)
+
+
+def cutoff() -> datetime:
+    """Invitations created before this can no longer be accepted."""
+    return utcnow() - timedelta(seconds=max_age())
+
+
+def is_expired(invitation) -> bool:
+    """Whether an invitation (of any kind: it needs ``created_at``) is too old to accept."""
+    return invitation.created_at + timedelta(seconds=max_age()) < utcnow()
+
+
+def unavailable_reason(invitation) -> str | None:
+    """Why the invitation cannot be accepted ("accepted", "cancelled" or "expired"), or None
+    while it can."""
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.cancelled_at is not None:
+        return "cancelled"
+    if is_expired(invitation):
+        return "expired"
+    return None
+
+
+def refusal(invitation, user) -> str | None:
+    """Why ``user`` may not accept the invitation now, in words for them; None if they may."""
+    if not invitation.is_open or is_expired(invitation):
+        return NO_LONGER_ACCEPTABLE
+    if invitation.email.lower() != user.email.lower():
+        return DIFFERENT_ADDRESS
+    return None
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def token_for(invitation, salt: str) -> str:
+    """A signed link token naming ``invitation``'s id."""
+    return _serializer(salt).dumps(invitation.id)
+
+
+def id_from_token(token: str, salt: str) -> int:
+    """The id a token names, or InvitationLinkError; the row is still to be found."""
+    try:
+        invitation_id = _serializer(salt).loads(token, max_age=max_age())
+    except SignatureExpired as exc:
+        raise InvitationLinkError(expired=True) from exc
+    except BadSignature as exc:
+        raise InvitationLinkError(expired=False) from exc
+    if not isinstance(invitation_id, int):
+        raise InvitationLinkError(expired=False)
+    return invitation_id
+
+
+def invitation_from_token(token: str, salt: str, model, *load):
+    """The ``model`` row the link names, with the ``load`` relationships loaded; or
+    InvitationLinkError when the link is broken, too old, or names no row."""
+    invitation_id = id_from_token(token, salt)
+    invitation = db.session.scalar(
+        select(model)
+        .options(*(joinedload(relationship) for relationship in load))
+        .where(model.id == invitation_id)
+    )
+    if invitation is None:
+        raise InvitationLinkError(expired=False)
+    return invitation

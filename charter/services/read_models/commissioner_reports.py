@@ -1,0 +1,352 @@
+"""A contract manager's report: what each of their commissioner's confirmed contracts committed
+at tender against what it delivered in a period, measure by measure, for the page and its CSV
+and Excel downloads.
+
+Only the manager's own commissioners' contracts, only those the commissioner has confirmed
+(the rest are the supplier's word so far), and never a contract of an organisation the manager
+is a member of: they may not judge their own organisation's records (the same rule as the
+contract pages, in ``charter.commissioner.access``).
+
+Delivered uses the rules of the commitments service (``commitments.py``) inside the chosen
+period: verified figures only, counted in the period in which their monitoring period ends
+(the impact pages' periods); a flow adds up, a stock (FTE, percent) shows its latest figure.
+
+A fixed number of queries whatever the number of contracts: ``load_scope`` is four, ``build``
+two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, or_, select
+
+from charter.extensions import db
+from charter.models import (
+    Commissioner,
+    Contract,
+    ContractCommitment,
+    ContractFigure,
+    Measure,
+    Membership,
+    MonitoringReturn,
+    Organisation,
+    ReturnLine,
+    User,
+)
+from charter.models.contract import CONTRACT_CONFIRMED
+from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_QUERIED, RETURN_VERIFIED
+from charter.models.scheme import REPORTED_PER_CONTRACT
+from charter.services.domain.schemes import current_scheme
+from charter.services.read_models.impact.periods import (
+    ALL_TIME,
+    ImpactPeriod,
+    quarter_of,
+    year_of,
+)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    period: ImpactPeriod = ALL_TIME
+    measure_code: str | None = None
+    supplier_id: int | None = None
+    contract_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ScopeContract:
+    contract: Contract
+    organisation: Organisation
+    commissioner: Commissioner
+
+
+@dataclass
+class ReportScope:
+    """What the manager may report on, and the choices the filters offer."""
+
+    commissioners: list[Commissioner]
+    contracts: list[ScopeContract]
+    measures: list[Measure]  # by code, in scheme order
+    periods: list[ImpactPeriod]  # with verified figures on these contracts, newest first
+    not_confirmed: int = 0  # the commissioners' contracts waiting for confirmation or disputed
+    conflicts: int = 0  # confirmed contracts hidden: the manager belongs to the supplier
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.contracts
+
+    @property
+    def suppliers(self) -> list[Organisation]:
+        seen: dict[int, Organisation] = {}
+        for item in self.contracts:
+            seen.setdefault(item.organisation.id, item.organisation)
+        return sorted(seen.values(), key=lambda o: (o.name.lower(), o.id))
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    contract: Contract
+    organisation: Organisation
+    commissioner: Commissioner
+    committed: Decimal | None  # None: nothing committed on this measure
+    delivered: Decimal | None  # None: the measure is reported for the whole organisation
+    figures: int = 0  # verified figures counted
+    endorsed: int = 0  # of which the commissioner endorsed
+    queried: int = 0  # of which the commissioner queried
+    latest: date | None = None  # end of the latest figure's period (what a stock shows)
+
+    @property
+    def share(self) -> int | None:
+        """Percent of the commitment delivered in the period."""
+        if self.delivered is None or self.committed is None or self.committed <= 0:
+            return None
+        return int(self.delivered * 100 / self.committed)
+
+
+@dataclass
+class MeasureTable:
+    measure: Measure
+    rows: list[ReportRow] = field(default_factory=list)
+
+    @property
+    def adds_up(self) -> bool:
+        """Percentages are not added across contracts; money, counts and FTE are."""
+        return self.measure.unit != "percent"
+
+    def _total(self, values: Iterable[Decimal | None]) -> Decimal | None:
+        present = [v for v in values if v is not None]
+        if not self.adds_up or not present:
+            return None
+        return sum(present, Decimal(0))
+
+    @property
+    def committed(self) -> Decimal | None:
+        return self._total(row.committed for row in self.rows)
+
+    @property
+    def delivered(self) -> Decimal | None:
+        return self._total(row.delivered for row in self.rows)
+
+    @property
+    def figures(self) -> int:
+        return sum(row.figures for row in self.rows)
+
+    @property
+    def endorsed(self) -> int:
+        return sum(row.endorsed for row in self.rows)
+
+    @property
+    def queried(self) -> int:
+        return sum(row.queried for row in self.rows)
+
+
+@dataclass
+class CommissionerReport:
+    scope: ReportScope
+    filters: ReportFilters
+    tables: list[MeasureTable]
+
+    @property
+    def contracts_shown(self) -> int:
+        return len({row.contract.id for table in self.tables for row in table.rows})
+
+
+def endorsement_text(figures: int, endorsed: int, queried: int, delivered) -> str:
+    """One line on the endorsement of the figures counted, for the page and the downloads."""
+    if delivered is None:
+        return "Reported for the whole organisation"
+    if figures == 0:
+        return "No verified figures"
+    if endorsed == figures:
+        return "All endorsed" if figures > 1 else "Endorsed"
+    text = "Not endorsed" if endorsed == 0 else f"{endorsed} of {figures} endorsed"
+    return f"{text}, {queried} queried" if queried else text
+
+
+# --- what the manager may see -----------------------------------------------------------------
+
+
+def _conditions(user: User, commissioner_ids: list[int]):
+    mine = Contract.commissioner_id.in_(commissioner_ids)
+    theirs = Contract.organisation_id.in_(
+        select(Membership.organisation_id).where(Membership.user_id == user.id)
+    )
+    return mine, theirs
+
+
+def _visible(user: User, commissioner_ids: list[int]):
+    mine, theirs = _conditions(user, commissioner_ids)
+    return and_(mine, ~theirs, Contract.confirmation_status == CONTRACT_CONFIRMED)
+
+
+def _period_options(ends: Iterable[date]) -> list[ImpactPeriod]:
+    found = {}
+    for end in ends:
+        for period in (year_of(end), quarter_of(end)):
+            found[period.key] = period
+    years = sorted((p for p in found.values() if p.kind == "year"), key=lambda p: p.start)
+    quarters = sorted((p for p in found.values() if p.kind == "quarter"), key=lambda p: p.start)
+    return [ALL_TIME, *reversed(years), *reversed(quarters)]
+
+
+def load_scope(user: User, commissioners: list[Commissioner]) -> ReportScope:
+    """The manager's confirmed contracts and the filters' choices: four queries."""
+    ids = [c.id for c in commissioners]
+    visible = _visible(user, ids)
+    contracts = [
+        ScopeContract(*row)
+        for row in db.session.execute(
+            select(Contract, Organisation, Commissioner)
+            .join(Organisation, Organisation.id == Contract.organisation_id)
+            .join(Commissioner, Commissioner.id == Contract.commissioner_id)
+            .where(visible)
+            .order_by(func.lower(Organisation.name), Organisation.id, Contract.title, Contract.id)
+        )
+    ]
+    mine, theirs = _conditions(user, ids)
+    confirmed = Contract.confirmation_status == CONTRACT_CONFIRMED
+    not_confirmed, conflicts = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((and_(~theirs, ~confirmed), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(theirs, confirmed), 1), else_=0)), 0),
+        ).where(mine)
+    ).one()
+    # Every measure a contract committed to or has a verified figure for, and the current
+    # scheme's per-contract measures; by code, as scheme versions repeat codes.
+    scheme = current_scheme()
+    committed = select(ContractCommitment.measure_id).join(
+        Contract, Contract.id == ContractCommitment.contract_id
+    )
+    measures: dict[str, Measure] = {}
+    for measure in db.session.scalars(
+        select(Measure)
+        .where(
+            or_(
+                Measure.id.in_(committed.where(visible)),
+                and_(
+                    Measure.scheme_id == (scheme.id if scheme else -1),
+                    Measure.reporting == REPORTED_PER_CONTRACT,
+                ),
+            )
+        )
+        .order_by(Measure.position, Measure.scheme_id.desc())
+    ):
+        measures.setdefault(measure.code, measure)
+    ends = db.session.scalars(
+        select(MonitoringReturn.period_end)
+        .join(ReturnLine, ReturnLine.return_id == MonitoringReturn.id)
+        .join(ContractFigure, ContractFigure.return_line_id == ReturnLine.id)
+        .join(Contract, Contract.id == ContractFigure.contract_id)
+        .where(visible, MonitoringReturn.status == RETURN_VERIFIED)
+        .distinct()
+    )
+    return ReportScope(
+        commissioners=commissioners,
+        contracts=contracts,
+        measures=list(measures.values()),
+        periods=_period_options(ends),
+        not_confirmed=int(not_confirmed),
+        conflicts=int(conflicts),
+    )
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def _narrow(query, filters: ReportFilters):
+    if filters.supplier_id is not None:
+        query = query.where(Contract.organisation_id == filters.supplier_id)
+    if filters.contract_id is not None:
+        query = query.where(Contract.id == filters.contract_id)
+    if filters.measure_code is not None:
+        query = query.where(Measure.code == filters.measure_code)
+    return query
+
+
+def build(user: User, scope: ReportScope, filters: ReportFilters) -> CommissionerReport:
+    """One table per measure, one row per contract with a commitment or a verified figure on
+    it in the period, then totals: two queries."""
+    ids = [c.id for c in scope.commissioners]
+    visible = _visible(user, ids)
+    by_id = {item.contract.id: item for item in scope.contracts}
+    measures = {m.code: m for m in scope.measures}
+
+    commitments = db.session.execute(
+        _narrow(
+            select(ContractCommitment.contract_id, Measure.code, ContractCommitment.target_value)
+            .join(Contract, Contract.id == ContractCommitment.contract_id)
+            .join(Measure, Measure.id == ContractCommitment.measure_id)
+            .where(visible),
+            filters,
+        )
+    ).all()
+    figures = _narrow(
+        select(
+            ContractFigure.contract_id,
+            Measure,
+            MonitoringReturn.period_end,
+            ContractFigure.value,
+            ContractFigure.endorsement_status,
+        )
+        .join(Contract, Contract.id == ContractFigure.contract_id)
+        .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
+        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
+        .join(Measure, Measure.id == ReturnLine.measure_id)
+        .where(
+            visible, MonitoringReturn.status == RETURN_VERIFIED, ContractFigure.value.is_not(None)
+        )
+        .order_by(MonitoringReturn.period_end, MonitoringReturn.id),
+        filters,
+    )
+    if filters.period.start is not None:
+        figures = figures.where(
+            MonitoringReturn.period_end >= filters.period.start,
+            MonitoringReturn.period_end <= filters.period.end,
+        )
+
+    cells: dict[tuple[str, int], dict] = {}
+    for contract_id, code, target in commitments:
+        cells.setdefault((code, contract_id), {"figures": []})["committed"] = target
+    for contract_id, measure, end, value, status in db.session.execute(figures):
+        measures.setdefault(measure.code, measure)
+        cells.setdefault((measure.code, contract_id), {"figures": []})["figures"].append(
+            (end, value, status)
+        )
+
+    tables: dict[str, MeasureTable] = {}
+    for measure in sorted(measures.values(), key=lambda m: (m.position, m.code)):
+        tables[measure.code] = MeasureTable(measure)
+    for (code, contract_id), cell in cells.items():
+        item = by_id.get(contract_id)
+        if item is None:  # confirmed or withdrawn between the two reads: left out
+            continue
+        tables[code].rows.append(_row(item, measures[code], cell))
+    order = {contract_id: n for n, contract_id in enumerate(by_id)}
+    for table in tables.values():
+        table.rows.sort(key=lambda row: order[row.contract.id])
+    return CommissionerReport(scope, filters, [t for t in tables.values() if t.rows])
+
+
+def _row(item: ScopeContract, measure: Measure, cell: dict) -> ReportRow:
+    found = cell["figures"]
+    if not measure.is_per_contract:
+        delivered = None
+    elif measure.is_flow:
+        delivered = sum((value for _end, value, _status in found), Decimal(0))
+    else:
+        delivered = found[-1][1] if found else Decimal(0)
+    return ReportRow(
+        contract=item.contract,
+        organisation=item.organisation,
+        commissioner=item.commissioner,
+        committed=cell.get("committed"),
+        delivered=delivered,
+        figures=len(found),
+        endorsed=sum(1 for _e, _v, status in found if status == FIGURE_ENDORSED),
+        queried=sum(1 for _e, _v, status in found if status == FIGURE_QUERIED),
+        latest=found[-1][0] if found else None,
+    )

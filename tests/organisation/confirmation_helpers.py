@@ -1,0 +1,73 @@
+"""An organisation with an annual confirmation waiting for its owner, and what the confirmation
+page posts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import Organisation, Signature
+from charter.models.duties import AnnualConfirmation
+
+DETAILS = {
+    "size": "medium",
+    "address_line_1": "2 New Street",
+    "town": "Ludlow",
+    "postcode": "SY8 1AA",
+    "confirm": "y",
+}
+
+
+def url(organisation) -> str:
+    return f"/organisations/{organisation.slug}/confirm-commitment"
+
+
+def awaiting_confirmation(organisation, status: str = "signatory") -> AnnualConfirmation:
+    """Signed two years ago; this year's confirmation open until a month from today."""
+    organisation.status = status
+    db.session.add(
+        Signature(
+            organisation_id=organisation.id,
+            scheme_id=organisation.scheme_id,
+            signatory_name="Sam Signer",
+            signatory_role="Director",
+            has_authority=True,
+            route="working_towards",
+            accepted_principles=[],
+            signed_at=datetime.now() - timedelta(days=730),
+        )
+    )
+    pending = AnnualConfirmation(
+        organisation_id=organisation.id,
+        anniversary=date.today() - timedelta(days=5),
+        closes_on=date.today() + timedelta(days=30),
+    )
+    db.session.add(pending)
+    db.session.commit()
+    return pending
+
+
+def decided(organisation, publishes: bool) -> None:
+    organisation.publishes_figures = publishes
+    organisation.publishes_figures_decided_at = datetime(2025, 4, 1, 9, 30)
+    db.session.commit()
+
+
+def state(organisation) -> dict:
+    """What a confirmation may change: the consent, the confirmation and the details."""
+    db.session.expire_all()
+    org = db.session.get(Organisation, organisation.id)
+    confirmed = db.session.scalars(
+        select(AnnualConfirmation.confirmed_at).where(
+            AnnualConfirmation.organisation_id == organisation.id
+        )
+    ).all()
+    return {
+        "publishes_figures": org.publishes_figures,
+        "decided_at": org.publishes_figures_decided_at,
+        "confirmed": [when is not None for when in confirmed],
+        "town": org.town,
+        "status": org.status,
+    }
