@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
@@ -53,6 +53,9 @@ class ImpactCell(db.Model):
     # Sum of each figure times the proxy value in force at the end of its period; NULL where
     # the measure had no proxy value then.
     monetised: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    # Withheld from the public although built from enough organisations: shown, it would let
+    # a small figure be worked out by subtraction (set by the rebuild; see impact.disclosure).
+    complementary: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ImpactLifecycleCount(db.Model):

@@ -26,7 +26,11 @@ from charter.services.infrastructure.spreadsheets import (
 )
 from charter.services.read_models.impact import figures, proxies
 from charter.services.read_models.impact.columns import IMPACT_FIELDS
-from charter.services.read_models.impact.figures import DIMENSION_LABELS
+from charter.services.read_models.impact.figures import (
+    COMPLEMENTARY,
+    COMPLEMENTARY_TEXT,
+    DIMENSION_LABELS,
+)
 from charter.services.read_models.impact.periods import (
     ALL,
     latest_complete_year,
@@ -114,6 +118,7 @@ def _open_rows():
                 "value_in_pounds": None if figure.monetised is None else str(figure.monetised),
                 "organisations": None if figure.suppressed else figure.organisations,
                 "suppressed": figure.suppressed,
+                "suppression": figure.suppression,
             }
         )
     return rows, threshold
@@ -128,7 +133,9 @@ def download_impact_csv():
     for row in rows:
         values = dict(row)
         values["suppressed"] = "yes" if row["suppressed"] else "no"
-        if row["suppressed"]:
+        if row["suppression"] == COMPLEMENTARY:
+            values["organisations"] = COMPLEMENTARY_TEXT
+        elif row["suppressed"]:
             values["organisations"] = f"fewer than {threshold}"
         writer.writerow([spreadsheet_safe(values[c]) for c in CSV_COLUMNS])
     response = Response(buffer.getvalue(), mimetype="text/csv")

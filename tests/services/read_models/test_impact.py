@@ -190,3 +190,20 @@ def test_rebuild_twice_gives_the_same_rows(app, scheme):
         == second.cells
         == db.session.scalar(select(db.func.count()).select_from(ImpactCell))
     )
+
+
+def test_the_rebuild_runs_the_same_statements_at_any_size(app, scheme, query_counter):
+    """Set-based: more organisations and lines mean bigger GROUP BYs, not more statements."""
+
+    def add(count):
+        for _ in range(count):
+            organisation, measures = contributor(scheme, "Shrewsbury")
+            verified(organisation, measures, 2, LE1=100, LE4=2)
+
+    add(3)
+    with query_counter() as small:
+        rebuild()
+    add(27)
+    with query_counter() as large:
+        rebuild()
+    assert small.value == large.value

@@ -1,10 +1,12 @@
 """Rebuild the impact summary rows from verified figures, set-based.
 
-One pass per period granularity and breakdown, each a single GROUP BY in the database: the
-period key of a figure is a CASE over the few distinct period end dates (computed here in
-Python, so the SQL is the same on SQLite and PostgreSQL), and the pounds are each figure times
-the proxy value in force at the end of its period (another CASE). Flows add up; for stocks the
-latest figure of each organisation in the period counts (FTE added up, percentages averaged).
+The return lines are read twice (flows, stocks) into per-organisation quarter rows, and every
+period and breakdown is added up from those (`staging`), each step an INSERT ... SELECT ...
+GROUP BY in the database: the period key of a figure is a CASE over the few distinct period end
+dates (computed here in Python, so the SQL is the same on SQLite and PostgreSQL), and the pounds
+are each figure times the proxy value in force at the end of its period (another CASE). Flows
+add up; for stocks the latest figure of each organisation in the period counts (FTE added up,
+percentages averaged). Per-contract figures by commissioner are grouped on their own.
 The whole rebuild is one transaction: readers see the old rows or the new ones, never a mix.
 """
 
@@ -18,7 +20,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     ColumnElement,
-    and_,
     case,
     delete,
     distinct,
@@ -28,7 +29,9 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    text,
     true,
+    update,
 )
 
 from charter.extensions import db
@@ -42,7 +45,6 @@ from charter.models import (
     ImpactLifecycleCount,
     Measure,
     MonitoringReturn,
-    Organisation,
     ReturnLine,
     Scheme,
 )
@@ -55,7 +57,7 @@ from charter.models.impact import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
-from charter.services.read_models.impact import proxies
+from charter.services.read_models.impact import disclosure, proxies, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 # Lifecycle triggers counted per quarter, and what the page calls them.
@@ -65,18 +67,19 @@ LIFECYCLE_EVENTS = {
     "expire_mark": "Charter Mark expired",
     "lapse": "Lapsed",
 }
-AVERAGED_UNITS = frozenset({"percent"})
+REBUILD_WORK_MEM = "128MB"
 
 # Constants are written into the SQL (not bound) and left out of GROUP BY, which PostgreSQL
 # refuses for a constant.
 NO_BREAKDOWN = literal_column("''")
 ALL_TIME_KEY = literal_column(f"'{ALL}'")
 
+# Each breakdown and the cube column it sums by (None: the total).
 _ORGANISATION_DIMENSIONS = {
-    DIMENSION_ALL: NO_BREAKDOWN,
-    DIMENSION_DISTRICT: Organisation.district,
-    DIMENSION_SECTOR: Organisation.sector,
-    DIMENSION_TYPE: Organisation.organisation_type,
+    DIMENSION_ALL: None,
+    DIMENSION_DISTRICT: "district",
+    DIMENSION_SECTOR: "sector",
+    DIMENSION_TYPE: "organisation_type",
 }
 
 
@@ -112,23 +115,18 @@ def _grouped(*expressions: ColumnElement) -> list[ColumnElement]:
 
 
 def _proxy_expression(period_ends: list[date]):
-    """£ per unit for each figure's measure and period end, or NULL where none was in force."""
-    whens = [
-        (and_(Measure.code == code, MonitoringReturn.period_end == end), value)
-        for (code, end), value in proxies.in_force_at(period_ends).items()
-        if value is not None
-    ]
-    return case(*whens, else_=null()) if whens else null()
-
-
-def _verified_lines():
-    return (
-        select()
-        .select_from(ReturnLine)
-        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
-        .join(Measure, Measure.id == ReturnLine.measure_id)
-        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-        .where(MonitoringReturn.status == RETURN_VERIFIED, ReturnLine.actual_value.is_not(None))
+    """£ per unit for each figure's measure and period end, or NULL where none was in force: a
+    CASE on the measure, then on the period end (simple CASEs, evaluated for millions of lines,
+    compare one value per branch instead of testing every pair)."""
+    by_code: dict[str, dict[date, object]] = {}
+    for (code, end), value in proxies.in_force_at(period_ends).items():
+        if value is not None:
+            by_code.setdefault(code, {})[end] = value
+    if not by_code:
+        return null()
+    return case(
+        {code: case(ends, value=MonitoringReturn.period_end) for code, ends in by_code.items()},
+        value=Measure.code,
     )
 
 
@@ -138,65 +136,6 @@ def _insert(rows_select, dimension: str) -> None:
     source = rows_select.add_columns(literal(dimension).label("dimension"))
     result = db.session.execute(insert(ImpactCell).from_select([*columns, "dimension"], source))
     return result.rowcount or 0
-
-
-def _flow_cells(key, proxy, dimension: str, dimension_value) -> None:
-    rows = (
-        _verified_lines()
-        .add_columns(
-            key.label("period_key"),
-            Measure.code,
-            dimension_value.label("dimension_value"),
-            func.sum(ReturnLine.actual_value),
-            func.count(distinct(MonitoringReturn.organisation_id)),
-            func.sum(ReturnLine.actual_value * proxy),
-        )
-        .where(Measure.unit.in_(FLOW_UNITS))
-        .group_by(*_grouped(key, Measure.code, dimension_value))
-    )
-    _insert(rows, dimension)
-
-
-def _stock_cells(key, proxy, dimension: str, dimension_value) -> None:
-    """Each organisation's latest figure in the period, then added up (FTE) or averaged (%)."""
-    latest = (
-        _verified_lines()
-        .add_columns(
-            key.label("period_key"),
-            Measure.code.label("code"),
-            Measure.unit.label("unit"),
-            dimension_value.label("dimension_value"),
-            ReturnLine.actual_value.label("value"),
-            (ReturnLine.actual_value * proxy).label("pounds"),
-            func.row_number()
-            .over(
-                partition_by=_grouped(MonitoringReturn.organisation_id, Measure.code, key),
-                order_by=MonitoringReturn.period_end.desc(),
-            )
-            .label("recency"),
-        )
-        .where(Measure.unit.not_in(FLOW_UNITS))
-        .subquery()
-    )
-    total = case(
-        (latest.c.unit.in_(AVERAGED_UNITS), func.round(func.avg(latest.c.value), 2)),
-        else_=func.sum(latest.c.value),
-    )
-    rows = (
-        select(
-            latest.c.period_key,
-            latest.c.code,
-            latest.c.dimension_value,
-            total,
-            func.count(),
-            func.sum(latest.c.pounds),
-        )
-        .where(latest.c.recency == 1)
-        .group_by(
-            *_grouped(latest.c.period_key, latest.c.code, latest.c.dimension_value, latest.c.unit)
-        )
-    )
-    _insert(rows, dimension)
 
 
 def _commissioner_cells(key, proxy) -> None:
@@ -227,6 +166,32 @@ def _commissioner_cells(key, proxy) -> None:
     _insert(rows, DIMENSION_COMMISSIONER)
 
 
+def _mark_complementary(threshold: int) -> None:
+    """Flag the cells withheld to protect a small one (see `disclosure`): one read of the
+    cells' keys and counts, then an UPDATE per thousand flagged cells."""
+    rows = db.session.execute(
+        select(
+            ImpactCell.id,
+            ImpactCell.period_key,
+            ImpactCell.measure_code,
+            ImpactCell.dimension,
+            ImpactCell.dimension_value,
+            ImpactCell.organisations,
+            ImpactCell.total,
+        )
+    ).all()
+    cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6]) for r in rows}
+    ids = {(r[1], r[2], r[3], r[4]): r[0] for r in rows}
+    flows = set(db.session.scalars(select(Measure.code).where(Measure.unit.in_(FLOW_UNITS))))
+    _, complementary = disclosure.withhold(cells, disclosure.relations(cells, flows), threshold)
+    flagged = sorted(ids[key] for key in complementary)
+    for offset in range(0, len(flagged), 1000):
+        chunk = flagged[offset : offset + 1000]
+        db.session.execute(
+            update(ImpactCell).where(ImpactCell.id.in_(chunk)).values(complementary=True)
+        )
+
+
 def _lifecycle_counts() -> int:
     counts: Counter[tuple[str, str]] = Counter()
     rows = db.session.execute(
@@ -249,16 +214,22 @@ def rebuild() -> BuildResult:
     """Replace every summary row from the verified figures. Adds to the session; the caller
     commits (so the old rows stay visible until the new ones are complete)."""
     started = time.perf_counter()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The GROUP BYs sort millions of lines at 50,000 organisations: in memory, not on
+        # disk, for this transaction only (the nightly job runs alone).
+        db.session.execute(text(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'"))
     db.session.execute(delete(ImpactCell))
     db.session.execute(delete(ImpactLifecycleCount))
     period_ends = _period_ends()
     if period_ends:
         proxy = _proxy_expression(period_ends)
+        staging.stage(period_ends, proxy)
+        for dimension, column in _ORGANISATION_DIMENSIONS.items():
+            _insert(staging.cell_rows(column), dimension)
+        staging.drop()
         for key in _key_expressions(period_ends).values():
-            for dimension, value in _ORGANISATION_DIMENSIONS.items():
-                _flow_cells(key, proxy, dimension, value)
-                _stock_cells(key, proxy, dimension, value)
             _commissioner_cells(key, proxy)
+        _mark_complementary(disclosure_threshold())
     # Counted rather than summed from rowcounts: drivers differ on INSERT ... SELECT rowcounts.
     cells = db.session.scalar(select(func.count()).select_from(ImpactCell))
     lifecycle_rows = _lifecycle_counts()

@@ -2,7 +2,9 @@
 
 Every function here is one or two queries whatever the number of organisations: the adding up
 was done by `build.rebuild`. Public readers get disclosure control: a figure built from fewer
-organisations than the scheme's threshold is marked suppressed and its value withheld.
+organisations than the scheme's threshold is marked suppressed and its value withheld, and so
+is a figure the rebuild flagged as complementary (shown, it would let a small one be worked
+out by subtraction; see `disclosure`). Staff readers (threshold None) see every figure.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ DIMENSION_LABELS = {
     "organisation_type": "By type of organisation",
     "commissioner": "By commissioner (figures on listed contracts)",
 }
+# What the public sees for a complementary cell ("fewer than 3" would be untrue of it).
+COMPLEMENTARY_TEXT = "withheld to protect a small figure"
+SMALL, COMPLEMENTARY = "fewer_than_threshold", "complementary"
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,15 @@ class Figure:
     monetised: Decimal | None
     suppressed: bool
     previous_total: Decimal | None = None
+    # Withheld although built from enough organisations, to protect a small figure.
+    complementary: bool = False
+
+    @property
+    def suppression(self) -> str | None:
+        """Why the figure is withheld, for the open data: SMALL, COMPLEMENTARY or None."""
+        if not self.suppressed:
+            return None
+        return COMPLEMENTARY if self.complementary else SMALL
 
     @property
     def is_average(self) -> bool:
@@ -70,10 +84,19 @@ def measures_of(scheme: Scheme) -> list[Measure]:
     )
 
 
+def _withheld(cell: ImpactCell, threshold: int | None) -> tuple[bool, bool]:
+    """(small, complementary) for the public; neither for staff."""
+    if threshold is None:
+        return False, False
+    small = cell.organisations < threshold
+    return small, not small and cell.complementary
+
+
 def _figure(cell: ImpactCell, measure: Measure, threshold: int | None, previous=None) -> Figure:
-    suppressed = threshold is not None and cell.organisations < threshold
+    small, complementary = _withheld(cell, threshold)
+    suppressed = small or complementary
     previous_total = None
-    if previous is not None and not (threshold is not None and previous.organisations < threshold):
+    if previous is not None and not any(_withheld(previous, threshold)):
         previous_total = previous.total
     return Figure(
         measure=measure,
@@ -85,6 +108,7 @@ def _figure(cell: ImpactCell, measure: Measure, threshold: int | None, previous=
         monetised=None if suppressed else cell.monetised,
         suppressed=suppressed,
         previous_total=previous_total,
+        complementary=complementary,
     )
 
 
