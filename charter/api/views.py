@@ -22,6 +22,7 @@ from charter.services.domain import marks, schemes
 from charter.services.read_models import open_data, public_standing, register_query
 from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import InvalidCursor, encode_cursor
+from charter.slug_urls import slug_url_builder
 
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 25
@@ -98,8 +99,10 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _organisation(entry: open_data.PublicEntry) -> dict:
+def _organisation(entry: open_data.PublicEntry, urls=None) -> dict:
+    """``urls``: (API address, page address) builders, made once for a page of entries."""
     organisation, mark = entry.organisation, entry.mark
+    api_url, html_url = urls or _entry_urls()
     return {
         "slug": organisation.slug,
         "name": organisation.name,
@@ -121,10 +124,17 @@ def _organisation(entry: open_data.PublicEntry) -> dict:
         if mark
         else None,
         "links": {
-            "self": url_for("api.show_organisation", slug=organisation.slug, _external=True),
-            "html": url_for("public.show_register_entry", slug=organisation.slug, _external=True),
+            "self": api_url(organisation.slug),
+            "html": html_url(organisation.slug),
         },
     }
+
+
+def _entry_urls():
+    return (
+        slug_url_builder("api.show_organisation", _external=True),
+        slug_url_builder("public.show_register_entry", _external=True),
+    )
 
 
 # --- parameters --------------------------------------------------------------------------------
@@ -189,6 +199,7 @@ def list_organisations():
     cursor = request.args.get("cursor")
     after = decode_cursor(cursor) if cursor is not None else None
     page = open_data.keyset_page(filters, after, limit)
+    urls = _entry_urls()
     params = filters.as_params()
     if "limit" in request.args:
         params["limit"] = str(limit)
@@ -205,7 +216,7 @@ def list_organisations():
     )
     return jsonify(
         {
-            "data": [_organisation(entry) for entry in page.entries],
+            "data": [_organisation(entry, urls) for entry in page.entries],
             "links": {
                 "self": url_for("api.list_organisations", **self_params, _external=True),
                 "next": next_url,

@@ -41,6 +41,7 @@ from charter.services.infrastructure.spreadsheets import (
 from charter.services.read_models import open_data
 from charter.services.read_models import register as register_service
 from charter.services.read_models.register_query import Filters
+from charter.slug_urls import slug_url_builder
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -51,14 +52,6 @@ CHUNK_BYTES = 32 * 1024
 
 def _entry_url(slug: str) -> str:
     return url_for("public.show_register_entry", slug=slug, _external=True)
-
-
-def _entry_url_builder():
-    """url_for once, not once a row: slugs are already URL-safe."""
-    placeholder = "slug-placeholder"
-    template = _entry_url(placeholder)
-    head, tail = template.split(placeholder, 1)
-    return lambda slug: f"{head}{slug}{tail}"
 
 
 def _checked_filters() -> Filters | Response:
@@ -93,7 +86,7 @@ def download_register_csv():
     filters = _checked_filters()
     if isinstance(filters, Response):
         return filters
-    url_for_slug = _entry_url_builder()
+    url_for_slug = slug_url_builder("public.show_register_entry", _external=True)
 
     def lines():
         buffer = io.StringIO()
@@ -152,7 +145,7 @@ def download_register_json():
     filters = _checked_filters()
     if isinstance(filters, Response):
         return filters
-    url_for_slug = _entry_url_builder()
+    url_for_slug = slug_url_builder("public.show_register_entry", _external=True)
     generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     data_dictionary = url_for("public.show_register_data", _external=True)
 

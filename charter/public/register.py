@@ -13,6 +13,7 @@ from charter.services.read_models import public_standing, register_query
 from charter.services.read_models import register as register_service
 from charter.services.read_models.impact.published import published_figures
 from charter.services.read_models.progress import measure_progress
+from charter.slug_urls import slug_url_builder
 
 # Where each error in the search form takes the reader (the error summary's links).
 ERROR_TARGETS = {
@@ -61,13 +62,6 @@ def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -
     return pagination
 
 
-def _entry_url_builder():
-    """url_for once a page, not once a row (slugs are URL-safe: lowercase, digits, hyphens)."""
-    placeholder = "slug-placeholder"
-    head, tail = url_for("public.show_register_entry", slug=placeholder).split(placeholder, 1)
-    return lambda slug: f"{head}{slug}{tail}"
-
-
 @bp.get("/register")
 @cached_by_register
 def show_register():
@@ -99,7 +93,7 @@ def show_register():
         status_label=register_query.public_status_label,
         status_tag=register_query.public_status_tag,
         standing_labels=public_standing.labels_for(result.organisations) if result else {},
-        entry_url=_entry_url_builder(),
+        entry_url=slug_url_builder("public.show_register_entry"),
     )
     return page, 400 if query.errors else 200
 
