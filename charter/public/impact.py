@@ -14,13 +14,13 @@ import io
 import json
 from datetime import date
 
-from flask import Response, current_app, jsonify, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.public import bp
+from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.domain.schemes import current_scheme
 from charter.services.infrastructure.spreadsheets import (
-    csvw_metadata,
     describedby_link,
     spreadsheet_safe,
 )
@@ -38,8 +38,6 @@ from charter.services.read_models.impact.periods import (
 )
 
 SERIES_QUARTERS = 8
-LICENCE = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 CSV_COLUMNS = [column.name for column in IMPACT_FIELDS]
 PERIOD_ERROR = "Choose a period from the list"
 MEASURE_ERROR = "Choose a measure from the list"
@@ -149,20 +147,14 @@ def download_impact_csv():
 @bp.get("/impact.csv-metadata.json")
 def show_impact_csv_metadata():
     """The CSV's W3C "CSV on the Web" metadata: columns, types, licence and publisher."""
-    response = jsonify(
-        csvw_metadata(
-            url_for("public.download_impact_csv", _external=True),
-            IMPACT_FIELDS,
-            title="What the Social Value Charter delivers",
-            description="Verified figures per period, measure and breakdown, with disclosure "
-            "control: a figure from too few organisations is withheld.",
-            licence_url=LICENCE_URL,
-            publisher=current_app.config["SERVICE_OPERATOR"],
-            documentation_url=url_for("public.show_impact_data", _external=True),
-        )
+    return csvw_response(
+        url_for("public.download_impact_csv", _external=True),
+        IMPACT_FIELDS,
+        title="What the Social Value Charter delivers",
+        description="Verified figures per period, measure and breakdown, with disclosure "
+        "control: a figure from too few organisations is withheld.",
+        documentation_url=url_for("public.show_impact_data", _external=True),
     )
-    response.mimetype = "application/csvm+json"
-    return response
 
 
 @bp.get("/impact.json")

@@ -20,8 +20,6 @@ from datetime import UTC, date, datetime
 
 from flask import (
     Response,
-    current_app,
-    jsonify,
     render_template,
     request,
     stream_with_context,
@@ -33,8 +31,8 @@ from charter.caching import (
     register_version_for_request,
 )
 from charter.public import bp
+from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.infrastructure.spreadsheets import (
-    csvw_metadata,
     describedby_link,
     spreadsheet_safe,
 )
@@ -43,8 +41,6 @@ from charter.services.read_models import register as register_service
 from charter.services.read_models.register_query import Filters
 from charter.slug_urls import slug_url_builder
 
-LICENCE = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 CSV_FILENAME = "social-value-register.csv"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CHUNK_BYTES = 32 * 1024
@@ -121,20 +117,14 @@ def show_register_csv_metadata():
     filters = _checked_filters()
     if isinstance(filters, Response):
         return filters
-    response = jsonify(
-        csvw_metadata(
-            url_for("public.download_register_csv", **filters.as_params(), _external=True),
-            open_data.EXPORT_FIELDS,
-            title="Social Value Charter register",
-            description="The organisations on the public register of the Social Value "
-            "Charter, with their Charter Marks. One row per organisation.",
-            licence_url=LICENCE_URL,
-            publisher=current_app.config["SERVICE_OPERATOR"],
-            documentation_url=url_for("public.show_register_data", _external=True),
-        )
+    return csvw_response(
+        url_for("public.download_register_csv", **filters.as_params(), _external=True),
+        open_data.EXPORT_FIELDS,
+        title="Social Value Charter register",
+        description="The organisations on the public register of the Social Value "
+        "Charter, with their Charter Marks. One row per organisation.",
+        documentation_url=url_for("public.show_register_data", _external=True),
     )
-    response.mimetype = "application/csvm+json"
-    return response
 
 
 @bp.get("/register.json")

@@ -91,13 +91,7 @@ def upload_audit_document(slug: str, audit_id: int):
         db.session.rollback()
         flash(refused.reason, "error")
         return _back(slug, audit_id)
-    name, stored_name = stored.original_name, stored.stored_name
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        evidence_store.discard_unreferenced([stored_name])
-        raise
+    name = evidence_store.commit_stored(stored)
     flash(f"{name} uploaded. Send the documents to the assessor when they are all here.", "success")
     return _back(slug, audit_id)
 

@@ -92,13 +92,7 @@ def upload_return_evidence(slug: str, return_id: int, measure_code: str):
     except evidence_store.EvidenceRejected as rejected:
         form.file.errors = [rejected.message]
         return _refused_page(organisation, monitoring_return, measure_code, form)
-    name, stored_name = stored.original_name, stored.stored_name
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        evidence_store.discard_unreferenced([stored_name])
-        raise
+    name = evidence_store.commit_stored(stored)
     flash(f"{name} uploaded.", "success")
     return redirect(_line_url(slug, return_id, measure_code))
 

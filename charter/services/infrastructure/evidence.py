@@ -117,6 +117,19 @@ def store_evidence(
     return evidence
 
 
+def commit_stored(evidence: EvidenceFile) -> str:
+    """Commit the transaction that added ``evidence``; if the commit fails, remove its file
+    (nothing refers to it) and re-raise. Returns the file's original name, for the message."""
+    name, stored_name = evidence.original_name, evidence.stored_name
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        discard_unreferenced([stored_name])
+        raise
+    return name
+
+
 def delete_evidence(evidence: EvidenceFile) -> None:
     """Remove the row from the session; the file goes when that deletion is committed, so a
     failed commit never leaves a row whose file has gone."""
