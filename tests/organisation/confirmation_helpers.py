@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import Organisation, Signature
+from charter.models import Organisation
 from charter.models.duties import AnnualConfirmation
+from tests.services.domain.duties_helpers import signed
 
 DETAILS = {
     "size": "medium",
@@ -26,19 +27,7 @@ def url(organisation) -> str:
 
 def awaiting_confirmation(organisation, status: str = "signatory") -> AnnualConfirmation:
     """Signed two years ago; this year's confirmation open until a month from today."""
-    organisation.status = status
-    db.session.add(
-        Signature(
-            organisation_id=organisation.id,
-            scheme_id=organisation.scheme_id,
-            signatory_name="Sam Signer",
-            signatory_role="Director",
-            has_authority=True,
-            route="working_towards",
-            accepted_principles=[],
-            signed_at=datetime.now() - timedelta(days=730),
-        )
-    )
+    signed(organisation, datetime.now() - timedelta(days=730), status)
     pending = AnnualConfirmation(
         organisation_id=organisation.id,
         anniversary=date.today() - timedelta(days=5),
