@@ -114,24 +114,12 @@ def open_renewal_windows(today: date) -> dict:
                 opened.append((organisation, mark))
         update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
-        given = give_notices(
-            (o.id, "renewal_open", f"mark:{m.certificate_number}") for o, m in opened
+        _notify_once(
+            opened,
+            "renewal_open",
+            lambda o, m: f"{o.name}: renew your Charter Mark before {long_date(m.expires_on)}",
+            "review-renewal-open",
         )
-        recipients = preferences.recipients_of(o.id for o, _ in opened)
-        messages = []
-        for organisation, mark in opened:
-            if ("renewal_open", f"mark:{mark.certificate_number}") not in given:
-                continue
-            messages += preferences.email_members_bulk(
-                recipients[organisation.id],
-                f"{organisation.name}: renew your Charter Mark before {long_date(mark.expires_on)}",
-                "review-renewal-open",
-                reminder=False,
-                organisation=organisation,
-                mark=mark,
-                dashboard_url=dashboard_url(organisation),
-            )
-        preferences.queue_bulk(messages)
         done["renewals_opened"] += len(opened)
         return done
 
@@ -201,26 +189,35 @@ def expire_marks(today: date) -> dict:
                 expired.append((organisation, mark))
         update_versioned([*organisations.values(), *marks.values()])  # one UPDATE per kind
         audit_rows.flush()
-        given = give_notices(
-            [(o.id, "mark_expired", f"mark:{m.certificate_number}") for o, m in expired]
+        _notify_once(
+            expired,
+            "mark_expired",
+            lambda o, _m: f"{o.name}: your Charter Mark has expired",
+            "review-mark-expired",
         )
-        recipients = preferences.recipients_of(o.id for o, _ in expired)
-        messages = []
-        for organisation, mark in expired:
-            if ("mark_expired", f"mark:{mark.certificate_number}") not in given:
-                continue
-            messages += preferences.email_members_bulk(
-                recipients[organisation.id],
-                f"{organisation.name}: your Charter Mark has expired",
-                "review-mark-expired",
-                reminder=False,
-                organisation=organisation,
-                mark=mark,
-                dashboard_url=dashboard_url(organisation),
-            )
-        preferences.queue_bulk(messages)
         done["expired"] += len(expired)
         return done
 
     run_in_batches(_expiring(today), act, counts, key=lambda row: row[0])
     return {"expired": 0, "skipped": 0, **counts}
+
+
+def _notify_once(acted: list, kind: str, subject, template: str) -> None:
+    """For each (organisation, mark) acted on: give the notice ``kind`` for the mark (once
+    ever), and email the members of those given it now, in bulk."""
+    given = give_notices([(o.id, kind, f"mark:{m.certificate_number}") for o, m in acted])
+    recipients = preferences.recipients_of(o.id for o, _ in acted)
+    messages = []
+    for organisation, mark in acted:
+        if (kind, f"mark:{mark.certificate_number}") not in given:
+            continue
+        messages += preferences.email_members_bulk(
+            recipients[organisation.id],
+            subject(organisation, mark),
+            template,
+            reminder=False,
+            organisation=organisation,
+            mark=mark,
+            dashboard_url=dashboard_url(organisation),
+        )
+    preferences.queue_bulk(messages)
