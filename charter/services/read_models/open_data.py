@@ -30,7 +30,9 @@ from charter.services.read_models.register_query import (
     Key,
     after_key,
     filtered,
+    in_key_order,
     in_order,
+    page_keys,
     public_status,
     sort_key,
 )
@@ -139,10 +141,9 @@ def _latest_signed_at():
 
 def _batch(filters: Filters, after: Key | None, limit: int):
     """Up to ``limit`` rows of (organisation, sort key, latest signing) after ``after``."""
-    query = filtered(select(Organisation, sort_key(), _latest_signed_at()), filters)
-    if after is not None:
-        query = after_key(query, after)
-    return db.session.execute(in_order(query).limit(limit)).all()
+    keys = page_keys(filters, after=after, limit=limit)
+    query = in_key_order(select(Organisation, keys.c.sort_key, _latest_signed_at()), keys)
+    return db.session.execute(query).all()
 
 
 def _entries(rows, today: date) -> list[PublicEntry]:

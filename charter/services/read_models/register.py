@@ -27,11 +27,10 @@ from charter.services.read_models.register_query import (
     Filters,
     InvalidCursor,
     Key,
-    after_key,
-    before_key,
     decode_cursor,
     filtered,
-    in_order,
+    in_key_order,
+    page_keys,
     sort_key,
 )
 from workflows import lifecycle
@@ -240,12 +239,11 @@ def count(filters: Filters, version: int) -> int:
 
 
 def _rows(filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit):
-    query = filtered(select(*_entry_columns()), filters)
-    if after is not None:
-        query = after_key(query, after)
-    if before is not None:
-        query = before_key(query, before)
-    rows = db.session.execute(in_order(query, reverse=reverse).offset(offset).limit(limit)).all()
+    keys = page_keys(
+        filters, after=after, before=before, reverse=reverse, offset=offset, limit=limit
+    )
+    query = in_key_order(select(*_entry_columns()), keys, reverse=reverse)
+    rows = db.session.execute(query).all()
     entries = [RegisterEntry(*row) for row in rows]
     return entries[::-1] if reverse else entries
 
