@@ -64,3 +64,14 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # of that user on the host: off unless a path is given.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or "gunicorn.ctl"
 control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+
+
+def post_worker_init(worker):  # noqa: ARG001
+    """Once the worker has loaded the app, move everything loaded so far (modules, mappers,
+    templates' code) into the garbage collector's permanent generation. A full collection then
+    walks only what requests allocate: over the whole loaded app one took ~110 ms, and it was
+    the API's p99 latency under load (Instagram's `gc.freeze` technique, Python 3.7+)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
