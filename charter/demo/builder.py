@@ -42,12 +42,12 @@ from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import PLAN_APPROVED, PLAN_RETURNED, PLAN_SUBMITTED, ActionPlan, PlanTarget
 from charter.models.user import ROLE_MEMBER
+from charter.services.domain import publishing
 from charter.services.domain.accounts import hash_password
 from charter.services.domain.lifecycle import actor_for, system_actor, transition
 from charter.services.domain.organisations import slugify
 from charter.services.domain.schemes import measures_of, principles_of
 from charter.services.read_models.impact import build as impact_build
-from charter.services.read_models.impact import published
 from workflows.lifecycle import STATE_LABELS
 
 
@@ -311,7 +311,13 @@ class _DemoBuilder:
             db.session.add(signature)
             organisation.route = signature.route
             # Signing asks whether to publish the verified figures, as the service does.
-            published.decide(organisation, self.publishes[organisation.id], when)
+            publishing.decide(
+                organisation,
+                self.publishes[organisation.id],
+                when,
+                actor_id=actor.user_id,
+                actor_label=actor.label,
+            )
         story.after(step.trigger, when, self.plans.get(organisation.id), reason)
 
     def _plan(self, organisation: Organisation, owner: User, when: datetime) -> ActionPlan:

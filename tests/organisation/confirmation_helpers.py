@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import Organisation
+from charter.models import AuditEvent, Organisation
 from charter.models.duties import AnnualConfirmation
 from tests.services.domain.duties_helpers import signed
 
@@ -59,4 +59,7 @@ def state(organisation) -> dict:
         "confirmed": [when is not None for when in confirmed],
         "town": org.town,
         "status": org.status,
+        "audit_rows": db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.organisation_id == organisation.id)
+        ),
     }

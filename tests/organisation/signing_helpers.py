@@ -7,6 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from charter.models import AuditEvent, Membership, Organisation, OutboxEmail, Signature
+from charter.services.domain import publishing
 from charter.services.domain.schemes import principles_of
 from tests.factories import CSRF_RE, make_user, submit
 
@@ -67,7 +68,17 @@ def counts(db, organisation) -> dict:
         "route": org.route,
         "publishes_figures": (org.publishes_figures, org.publishes_figures_decided_at),
         "signatures": count(Signature, Signature.organisation_id == organisation.id),
-        "audit": count(AuditEvent, AuditEvent.organisation_id == organisation.id),
+        # Lifecycle transitions; the answer to the publishing question is counted apart.
+        "audit": count(
+            AuditEvent,
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.trigger.notin_(publishing.AUDIT_LABELS),
+        ),
+        "consent_audit": count(
+            AuditEvent,
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.trigger.in_(publishing.AUDIT_LABELS),
+        ),
         "emails": count(OutboxEmail),
     }
 

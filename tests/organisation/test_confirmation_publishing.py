@@ -5,11 +5,12 @@ answered sees its choice, with a link to change it."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import User
+from charter.models import AuditEvent, User
 from charter.organisation.forms.publishing import PUBLISH_MESSAGE, PUBLISH_QUESTION
-from charter.services.domain import confirmations
+from charter.services.domain import confirmations, publishing
 from tests.factories import submit
 from tests.organisation.confirmation_helpers import (
     DETAILS,
@@ -41,6 +42,14 @@ def test_the_answer_is_saved_with_the_confirmation(member_client, organisation, 
     assert after["publishes_figures"] is (answer == "yes")
     confirmed = db.session.get(type(pending), pending.id)
     assert after["decided_at"] == confirmed.confirmed_at  # one moment, one transaction
+    consent = db.session.execute(
+        select(AuditEvent.trigger, AuditEvent.actor_id, AuditEvent.created_at).where(
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.trigger.in_(publishing.AUDIT_LABELS),
+        )
+    ).all()
+    expected = publishing.AGREED if answer == "yes" else publishing.DECLINED
+    assert consent == [(expected, confirmed.confirmed_by_id, confirmed.confirmed_at)]
 
 
 @pytest.mark.parametrize("publish", [None, "maybe", "YES"])

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from charter.extensions import db
-from charter.models import Membership
+from charter.models import AuditEvent, Membership
+from charter.services.domain import publishing
 from tests.factories import make_approved_plan, make_return, make_user, sign_in, submit
 from tests.services.read_models.impact_helpers import verified
 
@@ -60,6 +63,29 @@ def test_withdrawing_consent_hides_them_again(client, member_client, organisatio
     assert "£4,321" not in client.get(f"/register/{organisation.slug}").get_data(as_text=True)
     dashboard = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
     assert "the register shows how many targets you met" in dashboard
+
+
+def test_each_new_answer_is_in_the_audit_trail_with_who_gave_it(
+    member_client, member, organisation, scheme
+):
+    url = f"/organisations/{organisation.slug}/publish-figures"
+    for answer in ("yes", "yes", "no"):  # the same answer twice is not a new decision
+        submit(member_client, url, {"publish": answer})
+
+    rows = db.session.execute(
+        select(AuditEvent.trigger, AuditEvent.actor_id, AuditEvent.from_state, AuditEvent.to_state)
+        .where(AuditEvent.organisation_id == organisation.id)
+        .order_by(AuditEvent.id)
+    ).all()
+    status = organisation.status
+    assert rows == [
+        (publishing.AGREED, member.id, status, status),
+        (publishing.DECLINED, member.id, status, status),
+    ]
+    history = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
+    assert "Chose not to publish its verified figures on the register" in history
+    assert "Agreed to publish its verified figures on the register" in history
+    assert "(unchanged)" in history
 
 
 def test_only_the_owner_decides(app, organisation, scheme):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation, OutboxEmail, Signature
+from charter.services.domain import publishing
 from charter.services.domain.schemes import load_scheme_text, principles_of
 from tests.factories import make_organisation, sign_in, submit
 from tests.organisation.signing_helpers import (
@@ -88,6 +89,15 @@ def test_signing_the_charter_from_start_to_finish(member_client, db, member, org
     assert after["route"] == "working_towards"
     assert after["signatures"] == 1
     assert after["audit"] == 1
+    # The answer to "publish your verified figures?" is in the audit trail, by the signer.
+    assert after["consent_audit"] == 1
+    consent = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.trigger.in_(publishing.AUDIT_LABELS))
+    )
+    assert consent.actor_id == member.id
+    assert consent.trigger == (
+        publishing.AGREED if after["publishes_figures"][0] else publishing.DECLINED
+    )
     assert after["version"] == before["version"] + 1
     assert after["emails"] == before["emails"] + 2
 

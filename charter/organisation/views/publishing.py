@@ -9,7 +9,7 @@ the confirmation page (``?from=confirm-commitment``), it goes back there when sa
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
 from charter.extensions import db
@@ -17,8 +17,8 @@ from charter.models.base import utcnow
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.publishing import PublishFiguresForm, as_answer, as_choice
+from charter.services.domain import publishing
 from charter.services.domain.schemes import current_scheme
-from charter.services.read_models.impact import published
 
 # Where the page may send the person back to: only these, never a URL from the request.
 RETURN_TO = {"confirm-commitment": "organisation.confirm_commitment"}
@@ -36,7 +36,13 @@ def decide_publishing(slug: str):
         form.publish.data = as_choice(organisation.publishes_figures)
     if form.validate_on_submit():
         choice = as_answer(form.publish.data)
-        published.decide(organisation, choice, utcnow())
+        publishing.decide(
+            organisation,
+            choice,
+            utcnow(),
+            actor_id=current_user.id,
+            actor_label=current_user.full_name,
+        )
         db.session.commit()
         flash(
             "Your verified figures are published on the register."

@@ -14,9 +14,8 @@ from charter.models import Membership, Organisation, Signature, User
 from charter.models.base import utcnow
 from charter.models.duties import AnnualConfirmation
 from charter.models.organisation import OWNER
-from charter.services.domain import duties
+from charter.services.domain import duties, publishing
 from charter.services.domain.marks import add_months
-from charter.services.read_models.impact import published
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -126,5 +125,11 @@ def confirm(
         raise TransitionRefused("Someone else confirmed the commitment while you were working.")
     db.session.refresh(pending)
     if publishes_figures is not None:
-        published.decide(organisation, publishes_figures, pending.confirmed_at)
+        publishing.decide(
+            organisation,
+            publishes_figures,
+            pending.confirmed_at,
+            actor_id=user.id,
+            actor_label=user.full_name,
+        )
     duties.reinstate_if_met(organisation, today)

@@ -12,10 +12,10 @@ from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
 from charter.models.organisation import ROUTES
+from charter.services.domain import publishing
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import current_scheme, principles_of
 from charter.services.infrastructure.mail import email_members
-from charter.services.read_models.impact import published
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -110,7 +110,9 @@ def sign_charter(
     )
     organisation.route = signature.route
     organisation.scheme_id = scheme.id
-    published.decide(organisation, publishes, signature.signed_at)
+    publishing.decide(
+        organisation, publishes, signature.signed_at, actor_id=user.id, actor_label=user.full_name
+    )
     db.session.add(signature)
     db.session.flush()  # its id makes the reference quoted in the email
     _tell_members(organisation, signature, scheme, user)

@@ -85,9 +85,3 @@ def as_json(measures: list[PublishedMeasure]) -> list[dict]:
         }
         for entry in measures
     ]
-
-
-def decide(organisation: Organisation, publish: bool, now) -> None:
-    """Record the organisation's choice (not committed)."""
-    organisation.publishes_figures = publish
-    organisation.publishes_figures_decided_at = now
