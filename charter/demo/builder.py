@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from charter.demo.activity import OrganisationStory, new_context
 from charter.demo.audits import build_audits
+from charter.demo.confirmations import open_confirmations
 from charter.demo.contract_monitoring import build_contract_monitoring, manager_accounts
 from charter.demo.journeys import (
     ADMIN_EMAIL,
@@ -138,7 +139,7 @@ class _DemoBuilder:
         self.core_measures = [m for m in measures_of(scheme) if m.is_core]
         self.core_measure_ids = [m.id for m in self.core_measures]
         self.plans: dict[int, ActionPlan] = {}  # each organisation's latest plan revision
-        self.publishes: dict[int, bool] = {}  # each one's answer when it signs (issue 10)
+        self.publishes: dict[int, bool | str] = {}  # each one's answer when it signs (issue 10)
         validity_days = round(scheme.validity_months * 365.25 / 12)
         self.fixed_gaps = {
             "until_renewal_window": validity_days - scheme.renewal_window_days,
@@ -161,6 +162,7 @@ class _DemoBuilder:
         # After the returns: contract managers confirm contracts and endorse their figures.
         self.monitoring = build_contract_monitoring(self.now, self.password_hash)
         self.monitoring.update(build_audits(self.now, self.assessors))
+        self.monitoring.update(open_confirmations(records, self.now))
         db.session.commit()
         return len(records)
 
@@ -310,14 +312,13 @@ class _DemoBuilder:
         if signature is not None:
             db.session.add(signature)
             organisation.route = signature.route
-            # Signing asks whether to publish the verified figures, as the service does.
-            publishing.decide(
-                organisation,
-                self.publishes[organisation.id],
-                when,
-                actor_id=actor.user_id,
-                actor_label=actor.label,
-            )
+            # Signing asks whether to publish the verified figures, as the service does ("not
+            # asked": it signed before the question was).
+            answer = self.publishes[organisation.id]
+            if isinstance(answer, bool):
+                publishing.decide(
+                    organisation, answer, when, actor_id=actor.user_id, actor_label=actor.label
+                )
         story.after(step.trigger, when, self.plans.get(organisation.id), reason)
 
     def _plan(self, organisation: Organisation, owner: User, when: datetime) -> ActionPlan:

@@ -23,6 +23,8 @@ from charter.models import (
     User,
 )
 from charter.models.base import utcnow
+from charter.models.duties import AnnualConfirmation
+from charter.organisation.forms.publishing import PUBLISH_QUESTION
 from charter.services.domain.identifiers import normalise_identifier, normalise_postcode
 from tests.factories import sign_in
 from workflows.lifecycle import STATES
@@ -137,14 +139,37 @@ def test_every_signatory_answered_the_publishing_question_when_it_signed(db):
             )
         ).all()
     )
+    records = demo_organisations()
+    not_asked = {r["name"] for r in records if r.get("publishes_figures") == "not asked"}
     answers = {}
     for organisation in db.session.scalars(select(Organisation)):
+        if organisation.name in not_asked:  # signed before the question was asked
+            assert organisation.publishes_figures_decided_at is None
+            continue
         assert organisation.publishes_figures_decided_at == latest.get(organisation.id)
         if organisation.id in latest:
             answers[organisation.slug] = organisation.publishes_figures
     assert 5 <= list(answers.values()).count(False) < len(answers) / 2
     assert answers["severn-valley-builders-ltd"] is True
     assert answers["ludlow-larder-catering-ltd"] is False
+
+
+def test_an_annual_confirmation_waits_with_the_publishing_question(app, db, demo):
+    """One organisation that signed before the publishing question was asked has this year's
+    confirmation open: its owner is warned on the dashboard and asked both on its page."""
+    [(slug, confirmation)] = db.session.execute(
+        select(Organisation.slug, AnnualConfirmation)
+        .join(AnnualConfirmation, AnnualConfirmation.organisation_id == Organisation.id)
+        .where(AnnualConfirmation.confirmed_at.is_(None))
+    ).all()
+    today = utcnow().date()
+    assert confirmation.anniversary <= today < confirmation.closes_on
+    client = app.test_client()
+    sign_in(client, f"owner@{slug}.demo.example", DEMO_PASSWORD)
+    dashboard = client.get(f"/organisations/{slug}").get_data(as_text=True)
+    assert f"/organisations/{slug}/confirm-commitment" in dashboard
+    page = client.get(f"/organisations/{slug}/confirm-commitment").get_data(as_text=True)
+    assert PUBLISH_QUESTION in page
 
 
 @pytest.mark.usefixtures("demo")
