@@ -129,3 +129,26 @@ def test_changing_the_choice_from_the_confirmation_returns_there(
     other = f"/organisations/{organisation.slug}/publish-figures?from=https://example.com"
     response = submit(member_client, other, {"publish": "no"})
     assert response.location.endswith(f"/organisations/{organisation.slug}")
+
+
+@pytest.mark.parametrize(
+    ("status", "says", "not_says"),
+    [
+        ("monitoring", "will lapse from the charter on", "once the assessment"),
+        (
+            "under_assessment",
+            "once the assessment of your application ends",
+            "lapse from the charter on",
+        ),
+    ],
+)
+def test_the_dashboard_warning_says_what_happens_in_the_organisations_state(
+    member_client, organisation, scheme, status, says, not_says
+):
+    """Under assessment the scheduled review waits for the outcome: the warning does not
+    promise a lapse on a date that will not bring one."""
+    awaiting_confirmation(organisation, status=status)
+    html = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
+    assert "Confirm your charter commitment by" in html
+    assert says in html
+    assert not_says not in html

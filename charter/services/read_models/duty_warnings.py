@@ -111,11 +111,19 @@ def for_organisation(organisation: Organisation, today: date | None = None) -> l
     pending = confirmations.open_confirmation(organisation)
     if pending is not None and status in confirmations.CONFIRMING_STATES:
         after = pending.closes_on + timedelta(days=1)
-        consequence = (
-            f"your Charter Mark will be suspended on {_long(after)}"
-            if holder or status == lifecycle.MARK_SUSPENDED
-            else f"{organisation.name} will lapse from the charter on {_long(after)}"
-        )
+        # Under assessment nothing happens until the assessment ends (the scheduled review
+        # waits for the outcome): then it lapses, or its new Charter Mark is suspended.
+        assessing = status in (lifecycle.UNDER_ASSESSMENT, lifecycle.INFORMATION_REQUESTED)
+        if holder or status == lifecycle.MARK_SUSPENDED:
+            consequence = f"your Charter Mark will be suspended on {_long(after)}"
+        elif assessing:
+            consequence = (
+                f"then once the assessment of your application ends {organisation.name} will "
+                "lapse from the charter (or, if it is awarded the Charter Mark, the Charter Mark "
+                "will be suspended until an owner confirms)"
+            )
+        else:
+            consequence = f"{organisation.name} will lapse from the charter on {_long(after)}"
         late = pending.closes_on < today
         out.append(
             DatedWarning(
@@ -124,7 +132,12 @@ def for_organisation(organisation: Organisation, today: date | None = None) -> l
                 f"Once a year an owner confirms that {organisation.name} still commits to the "
                 "charter's principles. "
                 + (
-                    "It was not confirmed in time: confirm now to lift the suspension."
+                    (
+                        "It was not confirmed in time: confirm now, before the assessment of "
+                        "your application ends."
+                        if assessing
+                        else "It was not confirmed in time: confirm now to lift the suspension."
+                    )
                     if late
                     else f"If nobody confirms by {_long(pending.closes_on)}, {consequence}."
                 ),
