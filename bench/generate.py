@@ -262,6 +262,12 @@ def grow_to(target: int, *, seed: int = 2026, chunk: int = 20_000) -> float:
             raw.autocommit = True
             try:
                 raw.execute("VACUUM (ANALYZE)")
+                # Write the load's dirty pages now, not in a checkpoint during the measurements
+                # (the first page loaded after a large load showed a p99 of ~170 ms).
+                if raw.execute(
+                    "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+                ).fetchone()[0]:
+                    raw.execute("CHECKPOINT")
             finally:
                 raw.autocommit = False
     finally:
