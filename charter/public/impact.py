@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from datetime import date
+from decimal import Decimal
 
 from flask import Response, render_template, request, url_for
 
@@ -39,6 +40,7 @@ from charter.services.read_models.impact.periods import (
 
 SERIES_QUARTERS = 8
 CSV_COLUMNS = [column.name for column in IMPACT_FIELDS]
+NUMBER_COLUMNS = ("value", "value_in_pounds")
 PERIOD_ERROR = "Choose a period from the list"
 MEASURE_ERROR = "Choose a measure from the list"
 
@@ -135,6 +137,9 @@ def download_impact_csv():
             values["organisations"] = COMPLEMENTARY_TEXT
         elif row["suppressed"]:
             values["organisations"] = f"fewer than {threshold}"
+        for column in NUMBER_COLUMNS:  # numbers, so a negative one is not quoted as a formula
+            if values[column] is not None:
+                values[column] = Decimal(values[column])
         writer.writerow([spreadsheet_safe(values[c]) for c in CSV_COLUMNS])
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

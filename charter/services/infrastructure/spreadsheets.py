@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +15,6 @@ from openpyxl.utils import get_column_letter
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (ASVS 1.2.10).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 SHEET_TITLE_MAX = 31  # Excel's limit
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 CSVW_MEDIA_TYPE = "application/csvm+json"
@@ -34,13 +32,13 @@ class CsvColumn:
 
 
 def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula. A plain number ("-5",
-    "-1250.50") is left as it is: a spreadsheet reads it as a number, which cannot run, and a
-    quote would turn a negative figure into text."""
+    """A cell a spreadsheet shows as text, never runs as a formula. A number (int, float or
+    Decimal, not text that looks like one) is written as it is: it cannot run, and a quote
+    would turn a negative figure into text."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _cell(value):

@@ -1,5 +1,6 @@
 """Cells of downloaded CSV and workbooks: text that a spreadsheet would run as a formula is
-quoted; plain numbers, negative ones included, stay numbers."""
+quoted, text that looks like a number included; numbers, negative ones included, stay
+numbers."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from charter.services.infrastructure.spreadsheets import spreadsheet_safe
 
 @pytest.mark.parametrize(
     "value",
-    ["=1+2", "+44 1743 000000", "-1+2", "-5 tonnes", "@SUM(A1)", "\tx", "-", "-.5", "--5"],
+    ["=1+2", "+44 1743 000000", "-1+2", "-5 tonnes", "@SUM(A1)", "\tx", "-", "-5", "-1250.50"],
 )
 def test_formula_like_text_is_quoted(value):
     assert spreadsheet_safe(value) == "'" + value
@@ -22,8 +23,9 @@ def test_formula_like_text_is_quoted(value):
     ("value", "expected"),
     [
         (Decimal("-5"), "-5"),
-        ("-1250.50", "-1250.50"),
+        (Decimal("-1250.50"), "-1250.50"),
         (-3, "-3"),
+        (-0.5, "-0.5"),
         (Decimal("4321.00"), "4321.00"),
         ("Ludlow Larder", "Ludlow Larder"),
         (None, ""),
