@@ -204,6 +204,6 @@ def test_list_query_count_does_not_grow_with_the_page(client, scheme, query_coun
     for n in range(5, 25):
         make_holder(scheme, f"Holder {n:02d}")
     assert count_queries(25) == small
-    # The register's version (for the ETag), one query for the page (with each signature date),
-    # one for the marks and schemes.
-    assert small == 3
+    # The register's version (for the ETag), and one query for the page with each signature
+    # date and current mark.
+    assert small == 2

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation, Scheme, Signature
@@ -94,13 +94,25 @@ FEED_TRIGGERS = {
 }
 
 
+class PublicMark(NamedTuple):
+    """What the register publishes of an organisation's current Charter Mark, read in the same
+    query as the organisation. It also stands for the mark's scheme (its renewal window) when
+    the standing is worked out."""
+
+    certificate_number: str
+    awarded_on: date
+    expires_on: date
+    status: str
+    renewal_window_days: int
+
+
 @dataclass(frozen=True)
 class PublicEntry:
     """A public organisation with what the register publishes about it."""
 
     organisation: Organisation
     signed_at: datetime | None
-    mark: CharterMark | None
+    mark: PublicMark | None
     standing: str | None
 
 
@@ -109,25 +121,6 @@ class KeysetPage:
     entries: list[PublicEntry]
     # (lower(name), id) of the last entry when more follow, else None.
     next_key: Key | None
-
-
-def _current_marks(organisation_ids: list[int]) -> dict[int, tuple[CharterMark, Scheme]]:
-    """Each organisation's current mark with its scheme, for a whole batch in one query."""
-    if not organisation_ids:
-        return {}
-    rows = db.session.execute(
-        select(CharterMark, Scheme)
-        .join(Scheme, Scheme.id == CharterMark.scheme_id)
-        .where(
-            CharterMark.organisation_id.in_(organisation_ids),
-            CharterMark.status != MARK_SUPERSEDED,
-        )
-        .order_by(CharterMark.organisation_id, CharterMark.awarded_on.desc(), CharterMark.id.desc())
-    ).all()
-    found: dict[int, tuple[CharterMark, Scheme]] = {}
-    for mark, scheme in rows:
-        found.setdefault(mark.organisation_id, (mark, scheme))
-    return found
 
 
 def _latest_signed_at():
@@ -139,19 +132,49 @@ def _latest_signed_at():
     )
 
 
+def _with_current_mark(query: Select) -> Select:
+    """``query`` (of organisations) with the current mark's public columns and its scheme's
+    renewal window joined on: the latest mark a renewal has not replaced, as
+    ``marks.current_mark``, found by a correlated lookup of its id (one index probe a row, and
+    the same SQL on SQLite, which has no LATERAL)."""
+    current_id = (
+        select(CharterMark.id)
+        .where(
+            CharterMark.organisation_id == Organisation.id, CharterMark.status != MARK_SUPERSEDED
+        )
+        .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
+        .limit(1)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+    return (
+        query.add_columns(
+            CharterMark.certificate_number,
+            CharterMark.awarded_on,
+            CharterMark.expires_on,
+            CharterMark.status,
+            Scheme.renewal_window_days,
+        )
+        .outerjoin(CharterMark, CharterMark.id == current_id)
+        .outerjoin(Scheme, Scheme.id == CharterMark.scheme_id)
+    )
+
+
 def _batch(filters: Filters, after: Key | None, limit: int):
-    """Up to ``limit`` rows of (organisation, sort key, latest signing) after ``after``."""
+    """Up to ``limit`` rows of (organisation, sort key, latest signing, current mark's columns)
+    after ``after``: one query."""
     keys = page_keys(filters, after=after, limit=limit)
     query = in_key_order(select(Organisation, keys.c.sort_key, _latest_signed_at()), keys)
-    return db.session.execute(query).all()
+    return db.session.execute(_with_current_mark(query)).all()
 
 
 def _entries(rows, today: date) -> list[PublicEntry]:
-    current = _current_marks([organisation.id for organisation, *_ in rows])
     entries = []
-    for organisation, _key, signed in rows:
-        mark, scheme = current.get(organisation.id, (None, None))
-        standing = marks.standing(mark, today=today, scheme=scheme) if mark else None
+    for organisation, _key, signed, *mark_columns in rows:
+        # No current mark: its columns are all NULL (status is never NULL on a mark).
+        mark = PublicMark(*mark_columns) if mark_columns[3] is not None else None
+        # The mark stands for its scheme too: marks.standing reads its renewal window.
+        standing = marks.standing(mark, today=today, scheme=mark) if mark else None  # type: ignore[arg-type]
         entries.append(PublicEntry(organisation, signed, mark, standing))
     return entries
 
@@ -292,7 +315,7 @@ def keyset_page(
     today: date | None = None,
 ) -> KeysetPage:
     """Up to ``limit`` matching organisations after the key ``after``, in the export's order:
-    two queries whatever the page size or the register's size."""
+    one query whatever the page size or the register's size."""
     # One row more than asked for says whether another page follows.
     rows = _batch(filters, after, limit + 1)
     more = len(rows) > limit
@@ -304,8 +327,10 @@ def keyset_page(
 def public_entry(slug: str, *, today: date | None = None) -> PublicEntry | None:
     """One public organisation by slug; None for unknown or non-public ones."""
     row = db.session.execute(
-        select(Organisation, sort_key(), _latest_signed_at()).where(
-            Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
+        _with_current_mark(
+            select(Organisation, sort_key(), _latest_signed_at()).where(
+                Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
+            )
         )
     ).first()
     if row is None:
