@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -27,7 +28,14 @@ class PublishedMeasure:
     figures: list[PublishedFigure]  # oldest first
 
 
-def published_figures(organisation: Organisation) -> list[PublishedMeasure]:
+class _Consenting(Protocol):
+    """An organisation, or a row of its columns (the API's)."""
+
+    id: int
+    publishes_figures: bool
+
+
+def published_figures(organisation: _Consenting) -> list[PublishedMeasure]:
     """Verified figures per measure and period, or [] without consent. One query."""
     if not organisation.publishes_figures:
         return []
