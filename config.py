@@ -37,7 +37,10 @@ class Config:
     SERVICE_CONTACT_EMAIL = os.environ.get("SERVICE_CONTACT_EMAIL", "socialvalue@example.gov.uk")
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'charter.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pooled PostgreSQL connections idle for longer than this are pinged before use; others
+    # are used as they are (charter/operations/connection_checks.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    DB_IDLE_PING_SECONDS = float(os.environ.get("DB_IDLE_PING_SECONDS", "10"))
     SQLALCHEMY_RECORD_QUERIES = False
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
     SESSION_COOKIE_HTTPONLY = True

@@ -40,7 +40,8 @@ def run_worker(
             with app.app_context():  # its teardown hands the connection back
                 counts = deliver_due(ROUND_SIZE, should_stop=stop.is_set)
         except SQLAlchemyError:
-            # pool_pre_ping replaces dead connections on the next round.
+            # A connection that died while idle is replaced at the next round's checkout
+            # (charter/operations/connection_checks.py).
             log.exception("Mail worker: database error; trying again in %s s", poll_seconds)
             stop.wait(poll_seconds)
             continue
