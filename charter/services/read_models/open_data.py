@@ -302,17 +302,7 @@ def export_rows(
     organisation."""
     today = today or date.today()
     columns = (
-        Organisation.id,
-        Organisation.name,
-        Organisation.slug,
-        Organisation.org_id,
-        Organisation.organisation_type,
-        Organisation.size,
-        Organisation.sector,
-        Organisation.town,
-        Organisation.district,
-        Organisation.status,
-        Organisation.publishes_figures,
+        *PUBLIC_COLUMNS,
         sort_key().label("sort_key"),
         _latest_signed_at().label("signed_at"),
     )
