@@ -36,7 +36,7 @@ from charter.services.infrastructure.spreadsheets import (
     describedby_link,
     spreadsheet_safe,
 )
-from charter.services.read_models import open_data
+from charter.services.read_models import open_data, register_feed
 from charter.services.read_models import register as register_service
 from charter.services.read_models.register_query import Filters
 from charter.slug_urls import slug_url_builder
@@ -175,7 +175,7 @@ def show_register_data():
 @bp.get("/register/feed.atom")
 @cached_by_register
 def show_register_feed():
-    entries = open_data.recent_public_changes()
+    entries = register_feed.recent_public_changes()
     register_url = url_for("public.show_register", _external=True)
     host = request.host.split(":")[0]
 

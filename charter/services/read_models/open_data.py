@@ -1,5 +1,5 @@
-"""The register as open data: the CSV and JSON exports, the API's keyset pages, one entry, and
-the feed of public changes.
+"""The register as open data: the CSV and JSON exports, the API's keyset pages and one entry
+(the feed of public changes is in register_feed).
 
 Everything pages through the register in (lower(name), id) order with keyset positions compared
 as a row, so each batch is an index range scan: an export's time grows linearly with its rows
@@ -18,7 +18,7 @@ from typing import NamedTuple
 from sqlalchemy import Select, and_, func, select, true
 
 from charter.extensions import db
-from charter.models import AuditEvent, Organisation, Scheme, Signature
+from charter.models import Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED, CharterMark
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain import marks
@@ -40,7 +40,6 @@ from workflows import lifecycle
 
 # Rows fetched per query by the open-data exports; tests make it small to cross batches.
 EXPORT_BATCH_SIZE = 1000
-FEED_SIZE = 50
 
 EXPORT_FIELDS = (
     CsvColumn("name", "Name", "The organisation's name."),
@@ -86,12 +85,6 @@ EXPORT_FIELDS = (
     ),
 )
 EXPORT_COLUMNS = tuple(column.name for column in EXPORT_FIELDS)
-
-# Feed entries: a new (or renewed) signature and a Charter Mark awarded.
-FEED_TRIGGERS = {
-    "sign": "signed the Social Value Charter",
-    "award_mark": "was awarded the Social Value Charter Mark",
-}
 
 
 class PublicMark(NamedTuple):
@@ -384,34 +377,3 @@ def public_entry(slug: str, *, today: date | None = None) -> PublicEntry | None:
     if row is None:
         return None
     return _entries([row], today or date.today())[0]
-
-
-# --- the feed ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    event_id: int
-    organisation: Organisation
-    title: str
-    happened_at: datetime
-
-
-def recent_public_changes(limit: int = FEED_SIZE) -> list[FeedEntry]:
-    """New signatures and Charter Marks awarded, newest first, of organisations public now
-    (a withdrawn organisation's history leaves the feed with it). No reasons: those can be
-    private."""
-    rows = db.session.execute(
-        select(AuditEvent.id, AuditEvent.trigger, AuditEvent.created_at, Organisation)
-        .join(Organisation, Organisation.id == AuditEvent.organisation_id)
-        .where(
-            AuditEvent.trigger.in_(FEED_TRIGGERS),
-            Organisation.status.in_(lifecycle.PUBLIC_STATES),
-        )
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return [
-        FeedEntry(event_id, organisation, f"{organisation.name} {FEED_TRIGGERS[trigger]}", when)
-        for event_id, trigger, when, organisation in rows
-    ]
