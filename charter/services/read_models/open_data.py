@@ -3,7 +3,8 @@
 
 Everything pages through the register in (lower(name), id) order with keyset positions compared
 as a row, so each batch is an index range scan: an export's time grows linearly with its rows
-(two queries per batch; one more in the JSON for published figures) and its memory stays flat.
+(one query per batch, the current mark joined in; one more in the JSON for published
+figures) and its memory stays flat.
 No people, no evidence, no reasons given for refusals or sanctions, and an organisation's own
 figures only with its consent.
 """
@@ -238,40 +239,6 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-class _MarkRow(NamedTuple):
-    """What marks.standing reads of a mark and its scheme, without loading ORM objects."""
-
-    status: str
-    expires_on: date
-    renewal_window_days: int
-
-
-def _current_mark_rows(organisation_ids: list[int]) -> dict[int, tuple]:
-    """(certificate, awarded_on, standing inputs) of each organisation's current mark."""
-    if not organisation_ids:
-        return {}
-    rows = db.session.execute(
-        select(
-            CharterMark.organisation_id,
-            CharterMark.certificate_number,
-            CharterMark.awarded_on,
-            CharterMark.expires_on,
-            CharterMark.status,
-            Scheme.renewal_window_days,
-        )
-        .join(Scheme, Scheme.id == CharterMark.scheme_id)
-        .where(
-            CharterMark.organisation_id.in_(organisation_ids),
-            CharterMark.status != MARK_SUPERSEDED,
-        )
-        .order_by(CharterMark.organisation_id, CharterMark.awarded_on.desc(), CharterMark.id.desc())
-    ).all()
-    found: dict[int, tuple] = {}
-    for row in rows:
-        found.setdefault(row.organisation_id, row)
-    return found
-
-
 def _standing_label(status: str, mark, today: date) -> str:
     """ "Charter signatory — Charter Mark expired on …" where that is the public standing."""
     from charter.services.read_models import public_standing  # it imports this module
@@ -294,51 +261,46 @@ def export_rows(
     fetched for a whole batch in one more query, and only when the batch has a consenting
     organisation."""
     today = today or date.today()
-    columns = (
-        *PUBLIC_COLUMNS,
-        sort_key().label("sort_key"),
-        _latest_signed_at().label("signed_at"),
-    )
+    columns = (*PUBLIC_COLUMNS, sort_key().label("sort_key"), _latest_signed_at())
     after: Key | None = None
     while True:
         batch_size = EXPORT_BATCH_SIZE
         query = filtered(select(*columns), filters)
         if after is not None:
             query = after_key(query, after)
-        rows = db.session.execute(in_order(query).limit(batch_size)).all()
-        current = _current_mark_rows([row.id for row in rows])
+        rows = db.session.execute(_with_current_mark(in_order(query).limit(batch_size))).all()
+        entries = _entries(rows, today)
         figures = (
-            published.published_figures_of([row.id for row in rows if row.publishes_figures])
+            published.published_figures_of(
+                [entry.organisation.id for entry in entries if entry.organisation.publishes_figures]
+            )
             if with_figures
             else {}
         )
-        for row in rows:
-            mark = current.get(row.id)
-            standing = None
-            if mark:
-                inputs = _MarkRow(mark.status, mark.expires_on, mark.renewal_window_days)
-                # One tuple stands for both the mark (status, expiry) and its scheme (window).
-                standing = marks.standing(inputs, today=today, scheme=inputs)  # type: ignore[arg-type]
+        for entry in entries:
+            organisation, mark = entry.organisation, entry.mark
             fields = {
-                "name": row.name,
-                "slug": row.slug,
-                "url": url_for_slug(row.slug),
-                "org_id": row.org_id,
-                "type": ORGANISATION_TYPES.get(row.organisation_type, row.organisation_type),
-                "size": ORGANISATION_SIZES.get(row.size, row.size),
-                "sector": row.sector,
-                "town": row.town,
-                "district": row.district,
-                "status": public_status(row.status),
-                "status_label": _standing_label(row.status, mark, today),
-                "signed_on": _iso(row.signed_at),
+                "name": organisation.name,
+                "slug": organisation.slug,
+                "url": url_for_slug(organisation.slug),
+                "org_id": organisation.org_id,
+                "type": ORGANISATION_TYPES.get(
+                    organisation.organisation_type, organisation.organisation_type
+                ),
+                "size": ORGANISATION_SIZES.get(organisation.size, organisation.size),
+                "sector": organisation.sector,
+                "town": organisation.town,
+                "district": organisation.district,
+                "status": public_status(organisation.status),
+                "status_label": _standing_label(organisation.status, mark, today),
+                "signed_on": _iso(entry.signed_at),
                 "charter_mark_certificate": mark.certificate_number if mark else None,
                 "charter_mark_awarded_on": _iso(mark.awarded_on) if mark else None,
                 "charter_mark_expires_on": _iso(mark.expires_on) if mark else None,
-                "charter_mark_standing": standing,
+                "charter_mark_standing": entry.standing,
             }
             if with_figures:
-                fields["published_figures"] = published.as_json(figures.get(row.id, []))
+                fields["published_figures"] = published.as_json(figures.get(organisation.id, []))
             yield fields
         if len(rows) < batch_size:
             return
