@@ -7,7 +7,9 @@ sizes. Prints figures, never pass/fail.
         .venv/bin/python bench/run.py [--sizes 500,50000,100000] [--exports 10000,100000]
         [--seconds 5] [--port 5140]
 
-It DROPS every table of that database and rebuilds it through the migrations. Needs `wrk`
+It DROPS every table of that database, and of a second one named after it with ``_baseline``
+(created if need be), and rebuilds them through the migrations: the second keeps the smallest
+size, for the flat-in-N figures, timed turn about with each larger size. Needs `wrk`
 (Debian: apt-get install wrk) for the load figures; without it, prints the in-process ones.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -65,7 +68,51 @@ def pages_to_measure() -> dict[str, str]:
     }
 
 
-def measure_size(app, n: int, args, results: dict) -> None:
+@dataclass(frozen=True)
+class Baseline:
+    """The smallest size, kept in a database of its own while the other grows, so that each
+    page at each size is timed turn about with the same page at the smallest."""
+
+    size: int
+    client: object
+    urls: dict[str, str]
+    etags: dict[str, str]
+
+
+def build_baseline(n: int) -> Baseline:
+    app = harness.bench_app(harness.baseline_url())
+    harness.rebuild_schema(app)
+    with app.app_context():
+        seconds = grow_to(n)
+        urls = pages_to_measure()
+    print(f"baseline: {n:,} organisations in a database of their own ({seconds:.1f} s)")
+    client = app.test_client()
+    etags = {name: client.get(urls[name]).headers.get("ETag") for name in REVALIDATED}
+    return Baseline(n, client, urls, etags)
+
+
+def _request(client, url: str, etag: str | None):
+    """A callable making the request: rendered afresh, or revalidated with ``etag``."""
+    if etag:
+        return lambda: client.get(url, headers={"If-None-Match": etag}).get_data()
+    return lambda: client.get(harness.fresh(url)).get_data()
+
+
+def measure_flatness(baseline: Baseline, client, urls: dict, local: dict, repeat: int) -> dict:
+    """{page: (median ms at the baseline's size, median ms at this size)}, timed turn about."""
+    flat = {}
+    for name in local:
+        page = name.removesuffix(" 304")
+        revalidated = page != name
+        small = _request(
+            baseline.client, baseline.urls[page], baseline.etags[page] if revalidated else None
+        )
+        large = _request(client, urls[page], local[page]["etag"] if revalidated else None)
+        flat[name] = tuple(harness.medians_turn_about([small, large], repeat))
+    return flat
+
+
+def measure_size(app, n: int, args, results: dict, baseline: Baseline | None = None) -> None:
     seconds = grow_to(n)
     print(f"\n== {n:,} organisations (generated in {seconds:.1f} s) ==", flush=True)
     client = app.test_client()
@@ -77,6 +124,8 @@ def measure_size(app, n: int, args, results: dict) -> None:
             client, urls[name], args.repeat, headers={"If-None-Match": etag}
         )
     results[n] = {"local": local, "load": {}}
+    if baseline is not None and n > baseline.size:
+        results[n]["flat"] = measure_flatness(baseline, client, urls, local, args.repeat)
     print(f"{'request':14} {'status':>6} {'ms':>7} {'queries':>7} {'bytes':>7}  scans (EXPLAIN)")
     for name, figures in local.items():
         scans = harness.scan_types(figures["statements"])
@@ -141,17 +190,30 @@ def measure_exports(n: int, args, exports: dict) -> None:
             )
 
 
-def summary(results: dict, exports: dict) -> None:
-    sizes = sorted(results)
-    if len(sizes) >= 2:
-        small = sizes[0]
-        print(f"\n== flat in N: in-process median at each size / at {small:,} ==")
-        for name in results[small]["local"]:
-            ratios = [
-                f"{n:,}: x{results[n]['local'][name]['median_ms'] / results[small]['local'][name]['median_ms']:.2f}"  # noqa: E501
-                for n in sizes[1:]
-            ]
+def summary(results: dict, exports: dict, baseline: Baseline | None) -> None:
+    grown = [n for n in sorted(results) if "flat" in results[n]]
+    if baseline is not None and grown:
+        print(
+            f"\n== flat in N: in-process median at each size / at {baseline.size:,} "
+            f"(timed turn about, {baseline.size:,} in a database of its own) =="
+        )
+        for name in results[grown[0]]["flat"]:
+            ratios = []
+            for n in grown:
+                small_ms, large_ms = results[n]["flat"][name]
+                ratios.append(
+                    f"{n:,}: x{large_ms / small_ms:.2f} ({large_ms:.2f} / {small_ms:.2f} ms)"
+                )
             print(f"  {name:14} " + "   ".join(ratios))
+        last_over_first = [
+            results[n]["flat"]["last page"][1] / results[n]["flat"]["register"][1] for n in grown
+        ]
+        print(
+            "  last page / first page: "
+            + "   ".join(
+                f"{n:,}: x{ratio:.2f}" for n, ratio in zip(grown, last_over_first, strict=True)
+            )
+        )
     for path, by_size in exports.items():
         if len(by_size) >= 2:
             low, high = sorted(by_size)
@@ -169,7 +231,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,50000,100000")
     parser.add_argument("--exports", default="10000,100000")
     parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--port", type=int, default=5140)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -181,13 +243,14 @@ def main() -> None:
     exports: dict = {}
     with app.app_context():
         print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
+        baseline = build_baseline(min(sizes)) if len(sizes) >= 2 else None
         for n in sorted(set(sizes) | set(export_sizes)):
             if n in sizes:
-                measure_size(app, n, args, results)
+                measure_size(app, n, args, results, baseline)
             if n in export_sizes:
                 measure_exports(n, args, exports)
         db.session.remove()
-    summary(results, exports)
+    summary(results, exports, baseline)
 
 
 if __name__ == "__main__":
