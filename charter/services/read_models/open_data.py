@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Select, and_, func, select, true
@@ -26,6 +27,7 @@ from charter.services.domain import marks
 from charter.services.infrastructure.spreadsheets import CsvColumn
 from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import (
+    ANY_KEY,
     PUBLIC_STATUS_LABELS,
     Filters,
     Key,
@@ -34,7 +36,9 @@ from charter.services.read_models.register_query import (
     in_key_order,
     in_order,
     page_keys,
+    page_params,
     public_status,
+    shape,
     sort_key,
 )
 from workflows import lifecycle
@@ -182,7 +186,7 @@ def _current_mark_of_row(*columns):
     )
 
 
-def _with_current_mark(query: Select) -> Select:
+def _with_current_mark(query: Select, dialect: str | None = None) -> Select:
     """``query`` (of organisations) with the current mark's public columns and its scheme's
     renewal window, in the same query.
 
@@ -190,7 +194,7 @@ def _with_current_mark(query: Select) -> Select:
     of one organisation, so no plan can scan every mark (joined as a table, the marks were
     hashed from a sequential scan at 50,000 organisations). SQLite has no LATERAL, and joins
     the mark whose id a correlated lookup finds."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if (dialect or db.session.get_bind().dialect.name) == "postgresql":
         current = (
             _current_mark_of_row(*_MARK_COLUMNS)
             .join(Scheme, Scheme.id == CharterMark.scheme_id)
@@ -208,12 +212,22 @@ def _with_current_mark(query: Select) -> Select:
     )
 
 
+@lru_cache(maxsize=256)
+def _batch_statement(dialect: str, filters_shape: Filters, after: bool) -> Select:
+    """The statement of :func:`_batch` for one shape of request, built once (statements are
+    immutable) and run with each request's values."""
+    keys = page_keys(filters_shape, after=ANY_KEY if after else None, limit=0)
+    query = in_key_order(select(*PUBLIC_COLUMNS, keys.c.sort_key, _latest_signed_at()), keys)
+    return _with_current_mark(query, dialect)
+
+
 def _batch(filters: Filters, after: Key | None, limit: int):
     """Up to ``limit`` rows of (organisation, sort key, latest signing, current mark's columns)
     after ``after``: one query."""
-    keys = page_keys(filters, after=after, limit=limit)
-    query = in_key_order(select(*PUBLIC_COLUMNS, keys.c.sort_key, _latest_signed_at()), keys)
-    return db.session.execute(_with_current_mark(query)).all()
+    statement = _batch_statement(
+        db.session.get_bind().dialect.name, shape(filters), after is not None
+    )
+    return db.session.execute(statement, page_params(filters, after=after, limit=limit)).all()
 
 
 def _entries(rows, today: date) -> list[PublicEntry]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -22,6 +22,7 @@ from charter.models.assessment import MARK_SUPERSEDED
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.read_models import register_version
 from charter.services.read_models.register_query import (
+    ANY_KEY,
     MAX_QUERY_LENGTH,
     STANDING_FILTERS,
     Filters,
@@ -31,6 +32,8 @@ from charter.services.read_models.register_query import (
     filtered,
     in_key_order,
     page_keys,
+    page_params,
+    shape,
     sort_key,
 )
 from workflows import lifecycle
@@ -238,12 +241,24 @@ def count(filters: Filters, version: int) -> int:
     return register_version.cache().get(version, ("count", filters), compute)
 
 
-def _rows(filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit):
+@lru_cache(maxsize=256)
+def _rows_statement(filters_shape: Filters, after: bool, before: bool, reverse: bool):
+    """The statement of :func:`_rows` for one shape of request, built once and run with each
+    request's values (see ``register_query``)."""
     keys = page_keys(
-        filters, after=after, before=before, reverse=reverse, offset=offset, limit=limit
+        filters_shape,
+        after=ANY_KEY if after else None,
+        before=ANY_KEY if before else None,
+        reverse=reverse,
+        limit=0,
     )
-    query = in_key_order(select(*_entry_columns()), keys, reverse=reverse)
-    rows = db.session.execute(query).all()
+    return in_key_order(select(*_entry_columns()), keys, reverse=reverse)
+
+
+def _rows(filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit):
+    statement = _rows_statement(shape(filters), after is not None, before is not None, reverse)
+    params = page_params(filters, after=after, before=before, offset=offset, limit=limit)
+    rows = db.session.execute(statement, params).all()
     entries = [RegisterEntry(*row) for row in rows]
     return entries[::-1] if reverse else entries
 
