@@ -126,23 +126,28 @@ def fresh(url: str) -> str:
 
 def time_in_process(client, url: str, repeat: int, headers=None) -> dict:
     """Median time of ``repeat`` requests after two warm-ups, queries and statements of one.
-    Each request renders afresh (except revalidations, which must name the same URL)."""
+    Each request renders afresh (except revalidations, which must name the same URL), and
+    pushes its own application context, as under gunicorn (see ``without_app_context``)."""
 
-    def one(target):
-        return client.get(target if headers else fresh(target), headers=headers)
+    def one(target=url):
+        response = client.get(target if headers else fresh(target), headers=headers)
+        return response, response.get_data()
 
-    for _ in range(2):
-        one(url).get_data()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = one(url)
-        body = response.get_data()
-        times.append(time.perf_counter() - started)
-    etag = client.get(url, headers=headers).headers.get("ETag")
+    def timed() -> list[float]:
+        for _ in range(2):
+            one()
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            one()
+            times.append(time.perf_counter() - started)
+        return times
+
+    times = without_app_context(timed)
+    # The ETag of the URL itself (not of a fresh one), for the revalidations.
+    etag = without_app_context(lambda: client.get(url, headers=headers).headers.get("ETag"))
     with statements() as seen:
-        response = one(url)
-        body = response.get_data()
+        response, body = without_app_context(one)
     return {
         "status": response.status_code,
         "median_ms": statistics.median(times) * 1000,
@@ -151,6 +156,15 @@ def time_in_process(client, url: str, repeat: int, headers=None) -> dict:
         "bytes": len(body),
         "etag": etag,
     }
+
+
+def without_app_context(function, *args):
+    """``function(*args)`` in a thread of its own, where no application context is pushed. A
+    request made where its app's context is already pushed reuses that context, and so keeps
+    its database session and connection from one request to the next; under gunicorn each
+    request pushes and tears down its own, and so does each request made from here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def medians_turn_about(requests: list, repeat: int) -> list[float]:

@@ -108,7 +108,9 @@ def measure_flatness(baseline: Baseline, client, urls: dict, local: dict, repeat
             baseline.client, baseline.urls[page], baseline.etags[page] if revalidated else None
         )
         large = _request(client, urls[page], local[page]["etag"] if revalidated else None)
-        flat[name] = tuple(harness.medians_turn_about([small, large], repeat))
+        flat[name] = tuple(
+            harness.without_app_context(harness.medians_turn_about, [small, large], repeat)
+        )
     return flat
 
 
@@ -136,6 +138,8 @@ def measure_size(app, n: int, args, results: dict, baseline: Baseline | None = N
             f"{figures['queries']:>7} {figures['bytes']:>7}  {', '.join(scans) or '-'}"
             + (f"  SEQUENTIAL: {', '.join(seq)}" if seq else "")
         )
+    if not args.seconds:
+        return
     if not harness.have_wrk():
         print("(wrk not found: apt-get install wrk for requests/s and latency under load)")
         return
@@ -230,7 +234,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,50000,100000")
     parser.add_argument("--exports", default="10000,100000")
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument(
+        "--seconds", type=float, default=5, help="of load on each page; 0: in process only"
+    )
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--port", type=int, default=5140)
     args = parser.parse_args()
