@@ -218,8 +218,9 @@ def sequential_scans_of_big_tables(scans: list[str]) -> list[str]:
 
 
 class Gunicorn:
-    def __init__(self, port: int, workers: int = 2, timeout: int = 120):
+    def __init__(self, port: int, workers: int = 2, timeout: int = 120, url: str | None = None):
         self.port = port
+        self.database_url = _normalise(url or database_url())
         self.workers = workers
         self.timeout = timeout
         self.process: subprocess.Popen | None = None
@@ -227,7 +228,7 @@ class Gunicorn:
 
     def __enter__(self):
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        env = dict(os.environ, DATABASE_URL=_normalise(database_url()))
+        env = dict(os.environ, DATABASE_URL=self.database_url)
         self.process = subprocess.Popen(
             [
                 str(gunicorn),
