@@ -35,8 +35,9 @@ from workflows.lifecycle import PUBLIC_STATES
 
 # Revalidation (If-None-Match) is measured for these.
 REVALIDATED = ("register", "filtered", "api")
-# Pages a request names uniquely (different searches, cursors): measured rendered afresh too.
-RENDERED = ("register", "last page", "filtered", "api", "api cursor")
+# Measured rendered afresh too (every URL different, as different searches, cursors or
+# organisations would be), not only as a repeated URL that the answer cache serves.
+RENDERED = ("register", "last page", "filtered", "api", "api cursor", "entry", "verify", "badge")
 
 
 def pages_to_measure() -> dict[str, str]:
