@@ -15,8 +15,6 @@ from werkzeug.exceptions import MethodNotAllowed
 from charter.api import bp
 from charter.api.openapi import OPENAPI
 from charter.caching import cached_by_register
-from charter.extensions import db
-from charter.models import Organisation
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import marks, schemes
 from charter.services.read_models import open_data, public_standing, register_query
@@ -242,12 +240,11 @@ def show_organisation(slug: str):
 @bp.get("/certificates/<number>")
 @cached_by_register(max_age=CACHE_MAX_AGE)
 def show_certificate(number: str):
-    mark = marks.mark_by_number(number)
-    if mark is None:
+    found = marks.certificate_check(number)
+    if found is None:
         return error_response(404, "not_found", "No Charter Mark has that certificate number")
-    scheme = marks.scheme_of_mark(mark)
+    mark, scheme, organisation = found
     standing = marks.standing(mark, scheme=scheme)
-    organisation = db.session.get(Organisation, mark.organisation_id)
     holder = None
     if register_query.is_public(organisation):
         holder = {

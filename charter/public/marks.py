@@ -13,8 +13,6 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
 from charter.caching import cached_by_register
-from charter.extensions import db
-from charter.models import Organisation
 from charter.public import bp
 from charter.services.domain import marks
 from workflows.lifecycle import PUBLIC_STATES
@@ -79,20 +77,19 @@ def start_verification():
 @bp.get("/verify/<certificate_number>")
 @cached_by_register
 def verify_certificate(certificate_number: str):
-    mark = marks.mark_by_number(certificate_number)
-    if mark is None:
+    found = marks.certificate_check(certificate_number)
+    if found is None:
         return render_template(
             "public/verify-not-found.html",
             certificate_number=marks.normalise_certificate_number(certificate_number),
         ), 404
+    mark, scheme, organisation = found
     if mark.certificate_number != certificate_number:
         # One address per certificate, whatever case or spacing was typed.
         return redirect(
             url_for("public.verify_certificate", certificate_number=mark.certificate_number)
         )
-    scheme = marks.scheme_of_mark(mark)
     standing = marks.standing(mark, scheme=scheme)
-    organisation = db.session.get(Organisation, mark.organisation_id)
     newer = marks.current_mark(organisation) if mark.status == "superseded" else None
     return render_template(
         "public/verify.html",
@@ -146,9 +143,8 @@ def _badge_response(svg: str, status: int, cache_control: str) -> Response:
 @bp.get("/badge/<certificate_number>.svg")
 @cached_by_register(max_age=None)
 def show_badge(certificate_number: str):
-    mark = marks.mark_by_number(certificate_number)
-    if mark is None:
+    standing = marks.standing_by_number(certificate_number)
+    if standing is None:
         return _badge_response(badge_svg("Unknown certificate", UNKNOWN_COLOURS), 404, SHORT_CACHE)
-    standing = marks.standing(mark)
     cache = LONG_CACHE if standing == marks.VALID else SHORT_CACHE
     return _badge_response(badge_svg(BADGE_TEXT[standing], BADGE_COLOURS[standing]), 200, cache)

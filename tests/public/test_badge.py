@@ -105,3 +105,17 @@ def test_badge_text_is_escaped():
     svg = badge_svg("<script>&", ("#000000", "#ffffff"))
     assert "<script>" not in svg
     assert "&lt;script&gt;&amp;" in svg
+
+
+def test_a_badge_is_one_query(client, organisation, scheme, query_counter):
+    """Each holder's website asks for a different badge, so most are rendered afresh."""
+    mark = make_mark(organisation, scheme)
+
+    def queries(number: str) -> int:
+        with query_counter() as counter:
+            _badge(client, number).get_data()
+        return counter.value
+
+    not_a_number = queries("nonsense")  # no lookup: only what every public answer reads
+    assert queries(mark.certificate_number) == not_a_number + 1
+    assert queries("CM-22222222") == not_a_number + 1

@@ -138,3 +138,17 @@ def test_the_holder_links_to_the_public_register_entry(client, organisation, val
     mark = valid_mark
     html = client.get(f"/verify/{mark.certificate_number}").get_data(as_text=True)
     assert f'href="/register/{organisation.slug}"' in html
+
+
+def test_a_certificate_check_is_one_query(client, valid_mark, query_counter):
+    """The mark, its scheme and its holder come in one query: checks name many different
+    certificates, so most are rendered afresh."""
+
+    def queries(number: str) -> int:
+        with query_counter() as counter:
+            response = client.get(f"/verify/{number}")
+            response.get_data()
+        return counter.value
+
+    not_a_number = queries("nonsense")  # no lookup: only what every public answer reads
+    assert queries(valid_mark.certificate_number) == not_a_number + 1

@@ -160,9 +160,17 @@ def test_suspending_outside_the_mark_is_not_in_its_history(app, organisation):
     assert marks.mark_history(organisation) == []
 
 
-def test_mark_by_number_is_case_insensitive(app, organisation, scheme):
+def test_a_certificate_is_found_in_any_case_or_spacing(app, organisation, scheme):
     mark = make_mark(organisation, scheme)
-    assert marks.mark_by_number(mark.certificate_number.lower()).id == mark.id
-    assert marks.mark_by_number("CM-22222222") is None
-    assert marks.mark_by_number("nonsense") is None
+    found = marks.certificate_check(mark.certificate_number.lower())
+    assert (found.mark.id, found.scheme.id, found.organisation.id) == (
+        mark.id,
+        mark.scheme_id,
+        mark.organisation_id,
+    )
+    assert marks.certificate_check("CM-22222222") is None
+    assert marks.certificate_check("nonsense") is None
+    assert marks.standing_by_number(mark.certificate_number.lower()) == marks.standing(mark)
+    assert marks.standing_by_number("CM-22222222") is None
+    assert marks.standing_by_number("nonsense") is None
     assert db.session.scalar(select(CharterMark.id).where(CharterMark.id == mark.id))
