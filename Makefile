@@ -62,7 +62,7 @@ BENCH_DURATION ?= 60
 bench-load: setup ## 60s of mixed traffic at gunicorn (DATABASE_URL: a scratch PostgreSQL database)
 	$(BIN)/python bench/load.py --duration $(BENCH_DURATION)
 
-bench: setup ## the register at 500, 50,000 and 100,000 organisations; DROPS DATABASE_URL's tables
+bench: setup ## the register at 500, 50,000 and 100,000 organisations; DROPS the tables of DATABASE_URL and of <its name>_baseline
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): in-process figures only"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
