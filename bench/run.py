@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from bench import harness
+from bench import harness, load_generator
 from bench.generate import grow_to
 from charter.extensions import db
 from charter.models import CharterMark, Organisation
@@ -143,7 +143,7 @@ def measure_size(app, n: int, args, results: dict, baseline: Baseline | None = N
         )
     if not args.seconds:
         return
-    if not harness.have_wrk():
+    if not load_generator.have_wrk():
         print("(wrk not found: apt-get install wrk for requests/s and latency under load)")
         return
     print(
@@ -161,7 +161,7 @@ def measure_size(app, n: int, args, results: dict, baseline: Baseline | None = N
             if measured.endswith(" 304"):
                 # The same ETag as in process: same data, release and URL.
                 headers = {"If-None-Match": local[base]["etag"]}
-            service, bare = harness.wrk_pair(
+            service, bare = load_generator.wrk_pair(
                 server.url(urls[base]),
                 server.url(f"/_bench/bare/{max(figures['bytes'], 1)}"),
                 args.seconds,

@@ -17,7 +17,12 @@ from charter.api.openapi import OPENAPI
 from charter.caching import cached_by_register
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import marks, schemes
-from charter.services.read_models import open_data, public_standing, register_query
+from charter.services.read_models import (
+    certificate_checks,
+    open_data,
+    public_standing,
+    register_query,
+)
 from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import InvalidCursor, encode_cursor
 from charter.slug_urls import slug_url_builder
@@ -240,7 +245,7 @@ def show_organisation(slug: str):
 @bp.get("/certificates/<number>")
 @cached_by_register(max_age=CACHE_MAX_AGE)
 def show_certificate(number: str):
-    found = marks.certificate_check(number)
+    found = certificate_checks.certificate_check(number)
     if found is None:
         return error_response(404, "not_found", "No Charter Mark has that certificate number")
     mark, scheme, organisation = found

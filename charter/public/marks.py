@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, ValidationError
 from charter.caching import cached_by_register
 from charter.public import bp
 from charter.services.domain import marks
+from charter.services.read_models import certificate_checks
 from workflows.lifecycle import PUBLIC_STATES
 
 CERTIFICATE_HINT = "Enter a certificate number, like CM-7K3F9QX2"
@@ -77,7 +78,7 @@ def start_verification():
 @bp.get("/verify/<certificate_number>")
 @cached_by_register
 def verify_certificate(certificate_number: str):
-    found = marks.certificate_check(certificate_number)
+    found = certificate_checks.certificate_check(certificate_number)
     if found is None:
         return render_template(
             "public/verify-not-found.html",
@@ -143,7 +144,7 @@ def _badge_response(svg: str, status: int, cache_control: str) -> Response:
 @bp.get("/badge/<certificate_number>.svg")
 @cached_by_register(max_age=None)
 def show_badge(certificate_number: str):
-    standing = marks.standing_by_number(certificate_number)
+    standing = certificate_checks.standing_by_number(certificate_number)
     if standing is None:
         return _badge_response(badge_svg("Unknown certificate", UNKNOWN_COLOURS), 404, SHORT_CACHE)
     cache = LONG_CACHE if standing == marks.VALID else SHORT_CACHE

@@ -7,10 +7,8 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models.assessment import CharterMark
 from charter.services.domain import marks
 from tests.factories import audit, make_mark, make_organisation
 
@@ -158,19 +156,3 @@ def test_suspending_outside_the_mark_is_not_in_its_history(app, organisation):
     audit(organisation, "suspend", "monitoring", "suspended", datetime(2026, 3, 1, 9), "Late")
     audit(organisation, "lift_suspension", "suspended", "monitoring", datetime(2026, 3, 2, 9))
     assert marks.mark_history(organisation) == []
-
-
-def test_a_certificate_is_found_in_any_case_or_spacing(app, organisation, scheme):
-    mark = make_mark(organisation, scheme)
-    found = marks.certificate_check(mark.certificate_number.lower())
-    assert (found.mark.id, found.scheme.id, found.organisation.id) == (
-        mark.id,
-        mark.scheme_id,
-        mark.organisation_id,
-    )
-    assert marks.certificate_check("CM-22222222") is None
-    assert marks.certificate_check("nonsense") is None
-    assert marks.standing_by_number(mark.certificate_number.lower()) == marks.standing(mark)
-    assert marks.standing_by_number("CM-22222222") is None
-    assert marks.standing_by_number("nonsense") is None
-    assert db.session.scalar(select(CharterMark.id).where(CharterMark.id == mark.id))
