@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Integer, Select, String, Subquery, bindparam, func, select, tuple_
 
@@ -150,45 +150,40 @@ def _contains_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+# The filters compared with a column, by field name: their values are parameters of the SQL
+# (the standing filter is part of the SQL itself, and the search a LIKE pattern).
+_COLUMN_FILTERS = {
+    "district": Organisation.district,
+    "organisation_type": Organisation.organisation_type,
+    "sector": Organisation.sector,
+}
+
+
 def filter_params(filters: Filters) -> dict[str, str]:
     """The values of the filters in use, by the names :func:`filtered` gives them."""
-    params = {}
-    if filters.q:
-        params["q_pattern"] = _contains_pattern(filters.q)
-    if filters.district:
-        params["district"] = filters.district
-    if filters.organisation_type:
-        params["organisation_type"] = filters.organisation_type
-    if filters.sector:
-        params["sector"] = filters.sector
+    params = {"q_pattern": _contains_pattern(filters.q)} if filters.q else {}
+    for name in _COLUMN_FILTERS:
+        if value := getattr(filters, name):
+            params[name] = value
     return params
 
 
 def shape(filters: Filters) -> Filters:
     """Which filters are in use, without their values (the standing filter is part of the SQL):
     requests of one shape run the same statement with other parameters."""
-    return Filters(
-        q="?" if filters.q else "",
-        district="?" if filters.district else "",
-        organisation_type="?" if filters.organisation_type else "",
-        sector="?" if filters.sector else "",
-        standing=filters.standing,
-    )
+    in_use = (name for name in ("q", *_COLUMN_FILTERS) if getattr(filters, name))
+    return replace(filters, **dict.fromkeys(in_use, "?"))
 
 
 def filtered(query: Select, filters: Filters) -> Select:
     query = query.where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
     params = filter_params(filters)
-    if filters.q:
+    if "q_pattern" in params:
         # On PostgreSQL the trigram index on lower(name) serves this LIKE '%...%'.
         query = query.where(
             sort_key().like(bindparam("q_pattern", params["q_pattern"]), escape="/")
         )
-    for name, column in (
-        ("district", Organisation.district),
-        ("organisation_type", Organisation.organisation_type),
-        ("sector", Organisation.sector),
-    ):
+    for name, column in _COLUMN_FILTERS.items():
         if name in params:
             query = query.where(column == bindparam(name, params[name]))
     if filters.standing == HOLDERS:
