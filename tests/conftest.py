@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import pytest
 from flask import g
@@ -13,7 +14,10 @@ from charter import create_app
 from charter.extensions import db as _db
 from charter.extensions import limiter
 from config import TestConfig
+from tests import travel
 from tests.factories import make_commissioner, make_organisation, make_user, sign_in
+
+travel.start()  # CHARTER_TEST_TODAY: the suite on another date (tests/travel.py)
 
 _schema_ready = False
 
@@ -207,4 +211,8 @@ def query_counter(app):
 
 
 def pytest_report_header(config):
-    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (in memory)')}"
+    day = travel.requested_day()
+    return [
+        f"database: {os.environ.get('DATABASE_URL', 'sqlite (in memory)')}",
+        f"date: {day} ({travel.ENVIRONMENT})" if day else f"date: today, {date.today()}",
+    ]

@@ -126,13 +126,16 @@ def _last_in(states: list[tuple[datetime, str]], wanted, now: datetime) -> datet
 
 
 class OrganisationStory:
-    def __init__(self, ctx: DemoContext, organisation, owner, sector: str, planned):
+    def __init__(
+        self, ctx: DemoContext, organisation, owner, sector: str, planned, story: str | None = None
+    ):
         self.ctx = ctx
         self.rng = ctx.rng
         self.organisation = organisation
         self.owner = owner
         self.sector = sector
         self.planned = planned
+        self.story = story  # the latest returns' fixed story, if any (returns.STORIES)
         self.states = _states_after(planned)
         self.triggers = [trigger for trigger, _ in planned]
         self.first = {}
@@ -271,7 +274,7 @@ class OrganisationStory:
                 ("suspend_mark", lifecycle.ACCREDITED),
             ):
                 lapsed_at = when
-        schedule = Schedule(approved_at, until, apply_at, lapsed_at)
+        schedule = Schedule(approved_at, until, apply_at, lapsed_at, self.story)
         months = ctx.scheme.monitoring_period_months
         if apply_at is not None:
             cutoff = (apply_at - timedelta(days=10)).date()

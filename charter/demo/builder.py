@@ -211,6 +211,8 @@ class _DemoBuilder:
     def _organisation(self, index: int, record: dict) -> None:
         steps, end_range = JOURNEYS[record["journey"]]
         gaps = [self._gap(step) for step in steps]
+        # A fixed story needs history behind it: the record may say how long ago the last step was.
+        end_range = record.get("last_step_days_ago", end_range)
         registered_on = self.now - timedelta(days=self.rng.randint(*end_range) + sum(gaps))
         registered_at = self._at(registered_on, "owner")
         slug = slugify(record["name"])
@@ -270,7 +272,14 @@ class _DemoBuilder:
         for step, gap in zip(steps, gaps, strict=True):
             day += timedelta(days=gap)
             planned.append((step.trigger, self._at(day, step.actor)))
-        story = OrganisationStory(self.activity, organisation, owner, record["sector"], planned)
+        story = OrganisationStory(
+            self.activity,
+            organisation,
+            owner,
+            record["sector"],
+            planned,
+            record.get("latest_return"),
+        )
         for step, (_, when) in zip(steps, planned, strict=True):
             self._fire(organisation, owner, step, when, story)
         story.finish()

@@ -3,6 +3,11 @@ charter.services.domain.returns.ensure_returns would have opened them, filled in
 the service records it (due dates from the scheme, lateness judged on the first submission).
 
 Rows are made directly rather than through the HTTP flow, so the times can be back-dated.
+
+Most returns are drawn at random, so which ones are waiting, queried or not sent yet depends on
+the day the demo is built. A few organisations carry a fixed story instead (``latest_return``
+in organisations.toml), so that on every date there is a return to send, exactly one waiting
+for the assessor at a given organisation, and one queried (STORIES).
 """
 
 from __future__ import annotations
@@ -42,12 +47,25 @@ class Profile:
     shortfalls: dict[str, date] = field(default_factory=dict)
 
 
+# The fixed stories an organisation's latest returns can tell, whatever the date:
+# - "to send": its latest return is not sent yet, while that leaves it in good standing (on the
+#   few days a quarter when it would already have lapsed, the return was sent);
+# - "waiting": exactly one return sent and waiting for the assessor (the latest, or the one
+#   before when the latest period ended less than two days ago), every other one verified;
+# - "queried": the return before the latest one was queried by the assessor and not answered.
+STORY_TO_SEND = "to send"
+STORY_WAITING = "waiting"
+STORY_QUERIED = "queried"
+STORIES = (STORY_TO_SEND, STORY_WAITING, STORY_QUERIED)
+
+
 @dataclass
 class Schedule:
     start: datetime  # the plan was approved
     until: datetime  # the last moment the organisation was monitored (now, if it still is)
     apply_at: datetime | None = None  # returns before this are verified in time to apply
     lapsed_at: datetime | None = None  # lapsed for a missed return
+    story: str | None = None  # one of STORIES, for an organisation still monitored
 
 
 @dataclass
@@ -90,6 +108,7 @@ class ReturnsBuilder:
         missed_from = self._missed_from(ended, schedule)
         still_monitored = schedule.until >= ctx.now
         sent: list[Sent] = []
+        story = schedule.story if still_monitored else None
         for index, period in enumerate(ended):
             due = periods.due_date(period.end, self.scheme.return_due_days)
             monitoring_return = MonitoringReturn(
@@ -109,7 +128,9 @@ class ReturnsBuilder:
                 and times is not None
                 and (times[0] < schedule.apply_at)
             )
-            if last and still_monitored and times is not None and not forced:
+            if story is not None:
+                times = self._story_times(story, ended, index, times)
+            elif last and still_monitored and times is not None and not forced:
                 # The latest return is still being written, or waiting for the assessor.
                 overdue_days = (ctx.now.date() - due).days
                 if overdue_days < 30 and rng.random() < 0.5:
@@ -136,13 +157,16 @@ class ReturnsBuilder:
             if first_sent != sent_at:  # queried once, answered, then verified
                 lines[0].response = rng.choice(ctx.texts["queries"]["responses"])
             if decided_at is not None:
-                queried = (
-                    still_monitored
-                    and index == len(ended) - 2
-                    and first_sent == sent_at
-                    and not forced
-                    and rng.random() < 0.3
-                )
+                if story is not None:
+                    queried = story == STORY_QUERIED and index == len(ended) - 2
+                else:
+                    queried = (
+                        still_monitored
+                        and index == len(ended) - 2
+                        and first_sent == sent_at
+                        and not forced
+                        and rng.random() < 0.3
+                    )
                 status = RETURN_QUERIED if queried else RETURN_VERIFIED
                 for line in lines:
                     line.review_status = LINE_ACCEPTED
@@ -209,6 +233,40 @@ class ReturnsBuilder:
                 sent_at = first_sent
         decided_at = sent_at + timedelta(days=rng.randint(2, 20), hours=rng.randint(0, 6))
         return first_sent, sent_at, (decided_at if decided_at < now else None)
+
+    def _story_times(self, story: str, ended, index: int, times):
+        """(first submitted, last submitted, decided) for an organisation with a fixed story
+        (STORIES): its last two returns are made to tell it; earlier ones are verified."""
+        rng, now = self.rng, self.ctx.now
+        latest = len(ended) - 1
+        period = ended[index]
+        due = periods.due_date(period.end, self.scheme.return_due_days)
+        if index < latest - 1 or (story == STORY_TO_SEND and index < latest):
+            return self._verified_times(period)
+        sanction = periods.sanction_date(due, self.scheme.grace_period_days)
+        if story == STORY_TO_SEND:
+            return None if now.date() < sanction else times
+        if story == STORY_QUERIED:
+            if index == latest:
+                return times if times is None else (times[0], times[1], None)
+            return self._verified_times(period)  # then queried rather than verified
+        # STORY_WAITING: the latest return is sent and waiting, unless its period ended less
+        # than two days ago: then it is not sent yet and the one before is waiting.
+        fresh = (now.date() - ended[latest].end).days < 2
+        waiting = latest - 1 if fresh else latest
+        if index != waiting:
+            return None if index == latest else self._verified_times(period)
+        first_day = period.end + timedelta(days=1)
+        last_day = min(due, (now - timedelta(days=1)).date())
+        sent_at = clock(
+            rng, first_day + timedelta(days=rng.randint(0, (last_day - first_day).days))
+        )
+        return sent_at, sent_at, None
+
+    def _verified_times(self, period):
+        """Sent on time and decided within a fortnight: a return long settled."""
+        sent_at = clock(self.rng, period.end + timedelta(days=self.rng.randint(3, 20)))
+        return sent_at, sent_at, sent_at + timedelta(days=self.rng.randint(2, 10))
 
     # --- what -----------------------------------------------------------------------------------
 

@@ -3,31 +3,20 @@ what is there (built relative to today) rather than a date that drifts when the 
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from charter.models import MonitoringReturn, Organisation
-from charter.models.monitoring import RETURN_DRAFT
-from charter.services.domain.periods import Period
+from tests.cli.demo_story import return_to_send as _return_to_send
 
 
-def return_to_send(database_url: str, organisation_name: str) -> str:
-    """The period label ("1 July to 30 September 2026") of the organisation's oldest return
-    not sent yet, as the returns page shows it."""
+def return_to_send(database_url: str) -> tuple[str, str, str]:
+    """(name, slug, period label) of an organisation with a return to send (Wem Community Food
+    Hub on most days: tests/cli/demo_story.py says which), the period as the returns page shows
+    it ("1 July to 30 September 2026")."""
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            row = session.execute(
-                select(MonitoringReturn.period_start, MonitoringReturn.period_end)
-                .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-                .where(
-                    Organisation.name == organisation_name,
-                    MonitoringReturn.status == RETURN_DRAFT,
-                )
-                .order_by(MonitoringReturn.period_start)
-                .limit(1)
-            ).first()
+            organisation, period = _return_to_send(session)
+            return organisation.name, organisation.slug, period.label
     finally:
         engine.dispose()
-    assert row is not None, f"the demo data has no return for {organisation_name} to send"
-    return Period(row.period_start, row.period_end).label

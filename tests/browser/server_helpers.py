@@ -69,7 +69,7 @@ def browser_database_url(workdir: Path) -> str:
 def _run(args: list[str], env: dict, log: Path) -> None:
     with log.open("a") as out:
         subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            [sys.executable, "-m", "tests.travel", "flask", "--app", "wsgi", *args],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -101,6 +101,7 @@ def start_server(workdir: Path) -> LiveServer:
         [
             sys.executable,
             "-m",
+            "tests.travel",  # the date the suite runs on (CHARTER_TEST_TODAY), if set
             "flask",
             "--app",
             "wsgi",

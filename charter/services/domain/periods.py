@@ -64,6 +64,12 @@ def due_date(period_end: date, return_due_days: int) -> date:
     return period_end + timedelta(days=return_due_days)
 
 
+def sanction_date(due: date, grace_period_days: int) -> date:
+    """The day a return still not sent by then costs the organisation its standing (it lapses,
+    or a holder's Charter Mark is suspended): the day after the grace period ends."""
+    return due + timedelta(days=grace_period_days + 1)
+
+
 def is_overdue(due: date, today: date) -> bool:
     return today > due
 

@@ -1,0 +1,59 @@
+"""The demo's story holds on every date: the demo is built as if on days spread over the next
+two years (the first days of each quarter, when the latest returns are only just due, and the
+last ones, when an unsent return would already have cost its organisation its standing), and
+every check in demo_story.py holds on each.
+
+Marked ``slow``: about a minute and a half in all. `make test` runs it; to run the whole suite
+on another date instead, see "Tests on another date" in the README.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from charter.demo.builder import load_demo_data
+from charter.extensions import db
+from charter.models.base import utcnow
+from charter.services.domain.periods import next_period, period_containing
+from tests.cli.demo_story import CHECKS
+
+pytestmark = pytest.mark.slow
+
+QUARTERS = 8  # two years
+# Days into a quarter: its first two (the latest returns only just opened), one mid-way, and
+# its last two (a return of the quarter before is then past its sanction date).
+OFFSETS_FROM_START = (0, 1, 45)
+OFFSETS_FROM_END = (1, 0)
+
+
+def demo_dates(today: date) -> list[date]:
+    dates = []
+    period = period_containing(today, 3)
+    for _ in range(QUARTERS):
+        dates += [period.start + timedelta(days=d) for d in OFFSETS_FROM_START]
+        dates += [period.end - timedelta(days=d) for d in OFFSETS_FROM_END]
+        period = next_period(period, 3)
+    return dates
+
+
+def test_the_dates_span_two_years_and_every_part_of_a_quarter():
+    dates = demo_dates(date(2026, 12, 6))
+    assert len(dates) == 40 and len(set(dates)) == 40
+    assert dates[0] == date(2026, 10, 1) and dates[-1] == date(2028, 9, 30)
+    assert {date(2026, 12, 30), date(2027, 6, 30), date(2027, 9, 29)} <= set(dates)
+
+
+@pytest.mark.parametrize("day", demo_dates(utcnow().date()), ids=str)
+def test_the_demo_tells_its_story_on(day, scheme):
+    now = datetime.combine(day, time(12, 0))
+    load_demo_data(scheme, now=now)
+    db.session.commit()
+    failures = []
+    for check in CHECKS:
+        try:
+            check(now)
+        except AssertionError as error:
+            failures.append(f"{check.__name__}: {error}")
+    assert not failures, f"built as on {day}:\n" + "\n".join(failures)
