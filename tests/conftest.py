@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import g
@@ -124,6 +124,22 @@ def scheme(app):
     result = load_scheme_file(app.config["DEFAULT_SCHEME_FILE"])
     _db.session.commit()
     return result.scheme
+
+
+# The factories' world sits on fixed dates (tests/factories.py: a plan approved on 1 January
+# 2026, returns for the quarters of 2026). A test that reads those figures through "today" (the
+# current plan year, returns opened up to today) asks for this fixture, and the clock reads a
+# day of that world whatever the date the suite runs on (the demo-based tests and the browser
+# journeys run on the real date, and tests/cli/test_demo_dates.py on 40 others).
+FIXTURE_DAY = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def on_fixture_day():
+    import time_machine
+
+    with time_machine.travel(FIXTURE_DAY, tick=True):
+        yield FIXTURE_DAY.date()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from charter.extensions import db
@@ -166,6 +167,7 @@ def test_the_declaration_is_required(member_client, organisation, scheme):
     assert organisation.status == "monitoring"
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_applying_records_a_snapshot_and_the_audit_row(member, member_client, organisation, scheme):
     ready_to_apply(organisation, scheme)
     response = submit(member_client, apply_url(organisation), {"declaration": "y"})
@@ -201,6 +203,7 @@ def test_applying_records_a_snapshot_and_the_audit_row(member, member_client, or
     assert "What happens next" in page
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_the_snapshot_does_not_change_when_returns_change(member_client, organisation, scheme):
     ready_to_apply(organisation, scheme)
     submit(member_client, apply_url(organisation), {"declaration": "y"})

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from tests.factories import make_approved_plan, make_organisation, make_return, sign_in
 
 
@@ -11,6 +13,7 @@ def _monitoring_organisation(member, scheme):
     return org, measures
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_progress_shows_the_same_figures_in_the_chart_and_the_table(client, member, scheme):
     org, measures = _monitoring_organisation(member, scheme)
     make_return(org, measures, 1, {"LE1": 20_000, "LE8": 85})
@@ -57,6 +60,7 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_returns(
     assert many.value == few.value
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_social_value_in_pounds_uses_only_the_scheme_s_proxy_values(db, client, member, scheme):
     org, measures = _monitoring_organisation(member, scheme)
     make_return(org, measures, 1, {"LE1": 20_000, "LE8": 85})

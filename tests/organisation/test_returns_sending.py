@@ -204,7 +204,8 @@ def test_the_list_takes_the_same_queries_for_2_and_8_returns(
     make_monitored(organisation, scheme, decided_at=utcnow() - timedelta(days=200))
     member_client.get(return_url(organisation))  # opens returns up to today
     counts = []
-    for total in (2, 8):
+    opened = len(returns_of(organisation))  # 2 or 3, by how the quarters fall
+    for total in (opened, opened + 6):
         existing = returns_of(organisation)
         start = existing[-1].period_start if existing else date(2020, 1, 1)
         for _ in range(total - len(existing)):

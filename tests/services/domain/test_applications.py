@@ -67,6 +67,7 @@ def test_an_organisation_not_monitoring_cannot_apply(org, scheme):
     assert "‘Charter signatory’" in reason
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_the_snapshot_is_plain_json_with_proxy_values(app, org, scheme):
     ready_to_apply(org, scheme)
     le1 = db.session.scalar(
