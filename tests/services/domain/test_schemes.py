@@ -110,7 +110,13 @@ def test_contract_monitoring_settings_default_when_absent(app, db):
     assert scheme.require_endorsed_figures == 50
 
 
-SEED = Path("/work/shared/seeds/004_c94ad31bc1c7676b.txt")
+# The councils' source documents: shared/ beside the checkout (CI), or the workplace's copy.
+SEEDS = [
+    DEFAULT.parents[2] / "shared" / "seeds",
+    DEFAULT.parents[3] / "shared" / "seeds",
+    Path("/work/shared/seeds"),
+]
+SHROPSHIRE_PROPOSAL = "004_c94ad31bc1c7676b.txt"
 
 
 def test_the_default_scheme_names_its_issuer_as_the_shropshire_proposal_does(app, db):
@@ -122,9 +128,10 @@ def test_the_default_scheme_names_its_issuer_as_the_shropshire_proposal_does(app
         "Office, Housing and the Voluntary & Community Sector"
     )
     assert scheme.renewal_runs_from_expiry is True
-    if SEED.exists():  # quoted, never invented
-        seed = SEED.read_text()
-        assert f"A {scheme.issuer_name} consisting of {scheme.issuer_members}" in seed
+    seeds = [folder / SHROPSHIRE_PROPOSAL for folder in SEEDS]
+    for seed in [path for path in seeds if path.exists()][:1]:  # quoted, never invented
+        text = seed.read_text()
+        assert f"A {scheme.issuer_name} consisting of {scheme.issuer_members}" in text
 
 
 @pytest.mark.parametrize(
