@@ -10,8 +10,9 @@ from decimal import Decimal
 from flask import current_app
 
 from charter.extensions import db
-from charter.services.domain import returns
+from charter.services.domain import returns, snapshots
 from charter.services.domain.periods import plan_year_containing
+from charter.services.read_models.impact import proxies
 from charter.services.read_models.progress import (
     LATEST_VALUE_UNITS,
     flow_window,
@@ -151,5 +152,11 @@ def snapshot_as_of(story, when: datetime) -> dict:
         "contract_count": len(contracts),
         "contract_total": str(sum((c.value for c in contracts), Decimal(0))),
         "progress": progress,
-        "proxy_values": [],
+        # The demo sets no proxy values (each charter chooses its own), so this is empty
+        # unless someone has set some before loading it.
+        "proxy_values": snapshots.proxy_rows(
+            [(p["measure_id"], p["code"], Decimal(p["achieved"])) for p in progress],
+            proxies.values_in_force(ctx.scheme, when.date()),
+            when.date(),
+        ),
     }

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
@@ -73,6 +73,13 @@ class Scheme(db.Model):
     warning_days_before_sanction: Mapped[int] = mapped_column(default=28, server_default="28")
     confirmation_window_days: Mapped[int] = mapped_column(default=60, server_default="60")
     audit_share_percent: Mapped[int] = mapped_column(default=10, server_default="10")
+    # Who runs the charter and issues its Charter Marks ([issuer] in the scheme file), named on
+    # every certificate: a council or a partnership, and who it is made up of.
+    issuer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    issuer_members: Mapped[str | None] = mapped_column(Text)
+    # A renewal awarded before the current Mark expires runs from that expiry date, so the
+    # holder loses no days ([award] renewal_runs_from_expiry, default true).
+    renewal_runs_from_expiry: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",
@@ -86,6 +93,12 @@ class Scheme(db.Model):
         lazy="raise",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def issuer(self) -> str:
+        """Who issues the scheme's certificates; a scheme loaded before schemes named their
+        issuer says that its administrators do."""
+        return self.issuer_name or f"The administrators of {self.name}"
 
     def __repr__(self) -> str:
         return f"<Scheme {self.slug} v{self.version}>"

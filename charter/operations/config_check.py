@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from charter.services.infrastructure.certificate_pdf import pdf_support_problem
+
 DEV_SECRET = "dev-only-not-secret"
 
 
@@ -79,4 +81,7 @@ def check_production_config(config: Mapping, environ: Mapping[str, str] | None =
         )
     if "PROXY_COUNT" not in env:
         warn("PROXY_COUNT is not set: assuming one proxy in front of the service.")
+    pdf_problem = pdf_support_problem()
+    if pdf_problem:
+        refuse(f"Charter Mark certificates cannot be downloaded: {pdf_problem}.")
     return report

@@ -86,3 +86,19 @@ def test_per_process_rate_limits_and_local_evidence_are_warned_about():
     config = {"RATELIMIT_STORAGE_URI": "memory://", "EVIDENCE_STORAGE": "local"}
     report = check_production_config(config, environ)
     assert len(report.warnings) == 3
+
+
+def test_a_host_that_cannot_make_certificate_pdfs_is_refused(monkeypatch):
+    from charter.operations import config_check
+
+    config = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://charter@db/charter"}
+    assert config_check.pdf_support_problem() is None  # Pango is here
+    assert not any("certificates" in r for r in check_production_config(config, COMPLETE).refusals)
+    monkeypatch.setattr(
+        config_check, "pdf_support_problem", lambda: "the PDF library needs Pango (no libpango)"
+    )
+    refusals = check_production_config(config, COMPLETE).refusals
+    assert (
+        "Charter Mark certificates cannot be downloaded: the PDF library needs Pango "
+        "(no libpango)." in refusals
+    )

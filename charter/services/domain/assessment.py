@@ -9,7 +9,7 @@ the application the assessor saw; a decision made on an out-of-date page is refu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import url_for
@@ -60,13 +60,15 @@ class SocialValue:
     measure: SnapshotMeasure
     proxy: Decimal | None
     value: Decimal | None
+    in_force_on: date | None = None  # the day the snapshot read the proxy value
 
     @property
     def proxy_text(self) -> str:
+        day = f" on {marks.long_date(self.in_force_on)}" if self.in_force_on else ""
         if self.proxy is None:
-            return "No proxy value set"
+            return f"No proxy value in force{day}"
         unit = PROXY_UNIT_WORDS.get(self.measure.unit, self.measure.unit)
-        return f"{format_money(self.proxy)} per {unit} (the scheme's proxy value)"
+        return f"{format_money(self.proxy)} per {unit}, in force{day}"
 
 
 def waiting_applications(
@@ -127,20 +129,29 @@ def award_rule_result(application: Application, scheme: Scheme) -> AwardRuleResu
 def social_value(
     measures: list[SnapshotMeasure], snapshot: dict
 ) -> tuple[list[SocialValue], Decimal]:
-    """Achieved × the proxy value the snapshot recorded when the organisation applied, only
-    where the scheme set one: a proxy changed since never changes an application's figures."""
+    """Achieved × the proxy value the snapshot recorded as in force on the day the organisation
+    applied, for every measure that had one (as /impact monetises verified figures with the
+    values in force): a proxy changed since never changes an application's figures."""
     proxies = {
-        row["measure_id"]: Decimal(row["proxy_value"])
+        row["measure_id"]: (Decimal(row["proxy_value"]), _snapshot_day(row.get("in_force_on")))
         for row in snapshot.get("proxy_values", [])
         if row.get("proxy_value") not in (None, "None")
     }
+    taken_on = _snapshot_day(snapshot.get("taken_at"))
     rows = []
     for measure in measures:
-        proxy = proxies.get(measure.measure_id)
+        proxy, in_force_on = proxies.get(measure.measure_id, (None, None))
         value = (measure.achieved * proxy).quantize(Decimal("0.01")) if proxy is not None else None
-        rows.append(SocialValue(measure, proxy, value))
+        rows.append(SocialValue(measure, proxy, value, in_force_on or taken_on))
     total = sum((row.value for row in rows if row.value is not None), Decimal(0))
     return rows, total
+
+
+def _snapshot_day(text) -> date | None:
+    try:
+        return datetime.fromisoformat(str(text)).date() if text else None
+    except ValueError:
+        return None
 
 
 def existing_evidence_files(measures: list[SnapshotMeasure]) -> set[int]:
@@ -353,6 +364,7 @@ def _award_now(
     application.decided_at = application.decided_at if decided_by else now
     application.decided_by_id = (decided_by or assessor).id
     application.rationale = rationale
+    runs_from = marks.renewal_runs_from(organisation, scheme, now.date())
     mark = marks.create_mark(organisation, application, scheme, awarded_on=now.date())
     db.session.flush()
     _tell_members(
@@ -361,6 +373,8 @@ def _award_now(
         "assessment-awarded",
         mark=mark,
         rationale=rationale,
+        runs_from=runs_from,
+        validity_months=scheme.validity_months,
     )
     return mark
 

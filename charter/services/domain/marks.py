@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation, User
@@ -131,11 +131,29 @@ def add_months(start: date, months: int) -> date:
 # --- marks ------------------------------------------------------------------------------------
 
 
+def renewal_runs_from(organisation: Organisation, scheme: Scheme, awarded_on: date) -> date | None:
+    """The expiry date of the Mark a renewal awarded on ``awarded_on`` replaces, when the new
+    Mark runs on from it (the scheme's ``renewal_runs_from_expiry``, and the Mark still in force
+    that day); None when it runs from the award date."""
+    if not scheme.renewal_runs_from_expiry:
+        return None
+    expiry = db.session.scalar(
+        select(func.max(CharterMark.expires_on)).where(
+            CharterMark.organisation_id == organisation.id,
+            CharterMark.status.in_((MARK_VALID, MARK_SUSPENDED)),
+        )
+    )
+    return expiry if expiry is not None and expiry >= awarded_on else None
+
+
 def create_mark(
     organisation: Organisation, application: Application, scheme: Scheme, awarded_on: date
 ) -> CharterMark:
-    """Add a new mark to the session; a renewal supersedes the organisation's earlier mark."""
+    """Add a new mark to the session; a renewal supersedes the organisation's earlier mark. A
+    renewal awarded before that mark expires runs from its expiry date, so no days are lost,
+    unless the scheme says otherwise."""
     now = utcnow()
+    runs_from = renewal_runs_from(organisation, scheme, awarded_on) or awarded_on
     earlier = db.session.scalars(
         select(CharterMark).where(
             CharterMark.organisation_id == organisation.id,
@@ -151,7 +169,7 @@ def create_mark(
         scheme_id=scheme.id,
         certificate_number=new_certificate_number(),
         awarded_on=awarded_on,
-        expires_on=add_months(awarded_on, scheme.validity_months),
+        expires_on=add_months(runs_from, scheme.validity_months),
         status=MARK_VALID,
         status_changed_at=now,
     )

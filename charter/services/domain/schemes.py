@@ -86,6 +86,11 @@ def parse_scheme(text: str) -> dict:
     if out["period_months"] not in (1, 3, 6, 12):
         raise SchemeFileError("[monitoring]: 'period_months' must be 1, 3, 6 or 12")
     out.update(_contract_monitoring_rules(award))
+    out.update(_issuer(data))
+    renewal = award.get("renewal_runs_from_expiry", True)
+    if not isinstance(renewal, bool):
+        raise SchemeFileError("[award]: 'renewal_runs_from_expiry' must be true or false")
+    out["renewal_runs_from_expiry"] = renewal
 
     out["principles"] = [
         {
@@ -169,6 +174,24 @@ def _contract_monitoring_rules(award: dict) -> dict:
     return {"require_confirmed_contract": confirmed, "require_endorsed_figures": str(endorsed)}
 
 
+ISSUER_NAME_LENGTH = 200
+
+
+def _issuer(data: dict) -> dict:
+    """[issuer]: who runs the charter and issues its Charter Marks, printed on every
+    certificate; ``name`` is needed, ``members`` (who it is made up of) is optional."""
+    issuer = _require(data, "issuer", dict, "scheme")
+    name = _require(issuer, "name", str, "[issuer]").strip()
+    if not name:
+        raise SchemeFileError("[issuer]: 'name' cannot be empty: certificates name the issuer")
+    if len(name) > ISSUER_NAME_LENGTH:
+        raise SchemeFileError(f"[issuer]: 'name' must be {ISSUER_NAME_LENGTH} characters or fewer")
+    members = issuer.get("members")
+    if members is not None and not isinstance(members, str):
+        raise SchemeFileError("[issuer]: 'members' must be text")
+    return {"issuer_name": name, "issuer_members": (members or "").strip() or None}
+
+
 DUTY_DEFAULTS = {
     "warning_days_before_sanction": 28,
     "confirmation_window_days": 60,
@@ -229,6 +252,9 @@ def load_scheme_text(text: str) -> LoadResult:
         moderation_required=content["moderation_required"],
         require_confirmed_contract=content["require_confirmed_contract"],
         require_endorsed_figures=Decimal(content["require_endorsed_figures"]),
+        issuer_name=content["issuer_name"],
+        issuer_members=content["issuer_members"],
+        renewal_runs_from_expiry=content["renewal_runs_from_expiry"],
         **{key: content[key] for key in DUTY_DEFAULTS},
     )
     scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]

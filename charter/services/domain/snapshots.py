@@ -30,6 +30,7 @@ from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import UNITS
 from charter.services.domain import contracts, returns
 from charter.services.read_models import progress
+from charter.services.read_models.impact import proxies
 
 PENNY = Decimal("0.01")
 
@@ -142,17 +143,12 @@ def take_snapshot(organisation: Organisation, scheme: Scheme, today: date | None
     plan, targets = _targets(organisation)
     measured = progress.measure_progress(organisation, today)
     contract_count, contract_total = contracts.contract_summary(organisation)
-    proxies = [
-        {
-            "measure_id": p.measure.id,
-            "code": p.measure.code,
-            "proxy_value": str(p.measure.proxy_value),
-            "achieved": str(p.achieved),
-            "social_value": str((p.achieved * p.measure.proxy_value).quantize(PENNY)),
-        }
-        for p in measured
-        if p.measure.proxy_value is not None and p.is_cumulative
-    ]
+    day = today or date.today()
+    proxy_values = proxy_rows(
+        [(p.measure.id, p.measure.code, p.achieved) for p in measured],
+        proxies.values_in_force(scheme, day),
+        day,
+    )
     return {
         "taken_at": utcnow().isoformat(timespec="seconds"),
         "scheme": {"id": scheme.id, "slug": scheme.slug, "version": scheme.version},
@@ -195,8 +191,28 @@ def take_snapshot(organisation: Organisation, scheme: Scheme, today: date | None
             }
             for p in measured
         ],
-        "proxy_values": proxies,
+        "proxy_values": proxy_values,
     }
+
+
+def proxy_rows(
+    achieved: list[tuple[int, str, Decimal]], in_force: dict[str, Decimal], day: date
+) -> list[dict]:
+    """For each measure (id, code, achieved) with a proxy value in force on ``day``: the value,
+    that day, and the figure in pounds, as /impact monetises a figure with the value in force.
+    Flows and stocks alike: 12 FTE at £14,500 per FTE is £174,000."""
+    return [
+        {
+            "measure_id": measure_id,
+            "code": code,
+            "proxy_value": str(in_force[code]),
+            "in_force_on": day.isoformat(),
+            "achieved": str(value),
+            "social_value": str((value * in_force[code]).quantize(PENNY)),
+        }
+        for measure_id, code, value in achieved
+        if code in in_force
+    ]
 
 
 # --- reading a snapshot back ---------------------------------------------------------------------

@@ -108,3 +108,69 @@ def test_contract_monitoring_settings_default_when_absent(app, db):
         DEFAULT.read_text().replace("require_endorsed_figures = 0", "require_endorsed_figures = 50")
     ).scheme
     assert scheme.require_endorsed_figures == 50
+
+
+# The councils' source documents: shared/ beside the checkout (CI), or the workplace's copy.
+SEEDS = [
+    DEFAULT.parents[2] / "shared" / "seeds",
+    DEFAULT.parents[3] / "shared" / "seeds",
+    Path("/work/shared/seeds"),
+]
+SHROPSHIRE_PROPOSAL = "004_c94ad31bc1c7676b.txt"
+
+
+def test_the_default_scheme_names_its_issuer_as_the_shropshire_proposal_does(app, db):
+    scheme = load_scheme_text(DEFAULT.read_text()).scheme
+    assert scheme.issuer_name == "Social Value Group"
+    assert scheme.issuer == "Social Value Group"
+    assert scheme.issuer_members == (
+        "representatives from the Local Authority, Health, Police & Crime Commissioner's "
+        "Office, Housing and the Voluntary & Community Sector"
+    )
+    assert scheme.renewal_runs_from_expiry is True
+    seeds = [folder / SHROPSHIRE_PROPOSAL for folder in SEEDS]
+    for seed in [path for path in seeds if path.exists()][:1]:  # quoted, never invented
+        text = seed.read_text()
+        assert f"A {scheme.issuer_name} consisting of {scheme.issuer_members}" in text
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace('name = "Social Value Group"\n', ""), "'name' is missing"),
+        (
+            lambda t: t.replace("[issuer]\n", "").replace('name = "Social Value Group"\n', ""),
+            "scheme: 'issuer' is missing",
+        ),
+        (
+            lambda t: t.replace('name = "Social Value Group"', 'name = "  "'),
+            "'name' cannot be empty",
+        ),
+        (
+            lambda t: t.replace('name = "Social Value Group"', f'name = "{"x" * 201}"'),
+            "'name' must be 200 characters or fewer",
+        ),
+        (lambda t: t.replace('members = "representatives', "members = 3 #"), "must be text"),
+        (
+            lambda t: t.replace("renewal_runs_from_expiry = true", "renewal_runs_from_expiry = 1"),
+            "'renewal_runs_from_expiry' must be true or false",
+        ),
+    ],
+)
+def test_the_issuer_and_renewal_settings_are_validated_at_load(change, message):
+    text = change(DEFAULT.read_text())
+    assert text != DEFAULT.read_text()
+    with pytest.raises(SchemeFileError, match=message):
+        parse_scheme(text)
+
+
+def test_renewal_runs_from_expiry_is_on_unless_the_file_turns_it_off(app, db):
+    text = DEFAULT.read_text()
+    absent = parse_scheme(text.replace("renewal_runs_from_expiry = true\n", ""))
+    assert absent["renewal_runs_from_expiry"] is True
+    off = load_scheme_text(
+        text.replace("renewal_runs_from_expiry = true", "renewal_runs_from_expiry = false")
+    ).scheme
+    assert off.renewal_runs_from_expiry is False
+    members = parse_scheme(text.replace('members = "representatives', 'members = "" #'))
+    assert members["issuer_members"] is None

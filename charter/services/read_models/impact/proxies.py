@@ -55,6 +55,23 @@ def in_force_at(days: list[date]) -> dict[tuple[str, date], Decimal | None]:
     }
 
 
+def values_in_force(scheme: Scheme, day: date) -> dict[str, Decimal]:
+    """The pounds per unit of each of ``scheme``'s measures on ``day``, by measure code: from
+    the proxy history where the measure has one (the values /impact uses), else the value the
+    scheme file set. Measures with neither are left out. Two queries."""
+    timelines = _timelines(scheme.slug)
+    values: dict[str, Decimal] = {}
+    rows = db.session.execute(
+        select(Measure.code, Measure.proxy_value).where(Measure.scheme_id == scheme.id)
+    )
+    for code, file_value in rows:
+        timeline = timelines.get(code)
+        value = _value_on(timeline, day) if timeline else file_value
+        if value is not None:
+            values[code] = value
+    return values
+
+
 def history(scheme: Scheme) -> tuple[dict[str, list[ProxyValue]], dict[int, User]]:
     """Every value each measure has had, oldest first, and who set them by id. Two queries."""
     timelines = _timelines(scheme.slug)
