@@ -110,12 +110,8 @@ def test_contract_monitoring_settings_default_when_absent(app, db):
     assert scheme.require_endorsed_figures == 50
 
 
-# The councils' source documents: shared/ beside the checkout (CI), or the workplace's copy.
-SEEDS = [
-    DEFAULT.parents[2] / "shared" / "seeds",
-    DEFAULT.parents[3] / "shared" / "seeds",
-    Path("/work/shared/seeds"),
-]
+# The councils' source documents, where a checkout has them beside it (../shared/seeds).
+SEEDS = [DEFAULT.parents[2] / "shared" / "seeds", DEFAULT.parents[3] / "shared" / "seeds"]
 SHROPSHIRE_PROPOSAL = "004_c94ad31bc1c7676b.txt"
 
 
