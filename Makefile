@@ -6,7 +6,10 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews
+.PHONY: help run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews
+
+help: ## list the commands (this list)
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | awk -F'\t' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 run: setup db demo ## set everything up, load demo data and serve on http://127.0.0.1:5000
 	SHOW_OUTBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000
@@ -71,11 +74,11 @@ bench-reviews: setup ## the eleven scheduled reviews at 10,000 and 100,000 organ
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
 	$(BIN)/python bench/reviews_scaling.py $(BENCH_ARGS)
 
-lint:
+lint: setup ## ruff: the checks and the formatting, as CI runs them
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-format:
+format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-clean:
+clean: ## remove the virtualenv, node_modules, built assets and the instance folder
 	rm -rf $(VENV) node_modules $(STATIC) instance
