@@ -15,6 +15,7 @@ from charter.extensions import db as _db
 from charter.extensions import limiter
 from config import TestConfig
 from tests import travel
+from tests.client_request import ClientRequest
 from tests.factories import make_commissioner, make_organisation, make_user, sign_in
 
 travel.start()  # CHARTER_TEST_TODAY: the suite on another date (tests/travel.py)
@@ -145,6 +146,12 @@ def on_fixture_day():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def client_request(client):
+    """Requests by endpoint name, returning the page parsed (tests/client_request.py)."""
+    return ClientRequest(client)
 
 
 @pytest.fixture

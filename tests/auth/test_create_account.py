@@ -5,22 +5,29 @@ import pytest
 from tests.auth.helpers import count_emails, count_users, emails_to, user_with_email
 from tests.factories import PASSWORD, make_user, submit
 
+TOO_EASY = (
+    "Password is too easy to guess. Choose a password that is harder to guess, for example "
+    "three random words"
+)
+NEW_ACCOUNT = {
+    "full_name": "Sam Smith",
+    "email": "sam.smith@example.com",
+    "password": PASSWORD,
+    "confirm_password": PASSWORD,
+}
+
 
 def create_account(client, **fields):
-    data = {
-        "full_name": "Sam Smith",
-        "email": "sam.smith@example.com",
-        "password": PASSWORD,
-        "confirm_password": PASSWORD,
-    }
-    data.update(fields)
-    return submit(client, "/create-account", data)
+    return submit(client, "/create-account", NEW_ACCOUNT | fields)
 
 
-def test_a_new_account_is_unverified_and_gets_a_confirmation_email(client):
-    response = create_account(client)
+def test_a_new_account_is_unverified_and_gets_a_confirmation_email(client_request):
+    client_request.post(
+        "auth.create_account",
+        _data=NEW_ACCOUNT,
+        _expected_redirect="/create-account/check-your-email",
+    )
 
-    assert response.status_code == 302
     user = user_with_email("sam.smith@example.com")
     assert user.role == "member"
     assert not user.is_verified
@@ -31,52 +38,55 @@ def test_a_new_account_is_unverified_and_gets_a_confirmation_email(client):
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "errors"),
     [
-        ({"full_name": ""}, "Enter your full name"),
-        ({"full_name": "x" * 201}, "Full name must be 200 characters or fewer"),
-        ({"email": ""}, "Enter your email address"),
+        ({"full_name": ""}, {"full_name": "Enter your full name"}),
+        ({"full_name": "x" * 201}, {"full_name": "Full name must be 200 characters or fewer"}),
+        ({"email": ""}, {"email": "Enter your email address"}),
         (
             {"email": "not-an-email"},
-            "Enter an email address in the correct format, like name@example.com",
+            {"email": "Enter an email address in the correct format, like name@example.com"},
         ),
         (
             {"email": "sam@example"},
-            "Enter an email address in the correct format, like name@example.com",
+            {"email": "Enter an email address in the correct format, like name@example.com"},
         ),
-        ({"password": "", "confirm_password": ""}, "Enter a password"),
+        (
+            {"password": "", "confirm_password": ""},
+            {"password": "Enter a password", "confirm_password": "Confirm your password"},
+        ),
         (
             {"password": "short pass", "confirm_password": "short pass"},
-            "Password must be 12 characters or more",
+            {"password": "Password must be 12 characters or more"},
         ),
         (
             {"password": "x" * 129, "confirm_password": "x" * 129},
-            "Password must be 128 characters or fewer",
+            {"password": "Password must be 128 characters or fewer"},
         ),
         (
             {"password": "password1234", "confirm_password": "password1234"},
-            "Password is too easy to guess",
+            {"password": TOO_EASY},
         ),
         (
             {"password": "Qwerty123456", "confirm_password": "Qwerty123456"},
-            "Password is too easy to guess",
+            {"password": TOO_EASY},
         ),
         (
             {"password": "sam.smith rides again", "confirm_password": "sam.smith rides again"},
-            "Password must not contain your email address",
+            {"password": "Password must not contain your email address"},
         ),
-        ({"confirm_password": ""}, "Confirm your password"),
-        ({"confirm_password": PASSWORD + "!"}, "Passwords must match"),
+        ({"confirm_password": ""}, {"confirm_password": "Confirm your password"}),
+        ({"confirm_password": PASSWORD + "!"}, {"confirm_password": "Passwords must match"}),
     ],
 )
-def test_refusals_explain_and_save_nothing(client, fields, message):
-    response = create_account(client, **fields)
+def test_refusals_explain_and_save_nothing(client_request, fields, errors):
+    page = client_request.post(
+        "auth.create_account", _data=NEW_ACCOUNT | fields, _expected_status=200
+    )
 
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert message in page
-    assert "There is a problem" in page
-    assert "<title>Error: " in page
+    assert client_request.error_summary(page) == list(errors.values())
+    assert client_request.field_errors(page) == errors
+    assert page.title.get_text().startswith("Error: ")
     assert count_users() == 0
     assert count_emails() == 0
 
