@@ -194,6 +194,12 @@ def test_renewal_window_opens_on_its_first_day_once(app, organisation, scheme, m
     assert triggers(organisation) == ["open_renewal"]
     [email] = emails_to(member, "renew your Charter Mark")
     assert mark.certificate_number in email.body
+    body = " ".join(email.body.split())
+    expires = f"{mark.expires_on.day} {mark.expires_on:%B %Y}"
+    assert f"a renewal awarded before {expires} keeps the Charter Mark without a break" in body
+    # An expired Mark leaves the organisation a signatory (the register says so): no "lapse".
+    assert "stays a charter signatory" in body
+    assert "lapse" not in body
 
 
 def test_mark_expires_the_day_after_its_expiry_date(app, organisation, scheme, member):
