@@ -231,6 +231,8 @@ SCHEMAS = {
             "measures",
             "award_rule",
             "validity_months",
+            "renewal_runs_from_expiry",
+            "issuer",
         ],
         "properties": {
             "name": {"type": "string"},
@@ -291,6 +293,22 @@ SCHEMAS = {
                 "additionalProperties": False,
             },
             "validity_months": {"type": "integer", "minimum": 1},
+            "renewal_runs_from_expiry": {
+                "type": "boolean",
+                "description": "Whether a renewal awarded before the current Mark expires runs "
+                "from that expiry date (no days lost) rather than from the award date",
+            },
+            "issuer": {
+                "type": "object",
+                "description": "Who runs the charter and issues its Charter Marks, as printed "
+                "on every certificate",
+                "required": ["name", "members"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "members": {"type": ["string", "null"]},
+                },
+                "additionalProperties": False,
+            },
         },
         "additionalProperties": False,
     },

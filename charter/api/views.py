@@ -320,6 +320,8 @@ def show_scheme():
                     "min_share_of_targets_met": _number(scheme.award_min_share_met),
                 },
                 "validity_months": scheme.validity_months,
+                "renewal_runs_from_expiry": scheme.renewal_runs_from_expiry,
+                "issuer": {"name": scheme.issuer, "members": scheme.issuer_members},
             }
         }
     )

@@ -69,6 +69,8 @@ def test_the_current_scheme(client, scheme):
     assert data["award_rule"]["all_core_measures_met"] is scheme.award_all_core_met
     assert data["award_rule"]["min_share_of_targets_met"] == float(scheme.award_min_share_met)
     assert data["validity_months"] == scheme.validity_months
+    assert data["renewal_runs_from_expiry"] is scheme.renewal_runs_from_expiry
+    assert data["issuer"] == {"name": scheme.issuer, "members": scheme.issuer_members}
 
 
 def test_no_scheme_loaded_is_a_json_404(client):
