@@ -85,6 +85,14 @@ def _long_date(day: date) -> str:
     return babel_format_date(day, "d MMMM y", locale=LOCALE)
 
 
+def format_period(start: date, end: date) -> str:
+    """1 January to 31 March 2027; 1 October 2026 to 31 March 2027 across a new year. The one
+    way a monitoring period, plan year or reporting window is written, on pages and in emails."""
+    if start.year == end.year:
+        return f"{_long_date(start).rsplit(' ', 1)[0]} to {_long_date(end)}"
+    return f"{_long_date(start)} to {_long_date(end)}"
+
+
 def format_datetime(value: datetime | None) -> str:
     """24 October 2028 at 3:05pm (GOV.UK style: 12-hour clock, lower-case am/pm)."""
     if not value:

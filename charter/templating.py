@@ -17,6 +17,7 @@ from charter.formatting import (
     format_datetime,
     format_money,
     format_number,
+    format_period,
 )
 from charter.services.domain import publishing
 from workflows.lifecycle import STATE_LABELS, TRIGGERS
@@ -132,6 +133,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_number, "quantity")  # 1,250 (a count with no unit)
     app.add_template_filter(format_date, "date")  # 24 October 2028
     app.add_template_filter(format_datetime, "datetime")  # 24 October 2028 at 3:05pm
+    # A period (.start and .end) or a return (.period_start and .period_end): 1 January to
+    # 31 March 2027, the one way a period is written.
+    app.add_template_filter(_period, "period")
 
     @app.template_filter("state_label")
     def state_label(state: str) -> str:
@@ -155,3 +159,9 @@ def register_template_helpers(app: Flask) -> None:
                 current_user.is_authenticated and current_user.manages_contracts
             ),
         }
+
+
+def _period(value) -> str:
+    if hasattr(value, "period_start"):
+        return format_period(value.period_start, value.period_end)
+    return format_period(value.start, value.end)

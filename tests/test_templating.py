@@ -10,7 +10,14 @@ from decimal import Decimal
 import pytest
 
 from charter.extensions import db
-from charter.formatting import format_amount, format_date, format_datetime, format_money
+from charter.formatting import (
+    format_amount,
+    format_date,
+    format_datetime,
+    format_money,
+    format_period,
+)
+from charter.services.domain import periods
 from tests.factories import make_commissioner, make_mark, make_organisation, submit
 
 
@@ -51,6 +58,21 @@ def test_dates_are_written_out():
     assert format_date(date(2028, 10, 24)) == "24 October 2028"
     assert format_date(None) == ""
     assert format_datetime(datetime(2028, 10, 4, 15, 5)) == "4 October 2028 at 3:05pm"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2027, 1, 1), date(2027, 3, 31), "1 January to 31 March 2027"),
+        (date(2026, 10, 1), date(2027, 3, 31), "1 October 2026 to 31 March 2027"),
+        (date(2027, 4, 1), date(2027, 4, 1), "1 April to 1 April 2027"),
+    ],
+)
+def test_a_period_is_written_one_way_everywhere(app, start, end, expected):
+    assert format_period(start, end) == expected
+    assert periods.Period(start, end).label == expected
+    render = app.jinja_env.from_string("{{ p | period }}").render
+    assert render(p=periods.Period(start, end)) == expected
 
 
 def test_filters_are_registered_for_templates(app):

@@ -17,7 +17,7 @@ from charter.admin import bp
 from charter.admin.forms import ProxyValueForm
 from charter.auth.decorators import staff_required
 from charter.extensions import db
-from charter.formatting import format_money
+from charter.formatting import format_date, format_money
 from charter.models import Measure
 from charter.services.domain.schemes import current_scheme
 from charter.services.read_models.impact import proxies
@@ -89,7 +89,7 @@ def edit_proxy_value(measure_code: str):
     when = (
         "from today"
         if form.effective_from.data == today
-        else (f"from {form.effective_from.data:%-d %B %Y}")
+        else (f"from {format_date(form.effective_from.data)}")
     )
     if value is None:
         flash(f"{measure.code} has no proxy value {when}.", "success")

@@ -30,6 +30,7 @@ from charter.caching import (
     cached_by_register,
     register_version_for_request,
 )
+from charter.formatting import format_date
 from charter.public import bp
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.infrastructure.spreadsheets import (
@@ -211,7 +212,7 @@ def show_register_feed():
         child(
             element,
             "summary",
-            f"{entry.title} on {entry.happened_at:%-d %B %Y}. "
+            f"{entry.title} on {format_date(entry.happened_at)}. "
             f"{entry.organisation.type_label}, {entry.organisation.district}.",
         )
     body = ET.tostring(feed, encoding="unicode", xml_declaration=False)

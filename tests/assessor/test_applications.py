@@ -34,10 +34,10 @@ def test_the_whole_assessment_journey(assessor_client, assessor, organisation, s
     assert f"/organisations/{organisation.slug}/evidence/{evidence.id}" in page
     assert "spend-report.pdf" in page and "old.pdf (file no longer held)" in page
     assert "Supplier spend report" in page and "Highways work" in page
-    assert "1 January 2026 to 22 March 2026: £30" in page
+    assert "1 January to 22 March 2026: £30" in page
     assert "Shropshire Council" in page and "Not judged yet" in page
     assert "From £0 to £50 by" in page and (
-        "£60 achieved in the plan year 1 January 2026 to 31 December 2026: target met" in page
+        "£60 achieved in the plan year 1 January to 31 December 2026: target met" in page
     )
     targets = len(application.snapshot["targets"])
     assert f"0 of {targets} targets met = 0%, the scheme asks for at least 75%" in page

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import OutboxEmail
 from charter.services.domain import marks
 from tests.assessor.application_helpers import applied, award, fresh, judge_all
@@ -41,10 +42,10 @@ def test_an_early_renewal_loses_no_days(
     email = db.session.scalar(
         select(OutboxEmail).where(OutboxEmail.subject.contains("awarded the Charter Mark"))
     )
-    assert f"Valid until: {marks.long_date(renewal.expires_on)}" in email.body
+    assert f"Valid until: {format_date(renewal.expires_on)}" in email.body
     promise = (
         f"This renewal runs for {scheme.validity_months} months from the day your previous "
-        f"Charter Mark was due to expire ({marks.long_date(old_expiry)}), not from today, so you "
+        f"Charter Mark was due to expire ({format_date(old_expiry)}), not from today, so you "
         "lose no days."
     )
     assert (promise in email.body) is runs_from_expiry

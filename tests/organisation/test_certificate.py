@@ -10,8 +10,9 @@ import pytest
 from markupsafe import escape
 
 from charter.extensions import db
+from charter.formatting import format_date as long_date
 from charter.security import links
-from charter.services.domain.marks import add_months, long_date
+from charter.services.domain.marks import add_months
 from tests.factories import make_mark, make_organisation, make_user, sign_in
 from tests.organisation import pdf_helpers
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from charter.formatting import format_period
 from charter.services.domain.periods import add_years
 from tests.factories import make_approved_plan, make_return
 
@@ -40,7 +41,7 @@ def test_two_quarters_of_60k_show_120k_of_an_annual_100k_for_the_plan_year(
     row = page.split('<th scope="row" class="govuk-table__header">LE1', 1)[1].split("</tr>", 1)[0]
     assert "£100,000" in row and "a year, each plan year" in row
     assert "£120,000" in row and "(2 verified periods)" in row
-    assert f"in the plan year {_long(approved)} to {_long(year_end)}" in row
+    assert f"in the plan year {format_period(approved, year_end)}" in row
     assert "Met" in row
 
 
@@ -53,10 +54,9 @@ def test_the_next_plan_year_starts_from_zero_and_the_last_is_shown_apart(
     row = page.split('<th scope="row" class="govuk-table__header">LE1', 1)[1].split("</tr>", 1)[0]
     assert "£0" in row and "(0 verified periods)" in row
     assert (
-        f"in the plan year {_long(second)} to {_long(add_years(second, 1) - timedelta(days=1))}"
-        in row
+        f"in the plan year {format_period(second, add_years(second, 1) - timedelta(days=1))}" in row
     )
     # Still counted as met, saying where: the plan year just ended.
-    assert f"in the plan year {_long(approved)} to {_long(second - timedelta(days=1))}" in row
+    assert f"in the plan year {format_period(approved, second - timedelta(days=1))}" in row
     earlier = page.split("Earlier plan years", 1)[1].split("</table>", 1)[0]
     assert "£120,000 of £100,000" in earlier and "Met" in earlier

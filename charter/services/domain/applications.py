@@ -14,6 +14,7 @@ from flask import url_for
 from sqlalchemy import func, select, update
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import AuditEvent, Organisation, Scheme, User
 from charter.models.assessment import (
     APPEAL_DISMISSED,
@@ -38,10 +39,6 @@ from workflows.lifecycle import Forbidden, TransitionRefused
 APPLYING_STATES = (lifecycle.MONITORING, lifecycle.RENEWAL_DUE)
 ASSESSMENT_STATES = (lifecycle.UNDER_ASSESSMENT, lifecycle.INFORMATION_REQUESTED)
 NO_CONTRACT = contract_evidence.NO_CONTRACT
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -120,7 +117,7 @@ def _returns_missing(organisation: Organisation, scheme: Scheme) -> list[str]:
         ]
     return [
         f"You have {_plural(verified, 'verified monitoring return')} for periods since your "
-        f"Charter Mark was awarded on {long_date(since)}; the scheme needs {needed}"
+        f"Charter Mark was awarded on {format_date(since)}; the scheme needs {needed}"
     ]
 
 
@@ -145,7 +142,7 @@ def eligibility(organisation: Organisation, today: date | None = None) -> list[s
     missing += _returns_missing(organisation, scheme)
     wait_until = reapply_date(latest_application(organisation), scheme)
     if wait_until is not None and today < wait_until:
-        missing.append(f"You can apply again from {long_date(wait_until)}")
+        missing.append(f"You can apply again from {format_date(wait_until)}")
     if undecided_appeal(organisation) is not None:
         missing.append("Your appeal must be decided before you apply again")
     return missing
@@ -234,7 +231,7 @@ def require_appealable(application: Application, today: date | None = None) -> N
     if appeal_of(application) is not None:
         raise TransitionRefused("You have already appealed against this decision.")
     if (today or date.today()) > closes:
-        raise TransitionRefused(f"The appeal window closed on {long_date(closes)}.")
+        raise TransitionRefused(f"The appeal window closed on {format_date(closes)}.")
 
 
 def lodge_appeal(

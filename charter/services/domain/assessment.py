@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
-from charter.formatting import format_money
+from charter.formatting import format_date, format_money
 from charter.models import Organisation, Scheme, User
 from charter.models.assessment import (
     APPLICATION_AWAITING_MODERATION,
@@ -64,7 +64,7 @@ class SocialValue:
 
     @property
     def proxy_text(self) -> str:
-        day = f" on {marks.long_date(self.in_force_on)}" if self.in_force_on else ""
+        day = f" on {format_date(self.in_force_on)}" if self.in_force_on else ""
         if self.proxy is None:
             return f"No proxy value in force{day}"
         unit = PROXY_UNIT_WORDS.get(self.measure.unit, self.measure.unit)

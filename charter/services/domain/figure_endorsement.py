@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
+from charter.formatting import format_period
 from charter.models import (
     Contract,
     ContractFigure,
@@ -112,8 +113,7 @@ def endorse_period(contract: Contract, monitoring_return: MonitoringReturn, mana
 
 
 def _period_text(monitoring_return: MonitoringReturn) -> str:
-    start, end = monitoring_return.period_start, monitoring_return.period_end
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+    return format_period(monitoring_return.period_start, monitoring_return.period_end)
 
 
 def figure_of(contract: Contract, figure_id: int):

@@ -12,6 +12,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import AuditEvent, Organisation, User
 from charter.models.assessment import (
     MARK_EXPIRED,
@@ -269,7 +270,7 @@ def mark_history(organisation: Organisation) -> list[MarkEvent]:
         elif event.trigger == "expire_mark":
             text = "The Charter Mark expired"
             if current is not None:
-                text += f" (it was valid until {long_date(current.expires_on)})"
+                text += f" (it was valid until {format_date(current.expires_on)})"
             out.append(MarkEvent(when, "expired", text, text))
             held = False
         elif event.trigger == "revoke_mark":
@@ -292,10 +293,6 @@ def mark_history(organisation: Organisation) -> list[MarkEvent]:
             out.append(MarkEvent(when, "reinstated", text, text))
     out.reverse()
     return out
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # --- the administrator's sanctions ------------------------------------------------------------

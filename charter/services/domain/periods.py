@@ -7,9 +7,10 @@ scheme has January to June and July to December.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from charter.formatting import format_period
 
 
 @dataclass(frozen=True, order=True)
@@ -20,10 +21,7 @@ class Period:
     @property
     def label(self) -> str:
         """ "1 January to 31 March 2027" (the year shown once when both ends share it)."""
-        start = f"{self.start.day} {calendar.month_name[self.start.month]}"
-        if self.start.year != self.end.year:
-            start += f" {self.start.year}"
-        return f"{start} to {self.end.day} {calendar.month_name[self.end.month]} {self.end.year}"
+        return format_period(self.start, self.end)
 
 
 def _months_since_year_zero(day: date) -> int:
@@ -106,14 +104,10 @@ class PlanYear:
     @property
     def label(self) -> str:
         """ "the plan year 1 April 2026 to 31 March 2027" """
-        return f"the plan year {long_day(self.start)} to {long_day(self.end)}"
+        return f"the plan year {format_period(self.start, self.end)}"
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
-
-
-def long_day(day: date) -> str:
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 def plan_year(plan_start: date, number: int) -> PlanYear:

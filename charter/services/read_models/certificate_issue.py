@@ -13,6 +13,7 @@ from datetime import date
 
 from flask import url_for
 
+from charter.formatting import format_date
 from charter.models import Organisation
 from charter.models.assessment import MARK_REVOKED, MARK_SUSPENDED, CharterMark
 from charter.models.scheme import Scheme
@@ -100,7 +101,7 @@ def may_issue(mark: CharterMark, today: date | None = None) -> bool:
 
 
 def _withheld(organisation: Organisation, mark: CharterMark) -> Withheld:
-    changed_on = marks.long_date(mark.status_changed_at.date())
+    changed_on = format_date(mark.status_changed_at.date())
     number = mark.certificate_number
     if mark.status == MARK_REVOKED:
         return Withheld(
@@ -135,9 +136,9 @@ def _withheld(organisation: Organisation, mark: CharterMark) -> Withheld:
         )
     # Expired: by the scheduled review, or past its date and not yet marked so.
     return Withheld(
-        title=f"Your Charter Mark expired after {marks.long_date(mark.expires_on)}",
+        title=f"Your Charter Mark expired after {format_date(mark.expires_on)}",
         explanation=f"The Charter Mark with certificate {number} was valid until "
-        f"{marks.long_date(mark.expires_on)}, so {organisation.name} does not hold it any more "
+        f"{format_date(mark.expires_on)}, so {organisation.name} does not hold it any more "
         "and there is no certificate to download.",
         what_to_do="You are still a charter signatory. To hold the Charter Mark again, apply "
         "for it from your dashboard once you have the verified monitoring returns it needs.",

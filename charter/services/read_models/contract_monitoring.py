@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from charter.extensions import db
+from charter.formatting import format_period
 from charter.models import (
     Commissioner,
     Contract,
@@ -324,7 +325,7 @@ def contract_with_people(contract_id: int) -> Contract | None:
 
 
 def period_label(start: date, end: date) -> str:
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+    return format_period(start, end)
 
 
 def total(rows: list[FigureRow]) -> Decimal:

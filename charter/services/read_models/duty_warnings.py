@@ -12,6 +12,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import MonitoringReturn, Organisation
 from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AUDIT_DOCUMENTS_SENT, MarkAudit
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED, RETURN_VERIFIED
@@ -33,118 +34,148 @@ class DatedWarning:
     important: bool = True
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def for_organisation(organisation: Organisation, today: date | None = None) -> list[DatedWarning]:
+    """Every warning for the organisation's dashboard, most pressing first."""
     today = today or date.today()
     scheme = scheme_of(organisation)
     if scheme is None:
         return []
+    status = organisation.status
+    out: list[DatedWarning] = []
+    if status == lifecycle.MARK_SUSPENDED:
+        out += _mark_suspended(organisation)
+    if status in lifecycle.HOLDING or status in LAPSABLE_STATES:
+        out += _returns_overdue(organisation, scheme, today)
+    out += _confirmation_waiting(organisation, today)
+    out += _audit_in_progress(organisation)
+    return out
+
+
+def _mark_suspended(organisation: Organisation) -> list[DatedWarning]:
+    """A system suspension in force, and the returns whose verification lifts it."""
+    out: list[DatedWarning] = []
+    missed = (
+        db.session.execute(
+            select(MonitoringReturn)
+            .join(
+                ScheduledNotice,
+                (ScheduledNotice.organisation_id == MonitoringReturn.organisation_id)
+                & (ScheduledNotice.subject_key == duties.return_key(MonitoringReturn.id))
+                & (ScheduledNotice.kind == duties.MISSED_RETURN_NOTICE),
+            )
+            .where(
+                MonitoringReturn.organisation_id == organisation.id,
+                MonitoringReturn.status != RETURN_VERIFIED,
+            )
+            .order_by(MonitoringReturn.due_date)
+        )
+        .scalars()
+        .all()
+    )
+    labels = ", ".join(periods.Period(r.period_start, r.period_end).label for r in missed)
+    text = "Your Charter Mark is suspended because a reporting duty was missed. "
+    if labels:
+        text += (
+            f"Send the monitoring returns for {labels}: once they are verified, the "
+            "suspension is lifted. "
+        )
+    text += "Your organisation is still a charter signatory."
+    out.append(
+        DatedWarning(
+            "Your Charter Mark is suspended",
+            text,
+            "Go to your monitoring returns",
+            url_for("organisation.list_returns", slug=organisation.slug),
+        )
+    )
+    return out
+
+
+def _returns_overdue(organisation: Organisation, scheme, today: date) -> list[DatedWarning]:
+    """Each return not sent after its due date, with the day it costs the organisation its
+    standing (periods.sanction_date, the day the scheduled review acts)."""
+    out: list[DatedWarning] = []
+    holder = organisation.status in lifecycle.HOLDING
+    overdue = db.session.scalars(
+        select(MonitoringReturn)
+        .where(
+            MonitoringReturn.organisation_id == organisation.id,
+            MonitoringReturn.status.in_((RETURN_DRAFT, RETURN_QUERIED)),
+            MonitoringReturn.first_submitted_at.is_(None),
+            MonitoringReturn.due_date < today,
+        )
+        .order_by(MonitoringReturn.due_date)
+    ).all()
+    for r in overdue:
+        sanction_on = periods.sanction_date(r.due_date, scheme.grace_period_days)
+        last_day = sanction_on - timedelta(days=1)
+        label = periods.Period(r.period_start, r.period_end).label
+        consequence = (
+            f"your Charter Mark will be suspended on {format_date(sanction_on)}"
+            if holder
+            else f"{organisation.name} will lapse from the charter on {format_date(sanction_on)}"
+        )
+        out.append(
+            DatedWarning(
+                f"Send your return for {label} by {format_date(last_day)}",
+                f"It was due on {format_date(r.due_date)}. If it is not sent by "
+                f"{format_date(last_day)}, {consequence}.",
+                "Fill in the return",
+                url_for("organisation.show_return", slug=organisation.slug, return_id=r.id),
+            )
+        )
+    return out
+
+
+def _confirmation_waiting(organisation: Organisation, today: date) -> list[DatedWarning]:
+    """The annual confirmation of the commitment, open or late."""
     out: list[DatedWarning] = []
     status = organisation.status
     holder = status in lifecycle.HOLDING
-    if status == lifecycle.MARK_SUSPENDED:
-        missed = (
-            db.session.execute(
-                select(MonitoringReturn)
-                .join(
-                    ScheduledNotice,
-                    (ScheduledNotice.organisation_id == MonitoringReturn.organisation_id)
-                    & (ScheduledNotice.subject_key == duties.return_key(MonitoringReturn.id))
-                    & (ScheduledNotice.kind == duties.MISSED_RETURN_NOTICE),
-                )
-                .where(
-                    MonitoringReturn.organisation_id == organisation.id,
-                    MonitoringReturn.status != RETURN_VERIFIED,
-                )
-                .order_by(MonitoringReturn.due_date)
-            )
-            .scalars()
-            .all()
-        )
-        labels = ", ".join(periods.Period(r.period_start, r.period_end).label for r in missed)
-        text = "Your Charter Mark is suspended because a reporting duty was missed. "
-        if labels:
-            text += (
-                f"Send the monitoring returns for {labels}: once they are verified, the "
-                "suspension is lifted. "
-            )
-        text += "Your organisation is still a charter signatory."
-        out.append(
-            DatedWarning(
-                "Your Charter Mark is suspended",
-                text,
-                "Go to your monitoring returns",
-                url_for("organisation.list_returns", slug=organisation.slug),
-            )
-        )
-    if holder or status in LAPSABLE_STATES:
-        overdue = db.session.scalars(
-            select(MonitoringReturn)
-            .where(
-                MonitoringReturn.organisation_id == organisation.id,
-                MonitoringReturn.status.in_((RETURN_DRAFT, RETURN_QUERIED)),
-                MonitoringReturn.first_submitted_at.is_(None),
-                MonitoringReturn.due_date < today,
-            )
-            .order_by(MonitoringReturn.due_date)
-        ).all()
-        for r in overdue:
-            sanction_on = r.due_date + timedelta(days=scheme.grace_period_days + 1)
-            label = periods.Period(r.period_start, r.period_end).label
-            consequence = (
-                f"your Charter Mark will be suspended on {_long(sanction_on)}"
-                if holder
-                else f"{organisation.name} will lapse from the charter on {_long(sanction_on)}"
-            )
-            out.append(
-                DatedWarning(
-                    f"Send your return for {label} by {_long(sanction_on - timedelta(days=1))}",
-                    f"It was due on {_long(r.due_date)}. If it is not sent by "
-                    f"{_long(sanction_on - timedelta(days=1))}, {consequence}.",
-                    "Fill in the return",
-                    url_for("organisation.show_return", slug=organisation.slug, return_id=r.id),
-                )
-            )
     pending = confirmations.open_confirmation(organisation)
-    if pending is not None and status in confirmations.CONFIRMING_STATES:
-        after = pending.closes_on + timedelta(days=1)
-        # Under assessment nothing happens until the assessment ends (the scheduled review
-        # waits for the outcome): then it lapses, or its new Charter Mark is suspended.
-        assessing = status in (lifecycle.UNDER_ASSESSMENT, lifecycle.INFORMATION_REQUESTED)
-        if holder or status == lifecycle.MARK_SUSPENDED:
-            consequence = f"your Charter Mark will be suspended on {_long(after)}"
-        elif assessing:
-            consequence = (
-                f"then once the assessment of your application ends {organisation.name} will "
-                "lapse from the charter (or, if it is awarded the Charter Mark, the Charter Mark "
-                "will be suspended until an owner confirms)"
-            )
-        else:
-            consequence = f"{organisation.name} will lapse from the charter on {_long(after)}"
-        late = pending.closes_on < today
-        out.append(
-            DatedWarning(
-                "Confirm your charter commitment"
-                + ("" if late else f" by {_long(pending.closes_on)}"),
-                f"Once a year an owner confirms that {organisation.name} still commits to the "
-                "charter's principles. "
-                + (
-                    (
-                        "It was not confirmed in time: confirm now, before the assessment of "
-                        "your application ends."
-                        if assessing
-                        else "It was not confirmed in time: confirm now to lift the suspension."
-                    )
-                    if late
-                    else f"If nobody confirms by {_long(pending.closes_on)}, {consequence}."
-                ),
-                "Confirm the commitment",
-                url_for("organisation.confirm_commitment", slug=organisation.slug),
-            )
+    if pending is None or status not in confirmations.CONFIRMING_STATES:
+        return out
+    after = pending.closes_on + timedelta(days=1)
+    # Under assessment nothing happens until the assessment ends (the scheduled review
+    # waits for the outcome): then it lapses, or its new Charter Mark is suspended.
+    assessing = status in (lifecycle.UNDER_ASSESSMENT, lifecycle.INFORMATION_REQUESTED)
+    if holder or status == lifecycle.MARK_SUSPENDED:
+        consequence = f"your Charter Mark will be suspended on {format_date(after)}"
+    elif assessing:
+        consequence = (
+            f"then once the assessment of your application ends {organisation.name} will "
+            "lapse from the charter (or, if it is awarded the Charter Mark, the Charter Mark "
+            "will be suspended until an owner confirms)"
         )
+    else:
+        consequence = f"{organisation.name} will lapse from the charter on {format_date(after)}"
+    late = pending.closes_on < today
+    out.append(
+        DatedWarning(
+            "Confirm your charter commitment"
+            + ("" if late else f" by {format_date(pending.closes_on)}"),
+            f"Once a year an owner confirms that {organisation.name} still commits to the "
+            "charter's principles. "
+            + (
+                (
+                    "It was not confirmed in time: confirm now, before the assessment of "
+                    "your application ends."
+                    if assessing
+                    else "It was not confirmed in time: confirm now to lift the suspension."
+                )
+                if late
+                else f"If nobody confirms by {format_date(pending.closes_on)}, {consequence}."
+            ),
+            "Confirm the commitment",
+            url_for("organisation.confirm_commitment", slug=organisation.slug),
+        )
+    )
+    return out
+
+
+def _audit_in_progress(organisation: Organisation) -> list[DatedWarning]:
+    """The random audit of holders, while it waits on the organisation or the assessor."""
+    out: list[DatedWarning] = []
     audit = db.session.scalar(
         select(MarkAudit).where(
             MarkAudit.organisation_id == organisation.id,

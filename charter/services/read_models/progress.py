@@ -25,6 +25,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import (
     Measure,
     MonitoringReturn,
@@ -145,7 +146,7 @@ def assessed_window(organisation: Organisation, today: date | None = None) -> Wi
     if year is None:
         return None
     first = periods.plan_year(plan_start(organisation), max(1, year.number - 1))
-    return Window(first.start, year.end, f"from {periods.long_day(first.start)} to date")
+    return Window(first.start, year.end, f"from {format_date(first.start)} to date")
 
 
 def _flow(values: list[tuple[date, Decimal]], year, target: Decimal, start: date):
@@ -255,10 +256,6 @@ def verified_return_count(organisation: Organisation, since: date | None = None)
     return db.session.scalar(query)
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def charter_mark_checklist(
     organisation: Organisation,
     scheme: Scheme,
@@ -271,7 +268,7 @@ def charter_mark_checklist(
     verified = verified_return_count(organisation, since)
     needed = scheme.min_verified_returns
     returns_word = f"verified monitoring return{'s' if needed != 1 else ''}"
-    since_words = f" since your Charter Mark was awarded on {_long(since)}" if since else ""
+    since_words = f" since your Charter Mark was awarded on {format_date(since)}" if since else ""
     core = [p for p in progress if p.measure.is_core]
     core_met = sum(1 for p in core if p.is_met)
     met = sum(1 for p in progress if p.is_met)
@@ -287,7 +284,7 @@ def charter_mark_checklist(
         ChecklistItem(
             f"{needed} {returns_word}{since_words}",
             verified >= needed,
-            f"{verified} verified{since_words and ' since ' + _long(since)}",
+            f"{verified} verified{since_words and ' since ' + format_date(since)}",
         )
     )
     if scheme.award_all_core_met:

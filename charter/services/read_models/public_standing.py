@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from charter.formatting import format_date
 from charter.models import Organisation
 from charter.models.assessment import MARK_EXPIRED, CharterMark
 from charter.services.domain import marks
@@ -32,10 +33,6 @@ AFTER_EXPIRY_STATES = (
 )
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def expired_on(status: str, mark: AnyMark | None, today: date | None = None) -> date | None:
     """The day the organisation's latest Mark expired, when that is its public standing."""
     if mark is None or status not in AFTER_EXPIRY_STATES:
@@ -49,7 +46,7 @@ def expired_on(status: str, mark: AnyMark | None, today: date | None = None) -> 
 def label(status: str, mark: AnyMark | None, today: date | None = None) -> str:
     expired = expired_on(status, mark, today)
     if expired is not None:
-        return EXPIRED_LABEL.format(date=_long(expired))
+        return EXPIRED_LABEL.format(date=format_date(expired))
     return register.public_status_label(status)
 
 
@@ -62,7 +59,7 @@ def tag(status: str, mark: AnyMark | None, today: date | None = None) -> str:
 def description(status: str, mark: AnyMark | None, today: date | None = None) -> str:
     expired = expired_on(status, mark, today)
     if expired is not None:
-        return EXPIRED_DESCRIPTION.format(date=_long(expired))
+        return EXPIRED_DESCRIPTION.format(date=format_date(expired))
     return register.public_status_description(status)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from flask import url_for
@@ -46,10 +46,6 @@ def return_url(organisation: Organisation, return_id: int) -> str:
     return url_for(
         "organisation.show_return", slug=organisation.slug, return_id=return_id, _external=True
     )
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # --- writing in bulk --------------------------------------------------------------------------
@@ -207,6 +203,6 @@ def never_sent(
     if organisation_ids is not None:
         query = query.where(among(MonitoringReturn.organisation_id, organisation_ids))
     return [
-        MissedReturn(rid, oid, start, end, due, due + timedelta(days=grace + 1), warn)
+        MissedReturn(rid, oid, start, end, due, periods.sanction_date(due, grace), warn)
         for rid, oid, start, end, due, grace, warn in db.session.execute(query)
     ]

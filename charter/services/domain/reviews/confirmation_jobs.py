@@ -17,6 +17,7 @@ from flask import url_for
 from sqlalchemy import exists, func, select
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import Organisation, Scheme
 from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
 from charter.models.duties import AnnualConfirmation
@@ -32,7 +33,6 @@ from charter.services.domain.marks import add_months
 from charter.services.domain.reviews.common import (
     give_notices,
     load_organisations,
-    long_date,
     run_in_batches,
     try_transition,
 )
@@ -103,7 +103,7 @@ def annual_review_of_signatories(today: date) -> dict:
             organisation = organisations[org_id]
             messages += preferences.email_members_bulk(
                 recipients[org_id],
-                f"{organisation.name}: confirm your charter commitment by {long_date(closes_on)}",
+                f"{organisation.name}: confirm your charter commitment by {format_date(closes_on)}",
                 "duty-confirmation-due",
                 reminder=True,
                 organisation=organisation,
@@ -164,7 +164,7 @@ def enforce_annual_confirmations(today: date) -> dict:
                 continue
             reason = (
                 f"The annual confirmation of the charter commitment was not given by "
-                f"{long_date(closes_on)}."
+                f"{format_date(closes_on)}."
             )
             if organisation.status in LAPSABLE_STATES:
                 trigger = "lapse"
@@ -198,7 +198,7 @@ def enforce_annual_confirmations(today: date) -> dict:
             holder = organisation.status in (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
             done[STEP_COUNTS[step]] += 1
             subject = (
-                f"{organisation.name}: confirm your charter commitment by {long_date(closes_on)}"
+                f"{organisation.name}: confirm your charter commitment by {format_date(closes_on)}"
                 if step == "warning"
                 else f"{organisation.name}: the annual confirmation was not given"
             )

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import Organisation
 from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
 from charter.services.domain import duties, preferences
@@ -26,7 +27,6 @@ from charter.services.domain.reviews.common import (
     dashboard_url,
     give_notices,
     load_organisations,
-    long_date,
     never_sent,
     return_url,
     run_in_batches,
@@ -68,9 +68,9 @@ def warn_before_sanctions(today: date) -> dict:
             organisation = organisations[m.organisation_id]
             holder = organisation.status in lifecycle.HOLDING
             consequence = (
-                f"your Charter Mark will be suspended on {long_date(m.sanction_on)}"
+                f"your Charter Mark will be suspended on {format_date(m.sanction_on)}"
                 if holder
-                else f"{organisation.name} will lapse on {long_date(m.sanction_on)}"
+                else f"{organisation.name} will lapse on {format_date(m.sanction_on)}"
             )
             messages += preferences.email_members_bulk(
                 recipients[organisation.id],
@@ -120,7 +120,7 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
             if organisation.status in lifecycle.HOLDING:
                 reason = (
                     f"The monitoring return for {oldest.period_label} was due on "
-                    f"{long_date(oldest.due_date)} and was not sent within the grace period."
+                    f"{format_date(oldest.due_date)} and was not sent within the grace period."
                 )
                 fired = try_transition(
                     lambda o=organisation, r=reason: transition(

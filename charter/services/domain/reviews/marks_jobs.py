@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import Organisation, Scheme
 from charter.models.assessment import (
     MARK_EXPIRED,
@@ -29,7 +30,6 @@ from charter.services.domain.reviews.common import (
     dashboard_url,
     give_notices,
     load_organisations,
-    long_date,
     run_in_batches,
     try_transition,
 )
@@ -117,7 +117,7 @@ def open_renewal_windows(today: date) -> dict:
         _notify_once(
             opened,
             "renewal_open",
-            lambda o, m: f"{o.name}: renew your Charter Mark before {long_date(m.expires_on)}",
+            lambda o, m: f"{o.name}: renew your Charter Mark before {format_date(m.expires_on)}",
             "review-renewal-open",
         )
         done["renewals_opened"] += len(opened)

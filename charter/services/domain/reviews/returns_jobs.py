@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, exists, func, not_, select
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import MonitoringReturn, Organisation, Scheme
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import duties, periods, preferences
@@ -26,7 +27,6 @@ from charter.services.domain.reviews.common import (
     dashboard_url,
     give_notices,
     load_organisations,
-    long_date,
     never_sent,
     run_in_batches,
     scheme_bounds,
@@ -138,7 +138,9 @@ def remind_returns_due(today: date) -> dict:
                 subject = f"{organisation.name}: your monitoring return is overdue"
             else:
                 template, outcome = "review-return-due-soon", "due_soon_sent"
-                subject = f"{organisation.name}: your monitoring return is due on {long_date(due)}"
+                subject = (
+                    f"{organisation.name}: your monitoring return is due on {format_date(due)}"
+                )
             # A reminder: not sent to those who turned reminders off, with one-click unsubscribe.
             messages += about_return(
                 recipients[organisation.id],
@@ -148,7 +150,7 @@ def remind_returns_due(today: date) -> dict:
                 template,
                 reminder=True,
                 grace_period_days=scheme.grace_period_days,
-                lapses_on=due + timedelta(days=scheme.grace_period_days + 1),
+                lapses_on=periods.sanction_date(due, scheme.grace_period_days),
                 is_holder=organisation.status in lifecycle.HOLDING,
             )
             done[outcome] += 1
@@ -195,7 +197,7 @@ def lapse_overdue(today: date) -> dict:
             m = missed[org_id]
             reason = (
                 f"The monitoring return for {m.period_label} was due on "
-                f"{long_date(m.due_date)} and was not sent within the grace period."
+                f"{format_date(m.due_date)} and was not sent within the grace period."
             )
             if try_transition(
                 lambda o=organisation, r=reason: transition(

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from charter.formatting import format_period
+
 ALL = "all"
 QUARTER = "quarter"
 YEAR = "year"
@@ -41,7 +43,7 @@ class ImpactPeriod:
     def long_label(self) -> str:
         if self.kind == ALL:
             return "since the charter began"
-        return f"{self.start.day} {self.start:%B %Y} to {self.end.day} {self.end:%B %Y}"
+        return format_period(self.start, self.end)
 
     @property
     def previous(self) -> ImpactPeriod | None:
