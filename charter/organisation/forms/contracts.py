@@ -15,8 +15,10 @@ from charter.form_fields import (
     MAX_ID,
     AmountField,
     GovDateField,
+    clean_text_filter,
     no_nul_characters,
     strip_whitespace,
+    visible_name,
 )
 
 VALUE_FORMAT_MESSAGE = "Enter the contract value in pounds, like 125000"
@@ -63,10 +65,10 @@ class ContractForm(FlaskForm):
     title = StringField(
         "Contract title",
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         validators=[
+            visible_name("title"),
             DataRequired("Enter the contract title"),
-            no_nul_characters,
             Length(max=300, message="Contract title must be 300 characters or fewer"),
         ],
         description="As it appears on the contract, for example ‘Highways maintenance, north’",
@@ -74,7 +76,7 @@ class ContractForm(FlaskForm):
     reference = StringField(
         "Contract reference (optional)",
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         validators=[
             no_nul_characters,
             Length(max=100, message="Contract reference must be 100 characters or fewer"),

@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from charter.form_fields import AmountField, GovDateField
+from charter.form_fields import AmountField, GovDateField, clean_text_filter, visible_name
 
 
 def _future(message: str):
@@ -64,7 +64,9 @@ class MilestoneForm(FlaskForm):
     title = StringField(
         "What will you have done?",
         widget=GovTextInput(),
+        filters=[clean_text_filter],
         validators=[
+            visible_name("milestone"),
             InputRequired("Enter what you will have done by the milestone"),
             Length(max=200, message="The milestone must be 200 characters or fewer"),
         ],

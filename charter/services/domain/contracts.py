@@ -25,6 +25,7 @@ from charter.services.domain.identifiers import (
     normalise_identifier,
 )
 from charter.services.domain.returns import figures
+from charter.services.domain.text import clean_text
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -94,7 +95,7 @@ def commissioner_name_taken(name: str, *, except_id: int | None = None) -> bool:
 
 
 def add_commissioner(name: str, org_id: str | None) -> Commissioner:
-    name = name.strip()
+    name = clean_text(name) or ""
     if commissioner_name_taken(name):
         raise ContractRefused(DUPLICATE_COMMISSIONER_MESSAGE)
     commissioner = Commissioner(name=name, org_id=org_id, is_active=True)
@@ -103,7 +104,7 @@ def add_commissioner(name: str, org_id: str | None) -> Commissioner:
 
 
 def update_commissioner(commissioner: Commissioner, name: str, org_id: str | None) -> None:
-    name = name.strip()
+    name = clean_text(name) or ""
     if commissioner_name_taken(name, except_id=commissioner.id):
         raise ContractRefused(DUPLICATE_COMMISSIONER_MESSAGE)
     commissioner.name = name
@@ -242,7 +243,7 @@ def add_contract(
     contract = Contract(
         organisation_id=organisation.id,
         commissioner_id=commissioner.id,
-        title=title,
+        title=clean_text(title),
         reference=reference or None,
         value=value,
         start_date=start_date,
@@ -281,7 +282,7 @@ def update_contract(
     if commissioner.id != contract.commissioner_id and not commissioner.is_active:
         raise ContractRefused("Select the commissioner who awarded the contract")
     contract.commissioner_id = commissioner.id
-    contract.title = title
+    contract.title = clean_text(title)
     contract.reference = reference or None
     contract.value = value
     contract.start_date = start_date

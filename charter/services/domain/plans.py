@@ -29,6 +29,7 @@ from charter.models.plan import (
     PlanTarget,
 )
 from charter.services.domain.lifecycle import actor_for, transition
+from charter.services.domain.text import clean_text
 from charter.services.infrastructure.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
@@ -220,7 +221,7 @@ def remove_target(plan: ActionPlan, measure: Measure) -> None:
 
 def add_milestone(plan: ActionPlan, title: str, due_date: date) -> PlanMilestone:
     require_draft(plan)
-    milestone = PlanMilestone(plan_id=plan.id, title=title, due_date=due_date)
+    milestone = PlanMilestone(plan_id=plan.id, title=clean_text(title), due_date=due_date)
     db.session.add(milestone)
     return milestone
 
