@@ -19,12 +19,14 @@ from sqlalchemy.orm import joinedload
 from charter.extensions import db
 from charter.models import Commissioner, Contract, ContractCommitment, Measure, Organisation, User
 from charter.services.domain import contract_monitoring
+from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
     InvalidIdentifier,
     normalise_identifier,
 )
 from charter.services.domain.returns import figures
+from charter.services.domain.schemes import scheme_of
 from charter.services.domain.text import clean_text
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
@@ -40,7 +42,12 @@ _OTHER_ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,4}-[A-Za-z0-9]+$")
 
 
 class ContractRefused(ValueError):
-    """An answer that cannot be saved; the message says why, in GOV.UK style."""
+    """An answer that cannot be saved; the message says why, in GOV.UK style, and ``field``
+    which answer it is about (None: the commissioner)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- commissioners ----------------------------------------------------------------------------
@@ -220,9 +227,14 @@ def contract_summary(organisation: Organisation) -> tuple[int, Decimal]:
 # --- recording --------------------------------------------------------------------------------
 
 
-def _check_contract(commissioner: Commissioner, start_date: date, end_date: date) -> None:
-    if end_date <= start_date:
-        raise ContractRefused("The end date must be after the start date")
+def _check_terms(organisation: Organisation, start: date, end: date, value: Decimal) -> None:
+    """The scheme's [contracts] rules, checked again whoever calls (contract_rules.py)."""
+    rules = ContractRules.of(scheme_of(organisation))
+    for field, message in rules.problems(start, end, value, date.today()).items():
+        raise ContractRefused(message, field)
+
+
+def _check_commissioner(commissioner: Commissioner) -> None:
     if not commissioner.is_active:
         raise ContractRefused("Select the commissioner who awarded the contract")
 
@@ -239,7 +251,8 @@ def add_contract(
     end_date: date,
 ) -> Contract:
     require_recording(organisation)
-    _check_contract(commissioner, start_date, end_date)
+    _check_terms(organisation, start_date, end_date, value)
+    _check_commissioner(commissioner)
     contract = Contract(
         organisation_id=organisation.id,
         commissioner_id=commissioner.id,
@@ -276,8 +289,7 @@ def update_contract(
     require_recording(organisation)
     contract_monitoring.check_version(contract, expected_version)
     before = contract_monitoring.terms_of(contract)
-    if end_date <= start_date:
-        raise ContractRefused("The end date must be after the start date")
+    _check_terms(organisation, start_date, end_date, value)
     # A contract keeps a commissioner deactivated since; it cannot move to another inactive one.
     if commissioner.id != contract.commissioner_id and not commissioner.is_active:
         raise ContractRefused("Select the commissioner who awarded the contract")
