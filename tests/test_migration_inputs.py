@@ -5,13 +5,17 @@ that would then clash with another gets its id. Runs on SQLite and PostgreSQL.""
 from __future__ import annotations
 
 import pytest
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from charter.extensions import db
 from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
+    # SQLite's batch mode reflects the table, and cannot reflect the register's lower(name) index.
+    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
+]
 
 BEFORE = "73c8e9bcf287"
 CLEANING = "f27cd3836fe7"
@@ -93,3 +97,46 @@ def test_names_and_titles_are_cleaned_and_blank_ones_get_a_visible_placeholder()
             2: "Unnamed contract 2",
             3: "Meals on wheels",
         }
+
+
+DIRECTIONS = "fd7459915a1d"
+SCHEME = (
+    "INSERT INTO schemes (id, slug, version, name, area, summary, is_current, content_hash,"
+    " loaded_at, districts, sectors, monitoring_period_months, return_due_days,"
+    " reminder_days_before_due, grace_period_days, min_verified_returns, award_all_core_met,"
+    " award_min_share_met, validity_months, renewal_window_days, reapply_wait_days,"
+    " appeal_window_days, moderation_required, require_confirmed_contract,"
+    " require_endorsed_figures, disclosure_min_organisations) VALUES (1, 's', 1, 'S', 'A', '',"
+    " true, 'h', :at, '[]', '[]', 3, 30, 7, 60, 2, true, 75, 24, 90, 90, 28, false, true, 0, 3)"
+)
+MEASURE = (
+    "INSERT INTO measures (id, scheme_id, code, title, unit, is_core, evidence_guidance,"
+    " position, reporting) VALUES (1, 1, 'LE4', 'Jobs', 'FTE', true, '', 0, 'per_contract')"
+)
+
+
+@pytest.mark.usefixtures("empty_database_app")
+def test_schemes_and_measures_loaded_before_get_the_default_rules_and_come_back_down():
+    upgrade(revision=CLEANING)
+    with db.engine.begin() as connection:
+        connection.execute(text(SCHEME), {"at": AT})
+        connection.execute(text(MEASURE))
+
+    upgrade(revision=DIRECTIONS)
+
+    with db.engine.connect() as connection:
+        rules = connection.execute(
+            text(
+                "SELECT contract_earliest_start, contract_end_years_ahead, contract_max_value"
+                " FROM schemes"
+            )
+        ).one()
+        direction = connection.execute(
+            text("SELECT better, allow_backwards_with_reason FROM measures")
+        ).one()
+    assert (str(rules[0]), rules[1], int(rules[2])) == ("2000-01-01", 15, 10_000_000_000)
+    assert (direction[0], bool(direction[1])) == ("higher", False)
+
+    downgrade(revision=CLEANING)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT code FROM measures")).scalar() == "LE4"
