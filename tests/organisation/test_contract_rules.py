@@ -54,7 +54,9 @@ REFUSED = [
     pytest.param({"value": "999,999,999,999.99"}, CEILING_MESSAGE, id="column-maximum"),
     pytest.param({"value": "9" * 40}, CEILING_MESSAGE, id="forty-digits"),
     pytest.param(
-        {"title": "\u200b"}, "Enter a title with at least 2 letters or numbers", id="invisible"
+        {"title": "\u200b"},
+        "Enter a contract title with at least 2 letters or numbers",
+        id="invisible",
     ),
 ]
 

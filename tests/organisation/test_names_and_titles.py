@@ -50,7 +50,7 @@ def test_a_contract_title_without_visible_letters_is_refused(member_client, sign
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Enter a title with at least 2 letters or numbers" in html
+    assert "Enter a contract title with at least 2 letters or numbers" in html
     assert _count(Contract) == 0
 
 

@@ -25,7 +25,7 @@ from tests.organisation.plan_helpers import (
 
 # A first plan's term: today to the end of plan year 3 counted from today.
 TERM_END = periods.plan_term(None, date.today()).end
-TERM_MESSAGE = f"must be on or before {format_date(TERM_END)}, when the plan’s term ends"
+TERM_MESSAGE = f"must be on or before {format_date(TERM_END)}, when your action plan ends"
 
 
 def _boxes(day: date) -> list[str]:

@@ -66,7 +66,7 @@ class ContractForm(FlaskForm):
         widget=GovTextInput(),
         filters=[clean_text_filter],
         validators=[
-            visible_name("title"),
+            visible_name("contract title"),
             DataRequired("Enter the contract title"),
             Length(max=300, message="Contract title must be 300 characters or fewer"),
         ],

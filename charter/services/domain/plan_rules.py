@@ -67,7 +67,8 @@ def term_for(plan_start: date | None, today: date | None = None) -> periods.Peri
 def date_problem(what: str, day: date, term: periods.Period) -> str | None:
     """``what`` is "target date" or "milestone date"."""
     if day > term.end:
-        return f"The {what} must be on or before {format_date(term.end)}, when the plan’s term ends"
+        ends = format_date(term.end)
+        return f"The {what} must be on or before {ends}, when your action plan ends"
     return None
 
 
