@@ -124,3 +124,20 @@ def test_the_service_refuses_what_the_form_would(signed, council, member, terms,
     with pytest.raises(contracts.ContractRefused) as refused:
         contracts.add_contract(signed, member, **values)
     assert refused.value.field == field
+
+
+def test_the_service_refuses_an_invisible_title(signed, council, member):
+    with pytest.raises(contracts.ContractRefused) as refused:
+        contracts.add_contract(
+            signed,
+            member,
+            commissioner=council,
+            title="\u200b\u2066",
+            reference=None,
+            value=Decimal(1000),
+            start_date=date(2026, 4, 1),
+            end_date=date(2027, 3, 31),
+        )
+    assert refused.value.field == "title"
+    with pytest.raises(contracts.ContractRefused):
+        contracts.add_commissioner("\ufeff-", None)

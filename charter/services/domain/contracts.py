@@ -27,7 +27,7 @@ from charter.services.domain.identifiers import (
 )
 from charter.services.domain.returns import figures
 from charter.services.domain.schemes import scheme_of
-from charter.services.domain.text import clean_text
+from charter.services.domain.text import clean_text, has_visible_name, name_message
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -101,8 +101,15 @@ def commissioner_name_taken(name: str, *, except_id: int | None = None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
+def _visible(text: str, noun: str, field: str | None) -> str:
+    """``text`` cleaned (text.py), or ContractRefused when nothing visible is left."""
+    if not has_visible_name(text):
+        raise ContractRefused(name_message(noun), field)
+    return clean_text(text) or ""
+
+
 def add_commissioner(name: str, org_id: str | None) -> Commissioner:
-    name = clean_text(name) or ""
+    name = _visible(name, "name", None)
     if commissioner_name_taken(name):
         raise ContractRefused(DUPLICATE_COMMISSIONER_MESSAGE)
     commissioner = Commissioner(name=name, org_id=org_id, is_active=True)
@@ -111,7 +118,7 @@ def add_commissioner(name: str, org_id: str | None) -> Commissioner:
 
 
 def update_commissioner(commissioner: Commissioner, name: str, org_id: str | None) -> None:
-    name = clean_text(name) or ""
+    name = _visible(name, "name", None)
     if commissioner_name_taken(name, except_id=commissioner.id):
         raise ContractRefused(DUPLICATE_COMMISSIONER_MESSAGE)
     commissioner.name = name
@@ -253,10 +260,11 @@ def add_contract(
     require_recording(organisation)
     _check_terms(organisation, start_date, end_date, value)
     _check_commissioner(commissioner)
+    title = _visible(title, "contract title", "title")
     contract = Contract(
         organisation_id=organisation.id,
         commissioner_id=commissioner.id,
-        title=clean_text(title),
+        title=title,
         reference=reference or None,
         value=value,
         start_date=start_date,
@@ -290,11 +298,12 @@ def update_contract(
     contract_monitoring.check_version(contract, expected_version)
     before = contract_monitoring.terms_of(contract)
     _check_terms(organisation, start_date, end_date, value)
+    title = _visible(title, "contract title", "title")
     # A contract keeps a commissioner deactivated since; it cannot move to another inactive one.
     if commissioner.id != contract.commissioner_id and not commissioner.is_active:
         raise ContractRefused("Select the commissioner who awarded the contract")
     contract.commissioner_id = commissioner.id
-    contract.title = clean_text(title)
+    contract.title = title
     contract.reference = reference or None
     contract.value = value
     contract.start_date = start_date
