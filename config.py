@@ -50,6 +50,12 @@ class Config:
     # "must be smaller than 10MB" itself instead of a bare 413.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+    # Office and OpenDocument files are zip archives: what one may unpack to (archive_limits.py).
+    EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES = int(
+        os.environ.get("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+    )
+    EVIDENCE_ZIP_MAX_RATIO = int(os.environ.get("EVIDENCE_ZIP_MAX_RATIO", 100))
+    EVIDENCE_ZIP_MAX_ENTRIES = int(os.environ.get("EVIDENCE_ZIP_MAX_ENTRIES", 10_000))
     # Outside the web root; shared storage when running on several hosts.
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
     # "local" (EVIDENCE_DIR) or "s3" (any S3-compatible store; see storage.py and the README).

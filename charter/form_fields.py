@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import DateField, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
+
+from charter.services.domain.text import clean_text, has_visible_name, name_message
 
 
 def strip_whitespace(value):
@@ -141,3 +143,21 @@ def no_nul_characters(_form, field):
     """A validator: PostgreSQL text cannot hold NUL, and no one types one on purpose."""
     if isinstance(field.data, str) and "\x00" in field.data:
         raise ValidationError(f"{field.label.text} must not contain unusual characters")
+
+
+def clean_text_filter(value):
+    """A WTForms filter for names and titles: see charter.services.domain.text."""
+    return clean_text(value)
+
+
+def visible_name(noun: str = "name"):
+    """A validator for names and titles, placed first: at least two letters or digits once
+    invisible characters are gone. Something typed that cleans away to nothing gets this
+    message, not "Enter ..."; a blank answer is left to the field's own required check."""
+
+    def check(_form, field):
+        typed = field.raw_data[0] if field.raw_data else ""
+        if isinstance(typed, str) and typed.strip() and not has_visible_name(field.data):
+            raise StopValidation(name_message(noun))
+
+    return check

@@ -98,3 +98,10 @@ def format_datetime(value: datetime | None) -> str:
     if not value:
         return ""
     return f"{format_date(value)} at {value.strftime('%-I:%M')}{value.strftime('%p').lower()}"
+
+
+def format_file_size(size: int) -> str:
+    """A size limit as upload messages give it (GOV.UK: "smaller than 10MB"): 10MB, 500KB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g}MB"
+    return f"{size / 1024:g}KB"

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
-from charter.form_fields import GovDateField, strip_whitespace
+from charter.form_fields import GovDateField, clean_text_filter, strip_whitespace, visible_name
 from workflows.lifecycle import STATE_LABELS
 
 
@@ -80,8 +80,9 @@ class CommissionerForm(FlaskForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         validators=[
+            visible_name(),
             DataRequired(message="Enter the name of the commissioner"),
             Length(max=200, message="Name must be 200 characters or fewer"),
         ],

@@ -17,13 +17,14 @@ from charter.models import Organisation
 from charter.models.plan import PLAN_SUBMITTED
 from charter.services.domain import assessment, plans, return_review
 from charter.services.domain.lifecycle import is_member
+from charter.services.read_models import waiting_plans
 
 
 def _page_number() -> int:
     return query_strings.page_number(request.args)
 
 
-def _pagination(page: plans.WaitingPage, search: str, district: str) -> dict | None:
+def _pagination(page: waiting_plans.WaitingPage, search: str, district: str) -> dict | None:
     """Parameters for the GOV.UK pagination component, keeping the filters in each link."""
     if page.pages <= 1:
         return None
@@ -55,7 +56,7 @@ def list_work():
         page_number = _page_number()
     except query_strings.BadQuery as error:
         return query_strings.bad_query_response(error)
-    page = plans.waiting_plans(search, district, page_number)
+    page = waiting_plans.waiting_plans(search, district, page_number)
     return render_template(
         "assessor/list-work.html",
         page=page,
@@ -64,7 +65,7 @@ def list_work():
         search=search,
         district=district,
         districts=sorted(
-            set(plans.districts_waiting())
+            set(waiting_plans.districts_waiting())
             | set(return_review.districts_waiting())
             | set(assessment.districts_waiting())
         ),

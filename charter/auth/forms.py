@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
-from charter.form_fields import strip_whitespace
+from charter.form_fields import clean_text_filter, visible_name
 from charter.services.domain.accounts import normalise_email, password_problem
 
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
@@ -60,9 +60,10 @@ class CreateAccountForm(_NewPasswordMixin, FlaskForm):
     full_name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         validators=[
-            InputRequired("Enter your full name"),
+            visible_name(),
+            DataRequired("Enter your full name"),
             Length(max=200, message="Full name must be 200 characters or fewer"),
         ],
     )

@@ -15,6 +15,7 @@ from charter.services.domain.accounts import (
     user_by_email,
 )
 from charter.services.domain.staff import StaffChangeRefused, make_admin
+from charter.services.domain.text import has_visible_name, name_message
 
 
 def _valid_email(email: str) -> str:
@@ -48,6 +49,8 @@ def create_admin(email: str, name: str | None, password: str | None):
         name = (name or "").strip() or click.prompt("Full name").strip()
         if not name:
             raise click.ClickException("Enter the administrator's full name.")
+        if not has_visible_name(name):
+            raise click.ClickException(name_message() + ".")
         if password is None:
             password = click.prompt(
                 "Password",

@@ -73,6 +73,8 @@ class PlanTarget(db.Model):
     target_value: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     target_date: Mapped[date]
     approach: Mapped[str] = mapped_column(Text)
+    # Why the target goes the wrong way from the baseline, where the measure allows that.
+    backwards_reason: Mapped[str | None] = mapped_column(Text)
 
     plan: Mapped[ActionPlan] = relationship(back_populates="targets", lazy="raise")
     measure: Mapped[Measure] = relationship(lazy="raise")

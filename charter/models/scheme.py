@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, true
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
@@ -18,6 +18,11 @@ REPORTING = {
     REPORTED_PER_CONTRACT: "Per contract",
     REPORTED_FOR_ORGANISATION: "For the whole organisation",
 }
+# Which way a measure's figures should move; the scheme file says per measure ("better").
+BETTER_HIGHER = "higher"
+BETTER_LOWER = "lower"
+BETTER = (BETTER_HIGHER, BETTER_LOWER)
+
 # Flows add up over a period (money, hours, weeks, counts); stocks are a level at a date.
 FLOW_UNITS = frozenset({"GBP", "hours", "weeks", "count"})
 STOCK_UNITS = frozenset({"FTE", "percent"})
@@ -80,6 +85,15 @@ class Scheme(db.Model):
     # A renewal awarded before the current Mark expires runs from that expiry date, so the
     # holder loses no days ([award] renewal_runs_from_expiry, default true).
     renewal_runs_from_expiry: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The window a contract's dates must fall in and the ceiling on its value ([contracts] in the
+    # scheme file; charter.services.domain.contract_rules).
+    contract_earliest_start: Mapped[date] = mapped_column(
+        default=date(2000, 1, 1), server_default="2000-01-01"
+    )
+    contract_end_years_ahead: Mapped[int] = mapped_column(default=15, server_default="15")
+    contract_max_value: Mapped[Decimal] = mapped_column(
+        Numeric(14, 2), default=Decimal(10_000_000_000), server_default="10000000000"
+    )
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",
@@ -134,6 +148,10 @@ class Measure(db.Model):
     proxy_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     position: Mapped[int]
     reporting: Mapped[str] = mapped_column(String(20), default=REPORTED_FOR_ORGANISATION)
+    # Which way is better ("higher" or "lower"): a plan target going the other way from its
+    # baseline is refused, or accepted with a reason where the scheme allows it.
+    better: Mapped[str] = mapped_column(String(10), default=BETTER_HIGHER, server_default="higher")
+    allow_backwards_with_reason: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     scheme: Mapped[Scheme] = relationship(back_populates="measures", lazy="raise")
 

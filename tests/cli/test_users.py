@@ -105,3 +105,21 @@ def test_create_admin_refuses_to_promote_an_unconfirmed_account(runner, db):
     assert "has not confirmed its email address" in result.output
     db.session.refresh(existing)
     assert existing.role == "member"
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "-", "A\u202e"])
+def test_create_admin_refuses_a_name_without_two_visible_letters(runner, db, name):
+    result = runner.invoke(
+        args=[
+            "charter",
+            "create-admin",
+            "ops@example.com",
+            "--name",
+            name,
+            "--password",
+            GOOD_PASSWORD,
+        ]
+    )
+    assert result.exit_code != 0
+    assert "Enter a name with at least 2 letters or numbers" in result.output
+    assert _user(db, "ops@example.com") is None

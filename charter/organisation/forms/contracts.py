@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -15,19 +16,23 @@ from charter.form_fields import (
     MAX_ID,
     AmountField,
     GovDateField,
+    clean_text_filter,
     no_nul_characters,
     strip_whitespace,
+    visible_name,
 )
+from charter.services.domain.contract_rules import END_BEFORE_START, ContractRules
 
 VALUE_FORMAT_MESSAGE = "Enter the contract value in pounds, like 125000"
-END_BEFORE_START_MESSAGE = "The end date must be after the start date"
+END_BEFORE_START_MESSAGE = END_BEFORE_START
 CHOOSE_COMMISSIONER_MESSAGE = "Select the commissioner who awarded the contract"
 # Whole pounds with or without thousands separators, then optional pence: 12500, 12,500.50.
 _POUNDS = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 
 
 class MoneyField(StringField):
-    """An amount in pounds, kept as a Decimal in ``amount``; a £ sign and commas are allowed."""
+    """An amount in pounds, kept as a Decimal in ``amount``; a £ sign and commas are allowed.
+    Only its form is checked here: the form that uses it checks its range."""
 
     def __init__(self, label, **kwargs):
         super().__init__(label, widget=GovTextInput(), filters=[strip_whitespace], **kwargs)
@@ -38,16 +43,12 @@ class MoneyField(StringField):
         text = (self.data or "").strip().removeprefix("£").strip()
         if not text:
             raise ValidationError("Enter the contract value")
-        negative = text.startswith("-")
         if not _POUNDS.match(text.removeprefix("-")):
             raise ValidationError(VALUE_FORMAT_MESSAGE)
-        amount = Decimal(text.replace(",", "").removeprefix("-"))
-        if negative or amount == 0:
-            raise ValidationError("The contract value must be more than £0")
-        # The size first: quantizing a 40-digit number overflows Decimal's precision.
-        if amount > MAX_AMOUNT:
-            raise ValidationError("The contract value must be less than £1,000,000,000,000")
-        if amount != amount.quantize(Decimal("0.01")):
+        amount = Decimal(text.replace(",", ""))
+        # The size first: quantizing a 40-digit number overflows Decimal's precision. Too small
+        # or too large is the scheme's rule, checked by the form (ContractRules.value_problem).
+        if abs(amount) <= MAX_AMOUNT and amount != amount.quantize(Decimal("0.01")):
             raise ValidationError("The contract value can only include pounds and pence")
         self.amount = amount
 
@@ -63,10 +64,10 @@ class ContractForm(FlaskForm):
     title = StringField(
         "Contract title",
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         validators=[
+            visible_name("contract title"),
             DataRequired("Enter the contract title"),
-            no_nul_characters,
             Length(max=300, message="Contract title must be 300 characters or fewer"),
         ],
         description="As it appears on the contract, for example ‘Highways maintenance, north’",
@@ -74,7 +75,7 @@ class ContractForm(FlaskForm):
     reference = StringField(
         "Contract reference (optional)",
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         validators=[
             no_nul_characters,
             Length(max=100, message="Contract reference must be 100 characters or fewer"),
@@ -95,8 +96,9 @@ class ContractForm(FlaskForm):
     version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
-    def __init__(self, *args, commissioners=(), **kwargs):
+    def __init__(self, *args, commissioners=(), rules: ContractRules | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.rules = rules or ContractRules()
         self.commissioner_ids = {str(c.id) for c in commissioners}
         self.commissioner.choices = [
             SelectChoice("", "Choose a commissioner"),
@@ -118,10 +120,22 @@ class ContractForm(FlaskForm):
         text = (self.version.data or "").strip()
         return int(text) if text else None
 
+    def validate_start_date(self, field):
+        problem = field.data is not None and self.rules.start_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
     def validate_end_date(self, field):
-        start = self.start_date.data
-        if start is not None and field.data is not None and field.data <= start:
-            raise ValidationError(END_BEFORE_START_MESSAGE)
+        if field.data is None:
+            return
+        problem = self.rules.end_problem(self.start_date.data, field.data, date.today())
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_value(self, field):
+        problem = field.amount is not None and self.rules.value_problem(field.amount)
+        if problem:
+            raise ValidationError(problem)
 
     def answers(self) -> dict:
         """What the session keeps between the form and check your answers."""

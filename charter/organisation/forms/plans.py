@@ -13,7 +13,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from charter.form_fields import AmountField, GovDateField
+from charter.form_fields import AmountField, GovDateField, clean_text_filter, visible_name
+from charter.services.domain import plan_rules
 
 
 def _future(message: str):
@@ -49,11 +50,55 @@ class TargetForm(FlaskForm):
             Length(max=5000, message="How you will do it must be 5,000 characters or fewer"),
         ],
     )
+    # Shown only for a measure that allows a target going the other way (plan_rules.py).
+    backwards_reason = TextAreaField(
+        "Why is the target going this way?",
+        widget=GovTextArea(),
+        validators=[
+            Length(
+                max=plan_rules.REASON_LENGTH,
+                message="The reason must be 2,000 characters or fewer",
+            )
+        ],
+    )
     submit = SubmitField("Save target", widget=GovSubmitInput())
 
-    def __init__(self, *args, is_percent: bool = False, **kwargs):
+    def __init__(self, *args, measure=None, term=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.is_percent = is_percent
+        self.measure = measure
+        self.is_percent = measure is not None and measure.unit == "percent"
+        self.term = term  # periods.plan_term: the dates the plan may use
+
+    @property
+    def allows_backwards(self) -> bool:
+        return self.measure is not None and self.measure.allow_backwards_with_reason
+
+    def _direction_problem(self):
+        baseline, target = self.baseline.amount, self.target_value.amount
+        if self.measure is None or baseline is None or target is None:
+            return None
+        return plan_rules.direction_problem(
+            self.measure, baseline, target, self.backwards_reason.data
+        )
+
+    def validate_target_value(self, _field):
+        problem = self._direction_problem()
+        if problem and problem[0] == "target_value":
+            raise ValidationError(problem[1])
+
+    def validate_backwards_reason(self, _field):
+        problem = self._direction_problem()
+        if problem and problem[0] == "backwards_reason":
+            raise ValidationError(problem[1])
+
+    def validate_target_date(self, field):
+        problem = (
+            self.term
+            and field.data
+            and plan_rules.date_problem("target date", field.data, self.term)
+        )
+        if problem:
+            raise ValidationError(problem)
 
     def validate_approach(self, field):
         if not (field.data or "").strip():
@@ -64,7 +109,9 @@ class MilestoneForm(FlaskForm):
     title = StringField(
         "What will you have done?",
         widget=GovTextInput(),
+        filters=[clean_text_filter],
         validators=[
+            visible_name("milestone"),
             InputRequired("Enter what you will have done by the milestone"),
             Length(max=200, message="The milestone must be 200 characters or fewer"),
         ],
@@ -77,6 +124,19 @@ class MilestoneForm(FlaskForm):
         description="For example, 30 9 2027",
     )
     submit = SubmitField("Add milestone", widget=GovSubmitInput())
+
+    def __init__(self, *args, term=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.term = term  # periods.plan_term
+
+    def validate_due_date(self, field):
+        problem = (
+            self.term
+            and field.data
+            and plan_rules.date_problem("milestone date", field.data, self.term)
+        )
+        if problem:
+            raise ValidationError(problem)
 
     def validate_title(self, field):
         if not (field.data or "").strip():

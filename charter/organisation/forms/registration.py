@@ -14,9 +14,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from charter.form_fields import strip_whitespace
+from charter.form_fields import clean_text_filter, strip_whitespace, visible_name
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
@@ -57,15 +57,25 @@ ANSWER_KEYS = (
 )
 
 
-def _text(label: str, required: str | None, max_length: int, *, description: str = ""):
-    validators = [InputRequired(required)] if required else [Optional()]
+def _text(
+    label: str,
+    required: str | None,
+    max_length: int,
+    *,
+    description: str = "",
+    is_name: bool = False,
+):
+    # DataRequired, not InputRequired: an answer of only spaces is cleaned to nothing.
+    validators = [DataRequired(required)] if required else [Optional()]
+    if is_name:
+        validators.insert(0, visible_name())
     validators.append(
         Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
     )
     return StringField(
         label,
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         validators=validators,
         description=description,
     )
@@ -81,7 +91,7 @@ def _identifier_field(code: str) -> StringField:
 
 
 class RegistrationForm(FlaskForm):
-    name = _text("Organisation name", "Enter the name of your organisation", 200)
+    name = _text("Organisation name", "Enter the name of your organisation", 200, is_name=True)
     organisation_type = RadioField(
         "What type of organisation is it?",
         choices=ORGANISATION_TYPES,

@@ -15,7 +15,13 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
-from charter.form_fields import AmountField, required_text, strip_whitespace
+from charter.form_fields import (
+    AmountField,
+    clean_text_filter,
+    required_text,
+    strip_whitespace,
+    visible_name,
+)
 
 NARRATIVE_MISSING = "Enter what you did in the period"
 RESPONSE_MISSING = "Enter your response to the assessor"
@@ -97,7 +103,9 @@ class LinkForm(FlaskForm):
     description = StringField(
         "Description",
         widget=GovTextInput(),
+        filters=[clean_text_filter],
         validators=[
+            visible_name("description"),
             required_text("Enter a description of the evidence"),
             Length(max=300, message="The description must be 300 characters or fewer"),
         ],

@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from charter.form_fields import strip_whitespace
+from charter.form_fields import clean_text_filter, visible_name
 from charter.models.organisation import ROUTES
 from charter.organisation.forms.publishing import publish_field
 
@@ -75,8 +75,9 @@ class SignatoryForm(FlaskForm):
     signatory_name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         validators=[
+            visible_name(),
             DataRequired("Enter the full name of the person signing"),
             Length(max=NAME_MAX, message=f"Full name must be {NAME_MAX} characters or fewer"),
         ],
@@ -84,9 +85,10 @@ class SignatoryForm(FlaskForm):
     signatory_role = StringField(
         "Role or job title",
         widget=GovTextInput(),
-        filters=[strip_whitespace],
+        filters=[clean_text_filter],
         description="For example, Managing Director or Chair of Trustees",
         validators=[
+            visible_name("role or job title"),
             DataRequired("Enter the role or job title of the person signing"),
             Length(
                 max=ROLE_MAX, message=f"Role or job title must be {ROLE_MAX} characters or fewer"

@@ -20,12 +20,13 @@ from charter.models import Commissioner
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.contracts import (
-    END_BEFORE_START_MESSAGE,
     CommitmentForm,
     ContractForm,
 )
 from charter.organisation.forms.plans import ButtonForm
 from charter.services.domain import contracts
+from charter.services.domain.contract_rules import ContractRules
+from charter.services.domain.schemes import scheme_of
 from charter.services.read_models import commitments
 from charter.services.read_models.contract_monitoring import figures_by_period
 
@@ -74,9 +75,14 @@ def _contract_fields(form: ContractForm) -> dict:
     }
 
 
+def _rules(organisation) -> ContractRules:
+    """The contract rules of the scheme the organisation signed (contract_rules.py)."""
+    return ContractRules.of(scheme_of(organisation))
+
+
 def _refuse(form: ContractForm, refusal: contracts.ContractRefused) -> None:
     """Show a refusal from the service against the field it is about."""
-    field = form.end_date if str(refusal) == END_BEFORE_START_MESSAGE else form.commissioner
+    field = form[refusal.field] if refusal.field else form.commissioner
     field.errors = [*field.errors, str(refusal)]
 
 
@@ -118,7 +124,11 @@ def add_contract(slug: str):
     commissioners = _commissioner_choices()
     # Coming back from check your answers to change something: the answers so far.
     saved = session.get(_answers_key(organisation)) if request.method == "GET" else None
-    form = ContractForm(commissioners=commissioners, data=_form_data(saved) if saved else None)
+    form = ContractForm(
+        commissioners=commissioners,
+        rules=_rules(organisation),
+        data=_form_data(saved) if saved else None,
+    )
     if form.validate_on_submit():
         session[_answers_key(organisation)] = form.answers()
         return redirect(url_for(".check_contract", slug=slug))
@@ -144,6 +154,7 @@ def check_contract(slug: str):
     commissioners = _commissioner_choices()
     # Checked again: the commissioner may have been deactivated since the answers were given.
     form = ContractForm(
+        rules=_rules(organisation),
         formdata=None,
         data=_form_data(answers),
         commissioners=commissioners,
@@ -201,7 +212,7 @@ def edit_contract(slug: str, contract_id: int):
     organisation = _for_recording(slug)
     contract = _contract(organisation, contract_id)
     commissioners = _commissioner_choices(contract.commissioner)
-    form = ContractForm(commissioners=commissioners)
+    form = ContractForm(commissioners=commissioners, rules=_rules(organisation))
     if form.validate_on_submit():
         try:
             sent_back = contracts.update_contract(

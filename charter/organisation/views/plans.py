@@ -15,7 +15,7 @@ from charter.models.plan import PLAN_APPROVED, PLAN_DRAFT, PLAN_RETURNED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.plans import ButtonForm, MilestoneForm, TargetForm
-from charter.services.domain import plans
+from charter.services.domain import plan_rules, plans
 
 URL = "/<slug>/action-plan"
 
@@ -30,6 +30,11 @@ def _draft_for(slug: str):
     organisation, _membership = organisation_for_member(slug, staff_may_view=False)
     latest, _history = _latest(organisation)
     return organisation, plans.require_draft(latest)
+
+
+def _term(organisation):
+    """The dates the plan's targets and milestones may use (periods.plan_term)."""
+    return plan_rules.term_for(plans.monitoring_start(organisation))
 
 
 def _measure(plan, code: str):
@@ -103,7 +108,7 @@ def edit_plan_target(slug: str, measure_code: str):
     organisation, plan = _draft_for(slug)
     measure = _measure(plan, measure_code)
     target = plans.target_for(plan, measure)
-    form = TargetForm(is_percent=measure.unit == "percent")
+    form = TargetForm(measure=measure, term=_term(organisation))
     if form.validate_on_submit():
         plans.save_target(
             plan,
@@ -112,6 +117,7 @@ def edit_plan_target(slug: str, measure_code: str):
             target_value=form.target_value.amount,
             target_date=form.target_date.data,
             approach=form.approach.data.strip(),
+            backwards_reason=form.backwards_reason.data if form.allows_backwards else None,
         )
         db.session.commit()
         flash(f"Target for {measure.code} saved.", "success")
@@ -121,6 +127,7 @@ def edit_plan_target(slug: str, measure_code: str):
         form.target_value.data = f"{target.target_value:f}"
         form.target_date.data = target.target_date
         form.approach.data = target.approach
+        form.backwards_reason.data = target.backwards_reason or ""
     return render_template(
         "organisation/plan-target.html",
         form=form,
@@ -151,7 +158,7 @@ def remove_plan_target(slug: str, measure_code: str):
 @verified_required
 def add_plan_milestone(slug: str):
     organisation, plan = _draft_for(slug)
-    form = MilestoneForm()
+    form = MilestoneForm(term=_term(organisation))
     if form.validate_on_submit():
         plans.add_milestone(plan, form.title.data.strip(), form.due_date.data)
         db.session.commit()

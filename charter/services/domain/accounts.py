@@ -21,6 +21,7 @@ from charter.extensions import db
 from charter.models import User
 from charter.models.base import utcnow
 from charter.models.user import ROLE_MEMBER
+from charter.services.domain.text import clean_text
 from charter.services.infrastructure.mail import queue_email
 
 PASSWORD_MIN_LENGTH = 12
@@ -247,7 +248,7 @@ def create_account(full_name: str, email: str, password: str) -> User | None:
         return None
     user = User(
         email=email,
-        full_name=full_name.strip(),
+        full_name=clean_text(full_name),
         password_hash=password_hash,
         role=ROLE_MEMBER,
         email_verified_at=None,

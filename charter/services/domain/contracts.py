@@ -19,12 +19,15 @@ from sqlalchemy.orm import joinedload
 from charter.extensions import db
 from charter.models import Commissioner, Contract, ContractCommitment, Measure, Organisation, User
 from charter.services.domain import contract_monitoring
+from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
     InvalidIdentifier,
     normalise_identifier,
 )
 from charter.services.domain.returns import figures
+from charter.services.domain.schemes import scheme_of
+from charter.services.domain.text import clean_text, has_visible_name, name_message
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -39,7 +42,12 @@ _OTHER_ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,4}-[A-Za-z0-9]+$")
 
 
 class ContractRefused(ValueError):
-    """An answer that cannot be saved; the message says why, in GOV.UK style."""
+    """An answer that cannot be saved; the message says why, in GOV.UK style, and ``field``
+    which answer it is about (None: the commissioner)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- commissioners ----------------------------------------------------------------------------
@@ -93,8 +101,15 @@ def commissioner_name_taken(name: str, *, except_id: int | None = None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
+def _visible(text: str, noun: str, field: str | None) -> str:
+    """``text`` cleaned (text.py), or ContractRefused when nothing visible is left."""
+    if not has_visible_name(text):
+        raise ContractRefused(name_message(noun), field)
+    return clean_text(text) or ""
+
+
 def add_commissioner(name: str, org_id: str | None) -> Commissioner:
-    name = name.strip()
+    name = _visible(name, "name", None)
     if commissioner_name_taken(name):
         raise ContractRefused(DUPLICATE_COMMISSIONER_MESSAGE)
     commissioner = Commissioner(name=name, org_id=org_id, is_active=True)
@@ -103,7 +118,7 @@ def add_commissioner(name: str, org_id: str | None) -> Commissioner:
 
 
 def update_commissioner(commissioner: Commissioner, name: str, org_id: str | None) -> None:
-    name = name.strip()
+    name = _visible(name, "name", None)
     if commissioner_name_taken(name, except_id=commissioner.id):
         raise ContractRefused(DUPLICATE_COMMISSIONER_MESSAGE)
     commissioner.name = name
@@ -219,9 +234,14 @@ def contract_summary(organisation: Organisation) -> tuple[int, Decimal]:
 # --- recording --------------------------------------------------------------------------------
 
 
-def _check_contract(commissioner: Commissioner, start_date: date, end_date: date) -> None:
-    if end_date <= start_date:
-        raise ContractRefused("The end date must be after the start date")
+def _check_terms(organisation: Organisation, start: date, end: date, value: Decimal) -> None:
+    """The scheme's [contracts] rules, checked again whoever calls (contract_rules.py)."""
+    rules = ContractRules.of(scheme_of(organisation))
+    for field, message in rules.problems(start, end, value, date.today()).items():
+        raise ContractRefused(message, field)
+
+
+def _check_commissioner(commissioner: Commissioner) -> None:
     if not commissioner.is_active:
         raise ContractRefused("Select the commissioner who awarded the contract")
 
@@ -238,7 +258,9 @@ def add_contract(
     end_date: date,
 ) -> Contract:
     require_recording(organisation)
-    _check_contract(commissioner, start_date, end_date)
+    _check_terms(organisation, start_date, end_date, value)
+    _check_commissioner(commissioner)
+    title = _visible(title, "contract title", "title")
     contract = Contract(
         organisation_id=organisation.id,
         commissioner_id=commissioner.id,
@@ -275,8 +297,8 @@ def update_contract(
     require_recording(organisation)
     contract_monitoring.check_version(contract, expected_version)
     before = contract_monitoring.terms_of(contract)
-    if end_date <= start_date:
-        raise ContractRefused("The end date must be after the start date")
+    _check_terms(organisation, start_date, end_date, value)
+    title = _visible(title, "contract title", "title")
     # A contract keeps a commissioner deactivated since; it cannot move to another inactive one.
     if commissioner.id != contract.commissioner_id and not commissioner.is_active:
         raise ContractRefused("Select the commissioner who awarded the contract")

@@ -22,6 +22,7 @@ from charter.services.domain.identifiers import NO_IDENTIFIER, make_org_id
 
 # Moved to invitation_tokens; the commissioner views still import them from here.
 from charter.services.domain.invitation_tokens import InvitationLinkError, is_expired  # noqa: F401
+from charter.services.domain.text import clean_text
 from charter.services.infrastructure.mail import queue_email
 
 DUPLICATE_ORG_ID_MESSAGE = (
@@ -80,9 +81,10 @@ def register_organisation(owner: User, scheme: Scheme, details: dict) -> Organis
     """
     identifier_scheme = details["identifier_scheme"]
     identifier = details.get("identifier") if identifier_scheme != NO_IDENTIFIER else None
+    name = clean_text(details["name"]) or ""
     organisation = Organisation(
-        name=details["name"],
-        slug=unique_slug(details["name"]),
+        name=name,
+        slug=unique_slug(name),
         organisation_type=details["organisation_type"],
         size=details["size"],
         sector=details["sector"],

@@ -125,3 +125,17 @@ def plan_year_containing(plan_start: date, day: date) -> PlanYear | None:
     while plan_year(plan_start, number).end < day:
         number += 1
     return plan_year(plan_start, number)
+
+
+# A plan's term: what its targets and milestones may be dated in. A working-towards year and the
+# two years a Mark lasts: plan year 1 (from the first approval) to the end of the plan year two
+# after the current one, so a revision made in plan year 3 may plan to the end of year 5.
+PLAN_TERM_YEARS_AHEAD = 2
+
+
+def plan_term(plan_start: date | None, today: date) -> Period:
+    """The term of an action plan revised on ``today``; a first plan, not yet approved, starts
+    today."""
+    start = plan_start or today
+    current = plan_year_containing(start, today) or plan_year(start, 1)
+    return Period(start, plan_year(start, current.number + PLAN_TERM_YEARS_AHEAD).end)

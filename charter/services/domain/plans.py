@@ -7,7 +7,6 @@ Functions add to the session and never commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -28,7 +27,9 @@ from charter.models.plan import (
     PlanMilestone,
     PlanTarget,
 )
+from charter.services.domain import plan_rules
 from charter.services.domain.lifecycle import actor_for, transition
+from charter.services.domain.text import clean_text
 from charter.services.infrastructure.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
@@ -44,7 +45,6 @@ PLAN_APPROVED_STATES = (
 )
 # Where an organisation must be for an assessor to decide on its submitted plan (see decide).
 DECIDABLE_STATES = (lifecycle.PLAN_SUBMITTED, *PLAN_APPROVED_STATES)
-WAITING_PER_PAGE = 25
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -81,6 +81,10 @@ def monitoring_start(organisation: Organisation) -> date | None:
         )
     )
     return decided.date() if decided is not None else None
+
+
+def _plan_start(plan: ActionPlan) -> date | None:
+    return monitoring_start(db.session.get(Organisation, plan.organisation_id))
 
 
 def plan_by_id(plan_id: int) -> ActionPlan | None:
@@ -196,13 +200,27 @@ def save_target(
     target_value: Decimal,
     target_date: date,
     approach: str,
+    backwards_reason: str | None = None,
 ) -> PlanTarget:
     require_draft(plan)
+    reason = (backwards_reason or "").strip() or None
+    plan_rules.check_target(
+        _plan_start(plan),
+        measure,
+        baseline=baseline,
+        target_value=target_value,
+        target_date=target_date,
+        reason=reason,
+    )
     target = target_for(plan, measure) or PlanTarget(plan_id=plan.id, measure_id=measure.id)
     target.baseline = baseline
     target.target_value = target_value
     target.target_date = target_date
     target.approach = approach
+    # Kept only while the target goes backwards: a reason for nothing would mislead.
+    target.backwards_reason = (
+        reason if plan_rules.goes_backwards(measure, baseline, target_value) else None
+    )
     db.session.add(target)
     return target
 
@@ -220,7 +238,8 @@ def remove_target(plan: ActionPlan, measure: Measure) -> None:
 
 def add_milestone(plan: ActionPlan, title: str, due_date: date) -> PlanMilestone:
     require_draft(plan)
-    milestone = PlanMilestone(plan_id=plan.id, title=title, due_date=due_date)
+    plan_rules.check_milestone(_plan_start(plan), due_date)
+    milestone = PlanMilestone(plan_id=plan.id, title=clean_text(title), due_date=due_date)
     db.session.add(milestone)
     return milestone
 
@@ -344,53 +363,4 @@ def _tell_members(organisation: Organisation, subject: str, template: str, **con
         template,
         plan_url=plan_url,
         **context,
-    )
-
-
-# --- the assessor's list --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WaitingPage:
-    rows: list[tuple[ActionPlan, Organisation]]
-    total: int
-    page: int
-    pages: int
-
-
-def waiting_plans(search: str = "", district: str = "", page: int = 1) -> WaitingPage:
-    """Submitted plans an assessor can decide on, oldest first, each with its organisation in
-    the same query. A plan left submitted by an organisation that has since withdrawn (or
-    lapsed, or been suspended) is not waiting: it could not be decided."""
-    conditions = [ActionPlan.status == PLAN_SUBMITTED, Organisation.status.in_(DECIDABLE_STATES)]
-    if search:
-        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(func.lower(Organisation.name).like(f"%{escaped}%", escape="\\"))
-    if district:
-        conditions.append(Organisation.district == district)
-    total = db.session.scalar(
-        select(func.count(ActionPlan.id)).join(Organisation).where(*conditions)
-    )
-    pages = max(1, -(-total // WAITING_PER_PAGE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        select(ActionPlan, Organisation)
-        .join(Organisation, ActionPlan.organisation_id == Organisation.id)
-        .where(*conditions)
-        .order_by(ActionPlan.submitted_at, ActionPlan.id)
-        .limit(WAITING_PER_PAGE)
-        .offset((page - 1) * WAITING_PER_PAGE)
-    ).all()
-    return WaitingPage([tuple(r) for r in rows], total, page, pages)
-
-
-def districts_waiting() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Organisation.district)
-            .join(ActionPlan, ActionPlan.organisation_id == Organisation.id)
-            .where(ActionPlan.status == PLAN_SUBMITTED, Organisation.status.in_(DECIDABLE_STATES))
-            .distinct()
-            .order_by(Organisation.district)
-        )
     )

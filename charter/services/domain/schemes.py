@@ -6,6 +6,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import Measure, Principle, Scheme
-from charter.models.scheme import REPORTING, UNITS
+from charter.models.scheme import BETTER, REPORTING, UNITS
 
 
 class SchemeFileError(ValueError):
@@ -91,6 +92,7 @@ def parse_scheme(text: str) -> dict:
     if not isinstance(renewal, bool):
         raise SchemeFileError("[award]: 'renewal_runs_from_expiry' must be true or false")
     out["renewal_runs_from_expiry"] = renewal
+    out.update(_contract_rules(data))
 
     out["principles"] = [
         {
@@ -147,9 +149,19 @@ def _parse_measure(m: dict, where: str, code: str) -> dict:
             f"{where} ({code}): a percentage cannot be reported per contract, because "
             'percentages of different contracts do not add up; use "organisation"'
         )
+    better = m.get("better", "higher")
+    if better not in BETTER:
+        raise SchemeFileError(f'{where} ({code}): \'better\' must be "higher" or "lower"')
+    backwards = m.get("allow_backwards_with_reason", False)
+    if not isinstance(backwards, bool):
+        raise SchemeFileError(
+            f"{where} ({code}): 'allow_backwards_with_reason' must be true or false"
+        )
     return {
         "code": code,
         "reporting": reporting,
+        "better": better,
+        "allow_backwards_with_reason": backwards,
         "toms_ref": m.get("toms_ref"),
         "title": _require(m, "title", str, where),
         "unit": unit,
@@ -172,6 +184,46 @@ def _contract_monitoring_rules(award: dict) -> dict:
         )
     _require_percentage(endorsed, "[award]", "require_endorsed_figures")
     return {"require_confirmed_contract": confirmed, "require_endorsed_figures": str(endorsed)}
+
+
+# [contracts]: optional; without it, contracts start on or after 1 January 2000, end at most 15
+# years from today and are worth under £10bn (charter.services.domain.contract_rules says why).
+CONTRACT_DEFAULTS = {
+    "earliest_start": date(2000, 1, 1),
+    "latest_end_years_ahead": 15,
+    "max_value": 10_000_000_000,
+}
+MAX_CONTRACT_CEILING = Decimal("999999999999.99")  # the Numeric(14, 2) value column
+
+
+def _contract_rules(data: dict) -> dict:
+    contracts = data.get("contracts", {})
+    if not isinstance(contracts, dict):
+        raise SchemeFileError("scheme: 'contracts' must be a table")
+    values = {key: contracts.get(key, default) for key, default in CONTRACT_DEFAULTS.items()}
+    earliest = values["earliest_start"]
+    if not isinstance(earliest, date) or hasattr(earliest, "hour"):
+        raise SchemeFileError("[contracts]: 'earliest_start' must be a date, like 2000-01-01")
+    years = values["latest_end_years_ahead"]
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
+        raise SchemeFileError(
+            "[contracts]: 'latest_end_years_ahead' must be a whole number from 1 to 100"
+        )
+    ceiling = values["max_value"]
+    if (
+        isinstance(ceiling, bool)
+        or not isinstance(ceiling, int | float)
+        or not 1 < ceiling <= MAX_CONTRACT_CEILING
+    ):
+        raise SchemeFileError(
+            "[contracts]: 'max_value' must be a number of pounds above 1 and at most "
+            "999999999999.99"
+        )
+    return {
+        "contract_earliest_start": earliest.isoformat(),
+        "contract_end_years_ahead": years,
+        "contract_max_value": str(Decimal(str(ceiling))),
+    }
 
 
 ISSUER_NAME_LENGTH = 200
@@ -255,6 +307,9 @@ def load_scheme_text(text: str) -> LoadResult:
         issuer_name=content["issuer_name"],
         issuer_members=content["issuer_members"],
         renewal_runs_from_expiry=content["renewal_runs_from_expiry"],
+        contract_earliest_start=date.fromisoformat(content["contract_earliest_start"]),
+        contract_end_years_ahead=content["contract_end_years_ahead"],
+        contract_max_value=Decimal(content["contract_max_value"]),
         **{key: content[key] for key in DUTY_DEFAULTS},
     )
     scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]
@@ -266,6 +321,8 @@ def load_scheme_text(text: str) -> LoadResult:
             title=m["title"],
             unit=m["unit"],
             reporting=m["reporting"],
+            better=m["better"],
+            allow_backwards_with_reason=m["allow_backwards_with_reason"],
             is_core=m["core"],
             evidence_guidance=m["evidence_guidance"],
             proxy_value=Decimal(m["proxy_value"]) if m["proxy_value"] is not None else None,

@@ -15,6 +15,7 @@ from charter.models.organisation import ROUTES
 from charter.services.domain import publishing
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import current_scheme, principles_of
+from charter.services.domain.text import clean_text
 from charter.services.infrastructure.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
@@ -93,8 +94,8 @@ def sign_charter(
         organisation_id=organisation.id,
         scheme_id=scheme.id,
         signed_by_id=user.id,
-        signatory_name=(answers.get("signatory_name") or "").strip(),
-        signatory_role=(answers.get("signatory_role") or "").strip(),
+        signatory_name=clean_text(answers.get("signatory_name") or ""),
+        signatory_role=clean_text(answers.get("signatory_role") or ""),
         has_authority=answers.get("has_authority") is True,
         route=answers.get("route") or "",
         accepted_principles=[code for code in codes if code in ticked],

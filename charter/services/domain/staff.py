@@ -13,6 +13,7 @@ from charter.models import Membership, Organisation, User
 from charter.models.base import utcnow
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR, ROLE_MEMBER
 from charter.services.domain.accounts import normalise_email, user_by_email
+from charter.services.domain.text import clean_text
 from charter.services.infrastructure.mail import queue_email
 
 NO_ACCOUNT = "There is no account with that email address. Ask them to create an account first."
@@ -99,7 +100,7 @@ def make_admin(email: str, full_name: str | None, password_hash: str | None) -> 
     now = utcnow()
     user = User(
         email=normalise_email(email),
-        full_name=full_name.strip(),
+        full_name=clean_text(full_name),
         password_hash=password_hash,
         role=ROLE_ADMIN,
         email_verified_at=now,

@@ -26,7 +26,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from charter.extensions import db
+from charter.formatting import format_file_size
 from charter.models import EvidenceFile
+from charter.services.infrastructure.archive_limits import ArchiveLimits
 from charter.services.infrastructure.evidence_sniffing import (  # noqa: F401  (re-exported)
     ALLOWED_TYPES,
     CSV,
@@ -55,9 +57,7 @@ _MAX_NAME = 255
 
 def too_large_message() -> str:
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
-    if limit >= 1024 * 1024:
-        return f"The selected file must be smaller than {limit / (1024 * 1024):g}MB"
-    return f"The selected file must be smaller than {limit / 1024:g}KB"
+    return f"The selected file must be smaller than {format_file_size(limit)}"
 
 
 def store_evidence(
@@ -93,7 +93,8 @@ def store_evidence(
         if size == 0:
             raise EvidenceRejected(SELECT_A_FILE)
         original_name = clean_original_name(upload.filename)
-        content_type = sniff_content_type(temp_path, original_name)
+        limits = ArchiveLimits.from_config(current_app.config)
+        content_type = sniff_content_type(temp_path, original_name, limits)
         storage.commit(stored_name, temp_path, content_type)
     except BaseException:
         temp_path.unlink(missing_ok=True)

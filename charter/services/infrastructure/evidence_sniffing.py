@@ -18,6 +18,12 @@ import zipfile
 from pathlib import Path, PurePath
 from xml.etree import ElementTree
 
+from charter.services.infrastructure.archive_limits import (
+    ArchiveLimits,
+    ArchiveRefused,
+    check_archive,
+)
+
 PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -98,10 +104,11 @@ _MAIN_PART_TYPES = {
 }
 
 
-def sniff_content_type(path: Path, original_name: str) -> str:
+def sniff_content_type(path: Path, original_name: str, limits: ArchiveLimits | None = None) -> str:
     """The allowed content type of the file at ``path``, judged by its content.
 
-    The name is consulted only to choose between CSV and plain text, which look alike.
+    The name is consulted only to choose between CSV and plain text, which look alike. An
+    archive (Office, OpenDocument) must keep within ``limits`` (archive_limits.py) first.
     """
     with open(path, "rb") as f:
         head = f.read(16)
@@ -112,15 +119,16 @@ def sniff_content_type(path: Path, original_name: str) -> str:
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(_ZIP):
-        return _zip_type(path)
+        return _zip_type(path, limits or ArchiveLimits())
     if head.startswith(_OLE2):
         return _ole2_type(path)
     return _text_type(path, original_name)
 
 
-def _zip_type(path: Path) -> str:
+def _zip_type(path: Path, limits: ArchiveLimits) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
+            check_archive(path, archive, limits)
             names = archive.namelist()
             if "mimetype" in names:
                 # ODF puts its type, uncompressed and tiny, in the first entry.
@@ -133,6 +141,8 @@ def _zip_type(path: Path) -> str:
             if "[Content_Types].xml" not in names:
                 raise EvidenceRejected(WRONG_TYPE)
             declared = _declared_content_types(archive)
+    except ArchiveRefused as refused:
+        raise EvidenceRejected(str(refused)) from None
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
         raise EvidenceRejected(WRONG_TYPE) from None
     # Macro-enabled documents (.docm and friends renamed) carry a VBA project: refused, by its
