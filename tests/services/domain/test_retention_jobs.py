@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from charter.models import (
