@@ -40,3 +40,13 @@ def apply_retention(today: date, dry_run: bool):
         for line in found.lines.get(kind, []):
             click.echo(f"  {line}")
     click.echo("Dry run: nothing has been changed.")
+
+
+@charter_cli.command("build-exports")
+def build_exports():
+    """Build the copies of people's information waiting in the queue, and email their links."""
+    from charter.services.domain import data_exports
+
+    with reviews._url_context():
+        built = data_exports.build_queued(limit=1000)
+    click.echo(f"Built {built} copies of people's information.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import aliased
 
 from charter.extensions import db
 from charter.models import (
@@ -53,12 +54,13 @@ class ClosingRefused(Exception):
 def organisations_to_hand_on(user: User) -> list[Organisation]:
     """Organisations still taking part of which ``user`` is the only owner: ownership must be
     passed on, or the organisation withdrawn, before the account can close."""
+    other = aliased(Membership)
     other_owner = (
-        select(Membership.id)
+        select(other.id)
         .where(
-            Membership.organisation_id == Organisation.id,
-            Membership.role == OWNER,
-            Membership.user_id != user.id,
+            other.organisation_id == Organisation.id,
+            other.role == OWNER,
+            other.user_id != user.id,
         )
         .exists()
     )
