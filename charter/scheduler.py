@@ -119,14 +119,12 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     )
     scheduler.add_job(
         build_data_exports,
-        IntervalTrigger(minutes=1),
+        IntervalTrigger(minutes=1, timezone=TIMEZONE),
         args=[app],
         id="build_data_exports",
         name="build copies of people's information",
         replace_existing=True,
-        misfire_grace_time=None,
-        coalesce=True,
-        max_instances=1,
+        **JOB_DEFAULTS,
     )
     if app.config.get("MAIL_DELIVERY_IN_SCHEDULER"):
         scheduler.add_job(
