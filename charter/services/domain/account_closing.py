@@ -119,6 +119,7 @@ def close_account(
     user.password_hash = UNUSABLE_PASSWORD
     user.email_verified_at = None
     user.reminder_emails = False
+    user.role = "member"  # a closed assessor or administrator is staff no longer
     user.closed_at, user.closed_reason = now, reason
     user.closed_by_id = by.id if by is not None else None
     # Every signed-in session of theirs ends (see charter/auth/user_loader.py).

@@ -104,10 +104,10 @@ def schedule() -> list[Rule]:
             f"for as long as your organisation takes part, then {_years(org_years)} after it "
             "leaves the charter (withdraws, or lapses and does not return), because they "
             "support decisions about public contracts",
-            "the organisation leaves the public register, the names of the people who acted for "
-            "it are removed (the record of what was done says “former member”) and its "
-            "figures are kept only as anonymous totals; a Charter Mark’s number and dates still "
-            "verify, as no longer held",
+            "the organisation leaves the public register and the names of the people who acted "
+            "for it are removed (the record of what was done says “former member”); its figures "
+            "stay, without anyone’s name, so published totals do not change, and a Charter "
+            "Mark’s number and dates still verify, as no longer held",
             years=org_years,
         ),
         Rule(
@@ -120,8 +120,9 @@ def schedule() -> list[Rule]:
         Rule(
             ACCOUNTS,
             "Your account (name, email address and password)",
-            "until you close it, or until "
-            f"{_days(account_days)} after the last organisation you act for leaves the charter",
+            "until you close it; or, once no organisation you act for takes part in the "
+            f"charter, {_days(account_days)} after the last one left (or after the account was "
+            "made, if it never acted for one)",
             "the account is closed: your name and email address are removed and nobody can sign "
             "in with it; the record of what you did stays with your organisation’s records as "
             "“former member”",
