@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from charter import formatting
 from charter.models import (
     AuditEvent,
     CharterMark,
@@ -187,12 +188,19 @@ def _travel_and_check(app, db):
         assert not register_query.is_public(organisation)
         assert app.test_client().get(f"/register/{organisation.slug}").status_code == 404
     mark = db.session.scalar(
-        select(CharterMark).where(CharterMark.organisation_id.in_(due_orgs)).limit(1)
-    )
-    if mark is not None:
-        page = app.test_client().get(f"/verify/{mark.certificate_number}")
-        assert page.status_code == 200
-        assert "no longer held" in page.get_data(as_text=True)
+        select(CharterMark)
+        .join(Organisation, Organisation.id == CharterMark.organisation_id)
+        .where(Organisation.name == "Wrekin Care Partnership CIC")
+        .order_by(CharterMark.id.desc())
+        .limit(1)
+    )  # held when it withdrew
+    assert mark.status == "expired"
+    page = app.test_client().get(f"/verify/{mark.certificate_number}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "no longer held" in text and "Expired" in text
+    assert formatting.format_date(mark.awarded_on) in text
+    assert formatting.format_date(mark.expires_on) in text
     # People: closed, "Former member" in the audit trail, their names nowhere in it.
     closed = db.session.scalars(select(User).where(User.id.in_(due_accounts))).all()
     assert {u.full_name for u in closed} == {FORMER_MEMBER}

@@ -17,8 +17,10 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, func, or_, select, update
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import (
     AuditEvent,
+    CharterMark,
     ContractManager,
     ContractManagerInvitation,
     ContractMonitoringEvent,
@@ -35,6 +37,7 @@ from charter.models import (
     Signature,
     User,
 )
+from charter.models.assessment import MARK_EXPIRED, MARK_SUSPENDED, MARK_VALID
 from charter.models.base import utcnow
 from charter.models.mail import MAIL_FAILED, MAIL_SENT
 from charter.models.user import ROLE_ADMIN, ROLE_MEMBER
@@ -233,6 +236,17 @@ def erase_organisation(organisation: Organisation, now: datetime) -> int:
             created_at=now,
         )
     )
+    # A Mark still "valid" on a long-gone organisation (its expiry not yet recorded) is no
+    # longer held: its certificate verifies as expired, with its dates, from now on.
+    db.session.execute(
+        update(CharterMark)
+        .where(
+            CharterMark.organisation_id == organisation.id,
+            CharterMark.status.in_((MARK_VALID, MARK_SUSPENDED)),
+        )
+        .values(status=MARK_EXPIRED, status_changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
     organisation.status = WITHDRAWN
     organisation.records_erased_at = now
     return len(evidence)
@@ -293,7 +307,7 @@ def _report(today: date, counts: dict[str, int]) -> None:
     for administrator in administrators:
         queue_email(
             administrator.email,
-            f"Retention schedule applied on {today:%d %B %Y}",
+            f"Retention schedule applied on {format_date(today)}",
             "retention-report",
             recipient=administrator,
             today=today,
