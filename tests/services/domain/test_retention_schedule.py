@@ -36,7 +36,7 @@ def test_changing_a_period_changes_the_privacy_notice(app, client):
     page = _page(client)
     assert "then 8 years after it leaves the charter" in page
     assert "6 years" not in page
-    assert "30 days after they are delivered" in page
+    assert "for 30 days after they are delivered" in page
     with app.app_context():
         rule = retention_schedule.rule(retention_schedule.ORGANISATION_RECORDS)
     assert rule.started_before(date(2034, 3, 1)) == date(2026, 3, 1)
@@ -46,7 +46,7 @@ def test_days_count_back_from_today(app):
     app.config["RETENTION_OUTBOX_DAYS"] = 1
     with app.app_context():
         rule = retention_schedule.rule(retention_schedule.OUTBOX_EMAILS)
-    assert rule.kept.startswith("1 day after")
+    assert rule.kept.startswith("for 1 day after")
     assert rule.started_before(date(2027, 1, 1)) == date(2026, 12, 31)
 
 
