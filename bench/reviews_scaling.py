@@ -265,7 +265,7 @@ def main() -> None:
                     f"{r['job']:34} {r['seconds']:8.1f} {r['statements']:11,} "
                     f"{r['statements'] / size:8.4f}  {_did(r['summary'])}"
                 )
-            print(f"{'all eleven jobs':34} {total:8.1f} {statements:11,} {statements / size:8.4f}")
+            print(f"{'every job':34} {total:8.1f} {statements:11,} {statements / size:8.4f}")
     print("\nTotals")
     print(f"{'organisations':>13} {'batch':>6} {'seconds':>8} {'statements':>11} {'per org':>8}")
     for size, batch_size, total, statements in totals:

@@ -75,6 +75,16 @@ def deliver_emails(app: Flask) -> None:
         )
 
 
+def build_data_exports(app: Flask) -> None:
+    """Build the copies of people's information that were too large to build while they waited."""
+    from charter.services.domain import data_exports
+
+    with app.app_context(), reviews._url_context():  # the emailed link needs SERVICE_URL
+        built = data_exports.build_queued()
+    if built:
+        log.info("Built %s copies of people's information", built)
+
+
 def _log_event(event) -> None:
     if event.code == EVENT_JOB_MISSED:
         log.warning(
@@ -104,6 +114,15 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         args=[app],
         id="rebuild_impact",
         name="rebuild impact figures",
+        replace_existing=True,
+        **JOB_DEFAULTS,
+    )
+    scheduler.add_job(
+        build_data_exports,
+        IntervalTrigger(minutes=1, timezone=TIMEZONE),
+        args=[app],
+        id="build_data_exports",
+        name="build copies of people's information",
         replace_existing=True,
         **JOB_DEFAULTS,
     )

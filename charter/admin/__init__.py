@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from charter.admin import views  # noqa: E402,F401
+from charter.admin import people, views  # noqa: E402,F401

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from charter.auth import preferences, views  # noqa: E402,F401
+from charter.auth import closing, data_exports, preferences, views  # noqa: E402,F401

@@ -123,3 +123,14 @@ class ChangePasswordForm(ResetPasswordForm):
     )
     password, confirm_password = _new_password_fields("New password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class CloseAccountForm(FlaskForm):
+    """Closing your own account: your password again, because it cannot be undone."""
+
+    current_password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password to close your account")],
+    )
+    submit = SubmitField("Close my account", widget=GovSubmitInput())

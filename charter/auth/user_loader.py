@@ -27,7 +27,7 @@ def load_user(user_id: str) -> User | None:
         user = db.session.get(User, int(user_id))
     except (TypeError, ValueError, OverflowError):
         return None
-    if user is None:
+    if user is None or user.closed_at is not None:  # a closed account signs nobody in
         return None
     if session.get(SESSION_GENERATION_KEY) != user.session_generation:
         return None

@@ -13,6 +13,7 @@ def register_cli(app: Flask) -> None:
         impact,
         mail,
         operations,
+        privacy,
         reviews,
         schemes,
         users,

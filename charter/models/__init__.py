@@ -32,6 +32,7 @@ from charter.models.monitoring import (
 )
 from charter.models.organisation import Invitation, Membership, Organisation
 from charter.models.plan import ActionPlan, PlanMilestone, PlanTarget
+from charter.models.privacy import DataExport
 from charter.models.register_state import RegisterState
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.models.scheme import Measure, Principle, Scheme
@@ -53,6 +54,7 @@ __all__ = [
     "ContractManager",
     "ContractManagerInvitation",
     "ContractMonitoringEvent",
+    "DataExport",
     "EvidenceFile",
     "EvidenceLink",
     "ImpactBuild",

@@ -70,6 +70,11 @@ class Organisation(db.Model):
     publishes_figures_decided_at: Mapped[datetime | None]
     scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by the retention job once the organisation has been gone longer than the retention
+    # schedule keeps its records: it leaves the register, its people and evidence are removed,
+    # and only its name, its Charter Marks (so a certificate still verifies) and the
+    # anonymous record of what was done remain.
+    records_erased_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version_id}
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Integer, String
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +40,14 @@ class User(UserMixin, db.Model):
     # cookie, a copied one included, stops working (charter/auth/user_loader.py).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
+    # A closed account (by its holder, an administrator on request, or the retention schedule)
+    # keeps its row, so what was done stays attributed to "Former member": the name and email
+    # are replaced, the password cannot be used and every session has ended
+    # (charter/services/domain/account_closing.py).
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"
     )
@@ -55,6 +63,10 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -5,6 +5,7 @@ from datetime import date
 from flask import current_app, render_template
 
 from charter.public import bp
+from charter.services.domain import retention_schedule
 from charter.services.domain.schemes import current_scheme, principles_of
 from workflows import lifecycle
 
@@ -13,7 +14,7 @@ from workflows import lifecycle
 DEFAULT_OPERATOR = "Shropshire Council"
 DEFAULT_CONTACT_EMAIL = "socialvalue@example.gov.uk"
 ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 23)
-PRIVACY_NOTICE_UPDATED = date(2026, 11, 23)
+PRIVACY_NOTICE_UPDATED = date(2026, 12, 6)
 
 STATE_DESCRIPTIONS = {
     lifecycle.REGISTERED: "The organisation has an account and its details, but has not signed "
@@ -79,7 +80,12 @@ def show_accessibility():
 
 @bp.get("/privacy")
 def show_privacy():
-    return render_template("public/privacy.html", updated_on=PRIVACY_NOTICE_UPDATED, **_operator())
+    return render_template(
+        "public/privacy.html",
+        updated_on=PRIVACY_NOTICE_UPDATED,
+        retention_rules=retention_schedule.schedule(),
+        **_operator(),
+    )
 
 
 @bp.get("/cookies")

@@ -133,6 +133,9 @@ ROUTES: dict[str, dict[str, str]] = {
     "auth.sign_out_everywhere": SIGNED_IN,
     "auth.list_outbox_emails": NOWHERE,  # development only (SHOW_OUTBOX)
     "auth.change_email_preferences": SIGNED_IN,
+    "auth.close_account": SIGNED_IN,
+    "auth.request_data_export": SIGNED_IN,
+    "auth.download_data_export": SIGNED_IN_BAD_TOKEN,
     "auth.unsubscribe": NOWHERE,  # a token that is not valid
     # commissioners' contract managers
     "commissioner.list_work": SIGNED_IN,  # says so when the person manages no contracts
@@ -153,6 +156,10 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.lift_suspension": ADMIN,
     "admin.revoke_mark": ADMIN,
     "admin.list_assessors": ADMIN,
+    "admin.find_person": ADMIN,
+    "admin.show_person": ADMIN,
+    "admin.prepare_copy": ADMIN,
+    "admin.close_person_account": ADMIN,
     "admin.appoint_assessor": ADMIN,
     "admin.revoke_assessor": ADMIN,
     "admin.list_commissioners": ADMIN,

@@ -81,10 +81,11 @@ def token_for(invitation, salt: str) -> str:
     return _serializer(salt).dumps(invitation.id)
 
 
-def id_from_token(token: str, salt: str) -> int:
-    """The id a token names, or InvitationLinkError; the row is still to be found."""
+def id_from_token(token: str, salt: str, seconds: int | None = None) -> int:
+    """The id a token names, or InvitationLinkError; the row is still to be found. Other
+    signed links (a copy of someone's information) pass their own lifetime in ``seconds``."""
     try:
-        invitation_id = _serializer(salt).loads(token, max_age=max_age())
+        invitation_id = _serializer(salt).loads(token, max_age=seconds or max_age())
     except SignatureExpired as exc:
         raise InvitationLinkError(expired=True) from exc
     except BadSignature as exc:

@@ -36,6 +36,7 @@ from charter.services.domain.reviews.holder_jobs import (
     warn_before_sanctions,
 )
 from charter.services.domain.reviews.marks_jobs import expire_marks, open_renewal_windows
+from charter.services.domain.reviews.retention_jobs import apply_retention_schedule
 from charter.services.domain.reviews.returns_jobs import (
     lapse_overdue,
     open_monitoring_periods,
@@ -65,6 +66,7 @@ JOBS: dict[str, Callable[[date], dict]] = {
     "annual_review_of_signatories": annual_review_of_signatories,
     "enforce_annual_confirmations": enforce_annual_confirmations,
     "draw_audits": draw_audits,
+    "apply_retention_schedule": apply_retention_schedule,  # last: after anything that lapses
 }
 
 __all__ = [
