@@ -19,7 +19,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
 ]
 
-BEFORE = "73c8e9bcf287"
+BEFORE = "fd7459915a1d"
 PRIVACY = "5e2b9c71d4a8"
 
 

@@ -7,7 +7,7 @@ person's information waits in ``data_exports`` until its link expires. No data c
 existing account is open and every organisation's records are kept.
 
 Revision ID: 5e2b9c71d4a8
-Revises: 73c8e9bcf287
+Revises: fd7459915a1d
 Create Date: 2026-12-06 05:18:27.761731
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e2b9c71d4a8'
-down_revision = '73c8e9bcf287'
+down_revision = 'fd7459915a1d'
 branch_labels = None
 depends_on = None
 
