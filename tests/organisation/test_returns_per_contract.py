@@ -98,11 +98,11 @@ def test_the_page_lists_active_contracts_with_their_confirmation_and_the_total_i
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("1,2,3", "Enter the figure for Road gritting as a number, like 1,200"),
-        ("١٢٣", "Enter the figure for Road gritting as a number, like 1,200"),
-        ("12.3.4", "Enter the figure for Road gritting as a number, like 1,200"),
-        ("1,23", "Enter the figure for Road gritting as a number, like 1,200"),
-        ("-5", "Road gritting must be 0 or more"),
+        ("1,2,3", "Enter the figure for Road gritting as an amount in pounds, like 1,250.50"),
+        ("١٢٣", "Enter the figure for Road gritting as an amount in pounds, like 1,250.50"),
+        ("12.3.4", "Enter the figure for Road gritting as an amount in pounds, like 1,250.50"),
+        ("1,23", "Enter the figure for Road gritting as an amount in pounds, like 1,250.50"),
+        ("-5", "The figure for Road gritting must be 0 or more"),
         ("", "Enter the figure for Road gritting, or 0 if there was none"),
     ],
 )

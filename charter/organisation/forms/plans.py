@@ -28,12 +28,12 @@ class TargetForm(FlaskForm):
     baseline = AmountField(
         "Baseline",
         missing="Enter the baseline, your figure now",
-        not_number="Enter the baseline as a number, like 120",
+        label_in_messages="the baseline",
     )
     target_value = AmountField(
         "Target",
         missing="Enter the target",
-        not_number="Enter the target as a number, like 250",
+        label_in_messages="the target",
     )
     target_date = GovDateField(
         "When will you reach the target?",
@@ -51,9 +51,9 @@ class TargetForm(FlaskForm):
     )
     submit = SubmitField("Save target", widget=GovSubmitInput())
 
-    def __init__(self, *args, is_percent: bool = False, **kwargs):
+    def __init__(self, *args, unit: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.is_percent = is_percent
+        self.unit = unit  # the measure's unit code, read by AmountField
 
     def validate_approach(self, field):
         if not (field.data or "").strip():

@@ -25,7 +25,7 @@ class LineForm(FlaskForm):
     actual_value = AmountField(
         "Actual figure",
         missing="Enter the actual figure for the period",
-        not_number="Enter the actual figure as a number, like 1200",
+        label_in_messages="the actual figure",
     )
     narrative = TextAreaField(
         "What you did",
@@ -42,9 +42,9 @@ class LineForm(FlaskForm):
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
-    def __init__(self, *args, is_percent: bool = False, is_queried: bool = False, **kwargs):
+    def __init__(self, *args, unit: str | None = None, is_queried: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.is_percent = is_percent
+        self.unit = unit  # the measure's unit code, read by AmountField
         self.is_queried = is_queried
 
     def validate_response(self, field):
@@ -128,8 +128,7 @@ class ContractFiguresForm(LineForm):
                 fields[f"figure_{row.key}"] = AmountField(
                     "Not on a listed contract",
                     missing="",
-                    not_number="Enter the figure not on a listed contract as a number, "
-                    "like 1,200, or leave it blank",
+                    label_in_messages="the figure not on a listed contract",
                     optional=True,
                 )
             else:
@@ -137,7 +136,7 @@ class ContractFiguresForm(LineForm):
                 fields[f"figure_{row.key}"] = AmountField(
                     title,
                     missing=f"Enter the figure for {title}, or 0 if there was none",
-                    not_number=f"Enter the figure for {title} as a number, like 1,200",
+                    label_in_messages=f"the figure for {title}",
                 )
         form_class = type("ContractFiguresFormForLine", (cls,), fields)
         form = form_class(**kwargs)

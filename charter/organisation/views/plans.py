@@ -103,7 +103,7 @@ def edit_plan_target(slug: str, measure_code: str):
     organisation, plan = _draft_for(slug)
     measure = _measure(plan, measure_code)
     target = plans.target_for(plan, measure)
-    form = TargetForm(is_percent=measure.unit == "percent")
+    form = TargetForm(unit=measure.unit)
     if form.validate_on_submit():
         plans.save_target(
             plan,

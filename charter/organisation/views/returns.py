@@ -145,7 +145,7 @@ def _line_page(organisation, monitoring_return, line, *, line_form, upload_form,
 def line_form_for(monitoring_return, line, formdata=_UNSET):
     """The figure form for the line: per contract, or one figure for the organisation."""
     kwargs = {
-        "is_percent": line.measure.unit == "percent",
+        "unit": line.measure.unit,
         "is_queried": line.review_status == LINE_QUERIED,
     }
     if formdata is not _UNSET:
