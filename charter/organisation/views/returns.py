@@ -27,6 +27,7 @@ from charter.organisation.forms.returns import (
     set_figure_choices,
 )
 from charter.services.domain import periods, returns
+from charter.services.domain.units import TotalTooLarge
 
 URL = "/<slug>/returns"
 _UNSET = object()
@@ -188,15 +189,21 @@ def edit_return_line(slug: str, return_id: int, measure_code: str):
     form = line_form_for(monitoring_return, line)
     if form.validate_on_submit():
         fields = {"narrative": form.narrative.data, "response": form.response.data or None}
-        if isinstance(form, ContractFiguresForm):
-            returns.save_figures(monitoring_return, line, form.rows, form.values(), **fields)
+        try:
+            if isinstance(form, ContractFiguresForm):
+                returns.save_figures(monitoring_return, line, form.rows, form.values(), **fields)
+            else:
+                returns.save_line(
+                    monitoring_return, line, actual_value=form.actual_value.amount, **fields
+                )
+        except TotalTooLarge as refusal:
+            # The figures are each in range but their total is not: said on the first figure.
+            form.figure_fields()[0][1].errors.append(str(refusal))
+            form._errors = None
         else:
-            returns.save_line(
-                monitoring_return, line, actual_value=form.actual_value.amount, **fields
-            )
-        db.session.commit()
-        flash(f"{measure_code} saved.", "success")
-        return redirect(url_for(".show_return", slug=slug, return_id=return_id))
+            db.session.commit()
+            flash(f"{measure_code} saved.", "success")
+            return redirect(url_for(".show_return", slug=slug, return_id=return_id))
     if not form.is_submitted():
         _prefill(form, line)
     return _line_page(
