@@ -80,6 +80,17 @@ class Scheme(db.Model):
     # A renewal awarded before the current Mark expires runs from that expiry date, so the
     # holder loses no days ([award] renewal_runs_from_expiry, default true).
     renewal_runs_from_expiry: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Plausibility of figures ([plausibility] in the scheme file): a per-contract money figure
+    # above this percentage of the contract's value for the period (pro rata), FTE above the
+    # organisation's size band (when on), and a figure above this multiple of the organisation's
+    # median for the measure in earlier periods are flagged for an assessor to check.
+    plausibility_contract_share: Mapped[Decimal] = mapped_column(
+        Numeric(7, 2), default=100, server_default="100"
+    )
+    plausibility_size_band: Mapped[bool] = mapped_column(default=True, server_default=true())
+    plausibility_median_multiple: Mapped[Decimal] = mapped_column(
+        Numeric(7, 2), default=10, server_default="10"
+    )
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",

@@ -40,6 +40,12 @@ class LineForm(FlaskForm):
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Your response must be 5,000 characters or fewer")],
     )
+    # Shown when the saved figure is flagged as out of line (plausibility): why it is right.
+    flag_explanation = TextAreaField(
+        "Why is this figure right?",
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="Your explanation must be 2,000 characters or fewer")],
+    )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     def __init__(self, *args, unit: str | None = None, is_queried: bool = False, **kwargs):

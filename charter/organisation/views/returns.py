@@ -26,7 +26,7 @@ from charter.organisation.forms.returns import (
     VersionedButtonForm,
     set_figure_choices,
 )
-from charter.services.domain import periods, returns
+from charter.services.domain import periods, plausibility, returns
 from charter.services.domain.units import TotalTooLarge
 
 URL = "/<slug>/returns"
@@ -177,6 +177,7 @@ def _prefill(form, line) -> None:
         form.actual_value.data = _as_typed(line.actual_value)
     form.narrative.data = line.narrative
     form.response.data = line.response
+    form.flag_explanation.data = line.flag_explanation
 
 
 @bp.route(f"{RETURN_URL}/measures/<measure_code>", methods=["GET", "POST"])
@@ -188,7 +189,11 @@ def edit_return_line(slug: str, return_id: int, measure_code: str):
     returns.require_editable(monitoring_return, line)
     form = line_form_for(monitoring_return, line)
     if form.validate_on_submit():
-        fields = {"narrative": form.narrative.data, "response": form.response.data or None}
+        fields = {
+            "narrative": form.narrative.data,
+            "response": form.response.data or None,
+            "explanation": (form.flag_explanation.data or "").strip() or None,
+        }
         try:
             if isinstance(form, ContractFiguresForm):
                 returns.save_figures(monitoring_return, line, form.rows, form.values(), **fields)
@@ -202,6 +207,10 @@ def edit_return_line(slug: str, return_id: int, measure_code: str):
             form._errors = None
         else:
             db.session.commit()
+            if plausibility.needs_explanation(line):
+                # Out of line: the page says why and asks for an explanation.
+                flash(f"{measure_code} saved. The figure is out of line: check it.", "success")
+                return redirect(_line_url(slug, return_id, measure_code))
             flash(f"{measure_code} saved.", "success")
             return redirect(url_for(".show_return", slug=slug, return_id=return_id))
     if not form.is_submitted():

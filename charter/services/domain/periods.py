@@ -131,3 +131,8 @@ def plan_year_containing(plan_start: date, day: date) -> PlanYear | None:
     while plan_year(plan_start, number).end < day:
         number += 1
     return plan_year(plan_start, number)
+
+
+def days_overlapping(start: date, end: date, other_start: date, other_end: date) -> int:
+    """Days (inclusive) the two date ranges share; 0 when they do not meet."""
+    return max(0, (min(end, other_end) - max(start, other_start)).days + 1)

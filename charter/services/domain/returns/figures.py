@@ -20,7 +20,7 @@ from charter.extensions import db
 from charter.models import Contract, ContractFigure, MonitoringReturn, ReturnLine
 from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_NOT_ENDORSED, LINE_QUERIED
-from charter.services.domain.returns.editing import _touch, require_editable
+from charter.services.domain.returns.editing import _touch, flag, require_editable
 from charter.services.domain.units import check_total
 from workflows.lifecycle import TransitionRefused
 
@@ -133,6 +133,7 @@ def save_figures(
     *,
     narrative: str,
     response: str | None,
+    explanation: str | None = None,
 ) -> None:
     """Store each row's figure (by ``FigureRow.key``) and the line's total. A changed figure
     the commissioner had endorsed goes back to "not endorsed": they endorsed another number.
@@ -163,6 +164,9 @@ def save_figures(
     line.narrative = narrative
     if line.review_status == LINE_QUERIED:
         line.response = response
+    flag(
+        monitoring_return, line, [(row.contract, values.get(row.key)) for row in rows], explanation
+    )
     _touch(monitoring_return)
 
 
