@@ -220,4 +220,4 @@ def flag_state(line: ReturnLine) -> str:
         return "Checked by an assessor"
     if not (line.flag_explanation or "").strip():
         return "Waiting for an explanation"
-    return "Waiting for an assessor's check"
+    return "Waiting for an assessor’s check"
