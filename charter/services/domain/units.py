@@ -20,7 +20,7 @@ figures is checked against the same column before it is written (``check_total``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from charter.formatting import format_amount
@@ -48,12 +48,13 @@ class Unit:
         """The figure with the unit, as messages and pages show it (charter.formatting)."""
         return format_amount(value, self.code)
 
-    def precision_message(self, label: str) -> str:
+    def precision_message(self, label: str, example: str = "") -> str:
+        example = example or self.example
         if self.code == "GBP":
-            return f"Enter {label} to the nearest penny, like {self.example}"
+            return f"Enter {label} to the nearest penny, like {example}"
         if self.places == 0:
-            return f"Enter {label} as a whole number, like {self.example}"
-        return f"Enter {label} to one decimal place, like {self.example}"
+            return f"Enter {label} as a whole number, like {example}"
+        return f"Enter {label} to one decimal place, like {example}"
 
 
 def _whole(maximum: Decimal) -> Decimal:
@@ -101,13 +102,21 @@ def _strip_sign(text: str, unit: Unit, label: str) -> str:
 
 
 def parse_figure(
-    text: str | None, unit_code: str | None, *, label: str, example: str = ""
+    text: str | None,
+    unit_code: str | None,
+    *,
+    label: str,
+    example: str = "",
+    maximum: Decimal | None = None,
 ) -> Decimal:
     """The figure typed in ``text``, in the unit, exactly as typed (never rounded).
 
     Raises FigureRefused with a GOV.UK message naming ``label`` ("the actual figure"); blank
-    is the caller's to handle (it is not passed here)."""
+    is the caller's to handle (it is not passed here). ``maximum`` is a column smaller than
+    the unit's (a proxy value's Numeric(12, 2))."""
     unit = unit_of(unit_code)
+    if maximum is not None:
+        unit = replace(unit, maximum=min(maximum, unit.maximum))
     example = example or unit.example
     raw = (text or "").strip()
     negative = raw.startswith("-") or raw.startswith("−")
@@ -125,7 +134,7 @@ def parse_figure(
             f"{label[0].upper()}{label[1:]} must be {unit.written(unit.maximum)} or less"
         )
     if -value.as_tuple().exponent > unit.places and value != value.quantize(unit.step):
-        raise FigureRefused(unit.precision_message(label))
+        raise FigureRefused(unit.precision_message(label, example))
     return value.quantize(unit.step)  # exact: "12.340" is 12.34, nothing is lost
 
 
