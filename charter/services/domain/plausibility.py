@@ -46,7 +46,6 @@ from workflows.lifecycle import TransitionRefused
 # The largest number of employees in each size band (charter.models.organisation); "large"
 # has no upper bound.
 SIZE_BAND_MOST_EMPLOYEES = {"micro": 9, "small": 49, "medium": 249}
-EXPLANATION_LIMIT = 2000
 
 
 @dataclass(frozen=True)
