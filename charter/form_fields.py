@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from wtforms import DateField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from charter.services.domain.text import clean_text, has_visible_name, name_message
+from charter.services.domain.units import FIGURE_COLUMN_MAX, FigureRefused, parse_figure
 
 
 def strip_whitespace(value):
@@ -29,7 +29,7 @@ def required_text(message: str):
     return check
 
 
-MAX_AMOUNT = Decimal("999999999999.99")  # the Numeric(14, 2) columns
+MAX_AMOUNT = FIGURE_COLUMN_MAX  # the Numeric(14, 2) columns
 
 
 class GovDateField(DateField):
@@ -85,36 +85,25 @@ class GovDateField(DateField):
             raise ValidationError(f"Enter {self.name_for_errors}")
 
 
-# A figure as people type it: 1234, 1234.5, 1,234.50, £1,234 or 75%. Digits are ASCII only
-# ([0-9], not \d, which matches any script's digits); thousands separators must fall every three
-# digits, so "1,2,3" (a list? a typo?) is refused rather than read as 123.
-_AMOUNT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|-?\.[0-9]+")
-
-
-def parse_amount(text: str | None) -> Decimal | None:
-    """The number in ``text``, or None when it is not one written unambiguously. A leading £
-    (with or without a space after it) and a trailing % are allowed; blank is None too."""
-    text = (text or "").strip()
-    if text.startswith("£"):
-        text = text[1:].lstrip()
-    elif text.startswith("-£"):
-        text = "-" + text[2:].lstrip()
-    if text.endswith("%"):
-        text = text[:-1].rstrip()
-    if not _AMOUNT.fullmatch(text):
-        return None
-    return Decimal(text.replace(",", ""))
-
-
 class AmountField(StringField):
-    """A number in the measure's unit, kept as a Decimal; commas and a £ sign are allowed.
-    ``optional`` fields may be left blank (``amount`` is then None)."""
+    """A figure in the form's unit (``form.unit``, a measure's unit code), kept as a Decimal in
+    ``amount`` exactly as typed: charter.services.domain.units parses it strictly (the unit's
+    sign, precision and range; nothing rounded). ``optional`` fields may be left blank
+    (``amount`` is then None). ``label_in_messages`` names the figure in error messages."""
 
-    def __init__(self, label, *, missing: str, not_number: str, optional: bool = False, **kwargs):
+    def __init__(
+        self,
+        label,
+        *,
+        missing: str,
+        optional: bool = False,
+        label_in_messages: str = "",
+        **kwargs,
+    ):
         super().__init__(label, widget=GovTextInput(), **kwargs)
         self.missing = missing
-        self.not_number = not_number
         self.optional = optional
+        self.label_in_messages = label_in_messages
         self.amount: Decimal | None = None
 
     def pre_validate(self, form):
@@ -123,16 +112,11 @@ class AmountField(StringField):
             if self.optional:
                 return
             raise ValidationError(self.missing)
-        amount = parse_amount(self.data)
-        if amount is None:
-            raise ValidationError(self.not_number)
-        if amount < 0:
-            raise ValidationError(f"{self.label.text} must be 0 or more")
-        if amount > MAX_AMOUNT:
-            raise ValidationError(f"{self.label.text} is too large")
-        if getattr(form, "is_percent", False) and amount > 100:
-            raise ValidationError(f"{self.label.text} must be 100 or less")
-        self.amount = amount.quantize(Decimal("0.01"))
+        label = self.label_in_messages or self.label.text.lower()
+        try:
+            self.amount = parse_figure(self.data, getattr(form, "unit", None), label=label)
+        except FigureRefused as refusal:
+            raise ValidationError(str(refusal)) from None
 
 
 # The largest id an Integer primary key can hold on PostgreSQL: larger ids are not found.

@@ -5,12 +5,17 @@ pages "from 163156.00 to 244734.00 £". Every page and email goes through these 
 template filters ``money``, ``amount`` and ``date`` in ``charter.templating``), so one figure
 reads the same everywhere. Babel does the locale work (grouping, the pound sign before a
 negative amount, month names) from CLDR data for en_GB rather than hand-written f-strings.
+
+A figure is never shown rounded up or down to a different story: more than two decimal places
+(an average) are cut, not rounded, so 99.999% reads "99.99%", never "100%"; a figure above 0 but
+below a penny or 0.01 reads "less than 0.01 FTE", never "0 FTE". Figures people type have the
+precision of their unit (charter.services.domain.units), so theirs are shown as typed.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
@@ -24,13 +29,31 @@ _UNIT_WORDS = {"FTE": "FTE", "weeks": "weeks", "hours": "hours", "count": ""}
 _SINGULAR = {"weeks": "week", "hours": "hour"}
 
 
+_SHOWN_PLACES = Decimal("0.01")
+
+
 def _decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    if not amount.is_finite():
+        return None
+    if amount.as_tuple().exponent >= -2:
+        return amount
+    # Cut, not rounded: 99.999 is shown 99.99, never 100.
+    return amount.quantize(_SHOWN_PLACES, rounding=ROUND_DOWN)
+
+
+def _below_shown(value) -> bool:
+    """A figure above 0 that two decimal places would show as 0."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return False
+    return amount.is_finite() and 0 < abs(amount) < _SHOWN_PLACES
 
 
 def format_money(value) -> str:
@@ -60,6 +83,8 @@ def format_amount(value, unit: str | None) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
+    if _below_shown(value):
+        return f"less than {format_amount(_SHOWN_PLACES, unit)}"
     if unit == "GBP":
         return format_money(amount)
     number = format_number(amount)

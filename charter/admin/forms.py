@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
@@ -19,9 +21,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, ValidationError
 
 from charter.form_fields import GovDateField, clean_text_filter, strip_whitespace, visible_name
+from charter.services.domain.units import FigureRefused, parse_figure
 from workflows.lifecycle import STATE_LABELS
 
 
@@ -156,31 +159,22 @@ class LiftSuspensionForm(FlaskForm):
     submit = SubmitField("Lift the suspension", widget=GovSubmitInput())
 
 
-PROXY_VALUE_MESSAGE = "Enter the proxy value in pounds, like 0.25"
+# The proxy_values and measures columns are Numeric(12, 2).
+PROXY_VALUE_MAX = Decimal("9999999999.99")
 
 
 def _proxy_value(_form, field):
-    from decimal import Decimal, InvalidOperation
-
-    from wtforms.validators import ValidationError
-
+    """Pounds per unit, read like every other figure (charter.services.domain.units): to the
+    penny, 0 or more, within the column; refused with a message, never rounded."""
     field.value = None
-    text = (field.data or "").replace("£", "").replace(",", "").strip()
-    if not text:
+    if not (field.data or "").strip():
         return
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(PROXY_VALUE_MESSAGE) from None
-    if not value.is_finite():
-        raise ValidationError(PROXY_VALUE_MESSAGE)
-    if value < 0:
-        raise ValidationError("Proxy value must be £0 or more")
-    if value.as_tuple().exponent < -2:
-        raise ValidationError("Proxy value must have no more than 2 decimal places, like 0.25")
-    if value >= Decimal("10000000000"):
-        raise ValidationError("Proxy value must be less than £10,000,000,000")
-    field.value = value
+        field.value = parse_figure(
+            field.data, "GBP", label="the proxy value", example="0.25", maximum=PROXY_VALUE_MAX
+        )
+    except FigureRefused as refusal:
+        raise ValidationError(str(refusal)) from None
 
 
 class ProxyValueForm(FlaskForm):

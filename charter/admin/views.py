@@ -183,6 +183,7 @@ from charter.admin import (  # noqa: E402,F401
     commissioners,
     contract_managers,
     emails,
+    flagged_figures,
     impact,
     proxies,
     reviews,

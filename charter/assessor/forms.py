@@ -97,6 +97,12 @@ class ReturnDecisionForm(FlaskForm):
         }
 
 
+class FigureCheckedForm(FlaskForm):
+    """The assessor has checked a figure flagged as out of line against its evidence."""
+
+    submit = SubmitField("I have checked this figure", widget=GovSubmitInput())
+
+
 # --- Charter Mark applications ----------------------------------------------------------------
 
 CONFIRM = "confirm"

@@ -10,12 +10,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from charter.assessor import bp
-from charter.assessor.forms import ACCEPTED, ReturnDecisionForm
+from charter.assessor.forms import ACCEPTED, FigureCheckedForm, ReturnDecisionForm
 from charter.auth.decorators import staff_required, verified_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.monitoring import LINE_ACCEPTED, RETURN_SUBMITTED
-from charter.services.domain import periods, return_review, returns
+from charter.services.domain import periods, plausibility, return_review, returns
 from charter.services.domain.lifecycle import is_member
 
 
@@ -48,6 +48,8 @@ def _review_page(monitoring_return, organisation, lines, form, status: int = 200
             figures=returns.figures_by_line(lines),
             targets=returns.targets_for(monitoring_return),
             is_conflicted=conflict,
+            checked_form=FigureCheckedForm(formdata=None),
+            may_check=current_user.is_assessor and not conflict,
             may_decide=current_user.is_assessor
             and not conflict
             and monitoring_return.status == RETURN_SUBMITTED,
@@ -91,3 +93,25 @@ def decide_return(return_id: int):
         "success",
     )
     return redirect(url_for(".list_work"))
+
+
+@bp.post("/returns/<int:return_id>/lines/<int:line_id>/checked")
+@login_required
+@verified_required
+@staff_required("assessor")
+def check_flagged_figure(return_id: int, line_id: int):
+    """A figure flagged as out of line counts once an assessor says they have checked it
+    (charter.services.domain.plausibility); recorded in the organisation's audit trail."""
+    monitoring_return, organisation = _return_or_404(return_id)
+    line = next((x for x in returns.lines_of(monitoring_return) if x.id == line_id), None)
+    if line is None:
+        abort(404)
+    if is_member(current_user, organisation):
+        abort(403)
+    if not FigureCheckedForm().validate_on_submit():
+        abort(400)
+    code = line.measure.code
+    plausibility.mark_checked(line, monitoring_return, current_user._get_current_object())
+    db.session.commit()
+    flash(f"You checked the {code} figure. It now counts.", "success")
+    return redirect(url_for(".review_return", return_id=return_id) + f"#line-{line_id}")

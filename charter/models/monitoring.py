@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
@@ -94,9 +94,18 @@ class ReturnLine(db.Model):
     assessor_comment: Mapped[str | None] = mapped_column(Text)
     # The organisation's answer to a query, sent with the resubmission.
     response: Mapped[str | None] = mapped_column(Text)
+    # Plausibility (charter.services.domain.plausibility): why the figure is out of line (a
+    # contract's figure above its value for the period, FTE above the size band, ten times the
+    # usual), set when the figure is saved; NULL when nothing is. The organisation explains it
+    # before sending; a flagged figure counts only once an assessor has checked it.
+    flag_reasons: Mapped[list[str] | None] = mapped_column(JSON)
+    flag_explanation: Mapped[str | None] = mapped_column(Text)
+    flag_checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    flag_checked_at: Mapped[datetime | None]
 
     monitoring_return: Mapped[MonitoringReturn] = relationship(back_populates="lines", lazy="raise")
     measure: Mapped[Measure] = relationship(lazy="raise")
+    flag_checked_by: Mapped[User | None] = relationship(lazy="raise")
     # For a measure reported per contract, actual_value is the sum of these figures, kept by the
     # returns service in the same transaction (derived, never typed twice).
     figures: Mapped[list[ContractFigure]] = relationship(
@@ -106,6 +115,10 @@ class ReturnLine(db.Model):
     @property
     def review_label(self) -> str:
         return LINE_STATUSES.get(self.review_status, self.review_status)
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.flag_reasons)
 
 
 class ContractFigure(db.Model):

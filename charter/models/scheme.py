@@ -94,6 +94,17 @@ class Scheme(db.Model):
     contract_max_value: Mapped[Decimal] = mapped_column(
         Numeric(14, 2), default=Decimal(10_000_000_000), server_default="10000000000"
     )
+    # Plausibility of figures ([plausibility] in the scheme file): a per-contract money figure
+    # above this percentage of the contract's value for the period (pro rata), FTE above the
+    # organisation's size band (when on), and a figure above this multiple of the organisation's
+    # median for the measure in earlier periods are flagged for an assessor to check.
+    plausibility_contract_share: Mapped[Decimal] = mapped_column(
+        Numeric(7, 2), default=100, server_default="100"
+    )
+    plausibility_size_band: Mapped[bool] = mapped_column(default=True, server_default=true())
+    plausibility_median_multiple: Mapped[Decimal] = mapped_column(
+        Numeric(7, 2), default=10, server_default="10"
+    )
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",

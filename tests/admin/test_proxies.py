@@ -101,12 +101,15 @@ def test_clear(admin_client, measure):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("abc", "Enter the proxy value in pounds, like 0.25"),
-        ("NaN", "Enter the proxy value in pounds, like 0.25"),
-        ("Infinity", "Enter the proxy value in pounds, like 0.25"),
-        ("-1", "Proxy value must be £0 or more"),
-        ("0.255", "Proxy value must have no more than 2 decimal places, like 0.25"),
-        ("99999999999", "Proxy value must be less than £10,000,000,000"),
+        ("abc", "Enter the proxy value as an amount in pounds, like 0.25"),
+        ("NaN", "Enter the proxy value as an amount in pounds, like 0.25"),
+        ("Infinity", "Enter the proxy value as an amount in pounds, like 0.25"),
+        ("1e5", "Enter the proxy value as an amount in pounds, like 0.25"),
+        ("1,2,3", "Enter the proxy value as an amount in pounds, like 0.25"),
+        ("25%", "Enter the proxy value as an amount in pounds, without a % sign"),
+        ("-1", "The proxy value must be 0 or more"),
+        ("0.255", "Enter the proxy value to the nearest penny, like 0.25"),
+        ("99999999999", "The proxy value must be £9,999,999,999.99 or less"),
     ],
 )
 def test_validation_changes_nothing(admin_client, measure, typed, message):

@@ -163,6 +163,12 @@ def test_send_a_monitoring_return_with_a_file(visitor, live_server):
                 box.fill("42")
         page.get_by_label("What you did").fill("Ran the community minibus service.")
         visitor.press("Save and continue")
+        # A figure out of line (42 FTE in a micro organisation, spend above a contract's value
+        # for the period) comes back with the reasons and needs an explanation to send.
+        if page.get_by_label("Why is this figure right?").count():
+            assert "This figure is out of line" in page.inner_text("main")
+            page.get_by_label("Why is this figure right?").fill("Two quarters' work, paid late.")
+            visitor.press("Save and continue")
 
     visitor.goto(hrefs[0].split("/measures/")[0])
     visitor.click_link("Check and send your return")

@@ -68,10 +68,10 @@ def test_an_invalid_change_is_refused_and_nothing_saved(member_client, signed, c
     [
         ({"measure": ""}, "Select a measure"),
         ({"measure": "NOPE"}, "Select a measure"),
-        ({"target_value": "-1"}, "Target must be 0 or more"),
-        ({"target_value": "many"}, "Enter the target as a number, like 250"),
+        ({"target_value": "-1"}, "The target must be 0 or more"),
+        ({"target_value": "many"}, "Enter the target as an amount in pounds, like 1,250.50"),
         ({"target_value": ""}, "Enter the target you committed to"),
-        ({"measure": "LE8", "target_value": "101"}, "Target must be 100 or less"),
+        ({"measure": "LE8", "target_value": "101"}, "The target must be 100% or less"),
     ],
 )
 def test_invalid_commitments_are_refused_and_nothing_saved(

@@ -105,9 +105,9 @@ def test_a_milestone_can_be_removed(member_client, organisation, scheme):
 @pytest.mark.parametrize(
     ("code", "changes", "message"),
     [
-        ("LE1", {"target_value": "lots"}, "Enter the target as a number, like 250"),
-        ("LE1", {"baseline": "-5"}, "Baseline must be 0 or more"),
-        ("LE8", {"target_value": "120"}, "Target must be 100 or less"),
+        ("LE1", {"target_value": "lots"}, "Enter the target as an amount in pounds, like 1,250.50"),
+        ("LE1", {"baseline": "-5"}, "The baseline must be 0 or more"),
+        ("LE8", {"target_value": "120"}, "The target must be 100% or less"),
         ("LE1", {"target_date": ["1", "1", "2020"]}, "The target date must be in the future"),
         ("LE1", {"target_date": ["31", "2", NEXT_YEAR]}, "The target date must be a real date"),
         ("LE1", {"target_date": ["", "", ""]}, "Enter the target date"),

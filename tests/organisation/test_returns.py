@@ -111,7 +111,7 @@ def test_figures_must_be_numbers_not_negative_and_percent_at_most_100(
         organisation,
         first,
         "LE8",
-        "Enter the actual figure as a number, like 1200",
+        "Enter the actual figure as a percentage, like 75.5",
         actual_value="lots",
     )
     _refused(
@@ -119,7 +119,7 @@ def test_figures_must_be_numbers_not_negative_and_percent_at_most_100(
         organisation,
         first,
         "LE8",
-        "Actual figure must be 0 or more",
+        "The actual figure must be 0 or more",
         actual_value="-5",
     )
     _refused(
@@ -127,7 +127,7 @@ def test_figures_must_be_numbers_not_negative_and_percent_at_most_100(
         organisation,
         first,
         "LE8",
-        "Actual figure must be 100 or less",
+        "The actual figure must be 100% or less",
         actual_value="101",
     )
     _refused(

@@ -98,11 +98,11 @@ def test_the_page_lists_active_contracts_with_their_confirmation_and_the_total_i
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("1,2,3", "Enter the figure for Road gritting as a number, like 1,200"),
-        ("١٢٣", "Enter the figure for Road gritting as a number, like 1,200"),
-        ("12.3.4", "Enter the figure for Road gritting as a number, like 1,200"),
-        ("1,23", "Enter the figure for Road gritting as a number, like 1,200"),
-        ("-5", "Road gritting must be 0 or more"),
+        ("1,2,3", "Enter the figure for Road gritting as an amount in pounds, like 1,250.50"),
+        ("١٢٣", "Enter the figure for Road gritting as an amount in pounds, like 1,250.50"),
+        ("12.3.4", "Enter the figure for Road gritting as an amount in pounds, like 1,250.50"),
+        ("1,23", "Enter the figure for Road gritting as an amount in pounds, like 1,250.50"),
+        ("-5", "The figure for Road gritting must be 0 or more"),
         ("", "Enter the figure for Road gritting, or 0 if there was none"),
     ],
 )
@@ -264,3 +264,19 @@ def test_return_pages_query_counts_do_not_grow_with_contracts(
             counts[(name, size)] = counter.value
     for name in ("line", "check", "show", "review"):
         assert counts[(name, "small")] == counts[(name, "large")], (name, counts)
+
+
+def test_figures_whose_total_the_column_cannot_hold_are_refused_not_a_server_error(
+    member_client, organisation, scheme, contracts
+):
+    """Two figures of £999,999,999,999.99 each are in range, but their total is not: on
+    PostgreSQL it overflowed the line's Numeric(14, 2) column with a 500."""
+    first, _ = open_returns(organisation, scheme)
+    most = "999,999,999,999.99"
+    response = _post(member_client, organisation, first, contracts, roads=most, meals=most)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Error:" in html
+    assert "The total for LE1 would be £1,999,999,999,999.98, more than the" in html
+    line = line_of(first, "LE1")
+    assert line.actual_value is None and _figures(line) == {}

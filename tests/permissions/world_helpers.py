@@ -221,6 +221,7 @@ def _params(home: Organisation, commissioner: Commissioner) -> dict[str, str]:
         "evidence_id": _first(
             select(EvidenceFile.id).where(EvidenceFile.organisation_id == home.id)
         ),
+        "line_id": _first(lines.order_by(ReturnLine.id)),
         "link_id": _first(select(EvidenceLink.id).where(EvidenceLink.return_line_id.in_(lines))),
         "contract_id": contract_id,
         "commitment_id": _first(

@@ -100,3 +100,10 @@ def test_the_impact_data_page_describes_every_column_and_links_the_metadata(clie
         assert f"<code>{column}</code>" in text
     assert 'href="/impact.csv-metadata.json"' in text
     assert 'href="/about-the-register-data"' in text
+
+
+def test_the_impact_data_page_says_how_figures_are_checked(client, scheme):
+    text = client.get("/impact/about-the-data").get_data(as_text=True)
+    assert "How figures are checked" in text
+    assert "more than 10 times the organisation’s usual figure" in text
+    assert "counts here, in reports and towards a Charter Mark only once an assessor" in text

@@ -159,7 +159,7 @@ class CommitmentForm(FlaskForm):
     target_value = AmountField(
         "Target",
         missing="Enter the target you committed to",
-        not_number="Enter the target as a number, like 250",
+        label_in_messages="the target",
         description="In the measure’s unit: pounds, FTE, weeks, hours, a percentage or a number",
     )
     notes = TextAreaField(
@@ -184,10 +184,10 @@ class CommitmentForm(FlaskForm):
         return self.measures_by_code.get(self.measure.data or "")
 
     @property
-    def is_percent(self) -> bool:
-        """Read by AmountField: a percentage target cannot be over 100."""
+    def unit(self) -> str | None:
+        """Read by AmountField: the target is in the chosen measure's unit."""
         measure = self.chosen_measure
-        return measure is not None and measure.unit == "percent"
+        return measure.unit if measure is not None else None
 
     def validate_measure(self, field):
         if field.data and self.chosen_measure is None:

@@ -29,12 +29,12 @@ class TargetForm(FlaskForm):
     baseline = AmountField(
         "Baseline",
         missing="Enter the baseline, your figure now",
-        not_number="Enter the baseline as a number, like 120",
+        label_in_messages="the baseline",
     )
     target_value = AmountField(
         "Target",
         missing="Enter the target",
-        not_number="Enter the target as a number, like 250",
+        label_in_messages="the target",
     )
     target_date = GovDateField(
         "When will you reach the target?",
@@ -66,7 +66,7 @@ class TargetForm(FlaskForm):
     def __init__(self, *args, measure=None, term=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.measure = measure
-        self.is_percent = measure is not None and measure.unit == "percent"
+        self.unit = measure.unit if measure is not None else None  # read by AmountField
         self.term = term  # periods.plan_term: the dates the plan may use
 
     @property

@@ -31,7 +31,7 @@ class LineForm(FlaskForm):
     actual_value = AmountField(
         "Actual figure",
         missing="Enter the actual figure for the period",
-        not_number="Enter the actual figure as a number, like 1200",
+        label_in_messages="the actual figure",
     )
     narrative = TextAreaField(
         "What you did",
@@ -46,11 +46,17 @@ class LineForm(FlaskForm):
         widget=GovTextArea(),
         validators=[Length(max=5000, message="Your response must be 5,000 characters or fewer")],
     )
+    # Shown when the saved figure is flagged as out of line (plausibility): why it is right.
+    flag_explanation = TextAreaField(
+        "Why is this figure right?",
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="Your explanation must be 2,000 characters or fewer")],
+    )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
-    def __init__(self, *args, is_percent: bool = False, is_queried: bool = False, **kwargs):
+    def __init__(self, *args, unit: str | None = None, is_queried: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.is_percent = is_percent
+        self.unit = unit  # the measure's unit code, read by AmountField
         self.is_queried = is_queried
 
     def validate_response(self, field):
@@ -136,8 +142,7 @@ class ContractFiguresForm(LineForm):
                 fields[f"figure_{row.key}"] = AmountField(
                     "Not on a listed contract",
                     missing="",
-                    not_number="Enter the figure not on a listed contract as a number, "
-                    "like 1,200, or leave it blank",
+                    label_in_messages="the figure not on a listed contract",
                     optional=True,
                 )
             else:
@@ -145,7 +150,7 @@ class ContractFiguresForm(LineForm):
                 fields[f"figure_{row.key}"] = AmountField(
                     title,
                     missing=f"Enter the figure for {title}, or 0 if there was none",
-                    not_number=f"Enter the figure for {title} as a number, like 1,200",
+                    label_in_messages=f"the figure for {title}",
                 )
         form_class = type("ContractFiguresFormForLine", (cls,), fields)
         form = form_class(**kwargs)

@@ -26,7 +26,8 @@ from charter.organisation.forms.returns import (
     VersionedButtonForm,
     set_figure_choices,
 )
-from charter.services.domain import periods, returns
+from charter.services.domain import periods, plausibility, returns
+from charter.services.domain.units import TotalTooLarge
 
 URL = "/<slug>/returns"
 _UNSET = object()
@@ -145,7 +146,7 @@ def _line_page(organisation, monitoring_return, line, *, line_form, upload_form,
 def line_form_for(monitoring_return, line, formdata=_UNSET):
     """The figure form for the line: per contract, or one figure for the organisation."""
     kwargs = {
-        "is_percent": line.measure.unit == "percent",
+        "unit": line.measure.unit,
         "is_queried": line.review_status == LINE_QUERIED,
     }
     if formdata is not _UNSET:
@@ -176,6 +177,7 @@ def _prefill(form, line) -> None:
         form.actual_value.data = _as_typed(line.actual_value)
     form.narrative.data = line.narrative
     form.response.data = line.response
+    form.flag_explanation.data = line.flag_explanation
 
 
 @bp.route(f"{RETURN_URL}/measures/<measure_code>", methods=["GET", "POST"])
@@ -187,16 +189,30 @@ def edit_return_line(slug: str, return_id: int, measure_code: str):
     returns.require_editable(monitoring_return, line)
     form = line_form_for(monitoring_return, line)
     if form.validate_on_submit():
-        fields = {"narrative": form.narrative.data, "response": form.response.data or None}
-        if isinstance(form, ContractFiguresForm):
-            returns.save_figures(monitoring_return, line, form.rows, form.values(), **fields)
+        fields = {
+            "narrative": form.narrative.data,
+            "response": form.response.data or None,
+            "explanation": (form.flag_explanation.data or "").strip() or None,
+        }
+        try:
+            if isinstance(form, ContractFiguresForm):
+                returns.save_figures(monitoring_return, line, form.rows, form.values(), **fields)
+            else:
+                returns.save_line(
+                    monitoring_return, line, actual_value=form.actual_value.amount, **fields
+                )
+        except TotalTooLarge as refusal:
+            # The figures are each in range but their total is not: said on the first figure.
+            form.figure_fields()[0][1].errors.append(str(refusal))
+            form._errors = None
         else:
-            returns.save_line(
-                monitoring_return, line, actual_value=form.actual_value.amount, **fields
-            )
-        db.session.commit()
-        flash(f"{measure_code} saved.", "success")
-        return redirect(url_for(".show_return", slug=slug, return_id=return_id))
+            db.session.commit()
+            if plausibility.needs_explanation(line):
+                # Out of line: the page says why and asks for an explanation.
+                flash(f"{measure_code} saved. The figure is out of line: check it.", "success")
+                return redirect(_line_url(slug, return_id, measure_code))
+            flash(f"{measure_code} saved.", "success")
+            return redirect(url_for(".show_return", slug=slug, return_id=return_id))
     if not form.is_submitted():
         _prefill(form, line)
     return _line_page(

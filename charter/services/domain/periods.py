@@ -139,3 +139,8 @@ def plan_term(plan_start: date | None, today: date) -> Period:
     start = plan_start or today
     current = plan_year_containing(start, today) or plan_year(start, 1)
     return Period(start, plan_year(start, current.number + PLAN_TERM_YEARS_AHEAD).end)
+
+
+def days_overlapping(start: date, end: date, other_start: date, other_end: date) -> int:
+    """Days (inclusive) the two date ranges share; 0 when they do not meet."""
+    return max(0, (min(end, other_end) - max(start, other_start)).days + 1)

@@ -93,6 +93,10 @@ def parse_scheme(text: str) -> dict:
         raise SchemeFileError("[award]: 'renewal_runs_from_expiry' must be true or false")
     out["renewal_runs_from_expiry"] = renewal
     out.update(_contract_rules(data))
+    plausibility = _plausibility(data)
+    if plausibility:
+        # Only when the file has the table: a file without it keeps its content hash.
+        out["plausibility"] = plausibility
 
     out["principles"] = [
         {
@@ -264,6 +268,30 @@ def _parse_duties(data: dict, out: dict) -> None:
     _require_percentage(out["audit_share_percent"], "[duties]", "audit_share_percent")
 
 
+PLAUSIBILITY_DEFAULTS = {"contract_share": 100, "size_band": True, "median_multiple": 10}
+
+
+def _plausibility(data: dict) -> dict:
+    """[plausibility]: optional thresholds for flagging figures out of line
+    (charter.services.domain.plausibility); what the file leaves out has its default."""
+    table = data.get("plausibility")
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise SchemeFileError("scheme: 'plausibility' must be a table")
+    out = dict(PLAUSIBILITY_DEFAULTS)
+    for key in ("contract_share", "median_multiple"):
+        value = table.get(key, out[key])
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 10000:
+            raise SchemeFileError(f"[plausibility]: '{key}' must be a number from 1 to 10000")
+        out[key] = str(value)
+    size_band = table.get("size_band", True)
+    if not isinstance(size_band, bool):
+        raise SchemeFileError("[plausibility]: 'size_band' must be true or false")
+    out["size_band"] = size_band
+    return out
+
+
 def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -311,6 +339,7 @@ def load_scheme_text(text: str) -> LoadResult:
         contract_end_years_ahead=content["contract_end_years_ahead"],
         contract_max_value=Decimal(content["contract_max_value"]),
         **{key: content[key] for key in DUTY_DEFAULTS},
+        **_plausibility_columns(content.get("plausibility") or PLAUSIBILITY_DEFAULTS),
     )
     scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]
     scheme.measures = [
@@ -332,6 +361,14 @@ def load_scheme_text(text: str) -> LoadResult:
     db.session.add(scheme)
     db.session.flush()
     return LoadResult(scheme, created=True)
+
+
+def _plausibility_columns(plausibility: dict) -> dict:
+    return {
+        "plausibility_contract_share": Decimal(str(plausibility["contract_share"])),
+        "plausibility_size_band": plausibility["size_band"],
+        "plausibility_median_multiple": Decimal(str(plausibility["median_multiple"])),
+    }
 
 
 def load_scheme_file(path: str | Path) -> LoadResult:

@@ -40,6 +40,7 @@ from charter.models import (
 from charter.models.contract import CONTRACT_CONFIRMED
 from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_QUERIED, RETURN_VERIFIED
 from charter.models.scheme import REPORTED_PER_CONTRACT
+from charter.services.domain.plausibility import counts
 from charter.services.domain.schemes import current_scheme
 from charter.services.read_models.impact.periods import (
     ALL_TIME,
@@ -296,9 +297,7 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
         .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
         .join(Measure, Measure.id == ReturnLine.measure_id)
-        .where(
-            visible, MonitoringReturn.status == RETURN_VERIFIED, ContractFigure.value.is_not(None)
-        )
+        .where(visible, counts(), ContractFigure.value.is_not(None))
         .order_by(MonitoringReturn.period_end, MonitoringReturn.id),
         filters,
     )

@@ -36,8 +36,8 @@ from charter.models import (
     Organisation,
     ReturnLine,
 )
-from charter.models.monitoring import RETURN_VERIFIED
 from charter.services.domain.periods import Period
+from charter.services.domain.plausibility import counts
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]
         .where(
             ContractFigure.contract_id.in_(contract_ids),
             ContractFigure.value.is_not(None),
-            MonitoringReturn.status == RETURN_VERIFIED,
+            counts(),
             MonitoringReturn.period_end <= at,
         )
         .order_by(MonitoringReturn.period_end, MonitoringReturn.id)

@@ -151,6 +151,8 @@ class FigureRow:
     measure: Measure
     endorsed_by: str | None
     queried_by: str | None
+    # The return line the figure adds up to: its plausibility flags and the explanation.
+    line: ReturnLine | None = None
 
     @property
     def waiting_for_manager(self) -> bool:
@@ -176,7 +178,14 @@ def figures_by_period(contract: Contract) -> list[PeriodFigures]:
     endorser = aliased(User)
     querier = aliased(User)
     rows = db.session.execute(
-        select(ContractFigure, Measure, MonitoringReturn, endorser.full_name, querier.full_name)
+        select(
+            ContractFigure,
+            Measure,
+            MonitoringReturn,
+            endorser.full_name,
+            querier.full_name,
+            ReturnLine,
+        )
         .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
         .join(Measure, Measure.id == ReturnLine.measure_id)
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
@@ -186,9 +195,9 @@ def figures_by_period(contract: Contract) -> list[PeriodFigures]:
         .order_by(MonitoringReturn.period_start.desc(), Measure.position, ContractFigure.id)
     ).all()
     periods: dict[int, PeriodFigures] = {}
-    for figure, measure, ret, endorsed_by, queried_by in rows:
+    for figure, measure, ret, endorsed_by, queried_by, line in rows:
         period = periods.setdefault(ret.id, PeriodFigures(ret))
-        period.rows.append(FigureRow(figure, measure, endorsed_by, queried_by))
+        period.rows.append(FigureRow(figure, measure, endorsed_by, queried_by, line))
     return list(periods.values())
 
 

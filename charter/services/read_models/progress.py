@@ -39,6 +39,7 @@ from charter.models.scheme import STOCK_UNITS
 from charter.services.domain import contract_evidence, periods
 from charter.services.domain.marks import evidence_since
 from charter.services.domain.plans import approved_plan, monitoring_start
+from charter.services.domain.plausibility import counts
 
 LATEST_VALUE_UNITS = STOCK_UNITS
 
@@ -194,7 +195,7 @@ def measure_progress(
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
         .where(
             MonitoringReturn.organisation_id == organisation.id,
-            MonitoringReturn.status == RETURN_VERIFIED,
+            counts(),
             ReturnLine.actual_value.is_not(None),
         )
         .order_by(MonitoringReturn.period_end)

@@ -170,3 +170,44 @@ def test_renewal_runs_from_expiry_is_on_unless_the_file_turns_it_off(app, db):
     assert off.renewal_runs_from_expiry is False
     members = parse_scheme(text.replace('members = "representatives', 'members = "" #'))
     assert members["issuer_members"] is None
+
+
+PLAUSIBILITY = "[plausibility]\ncontract_share = 100\nsize_band = true\nmedian_multiple = 10\n"
+
+
+def test_plausibility_thresholds_come_from_the_file_and_default_when_absent(app, db):
+    from decimal import Decimal
+
+    scheme = load_scheme_text(DEFAULT.read_text()).scheme
+    assert (
+        scheme.plausibility_contract_share,
+        scheme.plausibility_size_band,
+        scheme.plausibility_median_multiple,
+    ) == (Decimal(100), True, Decimal(10))
+    changed = DEFAULT.read_text().replace(
+        PLAUSIBILITY, "[plausibility]\ncontract_share = 150\nsize_band = false\n"
+    )
+    scheme = load_scheme_text(changed).scheme
+    assert (
+        scheme.plausibility_contract_share,
+        scheme.plausibility_size_band,
+        scheme.plausibility_median_multiple,
+    ) == (Decimal(150), False, Decimal(10))
+    without = DEFAULT.read_text().replace(PLAUSIBILITY, "")
+    assert "plausibility" not in parse_scheme(without)
+    scheme = load_scheme_text(without).scheme
+    assert scheme.plausibility_median_multiple == Decimal(10)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("contract_share = 0", "'contract_share' must be a number from 1 to 10000"),
+        ('median_multiple = "ten"', "'median_multiple' must be a number from 1 to 10000"),
+        ("size_band = 1", "'size_band' must be true or false"),
+    ],
+)
+def test_plausibility_thresholds_are_validated_at_load(table, message):
+    text = DEFAULT.read_text().replace(PLAUSIBILITY, f"[plausibility]\n{table}\n")
+    with pytest.raises(SchemeFileError, match=message):
+        parse_scheme(text)

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from charter.extensions import db
 from charter.models import EvidenceLink, MonitoringReturn, ReturnLine, User
 from charter.models.monitoring import LINE_ACCEPTED, LINE_QUERIED, RETURN_SUBMITTED, RETURN_VERIFIED
+from charter.services.domain import plausibility
 from workflows.lifecycle import TransitionRefused
 
 LOCKED_MESSAGES = {
@@ -50,13 +51,22 @@ def save_line(
     actual_value: Decimal,
     narrative: str,
     response: str | None,
+    explanation: str | None = None,
 ) -> None:
     require_editable(monitoring_return, line)
     line.actual_value = actual_value
     line.narrative = narrative
     if line.review_status == LINE_QUERIED:
         line.response = response
+    flag(monitoring_return, line, [], explanation)
     _touch(monitoring_return)
+
+
+def flag(monitoring_return, line: ReturnLine, figures, explanation: str | None) -> None:
+    """Flag the saved figure if it is out of line (charter.services.domain.plausibility), with
+    the organisation's explanation; a figure no longer flagged needs none."""
+    plausibility.refresh(monitoring_return, line, figures)
+    line.flag_explanation = (explanation or None) if line.is_flagged else None
 
 
 def add_link(

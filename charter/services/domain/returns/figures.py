@@ -20,7 +20,8 @@ from charter.extensions import db
 from charter.models import Contract, ContractFigure, MonitoringReturn, ReturnLine
 from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_NOT_ENDORSED, LINE_QUERIED
-from charter.services.domain.returns.editing import _touch, require_editable
+from charter.services.domain.returns.editing import _touch, flag, require_editable
+from charter.services.domain.units import check_total
 from workflows.lifecycle import TransitionRefused
 
 OFF_CONTRACT = "Not on a listed contract"
@@ -132,12 +133,18 @@ def save_figures(
     *,
     narrative: str,
     response: str | None,
+    explanation: str | None = None,
 ) -> None:
     """Store each row's figure (by ``FigureRow.key``) and the line's total. A changed figure
-    the commissioner had endorsed goes back to "not endorsed": they endorsed another number."""
+    the commissioner had endorsed goes back to "not endorsed": they endorsed another number.
+    A total the line's column cannot hold is refused (TotalTooLarge) before anything changes."""
     require_editable(monitoring_return, line)
     if not line.measure.is_per_contract:
         raise TransitionRefused(f"{line.measure.code} is reported for the whole organisation.")
+    given = [v for v in values.values() if v is not None]
+    total = sum(given, Decimal(0)) if given else None
+    if total is not None:
+        check_total(total, line.measure.unit, what=f"the total for {line.measure.code}")
     for row in rows:
         value = values.get(row.key)
         figure = row.figure
@@ -153,11 +160,13 @@ def save_figures(
             figure.endorsed_by_id = None
             figure.endorsed_at = None
         figure.value = value
-    given = [v for v in values.values() if v is not None]
-    line.actual_value = sum(given, Decimal(0)) if given else None
+    line.actual_value = total
     line.narrative = narrative
     if line.review_status == LINE_QUERIED:
         line.response = response
+    flag(
+        monitoring_return, line, [(row.contract, values.get(row.key)) for row in rows], explanation
+    )
     _touch(monitoring_return)
 
 

@@ -8,7 +8,7 @@ from charter.extensions import db
 from charter.models import MonitoringReturn, Organisation, ReturnLine, User
 from charter.models.base import utcnow
 from charter.models.monitoring import LINE_PENDING, LINE_QUERIED, RETURN_SUBMITTED
-from charter.services.domain import periods
+from charter.services.domain import periods, plausibility
 from charter.services.domain.returns.editing import check_version, require_editable
 from charter.services.domain.returns.figures import figures_by_line, missing_figures
 from charter.services.domain.returns.reading import Evidence, evidence_for, lines_of
@@ -34,6 +34,8 @@ def problems(
             gaps.append("enter the actual figure")
         if not (line.narrative or "").strip():
             gaps.append("say what you did")
+        if plausibility.needs_explanation(line):
+            gaps.append("explain why the figure is out of line")
         if evidence.count(line) == 0:
             gaps.append("add evidence (a file or a link)")
         if line.review_status == LINE_QUERIED and not (line.response or "").strip():

@@ -57,6 +57,7 @@ from charter.models.impact import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
+from charter.services.domain.plausibility import counts
 from charter.services.read_models.impact import disclosure, proxies, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
@@ -157,7 +158,7 @@ def _commissioner_cells(key, proxy) -> None:
         .join(Contract, Contract.id == ContractFigure.contract_id)
         .join(Commissioner, Commissioner.id == Contract.commissioner_id)
         .where(
-            MonitoringReturn.status == RETURN_VERIFIED,
+            counts(),
             ContractFigure.value.is_not(None),
             Measure.unit.in_(FLOW_UNITS),
         )

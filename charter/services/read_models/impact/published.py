@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine
-from charter.models.monitoring import RETURN_VERIFIED
+from charter.services.domain.plausibility import counts
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def published_figures_of(organisation_ids: list[int]) -> dict[int, list[Publishe
         .where(
             MonitoringReturn.organisation_id.in_(organisation_ids),
             Organisation.publishes_figures.is_(True),
-            MonitoringReturn.status == RETURN_VERIFIED,
+            counts(),
             ReturnLine.actual_value.is_not(None),
         )
         .order_by(MonitoringReturn.organisation_id, Measure.position, MonitoringReturn.period_end)

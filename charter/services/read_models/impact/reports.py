@@ -30,8 +30,8 @@ from charter.models.impact import (
     DIMENSION_SECTOR,
     DIMENSION_TYPE,
 )
-from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.organisation import ORGANISATION_TYPES
+from charter.services.domain.plausibility import counts
 from charter.services.read_models.impact.periods import ImpactPeriod
 
 UNIT_HEADINGS = {"GBP": "£", "FTE": "FTE", "weeks": "weeks", "hours": "hours", "percent": "%"}
@@ -144,7 +144,7 @@ def contract_table(filters: ReportFilters, measures: list[Measure]) -> ReportTab
         .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
         .join(Measure, Measure.id == ReturnLine.measure_id)
         .where(
-            MonitoringReturn.status == RETURN_VERIFIED,
+            counts(),
             ContractFigure.value.is_not(None),
             Measure.code.in_([m.code for m in chosen]),
         )

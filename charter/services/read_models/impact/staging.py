@@ -37,8 +37,8 @@ from sqlalchemy import (
 
 from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine
-from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
+from charter.services.domain.plausibility import counts
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 AVERAGED_UNITS = frozenset({"percent"})
@@ -92,7 +92,7 @@ def _verified_lines():
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
         .join(Measure, Measure.id == ReturnLine.measure_id)
         .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-        .where(MonitoringReturn.status == RETURN_VERIFIED, ReturnLine.actual_value.is_not(None))
+        .where(counts(), ReturnLine.actual_value.is_not(None))
     )
 
 
