@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -28,8 +27,8 @@ from charter.models.plan import (
     PlanMilestone,
     PlanTarget,
 )
+from charter.services import notices
 from charter.services.domain.lifecycle import actor_for, transition
-from charter.services.infrastructure.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -279,13 +278,7 @@ def submit(organisation: Organisation, plan: ActionPlan, user: User) -> None:
             f"‘{lifecycle.STATE_LABELS.get(organisation.status, organisation.status)}’."
         )
     _claim(plan, PLAN_DRAFT, status=PLAN_SUBMITTED, submitted_at=utcnow())
-    _tell_members(
-        organisation,
-        f"{organisation.name}: action plan sent for review",
-        "plan-submitted",
-        plan=plan,
-        submitted_by=user,
-    )
+    notices.plans.submitted(organisation, plan, user)
 
 
 def decide(plan: ActionPlan, assessor: User, *, approve: bool, comment: str) -> None:
@@ -326,25 +319,7 @@ def decide(plan: ActionPlan, assessor: User, *, approve: bool, comment: str) -> 
         decided_by_id=assessor.id,
         decision_comment=comment or None,
     )
-    _tell_members(
-        organisation,
-        f"{organisation.name}: your action plan has been "
-        + ("approved" if approve else "returned for changes"),
-        "plan-decided",
-        plan=plan,
-        approved=approve,
-    )
-
-
-def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
-    plan_url = url_for("organisation.show_plan", slug=organisation.slug, _external=True)
-    email_members(
-        organisation,
-        subject,
-        template,
-        plan_url=plan_url,
-        **context,
-    )
+    notices.plans.decided(organisation, plan, approve)
 
 
 # --- the assessor's list --------------------------------------------------------------------

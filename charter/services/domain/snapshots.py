@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -29,6 +28,7 @@ from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import UNITS
 from charter.services.domain import contracts, returns
+from charter.services.notices import links
 from charter.services.read_models import progress
 from charter.services.read_models.impact import proxies
 
@@ -97,7 +97,7 @@ def _verified_returns(organisation: Organisation) -> list[dict]:
                     {
                         "id": f.id,
                         "name": f.original_name,
-                        "url": url_for(
+                        "url": links.path(
                             "organisation.download_evidence",
                             slug=organisation.slug,
                             evidence_id=f.id,
