@@ -27,10 +27,9 @@ from charter.models.assessment import (
 )
 from charter.models.base import utcnow
 from charter.services import notices
-from charter.services.domain import contract_evidence, marks, snapshots
+from charter.services.domain import contract_evidence, marks, progress, snapshots
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import scheme_of
-from charter.services.read_models import progress
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 

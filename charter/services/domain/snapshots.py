@@ -27,10 +27,9 @@ from charter.models.base import utcnow
 from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import UNITS
-from charter.services.domain import contracts, returns
+from charter.services.domain import contracts, progress, returns
+from charter.services.domain.proxy_values import values_in_force
 from charter.services.notices import links
-from charter.services.read_models import progress
-from charter.services.read_models.impact import proxies
 
 PENNY = Decimal("0.01")
 
@@ -146,7 +145,7 @@ def take_snapshot(organisation: Organisation, scheme: Scheme, today: date | None
     day = today or date.today()
     proxy_values = proxy_rows(
         [(p.measure.id, p.measure.code, p.achieved) for p in measured],
-        proxies.values_in_force(scheme, day),
+        values_in_force(scheme, day),
         day,
     )
     return {
