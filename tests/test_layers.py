@@ -5,6 +5,7 @@ function counts as much as one at the top of a module:
 
 - the domain does not import the read models (they read what the domain wrote);
 - the infrastructure imports neither the domain nor the notices (it is what they stand on);
+- the notices use of the domain only ``periods`` (the domain calls them, not the reverse);
 - ``workflows/`` imports nothing of ``charter`` (the lifecycle is plain Python);
 - the domain builds no links and renders nothing: no ``url_for``, ``render_template``,
   ``request`` or ``test_request_context`` (emails and their links are ``notices``'), and of
@@ -107,6 +108,19 @@ def request_violations(path: Path) -> list[str]:
 )
 def test_no_import_runs_against_the_layers(package, forbidden):
     assert import_violations(package, forbidden) == []
+
+
+def test_notices_use_of_the_domain_only_its_vocabulary_of_periods():
+    """The domain calls the notices: were they to call back, the two would be one tangle."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in modules_of(NOTICES)
+        for line, module, names in imports_of(path)
+        if under(module, DOMAIN)
+        and module != f"{DOMAIN}.periods"
+        and not (module == DOMAIN and names == ["periods"])
+    ]
+    assert found == []
 
 
 def test_the_domain_builds_no_links_and_renders_nothing():
