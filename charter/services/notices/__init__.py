@@ -5,8 +5,9 @@ The domain decides what happened and calls one function per message here
 (``recipients``), renders it (``outbox``, and ``bulk`` for many members at once), queues it in the
 outbox in the same transaction, carries the unsubscribe tokens of reminders (``tokens``) and
 builds absolute links from ``SERVICE_URL`` without a request (``links``). One module per
-subject; the scheduled reviews' notices are in ``reviews``. The delivery worker that sends the
-outbox is infrastructure (``infrastructure/mail``).
+subject; the scheduled reviews' notices are with their subject (``returns.due_soon``,
+``confirmations.due``) and return outbox rows the review queues in one statement. The delivery
+worker that sends the outbox is infrastructure (``infrastructure/mail``).
 """
 
 from charter.services.notices import (

@@ -1,5 +1,6 @@
-"""Notices about a monitoring return sent by a person (submitted, verified or queried); the
-scheduled reminders about returns are in ``reviews``."""
+"""Notices about a monitoring return: sent, verified or queried (one at a time, as a person
+acts), and from the scheduled reviews: due soon, overdue, lapsed, the warning before a sanction
+(for a batch's members, queued by the review in one statement)."""
 
 from __future__ import annotations
 
