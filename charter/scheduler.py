@@ -24,9 +24,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from charter.extensions import db
-from charter.services.domain import reviews
+from charter.services.domain import proxy_values, reviews
 from charter.services.read_models.impact import build as impact_build
-from charter.services.read_models.impact import proxies
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def rebuild_impact(app: Flask) -> None:
     """Add up the verified figures behind /impact again, after the night's reviews."""
     today = datetime.now(TIMEZONE).date()
     with app.app_context():
-        proxies.sync_current_values(today)
+        proxy_values.sync_current_values(today)
         result = impact_build.rebuild()
         db.session.commit()
     log.info("Rebuilt impact figures: %s cells in %.2f s", result.cells, result.seconds)

@@ -13,8 +13,7 @@ from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import User
 from charter.models.privacy import EXPORT_READY
-from charter.services.domain import account_closing, accounts, data_exports
-from charter.services.read_models import personal_data
+from charter.services.domain import account_closing, accounts, data_exports, personal_data
 
 NO_ACCOUNT = "No account has this email address"
 

@@ -2,7 +2,7 @@
 
 A change takes effect from a date (today or later) and is added to the history rather than
 written over the old value, so a past year's monetised total never moves (issue: proxy values
-are versioned; see charter.services.read_models.impact.proxies).
+are versioned; see charter.services.domain.proxy_values).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.formatting import format_date, format_money
 from charter.models import Measure
+from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
-from charter.services.read_models.impact import proxies
 
 
 def _current_scheme():
@@ -38,7 +38,7 @@ def list_proxy_values():
     measures = db.session.scalars(
         select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)
     ).all()
-    timelines, setters = proxies.history(scheme)
+    timelines, setters = proxy_values.history(scheme)
     return render_template(
         "admin/proxy-values.html",
         scheme=scheme,
@@ -77,7 +77,7 @@ def edit_proxy_value(measure_code: str):
             "admin/proxy-value-form.html", scheme=scheme, measure=measure, form=form
         )
     value = form.proxy_value.value
-    proxies.set_proxy_value(
+    proxy_values.set_proxy_value(
         measure,
         value,
         effective_from=form.effective_from.data,

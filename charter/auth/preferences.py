@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired
 from charter.auth import bp
 from charter.extensions import csrf, db
 from charter.services.domain import preferences
+from charter.services.notices import tokens
 
 
 class EmailPreferencesForm(FlaskForm):
@@ -65,7 +66,7 @@ def change_email_preferences():
 @bp.route("/email-preferences/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str):
-    user = preferences.user_for_token(token)
+    user = tokens.user_for_token(token)
     if user is None:
         return render_template("auth/unsubscribe-invalid.html"), 404
     refused = None

@@ -53,13 +53,14 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 def _after_sign_in_url() -> str:
-    from charter.services.domain.contract_managers import landing_url_for
+    from charter.services.domain.contract_managers import lands_on_work_list
 
-    return (
-        safe_next_url(request.args.get("next"))
-        or (current_user.is_authenticated and landing_url_for(current_user))
-        or url_for("organisation.list_organisations")
-    )
+    next_url = safe_next_url(request.args.get("next"))
+    if next_url:
+        return next_url
+    if current_user.is_authenticated and lands_on_work_list(current_user):
+        return url_for("commissioner.list_work")
+    return url_for("organisation.list_organisations")
 
 
 # --- Sign in and out -----------------------------------------------------------------------

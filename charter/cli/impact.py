@@ -8,7 +8,8 @@ import click
 
 from charter.cli import charter_cli
 from charter.extensions import db
-from charter.services.read_models.impact import build, proxies
+from charter.services.domain import proxy_values
+from charter.services.read_models.impact import build
 
 
 @charter_cli.command("rebuild-impact")
@@ -21,7 +22,7 @@ from charter.services.read_models.impact import build, proxies
 def rebuild_impact(today):
     """Rebuild the impact summary rows from verified returns (the scheduler does this nightly)."""
     day = today.date() if today else date.today()
-    changed = proxies.sync_current_values(day)
+    changed = proxy_values.sync_current_values(day)
     result = build.rebuild()
     db.session.commit()
     click.echo(

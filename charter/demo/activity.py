@@ -44,9 +44,9 @@ from charter.models.assessment import (
 from charter.services.domain.award_rule import AwardRule, evaluate_award_rule
 from charter.services.domain.marks import create_mark
 from charter.services.domain.periods import periods_between, plan_year_containing
+from charter.services.domain.progress import LATEST_VALUE_UNITS
 from charter.services.domain.returns import MONITORED_STATES
 from charter.services.domain.schemes import measures_of
-from charter.services.read_models.progress import LATEST_VALUE_UNITS
 from workflows import lifecycle
 
 TEXTS_FILE = Path(__file__).with_name("activity.toml")

@@ -33,8 +33,8 @@ from charter.models.monitoring import (
     RETURN_VERIFIED,
 )
 from charter.services.domain import periods
+from charter.services.domain.progress import LATEST_VALUE_UNITS
 from charter.services.infrastructure.evidence import store_evidence
-from charter.services.read_models.progress import LATEST_VALUE_UNITS
 
 
 @dataclass

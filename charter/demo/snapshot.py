@@ -10,10 +10,9 @@ from decimal import Decimal
 from flask import current_app
 
 from charter.extensions import db
-from charter.services.domain import returns, snapshots
+from charter.services.domain import proxy_values, returns, snapshots
 from charter.services.domain.periods import plan_year_containing
-from charter.services.read_models.impact import proxies
-from charter.services.read_models.progress import (
+from charter.services.domain.progress import (
     LATEST_VALUE_UNITS,
     flow_window,
     stock_window,
@@ -156,7 +155,7 @@ def snapshot_as_of(story, when: datetime) -> dict:
         # unless someone has set some before loading it.
         "proxy_values": snapshots.proxy_rows(
             [(p["measure_id"], p["code"], Decimal(p["achieved"])) for p in progress],
-            proxies.values_in_force(ctx.scheme, when.date()),
+            proxy_values.values_in_force(ctx.scheme, when.date()),
             when.date(),
         ),
     }

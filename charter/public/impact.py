@@ -20,12 +20,13 @@ from flask import Response, render_template, request, url_for
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.public import bp
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
+from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
 from charter.services.infrastructure.spreadsheets import (
     describedby_link,
     spreadsheet_safe,
 )
-from charter.services.read_models.impact import figures, proxies
+from charter.services.read_models.impact import figures
 from charter.services.read_models.impact.columns import IMPACT_FIELDS
 from charter.services.read_models.impact.figures import (
     COMPLEMENTARY,
@@ -90,7 +91,7 @@ def show_impact():
             figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold) if measure else []
         ),
         "lifecycle": figures.lifecycle_series(period, SERIES_QUARTERS),
-        "proxy_history": proxies.history(scheme)[0] if scheme else {},
+        "proxy_history": proxy_values.history(scheme)[0] if scheme else {},
         "built_at": figures.last_build(),
     }
     return render_template("public/impact.html", **context), 400 if errors else 200

@@ -9,10 +9,10 @@ from charter.models.organisation import ROUTES
 from charter.public import bp
 from charter.services.domain import marks
 from charter.services.domain.contracts import contract_summary
+from charter.services.domain.progress import measure_progress
 from charter.services.read_models import public_standing, register_query
 from charter.services.read_models import register as register_service
 from charter.services.read_models.impact.published import published_figures
-from charter.services.read_models.progress import measure_progress
 from charter.slug_urls import slug_url_builder
 
 # Where each error in the search form takes the reader (the error summary's links).

@@ -2,9 +2,10 @@
 
 ``url_for(..., _external=True)`` normally takes the host from the request, so a forged
 ``Host: evil.example`` on the forgotten-password form mailed the victim a reset link to
-evil.example (host header poisoning). Every emailed link, feed link and API link is built
-with ``url_for(..., _external=True)``: wrapping ``app.url_for`` (the documented place to
-change how Flask builds URLs) fixes them all, including links added later, in one place.
+evil.example (host header poisoning). Every feed link and API link built in a request with
+``url_for(..., _external=True)`` goes through this wrapper of ``app.url_for`` (the documented
+place to change how Flask builds URLs), including links added later. Emails build their links
+without a request, from ``SERVICE_URL`` too (``charter.services.notices.links``).
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def register(app: Flask) -> None:
                 **values,
             )
         if not has_request_context():
-            # Outside a request Flask builds from SERVER_NAME; the scheduled reviews wrap
-            # their emails in a request context made from SERVICE_URL instead.
+            # Outside a request Flask builds from SERVER_NAME; emails build their links with
+            # charter.services.notices.links, from SERVICE_URL, instead.
             return build(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, **values)
         # The path, as this request would build it (with any script root).
         path = build(endpoint, _anchor=_anchor, _method=_method, _external=False, **values)

@@ -10,7 +10,8 @@ from itsdangerous import URLSafeSerializer
 
 from charter.extensions import db
 from charter.models import Membership, User
-from charter.services.domain import preferences, reviews
+from charter.services.domain import reviews
+from charter.services.notices import tokens
 from tests.factories import make_user, sign_in, submit
 from tests.services.domain.duties_helpers import DUE, SANCTION_ON, holder_with_return
 from tests.services.domain.review_helpers import emails_to
@@ -39,7 +40,7 @@ def test_an_opted_out_person_gets_no_reminder_but_still_the_warning(
     assert emails_to(other, "monitoring return") == []
     assert len(emails_to(other, "or your Charter Mark will be suspended")) == 1
     [reminder] = emails_to(member, "is due on")
-    url = preferences.unsubscribe_url(member.id)
+    url = tokens.unsubscribe_url(member.id)
     assert reminder.headers == {
         "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -51,7 +52,7 @@ def test_an_opted_out_person_gets_no_reminder_but_still_the_warning(
 
 def test_one_click_unsubscribe_works_without_signing_in(app, client, organisation, member):
     colleague(organisation)
-    url = preferences.unsubscribe_url(member.id).replace("http://localhost", "")
+    url = tokens.unsubscribe_url(member.id).replace("http://localhost", "")
 
     page = client.get(url)
     assert page.status_code == 200
@@ -69,8 +70,8 @@ def test_one_click_unsubscribe_works_without_signing_in(app, client, organisatio
 
 def test_a_forged_or_altered_link_changes_nothing(app, client, organisation, member):
     colleague(organisation)
-    token = preferences.unsubscribe_token(member.id)
-    forged = URLSafeSerializer("not-the-secret", salt=preferences.UNSUBSCRIBE_SALT).dumps(member.id)
+    token = tokens.unsubscribe_token(member.id)
+    forged = URLSafeSerializer("not-the-secret", salt=tokens.UNSUBSCRIBE_SALT).dumps(member.id)
     for bad in (forged, token[:-2] + "xx", "not-a-token"):
         response = client.post(f"/email-preferences/unsubscribe/{bad}")
         assert response.status_code == 404
@@ -82,7 +83,7 @@ def test_a_forged_or_altered_link_changes_nothing(app, client, organisation, mem
 def test_the_last_member_receiving_reminders_cannot_turn_them_off(
     app, client, organisation, member
 ):
-    url = f"/email-preferences/unsubscribe/{preferences.unsubscribe_token(member.id)}"
+    url = f"/email-preferences/unsubscribe/{tokens.unsubscribe_token(member.id)}"
     response = client.post(url)
     assert response.status_code == 409
     assert "You are the only person at" in response.get_data(as_text=True)

@@ -240,7 +240,7 @@ def plans_and_applications_wait_for_the_assessors(now: datetime) -> None:
 @check
 def holders_hold_valid_unique_certificates(now: datetime) -> None:
     from charter.services.domain.marks import current_mark, standing
-    from charter.services.read_models.progress import measure_progress
+    from charter.services.domain.progress import measure_progress
 
     holders = db.session.scalars(
         select(Organisation).where(Organisation.status.in_(("accredited", "renewal_due")))

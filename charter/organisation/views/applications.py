@@ -17,9 +17,8 @@ from charter.models.assessment import APPLICATION_INFORMATION_REQUESTED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.applications import AnswerForm, AppealForm, ApplyForm
-from charter.services.domain import applications, contracts, marks
+from charter.services.domain import applications, contracts, marks, progress
 from charter.services.domain.schemes import scheme_of
-from charter.services.read_models import progress
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 

@@ -9,12 +9,12 @@ from charter.auth.decorators import verified_required
 from charter.models.assessment import APPLICATION_REFUSED
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services.domain import applications, marks, organisations, returns
+from charter.services.domain import applications, marks, organisations, progress, returns
 from charter.services.domain.contracts import contract_summary
 from charter.services.domain.identifiers import IDENTIFIER_SCHEMES
 from charter.services.domain.lifecycle import history
 from charter.services.domain.schemes import scheme_of
-from charter.services.read_models import commitments, duty_warnings, progress
+from charter.services.read_models import commitments, duty_warnings
 from charter.services.read_models.contract_monitoring import events_of as monitoring_events_of
 from workflows import lifecycle
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -21,8 +21,8 @@ from charter.extensions import db
 from charter.models import User
 from charter.models.base import utcnow
 from charter.models.user import ROLE_MEMBER
+from charter.services import notices
 from charter.services.domain.text import clean_text
-from charter.services.infrastructure.mail import queue_email
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
@@ -218,14 +218,7 @@ def user_for_reset_token(token: str) -> TokenResult:
 
 
 def send_verification_email(user: User) -> None:
-    queue_email(
-        user.email,
-        "Confirm your email address",
-        "verify-email",
-        full_name=user.full_name,
-        verify_url=url_for("auth.verify_email", token=verification_token(user), _external=True),
-        max_age_hours=current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600,
-    )
+    notices.accounts.verify_email(user, verification_token(user))
 
 
 def create_account(full_name: str, email: str, password: str) -> User | None:
@@ -237,14 +230,7 @@ def create_account(full_name: str, email: str, password: str) -> User | None:
     password_hash = hash_password(password)
     existing = user_by_email(email)
     if existing is not None:
-        queue_email(
-            existing.email,
-            "You already have an account",
-            "account-exists",
-            full_name=existing.full_name,
-            sign_in_url=url_for("auth.sign_in", _external=True),
-            reset_url=url_for("auth.request_password_reset", _external=True),
-        )
+        notices.accounts.account_exists(existing)
         return None
     user = User(
         email=email,
@@ -276,27 +262,13 @@ def request_password_reset(email: str) -> None:
     user = user_by_email(email)
     if user is None:
         return
-    queue_email(
-        user.email,
-        "Reset your password",
-        "reset-password",
-        full_name=user.full_name,
-        reset_url=url_for("auth.reset_password", token=reset_token(user), _external=True),
-        max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-    )
+    notices.accounts.reset_password(user, reset_token(user))
 
 
 def change_password(user: User, new_password: str) -> None:
     """Set a new password and tell the account's owner, in case it was not them."""
     set_password(user, new_password)
-    queue_email(
-        user.email,
-        "Your password has been changed",
-        "password-changed",
-        full_name=user.full_name,
-        changed_at=user.password_changed_at,
-        reset_url=url_for("auth.request_password_reset", _external=True),
-    )
+    notices.accounts.password_changed(user)
 
 
 def reset_password(user: User, new_password: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import url_for
 from sqlalchemy import func, select, update
 
 from charter.extensions import db
@@ -28,11 +27,10 @@ from charter.models.assessment import (
     InformationRequest,
 )
 from charter.models.base import utcnow
-from charter.services.domain import contract_evidence, marks, snapshots
+from charter.services import notices
+from charter.services.domain import contract_evidence, marks, progress, snapshots
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import scheme_of
-from charter.services.infrastructure.mail import email_members
-from charter.services.read_models import progress
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -173,13 +171,7 @@ def apply(
     )
     db.session.add(application)
     db.session.flush()
-    _tell_members(
-        organisation,
-        f"{organisation.name}: application for the Charter Mark received",
-        "application-submitted",
-        application=application,
-        submitted_by=user,
-    )
+    notices.applications.submitted(organisation, application, user)
     return application
 
 
@@ -197,13 +189,7 @@ def provide_information(application: Application, user: User, answer: str) -> In
     request.answered_at = utcnow()
     # The application's version column stops an assessor's decision and this answer racing.
     application.status = APPLICATION_OPEN
-    _tell_members(
-        organisation,
-        f"{organisation.name}: your answer has been sent to the assessor",
-        "application-information-sent",
-        application=application,
-        answered_by=user,
-    )
+    notices.applications.information_sent(organisation, application, user)
     return request
 
 
@@ -252,13 +238,7 @@ def lodge_appeal(
     )
     db.session.add(appeal)
     db.session.flush()  # a second appeal racing this one fails on the unique constraint
-    _tell_members(
-        organisation,
-        f"{organisation.name}: appeal received",
-        "appeal-lodged",
-        appeal=appeal,
-        lodged_by=user,
-    )
+    notices.applications.appeal_lodged(organisation, appeal, user)
     return appeal
 
 
@@ -327,13 +307,7 @@ def decide_appeal(appeal: Appeal, admin: User, *, uphold: bool, reason: str) -> 
     if claimed.rowcount != 1:
         raise TransitionRefused("Another administrator decided this appeal while you were working.")
     db.session.refresh(appeal)
-    _tell_members(
-        organisation,
-        f"{organisation.name}: your appeal has been " + ("upheld" if uphold else "dismissed"),
-        "appeal-decided",
-        appeal=appeal,
-        upheld=uphold,
-    )
+    notices.applications.appeal_decided(organisation, appeal, uphold)
 
 
 def appeal_by_id(appeal_id: int) -> Appeal | None:
@@ -352,16 +326,3 @@ def refusal_reason(application: Application, appeal: Appeal | None = None) -> st
     if appeal is not None:
         query = query.where(AuditEvent.created_at <= appeal.lodged_at)
     return db.session.scalar(query.order_by(AuditEvent.created_at.desc()).limit(1))
-
-
-def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
-    application_url = url_for(
-        "organisation.show_application", slug=organisation.slug, _external=True
-    )
-    email_members(
-        organisation,
-        subject,
-        template,
-        application_url=application_url,
-        **context,
-    )

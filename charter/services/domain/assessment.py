@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,11 +32,11 @@ from charter.models.assessment import (
 )
 from charter.models.base import utcnow
 from charter.models.monitoring import EvidenceFile
+from charter.services import notices
 from charter.services.domain import marks
 from charter.services.domain.award_rule import AwardRule, AwardRuleResult, evaluate_award_rule
 from charter.services.domain.lifecycle import actor_for, is_member, transition
 from charter.services.domain.snapshots import SnapshotMeasure, snapshot_measures
-from charter.services.infrastructure.mail import email_members, queue_email
 from workflows.lifecycle import Forbidden, TransitionRefused
 
 WAITING_STATUSES = (APPLICATION_OPEN, APPLICATION_AWAITING_MODERATION)
@@ -238,12 +237,7 @@ def request_information(
     db.session.add(request)
     application.status = APPLICATION_INFORMATION_REQUESTED
     db.session.flush()
-    _tell_members(
-        organisation,
-        f"{organisation.name}: the assessor has asked for more information",
-        "assessment-information-requested",
-        questions=questions,
-    )
+    notices.assessment.information_requested(organisation, questions)
     return request
 
 
@@ -261,11 +255,9 @@ def refuse(application: Application, assessor: User, reasons: str, version) -> N
     application.rationale = reasons
     db.session.flush()
     today = now.date()
-    _tell_members(
+    notices.assessment.refused(
         organisation,
-        f"{organisation.name}: your application for the Charter Mark has been refused",
-        "assessment-refused",
-        reasons=reasons,
+        reasons,
         reapply_on=today + timedelta(days=scheme.reapply_wait_days),
         appeal_by=today + timedelta(days=scheme.appeal_window_days),
     )
@@ -328,18 +320,7 @@ def moderate(
     application.decided_by_id = None
     db.session.flush()
     if first_assessor is not None:
-        queue_email(
-            first_assessor.email,
-            f"{organisation.name}: your award was sent back by the moderator",
-            "assessment-sent-back",
-            recipient=first_assessor,
-            organisation=organisation,
-            moderator=moderator,
-            reasons=reasons,
-            review_url=url_for(
-                "assessor.review_application", application_id=application.id, _external=True
-            ),
-        )
+        notices.assessment.sent_back(first_assessor, organisation, application, moderator, reasons)
     return None
 
 
@@ -367,24 +348,7 @@ def _award_now(
     runs_from = marks.renewal_runs_from(organisation, scheme, now.date())
     mark = marks.create_mark(organisation, application, scheme, awarded_on=now.date())
     db.session.flush()
-    _tell_members(
-        organisation,
-        f"{organisation.name}: you have been awarded the Charter Mark",
-        "assessment-awarded",
-        mark=mark,
-        rationale=rationale,
-        runs_from=runs_from,
-        validity_months=scheme.validity_months,
+    notices.assessment.awarded(
+        organisation, mark, rationale, runs_from=runs_from, validity_months=scheme.validity_months
     )
     return mark
-
-
-def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
-    dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
-    email_members(
-        organisation,
-        subject,
-        template,
-        dashboard_url=dashboard_url,
-        **context,
-    )

@@ -12,16 +12,15 @@ the request reopens and the files already sent stay on the audit.
 
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import EvidenceFile, Organisation, User
 from charter.models.base import utcnow
 from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AUDIT_DOCUMENTS_SENT, MarkAudit
+from charter.services import notices
 from charter.services.domain.audits import AuditedFigure, verified_figures
 from charter.services.infrastructure import evidence as evidence_store
-from charter.services.infrastructure.mail import queue_email
 from workflows.lifecycle import TransitionRefused
 
 NOT_ASKED = "The assessor is not asking for documents for this audit at the moment."
@@ -123,14 +122,4 @@ def send_documents(audit: MarkAudit, organisation: Organisation, user: User) -> 
     assessor = db.session.get(User, audit.assessor_id) if audit.assessor_id else None
     if assessor is None:
         return
-    queue_email(
-        assessor.email,
-        f"Audit of {organisation.name}: the source documents are ready",
-        "audit-documents-sent",
-        recipient=assessor,
-        organisation=organisation,
-        audit=audit,
-        sender=user,
-        count=len(documents(audit)),
-        audit_url=url_for("assessor.show_audit", audit_id=audit.id, _external=True),
-    )
+    notices.audits.documents_sent(assessor, organisation, audit, user, len(documents(audit)))

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import url_for
 from sqlalchemy import exists, func, insert, select
 
 from charter.extensions import db
@@ -40,9 +39,9 @@ from charter.models.duties import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR
+from charter.services import notices
 from charter.services.domain import marks
 from charter.services.domain.schemes import current_scheme
-from charter.services.infrastructure.mail import email_members, queue_email
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -274,17 +273,7 @@ def request_documents(audit: MarkAudit, user: User, line_ids: list[int], text: s
     audit.status = AUDIT_DOCUMENTS_REQUESTED
     organisation = db.session.get(Organisation, audit.organisation_id)
     figures = [f for f in verified_figures(audit.organisation_id) if f.line.id in chosen]
-    email_members(
-        organisation,
-        f"{organisation.name}: send the source documents for your Charter Mark audit",
-        "audit-documents-requested",
-        audit=audit,
-        figures=figures,
-        assessor=user,
-        documents_url=url_for(
-            "organisation.show_audit", slug=organisation.slug, audit_id=audit.id, _external=True
-        ),
-    )
+    notices.audits.documents_requested(organisation, audit, figures, user)
 
 
 def record_outcome(audit: MarkAudit, user: User, *, concerns: bool, reason: str) -> None:
@@ -300,18 +289,7 @@ def record_outcome(audit: MarkAudit, user: User, *, concerns: bool, reason: str)
     audit.decided_at = utcnow()
     if concerns:
         organisation = db.session.get(Organisation, audit.organisation_id)
-        admins = db.session.scalars(select(User).where(User.role == ROLE_ADMIN).order_by(User.id))
-        for admin in admins:
-            queue_email(
-                admin.email,
-                f"Audit concerns about {organisation.name}: your decision is needed",
-                "audit-referred",
-                recipient=admin,
-                organisation=organisation,
-                audit=audit,
-                assessor=user,
-                decision_url=url_for("admin.decide_audit", audit_id=audit.id, _external=True),
-            )
+        notices.audits.referred(organisation, audit, user)
 
 
 # --- the administrator's side -------------------------------------------------------------------

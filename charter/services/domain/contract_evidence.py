@@ -1,7 +1,7 @@
 """Contract monitoring as evidence for the Charter Mark: the scheme's rules
 ``require_confirmed_contract`` and ``require_endorsed_figures``, in one place for the eligibility
 check (charter.services.domain.applications) and the "what you still need" checklist
-(charter.services.read_models.progress), so the two never disagree.
+(charter.services.domain.progress), so the two never disagree.
 
 - A confirmed contract is one its commissioner's contract manager has confirmed. Every
   commissioner on the managed list is a public-sector body.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -24,8 +23,8 @@ from charter.models import (
     User,
 )
 from charter.models.base import utcnow
+from charter.services import notices
 from charter.services.domain import invitation_tokens
-from charter.services.infrastructure.mail import queue_email
 
 CONTRACT_MANAGER_INVITATION_SALT = "contract-manager-invitation"
 
@@ -87,19 +86,17 @@ def is_contract_manager(user: User | None) -> bool:
     return found is not None
 
 
-def landing_url_for(user: User) -> str | None:
-    """Where signing in takes a person who is only a contract manager (their work list), or
-    who has nothing yet but a contract manager invitation; None for everyone else."""
+def lands_on_work_list(user: User) -> bool:
+    """Whether signing in takes the person to the contract managers' work list: someone who
+    is only a contract manager, or who has nothing yet but a contract manager invitation."""
     if user.role != "member":
-        return None
+        return False
     has_membership = db.session.scalar(
         select(Membership.id).where(Membership.user_id == user.id).limit(1)
     )
     if has_membership is not None:
-        return None
-    if is_contract_manager(user) or open_invitations_for(user.email):
-        return url_for("commissioner.list_work")
-    return None
+        return False
+    return bool(is_contract_manager(user) or open_invitations_for(user.email))
 
 
 # --- invitations ----------------------------------------------------------------------------
@@ -194,16 +191,11 @@ def invite(commissioner: Commissioner, email: str, invited_by: User) -> Contract
     )
     db.session.add(invitation)
     db.session.flush()
-    queue_email(
+    notices.contracts.manager_invited(
+        commissioner,
         email,
-        f"You have been invited to confirm contracts for {commissioner.name}",
-        "contract-manager-invitation",
-        commissioner=commissioner,
-        invited_by=invited_by,
-        link=url_for(
-            "commissioner.accept_invitation", token=invitation_token(invitation), _external=True
-        ),
-        create_account_link=url_for("auth.create_account", _external=True),
+        invited_by,
+        invitation_token(invitation),
         valid_days=invitation_tokens.valid_days(),
     )
     return invitation

@@ -16,22 +16,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import url_for
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
 from charter.models import (
-    Commissioner,
     Contract,
-    ContractManager,
     ContractMonitoringEvent,
     Organisation,
     User,
 )
 from charter.models.base import utcnow
 from charter.models.contract import CONTRACT_CONFIRMED, CONTRACT_DISPUTED, CONTRACT_UNCONFIRMED
-from charter.services.infrastructure.mail import email_members, queue_email
+from charter.services import notices
 
 
 class ContractChanged(StaleDataError):
@@ -85,15 +81,6 @@ def organisation_of(contract: Contract) -> Organisation:
     return db.session.get(Organisation, contract.organisation_id)
 
 
-def contract_link(organisation: Organisation, contract: Contract) -> str:
-    return url_for(
-        "organisation.show_contract",
-        slug=organisation.slug,
-        contract_id=contract.id,
-        _external=True,
-    )
-
-
 def check_version(contract: Contract, expected_version: int | None) -> None:
     """Refuse (409) when the page the person acted on showed an older version."""
     if expected_version is not None and expected_version != contract.version_id:
@@ -120,14 +107,7 @@ def confirm_contract(contract: Contract, manager: User, expected_version: int | 
         contract_subject(contract),
         contract_id=contract.id,
     )
-    email_members(
-        organisation,
-        f"{contract.commissioner.name} confirmed your contract ‘{contract.title}’",
-        "contract-confirmed",
-        contract=contract,
-        manager=manager,
-        link=contract_link(organisation, contract),
-    )
+    notices.contracts.confirmed(organisation, contract, manager)
 
 
 def dispute_contract(
@@ -153,15 +133,7 @@ def dispute_contract(
         detail=reason,
         contract_id=contract.id,
     )
-    email_members(
-        organisation,
-        f"{contract.commissioner.name} disputed your contract ‘{contract.title}’",
-        "contract-disputed",
-        contract=contract,
-        manager=manager,
-        reason=reason,
-        link=contract_link(organisation, contract),
-    )
+    notices.contracts.disputed(organisation, contract, manager, reason)
 
 
 @dataclass(frozen=True)
@@ -206,41 +178,7 @@ def after_supplier_edit(contract: Contract, before: ContractTerms, user: User) -
         detail=contract.dispute_reason if action == "contract_corrected" else None,
         contract_id=contract.id,
     )
-    email_managers(
-        contract.commissioner_id,
-        f"A contract is waiting for your confirmation: ‘{contract.title}’",
-        "contract-back-for-confirmation",
-        contract=contract,
-        organisation=organisation_of(contract),
-        corrected=action == "contract_corrected",
-        link=url_for("commissioner.show_contract", contract_id=contract.id, _external=True),
+    notices.contracts.back_for_confirmation(
+        contract, organisation_of(contract), corrected=action == "contract_corrected"
     )
     return action
-
-
-def email_managers(commissioner_id: int, subject: str, template: str, **context) -> None:
-    managers = db.session.scalars(
-        select(User)
-        .join(ContractManager, ContractManager.user_id == User.id)
-        .where(
-            ContractManager.commissioner_id == commissioner_id,
-            ContractManager.removed_at.is_(None),
-        )
-        .order_by(User.id)
-    )
-    for manager in managers:
-        queue_email(manager.email, subject, template, recipient=manager, **context)
-
-
-def contract_recorded(contract: Contract, organisation: Organisation) -> None:
-    """Tell the commissioner's contract managers a supplier has recorded a contract with them
-    (the contract has an id: call after a flush)."""
-    email_managers(
-        contract.commissioner_id,
-        f"{organisation.name} recorded a contract with you: ‘{contract.title}’",
-        "contract-recorded",
-        contract=contract,
-        commissioner=db.session.get(Commissioner, contract.commissioner_id),
-        organisation=organisation,
-        link=url_for("commissioner.show_contract", contract_id=contract.id, _external=True),
-    )

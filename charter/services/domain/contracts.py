@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
 from charter.models import Commissioner, Contract, ContractCommitment, Measure, Organisation, User
+from charter.services import notices
 from charter.services.domain import contract_monitoring
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.identifiers import (
@@ -273,7 +274,7 @@ def add_contract(
     )
     db.session.add(contract)
     db.session.flush()
-    contract_monitoring.contract_recorded(contract, organisation)
+    notices.contracts.recorded(contract, organisation)
     return contract
 
 

@@ -16,19 +16,18 @@ import json
 import zipfile
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import DataExport, User
 from charter.models.base import utcnow
 from charter.models.privacy import EXPORT_QUEUED, EXPORT_READY
-from charter.services.domain import invitation_tokens
+from charter.services import notices
+from charter.services.domain import invitation_tokens, personal_data
 from charter.services.domain import retention_schedule as schedule
 from charter.services.infrastructure.evidence import download_name
-from charter.services.infrastructure.mail import queue_email
 from charter.services.infrastructure.storage import evidence_storage
-from charter.services.read_models import personal_data
 
 SALT = "data-export"
 # A copy whose evidence files add up to more than this is built in the background.
@@ -68,10 +67,6 @@ def export_from_token(token: str) -> DataExport:
     if export.expires_at is not None and export.expires_at < utcnow():
         raise ExportLinkError(expired=True)
     return export
-
-
-def link_for(export: DataExport) -> str:
-    return url_for("auth.download_data_export", token=token_for(export), _external=True)
 
 
 def evidence_bytes(subject: User) -> int:
@@ -154,15 +149,8 @@ def build_queued(limit: int = 20) -> int:
         subject = db.session.get(User, export.subject_id)
         requester = db.session.get(User, export.requested_by_id)
         build(export, subject)
-        queue_email(
-            requester.email,
-            "Your copy of the information is ready",
-            "data-export-ready",
-            recipient=requester,
-            subject_user=subject,
-            link=link_for(export),
-            valid_days=valid_days(),
-            expires_at=export.expires_at,
+        notices.privacy.copy_ready(
+            requester, subject, token_for(export), valid_days(), export.expires_at
         )
         db.session.commit()
         built += 1

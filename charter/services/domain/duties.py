@@ -21,7 +21,7 @@ from charter.models.duties import AnnualConfirmation
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.schedule import ScheduledNotice
 from charter.models.scheme import Scheme
-from charter.services.domain import preferences
+from charter.services import notices
 from charter.services.domain.lifecycle import system_actor, transition
 from workflows import lifecycle
 
@@ -120,24 +120,5 @@ def reinstate_if_met(organisation: Organisation, today: date | None = None) -> b
     _, expires_on, window = row
     reinstate(organisation, expires_on, window, today)
     set_marks([organisation.id], MARK_SUSPENDED, MARK_VALID)
-    tell_reinstated([organisation])
+    notices.marks.in_force_again([organisation])
     return True
-
-
-def tell_reinstated(organisations: list[Organisation]) -> None:
-    from flask import url_for
-
-    recipients = preferences.recipients_of(o.id for o in organisations)
-    messages = []
-    for organisation in organisations:
-        messages += preferences.email_members_bulk(
-            recipients[organisation.id],
-            f"{organisation.name}: your Charter Mark is in force again",
-            "duty-mark-reinstated",
-            reminder=False,
-            organisation=organisation,
-            dashboard_url=url_for(
-                "organisation.show_dashboard", slug=organisation.slug, _external=True
-            ),
-        )
-    preferences.queue_bulk(messages)

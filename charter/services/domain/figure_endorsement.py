@@ -7,7 +7,6 @@ Silence is not a refusal: a figure no one has looked at stays "not endorsed".
 
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -28,15 +27,13 @@ from charter.models.monitoring import (
     FIGURE_QUERIED,
     RETURN_DRAFT,
 )
+from charter.services import notices
 from charter.services.domain.contract_monitoring import (
     MonitoringRefused,
-    contract_link,
     contract_subject,
-    email_managers,
     organisation_of,
     record,
 )
-from charter.services.infrastructure.mail import email_members
 
 
 def figure_changed(figure: ContractFigure) -> None:
@@ -99,16 +96,7 @@ def endorse_period(contract: Contract, monitoring_return: MonitoringReturn, mana
         contract_id=contract.id,
         return_id=monitoring_return.id,
     )
-    email_members(
-        organisation,
-        f"{contract.commissioner.name} endorsed your figures for ‘{contract.title}’",
-        "contract-figures-endorsed",
-        contract=contract,
-        manager=manager,
-        period=period,
-        count=len(figures),
-        link=contract_link(organisation, contract),
-    )
+    notices.contracts.figures_endorsed(organisation, contract, manager, period, len(figures))
     return len(figures)
 
 
@@ -164,22 +152,8 @@ def query_figure(
         figure_id=figure.id,
         return_id=monitoring_return.id,
     )
-    email_members(
-        organisation,
-        f"{contract.commissioner.name} has a question about a figure for ‘{contract.title}’",
-        "contract-figure-queried",
-        contract=contract,
-        manager=manager,
-        measure=line.measure,
-        figure=figure,
-        period=period,
-        comment=comment,
-        link=url_for(
-            "organisation.answer_figure_query",
-            slug=organisation.slug,
-            figure_id=figure.id,
-            _external=True,
-        ),
+    notices.contracts.figure_queried(
+        organisation, contract, manager, line.measure, figure, period, comment
     )
 
 
@@ -212,25 +186,4 @@ def answer_query(
         figure_id=figure.id,
         return_id=monitoring_return.id,
     )
-    email_members(
-        organisation,
-        f"Your answer about ‘{contract.title}’ was sent to {contract.commissioner.name}",
-        "contract-figure-answered",
-        contract=contract,
-        measure=line.measure,
-        period=period,
-        response=response,
-        answered_by=user,
-        link=contract_link(organisation, contract),
-    )
-    email_managers(
-        contract.commissioner_id,
-        f"{organisation.name} answered your question about ‘{contract.title}’",
-        "contract-figure-answered-manager",
-        contract=contract,
-        organisation=organisation,
-        measure=line.measure,
-        period=period,
-        response=response,
-        link=url_for("commissioner.show_contract", contract_id=contract.id, _external=True),
-    )
+    notices.contracts.query_answered(organisation, contract, line.measure, period, response, user)

@@ -8,7 +8,6 @@ import secrets
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from flask import url_for
 from sqlalchemy import func, select
 
 from charter.extensions import db
@@ -25,8 +24,8 @@ from charter.models.assessment import (
 )
 from charter.models.base import utcnow
 from charter.models.scheme import Scheme
+from charter.services import notices
 from charter.services.domain.lifecycle import actor_for, transition
-from charter.services.infrastructure.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -304,13 +303,7 @@ def suspend(organisation: Organisation, admin: User, reason: str) -> None:
     if mark is not None and mark.status == MARK_VALID:
         mark.status = MARK_SUSPENDED
         mark.status_changed_at = utcnow()
-    _tell_members(
-        organisation,
-        f"{organisation.name} has been suspended",
-        "mark-suspended",
-        reason=reason,
-        mark=mark,
-    )
+    notices.marks.suspended(organisation, reason, mark)
 
 
 def lift_suspension(organisation: Organisation, admin: User) -> None:
@@ -325,12 +318,7 @@ def lift_suspension(organisation: Organisation, admin: User) -> None:
     if reinstated:
         mark.status = MARK_VALID
         mark.status_changed_at = utcnow()
-    _tell_members(
-        organisation,
-        f"The suspension of {organisation.name} has been lifted",
-        "mark-reinstated",
-        mark=mark if reinstated else None,
-    )
+    notices.marks.suspension_lifted(organisation, mark if reinstated else None)
 
 
 def revoke_refused(organisation: Organisation) -> None:
@@ -358,22 +346,5 @@ def revoke(organisation: Organisation, admin: User, reason: str) -> CharterMark:
     mark.status = MARK_REVOKED
     mark.revoked_reason = reason
     mark.status_changed_at = utcnow()
-    _tell_members(
-        organisation,
-        f"{organisation.name}: your Charter Mark has been revoked",
-        "mark-revoked",
-        reason=reason,
-        mark=mark,
-    )
+    notices.marks.revoked(organisation, reason, mark)
     return mark
-
-
-def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
-    dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
-    email_members(
-        organisation,
-        subject,
-        template,
-        dashboard_url=dashboard_url,
-        **context,
-    )

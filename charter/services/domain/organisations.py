@@ -9,7 +9,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -17,13 +16,13 @@ from charter.extensions import db
 from charter.models import Invitation, Membership, Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
+from charter.services import notices
 from charter.services.domain import invitation_tokens
 from charter.services.domain.identifiers import NO_IDENTIFIER, make_org_id
 
 # Moved to invitation_tokens; the commissioner views still import them from here.
 from charter.services.domain.invitation_tokens import InvitationLinkError, is_expired  # noqa: F401
 from charter.services.domain.text import clean_text
-from charter.services.infrastructure.mail import queue_email
 
 DUPLICATE_ORG_ID_MESSAGE = (
     "An organisation with this identifier is already registered. Ask its owner to invite you."
@@ -223,15 +222,11 @@ def invite_member(organisation: Organisation, email: str, invited_by: User) -> I
     )
     db.session.add(invitation)
     db.session.flush()
-    queue_email(
+    notices.organisations.invited(
+        organisation,
         email,
-        f"You have been invited to join {organisation.name}",
-        "invitation",
-        organisation=organisation,
-        invited_by=invited_by,
-        link=url_for(
-            "organisation.accept_invitation", token=invitation_token(invitation), _external=True
-        ),
+        invited_by,
+        invitation_token(invitation),
         valid_days=invitation_tokens.valid_days(),
     )
     return invitation
@@ -295,14 +290,7 @@ def transfer_ownership(
         raise MembershipRefused("Select another member of the organisation")
     owner_membership.role = CONTRIBUTOR
     new_owner_membership.role = OWNER
-    queue_email(
-        new_owner_membership.user.email,
-        f"You are now the owner of {organisation.name}",
-        "ownership-transferred",
-        organisation=organisation,
-        new_owner=new_owner_membership.user,
-        link=url_for("organisation.show_dashboard", slug=organisation.slug, _external=True),
-    )
+    notices.organisations.ownership_transferred(organisation, new_owner_membership.user)
     return Transfer(organisation, new_owner_membership.user)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -27,10 +26,10 @@ from charter.models.plan import (
     PlanMilestone,
     PlanTarget,
 )
+from charter.services import notices
 from charter.services.domain import plan_rules
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.text import clean_text
-from charter.services.infrastructure.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
@@ -298,13 +297,7 @@ def submit(organisation: Organisation, plan: ActionPlan, user: User) -> None:
             f"‘{lifecycle.STATE_LABELS.get(organisation.status, organisation.status)}’."
         )
     _claim(plan, PLAN_DRAFT, status=PLAN_SUBMITTED, submitted_at=utcnow())
-    _tell_members(
-        organisation,
-        f"{organisation.name}: action plan sent for review",
-        "plan-submitted",
-        plan=plan,
-        submitted_by=user,
-    )
+    notices.plans.submitted(organisation, plan, user)
 
 
 def decide(plan: ActionPlan, assessor: User, *, approve: bool, comment: str) -> None:
@@ -345,22 +338,4 @@ def decide(plan: ActionPlan, assessor: User, *, approve: bool, comment: str) -> 
         decided_by_id=assessor.id,
         decision_comment=comment or None,
     )
-    _tell_members(
-        organisation,
-        f"{organisation.name}: your action plan has been "
-        + ("approved" if approve else "returned for changes"),
-        "plan-decided",
-        plan=plan,
-        approved=approve,
-    )
-
-
-def _tell_members(organisation: Organisation, subject: str, template: str, **context) -> None:
-    plan_url = url_for("organisation.show_plan", slug=organisation.slug, _external=True)
-    email_members(
-        organisation,
-        subject,
-        template,
-        plan_url=plan_url,
-        **context,
-    )
+    notices.plans.decided(organisation, plan, approve)

@@ -15,9 +15,10 @@ from charter.models.monitoring import (
     RETURN_SUBMITTED,
     RETURN_VERIFIED,
 )
+from charter.services import notices
 from charter.services.domain import duties
 from charter.services.domain.lifecycle import is_member
-from charter.services.domain.returns import WAITING_LIMIT, check_version, lines_of, tell_members
+from charter.services.domain.returns import WAITING_LIMIT, check_version, lines_of
 from workflows.lifecycle import Forbidden, TransitionRefused
 
 
@@ -64,12 +65,9 @@ def decide_return(
     if verified:
         # A system suspension for this missed return lifts now (issue 8); never an admin's.
         duties.reinstate_if_met(organisation)
-    tell_members(
+    notices.returns.decided(
         organisation,
         monitoring_return,
-        f"{organisation.name}: your monitoring return has been "
-        + ("verified" if verified else "queried"),
-        "return-decided",
         verified=verified,
         queried=[line for line in lines if line.review_status == LINE_QUERIED],
     )

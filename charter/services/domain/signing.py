@@ -5,18 +5,16 @@ Plain functions: they add to the session; the view commits once.
 
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
-from charter.models.organisation import ROUTES
+from charter.services import notices
 from charter.services.domain import publishing
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import current_scheme, principles_of
 from charter.services.domain.text import clean_text
-from charter.services.infrastructure.mail import email_members
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -116,21 +114,5 @@ def sign_charter(
     )
     db.session.add(signature)
     db.session.flush()  # its id makes the reference quoted in the email
-    _tell_members(organisation, signature, scheme, user)
+    notices.signing.signed(organisation, signature, scheme, user)
     return signature
-
-
-def _tell_members(
-    organisation: Organisation, signature: Signature, scheme: Scheme, signed_by: User
-) -> None:
-    dashboard_url = url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
-    email_members(
-        organisation,
-        f"{organisation.name} has signed the Social Value Charter",
-        "charter-signed",
-        signature=signature,
-        scheme=scheme,
-        signed_by=signed_by,
-        route_label=ROUTES[signature.route],
-        dashboard_url=dashboard_url,
-    )

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -28,9 +27,9 @@ from charter.models.base import utcnow
 from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import UNITS
-from charter.services.domain import contracts, returns
-from charter.services.read_models import progress
-from charter.services.read_models.impact import proxies
+from charter.services.domain import contracts, progress, returns
+from charter.services.domain.proxy_values import values_in_force
+from charter.services.notices import links
 
 PENNY = Decimal("0.01")
 
@@ -97,7 +96,7 @@ def _verified_returns(organisation: Organisation) -> list[dict]:
                     {
                         "id": f.id,
                         "name": f.original_name,
-                        "url": url_for(
+                        "url": links.path(
                             "organisation.download_evidence",
                             slug=organisation.slug,
                             evidence_id=f.id,
@@ -146,7 +145,7 @@ def take_snapshot(organisation: Organisation, scheme: Scheme, today: date | None
     day = today or date.today()
     proxy_values = proxy_rows(
         [(p.measure.id, p.measure.code, p.achieved) for p in measured],
-        proxies.values_in_force(scheme, day),
+        values_in_force(scheme, day),
         day,
     )
     return {

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import Membership, Organisation, User
 from charter.models.base import utcnow
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR, ROLE_MEMBER
+from charter.services import notices
 from charter.services.domain.accounts import normalise_email, user_by_email
 from charter.services.domain.text import clean_text
-from charter.services.infrastructure.mail import queue_email
 
 NO_ACCOUNT = "There is no account with that email address. Ask them to create an account first."
 
@@ -56,14 +55,7 @@ def assessor_candidate(email: str) -> User:
 def appoint_assessor(email: str, appointed_by: User) -> User:
     user = assessor_candidate(email)
     user.role = ROLE_ASSESSOR
-    queue_email(
-        user.email,
-        "You have been appointed as a Charter Mark assessor",
-        "assessor-appointed",
-        user=user,
-        appointed_by=appointed_by,
-        sign_in_url=url_for("auth.sign_in", _external=True),
-    )
+    notices.staff.assessor_appointed(user, appointed_by)
     return user
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
-
 from charter.formatting import format_date
 from charter.models import Organisation
 from charter.models.assessment import MARK_REVOKED, MARK_SUSPENDED, CharterMark
 from charter.models.scheme import Scheme
 from charter.services.domain import marks
+from charter.services.notices import links
 from workflows import lifecycle
 
 
@@ -65,11 +64,9 @@ class Certificate:
 
 
 def verification_url(certificate_number: str) -> str:
-    """The certificate's public check page, absolute: built from SERVICE_URL (the app's
-    url_for builds every external link from it, never from the request's Host)."""
-    return url_for(
-        "public.verify_certificate", certificate_number=certificate_number, _external=True
-    )
+    """The certificate's public check page, absolute: built from SERVICE_URL, never from the
+    request's Host, the same whether a page or the CLI asks."""
+    return links.link("public.verify_certificate", certificate_number=certificate_number)
 
 
 def certificate_of(organisation: Organisation, today: date | None = None) -> Certificate | None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import ImpactCell, Measure
-from charter.services.read_models.impact import proxies
+from charter.services.domain import proxy_values
 from charter.services.read_models.impact.periods import (
     latest_complete_year,
     parse_period,
@@ -133,7 +133,7 @@ def test_a_new_proxy_value_leaves_past_years_unchanged(app, scheme, admin_user):
     le1 = db.session.scalar(
         select(Measure).where(Measure.scheme_id == scheme.id, Measure.code == "LE1")
     )
-    proxies.set_proxy_value(
+    proxy_values.set_proxy_value(
         le1,
         Decimal("0.50"),
         effective_from=date(2026, 1, 1),
@@ -147,7 +147,7 @@ def test_a_new_proxy_value_leaves_past_years_unchanged(app, scheme, admin_user):
     rebuild()
     assert cell("2025-26", "LE1").monetised == Decimal("500.00")
 
-    proxies.set_proxy_value(
+    proxy_values.set_proxy_value(
         le1,
         Decimal("2.00"),
         effective_from=date(2026, 7, 1),
@@ -160,7 +160,7 @@ def test_a_new_proxy_value_leaves_past_years_unchanged(app, scheme, admin_user):
     assert cell("2025-26", "LE1").monetised == Decimal("500.00")
     assert cell("2026-Q3", "LE1").monetised == Decimal("2000.00")
     assert le1.proxy_value == Decimal("0.50")  # the new value is not in force yet on 15 June
-    assert proxies.sync_current_values(date(2026, 7, 1)) == 1
+    assert proxy_values.sync_current_values(date(2026, 7, 1)) == 1
     assert le1.proxy_value == Decimal("2.00")
 
 
@@ -170,8 +170,8 @@ def test_a_proxy_value_cannot_start_in_the_past(app, scheme):
     )
     import pytest
 
-    with pytest.raises(proxies.ProxyDateRefused):
-        proxies.set_proxy_value(
+    with pytest.raises(proxy_values.ProxyDateRefused):
+        proxy_values.set_proxy_value(
             le1,
             Decimal("1"),
             effective_from=date(2026, 1, 1),

@@ -59,7 +59,7 @@ from charter.services.domain.returns.reading import (
     summary,
     targets_for,
 )
-from charter.services.domain.returns.submitting import problems, submit_return, tell_members
+from charter.services.domain.returns.submitting import problems, submit_return
 
 __all__ = [
     "ALREADY_DELIVERING",
@@ -102,6 +102,5 @@ __all__ = [
     "submit_return",
     "summary",
     "targets_for",
-    "tell_members",
     "touch_for_evidence",
 ]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import url_for
-
 from charter.extensions import db
 from charter.models import MonitoringReturn, Organisation, ReturnLine, User
 from charter.models.base import utcnow
 from charter.models.monitoring import LINE_PENDING, LINE_QUERIED, RETURN_SUBMITTED
+from charter.services import notices
 from charter.services.domain import periods, plausibility
 from charter.services.domain.returns.editing import check_version, require_editable
 from charter.services.domain.returns.figures import figures_by_line, missing_figures
 from charter.services.domain.returns.reading import Evidence, evidence_for, lines_of
-from charter.services.infrastructure.mail import email_members
 from workflows.lifecycle import TransitionRefused
 
 
@@ -69,29 +67,4 @@ def submit_return(
         if line.review_status == LINE_QUERIED:
             line.review_status = LINE_PENDING
     db.session.flush()
-    tell_members(
-        organisation,
-        monitoring_return,
-        f"{organisation.name}: monitoring return sent for verification",
-        "return-submitted",
-        submitted_by=user,
-    )
-
-
-def tell_members(organisation, monitoring_return, subject: str, template: str, **context):
-    return_url = url_for(
-        "organisation.show_return",
-        slug=organisation.slug,
-        return_id=monitoring_return.id,
-        _external=True,
-    )
-    period = periods.Period(monitoring_return.period_start, monitoring_return.period_end)
-    email_members(
-        organisation,
-        subject,
-        template,
-        monitoring_return=monitoring_return,
-        period_label=period.label,
-        return_url=return_url,
-        **context,
-    )
+    notices.returns.submitted(organisation, monitoring_return, user)

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import date
 
-from flask import current_app, has_request_context
 from sqlalchemy import select, text
 
 from charter.extensions import db
@@ -111,22 +110,13 @@ def exclusive() -> Iterator[bool]:
         connection.close()
 
 
-def _url_context():
-    """Emails carry links: outside a request (the CLI, the scheduler) build them against
-    SERVER_NAME, or the SERVICE_URL setting."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return nullcontext()
-    return current_app.test_request_context(base_url=current_app.config["SERVICE_URL"])
-
-
 def _run_recorded(name: str, today: date) -> dict:
     run = JobRun(job=name, run_for=today, status="running", summary={})
     db.session.add(run)
     db.session.commit()
     run_id = run.id
     try:
-        with _url_context():
-            summary = JOBS[name](today)
+        summary = JOBS[name](today)
         status = "ok"
     except Exception as exc:
         db.session.rollback()

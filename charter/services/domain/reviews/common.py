@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from flask import url_for
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,16 +35,6 @@ log = logging.getLogger("charter.services.domain.reviews")
 
 BATCH_SIZE = 500
 OPEN_RETURN_STATUSES = (RETURN_DRAFT, RETURN_QUERIED)
-
-
-def dashboard_url(organisation: Organisation) -> str:
-    return url_for("organisation.show_dashboard", slug=organisation.slug, _external=True)
-
-
-def return_url(organisation: Organisation, return_id: int) -> str:
-    return url_for(
-        "organisation.show_return", slug=organisation.slug, return_id=return_id, _external=True
-    )
 
 
 # --- writing in bulk --------------------------------------------------------------------------

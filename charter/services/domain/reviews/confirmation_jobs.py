@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from flask import url_for
 from sqlalchemy import exists, func, select
 
 from charter.extensions import db
@@ -22,7 +21,8 @@ from charter.models import Organisation, Scheme
 from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
 from charter.models.duties import AnnualConfirmation
 from charter.models.schedule import ScheduledNotice
-from charter.services.domain import duties, preferences
+from charter.services import notices
+from charter.services.domain import duties
 from charter.services.domain.confirmations import (
     CONFIRMING_STATES,
     last_anniversary,
@@ -46,10 +46,6 @@ STEP_COUNTS = {
     "suspend_mark": "suspended",
     "noted": "noted",
 }
-
-
-def _confirm_url(organisation: Organisation) -> str:
-    return url_for("organisation.confirm_commitment", slug=organisation.slug, _external=True)
 
 
 def annual_review_of_signatories(today: date) -> dict:
@@ -95,23 +91,16 @@ def annual_review_of_signatories(today: date) -> dict:
             [(o, "annual_review", f"org:{o}:{a.year}") for o, a, _ in batch if o in opened]
         )
         organisations = load_organisations(o for o, _, _ in batch if o in opened)
-        recipients = preferences.recipients_of(organisations)
+        recipients = notices.recipients_of(organisations)
         messages = []
         for org_id, anniversary, closes_on in batch:
             if ("annual_review", f"org:{org_id}:{anniversary.year}") not in given:
                 continue
             organisation = organisations[org_id]
-            messages += preferences.email_members_bulk(
-                recipients[org_id],
-                f"{organisation.name}: confirm your charter commitment by {format_date(closes_on)}",
-                "duty-confirmation-due",
-                reminder=True,
-                organisation=organisation,
-                anniversary=anniversary,
-                closes_on=closes_on,
-                confirm_url=_confirm_url(organisation),
+            messages += notices.confirmations.due(
+                recipients[org_id], organisation, anniversary, closes_on
             )
-        preferences.queue_bulk(messages)
+        notices.queue_bulk(messages)
         return Counter(reminded=len(given))
 
     run_in_batches(due, act, counts, key=lambda row: row[0])
@@ -154,12 +143,12 @@ def enforce_annual_confirmations(today: date) -> dict:
     def act(batch) -> Counter:
         done: Counter = Counter()
         organisations = load_organisations(oid for _, oid, _, _ in batch)
-        notices, suspended, acted = [], [], []
+        to_give, suspended, acted = [], [], []
         audit_rows = AuditRows()
         for cid, oid, closes_on, step in batch:
             organisation = organisations[oid]
             if step == "warning":
-                notices.append((oid, "confirmation_warning", f"confirmation:{cid}"))
+                to_give.append((oid, "confirmation_warning", f"confirmation:{cid}"))
                 acted.append((organisation, closes_on, step, cid))
                 continue
             reason = (
@@ -183,13 +172,13 @@ def enforce_annual_confirmations(today: date) -> dict:
                 continue
             if trigger == "suspend_mark":
                 suspended.append(organisation.id)
-            notices.append((oid, missed_key, f"confirmation:{cid}"))
+            to_give.append((oid, missed_key, f"confirmation:{cid}"))
             acted.append((organisation, closes_on, trigger or "noted", cid))
         update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         duties.set_marks(suspended, MARK_VALID, MARK_SUSPENDED)
-        given = give_notices(notices)
-        recipients = preferences.recipients_of(o.id for o, _, _, _ in acted)
+        given = give_notices(to_give)
+        recipients = notices.recipients_of(o.id for o, _, _, _ in acted)
         messages = []
         for organisation, closes_on, step, cid in acted:
             kind = "confirmation_warning" if step == "warning" else missed_key
@@ -197,24 +186,15 @@ def enforce_annual_confirmations(today: date) -> dict:
                 continue
             holder = organisation.status in (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
             done[STEP_COUNTS[step]] += 1
-            subject = (
-                f"{organisation.name}: confirm your charter commitment by {format_date(closes_on)}"
-                if step == "warning"
-                else f"{organisation.name}: the annual confirmation was not given"
-            )
-            messages += preferences.email_members_bulk(
-                recipients[organisation.id],
-                subject,
-                "duty-confirmation-warning" if step == "warning" else "duty-confirmation-missed",
-                reminder=False,
-                organisation=organisation,
-                closes_on=closes_on,
-                sanction_on=closes_on + timedelta(days=1),
-                holder=holder,
-                step=step,
-                confirm_url=_confirm_url(organisation),
-            )
-        preferences.queue_bulk(messages)
+            if step == "warning":
+                messages += notices.confirmations.warning(
+                    recipients[organisation.id], organisation, closes_on, holder=holder
+                )
+            else:
+                messages += notices.confirmations.missed(
+                    recipients[organisation.id], organisation, closes_on, holder=holder, step=step
+                )
+        notices.queue_bulk(messages)
         return done
 
     run_in_batches(work, act, counts, key=lambda row: row[1])

@@ -20,15 +20,14 @@ from charter.extensions import db
 from charter.formatting import format_date
 from charter.models import Organisation
 from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
-from charter.services.domain import duties, preferences
+from charter.services import notices
+from charter.services.domain import duties
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
     MissedReturn,
-    dashboard_url,
     give_notices,
     load_organisations,
     never_sent,
-    return_url,
     run_in_batches,
     scheme_bounds,
     try_transition,
@@ -62,29 +61,17 @@ def warn_before_sanctions(today: date) -> dict:
         given = give_notices([(m.organisation_id, WARNING, m.key) for m in batch])
         batch = [m for m in batch if (WARNING, m.key) in given]
         organisations = load_organisations(m.organisation_id for m in batch)
-        recipients = preferences.recipients_of(organisations)
+        recipients = notices.recipients_of(organisations)
         messages = []
         for m in batch:
             organisation = organisations[m.organisation_id]
-            holder = organisation.status in lifecycle.HOLDING
-            consequence = (
-                f"your Charter Mark will be suspended on {format_date(m.sanction_on)}"
-                if holder
-                else f"{organisation.name} will lapse on {format_date(m.sanction_on)}"
-            )
-            messages += preferences.email_members_bulk(
+            messages += notices.returns.sanction_warning(
                 recipients[organisation.id],
-                f"{organisation.name}: send your return for {m.period_label} or {consequence}",
-                "duty-return-warning",
-                reminder=False,
-                organisation=organisation,
-                missed=m,
-                holder=holder,
-                consequence=consequence,
-                last_day=m.sanction_on - timedelta(days=1),
-                return_url=return_url(organisation, m.return_id),
+                organisation,
+                m,
+                holder=organisation.status in lifecycle.HOLDING,
             )
-        preferences.queue_bulk(messages)
+        notices.queue_bulk(messages)
         return Counter(warned=len(batch))
 
     run_in_batches(missed, act, counts, key=lambda m: m.organisation_id)
@@ -145,7 +132,7 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
                 for m in by_organisation[o.id]
             ]
         )
-        recipients = preferences.recipients_of(o.id for o in noted)
+        recipients = notices.recipients_of(o.id for o in noted)
         messages = []
         for organisation in noted:
             fresh = [
@@ -155,17 +142,13 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
             ]
             if not fresh:
                 continue
-            messages += preferences.email_members_bulk(
+            messages += notices.marks.suspended_for_missed_returns(
                 recipients[organisation.id],
-                f"{organisation.name}: your Charter Mark has been suspended",
-                "duty-mark-suspended",
-                reminder=False,
-                organisation=organisation,
-                missed=fresh,
+                organisation,
+                fresh,
                 already=organisation not in suspended,
-                dashboard_url=dashboard_url(organisation),
             )
-        preferences.queue_bulk(messages)
+        notices.queue_bulk(messages)
         done["suspended"] += len(suspended)
         return done
 
@@ -196,7 +179,7 @@ def reinstate_marks(today: date) -> dict:
         update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         duties.set_marks([o.id for o in reinstated], MARK_SUSPENDED, MARK_VALID)
-        duties.tell_reinstated(reinstated)
+        notices.marks.in_force_again(reinstated)
         done["reinstated"] += len(reinstated)
         return done
 

@@ -14,7 +14,6 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
-from charter.formatting import format_date
 from charter.models import Organisation, Scheme
 from charter.models.assessment import (
     MARK_EXPIRED,
@@ -24,10 +23,9 @@ from charter.models.assessment import (
     CharterMark,
 )
 from charter.models.base import utcnow
-from charter.services.domain import preferences
+from charter.services import notices
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
-    dashboard_url,
     give_notices,
     load_organisations,
     run_in_batches,
@@ -117,8 +115,7 @@ def open_renewal_windows(today: date) -> dict:
         _notify_once(
             opened,
             "renewal_open",
-            lambda o, m: f"{o.name}: renew your Charter Mark before {format_date(m.expires_on)}",
-            "review-renewal-open",
+            notices.marks.renewal_open,
         )
         done["renewals_opened"] += len(opened)
         return done
@@ -192,8 +189,7 @@ def expire_marks(today: date) -> dict:
         _notify_once(
             expired,
             "mark_expired",
-            lambda o, _m: f"{o.name}: your Charter Mark has expired",
-            "review-mark-expired",
+            notices.marks.expired,
         )
         done["expired"] += len(expired)
         return done
@@ -202,22 +198,14 @@ def expire_marks(today: date) -> dict:
     return {"expired": 0, "skipped": 0, **counts}
 
 
-def _notify_once(acted: list, kind: str, subject, template: str) -> None:
+def _notify_once(acted: list, kind: str, message) -> None:
     """For each (organisation, mark) acted on: give the notice ``kind`` for the mark (once
     ever), and email the members of those given it now, in bulk."""
     given = give_notices([(o.id, kind, f"mark:{m.certificate_number}") for o, m in acted])
-    recipients = preferences.recipients_of(o.id for o, _ in acted)
+    recipients = notices.recipients_of(o.id for o, _ in acted)
     messages = []
     for organisation, mark in acted:
         if (kind, f"mark:{mark.certificate_number}") not in given:
             continue
-        messages += preferences.email_members_bulk(
-            recipients[organisation.id],
-            subject(organisation, mark),
-            template,
-            reminder=False,
-            organisation=organisation,
-            mark=mark,
-            dashboard_url=dashboard_url(organisation),
-        )
-    preferences.queue_bulk(messages)
+        messages += message(recipients[organisation.id], organisation, mark)
+    notices.queue_bulk(messages)

@@ -17,7 +17,6 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, func, or_, select, update
 
 from charter.extensions import db
-from charter.formatting import format_date
 from charter.models import (
     AuditEvent,
     CharterMark,
@@ -41,10 +40,10 @@ from charter.models.assessment import MARK_EXPIRED, MARK_SUSPENDED, MARK_VALID
 from charter.models.base import utcnow
 from charter.models.mail import MAIL_FAILED, MAIL_SENT
 from charter.models.user import ROLE_ADMIN, ROLE_MEMBER
+from charter.services import notices
 from charter.services.domain import account_closing
 from charter.services.domain import retention_schedule as schedule
 from charter.services.infrastructure.evidence import delete_evidence
-from charter.services.infrastructure.mail import queue_email
 from workflows.lifecycle import WITHDRAWN
 
 FORMER_SIGNATORY_ROLE = "Not kept"
@@ -304,12 +303,4 @@ def _report(today: date, counts: dict[str, int]) -> None:
     administrators = db.session.scalars(
         select(User).where(User.role == ROLE_ADMIN, User.closed_at.is_(None)).order_by(User.id)
     )
-    for administrator in administrators:
-        queue_email(
-            administrator.email,
-            f"Retention schedule applied on {format_date(today)}",
-            "retention-report",
-            recipient=administrator,
-            today=today,
-            lines=lines,
-        )
+    notices.privacy.retention_applied(administrators, today, lines)

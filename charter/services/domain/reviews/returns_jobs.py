@@ -19,12 +19,12 @@ from charter.extensions import db
 from charter.formatting import format_date
 from charter.models import MonitoringReturn, Organisation, Scheme
 from charter.models.schedule import ScheduledNotice
-from charter.services.domain import duties, periods, preferences
+from charter.services import notices
+from charter.services.domain import duties, periods
 from charter.services.domain import returns as returns_service
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
     OPEN_RETURN_STATUSES,
-    dashboard_url,
     give_notices,
     load_organisations,
     never_sent,
@@ -32,7 +32,6 @@ from charter.services.domain.reviews.common import (
     scheme_bounds,
     try_transition,
 )
-from charter.services.domain.reviews.notify import about_return
 from charter.services.infrastructure.bulk_insert import among, update_versioned
 from workflows import lifecycle
 
@@ -127,34 +126,21 @@ def remind_returns_due(today: date) -> dict:
             elif due <= today + timedelta(days=scheme.reminder_days_before_due):
                 due_now.append((DUE_SOON, monitoring_return, organisation, scheme))
         given = give_notices((o.id, kind, f"return:{r.id}") for kind, r, o, _ in due_now)
-        recipients = preferences.recipients_of(o.id for _, _, o, _ in due_now)
+        recipients = notices.recipients_of(o.id for _, _, o, _ in due_now)
         messages = []
         for kind, monitoring_return, organisation, scheme in due_now:
             if (kind, f"return:{monitoring_return.id}") not in given:
                 continue
-            due = monitoring_return.due_date
-            if kind == OVERDUE:
-                template, outcome = "review-return-overdue", "overdue_sent"
-                subject = f"{organisation.name}: your monitoring return is overdue"
-            else:
-                template, outcome = "review-return-due-soon", "due_soon_sent"
-                subject = (
-                    f"{organisation.name}: your monitoring return is due on {format_date(due)}"
-                )
-            # A reminder: not sent to those who turned reminders off, with one-click unsubscribe.
-            messages += about_return(
+            message = notices.returns.overdue if kind == OVERDUE else notices.returns.due_soon
+            messages += message(
                 recipients[organisation.id],
                 organisation,
                 monitoring_return,
-                subject,
-                template,
-                reminder=True,
-                grace_period_days=scheme.grace_period_days,
-                lapses_on=periods.sanction_date(due, scheme.grace_period_days),
+                scheme,
                 is_holder=organisation.status in lifecycle.HOLDING,
             )
-            done[outcome] += 1
-        preferences.queue_bulk(messages)
+            done["overdue_sent" if kind == OVERDUE else "due_soon_sent"] += 1
+        notices.queue_bulk(messages)
         return done
 
     run_in_batches(candidates, act, counts, key=lambda row: row[1])
@@ -209,20 +195,13 @@ def lapse_overdue(today: date) -> dict:
         update_versioned(organisations.values())  # one UPDATE, not one per organisation
         audit_rows.flush()
         give_notices((o.id, "lapsed", f"return:{r.id}") for o, r, _ in lapsed)
-        recipients = preferences.recipients_of(o.id for o, _, _ in lapsed)
+        recipients = notices.recipients_of(o.id for o, _, _ in lapsed)
         messages = []
         for organisation, monitoring_return, reason in lapsed:
-            messages += about_return(
-                recipients[organisation.id],
-                organisation,
-                monitoring_return,
-                f"{organisation.name} has lapsed from the Social Value Charter",
-                "review-lapsed",
-                reminder=False,
-                reason=reason,
-                dashboard_url=dashboard_url(organisation),
+            messages += notices.returns.lapsed(
+                recipients[organisation.id], organisation, monitoring_return, reason
             )
-        preferences.queue_bulk(messages)
+        notices.queue_bulk(messages)
         done["lapsed"] += len(lapsed)
         return done
 

@@ -57,8 +57,9 @@ from charter.models.impact import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
+from charter.services.domain import proxy_values
 from charter.services.domain.plausibility import counts
-from charter.services.read_models.impact import disclosure, proxies, staging
+from charter.services.read_models.impact import disclosure, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 # Lifecycle triggers counted per quarter, and what the page calls them.
@@ -120,7 +121,7 @@ def _proxy_expression(period_ends: list[date]):
     CASE on the measure, then on the period end (simple CASEs, evaluated for millions of lines,
     compare one value per branch instead of testing every pair)."""
     by_code: dict[str, dict[date, object]] = {}
-    for (code, end), value in proxies.in_force_at(period_ends).items():
+    for (code, end), value in proxy_values.in_force_at(period_ends).items():
         if value is not None:
             by_code.setdefault(code, {})[end] = value
     if not by_code:

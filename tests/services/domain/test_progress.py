@@ -6,7 +6,7 @@ from charter.models import (
     Commissioner,
     Contract,
 )
-from charter.services.read_models.progress import charter_mark_checklist, measure_progress
+from charter.services.domain.progress import charter_mark_checklist, measure_progress
 from tests.factories import make_approved_plan, make_organisation, make_return
 
 # The plans below are approved on 1 January 2026: plan year 1 is the calendar year 2026.

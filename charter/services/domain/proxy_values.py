@@ -2,7 +2,9 @@
 
 A new value takes effect from a date (today or later), so a past period's monetised figure,
 a published year's total and every assessment snapshot keep the value they were made with.
-``Measure.proxy_value`` mirrors the value in force today, for the pages that show it.
+``Measure.proxy_value`` mirrors the value in force today, for the pages that show it. In the
+domain: an administrator sets values, the nightly job moves them, and assessment snapshots are
+priced with them; the impact figures read them.
 """
 
 from __future__ import annotations
@@ -16,14 +18,11 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import Measure, ProxyValue, Scheme, User
+from charter.services.domain.schemes import current_scheme
 
 
 class ProxyDateRefused(ValueError):
     """A new value may not start in the past: that would change published figures."""
-
-
-def _current_scheme() -> Scheme | None:
-    return db.session.scalar(select(Scheme).where(Scheme.is_current.is_(True)).limit(1))
 
 
 def _timelines(slug: str) -> dict[str, list[ProxyValue]]:
@@ -45,7 +44,7 @@ def _value_on(timeline: list[ProxyValue], day: date) -> Decimal | None:
 
 def in_force_at(days: list[date]) -> dict[tuple[str, date], Decimal | None]:
     """For each measure code with a history and each day: the value in force. One query."""
-    scheme = _current_scheme()
+    scheme = current_scheme()
     if scheme is None:
         return {}
     return {
@@ -115,7 +114,7 @@ def set_proxy_value(
 def sync_current_values(today: date) -> int:
     """Make each current measure's ``proxy_value`` the value in force today (a value dated in
     the future takes over on its day). Returns how many changed."""
-    scheme = _current_scheme()
+    scheme = current_scheme()
     if scheme is None:
         return 0
     timelines = _timelines(scheme.slug)

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from charter.services.domain import preferences
-from charter.services.domain.preferences import Recipient
+from charter.services.notices import bulk, outbox, tokens
+from charter.services.notices.recipients import Recipient
 
 PEOPLE = [
     Recipient(1, "olive@example.com", "Olive Owner", True, True),
@@ -49,8 +49,7 @@ CASES = [  # the reviews' templates, reminders and warnings, with the context th
 
 def per_person(subject, template, reminder, context):
     rows = [
-        preferences.render_message(p, subject, template, reminder=reminder, **context)
-        for p in PEOPLE
+        outbox.render_message(p, subject, template, reminder=reminder, **context) for p in PEOPLE
     ]
     return [row for row in rows if row is not None]
 
@@ -68,11 +67,9 @@ def test_rendered_once_for_all_is_byte_identical_to_rendered_per_person(
         "lapses_on": date(2026, 8, 30),
         **extra,
     }
-    assert preferences._spliceable(f"emails/{template}.txt")
+    assert bulk._spliceable(f"emails/{template}.txt")
 
-    together = preferences.email_members_bulk(
-        PEOPLE, "Subject", template, reminder=reminder, **context
-    )
+    together = bulk.email_members_bulk(PEOPLE, "Subject", template, reminder=reminder, **context)
 
     assert together == per_person("Subject", template, reminder, context)
     assert len(together) == (3 if reminder else 4)
@@ -93,7 +90,7 @@ def test_every_review_email_is_rendered_once_for_all(app):
         "duty-mark-suspended",
         "duty-mark-reinstated",
     ):
-        assert preferences._spliceable(f"emails/{name}.txt"), name
+        assert bulk._spliceable(f"emails/{name}.txt"), name
 
 
 @pytest.mark.parametrize(
@@ -120,12 +117,12 @@ def test_a_template_using_the_person_otherwise_is_rendered_per_person(app, sourc
         ]
     )
 
-    assert not preferences._spliceable("emails/test-case.txt")
-    assert preferences.email_members_bulk(PEOPLE, "S", "test-case", reminder=True) == per_person(
+    assert not bulk._spliceable("emails/test-case.txt")
+    assert bulk.email_members_bulk(PEOPLE, "S", "test-case", reminder=True) == per_person(
         "S", "test-case", True, {}
     )
 
 
 def test_unsubscribe_links_built_together_are_the_links_built_one_by_one(app):
     ids = [p.user_id for p in PEOPLE]
-    assert preferences.unsubscribe_urls(ids) == {i: preferences.unsubscribe_url(i) for i in ids}
+    assert tokens.unsubscribe_urls(ids) == {i: tokens.unsubscribe_url(i) for i in ids}

@@ -1,5 +1,6 @@
 """Progress towards targets and the Charter Mark checklist, for the organisation dashboard, the
-application page and the snapshot an application is judged on.
+application page and the snapshot an application is judged on. They are the award rule's
+measurements, so they are part of the domain: applying and the snapshot use them.
 
 Only verified returns count: an organisation's own unverified figures are shown as such but do
 not move it towards the Charter Mark. The rule (the same on every page, in the checklist and
