@@ -78,7 +78,7 @@ def build_data_exports(app: Flask) -> None:
     """Build the copies of people's information that were too large to build while they waited."""
     from charter.services.domain import data_exports
 
-    with app.app_context(), reviews._url_context():  # the emailed link needs SERVICE_URL
+    with app.app_context():  # the emailed link is built from SERVICE_URL (notices.links)
         built = data_exports.build_queued()
     if built:
         log.info("Built %s copies of people's information", built)

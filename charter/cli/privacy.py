@@ -47,6 +47,5 @@ def build_exports():
     """Build the copies of people's information waiting in the queue, and email their links."""
     from charter.services.domain import data_exports
 
-    with reviews._url_context():
-        built = data_exports.build_queued(limit=1000)
+    built = data_exports.build_queued(limit=1000)
     click.echo(f"Built {built} copies of people's information.")
