@@ -1,0 +1,44 @@
+"""disclosure protection level; impact figures withheld until the next rebuild
+
+Schemes gain ``disclosure_protection_percent`` (the scheme file's [disclosure]
+protection_percent, 20 by default): every withheld public impact figure must stay uncertain by at
+least this share of its upper end, whatever else is published.
+
+Data correction: the summary rows' complementary flags were set by a rule that let withheld
+figures be worked out across tables (the LE1 year total less the business cell gave the VCSE
+year, less a shown quarter the other quarter). Until the next rebuild sets them afresh (nightly,
+or `flask charter rebuild-impact`), every summary row is withheld from the public: safe, not
+pretty. Staff figures are unaffected.
+
+Revision ID: da50753536a3
+Revises: 73c8e9bcf287
+Create Date: 2026-12-06 06:00:00
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "da50753536a3"
+down_revision = "73c8e9bcf287"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("schemes", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "disclosure_protection_percent",
+                sa.Integer(),
+                nullable=False,
+                server_default="20",
+            )
+        )
+    cells = sa.table("impact_cells", sa.column("complementary", sa.Boolean()))
+    op.execute(cells.update().values(complementary=True))
+
+
+def downgrade():
+    with op.batch_alter_table("schemes", schema=None) as batch_op:
+        batch_op.drop_column("disclosure_protection_percent")
