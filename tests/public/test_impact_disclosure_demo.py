@@ -1,0 +1,102 @@
+"""The demo's /impact.json, attacked from outside: no withheld figure can be worked out from
+the published ones, by the issue's subtraction or by linear programming over every published
+relation; the JSON and the CSV carry nothing of a withheld figure."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import MonitoringReturn
+from charter.models.monitoring import RETURN_VERIFIED
+from charter.models.scheme import FLOW_UNITS
+from charter.services.domain.schemes import current_scheme
+from charter.services.read_models.impact import build, figures
+from charter.services.read_models.impact.periods import parse_period, year_of
+from tests.services.read_models.disclosure_attack import recovered
+
+
+@pytest.fixture
+def demo_rows(app, client):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
+    result = runner.invoke(args=["charter", "demo-data"])
+    assert result.exit_code == 0, result.output
+    return client.get("/impact.json").get_json()["figures"]
+
+
+def _attacker_knowledge():
+    """The proxy values (on /impact for anyone) and, as a worst case, every percentage cell's
+    number of organisations."""
+    ends = list(
+        db.session.scalars(
+            select(MonitoringReturn.period_end)
+            .where(MonitoringReturn.status == RETURN_VERIFIED)
+            .distinct()
+        )
+    )
+    scheme = current_scheme()
+    measures = {m.code: m for m in figures.measures_of(scheme)}
+    counts = {
+        (f.period_key, f.measure.code, f.dimension, f.dimension_value): f.organisations
+        for f in figures.all_cells(None, measures)
+    }
+    return build.quarter_ratios(ends), counts
+
+
+def test_no_withheld_demo_figure_can_be_worked_out(demo_rows):
+    ratios, counts = _attacker_knowledge()
+    share = scheme_share()
+
+    assert any(row["suppressed"] for row in demo_rows)
+    assert recovered(demo_rows, ratios, counts, share) == {}
+
+
+def scheme_share() -> float:
+    return current_scheme().disclosure_protection_percent / 100
+
+
+def test_the_issues_subtraction_gives_nothing(demo_rows):
+    """For every flow measure, financial year and type of organisation: the year's total less
+    the other type's year less the type's shown quarters would be its last quarter. Whenever
+    every one of those is shown, so is that quarter (nothing is worked out)."""
+    cells = {
+        (r["period"], r["measure_code"], r["breakdown"], r["breakdown_value"]): r for r in demo_rows
+    }
+    for (period, code, dimension, kind), row in cells.items():
+        quarter = parse_period(period)
+        if dimension != "organisation_type" or quarter is None or quarter.kind != "quarter":
+            continue
+        if row["unit"] not in FLOW_UNITS:  # a stock's year is not the sum of its quarters
+            continue
+        year = year_of(quarter.end).key
+        others = [k for k in cells if k[0] == year and k[1] == code and k[2] == dimension]
+        quarters = [
+            k
+            for k in cells
+            if k[1:] == (code, dimension, kind)
+            and (p := parse_period(k[0])) is not None
+            and p.kind == "quarter"
+            and year_of(p.end).key == year
+            and k[0] != period
+        ]
+        around = [(year, code, "all", ""), *[k for k in others if k[3] != kind], *quarters]
+        if all(k in cells and not cells[k]["suppressed"] for k in around):
+            assert not row["suppressed"], (period, code, kind)
+
+
+def test_json_and_csv_carry_nothing_of_a_withheld_figure(client, demo_rows):
+    withheld = [r for r in demo_rows if r["suppressed"]]
+    assert withheld
+    for row in withheld:
+        assert row["value"] is None and row["value_in_pounds"] is None
+        assert row["organisations"] is None
+    text = client.get("/impact.csv").get_data(as_text=True)
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["suppressed"] == "yes":
+            assert row["value"] == "" and row["value_in_pounds"] == ""
+            assert not row["organisations"].isdigit()
