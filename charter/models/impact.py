@@ -58,6 +58,24 @@ class ImpactCell(db.Model):
     complementary: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
+class ImpactComparison(db.Model):
+    """A measure's year-on-year change like for like: the figure of the organisations that
+    reported in both a period and the same period a year before, in each (set by the rebuild;
+    the public sees it only when it gives away nothing about the organisations that joined or
+    left, see impact.like_for_like)."""
+
+    __tablename__ = "impact_comparisons"
+    __table_args__ = (UniqueConstraint("period_key", "measure_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(10))
+    measure_code: Mapped[str] = mapped_column(String(30))
+    total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    previous_total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    # Organisations that reported in both periods.
+    organisations: Mapped[int]
+
+
 class ImpactLifecycleCount(db.Model):
     """How many organisations signed, gained the Charter Mark, saw it expire or lapsed in one
     quarter: the signatory and holder counts over time."""

@@ -1,8 +1,12 @@
-"""disclosure protection level; impact figures withheld until the next rebuild
+"""disclosure protection level; like-for-like comparisons; impact figures withheld until rebuilt
 
 Schemes gain ``disclosure_protection_percent`` (the scheme file's [disclosure]
 protection_percent, 20 by default): every withheld public impact figure must stay uncertain by at
 least this share of its upper end, whatever else is published.
+
+``impact_comparisons``: each measure's figure for the organisations that reported in both a
+period and the same period a year before (the like-for-like year-on-year line), filled by the
+rebuild.
 
 Data correction: the summary rows' complementary flags were set by a rule that let withheld
 figures be worked out across tables (the LE1 year total less the business cell gave the VCSE
@@ -35,10 +39,26 @@ def upgrade():
                 server_default="20",
             )
         )
+    op.create_table(
+        "impact_comparisons",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("period_key", sa.String(length=10), nullable=False),
+        sa.Column("measure_code", sa.String(length=30), nullable=False),
+        sa.Column("total", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("previous_total", sa.Numeric(precision=18, scale=2), nullable=False),
+        sa.Column("organisations", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_impact_comparisons")),
+        sa.UniqueConstraint(
+            "period_key",
+            "measure_code",
+            name=op.f("uq_impact_comparisons_period_key_measure_code"),
+        ),
+    )
     cells = sa.table("impact_cells", sa.column("complementary", sa.Boolean()))
     op.execute(cells.update().values(complementary=True))
 
 
 def downgrade():
+    op.drop_table("impact_comparisons")
     with op.batch_alter_table("schemes", schema=None) as batch_op:
         batch_op.drop_column("disclosure_protection_percent")

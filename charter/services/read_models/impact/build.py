@@ -42,6 +42,7 @@ from charter.models import (
     ContractFigure,
     ImpactBuild,
     ImpactCell,
+    ImpactComparison,
     ImpactLifecycleCount,
     Measure,
     MonitoringReturn,
@@ -57,7 +58,7 @@ from charter.models.impact import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
-from charter.services.read_models.impact import disclosure, proxies, staging
+from charter.services.read_models.impact import disclosure, like_for_like, proxies, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 # Lifecycle triggers counted per quarter, and what the page calls them.
@@ -239,12 +240,14 @@ def rebuild() -> BuildResult:
         db.session.execute(text(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'"))
     db.session.execute(delete(ImpactCell))
     db.session.execute(delete(ImpactLifecycleCount))
+    db.session.execute(delete(ImpactComparison))
     period_ends = _period_ends()
     if period_ends:
         proxy = _proxy_expression(period_ends)
         staging.stage(period_ends, proxy)
         for dimension, column in _ORGANISATION_DIMENSIONS.items():
             _insert(staging.cell_rows(column), dimension)
+        like_for_like.stage()
         staging.drop()
         for key in _key_expressions(period_ends).values():
             _commissioner_cells(key, proxy)
