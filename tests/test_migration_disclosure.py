@@ -1,6 +1,7 @@
 """The migration of the disclosure work: schemes gain a protection level (20%), the
 like-for-like table appears, and every impact summary row is withheld from the public until the
-next rebuild sets the flags by the new rules. SQLite and PostgreSQL."""
+next rebuild sets the flags by the new rules; cells gain the part from publishing
+organisations. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -45,9 +46,14 @@ def test_protection_level_comparisons_and_cells_withheld_until_rebuilt():
 
     with db.engine.connect() as connection:
         percent = connection.scalar(text("SELECT disclosure_protection_percent FROM schemes"))
-        flags = connection.execute(text("SELECT complementary FROM impact_cells")).scalars()
+        cells = connection.execute(
+            text("SELECT complementary, published_organisations, published_total FROM impact_cells")
+        ).all()
         assert percent == 20
-        assert all(bool(flag) for flag in flags)
+        assert [(bool(flag), count, float(total)) for flag, count, total in cells] == [
+            (True, 0, 0.0),
+            (True, 0, 0.0),
+        ]
     assert "impact_comparisons" in inspect(db.engine).get_table_names()
 
     downgrade(revision=BEFORE)
@@ -55,3 +61,5 @@ def test_protection_level_comparisons_and_cells_withheld_until_rebuilt():
     assert "impact_comparisons" not in inspect(db.engine).get_table_names()
     columns = {c["name"] for c in inspect(db.engine).get_columns("schemes")}
     assert "disclosure_protection_percent" not in columns
+    columns = {c["name"] for c in inspect(db.engine).get_columns("impact_cells")}
+    assert "published_organisations" not in columns

@@ -56,6 +56,12 @@ class ImpactCell(db.Model):
     # Withheld from the public although built from enough organisations: shown, it would let
     # a small figure be worked out by subtraction (set by the rebuild; see impact.disclosure).
     complementary: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The part from organisations that publish their own figures (anyone can add those up), so
+    # disclosure control protects the others' part; 0 for commissioner cells (per-contract
+    # figures are not published).
+    published_organisations: Mapped[int] = mapped_column(default=0, server_default="0")
+    published_total: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=0, server_default="0")
+    published_monetised: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
 
 
 class ImpactComparison(db.Model):

@@ -4,6 +4,10 @@ Schemes gain ``disclosure_protection_percent`` (the scheme file's [disclosure]
 protection_percent, 20 by default): every withheld public impact figure must stay uncertain by at
 least this share of its upper end, whatever else is published.
 
+Impact cells gain the part of each figure from organisations that publish their own figures
+(``published_organisations``, ``published_total``, ``published_monetised``): anyone can add
+those up, so disclosure control protects the rest.
+
 ``impact_comparisons``: each measure's figure for the organisations that reported in both a
 period and the same period a year before (the like-for-like year-on-year line), filled by the
 rebuild.
@@ -54,11 +58,32 @@ def upgrade():
             name=op.f("uq_impact_comparisons_period_key_measure_code"),
         ),
     )
+    with op.batch_alter_table("impact_cells", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "published_organisations", sa.Integer(), nullable=False, server_default="0"
+            )
+        )
+        batch_op.add_column(
+            sa.Column(
+                "published_total",
+                sa.Numeric(precision=18, scale=2),
+                nullable=False,
+                server_default="0",
+            )
+        )
+        batch_op.add_column(
+            sa.Column("published_monetised", sa.Numeric(precision=18, scale=2), nullable=True)
+        )
     cells = sa.table("impact_cells", sa.column("complementary", sa.Boolean()))
     op.execute(cells.update().values(complementary=True))
 
 
 def downgrade():
+    with op.batch_alter_table("impact_cells", schema=None) as batch_op:
+        batch_op.drop_column("published_monetised")
+        batch_op.drop_column("published_total")
+        batch_op.drop_column("published_organisations")
     op.drop_table("impact_comparisons")
     with op.batch_alter_table("schemes", schema=None) as batch_op:
         batch_op.drop_column("disclosure_protection_percent")

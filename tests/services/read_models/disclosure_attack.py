@@ -85,19 +85,30 @@ def _known(rows):
     return known
 
 
-def withheld_intervals(rows, ratios, counts) -> dict[tuple, Interval]:
-    """The least and greatest value of every withheld figure and its pounds."""
+def withheld_intervals(rows, ratios, counts, published=None) -> dict[tuple, Interval]:
+    """The least and greatest value of every withheld figure and its pounds. ``published``
+    maps a cell's key to the (value, pounds) of its organisations that publish their own
+    figures: known to anyone, so the least the cell can be (an average's share for a
+    percentage)."""
     targets = [(_key(row), q) for row in rows if row["suppressed"] for q in ("value", "pounds")]
     upper = {
         (_key(row), "value"): 100.0
         for row in rows
         if row["unit"] == "percent" and row["suppressed"]
     }
-    return intervals(published_relations(rows, ratios, counts), _known(rows), targets, upper)
+    lower = {}
+    for row in rows:
+        key = _key(row)
+        if row["suppressed"] and key in (published or {}):
+            value, pounds = published[key]
+            lower[(key, "value")] = value / counts[key] if row["unit"] == "percent" else value
+            lower[(key, "pounds")] = pounds
+    constraints = published_relations(rows, ratios, counts)
+    return intervals(constraints, _known(rows), targets, upper, lower)
 
 
-def recovered(rows, ratios, counts, share: float) -> dict[tuple, Interval]:
+def recovered(rows, ratios, counts, share: float, published=None) -> dict[tuple, Interval]:
     """The withheld figures (and pounds) someone could tell to within ``share`` of their upper
-    end: {} when every withheld figure is protected."""
-    found = withheld_intervals(rows, ratios, counts)
+    end, less what is published of them anyway: {} when every withheld figure is protected."""
+    found = withheld_intervals(rows, ratios, counts, published)
     return {variable: i for variable, i in found.items() if not i.protects(share)}

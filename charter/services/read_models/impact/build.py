@@ -131,9 +131,14 @@ def _proxy_expression(period_ends: list[date]):
     )
 
 
-def _insert(rows_select, dimension: str) -> None:
+PUBLISHED_COLUMNS = ["published_organisations", "published_total", "published_monetised"]
+
+
+def _insert(rows_select, dimension: str, published: bool = False) -> None:
     columns = ["period_key", "measure_code", "dimension_value", "total", "organisations"]
     columns.append("monetised")
+    if published:
+        columns += PUBLISHED_COLUMNS
     source = rows_select.add_columns(literal(dimension).label("dimension"))
     result = db.session.execute(insert(ImpactCell).from_select([*columns, "dimension"], source))
     return result.rowcount or 0
@@ -194,14 +199,20 @@ def _mark_complementary(threshold: int, share: float, period_ends: list[date]) -
             ImpactCell.organisations,
             ImpactCell.total,
             ImpactCell.monetised,
+            ImpactCell.published_organisations,
+            ImpactCell.published_total,
+            ImpactCell.published_monetised,
         )
     ).all()
     cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6], r[7]) for r in rows}
+    published = {
+        (r[1], r[2], r[3], r[4]): (r[8], float(r[9] or 0), float(r[10] or 0)) for r in rows if r[8]
+    }
     ids = {(r[1], r[2], r[3], r[4]): r[0] for r in rows}
     units = dict(db.session.execute(select(Measure.code, Measure.unit)).all())
     flows = {code for code, unit in units.items() if unit in FLOW_UNITS}
     averaged = frozenset(code for code, unit in units.items() if unit in staging.AVERAGED_UNITS)
-    protection = disclosure.Protection(share, quarter_ratios(period_ends), averaged)
+    protection = disclosure.Protection(share, quarter_ratios(period_ends), averaged, published)
     found = disclosure.relations(cells, flows, averaged)
     _, complementary = disclosure.withhold(cells, found, threshold, protection)
     flagged = sorted(ids[key] for key in complementary)
@@ -246,7 +257,7 @@ def rebuild() -> BuildResult:
         proxy = _proxy_expression(period_ends)
         staging.stage(period_ends, proxy)
         for dimension, column in _ORGANISATION_DIMENSIONS.items():
-            _insert(staging.cell_rows(column), dimension)
+            _insert(staging.cell_rows(column), dimension, published=True)
         like_for_like.stage()
         staging.drop()
         for key in _key_expressions(period_ends).values():

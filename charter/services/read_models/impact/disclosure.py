@@ -5,7 +5,10 @@ Everything public (the /impact page, /impact.csv, /impact.json) reads the same s
 the same flags, set once per rebuild here, so every surface withholds the same figures.
 
 1. **Primary suppression.** A figure built from fewer organisations than the scheme's threshold
-   (``[disclosure] min_organisations``, 3) is withheld.
+   (``[disclosure] min_organisations``, 3) is withheld; so is one where fewer than the
+   threshold of its organisations do not publish their own figures (the register and the API
+   show those, so the cell less them would be the others' figure). The protection below is of
+   the part not published.
 2. **Secondary (complementary) suppression.** Each published sum is a *relation*: a total and the
    parts that add up to it. Per measure and period, the headline total and the cells of each
    district, sector and type (each organisation in exactly one cell, blanks included); the
@@ -35,7 +38,7 @@ optimal one: it may withhold a few more cells than strictly needed.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from math import inf
 
@@ -72,6 +75,9 @@ class Protection:
     share: float
     ratios: dict[tuple[str, str], float]
     percent_codes: frozenset[str] = frozenset()
+    # Each cell's part from organisations that publish their own figures: (organisations,
+    # value, pounds). Anyone can add those up from the register, so it is known already.
+    published: dict[Key, tuple[int, float, float]] = field(default_factory=dict)
 
 
 def _combined(counts: Iterable[int], disjoint: bool) -> int:
@@ -168,9 +174,15 @@ def unprotected(cells, present, withheld: set, keys: Iterable, protection: Prote
         if pounds is not None and (key[1], key[0]) not in protection.ratios:
             targets[(key, POUNDS)] = float(pounds)
     upper = {(k, VALUE): 100.0 for k in cells if k[1] in protection.percent_codes}
+    lower = {}
+    for key, (count, value, pounds) in protection.published.items():
+        if key in cells and count:
+            averaged = key[1] in protection.percent_codes
+            lower[(key, VALUE)] = value / cells[key][0] if averaged else value
+            lower[(key, POUNDS)] = pounds or 0.0
     known = _known(cells, withheld)
     found = protection_check(
-        constraints(cells, present, protection), known, targets, protection.share, upper
+        constraints(cells, present, protection), known, targets, protection.share, upper, lower
     )
     return {variable[0] for variable in found}
 
@@ -213,6 +225,10 @@ def withhold(
     ``protection`` only the relation rules run (rules 1 and 2)."""
     small = {key for key, cell in cells.items() if 0 < cell[0] < threshold}
     withheld = set(small)
+    if protection is not None:  # as small: fewer than the threshold that do not publish
+        for key, (count, _value, _pounds) in protection.published.items():
+            if key in cells and 0 < cells[key][0] - count < threshold:
+                withheld.add(key)
     present = _present(cells, relations)
     _close(cells, present, threshold, withheld)
     if protection is not None:

@@ -42,12 +42,17 @@ class Constraint:
 class Interval:
     low: float
     high: float
+    # What is known of the figure anyway (the part from organisations that publish their own
+    # figures): the protection is of the rest.
+    base: float = 0.0
 
     def protects(self, share: float) -> bool:
-        """At least ``share`` of the upper end wide (an unbounded interval always is)."""
+        """At least ``share`` of the upper end (less the known part) wide; an unbounded
+        interval always is."""
         if not isfinite(self.high):
             return True
-        return self.high - self.low >= share * self.high - TOLERANCE * max(1.0, abs(self.high))
+        slack = TOLERANCE * max(1.0, abs(self.high))
+        return self.high - self.low >= share * (self.high - self.base) - slack
 
 
 class _Groups:
@@ -92,6 +97,7 @@ class _Program:
         constraints: list[Constraint],
         upper: Mapping[Variable, float],
         true_values: Mapping[Variable, float],
+        lower: Mapping[Variable, float],
     ) -> None:
         self.variables = sorted({v for c in constraints for v, _ in c.terms}, key=repr)
         self.index = {v: i for i, v in enumerate(self.variables)}
@@ -101,7 +107,8 @@ class _Program:
         lp.num_col_ = len(self.variables)
         lp.num_row_ = len(constraints)
         lp.col_cost_ = np.zeros(lp.num_col_)
-        lp.col_lower_ = np.zeros(lp.num_col_)
+        lp.col_lower_ = np.array([lower.get(v, 0.0) for v in self.variables])
+        self.base = lp.col_lower_
         lp.col_upper_ = np.array([upper.get(v, highspy.kHighsInf) for v in self.variables])
         lp.row_lower_ = np.array([_finite(c.low) for c in constraints])
         lp.row_upper_ = np.array([_finite(c.high) for c in constraints])
@@ -148,9 +155,12 @@ class _Program:
         return float(self.high[self.index[variable]])
 
     def wide_enough(self, variable: Variable, share: float) -> bool:
-        """Whether the values seen so far already prove the interval wide enough."""
+        """Whether the values seen so far already prove the interval wide enough: the least is
+        at most the lowest seen and the greatest at least the highest, and the interval's
+        width less the share of (greatest - known part) grows with the greatest."""
         low, high = self.seen_low(variable), self.seen_high(variable)
-        return (1 - share) * high >= low - TOLERANCE * max(1.0, abs(high))
+        base = float(self.base[self.index[variable]])
+        return high - low >= share * (high - base) - TOLERANCE * max(1.0, abs(high))
 
 
 def _finite(bound: float) -> float:
@@ -166,10 +176,13 @@ def intervals(
     known: Mapping[Variable, float],
     targets: Iterable[Variable],
     upper: Mapping[Variable, float] | None = None,
+    lower: Mapping[Variable, float] | None = None,
 ) -> dict[Variable, Interval]:
     """The least and greatest value each of ``targets`` (withheld) can take, given the shown
-    figures ``known`` and every constraint. ``upper`` caps a variable (100 for a percentage)."""
-    return {target: interval for target, interval in _solve(constraints, known, targets, upper)}
+    figures ``known`` and every constraint. ``upper`` caps a variable (100 for a percentage);
+    ``lower`` is what is known of it anyway (0 unless given)."""
+    found = _solve(constraints, known, targets, upper, lower)
+    return {target: interval for target, interval in found}
 
 
 def unprotected(
@@ -178,6 +191,7 @@ def unprotected(
     targets: Mapping[Variable, float],
     share: float,
     upper: Mapping[Variable, float] | None = None,
+    lower: Mapping[Variable, float] | None = None,
 ) -> set[Variable]:
     """Those of ``targets`` (withheld variable: its true value) whose interval is narrower
     than ``share`` of its upper end.
@@ -186,12 +200,12 @@ def unprotected(
     so each variable's interval holds the lowest and highest values seen in any of them (the
     true values included). Where (1 - share) x highest seen >= lowest seen, the interval is wide
     enough already, whatever its real ends, and nothing is solved for it."""
-    found = _solve(constraints, known, targets, upper, targets, share)
+    found = _solve(constraints, known, targets, upper, lower, targets, share)
     return {target for target, interval in found if not interval.protects(share)}
 
 
-def _solve(constraints, known, targets, upper, true_values=None, share=0.0):
-    upper = upper or {}
+def _solve(constraints, known, targets, upper, lower, true_values=None, share=0.0):
+    upper, lower = upper or {}, lower or {}
     reduced = _reduced(constraints, known)
     groups = _Groups()
     for c in reduced:
@@ -201,18 +215,19 @@ def _solve(constraints, known, targets, upper, true_values=None, share=0.0):
         by_group.setdefault(groups.find(c.terms[0][0]), []).append(c)
     programs: dict[Variable, _Program] = {}
     for target in targets:
-        if target not in groups.parent:  # in no relation: anything from 0 up
-            yield target, Interval(0.0, upper.get(target, inf))
+        base = lower.get(target, 0.0)
+        if target not in groups.parent:  # in no relation: anything from what is known up
+            yield target, Interval(base, upper.get(target, inf), base)
             continue
         root = groups.find(target)
         if root not in programs:
-            programs[root] = _Program(by_group[root], upper, true_values or {})
+            programs[root] = _Program(by_group[root], upper, true_values or {}, lower)
         program = programs[root]
         if true_values is not None and program.wide_enough(target, share):
-            yield target, Interval(program.seen_low(target), program.seen_high(target))
+            yield target, Interval(program.seen_low(target), program.seen_high(target), base)
             continue
         high = program.extreme(target, -1.0)
         if true_values is not None and program.wide_enough(target, share):
-            yield target, Interval(program.seen_low(target), high)
+            yield target, Interval(program.seen_low(target), high, base)
             continue
-        yield target, Interval(program.extreme(target, 1.0), high)
+        yield target, Interval(program.extreme(target, 1.0), high, base)
