@@ -122,7 +122,9 @@ class _Program:
         lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(columns, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(values, dtype=float)
-        self.highs = highspy.Highs()
+        # The solver binding itself: ``highspy.Highs`` adds Python callbacks (not needed here)
+        # and prints a banner to standard output, into every rebuild's output.
+        self.highs = highspy._Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("presolve", "off")
         self.highs.passModel(lp)
