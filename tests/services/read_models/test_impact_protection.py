@@ -13,7 +13,12 @@ import pytest
 
 from charter.services.read_models.impact.disclosure import Protection, relations, withhold
 from charter.services.read_models.impact.periods import parse_period, year_of
-from charter.services.read_models.impact.protection import Constraint, intervals
+from charter.services.read_models.impact.protection import (
+    Constraint,
+    NoSolution,
+    intervals,
+    unprotected,
+)
 from tests.services.read_models.disclosure_attack import recovered
 
 THRESHOLD, SHARE = 3, 0.2
@@ -176,3 +181,13 @@ def test_intervals_of_a_small_program():
     assert (found["x"].low, found["x"].high) == (0, 10)
     assert found["z"].high == float("inf") and found["w"].protects(SHARE)
     assert intervals(constraints, {"z": 0.0}, ["y"])["y"].high == pytest.approx(2)
+
+
+def test_figures_that_do_not_add_up_are_not_taken_as_protected():
+    """An outside check with wrong relations fails loudly; the rebuild withholds more instead."""
+    constraints = [Constraint((("x", 1.0), ("y", 1.0)), 10.0, 10.0)]
+    known = {"y": 12.0}  # x would be -2
+
+    with pytest.raises(NoSolution):
+        intervals(constraints, known, ["x"])
+    assert unprotected(constraints, known, {"x": 0.5}, SHARE) == {"x"}
