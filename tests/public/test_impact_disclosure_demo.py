@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import ImpactCell, MonitoringReturn
+from charter.models import ImpactCell, MonitoringReturn, Organisation
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.services.domain.schemes import current_scheme
-from charter.services.read_models.impact import build, figures
-from charter.services.read_models.impact.periods import parse_period, year_of
+from charter.services.read_models.impact import build, figures, proxies
+from charter.services.read_models.impact.periods import parse_period, quarter_of, year_of
+from charter.services.read_models.impact.published import published_figures_of
 from tests.services.read_models.disclosure_attack import recovered
 
 
@@ -30,7 +31,8 @@ def demo_rows(app, client):
 
 
 def _attacker_knowledge():
-    """The proxy values (on /impact for anyone) and, as a worst case, every percentage cell's
+    """The proxy values (on /impact for anyone), what publishing organisations reported
+    (checked against the rebuild's own sums) and, as a worst case, every percentage cell's
     number of organisations."""
     ends = list(
         db.session.scalars(
@@ -45,16 +47,48 @@ def _attacker_knowledge():
         (f.period_key, f.measure.code, f.dimension, f.dimension_value): f.organisations
         for f in figures.all_cells(None, measures)
     }
-    published = {
-        (c.period_key, c.measure_code, c.dimension, c.dimension_value): (
-            float(c.published_total),
-            float(c.published_monetised or 0),
-        )
+    published = _published_parts(ends)
+    stored = {
+        (c.period_key, c.measure_code, c.dimension, c.dimension_value): float(c.published_total)
         for c in db.session.scalars(
             select(ImpactCell).where(ImpactCell.published_organisations > 0)
         )
     }
+    assert {k: round(v[0], 2) for k, v in published.items()} == pytest.approx(stored)
     return build.quarter_ratios(ends), counts, published
+
+
+def _published_parts(ends) -> dict:
+    """Each cell's part from the organisations that publish their own figures, added up as
+    anyone could from what the register and the API show (each figure, its period and the
+    organisation's district, sector and type): flows added up, stocks the latest figure."""
+    proxy = {k: float(v) for k, v in proxies.in_force_at(ends).items() if v is not None}
+    organisations = list(
+        db.session.scalars(select(Organisation).where(Organisation.publishes_figures.is_(True)))
+    )
+    by_id = published_figures_of([o.id for o in organisations])
+    per_org: dict = {}  # (org, measure, period) -> (period end, value, pounds)
+    for organisation in organisations:
+        for entry in by_id.get(organisation.id, []):
+            code, flow = entry.measure.code, entry.measure.unit in FLOW_UNITS
+            for f in entry.figures:
+                value = float(f.value)
+                pounds = value * proxy.get((code, f.period_end), 0.0)
+                for period in (quarter_of(f.period_end).key, year_of(f.period_end).key, "all"):
+                    key = (organisation, code, period)
+                    end, total, money = per_org.get(key, (f.period_end, 0.0, 0.0))
+                    if flow:
+                        per_org[key] = (end, total + value, money + pounds)
+                    elif f.period_end >= end:
+                        per_org[key] = (f.period_end, value, pounds)
+    parts: dict = {}
+    for (organisation, code, period), (_end, value, pounds) in per_org.items():
+        for dimension in ("all", "district", "sector", "organisation_type"):
+            place = "" if dimension == "all" else getattr(organisation, dimension) or ""
+            key = (period, code, dimension, place)
+            total, money = parts.get(key, (0.0, 0.0))
+            parts[key] = (total + value, money + pounds)
+    return parts
 
 
 def test_no_withheld_demo_figure_can_be_worked_out(demo_rows):
