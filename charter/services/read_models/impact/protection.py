@@ -141,6 +141,10 @@ class _Program:
         self.highs.changeColCost(column, sign)
         self.highs.run()
         status = self.highs.getModelStatus()
+        if status not in _DECIDED:  # numerical trouble from the last basis: afresh, once
+            self.highs.clearSolver()
+            self.highs.run()
+            status = self.highs.getModelStatus()
         value = self.highs.getInfo().objective_function_value
         self.highs.changeColCost(column, 0.0)  # (which resets the objective's value)
         if status == highspy.HighsModelStatus.kOptimal:
@@ -169,6 +173,14 @@ class _Program:
         low, high = self.seen_low(variable), self.seen_high(variable)
         base = float(self.base[self.index[variable]])
         return high - low >= share * (high - base) - TOLERANCE * max(1.0, abs(high))
+
+
+_DECIDED = (
+    highspy.HighsModelStatus.kOptimal,
+    highspy.HighsModelStatus.kInfeasible,
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
 
 
 def _finite(bound: float) -> float:
