@@ -19,6 +19,7 @@ from charter.models.duties import AnnualConfirmation, AuditDraw, MarkAudit
 from charter.models.impact import (
     ImpactBuild,
     ImpactCell,
+    ImpactComparison,
     ImpactLifecycleCount,
     ProxyValue,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "EvidenceLink",
     "ImpactBuild",
     "ImpactCell",
+    "ImpactComparison",
     "ImpactLifecycleCount",
     "InformationRequest",
     "Invitation",

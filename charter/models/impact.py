@@ -56,6 +56,30 @@ class ImpactCell(db.Model):
     # Withheld from the public although built from enough organisations: shown, it would let
     # a small figure be worked out by subtraction (set by the rebuild; see impact.disclosure).
     complementary: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The part from organisations that publish their own figures (anyone can add those up), so
+    # disclosure control protects the others' part; 0 for commissioner cells (per-contract
+    # figures are not published).
+    published_organisations: Mapped[int] = mapped_column(default=0, server_default="0")
+    published_total: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=0, server_default="0")
+    published_monetised: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+
+
+class ImpactComparison(db.Model):
+    """A measure's year-on-year change like for like: the figure of the organisations that
+    reported in both a period and the same period a year before, in each (set by the rebuild;
+    the public sees it only when it gives away nothing about the organisations that joined or
+    left, see impact.like_for_like)."""
+
+    __tablename__ = "impact_comparisons"
+    __table_args__ = (UniqueConstraint("period_key", "measure_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(10))
+    measure_code: Mapped[str] = mapped_column(String(30))
+    total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    previous_total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    # Organisations that reported in both periods.
+    organisations: Mapped[int]
 
 
 class ImpactLifecycleCount(db.Model):

@@ -74,6 +74,10 @@ class Scheme(db.Model):
     # Disclosure control on public impact figures: a cell built from fewer organisations than
     # this is shown as "fewer than N", so no single organisation's figure can be worked out.
     disclosure_min_organisations: Mapped[int] = mapped_column(default=3)
+    # ... and every withheld figure must stay uncertain by at least this percentage of its
+    # upper end, whatever else is published ([disclosure] in the scheme file; see
+    # charter.services.read_models.impact.protection).
+    disclosure_protection_percent: Mapped[int] = mapped_column(default=20, server_default="20")
     # Duties after signing and after the award ([duties] in the scheme file).
     warning_days_before_sanction: Mapped[int] = mapped_column(default=28, server_default="28")
     confirmation_window_days: Mapped[int] = mapped_column(default=60, server_default="60")

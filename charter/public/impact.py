@@ -3,8 +3,9 @@
 The page and its open data read the summary rows `flask charter rebuild-impact` adds up
 (nightly, in the scheduler), so every request is a handful of small queries whatever the
 number of organisations. A figure built from fewer organisations than the scheme's threshold
-is shown as "fewer than N" here and in the downloads, so no organisation's own figure can be
-read off a breakdown.
+is shown as "fewer than N" here and in the downloads, and the figures withheld to protect it
+(set once per rebuild, see `impact.disclosure`) are withheld alike on the page, the CSV and
+the JSON, so no organisation's own figure can be worked out from them.
 """
 
 from __future__ import annotations
@@ -185,6 +186,7 @@ def show_impact_data():
         "public/impact-data.html",
         scheme=scheme,
         threshold=scheme.disclosure_min_organisations if scheme else 3,
+        protection=scheme.disclosure_protection_percent if scheme else 20,
         licence=LICENCE,
         licence_url=LICENCE_URL,
         columns=IMPACT_FIELDS,

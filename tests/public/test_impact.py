@@ -158,7 +158,9 @@ def test_demo_totals_equal_the_verified_figures_in_the_database(app, client, sch
                 continue
             assert published[key] == Decimal(total), key
             checked += 1
-    assert checked >= 8
+    # Enough shown figures to check (secondary suppression across the linked tables, and of
+    # cells whose organisations mostly publish their own figures, withholds more than it did).
+    assert checked >= 4
     page = client.get("/impact?period=2025-26").get_data(as_text=True)
     le1 = published[("LE1", "all", "")]
     assert f"£{le1:,.0f}" in page

@@ -81,6 +81,7 @@ def parse_scheme(text: str) -> dict:
     for key in AWARD_WHOLE_NUMBERS:
         out[key] = _require(award, key, int, "[award]")
     _parse_duties(data, out)
+    _parse_disclosure(data, out)
     out["all_core_measures_met"] = _require(award, "all_core_measures_met", bool, "[award]")
     out["moderation_required"] = bool(award.get("moderation_required", False))
     _require_percentage(out["min_share_of_targets_met"], "[award]", "min_share_of_targets_met")
@@ -292,6 +293,24 @@ def _plausibility(data: dict) -> dict:
     return out
 
 
+DISCLOSURE_DEFAULTS = {"min_organisations": 3, "protection_percent": 20}
+
+
+def _parse_disclosure(data: dict, out: dict) -> None:
+    """[disclosure]: optional (older scheme files keep the defaults). A public figure from
+    fewer than ``min_organisations`` is withheld, and every withheld figure must be uncertain
+    by at least ``protection_percent`` of its upper end, whatever is published beside it."""
+    disclosure = data.get("disclosure", {})
+    if not isinstance(disclosure, dict):
+        raise SchemeFileError("scheme: 'disclosure' must be a table")
+    for key, default in DISCLOSURE_DEFAULTS.items():
+        value = disclosure.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise SchemeFileError(f"[disclosure]: '{key}' must be a whole number, 1 or more")
+        out[f"disclosure_{key}"] = value
+    _require_percentage(out["disclosure_protection_percent"], "[disclosure]", "protection_percent")
+
+
 def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -338,6 +357,8 @@ def load_scheme_text(text: str) -> LoadResult:
         contract_earliest_start=date.fromisoformat(content["contract_earliest_start"]),
         contract_end_years_ahead=content["contract_end_years_ahead"],
         contract_max_value=Decimal(content["contract_max_value"]),
+        disclosure_min_organisations=content["disclosure_min_organisations"],
+        disclosure_protection_percent=content["disclosure_protection_percent"],
         **{key: content[key] for key in DUTY_DEFAULTS},
         **_plausibility_columns(content.get("plausibility") or PLAUSIBILITY_DEFAULTS),
     )

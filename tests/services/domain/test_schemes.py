@@ -211,3 +211,40 @@ def test_plausibility_thresholds_are_validated_at_load(table, message):
     text = DEFAULT.read_text().replace(PLAUSIBILITY, f"[plausibility]\n{table}\n")
     with pytest.raises(SchemeFileError, match=message):
         parse_scheme(text)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda t: t.replace("protection_percent = 20", "protection_percent = 120"),
+            "'protection_percent' must be between 0 and 100",
+        ),
+        (
+            lambda t: t.replace("min_organisations = 3", "min_organisations = 0"),
+            "'min_organisations' must be a whole number, 1 or more",
+        ),
+        (
+            lambda t: t.replace("protection_percent = 20", "protection_percent = 12.5"),
+            "'protection_percent' must be a whole number",
+        ),
+    ],
+)
+def test_disclosure_settings_are_validated_at_load(change, message):
+    text = change(DEFAULT.read_text())
+    assert text != DEFAULT.read_text()
+    with pytest.raises(SchemeFileError, match=message):
+        parse_scheme(text)
+
+
+def test_disclosure_settings_default_when_absent(app, db):
+    text = DEFAULT.read_text()
+    absent = parse_scheme(
+        text.replace("min_organisations = 3\n", "").replace("protection_percent = 20\n", "")
+    )
+    assert (absent["disclosure_min_organisations"], absent["disclosure_protection_percent"]) == (
+        3,
+        20,
+    )
+    scheme = load_scheme_text(text.replace("min_organisations = 3", "min_organisations = 5")).scheme
+    assert (scheme.disclosure_min_organisations, scheme.disclosure_protection_percent) == (5, 20)

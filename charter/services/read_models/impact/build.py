@@ -42,6 +42,7 @@ from charter.models import (
     ContractFigure,
     ImpactBuild,
     ImpactCell,
+    ImpactComparison,
     ImpactLifecycleCount,
     Measure,
     MonitoringReturn,
@@ -59,7 +60,7 @@ from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.services.domain import proxy_values
 from charter.services.domain.plausibility import counts
-from charter.services.read_models.impact import disclosure, staging
+from charter.services.read_models.impact import disclosure, like_for_like, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 # Lifecycle triggers counted per quarter, and what the page calls them.
@@ -132,9 +133,14 @@ def _proxy_expression(period_ends: list[date]):
     )
 
 
-def _insert(rows_select, dimension: str) -> None:
+PUBLISHED_COLUMNS = ["published_organisations", "published_total", "published_monetised"]
+
+
+def _insert(rows_select, dimension: str, published: bool = False) -> None:
     columns = ["period_key", "measure_code", "dimension_value", "total", "organisations"]
     columns.append("monetised")
+    if published:
+        columns += PUBLISHED_COLUMNS
     source = rows_select.add_columns(literal(dimension).label("dimension"))
     result = db.session.execute(insert(ImpactCell).from_select([*columns, "dimension"], source))
     return result.rowcount or 0
@@ -168,7 +174,21 @@ def _commissioner_cells(key, proxy) -> None:
     _insert(rows, DIMENSION_COMMISSIONER)
 
 
-def _mark_complementary(threshold: int) -> None:
+def quarter_ratios(period_ends: list[date]) -> dict[tuple[str, str], float]:
+    """The proxy value in force in each quarter, by (measure code, quarter key): what ties a
+    quarter's pounds to its figure (anyone can read the proxy history). A quarter whose returns
+    end on days with different values in force has no single ratio and is left out."""
+    found: dict[tuple[str, str], set] = {}
+    for (code, end), value in proxy_values.in_force_at(period_ends).items():
+        found.setdefault((code, quarter_of(end).key), set()).add(value)
+    return {
+        key: float(values.pop())
+        for key, values in found.items()
+        if len(values) == 1 and None not in values
+    }
+
+
+def _mark_complementary(threshold: int, share: float, period_ends: list[date]) -> None:
     """Flag the cells withheld to protect a small one (see `disclosure`): one read of the
     cells' keys and counts, then an UPDATE per thousand flagged cells."""
     rows = db.session.execute(
@@ -180,12 +200,23 @@ def _mark_complementary(threshold: int) -> None:
             ImpactCell.dimension_value,
             ImpactCell.organisations,
             ImpactCell.total,
+            ImpactCell.monetised,
+            ImpactCell.published_organisations,
+            ImpactCell.published_total,
+            ImpactCell.published_monetised,
         )
     ).all()
-    cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6]) for r in rows}
+    cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6], r[7]) for r in rows}
+    published = {
+        (r[1], r[2], r[3], r[4]): (r[8], float(r[9] or 0), float(r[10] or 0)) for r in rows if r[8]
+    }
     ids = {(r[1], r[2], r[3], r[4]): r[0] for r in rows}
-    flows = set(db.session.scalars(select(Measure.code).where(Measure.unit.in_(FLOW_UNITS))))
-    _, complementary = disclosure.withhold(cells, disclosure.relations(cells, flows), threshold)
+    units = dict(db.session.execute(select(Measure.code, Measure.unit)).all())
+    flows = {code for code, unit in units.items() if unit in FLOW_UNITS}
+    averaged = frozenset(code for code, unit in units.items() if unit in staging.AVERAGED_UNITS)
+    protection = disclosure.Protection(share, quarter_ratios(period_ends), averaged, published)
+    found = disclosure.relations(cells, flows, averaged)
+    _, complementary = disclosure.withhold(cells, found, threshold, protection)
     flagged = sorted(ids[key] for key in complementary)
     for offset in range(0, len(flagged), 1000):
         chunk = flagged[offset : offset + 1000]
@@ -222,16 +253,18 @@ def rebuild() -> BuildResult:
         db.session.execute(text(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'"))
     db.session.execute(delete(ImpactCell))
     db.session.execute(delete(ImpactLifecycleCount))
+    db.session.execute(delete(ImpactComparison))
     period_ends = _period_ends()
     if period_ends:
         proxy = _proxy_expression(period_ends)
         staging.stage(period_ends, proxy)
         for dimension, column in _ORGANISATION_DIMENSIONS.items():
-            _insert(staging.cell_rows(column), dimension)
+            _insert(staging.cell_rows(column), dimension, published=True)
+        like_for_like.stage()
         staging.drop()
         for key in _key_expressions(period_ends).values():
             _commissioner_cells(key, proxy)
-        _mark_complementary(disclosure_threshold())
+        _mark_complementary(disclosure_threshold(), protection_share(), period_ends)
     # Counted rather than summed from rowcounts: drivers differ on INSERT ... SELECT rowcounts.
     cells = db.session.scalar(select(func.count()).select_from(ImpactCell))
     lifecycle_rows = _lifecycle_counts()
@@ -243,3 +276,10 @@ def rebuild() -> BuildResult:
 def disclosure_threshold() -> int:
     scheme = db.session.scalar(select(Scheme).where(Scheme.is_current == true()).limit(1))
     return scheme.disclosure_min_organisations if scheme is not None else 3
+
+
+def protection_share() -> float:
+    """The scheme's protection level as a share (20% is 0.2): see `protection`."""
+    scheme = db.session.scalar(select(Scheme).where(Scheme.is_current == true()).limit(1))
+    percent = scheme.disclosure_protection_percent if scheme is not None else 20
+    return float(percent) / 100

@@ -41,7 +41,7 @@ IMPACT_FIELDS = (
         "Organisations",
         'How many organisations the figure is built from; where withheld, "fewer than N" in '
         'the CSV (or "withheld to protect a small figure" for a figure withheld so that a '
-        "smaller one cannot be worked out from a total) and null in the JSON, whose "
+        "withheld one cannot be worked out from the others published) and null in the JSON, whose "
         '"suppression" says which: fewer_than_threshold or complementary.',
     ),
     CsvColumn(

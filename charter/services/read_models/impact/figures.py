@@ -9,7 +9,7 @@ out by subtraction; see `disclosure`). Staff readers (threshold None) see every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -18,7 +18,9 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import ImpactBuild, ImpactCell, ImpactLifecycleCount, Measure, Scheme
 from charter.models.impact import DIMENSION_ALL, DIMENSIONS
+from charter.services.read_models.impact import like_for_like
 from charter.services.read_models.impact.build import LIFECYCLE_EVENTS
+from charter.services.read_models.impact.like_for_like import LikeForLike
 from charter.services.read_models.impact.periods import (
     ALL,
     ImpactPeriod,
@@ -50,6 +52,11 @@ class Figure:
     previous_total: Decimal | None = None
     # Withheld although built from enough organisations, to protect a small figure.
     complementary: bool = False
+    # The same period a year before: withheld (not missing), and from how many organisations.
+    previous_withheld: bool = False
+    previous_organisations: int | None = None
+    # The change among the organisations that reported in both (see `like_for_like`).
+    like_for_like: LikeForLike | None = None
 
     @property
     def suppression(self) -> str | None:
@@ -92,12 +99,9 @@ def _withheld(cell: ImpactCell, threshold: int | None) -> tuple[bool, bool]:
     return small, not small and cell.complementary
 
 
-def _figure(cell: ImpactCell, measure: Measure, threshold: int | None, previous=None) -> Figure:
+def _figure(cell: ImpactCell, measure: Measure, threshold: int | None) -> Figure:
     small, complementary = _withheld(cell, threshold)
     suppressed = small or complementary
-    previous_total = None
-    if previous is not None and not any(_withheld(previous, threshold)):
-        previous_total = previous.total
     return Figure(
         measure=measure,
         period_key=cell.period_key,
@@ -107,14 +111,29 @@ def _figure(cell: ImpactCell, measure: Measure, threshold: int | None, previous=
         organisations=cell.organisations,
         monetised=None if suppressed else cell.monetised,
         suppressed=suppressed,
-        previous_total=previous_total,
         complementary=complementary,
     )
 
 
+def _compared(figure: Figure, previous: ImpactCell | None, row, threshold: int | None) -> Figure:
+    """``figure`` with the same period a year before: its total unless withheld, and the
+    like-for-like pair where both totals are shown and it gives nothing away."""
+    if previous is None:
+        return figure
+    if any(_withheld(previous, threshold)):
+        return replace(figure, previous_withheld=True)
+    compared = replace(
+        figure, previous_total=previous.total, previous_organisations=previous.organisations
+    )
+    if figure.suppressed:
+        return compared
+    pair = like_for_like.shown(row, figure.organisations, previous.organisations, threshold)
+    return replace(compared, like_for_like=pair)
+
+
 def headline(period: ImpactPeriod, measures: list[Measure], threshold: int | None) -> list[Figure]:
-    """Each measure's total for the period, with last year's for comparison. One query.
-    ``threshold`` None means staff figures: nothing suppressed."""
+    """Each measure's total for the period, compared with the same period a year before. Two
+    queries. ``threshold`` None means staff figures: nothing suppressed."""
     keys = [period.key] + ([period.previous.key] if period.previous else [])
     cells = db.session.scalars(
         select(ImpactCell).where(
@@ -122,13 +141,15 @@ def headline(period: ImpactPeriod, measures: list[Measure], threshold: int | Non
         )
     )
     by_key = {(c.period_key, c.measure_code): c for c in cells}
+    pairs = like_for_like.of_period(period.key) if period.previous else {}
     figures = []
     for measure in measures:
         cell = by_key.get((period.key, measure.code))
         if cell is None:
             continue
         previous = by_key.get((period.previous.key, measure.code)) if period.previous else None
-        figures.append(_figure(cell, measure, threshold, previous))
+        figure = _figure(cell, measure, threshold)
+        figures.append(_compared(figure, previous, pairs.get(measure.code), threshold))
     return figures
 
 

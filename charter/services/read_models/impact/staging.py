@@ -12,7 +12,10 @@ tables, set-based (INSERT ... SELECT ... GROUP BY) on SQLite and PostgreSQL alik
    from the quarter rows: flows added up per organisation, stocks its latest quarter's figure.
    Each organisation is in exactly one combination, so organisation counts add up.
 
-Every breakdown cell is then a sum over the cube's few thousand rows (`cell_rows`).
+Every breakdown cell is then a sum over the cube's few thousand rows (`cell_rows`). The cube
+also splits by whether the organisation publishes its own figures (on the register and the
+API, by its consent): anyone can add those up, so disclosure control needs each cell's part from
+publishing organisations (`published_*` in the cells; see `disclosure`).
 """
 
 from __future__ import annotations
@@ -43,12 +46,17 @@ from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 AVERAGED_UNITS = frozenset({"percent"})
 ALL_TIME_KEY = literal_column(f"'{ALL}'")
-_ATTRIBUTES = ("district", "sector", "organisation_type")
+_ATTRIBUTES = ("district", "sector", "organisation_type", "publishes")
 _metadata = MetaData()
 
 
 def _attributes() -> list[Column]:
-    return [Column(name, String(100)) for name in _ATTRIBUTES]
+    return [Column(name, String(100)) for name in _ATTRIBUTES[:-1]] + [Column("publishes", Integer)]
+
+
+def _organisation_attributes() -> list:
+    publishes = case((Organisation.publishes_figures.is_(True), 1), else_=0).label("publishes")
+    return [Organisation.district, Organisation.sector, Organisation.organisation_type, publishes]
 
 
 ORG_QUARTERS = Table(
@@ -100,7 +108,7 @@ def _organisation_quarters(period_ends: list[date], proxy) -> None:
     quarter = case({e: quarter_of(e).key for e in period_ends}, value=MonitoringReturn.period_end)
     year = case({e: year_of(e).key for e in period_ends}, value=MonitoringReturn.period_end)
     pounds = ReturnLine.actual_value * proxy
-    attributes = [Organisation.district, Organisation.sector, Organisation.organisation_type]
+    attributes = _organisation_attributes()
     columns = ["organisation_id", *_COLUMNS[:2], "period_key", "year_key", "period_end"]
     columns += ["value", "pounds", *_ATTRIBUTES]
     flows = (
@@ -222,6 +230,10 @@ def cell_rows(dimension_value):
     grouped = [c.period_key, c.measure_code, c.unit]
     if dimension_value is not None:
         grouped.append(c[dimension_value])
+
+    def published(column):
+        return func.coalesce(func.sum(case((c.publishes == 1, column), else_=0)), 0)
+
     return select(
         c.period_key,
         c.measure_code,
@@ -229,4 +241,7 @@ def cell_rows(dimension_value):
         total,
         func.sum(c.organisations),
         func.sum(c.pounds),
+        published(c.organisations),
+        published(c.total),
+        func.sum(case((c.publishes == 1, c.pounds), else_=None)),
     ).group_by(*grouped)
