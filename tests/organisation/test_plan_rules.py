@@ -63,9 +63,9 @@ REFUSED = [
     ),
     pytest.param(
         "LE8",
-        {"baseline": "80", "target_value": "79.99"},
+        {"baseline": "80", "target_value": "79.9"},
         "The target must be the same as or higher than the baseline",
-        id="a-penny-backwards",
+        id="a-tenth-of-a-point-backwards",
     ),
     pytest.param(
         "LE4",

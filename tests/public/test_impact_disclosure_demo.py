@@ -14,8 +14,9 @@ from charter.extensions import db
 from charter.models import ImpactCell, MonitoringReturn, Organisation
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
+from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
-from charter.services.read_models.impact import build, figures, proxies
+from charter.services.read_models.impact import build, figures
 from charter.services.read_models.impact.periods import parse_period, quarter_of, year_of
 from charter.services.read_models.impact.published import published_figures_of
 from tests.services.read_models.disclosure_attack import recovered
@@ -62,7 +63,7 @@ def _published_parts(ends) -> dict:
     """Each cell's part from the organisations that publish their own figures, added up as
     anyone could from what the register and the API show (each figure, its period and the
     organisation's district, sector and type): flows added up, stocks the latest figure."""
-    proxy = {k: float(v) for k, v in proxies.in_force_at(ends).items() if v is not None}
+    proxy = {k: float(v) for k, v in proxy_values.in_force_at(ends).items() if v is not None}
     organisations = list(
         db.session.scalars(select(Organisation).where(Organisation.publishes_figures.is_(True)))
     )
