@@ -29,7 +29,7 @@ def _organisation(slug: str) -> Organisation:
 
 def _mark_context(organisation: Organisation) -> dict:
     mark = marks.current_mark(organisation)
-    standing = marks.standing(mark) if mark else None
+    standing = marks.standing(mark, organisation_status=organisation.status) if mark else None
     return {
         "mark": mark,
         "standing_label": marks.STANDING_LABELS[standing] if standing else None,

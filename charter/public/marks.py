@@ -27,6 +27,7 @@ BADGE_COLOURS = {
     marks.EXPIRED: ("#505a5f", "#ffffff"),
     marks.SUSPENDED: ("#d4351c", "#ffffff"),
     marks.REVOKED: ("#d4351c", "#ffffff"),
+    marks.LAPSED: ("#505a5f", "#ffffff"),
 }
 BADGE_TEXT = {
     marks.VALID: "Valid",
@@ -34,6 +35,7 @@ BADGE_TEXT = {
     marks.EXPIRED: "Expired",
     marks.SUSPENDED: "Suspended",
     marks.REVOKED: "Revoked",
+    marks.LAPSED: "Not in force",
 }
 UNKNOWN_COLOURS = ("#505a5f", "#ffffff")
 # A badge for a current mark may be cached for an hour; any other answer changes sooner.
@@ -90,7 +92,7 @@ def verify_certificate(certificate_number: str):
         return redirect(
             url_for("public.verify_certificate", certificate_number=mark.certificate_number)
         )
-    standing = marks.standing(mark, scheme=scheme)
+    standing = marks.standing(mark, scheme=scheme, organisation_status=organisation.status)
     newer = marks.current_mark(organisation) if mark.status == "superseded" else None
     return render_template(
         "public/verify.html",
