@@ -13,13 +13,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from charter.models import Organisation
+from sqlalchemy import select
+
+from charter.extensions import db
+from charter.models import AuditEvent, Organisation
 from charter.models.assessment import CharterMark
 from charter.models.scheme import Scheme
 from charter.services.domain import marks
 from charter.services.domain import standing as rules
 from charter.services.read_models import register_query as register
 from charter.services.read_models.register import RegisterEntry
+from workflows import lifecycle
 
 EXPIRED_LABEL = "Charter signatory — Charter Mark expired on {date}"
 EXPIRED_DESCRIPTION = (
@@ -73,10 +77,39 @@ def labels_for(
     }
 
 
+# The organisation's own losses and their reversal, beyond its Marks' history (which tells a
+# holder's suspension and its lifting).
+COMMITMENT_EVENTS = {
+    "lapse": ("lapsed", "The organisation’s commitment to the charter lapsed"),
+    "suspend": ("suspended", "Suspended by the scheme administrators"),
+    "lift_suspension": ("reinstated", "The suspension was lifted"),
+}
+
+
 def public_history(organisation: Organisation) -> list[marks.MarkEvent]:
-    """The dated history of gained, renewed, suspended, reinstated, expired and revoked
-    Marks, and of lapses, without reasons."""
-    return [
+    """The dated public record, newest first, without reasons: Marks gained, renewed,
+    suspended, reinstated, expired and revoked, and the organisation's lapses and suspensions."""
+    events = [
         event._replace(text=event.public_text or event.text)
         for event in marks.mark_history(organisation)
     ]
+    rows = db.session.execute(
+        select(
+            AuditEvent.created_at, AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state
+        )
+        .where(
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.trigger.in_(COMMITMENT_EVENTS),
+        )
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    ).all()
+    for when, trigger, from_state, to_state in rows:
+        # A holder's suspension and its lifting are already in its Marks' history.
+        if (trigger == "suspend" and from_state in lifecycle.HOLDING) or (
+            trigger == "lift_suspension" and to_state in lifecycle.HOLDING
+        ):
+            continue
+        kind, text = COMMITMENT_EVENTS[trigger]
+        events.append(marks.MarkEvent(when.date(), kind, text, text))
+    # Newest first; sorted() keeps the Marks' own order within a day.
+    return sorted(events, key=lambda event: event.date, reverse=True)
