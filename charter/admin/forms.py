@@ -155,6 +155,12 @@ class LiftSuspensionForm(FlaskForm):
     submit = SubmitField("Lift the suspension", widget=GovSubmitInput())
 
 
+class ConfirmForm(FlaskForm):
+    """A button that changes something, posted with its CSRF token (the template names it)."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
 PROXY_VALUE_MESSAGE = "Enter the proxy value in pounds, like 0.25"
 
 

@@ -185,5 +185,6 @@ from charter.admin import (  # noqa: E402,F401
     emails,
     impact,
     proxies,
+    register_entries,
     reviews,
 )

@@ -31,6 +31,10 @@ ROUTES = {
 OWNER = "owner"
 CONTRIBUTOR = "contributor"
 MEMBER_ROLES = {OWNER: "Owner", CONTRIBUTOR: "Contributor"}
+# Whether an organisation's entry is on the public register.
+REGISTER_PUBLISHED = "published"
+REGISTER_AWAITING_CHECK = "awaiting_check"
+REGISTER_HIDDEN = "hidden"
 
 
 class Organisation(db.Model):
@@ -70,6 +74,13 @@ class Organisation(db.Model):
     publishes_figures_decided_at: Mapped[datetime | None]
     scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Whether its entry is on the public register (see services.domain.register_entries):
+    # published, awaiting an administrator's check (a new signatory), or hidden with a reason.
+    register_entry: Mapped[str] = mapped_column(
+        String(20), default=REGISTER_PUBLISHED, server_default=REGISTER_PUBLISHED
+    )
+    register_entry_changed_at: Mapped[datetime | None]
+    register_hidden_reason: Mapped[str | None] = mapped_column(Text)
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -100,7 +111,8 @@ class Organisation(db.Model):
 # PostgreSQL keeps status and name in these indexes too (INCLUDE), so a page's keys, filtered by
 # status and by a search of the name, come from the index alone (an index-only scan) and only
 # the page's own rows are read from the table: a search walks index entries, not table rows.
-_COVERING = {"postgresql_include": ["status", "name"]}
+# Whether the entry is published is read from them too (register_entry).
+_COVERING = {"postgresql_include": ["status", "name", "register_entry"]}
 Index(
     "ix_organisations_register_order",
     func.lower(Organisation.name),

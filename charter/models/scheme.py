@@ -80,6 +80,12 @@ class Scheme(db.Model):
     # A renewal awarded before the current Mark expires runs from that expiry date, so the
     # holder loses no days ([award] renewal_runs_from_expiry, default true).
     renewal_runs_from_expiry: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # A new signatory's register entry appears "after_check" (an administrator's) or "at_once"
+    # ([register] publish_new_signatories, default after_check: the register carries the
+    # council's name).
+    publish_new_signatories: Mapped[str] = mapped_column(
+        String(20), default="after_check", server_default="after_check"
+    )
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",

@@ -14,9 +14,8 @@ from wtforms.validators import DataRequired, ValidationError
 
 from charter.caching import cached_by_register
 from charter.public import bp
-from charter.services.domain import marks
+from charter.services.domain import marks, register_entries
 from charter.services.read_models import certificate_checks
-from workflows.lifecycle import PUBLIC_STATES
 
 CERTIFICATE_HINT = "Enter a certificate number, like CM-7K3F9QX2"
 
@@ -106,7 +105,7 @@ def verify_certificate(certificate_number: str):
         holds_mark=standing in marks.HOLDING_STANDINGS,
         newer_mark=newer,
         today=date.today(),
-        public_states=PUBLIC_STATES,
+        on_register=register_entries.is_on_register(organisation),
     )
 
 

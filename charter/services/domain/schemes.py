@@ -91,6 +91,13 @@ def parse_scheme(text: str) -> dict:
     if not isinstance(renewal, bool):
         raise SchemeFileError("[award]: 'renewal_runs_from_expiry' must be true or false")
     out["renewal_runs_from_expiry"] = renewal
+    register = data.get("register", {})
+    publish = register.get("publish_new_signatories", "after_check")
+    if publish not in ("after_check", "at_once"):
+        raise SchemeFileError(
+            '[register]: \'publish_new_signatories\' must be "after_check" or "at_once"'
+        )
+    out["publish_new_signatories"] = publish
 
     out["principles"] = [
         {
@@ -255,6 +262,7 @@ def load_scheme_text(text: str) -> LoadResult:
         issuer_name=content["issuer_name"],
         issuer_members=content["issuer_members"],
         renewal_runs_from_expiry=content["renewal_runs_from_expiry"],
+        publish_new_signatories=content["publish_new_signatories"],
         **{key: content[key] for key in DUTY_DEFAULTS},
     )
     scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]

@@ -23,7 +23,7 @@ from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED, CharterMark
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
-from charter.services.domain import marks
+from charter.services.domain import marks, register_entries
 from charter.services.domain import standing as rules
 from charter.services.infrastructure.spreadsheets import CsvColumn
 from charter.services.read_models.impact import published
@@ -41,7 +41,6 @@ from charter.services.read_models.register_query import (
     shape,
     sort_key,
 )
-from workflows import lifecycle
 
 # Rows fetched per query by the open-data exports; tests make it small to cross batches.
 EXPORT_BATCH_SIZE = 1000
@@ -345,7 +344,7 @@ def public_entry(slug: str, *, today: date | None = None) -> PublicEntry | None:
     row = db.session.execute(
         _with_current_mark(
             select(*PUBLIC_COLUMNS, sort_key(), _latest_signed_at()).where(
-                Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
+                Organisation.slug == slug, register_entries.on_register_clause()
             )
         )
     ).first()

@@ -20,6 +20,7 @@ from charter.extensions import db
 from charter.models import CharterMark, Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED
 from charter.models.organisation import ORGANISATION_TYPES
+from charter.services.domain import register_entries
 from charter.services.read_models import register_version
 from charter.services.read_models.register_query import (
     ANY_KEY,
@@ -36,7 +37,6 @@ from charter.services.read_models.register_query import (
     shape,
     sort_key,
 )
-from workflows import lifecycle
 
 PAGE_SIZE = 20
 # A page asked for by number (a typed or bookmarked link) is found by OFFSET from the nearer end
@@ -64,7 +64,7 @@ def filter_options(version: int) -> FilterOptions:
         ).first()
         pairs = db.session.execute(
             select(Organisation.district, Organisation.sector)
-            .where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
+            .where(register_entries.on_register_clause())
             .distinct()
         ).all()
         districts = {district for district, _ in pairs if district}
@@ -324,9 +324,7 @@ def _too_deep(page: int) -> PageNotAvailable:
 
 def public_organisation(slug: str) -> Organisation | None:
     return db.session.scalar(
-        select(Organisation).where(
-            Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
-        )
+        select(Organisation).where(Organisation.slug == slug, register_entries.on_register_clause())
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation
-from workflows import lifecycle
+from charter.services.domain import register_entries
 
 FEED_SIZE = 50
 # Feed entries by audited trigger, the organisation's name in {name}.
@@ -45,7 +45,7 @@ def recent_public_changes(limit: int = FEED_SIZE) -> list[FeedEntry]:
         .join(Organisation, Organisation.id == AuditEvent.organisation_id)
         .where(
             AuditEvent.trigger.in_(FEED_TRIGGERS),
-            Organisation.status.in_(lifecycle.PUBLIC_STATES),
+            register_entries.on_register_clause(),
         )
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .limit(limit)

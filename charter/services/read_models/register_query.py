@@ -26,8 +26,7 @@ from datetime import date
 from sqlalchemy import Date, Integer, Select, String, Subquery, bindparam, func, select, tuple_
 
 from charter.models import Organisation
-from charter.services.domain import standing
-from workflows import lifecycle
+from charter.services.domain import register_entries, standing
 
 HOLDERS = "holders"
 SIGNATORIES = "signatories"
@@ -76,7 +75,8 @@ PUBLIC_STATUS_DESCRIPTIONS = {
 
 
 def is_public(organisation: Organisation) -> bool:
-    return organisation.status in lifecycle.PUBLIC_STATES
+    """On the public register (a public state, and its entry published)."""
+    return register_entries.is_on_register(organisation)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def shape(filters: Filters) -> Filters:
 
 
 def filtered(query: Select, filters: Filters) -> Select:
-    query = query.where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
+    query = query.where(register_entries.on_register_clause())
     params = filter_params(filters)
     if "q_pattern" in params:
         # On PostgreSQL the trigram index on lower(name) serves this LIKE '%...%'.
