@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from charter.models import Organisation
@@ -204,11 +204,17 @@ _Mark = aliased(CharterMark, name="standing_mark")
 
 
 def _marks_of_row(*conditions) -> ColumnElement[bool]:
+    """Whether the organisation of the enclosing row has a Mark meeting ``conditions``: a
+    correlated lookup with LIMIT 1, which PostgreSQL runs as an index probe per row it walks (an
+    EXISTS may be planned as a hashed semi-join over a sequential scan of every Mark)."""
     return (
-        select(_Mark.id)
+        select(literal(1))
+        .select_from(_Mark)
         .where(_Mark.organisation_id == Organisation.id, *conditions)
         .correlate(Organisation)
-        .exists()
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
     )
 
 
