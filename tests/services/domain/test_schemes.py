@@ -170,3 +170,19 @@ def test_renewal_runs_from_expiry_is_on_unless_the_file_turns_it_off(app, db):
     assert off.renewal_runs_from_expiry is False
     members = parse_scheme(text.replace('members = "representatives', 'members = "" #'))
     assert members["issuer_members"] is None
+
+
+def test_new_signatories_are_published_after_a_check_unless_the_file_says_at_once(app, db):
+    text = DEFAULT.read_text()
+    assert load_scheme_text(text).scheme.publish_new_signatories == "after_check"
+    absent = parse_scheme(text.replace('publish_new_signatories = "after_check"\n', ""))
+    assert absent["publish_new_signatories"] == "after_check"
+    at_once = text.replace(
+        'publish_new_signatories = "after_check"', 'publish_new_signatories = "at_once"'
+    )
+    assert parse_scheme(at_once)["publish_new_signatories"] == "at_once"
+    wrong = text.replace(
+        'publish_new_signatories = "after_check"', 'publish_new_signatories = "yes"'
+    )
+    with pytest.raises(SchemeFileError, match="'publish_new_signatories' must be"):
+        parse_scheme(wrong)
