@@ -19,7 +19,7 @@ from charter.formatting import (
     format_number,
     format_period,
 )
-from charter.services.domain import publishing
+from charter.services.domain import publishing, register_entries
 from workflows.lifecycle import STATE_LABELS, TRIGGERS
 
 # GOV.UK tag colours per lifecycle state.
@@ -40,10 +40,12 @@ STATE_TAG_CLASSES = {
 
 
 # Audit rows written by something other than a trigger: a data migration's correction, and
-# the answers to the question of publishing the verified figures.
+# the answers to the question of publishing the verified figures, an administrator's check or
+# hiding of a register entry.
 AUDIT_ONLY_LABELS = {
     "correct_expiry": "Corrected: an expired Charter Mark does not end the charter commitment",
     **publishing.AUDIT_LABELS,
+    **register_entries.AUDIT_LABELS,
 }
 
 

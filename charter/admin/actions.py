@@ -7,11 +7,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from charter.admin import bp
-from charter.admin.forms import LiftSuspensionForm, SanctionReasonForm
+from charter.admin.forms import ConfirmForm, LiftSuspensionForm, SanctionReasonForm
 from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Organisation
-from charter.services.domain import audits, marks
+from charter.services.domain import audits, marks, register_entries
 from charter.services.domain.lifecycle import history
 from charter.services.read_models.contract_monitoring import events_of as monitoring_events_of
 from workflows import lifecycle
@@ -20,7 +20,7 @@ from workflows import lifecycle
 REVOCABLE_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE, lifecycle.MARK_SUSPENDED)
 
 
-def _organisation(slug: str) -> Organisation:
+def organisation_by_slug(slug: str) -> Organisation:
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         abort(404)
@@ -29,7 +29,7 @@ def _organisation(slug: str) -> Organisation:
 
 def _mark_context(organisation: Organisation) -> dict:
     mark = marks.current_mark(organisation)
-    standing = marks.standing(mark) if mark else None
+    standing = marks.standing(mark, organisation_status=organisation.status) if mark else None
     return {
         "mark": mark,
         "standing_label": marks.STANDING_LABELS[standing] if standing else None,
@@ -45,13 +45,15 @@ def _mark_context(organisation: Organisation) -> dict:
 @login_required
 @staff_required("admin")
 def show_organisation_admin(slug: str):
-    organisation = _organisation(slug)
+    organisation = organisation_by_slug(slug)
     return render_template(
         "admin/organisation-show.html",
         organisation=organisation,
         can_suspend=organisation.status in lifecycle.SUSPENDABLE,
         is_suspended=organisation.status == lifecycle.SUSPENDED,
         lift_form=LiftSuspensionForm(),
+        confirm_form=ConfirmForm(),
+        on_register=register_entries.is_on_register(organisation),
         events=history(organisation),
         audit_history=audits.audits_of(organisation),
         monitoring_events=monitoring_events_of(organisation),
@@ -63,7 +65,7 @@ def show_organisation_admin(slug: str):
 @login_required
 @staff_required("admin")
 def suspend_organisation(slug: str):
-    organisation = _organisation(slug)
+    organisation = organisation_by_slug(slug)
     form = SanctionReasonForm()
     if not form.validate_on_submit():
         return render_template(
@@ -82,7 +84,7 @@ def suspend_organisation(slug: str):
 @login_required
 @staff_required("admin")
 def lift_suspension(slug: str):
-    organisation = _organisation(slug)
+    organisation = organisation_by_slug(slug)
     if not LiftSuspensionForm().validate_on_submit():
         abort(400)
     marks.lift_suspension(organisation, current_user)
@@ -97,7 +99,7 @@ def lift_suspension(slug: str):
 @login_required
 @staff_required("admin")
 def revoke_mark(slug: str):
-    organisation = _organisation(slug)
+    organisation = organisation_by_slug(slug)
     context = _mark_context(organisation)
     if not context["can_revoke"]:
         # The same refusal page as the lifecycle's, so the admin sees why.

@@ -159,6 +159,12 @@ class LiftSuspensionForm(FlaskForm):
     submit = SubmitField("Lift the suspension", widget=GovSubmitInput())
 
 
+class ConfirmForm(FlaskForm):
+    """A button that changes something, posted with its CSRF token (the template names it)."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
 # The proxy_values and measures columns are Numeric(12, 2).
 PROXY_VALUE_MAX = Decimal("9999999999.99")
 

@@ -186,5 +186,6 @@ from charter.admin import (  # noqa: E402,F401
     flagged_figures,
     impact,
     proxies,
+    register_entries,
     reviews,
 )

@@ -115,7 +115,7 @@ def _organisation(entry: open_data.PublicEntry, urls=None) -> dict:
         "sector": organisation.sector,
         "town": organisation.town,
         "district": organisation.district,
-        "status": register_query.public_status(organisation.status),
+        "status": public_standing.status(organisation.status, mark),
         "status_label": public_standing.label(organisation.status, mark),
         "signed_on": _iso(entry.signed_at),
         "charter_mark": {
@@ -249,7 +249,7 @@ def show_certificate(number: str):
     if found is None:
         return error_response(404, "not_found", "No Charter Mark has that certificate number")
     mark, scheme, organisation = found
-    standing = marks.standing(mark, scheme=scheme)
+    standing = marks.standing(mark, scheme=scheme, organisation_status=organisation.status)
     holder = None
     if register_query.is_public(organisation):
         holder = {

@@ -37,6 +37,7 @@ from charter.demo.journeys import (
     STAFF,
     Step,
 )
+from charter.demo.register_checks import leave_newest_signatory_awaiting_check
 from charter.extensions import db
 from charter.models import AuditEvent, Membership, Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
@@ -163,6 +164,7 @@ class _DemoBuilder:
         self.monitoring = build_contract_monitoring(self.now, self.password_hash)
         self.monitoring.update(build_audits(self.now, self.assessors))
         self.monitoring.update(open_confirmations(records, self.now))
+        self.monitoring.update(leave_newest_signatory_awaiting_check())
         db.session.commit()
         return len(records)
 

@@ -31,6 +31,10 @@ ROUTES = {
 OWNER = "owner"
 CONTRIBUTOR = "contributor"
 MEMBER_ROLES = {OWNER: "Owner", CONTRIBUTOR: "Contributor"}
+# Whether an organisation's entry is on the public register.
+REGISTER_PUBLISHED = "published"
+REGISTER_AWAITING_CHECK = "awaiting_check"
+REGISTER_HIDDEN = "hidden"
 
 
 class Organisation(db.Model):
@@ -75,6 +79,13 @@ class Organisation(db.Model):
     # and only its name, its Charter Marks (so a certificate still verifies) and the
     # anonymous record of what was done remain.
     records_erased_at: Mapped[datetime | None]
+    # Whether its entry is on the public register (see services.domain.register_entries):
+    # published, awaiting an administrator's check (a new signatory), or hidden with a reason.
+    register_entry: Mapped[str] = mapped_column(
+        String(20), default=REGISTER_PUBLISHED, server_default=REGISTER_PUBLISHED
+    )
+    register_entry_changed_at: Mapped[datetime | None]
+    register_hidden_reason: Mapped[str | None] = mapped_column(Text)
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -105,7 +116,8 @@ class Organisation(db.Model):
 # PostgreSQL keeps status and name in these indexes too (INCLUDE), so a page's keys, filtered by
 # status and by a search of the name, come from the index alone (an index-only scan) and only
 # the page's own rows are read from the table: a search walks index entries, not table rows.
-_COVERING = {"postgresql_include": ["status", "name"]}
+# Whether the entry is published is read from them too (register_entry).
+_COVERING = {"postgresql_include": ["status", "name", "register_entry"]}
 Index(
     "ix_organisations_register_order",
     func.lower(Organisation.name),

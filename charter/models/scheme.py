@@ -109,6 +109,12 @@ class Scheme(db.Model):
     plausibility_median_multiple: Mapped[Decimal] = mapped_column(
         Numeric(7, 2), default=10, server_default="10"
     )
+    # A new signatory's register entry appears "after_check" (an administrator's) or "at_once"
+    # ([register] publish_new_signatories, default after_check: the register carries the
+    # council's name).
+    publish_new_signatories: Mapped[str] = mapped_column(
+        String(20), default="after_check", server_default="after_check"
+    )
 
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",

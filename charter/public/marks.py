@@ -14,9 +14,8 @@ from wtforms.validators import DataRequired, ValidationError
 
 from charter.caching import cached_by_register
 from charter.public import bp
-from charter.services.domain import marks
+from charter.services.domain import marks, register_entries
 from charter.services.read_models import certificate_checks
-from workflows.lifecycle import PUBLIC_STATES
 
 CERTIFICATE_HINT = "Enter a certificate number, like CM-7K3F9QX2"
 
@@ -27,6 +26,7 @@ BADGE_COLOURS = {
     marks.EXPIRED: ("#505a5f", "#ffffff"),
     marks.SUSPENDED: ("#d4351c", "#ffffff"),
     marks.REVOKED: ("#d4351c", "#ffffff"),
+    marks.LAPSED: ("#505a5f", "#ffffff"),
 }
 BADGE_TEXT = {
     marks.VALID: "Valid",
@@ -34,6 +34,7 @@ BADGE_TEXT = {
     marks.EXPIRED: "Expired",
     marks.SUSPENDED: "Suspended",
     marks.REVOKED: "Revoked",
+    marks.LAPSED: "Not in force",
 }
 UNKNOWN_COLOURS = ("#505a5f", "#ffffff")
 # A badge for a current mark may be cached for an hour; any other answer changes sooner.
@@ -90,7 +91,7 @@ def verify_certificate(certificate_number: str):
         return redirect(
             url_for("public.verify_certificate", certificate_number=mark.certificate_number)
         )
-    standing = marks.standing(mark, scheme=scheme)
+    standing = marks.standing(mark, scheme=scheme, organisation_status=organisation.status)
     newer = marks.current_mark(organisation) if mark.status == "superseded" else None
     return render_template(
         "public/verify.html",
@@ -104,7 +105,7 @@ def verify_certificate(certificate_number: str):
         holds_mark=standing in marks.HOLDING_STANDINGS,
         newer_mark=newer,
         today=date.today(),
-        public_states=PUBLIC_STATES,
+        on_register=register_entries.is_on_register(organisation),
     )
 
 

@@ -90,8 +90,6 @@ def show_register():
         pagination=_pagination(result, params) if result else None,
         csv_url=url_for("public.download_register_csv", **params),
         json_url=url_for("public.download_register_json", **params),
-        status_label=register_query.public_status_label,
-        status_tag=register_query.public_status_tag,
         standing_labels=public_standing.labels_for(result.organisations) if result else {},
         entry_url=slug_url_builder("public.show_register_entry"),
     )
@@ -105,7 +103,8 @@ def show_register_entry(slug: str):
     if organisation is None:
         abort(404)
     mark = marks.current_mark(organisation)
-    standing = marks.standing(mark) if mark else None
+    mark_facts = public_standing.facts(mark)
+    standing = marks.standing(mark, organisation_status=organisation.status) if mark else None
     signed = register_service.latest_signature(organisation)
     progress = measure_progress(organisation)
     contract_count, contract_value = contract_summary(organisation)
@@ -124,9 +123,9 @@ def show_register_entry(slug: str):
     return render_template(
         "public/register-entry.html",
         organisation=organisation,
-        status_label=public_standing.label(organisation.status, mark),
-        status_tag=public_standing.tag(organisation.status, mark),
-        status_description=public_standing.description(organisation.status, mark),
+        status_label=public_standing.label(organisation.status, mark_facts),
+        status_tag=public_standing.tag(organisation.status, mark_facts),
+        status_description=public_standing.description(organisation.status, mark_facts),
         mark_history=public_standing.public_history(organisation),
         signature=signed[0] if signed else None,
         signed_scheme=signed[1] if signed else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -14,7 +14,6 @@ from charter.extensions import db
 from charter.formatting import format_date
 from charter.models import AuditEvent, Organisation, User
 from charter.models.assessment import (
-    MARK_EXPIRED,
     MARK_REVOKED,
     MARK_SUPERSEDED,
     MARK_SUSPENDED,
@@ -25,6 +24,7 @@ from charter.models.assessment import (
 from charter.models.base import utcnow
 from charter.models.scheme import Scheme
 from charter.services import notices
+from charter.services.domain import standing as standing_rules
 from charter.services.domain.lifecycle import actor_for, transition
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
@@ -35,45 +35,18 @@ CERTIFICATE_PREFIX = "CM-"
 CERTIFICATE_LENGTH = 8
 CERTIFICATE_RE = re.compile(rf"^CM-[{CERTIFICATE_ALPHABET}]{{{CERTIFICATE_LENGTH}}}$")
 
-VALID = "valid"
-RENEWAL_DUE = "renewal_due"
-EXPIRED = "expired"
-SUSPENDED = "suspended"
-REVOKED = "revoked"
-
-STANDING_LABELS = {
-    VALID: "Valid",
-    RENEWAL_DUE: "Valid, renewal due",
-    EXPIRED: "Expired",
-    SUSPENDED: "Suspended",
-    REVOKED: "Revoked",
-}
-# Plain words for people checking a certificate. Only the first two may say the mark is held.
-# A mark suspended by the scheduled reviews for a missed duty, not by an administrator.
-SYSTEM_SUSPENSION_DESCRIPTION = (
-    "This Charter Mark is suspended because the organisation has not met a reporting duty (a "
-    "monitoring return or its annual confirmation). It is lifted once the duty is met. The "
-    "organisation cannot rely on it while the suspension lasts; it is still a charter signatory."
-)
-STANDING_DESCRIPTIONS = {
-    VALID: "This organisation holds the Social Value Charter Mark.",
-    RENEWAL_DUE: "This organisation holds the Social Value Charter Mark. It expires soon and "
-    "the organisation can apply to renew it.",
-    EXPIRED: "This Charter Mark has expired. The organisation does not hold the Charter Mark "
-    "on this certificate any more.",
-    SUSPENDED: "This Charter Mark is suspended by the scheme administrators. The organisation "
-    "cannot rely on it while the suspension lasts.",
-    REVOKED: "This Charter Mark was revoked by the scheme administrators. The organisation "
-    "does not hold the Charter Mark.",
-}
-STANDING_TAG_CLASSES = {
-    VALID: "govuk-tag--green",
-    RENEWAL_DUE: "govuk-tag--yellow",
-    EXPIRED: "govuk-tag--grey",
-    SUSPENDED: "govuk-tag--red",
-    REVOKED: "govuk-tag--red",
-}
-HOLDING_STANDINGS = (VALID, RENEWAL_DUE)
+# The standings and their words are decided in ``standing`` (with the organisation's state).
+VALID = standing_rules.VALID
+RENEWAL_DUE = standing_rules.RENEWAL_DUE
+EXPIRED = standing_rules.EXPIRED
+SUSPENDED = standing_rules.SUSPENDED
+REVOKED = standing_rules.REVOKED
+LAPSED = standing_rules.LAPSED
+STANDING_LABELS = standing_rules.STANDING_LABELS
+STANDING_DESCRIPTIONS = standing_rules.STANDING_DESCRIPTIONS
+STANDING_TAG_CLASSES = standing_rules.STANDING_TAG_CLASSES
+SYSTEM_SUSPENSION_DESCRIPTION = standing_rules.SYSTEM_SUSPENSION_DESCRIPTION
+HOLDING_STANDINGS = standing_rules.HOLDING_STANDINGS
 
 
 class MarkEvent(NamedTuple):
@@ -206,20 +179,21 @@ def scheme_of_mark(mark: CharterMark) -> Scheme:
     return db.session.get(Scheme, mark.scheme_id)
 
 
-def standing(mark: CharterMark, today: date | None = None, scheme: Scheme | None = None) -> str:
-    """valid, renewal_due, expired, suspended or revoked. A superseded mark counts as expired:
-    its holder has a newer certificate, and this one must not look current."""
+def standing(
+    mark: CharterMark,
+    today: date | None = None,
+    scheme: Scheme | None = None,
+    organisation_status: str | None = None,
+) -> str:
+    """valid, renewal_due, expired, suspended, revoked or lapsed: see ``standing``. Give the
+    organisation's state wherever it is known (a suspended or lapsed organisation's Mark is not
+    in force)."""
     today = today or date.today()
-    if mark.status == MARK_REVOKED:
-        return REVOKED
-    if mark.status == MARK_SUSPENDED:
-        return SUSPENDED
-    if mark.status in (MARK_EXPIRED, MARK_SUPERSEDED) or today > mark.expires_on:
-        return EXPIRED
-    scheme = scheme or scheme_of_mark(mark)
-    if today >= mark.expires_on - timedelta(days=scheme.renewal_window_days):
-        return RENEWAL_DUE
-    return VALID
+    in_date = mark.status in standing_rules.MARK_IN_FORCE and today <= mark.expires_on
+    if scheme is None and in_date:  # only a Mark in date reads its scheme's renewal window
+        scheme = scheme_of_mark(mark)
+    window = scheme.renewal_window_days if scheme is not None else None
+    return standing_rules.mark_standing(organisation_status, mark, today, window)
 
 
 MARK_TRIGGERS = (

@@ -98,6 +98,13 @@ def parse_scheme(text: str) -> dict:
     if plausibility:
         # Only when the file has the table: a file without it keeps its content hash.
         out["plausibility"] = plausibility
+    register = data.get("register", {})
+    publish = register.get("publish_new_signatories", "after_check")
+    if publish not in ("after_check", "at_once"):
+        raise SchemeFileError(
+            '[register]: \'publish_new_signatories\' must be "after_check" or "at_once"'
+        )
+    out["publish_new_signatories"] = publish
 
     out["principles"] = [
         {
@@ -359,6 +366,7 @@ def load_scheme_text(text: str) -> LoadResult:
         contract_max_value=Decimal(content["contract_max_value"]),
         disclosure_min_organisations=content["disclosure_min_organisations"],
         disclosure_protection_percent=content["disclosure_protection_percent"],
+        publish_new_signatories=content["publish_new_signatories"],
         **{key: content[key] for key in DUTY_DEFAULTS},
         **_plausibility_columns(content.get("plausibility") or PLAUSIBILITY_DEFAULTS),
     )

@@ -11,7 +11,7 @@ from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
 from charter.services import notices
-from charter.services.domain import publishing
+from charter.services.domain import publishing, register_entries
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import current_scheme, principles_of
 from charter.services.domain.text import clean_text
@@ -99,6 +99,7 @@ def sign_charter(
         accepted_principles=[code for code in codes if code in ticked],
         signed_at=utcnow(),
     )
+    was_on_register = register_entries.is_on_register(organisation)
     # The signature joins the session only once the machine has accepted it.
     transition(
         organisation,
@@ -109,6 +110,7 @@ def sign_charter(
     )
     organisation.route = signature.route
     organisation.scheme_id = scheme.id
+    register_entries.on_signing(organisation, scheme, was_on_register)
     publishing.decide(
         organisation, publishes, signature.signed_at, actor_id=user.id, actor_label=user.full_name
     )

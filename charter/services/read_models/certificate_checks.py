@@ -5,6 +5,7 @@ afresh rather than served from the answer cache."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.models.assessment import CharterMark
 from charter.models.scheme import Scheme
-from charter.services.domain import marks
+from charter.services.domain import marks, standing
 
 
 class CertificateCheck(NamedTuple):
@@ -48,9 +49,17 @@ def standing_by_number(text: str | None) -> str | None:
     if not marks.is_certificate_number(number):
         return None
     row = db.session.execute(
-        select(CharterMark.status, CharterMark.expires_on, Scheme.renewal_window_days)
+        select(
+            CharterMark.status,
+            CharterMark.expires_on,
+            Scheme.renewal_window_days,
+            Organisation.status.label("organisation_status"),
+        )
         .join(Scheme, Scheme.id == CharterMark.scheme_id)
+        .join(Organisation, Organisation.id == CharterMark.organisation_id)
         .where(CharterMark.certificate_number == number)
     ).first()
-    # The row stands for both the mark (status, expiry) and its scheme (renewal window).
-    return marks.standing(row, scheme=row) if row else None  # type: ignore[arg-type]
+    if row is None:
+        return None
+    # The row stands for the mark (status, expiry, its scheme's renewal window).
+    return standing.mark_standing(row.organisation_status, row, date.today())

@@ -13,17 +13,20 @@ from datetime import date
 
 from charter.formatting import format_date
 from charter.models import Organisation
-from charter.models.assessment import MARK_REVOKED, MARK_SUSPENDED, CharterMark
+from charter.models.assessment import MARK_REVOKED, CharterMark
 from charter.models.scheme import Scheme
 from charter.services.domain import marks
 from charter.services.notices import links
 from workflows import lifecycle
 
 
-def standing_for_certificate(mark: CharterMark, scheme: Scheme, today: date) -> str:
-    """The Mark's standing on ``today``: the one call that decides whether a certificate is
+def standing_for_certificate(
+    mark: CharterMark, scheme: Scheme, today: date, organisation_status: str | None
+) -> str:
+    """The Mark's standing on ``today`` for its holder's state (the one standing function,
+    ``charter.services.domain.standing``): the one call that decides whether a certificate is
     issued."""
-    return marks.standing(mark, today=today, scheme=scheme)
+    return marks.standing(mark, today=today, scheme=scheme, organisation_status=organisation_status)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def certificate_of(organisation: Organisation, today: date | None = None) -> Cer
         return None
     today = today or date.today()
     scheme = marks.scheme_of_mark(mark)
-    standing = standing_for_certificate(mark, scheme, today)
+    standing = standing_for_certificate(mark, scheme, today, organisation.status)
     return Certificate(
         organisation=organisation,
         mark=mark,
@@ -85,19 +88,24 @@ def certificate_of(organisation: Organisation, today: date | None = None) -> Cer
         standing=standing,
         standing_on=today,
         verify_url=verification_url(mark.certificate_number),
-        withheld=None if standing in marks.HOLDING_STANDINGS else _withheld(organisation, mark),
+        withheld=None
+        if standing in marks.HOLDING_STANDINGS
+        else _withheld(organisation, mark, standing),
     )
 
 
-def may_issue(mark: CharterMark, today: date | None = None) -> bool:
+def may_issue(
+    mark: CharterMark, today: date | None = None, organisation_status: str | None = None
+) -> bool:
     """Whether a certificate may be issued for ``mark`` today (for links to the PDF)."""
     today = today or date.today()
-    return standing_for_certificate(mark, marks.scheme_of_mark(mark), today) in (
-        marks.HOLDING_STANDINGS
+    standing = standing_for_certificate(
+        mark, marks.scheme_of_mark(mark), today, organisation_status
     )
+    return standing in marks.HOLDING_STANDINGS
 
 
-def _withheld(organisation: Organisation, mark: CharterMark) -> Withheld:
+def _withheld(organisation: Organisation, mark: CharterMark, standing: str) -> Withheld:
     changed_on = format_date(mark.status_changed_at.date())
     number = mark.certificate_number
     if mark.status == MARK_REVOKED:
@@ -111,7 +119,16 @@ def _withheld(organisation: Organisation, mark: CharterMark) -> Withheld:
             "measures are met.",
             reason=mark.revoked_reason,
         )
-    if mark.status == MARK_SUSPENDED:
+    if standing == marks.LAPSED:
+        return Withheld(
+            title="Your commitment to the charter has lapsed",
+            explanation=f"{organisation.name}'s commitment to the charter lapsed, so the Charter "
+            f"Mark with certificate {number} is not in force and there is no certificate to "
+            "download.",
+            what_to_do="Sign the charter again from your dashboard; the certificate can be "
+            "downloaded again while the Charter Mark is valid.",
+        )
+    if standing == marks.SUSPENDED:
         if organisation.status == lifecycle.MARK_SUSPENDED:
             return Withheld(
                 title=f"Your Charter Mark has been suspended since {changed_on}",

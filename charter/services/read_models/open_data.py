@@ -23,7 +23,8 @@ from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED, CharterMark
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
-from charter.services.domain import marks
+from charter.services.domain import marks, register_entries
+from charter.services.domain import standing as rules
 from charter.services.infrastructure.spreadsheets import CsvColumn
 from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import (
@@ -37,11 +38,9 @@ from charter.services.read_models.register_query import (
     in_order,
     page_keys,
     page_params,
-    public_status,
     shape,
     sort_key,
 )
-from workflows import lifecycle
 
 # Rows fetched per query by the open-data exports; tests make it small to cross batches.
 EXPORT_BATCH_SIZE = 1000
@@ -239,8 +238,8 @@ def _entries(rows, today: date) -> list[PublicEntry]:
         _key, signed, *mark_columns = row[width:]
         # No current mark: its columns are all NULL (status is never NULL on a mark).
         mark = PublicMark(*mark_columns) if mark_columns[3] is not None else None
-        # The mark stands for its scheme too: marks.standing reads its renewal window.
-        standing = marks.standing(mark, today=today, scheme=mark) if mark else None  # type: ignore[arg-type]
+        # The mark carries its scheme's renewal window.
+        standing = rules.mark_standing(organisation.status, mark, today) if mark else None
         entries.append(PublicEntry(organisation, signed, mark, standing))
     return entries
 
@@ -253,11 +252,10 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def _standing_label(status: str, mark, today: date) -> str:
-    """ "Charter signatory — Charter Mark expired on …" where that is the public standing."""
+def _public_standing():
     from charter.services.read_models import public_standing  # it imports this module
 
-    return public_standing.label(status, mark, today)
+    return public_standing
 
 
 def export_rows(
@@ -305,8 +303,8 @@ def export_rows(
                 "sector": organisation.sector,
                 "town": organisation.town,
                 "district": organisation.district,
-                "status": public_status(organisation.status),
-                "status_label": _standing_label(organisation.status, mark, today),
+                "status": rules.public_status(organisation.status, mark, today),
+                "status_label": _public_standing().label(organisation.status, mark, today),
                 "signed_on": _iso(entry.signed_at),
                 "charter_mark_certificate": mark.certificate_number if mark else None,
                 "charter_mark_awarded_on": _iso(mark.awarded_on) if mark else None,
@@ -346,7 +344,7 @@ def public_entry(slug: str, *, today: date | None = None) -> PublicEntry | None:
     row = db.session.execute(
         _with_current_mark(
             select(*PUBLIC_COLUMNS, sort_key(), _latest_signed_at()).where(
-                Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
+                Organisation.slug == slug, register_entries.on_register_clause()
             )
         )
     ).first()

@@ -1,21 +1,29 @@
-"""What the public surfaces (register page, list, open data, API) say of an organisation's
-standing once its Charter Mark has expired or is suspended for a missed duty, and its public
-Charter Mark history (dated, without reasons).
+"""What every public surface (register page and list, open data, API, Atom feed, dashboards) says
+of an organisation's standing, in words: the standing itself is decided once, in
+``charter.services.domain.standing``, from the lifecycle state and the current Mark; this module
+gives it its label, tag and description, and the public Charter Mark history (dated, without
+reasons).
 
 An organisation whose Mark expired is still a charter signatory: "Charter signatory — Charter
-Mark expired on 24 October 2028", not "No longer a signatory".
+Mark expired on 24 October 2028", not "No longer a signatory". A holder whose renewal is under
+assessment is still a holder.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
+from charter.extensions import db
 from charter.formatting import format_date
-from charter.models import Organisation
-from charter.models.assessment import MARK_EXPIRED, CharterMark
+from charter.models import AuditEvent, Organisation
+from charter.models.assessment import CharterMark
+from charter.models.scheme import Scheme
 from charter.services.domain import marks
+from charter.services.domain import standing as rules
 from charter.services.read_models import register_query as register
-from charter.services.read_models.register import CurrentMark, RegisterEntry
+from charter.services.read_models.register import RegisterEntry
 from workflows import lifecycle
 
 EXPIRED_LABEL = "Charter signatory — Charter Mark expired on {date}"
@@ -23,60 +31,86 @@ EXPIRED_DESCRIPTION = (
     "This organisation has signed the charter and committed to its principles. Its Charter "
     "Mark expired on {date}; it can apply for the Charter Mark again."
 )
-# An ORM mark or the two columns a register row carries: what the labels read is the same.
-AnyMark = CharterMark | CurrentMark
-# States in which an expired mark is what the public should be told about.
-AFTER_EXPIRY_STATES = (
-    lifecycle.MONITORING,
-    lifecycle.UNDER_ASSESSMENT,
-    lifecycle.INFORMATION_REQUESTED,
-)
 
 
-def expired_on(status: str, mark: AnyMark | None, today: date | None = None) -> date | None:
-    """The day the organisation's latest Mark expired, when that is its public standing."""
-    if mark is None or status not in AFTER_EXPIRY_STATES:
+def facts(mark: CharterMark | None, scheme: Scheme | None = None) -> rules.Facts | None:
+    """What the rules read of an ORM mark (its scheme's renewal window read when not given)."""
+    if mark is None:
         return None
+    scheme = scheme or marks.scheme_of_mark(mark)
+    return rules.Facts(mark.status, mark.expires_on, scheme.renewal_window_days)
+
+
+def status(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
+    """The public status key (``register_query.PUBLIC_STATUS_LABELS``)."""
+    return rules.public_status(state, mark, today or date.today())
+
+
+def label(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
     today = today or date.today()
-    if mark.status == MARK_EXPIRED or (mark.status != "revoked" and today > mark.expires_on):
-        return mark.expires_on
-    return None
-
-
-def label(status: str, mark: AnyMark | None, today: date | None = None) -> str:
-    expired = expired_on(status, mark, today)
+    expired = rules.expired_on(state, mark, today)
     if expired is not None:
         return EXPIRED_LABEL.format(date=format_date(expired))
-    return register.public_status_label(status)
+    return register.PUBLIC_STATUS_LABELS[status(state, mark, today)]
 
 
-def tag(status: str, mark: AnyMark | None, today: date | None = None) -> str:
-    if expired_on(status, mark, today) is not None:
-        return register.PUBLIC_STATUS_TAGS["signatory"]
-    return register.public_status_tag(status)
+def tag(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
+    return register.PUBLIC_STATUS_TAGS[status(state, mark, today)]
 
 
-def description(status: str, mark: AnyMark | None, today: date | None = None) -> str:
-    expired = expired_on(status, mark, today)
+def description(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
+    today = today or date.today()
+    expired = rules.expired_on(state, mark, today)
     if expired is not None:
         return EXPIRED_DESCRIPTION.format(date=format_date(expired))
-    return register.public_status_description(status)
+    return register.PUBLIC_STATUS_DESCRIPTIONS[status(state, mark, today)]
 
 
-def labels_for(entries: list[RegisterEntry]) -> dict[int, tuple[str, str]]:
+def labels_for(
+    entries: list[RegisterEntry], today: date | None = None
+) -> dict[int, tuple[str, str]]:
     """(label, tag class) for each organisation on a register page, from the current mark its
     row carries: no query."""
-    today = date.today()
+    today = today or date.today()
     return {
         entry.id: (label(entry.status, entry.mark, today), tag(entry.status, entry.mark, today))
         for entry in entries
     }
 
 
+# The organisation's own losses and their reversal, beyond its Marks' history (which tells a
+# holder's suspension and its lifting).
+COMMITMENT_EVENTS = {
+    "lapse": ("lapsed", "The organisation’s commitment to the charter lapsed"),
+    "suspend": ("suspended", "Suspended by the scheme administrators"),
+    "lift_suspension": ("reinstated", "The suspension was lifted"),
+}
+
+
 def public_history(organisation: Organisation) -> list[marks.MarkEvent]:
-    """The dated history of gained, renewed, suspended, reinstated, expired and revoked
-    Marks, without reasons."""
-    return [
+    """The dated public record, newest first, without reasons: Marks gained, renewed,
+    suspended, reinstated, expired and revoked, and the organisation's lapses and suspensions."""
+    events = [
         event._replace(text=event.public_text or event.text)
         for event in marks.mark_history(organisation)
     ]
+    rows = db.session.execute(
+        select(
+            AuditEvent.created_at, AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state
+        )
+        .where(
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.trigger.in_(COMMITMENT_EVENTS),
+        )
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    ).all()
+    for when, trigger, from_state, to_state in rows:
+        # A holder's suspension and its lifting are already in its Marks' history.
+        if (trigger == "suspend" and from_state in lifecycle.HOLDING) or (
+            trigger == "lift_suspension" and to_state in lifecycle.HOLDING
+        ):
+            continue
+        kind, text = COMMITMENT_EVENTS[trigger]
+        events.append(marks.MarkEvent(when.date(), kind, text, text))
+    # Newest first; sorted() keeps the Marks' own order within a day.
+    return sorted(events, key=lambda event: event.date, reverse=True)

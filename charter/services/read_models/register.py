@@ -20,6 +20,7 @@ from charter.extensions import db
 from charter.models import CharterMark, Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED
 from charter.models.organisation import ORGANISATION_TYPES
+from charter.services.domain import register_entries
 from charter.services.read_models import register_version
 from charter.services.read_models.register_query import (
     ANY_KEY,
@@ -36,7 +37,6 @@ from charter.services.read_models.register_query import (
     shape,
     sort_key,
 )
-from workflows import lifecycle
 
 PAGE_SIZE = 20
 # A page asked for by number (a typed or bookmarked link) is found by OFFSET from the nearer end
@@ -64,7 +64,7 @@ def filter_options(version: int) -> FilterOptions:
         ).first()
         pairs = db.session.execute(
             select(Organisation.district, Organisation.sector)
-            .where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
+            .where(register_entries.on_register_clause())
             .distinct()
         ).all()
         districts = {district for district, _ in pairs if district}
@@ -162,6 +162,7 @@ class CurrentMark(NamedTuple):
 
     status: str
     expires_on: date
+    renewal_window_days: int | None
 
 
 class RegisterEntry(NamedTuple):
@@ -176,6 +177,7 @@ class RegisterEntry(NamedTuple):
     status: str
     mark_status: str | None
     mark_expires_on: date | None
+    mark_renewal_window_days: int | None
     sort_key: str
 
     @property
@@ -186,7 +188,7 @@ class RegisterEntry(NamedTuple):
     def mark(self) -> CurrentMark | None:
         if self.mark_status is None:
             return None
-        return CurrentMark(self.mark_status, self.mark_expires_on)
+        return CurrentMark(self.mark_status, self.mark_expires_on, self.mark_renewal_window_days)
 
 
 def _current_mark(column):
@@ -194,6 +196,8 @@ def _current_mark(column):
     ``marks.current_mark``), correlated: one index lookup per row of the page."""
     return (
         select(column)
+        .select_from(CharterMark)
+        .join(Scheme, Scheme.id == CharterMark.scheme_id)
         .where(
             CharterMark.organisation_id == Organisation.id, CharterMark.status != MARK_SUPERSEDED
         )
@@ -217,6 +221,7 @@ def _entry_columns():
         Organisation.status,
         _current_mark(CharterMark.status),
         _current_mark(CharterMark.expires_on),
+        _current_mark(Scheme.renewal_window_days),
         sort_key(),
     )
 
@@ -233,12 +238,14 @@ class RegisterPage:
 
 
 def count(filters: Filters, version: int) -> int:
-    """Matching organisations: counted once per register version and filter combination."""
+    """Matching organisations: counted once per register version and filter combination (and
+    day, for the standing filters: a Mark expires at midnight without a write)."""
 
     def compute() -> int:
         return db.session.scalar(filtered(select(func.count()).select_from(Organisation), filters))
 
-    return register_version.cache().get(version, ("count", filters), compute)
+    day = date.today() if filters.standing else None
+    return register_version.cache().get(version, ("count", filters, day), compute)
 
 
 @lru_cache(maxsize=256)
@@ -317,9 +324,7 @@ def _too_deep(page: int) -> PageNotAvailable:
 
 def public_organisation(slug: str) -> Organisation | None:
     return db.session.scalar(
-        select(Organisation).where(
-            Organisation.slug == slug, Organisation.status.in_(lifecycle.PUBLIC_STATES)
-        )
+        select(Organisation).where(Organisation.slug == slug, register_entries.on_register_clause())
     )
 
 

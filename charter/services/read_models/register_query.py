@@ -21,11 +21,12 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, replace
+from datetime import date
 
-from sqlalchemy import Integer, Select, String, Subquery, bindparam, func, select, tuple_
+from sqlalchemy import Date, Integer, Select, String, Subquery, bindparam, func, select, tuple_
 
 from charter.models import Organisation
-from workflows import lifecycle
+from charter.services.domain import register_entries, standing
 
 HOLDERS = "holders"
 SIGNATORIES = "signatories"
@@ -33,32 +34,14 @@ STANDING_FILTERS = {
     HOLDERS: "Charter Mark holders",
     SIGNATORIES: "Signatories working towards the Charter Mark",
 }
-HOLDING_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE)
-WORKING_TOWARDS_STATES = (
-    lifecycle.SIGNATORY,
-    lifecycle.PLAN_SUBMITTED,
-    lifecycle.MONITORING,
-    lifecycle.UNDER_ASSESSMENT,
-    lifecycle.INFORMATION_REQUESTED,
-)
+# The standing filters in SQL, from the same rules as each organisation's public status.
+STANDING_CLAUSES = {HOLDERS: standing.holding_clause, SIGNATORIES: standing.signatory_clause}
 MAX_QUERY_LENGTH = 200
 # Ids are PostgreSQL integers: a larger one in a crafted cursor is refused, not sent.
 MAX_ID = 2**31 - 1
 
-# Public status: an assessment in progress reads as "working towards", so a refusal (back to
-# monitoring) is not visible from outside.
-PUBLIC_STATUS = {
-    lifecycle.SIGNATORY: "signatory",
-    lifecycle.PLAN_SUBMITTED: "working_towards",
-    lifecycle.MONITORING: "working_towards",
-    lifecycle.UNDER_ASSESSMENT: "working_towards",
-    lifecycle.INFORMATION_REQUESTED: "working_towards",
-    lifecycle.ACCREDITED: "holder",
-    lifecycle.RENEWAL_DUE: "holder_renewal_due",
-    lifecycle.MARK_SUSPENDED: "mark_suspended",
-    lifecycle.LAPSED: "lapsed",
-    lifecycle.SUSPENDED: "suspended",
-}
+# The public status of an organisation is decided by ``charter.services.domain.standing`` (from
+# its lifecycle state and its current Mark); these are its words.
 PUBLIC_STATUS_LABELS = {
     "signatory": "Charter signatory",
     "working_towards": "Working towards the Charter Mark",
@@ -91,24 +74,9 @@ PUBLIC_STATUS_DESCRIPTIONS = {
 }
 
 
-def public_status(state: str) -> str:
-    return PUBLIC_STATUS.get(state, "signatory")
-
-
-def public_status_label(state: str) -> str:
-    return PUBLIC_STATUS_LABELS[public_status(state)]
-
-
-def public_status_tag(state: str) -> str:
-    return PUBLIC_STATUS_TAGS[public_status(state)]
-
-
-def public_status_description(state: str) -> str:
-    return PUBLIC_STATUS_DESCRIPTIONS[public_status(state)]
-
-
 def is_public(organisation: Organisation) -> bool:
-    return organisation.status in lifecycle.PUBLIC_STATES
+    """On the public register (a public state, and its entry published)."""
+    return register_entries.is_on_register(organisation)
 
 
 @dataclass(frozen=True)
@@ -159,9 +127,12 @@ _COLUMN_FILTERS = {
 }
 
 
-def filter_params(filters: Filters) -> dict[str, str]:
-    """The values of the filters in use, by the names :func:`filtered` gives them."""
-    params = {"q_pattern": _contains_pattern(filters.q)} if filters.q else {}
+def filter_params(filters: Filters, today: date | None = None) -> dict[str, object]:
+    """The values of the filters in use, by the names :func:`filtered` gives them (the standing
+    filter reads the Marks in force on ``today``)."""
+    params: dict[str, object] = {"q_pattern": _contains_pattern(filters.q)} if filters.q else {}
+    if filters.standing:
+        params["today"] = today or date.today()
     for name in _COLUMN_FILTERS:
         if value := getattr(filters, name):
             params[name] = value
@@ -176,7 +147,7 @@ def shape(filters: Filters) -> Filters:
 
 
 def filtered(query: Select, filters: Filters) -> Select:
-    query = query.where(Organisation.status.in_(lifecycle.PUBLIC_STATES))
+    query = query.where(register_entries.on_register_clause())
     params = filter_params(filters)
     if "q_pattern" in params:
         # On PostgreSQL the trigram index on lower(name) serves this LIKE '%...%'.
@@ -186,10 +157,9 @@ def filtered(query: Select, filters: Filters) -> Select:
     for name, column in _COLUMN_FILTERS.items():
         if name in params:
             query = query.where(column == bindparam(name, params[name]))
-    if filters.standing == HOLDERS:
-        query = query.where(Organisation.status.in_(HOLDING_STATES))
-    elif filters.standing == SIGNATORIES:
-        query = query.where(Organisation.status.in_(WORKING_TOWARDS_STATES))
+    if filters.standing in STANDING_CLAUSES:
+        today = bindparam("today", params["today"], type_=Date)
+        query = query.where(STANDING_CLAUSES[filters.standing](today))
     return query
 
 
@@ -254,11 +224,12 @@ def page_params(
     before: Key | None = None,
     offset: int = 0,
     limit: int,
+    today: date | None = None,
 ) -> dict[str, object]:
     """Every parameter of a statement built on :func:`page_keys` with these arguments: run a
     statement built once for their shape with these."""
     params: dict[str, object] = {
-        **filter_params(filters),
+        **filter_params(filters, today),
         "page_offset": offset,
         "page_limit": limit,
     }

@@ -236,6 +236,23 @@ def test_an_accredited_organisation_whose_window_never_opened_goes_through_both_
     assert triggers(organisation) == ["open_renewal", "expire_mark"]
 
 
+def test_a_mark_expiring_while_its_renewal_is_assessed_is_recorded_with_its_date(
+    app, organisation, scheme
+):
+    organisation.status = "under_assessment"
+    db.session.commit()
+    mark = make_mark(organisation, scheme, awarded_on=date(2024, 3, 1))
+
+    assert reviews.expire_marks(mark.expires_on + timedelta(days=1))["expired"] == 1
+
+    # The assessment goes on; the public record has the expiry, dated.
+    assert fresh(organisation).status == "under_assessment"
+    assert db.session.get(CharterMark, mark.id).status == "expired"
+    assert triggers(organisation) == ["expire_mark"]
+    assert reviews.expire_marks(mark.expires_on + timedelta(days=2))["expired"] == 0
+    assert triggers(organisation) == ["expire_mark"]
+
+
 def test_an_expired_mark_does_not_open_a_renewal_window(app, organisation, scheme):
     organisation.status = "accredited"
     db.session.commit()

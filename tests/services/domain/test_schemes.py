@@ -248,3 +248,19 @@ def test_disclosure_settings_default_when_absent(app, db):
     )
     scheme = load_scheme_text(text.replace("min_organisations = 3", "min_organisations = 5")).scheme
     assert (scheme.disclosure_min_organisations, scheme.disclosure_protection_percent) == (5, 20)
+
+
+def test_new_signatories_are_published_after_a_check_unless_the_file_says_at_once(app, db):
+    text = DEFAULT.read_text()
+    assert load_scheme_text(text).scheme.publish_new_signatories == "after_check"
+    absent = parse_scheme(text.replace('publish_new_signatories = "after_check"\n', ""))
+    assert absent["publish_new_signatories"] == "after_check"
+    at_once = text.replace(
+        'publish_new_signatories = "after_check"', 'publish_new_signatories = "at_once"'
+    )
+    assert parse_scheme(at_once)["publish_new_signatories"] == "at_once"
+    wrong = text.replace(
+        'publish_new_signatories = "after_check"', 'publish_new_signatories = "yes"'
+    )
+    with pytest.raises(SchemeFileError, match="'publish_new_signatories' must be"):
+        parse_scheme(wrong)

@@ -42,6 +42,8 @@ def _expected(filters: Filters, after=None, before=None) -> set[str]:
     ):
         if getattr(filters, field):
             names.add(name)
+    if filters.standing:  # a standing is read on a day: Marks expire
+        names.add("today")
     for prefix, key in (("after", after), ("before", before)):
         if key:
             names |= {f"{prefix}_name", f"{prefix}_id"}

@@ -182,6 +182,10 @@ def expire_marks(today: date) -> dict:
                     done,
                 )
                 changed = fired or changed
+            elif changed:
+                # A holder whose renewal is under assessment: its state stays, but the public
+                # record still needs the expiry, dated (a row whose state does not change).
+                audit_rows.rows.append(_expiry_row(organisation, now))
             if changed:
                 expired.append((organisation, mark))
         update_versioned([*organisations.values(), *marks.values()])  # one UPDATE per kind
@@ -196,6 +200,19 @@ def expire_marks(today: date) -> dict:
 
     run_in_batches(_expiring(today), act, counts, key=lambda row: row[0])
     return {"expired": 0, "skipped": 0, **counts}
+
+
+def _expiry_row(organisation: Organisation, now) -> dict:
+    return {
+        "organisation_id": organisation.id,
+        "actor_id": None,
+        "actor_label": system_actor().label,
+        "trigger": "expire_mark",
+        "from_state": organisation.status,
+        "to_state": organisation.status,
+        "reason": None,
+        "created_at": now,
+    }
 
 
 def _notify_once(acted: list, kind: str, message) -> None:

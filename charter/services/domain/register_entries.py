@@ -1,0 +1,145 @@
+"""Whether an organisation's entry is on the public register: published, awaiting an
+administrator's check, or hidden by an administrator with a reason.
+
+The register carries the council's name, so by default a new signatory's entry appears only once
+an administrator has checked it (the scheme's ``[register] publish_new_signatories``:
+``"after_check"``, or ``"at_once"``). An administrator can hide an entry with a reason (its
+members see the reason on their dashboard) and bring it back. Every change is written to the
+organisation's audit trail (a row whose state does not change, as the consent to publish is).
+
+An entry not published is on no public surface: the register and its filters, CSV, JSON, Atom
+feed, API, the organisation's page. ``/verify`` and the badge still answer for a Charter Mark's
+certificate number (a Mark the scheme certified must not look forged because its register entry
+is hidden), but name no register page. :func:`on_register_clause` is the rule in SQL and
+:func:`is_on_register` in Python: the register's queries and anything else that publishes (the
+retention rules among them) use them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, select
+
+from charter.extensions import db
+from charter.models import AuditEvent, Organisation, User
+from charter.models.base import utcnow
+from charter.models.organisation import (
+    REGISTER_AWAITING_CHECK,
+    REGISTER_HIDDEN,
+    REGISTER_PUBLISHED,
+)
+from charter.models.scheme import Scheme
+from workflows import lifecycle
+
+AFTER_CHECK = "after_check"
+AT_ONCE = "at_once"
+PUBLISH_SETTINGS = (AFTER_CHECK, AT_ONCE)
+
+PUBLISHED_TRIGGER = "publish_register_entry"
+HIDDEN_TRIGGER = "hide_register_entry"
+SHOWN_TRIGGER = "show_register_entry"
+AUDIT_LABELS = {
+    PUBLISHED_TRIGGER: "Checked and published on the register",
+    HIDDEN_TRIGGER: "Hidden from the register",
+    SHOWN_TRIGGER: "Brought back onto the register",
+}
+
+
+class NotAllowed(Exception):
+    """A change that does not apply to the entry as it is; ``message`` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def on_register_clause() -> ColumnElement[bool]:
+    """SQL: the organisation's entry is on the public register."""
+    return and_(
+        Organisation.status.in_(lifecycle.PUBLIC_STATES),
+        Organisation.register_entry == REGISTER_PUBLISHED,
+    )
+
+
+def is_on_register(organisation: Organisation) -> bool:
+    return (
+        organisation.status in lifecycle.PUBLIC_STATES
+        and organisation.register_entry == REGISTER_PUBLISHED
+    )
+
+
+def on_signing(organisation: Organisation, scheme: Scheme, was_on_register: bool) -> None:
+    """A new signatory (one that was not on the register) waits for a check when the scheme
+    says so; a signatory signing again (a new version of the scheme) keeps its entry."""
+    if (
+        not was_on_register
+        and scheme.publish_new_signatories == AFTER_CHECK
+        and organisation.register_entry == REGISTER_PUBLISHED
+    ):
+        organisation.register_entry = REGISTER_AWAITING_CHECK
+        organisation.register_entry_changed_at = utcnow()
+
+
+def awaiting_check() -> list[Organisation]:
+    """Signatories whose entry waits for an administrator's check, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.register_entry == REGISTER_AWAITING_CHECK,
+                Organisation.status.in_(lifecycle.PUBLIC_STATES),
+            )
+            .order_by(Organisation.register_entry_changed_at, Organisation.id)
+        )
+    )
+
+
+def awaiting_check_count() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Organisation)
+        .where(
+            Organisation.register_entry == REGISTER_AWAITING_CHECK,
+            Organisation.status.in_(lifecycle.PUBLIC_STATES),
+        )
+    )
+
+
+def publish(organisation: Organisation, admin: User) -> None:
+    if organisation.register_entry != REGISTER_AWAITING_CHECK:
+        raise NotAllowed(f"{organisation.name} is not waiting for a check.")
+    _change(organisation, admin, REGISTER_PUBLISHED, PUBLISHED_TRIGGER)
+
+
+def hide(organisation: Organisation, admin: User, reason: str) -> None:
+    if organisation.register_entry == REGISTER_HIDDEN:
+        raise NotAllowed(f"{organisation.name} is already hidden from the register.")
+    _change(organisation, admin, REGISTER_HIDDEN, HIDDEN_TRIGGER, reason)
+
+
+def bring_back(organisation: Organisation, admin: User) -> None:
+    if organisation.register_entry != REGISTER_HIDDEN:
+        raise NotAllowed(f"{organisation.name} is not hidden from the register.")
+    _change(organisation, admin, REGISTER_PUBLISHED, SHOWN_TRIGGER)
+
+
+def _change(
+    organisation: Organisation, admin: User, entry: str, trigger: str, reason: str | None = None
+) -> None:
+    now: datetime = utcnow()
+    organisation.register_entry = entry
+    organisation.register_entry_changed_at = now
+    organisation.register_hidden_reason = reason
+    db.session.add(
+        AuditEvent(
+            organisation_id=organisation.id,
+            actor_id=admin.id,
+            actor_label=admin.full_name,
+            trigger=trigger,
+            from_state=organisation.status,
+            to_state=organisation.status,
+            reason=reason,
+            created_at=now,
+        )
+    )
