@@ -58,7 +58,7 @@ class Config:
     EVIDENCE_ZIP_MAX_ENTRIES = int(os.environ.get("EVIDENCE_ZIP_MAX_ENTRIES", 10_000))
     # Outside the web root; shared storage when running on several hosts.
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
-    # "local" (EVIDENCE_DIR) or "s3" (any S3-compatible store; see storage.py and the README).
+    # "local" (EVIDENCE_DIR) or "s3" (any S3-compatible store: storage.py, docs/operations.md).
     EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "local")
     EVIDENCE_S3_BUCKET = os.environ.get("EVIDENCE_S3_BUCKET")
     EVIDENCE_S3_PREFIX = os.environ.get("EVIDENCE_S3_PREFIX", "evidence/")
@@ -69,7 +69,7 @@ class Config:
     # Where uploads wait while they are checked before going to the bucket (private, 0600).
     EVIDENCE_STAGING_DIR = os.environ.get("EVIDENCE_STAGING_DIR")
     # How many proxies set X-Forwarded-For/-Proto/-Host in front of the app (ProxyFix); 0 trusts
-    # none. Wrong in either direction breaks the per-address sign-in throttle (see README).
+    # none. Wrong in either direction breaks the per-address sign-in throttle (docs/operations.md).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # "json": one JSON object per line with a request id (production); "text" for development.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
@@ -91,7 +91,7 @@ class Config:
     SIGN_IN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
     # Account creation, verification and reset emails, so the forms cannot flood an inbox.
     EMAIL_SENDING_LIMIT_PER_IP = "20 per 10 minutes"
-    # --- Email delivery (issue 12, mail worker; README "Email delivery" lists every setting) ---
+    # --- Email delivery (the mail worker; docs/operations.md "Email delivery" lists each) ---
     # "log" (development), "smtp" or "notify"; unset means smtp if MAIL_SERVER is set, else log.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND")
     MAIL_FROM = os.environ.get("MAIL_FROM", "charter-mark@example.gov.uk")

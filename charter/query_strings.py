@@ -1,7 +1,7 @@
 """Reading staff pages' query strings: a bad value gets a clear message, never a 500 or 404.
 
-The register's own query validation lives with the register (charter/public/register.py);
-these are for the admin and assessor lists.
+The public register parses its own query string with its filter options
+(``charter.services.read_models.register.parse_query``); these are for the admin and assessor lists.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A demo application's snapshot, with the keys charter.services.domain.applications.take_snapshot
+"""A demo application's snapshot, with the keys charter.services.domain.snapshots.take_snapshot
 writes, but as of the back-dated moment the organisation applied: only the returns verified
 and the contracts recorded by then."""
 

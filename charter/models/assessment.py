@@ -1,3 +1,8 @@
+"""Applying for the Charter Mark and holding it: an Application (with its snapshot of the evidence
+on the day it was made), the assessor's MeasureJudgement per measure, InformationRequests, the
+CharterMark itself (certificate number, awarded and expiry dates, valid / suspended / revoked /
+expired) and Appeals against a refusal."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,3 +1,8 @@
+"""The append-only records of what was done: AuditEvent is the organisation's lifecycle history
+(every transition, who fired it and why; not to be confused with the random audits of holders
+in duties.py), ContractMonitoringEvent the history of a contract's confirmation and figures.
+Neither is ever updated or deleted by the service (AppendOnlyError)."""
+
 from __future__ import annotations
 
 from datetime import datetime

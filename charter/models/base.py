@@ -1,3 +1,6 @@
+"""What every model shares: timestamps are naive UTC, stored the same way on SQLite and
+PostgreSQL."""
+
 from datetime import UTC, datetime
 
 

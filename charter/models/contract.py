@@ -1,3 +1,8 @@
+"""Contracts an organisation won from public-sector commissioners: the Commissioner list, each
+Contract (confirmed or disputed by the commissioner's contract manager), the social value
+ContractCommitments made on it, and the ContractManagers (and their invitations) who confirm
+contracts and endorse per-contract figures."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

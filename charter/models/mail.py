@@ -24,7 +24,7 @@ MAIL_STATES = (MAIL_QUEUED, MAIL_SENDING, MAIL_SENT, MAIL_RETRYING, MAIL_FAILED)
 
 
 class OutboxEmail(db.Model):
-    """One email: what to send, and its delivery state (see the README, "Email delivery")."""
+    """One email: what to send, and its delivery state (docs/operations.md, "Email delivery")."""
 
     __tablename__ = "outbox_emails"
     __table_args__ = (

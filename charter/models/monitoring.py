@@ -1,3 +1,8 @@
+"""Monitoring returns: one MonitoringReturn per organisation and period, a ReturnLine per measure
+(its figure, evidence, the assessor's review, and any plausibility flag with the organisation's
+explanation and the assessor's check), per-contract figures that contract managers endorse or
+query, and the evidence files."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

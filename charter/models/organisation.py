@@ -1,3 +1,7 @@
+"""Organisations and the people who act for them: the Organisation (its lifecycle status, route,
+type, size band, district, sector and its entry on the public register) and Memberships
+(owner or contributor)."""
+
 from __future__ import annotations
 
 from datetime import datetime

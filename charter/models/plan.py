@@ -1,3 +1,7 @@
+"""The timetabled action plan: an ActionPlan goes draft → submitted → approved or returned (and is
+superseded by a revision), with a PlanTarget per measure (baseline, target, date) and
+PlanMilestones within the plan's term."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

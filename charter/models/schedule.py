@@ -1,3 +1,6 @@
+"""What the scheduled reviews remember: each ScheduledNotice is given once ever (a reminder,
+warning or decision for one subject), and each JobRun records a review's run and its counts."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

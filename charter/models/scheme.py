@@ -1,3 +1,8 @@
+"""The scheme is data: a Scheme version (loaded from a file in schemes/; organisations keep the
+version they signed under) with its Principles and Measures (unit, National TOMs reference,
+how each is reported, which direction is better), award rule, review periods and the settings
+for contracts, plausibility, disclosure control and the public register."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,3 +1,6 @@
+"""Signing the charter: who signed for the organisation, on which route (already delivering or
+working towards), under which scheme version, and when."""
+
 from __future__ import annotations
 
 from datetime import datetime

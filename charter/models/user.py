@@ -1,3 +1,6 @@
+"""People: one account per person, with a service role (member, assessor or administrator),
+email verification, reminder preferences, and the record of a closed account."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -4,7 +4,7 @@ last ones, when an unsent return would already have cost its organisation its st
 every check in demo_story.py holds on each.
 
 Marked ``slow``: about a minute and a half in all. `make test` runs it; to run the whole suite
-on another date instead, see "Tests on another date" in the README.
+on another date instead, see "Tests on another date" in docs/testing.md.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The README's backup and restore, tried: pg_dump of the database plus an archive of the
-evidence directory, restored into a new database and directory, serve the same evidence."""
+"""The backup and restore of docs/operations.md, tried: pg_dump of the database plus an
+archive of the evidence directory, restored into a new database and directory, serve the same
+evidence."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain import marks, register_entries
 from charter.services.domain import standing as rules
 from charter.services.infrastructure.spreadsheets import CsvColumn
+from charter.services.read_models import public_standing
 from charter.services.read_models.impact import published
 from charter.services.read_models.register_query import (
     ANY_KEY,
@@ -252,12 +253,6 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def _public_standing():
-    from charter.services.read_models import public_standing  # it imports this module
-
-    return public_standing
-
-
 def export_rows(
     filters: Filters,
     url_for_slug: Callable[[str], str],
@@ -304,7 +299,7 @@ def export_rows(
                 "town": organisation.town,
                 "district": organisation.district,
                 "status": rules.public_status(organisation.status, mark, today),
-                "status_label": _public_standing().label(organisation.status, mark, today),
+                "status_label": public_standing.label(organisation.status, mark, today),
                 "signed_on": _iso(entry.signed_at),
                 "charter_mark_certificate": mark.certificate_number if mark else None,
                 "charter_mark_awarded_on": _iso(mark.awarded_on) if mark else None,

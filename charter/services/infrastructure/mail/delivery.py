@@ -5,7 +5,7 @@ committed transaction (on PostgreSQL the candidate row is picked with ``FOR UPDA
 so two workers never claim the same email and neither waits for the other), and only then sends
 it. The result is recorded in a second transaction. A duplicate is possible only when the
 worker stops, or loses the database, between the send and that record: the claim then goes
-stale and after ``MAIL_SENDING_LEASE_SECONDS`` the email is tried again (README, "Email
+stale and after ``MAIL_SENDING_LEASE_SECONDS`` the email is tried again (docs/operations.md, "Email
 delivery"). On SQLite one worker process is assumed (the claim is still a single statement).
 
 Transient failures are retried after an exponential back-off, capped; after

@@ -1,7 +1,8 @@
 """GOV.UK Notify, through its official client, with one generic email template.
 
 Notify sends only from templates, so the service uses one template whose subject is
-``((subject))`` and whose body is ``((body))``; each email fills both (README, "GOV.UK Notify").
+``((subject))`` and whose body is ``((body))``; each email fills both
+(docs/operations.md, "GOV.UK Notify").
 Notify builds the message itself, so of the extra headers only List-Unsubscribe can be carried,
 as Notify's ``one_click_unsubscribe_url``; the others are not sent through Notify.
 

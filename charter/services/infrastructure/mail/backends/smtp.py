@@ -28,7 +28,7 @@ OWN_HEADERS = frozenset({"from", "to", "cc", "bcc", "subject", "date", "message-
 
 def message_id(email: OutboxEmail, mail_from: str) -> str:
     """The same Message-ID on every attempt, so a mail store that sees a duplicate (see the
-    README, "exactly once in the normal case") can tell it is one."""
+    docs/operations.md, "exactly once in the normal case") can tell it is one."""
     domain = mail_from.rpartition("@")[2] or "localhost"
     stamp = email.created_at.strftime("%Y%m%d%H%M%S%f") if email.created_at else "0"
     return f"<charter-outbox-{email.id}-{stamp}@{domain}>"
