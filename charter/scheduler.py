@@ -54,7 +54,12 @@ def rebuild_impact(app: Flask) -> None:
     today = datetime.now(TIMEZONE).date()
     with app.app_context():
         proxy_values.sync_current_values(today)
-        result = impact_build.rebuild()
+        try:
+            result = impact_build.rebuild()
+        except impact_build.ImpactOutOfRange as refused:
+            db.session.rollback()
+            log.error("%s", refused)
+            return
         db.session.commit()
     log.info("Rebuilt impact figures: %s cells in %.2f s", result.cells, result.seconds)
 

@@ -23,7 +23,11 @@ def rebuild_impact(today):
     """Rebuild the impact summary rows from verified returns (the scheduler does this nightly)."""
     day = today.date() if today else date.today()
     changed = proxy_values.sync_current_values(day)
-    result = build.rebuild()
+    try:
+        result = build.rebuild()
+    except build.ImpactOutOfRange as refused:
+        db.session.rollback()
+        raise click.ClickException(str(refused)) from refused
     db.session.commit()
     click.echo(
         f"Rebuilt the impact figures: {result.cells} cells and {result.lifecycle_rows} "

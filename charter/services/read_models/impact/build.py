@@ -243,6 +243,22 @@ def _lifecycle_counts() -> int:
     return len(counts)
 
 
+class ImpactOutOfRange(ValueError):
+    """A total the cells cannot hold: nothing is written, the figures published before stay."""
+
+
+def _check_range() -> None:
+    total, pounds = staging.largest_totals()
+    if max(total, pounds) > staging.CELL_MAX:
+        staging.drop()
+        raise ImpactOutOfRange(
+            f"The impact figures were not rebuilt: a total of {max(total, pounds):,} is more "
+            f"than the {staging.CELL_MAX:,} the published figures can hold. Find the figure "
+            "behind it among the flagged figures (/admin/flagged-figures) or the verified "
+            "returns; the figures published before stay until it is corrected."
+        )
+
+
 def rebuild() -> BuildResult:
     """Replace every summary row from the verified figures. Adds to the session; the caller
     commits (so the old rows stay visible until the new ones are complete)."""
@@ -258,6 +274,7 @@ def rebuild() -> BuildResult:
     if period_ends:
         proxy = _proxy_expression(period_ends)
         staging.stage(period_ends, proxy)
+        _check_range()
         for dimension, column in _ORGANISATION_DIMENSIONS.items():
             _insert(staging.cell_rows(column), dimension, published=True)
         like_for_like.stage()

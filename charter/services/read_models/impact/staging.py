@@ -21,6 +21,7 @@ publishing organisations (`published_*` in the cells; see `disclosure`).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import (
     Column,
@@ -214,6 +215,25 @@ def stage(period_ends: list[date], proxy) -> None:
         db.session.execute(text(f"ANALYZE {ORG_QUARTERS.name}"))
     _cube_from(ORG_QUARTERS, False)
     _longer_periods()
+
+
+# The cells' total and pounds columns are Numeric(18, 2).
+CELL_MAX = Decimal("9999999999999999.99")
+
+
+def largest_totals() -> tuple[Decimal, Decimal]:
+    """The largest figure and the largest pounds any cell will hold: the whole of one measure
+    in one period (every breakdown and the commissioners' cells are parts of it, figures and
+    pounds never being negative)."""
+    per_cell = (
+        select(func.sum(CUBE.c.total).label("total"), func.sum(CUBE.c.pounds).label("pounds"))
+        .group_by(CUBE.c.period_key, CUBE.c.measure_code)
+        .subquery()
+    )
+    total, pounds = db.session.execute(
+        select(func.max(per_cell.c.total), func.max(per_cell.c.pounds))
+    ).one()
+    return Decimal(total or 0), Decimal(pounds or 0)
 
 
 def cell_rows(dimension_value):
