@@ -60,7 +60,7 @@ def test_a_total_beyond_the_cells_stops_the_rebuild_and_keeps_what_was_published
         rebuild()
         assert _cells() > published
         return
-    with pytest.raises(build.ImpactOutOfRange, match="more than the 9,999,999,999,999,999.99"):
+    with pytest.raises(build.ImpactOutOfRange, match=r"more than the 9,999,999,999,999,999\.99"):
         build.rebuild()
     db.session.rollback()
     assert _cells() == published
