@@ -15,10 +15,21 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import Measure, Principle, Scheme
 from charter.models.scheme import BETTER, REPORTING, UNITS
+from charter.services.domain.scheme_settings import (
+    DUTY_DEFAULTS,
+    PLAUSIBILITY_DEFAULTS,
+    SchemeFileError,
+    contract_rules,
+    issuer_table,
+    parse_disclosure,
+    parse_duties,
+    plausibility_columns,
+    plausibility_table,
+    require,
+    require_percentage,
+)
 
-
-class SchemeFileError(ValueError):
-    """The scheme file is not valid; the message says where."""
+__all__ = ["LoadResult", "SchemeFileError", "load_scheme_file", "load_scheme_text", "parse_scheme"]
 
 
 @dataclass(frozen=True)
@@ -27,16 +38,6 @@ class LoadResult:
     created: bool
 
 
-def _require(data: dict, key: str, kind: type, where: str):
-    if key not in data:
-        raise SchemeFileError(f"{where}: '{key}' is missing")
-    value = data[key]
-    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-        raise SchemeFileError(f"{where}: '{key}' must be {kind.__name__}")
-    return value
-
-
-# The scheme file's top-level fields, and the whole numbers its [monitoring] and [award] need.
 SCHEME_FIELDS = {
     "slug": str,
     "name": str,
@@ -61,40 +62,35 @@ AWARD_WHOLE_NUMBERS = (
 )
 
 
-def _require_percentage(value, where: str, key: str) -> None:
-    if not 0 <= value <= 100:
-        raise SchemeFileError(f"{where}: '{key}' must be between 0 and 100")
-
-
 def parse_scheme(text: str) -> dict:
     """Validate a scheme file's text and return its normalised content."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeFileError(f"not valid TOML: {exc}") from exc
-    out = {key: _require(data, key, kind, "scheme") for key, kind in SCHEME_FIELDS.items()}
+    out = {key: require(data, key, kind, "scheme") for key, kind in SCHEME_FIELDS.items()}
     out["summary"] = out["summary"].strip()
-    monitoring = _require(data, "monitoring", dict, "scheme")
-    award = _require(data, "award", dict, "scheme")
+    monitoring = require(data, "monitoring", dict, "scheme")
+    award = require(data, "award", dict, "scheme")
     for key in MONITORING_WHOLE_NUMBERS:
-        out[key] = _require(monitoring, key, int, "[monitoring]")
+        out[key] = require(monitoring, key, int, "[monitoring]")
     for key in AWARD_WHOLE_NUMBERS:
-        out[key] = _require(award, key, int, "[award]")
-    _parse_duties(data, out)
-    _parse_disclosure(data, out)
-    out["all_core_measures_met"] = _require(award, "all_core_measures_met", bool, "[award]")
+        out[key] = require(award, key, int, "[award]")
+    parse_duties(data, out)
+    parse_disclosure(data, out)
+    out["all_core_measures_met"] = require(award, "all_core_measures_met", bool, "[award]")
     out["moderation_required"] = bool(award.get("moderation_required", False))
-    _require_percentage(out["min_share_of_targets_met"], "[award]", "min_share_of_targets_met")
+    require_percentage(out["min_share_of_targets_met"], "[award]", "min_share_of_targets_met")
     if out["period_months"] not in (1, 3, 6, 12):
         raise SchemeFileError("[monitoring]: 'period_months' must be 1, 3, 6 or 12")
     out.update(_contract_monitoring_rules(award))
-    out.update(_issuer(data))
+    out.update(issuer_table(data))
     renewal = award.get("renewal_runs_from_expiry", True)
     if not isinstance(renewal, bool):
         raise SchemeFileError("[award]: 'renewal_runs_from_expiry' must be true or false")
     out["renewal_runs_from_expiry"] = renewal
-    out.update(_contract_rules(data))
-    plausibility = _plausibility(data)
+    out.update(contract_rules(data))
+    plausibility = plausibility_table(data)
     if plausibility:
         # Only when the file has the table: a file without it keeps its content hash.
         out["plausibility"] = plausibility
@@ -109,8 +105,8 @@ def parse_scheme(text: str) -> dict:
     out["principles"] = [
         {
             "code": code,
-            "title": _require(p, "title", str, where),
-            "description": _require(p, "description", str, where),
+            "title": require(p, "title", str, where),
+            "description": require(p, "description", str, where),
         }
         for where, p, code in _coded_entries(data, "principles", "principle")
     ]
@@ -129,9 +125,9 @@ def _coded_entries(data: dict, key: str, label: str):
     """Each entry of the scheme's list ``key``, with where it stands ("measure 3") for messages
     and its code, which must not be used twice."""
     codes = set()
-    for i, entry in enumerate(_require(data, key, list, "scheme"), start=1):
+    for i, entry in enumerate(require(data, key, list, "scheme"), start=1):
         where = f"{label} {i}"
-        code = _require(entry, "code", str, where)
+        code = require(entry, "code", str, where)
         if code in codes:
             raise SchemeFileError(f"{where}: code '{code}' is used twice")
         codes.add(code)
@@ -139,7 +135,7 @@ def _coded_entries(data: dict, key: str, label: str):
 
 
 def _parse_measure(m: dict, where: str, code: str) -> dict:
-    unit = _require(m, "unit", str, where)
+    unit = require(m, "unit", str, where)
     if unit not in UNITS:
         raise SchemeFileError(f"{where}: unit '{unit}' must be one of {', '.join(UNITS)}")
     proxy = m.get("proxy_value")
@@ -150,7 +146,7 @@ def _parse_measure(m: dict, where: str, code: str) -> dict:
             raise SchemeFileError(f"{where}: 'proxy_value' must be a number") from exc
         if Decimal(proxy) < 0:
             raise SchemeFileError(f"{where}: 'proxy_value' cannot be negative")
-    reporting = _require(m, "reporting", str, where)
+    reporting = require(m, "reporting", str, where)
     if reporting not in REPORTING:
         raise SchemeFileError(
             f'{where} ({code}): \'reporting\' must be "per_contract" or "organisation", '
@@ -175,10 +171,10 @@ def _parse_measure(m: dict, where: str, code: str) -> dict:
         "better": better,
         "allow_backwards_with_reason": backwards,
         "toms_ref": m.get("toms_ref"),
-        "title": _require(m, "title", str, where),
+        "title": require(m, "title", str, where),
         "unit": unit,
-        "core": _require(m, "core", bool, where),
-        "evidence_guidance": _require(m, "evidence_guidance", str, where),
+        "core": require(m, "core", bool, where),
+        "evidence_guidance": require(m, "evidence_guidance", str, where),
         "proxy_value": proxy,
     }
 
@@ -194,130 +190,12 @@ def _contract_monitoring_rules(award: dict) -> dict:
         raise SchemeFileError(
             "[award]: 'require_endorsed_figures' must be a percentage from 0 to 100, like 50"
         )
-    _require_percentage(endorsed, "[award]", "require_endorsed_figures")
+    require_percentage(endorsed, "[award]", "require_endorsed_figures")
     return {"require_confirmed_contract": confirmed, "require_endorsed_figures": str(endorsed)}
 
 
 # [contracts]: optional; without it, contracts start on or after 1 January 2000, end at most 15
 # years from today and are worth under £10bn (charter.services.domain.contract_rules says why).
-CONTRACT_DEFAULTS = {
-    "earliest_start": date(2000, 1, 1),
-    "latest_end_years_ahead": 15,
-    "max_value": 10_000_000_000,
-}
-MAX_CONTRACT_CEILING = Decimal("999999999999.99")  # the Numeric(14, 2) value column
-
-
-def _contract_rules(data: dict) -> dict:
-    contracts = data.get("contracts", {})
-    if not isinstance(contracts, dict):
-        raise SchemeFileError("scheme: 'contracts' must be a table")
-    values = {key: contracts.get(key, default) for key, default in CONTRACT_DEFAULTS.items()}
-    earliest = values["earliest_start"]
-    if not isinstance(earliest, date) or hasattr(earliest, "hour"):
-        raise SchemeFileError("[contracts]: 'earliest_start' must be a date, like 2000-01-01")
-    years = values["latest_end_years_ahead"]
-    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
-        raise SchemeFileError(
-            "[contracts]: 'latest_end_years_ahead' must be a whole number from 1 to 100"
-        )
-    ceiling = values["max_value"]
-    if (
-        isinstance(ceiling, bool)
-        or not isinstance(ceiling, int | float)
-        or not 1 < ceiling <= MAX_CONTRACT_CEILING
-    ):
-        raise SchemeFileError(
-            "[contracts]: 'max_value' must be a number of pounds above 1 and at most "
-            "999999999999.99"
-        )
-    return {
-        "contract_earliest_start": earliest.isoformat(),
-        "contract_end_years_ahead": years,
-        "contract_max_value": str(Decimal(str(ceiling))),
-    }
-
-
-ISSUER_NAME_LENGTH = 200
-
-
-def _issuer(data: dict) -> dict:
-    """[issuer]: who runs the charter and issues its Charter Marks, printed on every
-    certificate; ``name`` is needed, ``members`` (who it is made up of) is optional."""
-    issuer = _require(data, "issuer", dict, "scheme")
-    name = _require(issuer, "name", str, "[issuer]").strip()
-    if not name:
-        raise SchemeFileError("[issuer]: 'name' cannot be empty: certificates name the issuer")
-    if len(name) > ISSUER_NAME_LENGTH:
-        raise SchemeFileError(f"[issuer]: 'name' must be {ISSUER_NAME_LENGTH} characters or fewer")
-    members = issuer.get("members")
-    if members is not None and not isinstance(members, str):
-        raise SchemeFileError("[issuer]: 'members' must be text")
-    return {"issuer_name": name, "issuer_members": (members or "").strip() or None}
-
-
-DUTY_DEFAULTS = {
-    "warning_days_before_sanction": 28,
-    "confirmation_window_days": 60,
-    "audit_share_percent": 10,
-}
-
-
-def _parse_duties(data: dict, out: dict) -> None:
-    """[duties]: optional, so older scheme files keep loading with the defaults."""
-    duties = data.get("duties", {})
-    if not isinstance(duties, dict):
-        raise SchemeFileError("scheme: 'duties' must be a table")
-    for key, default in DUTY_DEFAULTS.items():
-        value = duties.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise SchemeFileError(f"[duties]: '{key}' must be a whole number, 0 or more")
-        out[key] = value
-    _require_percentage(out["audit_share_percent"], "[duties]", "audit_share_percent")
-
-
-PLAUSIBILITY_DEFAULTS = {"contract_share": 100, "size_band": True, "median_multiple": 10}
-
-
-def _plausibility(data: dict) -> dict:
-    """[plausibility]: optional thresholds for flagging figures out of line
-    (charter.services.domain.plausibility); what the file leaves out has its default."""
-    table = data.get("plausibility")
-    if table is None:
-        return {}
-    if not isinstance(table, dict):
-        raise SchemeFileError("scheme: 'plausibility' must be a table")
-    out = dict(PLAUSIBILITY_DEFAULTS)
-    for key in ("contract_share", "median_multiple"):
-        value = table.get(key, out[key])
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 10000:
-            raise SchemeFileError(f"[plausibility]: '{key}' must be a number from 1 to 10000")
-        out[key] = str(value)
-    size_band = table.get("size_band", True)
-    if not isinstance(size_band, bool):
-        raise SchemeFileError("[plausibility]: 'size_band' must be true or false")
-    out["size_band"] = size_band
-    return out
-
-
-DISCLOSURE_DEFAULTS = {"min_organisations": 3, "protection_percent": 20}
-
-
-def _parse_disclosure(data: dict, out: dict) -> None:
-    """[disclosure]: optional (older scheme files keep the defaults). A public figure from
-    fewer than ``min_organisations`` is withheld, and every withheld figure must be uncertain
-    by at least ``protection_percent`` of its upper end, whatever is published beside it."""
-    disclosure = data.get("disclosure", {})
-    if not isinstance(disclosure, dict):
-        raise SchemeFileError("scheme: 'disclosure' must be a table")
-    for key, default in DISCLOSURE_DEFAULTS.items():
-        value = disclosure.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise SchemeFileError(f"[disclosure]: '{key}' must be a whole number, 1 or more")
-        out[f"disclosure_{key}"] = value
-    _require_percentage(out["disclosure_protection_percent"], "[disclosure]", "protection_percent")
-
-
 def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -368,7 +246,7 @@ def load_scheme_text(text: str) -> LoadResult:
         disclosure_protection_percent=content["disclosure_protection_percent"],
         publish_new_signatories=content["publish_new_signatories"],
         **{key: content[key] for key in DUTY_DEFAULTS},
-        **_plausibility_columns(content.get("plausibility") or PLAUSIBILITY_DEFAULTS),
+        **plausibility_columns(content.get("plausibility") or PLAUSIBILITY_DEFAULTS),
     )
     scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]
     scheme.measures = [
@@ -390,14 +268,6 @@ def load_scheme_text(text: str) -> LoadResult:
     db.session.add(scheme)
     db.session.flush()
     return LoadResult(scheme, created=True)
-
-
-def _plausibility_columns(plausibility: dict) -> dict:
-    return {
-        "plausibility_contract_share": Decimal(str(plausibility["contract_share"])),
-        "plausibility_size_band": plausibility["size_band"],
-        "plausibility_median_multiple": Decimal(str(plausibility["median_multiple"])),
-    }
 
 
 def load_scheme_file(path: str | Path) -> LoadResult:
