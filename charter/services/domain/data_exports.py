@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from charter.extensions import db
+from charter.formatting import format_date
 from charter.models import DataExport, User
 from charter.models.base import utcnow
 from charter.models.privacy import EXPORT_QUEUED, EXPORT_READY
@@ -126,7 +127,7 @@ def build(export: DataExport, subject: User) -> None:
             "README.txt",
             README.format(
                 service=current_app.config["SERVICE_NAME"],
-                made=f"{now:%d %B %Y}",
+                made=format_date(now),
                 organisations=listed,
             ),
         )

@@ -27,7 +27,7 @@ from decimal import Decimal
 from sqlalchemy import and_, or_, select
 
 from charter.extensions import db
-from charter.formatting import format_amount
+from charter.formatting import format_amount, format_period
 from charter.models import (
     AuditEvent,
     Contract,
@@ -206,8 +206,9 @@ def mark_checked(line: ReturnLine, monitoring_return: MonitoringReturn, assessor
             from_state="flagged",
             to_state="checked",
             reason=(
-                f"{line.measure.code} in the return for {monitoring_return.period_start:%B %Y} "
-                f"to {monitoring_return.period_end:%B %Y}: " + "; ".join(line.flag_reasons)
+                f"{line.measure.code} in the return for "
+                f"{format_period(monitoring_return.period_start, monitoring_return.period_end)}: "
+                + "; ".join(line.flag_reasons)
             )[:2000],
         )
     )
