@@ -4,11 +4,10 @@ refusal. Upholding one sends the application back to the assessors."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from charter.admin import bp
-from charter.admin.forms import AppealDecisionForm
-from charter.auth.decorators import staff_required
+from charter.admin.forms.appeals import AppealDecisionForm
 from charter.extensions import db
 from charter.models import Organisation, User
 from charter.models.assessment import APPEAL_LODGED, Application
@@ -22,8 +21,6 @@ def _appeal_count():
 
 
 @bp.get("/appeals")
-@login_required
-@staff_required("admin")
 def list_appeals():
     return render_template("admin/appeal-list.html", rows=applications.appeals_for_review())
 
@@ -60,8 +57,6 @@ def _review_page(appeal, form: AppealDecisionForm, status: int = 200):
 
 
 @bp.route("/appeals/<int:appeal_id>", methods=["GET", "POST"])
-@login_required
-@staff_required("admin")
 def review_appeal(appeal_id: int):
     appeal = applications.appeal_by_id(appeal_id)
     if appeal is None:

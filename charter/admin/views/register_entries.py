@@ -5,12 +5,11 @@ audited by the service (``services.domain.register_entries``)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from charter.admin import bp
-from charter.admin.actions import organisation_by_slug
-from charter.admin.forms import ConfirmForm, SanctionReasonForm
-from charter.auth.decorators import staff_required
+from charter.admin.forms.sanctions import ConfirmForm, SanctionReasonForm
+from charter.admin.views.organisations import organisation_by_slug
 from charter.extensions import db
 from charter.services.domain import register_entries
 
@@ -22,8 +21,6 @@ def _register_check_count():
 
 
 @bp.get("/register-checks")
-@login_required
-@staff_required("admin")
 def show_register_checks():
     return render_template(
         "admin/register-checks.html",
@@ -33,8 +30,6 @@ def show_register_checks():
 
 
 @bp.post("/organisations/<slug>/register/publish")
-@login_required
-@staff_required("admin")
 def publish_register_entry(slug: str):
     organisation = organisation_by_slug(slug)
     if not ConfirmForm().validate_on_submit():
@@ -50,8 +45,6 @@ def publish_register_entry(slug: str):
 
 
 @bp.route("/organisations/<slug>/register/hide", methods=["GET", "POST"])
-@login_required
-@staff_required("admin")
 def hide_register_entry(slug: str):
     organisation = organisation_by_slug(slug)
     form = SanctionReasonForm()
@@ -74,8 +67,6 @@ def hide_register_entry(slug: str):
 
 
 @bp.post("/organisations/<slug>/register/show")
-@login_required
-@staff_required("admin")
 def show_register_entry_again(slug: str):
     organisation = organisation_by_slug(slug)
     if not ConfirmForm().validate_on_submit():

@@ -5,10 +5,9 @@ commissioner pages (charter/commissioner/invitations.py)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from charter.admin import bp
-from charter.auth.decorators import staff_required
 from charter.commissioner.forms import ButtonForm, InviteContractManagerForm
 from charter.extensions import db
 from charter.form_fields import MAX_ID
@@ -30,8 +29,6 @@ def _back(commissioner: Commissioner):
 
 
 @bp.get(URL)
-@login_required
-@staff_required("admin")
 def show_commissioner(commissioner_id: int):
     commissioner = _commissioner(commissioner_id)
     return render_template(
@@ -45,8 +42,6 @@ def show_commissioner(commissioner_id: int):
 
 
 @bp.route(f"{URL}/contract-managers/invite", methods=["GET", "POST"])
-@login_required
-@staff_required("admin")
 def invite_contract_manager(commissioner_id: int):
     commissioner = _commissioner(commissioner_id)
     form = InviteContractManagerForm()
@@ -65,8 +60,6 @@ def invite_contract_manager(commissioner_id: int):
 
 
 @bp.post(f"{URL}/contract-managers/invitations/<int:invitation_id>/cancel")
-@login_required
-@staff_required("admin")
 def cancel_contract_manager_invitation(commissioner_id: int, invitation_id: int):
     commissioner = _commissioner(commissioner_id)
     if not ButtonForm().validate_on_submit():
@@ -84,8 +77,6 @@ def cancel_contract_manager_invitation(commissioner_id: int, invitation_id: int)
 
 
 @bp.post(f"{URL}/contract-managers/<int:manager_id>/remove")
-@login_required
-@staff_required("admin")
 def remove_contract_manager(commissioner_id: int, manager_id: int):
     commissioner = _commissioner(commissioner_id)
     if not ButtonForm().validate_on_submit():

@@ -4,12 +4,11 @@ information, or closes the account on their request, with the reason kept on the
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from charter.admin import bp
-from charter.admin.people_forms import CloseAccountRequestForm, FindPersonForm, PrepareCopyForm
+from charter.admin.forms.people import CloseAccountRequestForm, FindPersonForm, PrepareCopyForm
 from charter.auth.data_exports import download_url
-from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import User
 from charter.models.privacy import EXPORT_READY
@@ -26,8 +25,6 @@ def _person(user_id: int) -> User:
 
 
 @bp.get("/people")
-@login_required
-@staff_required("admin")
 def find_person():
     form = FindPersonForm(request.args)
     if "email" in request.args and form.validate():
@@ -41,8 +38,6 @@ def find_person():
 
 
 @bp.get("/people/<int:user_id>")
-@login_required
-@staff_required("admin")
 def show_person(user_id: int):
     person = _person(user_id)
     closed_by = db.session.get(User, person.closed_by_id) if person.closed_by_id else None
@@ -60,8 +55,6 @@ def show_person(user_id: int):
 
 
 @bp.post("/people/<int:user_id>/copy")
-@login_required
-@staff_required("admin")
 def prepare_copy(user_id: int):
     person = _person(user_id)
     if PrepareCopyForm().validate_on_submit():
@@ -77,8 +70,6 @@ def prepare_copy(user_id: int):
 
 
 @bp.route("/people/<int:user_id>/close", methods=["GET", "POST"])
-@login_required
-@staff_required("admin")
 def close_person_account(user_id: int):
     person = _person(user_id)
     refusal = account_closing.refusal(person, by=current_user)

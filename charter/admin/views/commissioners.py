@@ -7,12 +7,10 @@ organisations stop being offered it.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 
 from charter.admin import bp
-from charter.admin.forms import CommissionerForm, CommissionerStatusForm
-from charter.auth.decorators import staff_required
+from charter.admin.forms.commissioners import CommissionerForm, CommissionerStatusForm
 from charter.extensions import db
 from charter.models import Commissioner
 from charter.services.domain import contracts
@@ -39,8 +37,6 @@ def _render_form(form: CommissionerForm, commissioner: Commissioner | None):
 
 
 @bp.get("/commissioners")
-@login_required
-@staff_required("admin")
 def list_commissioners():
     return render_template(
         "admin/commissioner-list.html",
@@ -50,8 +46,6 @@ def list_commissioners():
 
 
 @bp.route("/commissioners/new", methods=["GET", "POST"])
-@login_required
-@staff_required("admin")
 def add_commissioner():
     form = CommissionerForm()
     saved = _saved(form, contracts.add_commissioner) if form.validate_on_submit() else None
@@ -62,8 +56,6 @@ def add_commissioner():
 
 
 @bp.route("/commissioners/<int:commissioner_id>/edit", methods=["GET", "POST"])
-@login_required
-@staff_required("admin")
 def edit_commissioner(commissioner_id: int):
     commissioner = db.get_or_404(Commissioner, commissioner_id)
     form = CommissionerForm(obj=commissioner)
@@ -90,8 +82,6 @@ def _set_active(commissioner_id: int, active: bool, message: str):
 
 
 @bp.post("/commissioners/<int:commissioner_id>/deactivate")
-@login_required
-@staff_required("admin")
 def deactivate_commissioner(commissioner_id: int):
     return _set_active(
         commissioner_id,
@@ -101,7 +91,5 @@ def deactivate_commissioner(commissioner_id: int):
 
 
 @bp.post("/commissioners/<int:commissioner_id>/reactivate")
-@login_required
-@staff_required("admin")
 def reactivate_commissioner(commissioner_id: int):
     return _set_active(commissioner_id, True, "{name} is offered to organisations again.")
