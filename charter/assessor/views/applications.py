@@ -7,10 +7,10 @@ Administrators may look; only assessors decide, and never on their own organisat
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from charter.assessor import bp
-from charter.assessor.forms import (
+from charter.assessor.forms.applications import (
     CONFIRM,
     AwardForm,
     InformationRequestForm,
@@ -18,7 +18,7 @@ from charter.assessor.forms import (
     ModerationForm,
     RefusalForm,
 )
-from charter.auth.decorators import staff_required, verified_required
+from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Scheme
 from charter.models.assessment import APPLICATION_AWAITING_MODERATION, APPLICATION_OPEN
@@ -105,17 +105,12 @@ def _review_page(application, organisation, *, failing=None, failing_measure=Non
 
 
 @bp.get("/applications/<int:application_id>")
-@login_required
-@verified_required
-@staff_required("assessor", "admin")
 def review_application(application_id: int):
     application, organisation = _application_or_404(application_id)
     return _review_page(application, organisation)
 
 
 @bp.post("/applications/<int:application_id>/measures/<int:measure_id>/judgement")
-@login_required
-@verified_required
 @staff_required("assessor")
 def judge_measure(application_id: int, measure_id: int):
     application, organisation = _application_or_404(application_id)
@@ -142,8 +137,6 @@ def judge_measure(application_id: int, measure_id: int):
 
 
 @bp.post("/applications/<int:application_id>/information-request")
-@login_required
-@verified_required
 @staff_required("assessor")
 def request_information(application_id: int):
     application, organisation = _application_or_404(application_id)
@@ -162,8 +155,6 @@ def request_information(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/refusal")
-@login_required
-@verified_required
 @staff_required("assessor")
 def refuse_application(application_id: int):
     application, organisation = _application_or_404(application_id)
@@ -182,8 +173,6 @@ def refuse_application(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/award")
-@login_required
-@verified_required
 @staff_required("assessor")
 def award_application(application_id: int):
     application, organisation = _application_or_404(application_id)
@@ -210,8 +199,6 @@ def award_application(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/moderation")
-@login_required
-@verified_required
 @staff_required("assessor")
 def moderate_application(application_id: int):
     application, organisation = _application_or_404(application_id)

@@ -1,17 +1,17 @@
 """Assessors' work on monitoring returns: reviewing one, accepting or querying each measure.
 
-The list of returns waiting is on the assessor's work page (charter.assessor.views.list_work).
+The list of returns waiting is on the assessor's work page (charter.assessor.views.work).
 Administrators may look; only assessors decide, and never on their own organisation's return.
 """
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from charter.assessor import bp
-from charter.assessor.forms import ACCEPTED, FigureCheckedForm, ReturnDecisionForm
-from charter.auth.decorators import staff_required, verified_required
+from charter.assessor.forms.returns import ACCEPTED, FigureCheckedForm, ReturnDecisionForm
+from charter.auth.decorators import staff_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.monitoring import LINE_ACCEPTED, RETURN_SUBMITTED
@@ -59,9 +59,6 @@ def _review_page(monitoring_return, organisation, lines, form, status: int = 200
 
 
 @bp.get("/returns/<int:return_id>")
-@login_required
-@verified_required
-@staff_required("assessor", "admin")
 def review_return(return_id: int):
     monitoring_return, organisation = _return_or_404(return_id)
     lines = returns.lines_of(monitoring_return)
@@ -71,8 +68,6 @@ def review_return(return_id: int):
 
 
 @bp.post("/returns/<int:return_id>/decision")
-@login_required
-@verified_required
 @staff_required("assessor")
 def decide_return(return_id: int):
     monitoring_return, organisation = _return_or_404(return_id)
@@ -96,8 +91,6 @@ def decide_return(return_id: int):
 
 
 @bp.post("/returns/<int:return_id>/lines/<int:line_id>/checked")
-@login_required
-@verified_required
 @staff_required("assessor")
 def check_flagged_figure(return_id: int, line_id: int):
     """A figure flagged as out of line counts once an assessor says they have checked it
