@@ -116,6 +116,3 @@ def show_lifecycle():
         state_descriptions=STATE_DESCRIPTIONS,
         mermaid=lifecycle.mermaid(),
     )
-
-
-from charter.public import impact, marks, open_data, register  # noqa: E402,F401

@@ -6,18 +6,13 @@ import hashlib
 from datetime import date
 
 from flask import Response, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from markupsafe import escape
-from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, ValidationError
 
 from charter.caching import cached_by_register
 from charter.public import bp
+from charter.public.forms.verify import VerificationForm
 from charter.services.domain import marks, register_entries
 from charter.services.read_models import certificate_checks
-
-CERTIFICATE_HINT = "Enter a certificate number, like CM-7K3F9QX2"
 
 # Badge colours by standing: green, yellow, grey, red (GOV.UK palette, WCAG-contrast text).
 BADGE_COLOURS = {
@@ -41,26 +36,6 @@ UNKNOWN_COLOURS = ("#505a5f", "#ffffff")
 LONG_CACHE = "public, max-age=3600"
 SHORT_CACHE = "public, max-age=300"
 BADGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
-
-
-def _certificate_format(_form, field):
-    field.data = marks.normalise_certificate_number(field.data)
-    if not marks.is_certificate_number(field.data):
-        raise ValidationError("Enter a certificate number in the correct format, like CM-7K3F9QX2")
-
-
-class VerificationForm(FlaskForm):
-    """Sent by GET, so the result is a plain link and needs no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    certificate_number = StringField(
-        "Certificate number",
-        widget=GovTextInput(),
-        validators=[DataRequired(message=CERTIFICATE_HINT), _certificate_format],
-    )
-    submit = SubmitField("Check certificate", widget=GovSubmitInput())
 
 
 @bp.get("/verify")
