@@ -299,6 +299,3 @@ def reset_password(token: str):
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for(".sign_in"))
     return render_template("auth/reset-password.html", form=form)
-
-
-from charter.auth import outbox  # noqa: E402,F401  (the development outbox page)

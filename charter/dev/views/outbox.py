@@ -9,7 +9,7 @@ from flask import abort, current_app, render_template
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from charter.auth import bp
+from charter.dev import bp
 from charter.extensions import db
 from charter.models import OutboxEmail
 
@@ -34,7 +34,7 @@ def linkify(text: str) -> Markup:
     return Markup("").join(pieces)
 
 
-@bp.get("/dev/emails")
+@bp.get("/emails")
 def list_outbox_emails():
     if not outbox_enabled():
         abort(404)
@@ -44,7 +44,7 @@ def list_outbox_emails():
         .limit(OUTBOX_PAGE_SIZE)
     ).all()
     return render_template(
-        "auth/outbox.html",
+        "dev/outbox.html",
         emails=[(email, linkify(email.body)) for email in emails],
         page_size=OUTBOX_PAGE_SIZE,
     )
