@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from charter.admin import bp
 from charter.admin.forms.people import CloseAccountRequestForm, FindPersonForm, PrepareCopyForm
-from charter.auth.data_exports import download_url
+from charter.auth.views.data_exports import download_url
 from charter.extensions import db
 from charter.models import User
 from charter.models.privacy import EXPORT_READY
