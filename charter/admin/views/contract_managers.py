@@ -1,6 +1,6 @@
 """A commissioner's contract managers, as administrators see them: the list, invitations by
 email, cancelling an invitation and removing a manager. The person accepts on the
-commissioner pages (charter/commissioner/invitations.py)."""
+commissioner pages (charter/commissioner/views/invitations.py)."""
 
 from __future__ import annotations
 
