@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-)
-from wtforms import (
-    RadioField,
-    SelectChoice,
-    SubmitField,
-    TextAreaField,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
 from charter.form_fields import strip_whitespace

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovSelect,
-)
-from wtforms import (
-    SelectChoice,
-    SelectField,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import SelectChoice, SelectField
 
 from workflows.lifecycle import STATE_LABELS
 

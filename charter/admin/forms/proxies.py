@@ -5,14 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import (
-    StringField,
-    SubmitField,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
 from charter.form_fields import GovDateField, strip_whitespace

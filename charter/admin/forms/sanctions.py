@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovSubmitInput,
-    GovTextArea,
-)
-from wtforms import (
-    StringField,
-    SubmitField,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
+from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from charter.form_fields import strip_whitespace

@@ -8,13 +8,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 
 from charter.auth import bp, throttle
-from charter.auth.email_sending import (
-    SESSION_SIGN_IN_EMAIL,
-)
-from charter.auth.forms import (
-    ButtonForm,
-    SignInForm,
-)
+from charter.auth.email_sending import SESSION_SIGN_IN_EMAIL
+from charter.auth.forms import ButtonForm, SignInForm
 from charter.auth.user_loader import end_all_sessions
 from charter.extensions import db, limiter
 
