@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from charter.auth import bp
-from charter.auth.forms import ButtonForm
+from charter.auth.forms.shared import ButtonForm
 
 ROLE_LABELS = {
     "member": "Organisation member",

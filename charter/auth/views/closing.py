@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from charter.auth import bp
-from charter.auth.forms import CloseAccountForm
+from charter.auth.forms.closing import CloseAccountForm
 from charter.extensions import db
 from charter.models import Membership
 from charter.services.domain import account_closing, accounts

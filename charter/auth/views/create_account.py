@@ -12,7 +12,8 @@ from charter.auth.email_sending import (
     SESSION_SIGN_IN_EMAIL,
     email_sending_limit,
 )
-from charter.auth.forms import ButtonForm, CreateAccountForm, EmailAddressForm
+from charter.auth.forms.create_account import CreateAccountForm
+from charter.auth.forms.shared import ButtonForm, EmailAddressForm
 from charter.extensions import db, limiter
 from charter.services.domain import accounts
 

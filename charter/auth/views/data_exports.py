@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from charter.auth import bp
-from charter.auth.forms import ButtonForm
+from charter.auth.forms.shared import ButtonForm
 from charter.extensions import db
 from charter.models.privacy import EXPORT_READY
 from charter.services.domain import data_exports

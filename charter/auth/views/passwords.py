@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, logout_user
 
 from charter.auth import bp, throttle
 from charter.auth.email_sending import SESSION_EMAIL_SENT_TO, email_sending_limit
-from charter.auth.forms import ChangePasswordForm, EmailAddressForm, ResetPasswordForm
+from charter.auth.forms.passwords import ChangePasswordForm, ResetPasswordForm
+from charter.auth.forms.shared import EmailAddressForm
 from charter.auth.user_loader import end_all_sessions, keep_this_session
 from charter.extensions import db, limiter
 from charter.services.domain import accounts

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from charter.auth import bp, throttle
 from charter.auth.email_sending import SESSION_SIGN_IN_EMAIL
-from charter.auth.forms import ButtonForm, SignInForm
+from charter.auth.forms.shared import ButtonForm
+from charter.auth.forms.sign_in import SignInForm
 from charter.auth.user_loader import end_all_sessions
 from charter.extensions import db, limiter
 
