@@ -45,7 +45,7 @@ def create_app(config_class=None) -> Flask:
 
     WTFormsHelpers(app)
 
-    from charter import admin, api, assessor, auth, caching, commissioner, organisation, public
+    from charter import admin, api, assessor, auth, caching, commissioner, dev, organisation, public
     from charter.auth import user_loader  # noqa: F401  (registers the loader)
     from charter.cli import register_cli
     from charter.errors import register_error_handlers
@@ -61,6 +61,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(assessor.bp)
     app.register_blueprint(commissioner.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(dev.bp)
     register_error_handlers(app)
     register_template_helpers(app)
     caching.init_app(app)

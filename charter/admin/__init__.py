@@ -1,5 +1,10 @@
+"""Scheme administration, for administrators only: every page is guarded here, once."""
+
 from flask import Blueprint
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from charter.auth.decorators import staff_guard
 
-from charter.admin import people, views  # noqa: E402,F401
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(staff_guard("admin"))
+
+from charter.admin import views  # noqa: E402,F401

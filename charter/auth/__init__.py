@@ -1,5 +1,8 @@
+"""Accounts: creating one, signing in and out, passwords, email preferences, closing an account
+and a copy of one's data."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from charter.auth import closing, data_exports, preferences, views  # noqa: E402,F401
+from charter.auth import views  # noqa: E402,F401

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("commissioner", __name__, url_prefix="/commissioner")
 
-from charter.commissioner import invitations, reports, views  # noqa: E402,F401
+from charter.commissioner import views  # noqa: E402,F401

@@ -1,3 +1,5 @@
+"""Pages anyone can see, signed in or not."""
+
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)

@@ -131,7 +131,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "auth.show_account": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.sign_out_everywhere": SIGNED_IN,
-    "auth.list_outbox_emails": NOWHERE,  # development only (SHOW_OUTBOX)
+    "dev.list_outbox_emails": NOWHERE,  # development only (SHOW_OUTBOX)
     "auth.change_email_preferences": SIGNED_IN,
     "auth.close_account": SIGNED_IN,
     "auth.request_data_export": SIGNED_IN,

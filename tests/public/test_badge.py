@@ -100,7 +100,7 @@ def test_unknown_certificate_is_a_404_svg(client, scheme):
 
 
 def test_badge_text_is_escaped():
-    from charter.public.marks import badge_svg
+    from charter.public.views.verify import badge_svg
 
     svg = badge_svg("<script>&", ("#000000", "#ffffff"))
     assert "<script>" not in svg

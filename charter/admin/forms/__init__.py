@@ -1,0 +1,1 @@
+"""Forms of the administration pages, one module per journey."""

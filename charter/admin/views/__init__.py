@@ -1,0 +1,19 @@
+"""Administration pages, one module per journey."""
+
+from charter.admin.views import (  # noqa: F401
+    appeals,
+    audits,
+    commissioners,
+    contract_managers,
+    dashboard,
+    emails,
+    flagged_figures,
+    impact,
+    organisations,
+    people,
+    proxies,
+    register_entries,
+    reviews,
+    sanctions,
+    staff,
+)

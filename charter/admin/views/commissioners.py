@@ -1,0 +1,95 @@
+"""The managed list of public-sector commissioners that organisations pick from.
+
+Commissioners are deactivated rather than deleted: contracts already recorded keep theirs, and
+organisations stop being offered it.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy.exc import IntegrityError
+
+from charter.admin import bp
+from charter.admin.forms.commissioners import CommissionerForm, CommissionerStatusForm
+from charter.extensions import db
+from charter.models import Commissioner
+from charter.services.domain import contracts
+
+
+def _saved(form: CommissionerForm, save) -> Commissioner | None:
+    """The commissioner ``save`` returns, committed; or None with a duplicate name (found
+    first, or lost in a race with another administrator) shown on the name field."""
+    try:
+        commissioner = save(form.name.data, form.org_id.normalised)
+        db.session.commit()
+    except contracts.ContractRefused as refusal:
+        form.name.errors = [*form.name.errors, str(refusal)]
+    except IntegrityError:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, contracts.DUPLICATE_COMMISSIONER_MESSAGE]
+    else:
+        return commissioner
+    return None
+
+
+def _render_form(form: CommissionerForm, commissioner: Commissioner | None):
+    return render_template("admin/commissioner-form.html", form=form, commissioner=commissioner)
+
+
+@bp.get("/commissioners")
+def list_commissioners():
+    return render_template(
+        "admin/commissioner-list.html",
+        commissioners=contracts.commissioners(),
+        form=CommissionerStatusForm(),
+    )
+
+
+@bp.route("/commissioners/new", methods=["GET", "POST"])
+def add_commissioner():
+    form = CommissionerForm()
+    saved = _saved(form, contracts.add_commissioner) if form.validate_on_submit() else None
+    if saved is None:
+        return _render_form(form, None)
+    flash(f"{saved.name} added to the list of commissioners.", "success")
+    return redirect(url_for("admin.list_commissioners"))
+
+
+@bp.route("/commissioners/<int:commissioner_id>/edit", methods=["GET", "POST"])
+def edit_commissioner(commissioner_id: int):
+    commissioner = db.get_or_404(Commissioner, commissioner_id)
+    form = CommissionerForm(obj=commissioner)
+
+    def update(name, org_id):
+        contracts.update_commissioner(commissioner, name, org_id)
+        return commissioner
+
+    saved = _saved(form, update) if form.validate_on_submit() else None
+    if saved is None:
+        return _render_form(form, commissioner)
+    flash(f"{saved.name} saved.", "success")
+    return redirect(url_for("admin.list_commissioners"))
+
+
+def _set_active(commissioner_id: int, active: bool, message: str):
+    commissioner = db.get_or_404(Commissioner, commissioner_id)
+    if not CommissionerStatusForm().validate_on_submit():
+        abort(400)
+    contracts.set_commissioner_active(commissioner, active)
+    db.session.commit()
+    flash(message.format(name=commissioner.name), "success")
+    return redirect(url_for("admin.list_commissioners"))
+
+
+@bp.post("/commissioners/<int:commissioner_id>/deactivate")
+def deactivate_commissioner(commissioner_id: int):
+    return _set_active(
+        commissioner_id,
+        False,
+        "{name} is no longer offered to organisations. Contracts already recorded keep it.",
+    )
+
+
+@bp.post("/commissioners/<int:commissioner_id>/reactivate")
+def reactivate_commissioner(commissioner_id: int):
+    return _set_active(commissioner_id, True, "{name} is offered to organisations again.")

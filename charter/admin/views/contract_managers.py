@@ -1,0 +1,95 @@
+"""A commissioner's contract managers, as administrators see them: the list, invitations by
+email, cancelling an invitation and removing a manager. The person accepts on the
+commissioner pages (charter/commissioner/views/invitations.py)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from charter.admin import bp
+from charter.commissioner.forms import ButtonForm, InviteContractManagerForm
+from charter.extensions import db
+from charter.form_fields import MAX_ID
+from charter.models import Commissioner
+from charter.services.domain import contract_managers, invitation_tokens
+from charter.services.domain.contract_managers import ContractManagerRefused
+
+URL = "/commissioners/<int:commissioner_id>"
+
+
+def _commissioner(commissioner_id: int) -> Commissioner:
+    if not 0 < commissioner_id <= MAX_ID:
+        abort(404)
+    return db.get_or_404(Commissioner, commissioner_id)
+
+
+def _back(commissioner: Commissioner):
+    return redirect(url_for("admin.show_commissioner", commissioner_id=commissioner.id))
+
+
+@bp.get(URL)
+def show_commissioner(commissioner_id: int):
+    commissioner = _commissioner(commissioner_id)
+    return render_template(
+        "admin/commissioner-show.html",
+        commissioner=commissioner,
+        managers=contract_managers.active_managers_of(commissioner),
+        invitations=contract_managers.open_invitations_of(commissioner),
+        is_expired=invitation_tokens.is_expired,
+        button=ButtonForm(),
+    )
+
+
+@bp.route(f"{URL}/contract-managers/invite", methods=["GET", "POST"])
+def invite_contract_manager(commissioner_id: int):
+    commissioner = _commissioner(commissioner_id)
+    form = InviteContractManagerForm()
+    if form.validate_on_submit():
+        try:
+            contract_managers.invite(commissioner, form.email.data, current_user)
+        except ContractManagerRefused as refusal:
+            form.email.errors = [*form.email.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {form.email.data}", "success")
+            return _back(commissioner)
+    return render_template(
+        "admin/contract-manager-invite.html", commissioner=commissioner, form=form
+    )
+
+
+@bp.post(f"{URL}/contract-managers/invitations/<int:invitation_id>/cancel")
+def cancel_contract_manager_invitation(commissioner_id: int, invitation_id: int):
+    commissioner = _commissioner(commissioner_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    invitation = (
+        contract_managers.cancel_invitation(commissioner, invitation_id)
+        if invitation_id <= MAX_ID
+        else None
+    )
+    if invitation is None:
+        abort(404)
+    db.session.commit()
+    flash(f"Invitation to {invitation.email} cancelled", "success")
+    return _back(commissioner)
+
+
+@bp.post(f"{URL}/contract-managers/<int:manager_id>/remove")
+def remove_contract_manager(commissioner_id: int, manager_id: int):
+    commissioner = _commissioner(commissioner_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if manager_id > MAX_ID:
+        abort(404)
+    try:
+        user = contract_managers.remove_manager(commissioner, manager_id)
+    except ContractManagerRefused as refusal:
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(
+            f"{user.full_name} is no longer a contract manager for {commissioner.name}", "success"
+        )
+    return _back(commissioner)

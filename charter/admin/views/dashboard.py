@@ -1,0 +1,49 @@
+"""The administration dashboard: organisations by state, people by role, the scheme."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from charter.admin import bp
+from charter.extensions import db
+from charter.models import Measure, Organisation, Principle, User
+from charter.models.user import SERVICE_ROLES
+from charter.services.domain.schemes import current_scheme
+from workflows.lifecycle import STATE_LABELS, STATES
+
+ROLE_LABELS = {"member": "Organisation members", "assessor": "Assessors", "admin": "Administrators"}
+
+
+@bp.get("/")
+def show_dashboard():
+    by_state = dict(
+        db.session.execute(
+            select(Organisation.status, func.count()).group_by(Organisation.status)
+        ).all()
+    )
+    by_role = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    scheme = current_scheme()
+    scheme_counts = None
+    if scheme is not None:
+        scheme_counts = {
+            "principles": db.session.scalar(
+                select(func.count()).select_from(Principle).where(Principle.scheme_id == scheme.id)
+            ),
+            "core": db.session.scalar(
+                select(func.count())
+                .select_from(Measure)
+                .where(Measure.scheme_id == scheme.id, Measure.is_core.is_(True))
+            ),
+            "measures": db.session.scalar(
+                select(func.count()).select_from(Measure).where(Measure.scheme_id == scheme.id)
+            ),
+        }
+    return render_template(
+        "admin/dashboard.html",
+        state_counts=[(state, STATE_LABELS[state], by_state.get(state, 0)) for state in STATES],
+        organisation_total=sum(by_state.values()),
+        role_counts=[(ROLE_LABELS[role], by_role.get(role, 0)) for role in SERVICE_ROLES],
+        scheme=scheme,
+        scheme_counts=scheme_counts,
+    )

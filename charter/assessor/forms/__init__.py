@@ -1,0 +1,1 @@
+"""Forms of the assessors' pages, one module per journey."""

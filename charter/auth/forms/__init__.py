@@ -1,0 +1,1 @@
+"""Account forms, one module per journey; every field carries a GOV.UK-style message."""

@@ -1,0 +1,3 @@
+"""Contract managers' pages, one module per journey."""
+
+from charter.commissioner.views import contracts, invitations, reports  # noqa: F401

@@ -1,0 +1,3 @@
+"""Development pages, one module per page."""
+
+from charter.dev.views import outbox  # noqa: F401

@@ -1,0 +1,1 @@
+"""Forms of the public pages, one module per journey."""

@@ -1,0 +1,118 @@
+"""Pages anyone can see: the start page and service information pages (probes: operations)."""
+
+from datetime import date
+
+from flask import current_app, render_template
+
+from charter.public import bp
+from charter.services.domain import retention_schedule
+from charter.services.domain.schemes import current_scheme, principles_of
+from workflows import lifecycle
+
+# Who runs the service, for the privacy notice and accessibility statement. A deployment for
+# another area sets these in its configuration.
+DEFAULT_OPERATOR = "Shropshire Council"
+DEFAULT_CONTACT_EMAIL = "socialvalue@example.gov.uk"
+ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 23)
+PRIVACY_NOTICE_UPDATED = date(2026, 12, 6)
+
+STATE_DESCRIPTIONS = {
+    lifecycle.REGISTERED: "The organisation has an account and its details, but has not signed "
+    "the charter yet. It is not on the public register.",
+    lifecycle.SIGNATORY: "The organisation has signed the charter, committed to its principles "
+    "and chosen a route. Next it writes its action plan.",
+    lifecycle.PLAN_SUBMITTED: "The action plan, with a target for each core measure, is waiting "
+    "for an assessor to approve it or return it for changes.",
+    lifecycle.MONITORING: "The plan is approved. The organisation records the contracts it wins "
+    "from public-sector commissioners and sends a monitoring return each period.",
+    lifecycle.UNDER_ASSESSMENT: "The organisation has applied for the Charter Mark. An assessor "
+    "is checking its evidence against each measure.",
+    lifecycle.INFORMATION_REQUESTED: "The assessor has asked for more information before deciding.",
+    lifecycle.ACCREDITED: "The organisation holds the Charter Mark for a fixed period and can "
+    "show the badge.",
+    lifecycle.RENEWAL_DUE: "The Charter Mark expires soon. The organisation can apply to renew it "
+    "on returns verified for periods since the Mark was awarded. If it is not renewed, the Mark "
+    "expires and the organisation goes back to monitoring: it is still a charter signatory.",
+    lifecycle.MARK_SUSPENDED: "The organisation missed a reporting duty (a monitoring return "
+    "overdue past the grace period, or the annual confirmation), so its Charter Mark is "
+    "suspended. It is still a charter signatory. The suspension lifts itself once the duty is met.",
+    lifecycle.LAPSED: "The organisation stopped meeting its duties as a signatory: a monitoring "
+    "return overdue past the grace period, or the annual confirmation not given. It can sign the "
+    "charter again.",
+    lifecycle.SUSPENDED: "A scheme administrator has suspended the organisation, for example "
+    "while a complaint is looked into. Lifting the suspension returns it to where it was.",
+    lifecycle.WITHDRAWN: "The organisation has left the charter. It can sign again later.",
+}
+
+DYNAMIC_DESTINATIONS = {
+    "reinstate_mark": "Charter Mark holder, or renewal due inside the renewal window",
+}
+
+ACTOR_DESCRIPTIONS = {
+    lifecycle.MEMBER: "The organisation",
+    lifecycle.ASSESSOR: "An assessor",
+    lifecycle.ADMIN: "A scheme administrator",
+    lifecycle.SYSTEM: "The service, on a scheduled review",
+}
+
+
+def _operator() -> dict:
+    cfg = current_app.config
+    return {
+        "operator": cfg.get("SERVICE_OPERATOR", DEFAULT_OPERATOR),
+        "contact_email": cfg.get("SERVICE_CONTACT_EMAIL", DEFAULT_CONTACT_EMAIL),
+    }
+
+
+@bp.get("/")
+def show_home():
+    scheme = current_scheme()
+    principles = principles_of(scheme) if scheme else []
+    return render_template("public/home.html", scheme=scheme, principles=principles)
+
+
+@bp.get("/accessibility")
+def show_accessibility():
+    return render_template(
+        "public/accessibility.html", prepared_on=ACCESSIBILITY_STATEMENT_PREPARED, **_operator()
+    )
+
+
+@bp.get("/privacy")
+def show_privacy():
+    return render_template(
+        "public/privacy.html",
+        updated_on=PRIVACY_NOTICE_UPDATED,
+        retention_rules=retention_schedule.schedule(),
+        **_operator(),
+    )
+
+
+@bp.get("/cookies")
+def show_cookies():
+    return render_template(
+        "public/cookies.html", session_cookie_name=current_app.config["SESSION_COOKIE_NAME"]
+    )
+
+
+@bp.get("/how-it-works")
+def show_lifecycle():
+    """The lifecycle, generated from the machine itself so it cannot drift from the code."""
+    rows = [
+        {
+            "trigger": trig,
+            "who": [ACTOR_DESCRIPTIONS[kind] for kind in trig.actor_kinds],
+            "sources": [lifecycle.STATE_LABELS[s] for s in trig.sources],
+            "dest": lifecycle.STATE_LABELS[trig.dest]
+            if trig.dest
+            else DYNAMIC_DESTINATIONS.get(trig.name, "the state before suspension"),
+        }
+        for trig in lifecycle.TRIGGERS.values()
+    ]
+    return render_template(
+        "public/how-it-works.html",
+        rows=rows,
+        states=lifecycle.STATE_LABELS,
+        state_descriptions=STATE_DESCRIPTIONS,
+        mermaid=lifecycle.mermaid(),
+    )
