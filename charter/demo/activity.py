@@ -21,8 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from charter.demo.back_dated_snapshot import snapshot_as_of
 from charter.demo.returns import Profile, ReturnsBuilder, Schedule, Sent, amount
-from charter.demo.snapshot import snapshot_as_of
 from charter.extensions import db
 from charter.models import Commissioner, Contract, ContractCommitment, Scheme, User
 from charter.models.assessment import (

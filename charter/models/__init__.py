@@ -7,7 +7,6 @@ from charter.models.assessment import (
     InformationRequest,
     MeasureJudgement,
 )
-from charter.models.audit import AuditEvent, ContractMonitoringEvent
 from charter.models.contract import (
     Commissioner,
     Contract,
@@ -16,6 +15,7 @@ from charter.models.contract import (
     ContractManagerInvitation,
 )
 from charter.models.duties import AnnualConfirmation, AuditDraw, MarkAudit
+from charter.models.history import AuditEvent, ContractMonitoringEvent
 from charter.models.impact import (
     ImpactBuild,
     ImpactCell,

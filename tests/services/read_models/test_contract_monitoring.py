@@ -6,8 +6,8 @@ import pytest
 
 from charter.extensions import db
 from charter.models import ContractMonitoringEvent
-from charter.models.audit import AppendOnlyError
 from charter.models.base import utcnow
+from charter.models.history import AppendOnlyError
 from charter.services.read_models.contract_monitoring import endorsed_share, figure_endorsements
 from tests.commissioner.monitoring_helpers import figures_of, make_manager, make_period
 from tests.factories import make_commissioner, make_contract, make_organisation

@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.models import AuditEvent
-from charter.models.audit import AppendOnlyError
+from charter.models.history import AppendOnlyError
 from charter.services.domain.lifecycle import system_actor, transition
 from tests.factories import make_organisation
 
