@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
-from charter.models.base import utcnow
+from charter.models.base import Versioned, utcnow
 from charter.models.scheme import Measure
 from charter.models.user import User
 
@@ -49,7 +49,7 @@ APPEAL_STATUSES = {
 }
 
 
-class Application(db.Model):
+class Application(Versioned, db.Model):
     """An application for the Charter Mark (or its renewal), judged on a snapshot of the
     evidence taken when it was made, so later edits cannot change what was assessed."""
 
@@ -71,9 +71,6 @@ class Application(db.Model):
     moderated_at: Mapped[datetime | None]
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Optimistic lock: two assessors deciding at once cannot both commit.
-    version_id: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version_id}
 
     judgements: Mapped[list[MeasureJudgement]] = relationship(
         back_populates="application", lazy="raise", cascade="all, delete-orphan"

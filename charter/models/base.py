@@ -3,7 +3,22 @@ PostgreSQL."""
 
 from datetime import UTC, datetime
 
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
 
 def utcnow() -> datetime:
     """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Versioned:
+    """A row two people may change at once: SQLAlchemy's version counter makes every UPDATE
+    check the version it read (``UPDATE ... WHERE version_id = :read``), so the slower of two
+    writers fails (StaleDataError) instead of overwriting; pages that change it post back the
+    version they showed."""
+
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version_id}

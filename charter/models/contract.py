@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, exis
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from charter.extensions import db
-from charter.models.base import utcnow
+from charter.models.base import Versioned, utcnow
 from charter.models.scheme import Measure
 from charter.models.user import User
 
@@ -43,7 +43,7 @@ class Commissioner(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Contract(db.Model):
+class Contract(Versioned, db.Model):
     """A contract an organisation won from a public-sector commissioner."""
 
     __tablename__ = "contracts"
@@ -69,9 +69,6 @@ class Contract(db.Model):
     disputed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     disputed_at: Mapped[datetime | None]
     # Optimistic lock: a supplier's edit and a commissioner's confirmation cannot both land.
-    version_id: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version_id}
 
     commissioner: Mapped[Commissioner] = relationship(lazy="raise")
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id], lazy="raise")

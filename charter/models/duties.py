@@ -13,7 +13,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from charter.extensions import db
-from charter.models.base import utcnow
+from charter.models.base import Versioned, utcnow
 
 
 class AnnualConfirmation(db.Model):
@@ -77,7 +77,7 @@ ADMIN_ACTIONS = {
 }
 
 
-class MarkAudit(db.Model):
+class MarkAudit(Versioned, db.Model):
     """An audit of one holder's verified figures, drawn at random."""
 
     __tablename__ = "mark_audits"
@@ -104,9 +104,6 @@ class MarkAudit(db.Model):
     admin_decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Optimistic lock: two people deciding at once cannot both commit.
-    version_id: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version_id}
 
     @property
     def status_label(self) -> str:

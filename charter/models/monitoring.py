@@ -13,7 +13,7 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
-from charter.models.base import utcnow
+from charter.models.base import Versioned, utcnow
 from charter.models.scheme import Measure
 from charter.models.user import User
 
@@ -47,7 +47,7 @@ FIGURE_ENDORSEMENT_LABELS = {
 }
 
 
-class MonitoringReturn(db.Model):
+class MonitoringReturn(Versioned, db.Model):
     """What an organisation delivered in one monitoring period, measure by measure."""
 
     __tablename__ = "monitoring_returns"
@@ -70,9 +70,6 @@ class MonitoringReturn(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Optimistic lock: a submission and a verification racing cannot both commit.
-    version_id: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version_id}
 
     lines: Mapped[list[ReturnLine]] = relationship(
         back_populates="monitoring_return", lazy="raise", cascade="all, delete-orphan"

@@ -11,7 +11,7 @@ from sqlalchemy import DDL, ForeignKey, Index, String, Text, UniqueConstraint, e
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
-from charter.models.base import utcnow
+from charter.models.base import Versioned, utcnow
 
 if TYPE_CHECKING:
     from charter.models.scheme import Scheme
@@ -41,7 +41,7 @@ REGISTER_AWAITING_CHECK = "awaiting_check"
 REGISTER_HIDDEN = "hidden"
 
 
-class Organisation(db.Model):
+class Organisation(Versioned, db.Model):
     __tablename__ = "organisations"
     __table_args__ = (UniqueConstraint("org_id"),)
 
@@ -68,7 +68,6 @@ class Organisation(db.Model):
     status: Mapped[str] = mapped_column(String(30), default="registered", index=True)
     status_before_suspension: Mapped[str | None] = mapped_column(String(30))
     # Optimistic lock: two transitions from the same starting version cannot both commit.
-    version_id: Mapped[int] = mapped_column(default=1)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     route: Mapped[str | None] = mapped_column(String(30))
@@ -90,8 +89,6 @@ class Organisation(db.Model):
     )
     register_entry_changed_at: Mapped[datetime | None]
     register_hidden_reason: Mapped[str | None] = mapped_column(Text)
-
-    __mapper_args__ = {"version_id_col": version_id}
 
     scheme: Mapped[Scheme | None] = relationship(lazy="raise")
     memberships: Mapped[list[Membership]] = relationship(
