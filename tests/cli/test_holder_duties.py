@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from charter.extensions import db
 from charter.models import Membership, Organisation
 from charter.models.assessment import CharterMark
@@ -25,6 +27,7 @@ from tests.services.domain.duties_helpers import (
 from tests.services.domain.review_helpers import emails_to, monitored, open_return, triggers
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_a_holder_that_stops_reporting_is_warned_suspended_and_reinstated(
     app, client, organisation, scheme, member
 ):
@@ -82,6 +85,7 @@ def test_an_administrators_suspension_is_not_lifted_by_a_verified_return(app, or
     assert "reinstate_mark" not in triggers(organisation)
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_the_system_suspension_waits_for_the_return_after_an_admin_lifts_theirs(
     app, organisation, scheme
 ):
@@ -187,6 +191,7 @@ def test_a_confirmed_signatory_does_not_lapse(app, client, organisation, scheme,
     assert db.session.get(Organisation, organisation.id).town == "Ludlow"
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_a_holder_that_does_not_confirm_has_its_mark_suspended_until_it_does(
     app, organisation, scheme
 ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from charter.extensions import db
@@ -58,6 +59,7 @@ def test_a_scheme_may_do_without_confirmation(member_client, organisation, schem
     assert _apply(member_client, organisation).status_code == 303
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_a_scheme_may_require_a_share_of_endorsed_figures(member_client, organisation, scheme):
     scheme.require_endorsed_figures = Decimal(50)
     ready_to_apply(organisation, scheme)

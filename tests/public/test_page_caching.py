@@ -96,6 +96,7 @@ def test_a_new_contract_shows_at_once_without_emptying_the_registers_cache(clien
     assert "No contracts with public-sector commissioners" in client.get(url).get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("on_fixture_day")
 def test_a_verified_return_and_a_plan_show_at_once(client, scheme):
     organisation, mark = make_holder(scheme, "Plan Firm")
     url = _urls(organisation, mark)["entry"]
