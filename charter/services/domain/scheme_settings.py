@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from charter.services.domain.units import FIGURE_COLUMN_MAX
+
 
 class SchemeFileError(ValueError):
     """The scheme file is not valid; the message says where."""
@@ -33,7 +35,6 @@ CONTRACT_DEFAULTS = {
     "latest_end_years_ahead": 15,
     "max_value": 10_000_000_000,
 }
-MAX_CONTRACT_CEILING = Decimal("999999999999.99")  # the Numeric(14, 2) value column
 
 
 def contract_rules(data: dict) -> dict:
@@ -53,11 +54,11 @@ def contract_rules(data: dict) -> dict:
     if (
         isinstance(ceiling, bool)
         or not isinstance(ceiling, int | float)
-        or not 1 < ceiling <= MAX_CONTRACT_CEILING
+        or not 1 < ceiling <= FIGURE_COLUMN_MAX  # the Numeric(14, 2) value column
     ):
         raise SchemeFileError(
             "[contracts]: 'max_value' must be a number of pounds above 1 and at most "
-            "999999999999.99"
+            f"{FIGURE_COLUMN_MAX}"
         )
     return {
         "contract_earliest_start": earliest.isoformat(),
