@@ -10,10 +10,6 @@ from charter.services.domain.periods import add_years
 from tests.factories import make_approved_plan, make_return
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _plan_with_two_quarters(organisation, scheme, days_ago: int) -> date:
     """LE1 target £100,000 a year; £60,000 verified in each of two quarters of plan year 1."""
     organisation.status = "monitoring"

@@ -31,7 +31,6 @@ from charter.formatting import format_amount, format_period
 from charter.models import (
     AuditEvent,
     Contract,
-    ContractFigure,
     MonitoringReturn,
     Organisation,
     ReturnLine,
@@ -172,16 +171,6 @@ def refresh(
         line.flag_reasons = reasons
         line.flag_checked_at = None
         line.flag_checked_by_id = None
-
-
-def contract_figures_of(line: ReturnLine) -> list[tuple[Contract | None, Decimal | None]]:
-    rows = db.session.execute(
-        select(Contract, ContractFigure.value)
-        .select_from(ContractFigure)
-        .outerjoin(Contract, Contract.id == ContractFigure.contract_id)
-        .where(ContractFigure.return_line_id == line.id)
-    ).all()
-    return [(contract, value) for contract, value in rows]
 
 
 def needs_explanation(line: ReturnLine) -> bool:
