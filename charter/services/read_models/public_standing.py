@@ -47,11 +47,7 @@ def status(state: str, mark: rules.MarkFacts | None, today: date | None = None) 
 
 
 def label(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
-    today = today or date.today()
-    expired = rules.expired_on(state, mark, today)
-    if expired is not None:
-        return EXPIRED_LABEL.format(date=format_date(expired))
-    return register.PUBLIC_STATUS_LABELS[status(state, mark, today)]
+    return _worded(state, mark, today, EXPIRED_LABEL, register.PUBLIC_STATUS_LABELS)
 
 
 def tag(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
@@ -59,11 +55,16 @@ def tag(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> 
 
 
 def description(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
+    return _worded(state, mark, today, EXPIRED_DESCRIPTION, register.PUBLIC_STATUS_DESCRIPTIONS)
+
+
+def _worded(state, mark, today: date | None, expired_text: str, by_status: dict) -> str:
+    """The words for the standing: the expired Mark's, dated, or those of the public status."""
     today = today or date.today()
     expired = rules.expired_on(state, mark, today)
     if expired is not None:
-        return EXPIRED_DESCRIPTION.format(date=format_date(expired))
-    return register.PUBLIC_STATUS_DESCRIPTIONS[status(state, mark, today)]
+        return expired_text.format(date=format_date(expired))
+    return by_status[status(state, mark, today)]
 
 
 def labels_for(
