@@ -16,9 +16,6 @@ from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F4
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
-    # SQLite's batch migrations before this one reflect the organisations table, whose
-    # expression indexes SQLAlchemy cannot reflect (it leaves them as they are).
-    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
 ]
 
 BEFORE = "5be71c0d94fa"

@@ -14,7 +14,6 @@ from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F4
 pytestmark = [
     pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
     # SQLite's batch mode reflects the table, and cannot reflect the register's lower(name) index.
-    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
 ]
 
 BEFORE = "73c8e9bcf287"

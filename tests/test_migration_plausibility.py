@@ -19,7 +19,6 @@ from tests.test_migration_certificates import MEASURE, ORGANISATION, SCHEME
 pytestmark = [
     pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
     # SQLite's batch mode copies return_lines, reflecting the tables it refers to.
-    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
 ]
 
 BEFORE = "5e2b9c71d4a8"

@@ -16,7 +16,6 @@ from tests.migration_helpers import (  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
 ]
 
 BEFORE = "fd7459915a1d"

@@ -16,7 +16,6 @@ from tests.test_migration_certificates import SCHEME
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
 ]
 
 BEFORE = "da50753536a3"

@@ -9,9 +9,6 @@ from tests.operations.operations_helpers import migrated_sqlite_app
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
-    # SQLite's batch migrations reflect the organisations table, whose expression indexes
-    # SQLAlchemy cannot reflect (it leaves them as they are).
-    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
 ]
 
 
