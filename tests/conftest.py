@@ -69,14 +69,25 @@ def app(tmp_path):
         yield app
         _db.session.remove()
         if _db.engine.dialect.name != "sqlite":
-            truncate_all()
+            empty_all()
         _db.engine.dispose()
 
 
-def truncate_all() -> None:
-    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+def empty_all() -> None:
+    """Empty every table and restart every id sequence, for the next test on a shared server.
+
+    DELETE, children first, not TRUNCATE: a TRUNCATE of the 40-odd tables costs PostgreSQL a
+    new file per table, about a second a test here (half the PostgreSQL run), where deleting the
+    few rows a test wrote takes milliseconds. Ids restart at 1 as TRUNCATE's RESTART IDENTITY did.
+    """
     with _db.engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        conn.exec_driver_sql(
+            "SELECT setval(c.oid, 1, false) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+        )
 
 
 def mark_schema_dirty() -> None:
