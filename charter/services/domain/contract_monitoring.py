@@ -28,6 +28,7 @@ from charter.models import (
 from charter.models.base import utcnow
 from charter.models.contract import CONTRACT_CONFIRMED, CONTRACT_DISPUTED, CONTRACT_UNCONFIRMED
 from charter.services import notices
+from charter.services.domain.refusals import Refused
 
 
 class ContractChanged(StaleDataError):
@@ -40,7 +41,7 @@ class ContractChanged(StaleDataError):
     )
 
 
-class MonitoringRefused(ValueError):
+class MonitoringRefused(Refused):
     """An action the records' state does not allow; the message says why."""
 
 

@@ -26,6 +26,7 @@ from charter.services.domain.identifiers import (
     InvalidIdentifier,
     normalise_identifier,
 )
+from charter.services.domain.refusals import Refused
 from charter.services.domain.returns import figures
 from charter.services.domain.schemes import scheme_of
 from charter.services.domain.text import clean_text, has_visible_name, name_message
@@ -42,13 +43,9 @@ ORG_ID_FORMAT_MESSAGE = "Enter the org-id in the correct format, like GB-LAE-SHR
 _OTHER_ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,4}-[A-Za-z0-9]+$")
 
 
-class ContractRefused(ValueError):
+class ContractRefused(Refused):
     """An answer that cannot be saved; the message says why, in GOV.UK style, and ``field``
     which answer it is about (None: the commissioner)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- commissioners ----------------------------------------------------------------------------

@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import Measure, ProxyValue, Scheme, User
+from charter.services.domain.refusals import Refused
 from charter.services.domain.schemes import current_scheme
 
 
-class ProxyDateRefused(ValueError):
+class ProxyDateRefused(Refused):
     """A new value may not start in the past: that would change published figures."""
 
 
