@@ -12,9 +12,9 @@ Two refusals stand apart, on purpose:
 
 * ``workflows.states.TransitionRefused`` (and its ``Forbidden``): the organisation's state or
   the person's role does not allow the action. ``workflows`` must not import ``charter`` (see
-  tests/test_layers.py), so it cannot subclass this; it is registered alongside it instead:
-  :data:`charter.refusals_on_forms.REFUSALS` names both, and charter/errors.py shows it as the
-  403/409 page.
+  tests/test_layers.py), so it cannot subclass this; it is registered alongside it instead,
+  with Flask: charter/errors.py shows it as the 403/409 page, as there is nothing on the form
+  to correct (see charter/refusals_on_forms.py).
 * :class:`charter.services.domain.versions.Stale`: the page was out of date. It is not about
   what was typed, so it is the 409 page, like SQLAlchemy's lost race it subclasses.
 """
