@@ -11,9 +11,12 @@ A service refuses with a :class:`charter.services.domain.refusals.Refused` (``Co
         return redirect(...)
     return render_template(..., form=form)
 
-A refusal is rolled back (it saves nothing), and its message goes on the field it names
-(``refusal.field``, when the service knows it and the form has it) or else on the field the view
-names, and into the error summary: the page is shown again with the person's answers.
+The refusal's message goes on the field it names (``refusal.field``, when the service knows it
+and the form has it) or else on the field the view names, and into the error summary: the page
+is shown again with the person's answers. Nothing is committed, as the view commits only when
+nothing was refused; the session is not rolled back here, so what the page shows (loaded
+eagerly, some relationships ``lazy="raise"``) is still there to show, and the request's end
+discards it.
 
 What is not caught, on purpose:
 
@@ -34,7 +37,6 @@ from contextlib import contextmanager
 
 from wtforms import Field, Form
 
-from charter.extensions import db
 from charter.services.domain.refusals import Refused
 
 
@@ -58,14 +60,13 @@ def show_error(form: Form, field: str | Field, message: str) -> None:
 
 @contextmanager
 def shown_on(form: Form, field: str | Field) -> Iterator[Refusal]:
-    """Run the block; a :class:`Refused` raised in it is rolled back and shown on ``form``
-    (on the refusal's own field if the form has it, else on ``field``). The value is true once
+    """Run the block; a :class:`Refused` raised in it is shown on ``form`` (on the refusal's
+    own field if the form has it, else on ``field``). The value is true once
     something was refused: commit, flash and redirect only when it is not."""
     refusal = Refusal()
     try:
         yield refusal
     except Refused as refused:
-        db.session.rollback()
         refusal.message = str(refused)
         named = refused.field
         show_error(form, named if named and named in form else field, refusal.message)
