@@ -1,4 +1,5 @@
-"""Form pieces shared across blueprints: GOV.UK date and amount fields, text clean-up."""
+"""Form pieces shared across blueprints: GOV.UK date and amount fields, the version a page
+showed, text clean-up."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import DateField, StringField
+from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from charter.services.domain.text import clean_text, has_visible_name, name_message
 from charter.services.domain.units import FIGURE_COLUMN_MAX, FigureRefused, parse_figure
+from charter.services.domain.versions import MAX_VERSION, parse_version
 
 
 def strip_whitespace(value):
@@ -120,7 +122,38 @@ class AmountField(StringField):
 
 
 # The largest id an Integer primary key can hold on PostgreSQL: larger ids are not found.
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_VERSION
+
+STALE_PAGE_MESSAGE = "This page is out of date. Go back, open it again and try again"
+
+
+class VersionField(HiddenField):
+    """The version of a :class:`charter.models.base.Versioned` row the page showed, posted back
+    hidden: the one way a form carries a version (issue 19). Set it when showing the page
+    (``form.version.data = row.version_id``, or ``Form(version=row.version_id)``); after
+    validation ``data`` is the version as an int, for
+    :func:`charter.services.domain.versions.check_version`, which refuses an old one (409).
+
+    A version missing, blank or not a whole number (``"abc"``, ``"-1"``, too large for the
+    column) is a form error, ``message`` (say where to go back to), never "nothing to check".
+    ``0`` is well formed and passes here; no row is at version 0, so the check refuses it."""
+
+    def __init__(self, label=None, *, message: str = STALE_PAGE_MESSAGE, **kwargs):
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_data(self, value):
+        self.data = parse_version(value)
+
+    def process_formdata(self, valuelist):
+        self.data = parse_version(valuelist[0] if valuelist else None)
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+    def pre_validate(self, form):  # noqa: ARG002
+        if self.data is None:
+            raise StopValidation(self.message)
 
 
 def no_nul_characters(_form, field):

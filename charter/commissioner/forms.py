@@ -5,24 +5,18 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, Length, ValidationError
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, Length
 
-from charter.form_fields import MAX_ID, no_nul_characters, required_text, strip_whitespace
+from charter.form_fields import VersionField, no_nul_characters, required_text, strip_whitespace
 
 STALE_PAGE_MESSAGE = "This page is out of date. Go back to the contract and try again"
 
 
-def _version(_form, field):
-    """The contract version the page showed: a positive whole number, or the page is stale."""
-    text = (field.data or "").strip()
-    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
-        raise ValidationError(STALE_PAGE_MESSAGE)
-    field.version = int(text)
-
-
 class VersionedForm(FlaskForm):
-    version = HiddenField(validators=[_version])
+    """A decision on a contract: the contract's version the page showed."""
+
+    version = VersionField(message=STALE_PAGE_MESSAGE)
 
 
 class ConfirmContractForm(VersionedForm):

@@ -2,6 +2,7 @@
 PostgreSQL."""
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -15,9 +16,12 @@ class Versioned:
     """A row two people may change at once: SQLAlchemy's version counter makes every UPDATE
     check the version it read (``UPDATE ... WHERE version_id = :read``), so the slower of two
     writers fails (StaleDataError) instead of overwriting; pages that change it post back the
-    version they showed."""
+    version they showed, checked by charter.services.domain.versions.check_version."""
 
     version_id: Mapped[int] = mapped_column(default=1)
+    # What the 409 page says when a page showing this row was out of date
+    # (charter.services.domain.versions.check_version); None: the general words.
+    stale_message: ClassVar[str | None] = None
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:

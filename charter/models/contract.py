@@ -47,6 +47,11 @@ class Contract(Versioned, db.Model):
     """A contract an organisation won from a public-sector commissioner."""
 
     __tablename__ = "contracts"
+    stale_message = (
+        "The contract changed while you were looking at it: the supplier edited it, or a "
+        "contract manager confirmed or disputed it. Nothing you sent was saved. Open the "
+        "contract again to see the latest details."
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -48,6 +48,12 @@ def contract_data(chosen, /, **changes) -> dict:
     return data
 
 
+def change_data(contract, chosen, /, **changes) -> dict:
+    """The change form's answers: ``contract_data`` and the contract's version as the page
+    showed it (the form refuses a change without one)."""
+    return contract_data(chosen, version=str(contract.version_id), **changes)
+
+
 def commitment_data(**changes) -> dict:
     data = {"measure": "LE1", "target_value": "50000", "notes": "Section 4 of the tender"}
     data.update(changes)

@@ -9,6 +9,7 @@ from charter.extensions import db
 from charter.models import Contract, ContractCommitment
 from tests.factories import make_commissioner, make_contract, submit
 from tests.organisation.contract_helpers import (
+    change_data,
     commitment_data,
     contract_data,
     contracts_url,
@@ -56,7 +57,7 @@ def test_an_invalid_change_is_refused_and_nothing_saved(member_client, signed, c
     response = submit(
         member_client,
         contracts_url(signed, f"/{contract.id}/edit"),
-        contract_data(council, title="Changed", value="free"),
+        change_data(contract, council, title="Changed", value="free"),
     )
     assert "Enter the contract value in pounds, like 125000" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -181,7 +182,7 @@ def test_an_existing_contract_keeps_its_deactivated_commissioner(member_client, 
     assert "Shropshire Council (no longer on the list)" in page
     url = contracts_url(signed, f"/{contract.id}/edit")
     assert "Shropshire Council" in member_client.get(url).get_data(as_text=True)
-    response = submit(member_client, url, contract_data(council, title="Renamed"))
+    response = submit(member_client, url, change_data(contract, council, title="Renamed"))
     assert response.status_code == 302
 
 

@@ -15,7 +15,12 @@ from charter.models import Contract
 from charter.services.domain import contracts
 from charter.services.domain.periods import add_years
 from tests.factories import make_contract, submit
-from tests.organisation.contract_helpers import contract_data, contracts_url, row_count
+from tests.organisation.contract_helpers import (
+    change_data,
+    contract_data,
+    contracts_url,
+    row_count,
+)
 
 LATEST = add_years(date.today(), 15)
 LATEST_MESSAGE = f"The end date must be on or before {format_date(LATEST)}"
@@ -98,7 +103,7 @@ def test_a_change_outside_the_rules_is_refused_and_nothing_changed(member_client
     response = submit(
         member_client,
         contracts_url(signed, f"/{contract.id}/edit"),
-        contract_data(council, start_date=["1", "1", "1900"]),
+        change_data(contract, council, start_date=["1", "1", "1900"]),
     )
     assert START_MESSAGE in response.get_data(as_text=True)
     assert contracts.contracts_of(signed)[0].contract.title == "Kept"

@@ -14,6 +14,7 @@ from charter.services.domain.contracts import contract_summary, has_public_secto
 from tests.factories import make_commissioner, make_contract, submit
 from tests.organisation.contract_helpers import (
     add_commitment,
+    change_data,
     commitment_data,
     contract_data,
     contracts_url,
@@ -82,7 +83,9 @@ def test_a_contract_can_be_changed(member_client, signed, council):
     page = member_client.get(url).get_data(as_text=True)
     assert 'value="Old title"' in page
 
-    response = submit(member_client, url, contract_data(other, title="New title", value="£125000"))
+    response = submit(
+        member_client, url, change_data(contract, other, title="New title", value="£125000")
+    )
     assert response.status_code == 302
     db.session.expire_all()
     contract = db.session.get(Contract, contract.id)

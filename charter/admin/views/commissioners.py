@@ -13,6 +13,7 @@ from charter.admin import bp
 from charter.admin.forms.commissioners import CommissionerForm, CommissionerStatusForm
 from charter.extensions import db
 from charter.models import Commissioner
+from charter.refusals_on_forms import show_error, shown_on
 from charter.services.domain import contracts
 
 
@@ -20,16 +21,14 @@ def _saved(form: CommissionerForm, save) -> Commissioner | None:
     """The commissioner ``save`` returns, committed; or None with a duplicate name (found
     first, or lost in a race with another administrator) shown on the name field."""
     try:
-        commissioner = save(form.name.data, form.org_id.normalised)
-        db.session.commit()
-    except contracts.ContractRefused as refusal:
-        form.name.errors = [*form.name.errors, str(refusal)]
+        with shown_on(form, "name") as refused:
+            commissioner = save(form.name.data, form.org_id.normalised)
+            db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        form.name.errors = [*form.name.errors, contracts.DUPLICATE_COMMISSIONER_MESSAGE]
-    else:
-        return commissioner
-    return None
+        show_error(form, "name", contracts.DUPLICATE_COMMISSIONER_MESSAGE)
+        return None
+    return None if refused else commissioner
 
 
 def _render_form(form: CommissionerForm, commissioner: Commissioner | None):

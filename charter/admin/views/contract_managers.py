@@ -12,6 +12,7 @@ from charter.commissioner.forms import ButtonForm, InviteContractManagerForm
 from charter.extensions import db
 from charter.form_fields import MAX_ID
 from charter.models import Commissioner
+from charter.refusals_on_forms import shown_on
 from charter.services.domain import contract_managers, invitation_tokens
 from charter.services.domain.contract_managers import ContractManagerRefused
 
@@ -46,11 +47,9 @@ def invite_contract_manager(commissioner_id: int):
     commissioner = _commissioner(commissioner_id)
     form = InviteContractManagerForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "email") as refused:
             contract_managers.invite(commissioner, form.email.data, current_user)
-        except ContractManagerRefused as refusal:
-            form.email.errors = [*form.email.errors, str(refusal)]
-        else:
+        if not refused:
             db.session.commit()
             flash(f"Invitation sent to {form.email.data}", "success")
             return _back(commissioner)

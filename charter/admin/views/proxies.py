@@ -18,6 +18,7 @@ from charter.admin.forms.proxies import ProxyValueForm
 from charter.extensions import db
 from charter.formatting import format_date, format_money
 from charter.models import Measure
+from charter.refusals_on_forms import shown_on
 from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
 
@@ -59,38 +60,26 @@ def edit_proxy_value(measure_code: str):
         form.effective_from.data = today
         if measure.proxy_value is not None:
             form.proxy_value.data = f"{measure.proxy_value:.2f}"
-    valid = form.validate_on_submit()
-    if valid and form.effective_from.data < today:
-        form.effective_from.errors = [
-            *form.effective_from.errors,
-            "The date the value is in force from must be today or later, so past figures "
-            "keep the value they were made with",
-        ]
-        valid = False
-    if not valid:
-        return render_template(
-            "admin/proxy-value-form.html", scheme=scheme, measure=measure, form=form
-        )
-    value = form.proxy_value.value
-    proxy_values.set_proxy_value(
-        measure,
-        value,
-        effective_from=form.effective_from.data,
-        today=today,
-        set_by_id=current_user.id,
-        reason=form.reason.data or None,
-    )
-    db.session.commit()
-    when = (
-        "from today"
-        if form.effective_from.data == today
-        else (f"from {format_date(form.effective_from.data)}")
-    )
+    if form.validate_on_submit():
+        value = form.proxy_value.value
+        with shown_on(form, "effective_from") as refused:
+            proxy_values.set_proxy_value(
+                measure,
+                value,
+                effective_from=form.effective_from.data,
+                today=today,
+                set_by_id=current_user.id,
+                reason=form.reason.data or None,
+            )
+        if not refused:
+            db.session.commit()
+            flash(_saved_message(measure, value, form.effective_from.data, today), "success")
+            return redirect(url_for("admin.list_proxy_values"))
+    return render_template("admin/proxy-value-form.html", scheme=scheme, measure=measure, form=form)
+
+
+def _saved_message(measure, value, effective_from: date, today: date) -> str:
+    when = "from today" if effective_from == today else f"from {format_date(effective_from)}"
     if value is None:
-        flash(f"{measure.code} has no proxy value {when}.", "success")
-    else:
-        flash(
-            f"The proxy value of {measure.code} is {format_money(value)} per unit {when}.",
-            "success",
-        )
-    return redirect(url_for("admin.list_proxy_values"))
+        return f"{measure.code} has no proxy value {when}."
+    return f"The proxy value of {measure.code} is {format_money(value)} per unit {when}."

@@ -11,6 +11,7 @@ from charter.admin.forms.staff import AppointAssessorForm, RevokeAssessorForm
 from charter.extensions import db
 from charter.models import User
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR
+from charter.refusals_on_forms import shown_on
 from charter.services.domain import staff
 
 
@@ -34,10 +35,9 @@ def appoint_assessor():
     form = AppointAssessorForm()
     if not form.validate_on_submit():
         return render_template("admin/appoint-assessor.html", form=form)
-    try:
+    with shown_on(form, "email") as refused:
         candidate = staff.assessor_candidate(form.email.data)
-    except staff.StaffChangeRefused as exc:
-        form.email.errors.append(str(exc))
+    if refused:
         return render_template("admin/appoint-assessor.html", form=form)
     if form.confirmed.data != "yes":
         return render_template(

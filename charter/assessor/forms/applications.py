@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from charter.form_fields import strip_whitespace
+from charter.form_fields import VersionField, strip_whitespace
 
 CONFIRM = "confirm"
 SEND_BACK = "send_back"
 SEND_BACK_MESSAGE = "Say why you are sending the award back"
+STALE_PAGE_MESSAGE = "This page is out of date. Open the application again"
 
 
 class JudgementForm(FlaskForm):
@@ -41,7 +42,7 @@ class JudgementForm(FlaskForm):
 
 
 class InformationRequestForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField(message=STALE_PAGE_MESSAGE)
     questions = TextAreaField(
         "What do you need to know?",
         widget=GovTextArea(),
@@ -56,7 +57,7 @@ class InformationRequestForm(FlaskForm):
 
 
 class RefusalForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField(message=STALE_PAGE_MESSAGE)
     reasons = TextAreaField(
         "Why are you refusing the Charter Mark?",
         widget=GovTextArea(),
@@ -71,7 +72,7 @@ class RefusalForm(FlaskForm):
 
 
 class AwardForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField(message=STALE_PAGE_MESSAGE)
     rationale = TextAreaField(
         "Why are you awarding the Charter Mark?",
         widget=GovTextArea(),
@@ -86,7 +87,7 @@ class AwardForm(FlaskForm):
 
 
 class ModerationForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField(message=STALE_PAGE_MESSAGE)
     decision = RadioField(
         "Do you confirm the award?",
         widget=GovRadioInput(),

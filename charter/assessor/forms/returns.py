@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
+
+from charter.form_fields import VersionField
 
 ACCEPTED = "accepted"
 QUERIED = "queried"
@@ -25,7 +27,7 @@ def _query_needs_comment(decision_name: str):
 class ReturnDecisionForm(FlaskForm):
     """One accept-or-query choice and a comment per line; fields are added by ``for_lines``."""
 
-    version = HiddenField()
+    version = VersionField(message="This page is out of date. Open the return again")
     submit = SubmitField("Send decision", widget=GovSubmitInput())
 
     @classmethod

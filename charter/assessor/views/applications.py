@@ -41,7 +41,7 @@ def _judgement_prefix(measure_id: int) -> str:
 
 def _fresh(form_class, application, prefix: str):
     form = form_class(formdata=None, prefix=prefix)
-    form.version.data = str(application.version_id)
+    form.version.data = application.version_id
     return form
 
 

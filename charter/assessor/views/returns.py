@@ -63,7 +63,7 @@ def review_return(return_id: int):
     monitoring_return, organisation = _return_or_404(return_id)
     lines = returns.lines_of(monitoring_return)
     form = _decision_form(lines)
-    form.version.data = str(monitoring_return.version_id)
+    form.version.data = monitoring_return.version_id
     return _review_page(monitoring_return, organisation, lines, form)
 
 

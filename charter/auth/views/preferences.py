@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired
 
 from charter.auth import bp
 from charter.extensions import csrf, db
+from charter.refusals_on_forms import shown_on
 from charter.services.domain import preferences
 from charter.services.notices import tokens
 
@@ -43,11 +44,9 @@ def change_email_preferences():
         reminders="yes" if current_user.reminder_emails else "no",
     )
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "reminders") as refused:
             preferences.set_reminders(current_user, form.reminders.data == "yes")
-        except preferences.PreferenceRefused as refused:
-            form.reminders.errors = [str(refused)]
-        else:
+        if not refused:
             db.session.commit()
             flash(
                 "You will get reminder emails"

@@ -18,6 +18,7 @@ from charter.commissioner.forms import (
 from charter.extensions import db
 from charter.form_fields import MAX_ID
 from charter.models.contract import CONTRACT_CONFIRMED
+from charter.refusals_on_forms import shown_on
 from charter.services.domain import contract_managers, contract_monitoring, figure_endorsement
 from charter.services.domain.contract_monitoring import MonitoringRefused
 from charter.services.read_models import commitments
@@ -77,7 +78,7 @@ def confirm_contract(contract_id: int):
     if not form.validate_on_submit():
         return _contract_page(contract, organisation, confirm_form=form, status=400)
     try:
-        contract_monitoring.confirm_contract(contract, _user(), form.version.version)
+        contract_monitoring.confirm_contract(contract, _user(), form.version.data)
     except MonitoringRefused as refusal:
         flash(str(refusal), "error")
     else:
@@ -93,13 +94,11 @@ def dispute_contract(contract_id: int):
     contract, organisation = contract_for_manager(contract_id)
     form = DisputeContractForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "reason") as refused:
             contract_monitoring.dispute_contract(
-                contract, _user(), form.reason.data, form.version.version
+                contract, _user(), form.reason.data, form.version.data
             )
-        except MonitoringRefused as refusal:
-            form.reason.errors = [*form.reason.errors, str(refusal)]
-        else:
+        if not refused:
             db.session.commit()
             flash(
                 f"You disputed ‘{contract.title}’. We have emailed {organisation.name} your "
@@ -108,7 +107,7 @@ def dispute_contract(contract_id: int):
             )
             return redirect(url_for(".list_work"))
     if not form.is_submitted():
-        form.version.data = str(contract.version_id)
+        form.version.data = contract.version_id
     return render_template(
         "commissioner/contract-dispute.html",
         contract=contract,
@@ -158,13 +157,11 @@ def query_figure(contract_id: int, figure_id: int):
     figure, line, monitoring_return = found
     form = QueryFigureForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "comment") as refused:
             figure_endorsement.query_figure(
                 contract, figure, line, monitoring_return, _user(), form.comment.data
             )
-        except MonitoringRefused as refusal:
-            form.comment.errors = [*form.comment.errors, str(refusal)]
-        else:
+        if not refused:
             db.session.commit()
             flash(
                 f"Query sent to {organisation.name}. The figure comes back to your work list "

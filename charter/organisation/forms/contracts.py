@@ -8,14 +8,14 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from charter.form_fields import (
     MAX_AMOUNT,
-    MAX_ID,
     AmountField,
     GovDateField,
+    VersionField,
     clean_text_filter,
     no_nul_characters,
     strip_whitespace,
@@ -91,9 +91,6 @@ class ContractForm(FlaskForm):
     end_date = GovDateField(
         "End date", name_for_errors="the end date", description="For example, 31 3 2028"
     )
-    # The contract's version when the change page was loaded (blank when adding one): a
-    # commissioner's confirmation in between is not silently overwritten.
-    version = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def __init__(self, *args, commissioners=(), rules: ContractRules | None = None, **kwargs):
@@ -109,16 +106,6 @@ class ContractForm(FlaskForm):
         # A deactivated (or made-up) commissioner posted by hand is refused like a blank one.
         if field.data not in self.commissioner_ids:
             raise ValidationError(CHOOSE_COMMISSIONER_MESSAGE)
-
-    def validate_version(self, field):
-        text = (field.data or "").strip()
-        if text and not (text.isdigit() and 0 < int(text) <= MAX_ID):
-            raise ValidationError("This page is out of date. Open the contract again")
-
-    @property
-    def expected_version(self) -> int | None:
-        text = (self.version.data or "").strip()
-        return int(text) if text else None
 
     def validate_start_date(self, field):
         problem = field.data is not None and self.rules.start_problem(field.data)
@@ -147,6 +134,13 @@ class ContractForm(FlaskForm):
             "start_date": self.start_date.data.isoformat(),
             "end_date": self.end_date.data.isoformat(),
         }
+
+
+class ContractChangeForm(ContractForm):
+    """Changing a recorded contract: the same questions, and the contract's version when the
+    page was loaded, so a commissioner's confirmation in between is not silently overwritten."""
+
+    version = VersionField(message="This page is out of date. Open the contract again")
 
 
 class CommitmentForm(FlaskForm):

@@ -11,12 +11,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from charter.form_fields import (
     AmountField,
+    VersionField,
     clean_text_filter,
     required_text,
     strip_whitespace,
@@ -123,7 +124,7 @@ class LinkForm(FlaskForm):
 class VersionedButtonForm(FlaskForm):
     """Sending the return: the version shown, so a stale page cannot send."""
 
-    version = HiddenField()
+    version = VersionField(message="This page is out of date. Open the return again")
     submit = SubmitField("Send return", widget=GovSubmitInput())
 
 

@@ -11,7 +11,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from charter.form_fields import clean_text_filter, visible_name
+from charter.form_fields import VersionField, clean_text_filter, visible_name
 from charter.models.organisation import ROUTES
 from charter.organisation.forms.publishing import publish_field
 
@@ -131,12 +130,5 @@ class PublishingForm(FlaskForm):
 class ConfirmSigningForm(FlaskForm):
     """The "Sign the charter" button, carrying the organisation's version as the page showed it."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = VersionField()
     submit = SubmitField("Sign the charter", widget=GovSubmitInput())
-
-    @property
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None

@@ -21,9 +21,11 @@ from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.contracts import (
     CommitmentForm,
+    ContractChangeForm,
     ContractForm,
 )
 from charter.organisation.forms.plans import ButtonForm
+from charter.refusals_on_forms import show_error, shown_on
 from charter.services.domain import contracts
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.schemes import scheme_of
@@ -78,12 +80,6 @@ def _contract_fields(form: ContractForm) -> dict:
 def _rules(organisation) -> ContractRules:
     """The contract rules of the scheme the organisation signed (contract_rules.py)."""
     return ContractRules.of(scheme_of(organisation))
-
-
-def _refuse(form: ContractForm, refusal: contracts.ContractRefused) -> None:
-    """Show a refusal from the service against the field it is about."""
-    field = form[refusal.field] if refusal.field else form.commissioner
-    field.errors = [*field.errors, str(refusal)]
 
 
 def _render_form(organisation, form, *, contract=None, commissioners):
@@ -164,12 +160,12 @@ def check_contract(slug: str):
         return _render_form(organisation, form, commissioners=commissioners)
     button = ButtonForm()
     if button.validate_on_submit():
-        try:
+        # A refusal is about the answer it names (ContractRefused.field), else the commissioner.
+        with shown_on(form, "commissioner") as refused:
             contract = contracts.add_contract(
                 organisation, current_user._get_current_object(), **_contract_fields(form)
             )
-        except contracts.ContractRefused as refusal:
-            _refuse(form, refusal)
+        if refused:
             return _render_form(organisation, form, commissioners=commissioners)
         db.session.commit()
         session.pop(_answers_key(organisation), None)
@@ -212,19 +208,17 @@ def edit_contract(slug: str, contract_id: int):
     organisation = _for_recording(slug)
     contract = _contract(organisation, contract_id)
     commissioners = _commissioner_choices(contract.commissioner)
-    form = ContractForm(commissioners=commissioners, rules=_rules(organisation))
+    form = ContractChangeForm(commissioners=commissioners, rules=_rules(organisation))
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "commissioner") as refused:
             sent_back = contracts.update_contract(
                 organisation,
                 contract,
                 **_contract_fields(form),
                 user=current_user._get_current_object(),
-                expected_version=form.expected_version,
+                version=form.version.data,
             )
-        except contracts.ContractRefused as refusal:
-            _refuse(form, refusal)
-        else:
+        if not refused:
             message = "Contract details saved."
             if sent_back:
                 commissioner_name = db.session.get(Commissioner, contract.commissioner_id).name
@@ -239,7 +233,7 @@ def edit_contract(slug: str, contract_id: int):
         form.value.data = f"{contract.value:f}"
         form.start_date.data = contract.start_date
         form.end_date.data = contract.end_date
-        form.version.data = str(contract.version_id)
+        form.version.data = contract.version_id
     return _render_form(organisation, form, contract=contract, commissioners=commissioners)
 
 
@@ -276,24 +270,23 @@ def add_commitment(slug: str, contract_id: int):
     if form.validate_on_submit():
         measure = form.chosen_measure
         try:
-            contracts.add_commitment(
-                organisation,
-                contract,
-                measure,
-                target_value=form.target_value.amount,
-                notes=form.notes.data or None,
-            )
-            db.session.commit()
-        except contracts.ContractRefused as refusal:
-            form.measure.errors = [*form.measure.errors, str(refusal)]
+            with shown_on(form, "measure") as refused:
+                contracts.add_commitment(
+                    organisation,
+                    contract,
+                    measure,
+                    target_value=form.target_value.amount,
+                    notes=form.notes.data or None,
+                )
+                db.session.commit()
         except IntegrityError:
             # Lost a race with someone adding the same measure to this contract.
             db.session.rollback()
-            message = contracts.duplicate_commitment_message(measure)
-            form.measure.errors = [*form.measure.errors, message]
+            show_error(form, "measure", contracts.duplicate_commitment_message(measure))
         else:
-            flash(f"Commitment for {measure.code} added.", "success")
-            return redirect(url_for(".show_contract", slug=slug, contract_id=contract.id))
+            if not refused:
+                flash(f"Commitment for {measure.code} added.", "success")
+                return redirect(url_for(".show_contract", slug=slug, contract_id=contract.id))
     return render_template(
         "organisation/contract-commitment.html",
         organisation=organisation,

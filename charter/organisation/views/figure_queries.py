@@ -17,8 +17,8 @@ from charter.form_fields import MAX_ID
 from charter.models import Contract, ContractFigure
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
+from charter.refusals_on_forms import shown_on
 from charter.services.domain import contracts, figure_endorsement
-from charter.services.domain.contract_monitoring import MonitoringRefused
 from charter.services.read_models.contract_monitoring import queries_of
 
 URL = "/<slug>/figure-queries"
@@ -63,7 +63,7 @@ def answer_figure_query(slug: str, figure_id: int):
         return redirect(url_for(".show_contract", slug=slug, contract_id=contract.id))
     form = AnswerQueryForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "response") as refused:
             figure_endorsement.answer_query(
                 organisation,
                 contract,
@@ -73,9 +73,7 @@ def answer_figure_query(slug: str, figure_id: int):
                 current_user._get_current_object(),
                 form.response.data,
             )
-        except MonitoringRefused as refusal:
-            form.response.errors = [*form.response.errors, str(refusal)]
-        else:
+        if not refused:
             commissioner_name = contract.commissioner.name
             db.session.commit()
             flash(

@@ -11,6 +11,7 @@ from charter.extensions import db
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.members import InviteMemberForm, TransferOwnershipForm
+from charter.refusals_on_forms import shown_on
 from charter.services.domain import invitation_tokens, organisations
 from charter.services.domain.invitation_tokens import InvitationLinkError
 from charter.services.domain.lifecycle import is_member
@@ -40,11 +41,9 @@ def invite_member(slug: str):
     organisation, _ = organisation_for_member(slug, owner_only=True)
     form = InviteMemberForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "email") as refused:
             organisations.invite_member(organisation, form.email.data, current_user)
-        except MembershipRefused as refusal:
-            form.email.errors = [*form.email.errors, str(refusal)]
-        else:
+        if not refused:
             db.session.commit()
             flash(f"Invitation sent to {form.email.data}", "success")
             return redirect(url_for("organisation.list_members", slug=organisation.slug))
@@ -76,13 +75,11 @@ def transfer_ownership(slug: str):
     }
     form = TransferOwnershipForm(candidates=candidates)
     if candidates and form.validate_on_submit():
-        try:
+        with shown_on(form, "new_owner") as refused:
             transfer = organisations.transfer_ownership(
                 organisation, membership, int(form.new_owner.data)
             )
-        except MembershipRefused as refusal:
-            form.new_owner.errors = [*form.new_owner.errors, str(refusal)]
-        else:
+        if not refused:
             db.session.commit()
             flash(
                 f"{transfer.new_owner.full_name} is now the owner of {organisation.name}. "

@@ -26,8 +26,8 @@ from charter.organisation.forms.returns import (
     VersionedButtonForm,
     set_figure_choices,
 )
+from charter.refusals_on_forms import shown_on
 from charter.services.domain import periods, plausibility, returns
-from charter.services.domain.units import TotalTooLarge
 
 URL = "/<slug>/returns"
 _UNSET = object()
@@ -194,18 +194,17 @@ def edit_return_line(slug: str, return_id: int, measure_code: str):
             "response": form.response.data or None,
             "explanation": (form.flag_explanation.data or "").strip() or None,
         }
-        try:
-            if isinstance(form, ContractFiguresForm):
+        per_contract = isinstance(form, ContractFiguresForm)
+        # A total too large for its column, the figures each in range: said on the first figure.
+        first = form.figure_fields()[0][1] if per_contract else form.actual_value
+        with shown_on(form, first) as refused:
+            if per_contract:
                 returns.save_figures(monitoring_return, line, form.rows, form.values(), **fields)
             else:
                 returns.save_line(
                     monitoring_return, line, actual_value=form.actual_value.amount, **fields
                 )
-        except TotalTooLarge as refusal:
-            # The figures are each in range but their total is not: said on the first figure.
-            form.figure_fields()[0][1].errors.append(str(refusal))
-            form._errors = None
-        else:
+        if not refused:
             db.session.commit()
             if plausibility.needs_explanation(line):
                 # Out of line: the page says why and asks for an explanation.
@@ -248,7 +247,7 @@ def check_return(slug: str, return_id: int):
             "success",
         )
         return redirect(url_for(".list_returns", slug=slug))
-    form.version.data = str(monitoring_return.version_id)
+    form.version.data = monitoring_return.version_id
     lines = returns.lines_of(monitoring_return)
     evidence = returns.evidence_for(lines)
     figures = returns.figures_by_line(lines)

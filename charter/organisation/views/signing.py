@@ -229,10 +229,10 @@ def _sign(slug: str):
     is shown as such (409/403) with nothing saved."""
     organisation, _membership = organisation_for_member(slug, staff_may_view=False)
     form = ConfirmSigningForm()
-    if not form.validate_on_submit() or form.expected_version is None:
+    if not form.validate_on_submit():
         abort(400)
     user = current_user._get_current_object()
-    sign_charter(organisation, user, _answers(organisation), form.expected_version)
+    sign_charter(organisation, user, _answers(organisation), form.version.data)
     db.session.commit()
     session.pop(_session_key(organisation), None)
     return redirect(url_for(".signing_confirmation", slug=slug))

@@ -33,6 +33,7 @@ from charter.models import (
 )
 from charter.models.base import utcnow
 from charter.models.organisation import OWNER
+from charter.services.domain.refusals import Refused
 from workflows.lifecycle import LAPSED, WITHDRAWN
 
 FORMER_MEMBER = "Former member"
@@ -47,7 +48,7 @@ REASON_OWN_REQUEST = "Closed by the account holder"
 REASON_RETENTION = "Closed by the retention schedule: no organisation left to act for"
 
 
-class ClosingRefused(Exception):
+class ClosingRefused(Refused):
     """Why the account cannot be closed yet, in words for the person (or the administrator)."""
 
 

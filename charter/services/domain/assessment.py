@@ -3,7 +3,8 @@
 An application is judged on its snapshot (taken when it was made), never on live data, so later
 edits by the organisation cannot change what was assessed. Every decision names the version of
 the application the assessor saw; a decision made on an out-of-date page is refused
-(StaleDataError), and the version column makes two decisions racing to commit fail the same way.
+(charter.services.domain.versions.Stale), and the version column makes two decisions racing
+to commit fail the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
 from charter.formatting import format_date, format_money
@@ -37,6 +37,7 @@ from charter.services.domain import marks
 from charter.services.domain.award_rule import AwardRule, AwardRuleResult, evaluate_award_rule
 from charter.services.domain.lifecycle import actor_for, is_member, transition
 from charter.services.domain.snapshots import SnapshotMeasure, snapshot_measures
+from charter.services.domain.versions import check_version
 from workflows.lifecycle import Forbidden, TransitionRefused
 
 WAITING_STATUSES = (APPLICATION_OPEN, APPLICATION_AWAITING_MODERATION)
@@ -172,12 +173,6 @@ def information_requests(application: Application) -> list[InformationRequest]:
 
 
 # --- the decisions ----------------------------------------------------------------------------
-
-
-def check_version(application: Application, posted) -> None:
-    """The page the assessor acted on showed this version, or the decision is refused."""
-    if str(posted or "").strip() != str(application.version_id):
-        raise StaleDataError(f"application {application.id} is at version {application.version_id}")
 
 
 def organisation_of(application: Application) -> Organisation:

@@ -25,11 +25,12 @@ from charter.models import (
 from charter.models.base import utcnow
 from charter.services import notices
 from charter.services.domain import invitation_tokens
+from charter.services.domain.refusals import Refused
 
 CONTRACT_MANAGER_INVITATION_SALT = "contract-manager-invitation"
 
 
-class ContractManagerRefused(ValueError):
+class ContractManagerRefused(Refused):
     """An invitation or removal that may not happen; the message says why."""
 
 

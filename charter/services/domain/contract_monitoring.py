@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from charter.extensions import db
 from charter.models import (
     Contract,
@@ -28,19 +26,11 @@ from charter.models import (
 from charter.models.base import utcnow
 from charter.models.contract import CONTRACT_CONFIRMED, CONTRACT_DISPUTED, CONTRACT_UNCONFIRMED
 from charter.services import notices
+from charter.services.domain.refusals import Refused
+from charter.services.domain.versions import check_version
 
 
-class ContractChanged(StaleDataError):
-    """The contract changed since the page was loaded (shown as the 409 conflict page)."""
-
-    page_message = (
-        "The contract changed while you were looking at it: the supplier edited it, or a "
-        "contract manager confirmed or disputed it. Nothing you sent was saved. Open the "
-        "contract again to see the latest details."
-    )
-
-
-class MonitoringRefused(ValueError):
+class MonitoringRefused(Refused):
     """An action the records' state does not allow; the message says why."""
 
 
@@ -81,17 +71,11 @@ def organisation_of(contract: Contract) -> Organisation:
     return db.session.get(Organisation, contract.organisation_id)
 
 
-def check_version(contract: Contract, expected_version: int | None) -> None:
-    """Refuse (409) when the page the person acted on showed an older version."""
-    if expected_version is not None and expected_version != contract.version_id:
-        raise ContractChanged("The contract changed since the page was loaded")
-
-
 # --- contracts ------------------------------------------------------------------------------
 
 
-def confirm_contract(contract: Contract, manager: User, expected_version: int | None) -> None:
-    check_version(contract, expected_version)
+def confirm_contract(contract: Contract, manager: User, version: int | None) -> None:
+    check_version(contract, version)
     if contract.confirmation_status == CONTRACT_CONFIRMED:
         raise MonitoringRefused("This contract is already confirmed")
     now = utcnow()
@@ -110,10 +94,8 @@ def confirm_contract(contract: Contract, manager: User, expected_version: int | 
     notices.contracts.confirmed(organisation, contract, manager)
 
 
-def dispute_contract(
-    contract: Contract, manager: User, reason: str, expected_version: int | None
-) -> None:
-    check_version(contract, expected_version)
+def dispute_contract(contract: Contract, manager: User, reason: str, version: int | None) -> None:
+    check_version(contract, version)
     reason = reason.strip()
     if not reason:
         raise MonitoringRefused("Enter what is wrong with the contract")

@@ -26,9 +26,11 @@ from charter.services.domain.identifiers import (
     InvalidIdentifier,
     normalise_identifier,
 )
+from charter.services.domain.refusals import Refused
 from charter.services.domain.returns import figures
 from charter.services.domain.schemes import scheme_of
 from charter.services.domain.text import clean_text, has_visible_name, name_message
+from charter.services.domain.versions import check_version
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -42,13 +44,9 @@ ORG_ID_FORMAT_MESSAGE = "Enter the org-id in the correct format, like GB-LAE-SHR
 _OTHER_ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,4}-[A-Za-z0-9]+$")
 
 
-class ContractRefused(ValueError):
+class ContractRefused(Refused):
     """An answer that cannot be saved; the message says why, in GOV.UK style, and ``field``
     which answer it is about (None: the commissioner)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- commissioners ----------------------------------------------------------------------------
@@ -289,14 +287,15 @@ def update_contract(
     start_date: date,
     end_date: date,
     user: User | None = None,
-    expected_version: int | None = None,
+    version: int | None,
 ) -> str | None:
-    """Save the supplier's changes. ``expected_version`` is the version the form showed: a
-    contract confirmed or disputed since is refused (409) rather than silently overwritten.
+    """Save the supplier's changes. ``version`` is the contract's version the form showed: a
+    contract confirmed or disputed since (or a version missing) is refused (409, see
+    charter.services.domain.versions) rather than silently overwritten.
     A disputed contract, or a confirmed one whose reference, value, dates or commissioner
     changed, goes back to the commissioner; returns the monitoring action recorded, if any."""
     require_recording(organisation)
-    contract_monitoring.check_version(contract, expected_version)
+    check_version(contract, version)
     before = contract_monitoring.terms_of(contract)
     _check_terms(organisation, start_date, end_date, value)
     title = _visible(title, "contract title", "title")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from charter.services.domain.refusals import Refused
+
 NO_IDENTIFIER = "none"
 
 
@@ -72,7 +74,7 @@ IDENTIFIER_SCHEMES: dict[str, IdentifierScheme] = {
 }
 
 
-class InvalidIdentifier(ValueError):
+class InvalidIdentifier(Refused):
     """The identifier does not fit its list's format; the message says what is expected."""
 
 

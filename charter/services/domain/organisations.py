@@ -22,6 +22,7 @@ from charter.services.domain.identifiers import NO_IDENTIFIER, make_org_id
 
 # Moved to invitation_tokens; the commissioner views still import them from here.
 from charter.services.domain.invitation_tokens import InvitationLinkError, is_expired  # noqa: F401
+from charter.services.domain.refusals import Refused
 from charter.services.domain.text import clean_text
 
 DUPLICATE_ORG_ID_MESSAGE = (
@@ -30,7 +31,7 @@ DUPLICATE_ORG_ID_MESSAGE = (
 INVITATION_SALT = "invitation"
 
 
-class MembershipRefused(ValueError):
+class MembershipRefused(Refused):
     """An invitation, transfer or removal that may not happen; the message says why."""
 
 

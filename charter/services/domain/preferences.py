@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import Membership, Organisation, User
+from charter.services.domain.refusals import Refused
 from charter.services.notices.recipients import recipients_of
 
 
-class PreferenceRefused(Exception):
+class PreferenceRefused(Refused):
     """Turning reminders off would leave an organisation with nobody receiving them."""
 
     def __init__(self, organisations: list[str]):

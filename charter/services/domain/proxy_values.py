@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import Measure, ProxyValue, Scheme, User
+from charter.services.domain.refusals import Refused
 from charter.services.domain.schemes import current_scheme
 
 
-class ProxyDateRefused(ValueError):
+class ProxyDateRefused(Refused):
     """A new value may not start in the past: that would change published figures."""
 
 
@@ -92,7 +93,11 @@ def set_proxy_value(
 ) -> ProxyValue:
     """Record a new value from ``effective_from`` (not before ``today``). Not committed."""
     if effective_from < today:
-        raise ProxyDateRefused("A new proxy value cannot start in the past")
+        raise ProxyDateRefused(
+            "The date the value is in force from must be today or later, so past figures "
+            "keep the value they were made with",
+            field="effective_from",
+        )
     scheme_slug = db.session.scalar(select(Scheme.slug).where(Scheme.id == measure.scheme_id))
     existing = db.session.scalar(
         select(ProxyValue).where(

@@ -18,7 +18,8 @@ from charter.models.monitoring import (
 from charter.services import notices
 from charter.services.domain import duties
 from charter.services.domain.lifecycle import is_member
-from charter.services.domain.returns import WAITING_LIMIT, check_version, lines_of
+from charter.services.domain.returns import WAITING_LIMIT, lines_of
+from charter.services.domain.versions import check_version
 from workflows.lifecycle import Forbidden, TransitionRefused
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from charter.services.domain.refusals import Refused
 from charter.services.domain.units import FIGURE_COLUMN_MAX
 
 
-class SchemeFileError(ValueError):
+class SchemeFileError(Refused):
     """The scheme file is not valid; the message says where."""
 
 

@@ -5,8 +5,6 @@ Plain functions: they add to the session; the view commits once.
 
 from __future__ import annotations
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
@@ -15,6 +13,7 @@ from charter.services.domain import publishing, register_entries
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import current_scheme, principles_of
 from charter.services.domain.text import clean_text
+from charter.services.domain.versions import check_version
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -58,24 +57,20 @@ def signing_refusal(organisation: Organisation, scheme: Scheme | None) -> str | 
 
 
 def sign_charter(
-    organisation: Organisation, user: User, answers: dict, expected_version: int | None
+    organisation: Organisation, user: User, answers: dict, version: int | None
 ) -> Signature:
     """Sign the charter for ``organisation`` from the journey's ``answers``; not committed.
 
     ``answers`` holds ``scheme_id``, ``principles`` (codes ticked), ``signatory_name``,
     ``signatory_role``, ``has_authority``, ``route`` and ``publishes_figures`` (True or False:
     the organisation's consent to publish its verified figures, recorded as decided when it
-    signs). ``expected_version`` is the organisation's version when the person was shown their
+    signs). ``version`` is the organisation's version when the person was shown their
     answers: if it has changed since, they were looking at something out of date, so
-    StaleDataError is raised and nothing is done.
+    charter.services.domain.versions.Stale (a StaleDataError) is raised and nothing is done.
     The lifecycle guard refuses (TransitionRefused and its subclasses) an incomplete signature,
     a person who is not a member, or an organisation that cannot sign from its state.
     """
-    if expected_version != organisation.version_id:
-        raise StaleDataError(
-            f"Organisation {organisation.id} is at version {organisation.version_id}, "
-            f"not {expected_version}"
-        )
+    check_version(organisation, version)
     scheme = scheme_to_sign(organisation)
     if scheme is None:
         raise TransitionRefused(NO_SCHEME_MESSAGE)

@@ -13,12 +13,13 @@ from charter.models.base import utcnow
 from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR, ROLE_MEMBER
 from charter.services import notices
 from charter.services.domain.accounts import normalise_email, user_by_email
+from charter.services.domain.refusals import Refused
 from charter.services.domain.text import clean_text
 
 NO_ACCOUNT = "There is no account with that email address. Ask them to create an account first."
 
 
-class StaffChangeRefused(ValueError):
+class StaffChangeRefused(Refused):
     """The change cannot be made; the message says why, in words for the administrator."""
 
 

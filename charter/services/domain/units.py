@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from charter.formatting import format_amount
+from charter.services.domain.refusals import Refused
 
 # The Numeric(14, 2) columns of figures, return line totals, baselines, targets and
 # commitments (charter.models.monitoring, plan, contract).
@@ -76,7 +77,7 @@ def unit_of(code: str | None) -> Unit:
     return UNITS.get(code or "", Unit(code or "", 2, FIGURE_COLUMN_MAX, "a number", "12"))
 
 
-class FigureRefused(ValueError):
+class FigureRefused(Refused):
     """A figure that cannot be taken as typed; the message says what is allowed."""
 
 
@@ -138,7 +139,7 @@ def parse_figure(
     return value.quantize(unit.step)  # exact: "12.340" is 12.34, nothing is lost
 
 
-class TotalTooLarge(ValueError):
+class TotalTooLarge(Refused):
     """A sum of figures the database column cannot hold: refused, not stored or failed."""
 
 

@@ -3,7 +3,8 @@ measures the scheme reports per contract), submitting, and reading them back.
 
 Each return carries a version column: a submission, an edit and an assessor's decision racing
 on the same return cannot all commit (the loser gets StaleDataError, a 409 page). Forms post
-the version they were shown, so a decision made on an out-of-date page is refused too.
+the version they were shown, so a decision made on an out-of-date page is refused too
+(charter.services.domain.versions.check_version).
 Functions add to the session and never commit.
 
 The package is split by responsibility: ``opening`` (new returns), ``reading`` (queries for
@@ -15,7 +16,6 @@ names re-exported here.
 from charter.services.domain.returns.editing import (
     LOCKED_MESSAGES,
     add_link,
-    check_version,
     remove_link,
     require_editable,
     save_line,
@@ -75,7 +75,6 @@ __all__ = [
     "active_contracts",
     "add_link",
     "can_start_retrospective",
-    "check_version",
     "ensure_returns",
     "evidence_file_for",
     "evidence_for",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
 from charter.models import EvidenceLink, MonitoringReturn, ReturnLine, User
@@ -34,14 +33,6 @@ def _touch(monitoring_return: MonitoringReturn) -> None:
     """Bump the return's version, so an edit racing a submission or decision loses cleanly."""
     flag_modified(monitoring_return, "status")
     db.session.add(monitoring_return)
-
-
-def check_version(monitoring_return: MonitoringReturn, posted: str | int | None) -> None:
-    """The page the person acted on showed this version, or the change is refused."""
-    if str(posted or "").strip() != str(monitoring_return.version_id):
-        raise StaleDataError(
-            f"return {monitoring_return.id} is at version {monitoring_return.version_id}"
-        )
 
 
 def save_line(

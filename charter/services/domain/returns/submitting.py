@@ -8,9 +8,10 @@ from charter.models.base import utcnow
 from charter.models.monitoring import LINE_PENDING, LINE_QUERIED, RETURN_SUBMITTED
 from charter.services import notices
 from charter.services.domain import periods, plausibility
-from charter.services.domain.returns.editing import check_version, require_editable
+from charter.services.domain.returns.editing import require_editable
 from charter.services.domain.returns.figures import figures_by_line, missing_figures
 from charter.services.domain.returns.reading import Evidence, evidence_for, lines_of
+from charter.services.domain.versions import check_version
 from workflows.lifecycle import TransitionRefused
 
 
