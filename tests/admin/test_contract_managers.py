@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import ContractManager, ContractManagerInvitation, Invitation
+from charter.models import ContractManager, Invitation
 from charter.models.base import utcnow
-from charter.services.domain import contract_managers, organisations
+from charter.services.domain import contract_managers, invitations
 from tests.commissioner.monitoring_helpers import make_manager, outbox, outbox_count
 from tests.factories import make_commissioner, make_organisation, make_user, sign_in, submit
 
@@ -47,7 +47,7 @@ def test_only_administrators_manage_contract_managers(app, scheme, assessor_clie
             form_url="/account",
         )
         assert response.status_code == 403
-    assert db.session.scalar(select(ContractManagerInvitation.id)) is None
+    assert db.session.scalar(select(Invitation.id)) is None
 
 
 def test_an_invitation_is_emailed_listed_and_accepted(app, admin_client, scheme):
@@ -121,15 +121,14 @@ def test_broken_expired_and_cancelled_links(app, admin_client, scheme):
     assert http.get(link + "x").status_code == 404
     # An organisation invitation's token does not open a contract manager invitation.
     organisation = make_organisation(scheme=scheme)
-    other = Invitation(organisation_id=organisation.id, email="x@example.com", invited_by_id=1)
+    other = Invitation(
+        kind="member", organisation_id=organisation.id, email="x@example.com", invited_by_id=1
+    )
     db.session.add(other)
     db.session.commit()
-    assert (
-        http.get(f"/commissioner/invitations/{organisations.invitation_token(other)}").status_code
-        == 404
-    )
+    assert http.get(f"/commissioner/invitations/{invitations.token_for(other)}").status_code == 404
 
-    invitation = db.session.scalar(select(ContractManagerInvitation))
+    invitation = db.session.scalar(select(Invitation))
     invitation.created_at = utcnow() - timedelta(days=15)
     db.session.commit()
     assert http.get(link).status_code == 410
@@ -180,7 +179,7 @@ def test_bad_email_addresses_are_refused(admin_client, scheme, email, message):
     response = _invite(admin_client, council, email)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(select(ContractManagerInvitation.id)) is None
+    assert db.session.scalar(select(Invitation.id)) is None
 
 
 def test_huge_ids_are_not_found(admin_client, scheme):
