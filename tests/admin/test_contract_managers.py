@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import ContractManager, Invitation
 from charter.models.base import utcnow
-from charter.services.domain import contract_managers, invitations
+from charter.services.domain import contract_managers, invitation_tokens, invitations
 from tests.commissioner.monitoring_helpers import make_manager, outbox, outbox_count
 from tests.factories import make_commissioner, make_organisation, make_user, sign_in, submit
 
@@ -194,3 +195,31 @@ def test_a_deactivated_commissioner_cannot_invite(admin_client, scheme):
     council = make_commissioner("Old Council", is_active=False)
     response = _invite(admin_client, council, "cara@council.example")
     assert "Reactivate it first" in response.get_data(as_text=True)
+
+
+def test_a_link_emailed_before_the_invitations_were_merged_still_lands_on_its_page(
+    app, admin_client, scheme
+):
+    """Contract manager links were signed with their own salt and named the row's id in the
+    old table; the migration keeps that id as legacy_id."""
+    council = make_commissioner("Shropshire Council")
+    _invite(admin_client, council, "cara@council.example")
+    invitation = db.session.scalar(select(Invitation))
+    invitation.legacy_id = 3
+    db.session.commit()
+    old_link = "/commissioner/invitations/" + invitation_tokens.token_for(
+        SimpleNamespace(id=3), invitations.LEGACY_MANAGER_SALT
+    )
+    http = app.test_client()
+    page = http.get(old_link).get_data(as_text=True)
+    assert "Sign in to accept your invitation" in page and "Shropshire Council" in page
+    make_user(email="cara@council.example")
+    sign_in(http, "cara@council.example")
+    response = http.get(old_link)
+    assert response.status_code == 200
+    assert "Become a contract manager for Shropshire Council" in response.get_data(as_text=True)
+    # Not an organisation's invitation: that URL does not open it.
+    assert http.get(old_link.replace("/commissioner/", "/organisations/")).status_code == 404
+    response = submit(http, old_link, {})
+    assert response.status_code == 302 and response.headers["Location"] == "/commissioner/"
+    assert _managers(council) == ["cara@council.example"]
