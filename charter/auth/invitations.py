@@ -16,7 +16,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from charter.commissioner.forms import ButtonForm
+from charter.auth.forms.shared import ButtonForm
 from charter.extensions import db
 from charter.models.invitation import CONTRACT_MANAGER, MEMBER
 from charter.services.domain import invitation_tokens, invitations

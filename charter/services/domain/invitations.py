@@ -33,7 +33,7 @@ from charter.models import (
     User,
 )
 from charter.models.base import utcnow
-from charter.models.invitation import CONTRACT_MANAGER, MEMBER
+from charter.models.invitation import CONTRACT_MANAGER, MEMBER, TARGET_COLUMNS
 from charter.models.organisation import CONTRIBUTOR
 from charter.services import notices
 from charter.services.domain import invitation_tokens
@@ -132,29 +132,33 @@ def _is_manager(invitation: Invitation, user: User) -> bool:
 
 @dataclass(frozen=True)
 class Kind:
-    column: object  # the invitation's target column
     refusal: Callable  # (target, email) -> why they cannot be invited, or None
     grant: Callable  # (invitation, user) -> what accepting gives them
     holds: Callable  # (invitation, user) -> whether they already have it
     send: Callable  # the notice: (target, email, invited_by, token, *, valid_days)
 
 
+# What differs between kinds; the column naming each kind's target is the model's TARGET_COLUMNS.
 KINDS = {
     MEMBER: Kind(
-        Invitation.organisation_id,
-        _member_refusal,
-        _join,
-        lambda invitation, user: _membership(invitation, user) is not None,
-        notices.organisations.invited,
+        refusal=_member_refusal,
+        grant=_join,
+        holds=lambda invitation, user: _membership(invitation, user) is not None,
+        send=notices.organisations.invited,
     ),
     CONTRACT_MANAGER: Kind(
-        Invitation.commissioner_id,
-        _manager_refusal,
-        _become_manager,
-        _is_manager,
-        notices.contracts.manager_invited,
+        refusal=_manager_refusal,
+        grant=_become_manager,
+        holds=_is_manager,
+        send=notices.contracts.manager_invited,
     ),
 }
+
+
+def _to(kind: str, target):
+    """The condition: invitations of ``kind`` to ``target``."""
+    column = getattr(Invitation, TARGET_COLUMNS[kind])
+    return (Invitation.kind == kind) & (column == target.id)
 
 
 # --- listing ----------------------------------------------------------------------------------
@@ -171,7 +175,7 @@ def open_invitations_to(kind: str, target) -> list[Invitation]:
         db.session.scalars(
             select(Invitation)
             .options(joinedload(Invitation.invited_by))
-            .where(Invitation.kind == kind, KINDS[kind].column == target.id, *_open())
+            .where(_to(kind, target), *_open())
             .order_by(Invitation.created_at, Invitation.id)
         )
     )
@@ -238,8 +242,7 @@ def invite(kind: str, target, email: str, invited_by: User) -> Invitation:
         raise InvitationRefused(refused)
     already_invited = db.session.scalar(
         select(Invitation.id).where(
-            Invitation.kind == kind,
-            KINDS[kind].column == target.id,
+            _to(kind, target),
             func.lower(Invitation.email) == email.lower(),
             *_open(),
             Invitation.created_at >= invitation_tokens.cutoff(),
@@ -249,8 +252,9 @@ def invite(kind: str, target, email: str, invited_by: User) -> Invitation:
         raise InvitationRefused(
             f"{email} has already been invited. Cancel that invitation to send a new one"
         )
-    invitation = Invitation(kind=kind, email=email, invited_by_id=invited_by.id)
-    setattr(invitation, KINDS[kind].column.key, target.id)
+    invitation = Invitation(
+        kind=kind, email=email, invited_by_id=invited_by.id, **{TARGET_COLUMNS[kind]: target.id}
+    )
     db.session.add(invitation)
     db.session.flush()
     KINDS[kind].send(
@@ -262,11 +266,7 @@ def invite(kind: str, target, email: str, invited_by: User) -> Invitation:
 def cancel(kind: str, target, invitation_id: int) -> Invitation | None:
     """Cancel an open invitation to ``target``; None if there is no such invitation."""
     invitation = db.session.scalar(
-        select(Invitation).where(
-            Invitation.id == invitation_id,
-            Invitation.kind == kind,
-            KINDS[kind].column == target.id,
-        )
+        select(Invitation).where(Invitation.id == invitation_id, _to(kind, target))
     )
     if invitation is None or not invitation.is_open:
         return None
