@@ -143,6 +143,18 @@ def test_contract_manager_invitations_move_in_and_back_out():
     )
     db.session.rollback()
 
+    # A new invitation takes the next id (PostgreSQL's sequence goes on after the moved rows;
+    # the failed inserts below use up numbers of it).
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO invitations (kind, commissioner_id, email, invited_by_id, created_at)"
+                " VALUES ('contract_manager', 2, 'new@council.example', 1, :sent)"
+            ),
+            {"sent": SENT},
+        )
+        assert connection.execute(text("SELECT max(id) FROM invitations")).scalar() == 9
+
     # Exactly one target, the kind's own.
     for kind, organisation_id, commissioner_id in (
         ("member", 1, 1),
@@ -159,16 +171,6 @@ def test_contract_manager_invitations_move_in_and_back_out():
                 ),
                 {"kind": kind, "org": organisation_id, "com": commissioner_id, "sent": SENT},
             )
-    # A new invitation takes the next id (PostgreSQL's sequence goes on after the moved rows).
-    with db.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO invitations (kind, commissioner_id, email, invited_by_id, created_at)"
-                " VALUES ('contract_manager', 2, 'new@council.example', 1, :sent)"
-            ),
-            {"sent": SENT},
-        )
-        assert connection.execute(text("SELECT max(id) FROM invitations")).scalar() == 9
 
     downgrade(revision=BEFORE)
 
