@@ -12,7 +12,6 @@ from charter.models.contract import (
     Contract,
     ContractCommitment,
     ContractManager,
-    ContractManagerInvitation,
 )
 from charter.models.duties import AnnualConfirmation, AuditDraw, MarkAudit
 from charter.models.history import AuditEvent, ContractMonitoringEvent
@@ -23,6 +22,7 @@ from charter.models.impact import (
     ImpactLifecycleCount,
     ProxyValue,
 )
+from charter.models.invitation import Invitation
 from charter.models.mail import OutboxEmail
 from charter.models.monitoring import (
     ContractFigure,
@@ -31,7 +31,7 @@ from charter.models.monitoring import (
     MonitoringReturn,
     ReturnLine,
 )
-from charter.models.organisation import Invitation, Membership, Organisation
+from charter.models.organisation import Membership, Organisation
 from charter.models.plan import ActionPlan, PlanMilestone, PlanTarget
 from charter.models.privacy import DataExport
 from charter.models.register_state import RegisterState
@@ -53,7 +53,6 @@ __all__ = [
     "ContractCommitment",
     "ContractFigure",
     "ContractManager",
-    "ContractManagerInvitation",
     "ContractMonitoringEvent",
     "DataExport",
     "EvidenceFile",

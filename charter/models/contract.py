@@ -1,7 +1,7 @@
 """Contracts an organisation won from public-sector commissioners: the Commissioner list, each
 Contract (confirmed or disputed by the commissioner's contract manager), the social value
-ContractCommitments made on it, and the ContractManagers (and their invitations) who confirm
-contracts and endorse per-contract figures."""
+ContractCommitments made on it, and the ContractManagers who confirm contracts and endorse
+per-contract figures (invited as any invitation is: charter.models.invitation)."""
 
 from __future__ import annotations
 
@@ -116,28 +116,6 @@ class ContractManager(db.Model):
 
     commissioner: Mapped[Commissioner] = relationship(lazy="raise")
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
-
-
-class ContractManagerInvitation(db.Model):
-    """An administrator's invitation to be a commissioner's contract manager. The emailed link
-    carries a signed, expiring token naming this row."""
-
-    __tablename__ = "contract_manager_invitations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    commissioner_id: Mapped[int] = mapped_column(ForeignKey("commissioners.id"), index=True)
-    email: Mapped[str] = mapped_column(String(254))
-    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    accepted_at: Mapped[datetime | None]
-    cancelled_at: Mapped[datetime | None]
-
-    commissioner: Mapped[Commissioner] = relationship(lazy="raise")
-    invited_by: Mapped[User] = relationship(lazy="raise")
-
-    @property
-    def is_open(self) -> bool:
-        return self.accepted_at is None and self.cancelled_at is None
 
 
 # Loaded with every user row (no query of its own): the header's "Contract monitoring" link.

@@ -1,6 +1,6 @@
 """Organisations and the people who act for them: the Organisation (its lifecycle status, route,
 type, size band, district, sector and its entry on the public register) and Memberships
-(owner or contributor)."""
+(owner or contributor). Invitations to join are in charter.models.invitation."""
 
 from __future__ import annotations
 
@@ -177,24 +177,3 @@ class Membership(db.Model):
     @property
     def role_label(self) -> str:
         return MEMBER_ROLES.get(self.role, self.role)
-
-
-class Invitation(db.Model):
-    """A colleague invited by email. The link carries a signed token naming this row."""
-
-    __tablename__ = "invitations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    email: Mapped[str] = mapped_column(String(254))
-    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    accepted_at: Mapped[datetime | None]
-    cancelled_at: Mapped[datetime | None]
-
-    organisation: Mapped[Organisation] = relationship(lazy="raise")
-    invited_by: Mapped[User] = relationship(lazy="raise")
-
-    @property
-    def is_open(self) -> bool:
-        return self.accepted_at is None and self.cancelled_at is None

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import ContractManager, ContractManagerInvitation, Invitation
+from charter.models import ContractManager, Invitation
 from charter.models.base import utcnow
-from charter.services.domain import contract_managers, organisations
+from charter.services.domain import contract_managers, invitation_tokens, invitations
 from tests.commissioner.monitoring_helpers import make_manager, outbox, outbox_count
 from tests.factories import make_commissioner, make_organisation, make_user, sign_in, submit
 
@@ -47,7 +48,7 @@ def test_only_administrators_manage_contract_managers(app, scheme, assessor_clie
             form_url="/account",
         )
         assert response.status_code == 403
-    assert db.session.scalar(select(ContractManagerInvitation.id)) is None
+    assert db.session.scalar(select(Invitation.id)) is None
 
 
 def test_an_invitation_is_emailed_listed_and_accepted(app, admin_client, scheme):
@@ -121,15 +122,14 @@ def test_broken_expired_and_cancelled_links(app, admin_client, scheme):
     assert http.get(link + "x").status_code == 404
     # An organisation invitation's token does not open a contract manager invitation.
     organisation = make_organisation(scheme=scheme)
-    other = Invitation(organisation_id=organisation.id, email="x@example.com", invited_by_id=1)
+    other = Invitation(
+        kind="member", organisation_id=organisation.id, email="x@example.com", invited_by_id=1
+    )
     db.session.add(other)
     db.session.commit()
-    assert (
-        http.get(f"/commissioner/invitations/{organisations.invitation_token(other)}").status_code
-        == 404
-    )
+    assert http.get(f"/commissioner/invitations/{invitations.token_for(other)}").status_code == 404
 
-    invitation = db.session.scalar(select(ContractManagerInvitation))
+    invitation = db.session.scalar(select(Invitation))
     invitation.created_at = utcnow() - timedelta(days=15)
     db.session.commit()
     assert http.get(link).status_code == 410
@@ -180,7 +180,7 @@ def test_bad_email_addresses_are_refused(admin_client, scheme, email, message):
     response = _invite(admin_client, council, email)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(select(ContractManagerInvitation.id)) is None
+    assert db.session.scalar(select(Invitation.id)) is None
 
 
 def test_huge_ids_are_not_found(admin_client, scheme):
@@ -195,3 +195,31 @@ def test_a_deactivated_commissioner_cannot_invite(admin_client, scheme):
     council = make_commissioner("Old Council", is_active=False)
     response = _invite(admin_client, council, "cara@council.example")
     assert "Reactivate it first" in response.get_data(as_text=True)
+
+
+def test_a_link_emailed_before_the_invitations_were_merged_still_lands_on_its_page(
+    app, admin_client, scheme
+):
+    """Contract manager links were signed with their own salt and named the row's id in the
+    old table; the migration keeps that id as legacy_id."""
+    council = make_commissioner("Shropshire Council")
+    _invite(admin_client, council, "cara@council.example")
+    invitation = db.session.scalar(select(Invitation))
+    invitation.legacy_id = 3
+    db.session.commit()
+    old_link = "/commissioner/invitations/" + invitation_tokens.token_for(
+        SimpleNamespace(id=3), invitations.LEGACY_MANAGER_SALT
+    )
+    http = app.test_client()
+    page = http.get(old_link).get_data(as_text=True)
+    assert "Sign in to accept your invitation" in page and "Shropshire Council" in page
+    make_user(email="cara@council.example")
+    sign_in(http, "cara@council.example")
+    response = http.get(old_link)
+    assert response.status_code == 200
+    assert "Become a contract manager for Shropshire Council" in response.get_data(as_text=True)
+    # Not an organisation's invitation: that URL does not open it.
+    assert http.get(old_link.replace("/commissioner/", "/organisations/")).status_code == 404
+    response = submit(http, old_link, {})
+    assert response.status_code == 302 and response.headers["Location"] == "/commissioner/"
+    assert _managers(council) == ["cara@council.example"]

@@ -110,7 +110,10 @@ def test_an_owner_cannot_cancel_another_organisations_invitation(
 ):
     b_owner = make_user(email="b2@example.com")
     invitation = Invitation(
-        organisation_id=other_organisation.id, email="x@example.com", invited_by_id=b_owner.id
+        kind="member",
+        organisation_id=other_organisation.id,
+        email="x@example.com",
+        invited_by_id=b_owner.id,
     )
     _db.session.add(invitation)
     _db.session.commit()

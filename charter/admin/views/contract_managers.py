@@ -1,6 +1,7 @@
 """A commissioner's contract managers, as administrators see them: the list, invitations by
-email, cancelling an invitation and removing a manager. The person accepts on the
-commissioner pages (charter/commissioner/views/invitations.py)."""
+email (sent as every kind of invitation is: charter.services.domain.invitations), cancelling an
+invitation and removing a manager. The person accepts at charter/commissioner/views/invitations.py.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from charter.commissioner.forms import ButtonForm, InviteContractManagerForm
 from charter.extensions import db
 from charter.form_fields import MAX_ID
 from charter.models import Commissioner
+from charter.models.invitation import CONTRACT_MANAGER
 from charter.refusals_on_forms import shown_on
-from charter.services.domain import contract_managers, invitation_tokens
+from charter.services.domain import contract_managers, invitation_tokens, invitations
 from charter.services.domain.contract_managers import ContractManagerRefused
 
 URL = "/commissioners/<int:commissioner_id>"
@@ -36,7 +38,7 @@ def show_commissioner(commissioner_id: int):
         "admin/commissioner-show.html",
         commissioner=commissioner,
         managers=contract_managers.active_managers_of(commissioner),
-        invitations=contract_managers.open_invitations_of(commissioner),
+        invitations=invitations.open_invitations_to(CONTRACT_MANAGER, commissioner),
         is_expired=invitation_tokens.is_expired,
         button=ButtonForm(),
     )
@@ -48,7 +50,7 @@ def invite_contract_manager(commissioner_id: int):
     form = InviteContractManagerForm()
     if form.validate_on_submit():
         with shown_on(form, "email") as refused:
-            contract_managers.invite(commissioner, form.email.data, current_user)
+            invitations.invite(CONTRACT_MANAGER, commissioner, form.email.data, current_user)
         if not refused:
             db.session.commit()
             flash(f"Invitation sent to {form.email.data}", "success")
@@ -64,7 +66,7 @@ def cancel_contract_manager_invitation(commissioner_id: int, invitation_id: int)
     if not ButtonForm().validate_on_submit():
         abort(400)
     invitation = (
-        contract_managers.cancel_invitation(commissioner, invitation_id)
+        invitations.cancel(CONTRACT_MANAGER, commissioner, invitation_id)
         if invitation_id <= MAX_ID
         else None
     )

@@ -18,8 +18,14 @@ from charter.commissioner.forms import (
 from charter.extensions import db
 from charter.form_fields import MAX_ID
 from charter.models.contract import CONTRACT_CONFIRMED
+from charter.models.invitation import CONTRACT_MANAGER
 from charter.refusals_on_forms import shown_on
-from charter.services.domain import contract_managers, contract_monitoring, figure_endorsement
+from charter.services.domain import (
+    contract_managers,
+    contract_monitoring,
+    figure_endorsement,
+    invitations,
+)
 from charter.services.domain.contract_monitoring import MonitoringRefused
 from charter.services.read_models import commitments
 from charter.services.read_models import contract_monitoring as monitoring_reads
@@ -36,12 +42,12 @@ def _user():
 @verified_required
 def list_work():
     ids = managed_ids()
-    invitations = contract_managers.open_invitations_for(current_user.email)
+    waiting = invitations.open_invitations_for(current_user.email, CONTRACT_MANAGER)
     return render_template(
         "commissioner/work-list.html",
         commissioners=contract_managers.commissioners_managed_by(_user()) if ids else [],
         work=monitoring_reads.work_list(_user(), ids),
-        invitations=[(inv, contract_managers.invitation_token(inv)) for inv in invitations],
+        invitations=[(inv, invitations.token_for(inv)) for inv in waiting],
     )
 
 

@@ -7,9 +7,17 @@ from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
 from charter.models.assessment import APPLICATION_REFUSED
+from charter.models.invitation import MEMBER
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
-from charter.services.domain import applications, marks, organisations, progress, returns
+from charter.services.domain import (
+    applications,
+    invitations,
+    marks,
+    organisations,
+    progress,
+    returns,
+)
 from charter.services.domain.contracts import contract_summary
 from charter.services.domain.identifiers import IDENTIFIER_SCHEMES
 from charter.services.domain.lifecycle import history
@@ -77,11 +85,11 @@ UNSIGNED_STATES = (lifecycle.REGISTERED, lifecycle.LAPSED, lifecycle.WITHDRAWN)
 @login_required
 @verified_required
 def list_organisations():
-    invitations = organisations.open_invitations_for(current_user.email)
+    waiting = invitations.open_invitations_for(current_user.email, MEMBER)
     return render_template(
         "organisation/list.html",
         memberships=organisations.memberships_of(current_user),
-        invitations=[(inv, organisations.invitation_token(inv)) for inv in invitations],
+        invitations=[(inv, invitations.token_for(inv)) for inv in waiting],
     )
 
 

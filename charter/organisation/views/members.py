@@ -1,20 +1,20 @@
-"""An organisation's people: the member list, invitations, ownership transfer and removal."""
+"""An organisation's people: the member list, invitations, ownership transfer and removal.
+Accepting an invitation is the one page every kind has (charter/auth/invitations.py)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
+from charter.auth import invitations as invitation_page
 from charter.auth.decorators import verified_required
 from charter.extensions import db
+from charter.models.invitation import MEMBER
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.members import InviteMemberForm, TransferOwnershipForm
 from charter.refusals_on_forms import shown_on
-from charter.services.domain import invitation_tokens, organisations
-from charter.services.domain.invitation_tokens import InvitationLinkError
-from charter.services.domain.lifecycle import is_member
+from charter.services.domain import invitation_tokens, invitations, organisations
 from charter.services.domain.organisations import MembershipRefused
 
 
@@ -28,7 +28,7 @@ def list_members(slug: str):
         "organisation/members.html",
         organisation=organisation,
         members=organisations.members_of(organisation),
-        invitations=organisations.open_invitations_of(organisation) if is_owner else [],
+        invitations=invitations.open_invitations_to(MEMBER, organisation) if is_owner else [],
         is_owner=is_owner,
         is_expired=invitation_tokens.is_expired,
     )
@@ -42,7 +42,7 @@ def invite_member(slug: str):
     form = InviteMemberForm()
     if form.validate_on_submit():
         with shown_on(form, "email") as refused:
-            organisations.invite_member(organisation, form.email.data, current_user)
+            invitations.invite(MEMBER, organisation, form.email.data, current_user)
         if not refused:
             db.session.commit()
             flash(f"Invitation sent to {form.email.data}", "success")
@@ -55,7 +55,7 @@ def invite_member(slug: str):
 @verified_required
 def cancel_invitation(slug: str, invitation_id: int):
     organisation, _ = organisation_for_member(slug, owner_only=True)
-    invitation = organisations.cancel_invitation(organisation, invitation_id)
+    invitation = invitations.cancel(MEMBER, organisation, invitation_id)
     if invitation is None:
         abort(404)
     db.session.commit()
@@ -114,35 +114,5 @@ def remove_member(slug: str, membership_id: int):
 @login_required
 @verified_required
 def accept_invitation(token: str):
-    try:
-        invitation = organisations.invitation_from_token(token)
-    except InvitationLinkError as error:
-        reason = "expired" if error.expired else "invalid"
-        return render_template(
-            "organisation/invitation-unavailable.html", reason=reason, organisation=None
-        ), (410 if error.expired else 404)
-    organisation = invitation.organisation
-    if invitation.email.lower() != current_user.email.lower():
-        return render_template(
-            "organisation/invitation-wrong-account.html", organisation=organisation
-        ), 403
-    reason = invitation_tokens.unavailable_reason(invitation)
-    if reason is not None:
-        return render_template(
-            "organisation/invitation-unavailable.html", reason=reason, organisation=organisation
-        ), 410
-    # CSRFProtect has already checked the POST's token.
-    if request.method == "POST":
-        organisations.accept_invitation(invitation, current_user)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            # Accepted twice at once: the other request made the membership.
-            db.session.rollback()
-            if not is_member(current_user, organisation):
-                raise
-        flash(f"You are now a member of {organisation.name}", "success")
-        return redirect(url_for("organisation.show_dashboard", slug=organisation.slug))
-    return render_template(
-        "organisation/accept-invitation.html", invitation=invitation, organisation=organisation
-    )
+    """The link in an invitation to join (signed in first, as every organisation page)."""
+    return invitation_page.accept_page(token, MEMBER)

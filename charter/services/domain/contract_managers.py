@@ -1,37 +1,25 @@
-"""A commissioner's contract managers: invited by an administrator, accepted by the person.
-
-Invitations work as an organisation's do (signed, expiring link; the rules of
-:mod:`charter.services.domain.invitation_tokens`, with their own salt). A manager is removed by
-setting ``removed_at``, so what they confirmed still names them.
+"""A commissioner's contract managers: who manages what, and removing one. They are invited by
+an administrator and accept as anyone invited does (charter.services.domain.invitations). A
+manager is removed by setting ``removed_at``, so what they confirmed still names them.
 
 Functions add to the session and never commit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
-from charter.models import (
-    Commissioner,
-    ContractManager,
-    ContractManagerInvitation,
-    Membership,
-    User,
-)
+from charter.models import Commissioner, ContractManager, Membership, User
 from charter.models.base import utcnow
-from charter.services import notices
-from charter.services.domain import invitation_tokens
+from charter.models.invitation import CONTRACT_MANAGER
+from charter.services.domain import invitations
 from charter.services.domain.refusals import Refused
-
-CONTRACT_MANAGER_INVITATION_SALT = "contract-manager-invitation"
 
 
 class ContractManagerRefused(Refused):
-    """An invitation or removal that may not happen; the message says why."""
+    """A removal that may not happen; the message says why."""
 
 
 # --- who manages what -----------------------------------------------------------------------
@@ -97,158 +85,9 @@ def lands_on_work_list(user: User) -> bool:
     )
     if has_membership is not None:
         return False
-    return bool(is_contract_manager(user) or open_invitations_for(user.email))
-
-
-# --- invitations ----------------------------------------------------------------------------
-
-
-def open_invitations_of(commissioner: Commissioner) -> list[ContractManagerInvitation]:
-    """Invitations not accepted or cancelled, expired ones included (the page says so)."""
-    return list(
-        db.session.scalars(
-            select(ContractManagerInvitation)
-            .options(joinedload(ContractManagerInvitation.invited_by))
-            .where(
-                ContractManagerInvitation.commissioner_id == commissioner.id,
-                ContractManagerInvitation.accepted_at.is_(None),
-                ContractManagerInvitation.cancelled_at.is_(None),
-            )
-            .order_by(ContractManagerInvitation.created_at, ContractManagerInvitation.id)
-        )
+    return bool(
+        is_contract_manager(user) or invitations.open_invitations_for(user.email, CONTRACT_MANAGER)
     )
-
-
-def open_invitations_for(email: str) -> list[ContractManagerInvitation]:
-    """Invitations to ``email`` that can still be accepted, commissioners loaded."""
-    return list(
-        db.session.scalars(
-            select(ContractManagerInvitation)
-            .options(joinedload(ContractManagerInvitation.commissioner))
-            .where(
-                func.lower(ContractManagerInvitation.email) == email.lower(),
-                ContractManagerInvitation.accepted_at.is_(None),
-                ContractManagerInvitation.cancelled_at.is_(None),
-                ContractManagerInvitation.created_at >= invitation_tokens.cutoff(),
-            )
-            .order_by(ContractManagerInvitation.created_at, ContractManagerInvitation.id)
-        )
-    )
-
-
-def invitation_token(invitation: ContractManagerInvitation) -> str:
-    return invitation_tokens.token_for(invitation, CONTRACT_MANAGER_INVITATION_SALT)
-
-
-def invitation_from_token(token: str) -> ContractManagerInvitation:
-    """The invitation the link names, commissioner and inviter loaded; or InvitationLinkError."""
-    return invitation_tokens.invitation_from_token(
-        token,
-        CONTRACT_MANAGER_INVITATION_SALT,
-        ContractManagerInvitation,
-        ContractManagerInvitation.commissioner,
-        ContractManagerInvitation.invited_by,
-    )
-
-
-def _current_manager(commissioner_id: int, email: str) -> ContractManager | None:
-    return db.session.scalar(
-        select(ContractManager)
-        .join(ContractManager.user)
-        .where(
-            ContractManager.commissioner_id == commissioner_id,
-            ContractManager.removed_at.is_(None),
-            func.lower(User.email) == email.lower(),
-        )
-    )
-
-
-def invite(commissioner: Commissioner, email: str, invited_by: User) -> ContractManagerInvitation:
-    """Record an invitation and email its link; ContractManagerRefused if it is pointless."""
-    email = email.strip()
-    if not commissioner.is_active:
-        raise ContractManagerRefused(
-            f"{commissioner.name} is no longer on the list. Reactivate it first"
-        )
-    if _current_manager(commissioner.id, email) is not None:
-        raise ContractManagerRefused(
-            f"{email} is already a contract manager for {commissioner.name}"
-        )
-    already_invited = db.session.scalar(
-        select(ContractManagerInvitation.id).where(
-            ContractManagerInvitation.commissioner_id == commissioner.id,
-            func.lower(ContractManagerInvitation.email) == email.lower(),
-            ContractManagerInvitation.accepted_at.is_(None),
-            ContractManagerInvitation.cancelled_at.is_(None),
-            ContractManagerInvitation.created_at >= invitation_tokens.cutoff(),
-        )
-    )
-    if already_invited is not None:
-        raise ContractManagerRefused(
-            f"{email} has already been invited. Cancel that invitation to send a new one"
-        )
-    invitation = ContractManagerInvitation(
-        commissioner_id=commissioner.id, email=email, invited_by_id=invited_by.id
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    notices.contracts.manager_invited(
-        commissioner,
-        email,
-        invited_by,
-        invitation_token(invitation),
-        valid_days=invitation_tokens.valid_days(),
-    )
-    return invitation
-
-
-def cancel_invitation(
-    commissioner: Commissioner, invitation_id: int
-) -> ContractManagerInvitation | None:
-    """Cancel an open invitation of this commissioner; None if there is no such invitation."""
-    invitation = db.session.scalar(
-        select(ContractManagerInvitation).where(
-            ContractManagerInvitation.id == invitation_id,
-            ContractManagerInvitation.commissioner_id == commissioner.id,
-        )
-    )
-    if invitation is None or not invitation.is_open:
-        return None
-    invitation.cancelled_at = utcnow()
-    return invitation
-
-
-@dataclass(frozen=True)
-class Acceptance:
-    manager: ContractManager
-    already: bool  # they were a manager already (accepted twice, or invited twice)
-
-
-def accept(invitation: ContractManagerInvitation, user: User) -> Acceptance:
-    refused = invitation_tokens.refusal(invitation, user)
-    if refused is not None:
-        raise ContractManagerRefused(refused)
-    invitation.accepted_at = utcnow()
-    manager = db.session.scalar(
-        select(ContractManager).where(
-            ContractManager.commissioner_id == invitation.commissioner_id,
-            ContractManager.user_id == user.id,
-        )
-    )
-    if manager is not None and manager.removed_at is None:
-        return Acceptance(manager, already=True)
-    if manager is not None:
-        # Removed before and invited again: the same row comes back, history kept in audit.
-        manager.removed_at = None
-        manager.invited_by_id = invitation.invited_by_id
-        return Acceptance(manager, already=False)
-    manager = ContractManager(
-        commissioner_id=invitation.commissioner_id,
-        user_id=user.id,
-        invited_by_id=invitation.invited_by_id,
-    )
-    db.session.add(manager)
-    return Acceptance(manager, already=False)
 
 
 def remove_manager(commissioner: Commissioner, manager_id: int) -> User:

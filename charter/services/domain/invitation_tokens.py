@@ -1,10 +1,9 @@
-"""Invitation links: signed, expiring tokens naming an invitation row, and the rules every kind of
-invitation shares (when it expires, why it can no longer be accepted, who may accept it).
+"""Invitation links: signed, expiring tokens naming a row, and the rules every invitation keeps
+(when it expires, why it can no longer be accepted, who may accept it).
 
-An organisation's members and a commissioner's contract managers are invited the same way, so
-the rules live here once. Each kind has its own ``salt``, so one kind's token never opens another
-kind's row with the same id; the models differ only in the column naming what the invitation is
-to, which the callers load.
+The invitation flow (``invitations``) signs its links here; a copy of someone's information
+(``data_exports``) is a signed link too, with its own ``salt`` and lifetime, so one kind of link
+never opens another's row with the same id.
 """
 
 from __future__ import annotations
@@ -13,10 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from charter.extensions import db
 from charter.models.base import utcnow
 
 NO_LONGER_ACCEPTABLE = "This invitation can no longer be accepted"
@@ -93,17 +89,3 @@ def id_from_token(token: str, salt: str, seconds: int | None = None) -> int:
     if not isinstance(invitation_id, int):
         raise InvitationLinkError(expired=False)
     return invitation_id
-
-
-def invitation_from_token(token: str, salt: str, model, *load):
-    """The ``model`` row the link names, with the ``load`` relationships loaded; or
-    InvitationLinkError when the link is broken, too old, or names no row."""
-    invitation_id = id_from_token(token, salt)
-    invitation = db.session.scalar(
-        select(model)
-        .options(*(joinedload(relationship) for relationship in load))
-        .where(model.id == invitation_id)
-    )
-    if invitation is None:
-        raise InvitationLinkError(expired=False)
-    return invitation

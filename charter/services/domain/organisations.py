@@ -1,4 +1,5 @@
-"""Organisations and their people: registration, members, invitations and ownership.
+"""Organisations and their people: registration, members and ownership. Members are invited
+as anyone is (charter.services.domain.invitations).
 
 Plain functions: they add to the session and flush when they need ids; the view commits.
 """
@@ -9,30 +10,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
-from charter.models import Invitation, Membership, Organisation, Scheme, Signature, User
-from charter.models.base import utcnow
+from charter.models import Membership, Organisation, Scheme, Signature, User
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.services import notices
-from charter.services.domain import invitation_tokens
 from charter.services.domain.identifiers import NO_IDENTIFIER, make_org_id
-
-# Moved to invitation_tokens; the commissioner views still import them from here.
-from charter.services.domain.invitation_tokens import InvitationLinkError, is_expired  # noqa: F401
 from charter.services.domain.refusals import Refused
 from charter.services.domain.text import clean_text
 
 DUPLICATE_ORG_ID_MESSAGE = (
     "An organisation with this identifier is already registered. Ask its owner to invite you."
 )
-INVITATION_SALT = "invitation"
 
 
 class MembershipRefused(Refused):
-    """An invitation, transfer or removal that may not happen; the message says why."""
+    """A transfer or removal that may not happen; the message says why."""
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -145,125 +140,6 @@ def latest_signature(organisation: Organisation) -> Signature | None:
         .order_by(Signature.signed_at.desc(), Signature.id.desc())
         .limit(1)
     )
-
-
-# --- invitations ---------------------------------------------------------------------------
-
-
-def open_invitations_of(organisation: Organisation) -> list[Invitation]:
-    return list(
-        db.session.scalars(
-            select(Invitation)
-            .where(
-                Invitation.organisation_id == organisation.id,
-                Invitation.accepted_at.is_(None),
-                Invitation.cancelled_at.is_(None),
-            )
-            .order_by(Invitation.created_at, Invitation.id)
-        )
-    )
-
-
-def open_invitations_for(email: str) -> list[Invitation]:
-    """Invitations addressed to ``email`` that can still be accepted, organisations loaded."""
-    return list(
-        db.session.scalars(
-            select(Invitation)
-            .options(joinedload(Invitation.organisation))
-            .where(
-                func.lower(Invitation.email) == email.lower(),
-                Invitation.accepted_at.is_(None),
-                Invitation.cancelled_at.is_(None),
-                Invitation.created_at >= invitation_tokens.cutoff(),
-            )
-            .order_by(Invitation.created_at, Invitation.id)
-        )
-    )
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return invitation_tokens.token_for(invitation, INVITATION_SALT)
-
-
-def invitation_from_token(token: str) -> Invitation:
-    """The invitation the link names, organisation and inviter loaded; or InvitationLinkError."""
-    return invitation_tokens.invitation_from_token(
-        token, INVITATION_SALT, Invitation, Invitation.organisation, Invitation.invited_by
-    )
-
-
-def invite_member(organisation: Organisation, email: str, invited_by: User) -> Invitation:
-    """Record an invitation and queue its email; MembershipRefused if it would be pointless."""
-    email = email.strip()
-    already_member = db.session.scalar(
-        select(Membership.id)
-        .join(Membership.user)
-        .where(
-            Membership.organisation_id == organisation.id,
-            func.lower(User.email) == email.lower(),
-        )
-    )
-    if already_member is not None:
-        raise MembershipRefused(f"{email} is already a member of {organisation.name}")
-    already_invited = db.session.scalar(
-        select(Invitation.id).where(
-            Invitation.organisation_id == organisation.id,
-            func.lower(Invitation.email) == email.lower(),
-            Invitation.accepted_at.is_(None),
-            Invitation.cancelled_at.is_(None),
-            Invitation.created_at >= invitation_tokens.cutoff(),
-        )
-    )
-    if already_invited is not None:
-        raise MembershipRefused(
-            f"{email} has already been invited. Cancel that invitation to send a new one"
-        )
-    invitation = Invitation(
-        organisation_id=organisation.id, email=email, invited_by_id=invited_by.id
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    notices.organisations.invited(
-        organisation,
-        email,
-        invited_by,
-        invitation_token(invitation),
-        valid_days=invitation_tokens.valid_days(),
-    )
-    return invitation
-
-
-def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """The user joins as a contributor (or keeps the membership they already have)."""
-    refused = invitation_tokens.refusal(invitation, user)
-    if refused is not None:
-        raise MembershipRefused(refused)
-    invitation.accepted_at = utcnow()
-    membership = db.session.scalar(
-        select(Membership).where(
-            Membership.organisation_id == invitation.organisation_id,
-            Membership.user_id == user.id,
-        )
-    )
-    if membership is None:
-        membership = Membership(
-            user_id=user.id, organisation_id=invitation.organisation_id, role=CONTRIBUTOR
-        )
-        db.session.add(membership)
-    return membership
-
-
-def cancel_invitation(organisation: Organisation, invitation_id: int) -> Invitation | None:
-    """Cancel an open invitation of this organisation; None if there is no such invitation."""
-    invitation = db.session.scalar(
-        select(Invitation).where(
-            Invitation.id == invitation_id, Invitation.organisation_id == organisation.id
-        )
-    )
-    if invitation is None or not invitation.is_open:
-        return None
-    invitation.cancelled_at = utcnow()
-    return invitation
 
 
 # --- ownership and removal -----------------------------------------------------------------

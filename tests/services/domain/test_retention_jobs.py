@@ -13,7 +13,6 @@ from charter.models import (
     AuditEvent,
     CharterMark,
     ContractManager,
-    ContractManagerInvitation,
     EvidenceFile,
     Invitation,
     JobRun,
@@ -81,11 +80,10 @@ def _expected(db) -> tuple[dict[str, int], set[int], set[str], set[int]]:
         if not acting and user.id not in managers and user.created_at < account_cutoff:
             due_accounts.add(user.id)
     invitation_cutoff = _midnight(TRAVEL - timedelta(days=14))
-    invitations = sum(
-        db.session.scalar(
-            select(func.count()).select_from(model).where(model.created_at < invitation_cutoff)
-        )
-        for model in (Invitation, ContractManagerInvitation)
+    invitations = db.session.scalar(
+        select(func.count())
+        .select_from(Invitation)
+        .where(Invitation.created_at < invitation_cutoff)
     )
     outbox_cutoff = _midnight(TRAVEL - timedelta(days=90))
     emails = sum(

@@ -21,7 +21,6 @@ from charter.models import (
     AuditEvent,
     CharterMark,
     ContractManager,
-    ContractManagerInvitation,
     ContractMonitoringEvent,
     DataExport,
     EvidenceFile,
@@ -151,15 +150,12 @@ def due(today: date) -> Due:
             schedule.ACCOUNTS, user.id, f"Account {user.id} (made {user.created_at:%Y-%m-%d})"
         )
     invitation_cutoff = _cutoff(schedule.INVITATIONS, today)
-    for model, label in ((Invitation, "Invitation"), (ContractManagerInvitation, "Invitation")):
-        for invitation_id, created_at in db.session.execute(
-            select(model.id, model.created_at)
-            .where(model.created_at < invitation_cutoff)
-            .order_by(model.id)
-        ):
-            # Contract manager invitations are told apart by a negative id in the ids list.
-            record_id = invitation_id if model is Invitation else -invitation_id
-            found.add(schedule.INVITATIONS, record_id, f"{label} sent {created_at:%Y-%m-%d}")
+    for invitation_id, created_at in db.session.execute(
+        select(Invitation.id, Invitation.created_at)
+        .where(Invitation.created_at < invitation_cutoff)
+        .order_by(Invitation.id)
+    ):
+        found.add(schedule.INVITATIONS, invitation_id, f"Invitation sent {created_at:%Y-%m-%d}")
     finished = func.coalesce(
         OutboxEmail.sent_at, OutboxEmail.last_attempt_at, OutboxEmail.created_at
     )
@@ -258,11 +254,7 @@ def apply_retention_schedule(today: date) -> dict:
     counts = dict.fromkeys(schedule.JOB_KINDS, 0)
     # The plain deletions first, so what is due under its own rule is counted under it, not
     # taken along with an organisation or an account.
-    invitation_ids = found.ids.get(schedule.INVITATIONS, [])
-    counts[schedule.INVITATIONS] += _delete(Invitation, [i for i in invitation_ids if i > 0])
-    counts[schedule.INVITATIONS] += _delete(
-        ContractManagerInvitation, [-i for i in invitation_ids if i < 0]
-    )
+    counts[schedule.INVITATIONS] = _delete(Invitation, found.ids.get(schedule.INVITATIONS, []))
     counts[schedule.OUTBOX_EMAILS] = _delete(OutboxEmail, found.ids.get(schedule.OUTBOX_EMAILS, []))
     counts[schedule.DATA_EXPORTS] = _delete(DataExport, found.ids.get(schedule.DATA_EXPORTS, []))
     db.session.commit()
