@@ -13,6 +13,11 @@ ISSUER_TABLE = (
     "members = \"representatives from the Local Authority, Health, Police & Crime Commissioner's"
     ' Office, Housing and the Voluntary & Community Sector"\n'
 )
+# The Shropshire proposal, where a checkout has the councils' documents beside it.
+SEEDS = [
+    folder / "shared" / "seeds" / "004_c94ad31bc1c7676b.txt"
+    for folder in (DEFAULT.parents[2], DEFAULT.parents[3])
+]
 _CHARTER_TABLE = re.compile(r"^\[charter\]\n(?:[a-z_]+ = .*\n)+", re.MULTILINE)
 
 
