@@ -22,6 +22,9 @@ from charter.extensions import db
 from charter.models import Charter, Scheme
 from charter.services.domain.scheme_settings import SchemeFileError
 
+# The header's service name while the service has no charter and SERVICE_NAME is not set.
+DEFAULT_SERVICE_NAME = "Social Value Charter Mark"
+
 
 class CharterCreationRefused(ValueError):
     """A charter cannot be created as asked; the message says why."""
@@ -52,6 +55,26 @@ def contact_email_of(charter: Charter | None) -> str:
     if charter is not None and charter.contact_email:
         return charter.contact_email
     return current_app.config["SERVICE_CONTACT_EMAIL"]
+
+
+def service_name_for(charter_service_name: str | None) -> str:
+    """The service's name: SERVICE_NAME where the operator sets one, else the default
+    charter's, else DEFAULT_SERVICE_NAME."""
+    configured = current_app.config.get("SERVICE_NAME")
+    return configured or charter_service_name or DEFAULT_SERVICE_NAME
+
+
+def running_body_for(charter_running_body: str | None) -> str:
+    """Who signs the service's emails: the default charter's running body, else (no charter
+    yet) the service's operator, SERVICE_OPERATOR."""
+    return charter_running_body or current_app.config["SERVICE_OPERATOR"]
+
+
+def service_name() -> str:
+    """The service's name, read now (one query): for work outside a page, such as a data
+    export; pages use the name charter.branding holds."""
+    charter = default_charter()
+    return service_name_for(charter.service_name if charter else None)
 
 
 def charter_for_scheme(fields: dict | None, scheme_slug: str) -> Charter:
