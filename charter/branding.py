@@ -10,7 +10,9 @@ load-scheme``) reaches every worker within that time. The public pages' HTTP cac
 once: a charter is one of the things the register's version watches.
 
 A change committed in this process is read straight away, on a connection of its own, so the
-page after it (and a test counting a page's queries) finds the branding held.
+page after it (and a test counting a page's queries) finds the branding held. A database that
+cannot be read gives the configured words (SERVICE_NAME, else the default; SERVICE_OPERATOR),
+so an error page still renders.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from charter.extensions import db
@@ -42,7 +45,14 @@ def current_branding() -> Branding:
     ttl = current_app.config.get("CHARTER_BRANDING_TTL")
     if held is not None and (ttl is None or time.monotonic() - held[0] < ttl):
         return held[1]
-    return _remember(db.session)
+    try:
+        with db.session.no_autoflush:
+            return _remember(db.session)
+    except SQLAlchemyError:
+        # The database cannot be read (down, or not migrated yet): an error page still renders,
+        # with the configured words, and the next page tries again.
+        current_app.logger.warning("The charter's branding could not be read", exc_info=True)
+        return _branding(None)
 
 
 def _remember(executor) -> Branding:
@@ -50,12 +60,16 @@ def _remember(executor) -> Branding:
     row = executor.execute(
         select(Charter.service_name, Charter.running_body).order_by(Charter.id).limit(1)
     ).first()
-    branding = Branding(
+    branding = _branding(row)
+    current_app.extensions[_HELD] = (read_at, branding)
+    return branding
+
+
+def _branding(row) -> Branding:
+    return Branding(
         service_name=service_name_for(row.service_name if row else None),
         running_body=running_body_for(row.running_body if row else None),
     )
-    current_app.extensions[_HELD] = (read_at, branding)
-    return branding
 
 
 def _changes_charters(session: Session) -> bool:
@@ -77,8 +91,11 @@ def _read_again_after_commit(session: Session) -> None:
     if session.info.pop(_CHANGED, False) and has_app_context():
         current_app.extensions.pop(_HELD, None)
         # The session has just committed and may emit nothing more: a connection of its own.
-        with db.engine.connect() as connection:
-            _remember(connection)
+        try:
+            with db.engine.connect() as connection:
+                _remember(connection)
+        except SQLAlchemyError:
+            current_app.logger.warning("The charter's branding could not be read", exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from sqlalchemy import event, text
 
+from charter import create_app
 from charter.models import Charter
 from charter.services.domain.schemes import load_scheme_text
 from charter.services.notices.outbox import queue_email
+from config import TestConfig
 from tests.services.domain.scheme_text_helpers import another_charter, charter_line
 
 
@@ -94,3 +96,11 @@ def test_a_change_rolled_back_leaves_the_branding_as_it_was(app, client, scheme,
     db.session.rollback()
     assert "Never Committed" not in _header(client)
     assert "Social Value Charter Mark" in _header(client)
+
+
+def test_a_database_that_cannot_be_read_still_gives_a_page_with_the_configured_name():
+    unmigrated = create_app(TestConfig)  # a database of its own, with no tables
+    with unmigrated.app_context():
+        page = unmigrated.test_client().get("/cookies")
+    assert page.status_code == 200
+    assert "Social Value Charter Mark" in page.get_data(as_text=True)
