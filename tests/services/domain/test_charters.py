@@ -168,3 +168,11 @@ def test_optional_fields_are_kept_in_full_when_given():
     assert fields["website"] == "https://www.shropshire.gov.uk/social-value"
     assert fields["contact_email"] == "socialvalue@shropshire.gov.uk"
     assert len(fields["description"]) > 200  # no cutting short
+
+
+def test_a_new_running_body_is_a_new_version_and_old_certificates_keep_theirs(app, db):
+    first = load_scheme_text(default_text()).scheme
+    second = load_scheme_text(charter_line("running_body", '"Shropshire Council"')).scheme
+    assert second.version == 2
+    assert (first.issuer, second.issuer) == ("Social Value Group", "Shropshire Council")
+    assert default_charter().running_body == "Shropshire Council"
