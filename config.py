@@ -29,8 +29,17 @@ def _trusted_hosts(service_url: str) -> list[str] | None:
 
 
 class Config:
-    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Social Value Charter Mark")
-    # Named in the privacy notice and accessibility statement as the data controller / contact.
+    # The service name in the header, page titles and emails. Unset, it is the default charter's
+    # (its scheme file's [charter] service_name), or "Social Value Charter Mark" before there is
+    # a charter; set, it overrides the charter's (docs/charters.md).
+    SERVICE_NAME = os.environ.get("SERVICE_NAME") or None
+    # How long each process holds the default charter's branding before reading it again (a
+    # change made in the same process is read at once: charter/branding.py).
+    CHARTER_BRANDING_TTL = float(os.environ.get("CHARTER_BRANDING_TTL", "60"))
+    # Named in the privacy notice and accessibility statement as the data controller / contact,
+    # and signing emails while there is no charter. SERVICE_CONTACT_EMAIL's default is a
+    # placeholder (example.gov.uk): the operator must set it, and it stands in for a charter's
+    # contact address until the charter's running body gives one.
     # Where the service is published: links in emails sent by scheduled reviews (no request).
     SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000")
     SERVICE_OPERATOR = os.environ.get("SERVICE_OPERATOR", "Shropshire Council")
@@ -137,6 +146,8 @@ class TestConfig(Config):
     TEMPLATES_STRICT = True
     # Every request reads the register's version, so query counts do not depend on timing.
     REGISTER_VERSION_TTL = 0
+    # The charter's branding is held until a charter changes, so query counts do not either.
+    CHARTER_BRANDING_TTL = None
     EVIDENCE_DIR = None  # tests set a temporary directory per app
 
 

@@ -11,6 +11,7 @@ from govuk_frontend_wtf.main import wtforms_errors
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
+from charter.branding import current_branding
 from charter.formatting import (
     format_amount,
     format_date,
@@ -154,8 +155,11 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def service_context():
+        # The default charter's, held by the process: no query per page (charter/branding.py).
+        branding = current_branding()
         return {
-            "service_name": app.config["SERVICE_NAME"],
+            "service_name": branding.service_name,
+            "running_body": branding.running_body,
             # Loaded with the user row (User.manages_contracts): no query of its own.
             "manages_contracts": lambda: bool(
                 current_user.is_authenticated and current_user.manages_contracts

@@ -1,15 +1,28 @@
+"""`flask charter load-scheme FILE` and `flask charter create-charter FILE`: a scheme file sets a
+charter up and loads each new version of its scheme (docs/charters.md)."""
+
+from pathlib import Path
+
 import click
 from flask import current_app
 
 from charter.cli import charter_cli
 from charter.extensions import db
-from charter.services.domain.schemes import SchemeFileError, load_scheme_file
+from charter.models.user import ROLE_ADMIN
+from charter.services.domain.accounts import normalise_email, user_by_email
+from charter.services.domain.charter_file import charter_table
+from charter.services.domain.charters import CharterCreationRefused
+from charter.services.domain.charters import create_charter as create_charter_row
+from charter.services.domain.schemes import SchemeFileError, load_scheme_file, read_toml
+from charter.services.domain.staff import StaffChangeRefused, make_admin
 
 
 @charter_cli.command("load-scheme")
 @click.argument("path", required=False)
 def load_scheme(path: str | None):
-    """Load a scheme file (TOML). A changed file becomes a new scheme version."""
+    """Load a scheme file (TOML). A changed file becomes a new scheme version of the charter its
+    [charter] table names (created if new); a file without [charter] loads into the only
+    charter there is."""
     path = path or current_app.config["DEFAULT_SCHEME_FILE"]
     try:
         result = load_scheme_file(path)
@@ -21,3 +34,46 @@ def load_scheme(path: str | None):
         click.echo(f"Loaded '{scheme.name}' as version {scheme.version}.")
     else:
         click.echo(f"'{scheme.name}' version {scheme.version} is already current; nothing changed.")
+
+
+@charter_cli.command("create-charter")
+@click.argument("path")
+@click.option(
+    "--administrator",
+    "administrator",
+    required=True,
+    metavar="EMAIL",
+    help="The email address of an existing, confirmed account to administer the charter.",
+)
+def create_charter(path: str, administrator: str):
+    """Create a charter from a scheme file's [charter] table, load its scheme, and appoint its
+    first administrator.
+
+    The administrator must already have an account with a confirmed email address (ask them to
+    create one first). Staff roles are not yet per charter (the next slice of issue 20): today
+    the appointment makes the account a service administrator, which is the only administrator
+    role the service has, and nothing more is recorded.
+    """
+    email = normalise_email(administrator)
+    account = user_by_email(email)
+    if account is None:
+        raise click.ClickException(
+            f"There is no account with the email address {email}: the charter's first "
+            "administrator must create an account (and confirm its email address) first."
+        )
+    try:
+        charter = create_charter_row(charter_table(read_toml(Path(path).read_text("utf-8"))))
+        result = load_scheme_file(path)
+        appointed = make_admin(account.email, None, None)
+    except (OSError, SchemeFileError, CharterCreationRefused, StaffChangeRefused) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{path}: {exc}") from exc
+    db.session.commit()
+    click.echo(
+        f"Created the charter '{charter.name}' ({charter.slug}), run by {charter.running_body}, "
+        f"with its scheme '{result.scheme.name}' as version {result.scheme.version}."
+    )
+    if appointed.previous_role == ROLE_ADMIN:
+        click.echo(f"{appointed.user.email} is already an administrator; nothing changed.")
+    else:
+        click.echo(f"{appointed.user.email} is now an administrator.")

@@ -7,6 +7,7 @@ from charter.models.assessment import (
     InformationRequest,
     MeasureJudgement,
 )
+from charter.models.charter import Charter
 from charter.models.contract import (
     Commissioner,
     Contract,
@@ -47,6 +48,7 @@ __all__ = [
     "Application",
     "AuditDraw",
     "AuditEvent",
+    "Charter",
     "CharterMark",
     "Commissioner",
     "Contract",

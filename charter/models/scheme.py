@@ -1,18 +1,23 @@
-"""The scheme is data: a Scheme version (loaded from a file in schemes/; organisations keep the
-version they signed under) with its Principles and Measures (unit, National TOMs reference,
-how each is reported, which direction is better), award rule, review periods and the settings
-for contracts, plausibility, disclosure control and the public register."""
+"""The scheme is data: a Scheme version of one charter's scheme (loaded from a file in
+schemes/; organisations keep the version they signed under) with its Principles and Measures
+(unit, National TOMs reference, how each is reported, which direction is better), award rule,
+review periods and the settings for contracts, plausibility, disclosure control and the public
+register."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
 from charter.models.base import utcnow
+
+if TYPE_CHECKING:
+    from charter.models.charter import Charter
 
 # How a measure is reported in a monitoring return: one figure per contract active in the period
 # (local spend, local jobs, apprenticeship weeks), or one figure for the whole organisation
@@ -50,6 +55,8 @@ class Scheme(db.Model):
     __table_args__ = (UniqueConstraint("slug", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The charter whose scheme this is a version of; every version of a slug has the same one.
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"), index=True)
     slug: Mapped[str] = mapped_column(String(100))
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
@@ -87,8 +94,9 @@ class Scheme(db.Model):
     warning_days_before_sanction: Mapped[int] = mapped_column(default=28, server_default="28")
     confirmation_window_days: Mapped[int] = mapped_column(default=60, server_default="60")
     audit_share_percent: Mapped[int] = mapped_column(default=10, server_default="10")
-    # Who runs the charter and issues its Charter Marks ([issuer] in the scheme file), named on
-    # every certificate: a council or a partnership, and who it is made up of.
+    # Who runs the charter and issues its Charter Marks (the charter's running body, from the
+    # scheme file's [charter] table, or [issuer] in older files), named on every certificate: as
+    # it stood when this version was loaded, so a certificate keeps printing what it printed.
     issuer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     issuer_members: Mapped[str | None] = mapped_column(Text)
     # A renewal awarded before the current Mark expires runs from that expiry date, so the
@@ -121,6 +129,7 @@ class Scheme(db.Model):
         String(20), default="after_check", server_default="after_check"
     )
 
+    charter: Mapped[Charter] = relationship(back_populates="schemes", lazy="raise")
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",
         order_by="Principle.position",

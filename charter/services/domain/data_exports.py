@@ -27,6 +27,7 @@ from charter.models.privacy import EXPORT_QUEUED, EXPORT_READY
 from charter.services import notices
 from charter.services.domain import invitation_tokens, personal_data
 from charter.services.domain import retention_schedule as schedule
+from charter.services.domain.charters import service_name
 from charter.services.infrastructure.evidence import download_name
 from charter.services.infrastructure.storage import evidence_storage
 
@@ -126,7 +127,7 @@ def build(export: DataExport, subject: User) -> None:
         archive.writestr(
             "README.txt",
             README.format(
-                service=current_app.config["SERVICE_NAME"],
+                service=service_name(),
                 made=format_date(now),
                 organisations=listed,
             ),

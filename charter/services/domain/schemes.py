@@ -1,4 +1,5 @@
-"""Loading scheme files into versioned Scheme rows."""
+"""Loading scheme files into versioned Scheme rows, each a version of one charter's scheme (the
+file's [charter] table says which: charter_file.py, charters.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import Measure, Principle, Scheme
+from charter.models import Charter, Measure, Principle, Scheme
 from charter.models.scheme import BETTER, REPORTING, UNITS
+from charter.services.domain.charter_file import charter_table, running_body_as_issuer
+from charter.services.domain.charters import charter_for_scheme, default_charter_id
 from charter.services.domain.scheme_settings import (
     DUTY_DEFAULTS,
     PLAUSIBILITY_DEFAULTS,
@@ -62,12 +65,20 @@ AWARD_WHOLE_NUMBERS = (
 )
 
 
-def parse_scheme(text: str) -> dict:
-    """Validate a scheme file's text and return its normalised content."""
+def read_toml(text: str) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeFileError(f"not valid TOML: {exc}") from exc
+
+
+def parse_scheme(text: str) -> dict:
+    """Validate a scheme file's text and return its normalised content (the scheme version's:
+    the [charter] table's own words are ``charter_file.charter_table``'s)."""
+    return scheme_content(read_toml(text))
+
+
+def scheme_content(data: dict) -> dict:
     out = {key: require(data, key, kind, "scheme") for key, kind in SCHEME_FIELDS.items()}
     out["summary"] = out["summary"].strip()
     monitoring = require(data, "monitoring", dict, "scheme")
@@ -84,7 +95,8 @@ def parse_scheme(text: str) -> dict:
     if out["period_months"] not in (1, 3, 6, 12):
         raise SchemeFileError("[monitoring]: 'period_months' must be 1, 3, 6 or 12")
     out.update(_contract_monitoring_rules(award))
-    out.update(issuer_table(data))
+    charter = charter_table(data)
+    out.update(running_body_as_issuer(charter) if charter else issuer_table(data))
     renewal = award.get("renewal_runs_from_expiry", True)
     if not isinstance(renewal, bool):
         raise SchemeFileError("[award]: 'renewal_runs_from_expiry' must be true or false")
@@ -201,8 +213,12 @@ def content_hash(content: dict) -> str:
 
 
 def load_scheme_text(text: str) -> LoadResult:
-    """Add a new scheme version unless the current one has the same content. Does not commit."""
-    content = parse_scheme(text)
+    """Add a new scheme version unless the current one has the same content, to the charter the
+    file names (created if new) or, for a file without [charter], the only charter. Does not
+    commit."""
+    data = read_toml(text)
+    content = scheme_content(data)
+    charter = charter_for_scheme(charter_table(data), content["slug"])
     digest = content_hash(content)
     current = current_scheme(content["slug"])
     if current is not None and current.content_hash == digest:
@@ -213,6 +229,7 @@ def load_scheme_text(text: str) -> LoadResult:
     if current is not None:
         current.is_current = False
     scheme = Scheme(
+        charter_id=charter.id,
         slug=content["slug"],
         version=(latest or 0) + 1,
         name=content["name"],
@@ -274,11 +291,16 @@ def load_scheme_file(path: str | Path) -> LoadResult:
     return load_scheme_text(Path(path).read_text(encoding="utf-8"))
 
 
-def current_scheme(slug: str | None = None) -> Scheme | None:
-    """The current version of ``slug``, or of the most recently loaded scheme."""
+def current_scheme(slug: str | None = None, *, charter: Charter | None = None) -> Scheme | None:
+    """The current version of ``slug``, or else of the most recently loaded scheme of
+    ``charter``, by default the default charter (the one existing URLs serve). One query."""
     query = select(Scheme).where(Scheme.is_current.is_(True))
     if slug:
         query = query.where(Scheme.slug == slug)
+    else:
+        query = query.where(
+            Scheme.charter_id == (charter.id if charter is not None else default_charter_id())
+        )
     return db.session.scalar(query.order_by(Scheme.loaded_at.desc(), Scheme.id.desc()).limit(1))
 
 

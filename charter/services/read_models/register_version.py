@@ -35,6 +35,7 @@ from charter.extensions import db
 from charter.models import (
     ActionPlan,
     AuditEvent,
+    Charter,
     CharterMark,
     Contract,
     Measure,
@@ -49,8 +50,9 @@ from charter.models import (
 from charter.models.base import utcnow
 from charter.models.register_state import REGISTER_STATE_ID
 
-# What the register, its open data, the API and the feed are read from.
-WATCHED_MODELS = (Organisation, Signature, CharterMark, Scheme, AuditEvent)
+# What the register, its open data, the API and the feed are read from (and the charter, whose
+# words brand every page).
+WATCHED_MODELS = (Charter, Organisation, Signature, CharterMark, Scheme, AuditEvent)
 WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED_MODELS)
 # What an organisation's public page also shows: plan targets against verified returns (and the
 # measures they count), contracts won. Draft returns are included: a line of a return can

@@ -1,0 +1,103 @@
+"""The service's branding, from its default charter: the service name in the GOV.UK header (and
+in page titles and emails) and the running body that signs its emails.
+
+While every page serves the default charter (until URLs name the charter, a later slice of issue
+20), its words brand the whole service. Every page renders the header, so the branding must not
+cost a query per page: each process holds it (``current_app.extensions``), reads it again when a
+charter changes in this process (a session event, on commit) and otherwise at most once per
+``CHARTER_BRANDING_TTL`` seconds, so a charter changed by another process (``flask charter
+load-scheme``) reaches every worker within that time. The public pages' HTTP caches move on at
+once: a charter is one of the things the register's version watches.
+
+A change committed in this process is read straight away, on a connection of its own, so the
+page after it (and a test counting a page's queries) finds the branding held. A database that
+cannot be read gives the configured words (SERVICE_NAME, else the default; SERVICE_OPERATOR),
+so an error page still renders.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from charter.extensions import db
+from charter.models import Charter
+from charter.services.domain.charters import running_body_for, service_name_for
+
+_HELD = "charter_branding"
+_CHANGED = "charter_branding_changed"
+
+
+@dataclass(frozen=True)
+class Branding:
+    service_name: str
+    running_body: str
+
+
+def current_branding() -> Branding:
+    """The default charter's branding, held by this process (see the module's docstring)."""
+    held = current_app.extensions.get(_HELD)
+    ttl = current_app.config.get("CHARTER_BRANDING_TTL")
+    if held is not None and (ttl is None or time.monotonic() - held[0] < ttl):
+        return held[1]
+    try:
+        with db.session.no_autoflush:
+            return _remember(db.session)
+    except SQLAlchemyError:
+        # The database cannot be read (down, or not migrated yet): an error page still renders,
+        # with the configured words, and the next page tries again.
+        current_app.logger.warning("The charter's branding could not be read", exc_info=True)
+        return _branding(None)
+
+
+def _remember(executor) -> Branding:
+    read_at = time.monotonic()
+    row = executor.execute(
+        select(Charter.service_name, Charter.running_body).order_by(Charter.id).limit(1)
+    ).first()
+    branding = _branding(row)
+    current_app.extensions[_HELD] = (read_at, branding)
+    return branding
+
+
+def _branding(row) -> Branding:
+    return Branding(
+        service_name=service_name_for(row.service_name if row else None),
+        running_body=running_body_for(row.running_body if row else None),
+    )
+
+
+def _changes_charters(session: Session) -> bool:
+    return any(
+        isinstance(obj, Charter)
+        for objects in (session.new, session.dirty, session.deleted)
+        for obj in objects
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changed_charters(session: Session, _flush_context) -> None:
+    if _changes_charters(session):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _read_again_after_commit(session: Session) -> None:
+    if session.info.pop(_CHANGED, False) and has_app_context():
+        current_app.extensions.pop(_HELD, None)
+        # The session has just committed and may emit nothing more: a connection of its own.
+        try:
+            with db.engine.connect() as connection:
+                _remember(connection)
+        except SQLAlchemyError:
+            current_app.logger.warning("The charter's branding could not be read", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
