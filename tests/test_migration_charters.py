@@ -23,7 +23,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
 ]
 
-BEFORE = "84d756153b99"
+BEFORE = "b3f1c9e2d417"
 CHARTERS = "4038404a58b1"
 SHROPSHIRE = (
     "shropshire",
@@ -60,6 +60,10 @@ def _value(column: sa.Column, metadata: sa.MetaData, connection):
     }[kind]
 
 
+# Rows the plain values cannot make: an invitation names exactly one target (its CHECK).
+OVERRIDES = {"invitations": {"kind": "member", "commissioner_id": None}}
+
+
 def _fill_empty_tables(connection) -> None:
     """One row in every table the demo leaves empty, so the migration runs over data in all."""
     metadata = sa.MetaData()
@@ -74,6 +78,7 @@ def _fill_empty_tables(connection) -> None:
             if not (column.primary_key and column.autoincrement in (True, "auto"))
             or column.foreign_keys
         }
+        row.update(OVERRIDES.get(table.name, {}))
         connection.execute(table.insert(), [row])
 
 

@@ -11,10 +11,10 @@ from charter.extensions import db
 from charter.models.user import ROLE_ADMIN
 from charter.services.domain.accounts import normalise_email, user_by_email
 from charter.services.domain.charter_file import charter_table
-from charter.services.domain.charters import CharterCreationRefused
 from charter.services.domain.charters import create_charter as create_charter_row
+from charter.services.domain.refusals import Refused
 from charter.services.domain.schemes import SchemeFileError, load_scheme_file, read_toml
-from charter.services.domain.staff import StaffChangeRefused, make_admin
+from charter.services.domain.staff import make_admin
 
 
 @charter_cli.command("load-scheme")
@@ -65,7 +65,7 @@ def create_charter(path: str, administrator: str):
         charter = create_charter_row(charter_table(read_toml(Path(path).read_text("utf-8"))))
         result = load_scheme_file(path)
         appointed = make_admin(account.email, None, None)
-    except (OSError, SchemeFileError, CharterCreationRefused, StaffChangeRefused) as exc:
+    except (OSError, Refused) as exc:
         db.session.rollback()
         raise click.ClickException(f"{path}: {exc}") from exc
     db.session.commit()

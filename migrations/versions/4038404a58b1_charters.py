@@ -15,7 +15,7 @@ SERVICE_CONTACT_EMAIL stands in until the running body sets one. Then the column
 Downgrade drops the column and the table: the charter's words live on in the scheme file.
 
 Revision ID: 4038404a58b1
-Revises: 84d756153b99
+Revises: b3f1c9e2d417
 Create Date: 2026-12-06 09:00:00
 """
 
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 
 revision = "4038404a58b1"
-down_revision = "84d756153b99"
+down_revision = "b3f1c9e2d417"
 branch_labels = None
 depends_on = None
 

@@ -20,13 +20,14 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import Charter, Scheme
+from charter.services.domain.refusals import Refused
 from charter.services.domain.scheme_settings import SchemeFileError
 
 # The header's service name while the service has no charter and SERVICE_NAME is not set.
 DEFAULT_SERVICE_NAME = "Social Value Charter Mark"
 
 
-class CharterCreationRefused(ValueError):
+class CharterCreationRefused(Refused):
     """A charter cannot be created as asked; the message says why."""
 
 
