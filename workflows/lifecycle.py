@@ -290,6 +290,16 @@ TRIGGERS: dict[str, Trigger] = {
             _WITHDRAWABLE,
             WITHDRAWN,
         ),
+        # The retention schedule removes the records of an organisation gone for years: a lapsed
+        # one leaves the register with them (withdrawn is the state the register leaves out).
+        Trigger(
+            "erase_records",
+            "remove the organisation's records",
+            "Records removed under the retention schedule",
+            (SYSTEM,),
+            (LAPSED, WITHDRAWN),
+            WITHDRAWN,
+        ),
     ]
 }
 

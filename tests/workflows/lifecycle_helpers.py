@@ -54,6 +54,7 @@ EXPECTED = {
     ),
     "lift_suspension": ({ADMIN}, {"suspended"}, None),
     "withdraw": ({MEMBER}, set(lifecycle.STATES) - {"withdrawn", "suspended"}, "withdrawn"),
+    "erase_records": ({SYSTEM}, {"lapsed", "withdrawn"}, "withdrawn"),
 }
 NEEDS_REASON = {
     "return_plan",

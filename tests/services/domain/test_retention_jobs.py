@@ -182,6 +182,15 @@ def _travel_and_check(app, db):
         select(Organisation).where(Organisation.id.in_(due_orgs))
     ):
         assert organisation.records_erased_at is not None
+        assert organisation.status == "withdrawn"
+        # Through the lifecycle, as every change of state, with its audit row.
+        latest = lifecycle.history(organisation)[0]
+        assert (latest.trigger, latest.actor_label, latest.to_state) == (
+            "erase_records",
+            "Retention schedule",
+            "withdrawn",
+        )
+        assert latest.from_state in ("lapsed", "withdrawn")
         assert organisation.status not in PUBLIC_STATES
         assert not register_query.is_public(organisation)
         assert app.test_client().get(f"/register/{organisation.slug}").status_code == 404

@@ -40,10 +40,9 @@ from charter.models.base import utcnow
 from charter.models.mail import MAIL_FAILED, MAIL_SENT
 from charter.models.user import ROLE_ADMIN, ROLE_MEMBER
 from charter.services import notices
-from charter.services.domain import account_closing
+from charter.services.domain import account_closing, lifecycle
 from charter.services.domain import retention_schedule as schedule
 from charter.services.infrastructure.evidence import delete_evidence
-from workflows.lifecycle import WITHDRAWN
 
 FORMER_SIGNATORY_ROLE = "Not kept"
 ACTOR_LABEL = "Retention schedule"
@@ -215,21 +214,14 @@ def erase_organisation(organisation: Organisation, now: datetime) -> int:
             .values(actor_label=account_closing.FORMER_MEMBER)
             .execution_options(synchronize_session=False)
         )
-    # A lapsed organisation is still on the register; withdrawn is the state the register leaves
-    # out, so the register's own indexes (which cover status) keep serving it unchanged. The
-    # audit row says why; no lifecycle trigger does this, and nothing reads it as a withdrawal.
-    db.session.add(
-        AuditEvent(
-            organisation_id=organisation.id,
-            actor_id=None,
-            actor_label=ACTOR_LABEL,
-            trigger=ERASE_TRIGGER,
-            from_state=organisation.status,
-            to_state=WITHDRAWN,
-            reason="Records removed under the retention schedule, "
-            f"{schedule.rule(schedule.ORGANISATION_RECORDS).years} years after it left",
-            created_at=now,
-        )
+    # Through the lifecycle, as every change of state: a lapsed organisation leaves the register
+    # (withdrawn is the state it leaves out), and the audit row says why.
+    lifecycle.transition(
+        organisation,
+        ERASE_TRIGGER,
+        lifecycle.system_actor(ACTOR_LABEL),
+        reason="Records removed under the retention schedule, "
+        f"{schedule.rule(schedule.ORGANISATION_RECORDS).years} years after it left",
     )
     # A Mark still "valid" on a long-gone organisation (its expiry not yet recorded) is no
     # longer held: its certificate verifies as expired, with its dates, from now on.
@@ -242,7 +234,6 @@ def erase_organisation(organisation: Organisation, now: datetime) -> int:
         .values(status=MARK_EXPIRED, status_changed_at=now)
         .execution_options(synchronize_session=False)
     )
-    organisation.status = WITHDRAWN
     organisation.records_erased_at = now
     return len(evidence)
 
