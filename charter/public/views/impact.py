@@ -70,7 +70,7 @@ def _choices(measures):
     return available, period, measure, errors
 
 
-@bp.get("/impact")
+@bp.get("/c/<charter_slug>/impact")
 def show_impact():
     scheme = current_scheme()
     measures = figures.measures_of(scheme) if scheme else []
@@ -126,7 +126,7 @@ def _open_rows():
     return rows, threshold
 
 
-@bp.get("/impact.csv")
+@bp.get("/c/<charter_slug>/impact.csv")
 def download_impact_csv():
     rows, threshold = _open_rows()
     buffer = io.StringIO()
@@ -151,7 +151,7 @@ def download_impact_csv():
     return response
 
 
-@bp.get("/impact.csv-metadata.json")
+@bp.get("/c/<charter_slug>/impact.csv-metadata.json")
 def show_impact_csv_metadata():
     """The CSV's W3C "CSV on the Web" metadata: columns, types, licence and publisher."""
     return csvw_response(
@@ -164,7 +164,7 @@ def show_impact_csv_metadata():
     )
 
 
-@bp.get("/impact.json")
+@bp.get("/c/<charter_slug>/impact.json")
 def download_impact_json():
     rows, threshold = _open_rows()
     document = {
@@ -179,7 +179,7 @@ def download_impact_json():
     return response
 
 
-@bp.get("/impact/about-the-data")
+@bp.get("/c/<charter_slug>/impact/about-the-data")
 def show_impact_data():
     scheme = current_scheme()
     return render_template(

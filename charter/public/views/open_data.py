@@ -77,7 +77,7 @@ def _chunked(pieces):
         yield "".join(buffer)
 
 
-@bp.get("/register.csv")
+@bp.get("/c/<charter_slug>/register.csv")
 @cached_by_register
 def download_register_csv():
     filters = _checked_filters()
@@ -111,7 +111,7 @@ def download_register_csv():
     return response
 
 
-@bp.get("/register.csv-metadata.json")
+@bp.get("/c/<charter_slug>/register.csv-metadata.json")
 @cached_by_register
 def show_register_csv_metadata():
     """The CSV's CSVW metadata; the same search and filters describe the same download."""
@@ -128,7 +128,7 @@ def show_register_csv_metadata():
     )
 
 
-@bp.get("/register.json")
+@bp.get("/c/<charter_slug>/register.json")
 # The pages version: it also moves when a return is verified, which changes the published
 # figures in this export but not the register.
 @cached_by_register(scope="pages")
@@ -161,7 +161,7 @@ def download_register_json():
 
 
 # Not under /register/: that is where organisations' slugs are.
-@bp.get("/about-the-register-data")
+@bp.get("/c/<charter_slug>/about-the-register-data")
 @cached_by_register
 def show_register_data():
     """The register's data dictionary: what each column and field means, and the licence."""
@@ -173,7 +173,7 @@ def show_register_data():
     )
 
 
-@bp.get("/register/feed.atom")
+@bp.get("/c/<charter_slug>/register/feed.atom")
 @cached_by_register
 def show_register_feed():
     entries = register_feed.recent_public_changes()

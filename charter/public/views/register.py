@@ -62,7 +62,7 @@ def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -
     return pagination
 
 
-@bp.get("/register")
+@bp.get("/c/<charter_slug>/register")
 @cached_by_register
 def show_register():
     version = register_version_for_request().version
@@ -96,7 +96,7 @@ def show_register():
     return page, 400 if query.errors else 200
 
 
-@bp.get("/register/<slug>")
+@bp.get("/c/<charter_slug>/register/<slug>")
 @cached_by_register(scope="pages")
 def show_register_entry(slug: str):
     organisation = register_service.public_organisation(slug)
