@@ -84,6 +84,6 @@ def test_errors_are_not_cached(client):
 
 
 def test_other_methods_outside_the_api_are_not_json(client):
-    response = client.put("/register")
+    response = client.put("/c/shropshire/register")
     assert response.status_code == 405
     assert response.mimetype != "application/json"

@@ -20,7 +20,7 @@ def test_find_an_organisation_and_verify_its_badge(visitor):
     visitor.click_link("Severn Valley Builders Ltd")
     standing = page.locator(".govuk-summary-list__row", has_text="Standing")
     assert standing.locator("strong.govuk-tag").inner_text() == "Valid"  # a tag, not markup
-    certificate = page.locator("a[href^='/verify/']").first.inner_text()
+    certificate = page.locator("a[href^='/c/shropshire/verify/']").first.inner_text()
     assert re.fullmatch(r"CM-[A-Z0-9]{8}", certificate)
 
     visitor.click_link(certificate)
@@ -36,7 +36,7 @@ def test_find_an_organisation_and_verify_its_badge(visitor):
 def test_the_register_filters_and_the_how_it_works_page_on_a_phone(visitor):
     page = visitor.page
     page.set_viewport_size({"width": 320, "height": 720})
-    visitor.goto("/register")
+    visitor.goto("/c/shropshire/register")
     # On a phone the filters are folded away, so the first results are near the top.
     results = page.get_by_role("heading", name=re.compile(r"^\d+ organisations$"))
     assert results.bounding_box()["y"] < 900
@@ -48,7 +48,7 @@ def test_the_register_filters_and_the_how_it_works_page_on_a_phone(visitor):
     assert page.get_by_role("heading", level=1).inner_text() == "About the register data"
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    visitor.goto("/how-it-works")
+    visitor.goto("/c/shropshire/how-it-works")
     page.get_by_text("The stages as a diagram (Mermaid text)").click()
     summary_font = page.locator("details summary").evaluate("e => getComputedStyle(e).fontFamily")
     assert "monospace" not in summary_font

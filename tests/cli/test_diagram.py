@@ -22,6 +22,6 @@ def test_the_diagram_and_how_it_works_show_the_corrected_lifecycle(app, client):
     assert "    accredited --> mark_suspended: suspend_mark (system)" in lines
     assert "    mark_suspended --> accredited: reinstate_mark (system)" in lines
     assert "    mark_suspended --> renewal_due: reinstate_mark (system)" in lines
-    page = client.get("/how-it-works").get_data(as_text=True)
+    page = client.get("/c/shropshire/how-it-works").get_data(as_text=True)
     assert "Charter Mark suspended" in page
     assert "goes back to monitoring: it is still a charter signatory" in page

@@ -28,7 +28,7 @@ def test_home_page_explains_the_charter_and_the_mark(client, scheme):
     assert 'href="/create-account"' in page
     assert "Create an account" in page
     assert 'href="/sign-in"' in page
-    assert 'href="/how-it-works"' in page
+    assert 'href="/c/shropshire/how-it-works"' in page
 
 
 def test_home_page_works_before_any_scheme_is_loaded(client):
@@ -102,7 +102,7 @@ def test_cookies_page_lists_only_the_session_cookie(app, client):
 
 
 def test_how_it_works_lists_every_stage_and_every_trigger(client):
-    response = client.get("/how-it-works")
+    response = client.get("/c/shropshire/how-it-works")
     page = text_of(response)
     assert response.status_code == 200
     for label in lifecycle.STATE_LABELS.values():
@@ -122,14 +122,14 @@ def test_how_it_works_lists_every_stage_and_every_trigger(client):
     ],
 )
 def test_how_it_works_says_who_can_do_each_step(client, step, who):
-    page = text_of(client.get("/how-it-works"))
+    page = text_of(client.get("/c/shropshire/how-it-works"))
     row = page[page.index(f">{step}</th>") :]
     row = row[: row.index("</tr>")]
     assert who in row
 
 
 def test_how_it_works_includes_the_generated_diagram_text(client):
-    page = text_of(client.get("/how-it-works"))
+    page = text_of(client.get("/c/shropshire/how-it-works"))
     details = page[page.index('<details class="govuk-details">') : page.index("</details>")]
     source = details[details.index('<pre class="app-mermaid__source"') :]
     assert lifecycle.mermaid().strip() in source
