@@ -252,6 +252,6 @@ def test_private_states_are_not_found(client, scheme):
     assert client.get("/c/shropshire/register/no-such-organisation").status_code == 404
 
 
-def test_the_register_is_linked_from_home_and_footer(client, scheme):
-    page = client.get("/").get_data(as_text=True)
+def test_the_register_is_linked_from_a_charters_home_and_footer(client, scheme):
+    page = client.get("/c/shropshire/").get_data(as_text=True)
     assert page.count('href="/c/shropshire/register"') == 2
