@@ -104,7 +104,13 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=50000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    urls = ["/c/shropshire/impact", "/c/shropshire/impact?period=all&measure=LE4", "/c/shropshire/impact.json", "/c/shropshire/register", COLD]
+    urls = [
+        "/c/shropshire/impact",
+        "/c/shropshire/impact?period=all&measure=LE4",
+        "/c/shropshire/impact.json",
+        "/c/shropshire/register",
+        COLD,
+    ]
     results, rebuilds = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db"

@@ -3,7 +3,9 @@ in page titles and emails) and the running body that signs its emails; and the c
 facts (slug, name, running body, area) that the charters' pages under /c/<slug>/ are found by.
 
 A page under /c/<slug>/ is branded by its charter; every other page (the service home,
-sign-in, account pages) by the default charter. Every page renders the header, so the branding must not
+sign-in, account pages) by the default charter.
+
+Every page renders the header, so the branding must not
 cost a query per page: each process holds it (``current_app.extensions``), reads it again when a
 charter changes in this process (a session event, on commit) and otherwise at most once per
 ``CHARTER_BRANDING_TTL`` seconds, so a charter changed by another process (``flask charter
@@ -72,6 +74,10 @@ def current_branding() -> Branding:
 def held_charters() -> tuple[CharterFacts, ...]:
     """Every charter's public facts, oldest (the default) first, held like the branding."""
     return _held().charters
+
+
+def charter_with_id(charter_id: int | None) -> CharterFacts | None:
+    return next((c for c in held_charters() if c.id == charter_id), None)
 
 
 def _held() -> _Held:

@@ -12,7 +12,6 @@ from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
 from charter.branding import current_branding
-from charter.public.charter_prefix import page_charter
 from charter.formatting import (
     format_amount,
     format_date,
@@ -21,6 +20,7 @@ from charter.formatting import (
     format_number,
     format_period,
 )
+from charter.public.charter_prefix import page_charter
 from charter.services.domain import publishing, register_entries
 from workflows.lifecycle import STATE_LABELS, TRIGGERS
 

@@ -8,8 +8,8 @@ pages live under ``/c/<charter_slug>/``. The public blueprint reads the slug onc
 organisation's dashboard, an email, the service-wide footer) the default charter's, so templates
 and views name endpoints as before.
 
-``g.charter`` (None outside /c/) is a ``CharterFacts`` the process holds (charter.branding): finding it costs no
-query, so the register's cached answers (ETag, 304) stay free of one. An unknown slug is read
+``g.charter`` (None outside /c/) is a ``CharterFacts`` the process holds (charter.branding):
+finding it costs no query, so the register's cached answers (ETag, 304) stay free of one. An unknown slug is read
 again once, in case another process has just created that charter, and is otherwise a 404 that
 lists the charters there are.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, has_request_context, make_response, render_template
 
-from charter.branding import CharterFacts, held_charters
+from charter.branding import CharterFacts, charter_with_id, held_charters
 from charter.public import bp
 
 # The part of a charter's pages' rules before their own path.
@@ -38,12 +38,13 @@ def _find(slug: str) -> CharterFacts | None:
     return next((c for c in held_charters() if c.slug == slug), None)
 
 
-def charter_with_id(charter_id: int | None) -> CharterFacts | None:
-    return next((c for c in held_charters() if c.id == charter_id), None)
-
-
 def default_charter_facts() -> CharterFacts | None:
     charters = held_charters()
+    if not charters:
+        # None held: perhaps one was made since without this process seeing it (a bulk insert,
+        # another process). Until there is one this reads again each time: an empty service.
+        current_app.extensions.pop("charter_branding", None)
+        charters = held_charters()
     return charters[0] if charters else None
 
 
@@ -51,6 +52,9 @@ def page_charter() -> CharterFacts | None:
     """The charter this page is about: the one its address names, else the default one."""
     charter = g.get("charter") if has_request_context() else None
     return charter or default_charter_facts()
+
+
+__all__ = ["CHARTER_PREFIX", "charter_for_slug", "charter_with_id", "default_charter_facts"]
 
 
 @bp.app_url_value_preprocessor
@@ -67,9 +71,7 @@ def _pull_charter(endpoint, values) -> None:  # noqa: ARG001
     slug = values.pop(_SLUG)
     charter = charter_for_slug(slug)
     if charter is None:
-        page = render_template(
-            "errors/charter-not-found.html", slug=slug, charters=held_charters()
-        )
+        page = render_template("errors/charter-not-found.html", slug=slug, charters=held_charters())
         abort(make_response(page, 404))
     g.charter = charter
 

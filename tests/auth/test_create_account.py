@@ -34,7 +34,7 @@ def test_a_new_account_is_unverified_and_gets_a_confirmation_email(client_reques
     assert user.password_hash != PASSWORD
     [email] = emails_to("sam.smith@example.com")
     assert email.subject == "Confirm your email address"
-    assert "http://localhost/c/shropshire/verify-email/" in email.body
+    assert "http://localhost/verify-email/" in email.body
 
 
 @pytest.mark.parametrize(

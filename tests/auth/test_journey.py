@@ -35,7 +35,7 @@ def test_create_verify_sign_in_change_password_and_sign_out(client):
     email = last_email_to("priya.patel@example.com")
     assert email.subject == "Confirm your email address"
     # Confirming in the browser that created the account signs the person in.
-    response = client.get(link_path(email, "/c/shropshire/verify-email/"))
+    response = client.get(link_path(email, "/verify-email/"))
     assert response.status_code == 302
     assert response.location.endswith("/organisations/")
     landing = client.get(response.location).get_data(as_text=True)

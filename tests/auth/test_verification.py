@@ -32,7 +32,7 @@ def test_the_emailed_link_confirms_the_address(client, app):
     with app.test_request_context():
         token = verification_token(user)
 
-    response = client.get(f"/c/shropshire/verify-email/{token}")
+    response = client.get(f"/verify-email/{token}")
 
     assert response.status_code == 302
     assert response.location.endswith("/sign-in")
@@ -51,7 +51,7 @@ def test_a_link_opened_in_another_browser_signs_no_one_in_but_fills_in_the_email
             "confirm_password": "correct horse battery staple",
         },
     )
-    link = link_path(last_email_to("ann@example.com"), "/c/shropshire/verify-email/")
+    link = link_path(last_email_to("ann@example.com"), "/verify-email/")
 
     response = client.get(link)  # another browser: a phone's mail app, say
 
@@ -75,7 +75,7 @@ def test_the_link_signs_in_only_once(client):
             "confirm_password": "correct horse battery staple",
         },
     )
-    link = link_path(last_email_to("ann@example.com"), "/c/shropshire/verify-email/")
+    link = link_path(last_email_to("ann@example.com"), "/verify-email/")
     assert client.get(link).location.endswith("/organisations/")
     assert client.get("/account").status_code == 200
     submit(client, "/sign-out", form_url="/account")
@@ -96,7 +96,7 @@ def test_a_signed_in_person_goes_back_to_their_account(client):
     sign_in(client, user.email)
     submit(client, "/resend-verification-email")
 
-    response = client.get(link_path(last_email_to(user.email), "/c/shropshire/verify-email/"))
+    response = client.get(link_path(last_email_to(user.email), "/verify-email/"))
 
     assert response.location.endswith("/account")
     assert "Your email address is confirmed" in client.get("/account").get_data(as_text=True)
@@ -105,7 +105,7 @@ def test_a_signed_in_person_goes_back_to_their_account(client):
 def test_an_expired_link_confirms_nothing_and_offers_a_new_one(client, app):
     user = make_user(email="late@example.com", verified=False)
 
-    response = client.get(f"/c/shropshire/verify-email/{expired_verification_token(app, user)}")
+    response = client.get(f"/verify-email/{expired_verification_token(app, user)}")
 
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -117,10 +117,10 @@ def test_an_expired_link_confirms_nothing_and_offers_a_new_one(client, app):
         client,
         "/resend-verification-email",
         {"email": "late@example.com"},
-        form_url=f"/c/shropshire/verify-email/{expired_verification_token(app, user)}",
+        form_url=f"/verify-email/{expired_verification_token(app, user)}",
     )
     assert response.status_code == 302
-    new_link = link_path(last_email_to("late@example.com"), "/c/shropshire/verify-email/")
+    new_link = link_path(last_email_to("late@example.com"), "/verify-email/")
     client.get(new_link)
     assert user_with_email("late@example.com").email_verified_at is not None
 
@@ -128,7 +128,7 @@ def test_an_expired_link_confirms_nothing_and_offers_a_new_one(client, app):
 def test_a_tampered_link_does_not_work(client):
     user = make_user(email="new@example.com", verified=False)
 
-    response = client.get("/c/shropshire/verify-email/not-a-real-token")
+    response = client.get("/verify-email/not-a-real-token")
 
     assert "This link does not work" in response.get_data(as_text=True)
     assert user_with_email(user.email).email_verified_at is None
@@ -140,7 +140,7 @@ def test_a_link_with_max_age_exceeded_by_configuration_is_expired(client, app):
         token = verification_token(user)
     app.config["EMAIL_VERIFY_MAX_AGE"] = -1
 
-    response = client.get(f"/c/shropshire/verify-email/{token}")
+    response = client.get(f"/verify-email/{token}")
 
     assert "This link has expired" in response.get_data(as_text=True)
     assert user_with_email(user.email).email_verified_at is None

@@ -15,7 +15,7 @@ def test_diagram_prints_every_state_and_trigger_as_mermaid(app):
     assert "    accredited --> renewal_due: open_renewal (system)" in lines
 
 
-def test_the_diagram_and_how_it_works_show_the_corrected_lifecycle(app, client):
+def test_the_diagram_and_how_it_works_show_the_corrected_lifecycle(app, client, scheme):
     lines = app.test_cli_runner().invoke(args=["charter", "diagram"]).output.splitlines()
     assert "    renewal_due --> monitoring: expire_mark (system)" in lines
     assert "    renewal_due --> lapsed: expire_mark (system)" not in lines

@@ -58,7 +58,9 @@ def test_a_holder_that_stops_reporting_is_warned_suspended_and_reinstated(
     assert "Charter signatory — Charter Mark suspended" in page
     verify = client.get(f"/c/shropshire/verify/{mark.certificate_number}").get_data(as_text=True)
     assert "has not met a reporting duty" in verify
-    assert "Suspended" in client.get(f"/c/shropshire/badge/{mark.certificate_number}.svg").get_data(as_text=True)
+    assert "Suspended" in client.get(f"/c/shropshire/badge/{mark.certificate_number}.svg").get_data(
+        as_text=True
+    )
 
     send_and_verify(monitoring_return)
 

@@ -95,7 +95,10 @@ def test_the_pdf_is_tagged_for_screen_readers(member_client, organisation, schem
     assert roles.count("/H1") == 1
     assert {"/P", "/Table", "/TR", "/TH", "/TD", "/Link"} <= set(roles)
     [figure] = [tag for tag in tags if tag.role == "/Figure"]
-    assert figure.alt == f"QR code linking to http://localhost/c/shropshire/verify/{mark.certificate_number}"
+    assert (
+        figure.alt
+        == f"QR code linking to http://localhost/c/shropshire/verify/{mark.certificate_number}"
+    )
 
 
 def test_the_check_address_comes_from_service_url_not_the_request(

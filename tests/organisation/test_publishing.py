@@ -60,7 +60,9 @@ def test_withdrawing_consent_hides_them_again(client, member_client, organisatio
     submit(member_client, url, {"publish": "yes"})
     submit(member_client, url, {"publish": "no"})
 
-    assert "£4,321" not in client.get(f"/c/shropshire/register/{organisation.slug}").get_data(as_text=True)
+    assert "£4,321" not in client.get(f"/c/shropshire/register/{organisation.slug}").get_data(
+        as_text=True
+    )
     dashboard = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
     assert "the register shows how many targets you met" in dashboard
 

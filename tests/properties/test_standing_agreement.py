@@ -78,9 +78,12 @@ def _register_labels(client, **filters) -> dict[str, str]:
     """slug -> the tag on the register's list, every page."""
     labels, page = {}, 1
     while True:
-        html = client.get("/c/shropshire/register", query_string={**filters, "page": page}).get_data(True)
+        html = client.get(
+            "/c/shropshire/register", query_string={**filters, "page": page}
+        ).get_data(True)
         found = re.findall(
-            r'href="/c/shropshire/register/(standing-\d+)">.*?<strong class="govuk-tag [^"]*">([^<]*)</strong>',
+            r'href="/c/shropshire/register/(standing-\d+)">'
+            r'.*?<strong class="govuk-tag [^"]*">([^<]*)</strong>',
             html,
             re.S,
         )
@@ -132,7 +135,8 @@ def test_every_surface_tells_the_same_standing(app, scheme):
     rows = csv.DictReader(io.StringIO(client.get("/c/shropshire/register.csv").get_data(True)))
     csv_rows = {row["slug"]: row for row in rows}
     json_rows = {
-        row["slug"]: row for row in client.get("/c/shropshire/register.json").get_json()["organisations"]
+        row["slug"]: row
+        for row in client.get("/c/shropshire/register.json").get_json()["organisations"]
     }
     for slug, holds in expected.items():
         for row in (csv_rows[slug], json_rows[slug]):

@@ -1,4 +1,4 @@
-"""/c/shropshire/impact and its open data: verified figures only, small cells withheld everywhere public,
+"""A charter's /impact and its open data: verified figures only, small cells withheld everywhere public,
 bad choices refused with a message, and a constant number of queries."""
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ def test_a_cell_from_two_organisations_is_withheld_on_the_page(client, scheme):
 def test_a_cell_from_two_organisations_is_withheld_in_the_csv_and_json(client, scheme):
     two_small_and_three_large(scheme)
 
-    rows = list(csv.DictReader(io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True)))
+    )
     oswestry = [r for r in rows if r["breakdown_value"] == "Oswestry" and r["period"] == YEAR]
     assert oswestry and all(r["value"] == "" and r["suppressed"] == "yes" for r in oswestry)
     assert all(r["organisations"] == "fewer than 3" for r in oswestry)

@@ -42,7 +42,9 @@ def _page_cells(client, period):
 
 
 def _open_data(client, period):
-    rows = csv.DictReader(io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True)))
+    rows = csv.DictReader(
+        io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True))
+    )
     wanted = {"period": period, "measure_code": "LE1", "breakdown": "district"}
     in_csv = {r["breakdown_value"]: r for r in rows if all(r[k] == v for k, v in wanted.items())}
     in_json = {
@@ -85,7 +87,9 @@ def test_the_page_table_chart_csv_and_json_withhold_the_same_cells(client, schem
 
 def test_no_withheld_figure_is_the_total_less_those_shown(client, scheme):
     districts_with_a_small_one(scheme)
-    rows = list(csv.DictReader(io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True)))
+    )
 
     # Total less the districts shown: only the sum of the withheld ones, from 5 organisations.
     cells = [r for r in rows if (r["period"], r["measure_code"]) == (YEAR, "LE1")]

@@ -104,7 +104,10 @@ def test_a_repeat_request_is_a_304_until_the_register_or_a_figure_changes(
         again = client.get("/c/shropshire/register.json", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
     assert counter.value == 1  # the versions (register and pages) in one query
-    assert client.get("/c/shropshire/register.json", headers={"If-Modified-Since": since}).status_code == 304
+    assert (
+        client.get("/c/shropshire/register.json", headers={"If-Modified-Since": since}).status_code
+        == 304
+    )
 
     make_return(consenting, measures, 4, {"LE1": "7"})  # verified: not a register change
     changed = client.get("/c/shropshire/register.json", headers={"If-None-Match": etag})

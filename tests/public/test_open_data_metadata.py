@@ -54,7 +54,9 @@ def test_the_metadata_describes_the_csv_it_is_linked_from(app, client, scheme, c
 
 
 def test_the_register_metadata_has_typed_dates_and_addresses(client, scheme):
-    columns = client.get("/c/shropshire/register.csv-metadata.json").get_json()["tableSchema"]["columns"]
+    columns = client.get("/c/shropshire/register.csv-metadata.json").get_json()["tableSchema"][
+        "columns"
+    ]
     types = {column["name"]: column["datatype"] for column in columns}
     assert types["signed_on"] == types["charter_mark_expires_on"] == "date"
     assert types["url"] == "anyURI"

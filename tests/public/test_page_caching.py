@@ -88,7 +88,10 @@ def test_a_new_contract_shows_at_once_without_emptying_the_registers_cache(clien
     moved = register_version.current()
     assert moved.pages_version > state.pages_version
     assert moved.version == state.version  # the register's own pages keep their cache
-    assert client.get("/c/shropshire/register", headers={"If-None-Match": register_etag}).status_code == 304
+    assert (
+        client.get("/c/shropshire/register", headers={"If-None-Match": register_etag}).status_code
+        == 304
+    )
     assert "1 contract won" in client.get(url).get_data(as_text=True)
 
     db.session.query(Contract).filter_by(organisation_id=organisation.id).delete()

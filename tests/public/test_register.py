@@ -208,7 +208,9 @@ def test_public_page_shows_the_mark_badge_and_progress(client, scheme):
     assert f"{scheme.name}, version {scheme.version}" in page
     assert f'href="/c/shropshire/verify/{mark.certificate_number}"' in page
     assert f'<img src="/c/shropshire/badge/{mark.certificate_number}.svg" alt="' in page
-    assert "&lt;img src=&#34;http://localhost/c/shropshire/badge/" in page  # the embed snippet, as text
+    assert (
+        "&lt;img src=&#34;http://localhost/c/shropshire/badge/" in page
+    )  # the embed snippet, as text
     assert "Charter Mark holder" in page
     assert "2 contracts won from public-sector commissioners, worth £20,000" in page
 

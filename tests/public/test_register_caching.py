@@ -46,12 +46,18 @@ def test_if_modified_since_is_honoured(client, scheme):
     make_signatory(scheme, "First Firm")
     first = client.get("/c/shropshire/register")
     since = first.headers["Last-Modified"]
-    assert client.get("/c/shropshire/register", headers={"If-Modified-Since": since}).status_code == 304
+    assert (
+        client.get("/c/shropshire/register", headers={"If-Modified-Since": since}).status_code
+        == 304
+    )
 
 
 def test_each_url_has_its_own_etag(client, scheme):
     make_signatory(scheme, "First Firm")
-    assert client.get("/c/shropshire/register").headers["ETag"] != client.get("/c/shropshire/register?q=f").headers["ETag"]
+    assert (
+        client.get("/c/shropshire/register").headers["ETag"]
+        != client.get("/c/shropshire/register?q=f").headers["ETag"]
+    )
 
 
 def test_a_bulk_update_changes_the_etag(client, scheme):

@@ -65,8 +65,14 @@ def test_a_keyset_link_survives_changes_before_it(client, scheme):
 def test_deep_page_numbers_are_refused_with_a_way_on(client, scheme, monkeypatch):
     monkeypatch.setattr(register_page_service, "MAX_DIRECT_OFFSET", 20)
     names = make_register(scheme, 120)  # six pages
-    assert result_names(client.get("/c/shropshire/register?page=2").get_data(as_text=True)) == names[20:40]
-    assert result_names(client.get("/c/shropshire/register?page=5").get_data(as_text=True)) == names[80:100]
+    assert (
+        result_names(client.get("/c/shropshire/register?page=2").get_data(as_text=True))
+        == names[20:40]
+    )
+    assert (
+        result_names(client.get("/c/shropshire/register?page=5").get_data(as_text=True))
+        == names[80:100]
+    )
     response = client.get("/c/shropshire/register?page=3")
     assert response.status_code == 400
     assert "Page 3 cannot be opened directly" in response.get_data(as_text=True)
@@ -85,7 +91,12 @@ def test_page_query_count_is_the_same_at_any_depth(client, scheme, query_counter
     second_url = link(first, "next")
     # A page not asked for before: the register's version, and the rows with their current
     # marks (for "Charter Mark expired on ..." labels) in one query, at any depth.
-    assert queries("/c/shropshire/register?page=1") == queries("/c/shropshire/register?page=5") == queries(second_url) == 2
+    assert (
+        queries("/c/shropshire/register?page=1")
+        == queries("/c/shropshire/register?page=5")
+        == queries(second_url)
+        == 2
+    )
     # The same page again, before the register changes: served from memory.
     assert queries("/c/shropshire/register?page=5") == 1
 

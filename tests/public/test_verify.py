@@ -41,7 +41,9 @@ def test_a_valid_certificate(client_request, organisation, scheme, valid_mark):
 def test_lookup_is_case_insensitive_and_redirects_to_the_one_address(client, valid_mark):
     response = client.get(f"/c/shropshire/verify/{valid_mark.certificate_number.lower()}")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/c/shropshire/verify/{valid_mark.certificate_number}")
+    assert response.headers["Location"].endswith(
+        f"/c/shropshire/verify/{valid_mark.certificate_number}"
+    )
 
 
 def test_renewal_due(client_request, organisation, scheme):
@@ -112,7 +114,9 @@ def test_the_start_page(client, scheme):
 
 def test_the_start_page_redirects_to_the_certificate(client, valid_mark):
     number = valid_mark.certificate_number
-    response = client.get("/c/shropshire/verify", query_string={"certificate_number": f" {number.lower()} "})
+    response = client.get(
+        "/c/shropshire/verify", query_string={"certificate_number": f" {number.lower()} "}
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/c/shropshire/verify/{number}")
 

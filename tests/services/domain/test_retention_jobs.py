@@ -184,7 +184,9 @@ def _travel_and_check(app, db):
         assert organisation.records_erased_at is not None
         assert organisation.status not in PUBLIC_STATES
         assert not register_query.is_public(organisation)
-        assert app.test_client().get(f"/c/shropshire/register/{organisation.slug}").status_code == 404
+        assert (
+            app.test_client().get(f"/c/shropshire/register/{organisation.slug}").status_code == 404
+        )
     mark = db.session.scalar(
         select(CharterMark)
         .join(Organisation, Organisation.id == CharterMark.organisation_id)
