@@ -9,9 +9,9 @@ organisation's dashboard, an email, the service-wide footer) the default charter
 and views name endpoints as before.
 
 ``g.charter`` (None outside /c/) is a ``CharterFacts`` the process holds (charter.branding):
-finding it costs no query, so the register's cached answers (ETag, 304) stay free of one. An unknown slug is read
-again once, in case another process has just created that charter, and is otherwise a 404 that
-lists the charters there are.
+finding it costs no query, so the register's cached answers (ETag, 304) stay free of one. An
+unknown slug is read again once, in case another process has just created that charter, and is
+otherwise a 404 that lists the charters there are.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""A charter's /impact and its open data: verified figures only, small cells withheld everywhere public,
-bad choices refused with a message, and a constant number of queries."""
+"""A charter's /impact and its open data: verified figures only, small cells withheld everywhere
+public, bad choices refused with a message, and a constant number of queries."""
 
 from __future__ import annotations
 
