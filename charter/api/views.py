@@ -18,8 +18,8 @@ from charter.api.errors import InvalidParameter
 from charter.api.openapi import OPENAPI
 from charter.branding import charter_with_id
 from charter.caching import cached_by_register
-from charter.public.charter_prefix import default_charter_facts
 from charter.models.organisation import ORGANISATION_TYPES
+from charter.public.charter_prefix import default_charter_facts
 from charter.services.domain import marks, schemes
 from charter.services.read_models import (
     certificate_checks,

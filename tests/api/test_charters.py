@@ -41,8 +41,9 @@ def test_organisations_by_charter(client, two_charters, scheme):
     default = get_json(client, url + "?charter=shropshire", "/organisations")
     assert default["data"] == everything
     assert default["links"]["self"].endswith("/api/v1/organisations?charter=shropshire")
-    assert everything[0]["links"]["html"] == "http://localhost/c/shropshire/register/" + (
-        everything[0]["slug"]
+    assert (
+        everything[0]["links"]["html"]
+        == "http://localhost/c/shropshire/register/" + (everything[0]["slug"])
     )
     other = get_json(client, url + "?charter=worcestershire", "/organisations")
     assert other == {
