@@ -20,7 +20,7 @@ from charter.formatting import (
     format_number,
     format_period,
 )
-from charter.public.charter_prefix import page_charter
+from charter.public.charter_prefix import shown_charter
 from charter.services.domain import publishing, register_entries
 from workflows.lifecycle import STATE_LABELS, TRIGGERS
 
@@ -164,7 +164,7 @@ def register_template_helpers(app: Flask) -> None:
             "service_name": branding.service_name,
             "running_body": branding.running_body,
             # The charter whose pages the header and footer link to (charter/public/charter_prefix).
-            "page_charter": page_charter,
+            "shown_charter": shown_charter,
             # Loaded with the user row (User.manages_contracts): no query of its own.
             "manages_contracts": lambda: bool(
                 current_user.is_authenticated and current_user.manages_contracts

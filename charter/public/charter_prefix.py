@@ -57,6 +57,17 @@ def page_charter() -> CharterFacts | None:
 __all__ = ["CHARTER_PREFIX", "charter_for_slug", "charter_with_id", "default_charter_facts"]
 
 
+def shown_charter() -> CharterFacts | None:
+    """The charter a page's header and footer speak for: its own, or off the charters' pages
+    the only one there is. With several, a page outside /c/ (the service home, an account page)
+    speaks for none of them."""
+    charter = g.get("charter") if has_request_context() else None
+    if charter is not None:
+        return charter
+    charters = held_charters()
+    return charters[0] if len(charters) == 1 else None
+
+
 @bp.app_url_value_preprocessor
 def _forget_charter(endpoint, values) -> None:  # noqa: ARG001
     """Every request starts without a charter: ``g`` outlives a request where an app context

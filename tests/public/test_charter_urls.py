@@ -92,11 +92,20 @@ def test_a_charters_pages_link_to_that_charters_pages(client, db, scheme):
     # Branded by its charter: the header's service name and where it leads.
     assert "Worcestershire Social Value Charter" in page
     assert 'href="/c/worcestershire/"' in page
-    # Off a charter's pages, links go to the default charter's.
-    home = client.get("/accessibility").get_data(as_text=True)
-    assert 'href="/c/shropshire/register"' in home
+    # Off the charters' pages, with several charters the footer speaks for none of them...
+    home = client.get("/").get_data(as_text=True)
+    assert "Register of signatories" not in home
+    assert "is run by" not in home
+    # ...and an address built without a charter (an email, a dashboard) is the default's.
     with client.application.test_request_context():
         assert url_for("public.show_register") == "/c/shropshire/register"
+
+
+def test_with_one_charter_every_page_links_to_its_pages(client, scheme):
+    for path in ("/", "/accessibility"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/c/shropshire/register"' in page
+        assert "The Social Value Charter for Shropshire is run by the Social Value Group" in page
 
 
 def test_the_service_home_lists_the_charters_with_their_numbers(client, db, scheme):

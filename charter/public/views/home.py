@@ -29,4 +29,9 @@ def show_home():
 def show_charter_home():
     scheme = current_scheme(charter=g.charter)
     principles = principles_of(scheme) if scheme else []
-    return render_template("public/home.html", scheme=scheme, principles=principles)
+    return render_template(
+        "public/home.html",
+        scheme=scheme,
+        principles=principles,
+        several_charters=len(held_charters()) > 1,
+    )
