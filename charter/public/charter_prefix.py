@@ -48,6 +48,15 @@ def default_charter_facts() -> CharterFacts | None:
     return charters[0] if charters else None
 
 
+def has_signings(charter: CharterFacts | None = None) -> bool:
+    """Whether organisations can have signed ``charter`` (by default the page's). Until they sign
+    per charter (issue 20's next slice) every organisation is the default charter's, so another
+    charter's register, open data and /impact are empty, as its count on the service home and
+    the API's ``charter=`` say."""
+    charter = charter or page_charter()
+    return charter is not None and charter == default_charter_facts()
+
+
 def page_charter() -> CharterFacts | None:
     """The charter this page is about: the one its address names, else the default one."""
     charter = g.get("charter") if has_request_context() else None

@@ -126,3 +126,21 @@ def test_the_service_home_lists_the_charters_with_their_numbers(client, db, sche
     assert "3 organisations on the register, 1 holds the Charter Mark" in items[0]
     assert 'href="/c/worcestershire/"' in items[1]
     assert "0 organisations on the register, 0 hold the Charter Mark" in items[1]
+
+
+def test_another_charters_register_and_impact_are_empty_until_organisations_sign_it(
+    client, db, scheme
+):
+    organisation = make_organisation(scheme=scheme, name="Severn Builders", status="monitoring")
+    db.session.add(new_charter())
+    db.session.commit()
+    register = client.get("/c/worcestershire/register").get_data(as_text=True)
+    assert "Severn Builders" not in register
+    assert "Severn Builders" in client.get("/c/shropshire/register").get_data(as_text=True)
+    assert client.get(f"/c/worcestershire/register/{organisation.slug}").status_code == 404
+    csv_lines = client.get("/c/worcestershire/register.csv").get_data(as_text=True).splitlines()
+    assert len(csv_lines) == 1  # the header row
+    assert client.get("/c/worcestershire/register.json").get_json()["organisations"] == []
+    assert "<entry>" not in client.get("/c/worcestershire/register/feed.atom").get_data(True)
+    assert client.get("/c/worcestershire/impact").status_code == 200
+    assert client.get("/c/worcestershire/impact.json").get_json()["figures"] == []

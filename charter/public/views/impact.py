@@ -16,10 +16,10 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from flask import Response, render_template, request, url_for
+from flask import Response, g, render_template, request, url_for
 
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.public import bp
+from charter.public import bp, charter_prefix
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
@@ -72,8 +72,9 @@ def _choices(measures):
 
 @bp.get("/c/<charter_slug>/impact")
 def show_impact():
-    scheme = current_scheme()
-    measures = figures.measures_of(scheme) if scheme else []
+    scheme = current_scheme(charter=g.charter)
+    signings = charter_prefix.has_signings()
+    measures = figures.measures_of(scheme) if scheme and signings else []
     available, period, measure, errors = _choices(measures)
     threshold = scheme.disclosure_min_organisations if scheme else 3
     context = {
@@ -91,7 +92,7 @@ def show_impact():
         "series": (
             figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold) if measure else []
         ),
-        "lifecycle": figures.lifecycle_series(period, SERIES_QUARTERS),
+        "lifecycle": figures.lifecycle_series(period, SERIES_QUARTERS) if signings else [],
         "proxy_history": proxy_values.history(scheme)[0] if scheme else {},
         "built_at": figures.last_build(),
     }
@@ -99,9 +100,9 @@ def show_impact():
 
 
 def _open_rows():
-    scheme = current_scheme()
-    if scheme is None:
-        return [], 3
+    scheme = current_scheme(charter=g.charter)
+    if scheme is None or not charter_prefix.has_signings():
+        return [], scheme.disclosure_min_organisations if scheme else 3
     threshold = scheme.disclosure_min_organisations
     measures = {m.code: m for m in figures.measures_of(scheme)}
     rows = []
@@ -181,7 +182,7 @@ def download_impact_json():
 
 @bp.get("/c/<charter_slug>/impact/about-the-data")
 def show_impact_data():
-    scheme = current_scheme()
+    scheme = current_scheme(charter=g.charter)
     return render_template(
         "public/impact-data.html",
         scheme=scheme,

@@ -31,7 +31,7 @@ from charter.caching import (
     register_version_for_request,
 )
 from charter.formatting import format_date
-from charter.public import bp
+from charter.public import bp, charter_prefix
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.infrastructure.spreadsheets import (
     describedby_link,
@@ -61,6 +61,13 @@ def _checked_filters() -> Filters | Response:
         response.headers["Cache-Control"] = "no-store"
         return response
     return query.filters
+
+
+def rows(filters: Filters, url_for_slug, with_figures: bool = False):
+    """The export's rows: none for a charter no organisation can have signed yet."""
+    if not charter_prefix.has_signings():
+        return iter(())
+    return open_data.export_rows(filters, url_for_slug, with_figures=with_figures)
 
 
 def _chunked(pieces):
@@ -97,7 +104,7 @@ def download_register_csv():
 
         writer.writerow(open_data.EXPORT_COLUMNS)
         yield flush()
-        for row in open_data.export_rows(filters, url_for_slug):
+        for row in rows(filters, url_for_slug):
             writer.writerow([spreadsheet_safe(row[column]) for column in open_data.EXPORT_COLUMNS])
             yield flush()
 
@@ -150,7 +157,7 @@ def download_register_json():
         # The object is written open-ended so the list can follow row by row.
         yield json.dumps(head)[:-1] + ', "organisations": ['
         separator = ""
-        for row in open_data.export_rows(filters, url_for_slug, with_figures=True):
+        for row in rows(filters, url_for_slug, with_figures=True):
             yield separator + json.dumps(row)
             separator = ","
         yield "]}"
@@ -176,7 +183,7 @@ def show_register_data():
 @bp.get("/c/<charter_slug>/register/feed.atom")
 @cached_by_register
 def show_register_feed():
-    entries = register_feed.recent_public_changes()
+    entries = register_feed.recent_public_changes() if charter_prefix.has_signings() else []
     register_url = url_for("public.show_register", _external=True)
     host = request.host.split(":")[0]
 

@@ -6,7 +6,7 @@ from flask import abort, render_template, request, url_for
 
 from charter.caching import cached_by_register, register_version_for_request
 from charter.models.organisation import ROUTES
-from charter.public import bp
+from charter.public import bp, charter_prefix
 from charter.services.domain import marks
 from charter.services.domain.contracts import contract_summary
 from charter.services.domain.progress import measure_progress
@@ -69,7 +69,9 @@ def show_register():
     options = register_service.filter_options(version)
     query = register_service.parse_query(request.args, options)
     result = None
-    if not query.errors:
+    if not query.errors and not charter_prefix.has_signings():
+        result = register_service.RegisterPage([], 0, 1, 0)
+    elif not query.errors:
         try:
             result = register_service.search(query, version)
         except register_service.PageNotAvailable as error:
@@ -99,6 +101,8 @@ def show_register():
 @bp.get("/c/<charter_slug>/register/<slug>")
 @cached_by_register(scope="pages")
 def show_register_entry(slug: str):
+    if not charter_prefix.has_signings():
+        abort(404)
     organisation = register_service.public_organisation(slug)
     if organisation is None:
         abort(404)
