@@ -76,6 +76,12 @@ def held_charters() -> tuple[CharterFacts, ...]:
     return _held().charters
 
 
+def read_again() -> None:
+    """Forget the held copy, so the next page reads the charters again (an address naming a
+    charter this process has not seen: perhaps another process has just created it)."""
+    current_app.extensions.pop(_HELD, None)
+
+
 def charter_with_id(charter_id: int | None) -> CharterFacts | None:
     return next((c for c in held_charters() if c.id == charter_id), None)
 

@@ -18,18 +18,17 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, has_request_context, make_response, render_template
 
-from charter.branding import CharterFacts, charter_with_id, held_charters
+from charter.branding import CharterFacts, charter_with_id, held_charters, read_again
 from charter.public import bp
 
-# The part of a charter's pages' rules before their own path.
-CHARTER_PREFIX = "/c/<charter_slug>"
+# The variable in a charter's pages' rules: "/c/<charter_slug>/register".
 _SLUG = "charter_slug"
 
 
 def charter_for_slug(slug: str) -> CharterFacts | None:
     found = _find(slug)
     if found is None:
-        current_app.extensions.pop("charter_branding", None)  # perhaps new since it was held
+        read_again()
         found = _find(slug)
     return found
 
@@ -43,7 +42,7 @@ def default_charter_facts() -> CharterFacts | None:
     if not charters:
         # None held: perhaps one was made since without this process seeing it (a bulk insert,
         # another process). Until there is one this reads again each time: an empty service.
-        current_app.extensions.pop("charter_branding", None)
+        read_again()
         charters = held_charters()
     return charters[0] if charters else None
 
@@ -63,7 +62,7 @@ def page_charter() -> CharterFacts | None:
     return charter or default_charter_facts()
 
 
-__all__ = ["CHARTER_PREFIX", "charter_for_slug", "charter_with_id", "default_charter_facts"]
+__all__ = ["charter_for_slug", "charter_with_id", "default_charter_facts"]
 
 
 def shown_charter() -> CharterFacts | None:
