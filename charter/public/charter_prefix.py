@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, has_request_context, make_response, render_template
 
-from charter.branding import CharterFacts, charter_with_id, held_charters, read_again
+from charter.branding import CharterFacts, held_charters, read_again
 from charter.public import bp
 
 # The variable in a charter's pages' rules: "/c/<charter_slug>/register".
@@ -60,9 +60,6 @@ def page_charter() -> CharterFacts | None:
     """The charter this page is about: the one its address names, else the default one."""
     charter = g.get("charter") if has_request_context() else None
     return charter or default_charter_facts()
-
-
-__all__ = ["charter_for_slug", "charter_with_id", "default_charter_facts"]
 
 
 def shown_charter() -> CharterFacts | None:

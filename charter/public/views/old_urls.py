@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 
+from charter.branding import charter_with_id
 from charter.public import bp
-from charter.public.charter_prefix import charter_with_id, default_charter_facts
+from charter.public.charter_prefix import default_charter_facts
 from charter.services.read_models import certificate_checks
 
 # Old rule → the endpoint that now serves it under /c/<slug>/.

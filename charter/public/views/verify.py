@@ -8,8 +8,9 @@ from datetime import date
 from flask import Response, g, redirect, render_template, request, url_for
 from markupsafe import escape
 
+from charter.branding import charter_with_id
 from charter.caching import cached_by_register
-from charter.public import bp, charter_prefix
+from charter.public import bp
 from charter.public.forms.verify import VerificationForm
 from charter.services.domain import marks, register_entries
 from charter.services.read_models import certificate_checks
@@ -61,7 +62,7 @@ def verify_certificate(certificate_number: str):
             certificate_number=marks.normalise_certificate_number(certificate_number),
         ), 404
     mark, scheme, organisation = found
-    home = charter_prefix.charter_with_id(scheme.charter_id) or g.charter
+    home = charter_with_id(scheme.charter_id) or g.charter
     if mark.certificate_number != certificate_number or home != g.charter:
         # One address per certificate, whatever case or spacing was typed, under its charter.
         return redirect(
