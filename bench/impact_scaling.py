@@ -30,7 +30,7 @@ from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine
 from charter.services.read_models.impact import build
 
 QUARTERS = 8
-COLD = "/register (not from its cache)"
+COLD = "/c/shropshire/register (not from its cache)"
 LINE_CHUNK = 5000  # organisations per INSERT ... SELECT of return lines
 
 
@@ -94,7 +94,7 @@ def timed(app, client, url: str, repeat: int) -> tuple[float, int, int]:
     for _ in range(repeat):
         app.extensions.pop("register_cache", None)
         app.extensions.pop("register_version_held", None)
-        runs.append(measure(client, "/register", 1))
+        runs.append(measure(client, "/c/shropshire/register", 1))
     return min(runs)
 
 
@@ -104,7 +104,13 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=50000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    urls = ["/impact", "/impact?period=all&measure=LE4", "/impact.json", "/register", COLD]
+    urls = [
+        "/c/shropshire/impact",
+        "/c/shropshire/impact?period=all&measure=LE4",
+        "/c/shropshire/impact.json",
+        "/c/shropshire/register",
+        COLD,
+    ]
     results, rebuilds = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
@@ -158,8 +164,8 @@ def main() -> None:
         print(f"  {u:34} time x{large[0] / small[0]:.2f}   queries {small[1]} -> {large[1]}")
     print("\n/impact against /register at the same size (served from its cache; rendered):")
     for size, by_url in results.items():
-        page = by_url["/impact"][0]
-        cached, cold = by_url["/register"][0], by_url[COLD][0]
+        page = by_url["/c/shropshire/impact"][0]
+        cached, cold = by_url["/c/shropshire/register"][0], by_url[COLD][0]
         print(f"  {size:>7} organisations: x{page / cached:.2f}; x{page / cold:.2f}")
 
 

@@ -184,9 +184,9 @@ def visitor(port: int, stop: threading.Event, recorder: Recorder, slugs: list[st
     browser = Browser(port)
     pages = [
         ("home", lambda: "/"),
-        ("register", lambda: "/register"),
-        ("register search", lambda: f"/register?q=bench+{rng.randint(0, 50)}"),
-        ("public page", lambda: f"/register/{rng.choice(slugs)}"),
+        ("register", lambda: "/c/shropshire/register"),
+        ("register search", lambda: f"/c/shropshire/register?q=bench+{rng.randint(0, 50)}"),
+        ("public page", lambda: f"/c/shropshire/register/{rng.choice(slugs)}"),
         ("api", lambda: "/api/v1/organisations"),
         ("healthz", lambda: "/healthz"),
     ]

@@ -172,10 +172,10 @@ def main() -> None:
             db.session.commit()
             client = app.test_client()
             urls = [
-                "/register",
-                "/register?district=Oswestry&standing=holders",
+                "/c/shropshire/register",
+                "/c/shropshire/register?district=Oswestry&standing=holders",
                 "/api/v1/organisations?limit=50",
-                "/register.csv",
+                "/c/shropshire/register.csv",
             ]
             results: dict[int, dict[str, tuple[float, int, int]]] = {}
             populate(args.small, scheme.id)

@@ -60,16 +60,16 @@ def pages_to_measure() -> dict[str, str]:
         .limit(1)
     ).first()
     return {
-        "register": "/register",
-        "last page": f"/register?page={last}",
-        "filtered": "/register?q=severn&district=Shrewsbury",
-        "holders": "/register?standing=holders",
+        "register": "/c/shropshire/register",
+        "last page": f"/c/shropshire/register?page={last}",
+        "filtered": "/c/shropshire/register?q=severn&district=Shrewsbury",
+        "holders": "/c/shropshire/register?standing=holders",
         "api": "/api/v1/organisations",
         "api holders": "/api/v1/organisations?standing=holders",
         "api cursor": f"/api/v1/organisations?cursor={encode_cursor((middle[0], middle[1]))}",
-        "entry": f"/register/{middle[2]}",
-        "verify": f"/verify/{holder[1]}",
-        "badge": f"/badge/{holder[1]}.svg",
+        "entry": f"/c/shropshire/register/{middle[2]}",
+        "verify": f"/c/shropshire/verify/{holder[1]}",
+        "badge": f"/c/shropshire/badge/{holder[1]}.svg",
     }
 
 
@@ -180,7 +180,7 @@ def measure_size(app, n: int, args, results: dict, baseline: Baseline | None = N
             )
 
 
-EXPORTS = ("/register.csv", "/register.json")
+EXPORTS = ("/c/shropshire/register.csv", "/c/shropshire/register.json")
 DOWNLOADS = 5
 
 

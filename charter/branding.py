@@ -1,8 +1,11 @@
 """The service's branding, from its default charter: the service name in the GOV.UK header (and
-in page titles and emails) and the running body that signs its emails.
+in page titles and emails) and the running body that signs its emails; and the charters' public
+facts (slug, name, running body, area) that the charters' pages under /c/<slug>/ are found by.
 
-While every page serves the default charter (until URLs name the charter, a later slice of issue
-20), its words brand the whole service. Every page renders the header, so the branding must not
+A page under /c/<slug>/ is branded by its charter; every other page (the service home,
+sign-in, account pages) by the default charter.
+
+Every page renders the header, so the branding must not
 cost a query per page: each process holds it (``current_app.extensions``), reads it again when a
 charter changes in this process (a session event, on commit) and otherwise at most once per
 ``CHARTER_BRANDING_TTL`` seconds, so a charter changed by another process (``flask charter
@@ -39,8 +42,51 @@ class Branding:
     running_body: str
 
 
+@dataclass(frozen=True)
+class CharterFacts:
+    """A charter's public words, held by the process: what a page under /c/<slug>/ needs to
+    know about its charter without a query (not a row: it outlives the request's session)."""
+
+    id: int
+    slug: str
+    name: str
+    service_name: str
+    running_body: str
+    area: str
+    description: str
+
+    @property
+    def branding(self) -> Branding:
+        return Branding(service_name_for(self.service_name), running_body_for(self.running_body))
+
+
+@dataclass(frozen=True)
+class _Held:
+    branding: Branding
+    charters: tuple[CharterFacts, ...]
+
+
 def current_branding() -> Branding:
     """The default charter's branding, held by this process (see the module's docstring)."""
+    return _held().branding
+
+
+def held_charters() -> tuple[CharterFacts, ...]:
+    """Every charter's public facts, oldest (the default) first, held like the branding."""
+    return _held().charters
+
+
+def read_again() -> None:
+    """Forget the held copy, so the next page reads the charters again (an address naming a
+    charter this process has not seen: perhaps another process has just created it)."""
+    current_app.extensions.pop(_HELD, None)
+
+
+def charter_with_id(charter_id: int | None) -> CharterFacts | None:
+    return next((c for c in held_charters() if c.id == charter_id), None)
+
+
+def _held() -> _Held:
     held = current_app.extensions.get(_HELD)
     ttl = current_app.config.get("CHARTER_BRANDING_TTL")
     if held is not None and (ttl is None or time.monotonic() - held[0] < ttl):
@@ -52,17 +98,27 @@ def current_branding() -> Branding:
         # The database cannot be read (down, or not migrated yet): an error page still renders,
         # with the configured words, and the next page tries again.
         current_app.logger.warning("The charter's branding could not be read", exc_info=True)
-        return _branding(None)
+        return _Held(_branding(None), ())
 
 
-def _remember(executor) -> Branding:
+def _remember(executor) -> _Held:
     read_at = time.monotonic()
-    row = executor.execute(
-        select(Charter.service_name, Charter.running_body).order_by(Charter.id).limit(1)
-    ).first()
-    branding = _branding(row)
-    current_app.extensions[_HELD] = (read_at, branding)
-    return branding
+    rows = executor.execute(
+        select(
+            Charter.id,
+            Charter.slug,
+            Charter.name,
+            Charter.service_name,
+            Charter.running_body,
+            Charter.area,
+            Charter.description,
+        ).order_by(Charter.id)
+    ).all()
+    held = _Held(
+        _branding(rows[0] if rows else None), tuple(CharterFacts(**row._mapping) for row in rows)
+    )
+    current_app.extensions[_HELD] = (read_at, held)
+    return held
 
 
 def _branding(row) -> Branding:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
 from jinja2 import StrictUndefined, Undefined
@@ -20,6 +20,7 @@ from charter.formatting import (
     format_number,
     format_period,
 )
+from charter.public.charter_prefix import shown_charter
 from charter.services.domain import publishing, register_entries
 from workflows.lifecycle import STATE_LABELS, TRIGGERS
 
@@ -155,11 +156,15 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def service_context():
-        # The default charter's, held by the process: no query per page (charter/branding.py).
-        branding = current_branding()
+        # Held by the process: no query per page (charter/branding.py). A page under /c/<slug>/
+        # is branded by its charter, any other by the default charter.
+        charter = g.get("charter") if has_request_context() else None
+        branding = charter.branding if charter is not None else current_branding()
         return {
             "service_name": branding.service_name,
             "running_body": branding.running_body,
+            # The charter whose pages the header and footer link to (charter/public/charter_prefix).
+            "shown_charter": shown_charter,
             # Loaded with the user row (User.manages_contracts): no query of its own.
             "manages_contracts": lambda: bool(
                 current_user.is_authenticated and current_user.manages_contracts

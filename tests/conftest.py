@@ -50,7 +50,10 @@ def app(tmp_path):
     # The test's app context stays pushed, so Flask 3.1 reuses it (and its `g`) for every
     # request: start each request with an empty `g`, or Flask-Login's cached user and
     # Flask-WTF's cached CSRF token leak from one request (and one client) into the next.
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
+    # First of all, before the URL processors that read the charter into `g.charter`.
+    app.url_value_preprocessors.setdefault(None, []).insert(
+        0, lambda _endpoint, _values: g.__dict__.clear()
+    )
     with app.app_context():
         # The limiter is a module-level extension: start each test with no attempts counted.
         limiter.reset()

@@ -110,7 +110,7 @@ def test_apply_request_information_answer_and_award(app, member, assessor, schem
         "award_mark",
     ]
     mark = db.session.scalar(select(CharterMark).where(CharterMark.organisation_id == org.id))
-    verify = app.test_client().get(f"/verify/{mark.certificate_number}")
+    verify = app.test_client().get(f"/c/shropshire/verify/{mark.certificate_number}")
     assert verify.status_code == 200 and "Valid" in verify.get_data(as_text=True)
 
 

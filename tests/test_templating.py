@@ -91,7 +91,7 @@ def _visible_text(page: str) -> str:
 def test_standing_on_a_holder_s_register_page_is_a_tag_not_markup(client, scheme):
     holder = make_organisation(scheme=scheme, status="accredited", name="Tag Test Ltd")
     make_mark(holder, scheme)
-    page = client.get(f"/register/{holder.slug}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/register/{holder.slug}").get_data(as_text=True)
     assert '<strong class="govuk-tag govuk-tag--green">Valid</strong>' in page
     assert "<strong" not in _visible_text(page)
     assert "&lt;strong" not in page

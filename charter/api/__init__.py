@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from charter.api import views  # noqa: E402,F401
+from charter.api import charters, views  # noqa: E402,F401

@@ -30,7 +30,7 @@ _SLUG = {
     "name": "slug",
     "in": "path",
     "required": True,
-    "description": "The organisation's slug, as in /register/{slug}",
+    "description": "The organisation's slug, as in /c/{charter}/register/{slug}",
     "schema": {"type": "string"},
 }
 _NUMBER = {
@@ -38,6 +38,15 @@ _NUMBER = {
     "in": "path",
     "required": True,
     "description": "Certificate number, e.g. CM-7K3F9QX2; case, spaces and hyphens are ignored",
+    "schema": {"type": "string"},
+}
+
+_CHARTER = {
+    "name": "charter",
+    "in": "query",
+    "required": False,
+    "description": "A charter's slug (see /charters): only its organisations or certificates. "
+    "An unknown slug is a 400",
     "schema": {"type": "string"},
 }
 
@@ -49,8 +58,9 @@ OPENAPI = {
     "info": {
         "title": "Social Value Charter register API",
         "version": "1.0.0",
-        "description": "Read-only, public data about the Social Value Charter: the register of "
-        "signatories and Charter Mark holders, certificate checks and the current scheme. "
+        "description": "Read-only, public data about the social value charters this service "
+        "hosts: the charters, each one's register of signatories and Charter Mark holders, "
+        "certificate checks and the current scheme. "
         "No sign-in; responses may be cached for 5 minutes, then revalidated with their ETag.",
         "license": {
             "name": "Open Government Licence v3.0",
@@ -59,12 +69,26 @@ OPENAPI = {
     },
     "servers": [{"url": "/api/v1"}],
     "paths": {
+        "/charters": {
+            "get": {
+                "operationId": "listCharters",
+                "summary": "The charters this service hosts, each with its register",
+                "responses": {
+                    "200": {
+                        "description": "Every charter, the first (the default) first",
+                        "content": json_content(schema_ref("CharterList")),
+                    },
+                    "304": NOT_MODIFIED,
+                },
+            }
+        },
         "/organisations": {
             "get": {
                 "operationId": "listOrganisations",
                 "summary": "Organisations on the public register, by name",
                 "description": "Keyset pagination: follow `links.next` until it is null.",
                 "parameters": [
+                    _CHARTER,
                     _string_query("q", "Part of the name, ignoring case"),
                     _string_query("district", "Exact district, e.g. Shrewsbury"),
                     _string_query(
@@ -114,13 +138,14 @@ OPENAPI = {
             "get": {
                 "operationId": "showCertificate",
                 "summary": "Check a Charter Mark certificate's standing today",
-                "parameters": [_NUMBER],
+                "parameters": [_NUMBER, _CHARTER],
                 "responses": {
                     "200": {
                         "description": "The certificate",
                         "content": json_content(schema_ref("CertificateResponse")),
                     },
                     "304": NOT_MODIFIED,
+                    "400": BAD_PARAMETER,
                     "404": NOT_FOUND,
                 },
             }

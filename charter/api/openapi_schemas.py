@@ -178,6 +178,7 @@ SCHEMAS = {
             "holder",
             "awarded_on",
             "expires_on",
+            "charter",
             "scheme",
             "standing",
             "standing_label",
@@ -203,6 +204,13 @@ SCHEMAS = {
             },
             "awarded_on": DATE,
             "expires_on": DATE,
+            "charter": {
+                "description": "The charter the Mark belongs to",
+                "type": "object",
+                "required": ["slug", "name"],
+                "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+                "additionalProperties": False,
+            },
             "scheme": {
                 "type": "object",
                 "required": ["name", "version"],
@@ -213,6 +221,37 @@ SCHEMAS = {
             "standing_label": {"type": "string", "enum": list(STANDING_LABELS.values())},
             "links": LINKS,
         },
+        "additionalProperties": False,
+    },
+    "Charter": {
+        "type": "object",
+        "required": ["slug", "name", "running_body", "area", "description", "links"],
+        "properties": {
+            "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+            "name": {"type": "string"},
+            "running_body": {
+                "type": "string",
+                "description": "The council or partnership that runs it and issues its Marks",
+            },
+            "area": {"type": "string"},
+            "description": {"type": "string"},
+            "links": {
+                "type": "object",
+                "required": ["html", "register", "organisations"],
+                "properties": {
+                    "html": {**URL, "description": "The charter's home page"},
+                    "register": {**URL, "description": "Its register's page"},
+                    "organisations": {**URL, "description": "Its organisations in the API"},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    },
+    "CharterList": {
+        "type": "object",
+        "required": ["data"],
+        "properties": {"data": {"type": "array", "items": schema_ref("Charter")}},
         "additionalProperties": False,
     },
     "CertificateResponse": {

@@ -13,9 +13,13 @@ from flask import jsonify, request, url_for
 from werkzeug.exceptions import MethodNotAllowed
 
 from charter.api import bp
+from charter.api.charters import charter_json, holds_organisations, requested_charter
+from charter.api.errors import InvalidParameter
 from charter.api.openapi import OPENAPI
+from charter.branding import charter_with_id
 from charter.caching import cached_by_register
 from charter.models.organisation import ORGANISATION_TYPES
+from charter.public.charter_prefix import default_charter_facts
 from charter.services.domain import marks, schemes
 from charter.services.read_models import (
     certificate_checks,
@@ -32,13 +36,6 @@ DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 CACHE_MAX_AGE = 300
 CACHE_CONTROL = f"public, max-age={CACHE_MAX_AGE}"
-
-
-class InvalidParameter(Exception):
-    def __init__(self, parameter: str, message: str):
-        super().__init__(message)
-        self.parameter = parameter
-        self.message = message
 
 
 def _public_headers(response):
@@ -199,11 +196,18 @@ def _filters() -> register_query.Filters:
 def list_organisations():
     filters = _filters()
     limit = _limit()
+    charter = requested_charter()
     cursor = request.args.get("cursor")
     after = decode_cursor(cursor) if cursor is not None else None
-    page = open_data.keyset_page(filters, after, limit)
+    page = (
+        open_data.keyset_page(filters, after, limit)
+        if holds_organisations(charter)
+        else open_data.KeysetPage([], None)
+    )
     urls = _entry_urls()
     params = filters.as_params()
+    if charter is not None:
+        params["charter"] = charter.slug
     if "limit" in request.args:
         params["limit"] = str(limit)
     self_params = dict(params, cursor=cursor) if cursor is not None else params
@@ -245,8 +249,10 @@ def show_organisation(slug: str):
 @bp.get("/certificates/<number>")
 @cached_by_register(max_age=CACHE_MAX_AGE)
 def show_certificate(number: str):
+    asked = requested_charter()
     found = certificate_checks.certificate_check(number)
-    if found is None:
+    home = (charter_with_id(found.scheme.charter_id) or default_charter_facts()) if found else None
+    if found is None or home is None or (asked is not None and asked != home):
         return error_response(404, "not_found", "No Charter Mark has that certificate number")
     mark, scheme, organisation = found
     standing = marks.standing(mark, scheme=scheme, organisation_status=organisation.status)
@@ -269,6 +275,7 @@ def show_certificate(number: str):
                 "holder": holder,
                 "awarded_on": _iso(mark.awarded_on),
                 "expires_on": _iso(mark.expires_on),
+                "charter": charter_json(home),
                 "scheme": {"name": scheme.name, "version": scheme.version},
                 "standing": standing,
                 "standing_label": marks.STANDING_LABELS[standing],
@@ -279,6 +286,7 @@ def show_certificate(number: str):
                     "html": url_for(
                         "public.verify_certificate",
                         certificate_number=mark.certificate_number,
+                        charter_slug=home.slug,
                         _external=True,
                     ),
                 },

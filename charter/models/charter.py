@@ -52,7 +52,7 @@ class Charter(db.Model):
     __tablename__ = "charters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # In URLs (/c/<slug>/ in a later slice): lower-case letters, digits and single hyphens.
+    # In URLs (/c/<slug>/): lower-case letters, digits and single hyphens.
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
     # "Social Value Charter for Shropshire"
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))

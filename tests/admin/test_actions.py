@@ -147,7 +147,9 @@ def test_revoke(admin_client, accredited, member):
     assert [e.to_address for e in emails] == [member.email]
     assert "Evidence was falsified" in emails[0].body
     # The public page says so at once.
-    page = admin_client.get(f"/verify/{mark.certificate_number}").get_data(as_text=True)
+    page = admin_client.get(f"/c/shropshire/verify/{mark.certificate_number}").get_data(
+        as_text=True
+    )
     assert "Revoked" in page
 
 

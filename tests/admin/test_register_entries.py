@@ -19,16 +19,19 @@ from tests.organisation.signing_helpers import answer_every_question, open_check
 def _public_surfaces(client, organisation) -> dict[str, bool]:
     """Whether each public surface shows the organisation."""
     name = organisation.name
-    rows = csv.DictReader(io.StringIO(client.get("/register.csv").get_data(as_text=True)))
+    rows = csv.DictReader(
+        io.StringIO(client.get("/c/shropshire/register.csv").get_data(as_text=True))
+    )
     api = client.get("/api/v1/organisations", query_string={"limit": 100}).get_json()["data"]
     return {
-        "register": name in client.get("/register").get_data(as_text=True),
-        "entry": client.get(f"/register/{organisation.slug}").status_code == 200,
+        "register": name in client.get("/c/shropshire/register").get_data(as_text=True),
+        "entry": client.get(f"/c/shropshire/register/{organisation.slug}").status_code == 200,
         "csv": any(row["slug"] == organisation.slug for row in rows),
-        "json": organisation.slug in client.get("/register.json").get_data(as_text=True),
+        "json": organisation.slug
+        in client.get("/c/shropshire/register.json").get_data(as_text=True),
         "api": any(row["slug"] == organisation.slug for row in api),
         "api_entry": client.get(f"/api/v1/organisations/{organisation.slug}").status_code == 200,
-        "feed": name in client.get("/register/feed.atom").get_data(as_text=True),
+        "feed": name in client.get("/c/shropshire/register/feed.atom").get_data(as_text=True),
     }
 
 
@@ -94,15 +97,17 @@ def test_an_entry_hidden_with_a_reason_leaves_every_public_surface_and_comes_bac
     assert not any(_public_surfaces(client, organisation).values())
     # Its certificate still answers (a certified Mark must not look forged), with no link to
     # an entry that is not there.
-    verify = client.get(f"/verify/{mark.certificate_number}").get_data(as_text=True)
-    assert "Valid" in verify and f'href="/register/{organisation.slug}"' not in verify
-    assert client.get(f"/badge/{mark.certificate_number}.svg").status_code == 200
+    verify = client.get(f"/c/shropshire/verify/{mark.certificate_number}").get_data(as_text=True)
+    assert "Valid" in verify and f'href="/c/shropshire/register/{organisation.slug}"' not in verify
+    assert client.get(f"/c/shropshire/badge/{mark.certificate_number}.svg").status_code == 200
     holder = client.get(f"/api/v1/certificates/{mark.certificate_number}").get_json()
     assert holder["data"]["holder"] is None
     dashboard = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
     assert "Your entry is hidden from the public register" in dashboard
     assert "The name is being disputed" in dashboard
-    assert "The name is being disputed" not in client.get("/register/feed.atom").get_data(True)
+    assert "The name is being disputed" not in client.get(
+        "/c/shropshire/register/feed.atom"
+    ).get_data(True)
 
     admin_page = admin_client.get(f"/admin/organisations/{organisation.slug}")
     response = submit(

@@ -43,7 +43,7 @@ def test_lists_public_organisations_by_name_with_marks(client, scheme):
     }
     assert acorn["links"] == {
         "self": f"http://localhost/api/v1/organisations/{holder.slug}",
-        "html": f"http://localhost/register/{holder.slug}",
+        "html": f"http://localhost/c/shropshire/register/{holder.slug}",
     }
     assert bryn["charter_mark"] is None
     assert bryn["status"] == "signatory"

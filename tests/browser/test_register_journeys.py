@@ -17,7 +17,7 @@ HIDDEN = "wem-community-food-hub"  # a demo member's organisation, monitoring
 
 def test_an_administrator_publishes_a_new_signatory_and_hides_an_entry(visitor):
     page = visitor.page
-    visitor.goto("/register")
+    visitor.goto("/c/shropshire/register")
     register = page.inner_text("main")
     visitor.sign_in("admin@demo.example", DEMO_PASSWORD)
     visitor.goto("/admin/")
@@ -36,7 +36,7 @@ def test_an_administrator_publishes_a_new_signatory_and_hides_an_entry(visitor):
     assert "hidden from the public register" in page.inner_text("main")
     visitor.press("Sign out")
 
-    visitor.goto(f"/register/{HIDDEN}", status=404)
+    visitor.goto(f"/c/shropshire/register/{HIDDEN}", status=404)
     visitor.sign_in(f"owner@{HIDDEN}.demo.example", DEMO_PASSWORD)
     visitor.goto(f"/organisations/{HIDDEN}")
     notice = page.get_by_role("region", name="Your register entry").inner_text()
@@ -47,4 +47,4 @@ def test_an_administrator_publishes_a_new_signatory_and_hides_an_entry(visitor):
     visitor.goto(f"/admin/organisations/{HIDDEN}")
     visitor.press("Bring back onto the register")
     visitor.press("Sign out")
-    visitor.goto(f"/register/{HIDDEN}")
+    visitor.goto(f"/c/shropshire/register/{HIDDEN}")

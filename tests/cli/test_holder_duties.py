@@ -54,11 +54,13 @@ def test_a_holder_that_stops_reporting_is_warned_suspended_and_reinstated(
     assert triggers(organisation) == ["suspend_mark"]
     assert len(emails_to(member, "has been suspended")) == 1
     # Still a signatory on the register; the Mark shows as suspended on /verify and the badge.
-    page = client.get(f"/register/{organisation.slug}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/register/{organisation.slug}").get_data(as_text=True)
     assert "Charter signatory — Charter Mark suspended" in page
-    verify = client.get(f"/verify/{mark.certificate_number}").get_data(as_text=True)
+    verify = client.get(f"/c/shropshire/verify/{mark.certificate_number}").get_data(as_text=True)
     assert "has not met a reporting duty" in verify
-    assert "Suspended" in client.get(f"/badge/{mark.certificate_number}.svg").get_data(as_text=True)
+    assert "Suspended" in client.get(f"/c/shropshire/badge/{mark.certificate_number}.svg").get_data(
+        as_text=True
+    )
 
     send_and_verify(monitoring_return)
 
@@ -116,11 +118,11 @@ def test_an_expired_mark_leaves_a_signatory_in_monitoring(app, client, organisat
     assert "expire_marks: expired 1" in output
     assert status_of(organisation) == "monitoring"
     label = "Charter signatory — Charter Mark expired on 24 October 2026"
-    assert label in client.get(f"/register/{organisation.slug}").get_data(as_text=True)
-    assert label in client.get("/register").get_data(as_text=True)
+    assert label in client.get(f"/c/shropshire/register/{organisation.slug}").get_data(as_text=True)
+    assert label in client.get("/c/shropshire/register").get_data(as_text=True)
     api = client.get(f"/api/v1/organisations/{organisation.slug}").get_json()
     assert api["data"]["status_label"] == label
-    history = client.get(f"/register/{organisation.slug}").get_data(as_text=True)
+    history = client.get(f"/c/shropshire/register/{organisation.slug}").get_data(as_text=True)
     assert "The Charter Mark expired" in history
 
 

@@ -35,7 +35,7 @@ def test_the_certificate_page(member_client, organisation, scheme):
     assert ISSUER in page and str(escape(MEMBERS)) in page
     assert f"Standing on {long_date(date.today())}" in page
     assert f"{long_date(mark.awarded_on)} to {long_date(mark.expires_on)}" in page
-    assert f'href="http://localhost/verify/{mark.certificate_number}"' in page
+    assert f'href="http://localhost/c/shropshire/verify/{mark.certificate_number}"' in page
     assert 'src="data:image/svg+xml' in page  # the QR code
     assert ">Valid<" in page
     assert _url(organisation, pdf=True) in page
@@ -61,7 +61,7 @@ def test_the_pdf_names_the_issuer_the_dates_and_the_standing(member_client, orga
     expires = add_months(awarded_on, scheme.validity_months)
     assert f"Valid {long_date(awarded_on)} to {long_date(expires)}" in text
     assert f"Standing on {long_date(date.today())} Valid" in text
-    verify_url = f"http://localhost/verify/{mark.certificate_number}"
+    verify_url = f"http://localhost/c/shropshire/verify/{mark.certificate_number}"
     assert verify_url in text
     assert pdf_helpers.link_targets(data) == [verify_url]
     assert len(pdf_helpers.reader(data).pages) == 1
@@ -70,7 +70,7 @@ def test_the_pdf_names_the_issuer_the_dates_and_the_standing(member_client, orga
 def test_the_qr_code_on_the_pdf_decodes_to_the_check_page(member_client, organisation, scheme):
     mark = make_mark(organisation, scheme)
     data = member_client.get(_url(organisation, pdf=True)).get_data()
-    verify_url = f"http://localhost/verify/{mark.certificate_number}"
+    verify_url = f"http://localhost/c/shropshire/verify/{mark.certificate_number}"
     assert pdf_helpers.qr_codes(data) == [verify_url]
     # ... and the page it leads to says the certificate is valid.
     page = member_client.get(verify_url.removeprefix("http://localhost")).get_data(as_text=True)
@@ -95,7 +95,10 @@ def test_the_pdf_is_tagged_for_screen_readers(member_client, organisation, schem
     assert roles.count("/H1") == 1
     assert {"/P", "/Table", "/TR", "/TH", "/TD", "/Link"} <= set(roles)
     [figure] = [tag for tag in tags if tag.role == "/Figure"]
-    assert figure.alt == f"QR code linking to http://localhost/verify/{mark.certificate_number}"
+    assert (
+        figure.alt
+        == f"QR code linking to http://localhost/c/shropshire/verify/{mark.certificate_number}"
+    )
 
 
 def test_the_check_address_comes_from_service_url_not_the_request(
@@ -190,7 +193,7 @@ def test_no_certificate_for_a_mark_not_in_force(
         assert "Download the certificate" not in html
         assert 'src="data:image/svg+xml' not in html
         assert "What you can do" in html
-        assert f"http://localhost/verify/{mark.certificate_number}" in html
+        assert f"http://localhost/c/shropshire/verify/{mark.certificate_number}" in html
         if expired_days is not None:
             assert f"was valid until {long_date(mark.expires_on)}" in html
         if status == "revoked":

@@ -27,7 +27,7 @@ def _with_figures(organisation, scheme):
 def test_without_consent_no_figures_are_public(client, organisation, scheme):
     _with_figures(organisation, scheme)
 
-    page = client.get(f"/register/{organisation.slug}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/register/{organisation.slug}").get_data(as_text=True)
     data = client.get(f"/api/v1/organisations/{organisation.slug}").get_json()["data"]
 
     assert "£4,321" not in page and "Verified figures" not in page
@@ -45,7 +45,7 @@ def test_with_consent_verified_figures_are_public_per_period(
     )
     assert response.status_code == 302
 
-    page = client.get(f"/register/{organisation.slug}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/register/{organisation.slug}").get_data(as_text=True)
     assert "Verified figures" in page and "£4,321" in page
     assert "£9,876" not in page  # not verified yet
     data = client.get(f"/api/v1/organisations/{organisation.slug}").get_json()["data"]
@@ -60,7 +60,9 @@ def test_withdrawing_consent_hides_them_again(client, member_client, organisatio
     submit(member_client, url, {"publish": "yes"})
     submit(member_client, url, {"publish": "no"})
 
-    assert "£4,321" not in client.get(f"/register/{organisation.slug}").get_data(as_text=True)
+    assert "£4,321" not in client.get(f"/c/shropshire/register/{organisation.slug}").get_data(
+        as_text=True
+    )
     dashboard = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
     assert "the register shows how many targets you met" in dashboard
 

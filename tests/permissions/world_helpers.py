@@ -17,6 +17,7 @@ from charter.extensions import db
 from charter.models import (
     Appeal,
     Application,
+    Charter,
     CharterMark,
     Commissioner,
     Contract,
@@ -260,6 +261,8 @@ def _params(home: Organisation, commissioner: Commissioner) -> dict[str, str]:
         "manager_id": _first(
             select(ContractManager.id).where(ContractManager.commissioner_id == commissioner.id)
         ),
+        # The default charter's public pages (/c/<charter_slug>/...).
+        "charter_slug": _first(select(Charter.slug).order_by(Charter.id)),
         "token": "not-a-real-token",
         "filename": "js/init.js",
         "anything": "no-such-thing",

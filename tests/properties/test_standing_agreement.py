@@ -78,9 +78,12 @@ def _register_labels(client, **filters) -> dict[str, str]:
     """slug -> the tag on the register's list, every page."""
     labels, page = {}, 1
     while True:
-        html = client.get("/register", query_string={**filters, "page": page}).get_data(True)
+        html = client.get(
+            "/c/shropshire/register", query_string={**filters, "page": page}
+        ).get_data(True)
         found = re.findall(
-            r'href="/register/(standing-\d+)">.*?<strong class="govuk-tag [^"]*">([^<]*)</strong>',
+            r'href="/c/shropshire/register/(standing-\d+)">'
+            r'.*?<strong class="govuk-tag [^"]*">([^<]*)</strong>',
             html,
             re.S,
         )
@@ -123,16 +126,17 @@ def test_every_surface_tells_the_same_standing(app, scheme):
     signatories = set(_register_labels(client, standing="signatories"))
     assert not signatories & holders
     for slug in world:
-        page = client.get(f"/register/{slug}").get_data(True)
+        page = client.get(f"/c/shropshire/register/{slug}").get_data(True)
         tag = _first_tag(page)
         assert (tag in HOLDER_LABELS) == expected[slug], (slug, world[slug], tag)
         assert tag == listed[slug]
 
     # The CSV and the JSON.
-    rows = csv.DictReader(io.StringIO(client.get("/register.csv").get_data(True)))
+    rows = csv.DictReader(io.StringIO(client.get("/c/shropshire/register.csv").get_data(True)))
     csv_rows = {row["slug"]: row for row in rows}
     json_rows = {
-        row["slug"]: row for row in client.get("/register.json").get_json()["organisations"]
+        row["slug"]: row
+        for row in client.get("/c/shropshire/register.json").get_json()["organisations"]
     }
     for slug, holds in expected.items():
         for row in (csv_rows[slug], json_rows[slug]):
@@ -159,10 +163,10 @@ def test_every_surface_tells_the_same_standing(app, scheme):
                 continue
             holds = expected[slug]
             number = mark.certificate_number
-            verify = client.get(f"/verify/{number}").get_data(True)
+            verify = client.get(f"/c/shropshire/verify/{number}").get_data(True)
             label = _first_tag(verify)
             assert (label in ("Valid", "Valid, renewal due")) == holds, (slug, world[slug], label)
-            badge = client.get(f"/badge/{number}.svg").get_data(True)
+            badge = client.get(f"/c/shropshire/badge/{number}.svg").get_data(True)
             assert (">Valid<" in badge or ">Renewal due<" in badge) == holds, (slug, badge)
             answer = client.get(f"/api/v1/certificates/{number}").get_json()["data"]
             assert (answer["standing"] in rules.HOLDING_STANDINGS) == holds

@@ -11,7 +11,7 @@ from tests.factories import make_mark
 
 
 def _badge(client, number, **kwargs):
-    return client.get(f"/badge/{number}.svg", **kwargs)
+    return client.get(f"/c/shropshire/badge/{number}.svg", **kwargs)
 
 
 def test_a_valid_badge(client, organisation, scheme):

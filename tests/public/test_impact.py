@@ -1,5 +1,5 @@
-"""/impact and its open data: verified figures only, small cells withheld everywhere public,
-bad choices refused with a message, and a constant number of queries."""
+"""A charter's /impact and its open data: verified figures only, small cells withheld everywhere
+public, bad choices refused with a message, and a constant number of queries."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def two_small_and_three_large(scheme):
 def test_the_page_shows_verified_totals_for_the_period(client, scheme):
     two_small_and_three_large(scheme)
 
-    page = client.get(f"/impact?period={YEAR}&measure=LE1").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/impact?period={YEAR}&measure=LE1").get_data(as_text=True)
 
     assert "£6,351" in page  # 111 + 222 + 1000 + 2000 + 3000 + 5 + 6 + 7
     assert "From 8 organisations" in page
@@ -44,7 +44,7 @@ def test_the_page_shows_verified_totals_for_the_period(client, scheme):
 def test_a_cell_from_two_organisations_is_withheld_on_the_page(client, scheme):
     two_small_and_three_large(scheme)
 
-    page = client.get(f"/impact?period={YEAR}&measure=LE1").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/impact?period={YEAR}&measure=LE1").get_data(as_text=True)
 
     assert "£333" not in page and "£18" not in page and "£351" not in page
     assert "£111" not in page and "£222" not in page
@@ -55,13 +55,15 @@ def test_a_cell_from_two_organisations_is_withheld_on_the_page(client, scheme):
 def test_a_cell_from_two_organisations_is_withheld_in_the_csv_and_json(client, scheme):
     two_small_and_three_large(scheme)
 
-    rows = list(csv.DictReader(io.StringIO(client.get("/impact.csv").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True)))
+    )
     oswestry = [r for r in rows if r["breakdown_value"] == "Oswestry" and r["period"] == YEAR]
     assert oswestry and all(r["value"] == "" and r["suppressed"] == "yes" for r in oswestry)
     assert all(r["organisations"] == "fewer than 3" for r in oswestry)
     assert not any(r["value"] in ("333", "333.00") for r in rows)
 
-    document = client.get("/impact.json").get_json()
+    document = client.get("/c/shropshire/impact.json").get_json()
     assert document["licence"]["name"] == "Open Government Licence v3.0"
     withheld = [f for f in document["figures"] if f["breakdown_value"] == "Oswestry"]
     assert withheld and all(f["value"] is None and f["suppressed"] for f in withheld)
@@ -85,21 +87,21 @@ def test_an_unknown_period_or_measure_is_refused_with_a_message(client, scheme):
         ("period=%00", "a character that is not allowed"),
         ("measure=NOPE", "Choose a measure from the list"),
     ):
-        response = client.get(f"/impact?{query}")
+        response = client.get(f"/c/shropshire/impact?{query}")
         assert response.status_code == 400, query
         assert message in response.get_data(as_text=True)
 
 
 def test_an_empty_scheme_has_a_helpful_page(client, scheme):
-    page = client.get("/impact").get_data(as_text=True)
+    page = client.get("/c/shropshire/impact").get_data(as_text=True)
     assert "There are no verified figures for this period yet" in page
 
 
 def test_the_page_costs_the_same_queries_at_two_sizes(app, client, scheme, query_counter):
     two_small_and_three_large(scheme)
-    client.get("/impact")  # warm caches (scheme) outside the count
+    client.get("/c/shropshire/impact")  # warm caches (scheme) outside the count
     with query_counter() as small:
-        client.get(f"/impact?period={YEAR}")
+        client.get(f"/c/shropshire/impact?period={YEAR}")
     for district in ("Ludlow", "Bridgnorth", "Whitchurch"):
         for amount in (10, 20, 30, 40):
             organisation, measures = contributor(scheme, district)
@@ -107,7 +109,7 @@ def test_the_page_costs_the_same_queries_at_two_sizes(app, client, scheme, query
             verified(organisation, measures, 3, LE1=amount)
     rebuild()
     with query_counter() as large:
-        client.get(f"/impact?period={YEAR}")
+        client.get(f"/c/shropshire/impact?period={YEAR}")
     assert small.value == large.value
 
 
@@ -122,7 +124,7 @@ def test_demo_totals_equal_the_verified_figures_in_the_database(app, client, sch
     first = today.year - (1 if today.month < 4 else 0) - 1
     year_start, year_end = f"{first}-04-01", f"{first + 1}-03-31"
     label = f"{first}-{(first + 1) % 100:02d}"
-    document = client.get("/impact.json").get_json()
+    document = client.get("/c/shropshire/impact.json").get_json()
     published = {
         (f["measure_code"], f["breakdown"], f["breakdown_value"]): Decimal(f["value"])
         for f in document["figures"]
@@ -167,6 +169,6 @@ def test_demo_totals_equal_the_verified_figures_in_the_database(app, client, sch
     # Enough shown figures to check (secondary suppression across the linked tables, and of
     # cells whose organisations mostly publish their own figures, withholds more than it did).
     assert checked >= 3
-    page = client.get(f"/impact?period={label}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/impact?period={label}").get_data(as_text=True)
     le1 = published[("LE1", "all", "")]
     assert f"£{le1:,.0f}" in page

@@ -28,7 +28,7 @@ def demo_rows(app, client):
     assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
     result = runner.invoke(args=["charter", "demo-data"])
     assert result.exit_code == 0, result.output
-    return client.get("/impact.json").get_json()["figures"]
+    return client.get("/c/shropshire/impact.json").get_json()["figures"]
 
 
 def _attacker_knowledge():
@@ -141,7 +141,7 @@ def test_json_and_csv_carry_nothing_of_a_withheld_figure(client, demo_rows):
     for row in withheld:
         assert row["value"] is None and row["value_in_pounds"] is None
         assert row["organisations"] is None
-    text = client.get("/impact.csv").get_data(as_text=True)
+    text = client.get("/c/shropshire/impact.csv").get_data(as_text=True)
     for row in csv.DictReader(io.StringIO(text)):
         if row["suppressed"] == "yes":
             assert row["value"] == "" and row["value_in_pounds"] == ""

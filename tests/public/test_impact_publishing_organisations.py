@@ -18,7 +18,7 @@ def _district(scheme, district: str, publishing: int, others: int, amount: int) 
 
 
 def _ludlow(client) -> dict:
-    rows = client.get("/impact.json").get_json()["figures"]
+    rows = client.get("/c/shropshire/impact.json").get_json()["figures"]
     return next(
         r
         for r in rows

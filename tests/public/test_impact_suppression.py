@@ -35,19 +35,21 @@ def districts_with_a_small_one(scheme):
 
 
 def _page_cells(client, period):
-    page = client.get(f"/impact?period={period}&measure=LE1").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/impact?period={period}&measure=LE1").get_data(as_text=True)
     table = next(rows for caption, rows in tables(page).items() if "by district" in caption)
     chart = next(rows for caption, rows in bar_charts(page).items() if "By district" in caption)
     return page, {r[0]: (r[1], r[2]) for r in table}, {r[0]: (r[1], r[2]) for r in chart}
 
 
 def _open_data(client, period):
-    rows = csv.DictReader(io.StringIO(client.get("/impact.csv").get_data(as_text=True)))
+    rows = csv.DictReader(
+        io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True))
+    )
     wanted = {"period": period, "measure_code": "LE1", "breakdown": "district"}
     in_csv = {r["breakdown_value"]: r for r in rows if all(r[k] == v for k, v in wanted.items())}
     in_json = {
         f["breakdown_value"]: f
-        for f in client.get("/impact.json").get_json()["figures"]
+        for f in client.get("/c/shropshire/impact.json").get_json()["figures"]
         if all(f[k] == v for k, v in wanted.items())
     }
     return in_csv, in_json
@@ -85,7 +87,9 @@ def test_the_page_table_chart_csv_and_json_withhold_the_same_cells(client, schem
 
 def test_no_withheld_figure_is_the_total_less_those_shown(client, scheme):
     districts_with_a_small_one(scheme)
-    rows = list(csv.DictReader(io.StringIO(client.get("/impact.csv").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/c/shropshire/impact.csv").get_data(as_text=True)))
+    )
 
     # Total less the districts shown: only the sum of the withheld ones, from 5 organisations.
     cells = [r for r in rows if (r["period"], r["measure_code"]) == (YEAR, "LE1")]

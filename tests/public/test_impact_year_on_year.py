@@ -34,7 +34,7 @@ def _reporting(scheme, both: int, joined: int, before_only: int = 0):
 
 
 def _page(client) -> str:
-    return client.get(f"/impact?period={QUARTER}&measure=LE1").get_data(as_text=True)
+    return client.get(f"/c/shropshire/impact?period={QUARTER}&measure=LE1").get_data(as_text=True)
 
 
 def test_the_change_is_among_the_organisations_that_reported_in_both(client, scheme):

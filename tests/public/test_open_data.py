@@ -51,7 +51,7 @@ def register(scheme):
 
 def test_csv_has_a_header_and_only_public_rows(client, register):
     holder, mark, _signatory = register
-    response = client.get("/register.csv")
+    response = client.get("/c/shropshire/register.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "charset=utf-8" in response.headers["Content-Type"]
@@ -63,7 +63,7 @@ def test_csv_has_a_header_and_only_public_rows(client, register):
     by_name = {row[0]: dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]}
     assert set(by_name) == {"Acorn Care", "Bryn Builders"}
     acorn = by_name["Acorn Care"]
-    assert acorn["url"] == f"http://localhost/register/{holder.slug}"
+    assert acorn["url"] == f"http://localhost/c/shropshire/register/{holder.slug}"
     assert acorn["status"] == "holder"
     assert acorn["status_label"] == "Charter Mark holder"
     assert acorn["signed_on"] == "2026-05-01"
@@ -74,16 +74,16 @@ def test_csv_has_a_header_and_only_public_rows(client, register):
 
 
 def test_csv_uses_the_page_filters(client, register):
-    rows = read_csv(client.get("/register.csv?district=Oswestry&district=ignored"))
+    rows = read_csv(client.get("/c/shropshire/register.csv?district=Oswestry&district=ignored"))
     assert [row[0] for row in rows[1:]] == ["Bryn Builders"]
-    rows = read_csv(client.get("/register.csv?standing=holders"))
+    rows = read_csv(client.get("/c/shropshire/register.csv?standing=holders"))
     assert [row[0] for row in rows[1:]] == ["Acorn Care"]
 
 
 def test_csv_cells_cannot_run_as_formulas(client, scheme):
     make_signatory(scheme, '=HYPERLINK("http://evil.example","Click")', town="+44 town")
     make_signatory(scheme, "@SUM(A1)", town="-1")
-    rows = read_csv(client.get("/register.csv"))
+    rows = read_csv(client.get("/c/shropshire/register.csv"))
     cells = [cell for row in rows[1:] for cell in row]
     assert '\'=HYPERLINK("http://evil.example","Click")' in cells
     assert "'@SUM(A1)" in cells
@@ -93,7 +93,7 @@ def test_csv_cells_cannot_run_as_formulas(client, scheme):
 
 
 def test_json_parses_and_matches_the_register(client, register):
-    response = client.get("/register.json")
+    response = client.get("/c/shropshire/register.json")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     document = json.loads(response.get_data(as_text=True))
@@ -102,14 +102,14 @@ def test_json_parses_and_matches_the_register(client, register):
     names = [row["name"] for row in document["organisations"]]
     assert names == ["Acorn Care", "Bryn Builders"]
     assert list(document["organisations"][0]) == [*COLUMNS, "published_figures"]
-    csv_rows = read_csv(client.get("/register.csv"))
+    csv_rows = read_csv(client.get("/c/shropshire/register.csv"))
     assert len(csv_rows) - 1 == len(document["organisations"])
-    page = client.get("/register").get_data(as_text=True)
+    page = client.get("/c/shropshire/register").get_data(as_text=True)
     assert f"{len(names)} organisations" in page
 
 
 def test_json_is_valid_when_empty(client, scheme):
-    document = json.loads(client.get("/register.json").get_data(as_text=True))
+    document = json.loads(client.get("/c/shropshire/register.json").get_data(as_text=True))
     assert document["organisations"] == []
 
 
@@ -120,13 +120,13 @@ def test_exports_stream_across_several_batches(client, scheme, monkeypatch):
         make_signatory(scheme, "Same Name Ltd", slug=f"same-name-{n}")
     for n in range(6):
         make_signatory(scheme, f"firm {n}" if n % 2 else f"Firm {n}")
-    response = client.get("/register.json")
+    response = client.get("/c/shropshire/register.json")
     assert response.is_streamed
     rows = json.loads(response.get_data(as_text=True))["organisations"]
     assert len(rows) == 10
     assert len({row["slug"] for row in rows}) == 10
     assert [row["name"].lower() for row in rows] == sorted(row["name"].lower() for row in rows)
-    csv_rows = read_csv(client.get("/register.csv"))
+    csv_rows = read_csv(client.get("/c/shropshire/register.csv"))
     assert [row[1] for row in csv_rows[1:]] == [row["slug"] for row in rows]
 
 
@@ -135,7 +135,7 @@ def test_csv_queries_grow_only_with_batches(client, scheme, monkeypatch, query_c
 
     def queries() -> int:
         with query_counter() as counter:
-            response = client.get("/register.csv")
+            response = client.get("/c/shropshire/register.csv")
             response.get_data()
         return counter.value
 
@@ -152,7 +152,7 @@ def test_csv_queries_grow_only_with_batches(client, scheme, monkeypatch, query_c
 
 def test_feed_lists_public_changes_as_atom(client, scheme, register):
     make_signatory(scheme, "Tom & Jerry <Ltd>", signed_at=datetime(2026, 10, 1, 12))
-    response = client.get("/register/feed.atom")
+    response = client.get("/c/shropshire/register/feed.atom")
     assert response.status_code == 200
     assert response.mimetype == "application/atom+xml"
     feed = ET.fromstring(response.get_data())
@@ -165,12 +165,12 @@ def test_feed_lists_public_changes_as_atom(client, scheme, register):
     assert not any("Hidden" in title for title in titles)
     assert feed.findtext(f"{ATOM}updated") == "2026-10-01T12:00:00Z"
     link = entries[0].find(f"{ATOM}link").get("href")
-    assert link.startswith("http://localhost/register/")
+    assert link.startswith("http://localhost/c/shropshire/register/")
     assert len({entry.findtext(f"{ATOM}id") for entry in entries}) == len(entries)
 
 
 def test_feed_is_limited_to_fifty_entries(client, scheme):
     for n in range(26):
         make_holder(scheme, f"Firm {n:02d}")  # a signing and an award each
-    feed = ET.fromstring(client.get("/register/feed.atom").get_data())
+    feed = ET.fromstring(client.get("/c/shropshire/register/feed.atom").get_data())
     assert len(feed.findall(f"{ATOM}entry")) == 50

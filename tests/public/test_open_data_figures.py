@@ -26,7 +26,7 @@ def _reporting(scheme, name: str, *, consents: bool, **values):
     return organisation, measures
 
 
-def _export(client, path: str = "/register.json") -> dict[str, dict]:
+def _export(client, path: str = "/c/shropshire/register.json") -> dict[str, dict]:
     document = json.loads(client.get(path).get_data(as_text=True))
     return {row["slug"]: row for row in document["organisations"]}
 
@@ -67,7 +67,7 @@ def test_consent_without_verified_figures_is_an_empty_list(client, scheme):
 
 
 def test_the_csv_stays_flat(client, reporting):
-    header = client.get("/register.csv").get_data(as_text=True).splitlines()[0]
+    header = client.get("/c/shropshire/register.csv").get_data(as_text=True).splitlines()[0]
     assert "published_figures" not in header
 
 
@@ -76,7 +76,7 @@ def test_figures_are_fetched_once_a_batch(client, scheme, monkeypatch, query_cou
 
     def queries() -> int:
         with query_counter() as counter:
-            client.get("/register.json").get_data()
+            client.get("/c/shropshire/register.json").get_data()
         return counter.value
 
     def add(prefix: str, count: int) -> None:
@@ -97,28 +97,31 @@ def test_a_repeat_request_is_a_304_until_the_register_or_a_figure_changes(
     client, reporting, scheme, query_counter
 ):
     consenting, _private, measures = reporting
-    first = client.get("/register.json")
+    first = client.get("/c/shropshire/register.json")
     assert first.headers["Cache-Control"].startswith("public, max-age=")
     etag, since = first.headers["ETag"], first.headers["Last-Modified"]
     with query_counter() as counter:
-        again = client.get("/register.json", headers={"If-None-Match": etag})
+        again = client.get("/c/shropshire/register.json", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
     assert counter.value == 1  # the versions (register and pages) in one query
-    assert client.get("/register.json", headers={"If-Modified-Since": since}).status_code == 304
+    assert (
+        client.get("/c/shropshire/register.json", headers={"If-Modified-Since": since}).status_code
+        == 304
+    )
 
     make_return(consenting, measures, 4, {"LE1": "7"})  # verified: not a register change
-    changed = client.get("/register.json", headers={"If-None-Match": etag})
+    changed = client.get("/c/shropshire/register.json", headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
     assert "7.00" in changed.get_data(as_text=True)
 
     etag = changed.headers["ETag"]
     make_signatory(scheme, "Second Firm")
-    changed = client.get("/register.json", headers={"If-None-Match": etag})
+    changed = client.get("/c/shropshire/register.json", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "Second Firm" in changed.get_data(as_text=True)
 
 
 def test_signed_in_people_get_a_fresh_export(client, scheme, member):
     sign_in(client, member.email)
-    response = client.get("/register.json")
+    response = client.get("/c/shropshire/register.json")
     assert response.status_code == 200 and "ETag" not in response.headers

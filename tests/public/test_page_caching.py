@@ -18,9 +18,9 @@ from tests.public.register_helpers import make_holder
 
 def _urls(organisation, mark) -> dict[str, str]:
     return {
-        "entry": f"/register/{organisation.slug}",
-        "verify": f"/verify/{mark.certificate_number}",
-        "badge": f"/badge/{mark.certificate_number}.svg",
+        "entry": f"/c/shropshire/register/{organisation.slug}",
+        "verify": f"/c/shropshire/verify/{mark.certificate_number}",
+        "badge": f"/c/shropshire/badge/{mark.certificate_number}.svg",
         "api": f"/api/v1/organisations/{organisation.slug}",
     }
 
@@ -82,13 +82,16 @@ def test_a_new_contract_shows_at_once_without_emptying_the_registers_cache(clien
     commissioner = make_commissioner()  # also commits make_holder's last audit row
     url = _urls(organisation, mark)["entry"]
     assert "No contracts with public-sector commissioners" in client.get(url).get_data(as_text=True)
-    register_etag = client.get("/register").headers["ETag"]
+    register_etag = client.get("/c/shropshire/register").headers["ETag"]
     state = register_version.current()
     make_contract(organisation, commissioner, value="25000")
     moved = register_version.current()
     assert moved.pages_version > state.pages_version
     assert moved.version == state.version  # the register's own pages keep their cache
-    assert client.get("/register", headers={"If-None-Match": register_etag}).status_code == 304
+    assert (
+        client.get("/c/shropshire/register", headers={"If-None-Match": register_etag}).status_code
+        == 304
+    )
     assert "1 contract won" in client.get(url).get_data(as_text=True)
 
     db.session.query(Contract).filter_by(organisation_id=organisation.id).delete()

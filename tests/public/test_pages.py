@@ -8,6 +8,7 @@ import pytest
 
 from charter.services.domain.schemes import principles_of
 from tests.factories import sign_in
+from tests.public.charter_helpers import new_charter
 from workflows import lifecycle
 
 
@@ -15,8 +16,8 @@ def text_of(response) -> str:
     return html_lib.unescape(response.get_data(as_text=True))
 
 
-def test_home_page_explains_the_charter_and_the_mark(client, scheme):
-    response = client.get("/")
+def test_a_charters_home_explains_the_charter_and_the_mark(client, scheme):
+    response = client.get("/c/shropshire/")
     page = text_of(response)
     assert response.status_code == 200
     assert "Sign the Shropshire Social Value Charter" in page
@@ -28,19 +29,27 @@ def test_home_page_explains_the_charter_and_the_mark(client, scheme):
     assert 'href="/create-account"' in page
     assert "Create an account" in page
     assert 'href="/sign-in"' in page
-    assert 'href="/how-it-works"' in page
+    assert 'href="/c/shropshire/how-it-works"' in page
 
 
-def test_home_page_works_before_any_scheme_is_loaded(client):
+def test_the_service_home_works_before_any_charter_exists(client):
     response = client.get("/")
+    assert response.status_code == 200
+    assert "No charter is open on this service yet" in text_of(response)
+
+
+def test_a_charter_whose_scheme_is_not_loaded_is_not_open_for_signing(client, db):
+    db.session.add(new_charter("worcestershire"))
+    db.session.commit()
+    response = client.get("/c/worcestershire/")
     assert response.status_code == 200
     assert "The charter is not open for signing yet" in text_of(response)
 
 
-def test_home_page_offers_a_signed_in_person_their_organisations(app, member):
+def test_a_charters_home_offers_a_signed_in_person_their_organisations(app, member):
     client = app.test_client()
     sign_in(client, member.email)
-    page = text_of(client.get("/"))
+    page = text_of(client.get("/c/shropshire/"))
     assert "Go to your organisations" in page
     assert "Create an account" not in page
 
@@ -101,8 +110,8 @@ def test_cookies_page_lists_only_the_session_cookie(app, client):
     assert "analytics" in page
 
 
-def test_how_it_works_lists_every_stage_and_every_trigger(client):
-    response = client.get("/how-it-works")
+def test_how_it_works_lists_every_stage_and_every_trigger(client, scheme):
+    response = client.get("/c/shropshire/how-it-works")
     page = text_of(response)
     assert response.status_code == 200
     for label in lifecycle.STATE_LABELS.values():
@@ -121,15 +130,15 @@ def test_how_it_works_lists_every_stage_and_every_trigger(client):
         ("Let the Charter Mark expire", "The service, on a scheduled review"),
     ],
 )
-def test_how_it_works_says_who_can_do_each_step(client, step, who):
-    page = text_of(client.get("/how-it-works"))
+def test_how_it_works_says_who_can_do_each_step(client, scheme, step, who):
+    page = text_of(client.get("/c/shropshire/how-it-works"))
     row = page[page.index(f">{step}</th>") :]
     row = row[: row.index("</tr>")]
     assert who in row
 
 
-def test_how_it_works_includes_the_generated_diagram_text(client):
-    page = text_of(client.get("/how-it-works"))
+def test_how_it_works_includes_the_generated_diagram_text(client, scheme):
+    page = text_of(client.get("/c/shropshire/how-it-works"))
     details = page[page.index('<details class="govuk-details">') : page.index("</details>")]
     source = details[details.index('<pre class="app-mermaid__source"') :]
     assert lifecycle.mermaid().strip() in source

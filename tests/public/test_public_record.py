@@ -47,7 +47,7 @@ def _losses(scheme):
 
 def test_the_feed_tells_losses_with_their_dates_and_no_reasons(client, scheme):
     _losses(scheme)
-    body = client.get("/register/feed.atom").get_data(as_text=True)
+    body = client.get("/c/shropshire/register/feed.atom").get_data(as_text=True)
     feed = ET.fromstring(body)
     entries = {
         entry.findtext(f"{ATOM}title"): entry.findtext(f"{ATOM}updated")
@@ -70,7 +70,7 @@ def test_the_feed_tells_losses_with_their_dates_and_no_reasons(client, scheme):
 
 def test_the_register_page_tells_the_history_without_reasons(client, scheme):
     holder, expired, lapsed = _losses(scheme)
-    page = client.get(f"/register/{holder.slug}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/register/{holder.slug}").get_data(as_text=True)
     for line in (
         "3 March 2025</span>: The Charter Mark was suspended",
         "7 April 2025</span>: The suspension was lifted",
@@ -79,9 +79,9 @@ def test_the_register_page_tells_the_history_without_reasons(client, scheme):
     ):
         assert line in page
     assert "private reason" not in page
-    page = client.get(f"/register/{expired.slug}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/register/{expired.slug}").get_data(as_text=True)
     assert "4 August 2025</span>: The Charter Mark expired" in page
-    page = client.get(f"/register/{lapsed.slug}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/register/{lapsed.slug}").get_data(as_text=True)
     assert "1 September 2025</span>: The organisation’s commitment to the charter lapsed" in page
     assert "11 August 2025</span>: Suspended by the scheme administrators" in page
     assert "18 August 2025</span>: The suspension was lifted" in page

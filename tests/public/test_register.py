@@ -50,7 +50,7 @@ def test_lists_public_organisations_by_name_with_plain_status(client_request, sc
         "Working towards the Charter Mark",
     ]
     links = [a["href"] for a in page.select("ul[aria-labelledby=results] h3 a")]
-    assert all(href.startswith("/register/") for href in links)
+    assert all(href.startswith("/c/shropshire/register/") for href in links)
 
 
 def test_registered_and_withdrawn_organisations_never_appear(client_request, scheme):
@@ -172,7 +172,7 @@ def test_pagination_keeps_the_filters(client_request, scheme):
 def test_query_count_does_not_grow_with_the_register(client, scheme, query_counter):
     def count_for_page() -> int:
         with query_counter() as counter:
-            assert client.get("/register").status_code == 200
+            assert client.get("/c/shropshire/register").status_code == 200
         return counter.value
 
     for n in range(5):
@@ -197,7 +197,7 @@ def test_public_page_shows_the_mark_badge_and_progress(client, scheme):
     )
     make_contract(organisation, make_commissioner("Shropshire Council"), value="12500")
     make_contract(organisation, make_commissioner("NHS Trust"), value="7500")
-    response = client.get(f"/register/{organisation.slug}")
+    response = client.get(f"/c/shropshire/register/{organisation.slug}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Acorn Care" in page
@@ -206,9 +206,11 @@ def test_public_page_shows_the_mark_badge_and_progress(client, scheme):
     assert 'rel="nofollow noopener"' in page
     assert "1 May 2026" in page  # signed on
     assert f"{scheme.name}, version {scheme.version}" in page
-    assert f'href="/verify/{mark.certificate_number}"' in page
-    assert f'<img src="/badge/{mark.certificate_number}.svg" alt="' in page
-    assert "&lt;img src=&#34;http://localhost/badge/" in page  # the embed snippet, as text
+    assert f'href="/c/shropshire/verify/{mark.certificate_number}"' in page
+    assert f'<img src="/c/shropshire/badge/{mark.certificate_number}.svg" alt="' in page
+    assert (
+        "&lt;img src=&#34;http://localhost/c/shropshire/badge/" in page
+    )  # the embed snippet, as text
     assert "Charter Mark holder" in page
     assert "2 contracts won from public-sector commissioners, worth £20,000" in page
 
@@ -234,7 +236,7 @@ def test_public_page_leaks_no_private_data(client, scheme):
         datetime(2026, 8, 1),
         reason="Refused because the evidence was forged",
     )
-    page = client.get(f"/register/{organisation.slug}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/register/{organisation.slug}").get_data(as_text=True)
     assert "Quiet Firm" in page
     assert "private.person@example.com" not in page
     assert "Priya Private" not in page
@@ -247,11 +249,11 @@ def test_public_page_leaks_no_private_data(client, scheme):
 def test_private_states_are_not_found(client, scheme):
     registered = make_organisation(scheme=scheme, name="Just Registered", status="registered")
     withdrawn = make_signatory(scheme, "Gone Away", status="withdrawn")
-    assert client.get(f"/register/{registered.slug}").status_code == 404
-    assert client.get(f"/register/{withdrawn.slug}").status_code == 404
-    assert client.get("/register/no-such-organisation").status_code == 404
+    assert client.get(f"/c/shropshire/register/{registered.slug}").status_code == 404
+    assert client.get(f"/c/shropshire/register/{withdrawn.slug}").status_code == 404
+    assert client.get("/c/shropshire/register/no-such-organisation").status_code == 404
 
 
-def test_the_register_is_linked_from_home_and_footer(client, scheme):
-    page = client.get("/").get_data(as_text=True)
-    assert page.count('href="/register"') == 2
+def test_the_register_is_linked_from_a_charters_home_and_footer(client, scheme):
+    page = client.get("/c/shropshire/").get_data(as_text=True)
+    assert page.count('href="/c/shropshire/register"') == 2

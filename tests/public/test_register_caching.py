@@ -11,11 +11,11 @@ from tests.factories import sign_in
 from tests.public.register_helpers import make_holder, make_signatory
 
 CACHED = [
-    "/register",
-    "/register?district=Shrewsbury&page=1",
-    "/register.csv",
-    "/register.json",  # and verified returns: tests/public/test_open_data_figures.py
-    "/register/feed.atom",
+    "/c/shropshire/register",
+    "/c/shropshire/register?district=Shrewsbury&page=1",
+    "/c/shropshire/register.csv",
+    "/c/shropshire/register.json",  # and verified returns: tests/public/test_open_data_figures.py
+    "/c/shropshire/register/feed.atom",
     "/api/v1/organisations",
 ]
 
@@ -44,32 +44,38 @@ def test_a_repeat_request_is_a_304_until_the_register_changes(client, scheme, ur
 
 def test_if_modified_since_is_honoured(client, scheme):
     make_signatory(scheme, "First Firm")
-    first = client.get("/register")
+    first = client.get("/c/shropshire/register")
     since = first.headers["Last-Modified"]
-    assert client.get("/register", headers={"If-Modified-Since": since}).status_code == 304
+    assert (
+        client.get("/c/shropshire/register", headers={"If-Modified-Since": since}).status_code
+        == 304
+    )
 
 
 def test_each_url_has_its_own_etag(client, scheme):
     make_signatory(scheme, "First Firm")
-    assert client.get("/register").headers["ETag"] != client.get("/register?q=f").headers["ETag"]
+    assert (
+        client.get("/c/shropshire/register").headers["ETag"]
+        != client.get("/c/shropshire/register?q=f").headers["ETag"]
+    )
 
 
 def test_a_bulk_update_changes_the_etag(client, scheme):
     organisation = make_signatory(scheme, "First Firm")
-    etag = client.get("/register").headers["ETag"]
+    etag = client.get("/c/shropshire/register").headers["ETag"]
     db.session.execute(
         db.update(Organisation)
         .where(Organisation.id == organisation.id)
         .values(name="Renamed Firm", version_id=Organisation.version_id + 1)
     )
     db.session.commit()
-    response = client.get("/register", headers={"If-None-Match": etag})
+    response = client.get("/c/shropshire/register", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert "Renamed Firm" in response.get_data(as_text=True)
 
 
 def test_errors_are_not_cached(client, scheme):
-    response = client.get("/register?page=abc")
+    response = client.get("/c/shropshire/register?page=abc")
     assert response.status_code == 400
     assert "ETag" not in response.headers
     assert "public" not in response.headers.get("Cache-Control", "")
@@ -78,7 +84,7 @@ def test_errors_are_not_cached(client, scheme):
 def test_signed_in_people_get_a_fresh_page(client, scheme, member):
     make_signatory(scheme, "First Firm")
     sign_in(client, member.email)
-    response = client.get("/register")
+    response = client.get("/c/shropshire/register")
     assert response.status_code == 200
     assert "ETag" not in response.headers
     assert "public" not in response.headers.get("Cache-Control", "")

@@ -11,7 +11,7 @@ from tests.public.register_helpers import make_signatory
 
 
 def result_names(page: str) -> list[str]:
-    return re.findall(r'href="/register/(?!feed\.atom)[^"]+">([^<]+)</a>', page)
+    return re.findall(r'href="/c/shropshire/register/(?!feed\.atom)[^"]+">([^<]+)</a>', page)
 
 
 def link(page: str, kind: str) -> str | None:
@@ -28,7 +28,7 @@ def make_register(scheme, count: int) -> list[str]:
 
 def test_next_and_previous_walk_every_organisation_once_each_way(client, scheme):
     names = make_register(scheme, 65)  # four pages: 20, 20, 20, 5
-    seen, url = [], "/register"
+    seen, url = [], "/c/shropshire/register"
     for _ in range(10):
         page = client.get(url).get_data(as_text=True)
         seen.extend(result_names(page))
@@ -47,14 +47,14 @@ def test_next_and_previous_walk_every_organisation_once_each_way(client, scheme)
 
 def test_the_last_page_is_served_from_the_end(client, scheme):
     names = make_register(scheme, 45)
-    page = client.get("/register?page=3").get_data(as_text=True)
+    page = client.get("/c/shropshire/register?page=3").get_data(as_text=True)
     assert result_names(page) == names[40:]
     assert 'aria-current="page"' in page
 
 
 def test_a_keyset_link_survives_changes_before_it(client, scheme):
     names = make_register(scheme, 30)
-    first = client.get("/register").get_data(as_text=True)
+    first = client.get("/c/shropshire/register").get_data(as_text=True)
     next_url = link(first, "next")
     make_organisation(scheme=scheme, name="Aardvark Ltd", status="signatory")
     second = client.get(next_url).get_data(as_text=True)
@@ -65,36 +65,47 @@ def test_a_keyset_link_survives_changes_before_it(client, scheme):
 def test_deep_page_numbers_are_refused_with_a_way_on(client, scheme, monkeypatch):
     monkeypatch.setattr(register_page_service, "MAX_DIRECT_OFFSET", 20)
     names = make_register(scheme, 120)  # six pages
-    assert result_names(client.get("/register?page=2").get_data(as_text=True)) == names[20:40]
-    assert result_names(client.get("/register?page=5").get_data(as_text=True)) == names[80:100]
-    response = client.get("/register?page=3")
+    assert (
+        result_names(client.get("/c/shropshire/register?page=2").get_data(as_text=True))
+        == names[20:40]
+    )
+    assert (
+        result_names(client.get("/c/shropshire/register?page=5").get_data(as_text=True))
+        == names[80:100]
+    )
+    response = client.get("/c/shropshire/register?page=3")
     assert response.status_code == 400
     assert "Page 3 cannot be opened directly" in response.get_data(as_text=True)
 
 
 def test_page_query_count_is_the_same_at_any_depth(client, scheme, query_counter):
     make_register(scheme, 100)
-    client.get("/register")  # fills the per-version caches
+    client.get("/c/shropshire/register")  # fills the per-version caches
 
     def queries(url: str) -> int:
         with query_counter() as counter:
             assert client.get(url).status_code == 200
         return counter.value
 
-    first = client.get("/register").get_data(as_text=True)
+    first = client.get("/c/shropshire/register").get_data(as_text=True)
     second_url = link(first, "next")
     # A page not asked for before: the register's version, and the rows with their current
     # marks (for "Charter Mark expired on ..." labels) in one query, at any depth.
-    assert queries("/register?page=1") == queries("/register?page=5") == queries(second_url) == 2
+    assert (
+        queries("/c/shropshire/register?page=1")
+        == queries("/c/shropshire/register?page=5")
+        == queries(second_url)
+        == 2
+    )
     # The same page again, before the register changes: served from memory.
-    assert queries("/register?page=5") == 1
+    assert queries("/c/shropshire/register?page=5") == 1
 
 
 def test_filters_with_keyset_links(client, scheme):
     for n in range(25):
         make_signatory(scheme, f"Oswestry Firm {n:02d}", district="Oswestry")
     make_signatory(scheme, "Elsewhere Firm", district="Shrewsbury")
-    first = client.get("/register?district=Oswestry").get_data(as_text=True)
+    first = client.get("/c/shropshire/register?district=Oswestry").get_data(as_text=True)
     second = client.get(link(first, "next")).get_data(as_text=True)
     assert result_names(second) == [f"Oswestry Firm {n:02d}" for n in range(20, 25)]
     again = client.get(link(second, "prev")).get_data(as_text=True)

@@ -39,9 +39,11 @@ def test_a_valid_certificate(client_request, organisation, scheme, valid_mark):
 
 
 def test_lookup_is_case_insensitive_and_redirects_to_the_one_address(client, valid_mark):
-    response = client.get(f"/verify/{valid_mark.certificate_number.lower()}")
+    response = client.get(f"/c/shropshire/verify/{valid_mark.certificate_number.lower()}")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/verify/{valid_mark.certificate_number}")
+    assert response.headers["Location"].endswith(
+        f"/c/shropshire/verify/{valid_mark.certificate_number}"
+    )
 
 
 def test_renewal_due(client_request, organisation, scheme):
@@ -82,13 +84,13 @@ def test_status_and_date_decide_the_standing(
 def test_a_superseded_certificate_points_to_the_current_one(client, organisation, scheme):
     old = make_mark(organisation, scheme, awarded_on=date.today() - timedelta(days=30))
     new = make_mark(organisation, scheme)
-    page = client.get(f"/verify/{old.certificate_number}").get_data(as_text=True)
+    page = client.get(f"/c/shropshire/verify/{old.certificate_number}").get_data(as_text=True)
     assert "Valid" not in page
     assert new.certificate_number in page
 
 
 def test_unknown_certificate_is_a_helpful_404(client, scheme):
-    response = client.get("/verify/CM-22222222")
+    response = client.get("/c/shropshire/verify/CM-22222222")
     assert response.status_code == 404
     page = response.get_data(as_text=True)
     assert "Certificate not found" in page
@@ -97,13 +99,13 @@ def test_unknown_certificate_is_a_helpful_404(client, scheme):
 
 
 def test_nonsense_is_a_404_with_the_text_escaped(client, scheme):
-    response = client.get("/verify/<script>x")
+    response = client.get("/c/shropshire/verify/<script>x")
     assert response.status_code == 404
     assert "<script>x" not in response.get_data(as_text=True)
 
 
 def test_the_start_page(client, scheme):
-    response = client.get("/verify")
+    response = client.get("/c/shropshire/verify")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'name="certificate_number"' in page
@@ -112,9 +114,11 @@ def test_the_start_page(client, scheme):
 
 def test_the_start_page_redirects_to_the_certificate(client, valid_mark):
     number = valid_mark.certificate_number
-    response = client.get("/verify", query_string={"certificate_number": f" {number.lower()} "})
+    response = client.get(
+        "/c/shropshire/verify", query_string={"certificate_number": f" {number.lower()} "}
+    )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/verify/{number}")
+    assert response.headers["Location"].endswith(f"/c/shropshire/verify/{number}")
 
 
 @pytest.mark.parametrize(
@@ -126,7 +130,7 @@ def test_the_start_page_redirects_to_the_certificate(client, valid_mark):
     ],
 )
 def test_the_start_page_validates(client, scheme, typed, message):
-    response = client.get("/verify", query_string={"certificate_number": typed})
+    response = client.get("/c/shropshire/verify", query_string={"certificate_number": typed})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert message in page
@@ -137,8 +141,8 @@ def test_the_holder_links_to_the_public_register_entry(client, organisation, val
     organisation.status = "accredited"
     db.session.commit()
     mark = valid_mark
-    html = client.get(f"/verify/{mark.certificate_number}").get_data(as_text=True)
-    assert f'href="/register/{organisation.slug}"' in html
+    html = client.get(f"/c/shropshire/verify/{mark.certificate_number}").get_data(as_text=True)
+    assert f'href="/c/shropshire/register/{organisation.slug}"' in html
 
 
 def test_a_certificate_check_is_one_query(client, valid_mark, query_counter):
@@ -147,7 +151,7 @@ def test_a_certificate_check_is_one_query(client, valid_mark, query_counter):
 
     def queries(number: str) -> int:
         with query_counter() as counter:
-            response = client.get(f"/verify/{number}")
+            response = client.get(f"/c/shropshire/verify/{number}")
             response.get_data()
         return counter.value
 

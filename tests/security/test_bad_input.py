@@ -132,11 +132,11 @@ def test_a_nul_byte_in_a_signed_in_form_saves_nothing(member_client, signed, cou
 @pytest.mark.parametrize(
     "url",
     [
-        "/register",
-        "/register.csv",
-        "/register.json",
+        "/c/shropshire/register",
+        "/c/shropshire/register.csv",
+        "/c/shropshire/register.json",
         "/api/v1/organisations",
-        "/verify",
+        "/c/shropshire/verify",
     ],
 )
 def test_a_nul_byte_in_a_query_string_is_a_400_before_any_body(client, scheme, url):
@@ -157,6 +157,6 @@ def test_a_nul_byte_in_the_assessors_search_is_a_400(app, scheme):
 
 
 def test_a_nul_byte_in_a_url_slug_is_a_400(client, scheme):
-    assert client.get("/register/acorn%00").status_code == 400
-    assert client.get("/verify/CM-%00").status_code == 400
+    assert client.get("/c/shropshire/register/acorn%00").status_code == 400
+    assert client.get("/c/shropshire/verify/CM-%00").status_code == 400
     assert _count(Organisation) == 0

@@ -103,11 +103,11 @@ def test_the_production_settings_trust_the_service_url_host_and_send_hsts(monkey
 
 
 def test_signed_in_pages_are_not_stored_and_public_ones_may_be(app, client, member):
-    assert "no-store" not in client.get("/register").headers.get("Cache-Control", "")
+    assert "no-store" not in client.get("/c/shropshire/register").headers.get("Cache-Control", "")
 
     signed_in = app.test_client()
     sign_in(signed_in, member.email)
-    for url in ("/account", "/organisations/", "/register", "/api/v1/scheme"):
+    for url in ("/account", "/organisations/", "/c/shropshire/register", "/api/v1/scheme"):
         response = signed_in.get(url)
         assert response.headers["Cache-Control"] == "no-store", url
 

@@ -1,3 +1,12 @@
 """Public pages, one module per journey."""
 
-from charter.public.views import impact, information, open_data, register, verify  # noqa: F401
+from charter.public import charter_prefix  # noqa: F401
+from charter.public.views import (  # noqa: F401
+    home,
+    impact,
+    information,
+    old_urls,
+    open_data,
+    register,
+    verify,
+)

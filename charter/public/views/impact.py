@@ -16,10 +16,10 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from flask import Response, render_template, request, url_for
+from flask import Response, g, render_template, request, url_for
 
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.public import bp
+from charter.public import bp, charter_prefix
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
@@ -70,10 +70,11 @@ def _choices(measures):
     return available, period, measure, errors
 
 
-@bp.get("/impact")
+@bp.get("/c/<charter_slug>/impact")
 def show_impact():
-    scheme = current_scheme()
-    measures = figures.measures_of(scheme) if scheme else []
+    scheme = current_scheme(charter=g.charter)
+    signings = charter_prefix.has_signings()
+    measures = figures.measures_of(scheme) if scheme and signings else []
     available, period, measure, errors = _choices(measures)
     threshold = scheme.disclosure_min_organisations if scheme else 3
     context = {
@@ -91,7 +92,7 @@ def show_impact():
         "series": (
             figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold) if measure else []
         ),
-        "lifecycle": figures.lifecycle_series(period, SERIES_QUARTERS),
+        "lifecycle": figures.lifecycle_series(period, SERIES_QUARTERS) if signings else [],
         "proxy_history": proxy_values.history(scheme)[0] if scheme else {},
         "built_at": figures.last_build(),
     }
@@ -99,9 +100,9 @@ def show_impact():
 
 
 def _open_rows():
-    scheme = current_scheme()
-    if scheme is None:
-        return [], 3
+    scheme = current_scheme(charter=g.charter)
+    if scheme is None or not charter_prefix.has_signings():
+        return [], scheme.disclosure_min_organisations if scheme else 3
     threshold = scheme.disclosure_min_organisations
     measures = {m.code: m for m in figures.measures_of(scheme)}
     rows = []
@@ -126,7 +127,7 @@ def _open_rows():
     return rows, threshold
 
 
-@bp.get("/impact.csv")
+@bp.get("/c/<charter_slug>/impact.csv")
 def download_impact_csv():
     rows, threshold = _open_rows()
     buffer = io.StringIO()
@@ -151,7 +152,7 @@ def download_impact_csv():
     return response
 
 
-@bp.get("/impact.csv-metadata.json")
+@bp.get("/c/<charter_slug>/impact.csv-metadata.json")
 def show_impact_csv_metadata():
     """The CSV's W3C "CSV on the Web" metadata: columns, types, licence and publisher."""
     return csvw_response(
@@ -164,7 +165,7 @@ def show_impact_csv_metadata():
     )
 
 
-@bp.get("/impact.json")
+@bp.get("/c/<charter_slug>/impact.json")
 def download_impact_json():
     rows, threshold = _open_rows()
     document = {
@@ -179,9 +180,9 @@ def download_impact_json():
     return response
 
 
-@bp.get("/impact/about-the-data")
+@bp.get("/c/<charter_slug>/impact/about-the-data")
 def show_impact_data():
-    scheme = current_scheme()
+    scheme = current_scheme(charter=g.charter)
     return render_template(
         "public/impact-data.html",
         scheme=scheme,

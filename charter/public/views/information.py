@@ -1,4 +1,5 @@
-"""Pages anyone can see: the start page and service information pages (probes: operations)."""
+"""Pages anyone can see: the service's information pages (accessibility, privacy, cookies) and a
+charter's "how it works" (probes: operations)."""
 
 from datetime import date
 
@@ -6,7 +7,6 @@ from flask import current_app, render_template
 
 from charter.public import bp
 from charter.services.domain import retention_schedule
-from charter.services.domain.schemes import current_scheme, principles_of
 from workflows import lifecycle
 
 # Who runs the service, for the privacy notice and accessibility statement. A deployment for
@@ -64,13 +64,6 @@ def _operator() -> dict:
     }
 
 
-@bp.get("/")
-def show_home():
-    scheme = current_scheme()
-    principles = principles_of(scheme) if scheme else []
-    return render_template("public/home.html", scheme=scheme, principles=principles)
-
-
 @bp.get("/accessibility")
 def show_accessibility():
     return render_template(
@@ -95,7 +88,7 @@ def show_cookies():
     )
 
 
-@bp.get("/how-it-works")
+@bp.get("/c/<charter_slug>/how-it-works")
 def show_lifecycle():
     """The lifecycle, generated from the machine itself so it cannot drift from the code."""
     rows = [

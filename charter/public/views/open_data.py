@@ -31,7 +31,7 @@ from charter.caching import (
     register_version_for_request,
 )
 from charter.formatting import format_date
-from charter.public import bp
+from charter.public import bp, charter_prefix
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.infrastructure.spreadsheets import (
     describedby_link,
@@ -63,6 +63,13 @@ def _checked_filters() -> Filters | Response:
     return query.filters
 
 
+def rows(filters: Filters, url_for_slug, with_figures: bool = False):
+    """The export's rows: none for a charter no organisation can have signed yet."""
+    if not charter_prefix.has_signings():
+        return iter(())
+    return open_data.export_rows(filters, url_for_slug, with_figures=with_figures)
+
+
 def _chunked(pieces):
     """Join small strings into chunks of about CHUNK_BYTES."""
     buffer: list[str] = []
@@ -77,7 +84,7 @@ def _chunked(pieces):
         yield "".join(buffer)
 
 
-@bp.get("/register.csv")
+@bp.get("/c/<charter_slug>/register.csv")
 @cached_by_register
 def download_register_csv():
     filters = _checked_filters()
@@ -97,7 +104,7 @@ def download_register_csv():
 
         writer.writerow(open_data.EXPORT_COLUMNS)
         yield flush()
-        for row in open_data.export_rows(filters, url_for_slug):
+        for row in rows(filters, url_for_slug):
             writer.writerow([spreadsheet_safe(row[column]) for column in open_data.EXPORT_COLUMNS])
             yield flush()
 
@@ -111,7 +118,7 @@ def download_register_csv():
     return response
 
 
-@bp.get("/register.csv-metadata.json")
+@bp.get("/c/<charter_slug>/register.csv-metadata.json")
 @cached_by_register
 def show_register_csv_metadata():
     """The CSV's CSVW metadata; the same search and filters describe the same download."""
@@ -128,7 +135,7 @@ def show_register_csv_metadata():
     )
 
 
-@bp.get("/register.json")
+@bp.get("/c/<charter_slug>/register.json")
 # The pages version: it also moves when a return is verified, which changes the published
 # figures in this export but not the register.
 @cached_by_register(scope="pages")
@@ -150,7 +157,7 @@ def download_register_json():
         # The object is written open-ended so the list can follow row by row.
         yield json.dumps(head)[:-1] + ', "organisations": ['
         separator = ""
-        for row in open_data.export_rows(filters, url_for_slug, with_figures=True):
+        for row in rows(filters, url_for_slug, with_figures=True):
             yield separator + json.dumps(row)
             separator = ","
         yield "]}"
@@ -161,7 +168,7 @@ def download_register_json():
 
 
 # Not under /register/: that is where organisations' slugs are.
-@bp.get("/about-the-register-data")
+@bp.get("/c/<charter_slug>/about-the-register-data")
 @cached_by_register
 def show_register_data():
     """The register's data dictionary: what each column and field means, and the licence."""
@@ -173,10 +180,10 @@ def show_register_data():
     )
 
 
-@bp.get("/register/feed.atom")
+@bp.get("/c/<charter_slug>/register/feed.atom")
 @cached_by_register
 def show_register_feed():
-    entries = register_feed.recent_public_changes()
+    entries = register_feed.recent_public_changes() if charter_prefix.has_signings() else []
     register_url = url_for("public.show_register", _external=True)
     host = request.host.split(":")[0]
 

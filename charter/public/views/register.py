@@ -6,7 +6,7 @@ from flask import abort, render_template, request, url_for
 
 from charter.caching import cached_by_register, register_version_for_request
 from charter.models.organisation import ROUTES
-from charter.public import bp
+from charter.public import bp, charter_prefix
 from charter.services.domain import marks
 from charter.services.domain.contracts import contract_summary
 from charter.services.domain.progress import measure_progress
@@ -62,14 +62,16 @@ def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -
     return pagination
 
 
-@bp.get("/register")
+@bp.get("/c/<charter_slug>/register")
 @cached_by_register
 def show_register():
     version = register_version_for_request().version
     options = register_service.filter_options(version)
     query = register_service.parse_query(request.args, options)
     result = None
-    if not query.errors:
+    if not query.errors and not charter_prefix.has_signings():
+        result = register_service.RegisterPage([], 0, 1, 0)
+    elif not query.errors:
         try:
             result = register_service.search(query, version)
         except register_service.PageNotAvailable as error:
@@ -96,9 +98,11 @@ def show_register():
     return page, 400 if query.errors else 200
 
 
-@bp.get("/register/<slug>")
+@bp.get("/c/<charter_slug>/register/<slug>")
 @cached_by_register(scope="pages")
 def show_register_entry(slug: str):
+    if not charter_prefix.has_signings():
+        abort(404)
     organisation = register_service.public_organisation(slug)
     if organisation is None:
         abort(404)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, g, redirect, render_template, request, url_for
 from markupsafe import escape
 
+from charter.branding import charter_with_id
 from charter.caching import cached_by_register
 from charter.public import bp
 from charter.public.forms.verify import VerificationForm
@@ -38,7 +39,7 @@ SHORT_CACHE = "public, max-age=300"
 BADGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 
-@bp.get("/verify")
+@bp.get("/c/<charter_slug>/verify")
 def start_verification():
     form = VerificationForm(request.args)
     if "certificate_number" in request.args and form.validate():
@@ -51,7 +52,7 @@ def start_verification():
 
 
 # A certificate's page shows the mark, its scheme and its holder: the register's own data.
-@bp.get("/verify/<certificate_number>")
+@bp.get("/c/<charter_slug>/verify/<certificate_number>")
 @cached_by_register
 def verify_certificate(certificate_number: str):
     found = certificate_checks.certificate_check(certificate_number)
@@ -61,10 +62,15 @@ def verify_certificate(certificate_number: str):
             certificate_number=marks.normalise_certificate_number(certificate_number),
         ), 404
     mark, scheme, organisation = found
-    if mark.certificate_number != certificate_number:
-        # One address per certificate, whatever case or spacing was typed.
+    home = charter_with_id(scheme.charter_id) or g.charter
+    if mark.certificate_number != certificate_number or home != g.charter:
+        # One address per certificate, whatever case or spacing was typed, under its charter.
         return redirect(
-            url_for("public.verify_certificate", certificate_number=mark.certificate_number)
+            url_for(
+                "public.verify_certificate",
+                certificate_number=mark.certificate_number,
+                charter_slug=home.slug,
+            )
         )
     standing = marks.standing(mark, scheme=scheme, organisation_status=organisation.status)
     newer = marks.current_mark(organisation) if mark.status == "superseded" else None
@@ -117,7 +123,7 @@ def _badge_response(svg: str, status: int, cache_control: str) -> Response:
     return response
 
 
-@bp.get("/badge/<certificate_number>.svg")
+@bp.get("/c/<charter_slug>/badge/<certificate_number>.svg")
 @cached_by_register(max_age=None)
 def show_badge(certificate_number: str):
     standing = certificate_checks.standing_by_number(certificate_number)

@@ -1,9 +1,9 @@
 """Charters as rows: which one a scheme file belongs to, the default one, and creating one.
 
-The service hosts several charters (charter.models.charter). Until URLs name the charter
-(/c/<slug>/, a later slice of issue 20), every existing page serves the *default* charter: the
-first one created, which for an existing service is Shropshire's, made by the migration that
-introduced charters. ``default_charter`` is the one name for it.
+The service hosts several charters (charter.models.charter), each with its public pages under
+/c/<slug>/. The *default* charter is the first one created, which for an existing service is
+Shropshire's, made by the migration that introduced charters: the addresses from before /c/
+lead to its pages. ``default_charter`` is the one name for it.
 
 A scheme file names its charter in a [charter] table (charter_file.py). Loading a file whose
 charter is new creates the charter; loading one whose charter exists adds a scheme version to it

@@ -33,7 +33,11 @@ def _adapter() -> MapAdapter:
 
 
 def link(endpoint: str, **values) -> str:
-    """The absolute address of ``endpoint`` (``url_for``'s values; ``None`` values dropped)."""
+    """The absolute address of ``endpoint`` (``url_for``'s values; ``None`` values dropped).
+    The blueprints' URL defaults apply, as in ``url_for``: a public page without a charter named
+    is the default charter's (charter.public.charter_prefix)."""
+    values = {name: value for name, value in values.items() if value is not None}
+    current_app.inject_url_defaults(endpoint, values)
     return _adapter().build(endpoint, values, force_external=True)
 
 

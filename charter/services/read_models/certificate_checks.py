@@ -63,3 +63,17 @@ def standing_by_number(text: str | None) -> str | None:
         return None
     # The row stands for the mark (status, expiry, its scheme's renewal window).
     return standing.mark_standing(row.organisation_status, row, date.today())
+
+
+def charter_id_by_number(text: str | None) -> int | None:
+    """The charter a Mark belongs to (its scheme's), by its certificate number, which is unique
+    across the service: where an address without a charter in it sends a certificate's check
+    and badge. None if there is no such Mark."""
+    number = marks.normalise_certificate_number(text)
+    if not marks.is_certificate_number(number):
+        return None
+    return db.session.scalar(
+        select(Scheme.charter_id)
+        .join(CharterMark, CharterMark.scheme_id == Scheme.id)
+        .where(CharterMark.certificate_number == number)
+    )

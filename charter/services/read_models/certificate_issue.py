@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from charter.branding import charter_with_id
 from charter.formatting import format_date
 from charter.models import Organisation
 from charter.models.assessment import MARK_REVOKED, CharterMark
@@ -66,10 +67,16 @@ class Certificate:
         return marks.standing_description(self.standing, self.organisation.status)
 
 
-def verification_url(certificate_number: str) -> str:
+def verification_url(certificate_number: str, charter_id: int | None = None) -> str:
     """The certificate's public check page, absolute: built from SERVICE_URL, never from the
-    request's Host, the same whether a page or the CLI asks."""
-    return links.link("public.verify_certificate", certificate_number=certificate_number)
+    request's Host, the same whether a page or the CLI asks; under the charter of the Mark's
+    scheme (``charter_id``), else the default charter."""
+    charter = charter_with_id(charter_id)
+    return links.link(
+        "public.verify_certificate",
+        certificate_number=certificate_number,
+        charter_slug=charter.slug if charter else None,
+    )
 
 
 def certificate_of(organisation: Organisation, today: date | None = None) -> Certificate | None:
@@ -87,7 +94,7 @@ def certificate_of(organisation: Organisation, today: date | None = None) -> Cer
         scheme=scheme,
         standing=standing,
         standing_on=today,
-        verify_url=verification_url(mark.certificate_number),
+        verify_url=verification_url(mark.certificate_number, scheme.charter_id),
         withheld=None
         if standing in marks.HOLDING_STANDINGS
         else _withheld(organisation, mark, standing),

@@ -193,7 +193,9 @@ def _travel_and_check(app, db):
         assert latest.from_state in ("lapsed", "withdrawn")
         assert organisation.status not in PUBLIC_STATES
         assert not register_query.is_public(organisation)
-        assert app.test_client().get(f"/register/{organisation.slug}").status_code == 404
+        assert (
+            app.test_client().get(f"/c/shropshire/register/{organisation.slug}").status_code == 404
+        )
     mark = db.session.scalar(
         select(CharterMark)
         .join(Organisation, Organisation.id == CharterMark.organisation_id)
@@ -202,7 +204,7 @@ def _travel_and_check(app, db):
         .limit(1)
     )  # held when it withdrew
     assert mark.status == "expired"
-    page = app.test_client().get(f"/verify/{mark.certificate_number}")
+    page = app.test_client().get(f"/c/shropshire/verify/{mark.certificate_number}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "no longer held" in text and "Expired" in text
