@@ -76,9 +76,10 @@ def test_pages_read_no_charter_while_the_branding_is_held(client, scheme, db):
             assert client.get(url).status_code == 200
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
-    # (The current scheme is narrowed to the default charter inside its own query.)
+    # (A charter's page finds its charter, g.charter, in the held copy; its scheme is narrowed
+    # to that charter by id inside the scheme's own query.)
     assert not [s for s in statements if s.lstrip().startswith("SELECT charters.")]
-    assert [s for s in statements if "FROM charters)" in s], "the test sees the statements"
+    assert [s for s in statements if "FROM schemes" in s], "the test sees the statements"
 
 
 def test_a_change_made_elsewhere_is_read_after_the_holding_time(app, client, scheme, db):

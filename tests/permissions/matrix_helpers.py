@@ -129,6 +129,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "public.moved_start_verification": PUBLIC,
     "public.moved_verify_certificate": PUBLIC,
     "public.moved_show_badge": PUBLIC,
+    "api.list_charters": PUBLIC,
     "api.list_organisations": PUBLIC,
     "api.show_organisation": PUBLIC,
     "api.show_certificate": PUBLIC,

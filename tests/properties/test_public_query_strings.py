@@ -27,6 +27,7 @@ def test_no_query_string_on_a_public_page_is_a_server_error(app, scheme):
         "filename": "js/init.js",
         "anything": "organisations",
         "token": "x",
+        "charter_slug": "shropshire",
     }
     urls = sorted(
         url_for_rule(rule, params)

@@ -136,6 +136,7 @@ def test_another_charters_register_and_impact_are_empty_until_organisations_sign
     db.session.commit()
     register = client.get("/c/worcestershire/register").get_data(as_text=True)
     assert "Severn Builders" not in register
+    assert "No organisation has signed this charter yet." in register
     assert "Severn Builders" in client.get("/c/shropshire/register").get_data(as_text=True)
     assert client.get(f"/c/worcestershire/register/{organisation.slug}").status_code == 404
     csv_lines = client.get("/c/worcestershire/register.csv").get_data(as_text=True).splitlines()
