@@ -10,6 +10,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
+from charter.auth.decorators import roles_here
 from charter.extensions import db
 from charter.models import Membership, Organisation
 
@@ -35,11 +36,7 @@ def organisation_for_member(slug: str, *, owner_only: bool = False, staff_may_vi
         abort(404)
     membership = membership_for(organisation)
     if membership is None:
-        if (
-            staff_may_view
-            and not owner_only
-            and (current_user.is_admin or current_user.is_assessor)
-        ):
+        if staff_may_view and not owner_only and roles_here():
             return organisation, None
         abort(404)
     if owner_only and membership.role != "owner":
