@@ -37,6 +37,9 @@ _CHANGED = "charter_branding_changed"
 class Branding:
     service_name: str
     running_body: str
+    # The default charter's id (None before there is one): the charter every staff page acts in
+    # until URLs name one (charter.auth.decorators), known with no query of its own.
+    charter_id: int | None = None
 
 
 def current_branding() -> Branding:
@@ -58,7 +61,7 @@ def current_branding() -> Branding:
 def _remember(executor) -> Branding:
     read_at = time.monotonic()
     row = executor.execute(
-        select(Charter.service_name, Charter.running_body).order_by(Charter.id).limit(1)
+        select(Charter.service_name, Charter.running_body, Charter.id).order_by(Charter.id).limit(1)
     ).first()
     branding = _branding(row)
     current_app.extensions[_HELD] = (read_at, branding)
@@ -69,6 +72,7 @@ def _branding(row) -> Branding:
     return Branding(
         service_name=service_name_for(row.service_name if row else None),
         running_body=running_body_for(row.running_body if row else None),
+        charter_id=row.id if row else None,
     )
 
 

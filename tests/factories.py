@@ -275,3 +275,28 @@ def audit(organisation, trigger, from_state, to_state, when, reason=None):
         )
     )
     db.session.commit()
+
+
+def roles_of(user: User, charter=None) -> set[str]:
+    """``user``'s roles in ``charter`` (the default charter when None), read afresh."""
+    from charter.services.domain import staff
+    from charter.services.domain.charters import default_charter
+
+    staff.forget_roles(user)
+    return set(staff.roles_in(user, charter or default_charter()))
+
+
+def roles_by_email() -> dict[str, set[str]]:
+    """Every account's open charter roles, across charters, by email address."""
+    from sqlalchemy import select
+
+    from charter.models import StaffRole
+
+    found: dict[str, set[str]] = {email: set() for email in db.session.scalars(select(User.email))}
+    for email, role in db.session.execute(
+        select(User.email, StaffRole.role)
+        .join(StaffRole, StaffRole.user_id == User.id)
+        .where(StaffRole.removed_at.is_(None))
+    ):
+        found[email].add(role)
+    return found

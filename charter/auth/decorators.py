@@ -24,22 +24,29 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from charter.branding import current_branding
 from charter.services.domain import charters, staff
 
 
+def acting_charter_id() -> int | None:
+    """The id of the charter the request's staff pages act in: the default charter's, held by
+    the process with the branding (no query)."""
+    return current_branding().charter_id
+
+
 def acting_charter():
-    """The charter the request's staff pages act in (read once per request)."""
+    """The acting charter's row, for the pages that show it (read once per request)."""
     if "acting_charter" not in g:
-        g.acting_charter = charters.default_charter()
+        g.acting_charter = charters.charter_by_id(acting_charter_id())
     return g.acting_charter
 
 
 def roles_here() -> frozenset[str]:
-    """The signed-in person's roles in the acting charter. Asks nothing of the database for
-    someone with no role anywhere (most people), so every page's header may ask."""
-    if not current_user.is_authenticated or not staff.is_staff_anywhere(current_user):
+    """The signed-in person's roles in the acting charter: read with the user row, so every
+    page's header may ask without a query."""
+    if not current_user.is_authenticated:
         return frozenset()
-    return staff.roles_in(current_user, acting_charter())
+    return staff.roles_in(current_user, acting_charter_id())
 
 
 def acts_as(role: str) -> bool:

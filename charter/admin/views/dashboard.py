@@ -7,7 +7,7 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from charter.admin import bp
-from charter.auth.decorators import acting_charter
+from charter.auth.decorators import acting_charter_id
 from charter.extensions import db
 from charter.models import Measure, Organisation, Principle
 from charter.models.staff import ADMINISTRATOR, ASSESSOR
@@ -29,7 +29,7 @@ def show_dashboard():
             select(Organisation.status, func.count()).group_by(Organisation.status)
         ).all()
     )
-    by_role = staff.accounts_by_role(acting_charter())
+    by_role = staff.accounts_by_role(acting_charter_id())
     scheme = current_scheme()
     scheme_counts = None
     if scheme is not None:

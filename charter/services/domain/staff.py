@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
+from sqlalchemy import literal as sa_literal
+from sqlalchemy.orm.util import identity_key
 
 from charter.extensions import db
 from charter.models import Charter, Membership, Organisation, Scheme, StaffRole, User
@@ -67,7 +69,11 @@ def forget_roles(user: User) -> None:
 
 
 def user_with_roles(user_id: int) -> User | None:
-    """The user with ``user_id`` and their open charter roles, in one query (the user loader)."""
+    """The user with ``user_id`` and their open charter roles, in one query (the user loader).
+    A user the session holds already, roles and all, costs none."""
+    held = db.session.identity_map.get(identity_key(User, user_id))
+    if held is not None and getattr(held, _KEPT, None) is not None:
+        return held
     rows = db.session.execute(
         select(User, StaffRole.charter_id, StaffRole.role)
         .outerjoin(StaffRole, and_(StaffRole.user_id == User.id, OPEN))
@@ -149,17 +155,13 @@ def people_with(role: str, charter: Charter | int) -> list[User]:
 def accounts_by_role(charter: Charter | int | None) -> dict[str, int]:
     """How many accounts are staff of ``charter`` in each role, and how many are staff nowhere
     (under "member")."""
-    counts = dict(
-        db.session.execute(
-            select(StaffRole.role, func.count())
-            .where(StaffRole.charter_id == _charter_id(charter), OPEN)
-            .group_by(StaffRole.role)
-        ).tuples()
+    by_role = (
+        select(StaffRole.role, func.count())
+        .where(StaffRole.charter_id == _charter_id(charter), OPEN)
+        .group_by(StaffRole.role)
     )
-    counts["member"] = db.session.scalar(
-        select(func.count()).select_from(User).where(User.id.not_in(staff_user_ids()))
-    )
-    return counts
+    members = select(sa_literal("member"), func.count()).where(User.id.not_in(staff_user_ids()))
+    return dict(db.session.execute(by_role.union_all(members)).all())
 
 
 def role_labels(user: User) -> list[str]:
