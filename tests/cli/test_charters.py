@@ -103,7 +103,7 @@ def test_the_administrator_must_be_an_existing_confirmed_account(app, db, tmp_pa
         args=["charter", "create-charter", path, "--administrator", "unconfirmed@council.example"]
     )
     assert unconfirmed.exit_code == 1
-    assert "has not confirmed its email address" in unconfirmed.output
+    assert "has not confirmed their email address" in unconfirmed.output
     db.session.expire_all()
     assert (_count(db, Charter), _count(db, Scheme)) == (0, 0)
 
