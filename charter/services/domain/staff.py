@@ -58,7 +58,7 @@ def _held(user: User) -> dict[int, frozenset[str]]:
         rows = db.session.execute(
             select(StaffRole.charter_id, StaffRole.role).where(StaffRole.user_id == user.id, OPEN)
         )
-        kept = _keep(user, rows.tuples())
+        kept = _keep(user, rows.all())
     return kept
 
 
@@ -172,7 +172,7 @@ def role_labels(user: User) -> list[str]:
         .join(Charter, Charter.id == StaffRole.charter_id)
         .where(StaffRole.user_id == user.id, OPEN)
         .order_by(Charter.id, StaffRole.role)
-    ).tuples()
+    ).all()
     labels += [f"{ROLE_NAMES[role][3:].capitalize()}, {name}" for role, name in rows]
     return labels or ["Organisation member"]
 
