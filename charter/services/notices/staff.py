@@ -22,4 +22,7 @@ def appointed(user, role: str, charter, appointed_by) -> None:
         charter=charter,
         appointed_by=appointed_by,
         sign_in_url=link("auth.sign_in"),
+        # Signed by the charter the role is in, not the default charter's branding.
+        service_name=charter.service_name,
+        running_body=charter.running_body,
     )
