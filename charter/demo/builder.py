@@ -43,7 +43,7 @@ from charter.models import AuditEvent, Membership, Organisation, Scheme, Signatu
 from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import PLAN_APPROVED, PLAN_RETURNED, PLAN_SUBMITTED, ActionPlan, PlanTarget
-from charter.models.staff import ADMINISTRATOR, StaffRole
+from charter.models.staff import StaffRole
 from charter.services.domain import publishing
 from charter.services.domain.accounts import hash_password
 from charter.services.domain.lifecycle import actor_for, system_actor, transition
@@ -109,13 +109,8 @@ def load_demo_data(scheme: Scheme | None, *, now: datetime | None = None) -> Dem
 def demo_accounts() -> list[DemoAccount]:
     """The demo accounts in the database: staff first, then organisation members."""
     staff_roles = {email: (role, what) for email, _, role, what in STAFF}
-    accounts = [
-        DemoAccount(email, *staff_roles[email])
-        for email in db.session.scalars(
-            select(User.email).where(User.email.in_(staff_roles)).order_by(User.email)
-        )
-    ]
-    accounts.sort(key=lambda account: account.role != ADMINISTRATOR)  # administrator first
+    emails = set(db.session.scalars(select(User.email).where(User.email.in_(staff_roles))))
+    accounts = [DemoAccount(email, *staff_roles[email]) for email, *_ in STAFF if email in emails]
     accounts += [DemoAccount(email, "member", what) for email, what in manager_accounts()]
     rows = db.session.execute(
         select(User.email, Membership.role, Organisation.name, Organisation.status)
@@ -151,21 +146,13 @@ class _DemoBuilder:
 
     def build(self) -> int:
         started = self.now - timedelta(days=4 * 365)
-        self.admin = self._user(STAFF[0][0], STAFF[0][1], started)
-        # The demo administrator runs the service as well as Shropshire's charter, as every
-        # administrator did before roles were per charter.
+        # Shropshire's staff; the administrator runs the service too, as every administrator
+        # did before roles were per charter.
+        self.admin, *self.assessors = [self._user(e, n, started) for e, n, _, _ in STAFF]
         self.admin.service_admin = True
-        self.assessors = [self._user(e, n, started) for e, n, _, _ in STAFF[1:]]
         db.session.flush()
         for (_, _, role, _), user in zip(STAFF, [self.admin, *self.assessors], strict=True):
-            db.session.add(
-                StaffRole(
-                    user_id=user.id,
-                    charter_id=self.scheme.charter_id,
-                    role=role,
-                    appointed_at=started,
-                )
-            )
+            db.session.add(StaffRole(user_id=user.id, charter_id=self.scheme.charter_id, role=role))
         self.activity = new_context(self.scheme, self.now, self.assessors)
         records = demo_organisations()
         for index, record in enumerate(records):
