@@ -110,7 +110,6 @@ def build_data(database_url: str, owners: int, public: int) -> list[tuple[str, s
             user = User(
                 email=email,
                 full_name=f"Owner {n}",
-                role="member",
                 password_hash=password_hash,
                 email_verified_at=utcnow(),
             )

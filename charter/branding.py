@@ -40,6 +40,9 @@ _CHANGED = "charter_branding_changed"
 class Branding:
     service_name: str
     running_body: str
+    # The default charter's id (None before there is one): the charter every staff page acts in
+    # until URLs name one (charter.auth.decorators), known with no query of its own.
+    charter_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,9 @@ class CharterFacts:
 
     @property
     def branding(self) -> Branding:
-        return Branding(service_name_for(self.service_name), running_body_for(self.running_body))
+        return Branding(
+            service_name_for(self.service_name), running_body_for(self.running_body), self.id
+        )
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ def _branding(row) -> Branding:
     return Branding(
         service_name=service_name_for(row.service_name if row else None),
         running_body=running_body_for(row.running_body if row else None),
+        charter_id=row.id if row else None,
     )
 
 

@@ -11,6 +11,7 @@ from govuk_frontend_wtf.main import wtforms_errors
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
+from charter.auth.decorators import acts_as
 from charter.branding import current_branding
 from charter.formatting import (
     format_amount,
@@ -165,6 +166,8 @@ def register_template_helpers(app: Flask) -> None:
             "running_body": branding.running_body,
             # The charter whose pages the header and footer link to (charter/public/charter_prefix).
             "shown_charter": shown_charter,
+            # The signed-in person's roles in the acting charter, read with the user row.
+            "acts_as": acts_as,
             # Loaded with the user row (User.manages_contracts): no query of its own.
             "manages_contracts": lambda: bool(
                 current_user.is_authenticated and current_user.manages_contracts

@@ -21,19 +21,45 @@ def make_user(
     role: str = "member",
     password: str = PASSWORD,
     verified: bool = True,
+    charter=None,
 ) -> User:
+    """An account; ``role`` "assessor", "administrator" (of ``charter``, by default the default
+    charter) or "admin" (that and a service administrator)."""
     from charter.services.domain.accounts import hash_password
 
     user = User(
         email=email or f"user{next(_seq)}@example.com",
         full_name=full_name,
-        role=role,
         password_hash=hash_password(password),
         email_verified_at=utcnow() if verified else None,
+        # "admin": what every administrator was before roles were per charter, as the
+        # migration made them: a service administrator and an administrator of the default
+        # charter. "administrator" is the charter role alone.
+        service_admin=role == "admin",
     )
     db.session.add(user)
+    db.session.flush()
+    if role != "member":
+        give_role(user, STAFF_ROLES[role], charter)
     db.session.commit()
     return user
+
+
+STAFF_ROLES = {"admin": "administrator", "administrator": "administrator", "assessor": "assessor"}
+
+
+def give_role(user: User, role: str, charter=None) -> None:
+    """Make ``user`` ``role`` of ``charter`` (the default charter when None, if there is one)."""
+    from charter.models import StaffRole
+    from charter.services.domain.charters import default_charter
+    from charter.services.domain.staff import forget_roles
+
+    charter = charter or default_charter()
+    if charter is None:
+        return
+    db.session.add(StaffRole(user_id=user.id, charter_id=charter.id, role=role))
+    db.session.flush()
+    forget_roles(user)
 
 
 def make_organisation(
@@ -249,3 +275,28 @@ def audit(organisation, trigger, from_state, to_state, when, reason=None):
         )
     )
     db.session.commit()
+
+
+def roles_of(user: User, charter=None) -> set[str]:
+    """``user``'s roles in ``charter`` (the default charter when None), read afresh."""
+    from charter.services.domain import staff
+    from charter.services.domain.charters import default_charter
+
+    staff.forget_roles(user)
+    return set(staff.roles_in(user, charter or default_charter()))
+
+
+def roles_by_email() -> dict[str, set[str]]:
+    """Every account's open charter roles, across charters, by email address."""
+    from sqlalchemy import select
+
+    from charter.models import StaffRole
+
+    found: dict[str, set[str]] = {email: set() for email in db.session.scalars(select(User.email))}
+    for email, role in db.session.execute(
+        select(User.email, StaffRole.role)
+        .join(StaffRole, StaffRole.user_id == User.id)
+        .where(StaffRole.removed_at.is_(None))
+    ):
+        found[email].add(role)
+    return found

@@ -7,15 +7,61 @@ def view(): ...
 
 A blueprint whose every page has the same guard says so once, with ``staff_guard``::
 
-    bp.before_request(staff_guard("admin"))
+    bp.before_request(staff_guard(ADMINISTRATOR))
+
+Staff roles are held in a charter (charter.services.domain.staff). The charter a staff page acts
+in is ``acting_charter()``: today the default charter, since URLs do not name one yet; when they
+do, only that function changes. Someone who is staff somewhere (another charter's administrator
+or assessor, a service administrator) but not staff of this charter gets 404, not 403: they learn
+nothing of what another charter holds. Anyone else gets 403, as before, and so does this
+charter's staff on a page for the other role.
 """
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+
+from charter.branding import current_branding
+from charter.services.domain import charters, staff
+
+
+def acting_charter_id() -> int | None:
+    """The id of the charter the request's staff pages act in: the default charter's, held by
+    the process with the branding (no query)."""
+    return current_branding().charter_id
+
+
+def acting_charter():
+    """The acting charter's row, for the pages that show it (read once per request)."""
+    if "acting_charter" not in g:
+        g.acting_charter = charters.charter_by_id(acting_charter_id())
+    return g.acting_charter
+
+
+def roles_here() -> frozenset[str]:
+    """The signed-in person's roles in the acting charter: read with the user row, so every
+    page's header may ask without a query."""
+    if not current_user.is_authenticated:
+        return frozenset()
+    return staff.roles_in(current_user, acting_charter_id())
+
+
+def acts_as(role: str) -> bool:
+    """Whether the signed-in person holds ``role`` in the acting charter (views, templates)."""
+    return role in roles_here()
+
+
+def _refuse_unless(roles: tuple[str, ...]) -> None:
+    """403 for staff of this charter without the role (an administrator may look at an
+    assessment but not decide it) and for people who are staff nowhere; 404 for staff of
+    other charters only."""
+    here = roles_here()
+    if here & set(roles):
+        return
+    abort(404 if not here and staff.is_staff_anywhere(current_user) else 403)
 
 
 def verified_required(view):
@@ -34,7 +80,8 @@ def verified_required(view):
 
 
 def staff_required(*roles: str):
-    """403 unless the signed-in person has one of ``roles`` (e.g. ``staff_required("admin")``)."""
+    """404 or 403 (above) unless the signed-in person has one of ``roles`` in the acting
+    charter (e.g. ``staff_required(ASSESSOR)``)."""
     if not roles:
         raise ValueError("staff_required needs at least one role")
 
@@ -43,8 +90,7 @@ def staff_required(*roles: str):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
-            if current_user.role not in roles:
-                abort(403)
+            _refuse_unless(roles)
             return view(*args, **kwargs)
 
         return wrapped
@@ -66,8 +112,7 @@ def staff_guard(*roles: str, verified: bool = False):
             return current_app.login_manager.unauthorized()
         if verified and not current_user.is_verified:
             return redirect(url_for("auth.confirm_email_address"))
-        if current_user.role not in roles:
-            abort(403)
+        _refuse_unless(roles)
         return None
 
     return guard

@@ -6,13 +6,17 @@ a copy taken earlier would still work. Each session therefore carries the user's
 is not the user's current one. Moving the generation on (sign-out, a password change or reset,
 "sign out everywhere") ends every session made before, with no session table and no query
 beyond the one that loads the user.
+
+That one query also reads the person's charter roles (``staff.user_with_roles``), so every
+"may they act as an administrator here" in the request is answered without another.
 """
 
 from flask import session
 from flask_login import user_logged_in
 
-from charter.extensions import db, login_manager
+from charter.extensions import login_manager
 from charter.models import User
+from charter.services.domain import staff
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to continue."
@@ -24,7 +28,7 @@ SESSION_GENERATION_KEY = "session_generation"
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     try:
-        user = db.session.get(User, int(user_id))
+        user = staff.user_with_roles(int(user_id))
     except (TypeError, ValueError, OverflowError):
         return None
     if user is None or user.closed_at is not None:  # a closed account signs nobody in

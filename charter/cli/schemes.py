@@ -8,13 +8,13 @@ from flask import current_app
 
 from charter.cli import charter_cli
 from charter.extensions import db
-from charter.models.user import ROLE_ADMIN
+from charter.models.staff import ADMINISTRATOR
 from charter.services.domain.accounts import normalise_email, user_by_email
 from charter.services.domain.charter_file import charter_table
 from charter.services.domain.charters import create_charter as create_charter_row
 from charter.services.domain.refusals import Refused
 from charter.services.domain.schemes import SchemeFileError, load_scheme_file, read_toml
-from charter.services.domain.staff import make_admin
+from charter.services.domain.staff import appoint
 
 
 @charter_cli.command("load-scheme")
@@ -50,9 +50,8 @@ def create_charter(path: str, administrator: str):
     first administrator.
 
     The administrator must already have an account with a confirmed email address (ask them to
-    create one first). Staff roles are not yet per charter (the next slice of issue 20): today
-    the appointment makes the account a service administrator, which is the only administrator
-    role the service has, and nothing more is recorded.
+    create one first). They become an administrator of this charter only, and appoint its other
+    staff on its staff pages.
     """
     email = normalise_email(administrator)
     account = user_by_email(email)
@@ -64,7 +63,7 @@ def create_charter(path: str, administrator: str):
     try:
         charter = create_charter_row(charter_table(read_toml(Path(path).read_text("utf-8"))))
         result = load_scheme_file(path)
-        appointed = make_admin(account.email, None, None)
+        appointed = appoint(account.email, ADMINISTRATOR, charter, None, notify=False)
     except (OSError, Refused) as exc:
         db.session.rollback()
         raise click.ClickException(f"{path}: {exc}") from exc
@@ -73,7 +72,4 @@ def create_charter(path: str, administrator: str):
         f"Created the charter '{charter.name}' ({charter.slug}), run by {charter.running_body}, "
         f"with its scheme '{result.scheme.name}' as version {result.scheme.version}."
     )
-    if appointed.previous_role == ROLE_ADMIN:
-        click.echo(f"{appointed.user.email} is already an administrator; nothing changed.")
-    else:
-        click.echo(f"{appointed.user.email} is now an administrator.")
+    click.echo(f"{appointed.email} is now an administrator of {charter.name}.")

@@ -43,7 +43,7 @@ from charter.models import AuditEvent, Membership, Organisation, Scheme, Signatu
 from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import PLAN_APPROVED, PLAN_RETURNED, PLAN_SUBMITTED, ActionPlan, PlanTarget
-from charter.models.user import ROLE_MEMBER
+from charter.models.staff import StaffRole
 from charter.services.domain import publishing
 from charter.services.domain.accounts import hash_password
 from charter.services.domain.lifecycle import actor_for, system_actor, transition
@@ -108,13 +108,9 @@ def load_demo_data(scheme: Scheme | None, *, now: datetime | None = None) -> Dem
 
 def demo_accounts() -> list[DemoAccount]:
     """The demo accounts in the database: staff first, then organisation members."""
-    what_for = {email: what for email, _, _, what in STAFF}
-    accounts = [
-        DemoAccount(user.email, user.role, what_for[user.email])
-        for user in db.session.scalars(
-            select(User).where(User.email.in_(what_for)).order_by(User.role, User.email)
-        )
-    ]
+    staff_roles = {email: (role, what) for email, _, role, what in STAFF}
+    emails = set(db.session.scalars(select(User.email).where(User.email.in_(staff_roles))))
+    accounts = [DemoAccount(email, *staff_roles[email]) for email, *_ in STAFF if email in emails]
     accounts += [DemoAccount(email, "member", what) for email, what in manager_accounts()]
     rows = db.session.execute(
         select(User.email, Membership.role, Organisation.name, Organisation.status)
@@ -126,7 +122,7 @@ def demo_accounts() -> list[DemoAccount]:
     for email, member_role, organisation, status in rows:
         label = "Owner" if member_role == OWNER else "Contributor"
         state = STATE_LABELS.get(status, status)
-        accounts.append(DemoAccount(email, ROLE_MEMBER, f"{label}, {organisation} ({state})"))
+        accounts.append(DemoAccount(email, "member", f"{label}, {organisation} ({state})"))
     return accounts
 
 
@@ -150,9 +146,13 @@ class _DemoBuilder:
 
     def build(self) -> int:
         started = self.now - timedelta(days=4 * 365)
-        self.admin = self._user(STAFF[0][0], STAFF[0][1], STAFF[0][2], started)
-        self.assessors = [self._user(e, n, r, started) for e, n, r, _ in STAFF[1:]]
+        # Shropshire's staff; the administrator runs the service too, as every administrator
+        # did before roles were per charter.
+        self.admin, *self.assessors = [self._user(e, n, started) for e, n, _, _ in STAFF]
+        self.admin.service_admin = True
         db.session.flush()
+        for (_, _, role, _), user in zip(STAFF, [self.admin, *self.assessors], strict=True):
+            db.session.add(StaffRole(user_id=user.id, charter_id=self.scheme.charter_id, role=role))
         self.activity = new_context(self.scheme, self.now, self.assessors)
         records = demo_organisations()
         for index, record in enumerate(records):
@@ -195,11 +195,10 @@ class _DemoBuilder:
         self.rng.shuffle(names)
         return names
 
-    def _user(self, email: str, full_name: str, role: str, created: datetime) -> User:
+    def _user(self, email: str, full_name: str, created: datetime) -> User:
         user = User(
             email=email,
             full_name=full_name,
-            role=role,
             password_hash=self.password_hash,
             email_verified_at=created + timedelta(minutes=self.rng.randint(2, 90)),
             created_at=created,
@@ -218,9 +217,7 @@ class _DemoBuilder:
         registered_on = self.now - timedelta(days=self.rng.randint(*end_range) + sum(gaps))
         registered_at = self._at(registered_on, "owner")
         slug = slugify(record["name"])
-        owner = self._user(
-            f"owner@{slug}.{DEMO_DOMAIN}", self.names[index], ROLE_MEMBER, registered_at
-        )
+        owner = self._user(f"owner@{slug}.{DEMO_DOMAIN}", self.names[index], registered_at)
         id_scheme, _, identifier = record["id"].rpartition("-")
         organisation = Organisation(
             name=record["name"],
@@ -257,7 +254,6 @@ class _DemoBuilder:
             colleague = self._user(
                 f"contributor@{slug}.{DEMO_DOMAIN}",
                 self.names[len(self.names) - 1 - index],
-                ROLE_MEMBER,
                 registered_at + timedelta(days=3),
             )
             db.session.flush()

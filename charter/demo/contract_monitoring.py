@@ -98,7 +98,6 @@ def build_contract_monitoring(now: datetime, password_hash: str) -> Counter:
         user = User(
             email=manager_email(name),
             full_name=full_name,
-            role="member",
             password_hash=password_hash,
             email_verified_at=started,
             created_at=started,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR
+from charter.models.staff import ADMINISTRATOR, ASSESSOR
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -36,11 +36,11 @@ STAFF = [
     (
         ADMIN_EMAIL,
         "Priya Shah",
-        ROLE_ADMIN,
+        ADMINISTRATOR,
         "Administrator: assessors, suspensions, reports",
     ),
-    (f"assessor1@{DEMO_DOMAIN}", "Gareth Evans", ROLE_ASSESSOR, "Assessor: plans and applications"),
-    (f"assessor2@{DEMO_DOMAIN}", "Helen Morgan", ROLE_ASSESSOR, "Assessor: plans and applications"),
+    (f"assessor1@{DEMO_DOMAIN}", "Gareth Evans", ASSESSOR, "Assessor: plans and applications"),
+    (f"assessor2@{DEMO_DOMAIN}", "Helen Morgan", ASSESSOR, "Assessor: plans and applications"),
 ]
 FIRST_NAMES = [
     "Alice", "Ben", "Catrin", "David", "Emma", "Fiona", "George", "Hannah", "Ian", "Jasmine",

@@ -39,6 +39,7 @@ from charter.models.register_state import RegisterState
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.models.scheme import Measure, Principle, Scheme
 from charter.models.signature import Signature
+from charter.models.staff import StaffRole
 from charter.models.user import User
 
 __all__ = [
@@ -82,5 +83,6 @@ __all__ = [
     "ScheduledNotice",
     "Scheme",
     "Signature",
+    "StaffRole",
     "User",
 ]

@@ -1,5 +1,10 @@
-"""People: one account per person, with a service role (member, assessor or administrator),
-email verification, reminder preferences, and the record of a closed account."""
+"""People: one account per person, email verification, reminder preferences, the record of a
+closed account, and whether the person is a service administrator.
+
+Staff roles are held in a charter (charter.models.staff: administrator or assessor of one
+charter), so they are not here. The one service-wide role is the **service administrator**: the
+operator who creates charters and appoints their first administrators. Everyone else is a plain
+account that may belong to organisations."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,11 +23,6 @@ from charter.models.base import utcnow
 if TYPE_CHECKING:
     from charter.models.organisation import Membership
 
-ROLE_MEMBER = "member"
-ROLE_ASSESSOR = "assessor"
-ROLE_ADMIN = "admin"
-SERVICE_ROLES = (ROLE_MEMBER, ROLE_ASSESSOR, ROLE_ADMIN)
-
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
@@ -30,8 +31,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # "member" users act for organisations; assessors and administrators are scheme staff.
-    role: Mapped[str] = mapped_column(String(20), default=ROLE_MEMBER)
+    # The service operator: creates charters and appoints their administrators. Not a role in
+    # any charter: acting in one takes a charter role (charter.services.domain.staff).
+    service_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -58,14 +60,6 @@ class User(UserMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
-
-    @property
-    def is_assessor(self) -> bool:
-        return self.role == ROLE_ASSESSOR
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ROLE_ADMIN
 
     @property
     def is_closed(self) -> bool:

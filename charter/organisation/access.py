@@ -1,6 +1,6 @@
 """Who may see an organisation's private pages.
 
-Anyone who is not a member (nor scheme staff) gets a 404, not a 403: another organisation's
+Anyone who is not a member (nor staff of its charter) gets a 404, not a 403: another organisation's
 existence behind a private URL is not disclosed.
 """
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import Membership, Organisation
+from charter.services.domain import staff
 
 
 def membership_for(organisation: Organisation) -> Membership | None:
@@ -35,10 +36,12 @@ def organisation_for_member(slug: str, *, owner_only: bool = False, staff_may_vi
         abort(404)
     membership = membership_for(organisation)
     if membership is None:
+        # Staff of the organisation's charter; another charter's staff are told nothing.
         if (
             staff_may_view
             and not owner_only
-            and (current_user.is_admin or current_user.is_assessor)
+            and staff.is_staff_anywhere(current_user)
+            and staff.is_staff(current_user, staff.charter_of(organisation))
         ):
             return organisation, None
         abort(404)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from charter.services.domain import staff
 from tests.auth.helpers import count_emails, count_users, emails_to, user_with_email
 from tests.factories import PASSWORD, make_user, submit
 
@@ -29,7 +30,7 @@ def test_a_new_account_is_unverified_and_gets_a_confirmation_email(client_reques
     )
 
     user = user_with_email("sam.smith@example.com")
-    assert user.role == "member"
+    assert not staff.is_staff_anywhere(user)  # a plain account: staff nowhere
     assert not user.is_verified
     assert user.password_hash != PASSWORD
     [email] = emails_to("sam.smith@example.com")

@@ -1,5 +1,6 @@
 """The whole account journey through HTTP, as a person would take it."""
 
+from charter.services.domain import staff
 from charter.services.domain.accounts import check_password
 from tests.auth.helpers import last_email_to, link_path, user_with_email
 from tests.factories import submit
@@ -29,7 +30,7 @@ def test_create_verify_sign_in_change_password_and_sign_out(client):
     user = user_with_email("priya.patel@example.com")
     assert user is not None, "the address is stored stripped and lower-cased"
     assert user.full_name == "Priya Patel"
-    assert user.role == "member"
+    assert not staff.is_staff_anywhere(user)  # a plain account: staff nowhere
     assert user.email_verified_at is None
 
     email = last_email_to("priya.patel@example.com")

@@ -30,7 +30,7 @@ def test_anonymous_people_are_sent_to_sign_in(client, path):
 
 
 def test_an_unconfirmed_admin_may_use_admin_pages_but_must_confirm_before_assessor_pages(
-    app, client
+    app, client, scheme
 ):
     admin = make_user(role="admin", verified=False)
     sign_in(client, admin.email)

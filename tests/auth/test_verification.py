@@ -202,10 +202,10 @@ def test_verified_required_alone_sends_anonymous_people_to_sign_in(app):
     assert "/sign-in?next=" in response.location
 
 
-def test_staff_required_refuses_other_roles(app):
+def test_staff_required_refuses_other_roles(app, scheme):
     member = make_user(role="member")
     admin = make_user(role="admin")
-    admin_only = staff_required("admin")(_view)
+    admin_only = staff_required("administrator")(_view)
     with app.test_request_context("/admin/"):
         login_user(member)
         with pytest.raises(Forbidden):
@@ -217,7 +217,7 @@ def test_staff_required_refuses_other_roles(app):
 
 def test_staff_required_sends_anonymous_people_to_sign_in(app):
     with app.test_request_context("/admin/"):
-        response = staff_required("admin", "assessor")(_view)()
+        response = staff_required("administrator", "assessor")(_view)()
 
     assert response.status_code == 302
     assert "/sign-in?next=" in response.location

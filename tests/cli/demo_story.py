@@ -30,7 +30,7 @@ from charter.models import (
     ReturnLine,
     Scheme,
     Signature,
-    User,
+    StaffRole,
 )
 from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AnnualConfirmation, MarkAudit
 from charter.models.monitoring import RETURN_DRAFT, RETURN_SUBMITTED
@@ -174,7 +174,9 @@ def returns_in_every_state_and_verified_ones_complete(now: datetime) -> None:
         select(MonitoringReturn).where(MonitoringReturn.status == "verified")
     ).all()
     assert len(verified) > 20
-    assessors = set(db.session.scalars(select(User.id).where(User.role == "assessor")))
+    assessors = set(
+        db.session.scalars(select(StaffRole.user_id).where(StaffRole.role == "assessor"))
+    )
     for monitoring_return in verified:
         assert monitoring_return.verified_by_id in assessors
         assert monitoring_return.submitted_at < monitoring_return.verified_at < now

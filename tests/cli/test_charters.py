@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from charter.models import Charter, Scheme, User
+from charter.services.domain import staff
 from tests.factories import make_user
 from tests.services.domain.scheme_text_helpers import another_charter, default_text
 
@@ -39,15 +40,19 @@ def test_a_charter_is_created_with_its_scheme_and_first_administrator(app, db, t
     )
     assert "run by Social Value Group" in result.output
     assert "as version 1" in result.output
-    assert "lead@council.example is now an administrator" in result.output
+    assert (
+        "lead@council.example is now an administrator of Social Value Charter for Shropshire"
+        in result.output
+    )
     db.session.expire_all()
     charter = db.session.scalar(select(Charter))
     scheme = db.session.scalar(select(Scheme))
     assert scheme.charter_id == charter.id
     user = db.session.scalar(select(User).where(User.email == "lead@council.example"))
-    assert user.is_admin
+    # An administrator of this charter, not of the service.
+    assert staff.roles_in(user, charter) == {"administrator"} and not user.service_admin
 
-    # A second charter beside it; its administrator may be one already.
+    # A second charter beside it; its administrator may administer another already.
     again = runner.invoke(
         args=[
             "charter",
@@ -58,11 +63,11 @@ def test_a_charter_is_created_with_its_scheme_and_first_administrator(app, db, t
         ]
     )
     assert again.exit_code == 0, again.output
-    assert "is already an administrator; nothing changed" in again.output
-    assert [c.slug for c in db.session.scalars(select(Charter).order_by(Charter.id))] == [
-        "shropshire",
-        "worcestershire",
-    ]
+    assert "is now an administrator of" in again.output
+    shropshire, worcestershire = db.session.scalars(select(Charter).order_by(Charter.id))
+    assert (shropshire.slug, worcestershire.slug) == ("shropshire", "worcestershire")
+    staff.forget_roles(user)
+    assert staff.is_administrator(user, shropshire) and staff.is_administrator(user, worcestershire)
 
 
 def test_an_existing_slug_is_refused_and_nothing_changes(app, db, tmp_path):
@@ -98,7 +103,7 @@ def test_the_administrator_must_be_an_existing_confirmed_account(app, db, tmp_pa
         args=["charter", "create-charter", path, "--administrator", "unconfirmed@council.example"]
     )
     assert unconfirmed.exit_code == 1
-    assert "has not confirmed its email address" in unconfirmed.output
+    assert "has not confirmed their email address" in unconfirmed.output
     db.session.expire_all()
     assert (_count(db, Charter), _count(db, Scheme)) == (0, 0)
 

@@ -16,6 +16,7 @@ from charter.models import (
     MonitoringReturn,
     Organisation,
     Signature,
+    StaffRole,
     User,
 )
 from charter.models.base import utcnow
@@ -99,15 +100,21 @@ def test_demo_data_prints_the_accounts_and_the_password(demo):
 @pytest.mark.usefixtures("demo")
 def test_staff_and_system_actors_fire_their_own_triggers(db):
     roles = defaultdict(set)
-    for trigger, role, label in db.session.execute(
-        select(AuditEvent.trigger, User.role, AuditEvent.actor_label).outerjoin(
+    staff_role = (
+        select(StaffRole.role)
+        .where(StaffRole.user_id == User.id, StaffRole.removed_at.is_(None))
+        .limit(1)
+        .scalar_subquery()
+    )
+    for trigger, user_id, role, label in db.session.execute(
+        select(AuditEvent.trigger, User.id, staff_role, AuditEvent.actor_label).outerjoin(
             User, User.id == AuditEvent.actor_id
         )
     ):
-        roles[trigger].add(role or label)
+        roles[trigger].add(role or ("member" if user_id else label))
     assert roles["sign"] == roles["submit_plan"] == roles["apply_for_mark"] == {"member"}
     assert roles["approve_plan"] == roles["award_mark"] == {"assessor"}
-    assert roles["suspend"] == roles["revoke_mark"] == {"admin"}
+    assert roles["suspend"] == roles["revoke_mark"] == {"administrator"}
     assert roles["open_renewal"] == roles["lapse"] == {"Scheduled review"}
 
 

@@ -5,7 +5,8 @@ route is one line in ``ROUTES`` (the test fails for a route in the URL map witho
 
 Outcomes: ``ok`` (served, or refused for its content -- a form error, a 409 -- but not for who
 is asking), ``sign_in`` (sent to sign in), ``forbidden`` (403), ``not_found`` (404: the
-organisation's pages do not admit that they exist to non-members).
+organisation's pages do not admit that they exist to non-members, and a charter's private pages
+do not admit it to another charter's staff).
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ ROLES = (
     "assessor",
     "admin",
     "contract_manager",  # a commissioner's contract manager, member of no organisation
+    # The charter dimension (issue 20): staff of a second charter, and a service administrator
+    # who holds no role in the default charter. Every page here is the default charter's, so
+    # they are told nothing of its private pages (404, not 403): they are staff, but not here.
+    "other_admin",  # an administrator of the second charter
+    "other_assessor",  # an assessor of the second charter
+    "service_admin",  # a service administrator, no role in either charter
 )
 
 
@@ -32,52 +39,63 @@ UNAVAILABLE = "unavailable"  # a deliberate 503
 PUBLIC = _level(
     anonymous=OK, member=OK, other_member=OK, contributor=OK, assessor=OK, admin=OK,
     contract_manager=OK,
+    other_admin=OK, other_assessor=OK, service_admin=OK,
 )  # fmt: skip
 NOWHERE = _level(
     anonymous=NOT_FOUND, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
     assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 # Readiness answers 503 to everyone until the database is at the migrations' head; the tests
 # build their schema without migrations, so here it is never ready.
 READINESS = _level(
     anonymous=UNAVAILABLE, member=UNAVAILABLE, other_member=UNAVAILABLE, contributor=UNAVAILABLE,
     assessor=UNAVAILABLE, admin=UNAVAILABLE, contract_manager=UNAVAILABLE,
+    other_admin=UNAVAILABLE, other_assessor=UNAVAILABLE, service_admin=UNAVAILABLE,
 )  # fmt: skip
 SIGNED_IN = _level(
     anonymous=SIGN_IN, member=OK, other_member=OK, contributor=OK, assessor=OK, admin=OK,
     contract_manager=OK,
+    other_admin=OK, other_assessor=OK, service_admin=OK,
 )  # fmt: skip
 # A signed-in link with a token that is not valid: nobody gets anything.
 SIGNED_IN_BAD_TOKEN = _level(
     anonymous=SIGN_IN, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
     assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 ADMIN = _level(
     anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
     assessor=FORBIDDEN, admin=OK, contract_manager=FORBIDDEN,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 STAFF = _level(
     anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
     assessor=OK, admin=OK, contract_manager=FORBIDDEN,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 ASSESSOR = _level(
     anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
     assessor=OK, admin=FORBIDDEN, contract_manager=FORBIDDEN,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 # The organisation's members see and change its records; staff see them too.
 ORG_VIEW = _level(
     anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=OK, assessor=OK, admin=OK,
     contract_manager=NOT_FOUND,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 # Only the organisation's members.
 ORG_EDIT = _level(
     anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=OK, assessor=NOT_FOUND,
     admin=NOT_FOUND, contract_manager=NOT_FOUND,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 # Only the organisation's owner.
 ORG_OWNER = _level(
     anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=FORBIDDEN,
     assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 
 # A commissioner's pages for a contract: only that commissioner's current contract managers
@@ -85,6 +103,7 @@ ORG_OWNER = _level(
 COMMISSIONER = _level(
     anonymous=SIGN_IN, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
     assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=OK,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
 ROUTES: dict[str, dict[str, str]] = {
     # public pages, open data and the API
@@ -185,6 +204,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.close_person_account": ADMIN,
     "admin.appoint_assessor": ADMIN,
     "admin.revoke_assessor": ADMIN,
+    "admin.appoint_administrator": ADMIN,
+    "admin.remove_administrator": ADMIN,
     "admin.list_commissioners": ADMIN,
     "admin.add_commissioner": ADMIN,
     "admin.edit_commissioner": ADMIN,

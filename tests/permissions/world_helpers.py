@@ -88,8 +88,34 @@ def build_world(app: Flask) -> World:
         "assessor": assessor,
         "admin": db.session.scalar(select(User).where(User.email == "admin@demo.example")),
         "contract_manager": manager_user,
+        **_second_charters_staff(),
     }
     return World(users=users, params=_params(home, commissioner))
+
+
+def _second_charters_staff() -> dict[str, User]:
+    """A second charter (Worcestershire's, from a scheme file's [charter] table) with its own
+    administrator and assessor, and a service administrator with no charter role."""
+    from charter.services.domain.charter_file import charter_table
+    from charter.services.domain.charters import create_charter
+    from charter.services.domain.schemes import read_toml
+    from tests.factories import make_user
+    from tests.services.domain.scheme_text_helpers import another_charter
+
+    second = create_charter(charter_table(read_toml(another_charter())))
+    db.session.flush()
+    users = {
+        "other_admin": make_user(
+            "lead@worcestershire.example", role="administrator", charter=second
+        ),
+        "other_assessor": make_user(
+            "assessor@worcestershire.example", role="assessor", charter=second
+        ),
+        "service_admin": make_user("operator@service.example"),
+    }
+    users["service_admin"].service_admin = True
+    db.session.commit()
+    return users
 
 
 # Organisations in different states, so that between them every form is on some page.

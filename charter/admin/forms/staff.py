@@ -1,4 +1,4 @@
-"""Forms for appointing and removing assessors."""
+"""Forms for appointing and removing a charter's staff (assessors and administrators)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length
 from charter.form_fields import strip_whitespace
 
 
-class AppointAssessorForm(FlaskForm):
+class AppointStaffForm(FlaskForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -26,5 +26,7 @@ class AppointAssessorForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class RevokeAssessorForm(FlaskForm):
-    submit = SubmitField("Remove assessor role", widget=GovSubmitInput())
+class RemoveStaffForm(FlaskForm):
+    """The remove buttons carry their own words (the template); this is their CSRF token."""
+
+    submit = SubmitField("Remove", widget=GovSubmitInput())

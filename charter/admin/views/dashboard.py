@@ -1,4 +1,5 @@
-"""The administration dashboard: organisations by state, people by role, the scheme."""
+"""The administration dashboard: organisations by state, the charter's staff by role, the
+scheme."""
 
 from __future__ import annotations
 
@@ -6,13 +7,19 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from charter.admin import bp
+from charter.auth.decorators import acting_charter_id
 from charter.extensions import db
-from charter.models import Measure, Organisation, Principle, User
-from charter.models.user import SERVICE_ROLES
+from charter.models import Measure, Organisation, Principle
+from charter.models.staff import ADMINISTRATOR, ASSESSOR
+from charter.services.domain import staff
 from charter.services.domain.schemes import current_scheme
 from workflows.lifecycle import STATE_LABELS, STATES
 
-ROLE_LABELS = {"member": "Organisation members", "assessor": "Assessors", "admin": "Administrators"}
+ROLE_LABELS = {
+    "member": "Organisation members",
+    ASSESSOR: "Assessors",
+    ADMINISTRATOR: "Administrators",
+}
 
 
 @bp.get("/")
@@ -22,7 +29,7 @@ def show_dashboard():
             select(Organisation.status, func.count()).group_by(Organisation.status)
         ).all()
     )
-    by_role = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    by_role = staff.accounts_by_role(acting_charter_id())
     scheme = current_scheme()
     scheme_counts = None
     if scheme is not None:
@@ -43,7 +50,7 @@ def show_dashboard():
         "admin/dashboard.html",
         state_counts=[(state, STATE_LABELS[state], by_state.get(state, 0)) for state in STATES],
         organisation_total=sum(by_state.values()),
-        role_counts=[(ROLE_LABELS[role], by_role.get(role, 0)) for role in SERVICE_ROLES],
+        role_counts=[(label, by_role.get(role, 0)) for role, label in ROLE_LABELS.items()],
         scheme=scheme,
         scheme_counts=scheme_counts,
     )

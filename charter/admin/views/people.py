@@ -12,7 +12,7 @@ from charter.auth.views.data_exports import download_url
 from charter.extensions import db
 from charter.models import User
 from charter.models.privacy import EXPORT_READY
-from charter.services.domain import account_closing, accounts, data_exports, personal_data
+from charter.services.domain import account_closing, accounts, data_exports, personal_data, staff
 
 NO_ACCOUNT = "No account has this email address"
 
@@ -44,6 +44,7 @@ def show_person(user_id: int):
     return render_template(
         "admin/person-show.html",
         person=person,
+        person_is_staff=staff.is_staff_anywhere(person),
         closed_by=closed_by,
         memberships=personal_data.memberships_of(person),
         exports=data_exports.exports_requested_by(current_user, person),

@@ -18,10 +18,11 @@ from charter.assessor.forms.applications import (
     ModerationForm,
     RefusalForm,
 )
-from charter.auth.decorators import staff_required
+from charter.auth.decorators import acts_as, staff_required
 from charter.extensions import db
 from charter.models import Scheme
 from charter.models.assessment import APPLICATION_AWAITING_MODERATION, APPLICATION_OPEN
+from charter.models.staff import ASSESSOR
 from charter.services.domain import assessment, snapshots
 from charter.services.domain.lifecycle import is_member
 from charter.services.read_models import commitments
@@ -73,7 +74,7 @@ def _review_page(application, organisation, *, failing=None, failing_measure=Non
             forms[name] = failing
     social_value, social_value_total = assessment.social_value(measures, application.snapshot)
     conflict = is_member(current_user, organisation)
-    is_assessor = current_user.is_assessor and not conflict
+    is_assessor = acts_as(ASSESSOR) and not conflict
     return (
         render_template(
             "assessor/application-review.html",
@@ -111,7 +112,7 @@ def review_application(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/measures/<int:measure_id>/judgement")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def judge_measure(application_id: int, measure_id: int):
     application, organisation = _application_or_404(application_id)
     if measure_id not in {m.measure_id for m in snapshots.snapshot_measures(application)}:
@@ -137,7 +138,7 @@ def judge_measure(application_id: int, measure_id: int):
 
 
 @bp.post("/applications/<int:application_id>/information-request")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def request_information(application_id: int):
     application, organisation = _application_or_404(application_id)
     form = InformationRequestForm(prefix="request")
@@ -155,7 +156,7 @@ def request_information(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/refusal")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def refuse_application(application_id: int):
     application, organisation = _application_or_404(application_id)
     form = RefusalForm(prefix="refusal")
@@ -173,7 +174,7 @@ def refuse_application(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/award")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def award_application(application_id: int):
     application, organisation = _application_or_404(application_id)
     form = AwardForm(prefix="award")
@@ -199,7 +200,7 @@ def award_application(application_id: int):
 
 
 @bp.post("/applications/<int:application_id>/moderation")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def moderate_application(application_id: int):
     application, organisation = _application_or_404(application_id)
     form = ModerationForm(prefix="moderation")

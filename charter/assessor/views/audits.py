@@ -10,9 +10,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from charter.assessor import bp
 from charter.assessor.forms.audits import DocumentRequestForm, OutcomeForm
-from charter.auth.decorators import staff_required
+from charter.auth.decorators import acts_as, staff_required
 from charter.extensions import db
 from charter.models import Organisation
+from charter.models.staff import ADMINISTRATOR, ASSESSOR
 from charter.services.domain import audit_documents, audits
 from charter.services.domain.audits import OPEN_AUDIT_STATUSES
 from workflows.lifecycle import TransitionRefused
@@ -22,7 +23,7 @@ def _audit_or_404(audit_id: int):
     audit = audits.audit_by_id(audit_id)
     if audit is None:
         abort(404)
-    if audit.assessor_id != current_user.id and not current_user.is_admin:
+    if audit.assessor_id != current_user.id and not acts_as(ADMINISTRATOR):
         abort(404)
     return audit
 
@@ -46,7 +47,7 @@ def _page(audit, request_form=None, outcome_form=None, status=200):
 
 
 @bp.get("/audits")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def list_audits():
     return render_template("assessor/audit-list.html", rows=audits.audits_for(current_user))
 
@@ -68,7 +69,7 @@ def _act(action) -> bool:
 
 
 @bp.post("/audits/<int:audit_id>/request-documents")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def request_audit_documents(audit_id: int):
     audit = _audit_or_404(audit_id)
     form = DocumentRequestForm()
@@ -84,7 +85,7 @@ def request_audit_documents(audit_id: int):
 
 
 @bp.post("/audits/<int:audit_id>/outcome")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def record_audit_outcome(audit_id: int):
     audit = _audit_or_404(audit_id)
     form = OutcomeForm()

@@ -9,10 +9,11 @@ from flask_login import current_user
 
 from charter.assessor import bp
 from charter.assessor.forms.plans import APPROVE, DecisionForm
-from charter.auth.decorators import staff_required
+from charter.auth.decorators import acts_as, staff_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.plan import PLAN_SUBMITTED
+from charter.models.staff import ASSESSOR
 from charter.services.domain import plans
 from charter.services.domain.lifecycle import is_member
 
@@ -42,14 +43,14 @@ def _review_page(plan, organisation, form, status: int = 200):
             milestones=plans.milestones_of(plan),
             revisions=[p for p in plans.plans_of(organisation) if p.id != plan.id],
             is_conflicted=conflict,
-            may_decide=current_user.is_assessor and not conflict and plan.status == PLAN_SUBMITTED,
+            may_decide=acts_as(ASSESSOR) and not conflict and plan.status == PLAN_SUBMITTED,
         ),
         status,
     )
 
 
 @bp.post("/plans/<int:plan_id>/decision")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def decide_plan(plan_id: int):
     plan, organisation = _plan_or_404(plan_id)
     form = DecisionForm()

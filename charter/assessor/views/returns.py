@@ -11,10 +11,11 @@ from flask_login import current_user
 
 from charter.assessor import bp
 from charter.assessor.forms.returns import ACCEPTED, FigureCheckedForm, ReturnDecisionForm
-from charter.auth.decorators import staff_required
+from charter.auth.decorators import acts_as, staff_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.monitoring import LINE_ACCEPTED, RETURN_SUBMITTED
+from charter.models.staff import ASSESSOR
 from charter.services.domain import periods, plausibility, return_review, returns
 from charter.services.domain.lifecycle import is_member
 
@@ -49,8 +50,8 @@ def _review_page(monitoring_return, organisation, lines, form, status: int = 200
             targets=returns.targets_for(monitoring_return),
             is_conflicted=conflict,
             checked_form=FigureCheckedForm(formdata=None),
-            may_check=current_user.is_assessor and not conflict,
-            may_decide=current_user.is_assessor
+            may_check=acts_as(ASSESSOR) and not conflict,
+            may_decide=acts_as(ASSESSOR)
             and not conflict
             and monitoring_return.status == RETURN_SUBMITTED,
         ),
@@ -68,7 +69,7 @@ def review_return(return_id: int):
 
 
 @bp.post("/returns/<int:return_id>/decision")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def decide_return(return_id: int):
     monitoring_return, organisation = _return_or_404(return_id)
     assessor = current_user._get_current_object()
@@ -91,7 +92,7 @@ def decide_return(return_id: int):
 
 
 @bp.post("/returns/<int:return_id>/lines/<int:line_id>/checked")
-@staff_required("assessor")
+@staff_required(ASSESSOR)
 def check_flagged_figure(return_id: int, line_id: int):
     """A figure flagged as out of line counts once an assessor says they have checked it
     (charter.services.domain.plausibility); recorded in the organisation's audit trail."""

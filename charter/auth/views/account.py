@@ -1,4 +1,4 @@
-"""Your account: who you are signed in as and your role."""
+"""Your account: who you are signed in as and your roles (in which charters)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,7 @@ from flask_login import current_user, login_required
 
 from charter.auth import bp
 from charter.auth.forms.shared import ButtonForm
-
-ROLE_LABELS = {
-    "member": "Organisation member",
-    "assessor": "Assessor",
-    "admin": "Scheme administrator",
-}
+from charter.services.domain import staff
 
 
 @bp.get("/account")
@@ -21,6 +16,7 @@ def show_account():
     return render_template(
         "auth/account.html",
         user=current_user,
-        role_label=ROLE_LABELS.get(current_user.role, current_user.role),
+        role_label="; ".join(staff.role_labels(current_user)),
+        is_staff=staff.is_staff_anywhere(current_user),
         sign_out_everywhere_form=ButtonForm(),
     )

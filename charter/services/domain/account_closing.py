@@ -33,6 +33,7 @@ from charter.models import (
 )
 from charter.models.base import utcnow
 from charter.models.organisation import OWNER
+from charter.services.domain import staff
 from charter.services.domain.refusals import Refused
 from workflows.lifecycle import LAPSED, WITHDRAWN
 
@@ -86,7 +87,7 @@ def refusal(user: User, *, by: User | None = None) -> str | None:
         return "This account is already closed"
     if by is not None and by.id == user.id:
         return "You cannot close your own account from here: use your account page"
-    if by is None and user.role != "member":
+    if by is None and staff.is_staff_anywhere(user):
         return "A scheme staff account is closed by an administrator: ask another administrator"
     owned = organisations_to_hand_on(user)
     if owned:
@@ -120,7 +121,7 @@ def close_account(
     user.password_hash = UNUSABLE_PASSWORD
     user.email_verified_at = None
     user.reminder_emails = False
-    user.role = "member"  # a closed assessor or administrator is staff no longer
+    staff.remove_every_role(user, by)  # a closed assessor or administrator is staff no longer
     user.closed_at, user.closed_reason = now, reason
     user.closed_by_id = by.id if by is not None else None
     # Every signed-in session of theirs ends (see charter/auth/user_loader.py).

@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import User
 from charter.models.base import utcnow
-from charter.models.user import ROLE_MEMBER
 from charter.services import notices
 from charter.services.domain.text import clean_text
 
@@ -236,7 +235,6 @@ def create_account(full_name: str, email: str, password: str) -> User | None:
         email=email,
         full_name=clean_text(full_name),
         password_hash=password_hash,
-        role=ROLE_MEMBER,
         email_verified_at=None,
     )
     db.session.add(user)

@@ -38,9 +38,10 @@ from charter.models.duties import (
     MarkAudit,
 )
 from charter.models.monitoring import RETURN_VERIFIED
-from charter.models.user import ROLE_ADMIN, ROLE_ASSESSOR
+from charter.models.staff import ADMINISTRATOR, ASSESSOR, StaffRole
 from charter.services import notices
-from charter.services.domain import marks
+from charter.services.domain import marks, staff
+from charter.services.domain.charters import default_charter_id
 from charter.services.domain.schemes import current_scheme
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
@@ -122,7 +123,12 @@ def _assessor_loads() -> list[tuple[int, int]]:
     return [
         (load, user_id)
         for user_id, load in db.session.execute(
-            select(User.id, open_count).where(User.role == ROLE_ASSESSOR).order_by(User.id)
+            select(User.id, open_count)
+            .join(StaffRole, StaffRole.user_id == User.id)
+            # Until signings carry their charter, audits are drawn in the default charter.
+            .where(StaffRole.role == ASSESSOR, staff.OPEN)
+            .where(StaffRole.charter_id == default_charter_id())
+            .order_by(User.id)
         )
     ]
 
@@ -289,7 +295,8 @@ def record_outcome(audit: MarkAudit, user: User, *, concerns: bool, reason: str)
     audit.decided_at = utcnow()
     if concerns:
         organisation = db.session.get(Organisation, audit.organisation_id)
-        notices.audits.referred(organisation, audit, user)
+        administrators = staff.people_with(ADMINISTRATOR, staff.charter_of(organisation))
+        notices.audits.referred(organisation, audit, user, administrators)
 
 
 # --- the administrator's side -------------------------------------------------------------------
@@ -297,14 +304,14 @@ def record_outcome(audit: MarkAudit, user: User, *, concerns: bool, reason: str)
 
 def decide_referral(audit: MarkAudit, admin: User, action: str, reason: str) -> None:
     """Suspend the organisation, revoke its Charter Mark, or take no further action."""
-    if admin.role != ROLE_ADMIN:
+    organisation = db.session.get(Organisation, audit.organisation_id)
+    if not staff.is_administrator(admin, staff.charter_of(organisation)):
         raise Forbidden("Only an administrator can decide on an audit's concerns.")
     if audit.status != AUDIT_REFERRED:
         raise TransitionRefused(f"This audit is not waiting for a decision: {audit.status_label}.")
     reason = (reason or "").strip()
     if not reason:
         raise TransitionRefused("Give a reason: it is recorded and shown to the organisation.")
-    organisation = db.session.get(Organisation, audit.organisation_id)
     if action == "suspend":
         marks.suspend(organisation, admin, reason)
     elif action == "revoke":

@@ -42,6 +42,10 @@ def default_charter_id():
     return select(func.min(Charter.id)).scalar_subquery()
 
 
+def charter_by_id(charter_id: int | None) -> Charter | None:
+    return db.session.get(Charter, charter_id) if charter_id is not None else None
+
+
 def charter_by_slug(slug: str) -> Charter | None:
     return db.session.scalar(select(Charter).where(Charter.slug == slug))
 

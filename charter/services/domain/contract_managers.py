@@ -14,7 +14,7 @@ from charter.extensions import db
 from charter.models import Commissioner, ContractManager, Membership, User
 from charter.models.base import utcnow
 from charter.models.invitation import CONTRACT_MANAGER
-from charter.services.domain import invitations
+from charter.services.domain import invitations, staff
 from charter.services.domain.refusals import Refused
 
 
@@ -78,7 +78,7 @@ def is_contract_manager(user: User | None) -> bool:
 def lands_on_work_list(user: User) -> bool:
     """Whether signing in takes the person to the contract managers' work list: someone who
     is only a contract manager, or who has nothing yet but a contract manager invitation."""
-    if user.role != "member":
+    if staff.is_staff_anywhere(user):
         return False
     has_membership = db.session.scalar(
         select(Membership.id).where(Membership.user_id == user.id).limit(1)

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import AuditEvent, Membership, Organisation, User
 from charter.models.base import utcnow
+from charter.models.staff import ADMINISTRATOR, ASSESSOR
+from charter.services.domain import staff
 from workflows import lifecycle
 from workflows.lifecycle import Actor, TransitionRecord
 
@@ -25,8 +27,17 @@ def is_member(user: User | None, organisation: Organisation) -> bool:
 
 
 def actor_for(user: User, organisation: Organisation) -> Actor:
-    kind = {"assessor": lifecycle.ASSESSOR, "admin": lifecycle.ADMIN}.get(
-        user.role, lifecycle.MEMBER
+    roles = (
+        staff.roles_in(user, staff.charter_of(organisation))
+        if staff.is_staff_anywhere(user)
+        else ()
+    )
+    kind = (
+        lifecycle.ADMIN
+        if ADMINISTRATOR in roles
+        else lifecycle.ASSESSOR
+        if ASSESSOR in roles
+        else lifecycle.MEMBER
     )
     return Actor(
         kind=kind,

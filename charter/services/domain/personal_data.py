@@ -20,6 +20,7 @@ from charter.models import (
     ActionPlan,
     AnnualConfirmation,
     Application,
+    Charter,
     CharterMark,
     Contract,
     ContractCommitment,
@@ -36,6 +37,7 @@ from charter.models import (
     PlanTarget,
     ReturnLine,
     Signature,
+    StaffRole,
     User,
 )
 from charter.models.organisation import OWNER
@@ -45,7 +47,7 @@ ACCOUNT_COLUMNS = (
     "id",
     "full_name",
     "email",
-    "role",
+    "service_admin",
     "created_at",
     "email_verified_at",
     "password_changed_at",
@@ -169,6 +171,21 @@ def about(user: User) -> dict:
     )
     return {
         "account": {name: plain(getattr(user, name)) for name in ACCOUNT_COLUMNS},
+        # Staff roles, in each charter, ended ones included (charter.models.staff).
+        "staff_roles": [
+            {
+                "charter": charter_name,
+                "role": row.role,
+                "appointed_at": plain(row.appointed_at),
+                "removed_at": plain(row.removed_at),
+            }
+            for row, charter_name in db.session.execute(
+                select(StaffRole, Charter.name)
+                .join(Charter, Charter.id == StaffRole.charter_id)
+                .where(StaffRole.user_id == user.id)
+                .order_by(StaffRole.id)
+            )
+        ],
         "memberships": [
             {
                 "organisation": organisation.name,

@@ -3,11 +3,6 @@ to the administrators."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from charter.extensions import db
-from charter.models import User
-from charter.models.user import ROLE_ADMIN
 from charter.services.notices.links import link
 from charter.services.notices.outbox import email_members, queue_email
 
@@ -24,10 +19,10 @@ def documents_requested(organisation, audit, figures: list, assessor) -> None:
     )
 
 
-def referred(organisation, audit, assessor) -> None:
-    """To every administrator: the assessor had concerns, and an administrator decides."""
-    admins = db.session.scalars(select(User).where(User.role == ROLE_ADMIN).order_by(User.id))
-    for admin in admins:
+def referred(organisation, audit, assessor, administrators) -> None:
+    """To every administrator of the organisation's charter: the assessor had concerns, and an
+    administrator decides."""
+    for admin in administrators:
         queue_email(
             admin.email,
             f"Audit concerns about {organisation.name}: your decision is needed",

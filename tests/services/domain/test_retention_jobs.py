@@ -19,6 +19,7 @@ from charter.models import (
     Membership,
     Organisation,
     OutboxEmail,
+    StaffRole,
     User,
 )
 from charter.models.mail import MAIL_FAILED, MAIL_SENT
@@ -66,7 +67,7 @@ def _expected(db) -> tuple[dict[str, int], set[int], set[str], set[int]]:
         )
     )
     due_accounts = set()
-    for user in db.session.scalars(select(User).where(User.role == "member")):
+    for user in db.session.scalars(select(User).where(User.id.not_in(select(StaffRole.user_id)))):
         orgs = [
             by_id[m]
             for m in db.session.scalars(

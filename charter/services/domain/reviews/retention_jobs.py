@@ -38,9 +38,8 @@ from charter.models import (
 from charter.models.assessment import MARK_EXPIRED, MARK_SUSPENDED, MARK_VALID
 from charter.models.base import utcnow
 from charter.models.mail import MAIL_FAILED, MAIL_SENT
-from charter.models.user import ROLE_ADMIN, ROLE_MEMBER
 from charter.services import notices
-from charter.services.domain import account_closing, lifecycle
+from charter.services.domain import account_closing, lifecycle, staff
 from charter.services.domain import retention_schedule as schedule
 from charter.services.infrastructure.evidence import delete_evidence
 
@@ -113,7 +112,7 @@ def _due_accounts(today: date, leaving_organisations: set[int]) -> list[User]:
         db.session.scalars(
             select(User)
             .where(
-                User.role == ROLE_MEMBER,
+                User.id.not_in(staff.staff_user_ids()),
                 User.closed_at.is_(None),
                 User.created_at < cutoff,
                 ~still_taking_part,
@@ -206,7 +205,7 @@ def erase_organisation(organisation: Organisation, now: datetime) -> int:
         .values(signatory_name=account_closing.FORMER_MEMBER, signatory_role=FORMER_SIGNATORY_ROLE)
         .execution_options(synchronize_session=False)
     )
-    members = select(User.id).where(User.role == ROLE_MEMBER)
+    members = select(User.id).where(User.id.not_in(staff.staff_user_ids()))
     for model in (AuditEvent, ContractMonitoringEvent):
         db.session.execute(
             update(model)
@@ -280,10 +279,11 @@ class ReportLine:
 
 
 def _report(today: date, counts: dict[str, int]) -> None:
-    """Email the per-kind counts to every administrator (through the outbox)."""
+    """Email the per-kind counts to every service administrator (through the outbox): the
+    retention schedule is the service's, not a charter's."""
     rules = {rule.kind: rule for rule in schedule.schedule()}
     lines = [ReportLine(rules[kind].records, counts[kind]) for kind in schedule.JOB_KINDS]
     administrators = db.session.scalars(
-        select(User).where(User.role == ROLE_ADMIN, User.closed_at.is_(None)).order_by(User.id)
+        select(User).where(User.service_admin.is_(True), User.closed_at.is_(None)).order_by(User.id)
     )
     notices.privacy.retention_applied(administrators, today, lines)
