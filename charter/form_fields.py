@@ -12,7 +12,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from charter.services.domain.text import clean_text, has_visible_name, name_message
 from charter.services.domain.units import FIGURE_COLUMN_MAX, FigureRefused, parse_figure
-from charter.services.domain.versions import MAX_VERSION, parse_version
+from charter.services.domain.versions import parse_version
 
 
 def strip_whitespace(value):
@@ -122,7 +122,6 @@ class AmountField(StringField):
 
 
 # The largest id an Integer primary key can hold on PostgreSQL: larger ids are not found.
-MAX_ID = MAX_VERSION
 
 STALE_PAGE_MESSAGE = "This page is out of date. Go back, open it again and try again"
 

@@ -12,8 +12,8 @@ from flask import abort, make_response, render_template
 from flask_login import current_user
 
 from charter.extensions import db
-from charter.form_fields import MAX_ID
 from charter.models import Contract, Organisation
+from charter.models.base import INTEGER_COLUMN_MAX
 from charter.services.domain.contract_managers import commissioner_ids_managed_by
 from charter.services.domain.lifecycle import is_member
 from charter.services.read_models.contract_monitoring import contract_with_people
@@ -24,7 +24,7 @@ def managed_ids() -> list[int]:
 
 
 def contract_for_manager(contract_id: int) -> tuple[Contract, Organisation]:
-    if not 0 < contract_id <= MAX_ID:
+    if not 0 < contract_id <= INTEGER_COLUMN_MAX:
         abort(404)
     ids = managed_ids()
     if not ids:

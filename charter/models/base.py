@@ -6,6 +6,10 @@ from typing import ClassVar
 
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+# The largest value of a 32-bit signed INTEGER column (ids, versions), as PostgreSQL and most
+# databases hold it: a larger number from a URL, a form or a token names no row.
+INTEGER_COLUMN_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""

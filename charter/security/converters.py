@@ -11,19 +11,19 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-# The largest value of a 32-bit signed INTEGER column, as PostgreSQL and most databases use.
-MAX_ID = 2**31 - 1
+from charter.models.base import INTEGER_COLUMN_MAX
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:x>`` from 0 to ``MAX_ID`` unless the rule says otherwise (``<int(max=9):x>``)."""
+    """``<int:x>`` from 0 to ``INTEGER_COLUMN_MAX`` unless the rule says otherwise
+    (``<int(max=9):x>``)."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
         super().__init__(
             map,
             fixed_digits=fixed_digits,
             min=min,
-            max=MAX_ID if max is None else max,
+            max=INTEGER_COLUMN_MAX if max is None else max,
             signed=signed,
         )
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from charter.api.views import encode_cursor
 from charter.extensions import db
 from charter.models import Contract, Organisation, User
-from charter.security.converters import MAX_ID
+from charter.models.base import INTEGER_COLUMN_MAX as MAX_ID
 from tests.factories import make_organisation, make_user, sign_in, submit
 from tests.organisation.contract_helpers import contract_data
 

@@ -11,8 +11,8 @@ from flask_login import current_user
 from charter.admin import bp
 from charter.commissioner.forms import ButtonForm, InviteContractManagerForm
 from charter.extensions import db
-from charter.form_fields import MAX_ID
 from charter.models import Commissioner
+from charter.models.base import INTEGER_COLUMN_MAX
 from charter.models.invitation import CONTRACT_MANAGER
 from charter.refusals_on_forms import shown_on
 from charter.services.domain import contract_managers, invitation_tokens, invitations
@@ -22,7 +22,7 @@ URL = "/commissioners/<int:commissioner_id>"
 
 
 def _commissioner(commissioner_id: int) -> Commissioner:
-    if not 0 < commissioner_id <= MAX_ID:
+    if not 0 < commissioner_id <= INTEGER_COLUMN_MAX:
         abort(404)
     return db.get_or_404(Commissioner, commissioner_id)
 
@@ -67,7 +67,7 @@ def cancel_contract_manager_invitation(commissioner_id: int, invitation_id: int)
         abort(400)
     invitation = (
         invitations.cancel(CONTRACT_MANAGER, commissioner, invitation_id)
-        if invitation_id <= MAX_ID
+        if invitation_id <= INTEGER_COLUMN_MAX
         else None
     )
     if invitation is None:
@@ -82,7 +82,7 @@ def remove_contract_manager(commissioner_id: int, manager_id: int):
     commissioner = _commissioner(commissioner_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if manager_id > MAX_ID:
+    if manager_id > INTEGER_COLUMN_MAX:
         abort(404)
     try:
         user = contract_managers.remove_manager(commissioner, manager_id)

@@ -11,13 +11,12 @@ from flask_wtf import FlaskForm
 from charter.admin import bp
 from charter.extensions import db
 from charter.models import OutboxEmail
-from charter.models.base import utcnow
+from charter.models.base import INTEGER_COLUMN_MAX, utcnow
 from charter.models.mail import MAIL_FAILED, MAIL_RETRYING, MAIL_STATES
 from charter.services.infrastructure.mail import status
 from charter.services.infrastructure.mail.backends import backend_name
 
 EMAILS_SHOWN = 50
-MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
 # An email waiting longer than this suggests the mail worker is not running.
 WORKER_WARNING_AFTER = timedelta(minutes=15)
 BACKEND_LABELS = {
@@ -61,7 +60,9 @@ def list_email_deliveries():
 
 @bp.post("/emails/<int:email_id>/retry")
 def retry_email(email_id: int):
-    if email_id > MAX_ID:  # SQLite cannot even compare a larger number; no such row anyway
+    if (
+        email_id > INTEGER_COLUMN_MAX
+    ):  # SQLite cannot even compare a larger number; no such row anyway
         abort(404)
     email = db.get_or_404(OutboxEmail, email_id)
     if not RetryEmailForm().validate_on_submit():

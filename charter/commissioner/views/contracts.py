@@ -16,7 +16,7 @@ from charter.commissioner.forms import (
     QueryFigureForm,
 )
 from charter.extensions import db
-from charter.form_fields import MAX_ID
+from charter.models.base import INTEGER_COLUMN_MAX
 from charter.models.contract import CONTRACT_CONFIRMED
 from charter.models.invitation import CONTRACT_MANAGER
 from charter.refusals_on_forms import shown_on
@@ -131,7 +131,9 @@ def endorse_period(contract_id: int, return_id: int):
     if not EndorsePeriodForm().validate_on_submit():
         abort(400)
     monitoring_return = (
-        figure_endorsement.period_return(contract, return_id) if return_id <= MAX_ID else None
+        figure_endorsement.period_return(contract, return_id)
+        if return_id <= INTEGER_COLUMN_MAX
+        else None
     )
     if monitoring_return is None:
         abort(404)
@@ -157,7 +159,11 @@ def endorse_period(contract_id: int, return_id: int):
 @verified_required
 def query_figure(contract_id: int, figure_id: int):
     contract, organisation = contract_for_manager(contract_id)
-    found = figure_endorsement.figure_of(contract, figure_id) if figure_id <= MAX_ID else None
+    found = (
+        figure_endorsement.figure_of(contract, figure_id)
+        if figure_id <= INTEGER_COLUMN_MAX
+        else None
+    )
     if found is None:
         abort(404)
     figure, line, monitoring_return = found

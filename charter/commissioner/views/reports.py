@@ -17,8 +17,8 @@ from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
 from charter.commissioner import bp
-from charter.form_fields import MAX_ID
 from charter.formatting import format_date
+from charter.models.base import INTEGER_COLUMN_MAX
 from charter.services.domain.contract_managers import commissioners_managed_by
 from charter.services.infrastructure.spreadsheets import table_csv, workbook_bytes
 from charter.services.read_models import commissioner_reports as reports
@@ -55,7 +55,7 @@ def _report() -> tuple[CommissionerReport, dict[str, str]]:
         text = (args.get(name) or "").strip()
         if not text:
             return None
-        if text.isdigit() and 0 < int(text) <= MAX_ID and int(text) in allowed:
+        if text.isdigit() and 0 < int(text) <= INTEGER_COLUMN_MAX and int(text) in allowed:
             return int(text)
         errors[name] = MESSAGES[name]
         return None

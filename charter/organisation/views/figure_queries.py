@@ -13,8 +13,8 @@ from sqlalchemy import select
 from charter.auth.decorators import verified_required
 from charter.commissioner.forms import AnswerQueryForm
 from charter.extensions import db
-from charter.form_fields import MAX_ID
 from charter.models import Contract, ContractFigure
+from charter.models.base import INTEGER_COLUMN_MAX
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.refusals_on_forms import shown_on
@@ -38,7 +38,7 @@ def list_figure_queries(slug: str):
 
 
 def _queried_figure(organisation, figure_id: int):
-    if not 0 < figure_id <= MAX_ID:
+    if not 0 < figure_id <= INTEGER_COLUMN_MAX:
         abort(404)
     contract_id = db.session.scalar(
         select(ContractFigure.contract_id)

@@ -24,7 +24,7 @@ from sqlalchemy import exists, func, insert, select
 from charter.extensions import db
 from charter.models import Membership, MonitoringReturn, Organisation, ReturnLine, User
 from charter.models.assessment import MARK_VALID, CharterMark
-from charter.models.base import utcnow
+from charter.models.base import INTEGER_COLUMN_MAX, utcnow
 from charter.models.duties import (
     AUDIT_ASSIGNED,
     AUDIT_CLOSED,
@@ -218,7 +218,7 @@ class AuditedFigure:
 
 
 def audit_by_id(audit_id: int) -> MarkAudit | None:
-    if not 0 < audit_id < 2**31:
+    if not 0 < audit_id <= INTEGER_COLUMN_MAX:
         return None
     return db.session.get(MarkAudit, audit_id)
 

@@ -19,10 +19,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from charter.models.base import Versioned
-
-# The largest value an Integer column holds on PostgreSQL; a larger "version" is no version.
-MAX_VERSION = 2**31 - 1
+from charter.models.base import INTEGER_COLUMN_MAX, Versioned
 
 
 class Stale(StaleDataError):
@@ -45,9 +42,9 @@ def parse_version(posted: object) -> int | None:
     if isinstance(posted, bool):
         return None
     if isinstance(posted, int):
-        return posted if 0 <= posted <= MAX_VERSION else None
+        return posted if 0 <= posted <= INTEGER_COLUMN_MAX else None
     text = posted.strip() if isinstance(posted, str) else ""
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_VERSION:
+    if not (text.isascii() and text.isdigit()) or int(text) > INTEGER_COLUMN_MAX:
         return None
     return int(text)
 

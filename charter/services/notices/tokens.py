@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from charter.extensions import db
 from charter.models import User
+from charter.models.base import INTEGER_COLUMN_MAX
 from charter.services.notices.links import link
 
 UNSUBSCRIBE_SALT = "unsubscribe-reminders"
@@ -33,7 +34,11 @@ def user_for_token(token: str) -> User | None:
         user_id = _serializer().loads(token)
     except BadSignature:
         return None
-    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id < 2**31:
+    if (
+        not isinstance(user_id, int)
+        or isinstance(user_id, bool)
+        or not 0 < user_id <= INTEGER_COLUMN_MAX
+    ):
         return None
     return db.session.get(User, user_id)
 

@@ -26,6 +26,7 @@ from datetime import date
 from sqlalchemy import Date, Integer, Select, String, Subquery, bindparam, func, select, tuple_
 
 from charter.models import Organisation
+from charter.models.base import INTEGER_COLUMN_MAX
 from charter.services.domain import register_entries, standing
 
 HOLDERS = "holders"
@@ -37,8 +38,6 @@ STANDING_FILTERS = {
 # The standing filters in SQL, from the same rules as each organisation's public status.
 STANDING_CLAUSES = {HOLDERS: standing.holding_clause, SIGNATORIES: standing.signatory_clause}
 MAX_QUERY_LENGTH = 200
-# Ids are PostgreSQL integers: a larger one in a crafted cursor is refused, not sent.
-MAX_ID = 2**31 - 1
 
 # The public status of an organisation is decided by ``charter.services.domain.standing`` (from
 # its lifecycle state and its current Mark); these are its words.
@@ -275,7 +274,7 @@ def decode_cursor(text: str) -> Key:
         or "\x00" in value[0]
         or not isinstance(value[1], int)
         or isinstance(value[1], bool)
-        or not 0 < value[1] <= MAX_ID
+        or not 0 < value[1] <= INTEGER_COLUMN_MAX
     ):
         raise InvalidCursor(text)
     return value[0], value[1]
