@@ -76,6 +76,12 @@ def _axe_problems(page: Page, width: str) -> list[str]:
     return problems
 
 
+def _after_the_next_frame(page: Page) -> None:
+    """Resize and ResizeObserver callbacks run in the frame after the window changes size; wait
+    for two frames so the page is checked as a person would next see it, not mid-change."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def page_problems(page: Page) -> list[str]:
     """axe at the window's width and again at 320 px (where targets crowd and text wraps), the
     escaped-markup check, and the 320 px sideways-scroll check."""
@@ -86,6 +92,7 @@ def page_problems(page: Page) -> list[str]:
         start = max(0, match.start() - 40)
         problems.append(f"escaped markup shown as text: …{text[start : match.end() + 40]}…")
     page.set_viewport_size({"width": 320, "height": 720})
+    _after_the_next_frame(page)
     if size["width"] != 320:
         problems += _axe_problems(page, "320 px")
     overflow = page.evaluate(_OVERFLOW)
@@ -94,6 +101,7 @@ def page_problems(page: Page) -> list[str]:
         page.screenshot(path=str(_screenshot_path(page, name, "320")), full_page=True)
         problems.append(f"scrolls sideways at 320 px because of: {overflow}")
     page.set_viewport_size(size)
+    _after_the_next_frame(page)
     return problems
 
 
