@@ -135,7 +135,7 @@ def _rows(start: int, end: int, scheme: Scheme, seed: int):
     now = datetime(2026, 11, 1, 9)
     today = date.today()
     states = list(STATE_MIX.items())
-    orgs, signatures, applications, marks, audits = [], [], [], [], []
+    orgs, signings, signatures, applications, marks, audits = [], [], [], [], [], []
     for n in range(start, end):
         oid = n + 1
         name = (
@@ -164,10 +164,12 @@ def _rows(start: int, end: int, scheme: Scheme, seed: int):
                 "monitoring" if state == "suspended" else None,
                 1,
                 signed_at,
-                None if state in UNSIGNED else "working_towards",
-                scheme.id,
                 signed_at - timedelta(days=3),
             )
+        )
+        route = None if state in UNSIGNED else "working_towards"
+        signings.append(
+            (oid, scheme.charter_id, scheme.id, route, False, signed_at - timedelta(days=3))
         )
         if state in UNSIGNED:
             continue
@@ -196,13 +198,14 @@ def _rows(start: int, end: int, scheme: Scheme, seed: int):
             audits.append(
                 (oid, "Bench data", "award_mark", "under_assessment", "accredited", awarded_at)
             )
-    return orgs, signatures, applications, marks, audits
+    return orgs, signings, signatures, applications, marks, audits
 
 
 COLUMNS = {
     "organisations": "id, slug, name, organisation_type, size, sector, address_line_1, town, "
     "postcode, district, identifier_scheme, identifier, org_id, status, "
-    "status_before_suspension, version_id, status_changed_at, route, scheme_id, created_at",
+    "status_before_suspension, version_id, status_changed_at, created_at",
+    "signings": "organisation_id, charter_id, scheme_id, route, publishes_figures, created_at",
     "signatures": "organisation_id, scheme_id, signatory_name, signatory_role, has_authority, "
     "route, accepted_principles, signed_at",
     "applications": "id, organisation_id, scheme_id, is_renewal, status, submitted_at, snapshot, "
@@ -262,11 +265,12 @@ def grow_to(target: int, *, seed: int = 2026, chunk: int = 20_000) -> float:
     try:
         raw = connection.driver_connection
         for start in range(have, target, chunk):
-            orgs, signatures, applications, marks, audits = _rows(
+            orgs, signings, signatures, applications, marks, audits = _rows(
                 start, min(start + chunk, target), scheme, seed
             )
             for table, rows in (
                 ("organisations", orgs),
+                ("signings", signings),
                 ("signatures", signatures),
                 ("applications", applications),
                 ("charter_marks", marks),

@@ -64,7 +64,7 @@ def build_data(database_url: str, owners: int, public: int) -> list[tuple[str, s
         User,
     )
     from charter.models.base import utcnow
-    from charter.services.domain import returns
+    from charter.services.domain import returns, signings
     from charter.services.domain.accounts import hash_password
     from charter.services.domain.periods import next_period, period_containing
     from charter.services.domain.schemes import current_scheme
@@ -99,11 +99,10 @@ def build_data(database_url: str, owners: int, public: int) -> list[tuple[str, s
                 identifier=f"{n + 1:08d}",
                 org_id=f"GB-COH-{n + 1:08d}",
                 status="monitoring" if n < owners else "signatory",
-                route="working_towards",
-                scheme_id=scheme.id,
             )
             db.session.add(org)
             db.session.flush()
+            signings.start(org, scheme).route = "working_towards"
             if n >= owners:
                 continue
             email = f"owner{n}@bench.example"

@@ -25,7 +25,7 @@ from sqlalchemy import event, insert, select
 
 from charter import create_app
 from charter.extensions import db
-from charter.models import Application, CharterMark, Organisation, Signature
+from charter.models import Application, CharterMark, Organisation, Scheme, Signature, Signing
 from config import Config
 
 
@@ -56,7 +56,6 @@ def populate(count: int, scheme_id: int, start: int = 0) -> None:
             "identifier": f"{i:08d}",
             "org_id": f"GB-COH-{i:08d}",
             "status": "accredited" if i % 3 == 0 else "monitoring",
-            "scheme_id": scheme_id,
             "version_id": 1,
         }
         for i in range(start, start + count)
@@ -70,6 +69,19 @@ def populate(count: int, scheme_id: int, start: int = 0) -> None:
         ).all()
     )
     signed = datetime(2025, 1, 1, 9)
+    charter_id = db.session.get(Scheme, scheme_id).charter_id
+    db.session.execute(
+        insert(Signing),
+        [
+            {
+                "organisation_id": ids[o["slug"]],
+                "charter_id": charter_id,
+                "scheme_id": scheme_id,
+                "route": "working_towards",
+            }
+            for o in orgs
+        ],
+    )
     db.session.execute(
         insert(Signature),
         [

@@ -22,7 +22,7 @@ from charter.formatting import (
     format_period,
 )
 from charter.public.charter_prefix import shown_charter
-from charter.services.domain import publishing, register_entries
+from charter.services.domain import publishing, register_entries, signings
 from workflows.lifecycle import STATE_LABELS, TRIGGERS
 
 # GOV.UK tag colours per lifecycle state.
@@ -131,6 +131,8 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.globals["govukRebrand"] = False
     app.add_template_global(error_summary, "error_summary")
+    # An organisation's signing (its route, its consent to publish figures): read once a request.
+    app.add_template_global(signings.signing_of, "signing_of")
     # Figures and dates as people read them (charter/formatting.py): use these, never a raw
     # value, `|round`, "%.2f" or "£" ~ value. `amount` takes the measure's unit code.
     app.add_template_filter(format_money, "money")  # £163,156 / £163,156.50

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from charter import create_app
 from charter.extensions import db as _db
 from charter.extensions import limiter
+from charter.services.domain.signings import signing_of
 from config import TestConfig
 from tests import travel
 from tests.client_request import ClientRequest
@@ -189,7 +190,7 @@ def organisation(app, member, scheme):
 def signed(organisation):
     """The organisation, signed up to the charter on the working-towards route."""
     organisation.status = "signatory"
-    organisation.route = "working_towards"
+    signing_of(organisation).route = "working_towards"
     _db.session.commit()
     return organisation
 

@@ -8,6 +8,7 @@ from itertools import count
 from charter.extensions import db
 from charter.models import Membership, Organisation, User
 from charter.models.base import utcnow
+from charter.services.domain import signings
 
 PASSWORD = "correct horse battery staple"
 _seq = count(1)
@@ -62,6 +63,10 @@ def give_role(user: User, role: str, charter=None) -> None:
     forget_roles(user)
 
 
+# Fields of an organisation's signing (charter.models.signing) that make_organisation accepts.
+SIGNING_FIELDS = {"route", "publishes_figures", "publishes_figures_decided_at"}
+
+
 def make_organisation(
     owner: User | None = None,
     scheme=None,
@@ -83,13 +88,16 @@ def make_organisation(
         identifier_scheme=fields.pop("identifier_scheme", "GB-COH"),
         identifier=fields.pop("identifier", f"{n:08d}"),
         status=status,
-        scheme_id=scheme.id if scheme is not None else None,
-        **fields,
+        **{name: value for name, value in fields.items() if name not in SIGNING_FIELDS},
     )
     if org.identifier:
         org.org_id = f"{org.identifier_scheme}-{org.identifier}"
     db.session.add(org)
     db.session.flush()
+    if scheme is not None:
+        signing = signings.start(org, scheme)
+        for name in SIGNING_FIELDS & set(fields):
+            setattr(signing, name, fields[name])
     if owner is not None:
         db.session.add(Membership(user_id=owner.id, organisation_id=org.id, role="owner"))
     db.session.commit()

@@ -18,6 +18,7 @@ from charter.formatting import (
     format_period,
 )
 from charter.services.domain import periods
+from charter.services.domain.signings import signing_of
 from tests.factories import make_commissioner, make_mark, make_organisation, submit
 
 
@@ -99,7 +100,7 @@ def test_standing_on_a_holder_s_register_page_is_a_tag_not_markup(client, scheme
 
 def test_a_date_error_links_to_the_box_that_needs_fixing(member_client, organisation):
     organisation.status = "signatory"
-    organisation.route = "working_towards"
+    signing_of(organisation).route = "working_towards"
     db.session.commit()
     council = make_commissioner("Shropshire Council")
     url = f"/organisations/{organisation.slug}/contracts/new"

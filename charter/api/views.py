@@ -242,7 +242,9 @@ def show_organisation(slug: str):
         return error_response(404, "not_found", "No organisation on the register has that slug")
     data = _organisation(entry)
     # Only with the organisation's consent; [] otherwise (the "targets met" page summary stays).
-    data["published_figures"] = published.as_json(published.published_figures(entry.organisation))
+    data["published_figures"] = published.as_json(
+        published.published_figures(entry.organisation.id, entry.organisation.publishes_figures)
+    )
     return jsonify({"data": data})
 
 

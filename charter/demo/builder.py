@@ -44,7 +44,7 @@ from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import PLAN_APPROVED, PLAN_RETURNED, PLAN_SUBMITTED, ActionPlan, PlanTarget
 from charter.models.staff import StaffRole
-from charter.services.domain import publishing
+from charter.services.domain import publishing, signings
 from charter.services.domain.accounts import hash_password
 from charter.services.domain.lifecycle import actor_for, system_actor, transition
 from charter.services.domain.organisations import slugify
@@ -235,12 +235,12 @@ class _DemoBuilder:
             org_id=record["id"] or None,
             no_identifier_reason=record.get("no_identifier_reason"),
             status="registered",
-            scheme_id=self.scheme.id,
             created_at=registered_at,
             status_changed_at=registered_at,
         )
         db.session.add(organisation)
         db.session.flush()
+        signings.start(organisation, self.scheme).created_at = registered_at
         self.publishes[organisation.id] = record.get("publishes_figures", True)
         db.session.add(
             Membership(
@@ -318,7 +318,7 @@ class _DemoBuilder:
         organisation.status_changed_at = when
         if signature is not None:
             db.session.add(signature)
-            organisation.route = signature.route
+            signings.signing_of(organisation).route = signature.route
             # Signing asks whether to publish the verified figures, as the service does ("not
             # asked": it signed before the question was).
             answer = self.publishes[organisation.id]

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature
 from charter.models.duties import AnnualConfirmation
+from charter.models.signing import Signing
 from charter.services.domain.confirmations import last_anniversary
 
 
@@ -26,7 +27,8 @@ def open_confirmations(records: list[dict], now: datetime) -> Counter:
     rows = db.session.execute(
         select(Organisation.id, func.max(Signature.signed_at), Scheme.confirmation_window_days)
         .join(Signature, Signature.organisation_id == Organisation.id)
-        .join(Scheme, Scheme.id == Organisation.scheme_id)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(Organisation.name.in_(names))
         .group_by(Organisation.id, Scheme.confirmation_window_days)
     ).all()

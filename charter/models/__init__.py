@@ -39,6 +39,7 @@ from charter.models.register_state import RegisterState
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.models.scheme import Measure, Principle, Scheme
 from charter.models.signature import Signature
+from charter.models.signing import Signing
 from charter.models.staff import StaffRole
 from charter.models.user import User
 
@@ -83,6 +84,7 @@ __all__ = [
     "ScheduledNotice",
     "Scheme",
     "Signature",
+    "Signing",
     "StaffRole",
     "User",
 ]

@@ -1,6 +1,8 @@
-"""Organisations and the people who act for them: the Organisation (its lifecycle status, route,
-type, size band, district, sector and its entry on the public register) and Memberships
-(owner or contributor). Invitations to join are in charter.models.invitation."""
+"""Organisations and the people who act for them: the Organisation (its lifecycle status, type,
+size band, district, sector and its entry on the public register) and Memberships (owner or
+contributor). What is about one charter (the scheme signed under, the route, the consent to
+publish figures) is the organisation's signing of it, charter.models.signing. Invitations to
+join are in charter.models.invitation."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from charter.extensions import db
 from charter.models.base import Versioned, utcnow
 
 if TYPE_CHECKING:
-    from charter.models.scheme import Scheme
+    from charter.models.signing import Signing
     from charter.models.user import User
 
 ORGANISATION_TYPES = {
@@ -27,10 +29,6 @@ ORGANISATION_SIZES = {
     "small": "Small (10 to 49 employees)",
     "medium": "Medium (50 to 249 employees)",
     "large": "Large (250 or more employees)",
-}
-ROUTES = {
-    "already_delivering": "Already delivering social value",
-    "working_towards": "Working towards it, to a timetabled plan",
 }
 OWNER = "owner"
 CONTRIBUTOR = "contributor"
@@ -70,12 +68,6 @@ class Organisation(Versioned, db.Model):
     # Optimistic lock: two transitions from the same starting version cannot both commit.
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    route: Mapped[str | None] = mapped_column(String(30))
-    # Consent to publish the organisation's verified figures on its register page and in the
-    # open data. Without it, only the "targets met" summary is public.
-    publishes_figures: Mapped[bool] = mapped_column(default=False)
-    publishes_figures_decided_at: Mapped[datetime | None]
-    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by the retention job once the organisation has been gone longer than the retention
     # schedule keeps its records: it leaves the register, its people and evidence are removed,
@@ -90,7 +82,10 @@ class Organisation(Versioned, db.Model):
     register_entry_changed_at: Mapped[datetime | None]
     register_hidden_reason: Mapped[str | None] = mapped_column(Text)
 
-    scheme: Mapped[Scheme | None] = relationship(lazy="raise")
+    # Its commitments to charters: read through charter.services.domain.signings.signing_of.
+    signings: Mapped[list[Signing]] = relationship(
+        back_populates="organisation", lazy="raise", cascade="all, delete-orphan"
+    )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", lazy="raise", cascade="all, delete-orphan"
     )
@@ -105,10 +100,6 @@ class Organisation(Versioned, db.Model):
     @property
     def size_label(self) -> str:
         return ORGANISATION_SIZES.get(self.size, self.size)
-
-    @property
-    def route_label(self) -> str | None:
-        return ROUTES.get(self.route) if self.route else None
 
 
 # The register's order is (lower(name), id), compared as a row for keyset paging: one index for

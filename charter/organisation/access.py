@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
 from charter.models import Membership, Organisation
@@ -31,7 +32,17 @@ def organisation_for_member(slug: str, *, owner_only: bool = False, staff_may_vi
     404 if it does not exist or the user is not a member (scheme staff may view when allowed);
     403 if ``owner_only`` and the member is not the owner.
     """
-    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    # Its signings come with it, in the same query: most pages ask for its scheme, route or
+    # consent (charter.services.domain.signings).
+    organisation = (
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.slug == slug)
+            .options(joinedload(Organisation.signings))
+        )
+        .unique()
+        .first()
+    )
     if organisation is None:
         abort(404)
     membership = membership_for(organisation)

@@ -23,6 +23,7 @@ from charter.models.base import utcnow
 from charter.models.duties import AnnualConfirmation
 from charter.organisation.forms.publishing import PUBLISH_QUESTION
 from charter.services.domain.identifiers import normalise_identifier, normalise_postcode
+from charter.services.domain.signings import signing_of
 from tests.cli.demo_story import CHECKS
 from tests.factories import sign_in
 
@@ -142,11 +143,11 @@ def test_every_signatory_answered_the_publishing_question_when_it_signed(db):
     answers = {}
     for organisation in db.session.scalars(select(Organisation)):
         if organisation.name in not_asked:  # signed before the question was asked
-            assert organisation.publishes_figures_decided_at is None
+            assert signing_of(organisation).publishes_figures_decided_at is None
             continue
-        assert organisation.publishes_figures_decided_at == latest.get(organisation.id)
+        assert signing_of(organisation).publishes_figures_decided_at == latest.get(organisation.id)
         if organisation.id in latest:
-            answers[organisation.slug] = organisation.publishes_figures
+            answers[organisation.slug] = signing_of(organisation).publishes_figures
     assert 5 <= list(answers.values()).count(False) < len(answers) / 2
     assert answers["severn-valley-builders-ltd"] is True
     assert answers["ludlow-larder-catering-ltd"] is False

@@ -3,6 +3,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from charter.models import Scheme
+from charter.services.domain.signings import signing_of
 from tests.factories import make_organisation
 
 DEFAULT = Path(__file__).resolve().parents[2] / "schemes" / "supporting-the-local-economy.toml"
@@ -42,7 +43,7 @@ def test_a_changed_file_becomes_version_2_and_organisations_keep_theirs(app, db,
     assert (old.version, old.is_current, old.validity_months) == (1, False, 24)
     assert (new.version, new.is_current, new.validity_months) == (2, True, 36)
     db.session.refresh(organisation)
-    assert organisation.scheme_id == old.id
+    assert signing_of(organisation).scheme_id == old.id
 
 
 def test_an_invalid_file_is_refused_with_a_clear_message(app, db, tmp_path):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation
 from charter.models.duties import AnnualConfirmation
+from charter.services.domain.signings import signing_of
 from tests.services.domain.duties_helpers import signed
 
 DETAILS = {
@@ -39,8 +40,8 @@ def awaiting_confirmation(organisation, status: str = "signatory") -> AnnualConf
 
 
 def decided(organisation, publishes: bool) -> None:
-    organisation.publishes_figures = publishes
-    organisation.publishes_figures_decided_at = datetime(2025, 4, 1, 9, 30)
+    signing_of(organisation).publishes_figures = publishes
+    signing_of(organisation).publishes_figures_decided_at = datetime(2025, 4, 1, 9, 30)
     db.session.commit()
 
 
@@ -54,8 +55,8 @@ def state(organisation) -> dict:
         )
     ).all()
     return {
-        "publishes_figures": org.publishes_figures,
-        "decided_at": org.publishes_figures_decided_at,
+        "publishes_figures": signing_of(org).publishes_figures,
+        "decided_at": signing_of(org).publishes_figures_decided_at,
         "confirmed": [when is not None for when in confirmed],
         "town": org.town,
         "status": org.status,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import ActionPlan, Measure
+from charter.services.domain.signings import signing_of
 from tests.factories import submit
 
 NEXT_YEAR = str(date.today().year + 1)
@@ -15,7 +16,7 @@ NEXT_YEAR = str(date.today().year + 1)
 
 def make_signatory(organisation, route: str = "working_towards"):
     organisation.status = "signatory"
-    organisation.route = route
+    signing_of(organisation).route = route
     db.session.commit()
     return organisation
 

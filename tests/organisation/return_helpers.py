@@ -18,6 +18,7 @@ from charter.models import (
 from charter.models.base import utcnow
 from charter.services.domain import returns
 from charter.services.domain.periods import next_period, period_containing
+from charter.services.domain.signings import signing_of
 from tests.factories import csrf_token, submit
 from tests.organisation.plan_helpers import core_codes
 
@@ -32,7 +33,7 @@ def two_periods_later() -> date:
 def make_monitored(organisation, scheme, *, decided_at=None) -> ActionPlan:
     """An organisation in monitoring with an approved plan: a target per core measure."""
     organisation.status = "monitoring"
-    organisation.route = organisation.route or "working_towards"
+    signing_of(organisation).route = signing_of(organisation).route or "working_towards"
     decided_at = decided_at or utcnow()
     plan = ActionPlan(
         organisation_id=organisation.id,

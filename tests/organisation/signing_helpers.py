@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from charter.models import AuditEvent, Membership, Organisation, OutboxEmail, Signature
 from charter.services.domain import publishing
 from charter.services.domain.schemes import principles_of
+from charter.services.domain.signings import signing_of
 from tests.factories import CSRF_RE, make_user, submit
 
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"')
@@ -65,8 +66,11 @@ def counts(db, organisation) -> dict:
     return {
         "status": org.status,
         "version": org.version_id,
-        "route": org.route,
-        "publishes_figures": (org.publishes_figures, org.publishes_figures_decided_at),
+        "route": signing_of(org).route,
+        "publishes_figures": (
+            signing_of(org).publishes_figures,
+            signing_of(org).publishes_figures_decided_at,
+        ),
         "signatures": count(Signature, Signature.organisation_id == organisation.id),
         # Lifecycle transitions; the answer to the publishing question is counted apart.
         "audit": count(

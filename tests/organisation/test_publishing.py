@@ -10,6 +10,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import AuditEvent, Membership
 from charter.services.domain import publishing
+from charter.services.domain.signings import signing_of
 from tests.factories import make_approved_plan, make_return, make_user, sign_in, submit
 from tests.services.read_models.impact_helpers import verified
 
@@ -111,8 +112,8 @@ def test_no_choice_is_a_form_error_and_changes_nothing(member_client, organisati
     # A NUL byte is refused before any view runs (charter/security/request_guard.py).
     assert submit(member_client, url, {"publish": "yes\x00"}).status_code == 400
     db.session.refresh(organisation)
-    assert organisation.publishes_figures is False
-    assert organisation.publishes_figures_decided_at is None
+    assert signing_of(organisation).publishes_figures is False
+    assert signing_of(organisation).publishes_figures_decided_at is None
 
 
 def test_the_dashboard_shows_the_choice_and_links_to_the_page(app, member_client, organisation):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from charter.models import Membership, Organisation
 from charter.services.domain import organisations
 from charter.services.domain.organisations import DUPLICATE_ORG_ID_MESSAGE
+from charter.services.domain.signings import signing_of
 from tests.factories import make_organisation, make_user, sign_in, submit
 
 FORM_URL = "/organisations/new"
@@ -89,7 +90,7 @@ def test_registering_an_organisation(member_client, member, scheme, db):
     assert organisation.slug == "severn-valley-builders"
     assert organisation.name == "Severn Valley Builders"
     assert organisation.status == "registered"
-    assert organisation.scheme_id == scheme.id
+    assert signing_of(organisation).scheme_id == scheme.id
     assert organisation.postcode == "SY1 1AA"
     assert organisation.identifier == "01234567"
     assert organisation.org_id == "GB-COH-01234567"

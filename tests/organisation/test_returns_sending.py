@@ -14,6 +14,7 @@ from charter.models import (
 )
 from charter.models.base import utcnow
 from charter.services.domain.periods import most_recent_ended
+from charter.services.domain.signings import signing_of
 from tests.factories import csrf_token, make_organisation, make_user, sign_in, submit
 from tests.organisation.plan_helpers import core_codes
 from tests.organisation.return_helpers import (
@@ -110,7 +111,7 @@ def test_an_already_delivering_signatory_may_send_one_retrospective_return(
     member_client, organisation, scheme
 ):
     organisation.status = "signatory"
-    organisation.route = "already_delivering"
+    signing_of(organisation).route = "already_delivering"
     db.session.commit()
     html = member_client.get(return_url(organisation)).get_data(as_text=True)
     assert "Start your retrospective return" in html
@@ -141,7 +142,7 @@ def test_a_working_towards_signatory_has_no_retrospective_return(
     member_client, organisation, scheme
 ):
     organisation.status = "signatory"
-    organisation.route = "working_towards"
+    signing_of(organisation).route = "working_towards"
     db.session.commit()
     html = member_client.get(return_url(organisation)).get_data(as_text=True)
     assert "Start your retrospective return" not in html
@@ -231,13 +232,13 @@ def test_the_dashboard_opens_returns_to_already_delivering_signatories_only(
     member_client, organisation, scheme
 ):
     organisation.status = "signatory"
-    organisation.route = "working_towards"
+    signing_of(organisation).route = "working_towards"
     db.session.commit()
     link = f'href="/organisations/{organisation.slug}/returns"'
     assert link not in member_client.get(f"/organisations/{organisation.slug}").get_data(
         as_text=True
     )
-    organisation.route = "already_delivering"
+    signing_of(organisation).route = "already_delivering"
     db.session.commit()
     html = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
     assert link in html

@@ -12,6 +12,7 @@ from charter.extensions import db
 from charter.models import AuditEvent, Organisation, OutboxEmail, Signature
 from charter.services.domain import publishing
 from charter.services.domain.schemes import load_scheme_text, principles_of
+from charter.services.domain.signings import signing_of
 from tests.factories import make_organisation, sign_in, submit
 from tests.organisation.signing_helpers import (
     SIGNATORY,
@@ -111,7 +112,7 @@ def test_signing_the_charter_from_start_to_finish(member_client, db, member, org
     assert signature.has_authority is True
     assert signature.route == "working_towards"
     assert signature.signed_by_id == member.id
-    assert db.session.get(Organisation, organisation.id).scheme_id == scheme.id
+    assert signing_of(db.session.get(Organisation, organisation.id)).scheme_id == scheme.id
 
     event = db.session.scalar(select(AuditEvent))
     assert (event.trigger, event.from_state, event.to_state) == ("sign", "registered", "signatory")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from charter.models import Organisation, Signature
 from charter.organisation.forms.publishing import PUBLISH_MESSAGE, PUBLISH_QUESTION
+from charter.services.domain.signings import signing_of
 from tests.factories import submit
 from tests.organisation.signing_helpers import (
     SIGNATORY,
@@ -88,8 +89,8 @@ def test_the_answer_is_shown_and_saved_when_the_charter_is_signed(
     db.session.expire_all()
     org = db.session.get(Organisation, organisation.id)
     signature = db.session.scalar(select(Signature))
-    assert org.publishes_figures is publishes
-    assert org.publishes_figures_decided_at == signature.signed_at
+    assert signing_of(org).publishes_figures is publishes
+    assert signing_of(org).publishes_figures_decided_at == signature.signed_at
     dashboard = member_client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
     expected = "Yes: your verified figures are on the register" if publishes else "No: the register"
     assert expected in dashboard
@@ -108,7 +109,10 @@ def test_changing_the_answer_returns_to_check_your_answers(member_client, db, or
     sign(member_client, organisation, open_check_answers(member_client, organisation))
     db.session.expire_all()
     org = db.session.get(Organisation, organisation.id)
-    assert (org.publishes_figures, org.publishes_figures_decided_at is not None) == (False, True)
+    assert (
+        signing_of(org).publishes_figures,
+        signing_of(org).publishes_figures_decided_at is not None,
+    ) == (False, True)
 
 
 def test_the_start_page_says_the_question_will_be_asked(member_client, organisation, scheme):

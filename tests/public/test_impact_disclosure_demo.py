@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import ImpactCell, MonitoringReturn, Organisation
+from charter.models import ImpactCell, MonitoringReturn, Organisation, Signing
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.services.domain import proxy_values
@@ -65,7 +65,11 @@ def _published_parts(ends) -> dict:
     organisation's district, sector and type): flows added up, stocks the latest figure."""
     proxy = {k: float(v) for k, v in proxy_values.in_force_at(ends).items() if v is not None}
     organisations = list(
-        db.session.scalars(select(Organisation).where(Organisation.publishes_figures.is_(True)))
+        db.session.scalars(
+            select(Organisation)
+            .join(Signing, Signing.organisation_id == Organisation.id)
+            .where(Signing.publishes_figures.is_(True))
+        )
     )
     by_id = published_figures_of([o.id for o in organisations])
     per_org: dict = {}  # (org, measure, period) -> (period end, value, pounds)

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from charter.extensions import db
+from charter.services.domain.signings import signing_of
 from charter.services.read_models import open_data as open_data_service
 from tests.factories import make_approved_plan, make_return, sign_in
 from tests.public.register_helpers import make_signatory
@@ -19,7 +20,7 @@ TARGETS = {"LE1": ("0", "1000"), "LE4": ("1", "3")}
 def _reporting(scheme, name: str, *, consents: bool, **values):
     """A public organisation with an approved plan and a verified return for quarter 2."""
     organisation = make_signatory(scheme, name, status="monitoring")
-    organisation.publishes_figures = consents
+    signing_of(organisation).publishes_figures = consents
     db.session.commit()
     measures = make_approved_plan(organisation, scheme, TARGETS)
     make_return(organisation, measures, 2, {k: str(v) for k, v in values.items()})
@@ -61,7 +62,7 @@ def test_the_export_and_the_api_say_the_same(client, reporting):
 
 def test_consent_without_verified_figures_is_an_empty_list(client, scheme):
     organisation = make_signatory(scheme, "Quiet Ltd", status="monitoring")
-    organisation.publishes_figures = True
+    signing_of(organisation).publishes_figures = True
     db.session.commit()
     assert _export(client)[organisation.slug]["published_figures"] == []
 

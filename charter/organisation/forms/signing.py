@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from charter.form_fields import VersionField, clean_text_filter, visible_name
-from charter.models.organisation import ROUTES
+from charter.models.signing import ROUTES
 from charter.organisation.forms.publishing import publish_field
 
 ALL_PRINCIPLES_MESSAGE = "Confirm your organisation commits to every principle"

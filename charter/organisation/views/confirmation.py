@@ -15,7 +15,7 @@ from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.confirmation import DETAIL_FIELDS, ConfirmationForm
 from charter.organisation.forms.publishing import as_answer
-from charter.services.domain import confirmations
+from charter.services.domain import confirmations, signings
 from charter.services.domain.schemes import principles_of, scheme_of
 from workflows.lifecycle import TransitionRefused
 
@@ -31,7 +31,8 @@ def confirm_commitment(slug: str):
         formdata=request.form if request.method == "POST" else None,
         **{name: getattr(organisation, name) for name in DETAIL_FIELDS},
     )
-    asks_publishing = organisation.publishes_figures_decided_at is None
+    signing = signings.signing_of(organisation)
+    asks_publishing = signing is None or signing.publishes_figures_decided_at is None
     if not asks_publishing:
         del form.publish
     if pending is not None and form.validate_on_submit():

@@ -17,6 +17,7 @@ from charter.services.domain import (
     organisations,
     progress,
     returns,
+    signings,
 )
 from charter.services.domain.contracts import contract_summary
 from charter.services.domain.identifiers import IDENTIFIER_SCHEMES
@@ -132,7 +133,9 @@ def _cannot_start(hint: str) -> tuple[dict, str]:
 def _returns_task(organisation, stage: int) -> tuple[tuple[dict, str], bool]:
     """Status of the returns task, and whether the returns page is open: once the plan is
     approved, or straight after signing for an organisation already delivering."""
-    if stage < 3 and not (stage >= 1 and organisation.route == returns.ALREADY_DELIVERING):
+    signing = signings.signing_of(organisation)
+    delivering = signing is not None and signing.route == returns.ALREADY_DELIVERING
+    if stage < 3 and not (stage >= 1 and delivering):
         return _cannot_start("Once your action plan is approved"), False
     counts = returns.summary(organisation)
     hint = "Each monitoring period"

@@ -17,7 +17,7 @@ from charter.models.base import utcnow
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.publishing import PublishFiguresForm, as_answer, as_choice
-from charter.services.domain import publishing
+from charter.services.domain import publishing, signings
 from charter.services.domain.schemes import current_scheme
 
 # Where the page may send the person back to: only these, never a URL from the request.
@@ -32,8 +32,9 @@ def decide_publishing(slug: str):
     came_from = request.args.get("from")
     back_endpoint = RETURN_TO.get(came_from, "organisation.show_dashboard")
     form = PublishFiguresForm()
-    if not form.is_submitted() and organisation.publishes_figures_decided_at is not None:
-        form.publish.data = as_choice(organisation.publishes_figures)
+    signing = signings.signing_of(organisation)
+    if not form.is_submitted() and signing and signing.publishes_figures_decided_at is not None:
+        form.publish.data = as_choice(signing.publishes_figures)
     if form.validate_on_submit():
         choice = as_answer(form.publish.data)
         publishing.decide(

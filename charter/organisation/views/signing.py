@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from charter.auth.decorators import verified_required
 from charter.extensions import db
 from charter.models import Organisation, Scheme
-from charter.models.organisation import ROUTES
+from charter.models.signing import ROUTES
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.publishing import PUBLISH_LABELS, as_answer, as_choice

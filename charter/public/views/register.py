@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 
 from charter.caching import cached_by_register, register_version_for_request
-from charter.models.organisation import ROUTES
+from charter.models.signing import ROUTES
 from charter.public import bp, charter_prefix
-from charter.services.domain import marks
+from charter.services.domain import marks, signings
 from charter.services.domain.contracts import contract_summary
 from charter.services.domain.progress import measure_progress
 from charter.services.read_models import public_standing, register_query
@@ -110,6 +110,7 @@ def show_register_entry(slug: str):
     mark_facts = public_standing.facts(mark)
     standing = marks.standing(mark, organisation_status=organisation.status) if mark else None
     signed = register_service.latest_signature(organisation)
+    signing = signings.signing_of(organisation)
     progress = measure_progress(organisation)
     contract_count, contract_value = contract_summary(organisation)
     badge_url = (
@@ -133,7 +134,7 @@ def show_register_entry(slug: str):
         mark_history=public_standing.public_history(organisation),
         signature=signed[0] if signed else None,
         signed_scheme=signed[1] if signed else None,
-        route_label=ROUTES.get(signed[0].route) if signed else organisation.route_label,
+        route_label=ROUTES.get(signed[0].route) if signed else signing and signing.route_label,
         mark=mark,
         standing=standing,
         standing_label=marks.STANDING_LABELS[standing] if standing else None,
@@ -144,5 +145,5 @@ def show_register_entry(slug: str):
         targets_met=sum(1 for p in progress if p.is_met),
         contract_count=contract_count,
         contract_value=contract_value,
-        published=published_figures(organisation),
+        published=published_figures(organisation.id, bool(signing and signing.publishes_figures)),
     )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from charter.extensions import db
 from charter.models import Commissioner, Contract, ContractCommitment, Measure, Organisation, User
 from charter.services import notices
-from charter.services.domain import contract_monitoring
+from charter.services.domain import contract_monitoring, signings
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
@@ -202,13 +202,12 @@ def commitments_of(contract: Contract) -> list[ContractCommitment]:
 
 def measures_for(organisation: Organisation) -> list[Measure]:
     """The measures of the scheme the organisation signed under."""
-    if organisation.scheme_id is None:
+    scheme_id = signings.scheme_id_of(organisation)
+    if scheme_id is None:
         return []
     return list(
         db.session.scalars(
-            select(Measure)
-            .where(Measure.scheme_id == organisation.scheme_id)
-            .order_by(Measure.position)
+            select(Measure).where(Measure.scheme_id == scheme_id).order_by(Measure.position)
         )
     )
 
@@ -344,7 +343,7 @@ def add_commitment(
     notes: str | None,
 ) -> ContractCommitment:
     require_recording(organisation)
-    if measure.scheme_id != organisation.scheme_id:
+    if measure.scheme_id != signings.scheme_id_of(organisation):
         raise ContractRefused("Select a measure from the list")
     if target_value < 0:
         raise ContractRefused("Target must be 0 or more")

@@ -17,6 +17,7 @@ from charter.extensions import db
 from charter.models import Membership, Organisation, Scheme, Signature, User
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.services import notices
+from charter.services.domain import signings
 from charter.services.domain.identifiers import NO_IDENTIFIER, make_org_id
 from charter.services.domain.refusals import Refused
 from charter.services.domain.text import clean_text
@@ -96,10 +97,10 @@ def register_organisation(owner: User, scheme: Scheme, details: dict) -> Organis
             details.get("no_identifier_reason") if identifier_scheme == NO_IDENTIFIER else None
         ),
         status="registered",
-        scheme_id=scheme.id,
     )
     db.session.add(organisation)
     db.session.flush()
+    signings.start(organisation, scheme)
     db.session.add(Membership(user_id=owner.id, organisation_id=organisation.id, role=OWNER))
     return organisation
 

@@ -27,7 +27,7 @@ from charter.models.plan import (
     PlanTarget,
 )
 from charter.services import notices
-from charter.services.domain import plan_rules
+from charter.services.domain import plan_rules, signings
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.text import clean_text
 from workflows import lifecycle
@@ -147,7 +147,8 @@ def require_draft(plan: ActionPlan | None) -> ActionPlan:
 def start_revision(organisation: Organisation, user: User) -> ActionPlan:
     """A new draft: empty for the first plan, else a copy of the latest revision's targets and
     milestones (an approved plan being revised, or a returned one being corrected)."""
-    if organisation.status == lifecycle.REGISTERED or organisation.scheme_id is None:
+    signed_scheme_id = signings.scheme_id_of(organisation)
+    if organisation.status == lifecycle.REGISTERED or signed_scheme_id is None:
         raise TransitionRefused("Sign the charter before you write your action plan.")
     latest = (plans_of(organisation) or [None])[0]
     if latest is not None and latest.status == PLAN_DRAFT:
@@ -159,7 +160,7 @@ def start_revision(organisation: Organisation, user: User) -> ActionPlan:
         )
     plan = ActionPlan(
         organisation_id=organisation.id,
-        scheme_id=latest.scheme_id if latest else organisation.scheme_id,
+        scheme_id=latest.scheme_id if latest else signed_scheme_id,
         revision=(latest.revision + 1) if latest else 1,
         status=PLAN_DRAFT,
         created_by_id=user.id,

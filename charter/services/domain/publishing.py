@@ -1,4 +1,5 @@
-"""An organisation's consent to publish its verified figures on the register.
+"""An organisation's consent to publish its verified figures on the register: its signing's
+(charter.models.signing), since each charter's register asks for itself.
 
 The answer is asked when it signs, at the annual confirmation if it never answered, and can be
 changed at any time. Each new answer is written to the organisation's audit trail with who gave
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation
+from charter.services.domain import signings
 
 AGREED = "agree_to_publish_figures"
 DECLINED = "decline_to_publish_figures"
@@ -31,12 +33,14 @@ def decide(
 ) -> None:
     """Record the organisation's choice (not committed); an audit row when it is a new answer
     (the first, or a change), none when the same answer is given again."""
+    signing = signings.signing_of(organisation)
+    if signing is None:
+        raise ValueError(f"{organisation.slug} has registered with no charter")
     new_answer = (
-        organisation.publishes_figures_decided_at is None
-        or organisation.publishes_figures != publish
+        signing.publishes_figures_decided_at is None or signing.publishes_figures != publish
     )
-    organisation.publishes_figures = publish
-    organisation.publishes_figures_decided_at = now
+    signing.publishes_figures = publish
+    signing.publishes_figures_decided_at = now
     if new_answer:
         db.session.add(
             AuditEvent(

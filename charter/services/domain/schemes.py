@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import Charter, Measure, Principle, Scheme
 from charter.models.scheme import BETTER, REPORTING, UNITS
+from charter.services.domain import signings
 from charter.services.domain.charter_file import charter_table, running_body_as_issuer
 from charter.services.domain.charters import charter_for_scheme, default_charter_id
 from charter.services.domain.scheme_settings import (
@@ -322,6 +323,7 @@ def measures_of(scheme: Scheme) -> list[Measure]:
 
 def scheme_of(organisation) -> Scheme | None:
     """The scheme version the organisation signed under, or the current one before it signs."""
-    if organisation.scheme_id is not None:
-        return db.session.get(Scheme, organisation.scheme_id)
+    scheme_id = signings.scheme_id_of(organisation)
+    if scheme_id is not None:
+        return db.session.get(Scheme, scheme_id)
     return current_scheme()

@@ -9,7 +9,7 @@ from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
 from charter.services import notices
-from charter.services.domain import publishing, register_entries
+from charter.services.domain import publishing, register_entries, signings
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import current_scheme, principles_of
 from charter.services.domain.text import clean_text
@@ -27,8 +27,9 @@ NO_SCHEME_MESSAGE = (
 def scheme_to_sign(organisation: Organisation) -> Scheme | None:
     """The scheme version the organisation would sign now: the current version of its own
     scheme, or the current scheme when it has none yet."""
-    if organisation.scheme_id is not None:
-        own = db.session.get(Scheme, organisation.scheme_id)
+    scheme_id = signings.scheme_id_of(organisation)
+    if scheme_id is not None:
+        own = db.session.get(Scheme, scheme_id)
         if own is not None:
             return current_scheme(own.slug) or own
     return current_scheme()
@@ -103,8 +104,9 @@ def sign_charter(
         signature=signature,
         principle_codes=codes,
     )
-    organisation.route = signature.route
-    organisation.scheme_id = scheme.id
+    signing = signings.start(organisation, scheme)
+    signing.route = signature.route
+    signing.scheme_id = scheme.id
     register_entries.on_signing(organisation, scheme, was_on_register)
     publishing.decide(
         organisation, publishes, signature.signed_at, actor_id=user.id, actor_label=user.full_name

@@ -21,10 +21,11 @@ from sqlalchemy import literal as sa_literal
 from sqlalchemy.orm.util import identity_key
 
 from charter.extensions import db
-from charter.models import Charter, Membership, Organisation, Scheme, StaffRole, User
+from charter.models import Charter, Membership, Organisation, StaffRole, User
 from charter.models.base import utcnow
 from charter.models.staff import ADMINISTRATOR, ASSESSOR
 from charter.services import notices
+from charter.services.domain import signings
 from charter.services.domain.accounts import normalise_email, user_by_email
 from charter.services.domain.refusals import Refused
 from charter.services.domain.text import clean_text
@@ -127,18 +128,13 @@ def staff_user_ids():
     )
 
 
-def charter_id_of(organisation: Organisation):
-    """The charter whose staff act on ``organisation``: its scheme's, or (not yet signed) the
-    default charter's. A subquery, to narrow a query without a query of its own."""
-    if organisation.scheme_id is not None:
-        return (
-            select(Scheme.charter_id).where(Scheme.id == organisation.scheme_id).scalar_subquery()
-        )
-    return select(func.min(Charter.id)).scalar_subquery()
-
-
 def charter_of(organisation: Organisation) -> int | None:
-    return db.session.scalar(select(charter_id_of(organisation)))
+    """The charter whose staff act on ``organisation``: the one it signed, or (registered with
+    none) the default charter."""
+    signing = signings.signing_of(organisation)
+    if signing is not None:
+        return signing.charter_id
+    return db.session.scalar(select(func.min(Charter.id)))
 
 
 def people_with(role: str, charter: Charter | int) -> list[User]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from charter.models.organisation import ROUTES
+from charter.models.signing import ROUTES
 from charter.services.notices.links import dashboard
 from charter.services.notices.outbox import email_members
 

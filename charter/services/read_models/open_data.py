@@ -23,7 +23,7 @@ from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED, CharterMark
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
-from charter.services.domain import marks, register_entries
+from charter.services.domain import marks, register_entries, signings
 from charter.services.domain import standing as rules
 from charter.services.infrastructure.spreadsheets import CsvColumn
 from charter.services.read_models import public_standing
@@ -133,7 +133,7 @@ PUBLIC_COLUMNS = (
     Organisation.town,
     Organisation.district,
     Organisation.status,
-    Organisation.publishes_figures,
+    signings.publishes_figures_column(),
 )
 
 

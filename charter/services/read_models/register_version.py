@@ -46,13 +46,14 @@ from charter.models import (
     ReturnLine,
     Scheme,
     Signature,
+    Signing,
 )
 from charter.models.base import utcnow
 from charter.models.register_state import REGISTER_STATE_ID
 
 # What the register, its open data, the API and the feed are read from (and the charter, whose
 # words brand every page).
-WATCHED_MODELS = (Charter, Organisation, Signature, CharterMark, Scheme, AuditEvent)
+WATCHED_MODELS = (Charter, Organisation, Signing, Signature, CharterMark, Scheme, AuditEvent)
 WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED_MODELS)
 # What an organisation's public page also shows: plan targets against verified returns (and the
 # measures they count), contracts won. Draft returns are included: a line of a return can
@@ -187,7 +188,9 @@ def _note_bulk_changes(orm_execute_state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session: Session) -> None:
-    # Objects not flushed yet are flushed by the commit after this hook.
+    # Flush first, so what the commit would flush after this hook is counted in this
+    # transaction (its after_flush would otherwise leave a flag for the next one).
+    session.flush()
     if session.info.get(_CHANGED) or _changes_register(session):
         session.info.pop(_CHANGED, None)
         session.info.pop(_PAGES_CHANGED, None)

@@ -11,6 +11,7 @@ from charter.extensions import db
 from charter.models import MonitoringReturn, Organisation, Signature
 from charter.models.base import utcnow
 from charter.services.domain import return_review
+from charter.services.domain.signings import signing_of
 from tests.factories import make_mark, make_user
 from tests.services.domain.review_helpers import monitored, open_return
 
@@ -61,7 +62,7 @@ def signed(organisation, when: datetime, status: str = "signatory") -> Organisat
     db.session.add(
         Signature(
             organisation_id=organisation.id,
-            scheme_id=organisation.scheme_id,
+            scheme_id=signing_of(organisation).scheme_id,
             signatory_name="Sam Signer",
             signatory_role="Director",
             has_authority=True,

@@ -24,7 +24,7 @@ from charter.models import (
 )
 from charter.models.monitoring import RETURN_DRAFT
 from charter.models.plan import PLAN_APPROVED, PLAN_SUPERSEDED
-from charter.services.domain import periods
+from charter.services.domain import periods, signings
 from charter.services.infrastructure.bulk_insert import among, insert_ignoring, insert_many
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
@@ -205,9 +205,10 @@ def ensure_returns(organisation: Organisation, today: date | None = None) -> lis
 
 def can_start_retrospective(organisation: Organisation) -> bool:
     """An "already delivering" signatory may send one return for the period before its plan."""
-    if organisation.route != ALREADY_DELIVERING or organisation.status not in RETROSPECTIVE_STATES:
+    signing = signings.signing_of(organisation)
+    if signing is None or signing.route != ALREADY_DELIVERING:
         return False
-    if organisation.scheme_id is None:
+    if organisation.status not in RETROSPECTIVE_STATES:
         return False
     return (
         db.session.scalar(
@@ -227,7 +228,7 @@ def start_retrospective(organisation: Organisation, today: date | None = None) -
             "retrospective return, once, after signing the charter and before its action plan "
             "is approved."
         )
-    scheme = db.session.get(Scheme, organisation.scheme_id)
+    scheme = db.session.get(Scheme, signings.scheme_id_of(organisation))
     period = periods.most_recent_ended(today, scheme.monitoring_period_months)
     # Due a full due-period from now: the organisation may have signed long after it ended.
     due = max(

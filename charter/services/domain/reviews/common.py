@@ -27,6 +27,7 @@ from charter.extensions import db
 from charter.models import MonitoringReturn, Organisation, Scheme
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
 from charter.models.schedule import ScheduledNotice
+from charter.models.signing import Signing
 from charter.services.domain import duties, periods
 from charter.services.infrastructure.bulk_insert import among, insert_ignoring
 from workflows.lifecycle import TransitionRefused
@@ -171,7 +172,8 @@ def never_sent(
             Scheme.warning_days_before_sanction,
         )
         .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-        .join(Scheme, Scheme.id == Organisation.scheme_id)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
             Organisation.status.in_(states),
             MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),

@@ -21,6 +21,7 @@ from charter.models import Organisation, Scheme
 from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
 from charter.models.duties import AnnualConfirmation
 from charter.models.schedule import ScheduledNotice
+from charter.models.signing import Signing
 from charter.services import notices
 from charter.services.domain import duties
 from charter.services.domain.confirmations import (
@@ -57,7 +58,8 @@ def annual_review_of_signatories(today: date) -> dict:
     rows = db.session.execute(
         select(Organisation.id, signed.c.signed_at, Scheme.confirmation_window_days)
         .join(signed, signed.c.organisation_id == Organisation.id)
-        .join(Scheme, Scheme.id == Organisation.scheme_id)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
             Organisation.status.in_(CONFIRMING_STATES),
             signed.c.signed_at < datetime.combine(a_year_ago + timedelta(days=1), time.min),
@@ -121,7 +123,8 @@ def enforce_annual_confirmations(today: date) -> dict:
             Scheme.warning_days_before_sanction,
         )
         .join(Organisation, Organisation.id == AnnualConfirmation.organisation_id)
-        .join(Scheme, Scheme.id == Organisation.scheme_id)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
             AnnualConfirmation.confirmed_at.is_(None),
             AnnualConfirmation.closes_on <= today + timedelta(days=warn_days),

@@ -20,7 +20,7 @@ from charter.formatting import format_date
 from charter.models import MonitoringReturn, Organisation, Scheme
 from charter.models.schedule import ScheduledNotice
 from charter.services import notices
-from charter.services.domain import duties, periods
+from charter.services.domain import duties, periods, signings
 from charter.services.domain import returns as returns_service
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
@@ -75,8 +75,13 @@ def _load_returns(ids) -> dict[int, MonitoringReturn]:
 
 
 def _schemes_of(organisations) -> dict[int, Scheme]:
-    ids = {o.scheme_id for o in organisations if o.scheme_id is not None}
-    return {s.id: s for s in db.session.scalars(select(Scheme).where(Scheme.id.in_(ids)))}
+    """Each organisation's signed scheme version, by organisation id (two queries a batch)."""
+    scheme_ids = signings.scheme_ids_of(o.id for o in organisations)
+    found = {
+        s.id: s
+        for s in db.session.scalars(select(Scheme).where(Scheme.id.in_(set(scheme_ids.values()))))
+    }
+    return {oid: found[sid] for oid, sid in scheme_ids.items()}
 
 
 def remind_returns_due(today: date) -> dict:
@@ -110,7 +115,7 @@ def remind_returns_due(today: date) -> dict:
         due_now = []
         for rid, oid in batch:
             monitoring_return, organisation = returns.get(rid), organisations.get(oid)
-            scheme = schemes.get(organisation.scheme_id) if organisation else None
+            scheme = schemes.get(oid) if organisation else None
             if (
                 scheme is None
                 or monitoring_return is None

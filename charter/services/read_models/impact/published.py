@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
 
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine
+from charter.models import Measure, MonitoringReturn, ReturnLine, Signing
+from charter.services.domain import signings
 from charter.services.domain.plausibility import counts
 
 
@@ -28,18 +28,12 @@ class PublishedMeasure:
     figures: list[PublishedFigure]  # oldest first
 
 
-class _Consenting(Protocol):
-    """An organisation, or a row of its columns (the API's)."""
-
-    id: int
-    publishes_figures: bool
-
-
-def published_figures(organisation: _Consenting) -> list[PublishedMeasure]:
-    """Verified figures per measure and period, or [] without consent. One query."""
-    if not organisation.publishes_figures:
+def published_figures(organisation_id: int, publishes: bool) -> list[PublishedMeasure]:
+    """Verified figures per measure and period, or [] without consent (``publishes``, the
+    signing's answer). One query."""
+    if not publishes:
         return []
-    return published_figures_of([organisation.id]).get(organisation.id, [])
+    return published_figures_of([organisation_id]).get(organisation_id, [])
 
 
 def published_figures_of(organisation_ids: list[int]) -> dict[int, list[PublishedMeasure]]:
@@ -48,7 +42,7 @@ def published_figures_of(organisation_ids: list[int]) -> dict[int, list[Publishe
     or without verified figures, are absent."""
     if not organisation_ids:
         return {}
-    rows = db.session.execute(
+    figures = (
         select(
             MonitoringReturn.organisation_id,
             Measure,
@@ -58,10 +52,12 @@ def published_figures_of(organisation_ids: list[int]) -> dict[int, list[Publishe
         )
         .join(ReturnLine, ReturnLine.measure_id == Measure.id)
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
-        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
+    )
+    rows = db.session.execute(
+        signings.join_consent(figures, MonitoringReturn.organisation_id, Measure.scheme_id)
         .where(
             MonitoringReturn.organisation_id.in_(organisation_ids),
-            Organisation.publishes_figures.is_(True),
+            Signing.publishes_figures.is_(True),
             counts(),
             ReturnLine.actual_value.is_not(None),
         )

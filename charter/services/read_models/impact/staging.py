@@ -40,8 +40,9 @@ from sqlalchemy import (
 )
 
 from charter.extensions import db
-from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine
+from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine, Signing
 from charter.models.scheme import FLOW_UNITS
+from charter.services.domain import signings
 from charter.services.domain.plausibility import counts
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
@@ -56,7 +57,7 @@ def _attributes() -> list[Column]:
 
 
 def _organisation_attributes() -> list:
-    publishes = case((Organisation.publishes_figures.is_(True), 1), else_=0).label("publishes")
+    publishes = case((Signing.publishes_figures.is_(True), 1), else_=0).label("publishes")
     return [Organisation.district, Organisation.sector, Organisation.organisation_type, publishes]
 
 
@@ -95,7 +96,7 @@ def drop() -> None:
 
 
 def _verified_lines():
-    return (
+    lines = (
         select()
         .select_from(ReturnLine)
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
@@ -103,6 +104,7 @@ def _verified_lines():
         .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
         .where(counts(), ReturnLine.actual_value.is_not(None))
     )
+    return signings.join_consent(lines, Organisation.id, Measure.scheme_id)
 
 
 def _organisation_quarters(period_ends: list[date], proxy) -> None:
@@ -126,7 +128,7 @@ def _organisation_quarters(period_ends: list[date], proxy) -> None:
             *attributes,
         )
         .where(Measure.unit.in_(FLOW_UNITS))
-        .group_by(Organisation.id, Measure.code, Measure.unit, quarter)
+        .group_by(Organisation.id, Signing.id, Measure.code, Measure.unit, quarter)
     )
     db.session.execute(insert(ORG_QUARTERS).from_select(columns, flows))
     recency = func.row_number().over(

@@ -1,0 +1,72 @@
+"""A signing: an organisation's commitment to one charter (issue 20).
+
+Organisations and people belong to the service; signing belongs to a charter. An organisation
+that commits to Shropshire's charter and to Worcestershire's has one organisation record, one set
+of members and two signings, each under its own charter's scheme. What is about one charter lives
+on the signing, not the organisation:
+
+- the **scheme version** it signed under (``scheme_id``; a later version of the scheme does not
+  change what it signed);
+- its **route** to the Mark (already delivering, or working towards it to a timetabled plan);
+- its **consent to publish** its verified figures on that charter's register and open data
+  (``publishes_figures``, and when it decided).
+
+A signing exists from the moment an organisation registers with a charter, before the signature
+itself (charter.models.signature keeps each signed declaration for good; this row is the
+relationship that follows it).
+
+Still on the organisation, and moving here next (docs/charters.md, "Design for the next
+slice"): its lifecycle status and its register entry, whose indexes the register's keyset pages
+read; and the plans, returns, applications and Marks still point at the organisation. Until
+they move, an organisation signs one charter: the unique (organisation, charter) pair is the
+lasting rule, and ``charter.services.domain.signings.signing_of`` is the one place that picks
+an organisation's signing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charter.extensions import db
+from charter.models.base import utcnow
+
+if TYPE_CHECKING:
+    from charter.models.charter import Charter
+    from charter.models.organisation import Organisation
+    from charter.models.scheme import Scheme
+
+ROUTES = {
+    "already_delivering": "Already delivering social value",
+    "working_towards": "Working towards it, to a timetabled plan",
+}
+
+
+class Signing(db.Model):
+    __tablename__ = "signings"
+    __table_args__ = (UniqueConstraint("organisation_id", "charter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"), index=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"), index=True)
+    route: Mapped[str | None] = mapped_column(String(30))
+    # Consent to publish the organisation's verified figures on this charter's register page and
+    # in its open data. Without it, only the "targets met" summary is public.
+    publishes_figures: Mapped[bool] = mapped_column(default=False)
+    publishes_figures_decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="signings", lazy="raise")
+    charter: Mapped[Charter] = relationship(lazy="raise")
+    scheme: Mapped[Scheme] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Signing {self.organisation_id} of charter {self.charter_id}>"
+
+    @property
+    def route_label(self) -> str | None:
+        return ROUTES.get(self.route) if self.route else None
