@@ -169,7 +169,7 @@ def _rows(start: int, end: int, scheme: Scheme, seed: int):
         )
         route = None if state in UNSIGNED else "working_towards"
         signings.append(
-            (oid, scheme.charter_id, scheme.id, route, False, signed_at - timedelta(days=3))
+            (oid, oid, scheme.charter_id, scheme.id, route, False, signed_at - timedelta(days=3))
         )
         if state in UNSIGNED:
             continue
@@ -182,9 +182,10 @@ def _rows(start: int, end: int, scheme: Scheme, seed: int):
             if state == "renewal_due":
                 awarded = today - timedelta(days=700)
             awarded_at = datetime.combine(awarded, datetime.min.time())
-            applications.append((oid, oid, scheme.id, False, "awarded", awarded_at, "{}", 1))
+            applications.append((oid, oid, oid, scheme.id, False, "awarded", awarded_at, "{}", 1))
             marks.append(
                 (
+                    oid,
                     oid,
                     oid,
                     scheme.id,
@@ -205,12 +206,13 @@ COLUMNS = {
     "organisations": "id, slug, name, organisation_type, size, sector, address_line_1, town, "
     "postcode, district, identifier_scheme, identifier, org_id, status, "
     "status_before_suspension, version_id, status_changed_at, created_at",
-    "signings": "organisation_id, charter_id, scheme_id, route, publishes_figures, created_at",
+    # A generated organisation's signing has its id: the rows that belong to it name it.
+    "signings": "id, organisation_id, charter_id, scheme_id, route, publishes_figures, created_at",
     "signatures": "organisation_id, scheme_id, signatory_name, signatory_role, has_authority, "
     "route, accepted_principles, signed_at",
-    "applications": "id, organisation_id, scheme_id, is_renewal, status, submitted_at, snapshot, "
-    "version_id",
-    "charter_marks": "organisation_id, application_id, scheme_id, certificate_number, "
+    "applications": "id, organisation_id, signing_id, scheme_id, is_renewal, status, "
+    "submitted_at, snapshot, version_id",
+    "charter_marks": "organisation_id, signing_id, application_id, scheme_id, certificate_number, "
     "awarded_on, expires_on, status, status_changed_at",
     "audit_events": "organisation_id, actor_label, trigger, from_state, to_state, created_at",
 }
@@ -279,7 +281,7 @@ def grow_to(target: int, *, seed: int = 2026, chunk: int = 20_000) -> float:
                 _load(table, rows, dialect, raw)
         if dialect == "postgresql":
             with raw.cursor() as cursor:
-                for table in ("organisations", "applications"):
+                for table in ("organisations", "signings", "applications"):
                     cursor.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT max(id) FROM {table}))"

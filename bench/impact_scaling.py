@@ -26,7 +26,7 @@ from register_scaling import build_app, measure, populate
 from sqlalchemy import false, func, insert, literal, select
 
 from charter.extensions import db
-from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine
+from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine, Signing
 from charter.services.read_models.impact import build
 
 QUARTERS = 8
@@ -52,18 +52,30 @@ def add_figures(first_id: int, scheme_id: int) -> None:
     organisations for the lines), so generating millions of lines never leaves the database."""
     created = literal(datetime.now())
     for start, end in quarter_ends(QUARTERS):
-        rows = select(
-            Organisation.id,
-            literal(start),
-            literal(end),
-            literal(end + timedelta(days=30)),
-            literal("verified"),
-            false(),
-            false(),
-            literal(1),
-            created,
-        ).where(Organisation.id >= first_id)
-        columns = ["organisation_id", "period_start", "period_end", "due_date", "status"]
+        rows = (
+            select(
+                Organisation.id,
+                Signing.id,
+                literal(start),
+                literal(end),
+                literal(end + timedelta(days=30)),
+                literal("verified"),
+                false(),
+                false(),
+                literal(1),
+                created,
+            )
+            .join(Signing, Signing.organisation_id == Organisation.id)
+            .where(Organisation.id >= first_id)
+        )
+        columns = [
+            "organisation_id",
+            "signing_id",
+            "period_start",
+            "period_end",
+            "due_date",
+            "status",
+        ]
         columns += ["is_retrospective", "is_late", "version_id", "created_at"]
         db.session.execute(insert(MonitoringReturn).from_select(columns, rows))
     db.session.commit()

@@ -117,6 +117,7 @@ def build_data(database_url: str, owners: int, public: int) -> list[tuple[str, s
             db.session.add(Membership(user_id=user.id, organisation_id=org.id, role="owner"))
             plan = ActionPlan(
                 organisation_id=org.id,
+                signing_id=signings.signing_id_of(org),
                 scheme_id=scheme.id,
                 revision=1,
                 status="approved",

@@ -98,12 +98,20 @@ def populate(count: int, scheme_id: int, start: int = 0) -> None:
             for o in orgs
         ],
     )
+    signing_of = dict(
+        db.session.execute(
+            select(Signing.organisation_id, Signing.id).where(
+                Signing.organisation_id.in_(list(ids.values()))
+            )
+        ).all()
+    )
     holders = [o for o in orgs if o["status"] == "accredited"]
     db.session.execute(
         insert(Application),
         [
             {
                 "organisation_id": ids[o["slug"]],
+                "signing_id": signing_of[ids[o["slug"]]],
                 "scheme_id": scheme_id,
                 "status": "awarded",
                 "snapshot": {},
@@ -124,6 +132,7 @@ def populate(count: int, scheme_id: int, start: int = 0) -> None:
         [
             {
                 "organisation_id": ids[o["slug"]],
+                "signing_id": signing_of[ids[o["slug"]]],
                 "application_id": applications[ids[o["slug"]]],
                 "scheme_id": scheme_id,
                 "certificate_number": f"CM-B{n:07d}",

@@ -49,13 +49,15 @@ generate.COLUMNS.update(
         "users": "id, email, full_name, password_hash, role, created_at, password_changed_at, "
         "reminder_emails, session_generation",
         "memberships": "user_id, organisation_id, role, created_at",
-        "action_plans": "id, organisation_id, scheme_id, revision, status, created_at, decided_at",
+        "action_plans": "id, organisation_id, signing_id, scheme_id, revision, status, "
+        "created_at, decided_at",
         "plan_targets": "plan_id, measure_id, baseline, target_value, target_date, approach",
-        "monitoring_returns": "id, organisation_id, plan_id, period_start, period_end, due_date, "
-        "status, is_retrospective, submitted_at, first_submitted_at, is_late, created_at, "
-        "version_id",
+        "monitoring_returns": "id, organisation_id, signing_id, plan_id, period_start, "
+        "period_end, due_date, status, is_retrospective, submitted_at, first_submitted_at, "
+        "is_late, created_at, version_id",
         "return_lines": "return_id, measure_id, review_status",
-        "annual_confirmations": "organisation_id, anniversary, closes_on, confirmed_at, created_at",
+        "annual_confirmations": "organisation_id, signing_id, anniversary, closes_on, "
+        "confirmed_at, created_at",
     }
 )
 
@@ -81,13 +83,13 @@ def _confirmations(oid, status, signed_at, today, now) -> list[tuple]:
     if status == "registered":
         return []
     if oid % 33 == 0:
-        return [(oid, today - timedelta(days=90), today - timedelta(days=30), None, now)]
+        return [(oid, oid, today - timedelta(days=90), today - timedelta(days=30), None, now)]
     anniversary = last_anniversary(signed_at.date(), today)
     if anniversary is None or anniversary > today - timedelta(days=3):
         return []
     confirmed = anniversary + timedelta(days=10)
     confirmed_at = datetime.combine(confirmed, datetime.min.time()) if confirmed < today else None
-    return [(oid, anniversary, anniversary + timedelta(days=60), confirmed_at, now)]
+    return [(oid, oid, anniversary, anniversary + timedelta(days=60), confirmed_at, now)]
 
 
 def add_review_data(today: date, seed: int = 2026) -> float:
@@ -119,7 +121,7 @@ def add_review_data(today: date, seed: int = 2026) -> float:
         if status not in MONITORED:
             continue
         decided = min(signed_at + timedelta(days=rng.randrange(20, 90)), now - timedelta(days=2))
-        tables["action_plans"].append((oid, oid, scheme.id, 1, "approved", decided, decided))
+        tables["action_plans"].append((oid, oid, oid, scheme.id, 1, "approved", decided, decided))
         for measure_id in measure_ids:
             tables["plan_targets"].append((oid, measure_id, 0, 10, today, "Bench plan"))
         ended = periods.periods_between(decided.date(), today, scheme.monitoring_period_months)
@@ -133,6 +135,7 @@ def add_review_data(today: date, seed: int = 2026) -> float:
             tables["monitoring_returns"].append(
                 (
                     return_id,
+                    oid,
                     oid,
                     oid,
                     period.start,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from itertools import count
 
+from sqlalchemy import select
+
 from charter.extensions import db
 from charter.models import Membership, Organisation, User
 from charter.models.base import utcnow
@@ -177,6 +179,7 @@ def make_approved_plan(
     }
     plan = ActionPlan(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         scheme_id=scheme.id,
         revision=1,
         status="approved",
@@ -211,6 +214,7 @@ def make_return(organisation: Organisation, measures: dict, quarter: int, values
     )
     monitoring_return = MonitoringReturn(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         period_start=start,
         period_end=end,
         due_date=start + timedelta(days=110),
@@ -234,7 +238,11 @@ def make_mark(organisation, scheme, awarded_on=None, status: str = "valid"):
     from charter.services.domain import marks
 
     application = Application(
-        organisation_id=organisation.id, scheme_id=scheme.id, snapshot={}, status="awarded"
+        organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
+        scheme_id=scheme.id,
+        snapshot={},
+        status="awarded",
     )
     db.session.add(application)
     db.session.flush()
@@ -258,6 +266,7 @@ def make_application(organisation, scheme, submitted_by=None, today=None):
         snapshot = take_snapshot(organisation, scheme, today)
     application = Application(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         scheme_id=scheme.id,
         submitted_by_id=submitted_by.id if submitted_by is not None else None,
         snapshot=snapshot,
@@ -307,4 +316,15 @@ def roles_by_email() -> dict[str, set[str]]:
         .where(StaffRole.removed_at.is_(None))
     ):
         found[email].add(role)
+    return found
+
+
+def signing_id_for(organisation_id: int) -> int:
+    """The id of the organisation's signing, for a row a test makes that belongs to one."""
+    from charter.models import Signing
+
+    found = db.session.scalar(
+        select(Signing.id).where(Signing.organisation_id == organisation_id).order_by(Signing.id)
+    )
+    assert found is not None, f"organisation {organisation_id} has no signing: give it a scheme"
     return found

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
@@ -125,3 +126,70 @@ def test_each_organisation_s_answers_become_its_signing_and_come_back_down():
     upgrade(revision=SIGNINGS)
     with db.engine.connect() as connection:
         assert len(_signings(connection)) == 4
+
+
+CHILDREN_OF_SIGNINGS = "9e41c7b2d6a3"
+CHILDREN = (
+    "action_plans",
+    "monitoring_returns",
+    "applications",
+    "charter_marks",
+    "annual_confirmations",
+    "mark_audits",
+)
+
+
+def _children_and_signings(connection) -> dict[str, set[tuple[int, int]]]:
+    """Each child table's (own organisation, its signing's organisation) pairs."""
+    return {
+        name: set(
+            connection.execute(
+                text(
+                    f"SELECT c.organisation_id, s.organisation_id FROM {name} c"
+                    " JOIN signings s ON s.id = c.signing_id"
+                )
+            ).all()
+        )
+        for name in CHILDREN
+    }
+
+
+def _count(connection, table: str) -> int:
+    return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+
+
+@pytest.mark.usefixtures("empty_database_app")
+def test_plans_returns_applications_marks_confirmations_and_audits_take_their_signing(tmp_path):
+    """On the demo's data: down to before the column, one organisation's signing removed, and
+    up again: every row names a signing of its own organisation, and the organisation that had
+    lost its signing has one again."""
+    app = current_app._get_current_object()
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
+    upgrade()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
+    assert runner.invoke(args=["charter", "demo-data"]).exit_code == 0
+    db.session.remove()
+    with db.engine.connect() as connection:
+        counts = {name: _count(connection, name) for name in CHILDREN}
+        holder = connection.execute(
+            text("SELECT organisation_id FROM charter_marks ORDER BY id LIMIT 1")
+        ).scalar()
+    assert all(counts.values()), counts
+
+    downgrade(revision=SIGNINGS)
+    with db.engine.begin() as connection:
+        assert "signing_id" not in {
+            c["name"] for c in inspect(connection).get_columns("applications")
+        }
+        connection.execute(text("DELETE FROM signings WHERE organisation_id = :o"), {"o": holder})
+    upgrade(revision=CHILDREN_OF_SIGNINGS)
+
+    with db.engine.connect() as connection:
+        pairs = _children_and_signings(connection)
+        assert {name: _count(connection, name) for name in CHILDREN} == counts
+        regained = _count(connection, f"signings WHERE organisation_id = {int(holder)}")
+    assert regained == 1
+    for name, found in pairs.items():
+        assert found and all(own == signed for own, signed in found), name
+    assert sum(len(found) for found in pairs.values()) > len(CHILDREN)

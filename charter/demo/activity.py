@@ -41,6 +41,7 @@ from charter.models.assessment import (
     InformationRequest,
     MeasureJudgement,
 )
+from charter.services.domain import signings
 from charter.services.domain.award_rule import AwardRule, evaluate_award_rule
 from charter.services.domain.marks import create_mark
 from charter.services.domain.periods import periods_between, plan_year_containing
@@ -326,6 +327,7 @@ class OrganisationStory:
     def _apply(self, when: datetime, *, renewal: bool) -> None:
         self.application = Application(
             organisation_id=self.organisation.id,
+            signing_id=signings.signing_id_of(self.organisation),
             scheme_id=self.ctx.scheme.id,
             is_renewal=renewal,
             status=APPLICATION_OPEN,

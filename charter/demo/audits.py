@@ -59,6 +59,7 @@ def build_audits(now: datetime, assessors: list[User]) -> Counter:
         assessor = assessors[index % len(assessors)]
         audit = MarkAudit(
             organisation_id=organisation.id,
+            signing_id=mark.signing_id,
             year=now.year,
             certificate_number=mark.certificate_number,
             assessor_id=assessor.id,

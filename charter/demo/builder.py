@@ -333,6 +333,7 @@ class _DemoBuilder:
         previous = self.plans.get(organisation.id)
         plan = ActionPlan(
             organisation_id=organisation.id,
+            signing_id=signings.signing_id_of(organisation),
             scheme_id=self.scheme.id,
             revision=(previous.revision + 1) if previous else 1,
             status=PLAN_SUBMITTED,

@@ -18,6 +18,7 @@ from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature
 from charter.models.duties import AnnualConfirmation
 from charter.models.signing import Signing
+from charter.services.domain import signings
 from charter.services.domain.confirmations import last_anniversary
 
 
@@ -33,6 +34,7 @@ def open_confirmations(records: list[dict], now: datetime) -> Counter:
         .group_by(Organisation.id, Scheme.confirmation_window_days)
     ).all()
     today = now.date()
+    signing_of = signings.signing_ids_of(organisation_id for organisation_id, _, _ in rows)
     for organisation_id, signed_at, window in rows:
         anniversary = last_anniversary(signed_at.date(), today)
         if anniversary is None or anniversary + timedelta(days=window) <= today:
@@ -40,6 +42,7 @@ def open_confirmations(records: list[dict], now: datetime) -> Counter:
         db.session.add(
             AnnualConfirmation(
                 organisation_id=organisation_id,
+                signing_id=signing_of[organisation_id],
                 anniversary=anniversary,
                 closes_on=anniversary + timedelta(days=window),
                 created_at=datetime.combine(anniversary, now.time()),

@@ -114,6 +114,7 @@ class ReturnsBuilder:
             due = periods.due_date(period.end, self.scheme.return_due_days)
             monitoring_return = MonitoringReturn(
                 organisation_id=organisation.id,
+                signing_id=plan.signing_id,
                 plan_id=plan.id,
                 period_start=period.start,
                 period_end=period.end,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from charter.extensions import db
 from charter.models.base import Versioned, utcnow
 from charter.models.scheme import Measure
+from charter.models.signing import OfSigning
 from charter.models.user import User
 
 APPLICATION_OPEN = "open"  # with the assessor
@@ -49,7 +50,7 @@ APPEAL_STATUSES = {
 }
 
 
-class Application(Versioned, db.Model):
+class Application(OfSigning, Versioned, db.Model):
     """An application for the Charter Mark (or its renewal), judged on a snapshot of the
     evidence taken when it was made, so later edits cannot change what was assessed."""
 
@@ -115,7 +116,7 @@ class InformationRequest(db.Model):
     answered_at: Mapped[datetime | None]
 
 
-class CharterMark(db.Model):
+class CharterMark(OfSigning, db.Model):
     """An awarded Charter Mark: the certificate behind /verify and the badge."""
 
     __tablename__ = "charter_marks"

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from charter.extensions import db
 from charter.models.base import Versioned, utcnow
+from charter.models.signing import OfSigning
 
 
-class AnnualConfirmation(db.Model):
+class AnnualConfirmation(OfSigning, db.Model):
     """One year's confirmation by a signatory's owner that it still commits to the principles.
     Opened on the anniversary of signing; closes ``closes_on`` (the scheme's window)."""
 
@@ -77,7 +78,7 @@ ADMIN_ACTIONS = {
 }
 
 
-class MarkAudit(Versioned, db.Model):
+class MarkAudit(OfSigning, Versioned, db.Model):
     """An audit of one holder's verified figures, drawn at random."""
 
     __tablename__ = "mark_audits"

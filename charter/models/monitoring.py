@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from charter.extensions import db
 from charter.models.base import Versioned, utcnow
 from charter.models.scheme import Measure
+from charter.models.signing import OfSigning
 from charter.models.user import User
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ FIGURE_ENDORSEMENT_LABELS = {
 }
 
 
-class MonitoringReturn(Versioned, db.Model):
+class MonitoringReturn(OfSigning, Versioned, db.Model):
     """What an organisation delivered in one monitoring period, measure by measure."""
 
     __tablename__ = "monitoring_returns"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from charter.extensions import db
 from charter.models.base import utcnow
 from charter.models.scheme import Measure
+from charter.models.signing import OfSigning
 from charter.models.user import User
 
 PLAN_DRAFT = "draft"
@@ -29,7 +30,7 @@ PLAN_STATUSES = {
 }
 
 
-class ActionPlan(db.Model):
+class ActionPlan(OfSigning, db.Model):
     """One revision of an organisation's timetabled action plan. Revisions are never edited once
     submitted: changing an approved plan starts a new draft revision, so history is kept."""
 

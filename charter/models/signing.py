@@ -70,3 +70,12 @@ class Signing(db.Model):
     @property
     def route_label(self) -> str | None:
         return ROUTES.get(self.route) if self.route else None
+
+
+class OfSigning:
+    """A row about one signing: its action plans, returns, applications, Marks, annual
+    confirmations and audits belong to an organisation's commitment to one charter, under that
+    charter's scheme. They keep ``organisation_id`` too: most pages and reviews find them by
+    organisation, and an organisation's history across charters stays one query."""
+
+    signing_id: Mapped[int] = mapped_column(ForeignKey("signings.id"), index=True)

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.factories import make_organisation, make_user, sign_in
+from tests.factories import make_organisation, make_user, sign_in, signing_id_for
 
 
 def _count_in_row(html: str, label: str) -> int:
@@ -52,7 +52,12 @@ def test_dashboard_counts_audits_by_status(admin_client, scheme):
 
     organisation = make_organisation(scheme=scheme, status="accredited")
     db.session.add(
-        MarkAudit(organisation_id=organisation.id, year=2027, certificate_number="CM-22222222")
+        MarkAudit(
+            organisation_id=organisation.id,
+            signing_id=signing_id_for(organisation.id),
+            year=2027,
+            certificate_number="CM-22222222",
+        )
     )
     db.session.commit()
     html = admin_client.get("/admin/").get_data(as_text=True)

@@ -6,7 +6,7 @@ from datetime import date
 
 from charter.extensions import db
 from charter.models.duties import MarkAudit
-from tests.factories import make_mark, make_organisation, make_return, make_user
+from tests.factories import make_mark, make_organisation, make_return, make_user, signing_id_for
 from tests.services.domain.review_helpers import monitored
 
 
@@ -18,6 +18,7 @@ def audited_holder(scheme, assessor, year: int = 2027, returns: int = 1) -> Mark
     mark = make_mark(organisation, scheme, awarded_on=date(2026, 1, 10))
     audit = MarkAudit(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         year=year,
         certificate_number=mark.certificate_number,
         assessor_id=assessor.id,

@@ -20,7 +20,7 @@ from tests.assessor.application_helpers import (
     mark_count,
     post_unoffered,
 )
-from tests.factories import make_organisation, make_user
+from tests.factories import make_organisation, make_user, signing_id_for
 
 
 def test_the_whole_assessment_journey(assessor_client, assessor, organisation, scheme, member):
@@ -136,6 +136,7 @@ def test_applications_waiting_in_a_constant_number_of_queries(
             db.session.add(
                 Application(
                     organisation_id=organisation.id,
+                    signing_id=signing_id_for(organisation.id),
                     scheme_id=scheme.id,
                     submitted_by_id=owner.id,
                     snapshot={"targets": []},

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import ActionPlan, AuditEvent, Membership, OutboxEmail, PlanTarget
 from charter.models.base import utcnow
-from tests.factories import make_organisation, submit
+from tests.factories import make_organisation, signing_id_for, submit
 from tests.organisation.plan_helpers import (
     fill_core_targets,
     fill_target,
@@ -179,6 +179,7 @@ def _waiting(scheme, how_many: int, district: str = "Shrewsbury", name: str = "W
         db.session.add(
             ActionPlan(
                 organisation_id=organisation.id,
+                signing_id=signing_id_for(organisation.id),
                 scheme_id=scheme.id,
                 revision=1,
                 status="submitted",

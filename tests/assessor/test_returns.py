@@ -9,7 +9,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import EvidenceFile, Membership, MonitoringReturn, OutboxEmail
 from charter.models.base import utcnow
-from tests.factories import make_organisation, submit
+from tests.factories import make_organisation, signing_id_for, submit
 from tests.organisation.plan_helpers import core_codes
 from tests.organisation.return_helpers import (
     complete,
@@ -192,6 +192,7 @@ def _waiting_returns(scheme, count: int, district: str = "Shrewsbury") -> None:
         db.session.add(
             MonitoringReturn(
                 organisation_id=org.id,
+                signing_id=signing_id_for(org.id),
                 period_start=start,
                 period_end=start + timedelta(days=89),
                 due_date=start + timedelta(days=119),

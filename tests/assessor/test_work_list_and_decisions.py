@@ -11,7 +11,7 @@ from charter.extensions import db
 from charter.models import ActionPlan, MeasureJudgement
 from charter.models.assessment import Application
 from charter.models.base import utcnow
-from tests.factories import make_application, make_organisation
+from tests.factories import make_application, make_organisation, signing_id_for
 from tests.organisation.application_helpers import ready_to_apply
 from tests.organisation.return_helpers import complete, open_returns, returns_of, send
 
@@ -20,6 +20,7 @@ def _plan_waiting(scheme, name: str, status: str) -> ActionPlan:
     organisation = make_organisation(scheme=scheme, name=name, status=status)
     plan = ActionPlan(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         scheme_id=scheme.id,
         revision=1,
         status="submitted",

@@ -17,7 +17,7 @@ from charter.models import (
     OutboxEmail,
     ReturnLine,
 )
-from tests.factories import make_user
+from tests.factories import make_user, signing_id_for
 
 
 def make_manager(commissioner, email: str | None = None, full_name: str = "Cara Contracts"):
@@ -47,6 +47,7 @@ def make_period(organisation, scheme, index: int, figures: dict, status: str = "
     end = period_start(index + 1) - timedelta(days=1)
     monitoring_return = MonitoringReturn(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         period_start=start,
         period_end=end,
         due_date=end + timedelta(days=30),

@@ -15,6 +15,7 @@ from tests.factories import (
     make_commissioner,
     make_contract,
     make_return,
+    signing_id_for,
 )
 
 TARGETS = {"LE1": ("0", "1000"), "LE4": ("1", "3"), "LE10": ("0", "100")}
@@ -50,6 +51,7 @@ def refused_application(organisation, scheme, decided_by, *, days_ago=5, rationa
     """A refused application, as an assessor's decision would leave it."""
     application = Application(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         scheme_id=scheme.id,
         status="refused",
         submitted_at=utcnow() - timedelta(days=days_ago + 20),

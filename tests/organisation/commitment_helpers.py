@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from charter.extensions import db
 from charter.models import ContractCommitment, ContractFigure, MonitoringReturn, ReturnLine
-from tests.factories import make_approved_plan, make_commissioner, make_contract
+from tests.factories import make_approved_plan, make_commissioner, make_contract, signing_id_for
 
 TARGETS = {"LE1": ("0", "100000"), "LE4": ("0", "5"), "LE9": ("80", "95")}
 
@@ -56,6 +56,7 @@ def history(organisation, scheme, *, contracts: int, periods: int, status="verif
     for index, (start, end) in enumerate(quarters(periods)):
         monitoring_return = MonitoringReturn(
             organisation_id=organisation.id,
+            signing_id=signing_id_for(organisation.id),
             period_start=start,
             period_end=end,
             due_date=end + timedelta(days=30),

@@ -11,6 +11,7 @@ from charter.extensions import db
 from charter.models import AuditEvent, Organisation
 from charter.models.duties import AnnualConfirmation
 from charter.services.domain.signings import signing_of
+from tests.factories import signing_id_for
 from tests.services.domain.duties_helpers import signed
 
 DETAILS = {
@@ -31,6 +32,7 @@ def awaiting_confirmation(organisation, status: str = "signatory") -> AnnualConf
     signed(organisation, datetime.now() - timedelta(days=730), status)
     pending = AnnualConfirmation(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         anniversary=date.today() - timedelta(days=5),
         closes_on=date.today() + timedelta(days=30),
     )

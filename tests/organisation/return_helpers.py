@@ -19,7 +19,7 @@ from charter.models.base import utcnow
 from charter.services.domain import returns
 from charter.services.domain.periods import next_period, period_containing
 from charter.services.domain.signings import signing_of
-from tests.factories import csrf_token, submit
+from tests.factories import csrf_token, signing_id_for, submit
 from tests.organisation.plan_helpers import core_codes
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -37,6 +37,7 @@ def make_monitored(organisation, scheme, *, decided_at=None) -> ActionPlan:
     decided_at = decided_at or utcnow()
     plan = ActionPlan(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         scheme_id=scheme.id,
         revision=1,
         status="approved",

@@ -17,6 +17,7 @@ from tests.factories import (
     make_organisation,
     make_user,
     sign_in,
+    signing_id_for,
     submit,
 )
 from tests.organisation.application_helpers import (
@@ -270,6 +271,7 @@ def asked(organisation, scheme, assessor) -> tuple[Application, InformationReque
     ready_to_apply(organisation, scheme)
     application = Application(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         scheme_id=scheme.id,
         status="information_requested",
         snapshot={},

@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, ReturnLine
 from charter.services.infrastructure.evidence import delete_evidence, evidence_path, store_evidence
-from tests.factories import make_organisation, make_user, sign_in
+from tests.factories import make_organisation, make_user, sign_in, signing_id_for
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
 
@@ -21,6 +21,7 @@ def make_evidence(organisation, user, data: bytes = PDF_BYTES, filename: str = "
     """Evidence on one line of a draft monitoring return of ``organisation``, committed."""
     monitoring_return = MonitoringReturn(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         period_start=date(2025, 4, 1),
         period_end=date(2025, 9, 30),
         due_date=date(2025, 10, 31),

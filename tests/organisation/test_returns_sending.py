@@ -15,7 +15,14 @@ from charter.models import (
 from charter.models.base import utcnow
 from charter.services.domain.periods import most_recent_ended
 from charter.services.domain.signings import signing_of
-from tests.factories import csrf_token, make_organisation, make_user, sign_in, submit
+from tests.factories import (
+    csrf_token,
+    make_organisation,
+    make_user,
+    sign_in,
+    signing_id_for,
+    submit,
+)
 from tests.organisation.plan_helpers import core_codes
 from tests.organisation.return_helpers import (
     _count,
@@ -214,6 +221,7 @@ def test_the_list_takes_the_same_queries_for_2_and_8_returns(
             db.session.add(
                 MonitoringReturn(
                     organisation_id=organisation.id,
+                    signing_id=signing_id_for(organisation.id),
                     period_start=start,
                     period_end=start + timedelta(days=60),
                     due_date=start + timedelta(days=90),

@@ -39,6 +39,7 @@ from charter.models import (
 from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, MarkAudit
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import ActionPlan
+from tests.factories import signing_id_for
 
 # The organisation the members act for: a Charter Mark holder, so every page has something.
 HOME_SLUG = "severn-valley-builders-ltd"
@@ -177,6 +178,7 @@ def _audit_if_none(organisation: Organisation, assessor: User) -> None:
     db.session.add(
         MarkAudit(
             organisation_id=organisation.id,
+            signing_id=signing_id_for(organisation.id),
             year=2000,  # a year no demo draw uses
             certificate_number=mark.certificate_number,
             assessor_id=assessor.id,

@@ -13,6 +13,7 @@ from tests.factories import (
     make_contract,
     make_organisation,
     make_user,
+    signing_id_for,
 )
 from tests.public.register_helpers import audit, make_holder, make_signatory
 
@@ -222,6 +223,7 @@ def test_public_page_leaks_no_private_data(client, scheme):
     db.session.add(
         Application(
             organisation_id=organisation.id,
+            signing_id=signing_id_for(organisation.id),
             scheme_id=scheme.id,
             snapshot={},
             status="refused",

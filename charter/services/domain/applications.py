@@ -28,7 +28,7 @@ from charter.models.assessment import (
 )
 from charter.models.base import utcnow
 from charter.services import notices
-from charter.services.domain import contract_evidence, marks, progress, snapshots
+from charter.services.domain import contract_evidence, marks, progress, signings, snapshots
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.schemes import scheme_of
 from workflows import lifecycle
@@ -162,6 +162,7 @@ def apply(
     )
     application = Application(
         organisation_id=organisation.id,
+        signing_id=signings.signing_id_of(organisation),
         scheme_id=scheme.id,
         is_renewal=renewal,
         status=APPLICATION_OPEN,

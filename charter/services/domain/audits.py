@@ -40,7 +40,7 @@ from charter.models.duties import (
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.staff import ADMINISTRATOR, ASSESSOR, StaffRole
 from charter.services import notices
-from charter.services.domain import marks, staff
+from charter.services.domain import marks, signings, staff
 from charter.services.domain.charters import default_charter_id
 from charter.services.domain.schemes import current_scheme
 from workflows import lifecycle
@@ -166,9 +166,11 @@ def draw(draw_row: AuditDraw) -> list[dict]:
     numbers = sorted(organisation_of)
     chosen = draw_sample(draw_row.seed, numbers, sample_size(share, len(numbers)))
     assessors = assign([organisation_of[n] for n in chosen])
+    signing_of = signings.signing_ids_of(organisation_of[n] for n in chosen)
     rows = [
         {
             "organisation_id": organisation_of[number],
+            "signing_id": signing_of[organisation_of[number]],
             "draw_id": draw_row.id,
             "year": draw_row.year,
             "certificate_number": number,

@@ -138,6 +138,7 @@ def create_mark(
         previous.status_changed_at = now
     mark = CharterMark(
         organisation_id=organisation.id,
+        signing_id=application.signing_id,
         application_id=application.id,
         scheme_id=scheme.id,
         certificate_number=new_certificate_number(),

@@ -160,6 +160,7 @@ def start_revision(organisation: Organisation, user: User) -> ActionPlan:
         )
     plan = ActionPlan(
         organisation_id=organisation.id,
+        signing_id=signings.signing_id_of(organisation),
         scheme_id=latest.scheme_id if latest else signed_scheme_id,
         revision=(latest.revision + 1) if latest else 1,
         status=PLAN_DRAFT,

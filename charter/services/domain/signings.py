@@ -103,3 +103,26 @@ def scheme_ids_of(organisation_ids) -> dict[int, int]:
         .order_by(Signing.id.desc())
     )
     return dict(rows.all())
+
+
+def signing_ids_of(organisation_ids) -> dict[int, int]:
+    """Each organisation's signing id, for a batch in one query (bulk inserts of the rows that
+    belong to a signing)."""
+    ids = list(organisation_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Signing.organisation_id, Signing.id)
+        .where(Signing.organisation_id.in_(ids))
+        .order_by(Signing.id.desc())
+    )
+    return dict(rows.all())
+
+
+def signing_id_of(organisation: Organisation) -> int:
+    """The id of the organisation's signing, for a row that belongs to it. An organisation with
+    no signing has nothing such a row could belong to."""
+    signing = signing_of(organisation)
+    if signing is None:
+        raise ValueError(f"{organisation.slug} has registered with no charter")
+    return signing.id

@@ -13,7 +13,7 @@ from charter.extensions import db
 from charter.models import Measure
 from charter.models.assessment import Appeal, Application
 from charter.services.domain import applications, snapshots
-from tests.factories import make_organisation, make_user
+from tests.factories import make_organisation, make_user, signing_id_for
 from tests.organisation.application_helpers import (
     NO_CONTRACT,
     ready_to_apply,
@@ -89,7 +89,11 @@ def test_the_snapshot_is_plain_json_with_proxy_values(app, org, scheme):
 def test_answering_when_nothing_was_asked_is_refused(app, org, scheme, member):
     ready_to_apply(org, scheme)
     application = Application(
-        organisation_id=org.id, scheme_id=scheme.id, status="open", snapshot={}
+        organisation_id=org.id,
+        signing_id=signing_id_for(org.id),
+        scheme_id=scheme.id,
+        status="open",
+        snapshot={},
     )
     db.session.add(application)
     db.session.commit()

@@ -14,7 +14,7 @@ from charter.extensions import db
 from charter.models import Membership, Organisation
 from charter.models.duties import AuditDraw, MarkAudit
 from charter.services.domain import audits, reviews
-from tests.factories import make_mark, make_organisation, make_user
+from tests.factories import make_mark, make_organisation, make_user, signing_id_for
 from tests.services.domain.review_helpers import monitored
 from workflows.lifecycle import Forbidden
 
@@ -74,7 +74,12 @@ def test_the_draw_is_published_before_it_is_drawn_then_drawn_once(app, scheme):
 def test_an_organisation_audited_that_year_is_never_drawn(app, scheme):
     audited, *others = holders(scheme, 3)
     db.session.add(
-        MarkAudit(organisation_id=audited.id, year=TODAY.year, certificate_number="CM-AAAAAAAA")
+        MarkAudit(
+            organisation_id=audited.id,
+            signing_id=signing_id_for(audited.id),
+            year=TODAY.year,
+            certificate_number="CM-AAAAAAAA",
+        )
     )
     db.session.commit()
     eligible = {org_id for _, org_id in audits.eligible_holders(TODAY.year)}
@@ -98,6 +103,7 @@ def test_concerns_reach_a_suspension_only_through_an_administrator(app, scheme):
     assessor = make_user(role="assessor")
     audit = MarkAudit(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         year=TODAY.year,
         certificate_number="CM-AAAAAAAA",
         assessor_id=assessor.id,

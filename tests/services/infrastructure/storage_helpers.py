@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 from charter.extensions import db
 from charter.models import EvidenceFile, Measure, MonitoringReturn, ReturnLine
 from charter.services.infrastructure.evidence import store_evidence
+from tests.factories import signing_id_for
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
@@ -19,6 +20,7 @@ EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x
 def make_line(organisation) -> ReturnLine:
     monitoring_return = MonitoringReturn(
         organisation_id=organisation.id,
+        signing_id=signing_id_for(organisation.id),
         period_start=date(2025, 4, 1),
         period_end=date(2025, 9, 30),
         due_date=date(2025, 10, 31),

@@ -51,6 +51,7 @@ def _create_return(organisation, period, due, measure_ids, **fields) -> Monitori
         with db.session.begin_nested():
             monitoring_return = MonitoringReturn(
                 organisation_id=organisation.id,
+                signing_id=signings.signing_id_of(organisation),
                 period_start=period.start,
                 period_end=period.end,
                 due_date=due,
@@ -158,11 +159,13 @@ def open_returns(openings: list[Opening]) -> list[tuple[int, int, date]]:
     now. Not committed."""
     if not openings:
         return []
+    signing_of = signings.signing_ids_of({o.organisation_id for o in openings})
     opened = insert_ignoring(
         MonitoringReturn,
         [
             {
                 "organisation_id": o.organisation_id,
+                "signing_id": signing_of[o.organisation_id],
                 "plan_id": o.plan_id,
                 "period_start": o.period.start,
                 "period_end": o.period.end,

@@ -23,7 +23,7 @@ from charter.models.duties import AnnualConfirmation
 from charter.models.schedule import ScheduledNotice
 from charter.models.signing import Signing
 from charter.services import notices
-from charter.services.domain import duties
+from charter.services.domain import duties, signings
 from charter.services.domain.confirmations import (
     CONFIRMING_STATES,
     last_anniversary,
@@ -80,11 +80,16 @@ def annual_review_of_signatories(today: date) -> dict:
             due.append((org_id, anniversary, opened + timedelta(days=window)))
 
     def act(batch: Sequence[tuple[int, date, date]]) -> Counter:
+        signing_of = signings.signing_ids_of(o for o, _, _ in batch)
         opened = {
             org_id
             for (org_id,) in insert_ignoring(
                 AnnualConfirmation,
-                [{"organisation_id": o, "anniversary": a, "closes_on": c} for o, a, c in batch],
+                [
+                    {"organisation_id": o, "signing_id": signing_of[o], "anniversary": a}
+                    | {"closes_on": c}
+                    for o, a, c in batch
+                ],
                 ["organisation_id", "anniversary"],
                 (AnnualConfirmation.organisation_id,),
             )
