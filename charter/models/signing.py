@@ -15,12 +15,13 @@ A signing exists from the moment an organisation registers with a charter, befor
 itself (charter.models.signature keeps each signed declaration for good; this row is the
 relationship that follows it).
 
-Still on the organisation, and moving here next (docs/charters.md, "Design for the next
-slice"): its lifecycle status and its register entry, whose indexes the register's keyset pages
-read; and the plans, returns, applications and Marks still point at the organisation. Until
-they move, an organisation signs one charter: the unique (organisation, charter) pair is the
-lasting rule, and ``charter.services.domain.signings.signing_of`` is the one place that picks
-an organisation's signing.
+The rows that follow from a signing (action plans, returns, applications, Marks, annual
+confirmations, audits) name it (``OfSigning``, below). Still on the organisation, and moving
+here next (docs/charters.md, "Signings"): its lifecycle status and its register entry, whose
+indexes the register's keyset pages read. Until they move, an organisation signs one charter:
+the unique (organisation, charter) pair is the lasting rule, and
+``charter.services.domain.signings.signing_of`` is the one place that picks an organisation's
+signing.
 """
 
 from __future__ import annotations

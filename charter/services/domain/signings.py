@@ -94,25 +94,21 @@ def join_signed_scheme(query):
 
 def scheme_ids_of(organisation_ids) -> dict[int, int]:
     """Each organisation's signed scheme version, for a batch in one query."""
-    ids = list(organisation_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Signing.organisation_id, Signing.scheme_id)
-        .where(Signing.organisation_id.in_(ids))
-        .order_by(Signing.id.desc())
-    )
-    return dict(rows.all())
+    return _per_organisation(Signing.scheme_id, organisation_ids)
 
 
 def signing_ids_of(organisation_ids) -> dict[int, int]:
     """Each organisation's signing id, for a batch in one query (bulk inserts of the rows that
     belong to a signing)."""
+    return _per_organisation(Signing.id, organisation_ids)
+
+
+def _per_organisation(column, organisation_ids) -> dict[int, int]:
     ids = list(organisation_ids)
     if not ids:
         return {}
     rows = db.session.execute(
-        select(Signing.organisation_id, Signing.id)
+        select(Signing.organisation_id, column)
         .where(Signing.organisation_id.in_(ids))
         .order_by(Signing.id.desc())
     )
