@@ -41,6 +41,12 @@ ORGANISATIONS = {
     "no-scheme-but-route": (None, "working_towards", False, None),
     "nothing-at-all": (None, None, False, None),
 }
+ORDER_INDEXES = (
+    "ix_organisations_register_order",
+    "ix_organisations_district_order",
+    "ix_organisations_sector_order",
+    "ix_organisations_type_order",
+)
 COLUMNS = ("scheme_id", "route", "publishes_figures", "publishes_figures_decided_at")
 
 
@@ -126,6 +132,15 @@ def test_each_organisation_s_answers_become_its_signing_and_come_back_down():
     upgrade(revision=SIGNINGS)
     with db.engine.connect() as connection:
         assert len(_signings(connection)) == 4
+        # The register's order indexes survive the table being rebuilt (SQLite's batch);
+        # SQLAlchemy cannot reflect SQLite's expression indexes, so the catalogue is asked.
+        catalogue = (
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'organisations'"
+            if connection.dialect.name == "sqlite"
+            else "SELECT indexname FROM pg_indexes WHERE tablename = 'organisations'"
+        )
+        names = set(connection.execute(text(catalogue)).scalars())
+    assert names >= set(ORDER_INDEXES), sorted(names)
 
 
 CHILDREN_OF_SIGNINGS = "9e41c7b2d6a3"

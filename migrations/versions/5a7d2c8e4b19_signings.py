@@ -30,6 +30,14 @@ branch_labels = None
 depends_on = None
 
 MOVED = ("scheme_id", "route", "publishes_figures", "publishes_figures_decided_at")
+# The register's order indexes: a batch on SQLite copies the table without these expression
+# indexes (SQLite cannot reflect them), so they are made again after each batch there.
+ORDER_INDEXES = {
+    "ix_organisations_register_order": [],
+    "ix_organisations_district_order": ["district"],
+    "ix_organisations_sector_order": ["sector"],
+    "ix_organisations_type_order": ["organisation_type"],
+}
 
 organisations = sa.table(
     "organisations",
@@ -125,6 +133,19 @@ def upgrade():
         batch_op.drop_constraint("fk_organisations_scheme_id_schemes", type_="foreignkey")
         for column in MOVED:
             batch_op.drop_column(column)
+    _order_indexes_again_on_sqlite()
+
+
+def _order_indexes_again_on_sqlite() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for name, leading in ORDER_INDEXES.items():
+        op.execute(f"DROP INDEX IF EXISTS {name}")
+        op.create_index(
+            name,
+            "organisations",
+            [*(sa.column(c) for c in leading), sa.text("lower(name)"), sa.column("id")],
+        )
 
 
 def downgrade():
@@ -140,6 +161,7 @@ def downgrade():
         batch_op.create_foreign_key(
             "fk_organisations_scheme_id_schemes", "schemes", ["scheme_id"], ["id"]
         )
+    _order_indexes_again_on_sqlite()
 
     connection = op.get_bind()
     first = (
