@@ -8,7 +8,10 @@ connection handed back within ``IDLE_PING_SECONDS`` is used as it is, and one id
 pinged first, as before. A dead one raises DisconnectionError, and the pool replaces it with a
 new connection and retries the checkout (SQLAlchemy's documented pessimistic handling). A
 connection that dies while busy fails that request, which pre-ping would not have prevented
-either. SQLite has no connections to lose and is left alone.
+either: it gets the 503 page (charter/errors.py), and since psycopg reports the lost connection
+as a disconnect, SQLAlchemy empties the whole pool, so the next request connects afresh without
+a restart of the app. The replica's pool, if there is one, is checked the same way. SQLite has
+no connections to lose and is left alone.
 """
 
 from __future__ import annotations
@@ -26,9 +29,13 @@ _IDLE_SINCE = "charter_idle_since"
 
 def init_app(app: Flask) -> None:
     with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "postgresql":
-        return
+        engines = list(db.engines.values())  # the primary and, if configured, the replica
+    for engine in engines:
+        if engine.dialect.name == "postgresql":
+            _ping_idle_connections(app, engine)
+
+
+def _ping_idle_connections(app: Flask, engine) -> None:
     dialect = engine.dialect
 
     @event.listens_for(engine.pool, "checkin")
