@@ -1,5 +1,6 @@
 """Error pages, the mapping of refused transitions and lost races to 403/409, and of a database
-that cannot be reached (restarting, failing over, out of connections) to a 503."""
+or an evidence store that cannot be reached (restarting, failing over, out of connections) to a
+503."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from transitions import MachineError
 
 from charter.extensions import db
+from charter.services.infrastructure.storage import StorageUnavailable
 from workflows.lifecycle import Forbidden, TransitionRefused
 
 STALE_MESSAGE = (
@@ -69,6 +71,19 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PoolTimeoutError)
     def database_unavailable(error):
         return unavailable_response(error)
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(error: StorageUnavailable):
+        # The file was not stored (store_evidence removes what it staged); nothing of the
+        # request is committed.
+        current_app.logger.warning("evidence store unavailable: %s", error)
+        _roll_back()
+        response = current_app.response_class(
+            render_template("errors/storage-unavailable.html"), status=503, mimetype="text/html"
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(500)
     def server_error(error):  # noqa: ARG001
