@@ -17,11 +17,16 @@ command line) nothing is marked, so nothing reads from the replica.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 from flask import has_request_context, request
 from flask_sqlalchemy.session import Session
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
+
+logger = logging.getLogger(__name__)
 
 REPLICA_BIND = "replica"
 # Set in the WSGI environ by charter/operations/replica.py for a request whose reads may go to
@@ -54,5 +59,14 @@ class RoutingSession(Session):
         return reading_from_replica()
 
     def close(self) -> None:
+        """At the end of every request (Flask-SQLAlchemy's teardown): a connection that died
+        meanwhile (the database restarted) makes the closing ROLLBACK fail, and an exception in
+        teardown reaches gunicorn as a bare 500 after the page was made. The connections are
+        invalidated instead, so the pool replaces them, and the answer stands."""
         self.info.pop(_WROTE, None)
-        super().close()
+        try:
+            super().close()
+        except DBAPIError:
+            logger.warning("a database connection was lost while closing the session")
+            with contextlib.suppress(DBAPIError):
+                self.invalidate()
