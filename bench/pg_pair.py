@@ -65,7 +65,10 @@ class PostgresPair:
         command = [str(self.bin / args[0]), *args[1:]]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+        return result
 
     def url(self, port: int, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}"
