@@ -18,22 +18,6 @@ def _database_url(default: str, name: str = "DATABASE_URL") -> str:
     return url
 
 
-def _replica_binds() -> dict:
-    """DATABASE_REPLICA_URL, a streaming replica of DATABASE_URL, as the ``replica`` bind
-    (charter/replica_session.py); unset, every query goes to the primary."""
-    url = _database_url("", "DATABASE_REPLICA_URL")
-    if not url:
-        return {}
-    options: dict = {"url": url}
-    if url.startswith("postgresql"):
-        # A replica host that has gone away must not hold a request for the OS's TCP timeout.
-        options["connect_args"] = {"connect_timeout": REPLICA_CONNECT_TIMEOUT}
-    return {"replica": options}
-
-
-REPLICA_CONNECT_TIMEOUT = 3
-
-
 def _trusted_hosts(service_url: str) -> list[str] | None:
     """TRUSTED_HOSTS (comma-separated) if set; in production, else the SERVICE_URL's host."""
     names = [name.strip() for name in os.environ.get("TRUSTED_HOSTS", "").split(",")]
@@ -68,7 +52,10 @@ class Config:
     DB_IDLE_PING_SECONDS = float(os.environ.get("DB_IDLE_PING_SECONDS", "10"))
     SQLALCHEMY_RECORD_QUERIES = False
     # --- Reads from a replica (charter/operations/replica.py; docs/deployment.md) ---
-    SQLALCHEMY_BINDS = _replica_binds()
+    # A streaming replica of DATABASE_URL (charter/replica_session.py); unset, every query goes
+    # to the primary. Its engine is the app's own, not a Flask-SQLAlchemy bind: a bind's
+    # metadata is shared by every app of the process, and create_all() would then need it too.
+    REPLICA_DATABASE_URI = _database_url("", "DATABASE_REPLICA_URL") or None
     # Public pages and the API read from the replica while its lag is at most this...
     REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
     # ...measured by each process at most this often.

@@ -278,7 +278,7 @@ class Cluster:
 
         class PageConfig(Config):
             SQLALCHEMY_DATABASE_URI = self.database_url
-            SQLALCHEMY_BINDS: dict = {}
+            REPLICA_DATABASE_URI = None
 
         app = create_app(PageConfig)
         with app.test_request_context("/"):

@@ -18,7 +18,7 @@ def direct_app(database_url: str):
 
     class CheckConfig(Config):
         SQLALCHEMY_DATABASE_URI = database_url
-        SQLALCHEMY_BINDS: dict = {}
+        REPLICA_DATABASE_URI = None
 
     return create_app(CheckConfig)
 

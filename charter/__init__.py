@@ -35,8 +35,8 @@ def create_app(config_class=None) -> Flask:
 
     _configure_jinja(app)
     db.init_app(app)
-    connection_checks.init_app(app)
     replica.init_app(app)
+    connection_checks.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -3,9 +3,9 @@ the primary.
 
 Flask-SQLAlchemy's documented way to change how ``db.session`` picks an engine is a subclass of
 its ``Session`` passed as ``session_options={"class_": ...}``; this one overrides ``get_bind`` as
-SQLAlchemy's "custom vertical partitioning" recipe does. The replica is the ``replica`` bind
-(``SQLALCHEMY_BINDS``, from ``DATABASE_REPLICA_URL``): without it every statement goes to the
-primary, as before.
+SQLAlchemy's "custom vertical partitioning" recipe does. The replica's engine is made from
+``DATABASE_REPLICA_URL`` by charter/operations/replica.py and kept in ``app.extensions``: without
+it every statement goes to the primary, as before.
 
 A statement goes to the replica only when the request was marked for it before the view ran
 (charter/operations/replica.py decides: a GET of a public page or the API, from someone who has
@@ -21,14 +21,14 @@ import contextlib
 import logging
 from typing import Any
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
 
 logger = logging.getLogger(__name__)
 
-REPLICA_BIND = "replica"
+REPLICA_ENGINE = "charter_replica_engine"
 # Set in the WSGI environ by charter/operations/replica.py for a request whose reads may go to
 # the replica (the environ, not ``g``: ``g`` can outlive a request when an app context stays
 # pushed, as in the tests).
@@ -44,7 +44,7 @@ def reading_from_replica() -> bool:
 class RoutingSession(Session):
     def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any):
         if bind is None and self._reads_may_use_replica(clause):
-            replica = self._db.engines.get(REPLICA_BIND)
+            replica = current_app.extensions.get(REPLICA_ENGINE)
             if replica is not None:
                 return replica
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)

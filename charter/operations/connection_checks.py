@@ -22,6 +22,7 @@ from flask import Flask
 from sqlalchemy import event, exc
 
 from charter.extensions import db
+from charter.replica_session import REPLICA_ENGINE
 
 IDLE_PING_SECONDS = 10
 _IDLE_SINCE = "charter_idle_since"
@@ -29,7 +30,10 @@ _IDLE_SINCE = "charter_idle_since"
 
 def init_app(app: Flask) -> None:
     with app.app_context():
-        engines = list(db.engines.values())  # the primary and, if configured, the replica
+        engines = [db.engine]
+    replica = app.extensions.get(REPLICA_ENGINE)
+    if replica is not None:
+        engines.append(replica)
     for engine in engines:
         if engine.dialect.name == "postgresql":
             _ping_idle_connections(app, engine)

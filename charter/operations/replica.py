@@ -25,17 +25,18 @@ from dataclasses import dataclass
 from threading import Lock
 
 from flask import Flask, current_app, request
-from sqlalchemy import text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from charter.extensions import db
-from charter.replica_session import READS_FROM_REPLICA, REPLICA_BIND, reading_from_replica
+from charter.replica_session import READS_FROM_REPLICA, REPLICA_ENGINE, reading_from_replica
 
 READ_PRIMARY_COOKIE = "charter_read_primary"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The pages whose reads may come from the replica: they only read, and show what anyone sees.
 REPLICA_BLUEPRINTS = frozenset({"public", "api"})
 _STATE = "charter_replica_state"
+REPLICA_CONNECT_TIMEOUT = 3
 
 LAG_QUERY = text(
     "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 "
@@ -58,12 +59,22 @@ class ReplicaHealth:
 
 def configured(app: Flask | None = None) -> bool:
     app = app or current_app
-    return REPLICA_BIND in (app.config.get("SQLALCHEMY_BINDS") or {})
+    return REPLICA_ENGINE in app.extensions
+
+
+def replica_engine(app: Flask) -> Engine | None:
+    return app.extensions.get(REPLICA_ENGINE)
 
 
 def init_app(app: Flask) -> None:
-    if not configured(app):
+    url = app.config.get("REPLICA_DATABASE_URI")
+    if not url:
         return
+    options: dict = {}
+    if url.startswith("postgresql"):
+        # A replica host that has gone away must not hold a request for the OS's TCP timeout.
+        options["connect_args"] = {"connect_timeout": REPLICA_CONNECT_TIMEOUT}
+    app.extensions[REPLICA_ENGINE] = create_engine(url, **options)
     app.extensions[_STATE] = ReplicaHealth()
 
     @app.before_request
@@ -139,7 +150,7 @@ def replica_health() -> ReplicaHealth:
 
 
 def _measure() -> tuple[bool, float | None]:
-    engine = db.engines[REPLICA_BIND]
+    engine = current_app.extensions[REPLICA_ENGINE]
     try:
         with engine.connect() as connection:
             if engine.dialect.name != "postgresql":

@@ -3,7 +3,7 @@ replica that lags or is down sends reads to the primary; a primary that restarts
 the app recovers without a restart.
 
 A primary and a hot standby are made for this module with initdb and pg_basebackup
-(bench/pg_pair.py), on ports 5433 and 5434 unless CHARTER_TEST_PG_PORTS says "primary,replica".
+(bench/pg_pair.py), on two free ports unless CHARTER_TEST_PG_PORTS says "primary,replica".
 The replica's lag is made by pausing its replay (``pg_wal_replay_pause``), so nothing waits on
 timing but one short sleep to let the lag pass a limit of half a second.
 """
@@ -24,6 +24,7 @@ from charter.operations.replica import READ_PRIMARY_COOKIE
 from config import TestConfig
 from tests.migration_helpers import logging_kept
 from tests.public.register_helpers import make_signatory
+from tests.s3_helpers import free_port
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,7 +35,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def pair():
-    ports = os.environ.get("CHARTER_TEST_PG_PORTS", "5433,5434").split(",")
+    # Free ports unless told: CI runs the SQLite and PostgreSQL legs side by side.
+    ports = os.environ.get("CHARTER_TEST_PG_PORTS", f"{free_port()},{free_port()}").split(",")
     pair = PostgresPair(int(ports[0]), int(ports[1])).start()
     try:
         pair.create_database("charter")
@@ -47,7 +49,7 @@ def pair():
 def replica_app(pair, tmp_path):
     class ReplicaConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = pair.primary_url("charter")
-        SQLALCHEMY_BINDS = {"replica": pair.replica_url("charter")}
+        REPLICA_DATABASE_URI = pair.replica_url("charter")
         REPLICA_CHECK_SECONDS = 0  # every request looks at the replica afresh
         REPLICA_MAX_LAG_SECONDS = 3600
         READ_YOUR_WRITES_SECONDS = 5
@@ -55,17 +57,17 @@ def replica_app(pair, tmp_path):
     app = create_app(ReplicaConfig)
     app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
     with app.app_context():
-        db.drop_all(bind_key=None)
+        db.drop_all()
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
-        db.create_all(bind_key=None)
+        db.create_all()
         with logging_kept():
             stamp()  # /readyz checks the schema is at the migrations' head
         pair.wait_replayed()
         yield app
         db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+        db.engine.dispose()
+        app.extensions["charter_replica_engine"].dispose()
     pair.resume_replay()
 
 
