@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from threading import Lock
 
 from flask import Flask, current_app, request
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from charter.extensions import db
@@ -60,10 +60,6 @@ class ReplicaHealth:
 def configured(app: Flask | None = None) -> bool:
     app = app or current_app
     return REPLICA_ENGINE in app.extensions
-
-
-def replica_engine(app: Flask) -> Engine | None:
-    return app.extensions.get(REPLICA_ENGINE)
 
 
 def init_app(app: Flask) -> None:
