@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: help run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews
+.PHONY: help run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews cluster cluster-serve cluster-test
 
 help: ## list the commands (this list)
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | awk -F'\t' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -73,6 +73,16 @@ bench: setup ## the register at 500, 50,000 and 100,000 organisations; DROPS the
 bench-reviews: setup ## the eleven scheduled reviews at 10,000 and 100,000 organisations; DROPS DATABASE_URL's tables
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
 	$(BIN)/python bench/reviews_scaling.py $(BENCH_ARGS)
+
+CLUSTER_FAULTS ?= all
+cluster: setup ## the reference deployment on this machine (HAProxy, 2 hosts, primary+replica...), its fault runs, then tear-down
+	$(BIN)/python bench/cluster.py --faults $(CLUSTER_FAULTS) --duration $(BENCH_DURATION)
+
+cluster-serve: setup ## the reference deployment on http://127.0.0.1:5720 until Ctrl+C
+	$(BIN)/python bench/cluster.py --serve
+
+cluster-test: setup ## the replica tests on a real primary and streaming replica (initdb, pg_basebackup)
+	$(BIN)/pytest -q tests/operations/test_replica_reads.py
 
 lint: setup ## ruff: the checks and the formatting, as CI runs them
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

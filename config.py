@@ -8,8 +8,8 @@ from charter.resources import instance_dir, resource_dir
 INSTANCE_DIR = instance_dir()
 
 
-def _database_url(default: str) -> str:
-    url = os.environ.get("DATABASE_URL", default)
+def _database_url(default: str, name: str = "DATABASE_URL") -> str:
+    url = os.environ.get(name, default)
     # Heroku-style URLs name the dialect "postgres"; psycopg 3 is the driver we ship.
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgres://")
@@ -51,6 +51,17 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     DB_IDLE_PING_SECONDS = float(os.environ.get("DB_IDLE_PING_SECONDS", "10"))
     SQLALCHEMY_RECORD_QUERIES = False
+    # --- Reads from a replica (charter/operations/replica.py; docs/deployment.md) ---
+    # A streaming replica of DATABASE_URL (charter/replica_session.py); unset, every query goes
+    # to the primary. Its engine is the app's own, not a Flask-SQLAlchemy bind: a bind's
+    # metadata is shared by every app of the process, and create_all() would then need it too.
+    REPLICA_DATABASE_URI = _database_url("", "DATABASE_REPLICA_URL") or None
+    # Public pages and the API read from the replica while its lag is at most this...
+    REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+    # ...measured by each process at most this often.
+    REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "1"))
+    # After a POST a person reads from the primary this long (and never less than the two above).
+    READ_YOUR_WRITES_SECONDS = float(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"))
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

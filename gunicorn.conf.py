@@ -1,7 +1,8 @@
 """gunicorn settings for production (`make serve`, the Procfile's web process).
 
 Every value can be overridden from the environment, so a host changes none of this file:
-WEB_CONCURRENCY (workers), PORT or GUNICORN_BIND, GUNICORN_TIMEOUT, FORWARDED_ALLOW_IPS.
+WEB_CONCURRENCY (workers), PORT or GUNICORN_BIND, GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS,
+FORWARDED_ALLOW_IPS.
 """
 
 import multiprocessing
@@ -21,10 +22,17 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
 
-# Recycle workers now and then (jittered, so they do not all restart together) to bound any
-# slow leak in a long-running process.
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are not recycled after a count of requests. Each worker keeps the answers it has
+# rendered and the register's filter lists and counts in memory, per register version
+# (charter/caching.py): at the 2,000 requests this used to allow, a loaded worker restarted every
+# second or two and began again with nothing, and repeated pages fell from ~0.45 of a bare Flask
+# endpoint to 0.26 with a p99 of 0.5-1 s (issue 23). What a worker keeps is bounded by design
+# (1,024 answers of at most 64 KiB per cache, emptied when the register changes), and no leak is
+# known: bench/cluster.py prints each worker's memory after its fault runs so that a leak would
+# show. Should one appear, GUNICORN_MAX_REQUESTS recycles workers again, jittered by a tenth so
+# they do not all restart together; set it high (say 100,000), so a worker lives for minutes.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 
 # Which proxies may tell us, by X-Forwarded-Proto, that the request came over HTTPS. The app's
 # ProxyFix (PROXY_COUNT) decides the client address the same way.

@@ -9,7 +9,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from charter.extensions import csrf, db, limiter, login_manager, migrate
-from charter.operations import connection_checks, init_operations
+from charter.operations import connection_checks, init_operations, replica
 from charter.resources import instance_dir, resource_dir
 
 
@@ -35,6 +35,7 @@ def create_app(config_class=None) -> Flask:
 
     _configure_jinja(app)
     db.init_app(app)
+    replica.init_app(app)
     connection_checks.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     login_manager.init_app(app)

@@ -1,13 +1,18 @@
-"""Error pages, and the mapping of refused transitions and lost races to 403/409."""
+"""Error pages, the mapping of refused transitions and lost races to 403/409, and of a database
+or an evidence store that cannot be reached (restarting, failing over, out of connections) to a
+503."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import MachineError
 
 from charter.extensions import db
+from charter.services.infrastructure.storage import StorageUnavailable
 from workflows.lifecycle import Forbidden, TransitionRefused
 
 STALE_MESSAGE = (
@@ -62,7 +67,72 @@ def register_error_handlers(app: Flask) -> None:
     def too_many(error):
         return render_template("errors/429.html", limit=getattr(error, "description", "")), 429
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(error):
+        return unavailable_response(error)
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(error: StorageUnavailable):
+        # The file was not stored (store_evidence removes what it staged); nothing of the
+        # request is committed.
+        current_app.logger.warning("evidence store unavailable: %s", error)
+        _roll_back()
+        response = current_app.response_class(
+            render_template("errors/storage-unavailable.html"), status=503, mimetype="text/html"
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.errorhandler(500)
     def server_error(error):  # noqa: ARG001
         db.session.rollback()
         return render_template("errors/500.html"), 500
+
+
+# Seconds a client (or the load balancer) should wait before asking again: a restart of
+# PostgreSQL or a failover takes a few.
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_FALLBACK = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Sorry, the service is unavailable</title></head><body>"
+    "<h1>Sorry, the service is unavailable</h1>"
+    "<p>Try again in a few minutes. If you were sending something, check whether it was saved "
+    "before you send it again.</p></body></html>"
+)
+
+
+def unavailable_response(error):
+    """The database could not answer: a 503 saying so, never a 500. The transaction was not
+    committed, or its commit is in doubt; either way the session is rolled back. A GET may be
+    retried by the load balancer on another host."""
+    from charter.operations import replica
+
+    current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0])
+    replica.note_failure()
+    _roll_back()
+    if request.blueprint == "api":
+        from charter.api.views import error_response
+
+        response = error_response(503, "unavailable", "The service is unavailable; try again")
+    else:
+        try:
+            # The layout may itself need the database (the charter's branding, the signed-in
+            # person): then a plain page, still a 503.
+            body = render_template("errors/503.html")
+        except SQLAlchemyError:
+            current_app.logger.warning("the 503 page could not be rendered; a plain one sent")
+            _roll_back()
+            body = UNAVAILABLE_FALLBACK
+        response = current_app.response_class(body, status=503, mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _roll_back() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is already gone; the pool replaces it
+        current_app.logger.debug("rollback after a lost connection failed", exc_info=True)

@@ -8,7 +8,10 @@ connection handed back within ``IDLE_PING_SECONDS`` is used as it is, and one id
 pinged first, as before. A dead one raises DisconnectionError, and the pool replaces it with a
 new connection and retries the checkout (SQLAlchemy's documented pessimistic handling). A
 connection that dies while busy fails that request, which pre-ping would not have prevented
-either. SQLite has no connections to lose and is left alone.
+either: it gets the 503 page (charter/errors.py), and since psycopg reports the lost connection
+as a disconnect, SQLAlchemy empties the whole pool, so the next request connects afresh without
+a restart of the app. The replica's pool, if there is one, is checked the same way. SQLite has
+no connections to lose and is left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from flask import Flask
 from sqlalchemy import event, exc
 
 from charter.extensions import db
+from charter.replica_session import REPLICA_ENGINE
 
 IDLE_PING_SECONDS = 10
 _IDLE_SINCE = "charter_idle_since"
@@ -26,9 +30,16 @@ _IDLE_SINCE = "charter_idle_since"
 
 def init_app(app: Flask) -> None:
     with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "postgresql":
-        return
+        engines = [db.engine]
+    replica = app.extensions.get(REPLICA_ENGINE)
+    if replica is not None:
+        engines.append(replica)
+    for engine in engines:
+        if engine.dialect.name == "postgresql":
+            _ping_idle_connections(app, engine)
+
+
+def _ping_idle_connections(app: Flask, engine) -> None:
     dialect = engine.dialect
 
     @event.listens_for(engine.pool, "checkin")

@@ -2,7 +2,8 @@
 
 /healthz says the process answers (liveness): it touches nothing else, so a database outage
 does not get every worker restarted. /readyz says this worker can serve (readiness): the
-database answers, its schema is at the migrations' head, and evidence can be written.
+database answers, its schema is at the migrations' head, and evidence can be written. With a
+replica configured it also reports the replica's lag and where public reads go.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from charter.extensions import db
+from charter.operations import replica
 from charter.services.infrastructure.storage import evidence_storage
 
 bp = Blueprint("health", __name__)
@@ -34,6 +36,10 @@ def readyz():
         checks["migrations"] = _migrations()
     ready = all(value == "ok" for value in checks.values())
     body = {"status": "ok" if ready else "error", **checks}
+    # Reported, not required: while the replica is down or lagging the primary serves reads.
+    replica_state = replica.status()
+    if replica_state is not None:
+        body["replica"] = replica_state
     return body, 200 if ready else 503
 
 

@@ -83,8 +83,14 @@ def show_privacy():
 
 @bp.get("/cookies")
 def show_cookies():
+    from charter.operations import replica
+
     return render_template(
-        "public/cookies.html", session_cookie_name=current_app.config["SESSION_COOKIE_NAME"]
+        "public/cookies.html",
+        session_cookie_name=current_app.config["SESSION_COOKIE_NAME"],
+        # Set only where the service reads from a database replica (docs/deployment.md).
+        read_primary_cookie=replica.READ_PRIMARY_COOKIE if replica.configured() else None,
+        read_primary_seconds=int(replica.read_your_writes_seconds(current_app)) + 1,
     )
 
 

@@ -21,6 +21,7 @@ import re
 import secrets
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -120,6 +121,26 @@ class LocalStorage:
         probe.unlink()
 
 
+class StorageUnavailable(Exception):
+    """The evidence store could not be reached or refused to store or give back a file (an
+    outage, not the file's fault). Nothing is kept: the app answers a 503 saying so."""
+
+
+@contextmanager
+def _unavailable_on_failure(description: str, passing: type | tuple = ()):
+    """botocore's and boto3's failures (connection lost, timeouts, 5xx after the retries) as
+    StorageUnavailable; ``passing`` exceptions are left for the caller to sort."""
+    from boto3.exceptions import S3UploadFailedError
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except passing:
+        raise
+    except (BotoCoreError, ClientError, S3UploadFailedError) as error:
+        raise StorageUnavailable(f"{description}: {error}") from error
+
+
 class S3Storage:
     """Objects ``<prefix><name>`` in a bucket of AWS S3 or any S3-compatible store.
 
@@ -171,12 +192,13 @@ class S3Storage:
     def commit(self, stored_name: str, staged: Path, content_type: str) -> None:
         try:
             # upload_file streams the file in parts (multipart above 8MB), never all in memory.
-            self.client.upload_file(
-                str(staged),
-                self.bucket,
-                self.key_for(stored_name),
-                ExtraArgs={**self.extra_args, "ContentType": content_type},
-            )
+            with _unavailable_on_failure(self.description):
+                self.client.upload_file(
+                    str(staged),
+                    self.bucket,
+                    self.key_for(stored_name),
+                    ExtraArgs={**self.extra_args, "ContentType": content_type},
+                )
         finally:
             staged.unlink(missing_ok=True)
 
@@ -184,11 +206,12 @@ class S3Storage:
         from botocore.exceptions import ClientError
 
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self.key_for(stored_name))
+            with _unavailable_on_failure(self.description, passing=ClientError):
+                response = self.client.get_object(Bucket=self.bucket, Key=self.key_for(stored_name))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 return None
-            raise
+            raise StorageUnavailable(f"{self.description}: {error}") from error
         return response["Body"]
 
     def delete(self, stored_name: str) -> None:

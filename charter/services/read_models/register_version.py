@@ -50,6 +50,7 @@ from charter.models import (
 )
 from charter.models.base import utcnow
 from charter.models.register_state import REGISTER_STATE_ID
+from charter.replica_session import reading_from_replica
 
 # What the register, its open data, the API and the feed are read from (and the charter, whose
 # words brand every page).
@@ -99,17 +100,23 @@ def current() -> RegisterVersion:
     read_at = time.monotonic()
     state = _read()
     if current_app.config.get("REGISTER_VERSION_TTL", 0) > 0:
-        current_app.extensions[_HELD] = (read_at, state)
+        current_app.extensions[_held_key()] = (read_at, state)
     return state
 
 
 def held() -> RegisterVersion | None:
     """The version this process holds, if still fresh: then :func:`current` runs no query."""
     ttl = current_app.config.get("REGISTER_VERSION_TTL", 0)
-    found = current_app.extensions.get(_HELD) if ttl > 0 else None
+    found = current_app.extensions.get(_held_key()) if ttl > 0 else None
     if found is not None and time.monotonic() - found[0] < ttl:
         return found[1]
     return None
+
+
+def _held_key() -> str:
+    """One held version per database read from: a request reading from the replica must not
+    take the primary's newer version, or it would cache the replica's older answer under it."""
+    return _HELD + (":replica" if reading_from_replica() else "")
 
 
 def _read() -> RegisterVersion:
@@ -206,6 +213,7 @@ def _bump_on_commit(session: Session) -> None:
 def _forget_held_version(session: Session) -> None:
     if session.info.pop(_BUMPED, False) and has_app_context():
         current_app.extensions.pop(_HELD, None)
+        current_app.extensions.pop(_HELD + ":replica", None)
 
 
 @event.listens_for(Session, "after_rollback")
