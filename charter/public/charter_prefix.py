@@ -62,6 +62,12 @@ def page_charter() -> CharterFacts | None:
     return charter or default_charter_facts()
 
 
+def page_charter_id() -> int:
+    """The id of the charter this page is about; 0 (no charter's) before any charter exists."""
+    charter = page_charter()
+    return charter.id if charter is not None else 0
+
+
 def shown_charter() -> CharterFacts | None:
     """The charter a page's header and footer speak for: its own, or off the charters' pages
     the only one there is. With several, a page outside /c/ (the service home, an account page)
