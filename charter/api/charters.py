@@ -15,7 +15,7 @@ from charter.api import bp
 from charter.api.errors import InvalidParameter
 from charter.branding import CharterFacts, held_charters
 from charter.caching import cached_by_register
-from charter.public.charter_prefix import charter_for_slug, has_signings
+from charter.public.charter_prefix import charter_for_slug
 
 CHARTER_PARAMETER = "charter"
 
@@ -32,11 +32,6 @@ def requested_charter() -> CharterFacts | None:
             CHARTER_PARAMETER, f"charter must be the slug of a charter on this service ({known})"
         )
     return charter
-
-
-def holds_organisations(charter: CharterFacts | None) -> bool:
-    """Whether organisations can be the charter's: today only the default charter's are."""
-    return charter is None or has_signings(charter)
 
 
 def charter_json(charter: CharterFacts) -> dict:

@@ -13,7 +13,7 @@ from flask import jsonify, request, url_for
 from werkzeug.exceptions import MethodNotAllowed
 
 from charter.api import bp
-from charter.api.charters import charter_json, holds_organisations, requested_charter
+from charter.api.charters import charter_json, requested_charter
 from charter.api.errors import InvalidParameter
 from charter.api.openapi import OPENAPI
 from charter.branding import charter_with_id
@@ -179,7 +179,9 @@ def _filters() -> register_query.Filters:
     q = arg("q")
     if any(ord(c) < 32 or ord(c) == 127 for c in q):
         raise InvalidParameter("q", "q must not contain control characters")
+    charter = requested_charter()
     return register_query.Filters(
+        charter_id=charter.id if charter is not None else 0,
         q=q[: register_query.MAX_QUERY_LENGTH],
         district=arg("district"),
         organisation_type=organisation_type,
@@ -199,11 +201,7 @@ def list_organisations():
     charter = requested_charter()
     cursor = request.args.get("cursor")
     after = decode_cursor(cursor) if cursor is not None else None
-    page = (
-        open_data.keyset_page(filters, after, limit)
-        if holds_organisations(charter)
-        else open_data.KeysetPage([], None)
-    )
+    page = open_data.keyset_page(filters, after, limit)
     urls = _entry_urls()
     params = filters.as_params()
     if charter is not None:
@@ -237,7 +235,7 @@ def list_organisations():
 @bp.get("/organisations/<slug>")
 @cached_by_register(max_age=CACHE_MAX_AGE, scope="pages")
 def show_organisation(slug: str):
-    entry = open_data.public_entry(slug)
+    entry = open_data.public_entry(slug, 0)
     if entry is None:
         return error_response(404, "not_found", "No organisation on the register has that slug")
     data = _organisation(entry)

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import Organisation, Signature
-from charter.models.organisation import REGISTER_AWAITING_CHECK
+from charter.models.signing import REGISTER_AWAITING_CHECK
+from charter.services.domain import signings
 from workflows import lifecycle
 
 
@@ -28,6 +29,7 @@ def leave_newest_signatory_awaiting_check() -> Counter:
     if row is None:
         return Counter()
     organisation, signed_at = row
-    organisation.register_entry = REGISTER_AWAITING_CHECK
-    organisation.register_entry_changed_at = signed_at
+    signing = signings.signing_of(organisation)
+    signing.register_entry = REGISTER_AWAITING_CHECK
+    signing.register_entry_changed_at = signed_at
     return Counter({"register entries awaiting a check": 1})

@@ -1,7 +1,8 @@
 """Organisations and the people who act for them: the Organisation (its lifecycle status, type,
 size band, district, sector and its entry on the public register) and Memberships (owner or
 contributor). What is about one charter (the scheme signed under, the route, the consent to
-publish figures) is the organisation's signing of it, charter.models.signing. Invitations to
+publish figures, its entry on that charter's register) is the organisation's signing of it,
+charter.models.signing. Invitations to
 join are in charter.models.invitation."""
 
 from __future__ import annotations
@@ -33,10 +34,6 @@ ORGANISATION_SIZES = {
 OWNER = "owner"
 CONTRIBUTOR = "contributor"
 MEMBER_ROLES = {OWNER: "Owner", CONTRIBUTOR: "Contributor"}
-# Whether an organisation's entry is on the public register.
-REGISTER_PUBLISHED = "published"
-REGISTER_AWAITING_CHECK = "awaiting_check"
-REGISTER_HIDDEN = "hidden"
 
 
 class Organisation(Versioned, db.Model):
@@ -74,14 +71,6 @@ class Organisation(Versioned, db.Model):
     # and only its name, its Charter Marks (so a certificate still verifies) and the
     # anonymous record of what was done remain.
     records_erased_at: Mapped[datetime | None]
-    # Whether its entry is on the public register (see services.domain.register_entries):
-    # published, awaiting an administrator's check (a new signatory), or hidden with a reason.
-    register_entry: Mapped[str] = mapped_column(
-        String(20), default=REGISTER_PUBLISHED, server_default=REGISTER_PUBLISHED
-    )
-    register_entry_changed_at: Mapped[datetime | None]
-    register_hidden_reason: Mapped[str | None] = mapped_column(Text)
-
     # Its commitments to charters: read through charter.services.domain.signings.signing_of.
     signings: Mapped[list[Signing]] = relationship(
         back_populates="organisation", lazy="raise", cascade="all, delete-orphan"
@@ -108,8 +97,9 @@ class Organisation(Versioned, db.Model):
 # PostgreSQL keeps status and name in these indexes too (INCLUDE), so a page's keys, filtered by
 # status and by a search of the name, come from the index alone (an index-only scan) and only
 # the page's own rows are read from the table: a search walks index entries, not table rows.
-# Whether the entry is published is read from them too (register_entry).
-_COVERING = {"postgresql_include": ["status", "name", "register_entry"]}
+# Whether the entry is published on a charter's register is its signing's (register_entry),
+# read through the signings' own index (charter.models.signing).
+_COVERING = {"postgresql_include": ["status", "name"]}
 Index(
     "ix_organisations_register_order",
     func.lower(Organisation.name),

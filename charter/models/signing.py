@@ -9,7 +9,9 @@ on the signing, not the organisation:
   change what it signed);
 - its **route** to the Mark (already delivering, or working towards it to a timetabled plan);
 - its **consent to publish** its verified figures on that charter's register and open data
-  (``publishes_figures``, and when it decided).
+  (``publishes_figures``, and when it decided);
+- its **entry on that charter's register**: published, awaiting an administrator's check, or
+  hidden with a reason (``register_entry``).
 
 A signing exists from the moment an organisation registers with a charter, before the signature
 itself (charter.models.signature keeps each signed declaration for good; this row is the
@@ -17,8 +19,8 @@ relationship that follows it).
 
 The rows that follow from a signing (action plans, returns, applications, Marks, annual
 confirmations, audits) name it (``OfSigning``, below). Still on the organisation, and moving
-here next (docs/charters.md, "Signings"): its lifecycle status and its register entry, whose
-indexes the register's keyset pages read. Until they move, an organisation signs one charter:
+here next (docs/charters.md, "Signings"): its lifecycle status, which the register's covering
+indexes read. Until they move, an organisation signs one charter:
 the unique (organisation, charter) pair is the lasting rule, and
 ``charter.services.domain.signings.signing_of`` is the one place that picks an organisation's
 signing.
@@ -29,7 +31,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
@@ -40,6 +42,11 @@ if TYPE_CHECKING:
     from charter.models.organisation import Organisation
     from charter.models.scheme import Scheme
 
+# Whether an organisation's entry is on the charter's public register
+# (charter.services.domain.register_entries).
+REGISTER_PUBLISHED = "published"
+REGISTER_AWAITING_CHECK = "awaiting_check"
+REGISTER_HIDDEN = "hidden"
 ROUTES = {
     "already_delivering": "Already delivering social value",
     "working_towards": "Working towards it, to a timetabled plan",
@@ -48,7 +55,12 @@ ROUTES = {
 
 class Signing(db.Model):
     __tablename__ = "signings"
-    __table_args__ = (UniqueConstraint("organisation_id", "charter_id"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "charter_id"),
+        # A register's query asks, for each organisation it walks, whether its entry on this
+        # charter's register is published: answered from this index alone.
+        Index("ix_signings_register_entry", "organisation_id", "charter_id", "register_entry"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -59,6 +71,13 @@ class Signing(db.Model):
     # in its open data. Without it, only the "targets met" summary is public.
     publishes_figures: Mapped[bool] = mapped_column(default=False)
     publishes_figures_decided_at: Mapped[datetime | None]
+    # Whether its entry is on this charter's public register: published, awaiting an
+    # administrator's check (a new signatory), or hidden with a reason.
+    register_entry: Mapped[str] = mapped_column(
+        String(20), default=REGISTER_PUBLISHED, server_default=REGISTER_PUBLISHED
+    )
+    register_entry_changed_at: Mapped[datetime | None]
+    register_hidden_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="signings", lazy="raise")

@@ -48,10 +48,11 @@ def default_charter_facts() -> CharterFacts | None:
 
 
 def has_signings(charter: CharterFacts | None = None) -> bool:
-    """Whether organisations can have signed ``charter`` (by default the page's). Until they sign
-    per charter (issue 20's next slice) every organisation is the default charter's, so another
-    charter's register, open data and /impact are empty, as its count on the service home and
-    the API's ``charter=`` say."""
+    """Whether ``charter`` (by default the page's) has the impact figures /impact shows. The
+    register, its open data, the feed and the API ask each organisation's signing of the
+    charter; the impact summary is still built from every organisation's verified returns,
+    which today are all the default charter's, so another charter's /impact is empty until the
+    build reads signings too (docs/charters.md)."""
     charter = charter or page_charter()
     return charter is not None and charter == default_charter_facts()
 
@@ -60,6 +61,12 @@ def page_charter() -> CharterFacts | None:
     """The charter this page is about: the one its address names, else the default one."""
     charter = g.get("charter") if has_request_context() else None
     return charter or default_charter_facts()
+
+
+def page_charter_id() -> int:
+    """The id of the charter this page is about; 0 (no charter's) before any charter exists."""
+    charter = page_charter()
+    return charter.id if charter is not None else 0
 
 
 def shown_charter() -> CharterFacts | None:

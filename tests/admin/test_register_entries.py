@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation
+from charter.services.domain.signings import signing_of
 from tests.factories import audit, make_mark, make_organisation, submit
 from tests.organisation.signing_helpers import answer_every_question, open_check_answers, sign
 
@@ -90,7 +91,7 @@ def test_an_entry_hidden_with_a_reason_leaves_every_public_surface_and_comes_bac
     refused = submit(admin_client, hide_url, {"reason": "   "})
     assert refused.status_code == 200
     assert "Enter the reason" in refused.get_data(as_text=True)
-    assert db.session.get(Organisation, organisation.id).register_entry == "published"
+    assert signing_of(db.session.get(Organisation, organisation.id)).register_entry == "published"
 
     response = submit(admin_client, hide_url, {"reason": "The name is being disputed"})
     assert response.status_code == 302
@@ -128,4 +129,4 @@ def test_only_administrators_check_or_hide(member_client, organisation):
     assert member_client.get("/admin/register-checks").status_code in (302, 403, 404)
     response = member_client.post(f"/admin/organisations/{organisation.slug}/register/hide")
     assert response.status_code in (302, 400, 403, 404)
-    assert db.session.get(Organisation, organisation.id).register_entry == "published"
+    assert signing_of(db.session.get(Organisation, organisation.id)).register_entry == "published"

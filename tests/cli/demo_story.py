@@ -290,9 +290,12 @@ def shropshire_council_has_confirmed_contracts_with_figures(now: datetime) -> No
 def one_new_signatory_awaits_an_administrators_check(now: datetime):
     """The administrators' list of register entries to check has one to publish; everyone
     else's entry was checked."""
-    from charter.models.organisation import REGISTER_AWAITING_CHECK
+    from charter.models import Signing
+    from charter.models.signing import REGISTER_AWAITING_CHECK
 
     awaiting = db.session.scalars(
-        select(Organisation).where(Organisation.register_entry == REGISTER_AWAITING_CHECK)
+        select(Organisation)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .where(Signing.register_entry == REGISTER_AWAITING_CHECK)
     ).all()
     assert len(awaiting) == 1 and awaiting[0].status == "signatory"

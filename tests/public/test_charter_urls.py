@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
+from charter.services.domain.signings import signing_of
 from tests.factories import make_mark, make_organisation
 from tests.public.charter_helpers import new_charter
 
@@ -145,3 +146,39 @@ def test_another_charters_register_and_impact_are_empty_until_organisations_sign
     assert "<entry>" not in client.get("/c/worcestershire/register/feed.atom").get_data(True)
     assert client.get("/c/worcestershire/impact").status_code == 200
     assert client.get("/c/worcestershire/impact.json").get_json()["figures"] == []
+
+
+def test_each_charters_register_lists_the_organisations_that_signed_it(client, db, scheme):
+    """An organisation is on a charter's register through its signing of that charter: its
+    page, the CSV, the JSON, the feed's page, the API's charter= and the home's numbers agree.
+    (Its scheme stays Shropshire's here: the register reads only the signing's charter.)"""
+    make_organisation(scheme=scheme, name="Severn Builders", status="monitoring")
+    malvern = make_organisation(scheme=scheme, name="Malvern Mill", status="monitoring")
+    worcestershire = new_charter()
+    db.session.add(worcestershire)
+    db.session.flush()
+    signing_of(malvern).charter_id = worcestershire.id
+    db.session.commit()
+
+    def names(path: str) -> list[str]:
+        page = client.get(path).get_data(as_text=True)
+        return [n for n in ("Severn Builders", "Malvern Mill") if n in page]
+
+    assert names("/c/shropshire/register") == ["Severn Builders"]
+    assert names("/c/worcestershire/register") == ["Malvern Mill"]
+    assert names("/c/worcestershire/register.csv") == ["Malvern Mill"]
+    assert client.get("/c/worcestershire/register/malvern-mill").status_code == 404
+    assert client.get(f"/c/worcestershire/register/{malvern.slug}").status_code == 200
+    assert client.get(f"/c/shropshire/register/{malvern.slug}").status_code == 404
+    api = client.get("/api/v1/organisations?charter=worcestershire").get_json()
+    assert [o["name"] for o in api["data"]] == ["Malvern Mill"]
+    every = client.get("/api/v1/organisations").get_json()
+    assert sorted(o["name"] for o in every["data"]) == ["Malvern Mill", "Severn Builders"]
+    home = " ".join(client.get("/").get_data(as_text=True).split())
+    assert home.count("1 organisation on the register") == 2
+
+    # Hidden from Worcestershire's register, it is on none.
+    signing_of(malvern).register_entry = "hidden"
+    db.session.commit()
+    assert names("/c/worcestershire/register") == []
+    assert client.get("/api/v1/organisations?charter=worcestershire").get_json()["data"] == []

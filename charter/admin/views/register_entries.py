@@ -10,6 +10,7 @@ from flask_login import current_user
 from charter.admin import bp
 from charter.admin.forms.sanctions import ConfirmForm, SanctionReasonForm
 from charter.admin.views.organisations import organisation_by_slug
+from charter.auth.decorators import acting_charter_id
 from charter.extensions import db
 from charter.services.domain import register_entries
 
@@ -17,14 +18,16 @@ from charter.services.domain import register_entries
 @bp.context_processor
 def _register_check_count():
     # A callable, so only the pages that show the count run the query.
-    return {"awaiting_check_count": register_entries.awaiting_check_count}
+    return {
+        "awaiting_check_count": lambda: register_entries.awaiting_check_count(acting_charter_id())
+    }
 
 
 @bp.get("/register-checks")
 def show_register_checks():
     return render_template(
         "admin/register-checks.html",
-        organisations=register_entries.awaiting_check(),
+        organisations=register_entries.awaiting_check(acting_charter_id()),
         form=ConfirmForm(),
     )
 

@@ -52,8 +52,9 @@ def _entry_url(slug: str) -> str:
 
 
 def _checked_filters() -> Filters | Response:
-    options = register_service.filter_options(register_version_for_request().version)
-    query = register_service.parse_query(request.args, options)
+    charter_id = charter_prefix.page_charter_id()
+    options = register_service.filter_options(register_version_for_request().version, charter_id)
+    query = register_service.parse_query(request.args, options, charter_id)
     query.errors.pop("page", None)  # the exports are not paged
     if query.errors:
         message = " ".join(f"{name}: {text}." for name, text in query.errors.items())
@@ -64,9 +65,7 @@ def _checked_filters() -> Filters | Response:
 
 
 def rows(filters: Filters, url_for_slug, with_figures: bool = False):
-    """The export's rows: none for a charter no organisation can have signed yet."""
-    if not charter_prefix.has_signings():
-        return iter(())
+    """The export's rows: the organisations on the charter's register that match."""
     return open_data.export_rows(filters, url_for_slug, with_figures=with_figures)
 
 
@@ -183,7 +182,7 @@ def show_register_data():
 @bp.get("/c/<charter_slug>/register/feed.atom")
 @cached_by_register
 def show_register_feed():
-    entries = register_feed.recent_public_changes() if charter_prefix.has_signings() else []
+    entries = register_feed.recent_public_changes(charter_prefix.page_charter_id())
     register_url = url_for("public.show_register", _external=True)
     host = request.host.split(":")[0]
 

@@ -66,12 +66,11 @@ def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -
 @cached_by_register
 def show_register():
     version = register_version_for_request().version
-    options = register_service.filter_options(version)
-    query = register_service.parse_query(request.args, options)
+    charter_id = charter_prefix.page_charter_id()
+    options = register_service.filter_options(version, charter_id)
+    query = register_service.parse_query(request.args, options, charter_id)
     result = None
-    if not query.errors and not charter_prefix.has_signings():
-        result = register_service.RegisterPage([], 0, 1, 0)
-    elif not query.errors:
+    if not query.errors:
         try:
             result = register_service.search(query, version)
         except register_service.PageNotAvailable as error:
@@ -101,9 +100,7 @@ def show_register():
 @bp.get("/c/<charter_slug>/register/<slug>")
 @cached_by_register(scope="pages")
 def show_register_entry(slug: str):
-    if not charter_prefix.has_signings():
-        abort(404)
-    organisation = register_service.public_organisation(slug)
+    organisation = register_service.public_organisation(slug, charter_prefix.page_charter_id())
     if organisation is None:
         abort(404)
     mark = marks.current_mark(organisation)

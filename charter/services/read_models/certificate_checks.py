@@ -9,9 +9,10 @@ from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from charter.extensions import db
-from charter.models import Organisation
+from charter.models import Organisation, Signing
 from charter.models.assessment import CharterMark
 from charter.models.scheme import Scheme
 from charter.services.domain import marks, standing
@@ -32,10 +33,13 @@ def certificate_check(text: str | None) -> CertificateCheck | None:
     number = marks.normalise_certificate_number(text)
     if not marks.is_certificate_number(number):
         return None
+    # The Mark's signing comes too, as the holder's: whether it is on the register is asked.
     row = db.session.execute(
         select(CharterMark, Scheme, Organisation)
         .join(Scheme, Scheme.id == CharterMark.scheme_id)
         .join(Organisation, Organisation.id == CharterMark.organisation_id)
+        .join(Signing, Signing.id == CharterMark.signing_id)
+        .options(contains_eager(Organisation.signings))
         .where(CharterMark.certificate_number == number)
     ).first()
     return CertificateCheck(*row) if row else None

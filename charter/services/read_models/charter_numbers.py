@@ -2,9 +2,8 @@
 how many of them hold its Charter Mark.
 
 The counts are the register page's own (``register.count``), kept per register version in each
-process, so the home page costs no count while the register stands still. Organisations do not
-sign per charter yet (issue 20's next slice): every one on the register is the default
-charter's, so the default charter has them all and any other none.
+process, so the home page costs no count while the register stands still. Each charter's are its
+own signings' (an organisation is on a charter's register through its signing of it).
 """
 
 from __future__ import annotations
@@ -24,12 +23,11 @@ class CharterNumbers:
 
 
 def numbers_of(charters: tuple[CharterFacts, ...], version: int) -> list[CharterNumbers]:
-    if not charters:
-        return []
-    default, *others = charters
-    first = CharterNumbers(
-        default,
-        on_register=register.count(Filters(), version),
-        holders=register.count(Filters(standing=HOLDERS), version),
-    )
-    return [first, *(CharterNumbers(c, 0, 0) for c in others)]
+    return [
+        CharterNumbers(
+            charter,
+            on_register=register.count(Filters(charter_id=charter.id), version),
+            holders=register.count(Filters(charter_id=charter.id, standing=HOLDERS), version),
+        )
+        for charter in charters
+    ]

@@ -334,12 +334,12 @@ def keyset_page(
     return KeysetPage(_entries(rows, today or date.today()), next_key)
 
 
-def public_entry(slug: str, *, today: date | None = None) -> PublicEntry | None:
+def public_entry(slug: str, charter_id: int, *, today: date | None = None) -> PublicEntry | None:
     """One public organisation by slug; None for unknown or non-public ones."""
     row = db.session.execute(
         _with_current_mark(
             select(*PUBLIC_COLUMNS, sort_key(), _latest_signed_at()).where(
-                Organisation.slug == slug, register_entries.on_register_clause()
+                Organisation.slug == slug, register_entries.on_register_clause(charter_id)
             )
         )
     ).first()

@@ -54,17 +54,19 @@ class FilterOptions:
     standings: Mapping[str, str]
 
 
-def filter_options(version: int) -> FilterOptions:
+def filter_options(version: int, charter_id: int) -> FilterOptions:
     """The current scheme's districts and sectors, and any other that a public organisation has
     (registered under an earlier scheme version): computed once per register version."""
 
     def compute() -> FilterOptions:
         scheme_lists = db.session.execute(
-            select(Scheme.districts, Scheme.sectors).where(Scheme.is_current).limit(1)
+            select(Scheme.districts, Scheme.sectors)
+            .where(Scheme.is_current, Scheme.charter_id == charter_id)
+            .limit(1)
         ).first()
         pairs = db.session.execute(
             select(Organisation.district, Organisation.sector)
-            .where(register_entries.on_register_clause())
+            .where(register_entries.on_register_clause(charter_id))
             .distinct()
         ).all()
         districts = {district for district, _ in pairs if district}
@@ -79,7 +81,7 @@ def filter_options(version: int) -> FilterOptions:
             standings=STANDING_FILTERS,
         )
 
-    return register_version.cache().get(version, "filter_options", compute)
+    return register_version.cache().get(version, ("filter_options", charter_id), compute)
 
 
 # --- checking what was asked ------------------------------------------------------------------
@@ -101,7 +103,7 @@ def _control_characters(text: str) -> bool:
     return any(ord(c) < 32 or ord(c) == 127 for c in text)
 
 
-def parse_query(args: Mapping[str, str], options: FilterOptions) -> RegisterQuery:
+def parse_query(args: Mapping[str, str], options: FilterOptions, charter_id: int) -> RegisterQuery:
     errors: dict[str, str] = {}
 
     def choice(name: str, allowed, message: str) -> str:
@@ -119,6 +121,7 @@ def parse_query(args: Mapping[str, str], options: FilterOptions) -> RegisterQuer
         errors["q"] = f"Organisation name must be {MAX_QUERY_LENGTH} characters or fewer"
         q = ""
     filters = Filters(
+        charter_id=charter_id,
         q=q,
         district=choice("district", options.districts, "Select a district from the list"),
         organisation_type=choice(
@@ -322,9 +325,11 @@ def _too_deep(page: int) -> PageNotAvailable:
 # --- one organisation's page ------------------------------------------------------------------
 
 
-def public_organisation(slug: str) -> Organisation | None:
+def public_organisation(slug: str, charter_id: int) -> Organisation | None:
     return db.session.scalar(
-        select(Organisation).where(Organisation.slug == slug, register_entries.on_register_clause())
+        select(Organisation).where(
+            Organisation.slug == slug, register_entries.on_register_clause(charter_id)
+        )
     )
 
 

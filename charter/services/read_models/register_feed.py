@@ -37,15 +37,16 @@ class FeedEntry:
     happened_at: datetime
 
 
-def recent_public_changes(limit: int = FEED_SIZE) -> list[FeedEntry]:
-    """The public record's changes, newest first, of organisations public now (a withdrawn
-    organisation's history leaves the feed with it). No reasons: those can be private."""
+def recent_public_changes(charter_id: int, limit: int = FEED_SIZE) -> list[FeedEntry]:
+    """The public record's changes, newest first, of organisations on the charter's register
+    now (a withdrawn organisation's history leaves the feed with it). No reasons: those can be
+    private."""
     rows = db.session.execute(
         select(AuditEvent.id, AuditEvent.trigger, AuditEvent.created_at, Organisation)
         .join(Organisation, Organisation.id == AuditEvent.organisation_id)
         .where(
             AuditEvent.trigger.in_(FEED_TRIGGERS),
-            register_entries.on_register_clause(),
+            register_entries.on_register_clause(charter_id),
         )
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .limit(limit)

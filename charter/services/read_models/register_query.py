@@ -73,20 +73,23 @@ PUBLIC_STATUS_DESCRIPTIONS = {
 }
 
 
-def is_public(organisation: Organisation) -> bool:
+def is_public(organisation: Organisation, charter_id: int | None = None) -> bool:
     """On the public register (a public state, and its entry published)."""
-    return register_entries.is_on_register(organisation)
+    return register_entries.is_on_register(organisation, charter_id)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Search and filters, already checked against the allowed values."""
+    """Search and filters, already checked against the allowed values, on the register of the
+    charter ``charter_id`` (each charter's register lists its own signings; 0: every
+    charter's, as the API without ``charter=``)."""
 
     q: str = ""
     district: str = ""
     organisation_type: str = ""
     sector: str = ""
     standing: str = ""
+    charter_id: int = 0
 
     def as_params(self) -> dict[str, str]:
         """Only the filters in use, for links that keep them (pagination, downloads)."""
@@ -129,7 +132,9 @@ _COLUMN_FILTERS = {
 def filter_params(filters: Filters, today: date | None = None) -> dict[str, object]:
     """The values of the filters in use, by the names :func:`filtered` gives them (the standing
     filter reads the Marks in force on ``today``)."""
-    params: dict[str, object] = {"q_pattern": _contains_pattern(filters.q)} if filters.q else {}
+    params: dict[str, object] = {"charter_id": filters.charter_id}
+    if filters.q:
+        params["q_pattern"] = _contains_pattern(filters.q)
     if filters.standing:
         params["today"] = today or date.today()
     for name in _COLUMN_FILTERS:
@@ -142,12 +147,13 @@ def shape(filters: Filters) -> Filters:
     """Which filters are in use, without their values (the standing filter is part of the SQL):
     requests of one shape run the same statement with other parameters."""
     in_use = (name for name in ("q", *_COLUMN_FILTERS) if getattr(filters, name))
-    return replace(filters, **dict.fromkeys(in_use, "?"))
+    return replace(filters, charter_id=0, **dict.fromkeys(in_use, "?"))
 
 
 def filtered(query: Select, filters: Filters) -> Select:
-    query = query.where(register_entries.on_register_clause())
     params = filter_params(filters)
+    charter = bindparam("charter_id", params["charter_id"], type_=Integer)
+    query = query.where(register_entries.on_register_clause(charter))
     if "q_pattern" in params:
         # On PostgreSQL the trigram index on lower(name) serves this LIKE '%...%'.
         query = query.where(

@@ -33,7 +33,8 @@ def _named_parameters(statement) -> set[str]:
 
 def _expected(filters: Filters, after=None, before=None) -> set[str]:
     """The parameters a page's statement must have, worked out here and not from the code."""
-    names = {"page_offset", "page_limit"}
+    # Every page is of one charter's register (charter_id 0: any charter's, the API's default).
+    names = {"page_offset", "page_limit", "charter_id"}
     for field, name in (
         ("q", "q_pattern"),
         ("district", "district"),
