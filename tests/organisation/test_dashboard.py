@@ -83,6 +83,11 @@ def test_the_dashboard_of_a_registered_organisation(member_client, organisation)
         assert task in html
     assert organisation.org_id in html
     assert "Nothing has changed since the organisation was registered" in html
+    # The charter it registered with, linking to that charter's pages.
+    assert (
+        '<a class="govuk-link" href="/c/shropshire/">Social Value Charter for Shropshire</a>, '
+        "run by Social Value Group"
+    ) in html
 
 
 def test_the_dashboard_of_a_signed_organisation_shows_the_signature_and_history(

@@ -6,6 +6,7 @@ from flask import render_template, url_for
 from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
+from charter.branding import charter_with_id
 from charter.models.assessment import APPLICATION_REFUSED
 from charter.models.invitation import MEMBER
 from charter.organisation import bp
@@ -256,10 +257,13 @@ def show_dashboard(slug: str):
         if _stage(organisation) >= 3
         else []
     )
+    signing = signings.signing_of(organisation)
     return render_template(
         "organisation/dashboard.html",
         organisation=organisation,
         membership=membership,
+        # The charter it registered with, from the charters the process holds (no query).
+        signed_charter=charter_with_id(signing.charter_id) if signing else None,
         next_step=NEXT_STEPS.get(organisation.status, ""),
         warnings=duty_warnings.for_organisation(organisation),
         tasks=_tasks(organisation, membership),
