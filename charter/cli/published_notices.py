@@ -39,7 +39,7 @@ def import_notices(files: tuple[str, ...]):
 @charter_cli.command("match-notices")
 def match_notices():
     """Match the awards of every imported notice again (accepted and declined ones stay)."""
-    outcomes = published_notices.rematch(actor_label="match-notices command")
+    outcomes = published_notices.rematch(actor_label="match-notices command", release_memory=True)
     db.session.commit()
     shown = ", ".join(f"{v} {k}" for k, v in sorted(outcomes.items()) if k != "ignored")
     click.echo(f"Matched again: {shown or 'no awards for this service'}")

@@ -140,6 +140,8 @@ NOTICE_ACTIONS = {
     "unmatched": "Award waiting for an administrator",
     "accepted": "Proposed contract accepted",
     "declined": "Proposed contract declined",
+    "buyer_id_added": "Buyer identifier added to a commissioner",
+    "buyer_id_removed": "Buyer identifier removed from a commissioner",
 }
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from charter.extensions import db
 from charter.models.base import utcnow
@@ -233,18 +233,26 @@ def compile_record(ocid: str) -> NoticeRecord:
     return record
 
 
-def rematch(*, actor_label: str) -> dict[str, int]:
-    """Match every stored record's awards again: after an administrator adds a commissioner's
-    buyer identifier, or an organisation its identifier. Accepted and declined ones stay."""
+def rematch(
+    *, actor_label: str, mentioning: str | None = None, release_memory: bool = False
+) -> dict[str, int]:
+    """Match the stored records' awards again (only those whose text mentions ``mentioning``,
+    case aside, when given): after an administrator adds a commissioner's buyer identifier, or
+    an organisation its identifier. Accepted and declined ones stay as they are.
+    ``release_memory`` empties the session between batches (the command over every record;
+    never in a request, whose user and objects it would detach)."""
     outcomes: dict[str, int] = {}
     last_id = 0
     while True:
-        records = db.session.execute(
+        query = (
             select(NoticeRecord.id, NoticeRecord.compiled, NoticeRecord.notice_url)
             .where(NoticeRecord.id > last_id)
             .order_by(NoticeRecord.id)
             .limit(BATCH)
-        ).all()
+        )
+        if mentioning:
+            query = query.where(func.upper(NoticeRecord.compiled).contains(mentioning.upper()))
+        records = db.session.execute(query).all()
         if not records:
             return outcomes
         for record_id, compiled, notice_url in records:
@@ -255,4 +263,5 @@ def rematch(*, actor_label: str) -> dict[str, int]:
                 )
                 outcomes[outcome or "ignored"] = outcomes.get(outcome or "ignored", 0) + 1
         db.session.flush()
-        db.session.expunge_all()
+        if release_memory:
+            db.session.expunge_all()

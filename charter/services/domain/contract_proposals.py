@@ -1,0 +1,226 @@
+"""Proposed contracts: an award in a published notice, matched by identifier to an organisation
+and a commissioner (award_matching.py), waits on the organisation's contracts page until a
+member accepts it (then it is an ordinary contract, recorded as a member would record it, and
+its commissioner's contract manager confirms it as any other) or declines it. Nothing imported
+becomes a contract without a person accepting it.
+
+Awards matched to no organisation or no commissioner wait for the charter's administrators, who
+can add the buyer identifiers a commissioner publishes under; the awards are then matched again.
+
+Every acceptance, refusal and identifier added is audited (NoticeEvent). Functions add to the
+session and never commit.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from charter.extensions import db
+from charter.models import Commissioner, Contract, Organisation, User
+from charter.models.base import utcnow
+from charter.models.published_notice import (
+    AWARD_ACCEPTED,
+    AWARD_DECLINED,
+    AWARD_PROPOSED,
+    AWARD_UNMATCHED,
+    AwardedSupplier,
+    BuyerIdentifier,
+    NoticeEvent,
+)
+from charter.services.domain import contracts, published_notices
+from charter.services.domain.award_matching import identifier_key
+from charter.services.domain.refusals import Refused
+
+TITLE_LENGTH = 300  # Contract.title
+IDENTIFIER_LENGTH = 200
+
+
+class ProposalRefused(Refused):
+    """A proposed contract that cannot be accepted as it is, or an identifier that cannot be
+    added; the message says why and what to do instead."""
+
+
+# --- the organisation's proposals ---------------------------------------------------------------
+
+
+def proposals_for(organisation: Organisation) -> list[AwardedSupplier]:
+    """Awards proposed to the organisation and not yet answered, newest notice first."""
+    return list(
+        db.session.scalars(
+            select(AwardedSupplier)
+            .options(joinedload(AwardedSupplier.commissioner))
+            .where(
+                AwardedSupplier.organisation_id == organisation.id,
+                AwardedSupplier.status == AWARD_PROPOSED,
+            )
+            .order_by(AwardedSupplier.created_at.desc(), AwardedSupplier.id.desc())
+        )
+    )
+
+
+def proposal_of(organisation: Organisation, proposal_id: int) -> AwardedSupplier | None:
+    """The proposal only if it is the organisation's and still open: others are not found."""
+    return db.session.scalar(
+        select(AwardedSupplier)
+        .options(joinedload(AwardedSupplier.commissioner))
+        .where(
+            AwardedSupplier.id == proposal_id,
+            AwardedSupplier.organisation_id == organisation.id,
+            AwardedSupplier.status == AWARD_PROPOSED,
+        )
+    )
+
+
+def _audit(action: str, proposal: AwardedSupplier, user: User, detail: str) -> None:
+    db.session.add(
+        NoticeEvent(
+            action=action,
+            awarded_supplier_id=proposal.id,
+            organisation_id=proposal.organisation_id,
+            actor_id=user.id,
+            actor_label=user.full_name,
+            detail=detail,
+        )
+    )
+
+
+def _missing(proposal: AwardedSupplier) -> str | None:
+    if proposal.value is None or proposal.currency not in (None, "GBP"):
+        return "The notice gives no value in pounds"
+    if proposal.start_date is None or proposal.end_date is None:
+        return "The notice gives no contract start and end dates"
+    if len(proposal.title) > TITLE_LENGTH:
+        return f"The notice's title is longer than {TITLE_LENGTH} characters"
+    return None
+
+
+def accept(organisation: Organisation, proposal: AwardedSupplier, user: User) -> Contract:
+    """The proposal as an ordinary contract, waiting for its commissioner's contract manager.
+    Refused (ProposalRefused, or the contract rules' ContractRefused) when the notice lacks what
+    a contract needs: the member then adds the contract by hand."""
+    missing = _missing(proposal)
+    if missing:
+        raise ProposalRefused(f"{missing}, so it cannot be accepted as it is: add the contract")
+    commissioner = db.session.get(Commissioner, proposal.commissioner_id)
+    contract = contracts.add_contract(
+        organisation,
+        user,
+        commissioner=commissioner,
+        title=proposal.title,
+        reference=proposal.ocid,
+        value=proposal.value,
+        start_date=proposal.start_date,
+        end_date=proposal.end_date,
+    )
+    proposal.status = AWARD_ACCEPTED
+    proposal.contract_id = contract.id
+    proposal.decided_by_id = user.id
+    proposal.decided_at = utcnow()
+    _audit("accepted", proposal, user, f"{proposal.ocid} award {proposal.award_id}: contract added")
+    return contract
+
+
+def decline(organisation: Organisation, proposal: AwardedSupplier, user: User) -> None:
+    """Not this organisation's contract (or not one to record): it is not proposed again."""
+    contracts.require_recording(organisation)
+    proposal.status = AWARD_DECLINED
+    proposal.decided_by_id = user.id
+    proposal.decided_at = utcnow()
+    _audit("declined", proposal, user, f"{proposal.ocid} award {proposal.award_id}: declined")
+
+
+def contract_notices(organisation: Organisation) -> dict[int, AwardedSupplier]:
+    """The accepted award behind each of the organisation's contracts that came from one."""
+    rows = db.session.scalars(
+        select(AwardedSupplier).where(
+            AwardedSupplier.organisation_id == organisation.id,
+            AwardedSupplier.status == AWARD_ACCEPTED,
+            AwardedSupplier.contract_id.is_not(None),
+        )
+    )
+    return {row.contract_id: row for row in rows}
+
+
+# --- what waits for administrators --------------------------------------------------------------
+
+
+def waiting_awards() -> list[AwardedSupplier]:
+    return list(
+        db.session.scalars(
+            select(AwardedSupplier)
+            .where(AwardedSupplier.status == AWARD_UNMATCHED)
+            .order_by(AwardedSupplier.created_at.desc(), AwardedSupplier.id.desc())
+        )
+    )
+
+
+def count_waiting() -> int:
+    return db.session.scalar(
+        select(func.count(AwardedSupplier.id)).where(AwardedSupplier.status == AWARD_UNMATCHED)
+    )
+
+
+def buyer_identifiers_of(commissioner: Commissioner) -> list[BuyerIdentifier]:
+    return list(
+        db.session.scalars(
+            select(BuyerIdentifier)
+            .where(BuyerIdentifier.commissioner_id == commissioner.id)
+            .order_by(BuyerIdentifier.identifier)
+        )
+    )
+
+
+def add_buyer_identifier(commissioner: Commissioner, identifier: str, user: User) -> dict:
+    """Record that ``commissioner`` publishes notices as ``identifier``, then match again the
+    imported awards that mention it; returns what the matching found."""
+    key = identifier_key(identifier or "")
+    if not key:
+        raise ProposalRefused("Enter the buyer identifier", "identifier")
+    if len(key) > IDENTIFIER_LENGTH:
+        raise ProposalRefused(
+            f"Buyer identifier must be {IDENTIFIER_LENGTH} characters or fewer", "identifier"
+        )
+    holder = db.session.scalar(
+        select(Commissioner)
+        .join(BuyerIdentifier, BuyerIdentifier.commissioner_id == Commissioner.id)
+        .where(BuyerIdentifier.identifier == key)
+    )
+    if holder is not None:
+        raise ProposalRefused(f"{key} is already a buyer identifier of {holder.name}", "identifier")
+    db.session.add(BuyerIdentifier(commissioner_id=commissioner.id, identifier=key))
+    db.session.flush()
+    db.session.add(
+        NoticeEvent(
+            action="buyer_id_added",
+            actor_id=user.id,
+            actor_label=user.full_name,
+            detail=f"{commissioner.name} publishes as {key}",
+        )
+    )
+    # "GB-LAE-TFW" may be published as scheme "GB-LAE" and id "TFW": look for the id alone.
+    parts = key.split("-", 2)
+    mentioning = parts[2] if len(parts) == 3 and len(parts[2]) >= 3 else key
+    return published_notices.rematch(actor_label=user.full_name, mentioning=mentioning)
+
+
+def remove_buyer_identifier(commissioner: Commissioner, identifier_id: int, user: User) -> bool:
+    """Awards already matched through it keep their match; new notices no longer match."""
+    row = db.session.scalar(
+        select(BuyerIdentifier).where(
+            BuyerIdentifier.id == identifier_id,
+            BuyerIdentifier.commissioner_id == commissioner.id,
+        )
+    )
+    if row is None:
+        return False
+    db.session.add(
+        NoticeEvent(
+            action="buyer_id_removed",
+            actor_id=user.id,
+            actor_label=user.full_name,
+            detail=f"{commissioner.name} no longer matched as {row.identifier}",
+        )
+    )
+    db.session.delete(row)
+    return True
