@@ -144,13 +144,14 @@ def test_a_buyer_identifier_added_later_matches_on_match_notices(runner, db, sev
     )
     assert row.status == "unmatched" and "not a commissioner" in row.unmatched_reason
 
-    db.session.add(BuyerIdentifier(commissioner_id=shropshire.id, identifier="GB-LAE-TFW"))
+    shropshire_id = shropshire.id
+    db.session.add(BuyerIdentifier(commissioner_id=shropshire_id, identifier="GB-LAE-TFW"))
     db.session.commit()
     result = runner.invoke(args=["charter", "match-notices"])
 
     assert result.exit_code == 0, result.output
     row = db.session.get(AwardedSupplier, row.id)
-    assert row.status == "proposed" and row.commissioner_id == shropshire.id
+    assert row.status == "proposed" and row.commissioner_id == shropshire_id
 
 
 # --- bad files -------------------------------------------------------------------------------

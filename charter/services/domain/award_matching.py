@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import Commissioner, Organisation
@@ -183,49 +183,58 @@ def awards_in(compiled: dict[str, Any]) -> list[AwardFacts]:
     return found
 
 
-def organisation_for(identifiers: list[str]) -> Organisation | None:
-    if not identifiers:
-        return None
-    return db.session.scalar(
-        select(Organisation)
-        .where(func.upper(Organisation.org_id).in_(identifiers))
-        .order_by(Organisation.id)
-        .limit(1)
-    )
+class Directory:
+    """Who may be matched: each organisation's org-id and each commissioner's org-id and buyer
+    identifiers, read once for a whole import (two queries, not two per award). The lowest id
+    wins where two rows share an identifier."""
+
+    def __init__(self) -> None:
+        self.organisations: dict[str, int] = {}
+        for org_id, row_id in db.session.execute(
+            select(Organisation.org_id, Organisation.id)
+            .where(Organisation.org_id.is_not(None))
+            .order_by(Organisation.id)
+        ):
+            self.organisations.setdefault(identifier_key(org_id), row_id)
+        self.commissioners: dict[str, int] = {}
+        commissioner_keys = select(Commissioner.org_id, Commissioner.id).where(
+            Commissioner.org_id.is_not(None)
+        )
+        buyer_keys = select(BuyerIdentifier.identifier, BuyerIdentifier.commissioner_id)
+        for key, row_id in db.session.execute(
+            commissioner_keys.union_all(buyer_keys).order_by("id")
+        ):
+            self.commissioners.setdefault(identifier_key(key), row_id)
+
+    def organisation_id(self, identifiers: list[str]) -> int | None:
+        return next((self.organisations[k] for k in identifiers if k in self.organisations), None)
+
+    def commissioner_id(self, keys: list[str]) -> int | None:
+        return next((self.commissioners[k] for k in keys if k in self.commissioners), None)
 
 
-def commissioner_for(keys: list[str]) -> Commissioner | None:
-    if not keys:
-        return None
-    by_org_id = select(Commissioner.id).where(func.upper(Commissioner.org_id).in_(keys))
-    by_buyer_id = select(BuyerIdentifier.commissioner_id).where(
-        BuyerIdentifier.identifier.in_(keys)
-    )
-    return db.session.scalar(
-        select(Commissioner)
-        .where(Commissioner.id.in_(by_org_id.union(by_buyer_id)))
-        .order_by(Commissioner.id)
-        .limit(1)
-    )
-
-
-def _unmatched_reason(facts: AwardFacts, organisation, commissioner) -> str | None:
-    if organisation is None and not facts.supplier_identifiers:
+def _unmatched_reason(facts: AwardFacts, organisation_id, commissioner_id) -> str | None:
+    if organisation_id is None and not facts.supplier_identifiers:
         return "The notice gives no identifier for the supplier"
-    if organisation is None:
+    if organisation_id is None:
         return "No organisation has the supplier's identifier " + facts.supplier_identifiers[0]
-    if commissioner is None:
+    if commissioner_id is None:
         return "The buyer is not a commissioner on the list (add its identifier)"
     return None
 
 
 def apply(
-    facts: AwardFacts, notice_url: str | None, *, import_id: int | None, actor_label: str
+    facts: AwardFacts,
+    notice_url: str | None,
+    directory: Directory,
+    *,
+    import_id: int | None,
+    actor_label: str,
 ) -> str | None:
     """Keep, update or propose one awarded supplier; returns what happened ("proposed",
     "unmatched", "unchanged", None: not this service's) and audits any change of standing."""
-    organisation = organisation_for(facts.supplier_identifiers)
-    commissioner = commissioner_for(facts.buyer_keys)
+    organisation_id = directory.organisation_id(facts.supplier_identifiers)
+    commissioner_id = directory.commissioner_id(facts.buyer_keys)
     row = db.session.scalar(
         select(AwardedSupplier).where(
             AwardedSupplier.ocid == facts.ocid,
@@ -233,11 +242,11 @@ def apply(
             AwardedSupplier.supplier_key == facts.supplier_key,
         )
     )
-    if row is None and organisation is None and commissioner is None:
+    if row is None and organisation_id is None and commissioner_id is None:
         return None
     if row is not None and row.status not in (AWARD_UNMATCHED, AWARD_PROPOSED):
         return "unchanged"
-    status = AWARD_PROPOSED if organisation and commissioner else AWARD_UNMATCHED
+    status = AWARD_PROPOSED if organisation_id and commissioner_id else AWARD_UNMATCHED
     fields = {
         "supplier_name": facts.supplier_name,
         "supplier_identifier": ", ".join(facts.supplier_identifiers) or None,
@@ -249,10 +258,10 @@ def apply(
         "start_date": facts.start_date,
         "end_date": facts.end_date,
         "notice_url": notice_url,
-        "unmatched_reason": _unmatched_reason(facts, organisation, commissioner),
+        "unmatched_reason": _unmatched_reason(facts, organisation_id, commissioner_id),
         "status": status,
-        "organisation_id": organisation.id if organisation else None,
-        "commissioner_id": commissioner.id if commissioner else None,
+        "organisation_id": organisation_id,
+        "commissioner_id": commissioner_id,
     }
     if row is None:
         row = AwardedSupplier(

@@ -194,6 +194,7 @@ def _store(batch: list[dict[str, Any]], import_id: int) -> int:
 
 
 def _compile_imported(import_id: int, actor_label: str, outcomes: dict[str, int]) -> int:
+    directory = award_matching.Directory()
     ocids = list(
         db.session.scalars(
             select(NoticeRelease.ocid).where(NoticeRelease.import_id == import_id).distinct()
@@ -204,7 +205,7 @@ def _compile_imported(import_id: int, actor_label: str, outcomes: dict[str, int]
         compiled = json.loads(record.compiled)
         for facts in award_matching.awards_in(compiled):
             outcome = award_matching.apply(
-                facts, record.notice_url, import_id=import_id, actor_label=actor_label
+                facts, record.notice_url, directory, import_id=import_id, actor_label=actor_label
             )
             outcomes[outcome or "ignored"] = outcomes.get(outcome or "ignored", 0) + 1
         if done % BATCH == 0:
@@ -242,6 +243,7 @@ def rematch(
     ``release_memory`` empties the session between batches (the command over every record;
     never in a request, whose user and objects it would detach)."""
     outcomes: dict[str, int] = {}
+    directory = award_matching.Directory()
     last_id = 0
     while True:
         query = (
@@ -259,7 +261,7 @@ def rematch(
             last_id = record_id
             for facts in award_matching.awards_in(json.loads(compiled)):
                 outcome = award_matching.apply(
-                    facts, notice_url, import_id=None, actor_label=actor_label
+                    facts, notice_url, directory, import_id=None, actor_label=actor_label
                 )
                 outcomes[outcome or "ignored"] = outcomes.get(outcome or "ignored", 0) + 1
         db.session.flush()
