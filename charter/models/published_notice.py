@@ -31,9 +31,13 @@ from charter.models.history import AppendOnlyError
 from charter.models.user import User
 
 # An awarded supplier's standing: waiting for an administrator (no organisation or no
-# commissioner matched), proposed to its organisation, accepted (a contract) or declined.
+# commissioner matched), proposed to its organisation (or offered by name), accepted (a
+# contract) or declined.
 AWARD_UNMATCHED = "unmatched"
 AWARD_PROPOSED = "proposed"
+# No organisation has the supplier's identifier, but one has (nearly) its name: offered to that
+# organisation to claim, with a warning, never proposed as matched.
+AWARD_NAME_MATCH = "name_match"
 AWARD_ACCEPTED = "accepted"
 AWARD_DECLINED = "declined"
 
@@ -120,7 +124,7 @@ class AwardedSupplier(db.Model):
     end_date: Mapped[date | None]
     notice_url: Mapped[str | None] = mapped_column(String(1000))
     # Why it waits for an administrator, when it does.
-    unmatched_reason: Mapped[str | None] = mapped_column(String(300))
+    unmatched_reason: Mapped[str | None] = mapped_column(Text)
 
     status: Mapped[str] = mapped_column(String(20), default=AWARD_UNMATCHED, index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -137,6 +141,8 @@ class AwardedSupplier(db.Model):
 NOTICE_ACTIONS = {
     "imported": "Notices imported",
     "matched": "Award matched to an organisation and proposed",
+    "name_matched": "Award offered to an organisation whose name matched, to claim",
+    "claimed": "Award matched by name claimed as a contract",
     "unmatched": "Award waiting for an administrator",
     "accepted": "Proposed contract accepted",
     "declined": "Proposed contract declined",

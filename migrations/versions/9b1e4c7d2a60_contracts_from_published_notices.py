@@ -106,7 +106,7 @@ def upgrade():
         sa.Column("start_date", sa.Date(), nullable=True),
         sa.Column("end_date", sa.Date(), nullable=True),
         sa.Column("notice_url", sa.String(length=1000), nullable=True),
-        sa.Column("unmatched_reason", sa.String(length=300), nullable=True),
+        sa.Column("unmatched_reason", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("commissioner_id", sa.Integer(), nullable=True),

@@ -174,3 +174,62 @@ def test_another_organisations_member_cannot_answer_it(
         _expected_status=404,
     )
     assert db.session.get(AwardedSupplier, proposed.id).status == "proposed"
+
+
+# --- a name-only near match -------------------------------------------------------------------
+
+
+@pytest.fixture
+def patrols(app, scheme, member, telford):
+    """Named as the notice names a supplier that has no identifier in it ("Ironbridge
+    Patrols"), with a Companies House number of its own."""
+    organisation = make_organisation(
+        owner=member,
+        scheme=scheme,
+        name="Ironbridge Patrols Limited",
+        identifier="04440444",
+        status="signatory",
+    )
+    _import("invented-telford-award.json")
+    return organisation
+
+
+def test_a_name_only_match_is_offered_to_claim_with_a_warning(db, client_request, member, patrols):
+    client_request.sign_in(member)
+    page = client_request.get("organisation.list_contracts", slug=patrols.slug)
+
+    assert _cards(page) == ["Security services: out-of-hours patrols"]
+    warning = " ".join(page.select_one(".govuk-warning-text__text").get_text(" ").split())
+    assert warning == (
+        "Warning Only the name matched: the notice names the supplier ‘Ironbridge Patrols’ "
+        "with no identifier. Claim it only if Ironbridge Patrols Limited won this contract."
+    )
+    assert [b.get_text(" ", strip=True) for b in page.select(".govuk-summary-card button")] == [
+        "Claim Security services: out-of-hours patrols",
+        "Not ours Security services: out-of-hours patrols",
+    ]
+
+    offer = db.session.scalar(
+        select(AwardedSupplier).where(AwardedSupplier.organisation_id == patrols.id)
+    )
+    client_request.post(
+        "organisation.accept_proposed_contract",
+        slug=patrols.slug,
+        proposal_id=offer.id,
+        _form_page=f"/organisations/{patrols.slug}/contracts",
+    )
+    contract = db.session.scalar(select(Contract).where(Contract.organisation_id == patrols.id))
+    assert contract.title == "Security services: out-of-hours patrols"
+    assert contract.value == Decimal("42000.00")
+    event = db.session.scalar(select(NoticeEvent).where(NoticeEvent.action == "claimed"))
+    assert event.detail.endswith("(matched by name only: Ironbridge Patrols)")
+
+
+def test_a_name_match_waits_for_administrators_too(client_request, admin_user, patrols):
+    client_request.sign_in(admin_user)
+    page = client_request.get("admin.list_waiting_awards")
+    reasons = [" ".join(td.get_text(" ").split()) for td in page.select("tbody tr td:last-child")]
+    assert (
+        "Offered to Ironbridge Patrols Limited to claim: only the name matched. The notice "
+        "gives no identifier for the supplier"
+    ) in reasons

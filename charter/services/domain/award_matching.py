@@ -4,6 +4,9 @@ may share a name; an identifier names one).
 
 An awarded supplier whose organisation and commissioner are both known is proposed to the
 organisation; one where either is missing waits on the administrators' page with the reason.
+When the commissioner is known but no organisation has the supplier's identifier (or the
+notice gives none), an organisation whose name is the same or nearly the same (legal forms and
+punctuation aside) is offered it to claim, with a warning that only the name matched.
 An award where neither is known is none of this service's business (the Find a Tender feed
 has every buyer in the country) and is not kept. Accepted and declined ones are never changed
 by a later notice.
@@ -11,6 +14,7 @@ by a later notice.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ from charter.extensions import db
 from charter.models import Commissioner, Organisation
 from charter.models.base import utcnow
 from charter.models.published_notice import (
+    AWARD_NAME_MATCH,
     AWARD_PROPOSED,
     AWARD_UNMATCHED,
     AwardedSupplier,
@@ -183,6 +188,19 @@ def awards_in(compiled: dict[str, Any]) -> list[AwardFacts]:
     return found
 
 
+# Words that say what kind of body it is, not which: "Severn Builders Ltd" is "Severn Builders".
+_LEGAL_FORMS = {"the", "ltd", "limited", "plc", "llp", "lp", "cic", "cio", "co", "company", "uk"}
+# How alike two names must be (difflib's ratio) to be offered as a near match.
+NEAR_NAME = 0.92
+
+
+def name_key(name: str) -> str:
+    """A name as compared for a near match: case, punctuation and legal forms aside."""
+    text = name.casefold().replace("&", " and ").replace(".", "")  # "C.I.C." is "cic"
+    words = re.sub(r"[^a-z0-9 ]+", " ", text).split()
+    return " ".join(w for w in words if w not in _LEGAL_FORMS)
+
+
 class Directory:
     """Who may be matched: each organisation's org-id and each commissioner's org-id and buyer
     identifiers, read once for a whole import (two queries, not two per award). The lowest id
@@ -205,12 +223,31 @@ class Directory:
             commissioner_keys.union_all(buyer_keys).order_by("id")
         ):
             self.commissioners.setdefault(identifier_key(key), row_id)
+        # Names only for offering a near match, never for proposing.
+        self.names: dict[str, int] = {}
+        self.organisation_names: dict[int, str] = {}
+        for name, row_id in db.session.execute(
+            select(Organisation.name, Organisation.id).order_by(Organisation.id)
+        ):
+            self.organisation_names[row_id] = name
+            if len(name_key(name)) >= 4:
+                self.names.setdefault(name_key(name), row_id)
 
     def organisation_id(self, identifiers: list[str]) -> int | None:
         return next((self.organisations[k] for k in identifiers if k in self.organisations), None)
 
     def commissioner_id(self, keys: list[str]) -> int | None:
         return next((self.commissioners[k] for k in keys if k in self.commissioners), None)
+
+    def organisation_by_name(self, name: str) -> int | None:
+        """The organisation whose name is the same or nearly the same, if one is."""
+        key = name_key(name)
+        if len(key) < 4:
+            return None
+        if key in self.names:
+            return self.names[key]
+        near = difflib.get_close_matches(key, self.names, n=1, cutoff=NEAR_NAME)
+        return self.names[near[0]] if near else None
 
 
 def _unmatched_reason(facts: AwardFacts, organisation_id, commissioner_id) -> str | None:
@@ -232,7 +269,8 @@ def apply(
     actor_label: str,
 ) -> str | None:
     """Keep, update or propose one awarded supplier; returns what happened ("proposed",
-    "unmatched", "unchanged", None: not this service's) and audits any change of standing."""
+    "name_match", "unmatched", "unchanged", None: not this service's) and audits any change of
+    standing."""
     organisation_id = directory.organisation_id(facts.supplier_identifiers)
     commissioner_id = directory.commissioner_id(facts.buyer_keys)
     row = db.session.scalar(
@@ -244,9 +282,18 @@ def apply(
     )
     if row is None and organisation_id is None and commissioner_id is None:
         return None
-    if row is not None and row.status not in (AWARD_UNMATCHED, AWARD_PROPOSED):
+    if row is not None and row.status not in (AWARD_UNMATCHED, AWARD_PROPOSED, AWARD_NAME_MATCH):
         return "unchanged"
     status = AWARD_PROPOSED if organisation_id and commissioner_id else AWARD_UNMATCHED
+    reason = _unmatched_reason(facts, organisation_id, commissioner_id)
+    if organisation_id is None and commissioner_id is not None:
+        by_name = directory.organisation_by_name(facts.supplier_name)
+        if by_name is not None:
+            status, organisation_id = AWARD_NAME_MATCH, by_name
+            reason = (
+                f"Offered to {directory.organisation_names[by_name]} to claim: only the name "
+                f"matched. {reason}"
+            )
     fields = {
         "supplier_name": facts.supplier_name,
         "supplier_identifier": ", ".join(facts.supplier_identifiers) or None,
@@ -258,7 +305,7 @@ def apply(
         "start_date": facts.start_date,
         "end_date": facts.end_date,
         "notice_url": notice_url,
-        "unmatched_reason": _unmatched_reason(facts, organisation_id, commissioner_id),
+        "unmatched_reason": reason,
         "status": status,
         "organisation_id": organisation_id,
         "commissioner_id": commissioner_id,
@@ -280,7 +327,9 @@ def apply(
     db.session.flush()
     db.session.add(
         NoticeEvent(
-            action="matched" if status == AWARD_PROPOSED else "unmatched",
+            action={AWARD_PROPOSED: "matched", AWARD_NAME_MATCH: "name_matched"}.get(
+                status, "unmatched"
+            ),
             import_id=import_id,
             awarded_supplier_id=row.id,
             organisation_id=row.organisation_id,

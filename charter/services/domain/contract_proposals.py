@@ -22,6 +22,7 @@ from charter.models.base import utcnow
 from charter.models.published_notice import (
     AWARD_ACCEPTED,
     AWARD_DECLINED,
+    AWARD_NAME_MATCH,
     AWARD_PROPOSED,
     AWARD_UNMATCHED,
     AwardedSupplier,
@@ -33,6 +34,8 @@ from charter.services.domain.award_matching import identifier_key
 from charter.services.domain.refusals import Refused
 
 TITLE_LENGTH = 300  # Contract.title
+# Offered to the organisation: matched by identifier, or by name only (to claim, warned).
+OPEN = (AWARD_PROPOSED, AWARD_NAME_MATCH)
 IDENTIFIER_LENGTH = 200
 
 
@@ -45,16 +48,21 @@ class ProposalRefused(Refused):
 
 
 def proposals_for(organisation: Organisation) -> list[AwardedSupplier]:
-    """Awards proposed to the organisation and not yet answered, newest notice first."""
+    """Awards proposed (or offered by name) to the organisation and not yet answered, matched by
+    identifier first, then newest first."""
     return list(
         db.session.scalars(
             select(AwardedSupplier)
             .options(joinedload(AwardedSupplier.commissioner))
             .where(
                 AwardedSupplier.organisation_id == organisation.id,
-                AwardedSupplier.status == AWARD_PROPOSED,
+                AwardedSupplier.status.in_(OPEN),
             )
-            .order_by(AwardedSupplier.created_at.desc(), AwardedSupplier.id.desc())
+            .order_by(
+                (AwardedSupplier.status == AWARD_NAME_MATCH),
+                AwardedSupplier.created_at.desc(),
+                AwardedSupplier.id.desc(),
+            )
         )
     )
 
@@ -67,7 +75,7 @@ def proposal_of(organisation: Organisation, proposal_id: int) -> AwardedSupplier
         .where(
             AwardedSupplier.id == proposal_id,
             AwardedSupplier.organisation_id == organisation.id,
-            AwardedSupplier.status == AWARD_PROPOSED,
+            AwardedSupplier.status.in_(OPEN),
         )
     )
 
@@ -113,11 +121,15 @@ def accept(organisation: Organisation, proposal: AwardedSupplier, user: User) ->
         start_date=proposal.start_date,
         end_date=proposal.end_date,
     )
+    claimed = proposal.status == AWARD_NAME_MATCH
     proposal.status = AWARD_ACCEPTED
     proposal.contract_id = contract.id
     proposal.decided_by_id = user.id
     proposal.decided_at = utcnow()
-    _audit("accepted", proposal, user, f"{proposal.ocid} award {proposal.award_id}: contract added")
+    detail = f"{proposal.ocid} award {proposal.award_id}: contract added"
+    if claimed:
+        detail += f" (matched by name only: {proposal.supplier_name})"
+    _audit("claimed" if claimed else "accepted", proposal, user, detail)
     return contract
 
 
@@ -149,7 +161,7 @@ def waiting_awards() -> list[AwardedSupplier]:
     return list(
         db.session.scalars(
             select(AwardedSupplier)
-            .where(AwardedSupplier.status == AWARD_UNMATCHED)
+            .where(AwardedSupplier.status.in_((AWARD_UNMATCHED, AWARD_NAME_MATCH)))
             .order_by(AwardedSupplier.created_at.desc(), AwardedSupplier.id.desc())
         )
     )
@@ -157,7 +169,9 @@ def waiting_awards() -> list[AwardedSupplier]:
 
 def count_waiting() -> int:
     return db.session.scalar(
-        select(func.count(AwardedSupplier.id)).where(AwardedSupplier.status == AWARD_UNMATCHED)
+        select(func.count(AwardedSupplier.id)).where(
+            AwardedSupplier.status.in_((AWARD_UNMATCHED, AWARD_NAME_MATCH))
+        )
     )
 
 
