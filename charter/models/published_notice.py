@@ -26,9 +26,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charter.extensions import db
 from charter.models.base import utcnow
-from charter.models.contract import Commissioner
+from charter.models.contract import Commissioner, Contract
 from charter.models.history import AppendOnlyError
 from charter.models.user import User
+
+# An amendment's standing (AwardedSupplier.amendment_status).
+AMENDMENT_PROPOSED = "proposed"
+AMENDMENT_DECLINED = "declined"
 
 # An awarded supplier's standing: waiting for an administrator (no organisation or no
 # commissioner matched), proposed to its organisation (or offered by name), accepted (a
@@ -135,7 +139,17 @@ class AwardedSupplier(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Once accepted, value and dates above are the contract's as accepted. A later notice
+    # (a contract change) publishing other ones proposes them here, as an amendment the
+    # organisation accepts or declines: never written over the contract without a person.
+    amendment_status: Mapped[str | None] = mapped_column(String(20))
+    amendment_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    amendment_currency: Mapped[str | None] = mapped_column(String(3))
+    amendment_start_date: Mapped[date | None]
+    amendment_end_date: Mapped[date | None]
+
     commissioner: Mapped[Commissioner | None] = relationship(lazy="raise")
+    contract: Mapped[Contract | None] = relationship(lazy="raise")
 
 
 NOTICE_ACTIONS = {
@@ -146,6 +160,9 @@ NOTICE_ACTIONS = {
     "unmatched": "Award waiting for an administrator",
     "accepted": "Proposed contract accepted",
     "declined": "Proposed contract declined",
+    "amendment": "Change to an accepted contract published, and proposed",
+    "amended": "Published change to a contract accepted",
+    "not_amended": "Published change to a contract declined",
     "buyer_id_added": "Buyer identifier added to a commissioner",
     "buyer_id_removed": "Buyer identifier removed from a commissioner",
 }

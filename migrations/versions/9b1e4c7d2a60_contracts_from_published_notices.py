@@ -115,6 +115,11 @@ def upgrade():
         sa.Column("decided_at", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("amendment_status", sa.String(length=20), nullable=True),
+        sa.Column("amendment_value", sa.Numeric(precision=14, scale=2), nullable=True),
+        sa.Column("amendment_currency", sa.String(length=3), nullable=True),
+        sa.Column("amendment_start_date", sa.Date(), nullable=True),
+        sa.Column("amendment_end_date", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
             ["commissioner_id"],
             ["commissioners.id"],

@@ -272,6 +272,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.remove_commitment": ORG_EDIT,
     "organisation.accept_proposed_contract": ORG_EDIT,
     "organisation.decline_proposed_contract": ORG_EDIT,
+    "organisation.accept_contract_change": ORG_EDIT,
+    "organisation.decline_contract_change": ORG_EDIT,
     "organisation.list_returns": ORG_VIEW,
     "organisation.show_return": ORG_VIEW,
     "organisation.start_retrospective_return": ORG_EDIT,

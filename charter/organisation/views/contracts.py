@@ -111,6 +111,7 @@ def list_contracts(slug: str):
         total_value=sum((row.contract.value for row in rows), Decimal(0)),
         can_record=can_record,
         proposals=contract_proposals.proposals_for(organisation),
+        amendments=contract_proposals.amendments_for(organisation),
         button=ButtonForm() if can_record else None,
     )
 

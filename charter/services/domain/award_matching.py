@@ -9,18 +9,16 @@ notice gives none), an organisation whose name is the same or nearly the same (l
 punctuation aside) is offered it to claim, with a warning that only the name matched.
 An award where neither is known is none of this service's business (the Find a Tender feed
 has every buyer in the country) and is not kept. Accepted and declined ones are never changed
-by a later notice.
+by a later notice: a later notice publishing other value or dates for an accepted one proposes
+them as an amendment.
+
+What the notice says is read by award_facts.py.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from sqlalchemy import select
 
@@ -28,6 +26,9 @@ from charter.extensions import db
 from charter.models import Commissioner, Organisation
 from charter.models.base import utcnow
 from charter.models.published_notice import (
+    AMENDMENT_DECLINED,
+    AMENDMENT_PROPOSED,
+    AWARD_ACCEPTED,
     AWARD_NAME_MATCH,
     AWARD_PROPOSED,
     AWARD_UNMATCHED,
@@ -35,158 +36,7 @@ from charter.models.published_notice import (
     BuyerIdentifier,
     NoticeEvent,
 )
-
-# An award a notice says did not happen is not proposed to anyone.
-_NOT_AWARDED = {"cancelled", "unsuccessful"}
-# A party id that is itself a UK org-id (org-id.guide: GB or XI, a list code, the identifier),
-# as Find a Tender's "GB-PPON-..." ids are; other publishers' party ids are their own keys.
-_ORG_ID = re.compile(r"^(GB|XI)-[A-Z]{2,6}-.+$")
-_KEY_LENGTH = 300
-_MAX_VALUE = Decimal("1e12")  # Numeric(14, 2)
-
-
-def identifier_key(value: str) -> str:
-    """How identifiers are compared: spaces removed, upper case. A Companies House number
-    published without its leading zeros ("GB-COH-1234567") is the same 8-character number."""
-    key = re.sub(r"\s+", "", value).upper()
-    if key.startswith("GB-COH-") and key[7:].isdigit() and len(key) < 15:
-        key = "GB-COH-" + key[7:].zfill(8)
-    return key
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def party_identifiers(party: dict[str, Any]) -> list[str]:
-    """The org-ids a party carries ("SCHEME-ID"), from its identifier and additional ones."""
-    found = []
-    identifiers = [party.get("identifier"), *(party.get("additionalIdentifiers") or [])]
-    for identifier in identifiers:
-        if not isinstance(identifier, dict):
-            continue
-        scheme, id_ = _text(identifier.get("scheme")), _text(str(identifier.get("id") or ""))
-        if not scheme or not id_:
-            continue
-        # Some publishers repeat the scheme in the id ("GB-COH" and "GB-COH-01234567").
-        id_key = identifier_key(id_)
-        if id_key.startswith(identifier_key(scheme) + "-"):
-            found.append(identifier_key(id_key))
-        else:
-            found.append(identifier_key(f"{scheme}-{id_}"))
-    party_id = _text(str(party.get("id") or ""))
-    if _ORG_ID.match(identifier_key(party_id)):
-        found.append(identifier_key(party_id))
-    return list(dict.fromkeys(found))
-
-
-@dataclass(frozen=True)
-class AwardFacts:
-    """One supplier of one award, as the compiled record publishes it."""
-
-    ocid: str
-    award_id: str
-    supplier_key: str
-    supplier_name: str
-    supplier_identifiers: list[str]
-    buyer_name: str
-    buyer_keys: list[str]
-    title: str
-    value: Decimal | None
-    currency: str | None
-    start_date: date | None
-    end_date: date | None
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _amount(value: Any) -> tuple[Decimal | None, str | None]:
-    """The amount only where Numeric(14, 2) holds it exactly; else None (shown as "see the
-    notice"), never rounded."""
-    if not isinstance(value, dict):
-        return None, None
-    currency = _text(value.get("currency"))[:3] or None
-    amount = value.get("amount")
-    if isinstance(amount, bool) or not isinstance(amount, int | float):
-        return None, currency
-    try:
-        exact = Decimal(repr(amount))
-    except InvalidOperation:
-        return None, currency
-    if abs(exact) >= _MAX_VALUE or exact != exact.quantize(Decimal("0.01")):
-        return None, currency
-    return exact.quantize(Decimal("0.01")), currency
-
-
-def _period(award: dict, contracts: list) -> tuple[date | None, date | None]:
-    period = award.get("contractPeriod")
-    if not isinstance(period, dict):
-        for contract in contracts:
-            if isinstance(contract, dict) and contract.get("awardID") == award.get("id"):
-                period = contract.get("period")
-                break
-    if not isinstance(period, dict):
-        return None, None
-    return _date(period.get("startDate")), _date(period.get("endDate"))
-
-
-def _supplier_key(supplier: dict, identifiers: list[str]) -> str:
-    key = identifiers[0] if identifiers else _text(str(supplier.get("id") or ""))
-    key = key or "name:" + _text(supplier.get("name"))
-    if len(key) > _KEY_LENGTH:
-        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
-    return key
-
-
-def awards_in(compiled: dict[str, Any]) -> list[AwardFacts]:
-    """Every supplier of every award that happened, in a compiled release."""
-    parties = {str(p.get("id")): p for p in compiled.get("parties") or [] if isinstance(p, dict)}
-    buyer = compiled.get("buyer") if isinstance(compiled.get("buyer"), dict) else {}
-    # OCDS 1.1 describes a party once, in ``parties``; 1.0 publishers put it inline.
-    buyer_party = {**buyer, **parties.get(str(buyer.get("id")), {})}
-    buyer_keys = party_identifiers(buyer_party) + party_identifiers(buyer)
-    for raw in (buyer.get("id"), buyer_party.get("id")):
-        if _text(str(raw or "")):
-            buyer_keys.append(identifier_key(str(raw)))
-    buyer_keys = list(dict.fromkeys(buyer_keys))
-    tender = compiled.get("tender") if isinstance(compiled.get("tender"), dict) else {}
-    contracts = compiled.get("contracts") or []
-    found = []
-    for award in compiled.get("awards") or []:
-        if not isinstance(award, dict) or award.get("status") in _NOT_AWARDED:
-            continue
-        value, currency = _amount(award.get("value"))
-        start, end = _period(award, contracts)
-        for supplier in award.get("suppliers") or []:
-            if not isinstance(supplier, dict):
-                continue
-            party = {**supplier, **parties.get(str(supplier.get("id")), {})}
-            identifiers = list(
-                dict.fromkeys(party_identifiers(party) + party_identifiers(supplier))
-            )
-            found.append(
-                AwardFacts(
-                    ocid=compiled["ocid"],
-                    award_id=_text(str(award.get("id") or "")) or "-",
-                    supplier_key=_supplier_key(supplier, identifiers),
-                    supplier_name=_text(party.get("name")) or "(no name published)",
-                    supplier_identifiers=identifiers,
-                    buyer_name=_text(buyer_party.get("name")) or "(no name published)",
-                    buyer_keys=buyer_keys,
-                    title=_text(award.get("title")) or _text(tender.get("title")) or "(untitled)",
-                    value=value,
-                    currency=currency,
-                    start_date=start,
-                    end_date=end,
-                )
-            )
-    return found
-
+from charter.services.domain.award_facts import AwardFacts, identifier_key
 
 # Words that say what kind of body it is, not which: "Severn Builders Ltd" is "Severn Builders".
 _LEGAL_FORMS = {"the", "ltd", "limited", "plc", "llp", "lp", "cic", "cio", "co", "company", "uk"}
@@ -282,6 +132,8 @@ def apply(
     )
     if row is None and organisation_id is None and commissioner_id is None:
         return None
+    if row is not None and row.status == AWARD_ACCEPTED:
+        return _amendment(row, facts, import_id=import_id, actor_label=actor_label)
     if row is not None and row.status not in (AWARD_UNMATCHED, AWARD_PROPOSED, AWARD_NAME_MATCH):
         return "unchanged"
     status = AWARD_PROPOSED if organisation_id and commissioner_id else AWARD_UNMATCHED
@@ -339,3 +191,39 @@ def apply(
         )
     )
     return status
+
+
+def _terms_text(value, start, end) -> str:
+    return f"£{value:,} from {start.isoformat()} to {end.isoformat()}"
+
+
+def _amendment(
+    row: AwardedSupplier, facts: AwardFacts, *, import_id: int | None, actor_label: str
+) -> str:
+    """A later notice publishing other value or dates for an accepted award proposes them as
+    an amendment, once: the same change already proposed or declined is not proposed again."""
+    published = (facts.value, facts.start_date, facts.end_date)
+    if row.contract_id is None or None in published or facts.currency not in (None, "GBP"):
+        return "unchanged"
+    if published == (row.value, row.start_date, row.end_date):
+        return "unchanged"
+    already = (row.amendment_value, row.amendment_start_date, row.amendment_end_date)
+    if already == published and row.amendment_status in (AMENDMENT_PROPOSED, AMENDMENT_DECLINED):
+        return "unchanged"
+    row.amendment_status = AMENDMENT_PROPOSED
+    row.amendment_value, row.amendment_start_date, row.amendment_end_date = published
+    row.amendment_currency = facts.currency
+    row.updated_at = utcnow()
+    db.session.add(
+        NoticeEvent(
+            action="amendment",
+            import_id=import_id,
+            awarded_supplier_id=row.id,
+            organisation_id=row.organisation_id,
+            actor_label=actor_label,
+            detail=f"{facts.ocid} award {facts.award_id}: "
+            f"{_terms_text(row.value, row.start_date, row.end_date)} published as "
+            f"{_terms_text(*published)}",
+        )
+    )
+    return "amendment"

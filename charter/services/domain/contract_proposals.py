@@ -20,6 +20,8 @@ from charter.extensions import db
 from charter.models import Commissioner, Contract, Organisation, User
 from charter.models.base import utcnow
 from charter.models.published_notice import (
+    AMENDMENT_DECLINED,
+    AMENDMENT_PROPOSED,
     AWARD_ACCEPTED,
     AWARD_DECLINED,
     AWARD_NAME_MATCH,
@@ -30,7 +32,7 @@ from charter.models.published_notice import (
     NoticeEvent,
 )
 from charter.services.domain import contracts, published_notices
-from charter.services.domain.award_matching import identifier_key
+from charter.services.domain.award_facts import identifier_key
 from charter.services.domain.refusals import Refused
 
 TITLE_LENGTH = 300  # Contract.title
@@ -152,6 +154,85 @@ def contract_notices(organisation: Organisation) -> dict[int, AwardedSupplier]:
         )
     )
     return {row.contract_id: row for row in rows}
+
+
+# --- changes published to accepted contracts ---------------------------------------------------
+
+
+def amendments_for(organisation: Organisation) -> list[AwardedSupplier]:
+    """Accepted awards whose later notices publish other value or dates, with their contracts."""
+    return list(
+        db.session.scalars(
+            select(AwardedSupplier)
+            .options(joinedload(AwardedSupplier.contract))
+            .where(
+                AwardedSupplier.organisation_id == organisation.id,
+                AwardedSupplier.status == AWARD_ACCEPTED,
+                AwardedSupplier.amendment_status == AMENDMENT_PROPOSED,
+                AwardedSupplier.contract_id.is_not(None),
+            )
+            .order_by(AwardedSupplier.updated_at.desc(), AwardedSupplier.id.desc())
+        )
+    )
+
+
+def amendment_of(organisation: Organisation, proposal_id: int) -> AwardedSupplier | None:
+    return next((row for row in amendments_for(organisation) if row.id == proposal_id), None)
+
+
+def accept_amendment(
+    organisation: Organisation, row: AwardedSupplier, user: User, version: int | None
+) -> str | None:
+    """The contract changed to the published value and dates, as a member's edit is: a
+    confirmed contract goes back to its commissioner's contract manager (returns the monitoring
+    action recorded, as contracts.update_contract does). ``version`` is the contract's version
+    the page showed."""
+    contract = contracts.contract_of(organisation, row.contract_id)
+    if contract is None:
+        raise ProposalRefused("The contract has been removed, so the change cannot be made")
+    action = contracts.update_contract(
+        organisation,
+        contract,
+        commissioner=contract.commissioner,
+        title=contract.title,
+        reference=contract.reference,
+        value=row.amendment_value,
+        start_date=row.amendment_start_date,
+        end_date=row.amendment_end_date,
+        user=user,
+        version=version,
+    )
+    before = f"£{row.value:,}, {row.start_date} to {row.end_date}"
+    row.value, row.start_date, row.end_date = (
+        row.amendment_value,
+        row.amendment_start_date,
+        row.amendment_end_date,
+    )
+    row.amendment_status = None
+    row.amendment_value = row.amendment_start_date = row.amendment_end_date = None
+    row.updated_at = utcnow()
+    _audit(
+        "amended",
+        row,
+        user,
+        f"{row.ocid} award {row.award_id}: {before} changed to "
+        f"£{row.value:,}, {row.start_date} to {row.end_date}",
+    )
+    return action
+
+
+def decline_amendment(organisation: Organisation, row: AwardedSupplier, user: User) -> None:
+    """The contract stays as it is; the same change is not proposed again."""
+    contracts.require_recording(organisation)
+    row.amendment_status = AMENDMENT_DECLINED
+    row.updated_at = utcnow()
+    _audit(
+        "not_amended",
+        row,
+        user,
+        f"{row.ocid} award {row.award_id}: change to £{row.amendment_value:,}, "
+        f"{row.amendment_start_date} to {row.amendment_end_date} declined",
+    )
 
 
 # --- what waits for administrators --------------------------------------------------------------

@@ -29,7 +29,7 @@ from sqlalchemy import func, insert, select, update
 from charter.extensions import db
 from charter.models.base import utcnow
 from charter.models.published_notice import NoticeEvent, NoticeImport, NoticeRecord, NoticeRelease
-from charter.services.domain import award_matching
+from charter.services.domain import award_facts, award_matching
 from charter.services.domain.refusals import Refused
 from charter.services.infrastructure.ocds import reader, schema
 
@@ -203,7 +203,7 @@ def _compile_imported(import_id: int, actor_label: str, outcomes: dict[str, int]
     for done, ocid in enumerate(ocids, start=1):
         record = compile_record(ocid)
         compiled = json.loads(record.compiled)
-        for facts in award_matching.awards_in(compiled):
+        for facts in award_facts.awards_in(compiled):
             outcome = award_matching.apply(
                 facts, record.notice_url, directory, import_id=import_id, actor_label=actor_label
             )
@@ -259,7 +259,7 @@ def rematch(
             return outcomes
         for record_id, compiled, notice_url in records:
             last_id = record_id
-            for facts in award_matching.awards_in(json.loads(compiled)):
+            for facts in award_facts.awards_in(json.loads(compiled)):
                 outcome = award_matching.apply(
                     facts, notice_url, directory, import_id=None, actor_label=actor_label
                 )

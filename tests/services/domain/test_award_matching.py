@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from charter.services.domain.award_matching import identifier_key, name_key, party_identifiers
+from charter.services.domain.award_facts import identifier_key, party_identifiers
+from charter.services.domain.award_matching import name_key
 
 
 @pytest.mark.parametrize(
