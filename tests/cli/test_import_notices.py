@@ -258,3 +258,15 @@ def test_a_missing_file_is_refused(runner, db, tmp_path):
     result = _import(runner, str(tmp_path / "nowhere.json"))
     assert result.exit_code == 1
     assert "nowhere.json: cannot be read" in result.output
+
+
+def test_a_file_larger_than_a_batch_is_stored_and_compiled_whole(runner, db, tmp_path, monkeypatch):
+    monkeypatch.setattr("charter.services.domain.published_notices.BATCH", 2)
+    many = tmp_path / "many.json"
+    many.write_text(_package_text(*(_release(ocid=f"ocds-test-{n}", id=f"r{n}") for n in range(5))))
+
+    result = _import(runner, str(many))
+
+    assert result.exit_code == 0, result.output
+    assert "5 releases, 5 new; 5 records compiled" in result.output
+    assert _counts(db) == {"notice_releases": 5, "notice_records": 5, "awarded_suppliers": 0}

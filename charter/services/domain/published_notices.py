@@ -194,24 +194,38 @@ def _store(batch: list[dict[str, Any]], import_id: int) -> int:
 
 
 def _compile_imported(import_id: int, actor_label: str, outcomes: dict[str, int]) -> int:
+    """Compile each ocid the import added a release to, a batch of ocids at a time (never the
+    whole list in memory), emptying the session between batches."""
     directory = award_matching.Directory()
-    ocids = list(
-        db.session.scalars(
-            select(NoticeRelease.ocid).where(NoticeRelease.import_id == import_id).distinct()
-        )
-    )
-    for done, ocid in enumerate(ocids, start=1):
-        record = compile_record(ocid)
-        compiled = json.loads(record.compiled)
-        for facts in award_facts.awards_in(compiled):
-            outcome = award_matching.apply(
-                facts, record.notice_url, directory, import_id=import_id, actor_label=actor_label
+    compiled_count, last = 0, ""
+    while True:
+        ocids = list(
+            db.session.scalars(
+                select(NoticeRelease.ocid)
+                .where(NoticeRelease.import_id == import_id, NoticeRelease.ocid > last)
+                .distinct()
+                .order_by(NoticeRelease.ocid)
+                .limit(BATCH)
             )
-            outcomes[outcome or "ignored"] = outcomes.get(outcome or "ignored", 0) + 1
-        if done % BATCH == 0:
-            db.session.flush()
+        )
+        if not ocids:
+            return compiled_count
+        for ocid in ocids:
+            record = compile_record(ocid)
+            for facts in award_facts.awards_in(json.loads(record.compiled)):
+                outcome = award_matching.apply(
+                    facts,
+                    record.notice_url,
+                    directory,
+                    import_id=import_id,
+                    actor_label=actor_label,
+                )
+                outcomes[outcome or "ignored"] = outcomes.get(outcome or "ignored", 0) + 1
+        compiled_count += len(ocids)
+        last = ocids[-1]
+        db.session.flush()
+        if len(ocids) == BATCH:  # a large import: let go of the rows compiled so far
             db.session.expunge_all()
-    return len(ocids)
 
 
 def compile_record(ocid: str) -> NoticeRecord:
