@@ -86,7 +86,7 @@ def upgrade():
     )
     with op.batch_alter_table("notice_releases", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_notice_releases_import_id"), ["import_id"], unique=False
+            "ix_notice_releases_import_id_ocid", ["import_id", "ocid"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_notice_releases_ocid"), ["ocid"], unique=False)
 
@@ -217,7 +217,7 @@ def downgrade():
     op.drop_table("awarded_suppliers")
     with op.batch_alter_table("notice_releases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notice_releases_ocid"))
-        batch_op.drop_index(batch_op.f("ix_notice_releases_import_id"))
+        batch_op.drop_index("ix_notice_releases_import_id_ocid")
 
     op.drop_table("notice_releases")
     with op.batch_alter_table("buyer_identifiers", schema=None) as batch_op:
