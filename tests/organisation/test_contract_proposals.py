@@ -111,6 +111,12 @@ def test_accepting_makes_a_contract_the_contract_manager_confirms(
     as_manager.sign_in(manager)
     work = as_manager.get("commissioner.list_work")
     assert "Security services for council buildings" in work.get_text()
+    shown = as_manager.get("commissioner.show_contract", contract_id=contract.id)
+    inset = " ".join(shown.select_one(".govuk-inset-text").get_text(" ").split())
+    assert inset == (
+        f"Recorded from a notice Telford and Wrekin Council published: {OCID}, award 1. "
+        "View the published notice The value and dates are the notice’s."
+    )
     as_manager.post(
         "commissioner.confirm_contract",
         contract_id=contract.id,

@@ -202,6 +202,7 @@ def show_contract(slug: str, contract_id: int):
         monitoring_periods=figures_by_period(contract),
         can_record=membership is not None and contracts.can_record_contracts(organisation),
         form=ButtonForm(),
+        notice=contract_proposals.notice_of(contract),
     )
 
 

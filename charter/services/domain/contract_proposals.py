@@ -144,16 +144,16 @@ def decline(organisation: Organisation, proposal: AwardedSupplier, user: User) -
     _audit("declined", proposal, user, f"{proposal.ocid} award {proposal.award_id}: declined")
 
 
-def contract_notices(organisation: Organisation) -> dict[int, AwardedSupplier]:
-    """The accepted award behind each of the organisation's contracts that came from one."""
-    rows = db.session.scalars(
-        select(AwardedSupplier).where(
-            AwardedSupplier.organisation_id == organisation.id,
+def notice_of(contract: Contract) -> AwardedSupplier | None:
+    """The accepted award in a published notice the contract was recorded from, if it was."""
+    return db.session.scalar(
+        select(AwardedSupplier)
+        .where(
+            AwardedSupplier.contract_id == contract.id,
             AwardedSupplier.status == AWARD_ACCEPTED,
-            AwardedSupplier.contract_id.is_not(None),
         )
+        .limit(1)
     )
-    return {row.contract_id: row for row in rows}
 
 
 # --- changes published to accepted contracts ---------------------------------------------------
