@@ -270,3 +270,23 @@ def test_a_file_larger_than_a_batch_is_stored_and_compiled_whole(runner, db, tmp
     assert result.exit_code == 0, result.output
     assert "5 releases, 5 new; 5 records compiled" in result.output
     assert _counts(db) == {"notice_releases": 5, "notice_records": 5, "awarded_suppliers": 0}
+
+
+@pytest.mark.parametrize(
+    ("uri", "kept"),
+    [
+        ("https://www.find-tender.service.gov.uk/Notice/001234-2026", True),
+        ("javascript:alert(document.cookie)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example/notice", False),
+        ("https://" + "x" * 1000, False),
+    ],
+)
+def test_only_a_web_address_becomes_the_notice_link(runner, db, tmp_path, uri, kept):
+    package = tmp_path / "package.json"
+    package.write_text(json.dumps({"uri": uri, "version": "1.1", "releases": [_release()]}))
+
+    assert _import(runner, str(package)).exit_code == 0
+    record = db.session.scalar(select(NoticeRecord))
+    assert record.notice_url == (uri if kept else None)

@@ -22,6 +22,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
@@ -117,7 +118,7 @@ def _import(path, stream: _Digesting, limits, actor_label: str) -> ImportSummary
         raise reader.UnreadablePackage(
             f"uses OCDS version {metadata.version}; this service reads version 1.1"
         )
-    if metadata.uri and len(metadata.uri) <= _URI_LENGTH and summary.new_releases:
+    if _linkable(metadata.uri) and summary.new_releases:
         db.session.execute(
             update(NoticeRelease)
             .where(NoticeRelease.import_id == import_id)
@@ -134,6 +135,15 @@ def _import(path, stream: _Digesting, limits, actor_label: str) -> ImportSummary
         )
     )
     return summary
+
+
+def _linkable(uri: str | None) -> bool:
+    """Whether the package's uri may be the notice's link on the pages: a web address only (a
+    ``javascript:`` or ``data:`` one from a file would run in the reader's browser)."""
+    if not uri or len(uri) > _URI_LENGTH:
+        return False
+    parts = urlsplit(uri)
+    return parts.scheme in ("https", "http") and bool(parts.netloc)
 
 
 def _check(release: dict[str, Any], number: int) -> None:
