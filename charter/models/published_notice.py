@@ -52,7 +52,7 @@ class NoticeImport(db.Model):
     __tablename__ = "notice_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     release_count: Mapped[int]
     new_release_count: Mapped[int]

@@ -28,7 +28,7 @@ def upgrade():
     op.create_table(
         "notice_imports",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("source", sa.String(length=500), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("release_count", sa.Integer(), nullable=False),
         sa.Column("new_release_count", sa.Integer(), nullable=False),

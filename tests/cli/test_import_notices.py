@@ -196,6 +196,21 @@ BAD_FILES = [
     ),
     ("OCDS 1.0", _package_text(_release()).replace('"1.1"', '"1.0"'), "uses OCDS version 1.0"),
     (
+        "a date too long",
+        _package_text(_release(date="2026-11-30T09:00:00Z" + "0" * 30)),
+        "release 1's date is longer than 40 characters",
+    ),
+    (
+        "an id too long",
+        _package_text(_release(id="r" * 201)),
+        "release 1's id is longer than 200 characters",
+    ),
+    (
+        "a NUL character",
+        _package_text(_release(language="en\u0000")),
+        "release 1/language holds a NUL character",
+    ),
+    (
         "a giant array in a release",
         _package_text(_release(tag=["award"] * 60_000)),
         "release 1 is larger than one release may be",
@@ -280,6 +295,7 @@ def test_a_file_larger_than_a_batch_is_stored_and_compiled_whole(runner, db, tmp
         ("JAVASCRIPT:alert(1)", False),
         ("data:text/html,<script>alert(1)</script>", False),
         ("//evil.example/notice", False),
+        ("https://example.com/\u0000", False),
         ("https://" + "x" * 1000, False),
     ],
 )

@@ -36,6 +36,7 @@ from charter.services.infrastructure.ocds import reader, schema
 
 BATCH = 500
 _ID_LENGTH = 200
+_DATE_LENGTH = 40  # "2026-12-06T09:00:00.123456+01:00" is 32
 _URI_LENGTH = 1000
 
 
@@ -99,7 +100,7 @@ def import_file(path: str, *, actor_label: str) -> ImportSummary:
 def _import(path, stream: _Digesting, limits, actor_label: str) -> ImportSummary:
     summary = ImportSummary(source=path)
     notice_import = NoticeImport(
-        source=path[-500:], sha256="", release_count=0, new_release_count=0, actor_label=actor_label
+        source=path, sha256="", release_count=0, new_release_count=0, actor_label=actor_label
     )
     db.session.add(notice_import)
     db.session.flush()
@@ -142,6 +143,8 @@ def _linkable(uri: str | None) -> bool:
     ``javascript:`` or ``data:`` one from a file would run in the reader's browser)."""
     if not uri or len(uri) > _URI_LENGTH:
         return False
+    if "\x00" in uri:
+        return False
     parts = urlsplit(uri)
     return parts.scheme in ("https", "http") and bool(parts.netloc)
 
@@ -152,10 +155,10 @@ def _check(release: dict[str, Any], number: int) -> None:
         raise reader.UnreadablePackage(
             f"release {number} does not follow the OCDS 1.1 release schema: " + "; ".join(problems)
         )
-    for key in ("ocid", "id"):
-        if len(release[key]) > _ID_LENGTH:
+    for key, longest in (("ocid", _ID_LENGTH), ("id", _ID_LENGTH), ("date", _DATE_LENGTH)):
+        if len(release[key]) > longest:
             raise reader.UnreadablePackage(
-                f"release {number}'s {key} is longer than {_ID_LENGTH} characters"
+                f"release {number}'s {key} is longer than {longest} characters"
             )
 
 
@@ -192,7 +195,7 @@ def _store(batch: list[dict[str, Any]], import_id: int) -> int:
             {
                 "ocid": release["ocid"],
                 "release_id": release["id"],
-                "release_date": release["date"][:40],
+                "release_date": release["date"],
                 "sha256": digest,
                 "data": json.dumps(release, ensure_ascii=False),
                 "import_id": import_id,

@@ -9,7 +9,8 @@ crashes the whole process (a segmentation fault, nothing to catch) on an integer
 Numbers arrive as Decimal (``use_float=False``), never as float: a literal ``1e9999``, which
 occurs in the live Find a Tender feed, would be ``inf`` as a float. Each number must be one a
 JSON reader elsewhere reads back the same (it survives a round trip through a double exactly),
-else the release is refused naming the number and where it is: nothing is rounded.
+else the release is refused naming the number and where it is: nothing is rounded. A string
+holding a NUL character, which PostgreSQL cannot store, is refused the same way.
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ def check_size(path: str, limits: ReadLimits) -> None:
 def _exact(value: Any, where: str) -> Any:
     """``value`` as plain JSON types, Decimals as int or float only where that is exact."""
     if isinstance(value, dict):
+        for key in value:
+            _no_nul(key, where)
         return {k: _exact(v, f"{where}/{k}") for k, v in value.items()}
+    if isinstance(value, str):
+        return _no_nul(value, where)
     if isinstance(value, list):
         return [_exact(v, f"{where}/{i}") for i, v in enumerate(value)]
     if isinstance(value, Decimal):
@@ -79,6 +84,13 @@ def _exact(value: Any, where: str) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
         raise UnreadablePackage(f"{where} is an integer too large to be kept exactly")
     return value
+
+
+def _no_nul(text: str, where: str) -> str:
+    """A NUL character cannot be stored in a PostgreSQL text column: refused, never dropped."""
+    if "\x00" in text:
+        raise UnreadablePackage(f"{where} holds a NUL character (\\u0000), which cannot be kept")
+    return text
 
 
 def read_releases(
