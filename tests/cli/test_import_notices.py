@@ -206,6 +206,11 @@ BAD_FILES = [
         "release 1's id is longer than 200 characters",
     ),
     (
+        "nested too deep",
+        _package_text(_release()).replace('"language": "en"', '"language": ' + "[" * 40 + "]" * 40),
+        "release 1 is nested deeper than 32 levels",
+    ),
+    (
         "a NUL character",
         _package_text(_release(language="en\u0000")),
         "release 1/language holds a NUL character",

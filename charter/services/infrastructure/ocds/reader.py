@@ -42,6 +42,9 @@ class ReadLimits:
     # JSON events (keys, values, brackets) in one release: a real Contracts Finder release has
     # about 200, a large Find a Tender one a few thousand.
     max_release_events: int = 50_000
+    # Objects and lists inside one another: OCDS goes about 6 deep. Deeper is refused before
+    # anything recursive (number checks, schema validation) walks it.
+    max_depth: int = 32
 
 
 @dataclass
@@ -163,6 +166,10 @@ def _build(events, limits: ReadLimits, number: int) -> dict[str, Any]:
             )
         if event in ("start_map", "start_array"):
             depth += 1
+            if depth > limits.max_depth:
+                raise UnreadablePackage(
+                    f"release {number} is nested deeper than {limits.max_depth} levels"
+                )
         elif event in ("end_map", "end_array"):
             depth -= 1
         builder.event(event, value)
