@@ -311,3 +311,16 @@ def test_only_a_web_address_becomes_the_notice_link(runner, db, tmp_path, uri, k
     assert _import(runner, str(package)).exit_code == 0
     record = db.session.scalar(select(NoticeRecord))
     assert record.notice_url == (uri if kept else None)
+
+
+def test_a_deactivated_commissioner_is_matched_to_nothing(runner, db, telford, severn):
+    telford.is_active = False
+    db.session.commit()
+
+    assert _import(runner, TELFORD_AWARD).exit_code == 0
+
+    row = db.session.scalar(
+        select(AwardedSupplier).where(AwardedSupplier.supplier_name == "Severn Valley Security Ltd")
+    )
+    assert row.status == "unmatched" and row.commissioner_id is None
+    assert "not a commissioner on the list" in row.unmatched_reason

@@ -65,10 +65,15 @@ class Directory:
         ):
             self.organisations.setdefault(identifier_key(org_id), row_id)
         self.commissioners: dict[str, int] = {}
+        # A deactivated commissioner is offered to no one (contracts.add_contract refuses it).
         commissioner_keys = select(Commissioner.org_id, Commissioner.id).where(
-            Commissioner.org_id.is_not(None)
+            Commissioner.org_id.is_not(None), Commissioner.is_active.is_(True)
         )
-        buyer_keys = select(BuyerIdentifier.identifier, BuyerIdentifier.commissioner_id)
+        buyer_keys = (
+            select(BuyerIdentifier.identifier, BuyerIdentifier.commissioner_id)
+            .join(Commissioner, Commissioner.id == BuyerIdentifier.commissioner_id)
+            .where(Commissioner.is_active.is_(True))
+        )
         for key, row_id in db.session.execute(
             commissioner_keys.union_all(buyer_keys).order_by("id")
         ):
