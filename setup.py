@@ -15,6 +15,8 @@ RESOURCES = ("templates", "migrations", "schemes")
 PACKAGE_DATA = {
     "charter": ["static/**/*", "demo/*.toml"],
     "charter.services.domain": ["common_passwords.txt"],
+    # The OCDS release schema, so checking and compiling notices never fetches it.
+    "charter.services.infrastructure.ocds": ["schema/*.json", "schema/README.md"],
 }
 
 

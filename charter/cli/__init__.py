@@ -14,6 +14,7 @@ def register_cli(app: Flask) -> None:
         mail,
         operations,
         privacy,
+        published_notices,
         reviews,
         schemes,
         users,

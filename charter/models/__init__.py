@@ -35,6 +35,14 @@ from charter.models.monitoring import (
 from charter.models.organisation import Membership, Organisation
 from charter.models.plan import ActionPlan, PlanMilestone, PlanTarget
 from charter.models.privacy import DataExport
+from charter.models.published_notice import (
+    AwardedSupplier,
+    BuyerIdentifier,
+    NoticeEvent,
+    NoticeImport,
+    NoticeRecord,
+    NoticeRelease,
+)
 from charter.models.register_state import RegisterState
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.models.scheme import Measure, Principle, Scheme
@@ -50,6 +58,8 @@ __all__ = [
     "Application",
     "AuditDraw",
     "AuditEvent",
+    "AwardedSupplier",
+    "BuyerIdentifier",
     "Charter",
     "CharterMark",
     "Commissioner",
@@ -73,6 +83,10 @@ __all__ = [
     "MeasureJudgement",
     "Membership",
     "MonitoringReturn",
+    "NoticeEvent",
+    "NoticeImport",
+    "NoticeRecord",
+    "NoticeRelease",
     "Organisation",
     "OutboxEmail",
     "PlanMilestone",

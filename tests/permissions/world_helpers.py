@@ -17,6 +17,8 @@ from charter.extensions import db
 from charter.models import (
     Appeal,
     Application,
+    AwardedSupplier,
+    BuyerIdentifier,
     Charter,
     CharterMark,
     Commissioner,
@@ -285,6 +287,12 @@ def _params(home: Organisation, commissioner: Commissioner) -> dict[str, str]:
             select(MarkAudit.id).order_by(
                 (MarkAudit.organisation_id == home.id).desc(), MarkAudit.id
             )
+        ),
+        "identifier_id": _first(
+            select(BuyerIdentifier.id).where(BuyerIdentifier.commissioner_id == commissioner.id)
+        ),
+        "proposal_id": _first(
+            select(AwardedSupplier.id).where(AwardedSupplier.organisation_id == home.id)
         ),
         "manager_id": _first(
             select(ContractManager.id).where(ContractManager.commissioner_id == commissioner.id)

@@ -12,6 +12,7 @@ from charter.admin.views import (  # noqa: F401
     organisations,
     people,
     proxies,
+    published_notices,
     register_entries,
     reviews,
     sanctions,

@@ -15,7 +15,12 @@ from charter.models import Commissioner
 from charter.models.base import INTEGER_COLUMN_MAX
 from charter.models.invitation import CONTRACT_MANAGER
 from charter.refusals_on_forms import shown_on
-from charter.services.domain import contract_managers, invitation_tokens, invitations
+from charter.services.domain import (
+    contract_managers,
+    contract_proposals,
+    invitation_tokens,
+    invitations,
+)
 from charter.services.domain.contract_managers import ContractManagerRefused
 
 URL = "/commissioners/<int:commissioner_id>"
@@ -41,6 +46,7 @@ def show_commissioner(commissioner_id: int):
         invitations=invitations.open_invitations_to(CONTRACT_MANAGER, commissioner),
         is_expired=invitation_tokens.is_expired,
         button=ButtonForm(),
+        buyer_identifiers=contract_proposals.buyer_identifiers_of(commissioner),
     )
 
 

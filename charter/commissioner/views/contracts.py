@@ -23,6 +23,7 @@ from charter.refusals_on_forms import shown_on
 from charter.services.domain import (
     contract_managers,
     contract_monitoring,
+    contract_proposals,
     figure_endorsement,
     invitations,
 )
@@ -64,6 +65,7 @@ def _contract_page(contract, organisation, *, confirm_form=None, status=200):
         confirm_form=confirm_form,
         form=confirm_form,  # its errors in the page's error summary
         endorse_form=EndorsePeriodForm(),
+        notice=contract_proposals.notice_of(contract),
     ), status
 
 

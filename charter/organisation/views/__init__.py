@@ -5,6 +5,7 @@ from charter.organisation.views import (  # noqa: F401
     audits,
     certificate,
     confirmation,
+    contract_proposals,
     contracts,
     dashboard,
     evidence,

@@ -26,7 +26,7 @@ from charter.organisation.forms.contracts import (
 )
 from charter.organisation.forms.plans import ButtonForm
 from charter.refusals_on_forms import show_error, shown_on
-from charter.services.domain import contracts
+from charter.services.domain import contract_proposals, contracts
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.schemes import scheme_of
 from charter.services.read_models import commitments
@@ -103,12 +103,16 @@ def _render_form(organisation, form, *, contract=None, commissioners):
 def list_contracts(slug: str):
     organisation, membership = organisation_for_member(slug)
     rows = contracts.contracts_of(organisation)
+    can_record = membership is not None and contracts.can_record_contracts(organisation)
     return render_template(
         "organisation/contract-list.html",
         organisation=organisation,
         rows=rows,
         total_value=sum((row.contract.value for row in rows), Decimal(0)),
-        can_record=membership is not None and contracts.can_record_contracts(organisation),
+        can_record=can_record,
+        proposals=contract_proposals.proposals_for(organisation),
+        amendments=contract_proposals.amendments_for(organisation),
+        button=ButtonForm() if can_record else None,
     )
 
 
@@ -198,6 +202,7 @@ def show_contract(slug: str, contract_id: int):
         monitoring_periods=figures_by_period(contract),
         can_record=membership is not None and contracts.can_record_contracts(organisation),
         form=ButtonForm(),
+        notice=contract_proposals.notice_of(contract),
     )
 
 

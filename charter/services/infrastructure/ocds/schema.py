@@ -1,0 +1,60 @@
+"""The OCDS 1.1 release schema (1.1.5, Apache 2.0, open-contracting/standard; see
+``schema/README.md``), for checking each release and for the merge rules that compile an
+``ocid``'s releases into one record.
+
+Compiling uses ocdsmerge's Merger, the merger ocdskit's ``compile`` command runs, given the
+shipped schema's path so its merge rules are read from disk, never fetched. (ocdskit's own
+``merge`` helper is not called: it registers a global sqlite3 adapter for every dict and
+writes a temporary file per call.) Format checks (dates, URIs) are not made: the schema's
+structure and types are, as the OCDS validator's structural checks do.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ocdsmerge
+from jsonschema import Draft4Validator
+from ocdsmerge.exceptions import OCDSMergeError
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+RELEASE_SCHEMA = SCHEMA_DIR / "release-schema.json"
+# How many of a release's problems a message names.
+PROBLEMS_SHOWN = 3
+
+
+class CompileFailed(ValueError):
+    """The releases of one ocid cannot be merged (e.g. a field an object in one, a list in
+    another)."""
+
+
+@cache
+def _validator() -> Draft4Validator:
+    return Draft4Validator(json.loads(RELEASE_SCHEMA.read_text()))
+
+
+@cache
+def _merger() -> ocdsmerge.Merger:
+    return ocdsmerge.Merger(schema=str(RELEASE_SCHEMA))
+
+
+def problems(release: dict[str, Any]) -> list[str]:
+    """What in ``release`` breaks the release schema, as "path: message", the first few."""
+    found = sorted(_validator().iter_errors(release), key=lambda e: list(map(str, e.path)))
+    out = []
+    for error in found[:PROBLEMS_SHOWN]:
+        where = "/".join(str(p) for p in error.path) or "the release"
+        message = error.message if len(error.message) <= 120 else error.message[:117] + "..."
+        out.append(f"{where}: {message}")
+    return out
+
+
+def compile_releases(releases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The compiled release of one ocid's releases (latest date wins, field by field)."""
+    try:
+        return _merger().create_compiled_release(releases)
+    except OCDSMergeError as error:
+        raise CompileFailed(str(error)[:300]) from error

@@ -1,0 +1,92 @@
+"""Contracts from published notices in the browser (issue 22, docs/ocds.md): the real Contracts
+Finder tender of Telford and Wrekin Council and an invented award of it to the demo's Telford
+Timber Frame Ltd are imported into the served demo; the owner sees the proposal and accepts it;
+an administrator reads the awards waiting for a match and a commissioner's buyer identifiers.
+Every page passes the checks of page_helpers (axe at 1280 and 320 px, no sideways scroll)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from charter.demo.journeys import DEMO_PASSWORD
+from tests.browser.server_helpers import ROOT
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = ROOT / "tests" / "fixtures" / "ocds"
+SUPPLIER = "telford-timber-frame-ltd"  # GB-COH-08765432 in the demo
+TITLE = "Timber frame classrooms, Hadley Learning Community"
+
+
+def _award_to_the_demo(tmp_path: Path) -> Path:
+    """The invented Telford award, as a later release awarding one lot to the demo supplier."""
+    package = json.loads((FIXTURES / "invented-telford-award.json").read_text())
+    release = package["releases"][0]
+    release["id"] += "-browser"
+    release["date"] = "2026-12-01T09:00:00Z"
+    release["parties"].append(
+        {
+            "id": "GB-COH-08765432",
+            "name": "Telford Timber Frame Ltd",
+            "identifier": {"scheme": "GB-COH", "id": "08765432"},
+            "roles": ["supplier"],
+        }
+    )
+    release["awards"] = [
+        {
+            "id": "browser-1",
+            "title": TITLE,
+            "status": "active",
+            "value": {"amount": 1250000, "currency": "GBP"},
+            "suppliers": [{"id": "GB-COH-08765432", "name": "Telford Timber Frame Ltd"}],
+            "contractPeriod": {"startDate": "2027-02-01", "endDate": "2028-07-31"},
+        }
+    ]
+    path = tmp_path / "award.json"
+    path.write_text(json.dumps(package))
+    return path
+
+
+def _import(live_server, *paths: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": live_server.database_url}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "charter", "import-notices", *paths],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_a_published_award_is_proposed_accepted_and_the_rest_wait(visitor, live_server, tmp_path):
+    _import(
+        live_server,
+        FIXTURES / "cf-telford-and-wrekin.json",
+        FIXTURES / "invented-telford-award.json",
+        _award_to_the_demo(tmp_path),
+    )
+    page = visitor.page
+    visitor.sign_in(f"owner@{SUPPLIER}.demo.example", DEMO_PASSWORD)
+    visitor.goto(f"/organisations/{SUPPLIER}/contracts")
+    card = page.locator(".govuk-summary-card", has_text=TITLE)
+    assert "£1,250,000" in card.inner_text()
+    visitor.follow(lambda: card.get_by_role("button", name="Accept").click())
+    assert "added from the published notice" in page.inner_text("main")
+    assert "Waiting for confirmation" in page.inner_text("main")
+    visitor.press("Sign out")
+
+    visitor.sign_in("admin@demo.example", DEMO_PASSWORD)
+    visitor.goto("/admin/published-notices")
+    assert "Severn Valley Security Ltd" in page.inner_text("main")
+    visitor.goto("/admin/commissioners")
+    visitor.click_link("Telford & Wrekin Council")
+    visitor.click_link("Add a buyer identifier")
+    visitor.press("Add buyer identifier", status=200)  # nothing entered
+    assert "Enter the buyer identifier" in page.locator(".govuk-error-summary").inner_text()
