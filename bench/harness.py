@@ -217,8 +217,16 @@ def sequential_scans_of_big_tables(scans: list[str]) -> list[str]:
 
 
 class Gunicorn:
-    def __init__(self, port: int, workers: int = 2, timeout: int = 120, url: str | None = None):
+    def __init__(
+        self,
+        port: int,
+        workers: int = 2,
+        timeout: int = 120,
+        url: str | None = None,
+        app: str = "bench.wsgi_bench:app",
+    ):
         self.port = port
+        self.app = app
         self.database_url = _normalise(url or database_url())
         self.workers = workers
         self.timeout = timeout
@@ -244,7 +252,7 @@ class Gunicorn:
                 "0",
                 "--chdir",
                 str(ROOT),
-                "bench.wsgi_bench:app",
+                self.app,
             ],
             env=env,
             stdout=self.log,

@@ -30,10 +30,16 @@ from flask_login import current_user
 
 from charter.extensions import db
 from charter.services.read_models import register_version
+from charter.services.read_models.impact import version as impact_version
 
 PUBLIC_MAX_AGE = 60
 # Answers up to this size are kept in memory per register version (a register page is ~20 kB).
 MAX_STORED_BYTES = 64 * 1024
+# /impact's answers are fewer (a period and a measure per page, ~50 kB) and its CSV and JSON
+# larger (every figure: ~0.4 and ~1.1 MB for a county's charter). Up to IMPACT_ANSWERS of them
+# per charter, each up to 4 MiB.
+IMPACT_ANSWERS = 128
+STORED_BYTES = {"register": MAX_STORED_BYTES, "pages": MAX_STORED_BYTES, "impact": 4 << 20}
 
 
 def release(app: Flask) -> str:
@@ -101,7 +107,8 @@ def cached_by_register(
     """Answer 304 when the register has not changed since the client's copy; otherwise run the
     view and label a 200 with ETag, Last-Modified and a short public max-age (``max_age=None``
     keeps the view's own ``Cache-Control``). ``scope="pages"`` keys it on the pages version,
-    for an organisation's page, which shows its plan, returns and contracts too."""
+    for an organisation's page, which shows its plan, returns and contracts too;
+    ``scope="impact"`` on the page's charter's /impact version (its page, CSV and JSON)."""
     if view is None:
         return lambda view: cached_by_register(view, max_age=max_age, scope=scope)
 
@@ -110,11 +117,7 @@ def cached_by_register(
         if request.method != "GET" or not _shared():
             return view(*args, **kwargs)
         request.environ[_READ_ONLY] = True
-        state = register_version_for_request()
-        if scope == "pages":
-            version, changed_at = state.pages_version, state.pages_changed_at
-        else:
-            version, changed_at = state.version, state.changed_at
+        version, changed_at, store = _versioned(scope)
         parts = (
             release(current_app),
             scope,
@@ -130,7 +133,6 @@ def cached_by_register(
             fresh = (
                 request.if_modified_since is not None and request.if_modified_since >= last_modified
             )
-        store = register_version.cache(scope)
         if fresh:
             response = current_app.response_class(status=304)
             if max_age is None:
@@ -151,7 +153,7 @@ def cached_by_register(
                 if max_age is None:
                     # The view's validators give way to the version's (below).
                     response.headers.pop("ETag", None)
-                _store(store, version, etag, response)
+                _store(store, version, etag, response, STORED_BYTES[scope])
         response.set_etag(etag, weak=True)
         response.last_modified = last_modified
         if max_age is not None:
@@ -161,17 +163,38 @@ def cached_by_register(
     return wrapper
 
 
+def _versioned(scope: str) -> tuple[int, datetime | None, register_version.VersionCache]:
+    """The version an answer of ``scope`` is keyed on, when it moved, and its answer cache."""
+    if scope == "impact":
+        # Per charter: the one the address names (every /impact is under /c/<slug>/). Imported
+        # here: the public blueprint's views import this module.
+        from charter.public.charter_prefix import page_charter
+
+        charter = page_charter()
+        charter_id = charter.id if charter is not None else 0
+        if impact_version.held() is None:
+            _autocommit_reads()
+        version, changed_at = impact_version.current(charter_id)
+        return version, changed_at, register_version.cache(f"impact-{charter_id}", IMPACT_ANSWERS)
+    state = register_version_for_request()
+    if scope == "pages":
+        return state.pages_version, state.pages_changed_at, register_version.cache(scope)
+    return state.version, state.changed_at, register_version.cache(scope)
+
+
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
     return next((v for k, v in headers if k.lower() == name.lower()), None)
 
 
-def _store(store: register_version.VersionCache, version: int, etag: str, response) -> None:
+def _store(
+    store: register_version.VersionCache, version: int, etag: str, response, limit: int
+) -> None:
     """Keep a small finished answer, so the next person asking for the same URL before the
     register changes is served from memory (streamed exports are never kept)."""
     if response.is_streamed:
         return
     body = response.get_data()
-    if len(body) <= MAX_STORED_BYTES:
+    if len(body) <= limit:
         headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
         store.put(version, ("response", etag), (body, headers))
 

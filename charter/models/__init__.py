@@ -21,6 +21,7 @@ from charter.models.impact import (
     ImpactCell,
     ImpactComparison,
     ImpactLifecycleCount,
+    ImpactVersion,
     ProxyValue,
 )
 from charter.models.invitation import Invitation
@@ -64,6 +65,7 @@ __all__ = [
     "ImpactCell",
     "ImpactComparison",
     "ImpactLifecycleCount",
+    "ImpactVersion",
     "InformationRequest",
     "Invitation",
     "JobRun",

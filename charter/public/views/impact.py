@@ -6,6 +6,10 @@ number of organisations. A figure built from fewer organisations than the scheme
 is shown as "fewer than N" here and in the downloads, and the figures withheld to protect it
 (set once per rebuild, see `impact.disclosure`) are withheld alike on the page, the CSV and
 the JSON, so no organisation's own figure can be worked out from them.
+
+The page, the CSV and the JSON are answered from memory by ETag on the charter's /impact
+version (``cached_by_register(scope="impact")``), which the rebuild moves: a repeat or a
+revalidation sums nothing and, while the process holds the version, queries nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from decimal import Decimal
 
 from flask import Response, g, render_template, request, url_for
 
+from charter.caching import cached_by_register
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.public import bp, charter_prefix
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
@@ -71,6 +76,7 @@ def _choices(measures):
 
 
 @bp.get("/c/<charter_slug>/impact")
+@cached_by_register(scope="impact")
 def show_impact():
     scheme = current_scheme(charter=g.charter)
     signings = charter_prefix.has_signings()
@@ -128,6 +134,7 @@ def _open_rows():
 
 
 @bp.get("/c/<charter_slug>/impact.csv")
+@cached_by_register(scope="impact")
 def download_impact_csv():
     rows, threshold = _open_rows()
     buffer = io.StringIO()
@@ -166,6 +173,7 @@ def show_impact_csv_metadata():
 
 
 @bp.get("/c/<charter_slug>/impact.json")
+@cached_by_register(scope="impact")
 def download_impact_json():
     rows, threshold = _open_rows()
     document = {

@@ -111,6 +111,11 @@ def held() -> RegisterVersion | None:
     return None
 
 
+def forget_held() -> None:
+    """Read the versions again at the next :func:`current` (another process moved them)."""
+    current_app.extensions.pop(_HELD, None)
+
+
 def _read() -> RegisterVersion:
     rows = db.session.execute(
         select(RegisterState.id, RegisterState.version, RegisterState.changed_at).where(
@@ -252,9 +257,11 @@ class VersionCache:
         return value
 
 
-def cache(scope: str = "register") -> VersionCache:
+def cache(scope: str = "register", size: int = CACHE_SIZE) -> VersionCache:
     """The register's cache, or (``scope="pages"``) the organisation pages', keyed on the
-    pages version."""
+    pages version (or another scope's, such as a charter's /impact, of ``size`` entries)."""
     key = f"{scope}_cache"
     found = current_app.extensions.get(key)
-    return found if found is not None else current_app.extensions.setdefault(key, VersionCache())
+    if found is None:
+        found = current_app.extensions.setdefault(key, VersionCache(size))
+    return found
