@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
@@ -91,7 +92,8 @@ def measure(pages: list[str], seconds: float, port: int) -> dict:
         print("(wrk not found: apt-get install wrk for /impact under load)")
         return results
     with ExitStack() as stack:
-        server = stack.enter_context(harness.Gunicorn(port))
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="charter-open-data-"))
+        server = stack.enter_context(harness.Gunicorn(port, env={"OPEN_DATA_DIR": folder}))
         bare = stack.enter_context(harness.Gunicorn(port + 1, app="bench.bare_app:app"))
         answers = {path: _size(server.url(path)) for path in (PAGE, CSV, JSON)}
         server.warm_up([PAGE, CSV, JSON, *pages[:40]])

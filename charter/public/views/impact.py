@@ -7,9 +7,9 @@ is shown as "fewer than N" here and in the downloads, and the figures withheld t
 (set once per rebuild, see `impact.disclosure`) are withheld alike on the page, the CSV and
 the JSON, so no organisation's own figure can be worked out from them.
 
-The page, the CSV and the JSON are answered from memory by ETag on the charter's /impact
-version (``cached_by_register(scope="impact")``), which the rebuild moves: a repeat or a
-revalidation sums nothing and, while the process holds the version, queries nothing.
+The page, and the CSV and JSON asked for with a query, are answered from memory by ETag on the
+charter's /impact version (``cached_by_register(scope="impact")``), which the rebuild moves; the
+CSV and JSON themselves are files built after each rebuild (``open_data_files``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from flask import Response, g, render_template, request, url_for
 
 from charter.caching import cached_by_register
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.public import bp, charter_prefix
+from charter.public import bp, charter_prefix, open_data_files
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
@@ -134,8 +134,14 @@ def _open_rows():
 
 
 @bp.get("/c/<charter_slug>/impact.csv")
-@cached_by_register(scope="impact")
 def download_impact_csv():
+    if not request.args:
+        return open_data_files.served("impact.csv")
+    return _cached_impact_csv()
+
+
+@open_data_files.built_as("impact.csv", follows="impact")
+def impact_csv():
     rows, threshold = _open_rows()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -159,6 +165,9 @@ def download_impact_csv():
     return response
 
 
+_cached_impact_csv = cached_by_register(impact_csv, scope="impact")
+
+
 @bp.get("/c/<charter_slug>/impact.csv-metadata.json")
 def show_impact_csv_metadata():
     """The CSV's W3C "CSV on the Web" metadata: columns, types, licence and publisher."""
@@ -173,8 +182,14 @@ def show_impact_csv_metadata():
 
 
 @bp.get("/c/<charter_slug>/impact.json")
-@cached_by_register(scope="impact")
 def download_impact_json():
+    if not request.args:
+        return open_data_files.served("impact.json")
+    return _cached_impact_json()
+
+
+@open_data_files.built_as("impact.json", follows="impact")
+def impact_json():
     rows, threshold = _open_rows()
     document = {
         "licence": {"name": LICENCE, "url": LICENCE_URL},
@@ -186,6 +201,9 @@ def download_impact_json():
     response = Response(json.dumps(document, indent=None), mimetype="application/json")
     response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
     return response
+
+
+_cached_impact_json = cached_by_register(impact_json, scope="impact")
 
 
 @bp.get("/c/<charter_slug>/impact/about-the-data")
