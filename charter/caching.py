@@ -40,6 +40,10 @@ MAX_STORED_BYTES = 64 * 1024
 # per charter, each up to 4 MiB.
 IMPACT_ANSWERS = 128
 STORED_BYTES = {"register": MAX_STORED_BYTES, "pages": MAX_STORED_BYTES, "impact": 4 << 20}
+# Parts of /impact's answers kept per version apart from the answers (fragments, values): a
+# handful per period and per measure of a charter.
+PARTS = 512
+_VERSIONED_PARTS = "charter.versioned_parts"
 
 
 def release(app: Flask) -> str:
@@ -117,7 +121,8 @@ def cached_by_register(
         if request.method != "GET" or not _shared():
             return view(*args, **kwargs)
         request.environ[_READ_ONLY] = True
-        version, changed_at, store = _versioned(scope)
+        version, changed_at, store, parts = _versioned(scope)
+        request.environ[_VERSIONED_PARTS] = (version, parts)
         parts = (
             release(current_app),
             scope,
@@ -163,8 +168,13 @@ def cached_by_register(
     return wrapper
 
 
-def _versioned(scope: str) -> tuple[int, datetime | None, register_version.VersionCache]:
-    """The version an answer of ``scope`` is keyed on, when it moved, and its answer cache."""
+Cache = register_version.VersionCache
+
+
+def _versioned(scope: str) -> tuple[int, datetime | None, Cache, Cache]:
+    """The version an answer of ``scope`` is keyed on, when it moved, its answers' cache and
+    the cache of their parts (apart for /impact: a stream of new addresses, every period and
+    measure asked for, does not push out the parts they share)."""
     if scope == "impact":
         # Per charter: the one the address names (every /impact is under /c/<slug>/). Imported
         # here: the public blueprint's views import this module.
@@ -175,11 +185,32 @@ def _versioned(scope: str) -> tuple[int, datetime | None, register_version.Versi
         if impact_version.held() is None:
             _autocommit_reads()
         version, changed_at = impact_version.current(charter_id)
-        return version, changed_at, register_version.cache(f"impact-{charter_id}", IMPACT_ANSWERS)
+        answers = register_version.cache(f"impact-{charter_id}", IMPACT_ANSWERS)
+        parts = register_version.cache(f"impact-{charter_id}-parts", PARTS)
+        return version, changed_at, answers, parts
     state = register_version_for_request()
+    store = register_version.cache(scope)
     if scope == "pages":
-        return state.pages_version, state.pages_changed_at, register_version.cache(scope)
-    return state.version, state.changed_at, register_version.cache(scope)
+        return state.pages_version, state.pages_changed_at, store, store
+    return state.version, state.changed_at, store, store
+
+
+def versioned_part(key, compute):
+    """``compute()`` once per version of the answer being made (``cached_by_register``'s scope)
+    and key in this process, then reused; computed afresh outside such an answer (a signed-in
+    person's page) or for a key of None. For what many addresses of one page share: /impact's
+    periods, its totals for a period, its lifecycle table."""
+    found = request.environ.get(_VERSIONED_PARTS) if key is not None else None
+    if found is None:
+        return compute()
+    version, store = found
+    return store.get(version, ("part", key), compute)
+
+
+def versioned_fragment(key, caller):
+    """``{% call versioned_fragment(key) %}...{% endcall %}``: the block rendered once per
+    version of the answer being made and key (``versioned_part``)."""
+    return versioned_part(key, caller)
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
@@ -234,3 +265,4 @@ def layout_fragment(key, caller):
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["layout_fragment"] = layout_fragment
+    app.jinja_env.globals["versioned_fragment"] = versioned_fragment

@@ -14,6 +14,7 @@ from charter.extensions import db
 from charter.models import Measure, Organisation
 from charter.services.domain import proxy_values
 from charter.services.read_models.impact import version as impact_version
+from tests.factories import make_user, sign_in
 from tests.public.charter_helpers import new_charter
 from tests.services.read_models.impact_helpers import contributor, rebuild, verified
 
@@ -140,3 +141,36 @@ def test_a_refused_choice_is_not_kept(client, figures, query_counter):
     assert again.status_code == 400
     assert "ETag" not in again.headers
     assert counter.value > 1  # rendered again, with its message
+
+
+def _main(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_parts_a_period_shares_are_rendered_once_and_read_the_same(
+    app, client, scheme, figures, query_counter
+):
+    """Another measure of the same period reuses the period's totals, lifecycle and the proxy
+    values rendered for this version, and reads the same as a page made afresh (a signed-in
+    person's, which keeps nothing)."""
+    client.get(f"/c/shropshire/impact?period={YEAR}&measure=LE1")
+    with query_counter() as shared:
+        page = client.get(f"/c/shropshire/impact?period={YEAR}&measure=LE4")
+    with query_counter() as alone:
+        client.get("/c/shropshire/impact?period=all&measure=LE8")
+    assert shared.value < alone.value
+    member = make_user(email="reader@example.com")
+    signed_in = app.test_client()
+    sign_in(signed_in, member.email)
+    afresh = signed_in.get(f"/c/shropshire/impact?period={YEAR}&measure=LE4")
+    assert _main(afresh.get_data(as_text=True)) == _main(page.get_data(as_text=True))
+
+
+def test_a_rebuild_renders_the_shared_parts_again(client, scheme, figures):
+    before = client.get(f"/c/shropshire/impact?period={YEAR}&measure=LE1").get_data(as_text=True)
+    assert "From 6 organisations" in before
+    organisation, measures = contributor(scheme, "Ludlow")
+    verified(organisation, measures, 2, LE1=4000)
+    rebuild()
+    after = client.get(f"/c/shropshire/impact?period={YEAR}&measure=LE4").get_data(as_text=True)
+    assert "From 7 organisations" in after

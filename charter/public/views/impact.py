@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from flask import Response, g, render_template, request, url_for
 
-from charter.caching import cached_by_register
+from charter.caching import cached_by_register, versioned_part
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.public import bp, charter_prefix, open_data_files
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
@@ -53,7 +53,7 @@ MEASURE_ERROR = "Choose a measure from the list"
 
 
 def _choices(measures):
-    available = figures.available_periods()
+    available = versioned_part(("periods",), figures.available_periods)
     default = latest_complete_year(date.today())
     if not any(p.key == default.key for p in available):
         default = next((p for p in available if p.kind == "year"), parse_period(ALL))
@@ -91,16 +91,20 @@ def show_impact():
         "measure": measure,
         "errors": errors,
         "threshold": threshold,
-        "headline": figures.headline(period, measures, threshold),
         "breakdowns": figures.breakdowns(period, measure, threshold) if measure else {},
         "dimension_labels": DIMENSION_LABELS,
         "value_labels": ORGANISATION_TYPES,
         "series": (
             figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold) if measure else []
         ),
-        "lifecycle": figures.lifecycle_series(period, SERIES_QUARTERS) if signings else [],
-        "proxy_history": proxy_values.history(scheme)[0] if scheme else {},
-        "built_at": figures.last_build(),
+        # Read only where the page renders them: the parts the period (or nothing) decides are
+        # rendered once per /impact version (versioned_fragment), not for every measure.
+        "load_headline": lambda: figures.headline(period, measures, threshold),
+        "load_lifecycle": (
+            lambda: figures.lifecycle_series(period, SERIES_QUARTERS) if signings else []
+        ),
+        "load_proxy_history": lambda: proxy_values.history(scheme)[0] if scheme else {},
+        "load_built_at": figures.last_build,
     }
     return render_template("public/impact.html", **context), 400 if errors else 200
 
