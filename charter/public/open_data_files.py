@@ -99,7 +99,14 @@ def served(name: str):
     A file removed under us (a newer one was built meanwhile) is looked for again, once."""
     export, charter = EXPORTS[name], g.charter
     for attempt in (1, 2):
-        path = build(export, charter, _version(export, charter))
+        version = _version(export, charter)
+        path = _path(export, charter, version)
+        if path.exists() and request.if_none_match:
+            # The client's copy is this file's: 304 from its name alone.
+            sent, _zipped = _variant(path)
+            if request.if_none_match.contains_weak(_etag(sent)):
+                return _not_modified(_etag(sent))
+        path = build(export, charter, version)
         try:
             return _send(path)
         except FileNotFoundError:
@@ -110,19 +117,50 @@ def served(name: str):
     raise AssertionError("unreachable")
 
 
+def _variant(path: Path) -> tuple[Path, bool]:
+    """The file to send, and whether it is the ``.gz`` twin (written before the data file, so
+    there whenever it is): for a client that accepts gzip ("gzip;q=0" refuses it)."""
+    zipped = request.accept_encodings["gzip"] > 0
+    return (path.with_name(path.name + ".gz") if zipped else path), zipped
+
+
+def _etag(sent: Path) -> str:
+    """Strong: a file's name names its bytes (the version, the day, the release, gzip or not)."""
+    return hashlib.sha256(sent.name.encode()).hexdigest()[:32]
+
+
+def _not_modified(tag: str):
+    response = current_app.response_class(status=304)
+    response.set_etag(tag)
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    return response
+
+
+# Built files' headers kept per process (they never change under one name).
+_HEADERS_HELD = 64
+
+
+def _headers(path: Path) -> dict:
+    held = current_app.extensions.setdefault("open_data_headers", {})
+    found = held.get(path)
+    if found is None:
+        found = json.loads(path.with_name(path.name + ".headers").read_text())
+        if len(held) >= _HEADERS_HELD:
+            held.clear()
+        held[path] = found
+    return found
+
+
 def _send(path: Path):
-    headers = json.loads(path.with_name(path.name + ".headers").read_text())
-    twin = path.with_name(path.name + ".gz")
-    # The quality asked for ("gzip;q=0" refuses it), 0 when not named.
-    zipped = request.accept_encodings["gzip"] > 0 and twin.exists()
-    sent = twin if zipped else path
-    tag = hashlib.sha256(sent.name.encode()).hexdigest()[:32]
+    headers = _headers(path)
+    sent, zipped = _variant(path)
     stat = sent.stat()
     response = send_file(
         sent,
         mimetype=headers["Content-Type"],
         conditional=True,
-        etag=tag,
+        etag=_etag(sent),
         last_modified=datetime.fromtimestamp(stat.st_mtime, UTC),
         max_age=PUBLIC_MAX_AGE,
     )
