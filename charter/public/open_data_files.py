@@ -165,6 +165,9 @@ def _send(path: Path):
         max_age=PUBLIC_MAX_AGE,
     )
     response.headers["Content-Type"] = headers["Content-Type"]
+    # send_file names the file on disk ("inline; filename=register-8-….json.gz"): the answer
+    # keeps the streamed answer's own, or none.
+    response.headers.pop("Content-Disposition", None)
     for name in ("Content-Disposition", "Link"):
         if headers.get(name):
             response.headers[name] = headers[name]

@@ -62,9 +62,15 @@ def test_a_full_export_is_a_file_with_its_length_and_validators(app, client, reg
         json.loads(body)
     else:
         assert next(csv.reader(io.StringIO(body.decode())))
+    if name.endswith(".csv"):
+        stem = name.removesuffix(".csv")
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="social-value-{stem}.csv"'
+        )
+    else:
+        assert "Content-Disposition" not in response.headers  # not the file's name on disk
     if name == "register.csv":
         assert "Whole File Firm 29" in body.decode()
-        assert response.headers["Content-Disposition"].startswith("attachment")
     # On disk: the file, its gzip twin and its headers, nothing half-written.
     assert len(built_files(app)) == 3
     left = Path(app.config["OPEN_DATA_DIR"]).rglob(f".{name.split('.')[0]}-*")
