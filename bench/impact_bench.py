@@ -5,6 +5,9 @@ with one route and nothing else, by a gunicorn of its own with the same workers,
 run: each row loads the service and the bare process in alternating one-second slices with wrk
 (``load_generator.wrk_pair``) and prints their ratio. The rows:
 
+- app floor: the app's own bare endpoint (``bench/wsgi_bench.py``: every hook of the app, no
+  database, no template) at the page's size and empty, against the bare Flask process: the
+  most any page of the app could reach;
 - repeated: the same URL again and again (served from the answer cache, by ETag);
 - 304: a revalidation with the ETag (no database while the version is held);
 - fresh: the page for another period or measure on every request (with a counter, so no
@@ -79,8 +82,14 @@ def _size(url: str) -> tuple[int, str | None]:
     return size, etag
 
 
+# The app's own floor: its bare endpoint (bench/wsgi_bench.py: every hook of the app, no
+# database, no template) against the bare Flask process, at the page's size and empty.
+FLOOR = "/_bench/bare/{size}"
+
 ROWS = (
     # (name, path, revalidate, fresh paths)
+    ("app floor", FLOOR, False, None),
+    ("app floor, empty", FLOOR, True, None),
     ("impact", PAGE, False, None),
     ("impact 304", PAGE, True, None),
     ("impact fresh", PAGE, False, "pages"),
@@ -104,15 +113,19 @@ def measure(pages: list[str], seconds: float, port: int) -> dict:
         server = stack.enter_context(harness.Gunicorn(port, env={"OPEN_DATA_DIR": folder}))
         bare = stack.enter_context(harness.Gunicorn(port + 1, app="bench.bare_app:app"))
         answers = {path: _size(server.url(path)) for path in (PAGE, CSV, JSON)}
-        server.warm_up([PAGE, CSV, JSON, *pages[:40]])
+        server.warm_up([PAGE, CSV, JSON, *pages[:40], FLOOR.format(size=0)])
         bare.warm_up([f"/bare/{size}" for size, _etag in answers.values()])
         print(
             f"\n{'/impact (vs bare Flask)':22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} | "
             f"{'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} | ratio   bytes"
         )
         for name, path, revalidate, fresh in ROWS:
-            size, etag = answers[path]
-            size = 0 if revalidate else size  # a 304 has no body: against an empty answer
+            if path == FLOOR:
+                size = 0 if revalidate else answers[PAGE][0]
+                path, etag, revalidate = FLOOR.format(size=size), None, False
+            else:
+                size, etag = answers[path]
+                size = 0 if revalidate else size  # a 304 has no body: against an empty answer
             service, baseline = load_generator.wrk_pair(
                 server.url(path),
                 bare.url(f"/bare/{size}"),
