@@ -18,10 +18,13 @@ from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
 
-LOCALE = "en_GB"
+# Parsed once: given as a string, Babel parses the locale again on every call (52 times on an
+# /impact page, a sixth of its formatting time).
+LOCALE = Locale.parse("en_GB")
 # At most two decimal places (the database keeps two), none when they are zero: 12.5, 1,200.
 _NUMBER_PATTERN = "#,##0.##"
 # Units written after the figure with a space; "percent" is written "77%" and GBP as money.
