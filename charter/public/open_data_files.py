@@ -190,6 +190,7 @@ def build(export: Export, charter: CharterFacts, version: tuple[int, datetime | 
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not path.exists():
+                _remove_unfinished(export, path)
                 _write(export, charter, path)
                 _remove_older(export, path)
         finally:
@@ -240,6 +241,14 @@ def _replace_with_text(path: Path, text: str) -> None:
     temporary = _temporary(path)
     temporary.write_text(text)
     os.replace(temporary, path)
+
+
+def _remove_unfinished(export: Export, path: Path) -> None:
+    """Temporary files a builder left when its process died mid-build (a worker killed by its
+    timeout): only the holder of the lock writes them, and it holds it now."""
+    stem = export.name.rsplit(".", 1)[0]
+    for leftover in path.parent.glob(f".{stem}-*"):
+        leftover.unlink(missing_ok=True)
 
 
 def _remove_older(export: Export, kept: Path) -> None:

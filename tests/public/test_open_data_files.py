@@ -203,3 +203,13 @@ def test_a_missing_file_is_built_once_however_many_ask(app, register, monkeypatc
     assert errors == []
     assert len(writes) == 1
     assert len(set(paths)) == 1 and paths[0].exists()
+
+
+def test_what_a_builder_killed_mid_build_left_is_cleared(app, client, register):
+    folder = Path(app.config["OPEN_DATA_DIR"]) / "shropshire"
+    folder.mkdir(parents=True)
+    leftover = folder / ".register-3-0123456789abcdef.csv.tmpabc"
+    leftover.write_text("name,slug\nhalf a ro")
+    assert client.get(url("register.csv")).status_code == 200
+    assert not leftover.exists()
+    assert (folder / ".register.csv.lock").exists()  # the lock file stays, for the next build
