@@ -195,14 +195,14 @@ def _versioned(scope: str) -> tuple[int, datetime | None, Cache, Cache]:
     return state.version, state.changed_at, store, store
 
 
-def versioned_part(key, compute):
+def versioned_part(key, compute, *, only_kept: bool = False):
     """``compute()`` once per version of the answer being made (``cached_by_register``'s scope)
     and key in this process, then reused; computed afresh outside such an answer (a signed-in
-    person's page) or for a key of None. For what many addresses of one page share: /impact's
-    periods, its totals for a period, its lifecycle table."""
+    person's page) or for a key of None, or with ``only_kept`` not at all (None). For what many
+    addresses of one page share: /impact's periods, its totals for a period, its figures."""
     found = request.environ.get(_VERSIONED_PARTS) if key is not None else None
     if found is None:
-        return compute()
+        return None if only_kept else compute()
     version, store = found
     return store.get(version, ("part", key), compute)
 

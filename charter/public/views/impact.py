@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -75,14 +76,41 @@ def _choices(measures):
     return available, period, measure, errors
 
 
+@dataclass(frozen=True)
+class _PageScheme:
+    """What the page needs of the charter's current scheme, as plain values: held per /impact
+    version (which schemes and measures move), so a page for another period or measure reads
+    neither."""
+
+    name: str
+    threshold: int
+    measures: tuple[figures.MeasureFacts, ...]
+
+
+def _page_scheme() -> _PageScheme | None:
+    scheme = current_scheme(charter=g.charter)
+    if scheme is None:
+        return None
+    signings = charter_prefix.has_signings()
+    measures = figures.measures_of(scheme) if signings else []
+    return _PageScheme(
+        scheme.name,
+        scheme.disclosure_min_organisations,
+        tuple(figures.MeasureFacts.of(m) for m in measures),
+    )
+
+
 @bp.get("/c/<charter_slug>/impact")
 @cached_by_register(scope="impact")
 def show_impact():
-    scheme = current_scheme(charter=g.charter)
+    scheme = versioned_part(("scheme",), _page_scheme)
     signings = charter_prefix.has_signings()
-    measures = figures.measures_of(scheme) if scheme and signings else []
+    measures = list(scheme.measures) if scheme else []
     available, period, measure, errors = _choices(measures)
-    threshold = scheme.disclosure_min_organisations if scheme else 3
+    threshold = scheme.threshold if scheme else 3
+    # Every summary row, held per version; None on a page made afresh (signed in), which reads
+    # just its own rows.
+    held = versioned_part(("cells",), figures.held_cells, only_kept=True)
     context = {
         "scheme": scheme,
         "periods": available,
@@ -91,11 +119,13 @@ def show_impact():
         "measure": measure,
         "errors": errors,
         "threshold": threshold,
-        "breakdowns": figures.breakdowns(period, measure, threshold) if measure else {},
+        "breakdowns": figures.breakdowns(period, measure, threshold, held) if measure else {},
         "dimension_labels": DIMENSION_LABELS,
         "value_labels": ORGANISATION_TYPES,
         "series": (
-            figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold) if measure else []
+            figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold, held)
+            if measure
+            else []
         ),
         # Read only where the page renders them: the parts the period (or nothing) decides are
         # rendered once per /impact version (versioned_fragment), not for every measure.
@@ -103,10 +133,15 @@ def show_impact():
         "load_lifecycle": (
             lambda: figures.lifecycle_series(period, SERIES_QUARTERS) if signings else []
         ),
-        "load_proxy_history": lambda: proxy_values.history(scheme)[0] if scheme else {},
+        "load_proxy_history": _proxy_history,
         "load_built_at": figures.last_build,
     }
     return render_template("public/impact.html", **context), 400 if errors else 200
+
+
+def _proxy_history():
+    scheme = current_scheme(charter=g.charter)
+    return proxy_values.history(scheme)[0] if scheme else {}
 
 
 def _open_rows():
