@@ -78,6 +78,10 @@ class Config:
     EVIDENCE_ZIP_MAX_ENTRIES = int(os.environ.get("EVIDENCE_ZIP_MAX_ENTRIES", 10_000))
     # Outside the web root; shared storage when running on several hosts.
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
+    # The open-data files (each charter's full register and impact exports, built after each
+    # change and served whole: charter.public.open_data_files). Local to each host: a host
+    # without them builds them on the first request.
+    OPEN_DATA_DIR = os.environ.get("OPEN_DATA_DIR", str(INSTANCE_DIR / "open-data"))
     # "local" (EVIDENCE_DIR) or "s3" (any S3-compatible store: storage.py, docs/operations.md).
     EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "local")
     EVIDENCE_S3_BUCKET = os.environ.get("EVIDENCE_S3_BUCKET")

@@ -217,8 +217,22 @@ def sequential_scans_of_big_tables(scans: list[str]) -> list[str]:
 
 
 class Gunicorn:
-    def __init__(self, port: int, workers: int = 2, timeout: int = 120, url: str | None = None):
+    def __init__(
+        self,
+        port: int,
+        workers: int = 2,
+        timeout: int = 120,
+        url: str | None = None,
+        app: str = "bench.wsgi_bench:app",
+        shipped: bool = False,
+        env: dict | None = None,
+    ):
+        """``shipped``: gunicorn.conf.py as it is (its workers, timeout and recycling), given
+        only the address, as a host would run it; ``env`` is added to the environment."""
         self.port = port
+        self.app = app
+        self.shipped = shipped
+        self.extra_env = env or {}
         self.database_url = _normalise(url or database_url())
         self.workers = workers
         self.timeout = timeout
@@ -227,29 +241,14 @@ class Gunicorn:
 
     def __enter__(self):
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        env = dict(os.environ, DATABASE_URL=self.database_url)
-        self.process = subprocess.Popen(
-            [
-                str(gunicorn),
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout",
-                str(self.timeout),
-                # gunicorn.conf.py recycles a worker every ~2,000 requests: at the bare
-                # endpoint's rate that restarted each worker every second or two, and a restart
-                # on a loaded machine takes seconds, so the figures measured restarts.
-                "--max-requests",
-                "0",
-                "--chdir",
-                str(ROOT),
-                "bench.wsgi_bench:app",
-            ],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
+        env = dict(os.environ, DATABASE_URL=self.database_url, **self.extra_env)
+        if self.shipped:
+            env["GUNICORN_BIND"] = f"127.0.0.1:{self.port}"
+            conf = str(ROOT / "gunicorn.conf.py")
+            command = [str(gunicorn), "-c", conf, "--chdir", str(ROOT), self.app]
+        else:
+            command = self._command(gunicorn)
+        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         for _ in range(100):
             try:
                 urllib.request.urlopen(self.url("/healthz"), timeout=2).read()
@@ -257,6 +256,25 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not start: see {self.log.name}")
+
+    def _command(self, gunicorn: Path) -> list[str]:
+        return [
+            str(gunicorn),
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            str(self.timeout),
+            # gunicorn.conf.py recycles a worker every ~2,000 requests: at the bare
+            # endpoint's rate that restarted each worker every second or two, and a restart
+            # on a loaded machine takes seconds, so the figures measured restarts.
+            "--max-requests",
+            "0",
+            "--chdir",
+            str(ROOT),
+            self.app,
+        ]
 
     def __exit__(self, *exc):
         if self.process:

@@ -46,11 +46,14 @@ def quarter_ends(count: int) -> list[tuple[date, date]]:
     return periods
 
 
-def add_figures(first_id: int, scheme_id: int) -> None:
+def add_figures(first_id: int, scheme_id: int, last_id: int | None = None) -> None:
     """Verified returns for 8 quarters with a figure for every measure, for organisations from
-    ``first_id`` on: set-based INSERT ... SELECT (one per quarter, then one per chunk of
-    organisations for the lines), so generating millions of lines never leaves the database."""
+    ``first_id`` on (to ``last_id``): set-based INSERT ... SELECT (one per quarter, then one per
+    chunk of organisations for the lines), so generating millions of lines never leaves the
+    database."""
     created = literal(datetime.now())
+    if last_id is None:
+        last_id = db.session.scalar(select(func.max(Organisation.id)))
     for start, end in quarter_ends(QUARTERS):
         rows = (
             select(
@@ -66,7 +69,7 @@ def add_figures(first_id: int, scheme_id: int) -> None:
                 created,
             )
             .join(Signing, Signing.organisation_id == Organisation.id)
-            .where(Organisation.id >= first_id)
+            .where(Organisation.id.between(first_id, last_id))
         )
         columns = [
             "organisation_id",
@@ -79,14 +82,15 @@ def add_figures(first_id: int, scheme_id: int) -> None:
         columns += ["is_retrospective", "is_late", "version_id", "created_at"]
         db.session.execute(insert(MonitoringReturn).from_select(columns, rows))
     db.session.commit()
-    last_id = db.session.scalar(select(func.max(Organisation.id)))
     for low in range(first_id, last_id + 1, LINE_CHUNK):
         value = (MonitoringReturn.organisation_id * 7 + Measure.position * 13) % 1000 + 1
         lines = (
             select(MonitoringReturn.id, Measure.id, value, literal("accepted"))
             .select_from(MonitoringReturn)
             .join(Measure, Measure.scheme_id == scheme_id)
-            .where(MonitoringReturn.organisation_id.between(low, low + LINE_CHUNK - 1))
+            .where(
+                MonitoringReturn.organisation_id.between(low, min(low + LINE_CHUNK - 1, last_id))
+            )
         )
         columns = ["return_id", "measure_id", "actual_value", "review_status"]
         db.session.execute(insert(ReturnLine).from_select(columns, lines))

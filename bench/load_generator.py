@@ -37,17 +37,41 @@ end
 """
 
 
+# A new address on every request, cycling through a list of paths (another period or measure
+# of /impact each time), with a counter so that no repeat is served from memory.
+PATHS_SCRIPT = """
+paths = {%s}
+counter = 0
+init = function(args)
+  counter = tonumber(args[1]) or 0
+end
+request = function()
+  counter = counter + 1
+  local path = paths[(counter %% #paths) + 1]
+  local sep = string.find(path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, path .. sep .. "bench=" .. counter)
+end
+"""
+
 _fresh_runs = iter(range(1, 10**6))
 
 
-def wrk(url: str, seconds: float, connections: int = 4, headers=None, fresh=False) -> dict:
+def wrk(
+    url: str, seconds: float, connections: int = 4, headers=None, fresh=False, paths=None
+) -> dict:
     """Requests/s and p50/p99 latency from wrk, a C load generator (1 thread, a few
     connections: it takes a small share of the two cores it shares with gunicorn). ``fresh``
-    makes every URL different, so each request is rendered rather than served from memory."""
+    makes every URL different, so each request is rendered rather than served from memory;
+    ``paths`` (with ``fresh``) cycles through those paths on ``url``'s host."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency"]
     if fresh:
-        script = Path("/tmp/bench-wrk-fresh.lua")
-        script.write_text(FRESH_SCRIPT)
+        if paths:
+            listed = ", ".join(f'"{path}"' for path in paths)
+            script = Path("/tmp/bench-wrk-paths.lua")
+            script.write_text(PATHS_SCRIPT % listed)
+        else:
+            script = Path("/tmp/bench-wrk-fresh.lua")
+            script.write_text(FRESH_SCRIPT)
         command += ["-s", str(script)]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]

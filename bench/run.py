@@ -10,7 +10,8 @@ sizes, turn about. Prints figures, never pass/fail.
 It DROPS every table of that database, and of a second one named after it with ``_baseline``
 (created if need be), and rebuilds them through the migrations: the second keeps the smallest
 size, for the flat-in-N figures, timed turn about with each larger size, and then the smaller
-export size, downloaded turn about with the larger from a second gunicorn. Needs `wrk`
+export size, downloaded turn about with the larger from a second gunicorn. Last, /impact, its
+CSV and JSON against a bare Flask process of their own (bench/impact_bench.py). Needs `wrk`
 (Debian: apt-get install wrk) for the load figures; without it, prints the in-process ones.
 """
 
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from bench import harness, load_generator
+from bench import harness, impact_bench, load_generator
 from bench.generate import grow_to
 from charter.extensions import db
 from charter.models import CharterMark, Organisation
@@ -275,6 +276,7 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--port", type=int, default=5140)
+    parser.add_argument("--no-impact", action="store_true", help="leave out /impact")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     export_sizes = [int(s) for s in args.exports.split(",") if s]
@@ -292,6 +294,10 @@ def main() -> None:
             measure_exports(app, sorted(export_sizes)[-2:], args, exports)
         db.session.remove()
     summary(results, exports, baseline)
+    if args.seconds and not args.no_impact:
+        # Last: it adds verified returns to the register as it stands (bench/impact_bench.py).
+        print("\n== /impact, its CSV and JSON, against a bare Flask process ==", flush=True)
+        impact_bench.run(app, args.seconds, args.port + 10)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ def create_app(config_class=None) -> Flask:
     from charter.errors import register_error_handlers
     from charter.security import register_converters, register_security
     from charter.services.read_models import register_version  # noqa: F401  (counts changes)
+    from charter.services.read_models.impact import version  # noqa: F401  (counts changes)
     from charter.templating import register_template_helpers
 
     register_converters(app)

@@ -30,10 +30,20 @@ from flask_login import current_user
 
 from charter.extensions import db
 from charter.services.read_models import register_version
+from charter.services.read_models.impact import version as impact_version
 
 PUBLIC_MAX_AGE = 60
 # Answers up to this size are kept in memory per register version (a register page is ~20 kB).
 MAX_STORED_BYTES = 64 * 1024
+# /impact's answers are fewer (a period and a measure per page, ~50 kB) and its CSV and JSON
+# larger (every figure: ~0.4 and ~1.1 MB for a county's charter). Up to IMPACT_ANSWERS of them
+# per charter, each up to 4 MiB.
+IMPACT_ANSWERS = 128
+STORED_BYTES = {"register": MAX_STORED_BYTES, "pages": MAX_STORED_BYTES, "impact": 4 << 20}
+# Parts of /impact's answers kept per version apart from the answers (fragments, values): a
+# handful per period and per measure of a charter.
+PARTS = 512
+_VERSIONED_PARTS = "charter.versioned_parts"
 
 
 def release(app: Flask) -> str:
@@ -101,7 +111,8 @@ def cached_by_register(
     """Answer 304 when the register has not changed since the client's copy; otherwise run the
     view and label a 200 with ETag, Last-Modified and a short public max-age (``max_age=None``
     keeps the view's own ``Cache-Control``). ``scope="pages"`` keys it on the pages version,
-    for an organisation's page, which shows its plan, returns and contracts too."""
+    for an organisation's page, which shows its plan, returns and contracts too;
+    ``scope="impact"`` on the page's charter's /impact version (its page, CSV and JSON)."""
     if view is None:
         return lambda view: cached_by_register(view, max_age=max_age, scope=scope)
 
@@ -110,11 +121,8 @@ def cached_by_register(
         if request.method != "GET" or not _shared():
             return view(*args, **kwargs)
         request.environ[_READ_ONLY] = True
-        state = register_version_for_request()
-        if scope == "pages":
-            version, changed_at = state.pages_version, state.pages_changed_at
-        else:
-            version, changed_at = state.version, state.changed_at
+        version, changed_at, store, parts = _versioned(scope)
+        request.environ[_VERSIONED_PARTS] = (version, parts)
         parts = (
             release(current_app),
             scope,
@@ -130,7 +138,6 @@ def cached_by_register(
             fresh = (
                 request.if_modified_since is not None and request.if_modified_since >= last_modified
             )
-        store = register_version.cache(scope)
         if fresh:
             response = current_app.response_class(status=304)
             if max_age is None:
@@ -151,7 +158,7 @@ def cached_by_register(
                 if max_age is None:
                     # The view's validators give way to the version's (below).
                     response.headers.pop("ETag", None)
-                _store(store, version, etag, response)
+                _store(store, version, etag, response, STORED_BYTES[scope])
         response.set_etag(etag, weak=True)
         response.last_modified = last_modified
         if max_age is not None:
@@ -161,17 +168,64 @@ def cached_by_register(
     return wrapper
 
 
+Cache = register_version.VersionCache
+
+
+def _versioned(scope: str) -> tuple[int, datetime | None, Cache, Cache]:
+    """The version an answer of ``scope`` is keyed on, when it moved, its answers' cache and
+    the cache of their parts (apart for /impact: a stream of new addresses, every period and
+    measure asked for, does not push out the parts they share)."""
+    if scope == "impact":
+        # Per charter: the one the address names (every /impact is under /c/<slug>/). Imported
+        # here: the public blueprint's views import this module.
+        from charter.public.charter_prefix import page_charter
+
+        charter = page_charter()
+        charter_id = charter.id if charter is not None else 0
+        if impact_version.held() is None:
+            _autocommit_reads()
+        version, changed_at = impact_version.current(charter_id)
+        answers = register_version.cache(f"impact-{charter_id}", IMPACT_ANSWERS)
+        parts = register_version.cache(f"impact-{charter_id}-parts", PARTS)
+        return version, changed_at, answers, parts
+    state = register_version_for_request()
+    store = register_version.cache(scope)
+    if scope == "pages":
+        return state.pages_version, state.pages_changed_at, store, store
+    return state.version, state.changed_at, store, store
+
+
+def versioned_part(key, compute, *, only_kept: bool = False):
+    """``compute()`` once per version of the answer being made (``cached_by_register``'s scope)
+    and key in this process, then reused; computed afresh outside such an answer (a signed-in
+    person's page) or for a key of None, or with ``only_kept`` not at all (None). For what many
+    addresses of one page share: /impact's periods, its totals for a period, its figures."""
+    found = request.environ.get(_VERSIONED_PARTS) if key is not None else None
+    if found is None:
+        return None if only_kept else compute()
+    version, store = found
+    return store.get(version, ("part", key), compute)
+
+
+def versioned_fragment(key, caller):
+    """``{% call versioned_fragment(key) %}...{% endcall %}``: the block rendered once per
+    version of the answer being made and key (``versioned_part``)."""
+    return versioned_part(key, caller)
+
+
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
     return next((v for k, v in headers if k.lower() == name.lower()), None)
 
 
-def _store(store: register_version.VersionCache, version: int, etag: str, response) -> None:
+def _store(
+    store: register_version.VersionCache, version: int, etag: str, response, limit: int
+) -> None:
     """Keep a small finished answer, so the next person asking for the same URL before the
     register changes is served from memory (streamed exports are never kept)."""
     if response.is_streamed:
         return
     body = response.get_data()
-    if len(body) <= MAX_STORED_BYTES:
+    if len(body) <= limit:
         headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
         store.put(version, ("response", etag), (body, headers))
 
@@ -211,3 +265,4 @@ def layout_fragment(key, caller):
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["layout_fragment"] = layout_fragment
+    app.jinja_env.globals["versioned_fragment"] = versioned_fragment

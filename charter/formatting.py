@@ -18,12 +18,18 @@ from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, parse_pattern
 
-LOCALE = "en_GB"
+# Parsed once: given as a string, Babel parses the locale again on every call (52 times on an
+# /impact page, a sixth of its formatting time).
+LOCALE = Locale.parse("en_GB")
 # At most two decimal places (the database keeps two), none when they are zero: 12.5, 1,200.
 _NUMBER_PATTERN = "#,##0.##"
+# The patterns parsed once, as format_decimal and format_currency would parse them per call.
+_NUMBER = parse_pattern(_NUMBER_PATTERN)
+_WHOLE_POUNDS = parse_pattern("¤#,##0")
 # Units written after the figure with a space; "percent" is written "77%" and GBP as money.
 _UNIT_WORDS = {"FTE": "FTE", "weeks": "weeks", "hours": "hours", "count": ""}
 _SINGULAR = {"weeks": "week", "hours": "hour"}
@@ -62,7 +68,7 @@ def format_money(value) -> str:
     if amount is None:
         return ""
     if amount == amount.to_integral_value():
-        return format_currency(amount, "GBP", format="¤#,##0", currency_digits=False, locale=LOCALE)
+        return _WHOLE_POUNDS.apply(amount, LOCALE, currency="GBP", currency_digits=False)
     return format_currency(amount, "GBP", locale=LOCALE)
 
 
@@ -71,7 +77,7 @@ def format_number(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    return format_decimal(amount, format=_NUMBER_PATTERN, locale=LOCALE)
+    return _NUMBER.apply(amount, LOCALE)
 
 
 def format_amount(value, unit: str | None) -> str:

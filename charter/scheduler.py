@@ -89,6 +89,17 @@ def build_data_exports(app: Flask) -> None:
         log.info("Built %s copies of people's information", built)
 
 
+def build_open_data(app: Flask) -> None:
+    """Build the open-data files whose data changed since they were built, so no visitor
+    waits for one (charter.public.open_data_files)."""
+    from charter.public import open_data_files
+
+    with app.app_context():
+        built = open_data_files.build_stale()
+    if built:
+        log.info("Built %s open-data files", built)
+
+
 def _log_event(event) -> None:
     if event.code == EVENT_JOB_MISSED:
         log.warning(
@@ -127,6 +138,15 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         args=[app],
         id="build_data_exports",
         name="build copies of people's information",
+        replace_existing=True,
+        **JOB_DEFAULTS,
+    )
+    scheduler.add_job(
+        build_open_data,
+        IntervalTrigger(minutes=1, timezone=TIMEZONE),
+        args=[app],
+        id="build_open_data",
+        name="build the open-data files",
         replace_existing=True,
         **JOB_DEFAULTS,
     )

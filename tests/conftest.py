@@ -47,6 +47,7 @@ def app(tmp_path):
     global _schema_ready
     app = create_app(TestConfig)
     app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
+    app.config["OPEN_DATA_DIR"] = str(tmp_path / "open-data")
     app.jinja_env.bytecode_cache = _bytecode_cache
     # The test's app context stays pushed, so Flask 3.1 reuses it (and its `g`) for every
     # request: start each request with an empty `g`, or Flask-Login's cached user and

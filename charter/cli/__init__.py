@@ -12,6 +12,7 @@ def register_cli(app: Flask) -> None:
         diagram,
         impact,
         mail,
+        open_data,
         operations,
         privacy,
         published_notices,

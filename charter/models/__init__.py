@@ -21,6 +21,7 @@ from charter.models.impact import (
     ImpactCell,
     ImpactComparison,
     ImpactLifecycleCount,
+    ImpactVersion,
     ProxyValue,
 )
 from charter.models.invitation import Invitation
@@ -75,6 +76,7 @@ __all__ = [
     "ImpactCell",
     "ImpactComparison",
     "ImpactLifecycleCount",
+    "ImpactVersion",
     "InformationRequest",
     "Invitation",
     "JobRun",

@@ -106,6 +106,22 @@ class ImpactBuild(db.Model):
     seconds: Mapped[Decimal] = mapped_column(Numeric(10, 3))
 
 
+class ImpactVersion(db.Model):
+    """How many times a charter's /impact (its page, CSV and JSON) has changed, and when last:
+    moved by each rebuild of the summary rows and by a change to what the page shows beside
+    them (proxy values, the scheme's measures, the charter). Its ETag and Last-Modified, and the
+    per-process cache of finished answers, are keyed on it, so a repeat costs no summing and a
+    revalidation no query while the process holds it (see read_models.impact.version)."""
+
+    __tablename__ = "impact_versions"
+
+    charter_id: Mapped[int] = mapped_column(
+        ForeignKey("charters.id"), primary_key=True, autoincrement=False
+    )
+    version: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime]
+
+
 class ProxyValue(db.Model):
     """A proxy value in pounds per unit of a measure, in force from a date until the next one.
 

@@ -122,7 +122,14 @@ def test_a_repeat_request_is_a_304_until_the_register_or_a_figure_changes(
     assert changed.status_code == 200 and "Second Firm" in changed.get_data(as_text=True)
 
 
-def test_signed_in_people_get_a_fresh_export(client, scheme, member):
+def test_signed_in_people_get_the_same_export_and_it_is_not_stored(app, client, scheme, member):
+    """The whole export is one file for everyone (open_data_files); a signed-in person's copy
+    is still marked no-store, as every answer to them is. A searched one is made afresh."""
+    visitor = app.test_client().get("/c/shropshire/register.json")
     sign_in(client, member.email)
     response = client.get("/c/shropshire/register.json")
-    assert response.status_code == 200 and "ETag" not in response.headers
+    assert response.status_code == 200
+    assert response.get_data() == visitor.get_data()
+    assert response.headers["Cache-Control"] == "no-store"
+    searched = client.get("/c/shropshire/register.json?q=firm")
+    assert searched.status_code == 200 and "ETag" not in searched.headers

@@ -6,6 +6,10 @@ number of organisations. A figure built from fewer organisations than the scheme
 is shown as "fewer than N" here and in the downloads, and the figures withheld to protect it
 (set once per rebuild, see `impact.disclosure`) are withheld alike on the page, the CSV and
 the JSON, so no organisation's own figure can be worked out from them.
+
+The page, and the CSV and JSON asked for with a query, are answered from memory by ETag on the
+charter's /impact version (``cached_by_register(scope="impact")``), which the rebuild moves; the
+CSV and JSON themselves are files built after each rebuild (``open_data_files``).
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask import Response, g, render_template, request, url_for
 
+from charter.caching import cached_by_register, versioned_part
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.public import bp, charter_prefix
+from charter.public import bp, charter_prefix, open_data_files
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
@@ -48,7 +54,7 @@ MEASURE_ERROR = "Choose a measure from the list"
 
 
 def _choices(measures):
-    available = figures.available_periods()
+    available = versioned_part(("periods",), figures.available_periods)
     default = latest_complete_year(date.today())
     if not any(p.key == default.key for p in available):
         default = next((p for p in available if p.kind == "year"), parse_period(ALL))
@@ -70,13 +76,41 @@ def _choices(measures):
     return available, period, measure, errors
 
 
-@bp.get("/c/<charter_slug>/impact")
-def show_impact():
+@dataclass(frozen=True)
+class _PageScheme:
+    """What the page needs of the charter's current scheme, as plain values: held per /impact
+    version (which schemes and measures move), so a page for another period or measure reads
+    neither."""
+
+    name: str
+    threshold: int
+    measures: tuple[figures.MeasureFacts, ...]
+
+
+def _page_scheme() -> _PageScheme | None:
     scheme = current_scheme(charter=g.charter)
+    if scheme is None:
+        return None
     signings = charter_prefix.has_signings()
-    measures = figures.measures_of(scheme) if scheme and signings else []
+    measures = figures.measures_of(scheme) if signings else []
+    return _PageScheme(
+        scheme.name,
+        scheme.disclosure_min_organisations,
+        tuple(figures.MeasureFacts.of(m) for m in measures),
+    )
+
+
+@bp.get("/c/<charter_slug>/impact")
+@cached_by_register(scope="impact")
+def show_impact():
+    scheme = versioned_part(("scheme",), _page_scheme)
+    signings = charter_prefix.has_signings()
+    measures = list(scheme.measures) if scheme else []
     available, period, measure, errors = _choices(measures)
-    threshold = scheme.disclosure_min_organisations if scheme else 3
+    threshold = scheme.threshold if scheme else 3
+    # Every summary row, held per version; None on a page made afresh (signed in), which reads
+    # just its own rows.
+    held = versioned_part(("cells",), figures.held_cells, only_kept=True)
     context = {
         "scheme": scheme,
         "periods": available,
@@ -85,18 +119,29 @@ def show_impact():
         "measure": measure,
         "errors": errors,
         "threshold": threshold,
-        "headline": figures.headline(period, measures, threshold),
-        "breakdowns": figures.breakdowns(period, measure, threshold) if measure else {},
+        "breakdowns": figures.breakdowns(period, measure, threshold, held) if measure else {},
         "dimension_labels": DIMENSION_LABELS,
         "value_labels": ORGANISATION_TYPES,
         "series": (
-            figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold) if measure else []
+            figures.quarterly_series(measure, period, SERIES_QUARTERS, threshold, held)
+            if measure
+            else []
         ),
-        "lifecycle": figures.lifecycle_series(period, SERIES_QUARTERS) if signings else [],
-        "proxy_history": proxy_values.history(scheme)[0] if scheme else {},
-        "built_at": figures.last_build(),
+        # Read only where the page renders them: the parts the period (or nothing) decides are
+        # rendered once per /impact version (versioned_fragment), not for every measure.
+        "load_headline": lambda: figures.headline(period, measures, threshold),
+        "load_lifecycle": (
+            lambda: figures.lifecycle_series(period, SERIES_QUARTERS) if signings else []
+        ),
+        "load_proxy_history": _proxy_history,
+        "load_built_at": figures.last_build,
     }
     return render_template("public/impact.html", **context), 400 if errors else 200
+
+
+def _proxy_history():
+    scheme = current_scheme(charter=g.charter)
+    return proxy_values.history(scheme)[0] if scheme else {}
 
 
 def _open_rows():
@@ -129,6 +174,13 @@ def _open_rows():
 
 @bp.get("/c/<charter_slug>/impact.csv")
 def download_impact_csv():
+    if not request.args:
+        return open_data_files.served("impact.csv")
+    return _cached_impact_csv()
+
+
+@open_data_files.built_as("impact.csv", follows="impact")
+def impact_csv():
     rows, threshold = _open_rows()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -152,6 +204,9 @@ def download_impact_csv():
     return response
 
 
+_cached_impact_csv = cached_by_register(impact_csv, scope="impact")
+
+
 @bp.get("/c/<charter_slug>/impact.csv-metadata.json")
 def show_impact_csv_metadata():
     """The CSV's W3C "CSV on the Web" metadata: columns, types, licence and publisher."""
@@ -167,6 +222,13 @@ def show_impact_csv_metadata():
 
 @bp.get("/c/<charter_slug>/impact.json")
 def download_impact_json():
+    if not request.args:
+        return open_data_files.served("impact.json")
+    return _cached_impact_json()
+
+
+@open_data_files.built_as("impact.json", follows="impact")
+def impact_json():
     rows, threshold = _open_rows()
     document = {
         "licence": {"name": LICENCE, "url": LICENCE_URL},
@@ -178,6 +240,9 @@ def download_impact_json():
     response = Response(json.dumps(document, indent=None), mimetype="application/json")
     response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
     return response
+
+
+_cached_impact_json = cached_by_register(impact_json, scope="impact")
 
 
 @bp.get("/c/<charter_slug>/impact/about-the-data")

@@ -4,6 +4,9 @@ The exports take the register page's search and filters, checked the same way: a
 a 400 with the reason before anything is streamed (a stream cannot report an error once its
 200 has gone). Rows are written in chunks of about ``CHUNK_BYTES``, not one write per row.
 
+The whole register (no search or filter) is served from a file built after each change
+(``charter.public.open_data_files``), so a slow client gets it whole or sees it cut off.
+
 The CSV carries its licence, publisher and column types in a W3C "CSV on the Web" metadata file
 (``/register.csv-metadata.json``, the name CSVW tools look for), which its ``Link`` header
 points at. The JSON also carries each consenting organisation's published verified figures, so
@@ -31,7 +34,7 @@ from charter.caching import (
     register_version_for_request,
 )
 from charter.formatting import format_date
-from charter.public import bp, charter_prefix
+from charter.public import bp, charter_prefix, open_data_files
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.infrastructure.spreadsheets import (
     describedby_link,
@@ -84,8 +87,15 @@ def _chunked(pieces):
 
 
 @bp.get("/c/<charter_slug>/register.csv")
-@cached_by_register
 def download_register_csv():
+    """The whole register is a built file (open_data_files); searched or filtered, streamed."""
+    if not request.args:
+        return open_data_files.served("register.csv")
+    return _streamed_register_csv()
+
+
+@open_data_files.built_as("register.csv", follows="register")
+def register_csv():
     filters = _checked_filters()
     if isinstance(filters, Response):
         return filters
@@ -117,6 +127,9 @@ def download_register_csv():
     return response
 
 
+_streamed_register_csv = cached_by_register(register_csv)
+
+
 @bp.get("/c/<charter_slug>/register.csv-metadata.json")
 @cached_by_register
 def show_register_csv_metadata():
@@ -135,10 +148,17 @@ def show_register_csv_metadata():
 
 
 @bp.get("/c/<charter_slug>/register.json")
+def download_register_json():
+    """The whole register is a built file (open_data_files); searched or filtered, streamed."""
+    if not request.args:
+        return open_data_files.served("register.json")
+    return _streamed_register_json()
+
+
 # The pages version: it also moves when a return is verified, which changes the published
 # figures in this export but not the register.
-@cached_by_register(scope="pages")
-def download_register_json():
+@open_data_files.built_as("register.json", follows="pages")
+def register_json():
     filters = _checked_filters()
     if isinstance(filters, Response):
         return filters
@@ -164,6 +184,9 @@ def download_register_json():
     response = Response(stream_with_context(_chunked(pieces())), mimetype="application/json")
     response.headers["Link"] = f'<{LICENCE_URL}>; rel="license"'
     return response
+
+
+_streamed_register_json = cached_by_register(register_json, scope="pages")
 
 
 # Not under /register/: that is where organisations' slugs are.

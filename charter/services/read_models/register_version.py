@@ -119,6 +119,12 @@ def _held_key() -> str:
     return _HELD + (":replica" if reading_from_replica() else "")
 
 
+def forget_held() -> None:
+    """Read the versions again at the next :func:`current` (another process moved them)."""
+    for key in (_HELD, _HELD + ":replica"):
+        current_app.extensions.pop(key, None)
+
+
 def _read() -> RegisterVersion:
     rows = db.session.execute(
         select(RegisterState.id, RegisterState.version, RegisterState.changed_at).where(
@@ -263,9 +269,11 @@ class VersionCache:
         return value
 
 
-def cache(scope: str = "register") -> VersionCache:
+def cache(scope: str = "register", size: int = CACHE_SIZE) -> VersionCache:
     """The register's cache, or (``scope="pages"``) the organisation pages', keyed on the
-    pages version."""
+    pages version (or another scope's, such as a charter's /impact, of ``size`` entries)."""
     key = f"{scope}_cache"
     found = current_app.extensions.get(key)
-    return found if found is not None else current_app.extensions.setdefault(key, VersionCache())
+    if found is None:
+        found = current_app.extensions.setdefault(key, VersionCache(size))
+    return found

@@ -40,8 +40,69 @@ SMALL, COMPLEMENTARY = "fewer_than_threshold", "complementary"
 
 
 @dataclass(frozen=True)
+class MeasureFacts:
+    """What the public page shows of a measure, as plain values: held by a process for a
+    version of the figures, it must not be a row of a request's session."""
+
+    code: str
+    title: str
+    unit: str
+    toms_ref: str | None
+    is_core: bool
+
+    @classmethod
+    def of(cls, measure: Measure) -> MeasureFacts:
+        return cls(measure.code, measure.title, measure.unit, measure.toms_ref, measure.is_core)
+
+
+@dataclass(frozen=True)
+class HeldCell:
+    """A summary row as plain values (the columns ``_figure`` reads), held per version."""
+
+    period_key: str
+    measure_code: str
+    dimension: str
+    dimension_value: str
+    total: Decimal
+    organisations: int
+    monetised: Decimal | None
+    complementary: bool
+
+
+# Every summary row by (period key, measure code), each list in the database's order of
+# dimension and value (its collation, as the queries below sort).
+HeldCells = dict[tuple[str, str], list[HeldCell]]
+
+
+def held_cells() -> HeldCells:
+    """Every summary row, for a process to hold per version of the figures (a county's charter
+    has a few thousand): then a page for another period or measure reads none. One query."""
+    rows = db.session.execute(
+        select(
+            ImpactCell.period_key,
+            ImpactCell.measure_code,
+            ImpactCell.dimension,
+            ImpactCell.dimension_value,
+            ImpactCell.total,
+            ImpactCell.organisations,
+            ImpactCell.monetised,
+            ImpactCell.complementary,
+        ).order_by(
+            ImpactCell.period_key,
+            ImpactCell.measure_code,
+            ImpactCell.dimension,
+            ImpactCell.dimension_value,
+        )
+    )
+    held: HeldCells = {}
+    for row in rows:
+        held.setdefault((row[0], row[1]), []).append(HeldCell(*row))
+    return held
+
+
+@dataclass(frozen=True)
 class Figure:
-    measure: Measure
+    measure: Measure | MeasureFacts
     period_key: str
     dimension: str
     dimension_value: str
@@ -154,18 +215,23 @@ def headline(period: ImpactPeriod, measures: list[Measure], threshold: int | Non
 
 
 def breakdowns(
-    period: ImpactPeriod, measure: Measure, threshold: int | None
+    period: ImpactPeriod, measure: Measure | MeasureFacts, threshold: int | None, held=None
 ) -> dict[str, list[Figure]]:
-    """The measure's figure in each district, sector, type and commissioner. One query."""
-    cells = db.session.scalars(
-        select(ImpactCell)
-        .where(
-            ImpactCell.period_key == period.key,
-            ImpactCell.measure_code == measure.code,
-            ImpactCell.dimension != DIMENSION_ALL,
+    """The measure's figure in each district, sector, type and commissioner. One query, or
+    none from ``held`` (``held_cells``)."""
+    if held is not None:
+        found = held.get((period.key, measure.code), [])
+        cells = [cell for cell in found if cell.dimension != DIMENSION_ALL]
+    else:
+        cells = db.session.scalars(
+            select(ImpactCell)
+            .where(
+                ImpactCell.period_key == period.key,
+                ImpactCell.measure_code == measure.code,
+                ImpactCell.dimension != DIMENSION_ALL,
+            )
+            .order_by(ImpactCell.dimension, ImpactCell.dimension_value)
         )
-        .order_by(ImpactCell.dimension, ImpactCell.dimension_value)
-    )
     out: dict[str, list[Figure]] = {d: [] for d in DIMENSIONS if d != DIMENSION_ALL}
     for cell in cells:
         out[cell.dimension].append(_figure(cell, measure, threshold))
@@ -173,11 +239,16 @@ def breakdowns(
 
 
 def quarterly_series(
-    measure: Measure, last: ImpactPeriod, quarters: int, threshold: int | None
+    measure: Measure | MeasureFacts,
+    last: ImpactPeriod,
+    quarters: int,
+    threshold: int | None,
+    held=None,
 ) -> list[tuple[ImpactPeriod, Figure | None]]:
     """The measure's headline figure for each of the ``quarters`` quarters up to the end of
-    ``last`` (or the latest quarter with figures, for all time). One query."""
-    end = last.end if last.end is not None else _latest_quarter_end()
+    ``last`` (or the latest quarter with figures, for all time). One query, or none from
+    ``held`` (``held_cells``)."""
+    end = last.end if last.end is not None else _latest_quarter_end(held)
     if end is None:
         return []
     periods = []
@@ -186,25 +257,36 @@ def quarterly_series(
         periods.append(quarter)
         quarter = quarter_of(quarter.start - timedelta(days=1))
     periods.reverse()
-    cells = {
-        c.period_key: c
-        for c in db.session.scalars(
-            select(ImpactCell).where(
-                ImpactCell.period_key.in_([p.key for p in periods]),
-                ImpactCell.measure_code == measure.code,
-                ImpactCell.dimension == DIMENSION_ALL,
+    if held is not None:
+        cells = {
+            c.period_key: c
+            for p in periods
+            for c in held.get((p.key, measure.code), [])
+            if c.dimension == DIMENSION_ALL
+        }
+    else:
+        cells = {
+            c.period_key: c
+            for c in db.session.scalars(
+                select(ImpactCell).where(
+                    ImpactCell.period_key.in_([p.key for p in periods]),
+                    ImpactCell.measure_code == measure.code,
+                    ImpactCell.dimension == DIMENSION_ALL,
+                )
             )
-        )
-    }
+        }
     return [
         (p, _figure(cells[p.key], measure, threshold) if p.key in cells else None) for p in periods
     ]
 
 
-def _latest_quarter_end():
-    keys = db.session.scalars(
-        select(ImpactCell.period_key).where(ImpactCell.period_key.like("%-Q%")).distinct()
-    )
+def _latest_quarter_end(held=None):
+    if held is not None:
+        keys = {key for key, _code in held if "-Q" in key}
+    else:
+        keys = db.session.scalars(
+            select(ImpactCell.period_key).where(ImpactCell.period_key.like("%-Q%")).distinct()
+        )
     periods = [parse_period(k) for k in keys]
     periods = [p for p in periods if p is not None]
     return max((p.end for p in periods), default=None)
