@@ -333,14 +333,11 @@ class OrganisationStory:
             status=APPLICATION_OPEN,
             submitted_at=when,
             submitted_by_id=self.owner.id,
-            snapshot=self._snapshot(when),
+            snapshot=snapshot_as_of(self, when),
         )
         db.session.add(self.application)
         db.session.flush()
         self.ctx.counts["applications"] += 1
-
-    def _snapshot(self, when: datetime) -> dict:
-        return snapshot_as_of(self, when)
 
     def _decide(self, trigger: str, when: datetime, actor_id, reason: str | None):
         ctx = self.ctx
