@@ -33,9 +33,7 @@ def decide(
 ) -> None:
     """Record the organisation's choice (not committed); an audit row when it is a new answer
     (the first, or a change), none when the same answer is given again."""
-    signing = signings.signing_of(organisation)
-    if signing is None:
-        raise ValueError(f"{organisation.slug} has registered with no charter")
+    signing = signings.required_signing_of(organisation)
     new_answer = (
         signing.publishes_figures_decided_at is None or signing.publishes_figures != publish
     )

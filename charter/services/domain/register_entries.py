@@ -80,27 +80,20 @@ def on_register_clause(charter_id) -> ColumnElement[bool]:
     return and_(Organisation.status.in_(lifecycle.PUBLIC_STATES), published > 0)
 
 
-def is_on_register(organisation: Organisation, charter_id: int | None = None) -> bool:
-    """Whether the organisation's entry is on a public register: the one of ``charter_id``, or
-    of the charter it signed."""
+def is_on_register(organisation: Organisation) -> bool:
+    """Whether the organisation's entry is on the register of the charter it signed."""
     signing = signings.signing_of(organisation)
     return (
         signing is not None
-        and (charter_id is None or signing.charter_id == charter_id)
         and organisation.status in lifecycle.PUBLIC_STATES
         and signing.register_entry == REGISTER_PUBLISHED
     )
 
 
-def entry_of(organisation: Organisation) -> Signing | None:
-    """The signing whose register entry the administrators' pages show and change."""
-    return signings.signing_of(organisation)
-
-
 def on_signing(organisation: Organisation, scheme: Scheme, was_on_register: bool) -> None:
     """A new signatory (one that was not on the register) waits for a check when the scheme
     says so; a signatory signing again (a new version of the scheme) keeps its entry."""
-    signing = signings.signing_of(organisation)
+    signing = signings.required_signing_of(organisation)
     if (
         not was_on_register
         and scheme.publish_new_signatories == AFTER_CHECK
@@ -139,19 +132,19 @@ def awaiting_check_count(charter_id: int | None) -> int:
 
 
 def publish(organisation: Organisation, admin: User) -> None:
-    if entry_of(organisation).register_entry != REGISTER_AWAITING_CHECK:
+    if signings.required_signing_of(organisation).register_entry != REGISTER_AWAITING_CHECK:
         raise NotAllowed(f"{organisation.name} is not waiting for a check.")
     _change(organisation, admin, REGISTER_PUBLISHED, PUBLISHED_TRIGGER)
 
 
 def hide(organisation: Organisation, admin: User, reason: str) -> None:
-    if entry_of(organisation).register_entry == REGISTER_HIDDEN:
+    if signings.required_signing_of(organisation).register_entry == REGISTER_HIDDEN:
         raise NotAllowed(f"{organisation.name} is already hidden from the register.")
     _change(organisation, admin, REGISTER_HIDDEN, HIDDEN_TRIGGER, reason)
 
 
 def bring_back(organisation: Organisation, admin: User) -> None:
-    if entry_of(organisation).register_entry != REGISTER_HIDDEN:
+    if signings.required_signing_of(organisation).register_entry != REGISTER_HIDDEN:
         raise NotAllowed(f"{organisation.name} is not hidden from the register.")
     _change(organisation, admin, REGISTER_PUBLISHED, SHOWN_TRIGGER)
 
@@ -160,7 +153,7 @@ def _change(
     organisation: Organisation, admin: User, entry: str, trigger: str, reason: str | None = None
 ) -> None:
     now: datetime = utcnow()
-    signing = entry_of(organisation)
+    signing = signings.required_signing_of(organisation)
     signing.register_entry = entry
     signing.register_entry_changed_at = now
     signing.register_hidden_reason = reason

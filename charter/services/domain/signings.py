@@ -5,9 +5,9 @@ signed under, its route and its consent to publish figures. It reads the organis
 signings once (one query, or none when they were loaded with it) and keeps them on the
 organisation for the rest of the request, so asking again costs nothing.
 
-Until the lifecycle, the register entry and the children (plans, returns, Marks) move to the
-signing, an organisation signs one charter: ``signing_of`` answers for that one, and when an
-organisation can hold several it will take the charter the page acts in.
+Until the lifecycle status moves to the signing, an organisation signs one charter:
+``signing_of`` answers for that one, and when an organisation can hold several it will take the
+charter the page acts in.
 """
 
 from __future__ import annotations
@@ -116,10 +116,15 @@ def _per_organisation(column, organisation_ids) -> dict[int, int]:
     return dict(rows.all())
 
 
-def signing_id_of(organisation: Organisation) -> int:
-    """The id of the organisation's signing, for a row that belongs to it. An organisation with
-    no signing has nothing such a row could belong to."""
+def required_signing_of(organisation: Organisation) -> Signing:
+    """The organisation's signing where there must be one (its consent, its register entry, a
+    row that belongs to it): one registered with no charter has none to change."""
     signing = signing_of(organisation)
     if signing is None:
         raise ValueError(f"{organisation.slug} has registered with no charter")
-    return signing.id
+    return signing
+
+
+def signing_id_of(organisation: Organisation) -> int:
+    """The id of the organisation's signing, for a row that belongs to it."""
+    return required_signing_of(organisation).id

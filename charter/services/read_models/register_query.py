@@ -73,9 +73,9 @@ PUBLIC_STATUS_DESCRIPTIONS = {
 }
 
 
-def is_public(organisation: Organisation, charter_id: int | None = None) -> bool:
+def is_public(organisation: Organisation) -> bool:
     """On the public register (a public state, and its entry published)."""
-    return register_entries.is_on_register(organisation, charter_id)
+    return register_entries.is_on_register(organisation)
 
 
 @dataclass(frozen=True)
