@@ -160,16 +160,25 @@ def _rows(start: int, end: int, scheme: Scheme, seed: int):
                 "GB-COH",
                 f"{n:08d}",
                 f"GB-COH-{n:08d}",
-                state,
-                "monitoring" if state == "suspended" else None,
                 1,
-                signed_at,
                 signed_at - timedelta(days=3),
             )
         )
         route = None if state in UNSIGNED else "working_towards"
         signings.append(
-            (oid, oid, scheme.charter_id, scheme.id, route, False, signed_at - timedelta(days=3))
+            (
+                oid,
+                oid,
+                scheme.charter_id,
+                scheme.id,
+                route,
+                False,
+                signed_at - timedelta(days=3),
+                state,
+                "monitoring" if state == "suspended" else None,
+                1,
+                signed_at,
+            )
         )
         if state in UNSIGNED:
             continue
@@ -204,10 +213,10 @@ def _rows(start: int, end: int, scheme: Scheme, seed: int):
 
 COLUMNS = {
     "organisations": "id, slug, name, organisation_type, size, sector, address_line_1, town, "
-    "postcode, district, identifier_scheme, identifier, org_id, status, "
-    "status_before_suspension, version_id, status_changed_at, created_at",
+    "postcode, district, identifier_scheme, identifier, org_id, version_id, created_at",
     # A generated organisation's signing has its id: the rows that belong to it name it.
-    "signings": "id, organisation_id, charter_id, scheme_id, route, publishes_figures, created_at",
+    "signings": "id, organisation_id, charter_id, scheme_id, route, publishes_figures, created_at, "
+    "status, status_before_suspension, version_id, status_changed_at",
     "signatures": "organisation_id, scheme_id, signatory_name, signatory_role, has_authority, "
     "route, accepted_principles, signed_at",
     "applications": "id, organisation_id, signing_id, scheme_id, is_renewal, status, "

@@ -336,9 +336,9 @@ def download(url: str, pids: list[int]) -> dict:
 def public_count() -> int:
     from sqlalchemy import func, select
 
-    from charter.models import Organisation
+    from charter.models import Signing
     from workflows.lifecycle import PUBLIC_STATES
 
     return db.session.scalar(
-        select(func.count()).select_from(Organisation).where(Organisation.status.in_(PUBLIC_STATES))
+        select(func.count()).select_from(Signing).where(Signing.status.in_(PUBLIC_STATES))
     )

@@ -55,11 +55,13 @@ def populate(count: int, scheme_id: int, start: int = 0) -> None:
             "identifier_scheme": "GB-COH",
             "identifier": f"{i:08d}",
             "org_id": f"GB-COH-{i:08d}",
-            "status": "accredited" if i % 3 == 0 else "monitoring",
             "version_id": 1,
         }
         for i in range(start, start + count)
     ]
+    status = {
+        o["slug"]: "accredited" if i % 3 == 0 else "monitoring" for i, o in enumerate(orgs, start)
+    }
     db.session.execute(insert(Organisation), orgs)
     ids = dict(
         db.session.execute(
@@ -78,6 +80,8 @@ def populate(count: int, scheme_id: int, start: int = 0) -> None:
                 "charter_id": charter_id,
                 "scheme_id": scheme_id,
                 "route": "working_towards",
+                "status": status[o["slug"]],
+                "status_changed_at": signed,
             }
             for o in orgs
         ],
@@ -105,7 +109,7 @@ def populate(count: int, scheme_id: int, start: int = 0) -> None:
             )
         ).all()
     )
-    holders = [o for o in orgs if o["status"] == "accredited"]
+    holders = [o for o in orgs if status[o["slug"]] == "accredited"]
     db.session.execute(
         insert(Application),
         [

@@ -35,7 +35,7 @@ from sqlalchemy import event, select, text
 from bench import generate
 from bench.harness import bench_app, rebuild_schema
 from charter.extensions import db
-from charter.models import Measure, Organisation, Scheme
+from charter.models import Measure, Scheme, Signing
 from charter.services.domain import periods, reviews
 from charter.services.domain.confirmations import last_anniversary
 from charter.services.domain.reviews import common
@@ -100,8 +100,8 @@ def add_review_data(today: date, seed: int = 2026) -> float:
         select(Measure.id).where(Measure.scheme_id == scheme.id).order_by(Measure.position)
     ).all()[:MEASURES_PER_PLAN]
     organisations = db.session.execute(
-        select(Organisation.id, Organisation.status, Organisation.status_changed_at).order_by(
-            Organisation.id
+        select(Signing.organisation_id, Signing.status, Signing.status_changed_at).order_by(
+            Signing.organisation_id
         )
     ).all()
     rng = random.Random(seed)
@@ -182,8 +182,8 @@ def _near_expiry(today: date, scheme: Scheme) -> None:
     """One holder in eight enters its renewal window; half the marks due for renewal lapse."""
     window = scheme.renewal_window_days
     for organisation_id, days in db.session.execute(
-        select(Organisation.id, Organisation.id % window).where(
-            Organisation.status == "accredited", Organisation.id % 8 == 0
+        select(Signing.organisation_id, Signing.organisation_id % window).where(
+            Signing.status == "accredited", Signing.organisation_id % 8 == 0
         )
     ).all():
         db.session.execute(
@@ -193,7 +193,8 @@ def _near_expiry(today: date, scheme: Scheme) -> None:
     db.session.execute(
         text(
             "UPDATE charter_marks SET expires_on = :d WHERE organisation_id IN "
-            "(SELECT id FROM organisations WHERE status = 'renewal_due' AND id % 2 = 0)"
+            "(SELECT organisation_id FROM signings WHERE status = 'renewal_due' "
+            "AND organisation_id % 2 = 0)"
         ),
         {"d": today - timedelta(days=3)},
     )

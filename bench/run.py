@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from bench import harness, impact_bench, load_generator
 from bench.generate import grow_to
 from charter.extensions import db
-from charter.models import CharterMark, Organisation
+from charter.models import CharterMark, Organisation, Signing
 from charter.services.read_models.register_query import encode_cursor
 from workflows.lifecycle import PUBLIC_STATES
 
@@ -48,7 +48,8 @@ def pages_to_measure() -> dict[str, str]:
     last = max(1, -(-public // 20))
     middle = db.session.execute(
         select(func.lower(Organisation.name), Organisation.id, Organisation.slug)
-        .where(Organisation.status.in_(PUBLIC_STATES))
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .where(Signing.status.in_(PUBLIC_STATES))
         .order_by(func.lower(Organisation.name), Organisation.id)
         .offset(public // 2)
         .limit(1)
@@ -56,7 +57,8 @@ def pages_to_measure() -> dict[str, str]:
     holder = db.session.execute(
         select(Organisation.slug, CharterMark.certificate_number)
         .join(CharterMark, CharterMark.organisation_id == Organisation.id)
-        .where(Organisation.status == "accredited")
+        .join(Signing, Signing.id == CharterMark.signing_id)
+        .where(Signing.status == "accredited")
         .order_by(Organisation.id.desc())
         .limit(1)
     ).first()

@@ -66,7 +66,13 @@ def give_role(user: User, role: str, charter=None) -> None:
 
 
 # Fields of an organisation's signing (charter.models.signing) that make_organisation accepts.
-SIGNING_FIELDS = {"route", "publishes_figures", "publishes_figures_decided_at"}
+SIGNING_FIELDS = {
+    "route",
+    "publishes_figures",
+    "publishes_figures_decided_at",
+    "status_before_suspension",
+    "status_changed_at",
+}
 
 
 def make_organisation(
@@ -89,7 +95,6 @@ def make_organisation(
         district=fields.pop("district", "Shrewsbury"),
         identifier_scheme=fields.pop("identifier_scheme", "GB-COH"),
         identifier=fields.pop("identifier", f"{n:08d}"),
-        status=status,
         **{name: value for name, value in fields.items() if name not in SIGNING_FIELDS},
     )
     if org.identifier:
@@ -98,8 +103,11 @@ def make_organisation(
     db.session.flush()
     if scheme is not None:
         signing = signings.start(org, scheme)
+        signing.status = status
         for name in SIGNING_FIELDS & set(fields):
             setattr(signing, name, fields[name])
+    elif status != "registered":
+        raise ValueError("an organisation's lifecycle is its signing's: give it a scheme")
     if owner is not None:
         db.session.add(Membership(user_id=owner.id, organisation_id=org.id, role="owner"))
     db.session.commit()

@@ -39,7 +39,7 @@ from charter.demo.journeys import (
 )
 from charter.demo.register_checks import leave_newest_signatory_awaiting_check
 from charter.extensions import db
-from charter.models import AuditEvent, Membership, Organisation, Scheme, Signature, User
+from charter.models import AuditEvent, Membership, Organisation, Scheme, Signature, Signing, User
 from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import PLAN_APPROVED, PLAN_RETURNED, PLAN_SUBMITTED, ActionPlan, PlanTarget
@@ -113,9 +113,10 @@ def demo_accounts() -> list[DemoAccount]:
     accounts = [DemoAccount(email, *staff_roles[email]) for email, *_ in STAFF if email in emails]
     accounts += [DemoAccount(email, "member", what) for email, what in manager_accounts()]
     rows = db.session.execute(
-        select(User.email, Membership.role, Organisation.name, Organisation.status)
+        select(User.email, Membership.role, Organisation.name, Signing.status)
         .join(Membership, Membership.user_id == User.id)
         .join(Organisation, Organisation.id == Membership.organisation_id)
+        .join(Signing, Signing.organisation_id == Organisation.id)
         .where(User.email.like(f"%.{DEMO_DOMAIN}"))
         .order_by(Organisation.name, Membership.role.desc(), User.email)
     )
@@ -234,13 +235,12 @@ class _DemoBuilder:
             identifier=identifier or None,
             org_id=record["id"] or None,
             no_identifier_reason=record.get("no_identifier_reason"),
-            status="registered",
             created_at=registered_at,
-            status_changed_at=registered_at,
         )
         db.session.add(organisation)
         db.session.flush()
-        signings.start(organisation, self.scheme).created_at = registered_at
+        signing = signings.start(organisation, self.scheme)
+        signing.created_at = signing.status_changed_at = registered_at
         self.publishes[organisation.id] = record.get("publishes_figures", True)
         db.session.add(
             Membership(

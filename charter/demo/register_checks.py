@@ -11,7 +11,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import Organisation, Signature
+from charter.models import Organisation, Signature, Signing
 from charter.models.signing import REGISTER_AWAITING_CHECK
 from charter.services.domain import signings
 from workflows import lifecycle
@@ -21,7 +21,8 @@ def leave_newest_signatory_awaiting_check() -> Counter:
     row = db.session.execute(
         select(Organisation, func.max(Signature.signed_at).label("signed_at"))
         .join(Signature, Signature.organisation_id == Organisation.id)
-        .where(Organisation.status == lifecycle.SIGNATORY)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .where(Signing.status == lifecycle.SIGNATORY)
         .group_by(Organisation.id)
         .order_by(func.max(Signature.signed_at).desc(), Organisation.id.desc())
         .limit(1)

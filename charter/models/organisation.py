@@ -59,12 +59,6 @@ class Organisation(Versioned, db.Model):
     org_id: Mapped[str | None] = mapped_column(String(45))
     no_identifier_reason: Mapped[str | None] = mapped_column(Text)
 
-    # Lifecycle, driven only through workflows.lifecycle.
-    status: Mapped[str] = mapped_column(String(30), default="registered", index=True)
-    status_before_suspension: Mapped[str | None] = mapped_column(String(30))
-    # Optimistic lock: two transitions from the same starting version cannot both commit.
-    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by the retention job once the organisation has been gone longer than the retention
     # schedule keeps its records: it leaves the register, its people and evidence are removed,
@@ -80,7 +74,48 @@ class Organisation(Versioned, db.Model):
     )
 
     def __repr__(self) -> str:
-        return f"<Organisation {self.slug} {self.status}>"
+        return f"<Organisation {self.slug}>"
+
+    # Its lifecycle is its signing's (charter.models.signing). While an organisation signs one
+    # charter these read and write that signing's; one with no signing yet is "registered".
+    @property
+    def status(self) -> str:
+        signing = self._signing()
+        return signing.status if signing else "registered"
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self._required_signing().status = value
+
+    @property
+    def status_before_suspension(self) -> str | None:
+        signing = self._signing()
+        return signing.status_before_suspension if signing else None
+
+    @status_before_suspension.setter
+    def status_before_suspension(self, value: str | None) -> None:
+        self._required_signing().status_before_suspension = value
+
+    @property
+    def status_changed_at(self) -> datetime:
+        signing = self._signing()
+        return signing.status_changed_at if signing else self.created_at
+
+    @status_changed_at.setter
+    def status_changed_at(self, value: datetime) -> None:
+        self._required_signing().status_changed_at = value
+
+    def _signing(self) -> Signing | None:
+        from charter.models.signing import signings_held
+
+        rows = signings_held(self)
+        return rows[0] if rows else None
+
+    def _required_signing(self) -> Signing:
+        signing = self._signing()
+        if signing is None:
+            raise ValueError(f"{self.slug} has registered with no charter: it has no lifecycle")
+        return signing
 
     @property
     def type_label(self) -> str:
@@ -94,12 +129,12 @@ class Organisation(Versioned, db.Model):
 # The register's order is (lower(name), id), compared as a row for keyset paging: one index for
 # the whole register and one per exact-match filter, each ending in the sort key, so a page is
 # an index range scan whatever the register's size or the page's depth.
-# PostgreSQL keeps status and name in these indexes too (INCLUDE), so a page's keys, filtered by
-# status and by a search of the name, come from the index alone (an index-only scan) and only
-# the page's own rows are read from the table: a search walks index entries, not table rows.
-# Whether the entry is published on a charter's register is its signing's (register_entry),
-# read through the signings' own index (charter.models.signing).
-_COVERING = {"postgresql_include": ["status", "name"]}
+# PostgreSQL keeps the name in these indexes too (INCLUDE), so a page's keys, filtered by a
+# search of the name, come from the index alone (an index-only scan) and only the page's own
+# rows are read from the table: a search walks index entries, not table rows. Whether the entry
+# is on a charter's register (published, in a public state) is its signing's, read through the
+# signings' own index (charter.models.signing).
+_COVERING = {"postgresql_include": ["name"]}
 Index(
     "ix_organisations_register_order",
     func.lower(Organisation.name),

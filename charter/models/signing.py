@@ -18,11 +18,12 @@ itself (charter.models.signature keeps each signed declaration for good; this ro
 relationship that follows it).
 
 The rows that follow from a signing (action plans, returns, applications, Marks, annual
-confirmations, audits) name it (``OfSigning``, below). Still on the organisation, and moving
-here next (docs/charters.md, "Signings"): its lifecycle status, which the register's covering
-indexes read. Until they move, an organisation signs one charter:
-the unique (organisation, charter) pair is the lasting rule, and
-``charter.services.domain.signings.signing_of`` is the one place that picks an organisation's
+confirmations, audits) name it (``OfSigning``, below), and so does its **lifecycle**
+(``status``: registered, signatory, plan submitted, monitoring, holder...; driven only through
+workflows.lifecycle, with the optimistic lock of ``Versioned``). Until pages and reviews name
+the charter they act in, an organisation signs one charter: the unique (organisation, charter)
+pair is the lasting rule, and ``signings_held`` below (through
+``charter.services.domain.signings.signing_of``) is the one place that picks an organisation's
 signing.
 """
 
@@ -31,11 +32,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, inspect, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from charter.extensions import db
-from charter.models.base import utcnow
+from charter.models.base import Versioned, utcnow
 
 if TYPE_CHECKING:
     from charter.models.charter import Charter
@@ -53,13 +55,24 @@ ROUTES = {
 }
 
 
-class Signing(db.Model):
+REGISTERED = "registered"
+
+
+class Signing(Versioned, db.Model):
     __tablename__ = "signings"
     __table_args__ = (
         UniqueConstraint("organisation_id", "charter_id"),
         # A register's query asks, for each organisation it walks, whether its entry on this
-        # charter's register is published: answered from this index alone.
-        Index("ix_signings_register_entry", "organisation_id", "charter_id", "register_entry"),
+        # charter's register is published and in a public state: answered from this index alone.
+        Index(
+            "ix_signings_register_entry",
+            "organisation_id",
+            "charter_id",
+            "register_entry",
+            "status",
+        ),
+        # A charter's signatories by state: the administrators' counts, the reviews' selections.
+        Index("ix_signings_charter_status", "charter_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +91,10 @@ class Signing(db.Model):
     )
     register_entry_changed_at: Mapped[datetime | None]
     register_hidden_reason: Mapped[str | None] = mapped_column(Text)
+    # Its lifecycle under this charter, driven only through workflows.lifecycle.
+    status: Mapped[str] = mapped_column(String(30), default=REGISTERED, server_default=REGISTERED)
+    status_before_suspension: Mapped[str | None] = mapped_column(String(30))
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="signings", lazy="raise")
@@ -99,3 +116,21 @@ class OfSigning:
     organisation, and an organisation's history across charters stays one query."""
 
     signing_id: Mapped[int] = mapped_column(ForeignKey("signings.id"), index=True)
+
+
+def signings_held(organisation: Organisation) -> list[Signing]:
+    """The organisation's signings, read once (one query, or none when they were loaded with
+    it) and kept on the organisation for the rest of its session."""
+    if "signings" not in inspect(organisation).dict:
+        session = object_session(organisation)
+        if organisation.id is None or session is None:
+            return []
+        rows = list(
+            session.scalars(
+                select(Signing)
+                .where(Signing.organisation_id == organisation.id)
+                .order_by(Signing.id)
+            )
+        )
+        set_committed_value(organisation, "signings", rows)
+    return organisation.signings

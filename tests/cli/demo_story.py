@@ -30,6 +30,7 @@ from charter.models import (
     ReturnLine,
     Scheme,
     Signature,
+    Signing,
     StaffRole,
 )
 from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AnnualConfirmation, MarkAudit
@@ -84,7 +85,8 @@ def returns_to_send():
     return (
         select(Organisation, MonitoringReturn.period_start, MonitoringReturn.period_end)
         .join(MonitoringReturn, MonitoringReturn.organisation_id == Organisation.id)
-        .where(Organisation.status.in_(MONITORED_STATES), MonitoringReturn.status == RETURN_DRAFT)
+        .join(Signing, Signing.id == MonitoringReturn.signing_id)
+        .where(Signing.status.in_(MONITORED_STATES), MonitoringReturn.status == RETURN_DRAFT)
         .order_by(
             (Organisation.name != "Wem Community Food Hub"),
             Organisation.name,
@@ -102,7 +104,7 @@ def return_to_send(session=None) -> tuple[Organisation, Period]:
 
 @check
 def every_lifecycle_state_is_represented(now: datetime) -> None:
-    present = set(db.session.scalars(select(Organisation.status).distinct()))
+    present = set(db.session.scalars(select(Signing.status).distinct()))
     assert present == set(STATES)
     assert db.session.scalar(select(func.count(Organisation.id))) == 40
 
@@ -245,7 +247,9 @@ def holders_hold_valid_unique_certificates(now: datetime) -> None:
     from charter.services.domain.progress import measure_progress
 
     holders = db.session.scalars(
-        select(Organisation).where(Organisation.status.in_(("accredited", "renewal_due")))
+        select(Organisation)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .where(Signing.status.in_(("accredited", "renewal_due")))
     ).all()
     assert "Severn Valley Builders Ltd" in {h.name for h in holders}
     for holder in holders:

@@ -16,6 +16,7 @@ from charter.models import (
     MonitoringReturn,
     Organisation,
     Signature,
+    Signing,
     StaffRole,
     User,
 )
@@ -211,7 +212,9 @@ def test_demo_organisations_past_submission_have_real_action_plans(db, demo):
         select(func.count()).select_from(Measure).where(Measure.is_core.is_(True))
     )
     waiting = db.session.scalars(
-        select(Organisation).where(Organisation.status == "plan_submitted")
+        select(Organisation)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .where(Signing.status == "plan_submitted")
     ).all()
     assert waiting
     for organisation in waiting:

@@ -65,7 +65,7 @@ def counts(db, organisation) -> dict:
     org = db.session.get(Organisation, organisation.id)
     return {
         "status": org.status,
-        "version": org.version_id,
+        "version": signing_of(org).version_id,
         "route": signing_of(org).route,
         "publishes_figures": (
             signing_of(org).publishes_figures,

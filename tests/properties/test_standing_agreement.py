@@ -210,9 +210,11 @@ def test_the_sql_filters_agree_with_the_rules_on_any_day(app, scheme):
     @given(offset=st.integers(-5, 450))
     def check(offset):
         today = base + timedelta(days=offset)
-        in_sql = set(db.session.scalars(select(Organisation.id).where(rules.holding_clause(today))))
+        in_sql = set(
+            db.session.scalars(select(Organisation.id).where(rules.holding_clause(today, 0)))
+        )
         in_sql_signatories = set(
-            db.session.scalars(select(Organisation.id).where(rules.signatory_clause(today)))
+            db.session.scalars(select(Organisation.id).where(rules.signatory_clause(today, 0)))
         )
         for slug, (state, _status, mark) in world.items():
             facts = public_standing.facts(mark)

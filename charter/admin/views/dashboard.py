@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from charter.admin import bp
 from charter.auth.decorators import acting_charter_id
 from charter.extensions import db
-from charter.models import Measure, Organisation, Principle
+from charter.models import Measure, Principle, Signing
 from charter.models.staff import ADMINISTRATOR, ASSESSOR
 from charter.services.domain import staff
 from charter.services.domain.schemes import current_scheme
@@ -26,7 +26,9 @@ ROLE_LABELS = {
 def show_dashboard():
     by_state = dict(
         db.session.execute(
-            select(Organisation.status, func.count()).group_by(Organisation.status)
+            select(Signing.status, func.count())
+            .where(Signing.charter_id == acting_charter_id())
+            .group_by(Signing.status)
         ).all()
     )
     by_role = staff.accounts_by_role(acting_charter_id())

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from charter import query_strings
 from charter.admin import bp
 from charter.admin.forms.organisations import OrganisationFilterForm
 from charter.admin.forms.sanctions import ConfirmForm, LiftSuspensionForm
+from charter.auth.decorators import acting_charter_id
 from charter.extensions import db
-from charter.models import Organisation
-from charter.services.domain import audits, marks, register_entries
+from charter.models import Organisation, Signing
+from charter.services.domain import audits, marks, register_entries, signings
 from charter.services.domain.lifecycle import history
 from charter.services.read_models.contract_monitoring import events_of as monitoring_events_of
 from workflows import lifecycle
@@ -34,9 +36,15 @@ def show_organisations():
         # Shown in the error summary; the list below is every organisation.
         filter_form.status.errors = [UNKNOWN_STATUS_MESSAGE]
         status = None
-    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    # The organisations that signed the charter the administrator acts in, each with its
+    # signing (the status shown) from the same query.
+    query = (
+        signings.join_signing(select(Organisation), acting_charter_id())
+        .options(contains_eager(Organisation.signings))
+        .order_by(Organisation.name, Organisation.id)
+    )
     if status:
-        query = query.where(Organisation.status == status)
+        query = query.where(Signing.status == status)
     page = db.paginate(
         query,
         page=page_number,

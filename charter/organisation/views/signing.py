@@ -25,6 +25,7 @@ from charter.organisation.forms.signing import (
     SignatoryForm,
     principle_element_id,
 )
+from charter.services.domain import signings
 from charter.services.domain.organisations import latest_signature
 from charter.services.domain.schemes import principles_of
 from charter.services.domain.signing import (
@@ -210,7 +211,7 @@ def check_signing_answers(slug: str):
     incomplete = _first_incomplete_page(answers, scheme, principles)
     if incomplete:
         return redirect(url_for(incomplete, slug=slug))
-    form = ConfirmSigningForm(version=organisation.version_id)
+    form = ConfirmSigningForm(version=signings.required_signing_of(organisation).version_id)
     return render_template(
         "organisation/sign-check-answers.html",
         form=form,

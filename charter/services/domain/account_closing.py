@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
@@ -29,6 +29,7 @@ from charter.models import (
     Organisation,
     OutboxEmail,
     Signature,
+    Signing,
     User,
 )
 from charter.models.base import utcnow
@@ -73,7 +74,14 @@ def organisations_to_hand_on(user: User) -> list[Organisation]:
             .where(
                 Membership.user_id == user.id,
                 Membership.role == OWNER,
-                Organisation.status.not_in(LEFT_STATES),
+                # Not gone: a signing that has not ended, or none yet (registered).
+                or_(
+                    exists().where(
+                        Signing.organisation_id == Organisation.id,
+                        Signing.status.not_in(LEFT_STATES),
+                    ),
+                    ~exists().where(Signing.organisation_id == Organisation.id),
+                ),
                 ~other_owner,
             )
             .order_by(Organisation.name, Organisation.id)

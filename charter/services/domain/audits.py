@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import exists, func, insert, select
 
 from charter.extensions import db
-from charter.models import Membership, MonitoringReturn, Organisation, ReturnLine, User
+from charter.models import Membership, MonitoringReturn, Organisation, ReturnLine, Signing, User
 from charter.models.assessment import MARK_VALID, CharterMark
 from charter.models.base import INTEGER_COLUMN_MAX, utcnow
 from charter.models.duties import (
@@ -100,8 +100,9 @@ def eligible_holders(year: int) -> list[tuple[str, int]]:
         for row in db.session.execute(
             select(CharterMark.certificate_number, Organisation.id)
             .join(Organisation, Organisation.id == CharterMark.organisation_id)
+            .join(Signing, Signing.id == CharterMark.signing_id)
             .where(
-                Organisation.status.in_(lifecycle.HOLDING),
+                Signing.status.in_(lifecycle.HOLDING),
                 CharterMark.status == MARK_VALID,
                 ~exists().where(
                     MarkAudit.organisation_id == Organisation.id, MarkAudit.year == year

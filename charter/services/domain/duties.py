@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import String, and_, cast, exists, literal, select, update
 
 from charter.extensions import db
-from charter.models import MonitoringReturn, Organisation
+from charter.models import MonitoringReturn, Organisation, Signing
 from charter.models.assessment import MARK_SUSPENDED, MARK_VALID, CharterMark
 from charter.models.base import utcnow
 from charter.models.duties import AnnualConfirmation
@@ -70,8 +70,9 @@ def reinstatable(today: date):
             ),
         )
         .join(Scheme, Scheme.id == CharterMark.scheme_id)
+        .join(Signing, Signing.id == CharterMark.signing_id)
         .where(
-            Organisation.status == lifecycle.MARK_SUSPENDED,
+            Signing.status == lifecycle.MARK_SUSPENDED,
             ~has_missed_return(Organisation.id),
             ~has_missed_confirmation(Organisation.id, today),
         )

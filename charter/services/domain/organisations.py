@@ -96,7 +96,6 @@ def register_organisation(owner: User, scheme: Scheme, details: dict) -> Organis
         no_identifier_reason=(
             details.get("no_identifier_reason") if identifier_scheme == NO_IDENTIFIER else None
         ),
-        status="registered",
     )
     db.session.add(organisation)
     db.session.flush()
@@ -109,12 +108,13 @@ def register_organisation(owner: User, scheme: Scheme, details: dict) -> Organis
 
 
 def memberships_of(user: User) -> list[Membership]:
-    """The user's memberships, each with its organisation loaded, by organisation name."""
+    """The user's memberships, each with its organisation and its signings loaded (the
+    status shown), by organisation name."""
     return list(
         db.session.scalars(
             select(Membership)
             .join(Membership.organisation)
-            .options(joinedload(Membership.organisation))
+            .options(joinedload(Membership.organisation).selectinload(Organisation.signings))
             .where(Membership.user_id == user.id)
             .order_by(Organisation.name)
         )

@@ -65,13 +65,14 @@ def sign_charter(
     ``answers`` holds ``scheme_id``, ``principles`` (codes ticked), ``signatory_name``,
     ``signatory_role``, ``has_authority``, ``route`` and ``publishes_figures`` (True or False:
     the organisation's consent to publish its verified figures, recorded as decided when it
-    signs). ``version`` is the organisation's version when the person was shown their
-    answers: if it has changed since, they were looking at something out of date, so
-    charter.services.domain.versions.Stale (a StaleDataError) is raised and nothing is done.
+    signs). ``version`` is the version of the organisation's signing (its lifecycle) when the
+    person was shown their answers: if it has changed since, they were looking at something
+    out of date, so charter.services.domain.versions.Stale (a StaleDataError) is raised and
+    nothing is done.
     The lifecycle guard refuses (TransitionRefused and its subclasses) an incomplete signature,
     a person who is not a member, or an organisation that cannot sign from its state.
     """
-    check_version(organisation, version)
+    check_version(signings.required_signing_of(organisation), version)
     scheme = scheme_to_sign(organisation)
     if scheme is None:
         raise TransitionRefused(NO_SCHEME_MESSAGE)

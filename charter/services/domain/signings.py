@@ -5,34 +5,24 @@ signed under, its route and its consent to publish figures. It reads the organis
 signings once (one query, or none when they were loaded with it) and keeps them on the
 organisation for the rest of the request, so asking again costs nothing.
 
-Until the lifecycle status moves to the signing, an organisation signs one charter:
+Until pages and reviews name the charter they act in, an organisation signs one charter:
 ``signing_of`` answers for that one, and when an organisation can hold several it will take the
 charter the page acts in.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, inspect, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.attributes import set_committed_value
 
 from charter.extensions import db
 from charter.models import Organisation, Scheme, Signing
+from charter.models.base import utcnow
+from charter.models.signing import REGISTERED, signings_held
 
 
 def signings_of(organisation: Organisation) -> list[Signing]:
-    if "signings" not in inspect(organisation).dict:
-        if organisation.id is None:
-            return []
-        rows = list(
-            db.session.scalars(
-                select(Signing)
-                .where(Signing.organisation_id == organisation.id)
-                .order_by(Signing.id)
-            )
-        )
-        set_committed_value(organisation, "signings", rows)
-    return organisation.signings
+    return signings_held(organisation)
 
 
 def signing_of(organisation: Organisation) -> Signing | None:
@@ -53,7 +43,11 @@ def start(organisation: Organisation, scheme: Scheme) -> Signing:
         if signing.charter_id == scheme.charter_id:
             return signing
     signing = Signing(
-        organisation_id=organisation.id, charter_id=scheme.charter_id, scheme_id=scheme.id
+        organisation_id=organisation.id,
+        charter_id=scheme.charter_id,
+        scheme_id=scheme.id,
+        status=REGISTERED,
+        status_changed_at=utcnow(),
     )
     organisation.signings.append(signing)
     db.session.add(signing)
@@ -83,6 +77,15 @@ def publishes_figures_column():
         .scalar_subquery()
     )
     return (func.coalesce(consent, 0) == 1).label("publishes_figures")
+
+
+def join_signing(query, charter_id: int | None = None):
+    """``query`` over organisations joined to each one's signing (of ``charter_id``, or the one
+    it holds): read its ``Signing.status``. An organisation with no signing drops out."""
+    on = Signing.organisation_id == Organisation.id
+    if charter_id is not None:
+        on = and_(on, Signing.charter_id == charter_id)
+    return query.join(Signing, on)
 
 
 def join_signed_scheme(query):
@@ -128,3 +131,25 @@ def required_signing_of(organisation: Organisation) -> Signing:
 def signing_id_of(organisation: Organisation) -> int:
     """The id of the organisation's signing, for a row that belongs to it."""
     return required_signing_of(organisation).id
+
+
+def as_charter_param(charter_id) -> ColumnElement:
+    """A charter id in SQL: a bound parameter as given, a plain id as a literal."""
+    return charter_id if isinstance(charter_id, ColumnElement) else literal(charter_id)
+
+
+def status_of_row(charter_id) -> ColumnElement[str]:
+    """SQL: the lifecycle status of the enclosing row's organisation under charter
+    ``charter_id`` (0: its first signing's), as a correlated probe of the same index."""
+    charter = as_charter_param(charter_id)
+    return (
+        select(Signing.status)
+        .where(
+            Signing.organisation_id == Organisation.id,
+            or_(charter == 0, Signing.charter_id == charter),
+        )
+        .order_by(Signing.id)
+        .limit(1)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )

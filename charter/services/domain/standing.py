@@ -29,6 +29,7 @@ from charter.models.assessment import (
     MARK_VALID,
     CharterMark,
 )
+from charter.services.domain import signings
 from workflows import lifecycle
 
 # --- the Mark's standing --------------------------------------------------------------------
@@ -218,26 +219,27 @@ def _marks_of_row(*conditions) -> ColumnElement[bool]:
     )
 
 
-def holding_clause(today) -> ColumnElement[bool]:
+def holding_clause(today, charter_id) -> ColumnElement[bool]:
     """SQL true for an organisation that :func:`holds_mark` on ``today`` (a date or a bound
     parameter). A renewal supersedes every earlier Mark in force, so a Mark in force is the
     current one."""
     in_force = _marks_of_row(_Mark.status.in_(MARK_IN_FORCE), _Mark.expires_on >= today)
     recorded_holders = [s for s, p in STATUS_WITH_NO_MARK_RECORDED.items() if p in HOLDER_STATUSES]
     none_recorded = ~_marks_of_row(_Mark.status != MARK_SUPERSEDED)
+    status = signings.status_of_row(charter_id)
     return and_(
-        Organisation.status.not_in(list(STATE_OVERRIDES)),
-        or_(in_force, and_(Organisation.status.in_(recorded_holders), none_recorded)),
+        status.not_in(list(STATE_OVERRIDES)),
+        or_(in_force, and_(status.in_(recorded_holders), none_recorded)),
     )
 
 
-def signatory_clause(today) -> ColumnElement[bool]:
+def signatory_clause(today, charter_id) -> ColumnElement[bool]:
     """SQL true for an organisation whose public status is a signatory's (working towards the
     Mark, or a signatory without one in force)."""
     states = [s for s, p in STATUS_WITHOUT_MARK.items() if p in SIGNATORY_STATUSES]
     suspended_marks = [MARK_SUSPENDED] if SUSPENDED in STATUS_BY_MARK_STANDING else []
     return and_(
-        Organisation.status.in_(states),
-        ~holding_clause(today),
+        signings.status_of_row(charter_id).in_(states),
+        ~holding_clause(today, charter_id),
         ~_marks_of_row(_Mark.status.in_(suspended_marks)),
     )

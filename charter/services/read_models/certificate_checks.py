@@ -57,10 +57,10 @@ def standing_by_number(text: str | None) -> str | None:
             CharterMark.status,
             CharterMark.expires_on,
             Scheme.renewal_window_days,
-            Organisation.status.label("organisation_status"),
+            Signing.status.label("organisation_status"),
         )
         .join(Scheme, Scheme.id == CharterMark.scheme_id)
-        .join(Organisation, Organisation.id == CharterMark.organisation_id)
+        .join(Signing, Signing.id == CharterMark.signing_id)
         .where(CharterMark.certificate_number == number)
     ).first()
     if row is None:

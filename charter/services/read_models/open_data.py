@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, func, select, true
+from sqlalchemy import Integer, Select, and_, bindparam, func, select, true
 
 from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature
@@ -132,7 +132,8 @@ PUBLIC_COLUMNS = (
     Organisation.sector,
     Organisation.town,
     Organisation.district,
-    Organisation.status,
+    # Its lifecycle under the charter whose register is asked for (the statement's charter_id).
+    signings.status_of_row(bindparam("charter_id", type_=Integer)).label("status"),
     signings.publishes_figures_column(),
 )
 
@@ -275,7 +276,10 @@ def export_rows(
         query = filtered(select(*columns), filters)
         if after is not None:
             query = after_key(query, after)
-        rows = db.session.execute(_with_current_mark(in_order(query).limit(batch_size))).all()
+        rows = db.session.execute(
+            _with_current_mark(in_order(query).limit(batch_size)),
+            {"charter_id": filters.charter_id},
+        ).all()
         entries = _entries(rows, today)
         figures = (
             published.published_figures_of(
@@ -341,7 +345,8 @@ def public_entry(slug: str, charter_id: int, *, today: date | None = None) -> Pu
             select(*PUBLIC_COLUMNS, sort_key(), _latest_signed_at()).where(
                 Organisation.slug == slug, register_entries.on_register_clause(charter_id)
             )
-        )
+        ),
+        {"charter_id": charter_id},
     ).first()
     if row is None:
         return None

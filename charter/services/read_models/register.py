@@ -14,13 +14,13 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from charter.extensions import db
 from charter.models import CharterMark, Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.services.domain import register_entries
+from charter.services.domain import register_entries, signings
 from charter.services.read_models import register_version
 from charter.services.read_models.register_query import (
     ANY_KEY,
@@ -221,7 +221,7 @@ def _entry_columns():
         Organisation.name,
         Organisation.organisation_type,
         Organisation.district,
-        Organisation.status,
+        signings.status_of_row(bindparam("charter_id", type_=Integer)),
         _current_mark(CharterMark.status),
         _current_mark(CharterMark.expires_on),
         _current_mark(Scheme.renewal_window_days),

@@ -164,7 +164,7 @@ def filtered(query: Select, filters: Filters) -> Select:
             query = query.where(column == bindparam(name, params[name]))
     if filters.standing in STANDING_CLAUSES:
         today = bindparam("today", params["today"], type_=Date)
-        query = query.where(STANDING_CLAUSES[filters.standing](today))
+        query = query.where(STANDING_CLAUSES[filters.standing](today, charter))
     return query
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import Organisation
+from charter.models import Organisation, Signing
 from charter.models.plan import PLAN_SUBMITTED, ActionPlan
 from charter.services.domain.plans import DECIDABLE_STATES
 
@@ -27,20 +27,24 @@ def waiting_plans(search: str = "", district: str = "", page: int = 1) -> Waitin
     """Submitted plans an assessor can decide on, oldest first, each with its organisation in
     the same query. A plan left submitted by an organisation that has since withdrawn (or
     lapsed, or been suspended) is not waiting: it could not be decided."""
-    conditions = [ActionPlan.status == PLAN_SUBMITTED, Organisation.status.in_(DECIDABLE_STATES)]
+    conditions = [ActionPlan.status == PLAN_SUBMITTED, Signing.status.in_(DECIDABLE_STATES)]
     if search:
         escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(func.lower(Organisation.name).like(f"%{escaped}%", escape="\\"))
     if district:
         conditions.append(Organisation.district == district)
     total = db.session.scalar(
-        select(func.count(ActionPlan.id)).join(Organisation).where(*conditions)
+        select(func.count(ActionPlan.id))
+        .join(Organisation, ActionPlan.organisation_id == Organisation.id)
+        .join(Signing, Signing.id == ActionPlan.signing_id)
+        .where(*conditions)
     )
     pages = max(1, -(-total // WAITING_PER_PAGE))
     page = min(max(page, 1), pages)
     rows = db.session.execute(
         select(ActionPlan, Organisation)
         .join(Organisation, ActionPlan.organisation_id == Organisation.id)
+        .join(Signing, Signing.id == ActionPlan.signing_id)
         .where(*conditions)
         .order_by(ActionPlan.submitted_at, ActionPlan.id)
         .limit(WAITING_PER_PAGE)
@@ -54,7 +58,8 @@ def districts_waiting() -> list[str]:
         db.session.scalars(
             select(Organisation.district)
             .join(ActionPlan, ActionPlan.organisation_id == Organisation.id)
-            .where(ActionPlan.status == PLAN_SUBMITTED, Organisation.status.in_(DECIDABLE_STATES))
+            .join(Signing, Signing.id == ActionPlan.signing_id)
+            .where(ActionPlan.status == PLAN_SUBMITTED, Signing.status.in_(DECIDABLE_STATES))
             .distinct()
             .order_by(Organisation.district)
         )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import MonitoringReturn, Organisation, Signature
+from charter.models import MonitoringReturn, Organisation, Signature, Signing
 from charter.models.base import utcnow
 from charter.services.domain import return_review
 from charter.services.domain.signings import signing_of
@@ -76,4 +76,6 @@ def signed(organisation, when: datetime, status: str = "signatory") -> Organisat
 
 
 def status_of(organisation) -> str:
-    return db.session.scalar(select(Organisation.status).where(Organisation.id == organisation.id))
+    return db.session.scalar(
+        select(Signing.status).where(Signing.organisation_id == organisation.id)
+    )

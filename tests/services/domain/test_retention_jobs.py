@@ -19,6 +19,7 @@ from charter.models import (
     Membership,
     Organisation,
     OutboxEmail,
+    Signing,
     StaffRole,
     User,
 )
@@ -141,7 +142,7 @@ def _settle_the_other_reviews(db) -> None:
     for _ in range(8):
         before = (
             _table_counts(db),
-            sorted(db.session.execute(select(Organisation.id, Organisation.status)).all()),
+            sorted(db.session.execute(select(Signing.organisation_id, Signing.status)).all()),
         )
         for name in reviews.JOBS:
             if name != RETENTION:
@@ -149,7 +150,7 @@ def _settle_the_other_reviews(db) -> None:
         db.session.expire_all()
         if (
             _table_counts(db),
-            sorted(db.session.execute(select(Organisation.id, Organisation.status)).all()),
+            sorted(db.session.execute(select(Signing.organisation_id, Signing.status)).all()),
         ) == before:
             return
     raise AssertionError("the other reviews never settled")
@@ -255,7 +256,10 @@ def test_the_dry_run_lists_what_is_due_and_changes_nothing(app, db):
     assert "Dry run: nothing has been changed" in result.output
     assert "Organisations’ records" in result.output or "organisation" in result.output.lower()
     withdrawn = db.session.scalar(
-        select(Organisation).where(Organisation.status == WITHDRAWN).limit(1)
+        select(Organisation)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .where(Signing.status == WITHDRAWN)
+        .limit(1)
     )
     assert withdrawn.name in result.output
     db.session.expire_all()

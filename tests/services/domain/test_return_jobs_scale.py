@@ -12,7 +12,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from charter.extensions import db
-from charter.models import AuditEvent, MonitoringReturn, Organisation, OutboxEmail, ReturnLine
+from charter.models import (
+    AuditEvent,
+    MonitoringReturn,
+    Organisation,
+    OutboxEmail,
+    ReturnLine,
+    Signing,
+)
 from charter.models.assessment import CharterMark
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import reviews
@@ -180,9 +187,9 @@ def test_a_stale_organisation_is_skipped_when_opening_renewal_windows(app, schem
     def racing_transition(org, trigger, actor, **kwargs):
         if org.id == stale:  # someone else changes it between our read and our commit
             db.session.execute(
-                update(Organisation)
-                .where(Organisation.id == org.id)
-                .values(version_id=Organisation.version_id + 1)
+                update(Signing)
+                .where(Signing.organisation_id == org.id)
+                .values(version_id=Signing.version_id + 1)
                 .execution_options(synchronize_session=False)
             )
         return real_transition(org, trigger, actor, **kwargs)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import make_url
 
 from charter.extensions import db
-from charter.models import ActionPlan, AuditEvent, MonitoringReturn, Organisation
+from charter.models import ActionPlan, AuditEvent, MonitoringReturn, Signing
 from charter.models.assessment import CharterMark
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.services.domain import reviews
@@ -157,9 +157,9 @@ def test_a_stale_organisation_is_skipped_and_the_run_carries_on(
         if org.id == organisation.id:
             # Someone else changes the organisation between our read and our commit.
             db.session.execute(
-                update(Organisation)
-                .where(Organisation.id == org.id)
-                .values(version_id=Organisation.version_id + 1)
+                update(Signing)
+                .where(Signing.organisation_id == org.id)
+                .values(version_id=Signing.version_id + 1)
                 .execution_options(synchronize_session=False)
             )
         return real_transition(org, trigger, actor, **kwargs)

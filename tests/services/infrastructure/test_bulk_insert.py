@@ -9,8 +9,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from charter.extensions import db
-from charter.models import Organisation, OutboxEmail
+from charter.models import Organisation, OutboxEmail, Signing
 from charter.models.schedule import ScheduledNotice
+from charter.services.domain.signings import signing_of
 from charter.services.infrastructure.bulk_insert import (
     among,
     insert_ignoring,
@@ -62,20 +63,29 @@ def test_insert_many_keeps_text_and_json_exactly(app):
     assert [tuple(r) for r in stored] == [(r["to_address"], r["body"], r["headers"]) for r in rows]
 
 
-def test_update_versioned_writes_the_changes_and_bumps_the_version(app, scheme):
-    orgs = [make_organisation(scheme=scheme, status="monitoring") for _ in range(3)]
-    for org in orgs:
-        db.session.refresh(org)  # read, as a review's batch reads them
-    for org in orgs[:2]:
-        org.status = "lapsed"
+def _signings(scheme, count: int):
+    """Monitored organisations' signings (their lifecycles, version-counted), read as a
+    review's batch reads them."""
+    signings = [
+        signing_of(make_organisation(scheme=scheme, status="monitoring")) for _ in range(count)
+    ]
+    for signing in signings:
+        db.session.refresh(signing)
+    return signings
 
-    update_versioned(orgs)
+
+def test_update_versioned_writes_the_changes_and_bumps_the_version(app, scheme):
+    signings = _signings(scheme, 3)
+    for signing in signings[:2]:
+        signing.status = "lapsed"
+
+    update_versioned(signings)
     if db.engine.dialect.name == "postgresql":  # written: the flush has nothing left to write
-        assert not any(db.session.is_modified(o) for o in orgs)
+        assert not any(db.session.is_modified(s) for s in signings)
     db.session.commit()
     db.session.expire_all()
 
-    assert [(o.status, o.version_id) for o in orgs] == [
+    assert [(s.status, s.version_id) for s in signings] == [
         ("lapsed", 2),
         ("lapsed", 2),
         ("monitoring", 1),
@@ -85,17 +95,14 @@ def test_update_versioned_writes_the_changes_and_bumps_the_version(app, scheme):
 def test_update_versioned_refuses_a_row_changed_since_it_was_read(app, scheme):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("elsewhere the ORM's flush writes and checks each row")
-    org = make_organisation(scheme=scheme, status="monitoring")
-    other = make_organisation(scheme=scheme, status="monitoring")
-    db.session.refresh(org)
-    db.session.refresh(other)
-    # Someone else changes the first organisation after it was read.
+    signing, other = _signings(scheme, 2)
+    # Someone else changes the first signing after it was read.
     db.session.execute(
-        update(Organisation.__table__)
-        .where(Organisation.__table__.c.id == org.id)
-        .values(version_id=Organisation.__table__.c.version_id + 1),
+        update(Signing.__table__)
+        .where(Signing.__table__.c.id == signing.id)
+        .values(version_id=Signing.__table__.c.version_id + 1),
     )
-    org.status = other.status = "lapsed"
+    signing.status = other.status = "lapsed"
 
     with pytest.raises(StaleDataError):
-        update_versioned([org, other])
+        update_versioned([signing, other])

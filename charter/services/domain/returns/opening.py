@@ -21,6 +21,7 @@ from charter.models import (
     PlanTarget,
     ReturnLine,
     Scheme,
+    Signing,
 )
 from charter.models.monitoring import RETURN_DRAFT
 from charter.models.plan import PLAN_APPROVED, PLAN_SUPERSEDED
@@ -112,7 +113,8 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
         .outerjoin(started, started.c.organisation_id == Organisation.id)
         .outerjoin(ActionPlan, in_force)
         .outerjoin(Scheme, Scheme.id == ActionPlan.scheme_id)
-        .where(among(Organisation.id, ids), Organisation.status.in_(MONITORED_STATES))
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .where(among(Organisation.id, ids), Signing.status.in_(MONITORED_STATES))
     ).all()
     monitored = {row[0] for row in rows}
     planned = [row for row in rows if row[1] is not None and row[2] is not None]

@@ -33,6 +33,7 @@ from charter.services.domain.lifecycle import AuditRows, system_actor, transitio
 from charter.services.domain.marks import add_months
 from charter.services.domain.reviews.common import (
     give_notices,
+    lifecycles,
     load_organisations,
     run_in_batches,
     try_transition,
@@ -61,7 +62,7 @@ def annual_review_of_signatories(today: date) -> dict:
         .join(Signing, Signing.organisation_id == Organisation.id)
         .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
-            Organisation.status.in_(CONFIRMING_STATES),
+            Signing.status.in_(CONFIRMING_STATES),
             signed.c.signed_at < datetime.combine(a_year_ago + timedelta(days=1), time.min),
             ~exists().where(
                 AnnualConfirmation.organisation_id == Organisation.id,
@@ -127,13 +128,12 @@ def enforce_annual_confirmations(today: date) -> dict:
             AnnualConfirmation.closes_on,
             Scheme.warning_days_before_sanction,
         )
-        .join(Organisation, Organisation.id == AnnualConfirmation.organisation_id)
-        .join(Signing, Signing.organisation_id == Organisation.id)
+        .join(Signing, Signing.id == AnnualConfirmation.signing_id)
         .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
             AnnualConfirmation.confirmed_at.is_(None),
             AnnualConfirmation.closes_on <= today + timedelta(days=warn_days),
-            Organisation.status.in_(CONFIRMING_STATES),
+            Signing.status.in_(CONFIRMING_STATES),
             ~exists().where(
                 ScheduledNotice.kind == missed_key,
                 ScheduledNotice.subject_key
@@ -182,7 +182,7 @@ def enforce_annual_confirmations(today: date) -> dict:
                 suspended.append(organisation.id)
             to_give.append((oid, missed_key, f"confirmation:{cid}"))
             acted.append((organisation, closes_on, trigger or "noted", cid))
-        update_versioned(organisations.values())  # one UPDATE, not one per organisation
+        update_versioned(lifecycles(organisations.values()))  # one UPDATE, not one per organisation
         audit_rows.flush()
         duties.set_marks(suspended, MARK_VALID, MARK_SUSPENDED)
         given = give_notices(to_give)

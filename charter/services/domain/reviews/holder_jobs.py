@@ -26,6 +26,7 @@ from charter.services.domain.lifecycle import AuditRows, system_actor, transitio
 from charter.services.domain.reviews.common import (
     MissedReturn,
     give_notices,
+    lifecycles,
     load_organisations,
     never_sent,
     run_in_batches,
@@ -122,7 +123,7 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
                 done["skipped"] += 1
                 continue
             noted.append(organisation)
-        update_versioned(organisations.values())  # one UPDATE, not one per organisation
+        update_versioned(lifecycles(organisations.values()))  # one UPDATE, not one per organisation
         audit_rows.flush()
         duties.set_marks([o.id for o in suspended], MARK_VALID, MARK_SUSPENDED)
         given = give_notices(
@@ -176,7 +177,7 @@ def reinstate_marks(today: date) -> dict:
                 done,
             ):
                 reinstated.append(organisation)
-        update_versioned(organisations.values())  # one UPDATE, not one per organisation
+        update_versioned(lifecycles(organisations.values()))  # one UPDATE, not one per organisation
         audit_rows.flush()
         duties.set_marks([o.id for o in reinstated], MARK_SUSPENDED, MARK_VALID)
         notices.marks.in_force_again(reinstated)

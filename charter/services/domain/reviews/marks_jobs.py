@@ -14,7 +14,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
-from charter.models import Organisation, Scheme
+from charter.models import Organisation, Scheme, Signing
 from charter.models.assessment import (
     MARK_EXPIRED,
     MARK_SUPERSEDED,
@@ -27,6 +27,7 @@ from charter.services import notices
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
     give_notices,
+    lifecycles,
     load_organisations,
     run_in_batches,
     try_transition,
@@ -76,10 +77,10 @@ def open_renewal_windows(today: date) -> dict:
                 CharterMark.expires_on,
                 Scheme.renewal_window_days,
             )
-            .join(Organisation, Organisation.id == CharterMark.organisation_id)
+            .join(Signing, Signing.id == CharterMark.signing_id)
             .join(Scheme, Scheme.id == CharterMark.scheme_id)
             .where(
-                Organisation.status == lifecycle.ACCREDITED,
+                Signing.status == lifecycle.ACCREDITED,
                 CharterMark.status == MARK_VALID,
                 CharterMark.expires_on >= today,
                 CharterMark.expires_on <= today + timedelta(days=longest),
@@ -110,7 +111,7 @@ def open_renewal_windows(today: date) -> dict:
                 done,
             ):
                 opened.append((organisation, mark))
-        update_versioned(organisations.values())  # one UPDATE, not one per organisation
+        update_versioned(lifecycles(organisations.values()))  # one UPDATE, not one per organisation
         audit_rows.flush()
         _notify_once(
             opened,
@@ -132,14 +133,14 @@ def _expiring(today: date) -> list[tuple[int, int]]:
         tuple(row)
         for row in db.session.execute(
             select(CharterMark.organisation_id, CharterMark.id)
-            .join(Organisation, Organisation.id == CharterMark.organisation_id)
+            .join(Signing, Signing.id == CharterMark.signing_id)
             .where(
                 CharterMark.expires_on < today,
                 or_(
                     CharterMark.status.in_((MARK_VALID, MARK_SUSPENDED)),
                     and_(
                         CharterMark.status == MARK_EXPIRED,
-                        Organisation.status.in_(EXPIRING_STATES),
+                        Signing.status.in_(EXPIRING_STATES),
                     ),
                 ),
                 ~exists().where(
@@ -188,7 +189,9 @@ def expire_marks(today: date) -> dict:
                 audit_rows.rows.append(_expiry_row(organisation, now))
             if changed:
                 expired.append((organisation, mark))
-        update_versioned([*organisations.values(), *marks.values()])  # one UPDATE per kind
+        update_versioned(
+            [*lifecycles(organisations.values()), *marks.values()]
+        )  # one UPDATE per kind
         audit_rows.flush()
         _notify_once(
             expired,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 
 from charter.extensions import db
 from charter.models import (
@@ -33,6 +33,7 @@ from charter.models import (
     ReturnLine,
     ScheduledNotice,
     Signature,
+    Signing,
     User,
 )
 from charter.models.assessment import MARK_EXPIRED, MARK_SUSPENDED, MARK_VALID
@@ -76,9 +77,16 @@ def _due_organisations(today: date) -> list[Organisation]:
         db.session.scalars(
             select(Organisation)
             .where(
-                Organisation.status.in_(account_closing.LEFT_STATES),
                 Organisation.records_erased_at.is_(None),
-                Organisation.status_changed_at < _cutoff(schedule.ORGANISATION_RECORDS, today),
+                # Every signing has ended, the last before the cutoff.
+                exists().where(Signing.organisation_id == Organisation.id),
+                ~exists().where(
+                    Signing.organisation_id == Organisation.id,
+                    or_(
+                        Signing.status.not_in(account_closing.LEFT_STATES),
+                        Signing.status_changed_at >= _cutoff(schedule.ORGANISATION_RECORDS, today),
+                    ),
+                ),
             )
             .order_by(Organisation.id)
         )
@@ -93,12 +101,14 @@ def _due_accounts(today: date, leaving_organisations: set[int]) -> list[User]:
     still_taking_part = (
         select(Membership.id)
         .join(Organisation, Organisation.id == Membership.organisation_id)
+        .outerjoin(Signing, Signing.organisation_id == Organisation.id)
         .where(
             Membership.user_id == User.id,
             Organisation.id.not_in(leaving_organisations),
             or_(
-                Organisation.status.not_in(account_closing.LEFT_STATES),
-                Organisation.status_changed_at >= cutoff,
+                Signing.id.is_(None),
+                Signing.status.not_in(account_closing.LEFT_STATES),
+                Signing.status_changed_at >= cutoff,
             ),
         )
         .exists()

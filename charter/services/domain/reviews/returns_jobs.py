@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, exists, func, not_, select
 
 from charter.extensions import db
 from charter.formatting import format_date
-from charter.models import MonitoringReturn, Organisation, Scheme
+from charter.models import MonitoringReturn, Scheme, Signing
 from charter.models.schedule import ScheduledNotice
 from charter.services import notices
 from charter.services.domain import duties, periods, signings
@@ -26,6 +26,7 @@ from charter.services.domain.lifecycle import AuditRows, system_actor, transitio
 from charter.services.domain.reviews.common import (
     OPEN_RETURN_STATUSES,
     give_notices,
+    lifecycles,
     load_organisations,
     never_sent,
     run_in_batches,
@@ -45,9 +46,9 @@ def open_monitoring_periods(today: date) -> dict:
     """Open a draft return for every ended monitoring period that has none yet."""
     counts: Counter = Counter()
     ids = db.session.scalars(
-        select(Organisation.id)
-        .where(Organisation.status.in_(returns_service.MONITORED_STATES))
-        .order_by(Organisation.id)
+        select(Signing.organisation_id)
+        .where(Signing.status.in_(returns_service.MONITORED_STATES))
+        .order_by(Signing.organisation_id)
     ).all()
 
     def act(batch: Sequence[int]) -> Counter:
@@ -92,11 +93,11 @@ def remind_returns_due(today: date) -> dict:
     overdue = MonitoringReturn.due_date < today
     candidates = db.session.execute(
         select(MonitoringReturn.id, MonitoringReturn.organisation_id)
-        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
+        .join(Signing, Signing.id == MonitoringReturn.signing_id)
         .where(
             MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),
             MonitoringReturn.due_date <= today + timedelta(days=longest_window),
-            Organisation.status.in_(REMINDED_STATES),
+            Signing.status.in_(REMINDED_STATES),
             # A queried return was sent on time once; it is being checked, not overdue.
             not_(and_(overdue, MonitoringReturn.first_submitted_at.is_not(None))),
             ~exists().where(
@@ -197,7 +198,7 @@ def lapse_overdue(today: date) -> dict:
                 done,
             ):
                 lapsed.append((organisation, returns[m.return_id], reason))
-        update_versioned(organisations.values())  # one UPDATE, not one per organisation
+        update_versioned(lifecycles(organisations.values()))  # one UPDATE, not one per organisation
         audit_rows.flush()
         give_notices((o.id, "lapsed", f"return:{r.id}") for o, r, _ in lapsed)
         recipients = notices.recipients_of(o.id for o, _, _ in lapsed)
