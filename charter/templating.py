@@ -12,7 +12,7 @@ from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
 from charter.auth.decorators import acts_as
-from charter.branding import current_branding
+from charter.branding import charter_with_id, current_branding
 from charter.formatting import (
     format_amount,
     format_date,
@@ -133,6 +133,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(error_summary, "error_summary")
     # An organisation's signing (its route, its consent to publish figures): read once a request.
     app.add_template_global(signings.signing_of, "signing_of")
+    # A charter's public facts by id (its name, running body, area), as the process holds them.
+    app.add_template_global(charter_with_id, "charter_with_id")
     # Figures and dates as people read them (charter/formatting.py): use these, never a raw
     # value, `|round`, "%.2f" or "£" ~ value. `amount` takes the measure's unit code.
     app.add_template_filter(format_money, "money")  # £163,156 / £163,156.50

@@ -330,9 +330,12 @@ def roles_by_email() -> dict[str, set[str]]:
 def signing_id_for(organisation_id: int) -> int:
     """The id of the organisation's signing, for a row a test makes that belongs to one."""
     from charter.models import Signing
+    from charter.services.domain.signings import in_acting_charter
 
     found = db.session.scalar(
-        select(Signing.id).where(Signing.organisation_id == organisation_id).order_by(Signing.id)
+        select(Signing.id)
+        .where(Signing.organisation_id == organisation_id, in_acting_charter())
+        .order_by(Signing.id)
     )
     assert found is not None, f"organisation {organisation_id} has no signing: give it a scheme"
     return found

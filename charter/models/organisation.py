@@ -76,8 +76,9 @@ class Organisation(Versioned, db.Model):
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
 
-    # Its lifecycle is its signing's (charter.models.signing). While an organisation signs one
-    # charter these read and write that signing's; one with no signing yet is "registered".
+    # Its lifecycle is its signing's (charter.models.signing): these read and write the signing
+    # of the charter acting now (charter.models.signing.acting_charter), or its first. One that
+    # has not signed that charter (or any) is "registered" there.
     @property
     def status(self) -> str:
         signing = self._signing()
@@ -106,10 +107,9 @@ class Organisation(Versioned, db.Model):
         self._required_signing().status_changed_at = value
 
     def _signing(self) -> Signing | None:
-        from charter.models.signing import signings_held
+        from charter.models.signing import acting_signing
 
-        rows = signings_held(self)
-        return rows[0] if rows else None
+        return acting_signing(self)
 
     def _required_signing(self) -> Signing:
         signing = self._signing()

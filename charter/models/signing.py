@@ -29,6 +29,9 @@ signing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -116,6 +119,34 @@ class OfSigning:
     organisation, and an organisation's history across charters stays one query."""
 
     signing_id: Mapped[int] = mapped_column(ForeignKey("signings.id"), index=True)
+
+
+# The charter an organisation's lifecycle, scheme and register entry mean at this moment: the
+# charter a page acts in (charter.organisation.acting_charter sets it from the address; staff
+# pages from the charter they act in), or the charter a scheduled review is running for. Unset,
+# an organisation's signing is the first it made. A context variable rather than Flask's ``g``:
+# the reviews and commands run without a request, and models stay free of Flask.
+acting_charter: ContextVar[int | None] = ContextVar("acting_charter", default=None)
+
+
+@contextmanager
+def acting_in(charter_id: int | None) -> Iterator[None]:
+    """Everything inside means the organisations' signings of charter ``charter_id``."""
+    token = acting_charter.set(charter_id)
+    try:
+        yield
+    finally:
+        acting_charter.reset(token)
+
+
+def acting_signing(organisation: Organisation) -> Signing | None:
+    """The organisation's signing of the acting charter (None if it has not signed it), or,
+    with none acting, the first it made (None for one registered with no charter)."""
+    rows = signings_held(organisation)
+    charter_id = acting_charter.get()
+    if charter_id is None:
+        return rows[0] if rows else None
+    return next((signing for signing in rows if signing.charter_id == charter_id), None)
 
 
 def signings_held(organisation: Organisation) -> list[Signing]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from charter.acting_charter import named_charter
 from charter.extensions import db
 from charter.models import Membership, Organisation
 from charter.services.domain import staff
@@ -44,6 +45,10 @@ def organisation_for_member(slug: str, *, owner_only: bool = False, staff_may_vi
         .first()
     )
     if organisation is None:
+        abort(404)
+    charter = named_charter()
+    if charter is not None and all(s.charter_id != charter.id for s in organisation.signings):
+        # Its pages act on a signing of the charter named (charter.acting_charter): it has none.
         abort(404)
     membership = membership_for(organisation)
     if membership is None:

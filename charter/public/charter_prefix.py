@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, has_request_context, make_response, render_template
 
+from charter.acting_charter import charter_named
 from charter.branding import CharterFacts, held_charters, read_again
 from charter.public import bp
 
@@ -25,16 +26,7 @@ from charter.public import bp
 _SLUG = "charter_slug"
 
 
-def charter_for_slug(slug: str) -> CharterFacts | None:
-    found = _find(slug)
-    if found is None:
-        read_again()
-        found = _find(slug)
-    return found
-
-
-def _find(slug: str) -> CharterFacts | None:
-    return next((c for c in held_charters() if c.slug == slug), None)
+charter_for_slug = charter_named
 
 
 def default_charter_facts() -> CharterFacts | None:

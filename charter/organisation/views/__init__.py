@@ -4,6 +4,7 @@ from charter.organisation.views import (  # noqa: F401
     applications,
     audits,
     certificate,
+    charters,
     confirmation,
     contract_proposals,
     contracts,

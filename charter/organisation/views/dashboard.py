@@ -264,6 +264,11 @@ def show_dashboard(slug: str):
         membership=membership,
         # The charter it registered with, from the charters the process holds (no query).
         signed_charter=charter_with_id(signing.charter_id) if signing else None,
+        # Every charter it signed (the one shown first is the page's), and those it could.
+        your_charters=[
+            (charter_with_id(each.charter_id), each) for each in signings.signings_of(organisation)
+        ],
+        charters_to_sign=signings.charters_to_sign(organisation) if membership else [],
         next_step=NEXT_STEPS.get(organisation.status, ""),
         warnings=duty_warnings.for_organisation(organisation),
         tasks=_tasks(organisation, membership),

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from charter.auth.decorators import verified_required
 from charter.extensions import db
 from charter.models import Organisation, Scheme
-from charter.models.signing import ROUTES
+from charter.models.signing import ROUTES, acting_charter
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.publishing import PUBLISH_LABELS, as_answer, as_choice
@@ -39,7 +39,7 @@ URL = "/<slug>/sign-the-charter"
 
 
 def _session_key(organisation: Organisation) -> str:
-    return f"sign-the-charter:{organisation.id}"
+    return f"sign-the-charter:{organisation.id}:{acting_charter.get() or 0}"
 
 
 def _answers(organisation: Organisation) -> dict:

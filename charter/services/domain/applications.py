@@ -49,7 +49,7 @@ def _plural(count: int, word: str) -> str:
 def latest_application(organisation: Organisation) -> Application | None:
     return db.session.scalar(
         select(Application)
-        .where(Application.organisation_id == organisation.id)
+        .where(signings.belongs(Application, organisation))
         .order_by(Application.submitted_at.desc(), Application.id.desc())
         .limit(1)
     )

@@ -19,6 +19,7 @@ from charter.models import EvidenceFile, Organisation, User
 from charter.models.base import utcnow
 from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AUDIT_DOCUMENTS_SENT, MarkAudit
 from charter.services import notices
+from charter.services.domain import signings
 from charter.services.domain.audits import AuditedFigure, verified_figures
 from charter.services.infrastructure import evidence as evidence_store
 from workflows.lifecycle import TransitionRefused
@@ -42,7 +43,7 @@ def open_requests(organisation: Organisation) -> list[MarkAudit]:
         db.session.scalars(
             select(MarkAudit)
             .where(
-                MarkAudit.organisation_id == organisation.id,
+                signings.belongs(MarkAudit, organisation),
                 MarkAudit.status == AUDIT_DOCUMENTS_REQUESTED,
             )
             .order_by(MarkAudit.requested_at, MarkAudit.id)

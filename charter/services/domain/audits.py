@@ -103,6 +103,7 @@ def eligible_holders(year: int) -> list[tuple[str, int]]:
             .join(Signing, Signing.id == CharterMark.signing_id)
             .where(
                 Signing.status.in_(lifecycle.HOLDING),
+                signings.in_acting_charter(),
                 CharterMark.status == MARK_VALID,
                 ~exists().where(
                     MarkAudit.organisation_id == Organisation.id, MarkAudit.year == year
@@ -330,7 +331,7 @@ def audits_of(organisation: Organisation) -> list[MarkAudit]:
     return list(
         db.session.scalars(
             select(MarkAudit)
-            .where(MarkAudit.organisation_id == organisation.id)
+            .where(signings.belongs(MarkAudit, organisation))
             .order_by(MarkAudit.year.desc(), MarkAudit.id.desc())
         )
     )

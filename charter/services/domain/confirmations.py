@@ -14,7 +14,7 @@ from charter.models import Membership, Organisation, Signature, User
 from charter.models.base import utcnow
 from charter.models.duties import AnnualConfirmation
 from charter.models.organisation import OWNER
-from charter.services.domain import duties, publishing
+from charter.services.domain import duties, publishing, signings
 from charter.services.domain.marks import add_months
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
@@ -60,7 +60,7 @@ def open_confirmation(organisation: Organisation) -> AnnualConfirmation | None:
     return db.session.scalar(
         select(AnnualConfirmation)
         .where(
-            AnnualConfirmation.organisation_id == organisation.id,
+            signings.belongs(AnnualConfirmation, organisation),
             AnnualConfirmation.confirmed_at.is_(None),
         )
         .order_by(AnnualConfirmation.anniversary.desc())
@@ -72,7 +72,7 @@ def last_confirmed(organisation: Organisation) -> AnnualConfirmation | None:
     return db.session.scalar(
         select(AnnualConfirmation)
         .where(
-            AnnualConfirmation.organisation_id == organisation.id,
+            signings.belongs(AnnualConfirmation, organisation),
             AnnualConfirmation.confirmed_at.is_not(None),
         )
         .order_by(AnnualConfirmation.anniversary.desc())

@@ -22,6 +22,7 @@ from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.schedule import ScheduledNotice
 from charter.models.scheme import Scheme
 from charter.services import notices
+from charter.services.domain import signings
 from charter.services.domain.lifecycle import system_actor, transition
 from workflows import lifecycle
 
@@ -73,6 +74,7 @@ def reinstatable(today: date):
         .join(Signing, Signing.id == CharterMark.signing_id)
         .where(
             Signing.status == lifecycle.MARK_SUSPENDED,
+            signings.in_acting_charter(),
             ~has_missed_return(Organisation.id),
             ~has_missed_confirmation(Organisation.id, today),
         )

@@ -24,6 +24,7 @@ from charter.models.assessment import (
 from charter.models.base import utcnow
 from charter.models.scheme import Scheme
 from charter.services import notices
+from charter.services.domain import signings
 from charter.services.domain import standing as standing_rules
 from charter.services.domain.lifecycle import actor_for, transition
 from workflows import lifecycle
@@ -112,7 +113,7 @@ def renewal_runs_from(organisation: Organisation, scheme: Scheme, awarded_on: da
         return None
     expiry = db.session.scalar(
         select(func.max(CharterMark.expires_on)).where(
-            CharterMark.organisation_id == organisation.id,
+            signings.belongs(CharterMark, organisation),
             CharterMark.status.in_((MARK_VALID, MARK_SUSPENDED)),
         )
     )
@@ -129,7 +130,7 @@ def create_mark(
     runs_from = renewal_runs_from(organisation, scheme, awarded_on) or awarded_on
     earlier = db.session.scalars(
         select(CharterMark).where(
-            CharterMark.organisation_id == organisation.id,
+            signings.belongs(CharterMark, organisation),
             CharterMark.status.in_((MARK_VALID, MARK_SUSPENDED)),
         )
     )
@@ -157,7 +158,7 @@ def current_mark(organisation: Organisation) -> CharterMark | None:
     return db.session.scalar(
         select(CharterMark)
         .where(
-            CharterMark.organisation_id == organisation.id,
+            signings.belongs(CharterMark, organisation),
             CharterMark.status != MARK_SUPERSEDED,
         )
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
@@ -170,7 +171,7 @@ def evidence_since(organisation: Organisation) -> date | None:
     that end after the latest Charter Mark's award date; None before the first award."""
     return db.session.scalar(
         select(CharterMark.awarded_on)
-        .where(CharterMark.organisation_id == organisation.id)
+        .where(signings.belongs(CharterMark, organisation))
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)
     )
@@ -215,7 +216,7 @@ def mark_history(organisation: Organisation) -> list[MarkEvent]:
     has a public text without reasons for the register. Two queries, whatever the history."""
     marks_held = db.session.execute(
         select(CharterMark.certificate_number, CharterMark.expires_on)
-        .where(CharterMark.organisation_id == organisation.id)
+        .where(signings.belongs(CharterMark, organisation))
         .order_by(CharterMark.awarded_on, CharterMark.id)
     ).all()
     if not marks_held:

@@ -55,7 +55,7 @@ def plans_of(organisation: Organisation) -> list[ActionPlan]:
         db.session.scalars(
             select(ActionPlan)
             .options(joinedload(ActionPlan.decided_by))
-            .where(ActionPlan.organisation_id == organisation.id)
+            .where(signings.belongs(ActionPlan, organisation))
             .order_by(ActionPlan.revision.desc())
         )
     )
@@ -65,7 +65,7 @@ def approved_plan(organisation: Organisation) -> ActionPlan | None:
     """The plan in force: the latest approved revision."""
     return db.session.scalar(
         select(ActionPlan)
-        .where(ActionPlan.organisation_id == organisation.id, ActionPlan.status == PLAN_APPROVED)
+        .where(signings.belongs(ActionPlan, organisation), ActionPlan.status == PLAN_APPROVED)
         .order_by(ActionPlan.revision.desc())
         .limit(1)
     )
@@ -75,7 +75,7 @@ def monitoring_start(organisation: Organisation) -> date | None:
     """The day the organisation's first plan was approved: day 1 of plan year 1."""
     decided = db.session.scalar(
         select(func.min(ActionPlan.decided_at)).where(
-            ActionPlan.organisation_id == organisation.id,
+            signings.belongs(ActionPlan, organisation),
             ActionPlan.status.in_((PLAN_APPROVED, PLAN_SUPERSEDED)),
         )
     )
@@ -326,7 +326,7 @@ def decide(plan: ActionPlan, assessor: User, *, approve: bool, comment: str) -> 
         db.session.execute(
             update(ActionPlan)
             .where(
-                ActionPlan.organisation_id == organisation.id,
+                signings.belongs(ActionPlan, organisation),
                 ActionPlan.status == PLAN_APPROVED,
             )
             .values(status=PLAN_SUPERSEDED)

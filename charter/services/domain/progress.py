@@ -37,7 +37,7 @@ from charter.models import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import STOCK_UNITS
-from charter.services.domain import contract_evidence, periods
+from charter.services.domain import contract_evidence, periods, signings
 from charter.services.domain.marks import evidence_since
 from charter.services.domain.plans import approved_plan, monitoring_start
 from charter.services.domain.plausibility import counts
@@ -195,7 +195,7 @@ def measure_progress(
         )
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
         .where(
-            MonitoringReturn.organisation_id == organisation.id,
+            signings.belongs(MonitoringReturn, organisation),
             counts(),
             ReturnLine.actual_value.is_not(None),
         )
@@ -249,7 +249,7 @@ def verified_return_count(organisation: Organisation, since: date | None = None)
         select(func.count())
         .select_from(MonitoringReturn)
         .where(
-            MonitoringReturn.organisation_id == organisation.id,
+            signings.belongs(MonitoringReturn, organisation),
             MonitoringReturn.status == RETURN_VERIFIED,
         )
     )

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import Charter, Measure, Principle, Scheme
 from charter.models.scheme import BETTER, REPORTING, UNITS
+from charter.models.signing import acting_charter
 from charter.services.domain import signings
 from charter.services.domain.charter_file import charter_table, running_body_as_issuer
 from charter.services.domain.charters import charter_for_scheme, default_charter_id
@@ -294,14 +295,14 @@ def load_scheme_file(path: str | Path) -> LoadResult:
 
 def current_scheme(slug: str | None = None, *, charter: Charter | None = None) -> Scheme | None:
     """The current version of ``slug``, or else of the most recently loaded scheme of
-    ``charter``, by default the default charter (the one existing URLs serve). One query."""
+    ``charter``, by default the charter acting now (charter.models.signing.acting_charter),
+    else the default charter (the one existing URLs serve). One query."""
     query = select(Scheme).where(Scheme.is_current.is_(True))
     if slug:
         query = query.where(Scheme.slug == slug)
     else:
-        query = query.where(
-            Scheme.charter_id == (charter.id if charter is not None else default_charter_id())
-        )
+        charter_id = charter.id if charter is not None else acting_charter.get()
+        query = query.where(Scheme.charter_id == (charter_id or default_charter_id()))
     return db.session.scalar(query.order_by(Scheme.loaded_at.desc(), Scheme.id.desc()).limit(1))
 
 

@@ -12,13 +12,14 @@ charter the page acts in.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
-from charter.models import Organisation, Scheme, Signing
+from charter.models import Charter, Organisation, Scheme, Signing
 from charter.models.base import utcnow
-from charter.models.signing import REGISTERED, signings_held
+from charter.models.signing import REGISTERED, acting_charter, acting_signing, signings_held
+from charter.services.domain.refusals import Refused
 
 
 def signings_of(organisation: Organisation) -> list[Signing]:
@@ -26,9 +27,16 @@ def signings_of(organisation: Organisation) -> list[Signing]:
 
 
 def signing_of(organisation: Organisation) -> Signing | None:
-    """The organisation's signing, or None for one registered with no charter yet."""
-    rows = signings_of(organisation)
-    return rows[0] if rows else None
+    """The organisation's signing of the charter acting now (``acting_charter``; with none, its
+    first), or None where it has not signed it."""
+    return acting_signing(organisation)
+
+
+def in_acting_charter() -> ColumnElement[bool]:
+    """SQL: the signing joined is of the charter acting now (any, with none acting): how a
+    scheduled review run for one charter keeps to its signings."""
+    charter_id = acting_charter.get()
+    return true() if charter_id is None else Signing.charter_id == charter_id
 
 
 def scheme_id_of(organisation: Organisation) -> int | None:
@@ -88,14 +96,6 @@ def join_signing(query, charter_id: int | None = None):
     return query.join(Signing, on)
 
 
-def join_signed_scheme(query):
-    """``query`` over organisations joined to each one's signing and the scheme version it
-    signed under (the reviews read their periods and windows from it)."""
-    return query.join(Signing, Signing.organisation_id == Organisation.id).join(
-        Scheme, Scheme.id == Signing.scheme_id
-    )
-
-
 def scheme_ids_of(organisation_ids) -> dict[int, int]:
     """Each organisation's signed scheme version, for a batch in one query."""
     return _per_organisation(Signing.scheme_id, organisation_ids)
@@ -111,9 +111,11 @@ def _per_organisation(column, organisation_ids) -> dict[int, int]:
     ids = list(organisation_ids)
     if not ids:
         return {}
+    # Of the acting charter; with none acting, each organisation's first signing (the last
+    # row read for it).
     rows = db.session.execute(
         select(Signing.organisation_id, column)
-        .where(Signing.organisation_id.in_(ids))
+        .where(Signing.organisation_id.in_(ids), in_acting_charter())
         .order_by(Signing.id.desc())
     )
     return dict(rows.all())
@@ -153,3 +155,70 @@ def status_of_row(charter_id) -> ColumnElement[str]:
         .correlate(Organisation)
         .scalar_subquery()
     )
+
+
+def of_charter(scheme_id_column, charter_id) -> ColumnElement[bool]:
+    """SQL: a row with a scheme version (a Mark, a measure) is of charter ``charter_id`` (an id
+    or a bound parameter; 0 for any charter): its scheme's. The charter's scheme versions are a
+    handful of ids, read once per statement."""
+    charter = as_charter_param(charter_id)
+    return or_(
+        charter == 0, scheme_id_column.in_(select(Scheme.id).where(Scheme.charter_id == charter))
+    )
+
+
+def belongs(model, organisation: Organisation) -> ColumnElement[bool]:
+    """SQL: a row of ``model`` (a plan, return, application, Mark, confirmation or audit: an
+    ``OfSigning``) belongs to the organisation's signing of the charter acting now. None of it
+    does where the organisation has not signed that charter."""
+    signing = signing_of(organisation)
+    if signing is None:
+        return false()
+    return and_(model.organisation_id == organisation.id, model.signing_id == signing.id)
+
+
+class SigningRefused(Refused):
+    pass
+
+
+def charters_to_sign(organisation: Organisation) -> list[Charter]:
+    """The charters the organisation could sign next: open for signing (a published scheme),
+    not signed yet, and covering its district (listed in the scheme's districts; a scheme that
+    lists none covers anywhere). One query."""
+    signed = {signing.charter_id for signing in signings_of(organisation)}
+    rows = db.session.execute(
+        select(Charter, Scheme.districts)
+        .join(Scheme, and_(Scheme.charter_id == Charter.id, Scheme.is_current.is_(True)))
+        .order_by(Charter.name, Charter.id)
+    ).all()
+    offered: dict[int, Charter] = {}
+    for charter, districts in rows:
+        if charter.id in signed or charter.id in offered:
+            continue
+        if districts and organisation.district not in districts:
+            continue
+        offered[charter.id] = charter
+    return list(offered.values())
+
+
+def join(organisation: Organisation, charter_id: int) -> Signing:
+    """Register the organisation with a further charter: a signing, in the registered state,
+    under that charter's current scheme; not committed. Signing the charter itself is the
+    signing journey that follows. An organisation already registered with it keeps its
+    signing."""
+    for signing in signings_of(organisation):
+        if signing.charter_id == charter_id:
+            return signing
+    offered = {charter.id for charter in charters_to_sign(organisation)}
+    if charter_id not in offered:
+        raise SigningRefused(
+            "This charter does not cover your organisation's district, or is not open for "
+            "signing yet."
+        )
+    scheme = db.session.scalar(
+        select(Scheme)
+        .where(Scheme.charter_id == charter_id, Scheme.is_current.is_(True))
+        .order_by(Scheme.loaded_at.desc(), Scheme.id.desc())
+        .limit(1)
+    )
+    return start(organisation, scheme)

@@ -27,7 +27,7 @@ from charter.models.base import utcnow
 from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import UNITS
-from charter.services.domain import contracts, progress, returns
+from charter.services.domain import contracts, progress, returns, signings
 from charter.services.domain.proxy_values import values_in_force
 from charter.services.notices import links
 
@@ -69,7 +69,7 @@ def _verified_returns(organisation: Organisation) -> list[dict]:
         db.session.scalars(
             select(MonitoringReturn)
             .where(
-                MonitoringReturn.organisation_id == organisation.id,
+                signings.belongs(MonitoringReturn, organisation),
                 MonitoringReturn.status == RETURN_VERIFIED,
             )
             .order_by(MonitoringReturn.period_start, MonitoringReturn.id)

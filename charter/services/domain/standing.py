@@ -204,14 +204,18 @@ def expired_on(state: str, mark: MarkFacts | None, today: date) -> date | None:
 _Mark = aliased(CharterMark, name="standing_mark")
 
 
-def _marks_of_row(*conditions) -> ColumnElement[bool]:
+def _marks_of_row(charter_id, *conditions) -> ColumnElement[bool]:
     """Whether the organisation of the enclosing row has a Mark meeting ``conditions``: a
     correlated lookup with LIMIT 1, which PostgreSQL runs as an index probe per row it walks (an
     EXISTS may be planned as a hashed semi-join over a sequential scan of every Mark)."""
     return (
         select(literal(1))
         .select_from(_Mark)
-        .where(_Mark.organisation_id == Organisation.id, *conditions)
+        .where(
+            _Mark.organisation_id == Organisation.id,
+            signings.of_charter(_Mark.scheme_id, charter_id),
+            *conditions,
+        )
         .correlate(Organisation)
         .limit(1)
         .scalar_subquery()
@@ -223,9 +227,9 @@ def holding_clause(today, charter_id) -> ColumnElement[bool]:
     """SQL true for an organisation that :func:`holds_mark` on ``today`` (a date or a bound
     parameter). A renewal supersedes every earlier Mark in force, so a Mark in force is the
     current one."""
-    in_force = _marks_of_row(_Mark.status.in_(MARK_IN_FORCE), _Mark.expires_on >= today)
+    in_force = _marks_of_row(charter_id, _Mark.status.in_(MARK_IN_FORCE), _Mark.expires_on >= today)
     recorded_holders = [s for s, p in STATUS_WITH_NO_MARK_RECORDED.items() if p in HOLDER_STATUSES]
-    none_recorded = ~_marks_of_row(_Mark.status != MARK_SUPERSEDED)
+    none_recorded = ~_marks_of_row(charter_id, _Mark.status != MARK_SUPERSEDED)
     status = signings.status_of_row(charter_id)
     return and_(
         status.not_in(list(STATE_OVERRIDES)),
@@ -241,5 +245,5 @@ def signatory_clause(today, charter_id) -> ColumnElement[bool]:
     return and_(
         signings.status_of_row(charter_id).in_(states),
         ~holding_clause(today, charter_id),
-        ~_marks_of_row(_Mark.status.in_(suspended_marks)),
+        ~_marks_of_row(charter_id, _Mark.status.in_(suspended_marks)),
     )

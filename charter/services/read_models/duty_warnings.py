@@ -17,7 +17,7 @@ from charter.models import MonitoringReturn, Organisation
 from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AUDIT_DOCUMENTS_SENT, MarkAudit
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED, RETURN_VERIFIED
 from charter.models.schedule import ScheduledNotice
-from charter.services.domain import confirmations, duties, periods
+from charter.services.domain import confirmations, duties, periods, signings
 from charter.services.domain.audits import OPEN_AUDIT_STATUSES
 from charter.services.domain.schemes import scheme_of
 from workflows import lifecycle
@@ -64,7 +64,7 @@ def _mark_suspended(organisation: Organisation) -> list[DatedWarning]:
                 & (ScheduledNotice.kind == duties.MISSED_RETURN_NOTICE),
             )
             .where(
-                MonitoringReturn.organisation_id == organisation.id,
+                signings.belongs(MonitoringReturn, organisation),
                 MonitoringReturn.status != RETURN_VERIFIED,
             )
             .order_by(MonitoringReturn.due_date)
@@ -99,7 +99,7 @@ def _returns_overdue(organisation: Organisation, scheme, today: date) -> list[Da
     overdue = db.session.scalars(
         select(MonitoringReturn)
         .where(
-            MonitoringReturn.organisation_id == organisation.id,
+            signings.belongs(MonitoringReturn, organisation),
             MonitoringReturn.status.in_((RETURN_DRAFT, RETURN_QUERIED)),
             MonitoringReturn.first_submitted_at.is_(None),
             MonitoringReturn.due_date < today,
@@ -178,7 +178,7 @@ def _audit_in_progress(organisation: Organisation) -> list[DatedWarning]:
     out: list[DatedWarning] = []
     audit = db.session.scalar(
         select(MarkAudit).where(
-            MarkAudit.organisation_id == organisation.id,
+            signings.belongs(MarkAudit, organisation),
             MarkAudit.status.in_(OPEN_AUDIT_STATUSES),
         )
     )

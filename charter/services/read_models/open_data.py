@@ -179,7 +179,10 @@ def _current_mark_of_row(*columns):
     return (
         select(*columns)
         .where(
-            CharterMark.organisation_id == Organisation.id, CharterMark.status != MARK_SUPERSEDED
+            CharterMark.organisation_id == Organisation.id,
+            CharterMark.status != MARK_SUPERSEDED,
+            # The Mark of the charter whose register is asked for, not another charter's.
+            signings.of_charter(CharterMark.scheme_id, bindparam("charter_id", type_=Integer)),
         )
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)

@@ -202,7 +202,10 @@ def _current_mark(column):
         .select_from(CharterMark)
         .join(Scheme, Scheme.id == CharterMark.scheme_id)
         .where(
-            CharterMark.organisation_id == Organisation.id, CharterMark.status != MARK_SUPERSEDED
+            CharterMark.organisation_id == Organisation.id,
+            CharterMark.status != MARK_SUPERSEDED,
+            # The Mark of the register's charter, not another charter's.
+            signings.of_charter(CharterMark.scheme_id, bindparam("charter_id", type_=Integer)),
         )
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)

@@ -114,7 +114,11 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
         .outerjoin(ActionPlan, in_force)
         .outerjoin(Scheme, Scheme.id == ActionPlan.scheme_id)
         .join(Signing, Signing.organisation_id == Organisation.id)
-        .where(among(Organisation.id, ids), Signing.status.in_(MONITORED_STATES))
+        .where(
+            among(Organisation.id, ids),
+            Signing.status.in_(MONITORED_STATES),
+            signings.in_acting_charter(),
+        )
     ).all()
     monitored = {row[0] for row in rows}
     planned = [row for row in rows if row[1] is not None and row[2] is not None]
@@ -218,7 +222,7 @@ def can_start_retrospective(organisation: Organisation) -> bool:
     return (
         db.session.scalar(
             select(MonitoringReturn.id)
-            .where(MonitoringReturn.organisation_id == organisation.id)
+            .where(signings.belongs(MonitoringReturn, organisation))
             .limit(1)
         )
         is None

@@ -25,7 +25,7 @@ from charter.models.monitoring import (
     RETURN_SUBMITTED,
     RETURN_VERIFIED,
 )
-from charter.services.domain import periods
+from charter.services.domain import periods, signings
 
 WAITING_LIMIT = 100
 
@@ -34,7 +34,7 @@ def returns_of(organisation: Organisation) -> list[MonitoringReturn]:
     return list(
         db.session.scalars(
             select(MonitoringReturn)
-            .where(MonitoringReturn.organisation_id == organisation.id)
+            .where(signings.belongs(MonitoringReturn, organisation))
             .order_by(MonitoringReturn.period_start.desc())
         )
     )
@@ -43,7 +43,7 @@ def returns_of(organisation: Organisation) -> list[MonitoringReturn]:
 def return_for(organisation: Organisation, return_id: int) -> MonitoringReturn | None:
     return db.session.scalar(
         select(MonitoringReturn).where(
-            MonitoringReturn.id == return_id, MonitoringReturn.organisation_id == organisation.id
+            MonitoringReturn.id == return_id, signings.belongs(MonitoringReturn, organisation)
         )
     )
 
@@ -124,7 +124,7 @@ def summary(organisation: Organisation) -> dict[str, int]:
     """How many returns are in each status, for the dashboard."""
     rows = db.session.execute(
         select(MonitoringReturn.status, func.count(MonitoringReturn.id))
-        .where(MonitoringReturn.organisation_id == organisation.id)
+        .where(signings.belongs(MonitoringReturn, organisation))
         .group_by(MonitoringReturn.status)
     ).all()
     counts = dict(rows)

@@ -7,6 +7,12 @@ two processes: a notice (reminder or email) is given once, guarded by ScheduledN
 afresh, still allows it, and the organisation's version column makes a racing change fail at
 commit, costing only that organisation. On PostgreSQL an advisory lock lets one run at a time.
 
+Each job runs once per charter (``per_charter``), with that charter acting
+(charter.models.signing.acting_charter): it selects that charter's signings, reads their
+periods and windows from that charter's scheme and fires transitions on those signings, so an
+organisation that signed two charters is reviewed under each. The yearly audit draw and the
+retention schedule are the service's, and run once.
+
 The jobs live by family: ``returns_jobs`` (periods, reminders, lapsing), ``holder_jobs`` (a
 holder's reporting duty, warnings, system suspension and its lifting), ``marks_jobs`` (renewal
 window, expiry), ``confirmation_jobs`` (the annual confirmation) and audits (the yearly draw).
@@ -15,6 +21,7 @@ window, expiry), ``confirmation_jobs`` (the annual confirmation) and audits (the
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -23,7 +30,9 @@ from sqlalchemy import select, text
 
 from charter.extensions import db
 from charter.models.base import utcnow
+from charter.models.charter import Charter
 from charter.models.schedule import JobRun
+from charter.models.signing import acting_in
 from charter.services.domain.audits import draw_audits
 from charter.services.domain.reviews.confirmation_jobs import (
     annual_review_of_signatories,
@@ -49,21 +58,43 @@ log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x434852544D41524B
 SKIPPED_RUN = {"skipped": "another run is in progress"}
 
+
 # In the order run_all uses: returns are opened before anyone is reminded about them, a warning
 # comes before the sanction it announces, an organisation lapses before it could be reminded
 # again, a suspension is lifted before the mark could expire, a window opens before a mark
 # expires.
+def per_charter(job: Callable[[date], dict]) -> Callable[[date], dict]:
+    """``job`` run for each charter in turn, with it acting; the counts added up."""
+
+    def run(today: date) -> dict:
+        charter_ids = db.session.scalars(select(Charter.id).order_by(Charter.id)).all()
+        if len(charter_ids) <= 1:
+            with acting_in(charter_ids[0] if charter_ids else None):
+                return job(today)
+        total: Counter = Counter()
+        for charter_id in charter_ids:
+            with acting_in(charter_id):
+                for key, value in job(today).items():
+                    if isinstance(value, int):
+                        total[key] += value
+        return dict(total)
+
+    run.__name__ = job.__name__
+    run.__doc__ = job.__doc__
+    return run
+
+
 JOBS: dict[str, Callable[[date], dict]] = {
-    "open_monitoring_periods": open_monitoring_periods,
-    "remind_returns_due": remind_returns_due,
-    "warn_before_sanctions": warn_before_sanctions,
-    "lapse_overdue": lapse_overdue,
-    "suspend_marks_for_missed_returns": suspend_marks_for_missed_returns,
-    "reinstate_marks": reinstate_marks,
-    "open_renewal_windows": open_renewal_windows,
-    "expire_marks": expire_marks,
-    "annual_review_of_signatories": annual_review_of_signatories,
-    "enforce_annual_confirmations": enforce_annual_confirmations,
+    "open_monitoring_periods": per_charter(open_monitoring_periods),
+    "remind_returns_due": per_charter(remind_returns_due),
+    "warn_before_sanctions": per_charter(warn_before_sanctions),
+    "lapse_overdue": per_charter(lapse_overdue),
+    "suspend_marks_for_missed_returns": per_charter(suspend_marks_for_missed_returns),
+    "reinstate_marks": per_charter(reinstate_marks),
+    "open_renewal_windows": per_charter(open_renewal_windows),
+    "expire_marks": per_charter(expire_marks),
+    "annual_review_of_signatories": per_charter(annual_review_of_signatories),
+    "enforce_annual_confirmations": per_charter(enforce_annual_confirmations),
     "draw_audits": draw_audits,
     "apply_retention_schedule": apply_retention_schedule,  # last: after anything that lapses
 }

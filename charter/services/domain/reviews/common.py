@@ -29,7 +29,7 @@ from charter.models import MonitoringReturn, Organisation, Scheme
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED
 from charter.models.schedule import ScheduledNotice
 from charter.models.signing import Signing
-from charter.services.domain import duties, periods
+from charter.services.domain import duties, periods, signings
 from charter.services.infrastructure.bulk_insert import among, insert_ignoring
 from workflows.lifecycle import TransitionRefused
 
@@ -184,6 +184,7 @@ def never_sent(
         .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
             Signing.status.in_(states),
+            signings.in_acting_charter(),
             MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),
             MonitoringReturn.first_submitted_at.is_(None),
             MonitoringReturn.submitted_at.is_(None),

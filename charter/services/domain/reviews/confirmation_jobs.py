@@ -63,6 +63,7 @@ def annual_review_of_signatories(today: date) -> dict:
         .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
             Signing.status.in_(CONFIRMING_STATES),
+            signings.in_acting_charter(),
             signed.c.signed_at < datetime.combine(a_year_ago + timedelta(days=1), time.min),
             ~exists().where(
                 AnnualConfirmation.organisation_id == Organisation.id,
@@ -134,6 +135,7 @@ def enforce_annual_confirmations(today: date) -> dict:
             AnnualConfirmation.confirmed_at.is_(None),
             AnnualConfirmation.closes_on <= today + timedelta(days=warn_days),
             Signing.status.in_(CONFIRMING_STATES),
+            signings.in_acting_charter(),
             ~exists().where(
                 ScheduledNotice.kind == missed_key,
                 ScheduledNotice.subject_key

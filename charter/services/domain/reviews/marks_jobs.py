@@ -24,6 +24,7 @@ from charter.models.assessment import (
 )
 from charter.models.base import utcnow
 from charter.services import notices
+from charter.services.domain import signings
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
     give_notices,
@@ -81,6 +82,7 @@ def open_renewal_windows(today: date) -> dict:
             .join(Scheme, Scheme.id == CharterMark.scheme_id)
             .where(
                 Signing.status == lifecycle.ACCREDITED,
+                signings.in_acting_charter(),
                 CharterMark.status == MARK_VALID,
                 CharterMark.expires_on >= today,
                 CharterMark.expires_on <= today + timedelta(days=longest),
@@ -135,6 +137,7 @@ def _expiring(today: date) -> list[tuple[int, int]]:
             select(CharterMark.organisation_id, CharterMark.id)
             .join(Signing, Signing.id == CharterMark.signing_id)
             .where(
+                signings.in_acting_charter(),
                 CharterMark.expires_on < today,
                 or_(
                     CharterMark.status.in_((MARK_VALID, MARK_SUSPENDED)),

@@ -47,7 +47,7 @@ def open_monitoring_periods(today: date) -> dict:
     counts: Counter = Counter()
     ids = db.session.scalars(
         select(Signing.organisation_id)
-        .where(Signing.status.in_(returns_service.MONITORED_STATES))
+        .where(Signing.status.in_(returns_service.MONITORED_STATES), signings.in_acting_charter())
         .order_by(Signing.organisation_id)
     ).all()
 
@@ -98,6 +98,7 @@ def remind_returns_due(today: date) -> dict:
             MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),
             MonitoringReturn.due_date <= today + timedelta(days=longest_window),
             Signing.status.in_(REMINDED_STATES),
+            signings.in_acting_charter(),
             # A queried return was sent on time once; it is being checked, not overdue.
             not_(and_(overdue, MonitoringReturn.first_submitted_at.is_not(None))),
             ~exists().where(

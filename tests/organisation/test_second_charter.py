@@ -1,0 +1,162 @@
+"""An organisation signs a second charter through the pages (issue 20): its dashboard offers
+the charters that cover its district; registering with one starts a signing of its own, signed
+through the same journey acting in that charter (``?charter=``); each signing keeps its own
+lifecycle, and the organisation's pages show the charter they act in."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from charter.models import AuditEvent, Signature, Signing
+from charter.services.domain.schemes import load_scheme_text
+from tests.factories import make_organisation, make_user, sign_in, submit
+from tests.organisation.signing_helpers import SIGNATORY, VERSION_RE, codes_of
+from tests.public.charter_helpers import WORCESTERSHIRE, second_charter_text
+
+
+@pytest.fixture
+def second_scheme(app, scheme):
+    return load_scheme_text(second_charter_text()).scheme
+
+
+@pytest.fixture
+def signed_once(client, scheme):
+    owner = make_user(email="owner@second.example")
+    organisation = make_organisation(owner=owner, scheme=scheme, status="signatory")
+    sign_in(client, owner.email)
+    return organisation
+
+
+def sign_page(organisation, name: str = "") -> str:
+    base = f"/organisations/{organisation.slug}/sign-the-charter"
+    return (f"{base}/{name}" if name else base) + f"?charter={WORCESTERSHIRE}"
+
+
+def test_an_organisation_signs_a_second_charter_through_the_pages(
+    client, db, scheme, signed_once, second_scheme
+):
+    organisation = signed_once
+    dashboard = client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
+    assert "Charters you could sign" in dashboard
+    assert "Sign Worcestershire Commercial Social Value Charter" in dashboard
+
+    joined = submit(
+        client,
+        f"/organisations/{organisation.slug}/charters/{WORCESTERSHIRE}",
+        form_url=f"/organisations/{organisation.slug}",
+    )
+    assert joined.status_code == 302
+    assert joined.location.endswith(sign_page(organisation))
+
+    answers = [
+        ("principles", {"principles": codes_of(second_scheme)}),
+        ("signatory", SIGNATORY),
+        ("route", {"route": "already_delivering"}),
+        ("publish-figures", {"publish": "yes"}),
+    ]
+    for name, data in answers:
+        response = submit(client, sign_page(organisation, name), data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        # The journey stays in the charter it signs.
+        assert f"charter={WORCESTERSHIRE}" in response.location
+    check = client.get(sign_page(organisation, "check-your-answers")).get_data(as_text=True)
+    assert "Worcestershire" in check
+    version = VERSION_RE.search(check).group(1)
+    signed = submit(client, sign_page(organisation, "check-your-answers"), {"version": version})
+    assert signed.status_code == 302, signed.get_data(as_text=True)[:2000]
+
+    db.session.expire_all()
+    by_charter = {
+        charter: (status, route)
+        for charter, status, route in db.session.execute(
+            select(Signing.charter_id, Signing.status, Signing.route).where(
+                Signing.organisation_id == organisation.id
+            )
+        )
+    }
+    assert by_charter == {
+        # Shropshire's, made by the test as a signatory, untouched.
+        scheme.charter_id: ("signatory", None),
+        second_scheme.charter_id: ("signatory", "already_delivering"),
+    }
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Signature)
+        .where(Signature.organisation_id == organisation.id)
+    )
+    assert count == 1  # the first signing was made by the test, without a signature
+    sign_events = db.session.scalars(
+        select(AuditEvent.trigger).where(AuditEvent.organisation_id == organisation.id)
+    ).all()
+    assert sign_events.count("sign") == 1
+
+    # Its dashboard lists both charters; each charter's page shows its own.
+    home = client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
+    assert "Your charters" in home and "Charters you could sign" not in home
+    shown = client.get(f"/organisations/{organisation.slug}?charter={WORCESTERSHIRE}").get_data(
+        as_text=True
+    )
+    assert "Worcestershire Commercial Social Value Charter</span> (shown on this page)" in shown
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/organisations/{slug}?charter=nowhere", 404),
+        ("/organisations/{slug}/sign-the-charter?charter=nowhere", 404),
+        ("/organisations/{slug}?charter=", 404),
+        # A charter it has not signed: its pages have no signing to act on.
+        ("/organisations/{slug}?charter=worcestershire", 404),
+        ("/organisations/{slug}/action-plan?charter=worcestershire", 404),
+        ("/organisations/{slug}/charter-mark?charter=worcestershire", 404),
+        ("/organisations/{slug}/action-plan?charter=shropshire", 200),
+        ("/organisations/{slug}/returns?charter=worcestershire", 404),
+        ("/organisations/{slug}/sign-the-charter?charter=worcestershire", 404),
+        # Its own charter named is its pages, as without the name.
+        ("/organisations/{slug}?charter=shropshire", 200),
+    ],
+)
+def test_an_unknown_or_unsigned_charter_in_the_address_is_not_found(
+    client, signed_once, second_scheme, path, status
+):
+    assert client.get(path.format(slug=signed_once.slug)).status_code == status
+
+
+def test_a_charter_that_does_not_cover_the_district_is_not_offered_or_joined(
+    client, db, signed_once
+):
+    load_scheme_text(second_charter_text(districts='["Wychavon", "Malvern Hills"]'))
+    dashboard = client.get(f"/organisations/{signed_once.slug}").get_data(as_text=True)
+    assert "Charters you could sign" not in dashboard
+
+    refused = submit(
+        client,
+        f"/organisations/{signed_once.slug}/charters/{WORCESTERSHIRE}",
+        form_url=f"/organisations/{signed_once.slug}",
+        follow_redirects=True,
+    )
+    assert "does not cover your organisation" in refused.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Signing)
+            .where(Signing.organisation_id == signed_once.id)
+        )
+        == 1
+    )
+
+
+def test_joining_twice_keeps_one_signing(client, db, signed_once, second_scheme):
+    url = f"/organisations/{signed_once.slug}/charters/{WORCESTERSHIRE}"
+    form_url = f"/organisations/{signed_once.slug}"
+    assert submit(client, url, form_url=form_url).status_code == 302
+    assert submit(client, url, form_url=form_url).status_code == 302
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Signing)
+            .where(Signing.organisation_id == signed_once.id)
+        )
+        == 2
+    )

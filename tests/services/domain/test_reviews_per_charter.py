@@ -1,0 +1,69 @@
+"""The scheduled reviews run once per charter, acting in it (issue 20): an organisation that
+signed two charters is reviewed under each, and a review moves the signing of the charter it is
+run for, never the organisation's other signing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from charter.models import Signing
+from charter.models.signing import acting_in
+from charter.services.domain import reviews, signings
+from charter.services.domain.reviews.marks_jobs import open_renewal_windows
+from charter.services.domain.schemes import load_scheme_text
+from tests.factories import make_mark, make_organisation
+from tests.public.charter_helpers import second_charter_text
+
+TODAY = date(2026, 12, 6)
+
+
+def _statuses(db, organisation) -> dict[int, str]:
+    db.session.expire_all()
+    return dict(
+        db.session.execute(
+            select(Signing.charter_id, Signing.status).where(
+                Signing.organisation_id == organisation.id
+            )
+        ).all()
+    )
+
+
+def _holder_of_the_second_charter_it_signed(db, scheme):
+    """Signed Worcestershire first (monitoring), then Shropshire, whose Mark it holds and which
+    expires within Shropshire's renewal window."""
+    worcestershire = load_scheme_text(second_charter_text()).scheme
+    organisation = make_organisation(scheme=worcestershire, status="monitoring")
+    signings.start(organisation, scheme).status = "accredited"
+    db.session.commit()
+    with acting_in(scheme.charter_id):
+        make_mark(organisation, scheme, awarded_on=TODAY - timedelta(days=700))
+    return organisation, worcestershire
+
+
+def test_a_review_moves_the_signing_of_the_charter_it_runs_for(db, scheme):
+    organisation, worcestershire = _holder_of_the_second_charter_it_signed(db, scheme)
+
+    counts = reviews.JOBS["open_renewal_windows"](TODAY)
+
+    assert counts["renewals_opened"] == 1, counts
+    assert _statuses(db, organisation) == {
+        scheme.charter_id: "renewal_due",
+        worcestershire.charter_id: "monitoring",
+    }
+
+
+def test_without_a_charter_acting_a_review_would_move_the_first_signing(db, scheme):
+    """Why the reviews run per charter: run for no charter, the job finds the Shropshire Mark
+    but the organisation's lifecycle is its first signing's (Worcestershire's), which cannot
+    open a renewal, so it is skipped and nothing moves."""
+    organisation, worcestershire = _holder_of_the_second_charter_it_signed(db, scheme)
+
+    counts = open_renewal_windows(TODAY)
+
+    assert counts["renewals_opened"] == 0, counts
+    assert _statuses(db, organisation) == {
+        scheme.charter_id: "accredited",
+        worcestershire.charter_id: "monitoring",
+    }
