@@ -6,13 +6,17 @@ and Marks. Its pages act on one signing: the charter named by ``?charter=<slug>`
 address, kept in every address they build (``url_defaults``), or without it the first charter
 the organisation signed. A charter's staff act in their charter. The variable is set before the
 view and put back after it (``teardown_request``), so nothing outlives the request.
+
+Emails and the links in them follow the same charter: a review run for a charter, or a page
+acting in one, sends emails signed by that charter's running body, linking to that signing's
+pages (``acting_charter_facts``).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, request
 
-from charter.branding import CharterFacts, held_charters, read_again
+from charter.branding import CharterFacts, charter_with_id, held_charters, read_again
 from charter.models.signing import acting_charter
 
 PARAM = "charter"
@@ -30,6 +34,17 @@ def charter_named(slug: str) -> CharterFacts | None:
 def named_charter() -> CharterFacts | None:
     """The charter this request's address names (``?charter=``), if any."""
     return g.get("named_charter")
+
+
+def acting_charter_facts() -> CharterFacts | None:
+    """The charter acting now, as addresses and emails name it: the one the address names, or
+    (in a staff page, a review, a command) the one acting, once the service has several."""
+    charter = g.get("named_charter")
+    if charter is None:
+        charter_id = acting_charter.get()
+        if charter_id is not None and len(held_charters()) > 1:
+            charter = charter_with_id(charter_id)
+    return charter
 
 
 def act_in(charter_id: int | None) -> None:
@@ -61,7 +76,7 @@ def acts_in_named_charter(bp: Blueprint) -> None:
 
     @bp.url_defaults
     def _keep_charter(endpoint, values) -> None:  # noqa: ARG001
-        charter = g.get("named_charter")
+        charter = acting_charter_facts()
         if charter is not None and PARAM not in values:
             values[PARAM] = charter.slug
 

@@ -11,6 +11,7 @@ from govuk_frontend_wtf.main import wtforms_errors
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
+from charter.acting_charter import acting_charter_facts
 from charter.auth.decorators import acts_as
 from charter.branding import charter_with_id, current_branding
 from charter.formatting import (
@@ -163,7 +164,9 @@ def register_template_helpers(app: Flask) -> None:
     def service_context():
         # Held by the process: no query per page (charter/branding.py). A page under /c/<slug>/
         # is branded by its charter, any other by the default charter.
-        charter = g.get("charter") if has_request_context() else None
+        # An email or page acting in one charter (a review run for it, an organisation's page
+        # for one of its signings) is signed and branded by it.
+        charter = (g.get("charter") if has_request_context() else None) or acting_charter_facts()
         branding = charter.branding if charter is not None else current_branding()
         return {
             "service_name": branding.service_name,

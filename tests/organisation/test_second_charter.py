@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from charter.models import AuditEvent, Signature, Signing
+from charter.models import AuditEvent, OutboxEmail, Signature, Signing
 from charter.services.domain.schemes import load_scheme_text
 from tests.factories import make_organisation, make_user, sign_in, submit
 from tests.organisation.signing_helpers import SIGNATORY, VERSION_RE, codes_of
@@ -90,6 +90,12 @@ def test_an_organisation_signs_a_second_charter_through_the_pages(
         select(AuditEvent.trigger).where(AuditEvent.organisation_id == organisation.id)
     ).all()
     assert sign_events.count("sign") == 1
+
+    # The email says which charter was signed, is signed by its running body and links to the
+    # organisation's pages for that charter.
+    email = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id.desc())).first()
+    assert "Worcestershire County Council" in email.body
+    assert f"charter={WORCESTERSHIRE}" in email.body
 
     # Its dashboard lists both charters; each charter's page shows its own.
     home = client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
