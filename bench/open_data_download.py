@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import harness
 from bench.generate import grow_to
+from bench.published_figures import DEFAULT_SHARE, add_published_figures
 from charter.extensions import db
 from charter.public import open_data_files
 
@@ -199,6 +200,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1e6, help="the slow clients' bytes/s")
     parser.add_argument("--limit", type=float, default=600, help="seconds in all, at most")
     parser.add_argument("--port", type=int, default=5160)
+    parser.add_argument(
+        "--published-share",
+        type=float,
+        default=DEFAULT_SHARE,
+        help="organisations publishing verified figures in the demo's shape (0 for none)",
+    )
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="charter-open-data-")
@@ -209,6 +216,12 @@ def main() -> None:
         print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
         seconds = grow_to(args.organisations)
         print(f"{args.organisations:,} organisations generated in {seconds:.1f} s", flush=True)
+        published, seconds = add_published_figures(args.published_share)
+        print(
+            f"{published:,} of them publish verified figures in the demo's shape (added in "
+            f"{seconds:.1f} s)",
+            flush=True,
+        )
         started = time.perf_counter()
         built = open_data_files.build_stale()
         print(
