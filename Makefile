@@ -85,8 +85,8 @@ cluster: setup ## the reference deployment on this machine (HAProxy, 2 hosts, pr
 cluster-serve: setup ## the reference deployment on http://127.0.0.1:5720 until Ctrl+C
 	$(BIN)/python bench/cluster.py --serve
 
-cluster-test: setup ## the replica tests on a real primary and streaming replica (initdb, pg_basebackup)
-	$(BIN)/pytest -q tests/operations/test_replica_reads.py
+cluster-test: setup ## the replica and failover tests on a real primary and streaming replica (initdb, pg_basebackup)
+	$(BIN)/pytest -q tests/operations/test_replica_reads.py tests/operations/test_failover.py
 
 lint: setup ## ruff: the checks and the formatting, as CI runs them
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

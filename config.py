@@ -92,6 +92,8 @@ class Config:
     EVIDENCE_S3_KMS_KEY_ID = os.environ.get("EVIDENCE_S3_KMS_KEY_ID")
     # Where uploads wait while they are checked before going to the bucket (private, 0600).
     EVIDENCE_STAGING_DIR = os.environ.get("EVIDENCE_STAGING_DIR")
+    # Stored objects no row refers to are removed once older than this (operations/evidence_sweep).
+    EVIDENCE_SWEEP_MIN_AGE_HOURS = float(os.environ.get("EVIDENCE_SWEEP_MIN_AGE_HOURS", 24))
     # How many proxies set X-Forwarded-For/-Proto/-Host in front of the app (ProxyFix); 0 trusts
     # none. Wrong in either direction breaks the per-address sign-in throttle (docs/operations.md).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

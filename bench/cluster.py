@@ -104,6 +104,9 @@ class Cluster:
         self.pair: PostgresPair | None = None
         self.env: dict[str, str] = {}
         self.database_url = ""
+        self.replica_url: str | None = None
+        # Kept across restarts (a failover's), so sessions and forms stay valid.
+        self.secret_key = secrets.token_hex(32)
 
     # --- processes ----------------------------------------------------------------------
 
@@ -157,6 +160,7 @@ class Cluster:
         self.pair = PostgresPair(5433, 5434).start()  # a directory of its own
         self.pair.create_database("charter")
         self.database_url = self.pair.primary_url("charter")
+        self.replica_url = self.pair.replica_url("charter")
         self.spawn(
             "redis",
             ["redis-server", "--bind", "127.0.0.1", "--port", str(REDIS_PORT), *REDIS_OPTIONS],
@@ -182,11 +186,14 @@ class Cluster:
         self.pair.wait_replayed()
         for number, host in enumerate(APP_HOSTS, start=1):
             self.start_app(number, host)
+        self.start_workers()
+        self.wait_ready()
+        return self
+
+    def start_workers(self) -> None:
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         self.spawn("mail-worker", [*flask, "charter", "mail-worker"])
         self.spawn("scheduler", [*flask, "charter", "scheduler"])
-        self.wait_ready()
-        return self
 
     def app_env(self) -> dict[str, str]:
         env = {
@@ -198,11 +205,10 @@ class Cluster:
         env.update(
             {
                 "CHARTER_ENV": "production",
-                "SECRET_KEY": secrets.token_hex(32),
+                "SECRET_KEY": self.secret_key,
                 "SERVICE_URL": "https://127.0.0.1",
                 "TRUSTED_HOSTS": "127.0.0.1",
                 "DATABASE_URL": self.database_url,
-                "DATABASE_REPLICA_URL": self.pair.replica_url("charter"),
                 "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{REDIS_PORT}/0",
                 "EVIDENCE_STORAGE": "s3",
                 "EVIDENCE_S3_BUCKET": BUCKET,
@@ -223,6 +229,8 @@ class Cluster:
                 "LOG_FORMAT": "json",
             }
         )
+        if self.replica_url:
+            env["DATABASE_REPLICA_URL"] = self.replica_url
         return env
 
     def start_app(self, number: int, host: str) -> None:

@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import cluster_failover
 from bench.cluster_checks import check_emails, check_writes, queue_emails, unreferenced_objects
 from bench.load import PASSWORD, build_data, percentile
 from tests.operations.smoke_helpers import Browser
@@ -174,6 +175,7 @@ class Fault:
     describe: str
     inject: callable
     heal: callable
+    prepare: callable = None  # before the load starts
 
 
 def faults_for(cluster) -> dict[str, Fault]:
@@ -213,6 +215,13 @@ def faults_for(cluster) -> dict[str, Fault]:
             ),
             cluster.start_mailbox,
         ),
+        "lose-primary": Fault(
+            "lose the primary for good (immediate stop, never started again); promote the "
+            "replica, point both hosts at it one at a time (replication made synchronous first)",
+            lambda: cluster_failover.lose_primary(cluster),
+            lambda: cluster_failover.promote_and_repoint(cluster),
+            prepare=cluster.pair.replicate_synchronously,
+        ),
     }
 
 
@@ -224,14 +233,19 @@ FAULTS = (
     "stop-replica",
     "stop-store",
     "stop-smtp",
+    "lose-primary",  # always last: afterwards there is no replica
 )
 
 
 def run_one(cluster, name: str, fault: Fault, duration: float, accounts, slugs, visitors: int):
     cluster.run = f"{name}-{uuid.uuid4().hex[:6]}"
     cluster.queued_subjects = []
+    cluster.failover = None
+    if fault.prepare is not None:
+        fault.prepare()
     unreferenced_before = unreferenced_objects(cluster.database_url)
     load = Load(BALANCER_PORT, accounts, slugs, cluster.run)
+    cluster.load_log = load.log
     threads = [threading.Thread(target=load.visitor) for _ in range(visitors)] + [
         threading.Thread(target=load.owner, args=(n, account)) for n, account in enumerate(accounts)
     ]
@@ -243,7 +257,8 @@ def run_one(cluster, name: str, fault: Fault, duration: float, accounts, slugs, 
     time.sleep(duration / 4)
     fault.heal()
     healed_at = time.monotonic() - load.started
-    time.sleep(max(0.0, duration - healed_at))
+    # At least a quarter after the heal, even when healing took long (a failover's restarts).
+    time.sleep(max(duration / 4, duration - healed_at))
     load.stop.set()
     for thread in threads:
         thread.join(timeout=90)
@@ -252,6 +267,9 @@ def run_one(cluster, name: str, fault: Fault, duration: float, accounts, slugs, 
     if cluster.queued_subjects:
         mailbox = Path(cluster.work) / "mailbox.jsonl"
         row["emails"] = check_emails(cluster.database_url, mailbox, cluster.queued_subjects, 90)
+    if cluster.failover:
+        writes = cluster_failover.writes_after(load.log, healed_at)
+        row["failover"] = {**cluster.failover, "writes after": writes}
     cluster.wait_ready(2, timeout=120)
     return row
 
@@ -277,6 +295,9 @@ def summarise(name: str, log: RunLog, fault_at: float, healed_at: float) -> dict
 
 
 def run_faults(cluster, names, duration: float, owners: int, visitors: int) -> int:
+    if "lose-primary" in names[:-1]:
+        names = [name for name in names if name != "lose-primary"] + ["lose-primary"]
+        print("lose-primary runs last: after it there is no replica to fail over to.")
     print("Adding organisations, owners and their returns...", flush=True)
     accounts = build_data(cluster.database_url, owners, 400)
     slugs = [f"bench-organisation-{n}" for n in range(owners + 400)]
@@ -317,6 +338,8 @@ def table(rows: list[dict]) -> str:
                 f"; emails queued while down {e['queued']}: {e['sent once']} delivered once, "
                 f"{e['never arrived']} never, {e['arrived twice or more']} twice or more"
             )
+        if "failover" in row:
+            failures += "; " + cluster_failover.describe(row["failover"])
         latency = [f"{p50:.0f} / {p99:.0f}" for p50, p99 in row["latency"].values()]
         lines.append(
             f"| {row['fault']} | {row['requests']} | {failures} | {writes.get('lost', 0)} "

@@ -195,3 +195,35 @@ class PostgresPair:
 
     def resume_replay(self) -> None:
         self.psql(self.replica_port, "SELECT pg_wal_replay_resume()")
+
+    # --- failover -----------------------------------------------------------------------
+
+    def replicate_synchronously(self) -> None:
+        """Make every commit on the primary wait until the replica has it on disk
+        (``synchronous_standby_names``), so a commit the app acknowledged survives the loss of
+        the primary. Set by ALTER SYSTEM on the primary alone: the replica, once promoted,
+        has no standby to wait for."""
+        self.psql(self.primary_port, "ALTER SYSTEM SET synchronous_standby_names = '*'")
+        self.psql(self.primary_port, "SELECT pg_reload_conf()")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            state = self.psql(self.primary_port, "SELECT sync_state FROM pg_stat_replication")
+            if state == "sync":
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"the replica did not become synchronous (state {state!r})")
+
+    def lose_primary(self) -> None:
+        """The primary gone for good: stopped at once, with no shutdown checkpoint and no
+        goodbye to the replica (as a machine that dies), and never started again."""
+        self.stop_primary("immediate")
+
+    def promote_replica(self) -> None:
+        """Make the replica the primary (``pg_ctl promote``, waiting until it takes writes)."""
+        self._run("pg_ctl", "-D", str(self.replica_dir), "-w", "-t", "60", "promote")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.psql(self.replica_port, "SELECT pg_is_in_recovery()") == "f":
+                return
+            time.sleep(0.1)
+        raise TimeoutError("the replica was promoted but is still in recovery")

@@ -37,6 +37,8 @@ MINUTES_APART = 10
 # restart or a slow start; six hours lets it catch up, coalesce runs missed days only once.
 # After the reviews, which can change what is verified and who holds the Charter Mark.
 IMPACT_REBUILD_HOUR = 4
+# Quiet, and long after any upload of the day before could still be on its way to its row.
+EVIDENCE_SWEEP_HOUR = 5
 JOB_DEFAULTS = {"misfire_grace_time": 6 * 3600, "coalesce": True, "max_instances": 1}
 
 
@@ -100,6 +102,22 @@ def build_open_data(app: Flask) -> None:
         log.info("Built %s open-data files", built)
 
 
+def sweep_evidence(app: Flask) -> None:
+    """Remove stored evidence no row refers to, older than the safety age
+    (charter.operations.evidence_sweep)."""
+    from charter.operations.evidence_sweep import min_age, sweep_orphaned_evidence
+    from charter.services.infrastructure.storage import evidence_storage
+
+    with app.app_context():
+        age = min_age(app.config.get("EVIDENCE_SWEEP_MIN_AGE_HOURS"))
+        storage = evidence_storage()
+        report = sweep_orphaned_evidence(storage, older_than=age)
+    if report.failed:
+        log.error("Evidence sweep of %s: %s", storage.description, report.summary())
+    else:
+        log.info("Evidence sweep of %s: %s", storage.description, report.summary())
+
+
 def _log_event(event) -> None:
     if event.code == EVENT_JOB_MISSED:
         log.warning(
@@ -147,6 +165,15 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         args=[app],
         id="build_open_data",
         name="build the open-data files",
+        replace_existing=True,
+        **JOB_DEFAULTS,
+    )
+    scheduler.add_job(
+        sweep_evidence,
+        CronTrigger(hour=EVIDENCE_SWEEP_HOUR, minute=0, timezone=TIMEZONE),
+        args=[app],
+        id="sweep_evidence",
+        name="sweep orphaned evidence",
         replace_existing=True,
         **JOB_DEFAULTS,
     )

@@ -1,4 +1,5 @@
-"""Operations commands: check a production configuration, move evidence to the bucket."""
+"""Operations commands: check a production configuration, move evidence to the bucket, sweep
+orphaned evidence."""
 
 from __future__ import annotations
 
@@ -53,3 +54,45 @@ def move_evidence_to_s3(delete_local: bool):
     if not report.ok:
         raise SystemExit(1)
     click.echo("Now set EVIDENCE_STORAGE=s3 and restart the web workers.")
+
+
+@charter_cli.command("sweep-evidence")
+@click.option(
+    "--older-than-hours",
+    type=float,
+    default=None,
+    help="The safety age: only objects older than this are removed (default "
+    "EVIDENCE_SWEEP_MIN_AGE_HOURS, 24; at least 1).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
+@click.option("--list", "list_names", is_flag=True, help="Print each removed object's name.")
+@click.option(
+    "--even-with-no-rows",
+    is_flag=True,
+    help="Sweep even though the database has no evidence rows at all (every object goes).",
+)
+def sweep_evidence(
+    older_than_hours: float | None, dry_run: bool, list_names: bool, even_with_no_rows: bool
+):
+    """Remove stored evidence objects that no row refers to and that are older than the safety
+    age (a killed upload's file); the scheduler runs this daily."""
+    from charter.operations.evidence_sweep import SweepRefused, min_age, sweep_orphaned_evidence
+    from charter.services.infrastructure.storage import evidence_storage
+
+    if older_than_hours is None:
+        older_than_hours = current_app.config.get("EVIDENCE_SWEEP_MIN_AGE_HOURS")
+    try:
+        age = min_age(older_than_hours)
+    except SweepRefused as refused:
+        raise click.BadParameter(str(refused), param_hint="--older-than-hours") from None
+    storage = evidence_storage()
+    report = sweep_orphaned_evidence(
+        storage, older_than=age, dry_run=dry_run, even_with_no_rows=even_with_no_rows
+    )
+    if list_names:
+        for name in report.removed:
+            click.echo(name)
+    hours = age.total_seconds() / 3600
+    click.echo(f"{storage.description}, safety age {hours:g} hours: {report.summary()}")
+    if report.failed:
+        raise SystemExit(1)

@@ -22,6 +22,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -52,6 +53,9 @@ class EvidenceStorage(Protocol):
 
     def names(self) -> Iterator[str]:
         """Every stored name, for checks and moves between stores."""
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        """Every stored name with when its object was written (UTC), for the orphan sweep."""
 
     def check_writable(self) -> None:
         """Raise if an object cannot be written and removed (for /readyz)."""
@@ -112,6 +116,26 @@ class LocalStorage:
         for path in sorted(self.root.glob("??/*")):
             if STORED_NAME.match(path.name) and path.is_file():
                 yield path.name
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        for name in self.names():
+            try:
+                modified = self.path_for(name).stat().st_mtime
+            except FileNotFoundError:  # deleted since it was listed
+                continue
+            yield name, datetime.fromtimestamp(modified, UTC)
+
+    def leftover_staging_files(self) -> Iterator[tuple[Path, datetime]]:
+        """Staging files (``<name>.part``) a worker killed mid-upload left behind."""
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("??/*.part")):
+            if STORED_NAME.match(path.stem):
+                try:
+                    modified = path.stat().st_mtime
+                except FileNotFoundError:
+                    continue
+                yield path, datetime.fromtimestamp(modified, UTC)
 
     def check_writable(self) -> None:
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -240,12 +264,17 @@ class S3Storage:
         return head["ContentLength"]
 
     def names(self) -> Iterator[str]:
+        for name, _modified in self.listing():
+            yield name
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
-            for item in page.get("Contents", []):
-                name = item["Key"].removeprefix(self.prefix)
-                if STORED_NAME.match(name):
-                    yield name
+        with _unavailable_on_failure(self.description):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                for item in page.get("Contents", []):
+                    name = item["Key"].removeprefix(self.prefix)
+                    if STORED_NAME.match(name):
+                        yield name, item["LastModified"]
 
     def check_writable(self) -> None:
         key = f"{self.prefix}.readyz/{secrets.token_hex(8)}"
