@@ -48,6 +48,7 @@ def positions(text: str) -> dict[Path, int]:
             *parents, name = _names(header.group(2))
             table = (*_resolve(parents, counts), name)
             if header.group(1) == "[[":
+                found.setdefault(table, number)  # the array's first table stands for it
                 counts[table] = counts.get(table, -1) + 1
                 table = (*table, counts[table])
             found.setdefault(table, number)

@@ -16,6 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from charter.models import Measure, Scheme, Theme
 from charter.services.domain.scheme_features import weighting_for
+from charter.services.domain.schemes import load_scheme_text
+from tests.services.domain.test_scheme_file_refusals import SELF_ASSESSMENT
 
 SCHEMES = Path(__file__).resolve().parents[3] / "schemes"
 FILES = {
@@ -36,14 +38,12 @@ SEED_FILES = {
 }
 
 
-def _load_all(app) -> dict[str, Scheme]:
+def _load_all(app, db) -> dict[str, Scheme]:
     runner = app.test_cli_runner()
     for name in FILES.values():
         result = runner.invoke(args=["charter", "load-scheme", str(SCHEMES / name)])
         assert result.exit_code == 0, result.output
         assert "as version 1" in result.output
-    from charter.extensions import db
-
     schemes = db.session.scalars(
         select(Scheme).options(
             selectinload(Scheme.charter),
@@ -56,7 +56,7 @@ def _load_all(app) -> dict[str, Scheme]:
 
 
 def test_every_council_file_loads_into_its_own_charter(app, db):
-    schemes = _load_all(app)
+    schemes = _load_all(app, db)
 
     assert set(schemes) == set(FILES)
     shropshire = schemes["shropshire"]
@@ -72,7 +72,7 @@ def test_every_council_file_loads_into_its_own_charter(app, db):
 
 
 def test_worcestershire_has_its_toolkit_of_pledges(app, db):
-    scheme = _load_all(app)["worcestershire"]
+    scheme = _load_all(app, db)["worcestershire"]
 
     assert [t.title for t in scheme.themes] == [
         "Community Development",
@@ -100,7 +100,7 @@ def test_worcestershire_has_its_toolkit_of_pledges(app, db):
 
 
 def test_cheshire_west_has_themes_mapped_to_its_priorities_and_its_rules(app, db):
-    scheme = _load_all(app)["cheshire-west-and-chester"]
+    scheme = _load_all(app, db)["cheshire-west-and-chester"]
 
     served = {t.code: [p.code for p in t.priorities] for t in scheme.themes}
     assert served["ENVIRONMENT"] == ["CLIMATE", "ECONOMY", "CHILDREN", "NEIGHBOURHOODS", "ADULTS"]
@@ -119,7 +119,7 @@ def test_cheshire_west_has_themes_mapped_to_its_priorities_and_its_rules(app, db
 
 
 def test_warwickshire_switches_service_credits_on_and_invents_no_measures(app, db):
-    scheme = _load_all(app)["warwickshire"]
+    scheme = _load_all(app, db)["warwickshire"]
 
     assert scheme.service_credits and scheme.service_credits_over is None
     assert "will be considered" in scheme.service_credits_terms
@@ -159,3 +159,14 @@ def test_what_each_file_quotes_is_in_its_councils_document(slug):
     for quote in _quoted(slug):
         # Titles are quoted with the document's words; only a heading's capitals may differ.
         assert _words(quote).lower() in lowered, quote
+
+
+def test_a_self_assessment_is_stored_with_its_scheme_version(app, db):
+    text = (SCHEMES / FILES["warwickshire"]).read_text(encoding="utf-8") + SELF_ASSESSMENT
+    scheme = load_scheme_text(text).scheme
+    db.session.commit()
+    db.session.expire_all()
+
+    stored = db.session.get(Scheme, scheme.id).self_assessment
+    assert stored["name"] == "A self-assessment"
+    assert [level["from_score"] for level in stored["levels"]] == [0, 2]
