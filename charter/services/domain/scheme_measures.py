@@ -37,6 +37,7 @@ PPN_002_METRIC = re.compile(r"PPN002:[A-Za-z0-9][A-Za-z0-9.\-]{0,39}")
 # Anything in square brackets in a pledge must be the [#] a supplier replaces with its number.
 BRACKETED = re.compile(r"\[[^\]]*\]?")
 PART_LABEL_LENGTH = 100
+TITLE_LENGTH = 300  # Measure.title
 KEYS = frozenset(
     {
         "code",
@@ -116,7 +117,7 @@ def parse_measure(
         "better": better,
         "allow_backwards_with_reason": backwards,
         "toms_ref": None,
-        "title": require(m, "title", str, where, at),
+        "title": _title(m, where, named, at),
         "unit": unit,
         "core": core,
         "evidence_guidance": guidance,
@@ -130,6 +131,17 @@ def parse_measure(
     }
     out.update({key: value for key, value in optional.items() if value is not None})
     return out
+
+
+def _title(m: dict, where: str, named: str, at: tuple) -> str:
+    title = require(m, "title", str, where, at)
+    if not title.strip() or len(title) > TITLE_LENGTH:
+        raise SchemeFileError(
+            f"{named}: 'title' must be text of 1 to {TITLE_LENGTH} characters (it has "
+            f"{len(title)})",
+            (*at, "title"),
+        )
+    return title
 
 
 def _proxy(m: dict, unit: str, where: str, at: tuple) -> str | None:

@@ -59,6 +59,8 @@ MONITORING_WHOLE_NUMBERS = (
     "reminder_days_before_due",
     "grace_period_days",
 )
+CODE_LENGTH = 30  # Principle.code, Measure.code
+PRINCIPLE_TITLE_LENGTH = 200  # Principle.title
 AWARD_WHOLE_NUMBERS = (
     "min_verified_returns",
     "min_share_of_targets_met",
@@ -131,7 +133,7 @@ def scheme_content(data: dict) -> dict:
     out["principles"] = [
         {
             "code": code,
-            "title": require(p, "title", str, where, at),
+            "title": _principle_title(p, where, at),
             "description": require(p, "description", str, where, at),
         }
         for where, at, p, code in _coded_entries(data, "principles", "principle")
@@ -148,6 +150,17 @@ def scheme_content(data: dict) -> dict:
         # The award rule judges the core measures; a charter without an award needs none.
         raise SchemeFileError("scheme: at least one measure must be core", ("measures",))
     return out
+
+
+def _principle_title(principle: dict, where: str, at: tuple) -> str:
+    title = require(principle, "title", str, where, at)
+    if len(title) > PRINCIPLE_TITLE_LENGTH:
+        raise SchemeFileError(
+            f"{where}: 'title' must be {PRINCIPLE_TITLE_LENGTH} characters or fewer (it has "
+            f"{len(title)})",
+            (*at, "title"),
+        )
+    return title
 
 
 def _award_rule(data: dict) -> dict:
@@ -182,6 +195,10 @@ def _coded_entries(data: dict, key: str, label: str):
         if not isinstance(entry, dict):
             raise SchemeFileError(f"{where} must be a table, [[{key}]]", at)
         code = require(entry, "code", str, where, at)
+        if not code or len(code) > CODE_LENGTH:
+            raise SchemeFileError(
+                f"{where}: 'code' must be 1 to {CODE_LENGTH} characters", (*at, "code")
+            )
         if code in codes:
             raise SchemeFileError(f"{where}: code '{code}' is used twice", (*at, "code"))
         codes.add(code)

@@ -61,6 +61,9 @@ CASES = [
     (SHROPSHIRE, "audit_share_percent = 10", "audit_share_percent = -1",
      "'audit_share_percent' must be a whole number", None),
     (SHROPSHIRE, 'reporting = "per_contract"', 'reporting = "per_contract', "not valid TOML", None),
+    (SHROPSHIRE, 'code = "LE1"', f'code = "{"L" * 31}"', "'code' must be 1 to 30 characters", None),
+    (SHROPSHIRE, 'title = "Total spent in the local', f'title = "{"x" * 300}', "'title' must be text of 1 to 300", None),  # noqa: E501
+    (SHROPSHIRE, 'title = "Buy local', f'title = "{"x" * 200}', "'title' must be 200 characters or fewer", None),  # noqa: E501
     (WORCESTERSHIRE, FIRST_PAIR, 'parts = [{ label = "Initiatives", unit = "count" }]',
      "a pair needs 'parts', two figures", None),
     (WORCESTERSHIRE, FIRST_PAIR,
