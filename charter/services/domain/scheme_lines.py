@@ -17,6 +17,10 @@ lines do; scheme files are written by hand in the subset of TOML this reads (doc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from charter.services.domain.scheme_settings import SchemeFileError
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*")(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"))*)\s*=')
@@ -91,3 +95,16 @@ def line_of(text: str, path: Path) -> int | None:
             return found[path]
         path = path[:-1]
     return None
+
+
+@contextmanager
+def on_its_line(text: str) -> Iterator[None]:
+    """A SchemeFileError about a part of ``text`` says which line that is; tomllib's own errors
+    name theirs already."""
+    try:
+        yield
+    except SchemeFileError as exc:
+        line = line_of(text, exc.at) if exc.at else None
+        if line is None:
+            raise
+        raise SchemeFileError(f"line {line}: {exc}", exc.at) from exc

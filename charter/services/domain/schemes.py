@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,7 +19,7 @@ from charter.services.domain import signings
 from charter.services.domain.charter_file import charter_table, running_body_as_issuer
 from charter.services.domain.charters import charter_for_scheme, default_charter_id
 from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME, NO_AWARD_RULE, features
-from charter.services.domain.scheme_lines import line_of
+from charter.services.domain.scheme_lines import on_its_line
 from charter.services.domain.scheme_measures import parse_measure
 from charter.services.domain.scheme_settings import (
     DUTY_DEFAULTS,
@@ -82,21 +81,8 @@ def parse_scheme(text: str) -> dict:
     """Validate a scheme file's text and return its normalised content (the scheme version's:
     the [charter] table's own words are ``charter_file.charter_table``'s). A refusal names the
     line it is about."""
-    with _on_its_line(text):
+    with on_its_line(text):
         return scheme_content(read_toml(text))
-
-
-@contextmanager
-def _on_its_line(text: str):
-    """A SchemeFileError about a part of the file says which line that is (scheme_lines.py);
-    tomllib's own errors name theirs already."""
-    try:
-        yield
-    except SchemeFileError as exc:
-        line = line_of(text, exc.at) if exc.at else None
-        if line is None:
-            raise
-        raise SchemeFileError(f"line {line}: {exc}", exc.at) from exc
 
 
 def scheme_content(data: dict) -> dict:
@@ -234,7 +220,7 @@ def load_scheme_text(text: str) -> LoadResult:
     """Add a new scheme version unless the current one has the same content, to the charter the
     file names (created if new) or, for a file without [charter], the only charter. Does not
     commit. A refusal names the line it is about."""
-    with _on_its_line(text):
+    with on_its_line(text):
         data = read_toml(text)
         content = scheme_content(data)
         charter = charter_for_scheme(charter_table(data), content["slug"])

@@ -11,6 +11,7 @@ import pytest
 
 from charter.services.domain.scheme_lines import line_of
 from charter.services.domain.schemes import SchemeFileError, parse_scheme
+from tests.factories import make_user
 
 SCHEMES = Path(__file__).resolve().parents[3] / "schemes"
 SHROPSHIRE = "supporting-the-local-economy.toml"
@@ -195,3 +196,19 @@ def test_the_command_names_the_file_and_the_line(app, db, tmp_path):
 
     assert result.exit_code != 0
     assert "bad.toml: line " in result.output and "'percent' must be a weighting" in result.output
+
+
+def test_creating_a_charter_from_a_bad_file_names_the_line(app, db, tmp_path):
+    make_user("lead@council.example", role="member")
+    db.session.commit()
+    bad = tmp_path / "bad.toml"
+    text = _text(WORCESTERSHIRE).replace('slug = "worcestershire"', 'slug = "Worcs"')
+    bad.write_text(text)
+    line = text.count("\n", 0, text.index('slug = "Worcs"')) + 1
+
+    result = app.test_cli_runner().invoke(
+        args=["charter", "create-charter", str(bad), "--administrator", "lead@council.example"]
+    )
+
+    assert result.exit_code != 0
+    assert f"bad.toml: line {line}: [charter]: 'slug' must be lower-case" in result.output
