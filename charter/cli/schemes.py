@@ -13,6 +13,7 @@ from charter.services.domain.accounts import normalise_email, user_by_email
 from charter.services.domain.charter_file import charter_table
 from charter.services.domain.charters import create_charter as create_charter_row
 from charter.services.domain.refusals import Refused
+from charter.services.domain.scheme_lines import on_its_line
 from charter.services.domain.schemes import SchemeFileError, load_scheme_file, read_toml
 from charter.services.domain.staff import appoint
 
@@ -61,7 +62,9 @@ def create_charter(path: str, administrator: str):
             "administrator must create an account (and confirm its email address) first."
         )
     try:
-        charter = create_charter_row(charter_table(read_toml(Path(path).read_text("utf-8"))))
+        text = Path(path).read_text("utf-8")
+        with on_its_line(text):
+            charter = create_charter_row(charter_table(read_toml(text)))
         result = load_scheme_file(path)
         appointed = appoint(account.email, ADMINISTRATOR, charter, None, notify=False)
     except (OSError, Refused) as exc:

@@ -47,6 +47,7 @@ from charter.models.published_notice import (
 from charter.models.register_state import RegisterState
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.models.scheme import Measure, Principle, Scheme
+from charter.models.scheme_theme import Priority, Theme
 from charter.models.signature import Signature
 from charter.models.signing import Signing
 from charter.models.staff import StaffRole
@@ -94,6 +95,7 @@ __all__ = [
     "PlanMilestone",
     "PlanTarget",
     "Principle",
+    "Priority",
     "ProxyValue",
     "RegisterState",
     "ReturnLine",
@@ -102,5 +104,6 @@ __all__ = [
     "Signature",
     "Signing",
     "StaffRole",
+    "Theme",
     "User",
 ]

@@ -2,7 +2,9 @@
 schemes/; organisations keep the version they signed under) with its Principles and Measures
 (unit, National TOMs reference, how each is reported, which direction is better), award rule,
 review periods and the settings for contracts, plausibility, disclosure control and the public
-register."""
+register; and the features other councils' charters need (issue 21): an optional award, themes
+and priorities (scheme_theme.py), pledges from a toolkit, minimum standards, weightings at
+award, service credits and a maturity self-assessment."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from charter.models.base import utcnow
 
 if TYPE_CHECKING:
     from charter.models.charter import Charter
+    from charter.models.scheme_theme import Priority, Theme
 
 # How a measure is reported in a monitoring return: one figure per contract active in the period
 # (local spend, local jobs, apprenticeship weeks), or one figure for the whole organisation
@@ -37,6 +40,13 @@ BETTER = (BETTER_HIGHER, BETTER_LOWER)
 FLOW_UNITS = frozenset({"GBP", "hours", "weeks", "count"})
 STOCK_UNITS = frozenset({"FTE", "percent"})
 
+# The kinds of value a measure takes: one figure in a unit (a count, an amount in pounds, a
+# percentage, FTE, hours, weeks); a PAIR of related figures, each in one of those units ("number
+# of events hosted and total attendance", Measure.parts names them); or an ACHIEVEMENT, yes or
+# no with its evidence and the date it was achieved ("completion of assessment for Disability
+# Confident"), which has no figure to add up or monetise.
+PAIR = "pair"
+ACHIEVEMENT = "achievement"
 UNITS = {
     "GBP": "£",
     "FTE": "FTE",
@@ -44,7 +54,13 @@ UNITS = {
     "hours": "hours",
     "percent": "%",
     "count": "number",
+    PAIR: "two figures",
+    ACHIEVEMENT: "yes or no",
 }
+FIGURE_UNITS = FLOW_UNITS | STOCK_UNITS
+# How often a pledge's indicator may be reported (Worcestershire's toolkit: "e.g. quarterly or
+# annually").
+FREQUENCIES = ("monthly", "quarterly", "half-yearly", "annually")
 
 
 class Scheme(db.Model):
@@ -129,7 +145,38 @@ class Scheme(db.Model):
         String(20), default="after_check", server_default="after_check"
     )
 
+    # Whether the charter awards a mark, and its name ("Charter Mark"): a scheme file without an
+    # [award] table has none, and the award rule's columns above keep their defaults unused.
+    has_award: Mapped[bool] = mapped_column(default=True, server_default=true())
+    award_name: Mapped[str | None] = mapped_column(String(100))
+    # What every supplier affirms before any social value requirement (a list of statements).
+    minimum_standards: Mapped[list[str] | None] = mapped_column(JSON)
+    # The social value weighting at award by contract value: a list of bands, each
+    # {"over" or "from": £, "up_to": £ or absent, "percent": n} (charter.services.domain.
+    # scheme_features.weighting_for).
+    weighting_bands: Mapped[list[dict] | None] = mapped_column(JSON)
+    # Whether a contract manager may record a service credit when a commitment is missed, on
+    # contracts above service_credits_over (if set), in the running body's words.
+    service_credits: Mapped[bool] = mapped_column(default=False, server_default=false())
+    service_credits_over: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    service_credits_terms: Mapped[str | None] = mapped_column(Text)
+    # An optional self-assessment: {"name", "questions": [{"code", "theme", "text", "answers":
+    # [{"text", "score"}]}], "levels": [{"name", "from_score"}]}.
+    self_assessment: Mapped[dict | None] = mapped_column(JSON)
+
     charter: Mapped[Charter] = relationship(back_populates="schemes", lazy="raise")
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="scheme",
+        order_by="Theme.position",
+        lazy="raise",
+        cascade="all, delete-orphan",
+    )
+    priorities: Mapped[list[Priority]] = relationship(
+        back_populates="scheme",
+        order_by="Priority.position",
+        lazy="raise",
+        cascade="all, delete-orphan",
+    )
     principles: Mapped[list[Principle]] = relationship(
         back_populates="scheme",
         order_by="Principle.position",
@@ -187,8 +234,21 @@ class Measure(db.Model):
     # baseline is refused, or accepted with a reason where the scheme allows it.
     better: Mapped[str] = mapped_column(String(10), default=BETTER_HIGHER, server_default="higher")
     allow_backwards_with_reason: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Its reference in a shared framework: a National TOMs code ("NT18", the same as toms_ref,
+    # which pages show) or a government standard reporting metric ("PPN002:..."). Measures of
+    # different charters with the same reference count the same figure.
+    reference: Mapped[str | None] = mapped_column(String(60), index=True)
+    # A pair's two figures: [{"label": ..., "unit": ...}, {...}]; None for other kinds.
+    parts: Mapped[list[dict] | None] = mapped_column(JSON)
+    # A toolkit pledge: its text with [#] where the supplier puts its number, what to record,
+    # and how often it may be reported (the title is its indicator).
+    pledge: Mapped[str | None] = mapped_column(Text)
+    measurement: Mapped[str | None] = mapped_column(Text)
+    frequencies: Mapped[list[str] | None] = mapped_column(JSON)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"), index=True)
 
     scheme: Mapped[Scheme] = relationship(back_populates="measures", lazy="raise")
+    theme: Mapped[Theme | None] = relationship(lazy="raise")
 
     @property
     def is_per_contract(self) -> bool:

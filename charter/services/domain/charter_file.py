@@ -55,16 +55,18 @@ def charter_table(data: dict) -> dict | None:
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise SchemeFileError("scheme: 'charter' must be a table, [charter]")
+        raise SchemeFileError("scheme: 'charter' must be a table, [charter]", ("charter",))
     unknown = sorted(set(table) - set(FIELDS))
     if unknown:
         raise SchemeFileError(
-            f"{WHERE}: unknown key '{unknown[0]}'; the keys are {', '.join(FIELDS)}"
+            f"{WHERE}: unknown key '{unknown[0]}'; the keys are {', '.join(FIELDS)}",
+            ("charter", unknown[0]),
         )
     if "issuer" in data:
         raise SchemeFileError(
             f"{WHERE} and [issuer] both name who runs the charter: write it once, as "
-            f"'running_body' (and 'running_body_members') in {WHERE}, and remove [issuer]"
+            f"'running_body' (and 'running_body_members') in {WHERE}, and remove [issuer]",
+            ("issuer",),
         )
     out = {"slug": _slug(table)}
     for key, (required, longest) in TEXT_FIELDS.items():
@@ -84,25 +86,32 @@ def running_body_as_issuer(charter: dict) -> dict:
     }
 
 
+def _at(key: str) -> tuple:
+    return ("charter", key)
+
+
 def _string(table: dict, key: str) -> str | None:
     value = table.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
-        raise SchemeFileError(f"{WHERE}: '{key}' must be text, in quotes")
+        raise SchemeFileError(f"{WHERE}: '{key}' must be text, in quotes", _at(key))
     return value
 
 
 def _slug(table: dict) -> str:
     value = _string(table, "slug")
     if value is None:
-        raise SchemeFileError(f"{WHERE}: 'slug' is missing")
+        raise SchemeFileError(f"{WHERE}: 'slug' is missing", ("charter",))
     if len(value) > SLUG_LENGTH:
-        raise SchemeFileError(f"{WHERE}: 'slug' must be {SLUG_LENGTH} characters or fewer")
+        raise SchemeFileError(
+            f"{WHERE}: 'slug' must be {SLUG_LENGTH} characters or fewer", _at("slug")
+        )
     if not SLUG_PATTERN.fullmatch(value):
         raise SchemeFileError(
             f"{WHERE}: 'slug' must be lower-case letters and digits, words joined by single "
-            f'hyphens, like "shropshire" or "cheshire-west", not "{value}"'
+            f'hyphens, like "shropshire" or "cheshire-west", not "{value}"',
+            _at("slug"),
         )
     return value
 
@@ -112,11 +121,12 @@ def _text(table: dict, key: str, *, required: bool, longest: int) -> str | None:
     if value is None:
         if required:
             missing = "is missing" if key not in table else "cannot be empty"
-            raise SchemeFileError(f"{WHERE}: '{key}' {missing}")
+            raise SchemeFileError(f"{WHERE}: '{key}' {missing}", _at(key))
         return None
     if len(value) > longest:
         raise SchemeFileError(
-            f"{WHERE}: '{key}' must be {longest} characters or fewer (it has {len(value)})"
+            f"{WHERE}: '{key}' must be {longest} characters or fewer (it has {len(value)})",
+            _at(key),
         )
     return value
 
@@ -127,14 +137,16 @@ def _email(table: dict) -> str | None:
         return None
     if len(value) > EMAIL_LENGTH:
         raise SchemeFileError(
-            f"{WHERE}: 'contact_email' must be {EMAIL_LENGTH} characters or fewer"
+            f"{WHERE}: 'contact_email' must be {EMAIL_LENGTH} characters or fewer",
+            _at("contact_email"),
         )
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
         raise SchemeFileError(
             f"{WHERE}: 'contact_email' must be an email address, like "
-            f'"socialvalue@council.gov.uk", not "{value}" ({exc})'
+            f'"socialvalue@council.gov.uk", not "{value}" ({exc})',
+            _at("contact_email"),
         ) from exc
     return value
 
@@ -144,10 +156,13 @@ def _website(table: dict) -> str | None:
     if not value:
         return None
     if len(value) > WEBSITE_LENGTH:
-        raise SchemeFileError(f"{WHERE}: 'website' must be {WEBSITE_LENGTH} characters or fewer")
+        raise SchemeFileError(
+            f"{WHERE}: 'website' must be {WEBSITE_LENGTH} characters or fewer", _at("website")
+        )
     if not WEBSITE_PATTERN.fullmatch(value):
         raise SchemeFileError(
             f"{WHERE}: 'website' must be a web address starting https://, like "
-            f'"https://www.council.gov.uk/social-value", not "{value}"'
+            f'"https://www.council.gov.uk/social-value", not "{value}"',
+            _at("website"),
         )
     return value

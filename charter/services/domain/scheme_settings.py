@@ -13,22 +13,40 @@ from charter.services.domain.units import FIGURE_COLUMN_MAX
 
 
 class SchemeFileError(Refused):
-    """The scheme file is not valid; the message says where."""
+    """The scheme file is not valid; the message says where. ``at`` is the path of the table,
+    entry or key it is about (``("measures", 2, "unit")``), from which the loader finds its line
+    in the file (scheme_lines.py)."""
+
+    def __init__(self, message: str = "", at: tuple = ()):
+        super().__init__(message)
+        self.at = at
 
 
-def require(data: dict, key: str, kind: type, where: str):
+KIND_WORDS = {
+    str: "text, in quotes",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list, in [ ]",
+    dict: "a table",
+}
+
+
+def require(data: dict, key: str, kind: type, where: str, at: tuple = ()):
+    """``data[key]``, which the file must give, of ``kind``; ``at`` is the path of ``data``."""
     if key not in data:
-        raise SchemeFileError(f"{where}: '{key}' is missing")
+        raise SchemeFileError(f"{where}: '{key}' is missing", at)
     value = data[key]
     if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-        raise SchemeFileError(f"{where}: '{key}' must be {kind.__name__}")
+        raise SchemeFileError(
+            f"{where}: '{key}' must be {KIND_WORDS.get(kind, kind.__name__)}", (*at, key)
+        )
     return value
 
 
 # The scheme file's top-level fields, and the whole numbers its [monitoring] and [award] need.
-def require_percentage(value, where: str, key: str) -> None:
+def require_percentage(value, where: str, key: str, at: tuple = ()) -> None:
     if not 0 <= value <= 100:
-        raise SchemeFileError(f"{where}: '{key}' must be between 0 and 100")
+        raise SchemeFileError(f"{where}: '{key}' must be between 0 and 100", at)
 
 
 CONTRACT_DEFAULTS = {
@@ -41,15 +59,19 @@ CONTRACT_DEFAULTS = {
 def contract_rules(data: dict) -> dict:
     contracts = data.get("contracts", {})
     if not isinstance(contracts, dict):
-        raise SchemeFileError("scheme: 'contracts' must be a table")
+        raise SchemeFileError("scheme: 'contracts' must be a table", ("contracts",))
     values = {key: contracts.get(key, default) for key, default in CONTRACT_DEFAULTS.items()}
     earliest = values["earliest_start"]
     if not isinstance(earliest, date) or hasattr(earliest, "hour"):
-        raise SchemeFileError("[contracts]: 'earliest_start' must be a date, like 2000-01-01")
+        raise SchemeFileError(
+            "[contracts]: 'earliest_start' must be a date, like 2000-01-01",
+            ("contracts", "earliest_start"),
+        )
     years = values["latest_end_years_ahead"]
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
         raise SchemeFileError(
-            "[contracts]: 'latest_end_years_ahead' must be a whole number from 1 to 100"
+            "[contracts]: 'latest_end_years_ahead' must be a whole number from 1 to 100",
+            ("contracts", "latest_end_years_ahead"),
         )
     ceiling = values["max_value"]
     if (
@@ -59,7 +81,8 @@ def contract_rules(data: dict) -> dict:
     ):
         raise SchemeFileError(
             "[contracts]: 'max_value' must be a number of pounds above 1 and at most "
-            f"{FIGURE_COLUMN_MAX}"
+            f"{FIGURE_COLUMN_MAX}",
+            ("contracts", "max_value"),
         )
     return {
         "contract_earliest_start": earliest.isoformat(),
@@ -75,14 +98,17 @@ def issuer_table(data: dict) -> dict:
     """[issuer]: who runs the charter and issues its Charter Marks, printed on every
     certificate; ``name`` is needed, ``members`` (who it is made up of) is optional."""
     issuer = require(data, "issuer", dict, "scheme")
-    name = require(issuer, "name", str, "[issuer]").strip()
+    name = require(issuer, "name", str, "[issuer]", ("issuer",)).strip()
+    at = ("issuer", "name")
     if not name:
-        raise SchemeFileError("[issuer]: 'name' cannot be empty: certificates name the issuer")
+        raise SchemeFileError("[issuer]: 'name' cannot be empty: certificates name the issuer", at)
     if len(name) > ISSUER_NAME_LENGTH:
-        raise SchemeFileError(f"[issuer]: 'name' must be {ISSUER_NAME_LENGTH} characters or fewer")
+        raise SchemeFileError(
+            f"[issuer]: 'name' must be {ISSUER_NAME_LENGTH} characters or fewer", at
+        )
     members = issuer.get("members")
     if members is not None and not isinstance(members, str):
-        raise SchemeFileError("[issuer]: 'members' must be text")
+        raise SchemeFileError("[issuer]: 'members' must be text", ("issuer", "members"))
     return {"issuer_name": name, "issuer_members": (members or "").strip() or None}
 
 
@@ -97,13 +123,16 @@ def parse_duties(data: dict, out: dict) -> None:
     """[duties]: optional, so older scheme files keep loading with the defaults."""
     duties = data.get("duties", {})
     if not isinstance(duties, dict):
-        raise SchemeFileError("scheme: 'duties' must be a table")
+        raise SchemeFileError("scheme: 'duties' must be a table", ("duties",))
     for key, default in DUTY_DEFAULTS.items():
         value = duties.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise SchemeFileError(f"[duties]: '{key}' must be a whole number, 0 or more")
+            raise SchemeFileError(
+                f"[duties]: '{key}' must be a whole number, 0 or more", ("duties", key)
+            )
         out[key] = value
-    require_percentage(out["audit_share_percent"], "[duties]", "audit_share_percent")
+    at = ("duties", "audit_share_percent")
+    require_percentage(out["audit_share_percent"], "[duties]", "audit_share_percent", at)
 
 
 PLAUSIBILITY_DEFAULTS = {"contract_share": 100, "size_band": True, "median_multiple": 10}
@@ -116,16 +145,20 @@ def plausibility_table(data: dict) -> dict:
     if table is None:
         return {}
     if not isinstance(table, dict):
-        raise SchemeFileError("scheme: 'plausibility' must be a table")
+        raise SchemeFileError("scheme: 'plausibility' must be a table", ("plausibility",))
     out = dict(PLAUSIBILITY_DEFAULTS)
     for key in ("contract_share", "median_multiple"):
         value = table.get(key, out[key])
         if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 10000:
-            raise SchemeFileError(f"[plausibility]: '{key}' must be a number from 1 to 10000")
+            raise SchemeFileError(
+                f"[plausibility]: '{key}' must be a number from 1 to 10000", ("plausibility", key)
+            )
         out[key] = str(value)
     size_band = table.get("size_band", True)
     if not isinstance(size_band, bool):
-        raise SchemeFileError("[plausibility]: 'size_band' must be true or false")
+        raise SchemeFileError(
+            "[plausibility]: 'size_band' must be true or false", ("plausibility", "size_band")
+        )
     out["size_band"] = size_band
     return out
 
@@ -139,13 +172,20 @@ def parse_disclosure(data: dict, out: dict) -> None:
     by at least ``protection_percent`` of its upper end, whatever is published beside it."""
     disclosure = data.get("disclosure", {})
     if not isinstance(disclosure, dict):
-        raise SchemeFileError("scheme: 'disclosure' must be a table")
+        raise SchemeFileError("scheme: 'disclosure' must be a table", ("disclosure",))
     for key, default in DISCLOSURE_DEFAULTS.items():
         value = disclosure.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise SchemeFileError(f"[disclosure]: '{key}' must be a whole number, 1 or more")
+            raise SchemeFileError(
+                f"[disclosure]: '{key}' must be a whole number, 1 or more", ("disclosure", key)
+            )
         out[f"disclosure_{key}"] = value
-    require_percentage(out["disclosure_protection_percent"], "[disclosure]", "protection_percent")
+    require_percentage(
+        out["disclosure_protection_percent"],
+        "[disclosure]",
+        "protection_percent",
+        ("disclosure", "protection_percent"),
+    )
 
 
 def plausibility_columns(plausibility: dict) -> dict:

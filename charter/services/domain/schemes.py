@@ -8,18 +8,20 @@ import json
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import Charter, Measure, Principle, Scheme
-from charter.models.scheme import BETTER, REPORTING, UNITS
+from charter.models import Charter, Measure, Principle, Priority, Scheme, Theme
 from charter.models.signing import acting_charter
 from charter.services.domain import signings
 from charter.services.domain.charter_file import charter_table, running_body_as_issuer
 from charter.services.domain.charters import charter_for_scheme, default_charter_id
+from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME, NO_AWARD_RULE, features
+from charter.services.domain.scheme_lines import on_its_line
+from charter.services.domain.scheme_measures import parse_measure
 from charter.services.domain.scheme_settings import (
     DUTY_DEFAULTS,
     PLAUSIBILITY_DEFAULTS,
@@ -57,6 +59,8 @@ MONITORING_WHOLE_NUMBERS = (
     "reminder_days_before_due",
     "grace_period_days",
 )
+CODE_LENGTH = 30  # Principle.code, Measure.code
+PRINCIPLE_TITLE_LENGTH = 200  # Principle.title
 AWARD_WHOLE_NUMBERS = (
     "min_verified_returns",
     "min_share_of_targets_met",
@@ -76,33 +80,28 @@ def read_toml(text: str) -> dict:
 
 def parse_scheme(text: str) -> dict:
     """Validate a scheme file's text and return its normalised content (the scheme version's:
-    the [charter] table's own words are ``charter_file.charter_table``'s)."""
-    return scheme_content(read_toml(text))
+    the [charter] table's own words are ``charter_file.charter_table``'s). A refusal names the
+    line it is about."""
+    with on_its_line(text):
+        return scheme_content(read_toml(text))
 
 
 def scheme_content(data: dict) -> dict:
     out = {key: require(data, key, kind, "scheme") for key, kind in SCHEME_FIELDS.items()}
     out["summary"] = out["summary"].strip()
     monitoring = require(data, "monitoring", dict, "scheme")
-    award = require(data, "award", dict, "scheme")
     for key in MONITORING_WHOLE_NUMBERS:
-        out[key] = require(monitoring, key, int, "[monitoring]")
-    for key in AWARD_WHOLE_NUMBERS:
-        out[key] = require(award, key, int, "[award]")
+        out[key] = require(monitoring, key, int, "[monitoring]", ("monitoring",))
+    if out["period_months"] not in (1, 3, 6, 12):
+        raise SchemeFileError(
+            "[monitoring]: 'period_months' must be 1, 3, 6 or 12", ("monitoring", "period_months")
+        )
     parse_duties(data, out)
     parse_disclosure(data, out)
-    out["all_core_measures_met"] = require(award, "all_core_measures_met", bool, "[award]")
-    out["moderation_required"] = bool(award.get("moderation_required", False))
-    require_percentage(out["min_share_of_targets_met"], "[award]", "min_share_of_targets_met")
-    if out["period_months"] not in (1, 3, 6, 12):
-        raise SchemeFileError("[monitoring]: 'period_months' must be 1, 3, 6 or 12")
-    out.update(_contract_monitoring_rules(award))
+    feature_content = features(data)
+    out.update(_award_rule(data) if "award" in data else NO_AWARD_RULE)
     charter = charter_table(data)
     out.update(running_body_as_issuer(charter) if charter else issuer_table(data))
-    renewal = award.get("renewal_runs_from_expiry", True)
-    if not isinstance(renewal, bool):
-        raise SchemeFileError("[award]: 'renewal_runs_from_expiry' must be true or false")
-    out["renewal_runs_from_expiry"] = renewal
     out.update(contract_rules(data))
     plausibility = plausibility_table(data)
     if plausibility:
@@ -112,85 +111,85 @@ def scheme_content(data: dict) -> dict:
     publish = register.get("publish_new_signatories", "after_check")
     if publish not in ("after_check", "at_once"):
         raise SchemeFileError(
-            '[register]: \'publish_new_signatories\' must be "after_check" or "at_once"'
+            '[register]: \'publish_new_signatories\' must be "after_check" or "at_once"',
+            ("register", "publish_new_signatories"),
         )
     out["publish_new_signatories"] = publish
+    out.update(feature_content)
 
     out["principles"] = [
         {
             "code": code,
-            "title": require(p, "title", str, where),
-            "description": require(p, "description", str, where),
+            "title": _principle_title(p, where, at),
+            "description": require(p, "description", str, where, at),
         }
-        for where, p, code in _coded_entries(data, "principles", "principle")
+        for where, at, p, code in _coded_entries(data, "principles", "principle")
     ]
     if not out["principles"]:
-        raise SchemeFileError("scheme: at least one principle is needed")
+        raise SchemeFileError("scheme: at least one principle is needed", ("principles",))
+    themes = {t["code"] for t in out.get("themes", [])}
+    frequencies = out.get("pledge_frequencies")
     out["measures"] = [
-        _parse_measure(m, where, code)
-        for where, m, code in _coded_entries(data, "measures", "measure")
+        parse_measure(m, at[1], code, themes, frequencies)
+        for _where, at, m, code in _coded_entries(data, "measures", "measure")
     ]
-    if not any(m["core"] for m in out["measures"]):
-        raise SchemeFileError("scheme: at least one measure must be core")
+    if out.get("has_award", True) and not any(m["core"] for m in out["measures"]):
+        # The award rule judges the core measures; a charter without an award needs none.
+        raise SchemeFileError("scheme: at least one measure must be core", ("measures",))
+    return out
+
+
+def _principle_title(principle: dict, where: str, at: tuple) -> str:
+    title = require(principle, "title", str, where, at)
+    if len(title) > PRINCIPLE_TITLE_LENGTH:
+        raise SchemeFileError(
+            f"{where}: 'title' must be {PRINCIPLE_TITLE_LENGTH} characters or fewer (it has "
+            f"{len(title)})",
+            (*at, "title"),
+        )
+    return title
+
+
+def _award_rule(data: dict) -> dict:
+    award = require(data, "award", dict, "scheme")
+    at = ("award",)
+    out = {key: require(award, key, int, "[award]", at) for key in AWARD_WHOLE_NUMBERS}
+    out["all_core_measures_met"] = require(award, "all_core_measures_met", bool, "[award]", at)
+    out["moderation_required"] = bool(award.get("moderation_required", False))
+    require_percentage(
+        out["min_share_of_targets_met"],
+        "[award]",
+        "min_share_of_targets_met",
+        ("award", "min_share_of_targets_met"),
+    )
+    out.update(_contract_monitoring_rules(award))
+    renewal = award.get("renewal_runs_from_expiry", True)
+    if not isinstance(renewal, bool):
+        raise SchemeFileError(
+            "[award]: 'renewal_runs_from_expiry' must be true or false",
+            ("award", "renewal_runs_from_expiry"),
+        )
+    out["renewal_runs_from_expiry"] = renewal
     return out
 
 
 def _coded_entries(data: dict, key: str, label: str):
-    """Each entry of the scheme's list ``key``, with where it stands ("measure 3") for messages
-    and its code, which must not be used twice."""
+    """Each entry of the scheme's list ``key``, with where it stands ("measure 3") for messages,
+    its path in the file and its code, which must not be used twice."""
     codes = set()
-    for i, entry in enumerate(require(data, key, list, "scheme"), start=1):
-        where = f"{label} {i}"
-        code = require(entry, "code", str, where)
+    for i, entry in enumerate(require(data, key, list, "scheme")):
+        where, at = f"{label} {i + 1}", (key, i)
+        if not isinstance(entry, dict):
+            raise SchemeFileError(f"{where} must be a table, [[{key}]]", at)
+        code = require(entry, "code", str, where, at)
+        if not code or len(code) > CODE_LENGTH:
+            raise SchemeFileError(
+                f"{where}: 'code' must be 1 to {CODE_LENGTH} characters", (*at, "code")
+            )
         if code in codes:
-            raise SchemeFileError(f"{where}: code '{code}' is used twice")
+            raise SchemeFileError(f"{where}: code '{code}' is used twice", (*at, "code"))
         codes.add(code)
-        yield where, entry, code
-
-
-def _parse_measure(m: dict, where: str, code: str) -> dict:
-    unit = require(m, "unit", str, where)
-    if unit not in UNITS:
-        raise SchemeFileError(f"{where}: unit '{unit}' must be one of {', '.join(UNITS)}")
-    proxy = m.get("proxy_value")
-    if proxy is not None:
-        try:
-            proxy = str(Decimal(str(proxy)))
-        except InvalidOperation as exc:
-            raise SchemeFileError(f"{where}: 'proxy_value' must be a number") from exc
-        if Decimal(proxy) < 0:
-            raise SchemeFileError(f"{where}: 'proxy_value' cannot be negative")
-    reporting = require(m, "reporting", str, where)
-    if reporting not in REPORTING:
-        raise SchemeFileError(
-            f'{where} ({code}): \'reporting\' must be "per_contract" or "organisation", '
-            f'not "{reporting}"'
-        )
-    if reporting == "per_contract" and unit == "percent":
-        raise SchemeFileError(
-            f"{where} ({code}): a percentage cannot be reported per contract, because "
-            'percentages of different contracts do not add up; use "organisation"'
-        )
-    better = m.get("better", "higher")
-    if better not in BETTER:
-        raise SchemeFileError(f'{where} ({code}): \'better\' must be "higher" or "lower"')
-    backwards = m.get("allow_backwards_with_reason", False)
-    if not isinstance(backwards, bool):
-        raise SchemeFileError(
-            f"{where} ({code}): 'allow_backwards_with_reason' must be true or false"
-        )
-    return {
-        "code": code,
-        "reporting": reporting,
-        "better": better,
-        "allow_backwards_with_reason": backwards,
-        "toms_ref": m.get("toms_ref"),
-        "title": require(m, "title", str, where),
-        "unit": unit,
-        "core": require(m, "core", bool, where),
-        "evidence_guidance": require(m, "evidence_guidance", str, where),
-        "proxy_value": proxy,
-    }
+        yield where, at, entry, code
 
 
 def _contract_monitoring_rules(award: dict) -> dict:
@@ -198,13 +197,17 @@ def _contract_monitoring_rules(award: dict) -> dict:
     default 0), both optional in [award]."""
     confirmed = award.get("require_confirmed_contract", True)
     if not isinstance(confirmed, bool):
-        raise SchemeFileError("[award]: 'require_confirmed_contract' must be true or false")
+        raise SchemeFileError(
+            "[award]: 'require_confirmed_contract' must be true or false",
+            ("award", "require_confirmed_contract"),
+        )
     endorsed = award.get("require_endorsed_figures", 0)
+    at = ("award", "require_endorsed_figures")
     if isinstance(endorsed, bool) or not isinstance(endorsed, int | float):
         raise SchemeFileError(
-            "[award]: 'require_endorsed_figures' must be a percentage from 0 to 100, like 50"
+            "[award]: 'require_endorsed_figures' must be a percentage from 0 to 100, like 50", at
         )
-    require_percentage(endorsed, "[award]", "require_endorsed_figures")
+    require_percentage(endorsed, "[award]", "require_endorsed_figures", at)
     return {"require_confirmed_contract": confirmed, "require_endorsed_figures": str(endorsed)}
 
 
@@ -217,10 +220,11 @@ def content_hash(content: dict) -> str:
 def load_scheme_text(text: str) -> LoadResult:
     """Add a new scheme version unless the current one has the same content, to the charter the
     file names (created if new) or, for a file without [charter], the only charter. Does not
-    commit."""
-    data = read_toml(text)
-    content = scheme_content(data)
-    charter = charter_for_scheme(charter_table(data), content["slug"])
+    commit. A refusal names the line it is about."""
+    with on_its_line(text):
+        data = read_toml(text)
+        content = scheme_content(data)
+        charter = charter_for_scheme(charter_table(data), content["slug"])
     digest = content_hash(content)
     current = current_scheme(content["slug"])
     if current is not None and current.content_hash == digest:
@@ -266,13 +270,21 @@ def load_scheme_text(text: str) -> LoadResult:
         publish_new_signatories=content["publish_new_signatories"],
         **{key: content[key] for key in DUTY_DEFAULTS},
         **plausibility_columns(content.get("plausibility") or PLAUSIBILITY_DEFAULTS),
+        **_feature_columns(content),
     )
     scheme.principles = [Principle(position=i, **p) for i, p in enumerate(content["principles"])]
+    themes = _themes(scheme, content)
     scheme.measures = [
         Measure(
             position=i,
             code=m["code"],
             toms_ref=m["toms_ref"],
+            reference=m.get("reference") or m["toms_ref"],
+            parts=m.get("parts"),
+            pledge=m.get("pledge"),
+            measurement=m.get("measurement"),
+            frequencies=m.get("frequencies"),
+            theme=themes.get(m.get("theme")),
             title=m["title"],
             unit=m["unit"],
             reporting=m["reporting"],
@@ -287,6 +299,42 @@ def load_scheme_text(text: str) -> LoadResult:
     db.session.add(scheme)
     db.session.flush()
     return LoadResult(scheme, created=True)
+
+
+def _feature_columns(content: dict) -> dict:
+    has_award = content.get("has_award", True)
+    credits = content.get("service_credits", {})
+    over = credits.get("contracts_over")
+    return {
+        "has_award": has_award,
+        "award_name": content.get("award_name", DEFAULT_AWARD_NAME) if has_award else None,
+        "minimum_standards": content.get("minimum_standards"),
+        "weighting_bands": content.get("weighting_bands"),
+        "service_credits": credits.get("applies", False),
+        "service_credits_over": Decimal(over) if over is not None else None,
+        "service_credits_terms": credits.get("terms"),
+        "self_assessment": content.get("self_assessment"),
+    }
+
+
+def _themes(scheme: Scheme, content: dict) -> dict[str, Theme]:
+    """The scheme's priorities and themes as rows; the themes by code, for their measures."""
+    priorities = {
+        p["code"]: Priority(position=i, **p) for i, p in enumerate(content.get("priorities", []))
+    }
+    scheme.priorities = list(priorities.values())
+    themes = {
+        t["code"]: Theme(
+            position=i,
+            code=t["code"],
+            title=t["title"],
+            description=t.get("description"),
+            priorities=[priorities[code] for code in t.get("priorities", [])],
+        )
+        for i, t in enumerate(content.get("themes", []))
+    }
+    scheme.themes = list(themes.values())
+    return themes
 
 
 def load_scheme_file(path: str | Path) -> LoadResult:
