@@ -162,8 +162,11 @@ def of_charter(scheme_id_column, charter_id) -> ColumnElement[bool]:
     or a bound parameter; 0 for any charter): its scheme's. The charter's scheme versions are a
     handful of ids, read once per statement."""
     charter = as_charter_param(charter_id)
+    # Its own alias, never correlated: the enclosing query may join the schemes table itself.
+    versions = aliased(Scheme, name="charter_schemes")
     return or_(
-        charter == 0, scheme_id_column.in_(select(Scheme.id).where(Scheme.charter_id == charter))
+        charter == 0,
+        scheme_id_column.in_(select(versions.id).where(versions.charter_id == charter)),
     )
 
 

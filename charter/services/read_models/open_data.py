@@ -206,13 +206,16 @@ def _with_current_mark(query: Select, dialect: str | None = None) -> Select:
         )
         return query.add_columns(*current.c).outerjoin(current, true())
     current_id = _current_mark_of_row().with_only_columns(CharterMark.id).scalar_subquery()
+    # Each join names its left side: the current mark's lookup holds a subquery of the
+    # charter's scheme versions, which left SQLAlchemy unsure what to join the schemes to.
     return (
         query.add_columns(*_MARK_COLUMNS)
-        .outerjoin(
+        .outerjoin_from(
+            Organisation,
             CharterMark,
             and_(CharterMark.organisation_id == Organisation.id, CharterMark.id == current_id),
         )
-        .outerjoin(Scheme, Scheme.id == CharterMark.scheme_id)
+        .outerjoin_from(CharterMark, Scheme, Scheme.id == CharterMark.scheme_id)
     )
 
 
