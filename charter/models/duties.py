@@ -22,7 +22,7 @@ class AnnualConfirmation(OfSigning, db.Model):
     Opened on the anniversary of signing; closes ``closes_on`` (the scheme's window)."""
 
     __tablename__ = "annual_confirmations"
-    __table_args__ = (UniqueConstraint("organisation_id", "anniversary"),)
+    __table_args__ = (UniqueConstraint("signing_id", "anniversary"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -82,7 +82,7 @@ class MarkAudit(OfSigning, Versioned, db.Model):
     """An audit of one holder's verified figures, drawn at random."""
 
     __tablename__ = "mark_audits"
-    __table_args__ = (UniqueConstraint("organisation_id", "year"),)
+    __table_args__ = (UniqueConstraint("signing_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -52,7 +52,7 @@ class MonitoringReturn(OfSigning, Versioned, db.Model):
     """What an organisation delivered in one monitoring period, measure by measure."""
 
     __tablename__ = "monitoring_returns"
-    __table_args__ = (UniqueConstraint("organisation_id", "period_start"),)
+    __table_args__ = (UniqueConstraint("signing_id", "period_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

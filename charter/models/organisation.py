@@ -66,8 +66,13 @@ class Organisation(Versioned, db.Model):
     # anonymous record of what was done remain.
     records_erased_at: Mapped[datetime | None]
     # Its commitments to charters: read through charter.services.domain.signings.signing_of.
+    # In the order they were made: with no charter acting, an organisation's signing is its
+    # first (charter.models.signing.acting_signing), however they were loaded.
     signings: Mapped[list[Signing]] = relationship(
-        back_populates="organisation", lazy="raise", cascade="all, delete-orphan"
+        back_populates="organisation",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="Signing.id",
     )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", lazy="raise", cascade="all, delete-orphan"

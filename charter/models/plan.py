@@ -35,7 +35,7 @@ class ActionPlan(OfSigning, db.Model):
     submitted: changing an approved plan starts a new draft revision, so history is kept."""
 
     __tablename__ = "action_plans"
-    __table_args__ = (UniqueConstraint("organisation_id", "revision"),)
+    __table_args__ = (UniqueConstraint("signing_id", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

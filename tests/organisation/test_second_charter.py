@@ -105,7 +105,10 @@ def test_an_organisation_signs_a_second_charter_through_the_pages(
     )
     row = shown.split("Worcestershire Commercial Social Value Charter", 1)[1].split("</div>", 2)
     assert "Shown on this page" in "".join(row[:2])
-    assert "Shown on this page" not in home.split("Worcestershire Commercial Social Value Charter", 1)[1]
+    assert (
+        "Shown on this page"
+        not in home.split("Worcestershire Commercial Social Value Charter", 1)[1]
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 
 from charter.extensions import db
-from charter.models import Membership, Organisation, Signature, User
+from charter.models import Membership, Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
 from charter.models.duties import AnnualConfirmation
 from charter.models.organisation import OWNER
@@ -44,13 +44,16 @@ def last_anniversary(signed_on: date, today: date) -> date | None:
 
 
 def latest_signatures():
-    """Each organisation's latest signing time, as a subquery."""
+    """Each organisation's latest signature of each charter (by the scheme signed), as a
+    subquery of (organisation_id, charter_id, signed_at)."""
     return (
         select(
             Signature.organisation_id.label("organisation_id"),
+            Scheme.charter_id.label("charter_id"),
             func.max(Signature.signed_at).label("signed_at"),
         )
-        .group_by(Signature.organisation_id)
+        .join(Scheme, Scheme.id == Signature.scheme_id)
+        .group_by(Signature.organisation_id, Scheme.charter_id)
         .subquery()
     )
 

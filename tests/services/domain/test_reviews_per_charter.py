@@ -4,17 +4,18 @@ run for, never the organisation's other signing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from charter.models import Signing
+from charter.models import MonitoringReturn, Signing
 from charter.models.signing import acting_in
 from charter.services.domain import reviews, signings
 from charter.services.domain.reviews.marks_jobs import open_renewal_windows
 from charter.services.domain.schemes import load_scheme_text
-from tests.factories import make_mark, make_organisation
+from tests.factories import make_approved_plan, make_mark, make_organisation
 from tests.public.charter_helpers import second_charter_text
+from tests.services.domain.review_helpers import TARGETS
 
 TODAY = date(2026, 12, 6)
 
@@ -67,3 +68,30 @@ def test_without_a_charter_acting_a_review_would_move_the_first_signing(db, sche
         scheme.charter_id: "accredited",
         worcestershire.charter_id: "monitoring",
     }
+
+
+def test_each_signing_has_its_own_returns_for_the_same_period(db, scheme):
+    """Monitored under two charters from the same day, an organisation owes a return for the
+    same quarter under each: the reviews open both (the unique rule is per signing)."""
+    worcestershire = load_scheme_text(second_charter_text()).scheme
+    organisation = make_organisation(scheme=scheme, status="monitoring")
+    signings.start(organisation, worcestershire).status = "monitoring"
+    db.session.commit()
+    for each in (scheme, worcestershire):
+        with acting_in(each.charter_id):
+            make_approved_plan(organisation, each, TARGETS, decided_at=datetime(2026, 1, 5, 9))
+
+    counts = reviews.JOBS["open_monitoring_periods"](date(2026, 7, 6))
+
+    opened = db.session.execute(
+        select(Signing.charter_id, MonitoringReturn.period_start)
+        .join(Signing, Signing.id == MonitoringReturn.signing_id)
+        .where(MonitoringReturn.organisation_id == organisation.id)
+        .order_by(Signing.charter_id, MonitoringReturn.period_start)
+    ).all()
+    starts = [date(2026, 1, 1), date(2026, 4, 1)]
+    assert opened == [(scheme.charter_id, s) for s in starts] + [
+        (worcestershire.charter_id, s) for s in starts
+    ], counts
+    # Run again: nothing more to open under either.
+    assert reviews.JOBS["open_monitoring_periods"](date(2026, 7, 6))["returns_opened"] == 0

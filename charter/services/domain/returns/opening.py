@@ -83,21 +83,23 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
     they lack: one per period ended since monitoring started that has none yet. Two queries
     however many organisations."""
     ids = list(organisation_ids)
+    # Per signing of the charter acting (charter.models.signing.acting_charter): an organisation
+    # that signed two charters has a plan and returns under each.
     started = (
-        select(ActionPlan.organisation_id, func.min(ActionPlan.decided_at).label("decided_at"))
+        select(ActionPlan.signing_id, func.min(ActionPlan.decided_at).label("decided_at"))
         .where(
             among(ActionPlan.organisation_id, ids),
             ActionPlan.status.in_((PLAN_APPROVED, PLAN_SUPERSEDED)),
         )
-        .group_by(ActionPlan.organisation_id)
+        .group_by(ActionPlan.signing_id)
         .subquery()
     )
     later = aliased(ActionPlan)
     in_force = and_(  # the latest approved revision (approved_plan)
-        ActionPlan.organisation_id == Organisation.id,
+        ActionPlan.signing_id == Signing.id,
         ActionPlan.status == PLAN_APPROVED,
         ~exists().where(
-            later.organisation_id == ActionPlan.organisation_id,
+            later.signing_id == ActionPlan.signing_id,
             later.status == PLAN_APPROVED,
             later.revision > ActionPlan.revision,
         ),
@@ -110,10 +112,10 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
             Scheme.monitoring_period_months,
             Scheme.return_due_days,
         )
-        .outerjoin(started, started.c.organisation_id == Organisation.id)
+        .join(Signing, Signing.organisation_id == Organisation.id)
+        .outerjoin(started, started.c.signing_id == Signing.id)
         .outerjoin(ActionPlan, in_force)
         .outerjoin(Scheme, Scheme.id == ActionPlan.scheme_id)
-        .join(Signing, Signing.organisation_id == Organisation.id)
         .where(
             among(Organisation.id, ids),
             Signing.status.in_(MONITORED_STATES),
@@ -125,8 +127,11 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
     existing: dict[int, set[date]] = defaultdict(set)
     if planned:
         for org_id, start in db.session.execute(
-            select(MonitoringReturn.organisation_id, MonitoringReturn.period_start).where(
-                among(MonitoringReturn.organisation_id, [row[0] for row in planned])
+            select(MonitoringReturn.organisation_id, MonitoringReturn.period_start)
+            .join(Signing, Signing.id == MonitoringReturn.signing_id)
+            .where(
+                among(MonitoringReturn.organisation_id, [row[0] for row in planned]),
+                signings.in_acting_charter(),
             )
         ):
             existing[org_id].add(start)
@@ -180,7 +185,7 @@ def open_returns(openings: list[Opening]) -> list[tuple[int, int, date]]:
             }
             for o in openings
         ],
-        ["organisation_id", "period_start"],
+        ["signing_id", "period_start"],
         (MonitoringReturn.id, MonitoringReturn.organisation_id, MonitoringReturn.period_start),
     )
     plan_of = {(o.organisation_id, o.period.start): o.plan_id for o in openings}

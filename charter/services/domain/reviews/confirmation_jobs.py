@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, select
 
 from charter.extensions import db
 from charter.formatting import format_date
@@ -58,15 +58,21 @@ def annual_review_of_signatories(today: date) -> dict:
     signed = latest_signatures()
     rows = db.session.execute(
         select(Organisation.id, signed.c.signed_at, Scheme.confirmation_window_days)
-        .join(signed, signed.c.organisation_id == Organisation.id)
         .join(Signing, Signing.organisation_id == Organisation.id)
+        .join(
+            signed,
+            and_(
+                signed.c.organisation_id == Organisation.id,
+                signed.c.charter_id == Signing.charter_id,
+            ),
+        )
         .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
             Signing.status.in_(CONFIRMING_STATES),
             signings.in_acting_charter(),
             signed.c.signed_at < datetime.combine(a_year_ago + timedelta(days=1), time.min),
             ~exists().where(
-                AnnualConfirmation.organisation_id == Organisation.id,
+                AnnualConfirmation.signing_id == Signing.id,
                 AnnualConfirmation.anniversary > a_year_ago,
             ),
         )
@@ -92,18 +98,23 @@ def annual_review_of_signatories(today: date) -> dict:
                     | {"closes_on": c}
                     for o, a, c in batch
                 ],
-                ["organisation_id", "anniversary"],
+                ["signing_id", "anniversary"],
                 (AnnualConfirmation.organisation_id,),
             )
         }
+        # Keyed by the signing: an organisation that signed two charters is asked under each.
         given = give_notices(
-            [(o, "annual_review", f"org:{o}:{a.year}") for o, a, _ in batch if o in opened]
+            [
+                (o, "annual_review", f"signing:{signing_of[o]}:{a.year}")
+                for o, a, _ in batch
+                if o in opened
+            ]
         )
         organisations = load_organisations(o for o, _, _ in batch if o in opened)
         recipients = notices.recipients_of(organisations)
         messages = []
         for org_id, anniversary, closes_on in batch:
-            if ("annual_review", f"org:{org_id}:{anniversary.year}") not in given:
+            if ("annual_review", f"signing:{signing_of[org_id]}:{anniversary.year}") not in given:
                 continue
             organisation = organisations[org_id]
             messages += notices.confirmations.due(
