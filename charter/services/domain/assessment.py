@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.formatting import format_date, format_money
-from charter.models import Organisation, Scheme, User
+from charter.models import Organisation, Scheme, Signing, User
 from charter.models.assessment import (
     APPLICATION_AWAITING_MODERATION,
     APPLICATION_AWARDED,
@@ -33,7 +33,7 @@ from charter.models.assessment import (
 from charter.models.base import utcnow
 from charter.models.monitoring import EvidenceFile
 from charter.services import notices
-from charter.services.domain import marks
+from charter.services.domain import marks, signings
 from charter.services.domain.award_rule import AwardRule, AwardRuleResult, evaluate_award_rule
 from charter.services.domain.lifecycle import actor_for, is_member, transition
 from charter.services.domain.snapshots import SnapshotMeasure, snapshot_measures
@@ -85,7 +85,8 @@ def waiting_applications(
     rows = db.session.execute(
         select(Application, Organisation)
         .join(Organisation, Application.organisation_id == Organisation.id)
-        .where(*conditions)
+        .join(Signing, Signing.id == Application.signing_id)
+        .where(*conditions, signings.in_acting_charter())
         .order_by(Application.submitted_at, Application.id)
     ).all()
     return [tuple(row) for row in rows]
@@ -96,7 +97,8 @@ def districts_waiting() -> list[str]:
         db.session.scalars(
             select(Organisation.district)
             .join(Application, Application.organisation_id == Organisation.id)
-            .where(Application.status.in_(WAITING_STATUSES))
+            .join(Signing, Signing.id == Application.signing_id)
+            .where(Application.status.in_(WAITING_STATUSES), signings.in_acting_charter())
             .distinct()
         )
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import MonitoringReturn, Organisation, User
+from charter.models import MonitoringReturn, Organisation, Signing, User
 from charter.models.base import utcnow
 from charter.models.monitoring import (
     LINE_ACCEPTED,
@@ -16,7 +16,7 @@ from charter.models.monitoring import (
     RETURN_VERIFIED,
 )
 from charter.services import notices
-from charter.services.domain import duties
+from charter.services.domain import duties, signings
 from charter.services.domain.lifecycle import is_member
 from charter.services.domain.returns import WAITING_LIMIT, lines_of
 from charter.services.domain.versions import check_version
@@ -93,7 +93,8 @@ def waiting_returns(
     rows = db.session.execute(
         select(MonitoringReturn, Organisation)
         .join(Organisation, MonitoringReturn.organisation_id == Organisation.id)
-        .where(*conditions)
+        .join(Signing, Signing.id == MonitoringReturn.signing_id)
+        .where(*conditions, signings.in_acting_charter())
         .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id)
         .limit(WAITING_LIMIT)
     ).all()
@@ -105,7 +106,8 @@ def districts_waiting() -> list[str]:
         db.session.scalars(
             select(Organisation.district)
             .join(MonitoringReturn, MonitoringReturn.organisation_id == Organisation.id)
-            .where(MonitoringReturn.status == RETURN_SUBMITTED)
+            .join(Signing, Signing.id == MonitoringReturn.signing_id)
+            .where(MonitoringReturn.status == RETURN_SUBMITTED, signings.in_acting_charter())
             .distinct()
             .order_by(Organisation.district)
         )

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.models import Organisation, Signing
 from charter.models.plan import PLAN_SUBMITTED, ActionPlan
+from charter.services.domain import signings
 from charter.services.domain.plans import DECIDABLE_STATES
 
 WAITING_PER_PAGE = 25
@@ -27,7 +28,11 @@ def waiting_plans(search: str = "", district: str = "", page: int = 1) -> Waitin
     """Submitted plans an assessor can decide on, oldest first, each with its organisation in
     the same query. A plan left submitted by an organisation that has since withdrawn (or
     lapsed, or been suspended) is not waiting: it could not be decided."""
-    conditions = [ActionPlan.status == PLAN_SUBMITTED, Signing.status.in_(DECIDABLE_STATES)]
+    conditions = [
+        ActionPlan.status == PLAN_SUBMITTED,
+        Signing.status.in_(DECIDABLE_STATES),
+        signings.in_acting_charter(),  # the assessor's charter's
+    ]
     if search:
         escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(func.lower(Organisation.name).like(f"%{escaped}%", escape="\\"))
@@ -59,7 +64,11 @@ def districts_waiting() -> list[str]:
             select(Organisation.district)
             .join(ActionPlan, ActionPlan.organisation_id == Organisation.id)
             .join(Signing, Signing.id == ActionPlan.signing_id)
-            .where(ActionPlan.status == PLAN_SUBMITTED, Signing.status.in_(DECIDABLE_STATES))
+            .where(
+                ActionPlan.status == PLAN_SUBMITTED,
+                Signing.status.in_(DECIDABLE_STATES),
+                signings.in_acting_charter(),
+            )
             .distinct()
             .order_by(Organisation.district)
         )
