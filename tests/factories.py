@@ -137,7 +137,10 @@ def sign_in(client, email: str, password: str = PASSWORD):
 
 def make_commissioner(name: str | None = None, **fields):
     from charter.models import Commissioner
+    from charter.services.domain.charter_commissioners import set_taking_part
+    from charter.services.domain.charters import default_charter
 
+    charter = fields.pop("charter", None) or default_charter()
     commissioner = Commissioner(
         name=name or f"Commissioner {next(_seq)}",
         org_id=fields.pop("org_id", None),
@@ -145,6 +148,9 @@ def make_commissioner(name: str | None = None, **fields):
         **fields,
     )
     db.session.add(commissioner)
+    db.session.flush()
+    if charter is not None:  # taking part in the default charter, as every one did before
+        set_taking_part(commissioner, charter.id, True)
     db.session.commit()
     return commissioner
 

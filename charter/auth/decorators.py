@@ -10,8 +10,8 @@ A blueprint whose every page has the same guard says so once, with ``staff_guard
     bp.before_request(staff_guard(ADMINISTRATOR))
 
 Staff roles are held in a charter (charter.services.domain.staff). The charter a staff page acts
-in is ``acting_charter()``: the one ``?charter=<slug>`` names, if the person is its staff; else
-the default charter if they are its staff; else the first charter they are staff of. Someone
+in is ``acting_charter()``: the default charter, until the administration pages that are the
+service's rather than a charter's are kept apart (docs/charters.md). Someone
 who is staff somewhere (another charter's administrator or assessor, a service administrator)
 but not staff of this charter gets 404, not 403: they learn nothing of what another charter
 holds. Anyone else gets 403, as before, and so does this
@@ -22,28 +22,19 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, g, has_request_context, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from charter.acting_charter import PARAM, charter_named
 from charter.branding import current_branding
 from charter.services.domain import charters, staff
 
 
 def acting_charter_id() -> int | None:
-    """The id of the charter the request's staff pages act in (see the module's docstring):
-    from the person's roles, read with their account, and the charters the process holds (no
-    query)."""
-    default = current_branding().charter_id
-    held = staff.charters_of(current_user) if current_user.is_authenticated else []
-    if not held:
-        return default
-    named = request.args.get(PARAM) if has_request_context() else None
-    if named:
-        charter = charter_named(named)
-        if charter is not None and charter.id in held:
-            return charter.id
-    return default if default in held else held[0]
+    """The id of the charter the request's staff pages act in: the default charter's, held by
+    the process with the branding (no query). Another charter's staff are told nothing here
+    (404) until the administration pages that are the service's (people, accounts, the impact
+    report) are kept apart from a charter's: see docs/charters.md, "Staff"."""
+    return current_branding().charter_id
 
 
 def acting_charter():

@@ -41,7 +41,7 @@ from charter.models.assessment import (
     InformationRequest,
     MeasureJudgement,
 )
-from charter.services.domain import signings
+from charter.services.domain import charter_commissioners, signings
 from charter.services.domain.award_rule import AwardRule, evaluate_award_rule
 from charter.services.domain.marks import create_mark
 from charter.services.domain.periods import periods_between, plan_year_containing
@@ -74,14 +74,14 @@ def load_texts() -> dict:
     return tomllib.loads(TEXTS_FILE.read_text(encoding="utf-8"))
 
 
-def demo_commissioners(texts: dict) -> dict[str, Commissioner]:
-    """The managed list of commissioners, reusing any an administrator already added."""
+def demo_commissioners(texts: dict, charter_id: int) -> dict[str, Commissioner]:
+    """The managed list of commissioners (reusing any an administrator already added), each
+    taking part in the demo's charter."""
     wanted = texts["commissioners"]
+    names = [w["name"] for w in wanted]
     existing = {
         c.name: c
-        for c in db.session.scalars(
-            select(Commissioner).where(Commissioner.name.in_([w["name"] for w in wanted]))
-        )
+        for c in db.session.scalars(select(Commissioner).where(Commissioner.name.in_(names)))
     }
     for entry in wanted:
         if entry["name"] not in existing:
@@ -89,6 +89,8 @@ def demo_commissioners(texts: dict) -> dict[str, Commissioner]:
             db.session.add(commissioner)
             existing[entry["name"]] = commissioner
     db.session.flush()
+    for commissioner in existing.values():
+        charter_commissioners.set_taking_part(commissioner, charter_id, True)
     return existing
 
 
@@ -101,7 +103,7 @@ def new_context(scheme: Scheme, now: datetime, assessors: list[User]) -> DemoCon
         rng=random.Random(SEED),
         texts=texts,
         measures={m.id: m for m in measures_of(scheme)},
-        commissioners=demo_commissioners(texts),
+        commissioners=demo_commissioners(texts, scheme.charter_id),
     )
 
 

@@ -9,6 +9,7 @@ from charter.models.assessment import (
 )
 from charter.models.charter import Charter
 from charter.models.contract import (
+    CharterCommissioner,
     Commissioner,
     Contract,
     ContractCommitment,
@@ -63,6 +64,7 @@ __all__ = [
     "AwardedSupplier",
     "BuyerIdentifier",
     "Charter",
+    "CharterCommissioner",
     "CharterMark",
     "Commissioner",
     "Contract",

@@ -43,6 +43,22 @@ class Commissioner(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CharterCommissioner(db.Model):
+    """A commissioner taking part in a charter (issue 20). The commissioners are one managed
+    list for the service; each charter names those that take part in it (an NHS trust or a
+    police force may take part in two counties' charters). A contract counts for a charter when
+    its commissioner takes part in it; its confirmation by the commissioner's contract manager
+    is made once and holds for every charter."""
+
+    __tablename__ = "charter_commissioners"
+
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"), primary_key=True)
+    commissioner_id: Mapped[int] = mapped_column(
+        ForeignKey("commissioners.id"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Contract(Versioned, db.Model):
     """A contract an organisation won from a public-sector commissioner."""
 

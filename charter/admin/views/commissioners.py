@@ -6,15 +6,16 @@ organisations stop being offered it.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from charter.admin import bp
 from charter.admin.forms.commissioners import CommissionerForm, CommissionerStatusForm
+from charter.auth.decorators import acting_charter, acting_charter_id
 from charter.extensions import db
 from charter.models import Commissioner
 from charter.refusals_on_forms import show_error, shown_on
-from charter.services.domain import contracts
+from charter.services.domain import charter_commissioners, contracts
 
 
 def _saved(form: CommissionerForm, save) -> Commissioner | None:
@@ -40,14 +41,40 @@ def list_commissioners():
     return render_template(
         "admin/commissioner-list.html",
         commissioners=contracts.commissioners(),
+        taking_part=charter_commissioners.taking_part(acting_charter_id()),
+        charter_name=acting_charter().name,
         form=CommissionerStatusForm(),
     )
+
+
+@bp.post("/commissioners/<int:commissioner_id>/taking-part")
+def set_commissioner_taking_part(commissioner_id: int):
+    """Whether the commissioner takes part in the administrator's charter."""
+    commissioner = db.get_or_404(Commissioner, commissioner_id)
+    answer = request.form.get("take_part")
+    if not CommissionerStatusForm().validate_on_submit() or answer not in ("yes", "no"):
+        abort(400)
+    charter = acting_charter()
+    charter_commissioners.set_taking_part(commissioner, charter.id, answer == "yes")
+    db.session.commit()
+    flash(
+        f"{commissioner.name} takes part in the {charter.name}: its contracts count for it."
+        if answer == "yes"
+        else f"{commissioner.name} no longer takes part in the {charter.name}: its contracts "
+        "stay recorded but no longer count for it.",
+        "success",
+    )
+    return redirect(url_for("admin.list_commissioners"))
 
 
 @bp.route("/commissioners/new", methods=["GET", "POST"])
 def add_commissioner():
     form = CommissionerForm()
-    saved = _saved(form, contracts.add_commissioner) if form.validate_on_submit() else None
+
+    def add(name, org_id):
+        return contracts.add_commissioner(name, org_id, acting_charter_id())
+
+    saved = _saved(form, add) if form.validate_on_submit() else None
     if saved is None:
         return _render_form(form, None)
     flash(f"{saved.name} added to the list of commissioners.", "success")

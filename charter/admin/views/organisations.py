@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from charter import query_strings
 from charter.admin import bp
@@ -89,8 +89,18 @@ REVOCABLE_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE, lifecycle.MARK_
 
 
 def organisation_by_slug(slug: str) -> Organisation:
-    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if organisation is None:
+    """The organisation, with its signings; 404 unless it signed the charter the administrator
+    acts in (another charter's signatories are not theirs to see)."""
+    organisation = (
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.slug == slug)
+            .options(selectinload(Organisation.signings))
+        )
+        .unique()
+        .first()
+    )
+    if organisation is None or signings.signing_of(organisation) is None:
         abort(404)
     return organisation
 

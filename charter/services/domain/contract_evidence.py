@@ -21,6 +21,7 @@ from charter.extensions import db
 from charter.models import Contract, ContractFigure, MonitoringReturn, Organisation, ReturnLine
 from charter.models.contract import CONTRACT_CONFIRMED
 from charter.models.monitoring import FIGURE_ENDORSED, RETURN_VERIFIED
+from charter.services.domain.charter_commissioners import counts_for
 
 NO_CONTRACT = "Record at least one contract won from a public-sector commissioner"
 NO_CONFIRMED_CONTRACT = (
@@ -52,7 +53,7 @@ def contract_counts(organisation: Organisation) -> ContractCounts:
         select(
             func.count(Contract.id),
             func.count(case((Contract.confirmation_status == CONTRACT_CONFIRMED, Contract.id))),
-        ).where(Contract.organisation_id == organisation.id)
+        ).where(Contract.organisation_id == organisation.id, counts_for(organisation))
     ).one()
     return ContractCounts(recorded, confirmed)
 

@@ -17,9 +17,18 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
-from charter.models import Commissioner, Contract, ContractCommitment, Measure, Organisation, User
+from charter.models import (
+    CharterCommissioner,
+    Commissioner,
+    Contract,
+    ContractCommitment,
+    Measure,
+    Organisation,
+    User,
+)
 from charter.services import notices
 from charter.services.domain import contract_monitoring, signings
+from charter.services.domain.charter_commissioners import counts_for
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
@@ -107,12 +116,17 @@ def _visible(text: str, noun: str, field: str | None) -> str:
     return clean_text(text) or ""
 
 
-def add_commissioner(name: str, org_id: str | None) -> Commissioner:
+def add_commissioner(name: str, org_id: str | None, charter_id: int | None = None) -> Commissioner:
+    """A new commissioner on the service's list, taking part in ``charter_id`` (the charter
+    of the administrator who adds it)."""
     name = _visible(name, "name", None)
     if commissioner_name_taken(name):
         raise ContractRefused(DUPLICATE_COMMISSIONER_MESSAGE)
     commissioner = Commissioner(name=name, org_id=org_id, is_active=True)
     db.session.add(commissioner)
+    if charter_id is not None:
+        db.session.flush()
+        db.session.add(CharterCommissioner(charter_id=charter_id, commissioner_id=commissioner.id))
     return commissioner
 
 
@@ -213,17 +227,22 @@ def measures_for(organisation: Organisation) -> list[Measure]:
 
 
 def has_public_sector_contract(organisation: Organisation) -> bool:
-    """Every commissioner on the list is a public-sector body, active or not."""
+    """Every commissioner on the list is a public-sector body, active or not; its contracts
+    count for the charters it takes part in."""
     found = db.session.scalar(
-        select(Contract.id).where(Contract.organisation_id == organisation.id).limit(1)
+        select(Contract.id)
+        .where(Contract.organisation_id == organisation.id, counts_for(organisation))
+        .limit(1)
     )
     return found is not None
 
 
 def contract_summary(organisation: Organisation) -> tuple[int, Decimal]:
+    """The contracts that count for the organisation's signing acting now: how many, and
+    their value."""
     count, total = db.session.execute(
         select(func.count(Contract.id), func.sum(Contract.value)).where(
-            Contract.organisation_id == organisation.id
+            Contract.organisation_id == organisation.id, counts_for(organisation)
         )
     ).one()
     return count, Decimal(total or 0).quantize(Decimal("0.01"))

@@ -3,11 +3,10 @@ from decimal import Decimal
 
 from charter.extensions import db as _db
 from charter.models import (
-    Commissioner,
     Contract,
 )
 from charter.services.domain.progress import charter_mark_checklist, measure_progress
-from tests.factories import make_approved_plan, make_organisation, make_return
+from tests.factories import make_approved_plan, make_commissioner, make_organisation, make_return
 
 # The plans below are approved on 1 January 2026: plan year 1 is the calendar year 2026.
 TODAY = date(2026, 12, 1)
@@ -55,9 +54,7 @@ def test_the_checklist_says_what_is_still_needed(app, scheme):
         (False, "1 of 2 met (50%)"),
     ]
 
-    council = Commissioner(name="Shropshire Council")
-    _db.session.add(council)
-    _db.session.flush()
+    council = make_commissioner("Shropshire Council")
     _db.session.add(
         Contract(
             organisation_id=org.id,
