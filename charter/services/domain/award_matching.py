@@ -10,7 +10,8 @@ punctuation aside) is offered it to claim, with a warning that only the name mat
 An award where neither is known is none of this service's business (the Find a Tender feed
 has every buyer in the country) and is not kept. Accepted and declined ones are never changed
 by a later notice: a later notice publishing other value or dates for an accepted one proposes
-them as an amendment.
+them as an amendment, and one saying its contract was terminated proposes the end (a
+termination supersedes any change the same notice publishes).
 
 What the notice says is read by award_facts.py.
 """
@@ -32,6 +33,9 @@ from charter.models.published_notice import (
     AWARD_NAME_MATCH,
     AWARD_PROPOSED,
     AWARD_UNMATCHED,
+    TERMINATION_ACCEPTED,
+    TERMINATION_DECLINED,
+    TERMINATION_PROPOSED,
     AwardedSupplier,
     BuyerIdentifier,
     NoticeEvent,
@@ -137,6 +141,8 @@ def apply(
     )
     if row is None and organisation_id is None and commissioner_id is None:
         return None
+    if row is not None and row.status == AWARD_ACCEPTED and facts.terminated:
+        return _termination(row, facts, import_id=import_id, actor_label=actor_label)
     if row is not None and row.status == AWARD_ACCEPTED:
         return _amendment(row, facts, import_id=import_id, actor_label=actor_label)
     if row is not None and row.status not in (AWARD_UNMATCHED, AWARD_PROPOSED, AWARD_NAME_MATCH):
@@ -232,3 +238,33 @@ def _amendment(
         )
     )
     return "amendment"
+
+
+def _termination(
+    row: AwardedSupplier, facts: AwardFacts, *, import_id: int | None, actor_label: str
+) -> str:
+    """A later notice saying an accepted award's contract was terminated proposes its end,
+    once: the same termination already proposed, accepted or declined is not proposed again
+    (a notice correcting the date proposes it anew)."""
+    if row.contract_id is None:
+        return "unchanged"
+    answered = (TERMINATION_PROPOSED, TERMINATION_ACCEPTED, TERMINATION_DECLINED)
+    if row.termination_status in answered and row.termination_date == facts.termination_date:
+        return "unchanged"
+    row.termination_status = TERMINATION_PROPOSED
+    row.termination_date = facts.termination_date
+    row.termination_reason = facts.termination_reason
+    row.updated_at = utcnow()
+    ended = facts.termination_date.isoformat() if facts.termination_date else "no date given"
+    db.session.add(
+        NoticeEvent(
+            action="termination",
+            import_id=import_id,
+            awarded_supplier_id=row.id,
+            organisation_id=row.organisation_id,
+            actor_label=actor_label,
+            detail=f"{facts.ocid} award {facts.award_id}: contract terminated ({ended}"
+            + (f", {facts.termination_reason})" if facts.termination_reason else ")"),
+        )
+    )
+    return "termination"
