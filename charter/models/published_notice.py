@@ -183,6 +183,8 @@ NOTICE_ACTIONS = {
     "termination": "Termination of an accepted contract published, and proposed",
     "terminated": "Published termination accepted: contract ended",
     "not_terminated": "Published termination declined",
+    "ppon_set": "Organisation recorded its PPON",
+    "ppon_removed": "Organisation removed its PPON",
     "buyer_id_added": "Buyer identifier added to a commissioner",
     "buyer_id_removed": "Buyer identifier removed from a commissioner",
 }

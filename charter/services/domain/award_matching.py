@@ -56,9 +56,9 @@ def name_key(name: str) -> str:
 
 
 class Directory:
-    """Who may be matched: each organisation's org-id and each commissioner's org-id and buyer
-    identifiers, read once for a whole import (two queries, not two per award). The lowest id
-    wins where two rows share an identifier."""
+    """Who may be matched: each organisation's org-id and PPON, and each commissioner's org-id
+    and buyer identifiers, read once for a whole import (a few queries, not a few per award).
+    The lowest id wins where two rows share an identifier."""
 
     def __init__(self) -> None:
         self.organisations: dict[str, int] = {}
@@ -68,6 +68,13 @@ class Directory:
             .order_by(Organisation.id)
         ):
             self.organisations.setdefault(identifier_key(org_id), row_id)
+        # Its PPON, as notices publish it ("GB-PPON-PABC-1234-DEFG"): ppon.py.
+        for ppon, row_id in db.session.execute(
+            select(Organisation.ppon, Organisation.id)
+            .where(Organisation.ppon.is_not(None))
+            .order_by(Organisation.id)
+        ):
+            self.organisations.setdefault(identifier_key("GB-PPON-" + ppon), row_id)
         self.commissioners: dict[str, int] = {}
         # A deactivated commissioner is offered to no one (contracts.add_contract refuses it).
         commissioner_keys = select(Commissioner.org_id, Commissioner.id).where(
