@@ -126,6 +126,20 @@ def _unmatched_reason(facts: AwardFacts, organisation_id, commissioner_id) -> st
     return None
 
 
+Existing = dict[tuple[str, str, str], AwardedSupplier]
+
+
+def existing_rows(ocids: list[str]) -> Existing:
+    """The awarded suppliers already kept for ``ocids``, by (ocid, award id, supplier key): an
+    import reads them once per batch of records, not once per award."""
+    return {
+        (row.ocid, row.award_id, row.supplier_key): row
+        for row in db.session.scalars(
+            select(AwardedSupplier).where(AwardedSupplier.ocid.in_(ocids))
+        )
+    }
+
+
 def apply(
     facts: AwardFacts,
     notice_url: str | None,
@@ -133,19 +147,25 @@ def apply(
     *,
     import_id: int | None,
     actor_label: str,
+    existing: Existing | None = None,
 ) -> str | None:
     """Keep, update or propose one awarded supplier; returns what happened ("proposed",
     "name_match", "unmatched", "unchanged", None: not this service's) and audits any change of
-    standing."""
+    standing. ``existing``: the rows already kept for the facts' ocid (``existing_rows``), when
+    the caller read them for a batch; else the row is looked up."""
     organisation_id = directory.organisation_id(facts.supplier_identifiers)
     commissioner_id = directory.commissioner_id(facts.buyer_keys)
-    row = db.session.scalar(
-        select(AwardedSupplier).where(
-            AwardedSupplier.ocid == facts.ocid,
-            AwardedSupplier.award_id == facts.award_id,
-            AwardedSupplier.supplier_key == facts.supplier_key,
+    key = (facts.ocid, facts.award_id, facts.supplier_key)
+    if existing is not None:
+        row = existing.get(key)
+    else:
+        row = db.session.scalar(
+            select(AwardedSupplier).where(
+                AwardedSupplier.ocid == facts.ocid,
+                AwardedSupplier.award_id == facts.award_id,
+                AwardedSupplier.supplier_key == facts.supplier_key,
+            )
         )
-    )
     if row is None and organisation_id is None and commissioner_id is None:
         return None
     if row is not None and row.status == AWARD_ACCEPTED and facts.terminated:
@@ -185,6 +205,8 @@ def apply(
             ocid=facts.ocid, award_id=facts.award_id, supplier_key=facts.supplier_key, **fields
         )
         db.session.add(row)
+        if existing is not None:  # the same supplier twice in one record is one row
+            existing[key] = row
         changed = True
     else:
         before = (row.status, row.organisation_id, row.commissioner_id)
