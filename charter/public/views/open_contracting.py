@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flask import Response, abort, send_file, url_for
+from flask import Response, abort, request, send_file, url_for
 
 from charter.public import bp, charter_prefix
 from charter.public.licence import LICENCE_URL
 from charter.services.infrastructure.ocds import SOCIAL_VALUE_EXTENSION_DIR
 from charter.services.read_models import open_contracting
 
+EXTENSION_URL = "/open-contracting/social-value-extension"
 EXTENSION_FILES = ("extension.json", "release-schema.json")
 
 
@@ -41,9 +42,7 @@ def download_open_contracting():
     package = {
         "uri": url_for("public.download_open_contracting", _external=True),
         "version": "1.1",
-        "extensions": [
-            url_for("public.show_social_value_extension", name="extension.json", _external=True)
-        ],
+        "extensions": [url_for("public.show_social_value_extension", _external=True)],
         "publishedDate": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "publisher": {"name": charter.running_body},
         "license": LICENCE_URL,
@@ -57,8 +56,11 @@ def download_open_contracting():
     return response
 
 
-@bp.get("/open-contracting/social-value-extension/<name>")
-def show_social_value_extension(name: str):
+@bp.get(f"{EXTENSION_URL}/release-schema.json")
+@bp.get(f"{EXTENSION_URL}/extension.json")  # registered first: the address url_for builds
+def show_social_value_extension():
+    """The extension's two files, at fixed addresses (packages name extension.json)."""
+    name = request.path.rsplit("/", 1)[-1]
     if name not in EXTENSION_FILES:
         abort(404)
     return send_file(SOCIAL_VALUE_EXTENSION_DIR / name, mimetype="application/json")
