@@ -16,7 +16,13 @@ PACKAGE_DATA = {
     "charter": ["static/**/*", "demo/*.toml"],
     "charter.services.domain": ["common_passwords.txt"],
     # The OCDS release schema, so checking and compiling notices never fetches it.
-    "charter.services.infrastructure.ocds": ["schema/*.json", "schema/README.md"],
+    "charter.services.infrastructure.ocds": [
+        "schema/*.json",
+        "schema/README.md",
+        # The social value extension the open contracting data names (served by the app).
+        "social_value_extension/*.json",
+        "social_value_extension/README.md",
+    ],
 }
 
 

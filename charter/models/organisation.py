@@ -58,6 +58,11 @@ class Organisation(Versioned, db.Model):
     # "GB-COH-01234567", unique when present; NULL for organisations with no identifier.
     org_id: Mapped[str | None] = mapped_column(String(45))
     no_identifier_reason: Mapped[str | None] = mapped_column(Text)
+    # The Public Procurement Organisation Number Find a Tender gives a supplier that registers
+    # on the Central Digital Platform ("PZPR-8554-XHNX"; org-id list GB-PPON), one more
+    # identifier awards in published notices are matched on (issue 22). Unique when present
+    # (a unique index: added to SQLite's table without rebuilding it).
+    ppon: Mapped[str | None] = mapped_column(String(14), unique=True, index=True)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by the retention job once the organisation has been gone longer than the retention

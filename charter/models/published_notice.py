@@ -33,6 +33,12 @@ from charter.models.user import User
 # An amendment's standing (AwardedSupplier.amendment_status).
 AMENDMENT_PROPOSED = "proposed"
 AMENDMENT_DECLINED = "declined"
+# A termination's standing (AwardedSupplier.termination_status): a later notice says the
+# contract was terminated (Find a Tender's UK11: contracts[].status "terminated"); proposed to
+# the organisation, then accepted (the contract ends on the record on that date) or declined.
+TERMINATION_PROPOSED = "proposed"
+TERMINATION_ACCEPTED = "accepted"
+TERMINATION_DECLINED = "declined"
 
 # An awarded supplier's standing: waiting for an administrator (no organisation or no
 # commissioner matched), proposed to its organisation (or offered by name), accepted (a
@@ -152,6 +158,13 @@ class AwardedSupplier(db.Model):
     amendment_start_date: Mapped[date | None]
     amendment_end_date: Mapped[date | None]
 
+    # A termination notice for the accepted contract: the date it says the contract ended
+    # (contracts[].implementation.endDate in the UK profile; None when it gives none) and its
+    # reason code (terminationRationaleClassification.id), proposed until a member answers.
+    termination_status: Mapped[str | None] = mapped_column(String(20))
+    termination_date: Mapped[date | None]
+    termination_reason: Mapped[str | None] = mapped_column(String(200))
+
     commissioner: Mapped[Commissioner | None] = relationship(lazy="raise")
     contract: Mapped[Contract | None] = relationship(lazy="raise")
 
@@ -167,6 +180,11 @@ NOTICE_ACTIONS = {
     "amendment": "Change to an accepted contract published, and proposed",
     "amended": "Published change to a contract accepted",
     "not_amended": "Published change to a contract declined",
+    "termination": "Termination of an accepted contract published, and proposed",
+    "terminated": "Published termination accepted: contract ended",
+    "not_terminated": "Published termination declined",
+    "ppon_set": "Organisation recorded its PPON",
+    "ppon_removed": "Organisation removed its PPON",
     "buyer_id_added": "Buyer identifier added to a commissioner",
     "buyer_id_removed": "Buyer identifier removed from a commissioner",
 }

@@ -128,6 +128,10 @@ ROUTES: dict[str, dict[str, str]] = {
     "public.show_badge": PUBLIC,
     "public.show_impact": PUBLIC,
     "public.show_impact_data": PUBLIC,
+    # A 404 for everyone until some contract's figures are published (OCDS asks a package for
+    # at least one release; docs/ocds.md): the world here has none.
+    "public.download_open_contracting": NOWHERE,
+    "public.show_social_value_extension": PUBLIC,
     "public.download_impact_csv": PUBLIC,
     "public.download_impact_json": PUBLIC,
     "public.show_impact_csv_metadata": PUBLIC,
@@ -275,6 +279,10 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.decline_proposed_contract": ORG_EDIT,
     "organisation.accept_contract_change": ORG_EDIT,
     "organisation.decline_contract_change": ORG_EDIT,
+    "organisation.accept_contract_termination": ORG_EDIT,
+    "organisation.decline_contract_termination": ORG_EDIT,
+    "organisation.edit_ppon": ORG_EDIT,
+    "organisation.remove_ppon": ORG_EDIT,
     "organisation.list_returns": ORG_VIEW,
     "organisation.show_return": ORG_VIEW,
     "organisation.start_retrospective_return": ORG_EDIT,

@@ -26,7 +26,7 @@ from charter.organisation.forms.contracts import (
 )
 from charter.organisation.forms.plans import ButtonForm
 from charter.refusals_on_forms import show_error, shown_on
-from charter.services.domain import contract_proposals, contracts
+from charter.services.domain import contract_proposals, contract_terminations, contracts
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.schemes import scheme_of
 from charter.services.read_models import commitments
@@ -112,6 +112,7 @@ def list_contracts(slug: str):
         can_record=can_record,
         proposals=contract_proposals.proposals_for(organisation),
         amendments=contract_proposals.amendments_for(organisation),
+        terminations=contract_terminations.terminations_for(organisation),
         button=ButtonForm() if can_record else None,
     )
 

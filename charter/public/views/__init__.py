@@ -6,6 +6,7 @@ from charter.public.views import (  # noqa: F401
     impact,
     information,
     old_urls,
+    open_contracting,
     open_data,
     register,
     verify,

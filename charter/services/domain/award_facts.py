@@ -76,6 +76,11 @@ class AwardFacts:
     currency: str | None
     start_date: date | None
     end_date: date | None
+    # A termination notice (Find a Tender's UK11) marks the award's contract "terminated",
+    # with the date it ended and a reason code where it gives them.
+    terminated: bool = False
+    termination_date: date | None = None
+    termination_reason: str | None = None
 
 
 def _date(value: Any) -> date | None:
@@ -109,12 +114,9 @@ def _period(value: Any) -> tuple[date | None, date | None]:
     return _date(value.get("startDate")), _date(value.get("endDate"))
 
 
-def _terms(
-    award: dict, contracts: list
-) -> tuple[Decimal | None, str | None, date | None, date | None]:
-    """Value, currency and dates: the contract signed for the award where the notices have one
-    (a contract change notice changes the contract's, not the award's), else the award's."""
-    signed = next(
+def _signed(award: dict, contracts: list) -> dict:
+    """The contract signed for the award, if the notices have one (a cancelled one is not)."""
+    return next(
         (
             c
             for c in contracts
@@ -124,6 +126,26 @@ def _terms(
         ),
         {},
     )
+
+
+def _termination(signed: dict) -> tuple[bool, date | None, str | None]:
+    """Whether the signed contract is terminated, the date it ended and the reason code. The
+    UK profile puts the end in ``implementation.endDate`` (an extension field, so read
+    defensively); no date published is None, never the notice's own date."""
+    if signed.get("status") != "terminated":
+        return False, None, None
+    implementation = signed.get("implementation")
+    ended = _date(implementation.get("endDate")) if isinstance(implementation, dict) else None
+    rationale = signed.get("terminationRationaleClassification")
+    reason = _text(rationale.get("id")) if isinstance(rationale, dict) else ""
+    return True, ended, reason[:200] or None
+
+
+def _terms(
+    award: dict, signed: dict
+) -> tuple[Decimal | None, str | None, date | None, date | None]:
+    """Value, currency and dates: the contract signed for the award where the notices have one
+    (a contract change notice changes the contract's, not the award's), else the award's."""
     value, currency = _amount(signed.get("value"))
     if value is None:
         value, currency = _amount(award.get("value"))
@@ -158,7 +180,9 @@ def awards_in(compiled: dict[str, Any]) -> list[AwardFacts]:
     for award in compiled.get("awards") or []:
         if not isinstance(award, dict) or award.get("status") in _NOT_AWARDED:
             continue
-        value, currency, start, end = _terms(award, contracts)
+        signed = _signed(award, contracts)
+        value, currency, start, end = _terms(award, signed)
+        terminated, termination_date, termination_reason = _termination(signed)
         for supplier in award.get("suppliers") or []:
             if not isinstance(supplier, dict):
                 continue
@@ -180,6 +204,9 @@ def awards_in(compiled: dict[str, Any]) -> list[AwardFacts]:
                     currency=currency,
                     start_date=start,
                     end_date=end,
+                    terminated=terminated,
+                    termination_date=termination_date,
+                    termination_reason=termination_reason,
                 )
             )
     return found

@@ -10,7 +10,8 @@ punctuation aside) is offered it to claim, with a warning that only the name mat
 An award where neither is known is none of this service's business (the Find a Tender feed
 has every buyer in the country) and is not kept. Accepted and declined ones are never changed
 by a later notice: a later notice publishing other value or dates for an accepted one proposes
-them as an amendment.
+them as an amendment, and one saying its contract was terminated proposes the end (a
+termination supersedes any change the same notice publishes).
 
 What the notice says is read by award_facts.py.
 """
@@ -32,6 +33,9 @@ from charter.models.published_notice import (
     AWARD_NAME_MATCH,
     AWARD_PROPOSED,
     AWARD_UNMATCHED,
+    TERMINATION_ACCEPTED,
+    TERMINATION_DECLINED,
+    TERMINATION_PROPOSED,
     AwardedSupplier,
     BuyerIdentifier,
     NoticeEvent,
@@ -52,9 +56,9 @@ def name_key(name: str) -> str:
 
 
 class Directory:
-    """Who may be matched: each organisation's org-id and each commissioner's org-id and buyer
-    identifiers, read once for a whole import (two queries, not two per award). The lowest id
-    wins where two rows share an identifier."""
+    """Who may be matched: each organisation's org-id and PPON, and each commissioner's org-id
+    and buyer identifiers, read once for a whole import (a few queries, not a few per award).
+    The lowest id wins where two rows share an identifier."""
 
     def __init__(self) -> None:
         self.organisations: dict[str, int] = {}
@@ -64,6 +68,13 @@ class Directory:
             .order_by(Organisation.id)
         ):
             self.organisations.setdefault(identifier_key(org_id), row_id)
+        # Its PPON, as notices publish it ("GB-PPON-PABC-1234-DEFG"): ppon.py.
+        for ppon, row_id in db.session.execute(
+            select(Organisation.ppon, Organisation.id)
+            .where(Organisation.ppon.is_not(None))
+            .order_by(Organisation.id)
+        ):
+            self.organisations.setdefault(identifier_key("GB-PPON-" + ppon), row_id)
         self.commissioners: dict[str, int] = {}
         # A deactivated commissioner is offered to no one (contracts.add_contract refuses it).
         commissioner_keys = select(Commissioner.org_id, Commissioner.id).where(
@@ -115,6 +126,20 @@ def _unmatched_reason(facts: AwardFacts, organisation_id, commissioner_id) -> st
     return None
 
 
+Existing = dict[tuple[str, str, str], AwardedSupplier]
+
+
+def existing_rows(ocids: list[str]) -> Existing:
+    """The awarded suppliers already kept for ``ocids``, by (ocid, award id, supplier key): an
+    import reads them once per batch of records, not once per award."""
+    return {
+        (row.ocid, row.award_id, row.supplier_key): row
+        for row in db.session.scalars(
+            select(AwardedSupplier).where(AwardedSupplier.ocid.in_(ocids))
+        )
+    }
+
+
 def apply(
     facts: AwardFacts,
     notice_url: str | None,
@@ -122,21 +147,29 @@ def apply(
     *,
     import_id: int | None,
     actor_label: str,
+    existing: Existing | None = None,
 ) -> str | None:
     """Keep, update or propose one awarded supplier; returns what happened ("proposed",
     "name_match", "unmatched", "unchanged", None: not this service's) and audits any change of
-    standing."""
+    standing. ``existing``: the rows already kept for the facts' ocid (``existing_rows``), when
+    the caller read them for a batch; else the row is looked up."""
     organisation_id = directory.organisation_id(facts.supplier_identifiers)
     commissioner_id = directory.commissioner_id(facts.buyer_keys)
-    row = db.session.scalar(
-        select(AwardedSupplier).where(
-            AwardedSupplier.ocid == facts.ocid,
-            AwardedSupplier.award_id == facts.award_id,
-            AwardedSupplier.supplier_key == facts.supplier_key,
+    key = (facts.ocid, facts.award_id, facts.supplier_key)
+    if existing is not None:
+        row = existing.get(key)
+    else:
+        row = db.session.scalar(
+            select(AwardedSupplier).where(
+                AwardedSupplier.ocid == facts.ocid,
+                AwardedSupplier.award_id == facts.award_id,
+                AwardedSupplier.supplier_key == facts.supplier_key,
+            )
         )
-    )
     if row is None and organisation_id is None and commissioner_id is None:
         return None
+    if row is not None and row.status == AWARD_ACCEPTED and facts.terminated:
+        return _termination(row, facts, import_id=import_id, actor_label=actor_label)
     if row is not None and row.status == AWARD_ACCEPTED:
         return _amendment(row, facts, import_id=import_id, actor_label=actor_label)
     if row is not None and row.status not in (AWARD_UNMATCHED, AWARD_PROPOSED, AWARD_NAME_MATCH):
@@ -172,6 +205,8 @@ def apply(
             ocid=facts.ocid, award_id=facts.award_id, supplier_key=facts.supplier_key, **fields
         )
         db.session.add(row)
+        if existing is not None:  # the same supplier twice in one record is one row
+            existing[key] = row
         changed = True
     else:
         before = (row.status, row.organisation_id, row.commissioner_id)
@@ -232,3 +267,33 @@ def _amendment(
         )
     )
     return "amendment"
+
+
+def _termination(
+    row: AwardedSupplier, facts: AwardFacts, *, import_id: int | None, actor_label: str
+) -> str:
+    """A later notice saying an accepted award's contract was terminated proposes its end,
+    once: the same termination already proposed, accepted or declined is not proposed again
+    (a notice correcting the date proposes it anew)."""
+    if row.contract_id is None:
+        return "unchanged"
+    answered = (TERMINATION_PROPOSED, TERMINATION_ACCEPTED, TERMINATION_DECLINED)
+    if row.termination_status in answered and row.termination_date == facts.termination_date:
+        return "unchanged"
+    row.termination_status = TERMINATION_PROPOSED
+    row.termination_date = facts.termination_date
+    row.termination_reason = facts.termination_reason
+    row.updated_at = utcnow()
+    ended = facts.termination_date.isoformat() if facts.termination_date else "no date given"
+    db.session.add(
+        NoticeEvent(
+            action="termination",
+            import_id=import_id,
+            awarded_supplier_id=row.id,
+            organisation_id=row.organisation_id,
+            actor_label=actor_label,
+            detail=f"{facts.ocid} award {facts.award_id}: contract terminated ({ended}"
+            + (f", {facts.termination_reason})" if facts.termination_reason else ")"),
+        )
+    )
+    return "termination"

@@ -208,7 +208,9 @@ def _store(batch: list[dict[str, Any]], import_id: int) -> int:
 
 def _compile_imported(import_id: int, actor_label: str, outcomes: dict[str, int]) -> int:
     """Compile each ocid the import added a release to, a batch of ocids at a time (never the
-    whole list in memory), emptying the session between batches."""
+    whole list in memory), emptying the session between batches. Per batch, a few queries
+    whatever its size: the batch's releases, records and awarded suppliers are read at once,
+    and its records written at once."""
     directory = award_matching.Directory()
     compiled_count, last = 0, ""
     while True:
@@ -223,15 +225,16 @@ def _compile_imported(import_id: int, actor_label: str, outcomes: dict[str, int]
         )
         if not ocids:
             return compiled_count
-        for ocid in ocids:
-            record = compile_record(ocid)
-            for facts in award_facts.awards_in(json.loads(record.compiled)):
+        existing = award_matching.existing_rows(ocids)
+        for compiled, notice_url in _compile_batch(ocids):
+            for facts in award_facts.awards_in(compiled):
                 outcome = award_matching.apply(
                     facts,
-                    record.notice_url,
+                    notice_url,
                     directory,
                     import_id=import_id,
                     actor_label=actor_label,
+                    existing=existing,
                 )
                 outcomes[outcome or "ignored"] = outcomes.get(outcome or "ignored", 0) + 1
         compiled_count += len(ocids)
@@ -241,24 +244,43 @@ def _compile_imported(import_id: int, actor_label: str, outcomes: dict[str, int]
             db.session.expunge_all()
 
 
-def compile_record(ocid: str) -> NoticeRecord:
-    """The record of ``ocid`` compiled again from every release stored for it."""
-    rows = db.session.execute(
-        select(NoticeRelease.data, NoticeRelease.package_uri)
-        .where(NoticeRelease.ocid == ocid)
-        .order_by(NoticeRelease.release_date, NoticeRelease.id)
-    ).all()
-    compiled = schema.compile_releases([json.loads(data) for data, _uri in rows])
-    notice_url = next((uri for _data, uri in reversed(rows) if uri), None)
-    record = db.session.scalar(select(NoticeRecord).where(NoticeRecord.ocid == ocid))
-    if record is None:
-        record = NoticeRecord(ocid=ocid)
-        db.session.add(record)
-    record.compiled = json.dumps(compiled, ensure_ascii=False)
-    record.release_count = len(rows)
-    record.notice_url = notice_url
-    record.updated_at = utcnow()
-    return record
+def _compile_batch(ocids: list[str]) -> list[tuple[dict[str, Any], str | None]]:
+    """Each ocid's record compiled again from every release stored for it, written (inserted
+    or updated) in two statements; returns (compiled release, notice url) in order."""
+    stored: dict[str, list[tuple[str, str | None]]] = {ocid: [] for ocid in ocids}
+    for ocid, data, uri in db.session.execute(
+        select(NoticeRelease.ocid, NoticeRelease.data, NoticeRelease.package_uri)
+        .where(NoticeRelease.ocid.in_(ocids))
+        .order_by(NoticeRelease.ocid, NoticeRelease.release_date, NoticeRelease.id)
+    ):
+        stored[ocid].append((data, uri))
+    record_ids = dict(
+        db.session.execute(
+            select(NoticeRecord.ocid, NoticeRecord.id).where(NoticeRecord.ocid.in_(ocids))
+        ).all()
+    )
+    now = utcnow()
+    compiled_batch, inserts, updates = [], [], []
+    for ocid in ocids:
+        rows = stored[ocid]
+        compiled = schema.compile_releases([json.loads(data) for data, _uri in rows])
+        notice_url = next((uri for _data, uri in reversed(rows) if uri), None)
+        values = {
+            "compiled": json.dumps(compiled, ensure_ascii=False),
+            "release_count": len(rows),
+            "notice_url": notice_url,
+            "updated_at": now,
+        }
+        if ocid in record_ids:
+            updates.append({"id": record_ids[ocid], **values})
+        else:
+            inserts.append({"ocid": ocid, **values})
+        compiled_batch.append((compiled, notice_url))
+    if inserts:
+        db.session.execute(insert(NoticeRecord), inserts)
+    if updates:
+        db.session.execute(update(NoticeRecord), updates)
+    return compiled_batch
 
 
 def rematch(

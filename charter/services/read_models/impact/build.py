@@ -60,6 +60,7 @@ from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.services.domain import proxy_values
 from charter.services.domain.plausibility import counts
+from charter.services.read_models import open_contracting
 from charter.services.read_models.impact import disclosure, like_for_like, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
@@ -148,7 +149,12 @@ def _insert(rows_select, dimension: str, published: bool = False) -> None:
 
 def _commissioner_cells(key, proxy) -> None:
     """Per-contract figures by the commissioner that awarded the contract (flows only: a stock
-    on a contract is not a figure a commissioner's total can add up)."""
+    on a contract is not a figure a commissioner's total can add up). The part the open
+    contracting file publishes contract by contract (``open_contracting.published_clause``) is
+    anyone's to add up, so disclosure control counts it as known, as it does the register's
+    figures in the other cells (an organisation with any figure of the cell published counts as
+    publishing: the rest of its part is then protected as the others' is)."""
+    published = open_contracting.published_clause()
     rows = (
         select(
             key.label("period_key"),
@@ -157,6 +163,9 @@ def _commissioner_cells(key, proxy) -> None:
             func.sum(ContractFigure.value),
             func.count(distinct(MonitoringReturn.organisation_id)),
             func.sum(ContractFigure.value * proxy),
+            func.count(distinct(case((published, MonitoringReturn.organisation_id)))),
+            func.coalesce(func.sum(case((published, ContractFigure.value), else_=0)), 0),
+            func.sum(case((published, ContractFigure.value * proxy), else_=None)),
         )
         .select_from(ContractFigure)
         .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
@@ -171,7 +180,7 @@ def _commissioner_cells(key, proxy) -> None:
         )
         .group_by(*_grouped(key, Measure.code, Commissioner.name))
     )
-    _insert(rows, DIMENSION_COMMISSIONER)
+    _insert(rows, DIMENSION_COMMISSIONER, published=True)
 
 
 def quarter_ratios(period_ends: list[date]) -> dict[tuple[str, str], float]:
