@@ -6,7 +6,7 @@ what it says (the date the contract ended, the reason code) and whether it was a
 new nullable columns: no data to migrate (no termination was kept before).
 
 Revision ID: 5d2a7c9e1f38
-Revises: b81f4c2d9e07
+Revises: f7b3d9e2a461
 Create Date: 2026-12-06 15:10:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "5d2a7c9e1f38"
-down_revision = "b81f4c2d9e07"
+down_revision = "f7b3d9e2a461"
 branch_labels = None
 depends_on = None
 
