@@ -65,7 +65,7 @@ def add_published_figures(share: float = DEFAULT_SHARE, seed: int = 2026) -> tup
     candidates = db.session.execute(
         select(Organisation.id, Signing.id)
         .join(Signing, Signing.organisation_id == Organisation.id)
-        .where(Organisation.status.in_(MONITORED))
+        .where(Signing.status.in_(MONITORED))
         .order_by(Organisation.id)
     ).all()
     rng = random.Random(seed)
