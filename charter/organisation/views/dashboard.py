@@ -6,7 +6,7 @@ from flask import render_template, url_for
 from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
-from charter.branding import charter_with_id
+from charter.branding import charter_with_id, held_charters
 from charter.models.assessment import APPLICATION_REFUSED
 from charter.models.invitation import MEMBER
 from charter.organisation import bp
@@ -265,10 +265,15 @@ def show_dashboard(slug: str):
         # The charter it registered with, from the charters the process holds (no query).
         signed_charter=charter_with_id(signing.charter_id) if signing else None,
         # Every charter it signed (the one shown first is the page's), and those it could.
-        your_charters=[
-            (charter_with_id(each.charter_id), each) for each in signings.signings_of(organisation)
-        ],
-        charters_to_sign=signings.charters_to_sign(organisation) if membership else [],
+        your_charters=(
+            signed := [
+                (charter_with_id(s.charter_id), s) for s in signings.signings_of(organisation)
+            ]
+        ),
+        # Asked only when some charter the process holds is not signed yet: no query otherwise.
+        charters_to_sign=signings.charters_to_sign(organisation)
+        if membership and len(held_charters()) > len(signed)
+        else [],
         next_step=NEXT_STEPS.get(organisation.status, ""),
         warnings=duty_warnings.for_organisation(organisation),
         tasks=_tasks(organisation, membership),

@@ -39,7 +39,10 @@ URL = "/<slug>/sign-the-charter"
 
 
 def _session_key(organisation: Organisation) -> str:
-    return f"sign-the-charter:{organisation.id}:{acting_charter.get() or 0}"
+    # A journey per charter signed (the one the address names, charter.acting_charter).
+    charter_id = acting_charter.get()
+    key = f"sign-the-charter:{organisation.id}"
+    return key if charter_id is None else f"{key}:{charter_id}"
 
 
 def _answers(organisation: Organisation) -> dict:

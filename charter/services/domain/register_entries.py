@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import contains_eager
 
 from charter.extensions import db
@@ -68,12 +68,11 @@ def on_register_clause(charter_id) -> ColumnElement[bool]:
     page stops after its 25 rows. Written as EXISTS, the planner turned it into a semi-join that
     read every signing of the charter for each page (ten times slower at 50,000
     organisations)."""
-    charter = signings.as_charter_param(charter_id)
     published = (
         select(func.count())
         .where(
             Signing.organisation_id == Organisation.id,
-            or_(charter == 0, Signing.charter_id == charter),
+            signings.of_signing_charter(charter_id),
             Signing.register_entry == REGISTER_PUBLISHED,
             Signing.status.in_(lifecycle.PUBLIC_STATES),
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Integer, Select, and_, bindparam, func, select, true
@@ -25,6 +25,7 @@ from charter.models.assessment import MARK_SUPERSEDED, CharterMark
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain import marks, register_entries, signings
 from charter.services.domain import standing as rules
+from charter.services.domain.signings import ANY_CHARTER
 from charter.services.infrastructure.spreadsheets import CsvColumn
 from charter.services.read_models import public_standing
 from charter.services.read_models.impact import published
@@ -122,20 +123,32 @@ class PublicOrganisation(NamedTuple):
     publishes_figures: bool
 
 
-PUBLIC_COLUMNS = (
-    Organisation.id,
-    Organisation.slug,
-    Organisation.name,
-    Organisation.org_id,
-    Organisation.organisation_type,
-    Organisation.size,
-    Organisation.sector,
-    Organisation.town,
-    Organisation.district,
-    # Its lifecycle under the charter whose register is asked for (the statement's charter_id).
-    signings.status_of_row(bindparam("charter_id", type_=Integer)).label("status"),
-    signings.publishes_figures_column(),
-)
+@cache
+def public_columns(any_charter: bool) -> tuple:
+    """The register's public columns, for the statement of one charter's register (its id a
+    parameter, ``charter_id``) or of any charter's (the API without ``charter=``)."""
+    charter = ANY_CHARTER if any_charter else bindparam("charter_id", type_=Integer)
+    return (
+        Organisation.id,
+        Organisation.slug,
+        Organisation.name,
+        Organisation.org_id,
+        Organisation.organisation_type,
+        Organisation.size,
+        Organisation.sector,
+        Organisation.town,
+        Organisation.district,
+        # Its lifecycle under the charter whose register is asked for.
+        signings.status_of_row(charter).label("status"),
+        signings.publishes_figures_column(),
+    )
+
+
+def _charter(any_charter: bool):
+    return ANY_CHARTER if any_charter else bindparam("charter_id", type_=Integer)
+
+
+PUBLIC_COLUMNS = public_columns(False)
 
 
 @dataclass(frozen=True)
@@ -173,16 +186,17 @@ _MARK_COLUMNS = (
 )
 
 
-def _current_mark_of_row(*columns):
+def _current_mark_of_row(*columns, any_charter: bool = False):
     """``columns`` of the current mark (the latest a renewal has not replaced, as
-    ``marks.current_mark``) of the organisation in the enclosing query's row."""
+    ``marks.current_mark``) of the organisation in the enclosing query's row, of the charter
+    asked for (or any)."""
     return (
         select(*columns)
         .where(
             CharterMark.organisation_id == Organisation.id,
             CharterMark.status != MARK_SUPERSEDED,
             # The Mark of the charter whose register is asked for, not another charter's.
-            signings.of_charter(CharterMark.scheme_id, bindparam("charter_id", type_=Integer)),
+            signings.of_charter(CharterMark.scheme_id, _charter(any_charter)),
         )
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)
@@ -190,7 +204,9 @@ def _current_mark_of_row(*columns):
     )
 
 
-def _with_current_mark(query: Select, dialect: str | None = None) -> Select:
+def _with_current_mark(
+    query: Select, dialect: str | None = None, *, any_charter: bool = False
+) -> Select:
     """``query`` (of organisations) with the current mark's public columns and its scheme's
     renewal window, in the same query.
 
@@ -200,12 +216,16 @@ def _with_current_mark(query: Select, dialect: str | None = None) -> Select:
     the mark whose id a correlated lookup finds."""
     if (dialect or db.session.get_bind().dialect.name) == "postgresql":
         current = (
-            _current_mark_of_row(*_MARK_COLUMNS)
+            _current_mark_of_row(*_MARK_COLUMNS, any_charter=any_charter)
             .join(Scheme, Scheme.id == CharterMark.scheme_id)
             .lateral("current_mark")
         )
         return query.add_columns(*current.c).outerjoin(current, true())
-    current_id = _current_mark_of_row().with_only_columns(CharterMark.id).scalar_subquery()
+    current_id = (
+        _current_mark_of_row(any_charter=any_charter)
+        .with_only_columns(CharterMark.id)
+        .scalar_subquery()
+    )
     # Each join names its left side: the current mark's lookup holds a subquery of the
     # charter's scheme versions, which left SQLAlchemy unsure what to join the schemes to.
     return (
@@ -224,8 +244,10 @@ def _batch_statement(dialect: str, filters_shape: Filters, after: bool) -> Selec
     """The statement of :func:`_batch` for one shape of request, built once (statements are
     immutable) and run with each request's values."""
     keys = page_keys(filters_shape, after=ANY_KEY if after else None, limit=0)
-    query = in_key_order(select(*PUBLIC_COLUMNS, keys.c.sort_key, _latest_signed_at()), keys)
-    return _with_current_mark(query, dialect)
+    any_charter = filters_shape.charter_id == ANY_CHARTER
+    columns = public_columns(any_charter)
+    query = in_key_order(select(*columns, keys.c.sort_key, _latest_signed_at()), keys)
+    return _with_current_mark(query, dialect, any_charter=any_charter)
 
 
 def _batch(filters: Filters, after: Key | None, limit: int):
@@ -275,7 +297,8 @@ def export_rows(
     fetched for a whole batch in one more query, and only when the batch has a consenting
     organisation."""
     today = today or date.today()
-    columns = (*PUBLIC_COLUMNS, sort_key().label("sort_key"), _latest_signed_at())
+    any_charter = filters.charter_id == ANY_CHARTER
+    columns = (*public_columns(any_charter), sort_key().label("sort_key"), _latest_signed_at())
     after: Key | None = None
     while True:
         batch_size = EXPORT_BATCH_SIZE
@@ -283,7 +306,7 @@ def export_rows(
         if after is not None:
             query = after_key(query, after)
         rows = db.session.execute(
-            _with_current_mark(in_order(query).limit(batch_size)),
+            _with_current_mark(in_order(query).limit(batch_size), any_charter=any_charter),
             {"charter_id": filters.charter_id},
         ).all()
         entries = _entries(rows, today)
@@ -346,11 +369,14 @@ def keyset_page(
 
 def public_entry(slug: str, charter_id: int, *, today: date | None = None) -> PublicEntry | None:
     """One public organisation by slug; None for unknown or non-public ones."""
+    any_charter = charter_id == ANY_CHARTER
+    charter = _charter(any_charter)
     row = db.session.execute(
         _with_current_mark(
-            select(*PUBLIC_COLUMNS, sort_key(), _latest_signed_at()).where(
-                Organisation.slug == slug, register_entries.on_register_clause(charter_id)
-            )
+            select(*public_columns(any_charter), sort_key(), _latest_signed_at()).where(
+                Organisation.slug == slug, register_entries.on_register_clause(charter)
+            ),
+            any_charter=any_charter,
         ),
         {"charter_id": charter_id},
     ).first()

@@ -27,7 +27,7 @@ from sqlalchemy import Date, Integer, Select, String, Subquery, bindparam, func,
 
 from charter.models import Organisation
 from charter.models.base import INTEGER_COLUMN_MAX
-from charter.services.domain import register_entries, standing
+from charter.services.domain import register_entries, signings, standing
 
 HOLDERS = "holders"
 SIGNATORIES = "signatories"
@@ -147,12 +147,22 @@ def shape(filters: Filters) -> Filters:
     """Which filters are in use, without their values (the standing filter is part of the SQL):
     requests of one shape run the same statement with other parameters."""
     in_use = (name for name in ("q", *_COLUMN_FILTERS) if getattr(filters, name))
-    return replace(filters, charter_id=0, **dict.fromkeys(in_use, "?"))
+    # Any charter (the API without charter=) is a statement of its own; one charter's is shared
+    # by every charter (-1 here, its id a parameter).
+    charter = signings.ANY_CHARTER if filters.charter_id == signings.ANY_CHARTER else -1
+    return replace(filters, charter_id=charter, **dict.fromkeys(in_use, "?"))
+
+
+def charter_param(filters: Filters):
+    """The charter in a statement for ``filters``: a parameter, or a plain 0 for any charter."""
+    if filters.charter_id == signings.ANY_CHARTER:
+        return signings.ANY_CHARTER
+    return bindparam("charter_id", filters.charter_id, type_=Integer)
 
 
 def filtered(query: Select, filters: Filters) -> Select:
     params = filter_params(filters)
-    charter = bindparam("charter_id", params["charter_id"], type_=Integer)
+    charter = charter_param(filters)
     query = query.where(register_entries.on_register_clause(charter))
     if "q_pattern" in params:
         # On PostgreSQL the trigram index on lower(name) serves this LIKE '%...%'.
