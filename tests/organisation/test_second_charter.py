@@ -16,8 +16,10 @@ from tests.public.charter_helpers import WORCESTERSHIRE, second_charter_text
 
 
 @pytest.fixture
-def second_scheme(app, scheme):
-    return load_scheme_text(second_charter_text()).scheme
+def second_scheme(app, db, scheme):
+    loaded = load_scheme_text(second_charter_text()).scheme
+    db.session.commit()  # as the command does: the process then holds the new charter
+    return loaded
 
 
 @pytest.fixture
