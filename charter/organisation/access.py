@@ -9,12 +9,11 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from charter.acting_charter import named_charter
 from charter.extensions import db
 from charter.models import Membership, Organisation
-from charter.services.domain import staff
+from charter.services.domain import organisations, staff
 
 
 def membership_for(organisation: Organisation) -> Membership | None:
@@ -33,17 +32,7 @@ def organisation_for_member(slug: str, *, owner_only: bool = False, staff_may_vi
     404 if it does not exist or the user is not a member (scheme staff may view when allowed);
     403 if ``owner_only`` and the member is not the owner.
     """
-    # Its signings come with it, in the same query: most pages ask for its scheme, route or
-    # consent (charter.services.domain.signings).
-    organisation = (
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.slug == slug)
-            .options(joinedload(Organisation.signings))
-        )
-        .unique()
-        .first()
-    )
+    organisation = organisations.by_slug(slug)
     if organisation is None:
         abort(404)
     charter = named_charter()

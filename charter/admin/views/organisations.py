@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager
 
 from charter import query_strings
 from charter.admin import bp
@@ -13,7 +13,7 @@ from charter.admin.forms.sanctions import ConfirmForm, LiftSuspensionForm
 from charter.auth.decorators import acting_charter_id
 from charter.extensions import db
 from charter.models import Organisation, Signing
-from charter.services.domain import audits, marks, register_entries, signings
+from charter.services.domain import audits, marks, organisations, register_entries, signings
 from charter.services.domain.lifecycle import history
 from charter.services.read_models.contract_monitoring import events_of as monitoring_events_of
 from workflows import lifecycle
@@ -91,15 +91,7 @@ REVOCABLE_STATES = (lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE, lifecycle.MARK_
 def organisation_by_slug(slug: str) -> Organisation:
     """The organisation, with its signings; 404 unless it signed the charter the administrator
     acts in (another charter's signatories are not theirs to see)."""
-    organisation = (
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.slug == slug)
-            .options(selectinload(Organisation.signings))
-        )
-        .unique()
-        .first()
-    )
+    organisation = organisations.by_slug(slug)
     if organisation is None or signings.signing_of(organisation) is None:
         abort(404)
     return organisation

@@ -107,6 +107,20 @@ def register_organisation(owner: User, scheme: Scheme, details: dict) -> Organis
 # --- reading -------------------------------------------------------------------------------
 
 
+def by_slug(slug: str) -> Organisation | None:
+    """The organisation at ``slug`` with its signings, in one query: most pages ask for its
+    scheme, route, consent or lifecycle (charter.services.domain.signings)."""
+    return (
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.slug == slug)
+            .options(joinedload(Organisation.signings))
+        )
+        .unique()
+        .first()
+    )
+
+
 def memberships_of(user: User) -> list[Membership]:
     """The user's memberships, each with its organisation and its signings loaded (the
     status shown), by organisation name."""
