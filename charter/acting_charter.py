@@ -52,7 +52,8 @@ def act_in(charter_id: int | None) -> None:
     g.acting_token = acting_charter.set(charter_id)
 
 
-def _leave(_exc=None) -> None:
+def leave(_exc=None) -> None:
+    """Put the acting charter back as it was before the request (a ``teardown_request``)."""
     token = g.pop("acting_token", None)
     if token is not None:
         acting_charter.reset(token)
@@ -80,7 +81,7 @@ def acts_in_named_charter(bp: Blueprint) -> None:
         if charter is not None and PARAM not in values:
             values[PARAM] = charter.slug
 
-    bp.teardown_request(_leave)
+    bp.teardown_request(leave)
 
 
 def acts_in(bp: Blueprint, charter_id_of) -> None:
@@ -104,4 +105,4 @@ def acts_in(bp: Blueprint, charter_id_of) -> None:
         if charter is not None and PARAM not in values:
             values[PARAM] = charter.slug
 
-    bp.teardown_request(_leave)
+    bp.teardown_request(leave)

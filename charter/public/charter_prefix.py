@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, has_request_context, make_response, render_template
 
-from charter.acting_charter import charter_named
+from charter.acting_charter import act_in, charter_named, leave
 from charter.branding import CharterFacts, held_charters, read_again
 from charter.public import bp
 
@@ -89,6 +89,11 @@ def _pull_charter(endpoint, values) -> None:  # noqa: ARG001
         page = render_template("errors/charter-not-found.html", slug=slug, charters=held_charters())
         abort(make_response(page, 404))
     g.charter = charter
+    # Its pages mean each organisation's signing of this charter (charter.acting_charter).
+    act_in(charter.id)
+
+
+bp.teardown_request(leave)
 
 
 @bp.url_defaults

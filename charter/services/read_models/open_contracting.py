@@ -63,17 +63,16 @@ def published_clause():
     """SQL: this per-contract figure goes out in the open contracting file. For a query over
     ContractFigure joined to its ReturnLine, MonitoringReturn, Measure and Contract (the impact
     build's commissioner cells, and the file itself)."""
-    signing, scheme, organisation = aliased(Signing), aliased(Scheme), aliased(Organisation)
+    signing, scheme = aliased(Signing), aliased(Scheme)
     consenting_on_register = exists(
         select(signing.id)
         .join(scheme, scheme.charter_id == signing.charter_id)
-        .join(organisation, organisation.id == signing.organisation_id)
         .where(
             signing.organisation_id == MonitoringReturn.organisation_id,
             scheme.id == Measure.scheme_id,
             signing.publishes_figures.is_(True),
             signing.register_entry == REGISTER_PUBLISHED,
-            organisation.status.in_(lifecycle.PUBLIC_STATES),
+            signing.status.in_(lifecycle.PUBLIC_STATES),
         )
     )
     award = aliased(AwardedSupplier)
