@@ -3,11 +3,10 @@ with its own administrator and assessor, Shropshire organisations that signed tw
 charters, and one organisation that signed Worcestershire's only.
 
 Built when those charters' scheme files are loaded (`make db` loads every file; the tests that
-load Shropshire's alone keep a Shropshire-only demo), after Shropshire's organisations, through
-the same steps: a signing started under the
-charter's current scheme, then the real lifecycle triggers fired acting in that charter
-(``acting_in``), by the owner or the charter's own assessor, back-dated by a fixed number of
-days so the demo is the same on every date it is built.
+load Shropshire's alone keep a Shropshire-only demo), after Shropshire's organisations and as
+the builder does: a signing under the charter's current scheme, then the owner's "sign"
+trigger fired acting in that charter (``acting_in``) with a signature and the answer on
+publishing figures, back-dated by a fixed number of days so the demo is the same on every date.
 
 The extra signings are started with ``signings.start``, not ``signings.join``: an organisation
 has one district, and the scheme files' district lists do not overlap (Shropshire's towns and

@@ -96,6 +96,19 @@ def test_demo_data_needs_a_scheme(app, db):
     assert _counts(db)["User"] == 0
 
 
+def test_without_the_other_scheme_files_the_demo_is_shropshires_alone(app, db):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
+    result = runner.invoke(args=["charter", "demo-data"])
+
+    assert result.exit_code == 0, result.output
+    assert "Loaded the demo data: 40 organisations." in result.output
+    assert "charters are not loaded, so the demo is Shropshire's alone" in result.output
+    assert "schemes/worcestershire.toml and schemes/cheshire-west-and-chester.toml" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Charter)) == 1
+    assert "admin@worcestershire.demo.example" not in result.output
+
+
 def test_demo_data_prints_the_accounts_and_the_password(demo):
     output = demo.output
     assert "Loaded the demo data: 41 organisations." in output
