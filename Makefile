@@ -34,9 +34,12 @@ $(STATIC)/app.css: package.json charter/static/scss/app.scss
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
 	npx sass --quiet --quiet-deps --no-source-map --style=compressed --load-path=node_modules charter/static/scss/app.scss $@
 
+# Every charter's scheme file, Shropshire's first: the first charter created is the default.
+SCHEME_FILES := schemes/supporting-the-local-economy.toml schemes/worcestershire.toml schemes/cheshire-west-and-chester.toml schemes/warwickshire.toml
+
 db: setup
 	$(FLASK) db upgrade
-	$(FLASK) charter load-scheme
+	for file in $(SCHEME_FILES); do $(FLASK) charter load-scheme $$file || exit 1; done
 
 demo: db
 	$(FLASK) charter demo-data

@@ -6,6 +6,7 @@ import click
 
 from charter.cli import charter_cli
 from charter.demo.builder import DEMO_PASSWORD, DemoAccount, NoSchemeLoaded, load_demo_data
+from charter.demo.other_charters import missing_charters
 from charter.services.domain.schemes import current_scheme
 
 
@@ -22,6 +23,13 @@ def demo_data():
     if result.created:
         click.echo(f"Loaded the demo data: {result.organisations} organisations.")
         click.echo("With " + ", ".join(result.summary) + ".")
+        if missing := missing_charters():
+            click.echo(
+                "Worcestershire's and Cheshire West and Chester's charters are not loaded, so the "
+                "demo is Shropshire's alone. To see several charters, start from an empty "
+                "database and load " + " and ".join(missing) + " with `flask charter "
+                "load-scheme FILE` before the demo data (`make db` loads every scheme file)."
+            )
         if result.certificates:
             click.echo()
             click.echo("Charter Mark certificates (also listed on /admin):")

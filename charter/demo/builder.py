@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from charter.demo.accounts import DemoAccount, demo_accounts
 from charter.demo.activity import OrganisationStory, new_context
 from charter.demo.audits import build_audits
 from charter.demo.confirmations import open_confirmations
-from charter.demo.contract_monitoring import build_contract_monitoring, manager_accounts
+from charter.demo.contract_monitoring import build_contract_monitoring
 from charter.demo.journeys import (
     ADMIN_EMAIL,
     BATCH_SIZE,
@@ -37,9 +38,10 @@ from charter.demo.journeys import (
     STAFF,
     Step,
 )
+from charter.demo.other_charters import build_other_charters
 from charter.demo.register_checks import leave_newest_signatory_awaiting_check
 from charter.extensions import db
-from charter.models import AuditEvent, Membership, Organisation, Scheme, Signature, Signing, User
+from charter.models import AuditEvent, Membership, Organisation, Scheme, Signature, User
 from charter.models.base import utcnow
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import PLAN_APPROVED, PLAN_RETURNED, PLAN_SUBMITTED, ActionPlan, PlanTarget
@@ -50,14 +52,6 @@ from charter.services.domain.lifecycle import actor_for, system_actor, transitio
 from charter.services.domain.organisations import slugify
 from charter.services.domain.schemes import measures_of, principles_of
 from charter.services.read_models.impact import build as impact_build
-from workflows.lifecycle import STATE_LABELS
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    email: str
-    role: str
-    what_for: str
 
 
 @dataclass(frozen=True)
@@ -106,27 +100,6 @@ def load_demo_data(scheme: Scheme | None, *, now: datetime | None = None) -> Dem
     )
 
 
-def demo_accounts() -> list[DemoAccount]:
-    """The demo accounts in the database: staff first, then organisation members."""
-    staff_roles = {email: (role, what) for email, _, role, what in STAFF}
-    emails = set(db.session.scalars(select(User.email).where(User.email.in_(staff_roles))))
-    accounts = [DemoAccount(email, *staff_roles[email]) for email, *_ in STAFF if email in emails]
-    accounts += [DemoAccount(email, "member", what) for email, what in manager_accounts()]
-    rows = db.session.execute(
-        select(User.email, Membership.role, Organisation.name, Signing.status)
-        .join(Membership, Membership.user_id == User.id)
-        .join(Organisation, Organisation.id == Membership.organisation_id)
-        .join(Signing, Signing.organisation_id == Organisation.id)
-        .where(User.email.like(f"%.{DEMO_DOMAIN}"))
-        .order_by(Organisation.name, Membership.role.desc(), User.email)
-    )
-    for email, member_role, organisation, status in rows:
-        label = "Owner" if member_role == OWNER else "Contributor"
-        state = STATE_LABELS.get(status, status)
-        accounts.append(DemoAccount(email, "member", f"{label}, {organisation} ({state})"))
-    return accounts
-
-
 class _DemoBuilder:
     def __init__(self, scheme: Scheme, now: datetime):
         self.scheme = scheme
@@ -166,8 +139,10 @@ class _DemoBuilder:
         self.monitoring.update(build_audits(self.now, self.assessors))
         self.monitoring.update(open_confirmations(records, self.now))
         self.monitoring.update(leave_newest_signatory_awaiting_check())
+        # Then Worcestershire's and Cheshire West's charters, staff and signings.
+        self.monitoring.update(build_other_charters(self.now, self.password_hash))
         db.session.commit()
-        return len(records)
+        return db.session.scalar(select(func.count(Organisation.id)))
 
     def summary(self) -> list[str]:
         counts = self.activity.counts

@@ -4,9 +4,11 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.demo.builder import DEMO_PASSWORD, JOURNEYS, demo_organisations
+from charter.demo.other_charters import OTHER_STAFF
 from charter.models import (
     Application,
     AuditEvent,
+    Charter,
     CharterMark,
     Commissioner,
     Contract,
@@ -15,6 +17,7 @@ from charter.models import (
     Membership,
     MonitoringReturn,
     Organisation,
+    Scheme,
     Signature,
     Signing,
     StaffRole,
@@ -23,16 +26,19 @@ from charter.models import (
 from charter.models.base import utcnow
 from charter.models.duties import AnnualConfirmation
 from charter.organisation.forms.publishing import PUBLISH_QUESTION
+from charter.services.domain import staff
 from charter.services.domain.identifiers import normalise_identifier, normalise_postcode
 from charter.services.domain.signings import signing_of
-from tests.cli.demo_story import CHECKS
+from tests.cli.demo_story import CHECKS, SCHEME_FILES
 from tests.factories import sign_in
 
 
 @pytest.fixture
 def demo(app):
+    """The demo as `make run` loads it: every charter's scheme file, Shropshire's first."""
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
+    for path in SCHEME_FILES:
+        assert runner.invoke(args=["charter", "load-scheme", str(path)]).exit_code == 0
     result = runner.invoke(args=["charter", "demo-data"])
     assert result.exit_code == 0, result.output
     return result
@@ -90,12 +96,33 @@ def test_demo_data_needs_a_scheme(app, db):
     assert _counts(db)["User"] == 0
 
 
+def test_without_the_other_scheme_files_the_demo_is_shropshires_alone(app, db):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
+    result = runner.invoke(args=["charter", "demo-data"])
+
+    assert result.exit_code == 0, result.output
+    assert "Loaded the demo data: 40 organisations." in result.output
+    assert "charters are not loaded, so the demo is Shropshire's alone" in result.output
+    assert "schemes/worcestershire.toml and schemes/cheshire-west-and-chester.toml" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Charter)) == 1
+    assert "admin@worcestershire.demo.example" not in result.output
+
+
 def test_demo_data_prints_the_accounts_and_the_password(demo):
     output = demo.output
-    assert "Loaded the demo data: 40 organisations." in output
+    assert "Loaded the demo data: 41 organisations." in output
     for email in ("admin@demo.example", "assessor1@demo.example", "assessor2@demo.example"):
         assert email in output
+    for email, _, _, what, _ in OTHER_STAFF:
+        assert f"{email}  " in output and what in output
     assert "owner@severn-valley-builders-ltd.demo.example" in output
+    # An organisation that signed several charters: where it stands in each.
+    assert (
+        "Severn Valley Builders Ltd (Shropshire: Charter Mark holder; Worcestershire: "
+        "Charter signatory; Cheshire West and Chester: Charter signatory)"
+    ) in output
+    assert "Owner, Malvern Hills Catering Ltd (Charter signatory)" in output
     assert f"Every demo account has the password: {DEMO_PASSWORD}" in output
 
 
@@ -131,13 +158,15 @@ def test_signatures_are_kept_and_back_dated(db):
 
 @pytest.mark.usefixtures("demo")
 def test_every_signatory_answered_the_publishing_question_when_it_signed(db):
-    """Issue 10: a mix of yes and no, each decided at the organisation's latest signing."""
+    """Issue 10: a mix of yes and no, each decided at the latest signature of each charter the
+    organisation signed."""
     latest = dict(
-        db.session.execute(
-            select(Signature.organisation_id, func.max(Signature.signed_at)).group_by(
-                Signature.organisation_id
-            )
-        ).all()
+        (tuple(key), signed_at)
+        for *key, signed_at in db.session.execute(
+            select(Signature.organisation_id, Scheme.charter_id, func.max(Signature.signed_at))
+            .join(Scheme, Scheme.id == Signature.scheme_id)
+            .group_by(Signature.organisation_id, Scheme.charter_id)
+        )
     )
     records = demo_organisations()
     not_asked = {r["name"] for r in records if r.get("publishes_figures") == "not asked"}
@@ -146,9 +175,18 @@ def test_every_signatory_answered_the_publishing_question_when_it_signed(db):
         if organisation.name in not_asked:  # signed before the question was asked
             assert signing_of(organisation).publishes_figures_decided_at is None
             continue
-        assert signing_of(organisation).publishes_figures_decided_at == latest.get(organisation.id)
-        if organisation.id in latest:
-            answers[organisation.slug] = signing_of(organisation).publishes_figures
+        for signing in db.session.scalars(
+            select(Signing).where(Signing.organisation_id == organisation.id)
+        ):
+            key = (organisation.id, signing.charter_id)
+            assert signing.publishes_figures_decided_at == latest.get(key), organisation.name
+            if key in latest:
+                answers[organisation.slug, signing.charter_id] = signing.publishes_figures
+    # The mix is Shropshire's; the further signings all said yes.
+    shropshire = db.session.scalar(select(Charter.id).where(Charter.slug == "shropshire"))
+    further = [answer for (_, charter_id), answer in answers.items() if charter_id != shropshire]
+    assert further == [True] * 4
+    answers = {slug: yes for (slug, charter_id), yes in answers.items() if charter_id == shropshire}
     assert 5 <= list(answers.values()).count(False) < len(answers) / 2
     assert answers["severn-valley-builders-ltd"] is True
     assert answers["ludlow-larder-catering-ltd"] is False
@@ -189,6 +227,19 @@ def test_demo_accounts_can_sign_in(app):
     client = app.test_client()
     sign_in(client, "admin@demo.example", DEMO_PASSWORD)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.usefixtures("demo")
+def test_each_charters_staff_act_in_their_own_charter_only(db):
+    charters = {charter.slug: charter for charter in db.session.scalars(select(Charter))}
+    for email, _, role, _, slug in OTHER_STAFF:
+        user = db.session.scalar(select(User).where(User.email == email))
+        for other in charters.values():
+            expected = {role} if other.slug == slug else set()
+            assert set(staff.roles_in(user, other.id)) == expected, (email, other.slug)
+        assert not user.service_admin
+    shropshire_admin = db.session.scalar(select(User).where(User.email == "admin@demo.example"))
+    assert staff.roles_in(shropshire_admin, charters["worcestershire"].id) == set()
 
 
 def test_demo_organisations_have_valid_postcodes_and_identifiers():

@@ -17,7 +17,8 @@ from charter.demo.builder import load_demo_data
 from charter.extensions import db
 from charter.models.base import utcnow
 from charter.services.domain.periods import next_period, period_containing
-from tests.cli.demo_story import CHECKS
+from charter.services.domain.schemes import load_scheme_file
+from tests.cli.demo_story import CHECKS, SCHEME_FILES
 
 pytestmark = pytest.mark.slow
 
@@ -48,6 +49,8 @@ def test_the_dates_span_two_years_and_every_part_of_a_quarter():
 @pytest.mark.parametrize("day", demo_dates(utcnow().date()), ids=str)
 def test_the_demo_tells_its_story_on(day, scheme):
     now = datetime.combine(day, time(12, 0))
+    for path in SCHEME_FILES[1:]:  # the other charters, after Shropshire's
+        load_scheme_file(path)
     load_demo_data(scheme, now=now)
     db.session.commit()
     failures = []

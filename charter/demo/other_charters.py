@@ -1,0 +1,235 @@
+"""The demo's other charters (issue 20): Worcestershire's and Cheshire West and Chester's, each
+with its own administrator and assessor, Shropshire organisations that signed two or three
+charters, and one organisation that signed Worcestershire's only.
+
+Built when those charters' scheme files are loaded (`make db` loads every file; the tests that
+load Shropshire's alone keep a Shropshire-only demo), after Shropshire's organisations and as
+the builder does: a signing under the charter's current scheme, then the owner's "sign"
+trigger fired acting in that charter (``acting_in``) with a signature and the answer on
+publishing figures, back-dated by a fixed number of days so the demo is the same on every date.
+
+The extra signings are started with ``signings.start``, not ``signings.join``: an organisation
+has one district, and the scheme files' district lists do not overlap (Shropshire's towns and
+"Outside Shropshire", Worcestershire's districts and "Outside Worcestershire"...), so ``join``
+offers a Shropshire organisation no other charter. The demo shows what an organisation that
+signed several charters looks like once it has.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from charter.demo.journeys import DEMO_DOMAIN
+from charter.extensions import db
+from charter.models import AuditEvent, Charter, Membership, Organisation, Signature, User
+from charter.models.organisation import OWNER
+from charter.models.signing import acting_in
+from charter.models.staff import ADMINISTRATOR, ASSESSOR, StaffRole
+from charter.services.domain import publishing, signings
+from charter.services.domain.lifecycle import actor_for, transition
+from charter.services.domain.organisations import slugify
+from charter.services.domain.schemes import current_scheme, principles_of
+
+WORCESTERSHIRE = "worcestershire"
+CHESHIRE_WEST = "cheshire-west-and-chester"
+# Each charter's slug and its scheme file in schemes/.
+SCHEME_FILES = {
+    WORCESTERSHIRE: "worcestershire.toml",
+    CHESHIRE_WEST: "cheshire-west-and-chester.toml",
+}
+# (email, name, role, what it is for, charter slug)
+OTHER_STAFF = [
+    (
+        f"admin@worcestershire.{DEMO_DOMAIN}",
+        "Rebecca Hall",
+        ADMINISTRATOR,
+        "Administrator of Worcestershire's charter only",
+        WORCESTERSHIRE,
+    ),
+    (
+        f"assessor@worcestershire.{DEMO_DOMAIN}",
+        "Daniel Cooper",
+        ASSESSOR,
+        "Assessor of Worcestershire's charter only",
+        WORCESTERSHIRE,
+    ),
+    (
+        f"admin@cheshire-west.{DEMO_DOMAIN}",
+        "Siobhan Kelly",
+        ADMINISTRATOR,
+        "Administrator of Cheshire West and Chester's charter only",
+        CHESHIRE_WEST,
+    ),
+    (
+        f"assessor@cheshire-west.{DEMO_DOMAIN}",
+        "Martin Shaw",
+        ASSESSOR,
+        "Assessor of Cheshire West and Chester's charter only",
+        CHESHIRE_WEST,
+    ),
+]
+# The charters each Shropshire organisation signed as well, and how many days ago. These
+# signings stay at "signatory": a plan cannot be sent under these schemes yet (the lifecycle's
+# plan guard asks for a target per core measure, and neither scheme has one), and a plan's
+# revision, a return's period and an annual confirmation are still unique per organisation,
+# not per signing (docs/charters.md, "Signings").
+FURTHER_SIGNINGS = {
+    "Severn Valley Builders Ltd": [(WORCESTERSHIRE, 75), (CHESHIRE_WEST, 40)],
+    "Wrekin Care Partnership CIC": [(WORCESTERSHIRE, 60)],
+}
+WORCESTERSHIRE_ONLY = {
+    "name": "Malvern Hills Catering Ltd",
+    "type": "business",
+    "size": "small",
+    "sector": "Hospitality and catering",
+    "address": "9 Graham Road",
+    "town": "Great Malvern",
+    "postcode": "WR14 2HR",
+    "district": "Malvern Hills",
+    "id": "GB-COH-13579246",
+    "owner": "Grace Turner",
+    "signed_days_ago": 30,
+}
+
+
+def missing_charters() -> list[str]:
+    """The scheme files to load (``flask charter load-scheme``; `make db` loads them all) before
+    the demo can show the other charters."""
+    loaded = set(db.session.scalars(select(Charter.slug).where(Charter.slug.in_(SCHEME_FILES))))
+    return [f"schemes/{name}" for slug, name in SCHEME_FILES.items() if slug not in loaded]
+
+
+def build_other_charters(now: datetime, password_hash: str) -> Counter:
+    """The other charters' staff and signings, when their scheme files are loaded (else
+    nothing: the demo is Shropshire's alone); not committed."""
+    if missing_charters():
+        return Counter()
+    charters = {
+        slug: db.session.scalar(select(Charter).where(Charter.slug == slug))
+        for slug in SCHEME_FILES
+    }
+    for email, name, role, _, slug in OTHER_STAFF:
+        user = _user(email, name, password_hash, now - timedelta(days=400))
+        db.session.flush()
+        db.session.add(StaffRole(user_id=user.id, charter_id=charters[slug].id, role=role))
+    counts = Counter()
+    for name, further in FURTHER_SIGNINGS.items():
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        owner = _owner_of(organisation)
+        for slug, days_ago in further:
+            _sign(organisation, owner, charters[slug], now - timedelta(days=days_ago))
+            counts["further signings"] += 1
+    organisation, owner = _worcestershire_only(now, password_hash)
+    when = now - timedelta(days=WORCESTERSHIRE_ONLY["signed_days_ago"])
+    _sign(organisation, owner, charters[WORCESTERSHIRE], when)
+    counts["further signings"] += 1
+    return counts
+
+
+def _user(email: str, name: str, password_hash: str, created: datetime) -> User:
+    user = User(
+        email=email,
+        full_name=name,
+        password_hash=password_hash,
+        email_verified_at=created + timedelta(minutes=20),
+        created_at=created,
+        password_changed_at=created,
+    )
+    db.session.add(user)
+    return user
+
+
+def _owner_of(organisation: Organisation) -> User:
+    return db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation.id, Membership.role == OWNER)
+    )
+
+
+def _worcestershire_only(now: datetime, password_hash: str) -> tuple[Organisation, User]:
+    record = WORCESTERSHIRE_ONLY
+    registered_at = _office_hours(now - timedelta(days=record["signed_days_ago"] + 6))
+    slug = slugify(record["name"])
+    owner = _user(f"owner@{slug}.{DEMO_DOMAIN}", record["owner"], password_hash, registered_at)
+    id_scheme, _, identifier = record["id"].rpartition("-")
+    organisation = Organisation(
+        name=record["name"],
+        slug=slug,
+        organisation_type=record["type"],
+        size=record["size"],
+        sector=record["sector"],
+        address_line_1=record["address"],
+        town=record["town"],
+        postcode=record["postcode"],
+        district=record["district"],
+        website=f"https://www.{slug}.example",
+        identifier_scheme=id_scheme,
+        identifier=identifier,
+        org_id=record["id"],
+        created_at=registered_at,
+    )
+    db.session.add(organisation)
+    db.session.flush()
+    db.session.add(
+        Membership(
+            user_id=owner.id,
+            organisation_id=organisation.id,
+            role=OWNER,
+            created_at=registered_at,
+        )
+    )
+    return organisation, owner
+
+
+def _sign(organisation: Organisation, owner: User, charter: Charter, when: datetime) -> None:
+    """Start the organisation's signing of ``charter`` and sign it on the day ``when``."""
+    scheme = current_scheme(charter=charter)
+    when = _office_hours(when)
+    with acting_in(charter.id):
+        signing = signings.start(organisation, scheme)
+        signing.created_at = when - timedelta(days=5)
+        codes = [p.code for p in principles_of(scheme)]
+        signature = _signature(organisation, owner, scheme, codes, when)
+        transition(
+            organisation,
+            "sign",
+            actor_for(owner, organisation),
+            signature=signature,
+            principle_codes=codes,
+        )
+        _backdate_pending_audit(when)
+        signing.status_changed_at = when
+        db.session.add(signature)
+        signing.route = signature.route
+        publishing.decide(organisation, True, when, actor_id=owner.id, actor_label=owner.full_name)
+        db.session.flush()
+
+
+def _signature(organisation, owner, scheme, codes, when) -> Signature:
+    return Signature(
+        organisation_id=organisation.id,
+        scheme_id=scheme.id,
+        signed_by_id=owner.id,
+        signatory_name=owner.full_name,
+        signatory_role="Managing Director"
+        if organisation.organisation_type == "business"
+        else "Chief Officer",
+        has_authority=True,
+        route="working_towards",
+        accepted_principles=list(codes),
+        signed_at=when,
+    )
+
+
+def _office_hours(day: datetime) -> datetime:
+    return datetime.combine(day.date(), time(10, 30))
+
+
+def _backdate_pending_audit(when: datetime) -> None:
+    for pending in db.session.new:
+        if isinstance(pending, AuditEvent) and pending.created_at is None:
+            pending.created_at = when
