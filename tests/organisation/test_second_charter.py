@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.models import AuditEvent, OutboxEmail, Signature, Signing
+from charter.services.domain import signings
 from charter.services.domain.schemes import load_scheme_text
 from tests.factories import make_organisation, make_user, sign_in, submit
 from tests.organisation.signing_helpers import SIGNATORY, VERSION_RE, codes_of
@@ -173,3 +174,20 @@ def test_joining_twice_keeps_one_signing(client, db, signed_once, second_scheme)
         )
         == 2
     )
+
+
+@pytest.mark.parametrize(
+    ("districts", "district", "covered"),
+    [
+        (["Worcester", "Outside Worcestershire"], "Shrewsbury", True),
+        (["Worcester", "Wychavon"], "Shrewsbury", False),
+        (["Worcester", "Wychavon"], "Worcester", True),
+        ([], "Shrewsbury", True),
+        (None, "Shrewsbury", True),
+        (["Worcester", "Outsiders Ltd"], "Shrewsbury", False),
+    ],
+)
+def test_a_charter_takes_its_own_districts_and_with_an_outside_entry_anywhere(
+    districts, district, covered
+):
+    assert signings.covers(districts, district) is covered

@@ -196,8 +196,7 @@ class SigningRefused(Refused):
 
 def charters_to_sign(organisation: Organisation) -> list[Charter]:
     """The charters the organisation could sign next: open for signing (a published scheme),
-    not signed yet, and covering its district (listed in the scheme's districts; a scheme that
-    lists none covers anywhere). One query."""
+    not signed yet, and open to its district (``covers``). One query."""
     signed = {signing.charter_id for signing in signings_of(organisation)}
     rows = db.session.execute(
         select(Charter, Scheme.districts)
@@ -208,10 +207,19 @@ def charters_to_sign(organisation: Organisation) -> list[Charter]:
     for charter, districts in rows:
         if charter.id in signed or charter.id in offered:
             continue
-        if districts and organisation.district not in districts:
+        if not covers(districts, organisation.district):
             continue
         offered[charter.id] = charter
     return list(offered.values())
+
+
+def covers(districts: list[str] | None, district: str) -> bool:
+    """Whether a scheme with these districts takes a signatory based in ``district``: one it
+    lists, or anywhere when it lists none or has an "Outside …" entry (a council's suppliers
+    come from anywhere: Worcestershire lists "Outside Worcestershire")."""
+    if not districts or district in districts:
+        return True
+    return any(entry.lower().startswith("outside ") for entry in districts)
 
 
 def join(organisation: Organisation, charter_id: int) -> Signing:
