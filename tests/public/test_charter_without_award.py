@@ -90,6 +90,9 @@ def test_an_organisations_pages_for_a_charter_without_an_award_never_mention_a_m
     assert dashboard.status_code == 200
     shown.append(dashboard.get_data(as_text=True))
     assert "Apply for the" not in shown[-1]
+    # The charter the page shows is marked as such, in markup (not as escaped text).
+    assert "&lt;p class" not in shown[-1]
+    assert "Shown on this page</p>" in shown[-1]
     for text in shown:
         assert "Charter Mark" not in text
         assert not MARK.search(text), MARK.search(text)
