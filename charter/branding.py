@@ -29,8 +29,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from charter.extensions import db
-from charter.models import Charter
+from charter.models import Charter, Scheme
 from charter.services.domain.charters import running_body_for, service_name_for
+from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME
 
 _HELD = "charter_branding"
 _CHANGED = "charter_branding_changed"
@@ -57,6 +58,10 @@ class CharterFacts:
     running_body: str
     area: str
     description: str
+    # The name of the award its current scheme gives ("Charter Mark"), or None when the charter
+    # awards none (a scheme file without [award]); a charter with no scheme yet keeps the
+    # default. Ask it through ``charter.award``, never here.
+    award_name: str | None = DEFAULT_AWARD_NAME
 
     @property
     def branding(self) -> Branding:
@@ -117,13 +122,32 @@ def _remember(executor) -> _Held:
             Charter.running_body,
             Charter.area,
             Charter.description,
+            _current_scheme(Scheme.has_award).label("has_award"),
+            _current_scheme(Scheme.award_name).label("award_name"),
         ).order_by(Charter.id)
     ).all()
-    held = _Held(
-        _branding(rows[0] if rows else None), tuple(CharterFacts(**row._mapping) for row in rows)
-    )
+    held = _Held(_branding(rows[0] if rows else None), tuple(_facts(row._mapping) for row in rows))
     current_app.extensions[_HELD] = (read_at, held)
     return held
+
+
+def _current_scheme(column):
+    """``column`` of the charter's current scheme (the one loaded last), in the same query."""
+    return (
+        select(column)
+        .where(Scheme.charter_id == Charter.id, Scheme.is_current.is_(True))
+        .order_by(Scheme.loaded_at.desc(), Scheme.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _facts(row) -> CharterFacts:
+    facts = {k: v for k, v in row.items() if k not in ("has_award", "award_name")}
+    if row["has_award"] is None:  # no scheme yet
+        return CharterFacts(**facts)
+    award = (row["award_name"] or DEFAULT_AWARD_NAME) if row["has_award"] else None
+    return CharterFacts(**facts, award_name=award)
 
 
 def _branding(row) -> Branding:
@@ -136,7 +160,8 @@ def _branding(row) -> Branding:
 
 def _changes_charters(session: Session) -> bool:
     return any(
-        isinstance(obj, Charter)
+        # A scheme version loaded may change the charter's award.
+        isinstance(obj, Charter | Scheme)
         for objects in (session.new, session.dirty, session.deleted)
         for obj in objects
     )

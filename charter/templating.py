@@ -13,6 +13,7 @@ from jinja2.utils import missing
 
 from charter.acting_charter import acting_charter_facts
 from charter.auth.decorators import acts_as
+from charter.award import award_of
 from charter.branding import charter_with_id, current_branding
 from charter.formatting import (
     format_amount,
@@ -136,6 +137,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(signings.signing_of, "signing_of")
     # A charter's public facts by id (its name, running body, area), as the process holds them.
     app.add_template_global(charter_with_id, "charter_with_id")
+    # The name of the award of the charter in play ("Charter Mark"), or None when it awards
+    # none: the one way a page or an email asks (charter/award.py).
+    app.add_template_global(award_of, "award_of")
     # Figures and dates as people read them (charter/formatting.py): use these, never a raw
     # value, `|round`, "%.2f" or "£" ~ value. `amount` takes the measure's unit code.
     app.add_template_filter(format_money, "money")  # £163,156 / £163,156.50

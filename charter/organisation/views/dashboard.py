@@ -6,6 +6,7 @@ from flask import render_template, url_for
 from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
+from charter.award import award_of, award_words
 from charter.branding import charter_with_id, held_charters
 from charter.models.assessment import APPLICATION_REFUSED
 from charter.models.invitation import MEMBER
@@ -78,6 +79,26 @@ NEXT_STEPS = {
         "Your organisation has withdrawn from the charter. You can sign it again at any time."
     ),
 }
+
+# A charter without an award (issue 21): the next steps that would speak of one, without it.
+NO_AWARD_NEXT_STEPS = {
+    **NEXT_STEPS,
+    lifecycle.REGISTERED: (
+        "Your organisation is registered. Next, sign the charter: read its principles, "
+        "choose your route and make the declaration."
+    ),
+    lifecycle.MONITORING: (
+        "Your action plan is approved. Record the contracts you win from public-sector "
+        "commissioners and send a monitoring return with evidence each period."
+    ),
+}
+
+
+def _next_step(status: str, award: str | None) -> str:
+    if award is None:
+        return NO_AWARD_NEXT_STEPS.get(status, "")
+    return award_words(NEXT_STEPS.get(status, ""), award)
+
 
 # States in which the organisation has no current signature and may sign the charter.
 UNSIGNED_STATES = (lifecycle.REGISTERED, lifecycle.LAPSED, lifecycle.WITHDRAWN)
@@ -159,7 +180,7 @@ def _returns_task(organisation, stage: int) -> tuple[tuple[dict, str], bool]:
     return (_tag("Ongoing", "govuk-tag--turquoise"), hint), True
 
 
-def _apply_task(organisation, stage: int) -> tuple[tuple[dict, str], str | None]:
+def _apply_task(organisation, stage: int, award: str) -> tuple[tuple[dict, str], str | None]:
     """Status of the Charter Mark task, and the page it links members to (from monitoring on,
     unless suspended: the application page says exactly what is still missing)."""
     status = organisation.status
@@ -170,7 +191,7 @@ def _apply_task(organisation, stage: int) -> tuple[tuple[dict, str], str | None]
     if status == lifecycle.RENEWAL_DUE:
         return (_tag("Renewal due", "govuk-tag--orange"), "Apply to renew before it expires"), start
     if stage == 5:
-        return (_status("Completed"), "The Charter Mark was awarded"), show
+        return (_status("Completed"), f"The {award} was awarded"), show
     if status == lifecycle.INFORMATION_REQUESTED:
         return (
             _tag("Information requested", "govuk-tag--orange"),
@@ -188,8 +209,9 @@ def _apply_task(organisation, stage: int) -> tuple[tuple[dict, str], str | None]
     return _cannot_start("Once you have enough verified monitoring returns"), start
 
 
-def _tasks(organisation, membership) -> list[dict]:
-    """The GOV.UK task list items for the organisation's progress."""
+def _tasks(organisation, membership, award: str | None) -> list[dict]:
+    """The GOV.UK task list items for the organisation's progress: applying for the charter's
+    award last, when it has one."""
     stage = _stage(organisation)
     sign_task = {"title": {"text": "Sign the charter"}}
     if stage >= 1:
@@ -218,14 +240,15 @@ def _tasks(organisation, membership) -> list[dict]:
         )
     else:
         contracts_won = _cannot_start("Once you have signed the charter")
-    apply, apply_href = _apply_task(organisation, stage)
-
     later = [
         ("Submit your action plan", plan),
         ("Record contracts won", contracts_won),
         ("Send monitoring returns", returns_task),
-        ("Apply for the Charter Mark", apply),
     ]
+    apply_href = None
+    if award is not None:
+        apply, apply_href = _apply_task(organisation, stage, award)
+        later.append((f"Apply for the {award}", apply))
     items = [
         {"title": {"text": title}, "hint": {"text": hint}, "status": status}
         for title, (status, hint) in later
@@ -251,13 +274,15 @@ def show_dashboard(slug: str):
     organisation, membership = organisation_for_member(slug)
     identifier_scheme = IDENTIFIER_SCHEMES.get(organisation.identifier_scheme)
     measure_progress = progress.measure_progress(organisation)
-    # The checklist matters from monitoring on: before then the plan is the next step.
+    signing = signings.signing_of(organisation)
+    award = award_of(signing.charter_id) if signing else award_of()
+    # The checklist matters from monitoring on: before then the plan is the next step. A
+    # charter without an award has none.
     checklist = (
         progress.charter_mark_checklist(organisation, scheme_of(organisation), measure_progress)
-        if _stage(organisation) >= 3
+        if award is not None and _stage(organisation) >= 3
         else []
     )
-    signing = signings.signing_of(organisation)
     return render_template(
         "organisation/dashboard.html",
         organisation=organisation,
@@ -274,9 +299,10 @@ def show_dashboard(slug: str):
         charters_to_sign=signings.charters_to_sign(organisation)
         if membership and len(held_charters()) > len(signed)
         else [],
-        next_step=NEXT_STEPS.get(organisation.status, ""),
+        next_step=_next_step(organisation.status, award),
         warnings=duty_warnings.for_organisation(organisation),
-        tasks=_tasks(organisation, membership),
+        tasks=_tasks(organisation, membership, award),
+        award=award,
         identifier_label=identifier_scheme.label if identifier_scheme else None,
         signature=organisations.latest_signature(organisation),
         events=history(organisation),

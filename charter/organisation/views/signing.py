@@ -10,6 +10,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
+from charter.award import award_of
 from charter.extensions import db
 from charter.models import Organisation, Scheme
 from charter.models.signing import ROUTES, acting_charter
@@ -179,6 +180,7 @@ def sign_route(slug: str):
         "organisation/sign-route.html",
         form=form,
         organisation=organisation,
+        award=award_of(scheme),
         route_items=[{"hint": {"text": ROUTE_HINTS[route]}} for route in ROUTES],
     )
 

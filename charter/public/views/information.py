@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import current_app, render_template
 
+from charter.award import award_of, award_words
 from charter.public import bp
 from charter.services.domain import retention_schedule
 from workflows import lifecycle
@@ -43,6 +44,15 @@ STATE_DESCRIPTIONS = {
     "while a complaint is looked into. Lifting the suspension returns it to where it was.",
     lifecycle.WITHDRAWN: "The organisation has left the charter. It can sign again later.",
 }
+
+# The stages only a charter with an award has: applying for it, holding it, its suspension.
+AWARD_STATES = {
+    lifecycle.UNDER_ASSESSMENT,
+    lifecycle.INFORMATION_REQUESTED,
+    *lifecycle.HOLDING,
+    lifecycle.MARK_SUSPENDED,
+}
+BEFORE_SUSPENSION = "the state before suspension"
 
 DYNAMIC_DESTINATIONS = {
     "reinstate_mark": "Charter Mark holder, or renewal due inside the renewal window",
@@ -96,22 +106,40 @@ def show_cookies():
 
 @bp.get("/c/<charter_slug>/how-it-works")
 def show_lifecycle():
-    """The lifecycle, generated from the machine itself so it cannot drift from the code."""
+    """The lifecycle, generated from the machine itself so it cannot drift from the code. A
+    charter without an award shows only the stages and steps that do not concern one."""
+    award = award_of()
+    kept = [s for s in lifecycle.STATE_LABELS if award or s not in AWARD_STATES]
+    triggers = [
+        trig
+        for trig in lifecycle.TRIGGERS.values()
+        if award or (trig.dest not in AWARD_STATES and set(trig.sources) - AWARD_STATES)
+    ]
     rows = [
         {
             "trigger": trig,
             "who": [ACTOR_DESCRIPTIONS[kind] for kind in trig.actor_kinds],
-            "sources": [lifecycle.STATE_LABELS[s] for s in trig.sources],
-            "dest": lifecycle.STATE_LABELS[trig.dest]
+            "sources": [_label(s, award) for s in trig.sources if s in kept],
+            "dest": _label(trig.dest, award)
             if trig.dest
-            else DYNAMIC_DESTINATIONS.get(trig.name, "the state before suspension"),
+            else award_words(DYNAMIC_DESTINATIONS.get(trig.name, BEFORE_SUSPENSION), award),
         }
-        for trig in lifecycle.TRIGGERS.values()
+        for trig in triggers
     ]
     return render_template(
         "public/how-it-works.html",
         rows=rows,
-        states=lifecycle.STATE_LABELS,
-        state_descriptions=STATE_DESCRIPTIONS,
-        mermaid=lifecycle.mermaid(),
+        states={s: _label(s, award) for s in kept},
+        state_descriptions={s: award_words(STATE_DESCRIPTIONS[s], award) for s in kept},
+        mermaid=lifecycle.mermaid()
+        if award
+        else "".join(
+            line
+            for line in lifecycle.mermaid().splitlines(keepends=True)
+            if not AWARD_STATES & set(line.replace(":", " ").split())
+        ),
     )
+
+
+def _label(state: str, award: str | None) -> str:
+    return award_words(lifecycle.STATE_LABELS[state], award)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 
+from charter.award import award_of
 from charter.caching import cached_by_register, register_version_for_request
 from charter.models.signing import ROUTES
 from charter.public import bp, charter_prefix
@@ -67,7 +68,8 @@ def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -
 def show_register():
     version = register_version_for_request().version
     charter_id = charter_prefix.page_charter_id()
-    options = register_service.filter_options(version, charter_id)
+    award = award_of()
+    options = register_service.filter_options(version, charter_id, award)
     query = register_service.parse_query(request.args, options, charter_id)
     result = None
     if not query.errors:
@@ -91,7 +93,9 @@ def show_register():
         pagination=_pagination(result, params) if result else None,
         csv_url=url_for("public.download_register_csv", **params),
         json_url=url_for("public.download_register_json", **params),
-        standing_labels=public_standing.labels_for(result.organisations) if result else {},
+        standing_labels=public_standing.labels_for(result.organisations, award=award)
+        if result
+        else {},
         entry_url=slug_url_builder("public.show_register_entry"),
     )
     return page, 400 if query.errors else 200
@@ -125,9 +129,11 @@ def show_register_entry(slug: str):
     return render_template(
         "public/register-entry.html",
         organisation=organisation,
-        status_label=public_standing.label(organisation.status, mark_facts),
+        status_label=public_standing.label(organisation.status, mark_facts, award=award_of()),
         status_tag=public_standing.tag(organisation.status, mark_facts),
-        status_description=public_standing.description(organisation.status, mark_facts),
+        status_description=public_standing.description(
+            organisation.status, mark_facts, award=award_of()
+        ),
         mark_history=public_standing.public_history(organisation),
         signature=signed[0] if signed else None,
         signed_scheme=signed[1] if signed else None,

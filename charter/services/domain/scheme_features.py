@@ -66,6 +66,14 @@ def features(data: dict) -> dict:
     return out
 
 
+def award_words(text: str, award: str | None = DEFAULT_AWARD_NAME) -> str:
+    """``text``, written about the "Charter Mark", naming ``award`` instead (unchanged for a
+    charter without one: leaving out what is about an award is its caller's part)."""
+    if award is None or award == DEFAULT_AWARD_NAME:
+        return text
+    return text.replace(DEFAULT_AWARD_NAME, award)
+
+
 def weighting_for(bands: list[dict] | None, value: Decimal) -> Decimal | None:
     """The social value weighting (percent) at award for a contract of ``value``, or None when
     no band covers it."""

@@ -22,6 +22,7 @@ from charter.models.assessment import CharterMark
 from charter.models.scheme import Scheme
 from charter.services.domain import marks
 from charter.services.domain import standing as rules
+from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME, award_words
 from charter.services.read_models import register_query as register
 from charter.services.read_models.register import RegisterEntry
 from workflows import lifecycle
@@ -46,16 +47,39 @@ def status(state: str, mark: rules.MarkFacts | None, today: date | None = None) 
     return rules.public_status(state, mark, today or date.today())
 
 
-def label(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
-    return _worded(state, mark, today, EXPIRED_LABEL, register.PUBLIC_STATUS_LABELS)
+def label(
+    state: str,
+    mark: rules.MarkFacts | None,
+    today: date | None = None,
+    award: str | None = DEFAULT_AWARD_NAME,
+) -> str:
+    """The status's words, naming the charter's ``award`` (None: it has none)."""
+    return _worded(
+        state,
+        mark,
+        today,
+        award_words(EXPIRED_LABEL, award),
+        register.status_words(register.PUBLIC_STATUS_LABELS, award),
+    )
 
 
 def tag(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
     return register.PUBLIC_STATUS_TAGS[status(state, mark, today)]
 
 
-def description(state: str, mark: rules.MarkFacts | None, today: date | None = None) -> str:
-    return _worded(state, mark, today, EXPIRED_DESCRIPTION, register.PUBLIC_STATUS_DESCRIPTIONS)
+def description(
+    state: str,
+    mark: rules.MarkFacts | None,
+    today: date | None = None,
+    award: str | None = DEFAULT_AWARD_NAME,
+) -> str:
+    return _worded(
+        state,
+        mark,
+        today,
+        award_words(EXPIRED_DESCRIPTION, award),
+        register.status_words(register.PUBLIC_STATUS_DESCRIPTIONS, award),
+    )
 
 
 def _worded(state, mark, today: date | None, expired_text: str, by_status: dict) -> str:
@@ -68,13 +92,18 @@ def _worded(state, mark, today: date | None, expired_text: str, by_status: dict)
 
 
 def labels_for(
-    entries: list[RegisterEntry], today: date | None = None
+    entries: list[RegisterEntry],
+    today: date | None = None,
+    award: str | None = DEFAULT_AWARD_NAME,
 ) -> dict[int, tuple[str, str]]:
     """(label, tag class) for each organisation on a register page, from the current mark its
     row carries: no query."""
     today = today or date.today()
     return {
-        entry.id: (label(entry.status, entry.mark, today), tag(entry.status, entry.mark, today))
+        entry.id: (
+            label(entry.status, entry.mark, today, award),
+            tag(entry.status, entry.mark, today),
+        )
         for entry in entries
     }
 

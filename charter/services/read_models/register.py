@@ -9,7 +9,7 @@ number served from the nearer end of the results, up to ``MAX_DIRECT_OFFSET`` ro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -21,6 +21,7 @@ from charter.models import CharterMark, Organisation, Scheme, Signature
 from charter.models.assessment import MARK_SUPERSEDED
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import register_entries, signings
+from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME
 from charter.services.read_models import register_version
 from charter.services.read_models.register_query import (
     ANY_KEY,
@@ -36,6 +37,7 @@ from charter.services.read_models.register_query import (
     page_params,
     shape,
     sort_key,
+    standing_filters,
 )
 
 PAGE_SIZE = 20
@@ -54,9 +56,12 @@ class FilterOptions:
     standings: Mapping[str, str]
 
 
-def filter_options(version: int, charter_id: int) -> FilterOptions:
+def filter_options(
+    version: int, charter_id: int, award: str | None = DEFAULT_AWARD_NAME
+) -> FilterOptions:
     """The current scheme's districts and sectors, and any other that a public organisation has
-    (registered under an earlier scheme version): computed once per register version."""
+    (registered under an earlier scheme version): computed once per register version. The
+    standing filters speak of the charter's ``award``; a charter without one has none."""
 
     def compute() -> FilterOptions:
         scheme_lists = db.session.execute(
@@ -81,7 +86,10 @@ def filter_options(version: int, charter_id: int) -> FilterOptions:
             standings=STANDING_FILTERS,
         )
 
-    return register_version.cache().get(version, ("filter_options", charter_id), compute)
+    options = register_version.cache().get(version, ("filter_options", charter_id), compute)
+    if award == DEFAULT_AWARD_NAME:
+        return options
+    return replace(options, standings=standing_filters(award))
 
 
 # --- checking what was asked ------------------------------------------------------------------

@@ -28,6 +28,7 @@ from sqlalchemy import Date, Integer, Select, String, Subquery, bindparam, func,
 from charter.models import Organisation
 from charter.models.base import INTEGER_COLUMN_MAX
 from charter.services.domain import register_entries, signings, standing
+from charter.services.domain.scheme_features import award_words
 
 HOLDERS = "holders"
 SIGNATORIES = "signatories"
@@ -71,6 +72,39 @@ PUBLIC_STATUS_DESCRIPTIONS = {
     "lapsed": "This organisation signed the charter but its commitment has lapsed.",
     "suspended": "The scheme administrators have suspended this organisation.",
 }
+
+
+# A charter without an award (issue 21): its organisations are never holders, so the words of
+# the statuses they can have name no Mark.
+NO_AWARD_STATUS_LABELS = {
+    **PUBLIC_STATUS_LABELS,
+    "working_towards": "Charter signatory working to an action plan",
+}
+NO_AWARD_STATUS_DESCRIPTIONS = {
+    **PUBLIC_STATUS_DESCRIPTIONS,
+    "working_towards": "This organisation has signed the charter and is working to a "
+    "timetabled action plan.",
+}
+
+
+def standing_filters(award: str | None) -> dict[str, str]:
+    """The register's standing filters in the words of the charter's award ("Charter Mark"):
+    none for a charter without one, whose signatories all stand alike."""
+    if award is None:
+        return {}
+    return {key: award_words(text, award) for key, text in STANDING_FILTERS.items()}
+
+
+def status_words(by_status: dict[str, str], award: str | None) -> dict[str, str]:
+    """A table of statuses' words (``PUBLIC_STATUS_LABELS``, ``..._DESCRIPTIONS``) for a
+    charter whose award is ``award`` (None: it has none)."""
+    if award is None:
+        return (
+            NO_AWARD_STATUS_LABELS
+            if by_status is PUBLIC_STATUS_LABELS
+            else NO_AWARD_STATUS_DESCRIPTIONS
+        )
+    return {key: award_words(text, award) for key, text in by_status.items()}
 
 
 def is_public(organisation: Organisation) -> bool:
