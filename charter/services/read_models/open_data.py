@@ -35,6 +35,7 @@ from charter.services.read_models.register_query import (
     Filters,
     Key,
     after_key,
+    filter_params,
     filtered,
     in_key_order,
     in_order,
@@ -307,7 +308,7 @@ def export_rows(
             query = after_key(query, after)
         rows = db.session.execute(
             _with_current_mark(in_order(query).limit(batch_size), any_charter=any_charter),
-            {"charter_id": filters.charter_id},
+            filter_params(filters),
         ).all()
         entries = _entries(rows, today)
         figures = (

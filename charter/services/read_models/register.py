@@ -202,7 +202,11 @@ class RegisterEntry(NamedTuple):
         return CurrentMark(self.mark_status, self.mark_expires_on, self.mark_renewal_window_days)
 
 
-def _current_mark(column):
+def _charter(any_charter: bool):
+    return signings.ANY_CHARTER if any_charter else bindparam("charter_id", type_=Integer)
+
+
+def _current_mark(column, any_charter: bool):
     """``column`` of the organisation's current mark (the latest a renewal has not replaced, as
     ``marks.current_mark``), correlated: one index lookup per row of the page."""
     return (
@@ -213,7 +217,7 @@ def _current_mark(column):
             CharterMark.organisation_id == Organisation.id,
             CharterMark.status != MARK_SUPERSEDED,
             # The Mark of the register's charter, not another charter's.
-            signings.of_charter(CharterMark.scheme_id, bindparam("charter_id", type_=Integer)),
+            signings.of_charter(CharterMark.scheme_id, _charter(any_charter)),
         )
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)
@@ -223,19 +227,20 @@ def _current_mark(column):
 
 
 @cache
-def _entry_columns():
-    """Built once: SQLAlchemy expressions are immutable, and building the correlated
-    subqueries cost more than running them."""
+def _entry_columns(any_charter: bool):
+    """Built once for one charter's register and once for any charter's: SQLAlchemy
+    expressions are immutable, and building the correlated subqueries cost more than running
+    them."""
     return (
         Organisation.id,
         Organisation.slug,
         Organisation.name,
         Organisation.organisation_type,
         Organisation.district,
-        signings.status_of_row(bindparam("charter_id", type_=Integer)),
-        _current_mark(CharterMark.status),
-        _current_mark(CharterMark.expires_on),
-        _current_mark(Scheme.renewal_window_days),
+        signings.status_of_row(_charter(any_charter)),
+        _current_mark(CharterMark.status, any_charter),
+        _current_mark(CharterMark.expires_on, any_charter),
+        _current_mark(Scheme.renewal_window_days, any_charter),
         sort_key(),
     )
 
@@ -273,7 +278,8 @@ def _rows_statement(filters_shape: Filters, after: bool, before: bool, reverse: 
         reverse=reverse,
         limit=0,
     )
-    return in_key_order(select(*_entry_columns()), keys, reverse=reverse)
+    columns = _entry_columns(filters_shape.charter_id == signings.ANY_CHARTER)
+    return in_key_order(select(*columns), keys, reverse=reverse)
 
 
 def _rows(filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit):

@@ -166,7 +166,10 @@ _COLUMN_FILTERS = {
 def filter_params(filters: Filters, today: date | None = None) -> dict[str, object]:
     """The values of the filters in use, by the names :func:`filtered` gives them (the standing
     filter reads the Marks in force on ``today``)."""
-    params: dict[str, object] = {"charter_id": filters.charter_id}
+    # One charter's register has its id as a parameter; any charter's has none (charter_param).
+    params: dict[str, object] = (
+        {} if filters.charter_id == signings.ANY_CHARTER else {"charter_id": filters.charter_id}
+    )
     if filters.q:
         params["q_pattern"] = _contains_pattern(filters.q)
     if filters.standing:
