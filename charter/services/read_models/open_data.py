@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, select, true
+from sqlalchemy import Select, and_, func, select, true
 
 from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature
@@ -43,6 +43,7 @@ from charter.services.read_models.register_query import (
     page_params,
     shape,
     sort_key,
+    statement_charter,
 )
 
 # Rows fetched per query by the open-data exports; tests make it small to cross batches.
@@ -128,7 +129,7 @@ class PublicOrganisation(NamedTuple):
 def public_columns(any_charter: bool) -> tuple:
     """The register's public columns, for the statement of one charter's register (its id a
     parameter, ``charter_id``) or of any charter's (the API without ``charter=``)."""
-    charter = ANY_CHARTER if any_charter else bindparam("charter_id", type_=Integer)
+    charter = statement_charter(any_charter)
     return (
         Organisation.id,
         Organisation.slug,
@@ -143,10 +144,6 @@ def public_columns(any_charter: bool) -> tuple:
         signings.status_of_row(charter).label("status"),
         signings.publishes_figures_column(),
     )
-
-
-def _charter(any_charter: bool):
-    return ANY_CHARTER if any_charter else bindparam("charter_id", type_=Integer)
 
 
 PUBLIC_COLUMNS = public_columns(False)
@@ -197,7 +194,7 @@ def _current_mark_of_row(*columns, any_charter: bool = False):
             CharterMark.organisation_id == Organisation.id,
             CharterMark.status != MARK_SUPERSEDED,
             # The Mark of the charter whose register is asked for, not another charter's.
-            signings.of_charter(CharterMark.scheme_id, _charter(any_charter)),
+            signings.of_charter(CharterMark.scheme_id, statement_charter(any_charter)),
         )
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)
@@ -371,7 +368,7 @@ def keyset_page(
 def public_entry(slug: str, charter_id: int, *, today: date | None = None) -> PublicEntry | None:
     """One public organisation by slug; None for unknown or non-public ones."""
     any_charter = charter_id == ANY_CHARTER
-    charter = _charter(any_charter)
+    charter = statement_charter(any_charter)
     row = db.session.execute(
         _with_current_mark(
             select(*public_columns(any_charter), sort_key(), _latest_signed_at()).where(

@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import func, select
 
 from charter.extensions import db
 from charter.models import CharterMark, Organisation, Scheme, Signature
@@ -38,6 +38,7 @@ from charter.services.read_models.register_query import (
     shape,
     sort_key,
     standing_filters,
+    statement_charter,
 )
 
 PAGE_SIZE = 20
@@ -202,10 +203,6 @@ class RegisterEntry(NamedTuple):
         return CurrentMark(self.mark_status, self.mark_expires_on, self.mark_renewal_window_days)
 
 
-def _charter(any_charter: bool):
-    return signings.ANY_CHARTER if any_charter else bindparam("charter_id", type_=Integer)
-
-
 def _current_mark(column, any_charter: bool):
     """``column`` of the organisation's current mark (the latest a renewal has not replaced, as
     ``marks.current_mark``), correlated: one index lookup per row of the page."""
@@ -217,7 +214,7 @@ def _current_mark(column, any_charter: bool):
             CharterMark.organisation_id == Organisation.id,
             CharterMark.status != MARK_SUPERSEDED,
             # The Mark of the register's charter, not another charter's.
-            signings.of_charter(CharterMark.scheme_id, _charter(any_charter)),
+            signings.of_charter(CharterMark.scheme_id, statement_charter(any_charter)),
         )
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)
@@ -237,7 +234,7 @@ def _entry_columns(any_charter: bool):
         Organisation.name,
         Organisation.organisation_type,
         Organisation.district,
-        signings.status_of_row(_charter(any_charter)),
+        signings.status_of_row(statement_charter(any_charter)),
         _current_mark(CharterMark.status, any_charter),
         _current_mark(CharterMark.expires_on, any_charter),
         _current_mark(Scheme.renewal_window_days, any_charter),

@@ -190,11 +190,18 @@ def shape(filters: Filters) -> Filters:
     return replace(filters, charter_id=charter, **dict.fromkeys(in_use, "?"))
 
 
-def charter_param(filters: Filters):
-    """The charter in a statement for ``filters``: a parameter, or a plain 0 for any charter."""
-    if filters.charter_id == signings.ANY_CHARTER:
+def statement_charter(any_charter: bool, value: int | None = None):
+    """The charter in a register statement: the parameter ``charter_id`` (with ``value`` when
+    given), or a plain 0 for any charter's, which puts no charter condition in the SQL."""
+    if any_charter:
         return signings.ANY_CHARTER
-    return bindparam("charter_id", filters.charter_id, type_=Integer)
+    return bindparam("charter_id", value, type_=Integer)
+
+
+def charter_param(filters: Filters):
+    """The charter in a statement for ``filters``, with its value."""
+    any_charter = filters.charter_id == signings.ANY_CHARTER
+    return statement_charter(any_charter, filters.charter_id)
 
 
 def filtered(query: Select, filters: Filters) -> Select:
