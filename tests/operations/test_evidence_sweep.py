@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -149,7 +148,9 @@ def test_an_age_under_an_hour_is_refused(app):
 
 
 def backdate(path, hours: float) -> None:
-    then = time.time() - hours * 3600
+    """Make ``path`` ``hours`` old by the service's clock (the one the sweep reads; the suite
+    may run on another date, CHARTER_TEST_TODAY), not by the file system's."""
+    then = datetime.now(UTC).timestamp() - hours * 3600
     os.utime(path, (then, then))
 
 
@@ -159,6 +160,7 @@ def test_the_command_sweeps_the_local_directory(app, organisation, member, tmp_p
     assert isinstance(storage, LocalStorage)
     old, new = orphan(storage), orphan(storage)
     backdate(storage.path_for(old), 30)
+    backdate(storage.path_for(new), 0)  # written just now
     backdate(storage.path_for(row.stored_name), 30)
     part = storage.staging_path(secrets.token_hex(16))
     part.write_bytes(b"half an upload")
