@@ -85,11 +85,24 @@ def acts_in_named_charter(bp: Blueprint) -> None:
 
 
 def acts_in(bp: Blueprint, charter_id_of) -> None:
-    """``bp``'s pages act in the charter ``charter_id_of()`` returns (a staff member's)."""
+    """``bp``'s pages act in the charter ``charter_id_of()`` returns (a staff member's); one
+    chosen by ``?charter=`` stays in the addresses the pages build."""
 
     @bp.before_request
     def _act():
-        g.pop("named_charter", None)  # no address names one here
-        act_in(charter_id_of())
+        g.pop("named_charter", None)
+        charter_id = charter_id_of()
+        act_in(charter_id)
+        slug = request.args.get(PARAM)
+        if slug:
+            charter = charter_named(slug)
+            if charter is not None and charter.id == charter_id:
+                g.named_charter = charter
+
+    @bp.url_defaults
+    def _keep_charter(endpoint, values) -> None:  # noqa: ARG001
+        charter = g.get("named_charter")
+        if charter is not None and PARAM not in values:
+            values[PARAM] = charter.slug
 
     bp.teardown_request(leave)

@@ -45,22 +45,24 @@ def _field(target: Any, name: str) -> Any:
 
 
 def _plan_complete(event: EventData) -> bool:
-    """At least one target per core measure, each with a baseline, a target value and a date."""
+    """At least one target per core measure, each with a baseline, a target value and a date.
+    A scheme with no core measure (Worcestershire's toolkit, Cheshire West's policy: the
+    organisation chooses what it commits to) needs at least one such target, on any of its
+    measures. The caller must say which measures are core: told nothing, the plan is refused."""
+    if "core_measure_ids" not in event.kwargs:
+        raise TransitionRefused("The action plan is not complete yet.", ["the scheme's measures"])
     titles = event.kwargs.get("measure_titles") or {}
     complete = {
         _field(t, "measure_id")
         for t in event.kwargs.get("plan_targets") or ()
         if all(_field(t, name) is not None for name in ("baseline", "target_value", "target_date"))
     }
-    missing = [
-        titles.get(measure_id, f"measure {measure_id}")
-        for measure_id in event.kwargs.get("core_measure_ids") or ()
-        if measure_id not in complete
-    ]
-    if missing or not event.kwargs.get("core_measure_ids"):
-        raise TransitionRefused(
-            "The action plan is not complete yet.", missing or ["the scheme's core measures"]
-        )
+    core = event.kwargs["core_measure_ids"] or ()
+    missing = [titles.get(m, f"measure {m}") for m in core if m not in complete]
+    if not core and not complete:
+        missing = ["a target for at least one of the scheme's measures"]
+    if missing:
+        raise TransitionRefused("The action plan is not complete yet.", missing)
     return True
 
 

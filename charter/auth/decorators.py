@@ -10,8 +10,11 @@ A blueprint whose every page has the same guard says so once, with ``staff_guard
     bp.before_request(staff_guard(ADMINISTRATOR))
 
 Staff roles are held in a charter (charter.services.domain.staff). The charter a staff page acts
-in is ``acting_charter()``: the default charter, until the administration pages that are the
-service's rather than a charter's are kept apart (docs/charters.md). Someone
+in is ``acting_charter()``. The assessment pages hold nothing but a charter's own work, so there
+a person acts in their own charter (``acts_in_own_charter``): the one ``?charter=<slug>`` names if
+they are its staff, else the default charter if they are, else the first they are staff of. The
+administration pages act in the default charter, until the pages that are the service's rather
+than a charter's (people and accounts, email deliveries) are kept apart (docs/charters.md). Someone
 who is staff somewhere (another charter's administrator or assessor, a service administrator)
 but not staff of this charter gets 404, not 403: they learn nothing of what another charter
 holds. Anyone else gets 403, as before, and so does this
@@ -22,19 +25,43 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
+from charter.acting_charter import PARAM, charter_named
 from charter.branding import current_branding
 from charter.services.domain import charters, staff
 
+# The blueprints whose staff act in their own charter (``acts_in_own_charter``).
+_OWN_CHARTER_BLUEPRINTS: set[str] = set()
+
+
+def acts_in_own_charter(blueprint_name: str) -> None:
+    """Staff pages of this blueprint act in the person's own charter (the module's docstring)."""
+    _OWN_CHARTER_BLUEPRINTS.add(blueprint_name)
+
 
 def acting_charter_id() -> int | None:
-    """The id of the charter the request's staff pages act in: the default charter's, held by
-    the process with the branding (no query). Another charter's staff are told nothing here
-    (404) until the administration pages that are the service's (people, accounts, the impact
-    report) are kept apart from a charter's: see docs/charters.md, "Staff"."""
-    return current_branding().charter_id
+    """The id of the charter the request's staff pages act in (the module's docstring), from the
+    person's roles, read with their account, and the charters the process holds (no query)."""
+    default = current_branding().charter_id
+    if not has_request_context() or request.blueprint not in _OWN_CHARTER_BLUEPRINTS:
+        return default
+    if "own_charter_id" not in g:
+        g.own_charter_id = _own_charter_id(default)
+    return g.own_charter_id
+
+
+def _own_charter_id(default: int | None) -> int | None:
+    held = staff.charters_of(current_user) if current_user.is_authenticated else []
+    if not held:
+        return default
+    named = request.args.get(PARAM)
+    if named:
+        charter = charter_named(named)
+        if charter is not None and charter.id in held:
+            return charter.id
+    return default if default in held else held[0]
 
 
 def acting_charter():

@@ -20,7 +20,7 @@ ROLES = (
     "admin",
     "contract_manager",  # a commissioner's contract manager, member of no organisation
     # The charter dimension (issue 20): staff of a second charter, and a service administrator
-    # who holds no role in the default charter. Every page here is the default charter's, so
+    # who holds no role in the default charter. Every record here is the default charter's, so
     # they are told nothing of its private pages (404, not 403): they are staff, but not here.
     "other_admin",  # an administrator of the second charter
     "other_assessor",  # an assessor of the second charter
@@ -79,6 +79,14 @@ ASSESSOR = _level(
     assessor=OK, admin=FORBIDDEN, contract_manager=FORBIDDEN,
     other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
+# The assessment pages act in the person's own charter (issue 20): another charter's staff see
+# their own charter's queue, which holds none of the default charter's work; a page for one of
+# its plans, returns or applications is not found for them. Deciding needs the assessor role in
+# the person's own charter, so another charter's administrator is refused it (403) before any
+# row is looked up: the refusal says nothing of the row.
+OWN_WORK = {**STAFF, "other_admin": OK, "other_assessor": OK}
+OWN_AUDITS = {**ASSESSOR, "other_admin": FORBIDDEN, "other_assessor": OK}
+DECIDE = {**ASSESSOR, "other_admin": FORBIDDEN}
 # The organisation's members see and change its records; staff see them too.
 ORG_VIEW = _level(
     anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=OK, assessor=OK, admin=OK,
@@ -237,22 +245,22 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.download_impact_report_csv": ADMIN,
     "admin.download_impact_report_workbook": ADMIN,
     # assessment: admins see the work, only assessors decide
-    "assessor.list_work": STAFF,
+    "assessor.list_work": OWN_WORK,
     "assessor.review_plan": STAFF,
     "assessor.review_return": STAFF,
     "assessor.review_application": STAFF,
-    "assessor.decide_plan": ASSESSOR,
-    "assessor.decide_return": ASSESSOR,
-    "assessor.check_flagged_figure": ASSESSOR,
-    "assessor.judge_measure": ASSESSOR,
-    "assessor.request_information": ASSESSOR,
-    "assessor.award_application": ASSESSOR,
-    "assessor.refuse_application": ASSESSOR,
-    "assessor.moderate_application": ASSESSOR,
-    "assessor.list_audits": ASSESSOR,
+    "assessor.decide_plan": DECIDE,
+    "assessor.decide_return": DECIDE,
+    "assessor.check_flagged_figure": DECIDE,
+    "assessor.judge_measure": DECIDE,
+    "assessor.request_information": DECIDE,
+    "assessor.award_application": DECIDE,
+    "assessor.refuse_application": DECIDE,
+    "assessor.moderate_application": DECIDE,
+    "assessor.list_audits": OWN_AUDITS,
     "assessor.show_audit": STAFF,
-    "assessor.request_audit_documents": ASSESSOR,
-    "assessor.record_audit_outcome": ASSESSOR,
+    "assessor.request_audit_documents": DECIDE,
+    "assessor.record_audit_outcome": DECIDE,
     # an organisation's own pages
     "organisation.list_organisations": SIGNED_IN,
     "organisation.register_organisation": SIGNED_IN,

@@ -214,7 +214,10 @@ def test_signing_is_possible_again_after_lapsing_or_withdrawing(source):
             },
             ["Local spend"],
         ),
-        ({"core_measure_ids": []}, ["the scheme's core measures"]),
+        (
+            {"core_measure_ids": [], "plan_targets": []},
+            ["a target for at least one of the scheme's measures"],
+        ),
     ],
 )
 def test_submitting_a_plan_needs_a_complete_target_per_core_measure(change, missing):
@@ -226,6 +229,14 @@ def test_submitting_a_plan_needs_a_complete_target_per_core_measure(change, miss
     assert refused.value.missing == missing
     assert org.status == "signatory"
     assert record.records == []
+
+
+def test_a_scheme_without_core_measures_takes_a_plan_with_any_complete_target():
+    org = FakeOrganisation(status="signatory")
+    plan = {**complete_plan(), "core_measure_ids": []}
+    plan["plan_targets"] = plan["plan_targets"][:1]
+    fire(org, "submit_plan", actor(MEMBER), record=Recorder(), **plan)
+    assert org.status == "plan_submitted"
 
 
 def test_a_plan_with_no_plan_data_is_refused():

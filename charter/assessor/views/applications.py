@@ -23,14 +23,14 @@ from charter.extensions import db
 from charter.models import Scheme
 from charter.models.assessment import APPLICATION_AWAITING_MODERATION, APPLICATION_OPEN
 from charter.models.staff import ASSESSOR
-from charter.services.domain import assessment, snapshots
+from charter.services.domain import assessment, signings, snapshots
 from charter.services.domain.lifecycle import is_member
 from charter.services.read_models import commitments
 
 
 def _application_or_404(application_id: int):
     application = assessment.application_by_id(application_id)
-    if application is None:
+    if application is None or not signings.in_acting_charter_row(application):
         abort(404)
     organisation = assessment.organisation_of(application)
     return application, organisation

@@ -14,14 +14,14 @@ from charter.auth.decorators import acts_as, staff_required
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.staff import ADMINISTRATOR, ASSESSOR
-from charter.services.domain import audit_documents, audits
+from charter.services.domain import audit_documents, audits, signings
 from charter.services.domain.audits import OPEN_AUDIT_STATUSES
 from workflows.lifecycle import TransitionRefused
 
 
 def _audit_or_404(audit_id: int):
     audit = audits.audit_by_id(audit_id)
-    if audit is None:
+    if audit is None or not signings.in_acting_charter_row(audit):
         abort(404)
     if audit.assessor_id != current_user.id and not acts_as(ADMINISTRATOR):
         abort(404)

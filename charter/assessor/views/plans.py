@@ -14,13 +14,13 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.models.plan import PLAN_SUBMITTED
 from charter.models.staff import ASSESSOR
-from charter.services.domain import plans
+from charter.services.domain import plans, signings
 from charter.services.domain.lifecycle import is_member
 
 
 def _plan_or_404(plan_id: int):
     plan = plans.plan_by_id(plan_id)
-    if plan is None:
+    if plan is None or not signings.in_acting_charter_row(plan):
         abort(404)
     return plan, db.session.get(Organisation, plan.organisation_id)
 

@@ -16,13 +16,13 @@ from charter.extensions import db
 from charter.models import Organisation
 from charter.models.monitoring import LINE_ACCEPTED, RETURN_SUBMITTED
 from charter.models.staff import ASSESSOR
-from charter.services.domain import periods, plausibility, return_review, returns
+from charter.services.domain import periods, plausibility, return_review, returns, signings
 from charter.services.domain.lifecycle import is_member
 
 
 def _return_or_404(return_id: int):
     monitoring_return = returns.return_by_id(return_id)
-    if monitoring_return is None:
+    if monitoring_return is None or not signings.in_acting_charter_row(monitoring_return):
         abort(404)
     return monitoring_return, db.session.get(Organisation, monitoring_return.organisation_id)
 

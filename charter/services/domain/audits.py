@@ -232,7 +232,8 @@ def audits_for(assessor: User) -> list[tuple[MarkAudit, Organisation]]:
         db.session.execute(
             select(MarkAudit, Organisation)
             .join(Organisation, Organisation.id == MarkAudit.organisation_id)
-            .where(MarkAudit.assessor_id == assessor.id)
+            .join(Signing, Signing.id == MarkAudit.signing_id)
+            .where(MarkAudit.assessor_id == assessor.id, signings.in_acting_charter())
             .order_by(MarkAudit.status.in_(OPEN_AUDIT_STATUSES).desc(), MarkAudit.id)
         ).all()
     )

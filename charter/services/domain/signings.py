@@ -39,6 +39,17 @@ def in_acting_charter() -> ColumnElement[bool]:
     return true() if charter_id is None else Signing.charter_id == charter_id
 
 
+def in_acting_charter_row(row) -> bool:
+    """Whether ``row`` (a plan, return, application, Mark or audit: an ``OfSigning``) belongs to
+    a signing of the charter acting now: a staff page opened by id shows nothing of another
+    charter's (one primary-key read, usually already in the session)."""
+    charter_id = acting_charter.get()
+    if charter_id is None:
+        return True
+    signing = db.session.get(Signing, row.signing_id) if row.signing_id is not None else None
+    return signing is not None and signing.charter_id == charter_id
+
+
 def scheme_id_of(organisation: Organisation) -> int | None:
     signing = signing_of(organisation)
     return signing.scheme_id if signing else None

@@ -106,6 +106,14 @@ def is_assessor(user: User | None, charter: Charter | int | None) -> bool:
     return ASSESSOR in roles_in(user, charter)
 
 
+def charters_of(user: User | None) -> list[int]:
+    """The ids of the charters ``user`` is staff of, oldest first (no query: read with the
+    user's roles)."""
+    if user is None or getattr(user, "id", None) is None:
+        return []
+    return sorted(_held(user))
+
+
 def is_staff(user: User | None, charter: Charter | int | None) -> bool:
     """An administrator or an assessor of ``charter``: may see its private pages."""
     return bool(roles_in(user, charter))
