@@ -22,6 +22,9 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The signing whose lifecycle moved (an organisation may sign several charters); NULL for an
+    # event about the organisation as a whole.
+    signing_id: Mapped[int | None] = mapped_column(ForeignKey("signings.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Shown when there is no user: "scheduled review", "demo data".
     actor_label: Mapped[str] = mapped_column(String(200))

@@ -39,11 +39,20 @@ class ImpactCell(db.Model):
 
     __tablename__ = "impact_cells"
     __table_args__ = (
-        UniqueConstraint("period_key", "measure_code", "dimension", "dimension_value"),
-        Index("ix_impact_cells_period_dimension", "period_key", "dimension"),
+        UniqueConstraint(
+            "charter_id",
+            "period_key",
+            "measure_code",
+            "dimension",
+            "dimension_value",
+            name="uq_impact_cells_charter_cell",
+        ),
+        Index("ix_impact_cells_charter_period_dimension", "charter_id", "period_key", "dimension"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Each charter's /impact is its own: the figures counted for it (see impact.build).
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"))
     period_key: Mapped[str] = mapped_column(String(10))
     measure_code: Mapped[str] = mapped_column(String(30))
     dimension: Mapped[str] = mapped_column(String(20))
@@ -71,9 +80,10 @@ class ImpactComparison(db.Model):
     left, see impact.like_for_like)."""
 
     __tablename__ = "impact_comparisons"
-    __table_args__ = (UniqueConstraint("period_key", "measure_code"),)
+    __table_args__ = (UniqueConstraint("charter_id", "period_key", "measure_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"))
     period_key: Mapped[str] = mapped_column(String(10))
     measure_code: Mapped[str] = mapped_column(String(30))
     total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
@@ -87,9 +97,10 @@ class ImpactLifecycleCount(db.Model):
     quarter: the signatory and holder counts over time."""
 
     __tablename__ = "impact_lifecycle_counts"
-    __table_args__ = (UniqueConstraint("period_key", "event"),)
+    __table_args__ = (UniqueConstraint("charter_id", "period_key", "event"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"))
     period_key: Mapped[str] = mapped_column(String(10))
     event: Mapped[str] = mapped_column(String(30))
     count: Mapped[int]
@@ -101,6 +112,7 @@ class ImpactBuild(db.Model):
     __tablename__ = "impact_builds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"), index=True)
     built_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     cells: Mapped[int]
     seconds: Mapped[Decimal] = mapped_column(Numeric(10, 3))

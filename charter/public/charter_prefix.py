@@ -39,16 +39,6 @@ def default_charter_facts() -> CharterFacts | None:
     return charters[0] if charters else None
 
 
-def has_signings(charter: CharterFacts | None = None) -> bool:
-    """Whether ``charter`` (by default the page's) has the impact figures /impact shows. The
-    register, its open data, the feed and the API ask each organisation's signing of the
-    charter; the impact summary is still built from every organisation's verified returns,
-    which today are all the default charter's, so another charter's /impact is empty until the
-    build reads signings too (docs/charters.md)."""
-    charter = charter or page_charter()
-    return charter is not None and charter == default_charter_facts()
-
-
 def page_charter() -> CharterFacts | None:
     """The charter this page is about: the one its address names, else the default one."""
     charter = g.get("charter") if has_request_context() else None

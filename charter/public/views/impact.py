@@ -25,7 +25,7 @@ from flask import Response, g, render_template, request, url_for
 
 from charter.caching import cached_by_register, versioned_part
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.public import bp, charter_prefix, open_data_files
+from charter.public import bp, open_data_files
 from charter.public.licence import LICENCE, LICENCE_URL, csvw_response
 from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
@@ -91,8 +91,7 @@ def _page_scheme() -> _PageScheme | None:
     scheme = current_scheme(charter=g.charter)
     if scheme is None:
         return None
-    signings = charter_prefix.has_signings()
-    measures = figures.measures_of(scheme) if signings else []
+    measures = figures.measures_of(scheme)
     return _PageScheme(
         scheme.name,
         scheme.disclosure_min_organisations,
@@ -104,7 +103,6 @@ def _page_scheme() -> _PageScheme | None:
 @cached_by_register(scope="impact")
 def show_impact():
     scheme = versioned_part(("scheme",), _page_scheme)
-    signings = charter_prefix.has_signings()
     measures = list(scheme.measures) if scheme else []
     available, period, measure, errors = _choices(measures)
     threshold = scheme.threshold if scheme else 3
@@ -130,9 +128,7 @@ def show_impact():
         # Read only where the page renders them: the parts the period (or nothing) decides are
         # rendered once per /impact version (versioned_fragment), not for every measure.
         "load_headline": lambda: figures.headline(period, measures, threshold),
-        "load_lifecycle": (
-            lambda: figures.lifecycle_series(period, SERIES_QUARTERS) if signings else []
-        ),
+        "load_lifecycle": lambda: figures.lifecycle_series(period, SERIES_QUARTERS),
         "load_proxy_history": _proxy_history,
         "load_built_at": figures.last_build,
     }
@@ -146,7 +142,7 @@ def _proxy_history():
 
 def _open_rows():
     scheme = current_scheme(charter=g.charter)
-    if scheme is None or not charter_prefix.has_signings():
+    if scheme is None:
         return [], scheme.disclosure_min_organisations if scheme else 3
     threshold = scheme.disclosure_min_organisations
     measures = {m.code: m for m in figures.measures_of(scheme)}

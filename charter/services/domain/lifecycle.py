@@ -7,6 +7,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import AuditEvent, Membership, Organisation, User
 from charter.models.base import utcnow
+from charter.models.signing import acting_signing
 from charter.models.staff import ADMINISTRATOR, ASSESSOR
 from charter.services.domain import staff
 from workflows import lifecycle
@@ -51,12 +52,19 @@ def system_actor(label: str = "Scheduled review") -> Actor:
     return Actor(kind=lifecycle.SYSTEM, label=label)
 
 
+def _signing_id(organisation: Organisation) -> int | None:
+    """The signing whose lifecycle the transition moved: the acting charter's."""
+    signing = acting_signing(organisation)
+    return signing.id if signing is not None else None
+
+
 def _record(rec: TransitionRecord) -> None:
     organisation: Organisation = rec.organisation
     organisation.status_changed_at = utcnow()
     db.session.add(
         AuditEvent(
             organisation_id=organisation.id,
+            signing_id=_signing_id(organisation),
             actor_id=rec.actor.user_id,
             actor_label=rec.actor.label,
             trigger=rec.trigger,
@@ -100,6 +108,7 @@ class AuditRows:
         self.rows.append(
             {
                 "organisation_id": rec.organisation.id,
+                "signing_id": _signing_id(rec.organisation),
                 "actor_id": rec.actor.user_id,
                 "actor_label": rec.actor.label,
                 "trigger": rec.trigger,

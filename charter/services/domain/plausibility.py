@@ -189,6 +189,7 @@ def mark_checked(line: ReturnLine, monitoring_return: MonitoringReturn, assessor
     db.session.add(
         AuditEvent(
             organisation_id=monitoring_return.organisation_id,
+            signing_id=monitoring_return.signing_id,
             actor_id=assessor.id,
             actor_label=assessor.full_name,
             trigger="figure_checked",

@@ -43,6 +43,7 @@ def decide(
         db.session.add(
             AuditEvent(
                 organisation_id=organisation.id,
+                signing_id=signing.id,
                 actor_id=actor_id,
                 actor_label=actor_label,
                 trigger=AGREED if publish else DECLINED,

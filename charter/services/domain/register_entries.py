@@ -161,6 +161,7 @@ def _change(
     db.session.add(
         AuditEvent(
             organisation_id=organisation.id,
+            signing_id=signing.id,
             actor_id=admin.id,
             actor_label=admin.full_name,
             trigger=trigger,

@@ -30,24 +30,21 @@ from sqlalchemy import (
     null,
     select,
     text,
-    true,
     update,
 )
 
 from charter.extensions import db
 from charter.models import (
     AuditEvent,
-    Commissioner,
-    Contract,
-    ContractFigure,
+    Charter,
     ImpactBuild,
     ImpactCell,
     ImpactComparison,
     ImpactLifecycleCount,
     Measure,
     MonitoringReturn,
-    ReturnLine,
     Scheme,
+    Signing,
 )
 from charter.models.impact import (
     DIMENSION_ALL,
@@ -58,10 +55,11 @@ from charter.models.impact import (
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
+from charter.models.signing import acting_in
 from charter.services.domain import proxy_values
-from charter.services.domain.plausibility import counts
+from charter.services.domain.schemes import current_scheme
 from charter.services.read_models import open_contracting
-from charter.services.read_models.impact import disclosure, like_for_like, staging
+from charter.services.read_models.impact import counted, disclosure, like_for_like, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 # Lifecycle triggers counted per quarter, and what the page calls them.
@@ -104,83 +102,80 @@ def _period_ends() -> list[date]:
     )
 
 
-def _key_expressions(period_ends: list[date]) -> dict[str, object]:
-    quarters = {end: quarter_of(end).key for end in period_ends}
-    years = {end: year_of(end).key for end in period_ends}
-    return {
-        "quarter": case(quarters, value=MonitoringReturn.period_end),
-        "year": case(years, value=MonitoringReturn.period_end),
-        ALL: ALL_TIME_KEY,
-    }
-
-
 def _grouped(*expressions: ColumnElement) -> list[ColumnElement]:
     return [e for e in expressions if e is not NO_BREAKDOWN and e is not ALL_TIME_KEY]
 
 
 def _proxy_expression(period_ends: list[date]):
-    """£ per unit for each figure's measure and period end, or NULL where none was in force: a
-    CASE on the measure, then on the period end (simple CASEs, evaluated for millions of lines,
-    compare one value per branch instead of testing every pair)."""
+    """``proxy(code, period_end)``: £ per unit for each figure's measure and period end, or NULL
+    where none was in force: a CASE on the measure, then on the period end (simple CASEs,
+    evaluated for millions of lines, compare one value per branch instead of testing every
+    pair). The charter's own proxy values (the acting charter's scheme)."""
     by_code: dict[str, dict[date, object]] = {}
     for (code, end), value in proxy_values.in_force_at(period_ends).items():
         if value is not None:
             by_code.setdefault(code, {})[end] = value
-    if not by_code:
-        return null()
-    return case(
-        {code: case(ends, value=MonitoringReturn.period_end) for code, ends in by_code.items()},
-        value=Measure.code,
-    )
+
+    def proxy(code_column, end_column):
+        if not by_code:
+            return null()
+        return case(
+            {code: case(ends, value=end_column) for code, ends in by_code.items()},
+            value=code_column,
+        )
+
+    return proxy
 
 
 PUBLISHED_COLUMNS = ["published_organisations", "published_total", "published_monetised"]
 
 
-def _insert(rows_select, dimension: str, published: bool = False) -> None:
+def _insert(rows_select, dimension: str, charter_id: int, published: bool = False) -> None:
     columns = ["period_key", "measure_code", "dimension_value", "total", "organisations"]
     columns.append("monetised")
     if published:
         columns += PUBLISHED_COLUMNS
-    source = rows_select.add_columns(literal(dimension).label("dimension"))
-    result = db.session.execute(insert(ImpactCell).from_select([*columns, "dimension"], source))
-    return result.rowcount or 0
-
-
-def _commissioner_cells(key, proxy) -> None:
-    """Per-contract figures by the commissioner that awarded the contract (flows only: a stock
-    on a contract is not a figure a commissioner's total can add up). The part the open
-    contracting file publishes contract by contract (``open_contracting.published_clause``) is
-    anyone's to add up, so disclosure control counts it as known, as it does the register's
-    figures in the other cells (an organisation with any figure of the cell published counts as
-    publishing: the rest of its part is then protected as the others' is)."""
-    published = open_contracting.published_clause()
-    rows = (
-        select(
-            key.label("period_key"),
-            Measure.code,
-            Commissioner.name,
-            func.sum(ContractFigure.value),
-            func.count(distinct(MonitoringReturn.organisation_id)),
-            func.sum(ContractFigure.value * proxy),
-            func.count(distinct(case((published, MonitoringReturn.organisation_id)))),
-            func.coalesce(func.sum(case((published, ContractFigure.value), else_=0)), 0),
-            func.sum(case((published, ContractFigure.value * proxy), else_=None)),
-        )
-        .select_from(ContractFigure)
-        .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
-        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
-        .join(Measure, Measure.id == ReturnLine.measure_id)
-        .join(Contract, Contract.id == ContractFigure.contract_id)
-        .join(Commissioner, Commissioner.id == Contract.commissioner_id)
-        .where(
-            counts(),
-            ContractFigure.value.is_not(None),
-            Measure.unit.in_(FLOW_UNITS),
-        )
-        .group_by(*_grouped(key, Measure.code, Commissioner.name))
+    source = rows_select.add_columns(
+        literal(dimension).label("dimension"), counted.literal_charter(charter_id)
     )
-    _insert(rows, DIMENSION_COMMISSIONER, published=True)
+    db.session.execute(
+        insert(ImpactCell).from_select([*columns, "dimension", "charter_id"], source)
+    )
+
+
+def _commissioner_cells(period_ends: list[date], proxy, charter_id: int) -> None:
+    """Per-contract figures by the commissioner that awarded the contract (flows only: a stock
+    on a contract is not a figure a commissioner's total can add up), as counted for the
+    charter (``counted.contract_figures``). The part the open contracting file publishes
+    contract by contract (``open_contracting.published_clause``) is anyone's to add up, so
+    disclosure control counts it as known, as it does the register's figures in the other
+    cells (an organisation with any figure of the cell published counts as publishing: the
+    rest of its part is then protected as the others' is)."""
+    f = counted.contract_figures(charter_id, open_contracting.published_clause()).c
+    pounds = f.value * proxy(f.measure_code, f.period_end)
+    keys = {
+        "quarter": case({e: quarter_of(e).key for e in period_ends}, value=f.period_end),
+        "year": case({e: year_of(e).key for e in period_ends}, value=f.period_end),
+        ALL: ALL_TIME_KEY,
+    }
+    published = f.published == 1
+    for key in keys.values():
+        rows = (
+            select(
+                key.label("period_key"),
+                f.measure_code,
+                f.commissioner,
+                func.sum(f.value),
+                func.count(distinct(f.organisation_id)),
+                func.sum(pounds),
+                func.count(distinct(case((published, f.organisation_id)))),
+                func.coalesce(func.sum(case((published, f.value), else_=0)), 0),
+                func.sum(case((published, pounds), else_=None)),
+            )
+            .where(f.unit.in_(FLOW_UNITS))
+            .group_by(*_grouped(key, f.measure_code, f.commissioner))
+        )
+        _insert(rows, DIMENSION_COMMISSIONER, charter_id, published=True)
 
 
 def quarter_ratios(period_ends: list[date]) -> dict[tuple[str, str], float]:
@@ -197,9 +192,11 @@ def quarter_ratios(period_ends: list[date]) -> dict[tuple[str, str], float]:
     }
 
 
-def _mark_complementary(threshold: int, share: float, period_ends: list[date]) -> None:
-    """Flag the cells withheld to protect a small one (see `disclosure`): one read of the
-    cells' keys and counts, then an UPDATE per thousand flagged cells."""
+def _mark_complementary(
+    threshold: int, share: float, period_ends: list[date], charter_id: int
+) -> None:
+    """Flag the charter's cells withheld to protect a small one (see `disclosure`): one read
+    of the cells' keys and counts, then an UPDATE per thousand flagged cells."""
     rows = db.session.execute(
         select(
             ImpactCell.id,
@@ -213,14 +210,20 @@ def _mark_complementary(threshold: int, share: float, period_ends: list[date]) -
             ImpactCell.published_organisations,
             ImpactCell.published_total,
             ImpactCell.published_monetised,
-        )
+        ).where(ImpactCell.charter_id == charter_id)
     ).all()
     cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6], r[7]) for r in rows}
     published = {
         (r[1], r[2], r[3], r[4]): (r[8], float(r[9] or 0), float(r[10] or 0)) for r in rows if r[8]
     }
     ids = {(r[1], r[2], r[3], r[4]): r[0] for r in rows}
-    units = dict(db.session.execute(select(Measure.code, Measure.unit)).all())
+    units = dict(
+        db.session.execute(
+            select(Measure.code, Measure.unit)
+            .join(Scheme, Scheme.id == Measure.scheme_id)
+            .where(Scheme.charter_id == charter_id)
+        ).all()
+    )
     flows = {code for code, unit in units.items() if unit in FLOW_UNITS}
     averaged = frozenset(code for code, unit in units.items() if unit in staging.AVERAGED_UNITS)
     protection = disclosure.Protection(share, quarter_ratios(period_ends), averaged, published)
@@ -234,12 +237,14 @@ def _mark_complementary(threshold: int, share: float, period_ends: list[date]) -
         )
 
 
-def _lifecycle_counts() -> int:
+def _lifecycle_counts(charter_id: int) -> int:
+    """How many of the charter's signings signed, gained a Mark, lost it or lapsed, per
+    quarter: from the lifecycle events of its signings."""
     counts: Counter[tuple[str, str]] = Counter()
     rows = db.session.execute(
-        select(AuditEvent.trigger, func.date(AuditEvent.created_at)).where(
-            AuditEvent.trigger.in_(LIFECYCLE_EVENTS)
-        )
+        select(AuditEvent.trigger, func.date(AuditEvent.created_at))
+        .join(Signing, Signing.id == AuditEvent.signing_id)
+        .where(AuditEvent.trigger.in_(LIFECYCLE_EVENTS), Signing.charter_id == charter_id)
     )
     for trigger, day in rows:
         day = date.fromisoformat(str(day)[:10])
@@ -247,7 +252,10 @@ def _lifecycle_counts() -> int:
     if counts:
         db.session.execute(
             insert(ImpactLifecycleCount),
-            [{"period_key": k, "event": e, "count": n} for (k, e), n in sorted(counts.items())],
+            [
+                {"charter_id": charter_id, "period_key": k, "event": e, "count": n}
+                for (k, e), n in sorted(counts.items())
+            ],
         )
     return len(counts)
 
@@ -268,44 +276,62 @@ def _check_range() -> None:
         )
 
 
-def rebuild() -> BuildResult:
-    """Replace every summary row from the verified figures. Adds to the session; the caller
-    commits (so the old rows stay visible until the new ones are complete)."""
+def rebuild(charter_ids: list[int] | None = None) -> BuildResult:
+    """Replace every charter's summary rows (or those of ``charter_ids``) from the verified
+    figures counted for it (``counted``), each under its own scheme's proxy values and
+    disclosure settings. Adds to the session; the caller commits (so the old rows stay visible
+    until the new ones are complete)."""
     started = time.perf_counter()
     if db.session.get_bind().dialect.name == "postgresql":
         # The GROUP BYs sort millions of lines at 50,000 organisations: in memory, not on
         # disk, for this transaction only (the nightly job runs alone).
         db.session.execute(text(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'"))
-    db.session.execute(delete(ImpactCell))
-    db.session.execute(delete(ImpactLifecycleCount))
-    db.session.execute(delete(ImpactComparison))
+    if charter_ids is None:
+        charter_ids = list(db.session.scalars(select(Charter.id).order_by(Charter.id)))
     period_ends = _period_ends()
+    cells = lifecycle_rows = 0
+    for charter_id in charter_ids:
+        with acting_in(charter_id):
+            built = _rebuild_charter(charter_id, period_ends)
+        cells += built.cells
+        lifecycle_rows += built.lifecycle_rows
+    return BuildResult(cells, lifecycle_rows, time.perf_counter() - started)
+
+
+def _rebuild_charter(charter_id: int, period_ends: list[date]) -> BuildResult:
+    started = time.perf_counter()
+    for model in (ImpactCell, ImpactLifecycleCount, ImpactComparison):
+        db.session.execute(delete(model).where(model.charter_id == charter_id))
     if period_ends:
         proxy = _proxy_expression(period_ends)
-        staging.stage(period_ends, proxy)
+        staging.stage(period_ends, proxy, charter_id)
         _check_range()
         for dimension, column in _ORGANISATION_DIMENSIONS.items():
-            _insert(staging.cell_rows(column), dimension, published=True)
-        like_for_like.stage()
+            _insert(staging.cell_rows(column), dimension, charter_id, published=True)
+        like_for_like.stage(charter_id)
         staging.drop()
-        for key in _key_expressions(period_ends).values():
-            _commissioner_cells(key, proxy)
-        _mark_complementary(disclosure_threshold(), protection_share(), period_ends)
+        _commissioner_cells(period_ends, proxy, charter_id)
+        _mark_complementary(disclosure_threshold(), protection_share(), period_ends, charter_id)
     # Counted rather than summed from rowcounts: drivers differ on INSERT ... SELECT rowcounts.
-    cells = db.session.scalar(select(func.count()).select_from(ImpactCell))
-    lifecycle_rows = _lifecycle_counts()
+    cells = db.session.scalar(
+        select(func.count()).select_from(ImpactCell).where(ImpactCell.charter_id == charter_id)
+    )
+    lifecycle_rows = _lifecycle_counts(charter_id)
     seconds = time.perf_counter() - started
-    db.session.add(ImpactBuild(cells=cells, seconds=Decimal(f"{seconds:.3f}")))
+    db.session.add(
+        ImpactBuild(charter_id=charter_id, cells=cells, seconds=Decimal(f"{seconds:.3f}"))
+    )
     return BuildResult(cells, lifecycle_rows, seconds)
 
 
 def disclosure_threshold() -> int:
-    scheme = db.session.scalar(select(Scheme).where(Scheme.is_current == true()).limit(1))
+    """The disclosure threshold of the acting charter's current scheme (the default's)."""
+    scheme = current_scheme()
     return scheme.disclosure_min_organisations if scheme is not None else 3
 
 
 def protection_share() -> float:
     """The scheme's protection level as a share (20% is 0.2): see `protection`."""
-    scheme = db.session.scalar(select(Scheme).where(Scheme.is_current == true()).limit(1))
+    scheme = current_scheme()
     percent = scheme.disclosure_protection_percent if scheme is not None else 20
     return float(percent) / 100

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import ImpactBuild, ImpactCell, ImpactLifecycleCount, Measure, Scheme
 from charter.models.impact import DIMENSION_ALL, DIMENSIONS
-from charter.services.read_models.impact import like_for_like
+from charter.services.read_models.impact import counted, like_for_like
 from charter.services.read_models.impact.build import LIFECYCLE_EVENTS
 from charter.services.read_models.impact.like_for_like import LikeForLike
 from charter.services.read_models.impact.periods import (
@@ -87,7 +87,9 @@ def held_cells() -> HeldCells:
             ImpactCell.organisations,
             ImpactCell.monetised,
             ImpactCell.complementary,
-        ).order_by(
+        )
+        .where(counted.of_shown_charter(ImpactCell))
+        .order_by(
             ImpactCell.period_key,
             ImpactCell.measure_code,
             ImpactCell.dimension,
@@ -198,7 +200,9 @@ def headline(period: ImpactPeriod, measures: list[Measure], threshold: int | Non
     keys = [period.key] + ([period.previous.key] if period.previous else [])
     cells = db.session.scalars(
         select(ImpactCell).where(
-            ImpactCell.period_key.in_(keys), ImpactCell.dimension == DIMENSION_ALL
+            ImpactCell.period_key.in_(keys),
+            ImpactCell.dimension == DIMENSION_ALL,
+            counted.of_shown_charter(ImpactCell),
         )
     )
     by_key = {(c.period_key, c.measure_code): c for c in cells}
@@ -228,6 +232,7 @@ def breakdowns(
             .where(
                 ImpactCell.period_key == period.key,
                 ImpactCell.measure_code == measure.code,
+                counted.of_shown_charter(ImpactCell),
                 ImpactCell.dimension != DIMENSION_ALL,
             )
             .order_by(ImpactCell.dimension, ImpactCell.dimension_value)
@@ -271,6 +276,7 @@ def quarterly_series(
                 select(ImpactCell).where(
                     ImpactCell.period_key.in_([p.key for p in periods]),
                     ImpactCell.measure_code == measure.code,
+                    counted.of_shown_charter(ImpactCell),
                     ImpactCell.dimension == DIMENSION_ALL,
                 )
             )
@@ -285,7 +291,9 @@ def _latest_quarter_end(held=None):
         keys = {key for key, _code in held if "-Q" in key}
     else:
         keys = db.session.scalars(
-            select(ImpactCell.period_key).where(ImpactCell.period_key.like("%-Q%")).distinct()
+            select(ImpactCell.period_key)
+            .where(ImpactCell.period_key.like("%-Q%"), counted.of_shown_charter(ImpactCell))
+            .distinct()
         )
     periods = [parse_period(k) for k in keys]
     periods = [p for p in periods if p is not None]
@@ -294,7 +302,11 @@ def _latest_quarter_end(held=None):
 
 def lifecycle_series(last: ImpactPeriod, quarters: int) -> list[tuple[ImpactPeriod, dict]]:
     """Organisations that signed, gained the Mark, saw it expire or lapsed, per quarter."""
-    rows = list(db.session.scalars(select(ImpactLifecycleCount)))
+    rows = list(
+        db.session.scalars(
+            select(ImpactLifecycleCount).where(counted.of_shown_charter(ImpactLifecycleCount))
+        )
+    )
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
         counts.setdefault(row.period_key, {})[row.event] = row.count
@@ -309,7 +321,9 @@ def lifecycle_series(last: ImpactPeriod, quarters: int) -> list[tuple[ImpactPeri
 
 def available_periods() -> list[ImpactPeriod]:
     """The periods that have figures, newest first: years, then quarters, then all time."""
-    keys = db.session.scalars(select(ImpactCell.period_key).distinct())
+    keys = db.session.scalars(
+        select(ImpactCell.period_key).where(counted.of_shown_charter(ImpactCell)).distinct()
+    )
     periods = [p for p in (parse_period(k) for k in keys) if p is not None and p.key != ALL]
     years = sorted((p for p in periods if p.kind == "year"), key=lambda p: p.start, reverse=True)
     quarters = sorted(
@@ -319,13 +333,20 @@ def available_periods() -> list[ImpactPeriod]:
 
 
 def last_build() -> datetime | None:
-    return db.session.scalar(select(ImpactBuild.built_at).order_by(ImpactBuild.id.desc()).limit(1))
+    return db.session.scalar(
+        select(ImpactBuild.built_at)
+        .where(counted.of_shown_charter(ImpactBuild))
+        .order_by(ImpactBuild.id.desc())
+        .limit(1)
+    )
 
 
 def all_cells(threshold: int | None, measures: dict[str, Measure]) -> list[Figure]:
     """Every summary row, for the open data and staff downloads, ordered for reading."""
     cells = db.session.scalars(
-        select(ImpactCell).order_by(
+        select(ImpactCell)
+        .where(counted.of_shown_charter(ImpactCell))
+        .order_by(
             ImpactCell.period_key,
             ImpactCell.measure_code,
             ImpactCell.dimension,

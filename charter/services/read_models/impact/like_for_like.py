@@ -20,12 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, insert, literal_column, select, union_all
+from sqlalchemy import and_, case, func, insert, literal, literal_column, select, union_all
 
 from charter.extensions import db
 from charter.models import ImpactCell, ImpactComparison
 from charter.models.scheme import FLOW_UNITS
-from charter.services.read_models.impact import staging
+from charter.services.read_models.impact import counted, staging
 from charter.services.read_models.impact.periods import parse_period
 
 
@@ -40,7 +40,7 @@ class LikeForLike:
         return self.total - self.previous_total
 
 
-def _per_organisation():
+def _per_organisation(charter_id: int):
     """One row per organisation, measure and period (quarters and financial years), with the
     key of the same period a year earlier."""
     q = staging.ORG_QUARTERS.c
@@ -68,7 +68,9 @@ def _per_organisation():
         ranked.c.value,
     ).where(ranked.c.recency == 1)
     rows = union_all(quarters, year_flows, year_stocks).subquery("rows")
-    keys = db.session.scalars(select(ImpactCell.period_key).distinct())
+    keys = db.session.scalars(
+        select(ImpactCell.period_key).where(ImpactCell.charter_id == charter_id).distinct()
+    )
     previous = {}
     for key in keys:
         period = parse_period(key)
@@ -96,9 +98,9 @@ def _added_up(column, unit):
     )
 
 
-def stage() -> None:
-    """Add the like-for-like rows (after the cells, while the staged rows exist)."""
-    per_org = _per_organisation()
+def stage(charter_id: int) -> None:
+    """Add the charter's like-for-like rows (after its cells, while its staged rows exist)."""
+    per_org = _per_organisation(charter_id)
     if per_org is None:
         return
     now, before = per_org.alias("now"), per_org.alias("before")
@@ -109,6 +111,7 @@ def stage() -> None:
             _added_up(now.c.value, now.c.unit),
             _added_up(before.c.value, now.c.unit),
             func.count(),
+            literal(charter_id),
         )
         .select_from(now)
         .join(
@@ -122,13 +125,16 @@ def stage() -> None:
         .group_by(now.c.period_key, now.c.measure_code, now.c.unit)
     )
     columns = ["period_key", "measure_code", "total", "previous_total", "organisations"]
+    columns.append("charter_id")
     db.session.execute(insert(ImpactComparison).from_select(columns, rows))
 
 
 def of_period(period_key: str) -> dict[str, ImpactComparison]:
     """The period's like-for-like rows by measure code. One query."""
     rows = db.session.scalars(
-        select(ImpactComparison).where(ImpactComparison.period_key == period_key)
+        select(ImpactComparison).where(
+            ImpactComparison.period_key == period_key, counted.of_shown_charter(ImpactComparison)
+        )
     )
     return {row.measure_code: row for row in rows}
 

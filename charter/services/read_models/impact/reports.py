@@ -32,6 +32,7 @@ from charter.models.impact import (
 )
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain.plausibility import counts
+from charter.services.read_models.impact import counted
 from charter.services.read_models.impact.periods import ImpactPeriod
 
 UNIT_HEADINGS = {"GBP": "£", "FTE": "FTE", "weeks": "weeks", "hours": "hours", "percent": "%"}
@@ -93,7 +94,11 @@ def breakdown_tables(filters: ReportFilters, measures: list[Measure]) -> list[Re
     codes = [m.code for m in chosen]
     cells = db.session.scalars(
         select(ImpactCell)
-        .where(ImpactCell.period_key == filters.period.key, ImpactCell.measure_code.in_(codes))
+        .where(
+            ImpactCell.period_key == filters.period.key,
+            ImpactCell.measure_code.in_(codes),
+            counted.of_shown_charter(ImpactCell),
+        )
         .order_by(ImpactCell.dimension_value)
     )
     commissioner_name = None

@@ -40,10 +40,8 @@ from sqlalchemy import (
 )
 
 from charter.extensions import db
-from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine, Signing
 from charter.models.scheme import FLOW_UNITS
-from charter.services.domain import signings
-from charter.services.domain.plausibility import counts
+from charter.services.read_models.impact import counted
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 AVERAGED_UNITS = frozenset({"percent"})
@@ -54,11 +52,6 @@ _metadata = MetaData()
 
 def _attributes() -> list[Column]:
     return [Column(name, String(100)) for name in _ATTRIBUTES[:-1]] + [Column("publishes", Integer)]
-
-
-def _organisation_attributes() -> list:
-    publishes = case((Signing.publishes_figures.is_(True), 1), else_=0).label("publishes")
-    return [Organisation.district, Organisation.sector, Organisation.organisation_type, publishes]
 
 
 ORG_QUARTERS = Table(
@@ -95,61 +88,50 @@ def drop() -> None:
         db.session.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
 
 
-def _verified_lines():
-    lines = (
-        select()
-        .select_from(ReturnLine)
-        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
-        .join(Measure, Measure.id == ReturnLine.measure_id)
-        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-        .where(counts(), ReturnLine.actual_value.is_not(None))
-    )
-    return signings.join_consent(lines, Organisation.id, Measure.scheme_id)
-
-
-def _organisation_quarters(period_ends: list[date], proxy) -> None:
-    quarter = case({e: quarter_of(e).key for e in period_ends}, value=MonitoringReturn.period_end)
-    year = case({e: year_of(e).key for e in period_ends}, value=MonitoringReturn.period_end)
-    pounds = ReturnLine.actual_value * proxy
-    attributes = _organisation_attributes()
+def _organisation_quarters(period_ends: list[date], proxy, charter_id: int) -> None:
+    """``proxy(code, period_end)``: the pounds per unit of a figure (see build)."""
+    lines = counted.lines(charter_id)
+    c = lines.c
+    quarter = case({e: quarter_of(e).key for e in period_ends}, value=c.period_end)
+    year = case({e: year_of(e).key for e in period_ends}, value=c.period_end)
+    pounds = c.value * proxy(c.measure_code, c.period_end)
+    attributes = [c.district, c.sector, c.organisation_type, c.publishes]
     columns = ["organisation_id", *_COLUMNS[:2], "period_key", "year_key", "period_end"]
     columns += ["value", "pounds", *_ATTRIBUTES]
     flows = (
-        _verified_lines()
-        .add_columns(
-            Organisation.id,
-            Measure.code,
-            Measure.unit,
+        select(
+            c.organisation_id,
+            c.measure_code,
+            c.unit,
             quarter,
             func.max(year),
-            func.max(MonitoringReturn.period_end),
-            func.sum(ReturnLine.actual_value),
+            func.max(c.period_end),
+            func.sum(c.value),
             func.sum(pounds),
-            *attributes,
+            *[func.max(a) for a in attributes],
         )
-        .where(Measure.unit.in_(FLOW_UNITS))
-        .group_by(Organisation.id, Signing.id, Measure.code, Measure.unit, quarter)
+        .where(c.unit.in_(FLOW_UNITS))
+        .group_by(c.organisation_id, c.signing_id, c.measure_code, c.unit, quarter)
     )
     db.session.execute(insert(ORG_QUARTERS).from_select(columns, flows))
     recency = func.row_number().over(
-        partition_by=[Organisation.id, Measure.code, quarter],
-        order_by=MonitoringReturn.period_end.desc(),
+        partition_by=[c.organisation_id, c.measure_code, quarter],
+        order_by=c.period_end.desc(),
     )
     ranked = (
-        _verified_lines()
-        .add_columns(
-            Organisation.id.label("organisation_id"),
-            Measure.code.label("measure_code"),
-            Measure.unit.label("unit"),
+        select(
+            c.organisation_id.label("organisation_id"),
+            c.measure_code.label("measure_code"),
+            c.unit.label("unit"),
             quarter.label("period_key"),
             year.label("year_key"),
-            MonitoringReturn.period_end.label("period_end"),
-            ReturnLine.actual_value.label("value"),
+            c.period_end.label("period_end"),
+            c.value.label("value"),
             pounds.label("pounds"),
             *attributes,
             recency.label("recency"),
         )
-        .where(Measure.unit.not_in(FLOW_UNITS))
+        .where(c.unit.not_in(FLOW_UNITS))
         .subquery()
     )
     stocks = select(*[ranked.c[c] for c in columns]).where(ranked.c.recency == 1)
@@ -205,13 +187,13 @@ def _longer_periods() -> None:
         _cube_from(latest, all_time)
 
 
-def stage(period_ends: list[date], proxy) -> None:
+def stage(period_ends: list[date], proxy, charter_id: int) -> None:
     """Fill the two temporary tables (dropped by `drop`, and at the end of the transaction)."""
     drop()
     connection = db.session.connection()
     ORG_QUARTERS.create(connection)
     CUBE.create(connection)
-    _organisation_quarters(period_ends, proxy)
+    _organisation_quarters(period_ends, proxy, charter_id)
     if connection.dialect.name == "postgresql":
         # Temporary tables get no statistics from autovacuum; the plans below need them.
         db.session.execute(text(f"ANALYZE {ORG_QUARTERS.name}"))
