@@ -76,7 +76,7 @@ def upgrade():
                 batch_op.create_index(batch_op.f(f"ix_{table}_charter_id"), ["charter_id"])
                 continue
             old, new, columns = unique
-            batch_op.drop_constraint(old, type_="unique")
+            batch_op.drop_constraint(op.f(old), type_="unique")
             batch_op.create_unique_constraint(new, ["charter_id", *columns])
             if table == "impact_cells":
                 batch_op.drop_index("ix_impact_cells_period_dimension")
@@ -100,7 +100,7 @@ def downgrade():
                         "ix_impact_cells_period_dimension", ["period_key", "dimension"]
                     )
                 batch_op.drop_constraint(new, type_="unique")
-                batch_op.create_unique_constraint(old, columns)
+                batch_op.create_unique_constraint(op.f(old), columns)
             batch_op.drop_constraint(
                 batch_op.f(f"fk_{table}_charter_id_charters"), type_="foreignkey"
             )
