@@ -32,15 +32,13 @@ from charter.models import (
     MonitoringReturn,
     Organisation,
     PlanTarget,
-    ReturnLine,
     Scheme,
 )
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import STOCK_UNITS
-from charter.services.domain import contract_evidence, periods, signings
+from charter.services.domain import contract_evidence, counted_figures, periods, signings
 from charter.services.domain.marks import evidence_since
 from charter.services.domain.plans import approved_plan, monitoring_start
-from charter.services.domain.plausibility import counts
 
 LATEST_VALUE_UNITS = STOCK_UNITS
 
@@ -174,7 +172,7 @@ def _flow(values: list[tuple[date, Decimal]], year, target: Decimal, start: date
 def measure_progress(
     organisation: Organisation, today: date | None = None
 ) -> list[MeasureProgress]:
-    """Each target of the approved plan against what verified returns show. Four queries."""
+    """Each target of the approved plan against what verified returns show. Five queries."""
     plan = approved_plan(organisation)
     if plan is None:
         return []
@@ -186,28 +184,22 @@ def measure_progress(
         .where(PlanTarget.plan_id == plan.id)
         .order_by(Measure.position)
     ).all()
+    # The figures counted for this signing's charter: its own returns', and another
+    # charter's return's for a measure of the same reference (counted_figures).
+    signing = signings.signing_of(organisation)
+    lines = counted_figures.lines(signing.charter_id, organisation.id).c
     verified = db.session.execute(
-        select(
-            ReturnLine.measure_id,
-            ReturnLine.actual_value,
-            MonitoringReturn.period_start,
-            MonitoringReturn.period_end,
+        select(lines.measure_code, lines.value, lines.period_start, lines.period_end).order_by(
+            lines.period_end
         )
-        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
-        .where(
-            signings.belongs(MonitoringReturn, organisation),
-            counts(),
-            ReturnLine.actual_value.is_not(None),
-        )
-        .order_by(MonitoringReturn.period_end)
     ).all()
-    by_measure: dict[int, list[tuple[date, date, Decimal]]] = {}
-    for measure_id, value, period_start, period_end in verified:
-        by_measure.setdefault(measure_id, []).append((period_start, period_end, value))
+    by_code: dict[str, list[tuple[date, date, Decimal]]] = {}
+    for code, value, period_start, period_end in verified:
+        by_code.setdefault(code, []).append((period_start, period_end, value))
 
     progress = []
     for target, measure in rows:
-        values = by_measure.get(measure.id, [])
+        values = by_code.get(measure.code, [])
         past: tuple[YearFigure, ...] = ()
         if not measure.is_flow:
             latest = values[-1] if values else None

@@ -56,10 +56,10 @@ from charter.models.impact import (
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.models.signing import acting_in
-from charter.services.domain import proxy_values
+from charter.services.domain import counted_figures, proxy_values
 from charter.services.domain.schemes import current_scheme
 from charter.services.read_models import open_contracting
-from charter.services.read_models.impact import counted, disclosure, like_for_like, staging
+from charter.services.read_models.impact import disclosure, like_for_like, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 # Lifecycle triggers counted per quarter, and what the page calls them.
@@ -136,7 +136,7 @@ def _insert(rows_select, dimension: str, charter_id: int, published: bool = Fals
     if published:
         columns += PUBLISHED_COLUMNS
     source = rows_select.add_columns(
-        literal(dimension).label("dimension"), counted.literal_charter(charter_id)
+        literal(dimension).label("dimension"), counted_figures.literal_charter(charter_id)
     )
     db.session.execute(
         insert(ImpactCell).from_select([*columns, "dimension", "charter_id"], source)
@@ -146,12 +146,12 @@ def _insert(rows_select, dimension: str, charter_id: int, published: bool = Fals
 def _commissioner_cells(period_ends: list[date], proxy, charter_id: int) -> None:
     """Per-contract figures by the commissioner that awarded the contract (flows only: a stock
     on a contract is not a figure a commissioner's total can add up), as counted for the
-    charter (``counted.contract_figures``). The part the open contracting file publishes
+    charter (``counted_figures.contract_figures``). The part the open contracting file publishes
     contract by contract (``open_contracting.published_clause``) is anyone's to add up, so
     disclosure control counts it as known, as it does the register's figures in the other
     cells (an organisation with any figure of the cell published counts as publishing: the
     rest of its part is then protected as the others' is)."""
-    f = counted.contract_figures(charter_id, open_contracting.published_clause()).c
+    f = counted_figures.contract_figures(charter_id, open_contracting.published_clause()).c
     pounds = f.value * proxy(f.measure_code, f.period_end)
     keys = {
         "quarter": case({e: quarter_of(e).key for e in period_ends}, value=f.period_end),

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import ImpactBuild, ImpactCell, ImpactLifecycleCount, Measure, Scheme
 from charter.models.impact import DIMENSION_ALL, DIMENSIONS
-from charter.services.read_models.impact import counted, like_for_like
+from charter.services.domain import counted_figures
+from charter.services.read_models.impact import like_for_like
 from charter.services.read_models.impact.build import LIFECYCLE_EVENTS
 from charter.services.read_models.impact.like_for_like import LikeForLike
 from charter.services.read_models.impact.periods import (
@@ -88,7 +89,7 @@ def held_cells() -> HeldCells:
             ImpactCell.monetised,
             ImpactCell.complementary,
         )
-        .where(counted.of_shown_charter(ImpactCell))
+        .where(counted_figures.of_shown_charter(ImpactCell))
         .order_by(
             ImpactCell.period_key,
             ImpactCell.measure_code,
@@ -202,7 +203,7 @@ def headline(period: ImpactPeriod, measures: list[Measure], threshold: int | Non
         select(ImpactCell).where(
             ImpactCell.period_key.in_(keys),
             ImpactCell.dimension == DIMENSION_ALL,
-            counted.of_shown_charter(ImpactCell),
+            counted_figures.of_shown_charter(ImpactCell),
         )
     )
     by_key = {(c.period_key, c.measure_code): c for c in cells}
@@ -232,7 +233,7 @@ def breakdowns(
             .where(
                 ImpactCell.period_key == period.key,
                 ImpactCell.measure_code == measure.code,
-                counted.of_shown_charter(ImpactCell),
+                counted_figures.of_shown_charter(ImpactCell),
                 ImpactCell.dimension != DIMENSION_ALL,
             )
             .order_by(ImpactCell.dimension, ImpactCell.dimension_value)
@@ -276,7 +277,7 @@ def quarterly_series(
                 select(ImpactCell).where(
                     ImpactCell.period_key.in_([p.key for p in periods]),
                     ImpactCell.measure_code == measure.code,
-                    counted.of_shown_charter(ImpactCell),
+                    counted_figures.of_shown_charter(ImpactCell),
                     ImpactCell.dimension == DIMENSION_ALL,
                 )
             )
@@ -292,7 +293,7 @@ def _latest_quarter_end(held=None):
     else:
         keys = db.session.scalars(
             select(ImpactCell.period_key)
-            .where(ImpactCell.period_key.like("%-Q%"), counted.of_shown_charter(ImpactCell))
+            .where(ImpactCell.period_key.like("%-Q%"), counted_figures.of_shown_charter(ImpactCell))
             .distinct()
         )
     periods = [parse_period(k) for k in keys]
@@ -304,7 +305,9 @@ def lifecycle_series(last: ImpactPeriod, quarters: int) -> list[tuple[ImpactPeri
     """Organisations that signed, gained the Mark, saw it expire or lapsed, per quarter."""
     rows = list(
         db.session.scalars(
-            select(ImpactLifecycleCount).where(counted.of_shown_charter(ImpactLifecycleCount))
+            select(ImpactLifecycleCount).where(
+                counted_figures.of_shown_charter(ImpactLifecycleCount)
+            )
         )
     )
     counts: dict[str, dict[str, int]] = {}
@@ -322,7 +325,7 @@ def lifecycle_series(last: ImpactPeriod, quarters: int) -> list[tuple[ImpactPeri
 def available_periods() -> list[ImpactPeriod]:
     """The periods that have figures, newest first: years, then quarters, then all time."""
     keys = db.session.scalars(
-        select(ImpactCell.period_key).where(counted.of_shown_charter(ImpactCell)).distinct()
+        select(ImpactCell.period_key).where(counted_figures.of_shown_charter(ImpactCell)).distinct()
     )
     periods = [p for p in (parse_period(k) for k in keys) if p is not None and p.key != ALL]
     years = sorted((p for p in periods if p.kind == "year"), key=lambda p: p.start, reverse=True)
@@ -335,7 +338,7 @@ def available_periods() -> list[ImpactPeriod]:
 def last_build() -> datetime | None:
     return db.session.scalar(
         select(ImpactBuild.built_at)
-        .where(counted.of_shown_charter(ImpactBuild))
+        .where(counted_figures.of_shown_charter(ImpactBuild))
         .order_by(ImpactBuild.id.desc())
         .limit(1)
     )
@@ -345,7 +348,7 @@ def all_cells(threshold: int | None, measures: dict[str, Measure]) -> list[Figur
     """Every summary row, for the open data and staff downloads, ordered for reading."""
     cells = db.session.scalars(
         select(ImpactCell)
-        .where(counted.of_shown_charter(ImpactCell))
+        .where(counted_figures.of_shown_charter(ImpactCell))
         .order_by(
             ImpactCell.period_key,
             ImpactCell.measure_code,

@@ -25,7 +25,8 @@ from sqlalchemy import and_, case, func, insert, literal, literal_column, select
 from charter.extensions import db
 from charter.models import ImpactCell, ImpactComparison
 from charter.models.scheme import FLOW_UNITS
-from charter.services.read_models.impact import counted, staging
+from charter.services.domain import counted_figures
+from charter.services.read_models.impact import staging
 from charter.services.read_models.impact.periods import parse_period
 
 
@@ -133,7 +134,8 @@ def of_period(period_key: str) -> dict[str, ImpactComparison]:
     """The period's like-for-like rows by measure code. One query."""
     rows = db.session.scalars(
         select(ImpactComparison).where(
-            ImpactComparison.period_key == period_key, counted.of_shown_charter(ImpactComparison)
+            ImpactComparison.period_key == period_key,
+            counted_figures.of_shown_charter(ImpactComparison),
         )
     )
     return {row.measure_code: row for row in rows}

@@ -31,8 +31,8 @@ from charter.models.impact import (
     DIMENSION_TYPE,
 )
 from charter.models.organisation import ORGANISATION_TYPES
+from charter.services.domain import counted_figures
 from charter.services.domain.plausibility import counts
-from charter.services.read_models.impact import counted
 from charter.services.read_models.impact.periods import ImpactPeriod
 
 UNIT_HEADINGS = {"GBP": "£", "FTE": "FTE", "weeks": "weeks", "hours": "hours", "percent": "%"}
@@ -97,7 +97,7 @@ def breakdown_tables(filters: ReportFilters, measures: list[Measure]) -> list[Re
         .where(
             ImpactCell.period_key == filters.period.key,
             ImpactCell.measure_code.in_(codes),
-            counted.of_shown_charter(ImpactCell),
+            counted_figures.of_shown_charter(ImpactCell),
         )
         .order_by(ImpactCell.dimension_value)
     )

@@ -41,7 +41,7 @@ from sqlalchemy import (
 
 from charter.extensions import db
 from charter.models.scheme import FLOW_UNITS
-from charter.services.read_models.impact import counted
+from charter.services.domain import counted_figures
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 AVERAGED_UNITS = frozenset({"percent"})
@@ -90,7 +90,7 @@ def drop() -> None:
 
 def _organisation_quarters(period_ends: list[date], proxy, charter_id: int) -> None:
     """``proxy(code, period_end)``: the pounds per unit of a figure (see build)."""
-    lines = counted.lines(charter_id)
+    lines = counted_figures.lines(charter_id)
     c = lines.c
     quarter = case({e: quarter_of(e).key for e in period_ends}, value=c.period_end)
     year = case({e: year_of(e).key for e in period_ends}, value=c.period_end)

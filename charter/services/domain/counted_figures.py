@@ -1,4 +1,5 @@
-"""Which verified figures count for a charter's /impact, and under which of its measures.
+"""Which verified figures count for a charter, and under which of its measures: its /impact,
+and an organisation's progress towards its plan's targets under that charter.
 
 A figure is entered once, in one return of one signing (issue 20). It counts for:
 
@@ -119,10 +120,12 @@ def _taking_part(charter_id: int) -> object:
     )
 
 
-def lines(charter_id: int):
-    """Every figure counted for the charter, one row per return line: organisation_id,
-    signing_id (the organisation's signing of the charter), measure_code, unit, period_end,
-    value, district, sector, organisation_type, publishes."""
+def lines(charter_id: int, organisation_id: int | None = None):
+    """Every figure counted for the charter (or for one organisation's signing of it), one row
+    per return line: organisation_id, signing_id (the organisation's signing of the charter),
+    measure_code, unit, period_start, period_end, value, district, sector, organisation_type,
+    publishes."""
+    one = [] if organisation_id is None else [Organisation.id == organisation_id]
     signing = aliased(Signing, name="own")
     own = (
         select(
@@ -130,6 +133,7 @@ def lines(charter_id: int):
             signing.id.label("signing_id"),
             Measure.code.label("measure_code"),
             Measure.unit.label("unit"),
+            MonitoringReturn.period_start.label("period_start"),
             MonitoringReturn.period_end.label("period_end"),
             ReturnLine.actual_value.label("value"),
             *_attributes(),
@@ -140,7 +144,12 @@ def lines(charter_id: int):
         .join(Measure, Measure.id == ReturnLine.measure_id)
         .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
         .join(signing, signing.id == MonitoringReturn.signing_id)
-        .where(counts(), ReturnLine.actual_value.is_not(None), signing.charter_id == charter_id)
+        .where(
+            counts(),
+            ReturnLine.actual_value.is_not(None),
+            signing.charter_id == charter_id,
+            *one,
+        )
     )
     shared = shared_measures(charter_id)
     if not shared:
@@ -163,6 +172,7 @@ def lines(charter_id: int):
             mine.id,
             code,
             Measure.unit,
+            MonitoringReturn.period_start,
             MonitoringReturn.period_end,
             value,
             *_attributes(),
@@ -180,6 +190,7 @@ def lines(charter_id: int):
             source.charter_id != charter_id,
             same,
             _not_reported_here(mine),
+            *one,
         )
     )
     rows = union_all(own, borrowed).subquery("all_lines")
