@@ -46,7 +46,15 @@ from charter.services.domain.plausibility import counts
 
 
 def shared_measures(charter_id: int) -> dict[str, tuple[str, str]]:
-    """The charter's current measures that have a reference: its code and unit by reference."""
+    """The charter's current measures whose reference another charter's measure has too: its
+    code and unit by reference. One query; empty where no figure can come from elsewhere (a
+    service of one charter reads the return lines once, as before)."""
+    other, other_scheme = aliased(Measure), aliased(Scheme)
+    elsewhere = exists(
+        select(other.id)
+        .join(other_scheme, other_scheme.id == other.scheme_id)
+        .where(other.reference == Measure.reference, other_scheme.charter_id != charter_id)
+    )
     rows = db.session.execute(
         select(Measure.reference, Measure.code, Measure.unit)
         .join(Scheme, Scheme.id == Measure.scheme_id)
@@ -54,6 +62,7 @@ def shared_measures(charter_id: int) -> dict[str, tuple[str, str]]:
             Scheme.charter_id == charter_id,
             Scheme.is_current.is_(True),
             Measure.reference.is_not(None),
+            elsewhere,
         )
         .order_by(Measure.position)
     )
