@@ -7,28 +7,43 @@ load Shropshire's alone keep a Shropshire-only demo), after Shropshire's organis
 the builder does: a signing under the charter's current scheme, then the owner's "sign"
 trigger fired acting in that charter (``acting_in``) with a signature and the answer on
 publishing figures, back-dated by a fixed number of days so the demo is the same on every date.
-
-The extra signings are started with ``signings.start``, not ``signings.join``: an organisation
-has one district, and the scheme files' district lists do not overlap (Shropshire's towns and
-"Outside Shropshire", Worcestershire's districts and "Outside Worcestershire"...), so ``join``
-offers a Shropshire organisation no other charter. The demo shows what an organisation that
-signed several charters looks like once it has.
+Then what the charters share: a police force that takes part in two charters and a contract
+with it that counts in both, and plans under the further signings, one approved by Cheshire
+West's own assessor (that signing is in monitoring) and one waiting for Worcestershire's.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from charter.demo.journeys import DEMO_DOMAIN
 from charter.extensions import db
-from charter.models import AuditEvent, Charter, Membership, Organisation, Signature, User
+from charter.models import (
+    ActionPlan,
+    AuditEvent,
+    Charter,
+    Commissioner,
+    Contract,
+    ContractCommitment,
+    ContractManager,
+    Measure,
+    Membership,
+    Organisation,
+    PlanTarget,
+    Signature,
+    User,
+)
+from charter.models.contract import CONTRACT_CONFIRMED, CONTRACT_UNCONFIRMED
 from charter.models.organisation import OWNER
+from charter.models.plan import PLAN_APPROVED, PLAN_SUBMITTED
 from charter.models.signing import acting_in
 from charter.models.staff import ADMINISTRATOR, ASSESSOR, StaffRole
 from charter.services.domain import publishing, signings
+from charter.services.domain.charter_commissioners import set_taking_part
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.organisations import slugify
 from charter.services.domain.schemes import current_scheme, principles_of
@@ -71,14 +86,30 @@ OTHER_STAFF = [
         CHESHIRE_WEST,
     ),
 ]
-# The charters each Shropshire organisation signed as well, and how many days ago. These
-# signings stay at "signatory": a plan cannot be sent under these schemes yet (the lifecycle's
-# plan guard asks for a target per core measure, and neither scheme has one), and a plan's
-# revision, a return's period and an annual confirmation are still unique per organisation,
-# not per signing (docs/charters.md, "Signings").
+# The charters each Shropshire organisation signed as well, and how many days ago.
 FURTHER_SIGNINGS = {
     "Severn Valley Builders Ltd": [(WORCESTERSHIRE, 75), (CHESHIRE_WEST, 40)],
     "Wrekin Care Partnership CIC": [(WORCESTERSHIRE, 60)],
+}
+# Action plans under the further signings: (organisation, charter, the measure it chose and its
+# baseline and target, days ago sent, days ago approved or None: waiting for the charter's own
+# assessor). Neither scheme has a core measure: the organisation chooses what it commits to.
+FURTHER_PLANS = [
+    ("Severn Valley Builders Ltd", CHESHIRE_WEST, ("CW1", 0, 52), 30, 24),
+    ("Wrekin Care Partnership CIC", WORCESTERSHIRE, ("CD2", 0, 6), 12, None),
+]
+# A police force covers both counties: its contracts count in both charters. Severn Valley
+# Builders (which signed both) holds one, confirmed once by the force's contract manager.
+COMMISSIONERS_IN_TWO = {"West Mercia Police": WORCESTERSHIRE}
+CONTRACT_IN_TWO = {
+    "organisation": "Severn Valley Builders Ltd",
+    "commissioner": "West Mercia Police",
+    "title": "Custody suite refurbishment, Worcester and Shrewsbury",
+    "reference": "WMP-2026-031",
+    "value": "240000",
+    "started_days_ago": 150,
+    "confirmed_days_ago": 140,
+    "commitment": ("LE5", Decimal(52)),
 }
 WORCESTERSHIRE_ONLY = {
     "name": "Malvern Hills Catering Ltd",
@@ -126,6 +157,25 @@ def build_other_charters(now: datetime, password_hash: str) -> Counter:
     when = now - timedelta(days=WORCESTERSHIRE_ONLY["signed_days_ago"])
     _sign(organisation, owner, charters[WORCESTERSHIRE], when)
     counts["further signings"] += 1
+    for name, slug in COMMISSIONERS_IN_TWO.items():
+        commissioner = db.session.scalar(select(Commissioner).where(Commissioner.name == name))
+        if commissioner is not None:
+            set_taking_part(commissioner, charters[slug].id, True)
+            counts["commissioners in two charters"] += 1
+    counts["contracts counting in two charters"] += _contract_in_two(now)
+    for name, slug, target, sent_days, approved_days in FURTHER_PLANS:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        assessor = db.session.scalar(
+            select(User)
+            .join(StaffRole, StaffRole.user_id == User.id)
+            .where(StaffRole.charter_id == charters[slug].id, StaffRole.role == ASSESSOR)
+        )
+        sent = now - timedelta(days=sent_days)
+        approved = now - timedelta(days=approved_days) if approved_days is not None else None
+        _plan(organisation, _owner_of(organisation), charters[slug], target, sent)
+        if approved is not None:
+            _approve(organisation, assessor, charters[slug], approved)
+        counts["further plans"] += 1
     return counts
 
 
@@ -206,6 +256,100 @@ def _sign(organisation: Organisation, owner: User, charter: Charter, when: datet
         db.session.add(signature)
         signing.route = signature.route
         publishing.decide(organisation, True, when, actor_id=owner.id, actor_label=owner.full_name)
+        db.session.flush()
+
+
+def _contract_in_two(now: datetime) -> int:
+    record = CONTRACT_IN_TWO
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == record["organisation"])
+    )
+    commissioner = db.session.scalar(
+        select(Commissioner).where(Commissioner.name == record["commissioner"])
+    )
+    manager = db.session.scalar(
+        select(ContractManager.user_id).where(ContractManager.commissioner_id == commissioner.id)
+    )
+    start = (now - timedelta(days=record["started_days_ago"])).date()
+    contract = Contract(
+        organisation_id=organisation.id,
+        commissioner_id=commissioner.id,
+        title=record["title"],
+        reference=record["reference"],
+        value=Decimal(record["value"]),
+        start_date=start,
+        end_date=start.replace(year=start.year + 2) - timedelta(days=1),
+        created_by_id=_owner_of(organisation).id,
+        created_at=_office_hours(now - timedelta(days=record["started_days_ago"] + 5)),
+        confirmation_status=CONTRACT_CONFIRMED if manager else CONTRACT_UNCONFIRMED,
+        confirmed_by_id=manager,
+        confirmed_at=(
+            _office_hours(now - timedelta(days=record["confirmed_days_ago"])) if manager else None
+        ),
+    )
+    # Its commitment at tender, to Shropshire's apprenticeships measure (NT10).
+    code, target = record["commitment"]
+    measure = db.session.scalar(
+        select(Measure).where(Measure.scheme_id == current_scheme().id, Measure.code == code)
+    )
+    contract.commitments = [ContractCommitment(measure_id=measure.id, target_value=target)]
+    db.session.add(contract)
+    return 1
+
+
+def _plan(organisation, owner, charter, target, when: datetime) -> None:
+    """A plan of one target sent under ``charter``, through the "submit_plan" trigger."""
+    scheme = current_scheme(charter=charter)
+    code, baseline, value = target
+    measure = db.session.scalar(
+        select(Measure).where(Measure.scheme_id == scheme.id, Measure.code == code)
+    )
+    when = _office_hours(when)
+    with acting_in(charter.id):
+        plan = ActionPlan(
+            organisation_id=organisation.id,
+            signing_id=signings.signing_id_of(organisation),
+            scheme_id=scheme.id,
+            revision=1,
+            status=PLAN_SUBMITTED,
+            created_by_id=owner.id,
+            created_at=when - timedelta(days=3),
+            submitted_at=when,
+        )
+        plan.targets = [
+            PlanTarget(
+                measure_id=measure.id,
+                baseline=Decimal(baseline),
+                target_value=Decimal(value),
+                target_date=(when + timedelta(days=365)).date(),
+                approach="Chosen from the charter's measures for the contracts we hold.",
+            )
+        ]
+        db.session.add(plan)
+        transition(
+            organisation,
+            "submit_plan",
+            actor_for(owner, organisation),
+            plan_targets=plan.targets,
+            core_measure_ids=[],
+            measure_titles={measure.id: f"{measure.code}: {measure.title}"},
+        )
+        _backdate_pending_audit(when)
+        signings.signing_of(organisation).status_changed_at = when
+        db.session.flush()
+
+
+def _approve(organisation, assessor: User, charter, when: datetime) -> None:
+    """The charter's own assessor approves the plan sent under it."""
+    when = _office_hours(when)
+    with acting_in(charter.id):
+        plan = db.session.scalar(
+            select(ActionPlan).where(ActionPlan.signing_id == signings.signing_id_of(organisation))
+        )
+        plan.status, plan.decided_at, plan.decided_by_id = PLAN_APPROVED, when, assessor.id
+        transition(organisation, "approve_plan", actor_for(assessor, organisation))
+        _backdate_pending_audit(when)
+        signings.signing_of(organisation).status_changed_at = when
         db.session.flush()
 
 

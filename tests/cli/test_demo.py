@@ -120,7 +120,7 @@ def test_demo_data_prints_the_accounts_and_the_password(demo):
     # An organisation that signed several charters: where it stands in each.
     assert (
         "Severn Valley Builders Ltd (Shropshire: Charter Mark holder; Worcestershire: "
-        "Charter signatory; Cheshire West and Chester: Charter signatory)"
+        "Charter signatory; Cheshire West and Chester: Monitoring)"
     ) in output
     assert "Owner, Malvern Hills Catering Ltd (Charter signatory)" in output
     assert f"Every demo account has the password: {DEMO_PASSWORD}" in output
@@ -242,6 +242,44 @@ def test_each_charters_staff_act_in_their_own_charter_only(db):
     assert staff.roles_in(shropshire_admin, charters["worcestershire"].id) == set()
 
 
+CW = "cheshire-west-and-chester"
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_charters_share_a_commissioner_a_contract_and_their_own_assessors_plans(app, db):
+    """West Mercia Police takes part in Shropshire's and Worcestershire's charters, and its
+    contract with Severn Valley Builders counts in both; Cheshire West's assessor approved a
+    plan under its charter, and Worcestershire's has one waiting."""
+    from charter.models import Commissioner, Contract
+    from charter.services.domain import charter_commissioners
+
+    police = db.session.scalar(
+        select(Commissioner).where(Commissioner.name == "West Mercia Police")
+    )
+    for slug, takes_part in (("shropshire", True), ("worcestershire", True), (CW, False)):
+        charter = db.session.scalar(select(Charter).where(Charter.slug == slug))
+        assert (police.id in charter_commissioners.taking_part(charter.id)) is takes_part, slug
+    contract = db.session.scalar(select(Contract).where(Contract.reference == "WMP-2026-031"))
+    assert contract.confirmation_status == "confirmed"
+    from charter.models import ActionPlan
+
+    waiting = db.session.scalar(
+        select(ActionPlan)
+        .join(Signing, Signing.id == ActionPlan.signing_id)
+        .join(Charter, Charter.id == Signing.charter_id)
+        .where(Charter.slug == "worcestershire", ActionPlan.status == "submitted")
+    )
+    link = f"/assessor/plans/{waiting.id}"
+    client = app.test_client()
+    sign_in(client, "assessor@worcestershire.demo.example", DEMO_PASSWORD)
+    assert link in client.get("/assessor/").get_data(as_text=True)
+    assert client.get(link).status_code == 200
+    client = app.test_client()
+    sign_in(client, "assessor1@demo.example", DEMO_PASSWORD)
+    assert link not in client.get("/assessor/").get_data(as_text=True)
+    assert client.get(link).status_code == 404
+
+
 def test_demo_organisations_have_valid_postcodes_and_identifiers():
     records = demo_organisations()
     assert len({r["name"] for r in records}) == len(records)
@@ -257,26 +295,31 @@ def test_demo_organisations_have_valid_postcodes_and_identifiers():
 
 
 def test_demo_organisations_past_submission_have_real_action_plans(db, demo):
+    """Each plan waiting for review has a target per core measure of its own scheme, or, under
+    a scheme with none (the other charters'), at least one."""
     from charter.models import ActionPlan, Measure, PlanTarget
 
-    core_measures = db.session.scalar(
-        select(func.count()).select_from(Measure).where(Measure.is_core.is_(True))
-    )
-    waiting = db.session.scalars(
-        select(Organisation)
+    waiting = db.session.execute(
+        select(Organisation, Signing.id)
         .join(Signing, Signing.organisation_id == Organisation.id)
         .where(Signing.status == "plan_submitted")
     ).all()
     assert waiting
-    for organisation in waiting:
+    for organisation, signing_id in waiting:
         plan = db.session.scalar(
             select(ActionPlan)
-            .where(ActionPlan.organisation_id == organisation.id)
+            .where(ActionPlan.signing_id == signing_id)
             .order_by(ActionPlan.revision.desc())
         )
-        assert plan is not None and plan.status == "submitted"
+        assert plan is not None and plan.status == "submitted", organisation.name
+        core_measures = db.session.scalar(
+            select(func.count())
+            .select_from(Measure)
+            .where(Measure.scheme_id == plan.scheme_id, Measure.is_core.is_(True))
+        )
         targets = db.session.scalars(select(PlanTarget).where(PlanTarget.plan_id == plan.id)).all()
-        assert len(targets) == core_measures and all(t.target_value >= t.baseline for t in targets)
+        assert len(targets) == (core_measures or 1), organisation.name
+        assert all(t.target_value >= t.baseline for t in targets)
     approved = db.session.scalar(
         select(func.count()).select_from(ActionPlan).where(ActionPlan.status == "approved")
     )
