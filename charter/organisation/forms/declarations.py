@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput
-from wtforms import BooleanField, RadioField, SubmitField
+from wtforms import BooleanField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 PUBLISH_MESSAGE = "Select yes if you agree to publish the result on the register"
@@ -44,7 +44,9 @@ def self_assessment_form(definition: dict, formdata=None) -> FlaskForm:
             field_name(number),
             RadioField(
                 f"{number}. {question['text']}",
-                choices=[(str(i), a["text"]) for i, a in enumerate(question["answers"])],
+                choices=[
+                    SelectChoice(str(i), a["text"]) for i, a in enumerate(question["answers"])
+                ],
                 widget=GovRadioInput(),
                 invalid_choice_message=message,
                 validators=[InputRequired(message)],
@@ -53,8 +55,8 @@ def self_assessment_form(definition: dict, formdata=None) -> FlaskForm:
     SelfAssessmentForm.publish = RadioField(
         "Publish this result on the register?",
         choices=[
-            ("yes", "Yes, show the level and the date on our page of the register"),
-            ("no", "No, keep the result to ourselves"),
+            SelectChoice("yes", "Yes, show the level and the date on our page of the register"),
+            SelectChoice("no", "No, keep the result to ourselves"),
         ],
         widget=GovRadioInput(),
         invalid_choice_message=PUBLISH_MESSAGE,

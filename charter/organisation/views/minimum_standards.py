@@ -23,12 +23,13 @@ from workflows.lifecycle import TransitionRefused
 @verified_required
 def declare_minimum_standards(slug: str):
     posting = request.method == "POST"
-    organisation, membership = organisation_for_member(
-        slug, owner_only=posting, staff_may_view=not posting
-    )
+    organisation, membership = organisation_for_member(slug, staff_may_view=not posting)
     standing = minimum_standards.standing(organisation)
     if standing is None:
-        abort(404)
+        abort(404)  # the charter asks for none: there is no such page
+    is_owner = membership is not None and membership.role == "owner"
+    if posting and not is_owner:
+        abort(403)
     form = DeclarationForm()
     refusal = minimum_standards.may_declare(organisation)
     if posting and refusal is None and form.validate_on_submit():
@@ -48,7 +49,7 @@ def declare_minimum_standards(slug: str):
     page = render_template(
         "organisation/minimum-standards.html",
         organisation=organisation,
-        is_owner=membership is not None and membership.role == "owner",
+        is_owner=is_owner,
         standing=standing,
         refusal=refusal,
         form=form,

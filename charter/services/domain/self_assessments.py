@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from charter.extensions import db
 from charter.formatting import format_date
-from charter.models import Organisation, User
+from charter.models import Organisation, Theme, User
 from charter.models.declarations import SelfAssessment
 from charter.services.domain import signings
 from charter.services.domain.marks import add_months
@@ -54,9 +54,15 @@ def definition_of(organisation: Organisation) -> dict | None:
 
 def themes_of(organisation: Organisation, definition: dict) -> list[tuple[str, list[dict]]]:
     """The questions grouped by theme, in the scheme's order of themes: (title, questions)."""
-    scheme = scheme_of(organisation)
-    titles = {t.code: t.title for t in scheme.themes} if scheme is not None else {}
-    order = list(titles) or []
+    scheme_id = signings.scheme_id_of(organisation)
+    titles = dict(
+        db.session.execute(
+            select(Theme.code, Theme.title)
+            .where(Theme.scheme_id == scheme_id)
+            .order_by(Theme.position)
+        ).all()
+    )
+    order = list(titles)
     grouped: dict[str, list[dict]] = {}
     for question in definition["questions"]:
         grouped.setdefault(question["theme"], []).append(question)
@@ -113,12 +119,9 @@ def answer_errors(definition: dict, chosen: dict[str, str | None]) -> dict[str, 
     """{question code: message} for every question without one of its answers."""
     errors = {}
     for number, question in enumerate(definition["questions"], start=1):
-        texts = [a["text"] for a in question["answers"]]
         value = chosen.get(question["code"])
-        if not value:
+        if value not in [a["text"] for a in question["answers"]]:
             errors[question["code"]] = f"Select an answer to question {number}"
-        elif value not in texts:
-            errors[question["code"]] = f"Select one of the answers to question {number}"
     return errors
 
 
