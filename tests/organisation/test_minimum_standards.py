@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.formatting import format_date
-from charter.models import Membership, OutboxEmail, StandardsDeclaration
-from charter.services.domain import reviews
+from charter.models import Membership, OutboxEmail, Signing, StandardsDeclaration
+from charter.services.domain import reviews, signings
 from charter.services.domain.marks import add_months
 from tests.factories import make_user, sign_in, submit
 from tests.organisation.declaration_helpers import (
@@ -187,3 +187,27 @@ def test_nothing_is_declared_before_signing(client, db, cheshire):
     assert submit(client, url(organisation), DECLARE).status_code == 409
     count = db.session.scalar(select(func.count()).select_from(StandardsDeclaration))
     assert count == 0
+
+
+def test_an_organisation_that_signed_two_charters_declares_in_the_one_that_asks(
+    client, db, scheme, cheshire
+):
+    organisation, _owner = signatory_of(scheme, client, OWNER, "Shrewsbury")
+    signings.start(organisation, cheshire).status = "signatory"
+    db.session.commit()
+    home = f"/organisations/{organisation.slug}"
+    in_cheshire = f"?charter={CHESHIRE_WEST}"
+
+    assert "minimum standards" not in _text(client, home).lower()  # Shropshire's, the first
+    assert "Declare the minimum standards" in _text(client, home + in_cheshire)
+    assert client.get(url(organisation)).status_code == 404
+    response = submit(client, url(organisation) + in_cheshire, DECLARE)
+    assert response.status_code == 302 and in_cheshire in response.location
+    [declaration] = _declarations(db, organisation)
+    cheshire_signing = db.session.scalar(
+        select(Signing.id).where(
+            Signing.organisation_id == organisation.id, Signing.charter_id == cheshire.charter_id
+        )
+    )
+    assert declaration.signing_id == cheshire_signing
+    assert "Declared on" in _text(client, home + in_cheshire)
