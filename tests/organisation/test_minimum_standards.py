@@ -63,8 +63,9 @@ def _text(client, path: str) -> str:
 
 
 def test_the_plan_waits_for_the_declaration_which_is_kept_with_its_date_and_who_made_it(
-    client, db, cheshire, supplier
+    client, db, scheme, cheshire, supplier
 ):
+    # Shropshire's charter (``scheme``) is the default; the supplier signed Cheshire West's only.
     today = date.today()
     dashboard = _text(client, f"/organisations/{supplier.slug}")
     assert "Declare the minimum standards" in dashboard
@@ -72,6 +73,7 @@ def test_the_plan_waits_for_the_declaration_which_is_kept_with_its_date_and_who_
     page = _text(client, url(supplier))
     for statement in cheshire.minimum_standards:  # the policy's words
         assert statement in page
+    assert "Cheshire West and Chester Council expects every supplier" in page
 
     start_plan(client, supplier)
     assert fill_target(client, supplier, "CW1").status_code == 302
@@ -200,6 +202,9 @@ def test_an_organisation_that_signed_two_charters_declares_in_the_one_that_asks(
 
     assert "minimum standards" not in _text(client, home).lower()  # Shropshire's, the first
     assert "Declare the minimum standards" in _text(client, home + in_cheshire)
+    # The running body of the charter it acts in, without the address naming it too.
+    page = _text(client, url(organisation) + in_cheshire)
+    assert "Cheshire West and Chester Council expects" in page
     assert client.get(url(organisation)).status_code == 404
     response = submit(client, url(organisation) + in_cheshire, DECLARE)
     assert response.status_code == 302 and in_cheshire in response.location

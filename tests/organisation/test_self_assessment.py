@@ -65,9 +65,10 @@ name = "Test level high"
 from_score = 5
 """
 OWNER = "owner@warwick.example"
-# Answers by position: T1 "some" (1), T2 "no" (0), T3 "yes" (2) = 3, the middle level.
-FIRST = {"q1": "1", "q2": "0", "q3": "1", "publish": "yes"}
-# A year later: T1 "full" (2), T2 "yes" (2), T3 "yes" (2) = 6, the high level; not published.
+# Questions in the order asked (by theme: T1, T3, then T2), answers by position:
+# T1 "some" (1), T3 "yes" (2), T2 "no" (0) = 3, the middle level.
+FIRST = {"q1": "1", "q2": "1", "q3": "0", "publish": "yes"}
+# A year later: T1 "full" (2), T3 "yes" (2), T2 "yes" (2) = 6, the high level; not published.
 SECOND = {"q1": "2", "q2": "1", "q3": "1", "publish": "no"}
 
 
@@ -112,20 +113,21 @@ def test_a_signatory_completes_it_twice_a_year_apart_and_sees_its_change(app, cl
     dashboard = _text(client, f"/organisations/{supplier.slug}")
     assert "Complete the Test maturity self-assessment" in dashboard
     form = _text(client, url(supplier, "/new"))
-    # Grouped by theme, in the scheme's order of themes: NP1's two questions, then NP2's.
+    # Grouped by theme, in the scheme's order of themes (NP1's two questions, then NP2's), and
+    # numbered in the order asked.
     np1 = form.index("Creating new businesses, new jobs and new skills")
     np2 = form.index("Tackling climate change and reducing waste")
-    assert np1 < form.index("1. Test question one") < form.index("3. Test question three") < np2
-    assert np2 < form.index("2. Test question two")
+    assert np1 < form.index("1. Test question one") < form.index("2. Test question three") < np2
+    assert np2 < form.index("3. Test question two")
 
     assert submit(client, url(supplier, "/new"), FIRST).status_code == 302
     [first] = _results(db, supplier)
     assert (first.score, first.best_score, first.level) == (3, 6, "Test level middle")
     assert first.completed_on == today and first.published
-    assert [a["answer"] for a in first.answers] == [
-        "Test answer some",
-        "Test answer no",
-        "Test answer yes",
+    assert [(a["code"], a["answer"]) for a in first.answers] == [
+        ("T1", "Test answer some"),
+        ("T3", "Test answer yes"),
+        ("T2", "Test answer no"),
     ]
     page = _text(client, url(supplier))
     assert "Test level middle" in page and "3 out of 6" in page

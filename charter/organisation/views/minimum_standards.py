@@ -9,12 +9,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from charter.auth.decorators import verified_required
+from charter.branding import charter_with_id
 from charter.extensions import db
 from charter.formatting import format_date
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.declarations import DeclarationForm
-from charter.services.domain import minimum_standards
+from charter.services.domain import minimum_standards, signings
 from workflows.lifecycle import TransitionRefused
 
 
@@ -50,6 +51,8 @@ def declare_minimum_standards(slug: str):
         "organisation/minimum-standards.html",
         organisation=organisation,
         is_owner=is_owner,
+        # Its running body, by the signing's charter (the page may not name it in its address).
+        charter=charter_with_id(signings.signing_of(organisation).charter_id),
         standing=standing,
         refusal=refusal,
         form=form,

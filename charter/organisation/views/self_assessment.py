@@ -59,7 +59,7 @@ def show_self_assessment(slug: str):
 @verified_required
 def complete_self_assessment(slug: str):
     organisation, _membership = organisation_for_member(slug, staff_may_view=False)
-    definition = _definition(organisation)
+    definition = self_assessments.in_theme_order(organisation, _definition(organisation))
     posting = request.method == "POST"
     form = self_assessment_form(definition, request.form if posting else None)
     refusal = self_assessments.refusal_to_start(organisation)
@@ -94,7 +94,7 @@ def complete_self_assessment(slug: str):
 
 
 def _numbered(organisation, definition):
-    """The questions by theme, each with its number in the scheme's order."""
+    """The questions by theme, each with its number (``definition`` is in theme order)."""
     numbers = {q["code"]: n for n, q in enumerate(definition["questions"], start=1)}
     return [
         (title, [(numbers[q["code"]], q) for q in questions])

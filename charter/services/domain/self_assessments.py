@@ -62,12 +62,18 @@ def themes_of(organisation: Organisation, definition: dict) -> list[tuple[str, l
             .order_by(Theme.position)
         ).all()
     )
-    order = list(titles)
     grouped: dict[str, list[dict]] = {}
     for question in definition["questions"]:
         grouped.setdefault(question["theme"], []).append(question)
-    codes = [c for c in order if c in grouped] + [c for c in grouped if c not in order]
+    codes = [c for c in titles if c in grouped] + [c for c in grouped if c not in titles]
     return [(titles.get(code, code), grouped[code]) for code in codes]
+
+
+def in_theme_order(organisation: Organisation, definition: dict) -> dict:
+    """The definition with its questions in the order they are asked: by theme. Questions are
+    numbered in this order on the form, in its errors and in the result kept."""
+    ordered = [q for _title, questions in themes_of(organisation, definition) for q in questions]
+    return {**definition, "questions": ordered}
 
 
 def history(organisation: Organisation, limit: int = 2) -> list[SelfAssessment]:
@@ -138,6 +144,7 @@ def complete(
     definition = definition_of(organisation)
     if definition is None:
         raise AssessmentRefused("This charter has no self-assessment.")
+    definition = in_theme_order(organisation, definition)
     today = today or date.today()
     refusal = refusal_to_start(organisation, today)
     if refusal:
