@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from charter.formatting import format_date
 from charter.models import SelfAssessment
 from charter.services.domain.marks import add_months
-from tests.factories import submit
+from tests.factories import signing_id_for, submit
 from tests.organisation.declaration_helpers import (
     WARWICKSHIRE,
     load_council,
@@ -131,6 +131,9 @@ def test_a_signatory_completes_it_twice_a_year_apart_and_sees_its_change(app, cl
     ]
     page = _text(client, url(supplier))
     assert "Test level middle" in page and "3 out of 6" in page
+    dashboard = _text(client, f"/organisations/{supplier.slug}")
+    assert f"Level: Test level middle, on {format_date(today)}" in dashboard
+    assert f"You can repeat it from {format_date(add_months(today, 12))}" in dashboard
     public = _text(client, register_page(supplier))
     assert f"Test level middle (a score of 3 out of 6), completed on {format_date(today)}" in public
 
@@ -188,3 +191,40 @@ def test_a_charter_without_a_self_assessment_shows_none(app, client, db):
     assert "self-assessment" not in _text(client, f"/organisations/{organisation.slug}")
     assert client.get(url(organisation)).status_code == 404
     assert client.get(url(organisation, "/new")).status_code == 404
+
+
+def test_the_result_page_costs_the_same_however_many_years_were_assessed(
+    client, db, warwickshire, supplier, query_counter
+):
+    def count() -> int:
+        client.get(url(supplier))
+        with query_counter() as counter:
+            assert client.get(url(supplier)).status_code == 200
+        return counter.value
+
+    signing_id = signing_id_for(supplier.id)
+    years = [date.today() - timedelta(days=366 * n) for n in range(6, 0, -1)]
+
+    def add(day: date) -> None:
+        db.session.add(
+            SelfAssessment(
+                organisation_id=supplier.id,
+                signing_id=signing_id,
+                scheme_id=warwickshire.id,
+                name="Test maturity self-assessment",
+                answers=[],
+                score=1,
+                best_score=6,
+                level="Test level low",
+                completed_on=day,
+                published=False,
+            )
+        )
+        db.session.commit()
+
+    add(years[0])
+    add(years[1])
+    few = count()
+    for day in years[2:]:
+        add(day)
+    assert count() == few

@@ -60,8 +60,8 @@ def tasks(organisation, membership, signed: bool, today: date | None = None) -> 
             else {"tag": {"text": "Not yet started", "classes": "govuk-tag--blue"}}
         )
         hint = (
-            f"{latest.level} on {format_date(latest.completed_on)}; again from "
-            + format_date(self_assessments.next_from(latest))
+            f"Level: {latest.level}, on {format_date(latest.completed_on)}. You can repeat it "
+            f"from {format_date(self_assessments.next_from(latest))}"
             if latest
             else "Once a year"
         )
