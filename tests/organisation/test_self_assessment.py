@@ -228,3 +228,15 @@ def test_the_result_page_costs_the_same_however_many_years_were_assessed(
     for day in years[2:]:
         add(day)
     assert count() == few
+
+
+def test_a_cached_register_page_shows_a_new_result_at_once(app, client, db, supplier):
+    visitor = app.test_client()
+    before = visitor.get(register_page(supplier))
+    assert before.status_code == 200 and "Test level" not in before.get_data(as_text=True)
+
+    assert submit(client, url(supplier, "/new"), FIRST).status_code == 302
+
+    again = visitor.get(register_page(supplier), headers={"If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 200
+    assert "Test level middle" in again.get_data(as_text=True)

@@ -69,8 +69,9 @@ def complete_self_assessment(slug: str):
             self_assessments.complete(
                 organisation, current_user, chosen_answers(definition, form), publish=publish
             )
-            if publish:
-                register_version.bump_pages(db.session)  # its public page shows the result
+            # Its public page shows the latest result if agreed: a new one, agreed or not,
+            # changes what the page shows (the last agreed result no longer stands).
+            register_version.bump_pages(db.session)
             db.session.commit()
         except self_assessments.AssessmentRefused as exc:
             db.session.rollback()
