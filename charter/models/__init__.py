@@ -15,6 +15,7 @@ from charter.models.contract import (
     ContractCommitment,
     ContractManager,
 )
+from charter.models.declarations import SelfAssessment, StandardsDeclaration
 from charter.models.duties import AnnualConfirmation, AuditDraw, MarkAudit
 from charter.models.history import AuditEvent, ContractMonitoringEvent
 from charter.models.impact import (
@@ -103,9 +104,11 @@ __all__ = [
     "ReturnLine",
     "ScheduledNotice",
     "Scheme",
+    "SelfAssessment",
     "Signature",
     "Signing",
     "StaffRole",
+    "StandardsDeclaration",
     "Theme",
     "User",
 ]

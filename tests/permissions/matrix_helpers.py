@@ -105,6 +105,14 @@ ORG_OWNER = _level(
     assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
     other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
+# An organisation's pages for a scheme feature the default charter's scheme (Shropshire's) does
+# not have (minimum standards, a self-assessment): nobody finds them here. Who may use them
+# where the scheme has them: tests/organisation/test_declaration_access.py.
+ORG_FEATURE_NOT_IN_SCHEME = _level(
+    anonymous=SIGN_IN, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
+    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
+    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
+)  # fmt: skip
 
 # A commissioner's pages for a contract: only that commissioner's current contract managers
 # (everyone else, staff included, is told nothing: 404).
@@ -328,6 +336,9 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.remove_member": ORG_OWNER,
     "organisation.decide_publishing": ORG_OWNER,
     "organisation.confirm_commitment": ORG_OWNER,
+    "organisation.declare_minimum_standards": ORG_FEATURE_NOT_IN_SCHEME,
+    "organisation.show_self_assessment": ORG_FEATURE_NOT_IN_SCHEME,
+    "organisation.complete_self_assessment": ORG_FEATURE_NOT_IN_SCHEME,
     "organisation.list_figure_queries": ORG_VIEW,
     "organisation.answer_figure_query": ORG_EDIT,
 }

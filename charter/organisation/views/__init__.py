@@ -12,11 +12,13 @@ from charter.organisation.views import (  # noqa: F401
     evidence,
     figure_queries,
     members,
+    minimum_standards,
     plans,
     ppon,
     publishing,
     registration,
     return_evidence,
     returns,
+    self_assessment,
     signing,
 )

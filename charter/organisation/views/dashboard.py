@@ -12,6 +12,7 @@ from charter.models.assessment import APPLICATION_REFUSED
 from charter.models.invitation import MEMBER
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
+from charter.organisation.views import declaration_tasks
 from charter.services.domain import (
     applications,
     invitations,
@@ -263,6 +264,7 @@ def _tasks(organisation, membership, award: str | None) -> list[dict]:
     return [
         {"title": {"text": "Register your organisation"}, "status": _status("Completed")},
         sign_task,
+        *declaration_tasks.tasks(organisation, membership, signed=stage >= 1),
         *items,
     ]
 

@@ -27,7 +27,7 @@ from charter.models.plan import (
     PlanTarget,
 )
 from charter.services import notices
-from charter.services.domain import plan_rules, signings
+from charter.services.domain import minimum_standards, plan_rules, signings
 from charter.services.domain.lifecycle import actor_for, transition
 from charter.services.domain.text import clean_text
 from workflows import lifecycle
@@ -276,6 +276,7 @@ def submit(organisation: Organisation, plan: ActionPlan, user: User) -> None:
         raise TransitionRefused(
             f"Revision {plan.revision} has already been sent: it is ‘{plan.status_label}’."
         )
+    minimum_standards.require_in_force(organisation)
     measures = measures_for(plan)
     targets = targets_of(plan)
     if organisation.status == lifecycle.SIGNATORY:

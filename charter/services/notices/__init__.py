@@ -24,6 +24,7 @@ from charter.services.notices import (
     returns,
     signing,
     staff,
+    standards,
 )
 from charter.services.notices.outbox import queue_bulk
 from charter.services.notices.recipients import Recipient, recipients_of
@@ -45,4 +46,5 @@ __all__ = [
     "returns",
     "signing",
     "staff",
+    "standards",
 ]

@@ -17,7 +17,7 @@ from charter.models import MonitoringReturn, Organisation
 from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AUDIT_DOCUMENTS_SENT, MarkAudit
 from charter.models.monitoring import RETURN_DRAFT, RETURN_QUERIED, RETURN_VERIFIED
 from charter.models.schedule import ScheduledNotice
-from charter.services.domain import confirmations, duties, periods, signings
+from charter.services.domain import confirmations, duties, minimum_standards, periods, signings
 from charter.services.domain.audits import OPEN_AUDIT_STATUSES
 from charter.services.domain.schemes import scheme_of
 from workflows import lifecycle
@@ -47,6 +47,7 @@ def for_organisation(organisation: Organisation, today: date | None = None) -> l
     if status in lifecycle.HOLDING or status in LAPSABLE_STATES:
         out += _returns_overdue(organisation, scheme, today)
     out += _confirmation_waiting(organisation, today)
+    out += _standards_declaration(organisation, today)
     out += _audit_in_progress(organisation)
     return out
 
@@ -171,6 +172,39 @@ def _confirmation_waiting(organisation: Organisation, today: date) -> list[Dated
         )
     )
     return out
+
+
+def _standards_declaration(organisation: Organisation, today: date) -> list[DatedWarning]:
+    """The minimum standards declaration, where the scheme has minimum standards: not made,
+    lapsing within the warning days, or lapsed (and since when)."""
+    if organisation.status not in confirmations.CONFIRMING_STATES:
+        return []
+    standing = minimum_standards.standing(organisation, today)
+    if standing is None or standing.state == minimum_standards.IN_FORCE:
+        return []
+    href = url_for("organisation.declare_minimum_standards", slug=organisation.slug)
+    if standing.state == minimum_standards.NONE:
+        title = "Declare the minimum standards"
+        text = (
+            f"An owner must declare that {organisation.name} meets the charter's minimum "
+            "standards before your action plan can be sent."
+        )
+    elif standing.state == minimum_standards.DUE:
+        lapses_on = standing.latest.lapses_on
+        last_day = lapses_on - timedelta(days=1)
+        title = f"Declare the minimum standards again by {format_date(last_day)}"
+        text = (
+            f"Your declaration of the minimum standards lapses on {format_date(lapses_on)}. "
+            "If an owner does not declare them again before then, your action plan cannot be "
+            "sent until they do."
+        )
+    else:
+        title = "Your minimum standards declaration has lapsed"
+        text = (
+            f"It lapsed on {format_date(standing.latest.lapses_on)}. An owner must declare the "
+            "minimum standards again before your action plan can be sent."
+        )
+    return [DatedWarning(title, text, "Declare the minimum standards", href)]
 
 
 def _audit_in_progress(organisation: Organisation) -> list[DatedWarning]:

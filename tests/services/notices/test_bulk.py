@@ -89,6 +89,7 @@ def test_every_review_email_is_rendered_once_for_all(app):
         "duty-return-warning",
         "duty-mark-suspended",
         "duty-mark-reinstated",
+        "duty-standards-lapsing",
     ):
         assert bulk._spliceable(f"emails/{name}.txt"), name
 

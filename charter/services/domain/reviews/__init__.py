@@ -15,7 +15,8 @@ retention schedule are the service's, and run once.
 
 The jobs live by family: ``returns_jobs`` (periods, reminders, lapsing), ``holder_jobs`` (a
 holder's reporting duty, warnings, system suspension and its lifting), ``marks_jobs`` (renewal
-window, expiry), ``confirmation_jobs`` (the annual confirmation) and audits (the yearly draw).
+window, expiry), ``confirmation_jobs`` (the annual confirmation), ``standards_jobs`` (the
+minimum standards declaration) and audits (the yearly draw).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from charter.services.domain.reviews.returns_jobs import (
     open_monitoring_periods,
     remind_returns_due,
 )
+from charter.services.domain.reviews.standards_jobs import warn_before_standards_lapse
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,7 @@ JOBS: dict[str, Callable[[date], dict]] = {
     "expire_marks": per_charter(expire_marks),
     "annual_review_of_signatories": per_charter(annual_review_of_signatories),
     "enforce_annual_confirmations": per_charter(enforce_annual_confirmations),
+    "warn_before_standards_lapse": per_charter(warn_before_standards_lapse),
     "draw_audits": draw_audits,
     "apply_retention_schedule": apply_retention_schedule,  # last: after anything that lapses
 }
