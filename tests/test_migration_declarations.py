@@ -21,7 +21,7 @@ from tests.organisation.declaration_helpers import SCHEMES
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
-BEFORE = "7e4b1d6a9c52"
+BEFORE = "a9c3e5f7b1d2"
 DECLARATIONS = "a3c8e5f1d270"
 TABLES = {"standards_declarations", "self_assessments"}
 

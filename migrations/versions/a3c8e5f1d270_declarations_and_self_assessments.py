@@ -6,7 +6,7 @@ nobody has declared or assessed before; a signatory of a scheme with minimum sta
 to declare on its dashboard.
 
 Revision ID: a3c8e5f1d270
-Revises: 7e4b1d6a9c52
+Revises: a9c3e5f7b1d2
 Create Date: 2026-12-06 18:40:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "a3c8e5f1d270"
-down_revision = "7e4b1d6a9c52"
+down_revision = "a9c3e5f7b1d2"
 branch_labels = None
 depends_on = None
 
