@@ -13,6 +13,7 @@ from charter.organisation.views import (  # noqa: F401
     figure_queries,
     members,
     plans,
+    pledges,
     ppon,
     publishing,
     registration,
