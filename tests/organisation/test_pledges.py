@@ -106,33 +106,33 @@ def test_recording_a_contract_leads_to_the_toolkit_and_pledges_become_commitment
             "CD2",
             {"number_0": "", "frequency": "quarterly"},
             "Enter the number for the [#] in the pledge",
-        ),  # noqa: E501
+        ),
         (
             "CD2",
             {"number_0": "4.5", "frequency": "quarterly"},
             "Enter the number as a whole number, like",
-        ),  # noqa: E501
+        ),
         ("CD2", {"number_0": "-2", "frequency": "quarterly"}, "The number must be 0 or more"),
         (
             "CD2",
             {"number_0": "four", "frequency": "quarterly"},
             "Enter the number as a number, like 12",
-        ),  # noqa: E501
+        ),
         ("EE1", {"number_0": "100.5", "frequency": "annually"}, "The number must be 100% or less"),
         (
             "EE1",
             {"number_0": "22.55", "frequency": "annually"},
             "Enter the number to one decimal place",
-        ),  # noqa: E501
+        ),
         ("CD2", {"number_0": "4"}, "Select how often you will report this pledge"),
         (
             "CD2",
             {"number_0": "4", "frequency": "monthly"},
             "Select how often you will report this pledge",
-        ),  # noqa: E501
+        ),
         # CD3 is reported annually only.
         ("CD3", {"frequency": "quarterly"}, "Select how often you will report this pledge"),
-        ("ES1", {"number_0": "3", "frequency": "quarterly"}, "Enter the second number for the [#]"),  # noqa: E501
+        ("ES1", {"number_0": "3", "frequency": "quarterly"}, "Enter the second number for the [#]"),
     ],
 )
 def test_a_bad_pledge_is_refused_with_a_message_and_nothing_saved(
