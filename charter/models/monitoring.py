@@ -128,6 +128,17 @@ class ReturnLine(db.Model):
     def is_flagged(self) -> bool:
         return bool(self.flag_reasons)
 
+    @property
+    def is_entered(self) -> bool:
+        """Whether the line's value is given: its figure, a pair's two, an achievement's yes or
+        no (the measure must be loaded)."""
+        unit = self.measure.unit
+        if unit == "achievement":
+            return self.achieved is not None
+        if unit == "pair":
+            return self.actual_value is not None and self.second_value is not None
+        return self.actual_value is not None
+
 
 class ContractFigure(db.Model):
     """One contract's figure for a per-contract measure in one return. ``contract_id`` NULL is

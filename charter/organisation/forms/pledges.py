@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from charter.form_fields import AmountField, strip_whitespace
@@ -47,7 +47,9 @@ class PledgeForm(FlaskForm):
             )
         form = type("PledgeFormFor", (cls,), fields)(**kwargs)
         form.units = units
-        form.frequency.choices = [(f, FREQUENCY_LABELS[f]) for f in measure.frequencies or []]
+        form.frequency.choices = [
+            SelectChoice(f, FREQUENCY_LABELS[f]) for f in measure.frequencies or []
+        ]
         return form
 
     def number_fields(self):
@@ -57,5 +59,5 @@ class PledgeForm(FlaskForm):
         return [field.amount for field in self.number_fields()]
 
     def validate_frequency(self, field):
-        if field.data not in {value for value, _label in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(CHOOSE_FREQUENCY)
