@@ -267,6 +267,11 @@ def test_a_pair_per_contract_takes_both_figures_for_each_contract(
     monitoring_return.status = "submitted"
     monitoring_return.submitted_at = utcnow()
     db.session.commit()
+    # The supplier's contract page lists the sent figures, both parts.
+    contract_page = client.get(org_url(supplier, f"/contracts/{contract.id}")).get_data(
+        as_text=True
+    )
+    assert "Training sessions: 2; Staff trained: 18" in contract_page
     reviewer = app.test_client()
     sign_in(reviewer, assessor.email)
     text = reviewer.get(f"/assessor/returns/{monitoring_return.id}").get_data(as_text=True)

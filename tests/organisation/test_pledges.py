@@ -95,6 +95,9 @@ def test_recording_a_contract_leads_to_the_toolkit_and_pledges_become_commitment
     )
     assert "Total number of staff trained in Mental Health First Aid." in page  # the indicator
     assert "Choose pledges from the toolkit" in page
+    assert "Reported quarterly: Total number of staff trained in Mental Health First Aid." in page
+    # A pledge has no target in the indicator's unit: its numbers are the pledge's own.
+    assert page.count("As pledged") == 2 * 4  # the commitments and what was delivered
     toolkit = client.get(pledge_url(supplier, contract)).get_data(as_text=True)
     assert toolkit.count("Pledged</strong>") == 4
 
@@ -174,3 +177,23 @@ def test_a_measure_that_is_not_a_pledge_is_not_found(client, supplier, county, s
     le1 = db.session.scalar(select(Measure).where(Measure.code == "LE1"))
     assert le1 is not None  # Shropshire's, another scheme's measure
     assert client.get(pledge_url(supplier, contract, "LE1")).status_code == 404
+
+
+def test_the_toolkit_page_costs_the_same_queries_however_many_pledges_are_made(
+    client, supplier, county, query_counter
+):
+    contract = make_contract(supplier, county)
+
+    def queries() -> int:
+        with query_counter() as count:
+            assert client.get(pledge_url(supplier, contract)).status_code == 200
+        return count.value
+
+    submit(
+        client, pledge_url(supplier, contract, "CD2"), {"number_0": "4", "frequency": "annually"}
+    )
+    one = queries()
+    for code in ("ES2", "ES3", "ES4"):
+        data = {"number_0": "4", "frequency": "annually"}
+        assert submit(client, pledge_url(supplier, contract, code), data).status_code == 302
+    assert queries() == one
