@@ -81,6 +81,17 @@ def first_return(client, organisation) -> MonitoringReturn:
     ).first()
 
 
+# A contract active in every period the returns ask about, whatever the date of the run.
+START, END = date.today() - timedelta(days=400), date.today() + timedelta(days=400)
+
+
+def boxes(day: date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+PAST = boxes(date.today() - timedelta(days=5))
+
+
 def in_monitoring(supplier, worcestershire, codes=("CD2", "EE1", "DI2")):
     # A plan approved 120 days ago: at least one quarter has ended since.
     monitor(supplier, worcestershire, codes, decided_at=utcnow() - timedelta(days=120))
@@ -91,7 +102,11 @@ def test_a_supplier_pledges_reports_three_kinds_and_an_assessor_verifies_them(
 ):
     # At tender: three pledges with their numbers, on a contract recorded through the pages.
     assert (
-        submit(client, org_url(supplier, "/contracts/new"), contract_data(county)).status_code
+        submit(
+            client,
+            org_url(supplier, "/contracts/new"),
+            contract_data(county, start_date=boxes(START), end_date=boxes(END)),
+        ).status_code
         == 302
     )
     assert submit(client, org_url(supplier, "/contracts/new/check-your-answers")).status_code == 302
@@ -196,7 +211,9 @@ def test_a_supplier_pledges_reports_three_kinds_and_an_assessor_verifies_them(
 def reporting(client, supplier, county, worcestershire):
     """The supplier in monitoring, its returns reporting a pair for the organisation (DI3), a
     pair per contract (ES1) and an achievement (DI2), with a contract active."""
-    contract = make_contract(supplier, county, title="Home care, north")
+    contract = make_contract(
+        supplier, county, title="Home care, north", start_date=START, end_date=END
+    )
     in_monitoring(supplier, worcestershire, ("DI2", "DI3", "ES1"))
     return first_return(client, supplier), contract
 
@@ -287,8 +304,8 @@ def test_a_pair_per_contract_takes_both_figures_for_each_contract(
         ({"achieved": "yes"}, "Enter the date it was achieved"),
         ({"achieved": "yes", "achieved_on": ["31", "2", "2026"]}, "must be a real date"),
         ({"achieved": "yes", "achieved_on": "tomorrow"}, "must be today or in the past"),
-        ({"achieved": "no", "achieved_on": ["1", "4", "2026"]}, "Leave the date empty"),
-        ({"achieved": "yes", "achieved_on": ["1", "4", "2026"]}, "Upload a file that shows it"),
+        ({"achieved": "no", "achieved_on": PAST}, "Leave the date empty"),
+        ({"achieved": "yes", "achieved_on": PAST}, "Upload a file that shows it"),
     ],
 )
 def test_an_achievement_is_refused_without_what_it_needs(
@@ -322,7 +339,7 @@ def test_a_no_is_saved_without_a_date_or_file_and_a_return_cannot_go_unanswered(
     assert "No, not yet achieved" in text
     # A yes whose file was removed since cannot be sent.
     assert upload(client, supplier, monitoring_return, "DI2").status_code == 302
-    day = ["1", "4", "2026"]
+    day = PAST
     data = {"achieved": "yes", "achieved_on": day, "narrative": "Done."}
     assert submit(client, di2, data).status_code == 302
     file = returns_service.evidence_for([line_of(monitoring_return, "DI2")]).files
