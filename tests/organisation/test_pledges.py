@@ -197,3 +197,17 @@ def test_the_toolkit_page_costs_the_same_queries_however_many_pledges_are_made(
         data = {"number_0": "4", "frequency": "annually"}
         assert submit(client, pledge_url(supplier, contract, code), data).status_code == 302
     assert queries() == one
+
+
+def test_a_toolkit_contract_takes_pledges_not_measures(client, supplier, county):
+    contract = make_contract(supplier, county)
+    commitments = org_url(supplier, f"/contracts/{contract.id}/commitments/new")
+    assert client.get(commitments).location.endswith(pledge_url(supplier, contract))
+    posted = submit(
+        client,
+        commitments,
+        {"measure": "CD2", "target_value": "4"},
+        form_url=pledge_url(supplier, contract),
+    )
+    assert posted.status_code == 302
+    assert row_count(ContractCommitment) == 0

@@ -276,6 +276,8 @@ def remove_contract(slug: str, contract_id: int):
 def add_commitment(slug: str, contract_id: int):
     organisation = _for_recording(slug)
     contract = _contract(organisation, contract_id)
+    if pledges.offers_pledges(organisation, contract):  # its commitments are the toolkit's
+        return redirect(url_for(".choose_pledges", slug=slug, contract_id=contract.id))
     measures = contracts.measures_for(organisation)
     form = CommitmentForm(measures=measures)
     if form.validate_on_submit():
