@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import Contract, MonitoringReturn, ReturnLine
+from charter.models import Charter, Contract, MonitoringReturn, ReturnLine
 from charter.models.base import utcnow
 from charter.services.domain import returns as returns_service
-from tests.factories import csrf_token, make_contract, make_user, sign_in, submit
+from tests.factories import csrf_token, give_role, make_contract, make_user, sign_in, submit
 from tests.organisation.contract_helpers import contract_data
 from tests.organisation.pledge_helpers import (
+    WORCESTERSHIRE,
     load_worcestershire,
     monitor,
     worcestershire_council,
@@ -47,6 +48,23 @@ def supplier(client, owner, worcestershire):
 @pytest.fixture
 def county(worcestershire):
     return worcestershire_council(worcestershire)
+
+
+@pytest.fixture
+def reviewer(app, assessor, worcestershire):
+    """An assessor of Worcestershire's charter, signed in, acting in it (``?charter=``). Also
+    the default charter's (the ``assessor`` fixture): the assessment pages act in the default
+    charter before they act in the person's own (the lead's branch), and in the charter named
+    after."""
+    give_role(assessor, "assessor", db.session.get(Charter, worcestershire.charter_id))
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, assessor.email)
+    return client
+
+
+def review_url(monitoring_return, rest=""):
+    return f"/assessor/returns/{monitoring_return.id}{rest}?charter={WORCESTERSHIRE}"
 
 
 def line_url(organisation, monitoring_return, code, rest=""):
@@ -98,7 +116,7 @@ def in_monitoring(supplier, worcestershire, codes=("CD2", "EE1", "DI2")):
 
 
 def test_a_supplier_pledges_reports_three_kinds_and_an_assessor_verifies_them(
-    client, app, supplier, county, worcestershire, assessor
+    client, supplier, county, worcestershire, reviewer
 ):
     # At tender: three pledges with their numbers, on a contract recorded through the pages.
     assert (
@@ -179,9 +197,7 @@ def test_a_supplier_pledges_reports_three_kinds_and_an_assessor_verifies_them(
     assert sent.status_code == 302, sent.get_data(as_text=True)[:3000]
 
     # The assessor sees each kind as it is, with the achievement's evidence, and verifies.
-    reviewer = app.test_client()
-    sign_in(reviewer, assessor.email)
-    review = reviewer.get(f"/assessor/returns/{monitoring_return.id}")
+    review = reviewer.get(review_url(monitoring_return))
     assert review.status_code == 200
     text = review.get_data(as_text=True)
     assert f"Yes, achieved on {achieved_on.day} " in text
@@ -198,9 +214,9 @@ def test_a_supplier_pledges_reports_three_kinds_and_an_assessor_verifies_them(
         data[f"comment_{each.id}"] = ""
     decided = submit(
         reviewer,
-        f"/assessor/returns/{monitoring_return.id}/decision",
+        review_url(monitoring_return, "/decision"),
         data,
-        form_url=f"/assessor/returns/{monitoring_return.id}",
+        form_url=review_url(monitoring_return),
     )
     assert decided.status_code == 302, decided.get_data(as_text=True)[:3000]
     db.session.expire_all()
@@ -260,7 +276,7 @@ def test_a_pair_for_the_organisation_is_saved_and_shown_with_its_labels(
 
 
 def test_a_pair_per_contract_takes_both_figures_for_each_contract(
-    client, app, supplier, reporting, assessor
+    client, supplier, reporting, reviewer
 ):
     monitoring_return, contract = reporting
     es1 = line_url(supplier, monitoring_return, "ES1")
@@ -289,9 +305,7 @@ def test_a_pair_per_contract_takes_both_figures_for_each_contract(
         as_text=True
     )
     assert "Training sessions: 2; Staff trained: 18" in contract_page
-    reviewer = app.test_client()
-    sign_in(reviewer, assessor.email)
-    text = reviewer.get(f"/assessor/returns/{monitoring_return.id}").get_data(as_text=True)
+    text = reviewer.get(review_url(monitoring_return)).get_data(as_text=True)
     assert "Training sessions: 2; Staff trained: 18" in text
     assert "Total: <strong>Training sessions: 3; Staff trained: 23</strong>" in text
 
