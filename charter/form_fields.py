@@ -91,7 +91,8 @@ class AmountField(StringField):
     """A figure in the form's unit (``form.unit``, a measure's unit code), kept as a Decimal in
     ``amount`` exactly as typed: charter.services.domain.units parses it strictly (the unit's
     sign, precision and range; nothing rounded). ``optional`` fields may be left blank
-    (``amount`` is then None). ``label_in_messages`` names the figure in error messages."""
+    (``amount`` is then None). ``label_in_messages`` names the figure in error messages.
+    ``unit`` gives the field a unit of its own (a pair's second figure), instead of the form's."""
 
     def __init__(
         self,
@@ -100,9 +101,11 @@ class AmountField(StringField):
         missing: str,
         optional: bool = False,
         label_in_messages: str = "",
+        unit: str | None = None,
         **kwargs,
     ):
         super().__init__(label, widget=GovTextInput(), **kwargs)
+        self.own_unit = unit
         self.missing = missing
         self.optional = optional
         self.label_in_messages = label_in_messages
@@ -116,7 +119,8 @@ class AmountField(StringField):
             raise ValidationError(self.missing)
         label = self.label_in_messages or self.label.text.lower()
         try:
-            self.amount = parse_figure(self.data, getattr(form, "unit", None), label=label)
+            unit = self.own_unit or getattr(form, "unit", None)
+            self.amount = parse_figure(self.data, unit, label=label)
         except FigureRefused as refusal:
             raise ValidationError(str(refusal)) from None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, exists
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, exists
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from charter.extensions import db
@@ -100,7 +100,9 @@ class Contract(Versioned, db.Model):
 
 
 class ContractCommitment(db.Model):
-    """A social value commitment made at tender: a measure and the target promised."""
+    """A social value commitment made at tender: a measure and the target promised, or a
+    toolkit pledge (the measure's ``pledge``) with the numbers the supplier put in its [#] and
+    how often it reports its indicator (charter.services.domain.pledges)."""
 
     __tablename__ = "contract_commitments"
     __table_args__ = (UniqueConstraint("contract_id", "measure_id"),)
@@ -108,8 +110,15 @@ class ContractCommitment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"))
-    target_value: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # None for a pledge: its numbers are the pledge's ("within [#] weeks"), not always a target
+    # in the indicator's unit.
+    target_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     notes: Mapped[str | None] = mapped_column(Text)
+    # A pledge's numbers, one per [#] in order, as typed ("4", "12.5"); None for a commitment
+    # that is not a pledge.
+    pledge_numbers: Mapped[list[str] | None] = mapped_column(JSON)
+    # How often the pledge's indicator is reported: one of the measure's ``frequencies``.
+    frequency: Mapped[str | None] = mapped_column(String(20))
 
     contract: Mapped[Contract] = relationship(back_populates="commitments", lazy="raise")
     measure: Mapped[Measure] = relationship(lazy="raise")

@@ -92,6 +92,11 @@ class ReturnLine(db.Model):
     return_id: Mapped[int] = mapped_column(ForeignKey("monitoring_returns.id"), index=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"))
     actual_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # A pair's second figure (Measure.parts[1]); actual_value is its first. An achievement has
+    # no figure: yes or no, and the date it was achieved (evidence is a file on the line).
+    second_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    achieved: Mapped[bool | None]
+    achieved_on: Mapped[date | None]
     narrative: Mapped[str | None] = mapped_column(Text)
     review_status: Mapped[str] = mapped_column(String(20), default=LINE_PENDING)
     assessor_comment: Mapped[str | None] = mapped_column(Text)
@@ -123,6 +128,17 @@ class ReturnLine(db.Model):
     def is_flagged(self) -> bool:
         return bool(self.flag_reasons)
 
+    @property
+    def is_entered(self) -> bool:
+        """Whether the line's value is given: its figure, a pair's two, an achievement's yes or
+        no (the measure must be loaded)."""
+        unit = self.measure.unit
+        if unit == "achievement":
+            return self.achieved is not None
+        if unit == "pair":
+            return self.actual_value is not None and self.second_value is not None
+        return self.actual_value is not None
+
 
 class ContractFigure(db.Model):
     """One contract's figure for a per-contract measure in one return. ``contract_id`` NULL is
@@ -136,6 +152,7 @@ class ContractFigure(db.Model):
     return_line_id: Mapped[int] = mapped_column(ForeignKey("return_lines.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
     value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    second_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # a pair's second
     endorsement_status: Mapped[str] = mapped_column(
         String(20), default=FIGURE_NOT_ENDORSED, index=True
     )

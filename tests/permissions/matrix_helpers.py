@@ -99,6 +99,10 @@ ORG_EDIT = _level(
     admin=NOT_FOUND, contract_manager=NOT_FOUND,
     other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
 )  # fmt: skip
+# Pledges on a contract (issue 21): who may reach them is ORG_EDIT's, but the world's charter has
+# no toolkit of pledges, so its members too are told there is no such page (the pages themselves:
+# tests/organisation/test_pledges.py).
+ORG_EDIT_NO_TOOLKIT = {**ORG_EDIT, "member": NOT_FOUND, "contributor": NOT_FOUND}
 # Only the organisation's owner.
 ORG_OWNER = _level(
     anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=FORBIDDEN,
@@ -291,6 +295,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.remove_contract": ORG_EDIT,
     "organisation.add_commitment": ORG_EDIT,
     "organisation.remove_commitment": ORG_EDIT,
+    "organisation.choose_pledges": ORG_EDIT_NO_TOOLKIT,
+    "organisation.make_pledge": ORG_EDIT_NO_TOOLKIT,
     "organisation.accept_proposed_contract": ORG_EDIT,
     "organisation.decline_proposed_contract": ORG_EDIT,
     "organisation.accept_contract_change": ORG_EDIT,

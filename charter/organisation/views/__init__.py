@@ -14,6 +14,7 @@ from charter.organisation.views import (  # noqa: F401
     members,
     minimum_standards,
     plans,
+    pledges,
     ppon,
     publishing,
     registration,

@@ -26,7 +26,7 @@ from charter.organisation.forms.contracts import (
 )
 from charter.organisation.forms.plans import ButtonForm
 from charter.refusals_on_forms import show_error, shown_on
-from charter.services.domain import contract_proposals, contract_terminations, contracts
+from charter.services.domain import contract_proposals, contract_terminations, contracts, pledges
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.schemes import scheme_of
 from charter.services.read_models import commitments
@@ -175,6 +175,8 @@ def check_contract(slug: str):
         db.session.commit()
         session.pop(_answers_key(organisation), None)
         flash(f"Contract ‘{contract.title}’ recorded.", "success")
+        if pledges.offers_pledges(organisation, contract):  # next: the pledges made at tender
+            return redirect(url_for(".choose_pledges", slug=slug, contract_id=contract.id))
         return redirect(url_for(".show_contract", slug=slug, contract_id=contract.id))
     return render_template(
         "organisation/contract-check.html",
@@ -199,6 +201,9 @@ def show_contract(slug: str, contract_id: int):
         organisation=organisation,
         contract=contract,
         commitments=contracts.commitments_of(contract),
+        offers_pledges=pledges.offers_pledges(organisation, contract),
+        pledge_text=pledges.pledge_text,
+        frequency_labels=pledges.FREQUENCY_LABELS,
         commitments_report=commitments.for_contract(contract),
         monitoring_periods=figures_by_period(contract),
         can_record=membership is not None and contracts.can_record_contracts(organisation),
@@ -271,6 +276,8 @@ def remove_contract(slug: str, contract_id: int):
 def add_commitment(slug: str, contract_id: int):
     organisation = _for_recording(slug)
     contract = _contract(organisation, contract_id)
+    if pledges.offers_pledges(organisation, contract):  # its commitments are the toolkit's
+        return redirect(url_for(".choose_pledges", slug=slug, contract_id=contract.id))
     measures = contracts.measures_for(organisation)
     form = CommitmentForm(measures=measures)
     if form.validate_on_submit():

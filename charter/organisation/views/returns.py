@@ -15,13 +15,16 @@ from flask_login import current_user, login_required
 from charter.auth.decorators import verified_required
 from charter.extensions import db
 from charter.models.monitoring import LINE_QUERIED, RETURN_DRAFT, RETURN_QUERIED
+from charter.models.scheme import ACHIEVEMENT, PAIR
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.organisation.forms.plans import ButtonForm
 from charter.organisation.forms.returns import (
+    AchievementForm,
     ContractFiguresForm,
     LineForm,
     LinkForm,
+    PairLineForm,
     UploadForm,
     VersionedButtonForm,
     set_figure_choices,
@@ -144,15 +147,23 @@ def _line_page(organisation, monitoring_return, line, *, line_form, upload_form,
 
 
 def line_form_for(monitoring_return, line, formdata=_UNSET):
-    """The figure form for the line: per contract, or one figure for the organisation."""
+    """The figure form for the line: per contract, or for the organisation; a pair's two
+    figures, or an achievement's yes or no and date."""
+    measure = line.measure
     kwargs = {
-        "unit": line.measure.unit,
+        "unit": measure.unit,
         "is_queried": line.review_status == LINE_QUERIED,
     }
     if formdata is not _UNSET:
         kwargs["formdata"] = formdata
-    if line.measure.is_per_contract:
-        return ContractFiguresForm.for_rows(returns.figure_rows(monitoring_return, line), **kwargs)
+    parts = measure.parts if measure.unit == PAIR else None
+    if measure.is_per_contract:
+        rows = returns.figure_rows(monitoring_return, line)
+        return ContractFiguresForm.for_rows(rows, parts, **kwargs)
+    if measure.unit == ACHIEVEMENT:
+        return AchievementForm(**kwargs)
+    if parts:
+        return PairLineForm(parts=parts, **kwargs)
     return LineForm(**kwargs)
 
 
@@ -173,8 +184,17 @@ def _prefill(form, line) -> None:
         for row, field in form.figure_fields():
             if row.value is not None:
                 field.data = _as_typed(row.value)
+        for row, field in form.second_fields():
+            if row.figure is not None and row.figure.second_value is not None:
+                field.data = _as_typed(row.figure.second_value)
+    elif isinstance(form, AchievementForm):
+        if line.achieved is not None:
+            form.achieved.data = "yes" if line.achieved else "no"
+        form.achieved_on.data = line.achieved_on
     elif line.actual_value is not None:
         form.actual_value.data = _as_typed(line.actual_value)
+    if isinstance(form, PairLineForm) and line.second_value is not None:
+        form.second_value.data = _as_typed(line.second_value)
     form.narrative.data = line.narrative
     form.response.data = line.response
     form.flag_explanation.data = line.flag_explanation
@@ -195,14 +215,39 @@ def edit_return_line(slug: str, return_id: int, measure_code: str):
             "explanation": (form.flag_explanation.data or "").strip() or None,
         }
         per_contract = isinstance(form, ContractFiguresForm)
+        achievement = isinstance(form, AchievementForm)
         # A total too large for its column, the figures each in range: said on the first figure.
-        first = form.figure_fields()[0][1] if per_contract else form.actual_value
+        if per_contract:
+            first = form.figure_fields()[0][1]
+        else:
+            first = form.achieved if achievement else form.actual_value
         with shown_on(form, first) as refused:
             if per_contract:
-                returns.save_figures(monitoring_return, line, form.rows, form.values(), **fields)
+                returns.save_figures(
+                    monitoring_return,
+                    line,
+                    form.rows,
+                    form.values(),
+                    second_values=form.second_values(),
+                    **fields,
+                )
+            elif achievement:
+                del fields["explanation"]  # nothing to be out of line: no figure
+                returns.save_achievement(
+                    monitoring_return,
+                    line,
+                    achieved=form.achieved.data == "yes",
+                    achieved_on=form.achieved_on.data,
+                    **fields,
+                )
             else:
+                second = form.second_value.amount if isinstance(form, PairLineForm) else None
                 returns.save_line(
-                    monitoring_return, line, actual_value=form.actual_value.amount, **fields
+                    monitoring_return,
+                    line,
+                    actual_value=form.actual_value.amount,
+                    second_value=second,
+                    **fields,
                 )
         if not refused:
             db.session.commit()

@@ -43,7 +43,7 @@ from charter.services.domain.plausibility import counts
 @dataclass(frozen=True)
 class CommitmentProgress:
     measure: Measure
-    committed: Decimal
+    committed: Decimal | None  # None: a pledge, whose numbers are the pledge's own
     notes: str | None
     delivered: Decimal | None  # None: the measure is not reported per contract
     figures: int  # verified figures counted
@@ -56,7 +56,7 @@ class CommitmentProgress:
     @property
     def share_delivered(self) -> int | None:
         """Percent of the commitment delivered; None when not followed or nothing committed."""
-        if self.delivered is None or self.committed <= 0:
+        if self.delivered is None or self.committed is None or self.committed <= 0:
             return None
         return int(self.delivered * 100 / self.committed)
 

@@ -15,9 +15,12 @@ names re-exported here.
 
 from charter.services.domain.returns.editing import (
     LOCKED_MESSAGES,
+    LineRefused,
     add_link,
+    has_file,
     remove_link,
     require_editable,
+    save_achievement,
     save_line,
     touch_for_evidence,
 )
@@ -70,6 +73,7 @@ __all__ = [
     "WAITING_LIMIT",
     "Evidence",
     "FigureRow",
+    "LineRefused",
     "Opening",
     "_create_return",
     "active_contracts",
@@ -82,6 +86,7 @@ __all__ = [
     "figure_for",
     "figure_rows",
     "figures_by_line",
+    "has_file",
     "is_overdue",
     "line_by_id",
     "line_for",
@@ -95,6 +100,7 @@ __all__ = [
     "return_for",
     "returns_missing",
     "returns_of",
+    "save_achievement",
     "save_figures",
     "save_line",
     "start_retrospective",

@@ -20,7 +20,8 @@ from charter.extensions import db
 from charter.models import Contract, ContractFigure, MonitoringReturn, ReturnLine
 from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_NOT_ENDORSED, LINE_QUERIED
-from charter.services.domain.returns.editing import _touch, flag, require_editable
+from charter.models.scheme import PAIR
+from charter.services.domain.returns.editing import LineRefused, _touch, flag, require_editable
 from charter.services.domain.units import check_total
 from workflows.lifecycle import TransitionRefused
 
@@ -134,19 +135,27 @@ def save_figures(
     narrative: str,
     response: str | None,
     explanation: str | None = None,
+    second_values: dict[str, Decimal | None] | None = None,
 ) -> None:
-    """Store each row's figure (by ``FigureRow.key``) and the line's total. A changed figure
-    the commissioner had endorsed goes back to "not endorsed": they endorsed another number.
+    """Store each row's figure (by ``FigureRow.key``) and the line's total; for a pair, each
+    row's second figure too (``second_values``) and their total. A changed figure the
+    commissioner had endorsed goes back to "not endorsed": they endorsed another number.
     A total the line's column cannot hold is refused (TotalTooLarge) before anything changes."""
     require_editable(monitoring_return, line)
-    if not line.measure.is_per_contract:
-        raise TransitionRefused(f"{line.measure.code} is reported for the whole organisation.")
-    given = [v for v in values.values() if v is not None]
-    total = sum(given, Decimal(0)) if given else None
-    if total is not None:
-        check_total(total, line.measure.unit, what=f"the total for {line.measure.code}")
+    measure = line.measure
+    if not measure.is_per_contract:
+        raise TransitionRefused(f"{measure.code} is reported for the whole organisation.")
+    is_pair = measure.unit == PAIR
+    if is_pair != (second_values is not None):
+        raise TransitionRefused(f"{measure.code}: give {'two figures' if is_pair else 'one'}.")
+    units = [p["unit"] for p in measure.parts] if is_pair else [measure.unit]
+    seconds = second_values or {}
+    if is_pair and any((values.get(r.key) is None) != (seconds.get(r.key) is None) for r in rows):
+        raise LineRefused(f"Enter both figures for each contract for {measure.code}")
+    total = _total(values, units[0], f"the total for {measure.code}")
+    second_total = _total(seconds, units[-1], f"the second total for {measure.code}")
     for row in rows:
-        value = values.get(row.key)
+        value, second = values.get(row.key), seconds.get(row.key)
         figure = row.figure
         if figure is None:
             if value is None:
@@ -155,12 +164,16 @@ def save_figures(
                 return_line_id=line.id, contract_id=row.contract.id if row.contract else None
             )
             db.session.add(figure)
-        elif figure.value != value and figure.endorsement_status == FIGURE_ENDORSED:
+        elif (
+            figure.value != value or figure.second_value != second
+        ) and figure.endorsement_status == FIGURE_ENDORSED:
             figure.endorsement_status = FIGURE_NOT_ENDORSED
             figure.endorsed_by_id = None
             figure.endorsed_at = None
         figure.value = value
+        figure.second_value = second if is_pair else None
     line.actual_value = total
+    line.second_value = second_total if is_pair else None
     line.narrative = narrative
     if line.review_status == LINE_QUERIED:
         line.response = response
@@ -168,6 +181,14 @@ def save_figures(
         monitoring_return, line, [(row.contract, values.get(row.key)) for row in rows], explanation
     )
     _touch(monitoring_return)
+
+
+def _total(values: dict, unit: str, what: str) -> Decimal | None:
+    given = [v for v in values.values() if v is not None]
+    total = sum(given, Decimal(0)) if given else None
+    if total is not None:
+        check_total(total, unit, what=what)
+    return total
 
 
 def figure_for(line: ReturnLine, key: str) -> ContractFigure | None:
@@ -215,6 +236,11 @@ def missing_figures(
     for line in lines:
         if not line.measure.is_per_contract:
             continue
-        given = {f.contract_id for f in figures.get(line.id, []) if f.value is not None}
+        pair = line.measure.unit == PAIR
+        given = {
+            f.contract_id
+            for f in figures.get(line.id, [])
+            if f.value is not None and (not pair or f.second_value is not None)
+        }
         missing[line.id] = [c.title for c in contracts if c.id not in given]
     return missing

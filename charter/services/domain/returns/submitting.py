@@ -6,6 +6,7 @@ from charter.extensions import db
 from charter.models import MonitoringReturn, Organisation, ReturnLine, User
 from charter.models.base import utcnow
 from charter.models.monitoring import LINE_PENDING, LINE_QUERIED, RETURN_SUBMITTED
+from charter.models.scheme import ACHIEVEMENT, PAIR
 from charter.services import notices
 from charter.services.domain import periods, plausibility
 from charter.services.domain.returns.editing import require_editable
@@ -26,11 +27,16 @@ def problems(
         name = f"{line.measure.code}: {line.measure.title}"
         gaps = []
         if missing.get(line.id):
+            what = "both figures" if line.measure.unit == PAIR else "a figure"
             gaps.append(
-                "enter a figure for " + ", ".join(missing[line.id]) + " (0 if there was none)"
+                f"enter {what} for " + ", ".join(missing[line.id]) + " (0 if there was none)"
             )
+        elif line.measure.unit == ACHIEVEMENT:
+            gaps += _achievement_gaps(line, evidence)
         elif line.actual_value is None:
             gaps.append("enter the actual figure")
+        elif line.measure.unit == PAIR and line.second_value is None:
+            gaps.append(f"enter the figure for ‘{line.measure.parts[1]['label']}’")
         if not (line.narrative or "").strip():
             gaps.append("say what you did")
         if plausibility.needs_explanation(line):
@@ -42,6 +48,17 @@ def problems(
         if gaps:
             found.append(f"{name}: {', '.join(gaps)}")
     return found
+
+
+def _achievement_gaps(line: ReturnLine, evidence: Evidence) -> list[str]:
+    if line.achieved is None:
+        return ["say whether it has been achieved"]
+    if not line.achieved:
+        return []
+    gaps = [] if line.achieved_on else ["enter the date it was achieved"]
+    if not evidence.files.get(line.id):
+        gaps.append("upload a file that shows it was achieved")
+    return gaps
 
 
 def submit_return(
