@@ -15,6 +15,7 @@ from charter.models.contract import (
     ContractCommitment,
     ContractManager,
 )
+from charter.models.contract_social_value import CommitmentAlternative, ServiceCredit
 from charter.models.duties import AnnualConfirmation, AuditDraw, MarkAudit
 from charter.models.history import AuditEvent, ContractMonitoringEvent
 from charter.models.impact import (
@@ -67,6 +68,7 @@ __all__ = [
     "CharterCommissioner",
     "CharterMark",
     "Commissioner",
+    "CommitmentAlternative",
     "Contract",
     "ContractCommitment",
     "ContractFigure",
@@ -103,6 +105,7 @@ __all__ = [
     "ReturnLine",
     "ScheduledNotice",
     "Scheme",
+    "ServiceCredit",
     "Signature",
     "Signing",
     "StaffRole",
