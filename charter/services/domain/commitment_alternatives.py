@@ -150,11 +150,14 @@ def propose(
     return alternative
 
 
-def valuation(alternative: CommitmentAlternative, day: date) -> Valuation:
-    """Each side's target times its measure's proxy value in force on ``day`` (exact)."""
+def valuation(
+    alternative: CommitmentAlternative, day: date, values: dict | None = None
+) -> Valuation:
+    """Each side's target times its measure's proxy value in force on ``day`` (exact).
+    ``values`` keeps each scheme's values across calls (a page with several alternatives)."""
     original = alternative.original
-    values: dict[int, dict[str, Decimal]] = {}
-    for scheme_id in {original.measure.scheme_id, alternative.measure.scheme_id}:
+    values = {} if values is None else values
+    for scheme_id in {original.measure.scheme_id, alternative.measure.scheme_id} - set(values):
         values[scheme_id] = values_in_force(db.session.get(Scheme, scheme_id), day)
     sides = []
     missing = []

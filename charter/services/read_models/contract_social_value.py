@@ -55,7 +55,7 @@ def for_contract(contract: Contract) -> ContractSocialValue:
             select(Charter.name).where(Charter.id == contract.award_weighting_charter_id)
         )
     alternatives = commitment_alternatives.alternatives_of(contract)
-    today = date.today()
+    today, values = date.today(), {}
     return ContractSocialValue(
         weighting=contract.award_weighting,
         weighting_charter=charter_name,
@@ -63,7 +63,7 @@ def for_contract(contract: Contract) -> ContractSocialValue:
         credits=service_credits.credits_of(contract),
         credits_scheme=service_credits.scheme_for_credits(contract),
         valuations={
-            a.id: commitment_alternatives.valuation(a, today)
+            a.id: commitment_alternatives.valuation(a, today, values)
             for a in alternatives
             if a.status == "proposed"
         },
