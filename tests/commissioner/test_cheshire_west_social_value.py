@@ -161,7 +161,8 @@ def test_a_contract_manager_decides_alternatives_records_a_credit_and_the_report
     admin = app.test_client()
     make_user(email="ada@cheshirewestandchester.example", full_name="Ada Admin", role="admin")
     sign_in(admin, "ada@cheshirewestandchester.example")
-    assert "£1,500.50" not in admin.get("/admin/contract-social-value").get_data(as_text=True)
+    shown = admin.get("/admin/contract-social-value").get_data(as_text=True)
+    assert "£1,500.50" in shown and "1 accepted, 1 refused" in shown and "10%" in shown
     report = admin.get("/admin/contract-social-value.csv?table=contracts")
     assert report.status_code == 200
     (row,) = list(csv.DictReader(io.StringIO(report.get_data(as_text=True))))

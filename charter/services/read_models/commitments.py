@@ -75,6 +75,8 @@ class ContractCommitments:
     def behind(self, row: CommitmentProgress) -> bool:
         """Delivered a smaller share of a flow than the share of the term gone."""
         share = row.share_delivered
+        if row.substituted:  # replaced by an alternative: no longer owed
+            return False
         return row.measure.is_flow and share is not None and share < self.share_elapsed
 
 
