@@ -230,3 +230,28 @@ def test_a_commissioner_outside_the_supplier_charter_gets_a_weighting_only_if_al
     assert weighting_of(Decimal("120000"), council.id, None) == (None, None)
     # ...and agree between £50,000 and £100,000.
     assert weighting_of(Decimal("75000"), council.id, None) == (Decimal("5"), scheme.charter_id)
+
+
+def test_an_alternative_whose_measure_was_committed_since_cannot_be_accepted(app):
+    scheme = load_cheshire_west()
+    set_proxies(scheme)
+    supplier, member, council, manager = supplier_and_council(app, scheme)
+    contract = record_contract(member, supplier, council, "120000")
+    add_commitment(member, supplier, contract, "CW1", "20")
+    commitment_id = db.session.scalar(select(ContractCommitment.id))
+    url = (
+        f"/organisations/{supplier.slug}/contracts/{contract.id}/commitments/"
+        f"{commitment_id}/alternative"
+    )
+    data = {"measure": "CW2", "target_value": "40", "reason": "No vacancies"}
+    assert submit(member, url, data).status_code == 302
+    add_commitment(member, supplier, contract, "CW2", "10")  # the supplier adds it meanwhile
+    alternative_id = db.session.scalar(select(CommitmentAlternative.id))
+    page = f"/commissioner/contracts/{contract.id}"
+    submit(manager, f"{page}/alternatives/{alternative_id}/accept", form_url=page)
+    assert "the contract now has a commitment for CW2 already" in manager.get(page).get_data(
+        as_text=True
+    )
+    assert _count(ContractCommitment) == 2
+    db.session.expire_all()
+    assert db.session.get(CommitmentAlternative, alternative_id).status == "proposed"

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from charter.auth.decorators import verified_required
 from charter.commissioner import bp
@@ -54,10 +55,13 @@ def accept_alternative(contract_id: int, alternative_id: int):
     codes = alternative.measure.code, alternative.original.measure.code
     try:
         commitment_alternatives.accept(contract, organisation, alternative, _user(), date.today())
+        db.session.commit()
     except AlternativeRefused as refusal:
         flash(str(refusal), "error")
+    except IntegrityError:  # another contract manager accepted it at the same moment
+        db.session.rollback()
+        flash("This alternative was already accepted: nothing changed", "error")
     else:
-        db.session.commit()
         flash(
             f"You accepted {codes[0]} in place of {codes[1]}. We have emailed {organisation.name}.",
             "success",

@@ -212,6 +212,11 @@ def accept(
             f"{pounds(found.original)} of the {original.measure.code} commitment it would "
             "replace. An alternative must be worth at least as much as the original"
         )
+    if commitment_for(contract, alternative.measure) is not None:
+        raise AlternativeRefused(
+            f"The alternative cannot be accepted: the contract now has a commitment for "
+            f"{alternative.measure.code} already. Refuse it, and the supplier can propose another"
+        )
     substitute = ContractCommitment(
         contract_id=contract.id,
         measure_id=alternative.measure_id,
