@@ -85,6 +85,9 @@ def test_a_contract_manager_decides_alternatives_records_a_credit_and_the_report
     equal, lower = _alternatives()
 
     page = f"/commissioner/contracts/{contract.id}"
+    db.session.expire_all()
+    version = {"version": str(contract.version_id)}
+    assert submit(manager, f"{page}/confirm", version, form_url=page).status_code == 302
     shown = manager.get(page).get_data(as_text=True)
     assert "CW1 £2,000, CW2 £2,000, by the proxy values in force today" in shown
     assert "CW3 £1,000, CW5 £750, by the proxy values in force today" in shown
@@ -154,6 +157,11 @@ def test_a_contract_manager_decides_alternatives_records_a_credit_and_the_report
     assert "Service credits" in text and "£1,500.50" in text
     assert "Placements not delivered in the first quarter" in text
     assert "Substituted" in text
+
+    # The contract managers' own report no longer counts the substituted commitment as owed.
+    managers_report = manager.get("/commissioner/report.csv?period=2026-27").get_data(as_text=True)
+    owed = {row["Measure"] for row in csv.DictReader(io.StringIO(managers_report))}
+    assert {"CW2", "CW3"} <= owed and "CW1" not in owed
 
     # A verified figure for the alternative: delivered to date.
     make_period(supplier, scheme, 5, {contract: {"CW2": "12"}}, status="verified")
