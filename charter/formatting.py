@@ -72,6 +72,15 @@ def format_money(value) -> str:
     return format_currency(amount, "GBP", locale=LOCALE)
 
 
+def format_exact_money(value) -> str:
+    """As format_money, but a value with fractions of a penny (a target times a proxy value)
+    is shown as it is, never rounded: £8.325."""
+    amount = _decimal(value)
+    if amount is None or amount == amount.quantize(Decimal("0.01")):
+        return format_money(value)
+    return f"£{amount.normalize():,f}"
+
+
 def format_number(value) -> str:
     """A figure without needless decimals: 12, 12.5, 1,250."""
     amount = _decimal(value)

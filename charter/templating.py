@@ -19,6 +19,7 @@ from charter.formatting import (
     format_amount,
     format_date,
     format_datetime,
+    format_exact_money,
     format_money,
     format_number,
     format_period,
@@ -143,6 +144,7 @@ def register_template_helpers(app: Flask) -> None:
     # Figures and dates as people read them (charter/formatting.py): use these, never a raw
     # value, `|round`, "%.2f" or "£" ~ value. `amount` takes the measure's unit code.
     app.add_template_filter(format_money, "money")  # £163,156 / £163,156.50
+    app.add_template_filter(format_exact_money, "pounds")  # £8.325: never rounded
     app.add_template_filter(format_amount, "amount")  # 77%, 12.5 FTE, 40 weeks, £1,200
     app.add_template_filter(format_number, "quantity")  # 1,250 (a count with no unit)
     app.add_template_filter(format_date, "date")  # 24 October 2028

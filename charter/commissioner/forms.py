@@ -8,7 +8,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, Length
 
-from charter.form_fields import VersionField, no_nul_characters, required_text, strip_whitespace
+from charter.form_fields import (
+    AmountField,
+    GovDateField,
+    VersionField,
+    no_nul_characters,
+    required_text,
+    strip_whitespace,
+)
 
 STALE_PAGE_MESSAGE = "This page is out of date. Go back to the contract and try again"
 
@@ -74,3 +81,31 @@ class ButtonForm(FlaskForm):
     """A POST button with CSRF protection: accept, cancel, remove."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RefuseAlternativeForm(FlaskForm):
+    reason = _text("Why you are refusing it", "Enter why you are refusing the alternative")
+    submit = SubmitField("Refuse alternative", widget=GovSubmitInput())
+
+
+class ServiceCreditForm(FlaskForm):
+    """A service credit: its amount in pounds (exactly as typed: pence at most, never rounded),
+    why, and the period of the commitments missed."""
+
+    unit = "GBP"  # read by AmountField
+    amount = AmountField(
+        "Amount",
+        missing="Enter the amount of the service credit",
+        label_in_messages="the amount",
+        description="In pounds, like 1500 or 1500.50",
+    )
+    reason = _text("Why you are applying it", "Enter why you are applying the service credit")
+    period_start = GovDateField(
+        "Start of the period", name_for_errors="the start of the period",
+        description="For example, 1 4 2026",
+    )  # fmt: skip
+    period_end = GovDateField(
+        "End of the period", name_for_errors="the end of the period",
+        description="For example, 30 6 2026",
+    )  # fmt: skip
+    submit = SubmitField("Record service credit", widget=GovSubmitInput())

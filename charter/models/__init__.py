@@ -15,6 +15,7 @@ from charter.models.contract import (
     ContractCommitment,
     ContractManager,
 )
+from charter.models.contract_social_value import CommitmentAlternative, ServiceCredit
 from charter.models.declarations import SelfAssessment, StandardsDeclaration
 from charter.models.duties import AnnualConfirmation, AuditDraw, MarkAudit
 from charter.models.history import AuditEvent, ContractMonitoringEvent
@@ -68,6 +69,7 @@ __all__ = [
     "CharterCommissioner",
     "CharterMark",
     "Commissioner",
+    "CommitmentAlternative",
     "Contract",
     "ContractCommitment",
     "ContractFigure",
@@ -105,6 +107,7 @@ __all__ = [
     "ScheduledNotice",
     "Scheme",
     "SelfAssessment",
+    "ServiceCredit",
     "Signature",
     "Signing",
     "StaffRole",

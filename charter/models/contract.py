@@ -90,6 +90,11 @@ class Contract(Versioned, db.Model):
     disputed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     disputed_at: Mapped[datetime | None]
     # Optimistic lock: a supplier's edit and a commissioner's confirmation cannot both land.
+    # The social value weighting at award (percent) from the bands of the charter named, set
+    # when the contract is recorded or its value or commissioner changes; None when no band
+    # covers it (charter.services.domain.award_weighting, which says which charter's bands).
+    award_weighting: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    award_weighting_charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"))
 
     commissioner: Mapped[Commissioner] = relationship(lazy="raise")
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id], lazy="raise")
@@ -119,6 +124,11 @@ class ContractCommitment(db.Model):
     pledge_numbers: Mapped[list[str] | None] = mapped_column(JSON)
     # How often the pledge's indicator is reported: one of the measure's ``frequencies``.
     frequency: Mapped[str | None] = mapped_column(String(20))
+    # An alternative of equal value accepted by the contract manager replaces a commitment the
+    # supplier could not deliver: the original stays, marked substituted, and the alternative
+    # names it (charter.models.contract_social_value.CommitmentAlternative holds the decision).
+    substituted_at: Mapped[datetime | None]
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("contract_commitments.id"))
 
     contract: Mapped[Contract] = relationship(back_populates="commitments", lazy="raise")
     measure: Mapped[Measure] = relationship(lazy="raise")

@@ -5,6 +5,7 @@ from charter.admin.views import (  # noqa: F401
     audits,
     commissioners,
     contract_managers,
+    contract_report,
     dashboard,
     emails,
     flagged_figures,

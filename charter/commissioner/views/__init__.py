@@ -1,3 +1,8 @@
 """Contract managers' pages, one module per journey."""
 
-from charter.commissioner.views import contracts, invitations, reports  # noqa: F401
+from charter.commissioner.views import (  # noqa: F401
+    contracts,
+    invitations,
+    reports,
+    social_value,
+)

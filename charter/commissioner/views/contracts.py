@@ -10,6 +10,7 @@ from charter.auth.decorators import verified_required
 from charter.commissioner import bp
 from charter.commissioner.access import contract_for_manager, managed_ids
 from charter.commissioner.forms import (
+    ButtonForm,
     ConfirmContractForm,
     DisputeContractForm,
     EndorsePeriodForm,
@@ -28,7 +29,7 @@ from charter.services.domain import (
     invitations,
 )
 from charter.services.domain.contract_monitoring import MonitoringRefused
-from charter.services.read_models import commitments
+from charter.services.read_models import commitments, contract_social_value
 from charter.services.read_models import contract_monitoring as monitoring_reads
 
 CONTRACT_URL = "/contracts/<int:contract_id>"
@@ -66,6 +67,9 @@ def _contract_page(contract, organisation, *, confirm_form=None, status=200):
         form=confirm_form,  # its errors in the page's error summary
         endorse_form=EndorsePeriodForm(),
         notice=contract_proposals.notice_of(contract),
+        social_value=contract_social_value.for_contract(contract),
+        button_form=ButtonForm(),
+        as_manager=True,
     ), status
 
 

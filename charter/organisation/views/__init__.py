@@ -6,6 +6,7 @@ from charter.organisation.views import (  # noqa: F401
     certificate,
     charters,
     confirmation,
+    contract_alternatives,
     contract_proposals,
     contracts,
     dashboard,

@@ -29,7 +29,7 @@ from charter.refusals_on_forms import show_error, shown_on
 from charter.services.domain import contract_proposals, contract_terminations, contracts, pledges
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.schemes import scheme_of
-from charter.services.read_models import commitments
+from charter.services.read_models import commitments, contract_social_value
 from charter.services.read_models.contract_monitoring import figures_by_period
 
 URL = "/<slug>/contracts"
@@ -209,6 +209,7 @@ def show_contract(slug: str, contract_id: int):
         can_record=membership is not None and contracts.can_record_contracts(organisation),
         form=ButtonForm(),
         notice=contract_proposals.notice_of(contract),
+        social_value=contract_social_value.for_contract(contract),
     )
 
 

@@ -27,7 +27,7 @@ from charter.models import (
     User,
 )
 from charter.services import notices
-from charter.services.domain import contract_monitoring, signings
+from charter.services.domain import award_weighting, contract_monitoring, signings
 from charter.services.domain.charter_commissioners import counts_for
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.identifiers import (
@@ -38,6 +38,7 @@ from charter.services.domain.identifiers import (
 from charter.services.domain.refusals import Refused
 from charter.services.domain.returns import figures
 from charter.services.domain.schemes import scheme_of
+from charter.services.domain.social_value_record import keep_record
 from charter.services.domain.text import clean_text, has_visible_name, name_message
 from charter.services.domain.versions import check_version
 from workflows import lifecycle
@@ -288,6 +289,7 @@ def add_contract(
         end_date=end_date,
         created_by_id=user.id,
     )
+    award_weighting.record(contract, organisation)
     db.session.add(contract)
     db.session.flush()
     notices.contracts.recorded(contract, organisation)
@@ -320,10 +322,11 @@ def update_contract(
     # A contract keeps a commissioner deactivated since; it cannot move to another inactive one.
     if commissioner.id != contract.commissioner_id and not commissioner.is_active:
         raise ContractRefused("Select the commissioner who awarded the contract")
-    contract.commissioner_id = commissioner.id
+    if (commissioner.id, value) != (contract.commissioner_id, contract.value):
+        contract.commissioner_id, contract.value = commissioner.id, value
+        award_weighting.record(contract, organisation)
     contract.title = title
     contract.reference = reference or None
-    contract.value = value
     contract.start_date = start_date
     contract.end_date = end_date
     return contract_monitoring.after_supplier_edit(contract, before, user)
@@ -333,6 +336,7 @@ def remove_contract(organisation: Organisation, contract: Contract) -> None:
     require_recording(organisation)
     if figures.contract_has_figures(contract.id):  # the figures would lose their contract
         raise TransitionRefused(figures.CONTRACT_HAS_FIGURES)
+    keep_record(contract_id=contract.id)
     # Bulk deletes: the relationships are lazy="raise", so no cascade through the session.
     db.session.execute(
         delete(ContractCommitment).where(ContractCommitment.contract_id == contract.id)
@@ -383,6 +387,7 @@ def add_commitment(
 def remove_commitment(organisation: Organisation, contract: Contract, commitment_id: int) -> bool:
     """Whether a commitment of this contract was removed (another contract's id is ignored)."""
     require_recording(organisation)
+    keep_record(commitment_id=commitment_id)
     done = db.session.execute(
         delete(ContractCommitment).where(
             ContractCommitment.id == commitment_id,

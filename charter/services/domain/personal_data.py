@@ -22,6 +22,7 @@ from charter.models import (
     Application,
     Charter,
     CharterMark,
+    CommitmentAlternative,
     Contract,
     ContractCommitment,
     ContractFigure,
@@ -36,6 +37,7 @@ from charter.models import (
     PlanMilestone,
     PlanTarget,
     ReturnLine,
+    ServiceCredit,
     Signature,
     StaffRole,
     User,
@@ -76,6 +78,8 @@ CHILD_TABLES = (
     (ContractFigure, "return_line_id", ReturnLine),
     (EvidenceLink, "return_line_id", ReturnLine),
     (ContractCommitment, "contract_id", Contract),
+    (CommitmentAlternative, "contract_id", Contract),
+    (ServiceCredit, "contract_id", Contract),
 )
 
 

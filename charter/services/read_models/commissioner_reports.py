@@ -281,7 +281,8 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
             select(ContractCommitment.contract_id, Measure.code, ContractCommitment.target_value)
             .join(Contract, Contract.id == ContractCommitment.contract_id)
             .join(Measure, Measure.id == ContractCommitment.measure_id)
-            .where(visible),
+            # A commitment an accepted alternative replaced is no longer owed.
+            .where(visible, ContractCommitment.substituted_at.is_(None)),
             filters,
         )
     ).all()

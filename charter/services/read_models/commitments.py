@@ -48,6 +48,10 @@ class CommitmentProgress:
     delivered: Decimal | None  # None: the measure is not reported per contract
     figures: int  # verified figures counted
     latest: Period | None  # the period of the latest figure (what a stock shows)
+    # Replaced by an accepted alternative of equal value, and the code of the measure an
+    # alternative replaces (charter.services.domain.commitment_alternatives).
+    substituted: bool = False
+    replaces_code: str | None = None
 
     @property
     def is_followed(self) -> bool:
@@ -71,6 +75,8 @@ class ContractCommitments:
     def behind(self, row: CommitmentProgress) -> bool:
         """Delivered a smaller share of a flow than the share of the term gone."""
         share = row.share_delivered
+        if row.substituted:  # replaced by an alternative: no longer owed
+            return False
         return row.measure.is_flow and share is not None and share < self.share_elapsed
 
 
@@ -123,7 +129,9 @@ def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]
     return found
 
 
-def _row(commitment: ContractCommitment, measure: Measure, figures: list) -> CommitmentProgress:
+def _row(
+    commitment: ContractCommitment, measure: Measure, figures: list, codes: dict[int, str]
+) -> CommitmentProgress:
     latest = Period(figures[-1][0], figures[-1][1]) if figures else None
     if not measure.is_per_contract:
         delivered = None
@@ -138,6 +146,8 @@ def _row(commitment: ContractCommitment, measure: Measure, figures: list) -> Com
         delivered=delivered,
         figures=len(figures) if measure.is_per_contract else 0,
         latest=latest,
+        substituted=commitment.substituted_at is not None,
+        replaces_code=codes.get(commitment.replaces_id) if commitment.replaces_id else None,
     )
 
 
@@ -152,10 +162,12 @@ def _report(condition, at: date | None, *, single: bool = False) -> CommitmentsR
         .order_by(Contract.start_date.desc(), Contract.id.desc(), Measure.position)
     ).all()
     delivered = _delivered(sorted({contract.id for _c, contract, _m, _o in rows}), at)
+    codes = {commitment.id: measure.code for commitment, _c, measure, _o in rows}
     by_contract: dict[int, tuple[Contract, Commissioner, list]] = {}
     for commitment, contract, measure, commissioner in rows:
         entry = by_contract.setdefault(contract.id, (contract, commissioner, []))
-        entry[2].append(_row(commitment, measure, delivered.get((contract.id, measure.id), [])))
+        found = delivered.get((contract.id, measure.id), [])
+        entry[2].append(_row(commitment, measure, found, codes))
     contracts = tuple(
         ContractCommitments(contract, commissioner, share_of_term(contract, at), tuple(items))
         for contract, commissioner, items in by_contract.values()
@@ -166,6 +178,11 @@ def _report(condition, at: date | None, *, single: bool = False) -> CommitmentsR
 def for_organisation(organisation: Organisation, at: date | None = None) -> CommitmentsReport:
     """Every contract of the organisation that has commitments, newest start first."""
     return _report(Contract.organisation_id == organisation.id, at)
+
+
+def for_contracts(condition, at: date | None = None) -> CommitmentsReport:
+    """Every contract matching the SQL ``condition`` that has commitments (a report's)."""
+    return _report(condition, at)
 
 
 def for_contract(contract: Contract, at: date | None = None) -> CommitmentsReport:

@@ -1,0 +1,200 @@
+"""A contract's social value record after award (issue 21), for its pages and the
+administrators' report: the weighting at award, the alternatives proposed and decided, and the
+service credits applied; and, per contract of a charter, what was committed, delivered,
+substituted and credited.
+
+The contract pages (the supplier's and the contract manager's) show ``for_contract``; the
+administrators' report (charter/admin/views/contract_report.py) downloads ``report_tables`` as
+CSV and Excel (charter.services.infrastructure.spreadsheets). A fixed number of queries
+whatever the number of contracts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from charter.extensions import db
+from charter.models import (
+    Charter,
+    CharterCommissioner,
+    Commissioner,
+    CommitmentAlternative,
+    Contract,
+    Organisation,
+    Scheme,
+    ServiceCredit,
+)
+from charter.services.domain import commitment_alternatives, service_credits
+from charter.services.read_models import commitments
+
+
+@dataclass(frozen=True)
+class ContractSocialValue:
+    weighting: Decimal | None
+    weighting_charter: str | None  # the charter whose bands gave it
+    alternatives: list[CommitmentAlternative]
+    credits: list[ServiceCredit]
+    credits_scheme: Scheme | None  # whose service credits apply to the contract, if any
+    # What each open alternative and its original are worth today, for the contract manager.
+    valuations: dict[int, commitment_alternatives.Valuation] = field(default_factory=dict)
+
+    @property
+    def credited(self) -> Decimal:
+        return sum((c.amount for c in self.credits), Decimal(0))
+
+
+def for_contract(contract: Contract) -> ContractSocialValue:
+    charter_name = None
+    if contract.award_weighting_charter_id is not None:
+        charter_name = db.session.scalar(
+            select(Charter.name).where(Charter.id == contract.award_weighting_charter_id)
+        )
+    alternatives = commitment_alternatives.alternatives_of(contract)
+    today, values = date.today(), {}
+    return ContractSocialValue(
+        weighting=contract.award_weighting,
+        weighting_charter=charter_name,
+        alternatives=alternatives,
+        credits=service_credits.credits_of(contract),
+        credits_scheme=service_credits.scheme_for_credits(contract),
+        valuations={
+            a.id: commitment_alternatives.valuation(a, today, values)
+            for a in alternatives
+            if a.status == "proposed"
+        },
+    )
+
+
+# --- the administrators' report ---------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A report table as charter.services.infrastructure.spreadsheets writes it."""
+
+    key: str
+    title: str
+    headings: list[str]
+    rows: list[list] = field(default_factory=list)
+
+    @staticmethod
+    def values(row: list) -> list:
+        return row
+
+
+CONTRACT_HEADINGS = [
+    "Supplier",
+    "Contract",
+    "Reference",
+    "Commissioner",
+    "Value (£)",
+    "Weighting at award (%)",
+    "Commitments made at tender",
+    "Alternatives accepted",
+    "Commitments delivered in full",
+    "Commitments substituted",
+    "Alternatives refused",
+    "Service credits (£)",
+]
+COMMITMENT_HEADINGS = [
+    "Supplier",
+    "Contract",
+    "Reference",
+    "Measure",
+    "Measure title",
+    "Unit",
+    "Committed",
+    "Delivered to date",
+    "Status",
+]
+
+
+def _status(row) -> str:
+    if row.substituted:
+        return "Substituted"
+    if row.replaces_code:
+        return f"Alternative to {row.replaces_code}"
+    return "Committed at tender"
+
+
+def report_tables(charter_id: int, at: date | None = None) -> list[Table]:
+    """Per contract counting for the charter (its commissioner takes part), and per commitment."""
+    counting = Contract.commissioner_id.in_(
+        select(CharterCommissioner.commissioner_id).where(
+            CharterCommissioner.charter_id == charter_id
+        )
+    )
+    contracts = db.session.execute(
+        select(Contract, Organisation.name, Commissioner.name)
+        .join(Organisation, Organisation.id == Contract.organisation_id)
+        .join(Commissioner, Commissioner.id == Contract.commissioner_id)
+        .where(counting)
+        .order_by(func.lower(Organisation.name), Contract.start_date.desc(), Contract.id)
+    ).all()
+    ids = [contract.id for contract, _supplier, _commissioner in contracts]
+    credited: dict[int, Decimal] = defaultdict(Decimal)
+    refused: Counter[int] = Counter()
+    if ids:
+        for contract_id, total in db.session.execute(
+            select(ServiceCredit.contract_id, func.sum(ServiceCredit.amount))
+            .where(ServiceCredit.contract_id.in_(ids))
+            .group_by(ServiceCredit.contract_id)
+        ):
+            credited[contract_id] = Decimal(total)
+        for contract_id, count in db.session.execute(
+            select(CommitmentAlternative.contract_id, func.count())
+            .where(
+                CommitmentAlternative.contract_id.in_(ids),
+                CommitmentAlternative.status == "refused",
+            )
+            .group_by(CommitmentAlternative.contract_id)
+        ):
+            refused[contract_id] = count
+    progress = {
+        item.contract.id: item
+        for item in commitments.for_contracts(Contract.id.in_(ids), at).contracts
+    }
+    by_contract = Table("contracts", "Contracts", CONTRACT_HEADINGS)
+    by_commitment = Table("commitments", "Commitments", COMMITMENT_HEADINGS)
+    for contract, supplier, commissioner in contracts:
+        rows = progress[contract.id].rows if contract.id in progress else ()
+        by_contract.rows.append(
+            [
+                supplier,
+                contract.title,
+                contract.reference or "",
+                commissioner,
+                contract.value,
+                contract.award_weighting,
+                sum(1 for r in rows if not r.replaces_code),
+                sum(1 for r in rows if r.replaces_code),
+                sum(
+                    1
+                    for r in rows
+                    if not r.substituted and r.delivered is not None and r.delivered >= r.committed
+                ),
+                sum(1 for r in rows if r.substituted),
+                refused[contract.id],
+                credited[contract.id],
+            ]
+        )
+        for r in rows:
+            by_commitment.rows.append(
+                [
+                    supplier,
+                    contract.title,
+                    contract.reference or "",
+                    r.measure.code,
+                    r.measure.title,
+                    r.measure.unit,
+                    r.committed,
+                    r.delivered,
+                    _status(r),
+                ]
+            )
+    return [by_contract, by_commitment]
