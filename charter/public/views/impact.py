@@ -33,7 +33,7 @@ from charter.services.infrastructure.spreadsheets import (
     describedby_link,
     spreadsheet_safe,
 )
-from charter.services.read_models.impact import figures
+from charter.services.read_models.impact import figures, themes
 from charter.services.read_models.impact.columns import IMPACT_FIELDS
 from charter.services.read_models.impact.figures import (
     COMPLEMENTARY,
@@ -85,6 +85,7 @@ class _PageScheme:
     name: str
     threshold: int
     measures: tuple[figures.MeasureFacts, ...]
+    themes: tuple[themes.ThemeFacts, ...] = ()
 
 
 def _page_scheme() -> _PageScheme | None:
@@ -96,6 +97,7 @@ def _page_scheme() -> _PageScheme | None:
         scheme.name,
         scheme.disclosure_min_organisations,
         tuple(figures.MeasureFacts.of(m) for m in measures),
+        themes.themes_of(scheme),
     )
 
 
@@ -128,6 +130,9 @@ def show_impact():
         # Read only where the page renders them: the parts the period (or nothing) decides are
         # rendered once per /impact version (versioned_fragment), not for every measure.
         "load_headline": lambda: figures.headline(period, measures, threshold),
+        "themes": scheme.themes if scheme else (),
+        "by_theme": themes.by_theme,
+        "by_priority": themes.by_priority,
         "load_lifecycle": lambda: figures.lifecycle_series(period, SERIES_QUARTERS),
         "load_proxy_history": _proxy_history,
         "load_built_at": figures.last_build,
