@@ -87,7 +87,8 @@ def test_totals_by_theme_and_priority(client, cheshire_west):
     themes = {row[0]: row[1:] for row in shown[f"Totals by theme, {YEAR.long_label}"]}
     assert list(themes) == ["Jobs", "Growth", "Social", "Environment"]
     # Jobs: 60 weeks of apprenticeships (£6,000) and 6 of training (£60).
-    assert "CW1: 60 weeks" in themes["Jobs"][0] and "CW2: 6 weeks" in themes["Jobs"][0]
+    assert "CW1 Weeks of apprenticeships: 60 weeks" in themes["Jobs"][0]
+    assert "CW2 Weeks of training: 6 weeks" in themes["Jobs"][0]
     assert themes["Jobs"][1] == "£6,060"
     assert themes["Social"][1] == "£270"
     assert themes["Growth"] == ["CW5", "No verified figures yet"]
@@ -121,7 +122,10 @@ def test_a_figure_without_a_proxy_value_leaves_no_pounds_total(client, cheshire_
     build.rebuild()
     db.session.commit()
     themes = {row[0]: row[1:] for row in page(client)[f"Totals by theme, {YEAR.long_label}"]}
-    assert themes["Social"] == ["CW7: 18 hours", "No proxy value for every measure in it"]
+    assert themes["Social"] == [
+        "CW7 Hours of staff volunteering: 18 hours",
+        "No proxy value for every measure in it",
+    ]
 
 
 def test_a_scheme_without_themes_shows_no_such_section(client, scheme):
