@@ -159,6 +159,9 @@ def test_one_contract_and_one_return_count_for_both_charters(app, scheme, cheshi
     decide_plan(as_(app, shropshire_assessor), organisation)
     cw_plan = f"/organisations/{organisation.slug}/action-plan"
     assert submit(member, f"{cw_plan}/start?charter={CW}", form_url=f"{cw_plan}?charter={CW}")
+    # Cheshire West's minimum standards are declared before any social value requirement.
+    standards = f"/organisations/{organisation.slug}/minimum-standards?charter={CW}"
+    assert submit(member, standards, {"declare": "y"}).status_code == 302
     filled = submit(member, f"{cw_plan}/measures/CW1?charter={CW}", target_data())
     assert filled.status_code == 302, filled.get_data(as_text=True)[:2000]
     assert submit(member, f"{cw_plan}/check-your-answers?charter={CW}").status_code == 302

@@ -85,6 +85,9 @@ def test_a_second_charter_s_plan_is_judged_by_its_own_assessors(
     sign_in_as(client, two_charters["owner"])
     started = submit(client, plan_url(organisation, "/start"), form_url=plan_url(organisation))
     assert started.status_code == 302, started.get_data(as_text=True)[:1000]
+    # Cheshire West's minimum standards come before any social value requirement.
+    standards = f"/organisations/{organisation.slug}/minimum-standards?charter={CHESHIRE_WEST}"
+    assert submit(client, standards, {"declare": "y"}).status_code == 302
 
     # Nothing chosen yet: refused, saying what is missing.
     refused = submit(client, plan_url(organisation, "/check-your-answers"))

@@ -210,6 +210,11 @@ ROUTES: dict[str, dict[str, str]] = {
     "commissioner.show_report": COMMISSIONER,  # a 404 for anyone who manages no contracts
     "commissioner.download_report_csv": COMMISSIONER,
     "commissioner.download_report_workbook": COMMISSIONER,
+    "commissioner.accept_alternative": COMMISSIONER,
+    "commissioner.refuse_alternative": COMMISSIONER,
+    # Shropshire's scheme has no service credits: not found even for the contract's manager
+    # (who may record them where a scheme has them: tests/commissioner).
+    "commissioner.record_service_credit": {**NOWHERE, "anonymous": SIGN_IN},
     # administration
     "admin.show_dashboard": ADMIN,
     "admin.show_organisations": ADMIN,
@@ -244,6 +249,9 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.list_email_deliveries": ADMIN,
     "admin.retry_email": ADMIN,
     "admin.show_impact_report": ADMIN,
+    "admin.show_contract_report": ADMIN,
+    "admin.download_contract_report_csv": ADMIN,
+    "admin.download_contract_report_workbook": ADMIN,
     "admin.show_commissioner": ADMIN,
     "admin.list_waiting_awards": ADMIN,
     "admin.add_buyer_identifier": ADMIN,
@@ -295,6 +303,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.remove_contract": ORG_EDIT,
     "organisation.add_commitment": ORG_EDIT,
     "organisation.remove_commitment": ORG_EDIT,
+    "organisation.propose_alternative": ORG_EDIT,
     "organisation.choose_pledges": ORG_EDIT_NO_TOOLKIT,
     "organisation.make_pledge": ORG_EDIT_NO_TOOLKIT,
     "organisation.accept_proposed_contract": ORG_EDIT,

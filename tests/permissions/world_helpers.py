@@ -22,6 +22,7 @@ from charter.models import (
     Charter,
     CharterMark,
     Commissioner,
+    CommitmentAlternative,
     Contract,
     ContractCommitment,
     ContractFigure,
@@ -82,6 +83,7 @@ def build_world(app: Flask) -> World:
     _appeal_if_none(other)
     assessor = db.session.scalar(select(User).where(User.email == "assessor1@demo.example"))
     _audit_if_none(home, assessor)
+    _alternative(home, owner)
     db.session.commit()
     users = {
         "anonymous": None,
@@ -158,6 +160,28 @@ def _appeal_if_none(organisation: Organisation) -> None:
             application_id=application.id,
             organisation_id=application.organisation_id,
             grounds="The assessor did not read our evidence for LE3.",
+        )
+    )
+
+
+def _alternative(organisation: Organisation, owner: User) -> None:
+    """An alternative commitment proposed on the home organisation's first contract: the demo
+    data has none, and the contract manager's pages for one need it."""
+    commitment = db.session.scalar(
+        select(ContractCommitment)
+        .join(Contract, Contract.id == ContractCommitment.contract_id)
+        .where(Contract.organisation_id == organisation.id)
+        .order_by(Contract.id, ContractCommitment.id)
+        .limit(1)
+    )
+    db.session.add(
+        CommitmentAlternative(
+            contract_id=commitment.contract_id,
+            original_id=commitment.id,
+            measure_id=commitment.measure_id,
+            target_value=(commitment.target_value or 0) + 1,
+            reason="The supplier chain changed.",
+            proposed_by_id=owner.id,
         )
     )
 
@@ -257,6 +281,9 @@ def _params(home: Organisation, commissioner: Commissioner) -> dict[str, str]:
         "contract_id": contract_id,
         "commitment_id": _first(
             select(ContractCommitment.id).where(ContractCommitment.contract_id == contract_id)
+        ),
+        "alternative_id": _first(
+            select(CommitmentAlternative.id).where(CommitmentAlternative.contract_id == contract_id)
         ),
         "milestone_id": _first(select(PlanMilestone.id).where(PlanMilestone.plan_id == plan_id)),
         "membership_id": _first(
