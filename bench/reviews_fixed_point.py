@@ -189,8 +189,9 @@ def review_day() -> date:
     return periods.period_containing(date.today(), months).start
 
 
-def run_twice(today: date) -> tuple[dict, dict, dict, float, float]:
-    """Both runs' counts, what the second changed, and the seconds each took."""
+def run_twice(today: date) -> tuple[dict, dict, dict, dict, dict, float, float]:
+    """Both runs' counts, the snapshots before and after the second, and the seconds each
+    run took."""
     started = time.perf_counter()
     first = reviews.run_all(today)
     first_seconds = time.perf_counter() - started
@@ -198,7 +199,11 @@ def run_twice(today: date) -> tuple[dict, dict, dict, float, float]:
     started = time.perf_counter()
     second = reviews.run_all(today)
     second_seconds = time.perf_counter() - started
-    return first, second, changes(before, snapshot()), first_seconds, second_seconds
+    return first, second, before, snapshot(), first_seconds, second_seconds
+
+
+def _rows(found: dict, table: str | None = None) -> int:
+    return found[table][0] if table else sum(rows for rows, _ in found.values())
 
 
 def main() -> None:
@@ -223,14 +228,19 @@ def main() -> None:
         )
         for case, ids in cases.items():
             print(f"  {case}: organisations {ids}")
-        first, second, changed, first_s, second_s = run_twice(today)
+        first, second, before, after, first_s, second_s = run_twice(today)
     for label, results, seconds in (("first", first, first_s), ("second", second, second_s)):
         print(f"\n{label} run ({seconds:.1f} s):")
         for job, counts in summary_of(results).items():
             print(f"  {job:34} {', '.join(f'{k} {v:,}' for k, v in counts.items()) or '-'}")
-    print("\nChanged by the second run (every table but job_runs; audit_events included):")
+    changed = changes(before, after)
+    print("\nChanged by the second run (every table but job_runs, compared row by row):")
+    for label, table in (("rows in every table", None), ("audit_events", "audit_events")):
+        was, now = _rows(before, table), _rows(after, table)
+        print(f"  {label}: {was:,} before, {now:,} after ({now - was:+,})")
+    print(f"  tables with a row added, removed or rewritten: {len(changed)}")
     for table, change in changed.items():
-        print(f"  {table}: {change}")
+        print(f"    {table}: {change}")
     if not changed:
         print("  nothing: one run reached a fixed point")
     sys.exit(1 if changed else 0)
