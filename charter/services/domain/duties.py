@@ -98,12 +98,17 @@ def reinstate(
 
 
 def set_marks(organisation_ids: list[int], from_status: str, to_status: str) -> None:
-    """Suspend or reinstate the marks of many organisations in one statement."""
+    """Suspend or reinstate the marks of many organisations in one statement: their Marks of
+    the charter acting only (a duty missed under one charter leaves another's Mark as it is)."""
     if organisation_ids:
+        acting = select(Signing.id).where(
+            Signing.organisation_id.in_(organisation_ids), signings.in_acting_charter()
+        )
         db.session.execute(
             update(CharterMark)
             .where(
                 CharterMark.organisation_id.in_(organisation_ids),
+                CharterMark.signing_id.in_(acting),
                 CharterMark.status == from_status,
             )
             .values(status=to_status, status_changed_at=utcnow())
