@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from charter.models import MonitoringReturn, Signing
 from charter.models.assessment import MARK_EXPIRED, MARK_SUSPENDED, MARK_VALID, CharterMark
+from charter.models.duties import AnnualConfirmation
 from charter.models.signing import acting_in
 from charter.services.domain import reviews, signings
 from charter.services.domain.reviews.marks_jobs import open_renewal_windows
@@ -147,3 +148,33 @@ def test_suspending_one_charters_mark_leaves_the_others_in_force(db, scheme):
         scheme.charter_id: "mark_suspended",
         worcestershire.charter_id: "accredited",
     }
+
+
+def test_a_duty_missed_under_another_charter_does_not_keep_a_mark_suspended(db, scheme):
+    """Shropshire's suspension has no cause left; a confirmation Worcestershire still waits
+    for is Worcestershire's business: the Shropshire Mark is reinstated."""
+    organisation, worcestershire, theirs = _holder_under_both(db, scheme)
+    with acting_in(scheme.charter_id):
+        signings.signing_of(organisation).status = "mark_suspended"
+        ours = make_mark(organisation, scheme, awarded_on=TODAY - timedelta(days=200))
+        ours.status = MARK_SUSPENDED
+    db.session.add(
+        AnnualConfirmation(
+            organisation_id=organisation.id,
+            signing_id=db.session.scalar(
+                select(Signing.id).where(
+                    Signing.organisation_id == organisation.id,
+                    Signing.charter_id == worcestershire.charter_id,
+                )
+            ),
+            anniversary=TODAY - timedelta(days=90),
+            closes_on=TODAY - timedelta(days=30),
+        )
+    )
+    db.session.commit()
+
+    counts = reviews.JOBS["reinstate_marks"](TODAY)
+
+    assert counts["reinstated"] == 1, counts
+    assert _mark_statuses(db, ours, theirs) == [MARK_VALID, MARK_VALID]
+    assert _statuses(db, organisation)[scheme.charter_id] == "accredited"
