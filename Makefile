@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: help run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews bench-open-data cluster cluster-serve cluster-test
+.PHONY: help run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews bench-reviews-twice bench-open-data cluster cluster-serve cluster-test
 
 help: ## list the commands (this list)
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | awk -F'\t' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -80,6 +80,10 @@ bench-open-data: setup ## a 1 MB/s client beside two full-speed ones on register
 bench-reviews: setup ## the eleven scheduled reviews at 10,000 and 100,000 organisations; DROPS DATABASE_URL's tables
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
 	$(BIN)/python bench/reviews_scaling.py $(BENCH_ARGS)
+
+bench-reviews-twice: setup ## the scheduled reviews run twice on one day at 10,000 organisations: the second must change nothing; DROPS DATABASE_URL's tables
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
+	$(BIN)/python bench/reviews_fixed_point.py $(BENCH_ARGS)
 
 CLUSTER_FAULTS ?= all
 cluster: setup ## the reference deployment on this machine (HAProxy, 2 hosts, primary+replica...), its fault runs, then tear-down

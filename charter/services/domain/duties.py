@@ -38,20 +38,22 @@ def return_key(return_id_column):
     return subject_key("return", return_id_column)
 
 
-def has_missed_return(organisation_id_column):
-    """A return that caused a system suspension and is not verified yet."""
+# A suspension is one charter's: its causes are the signing's own duties, so a duty missed
+# under another charter the organisation signed does not keep this Mark suspended.
+def has_missed_return(signing_id_column):
+    """A return of the signing that caused a system suspension and is not verified yet."""
     return exists().where(
-        ScheduledNotice.organisation_id == organisation_id_column,
+        MonitoringReturn.signing_id == signing_id_column,
+        ScheduledNotice.organisation_id == MonitoringReturn.organisation_id,
         ScheduledNotice.kind == MISSED_RETURN_NOTICE,
-        MonitoringReturn.organisation_id == organisation_id_column,
         ScheduledNotice.subject_key == return_key(MonitoringReturn.id),
         MonitoringReturn.status != RETURN_VERIFIED,
     )
 
 
-def has_missed_confirmation(organisation_id_column, today: date):
+def has_missed_confirmation(signing_id_column, today: date):
     return exists().where(
-        AnnualConfirmation.organisation_id == organisation_id_column,
+        AnnualConfirmation.signing_id == signing_id_column,
         AnnualConfirmation.confirmed_at.is_(None),
         AnnualConfirmation.closes_on < today,
     )
@@ -75,8 +77,8 @@ def reinstatable(today: date):
         .where(
             Signing.status == lifecycle.MARK_SUSPENDED,
             signings.in_acting_charter(),
-            ~has_missed_return(Organisation.id),
-            ~has_missed_confirmation(Organisation.id, today),
+            ~has_missed_return(Signing.id),
+            ~has_missed_confirmation(Signing.id, today),
         )
     )
 
@@ -98,12 +100,17 @@ def reinstate(
 
 
 def set_marks(organisation_ids: list[int], from_status: str, to_status: str) -> None:
-    """Suspend or reinstate the marks of many organisations in one statement."""
+    """Suspend or reinstate the marks of many organisations in one statement: their Marks of
+    the charter acting only (a duty missed under one charter leaves another's Mark as it is)."""
     if organisation_ids:
+        acting = select(Signing.id).where(
+            Signing.organisation_id.in_(organisation_ids), signings.in_acting_charter()
+        )
         db.session.execute(
             update(CharterMark)
             .where(
                 CharterMark.organisation_id.in_(organisation_ids),
+                CharterMark.signing_id.in_(acting),
                 CharterMark.status == from_status,
             )
             .values(status=to_status, status_changed_at=utcnow())

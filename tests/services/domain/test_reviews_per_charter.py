@@ -9,13 +9,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from charter.models import MonitoringReturn, Signing
+from charter.models.assessment import MARK_EXPIRED, MARK_SUSPENDED, MARK_VALID, CharterMark
+from charter.models.duties import AnnualConfirmation
 from charter.models.signing import acting_in
 from charter.services.domain import reviews, signings
 from charter.services.domain.reviews.marks_jobs import open_renewal_windows
 from charter.services.domain.schemes import load_scheme_text
 from tests.factories import make_approved_plan, make_mark, make_organisation
 from tests.public.charter_helpers import second_charter_text
-from tests.services.domain.review_helpers import TARGETS
+from tests.services.domain.review_helpers import TARGETS, open_return
 
 TODAY = date(2026, 12, 6)
 
@@ -95,3 +97,84 @@ def test_each_signing_has_its_own_returns_for_the_same_period(db, scheme):
     ], counts
     # Run again: nothing more to open under either.
     assert reviews.JOBS["open_monitoring_periods"](date(2026, 7, 6))["returns_opened"] == 0
+
+
+def _holder_under_both(db, scheme):
+    """A Worcestershire Mark awarded 100 days ago and a Shropshire Mark awarded earlier."""
+    worcestershire = load_scheme_text(second_charter_text()).scheme
+    organisation = make_organisation(scheme=worcestershire, status="accredited")
+    signings.start(organisation, scheme).status = "accredited"
+    db.session.commit()
+    with acting_in(worcestershire.charter_id):
+        theirs = make_mark(organisation, worcestershire, awarded_on=TODAY - timedelta(days=100))
+    return organisation, worcestershire, theirs
+
+
+def _mark_statuses(db, *marks) -> list[str]:
+    db.session.expire_all()
+    return [db.session.get(CharterMark, m.id).status for m in marks]
+
+
+def test_a_mark_expires_though_the_organisation_holds_a_newer_one_of_another_charter(db, scheme):
+    """Which Mark is a signing's latest is asked within the signing: the Worcestershire Mark,
+    awarded later, is not a renewal of the Shropshire one and does not keep it from expiring."""
+    organisation, worcestershire, theirs = _holder_under_both(db, scheme)
+    with acting_in(scheme.charter_id):
+        ours = make_mark(organisation, scheme, awarded_on=TODAY - timedelta(days=800))
+    assert ours.expires_on < TODAY
+
+    counts = reviews.JOBS["expire_marks"](TODAY)
+
+    assert counts["expired"] == 1, counts
+    assert _mark_statuses(db, ours, theirs) == [MARK_EXPIRED, MARK_VALID]
+    assert _statuses(db, organisation) == {
+        scheme.charter_id: "monitoring",
+        worcestershire.charter_id: "accredited",
+    }
+
+
+def test_suspending_one_charters_mark_leaves_the_others_in_force(db, scheme):
+    organisation, worcestershire, theirs = _holder_under_both(db, scheme)
+    with acting_in(scheme.charter_id):
+        ours = make_mark(organisation, scheme, awarded_on=TODAY - timedelta(days=200))
+        measures = make_approved_plan(organisation, scheme, TARGETS)
+        open_return(organisation, measures, date(2026, 4, 30))
+
+    counts = reviews.JOBS["suspend_marks_for_missed_returns"](TODAY)
+
+    assert counts["suspended"] == 1, counts
+    assert _mark_statuses(db, ours, theirs) == [MARK_SUSPENDED, MARK_VALID]
+    assert _statuses(db, organisation) == {
+        scheme.charter_id: "mark_suspended",
+        worcestershire.charter_id: "accredited",
+    }
+
+
+def test_a_duty_missed_under_another_charter_does_not_keep_a_mark_suspended(db, scheme):
+    """Shropshire's suspension has no cause left; a confirmation Worcestershire still waits
+    for is Worcestershire's business: the Shropshire Mark is reinstated."""
+    organisation, worcestershire, theirs = _holder_under_both(db, scheme)
+    with acting_in(scheme.charter_id):
+        signings.signing_of(organisation).status = "mark_suspended"
+        ours = make_mark(organisation, scheme, awarded_on=TODAY - timedelta(days=200))
+        ours.status = MARK_SUSPENDED
+    db.session.add(
+        AnnualConfirmation(
+            organisation_id=organisation.id,
+            signing_id=db.session.scalar(
+                select(Signing.id).where(
+                    Signing.organisation_id == organisation.id,
+                    Signing.charter_id == worcestershire.charter_id,
+                )
+            ),
+            anniversary=TODAY - timedelta(days=90),
+            closes_on=TODAY - timedelta(days=30),
+        )
+    )
+    db.session.commit()
+
+    counts = reviews.JOBS["reinstate_marks"](TODAY)
+
+    assert counts["reinstated"] == 1, counts
+    assert _mark_statuses(db, ours, theirs) == [MARK_VALID, MARK_VALID]
+    assert _statuses(db, organisation)[scheme.charter_id] == "accredited"

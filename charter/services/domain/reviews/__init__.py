@@ -13,6 +13,36 @@ periods and windows from that charter's scheme and fires transitions on those si
 organisation that signed two charters is reviewed under each. The yearly audit draw and the
 retention schedule are the service's, and run once.
 
+**One run reaches a fixed point**: a second run on the same day changes nothing (issue 23;
+tests/services/domain/test_reviews_fixed_point.py, and ``bench/reviews_fixed_point.py`` at
+10,000 organisations). That is the order of ``JOBS``: each job runs after every job whose output
+can make its input true on the same day. The dependencies (upstream -> downstream: why):
+
+- open_monitoring_periods -> every return job: a period just ended, or one missed while the
+  scheduler was down, can be due soon, overdue or past its grace period at once.
+- reinstate_marks -> warn_before_sanctions: a lifted suspension makes a holder again, to be
+  warned about a return not sent (a suspended Mark is not warned: it is suspended already).
+  (reinstate_marks -> open_renewal_windows is none: a reinstatement inside the renewal window
+  goes to renewal_due itself; it still runs first.)
+- expire_marks -> warn_before_sanctions, lapse_overdue, enforce_annual_confirmations: an expired
+  Mark puts its holder, or the organisation whose Mark was suspended, back in monitoring, where
+  a return never sent is warned about or lapses it, and a missed confirmation lapses it. Run
+  after them, a holder suspended for a missed return whose Mark expired that day lapsed only in
+  a second run (15 organisations at 10,000).
+- annual_review_of_signatories -> enforce_annual_confirmations: a confirmation opened late, with
+  a window shorter than the warning, is due its warning at once.
+- expire_marks runs before suspend_marks_for_missed_returns by choice, not need: a Mark that
+  ends today is expired, not suspended and then expired the same night with two emails.
+
+Nothing later makes an earlier job's input true: remind_returns_due, open_monitoring_periods,
+annual_review_of_signatories and warn_before_standards_lapse read states the other jobs move
+only between states they treat alike (or to lapsed); open_renewal_windows and expire_marks read
+disjoint marks (in force until today, or past it); reinstate_marks needs no missed duty, which
+suspend_marks_for_missed_returns and enforce_annual_confirmations are about; draw_audits reads
+the holders once a year after the day's changes; retention acts on what left years ago. An
+ordering, not a loop until nothing changes: the scheduler runs each job on its own, ten minutes
+apart, in this order, and an order says why where a loop would hide it.
+
 The jobs live by family: ``returns_jobs`` (periods, reminders, lapsing), ``holder_jobs`` (a
 holder's reporting duty, warnings, system suspension and its lifting), ``marks_jobs`` (renewal
 window, expiry), ``confirmation_jobs`` (the annual confirmation), ``standards_jobs`` (the
@@ -61,10 +91,6 @@ ADVISORY_LOCK_KEY = 0x434852544D41524B
 SKIPPED_RUN = {"skipped": "another run is in progress"}
 
 
-# In the order run_all uses: returns are opened before anyone is reminded about them, a warning
-# comes before the sanction it announces, an organisation lapses before it could be reminded
-# again, a suspension is lifted before the mark could expire, a window opens before a mark
-# expires.
 def per_charter(job: Callable[[date], dict]) -> Callable[[date], dict]:
     """``job`` run for each charter in turn, with it acting; the counts added up."""
 
@@ -86,15 +112,17 @@ def per_charter(job: Callable[[date], dict]) -> Callable[[date], dict]:
     return run
 
 
+# In the order run_all and the scheduler use: each after every job that can make its input true
+# the same day (the module docstring lists them), so one run reaches a fixed point.
 JOBS: dict[str, Callable[[date], dict]] = {
     "open_monitoring_periods": per_charter(open_monitoring_periods),
     "remind_returns_due": per_charter(remind_returns_due),
+    "reinstate_marks": per_charter(reinstate_marks),
+    "open_renewal_windows": per_charter(open_renewal_windows),
+    "expire_marks": per_charter(expire_marks),  # before anything that reads monitoring
     "warn_before_sanctions": per_charter(warn_before_sanctions),
     "lapse_overdue": per_charter(lapse_overdue),
     "suspend_marks_for_missed_returns": per_charter(suspend_marks_for_missed_returns),
-    "reinstate_marks": per_charter(reinstate_marks),
-    "open_renewal_windows": per_charter(open_renewal_windows),
-    "expire_marks": per_charter(expire_marks),
     "annual_review_of_signatories": per_charter(annual_review_of_signatories),
     "enforce_annual_confirmations": per_charter(enforce_annual_confirmations),
     "warn_before_standards_lapse": per_charter(warn_before_standards_lapse),

@@ -52,10 +52,11 @@ def _load_marks(ids) -> dict[int, CharterMark]:
 
 
 def _latest():
-    """A mark that is its organisation's latest not replaced by a renewal (current_mark)."""
+    """A mark that is its signing's latest not replaced by a renewal (current_mark). Asked
+    within the signing: a Mark of another charter the organisation holds is not a renewal."""
     newer = aliased(CharterMark)
     return ~exists().where(
-        newer.organisation_id == CharterMark.organisation_id,
+        newer.signing_id == CharterMark.signing_id,
         newer.status != MARK_SUPERSEDED,
         or_(
             newer.awarded_on > CharterMark.awarded_on,
@@ -147,7 +148,7 @@ def _expiring(today: date) -> list[tuple[int, int]]:
                     ),
                 ),
                 ~exists().where(
-                    newer.organisation_id == CharterMark.organisation_id,
+                    newer.signing_id == CharterMark.signing_id,  # a renewal, not another charter's
                     newer.status != MARK_SUPERSEDED,
                     newer.awarded_on > CharterMark.awarded_on,
                 ),
