@@ -141,3 +141,42 @@ def test_the_import_is_audited_under_its_url(runner, db, server):
     assert event.detail.startswith(f"{url}: 1 releases, 1 new")
     record = db.session.scalar(select(NoticeRecord).where(NoticeRecord.ocid == TELFORD_OCID))
     assert record is not None
+
+
+def test_the_scheduler_polls_no_url_unless_one_is_set(app):
+    from charter.scheduler import build_scheduler
+
+    assert app.config["NOTICES_POLL_URL"] is None
+    assert build_scheduler(app).get_job("poll_notices") is None
+    app.config.update(NOTICES_POLL_URL="https://example.org/package.json", NOTICES_POLL_MINUTES=15)
+    job = build_scheduler(app).get_job("poll_notices")
+    assert job.trigger.interval.total_seconds() == 15 * 60
+
+
+def test_the_scheduled_poll_imports_as_the_command_does(app, db, server, caplog):
+    from charter.scheduler import poll_notices
+
+    url = f"{server}/fixtures/cf-telford-and-wrekin.json"
+    app.config.update(
+        NOTICES_POLL_URL=url, NOTICES_URL_TIMEOUT_SECONDS=1, NOTICES_URL_DEADLINE_SECONDS=2
+    )
+    with caplog.at_level("INFO", logger="charter.scheduler"):
+        poll_notices(app)
+        poll_notices(app)  # again: nothing new
+    assert _counts(db)["notice_releases"] == 1
+    assert [i.actor_label for i in db.session.scalars(select(NoticeImport))] == [
+        "scheduled notices poll",
+        "scheduled notices poll",
+    ]
+    assert f"Published notices imported: {url}: 1 releases, 0 new" in caplog.text
+
+
+def test_a_refused_poll_is_logged_and_keeps_nothing(app, db, server, caplog):
+    from charter.scheduler import poll_notices
+
+    app.config.update(NOTICES_POLL_URL=f"{server}/html")
+    with caplog.at_level("INFO", logger="charter.scheduler"):
+        poll_notices(app)
+    assert "Published notices not imported: " in caplog.text
+    assert "sent text/html, not JSON" in caplog.text
+    assert _counts(db)["notice_imports"] == 0
