@@ -231,3 +231,19 @@ def test_a_query_string_is_refused_not_ignored(client, published, url, query):
     assert response.headers["Cache-Control"] == "no-store"
     assert "no query string" in response.get_data(as_text=True)
     assert "ETag" not in response.headers
+
+
+def test_the_csv_costs_the_same_queries_whatever_its_rows(client, scheme, published, query_counter):
+    with query_counter() as one_figure:
+        assert len(_table(client.get(CSV_URL))) == 1
+    organisation, contract = published[:2]
+    add_quarter(
+        organisation,
+        contract,
+        scheme,
+        (date(2027, 4, 1), date(2027, 6, 30)),
+        {"LE1": "980.00", "LE2": "12.25"},
+    )
+    with query_counter() as three_figures:
+        assert len(_table(client.get(CSV_URL))) == 3
+    assert three_figures.value == one_figure.value == 2  # the versions; the figures, in one
