@@ -139,6 +139,14 @@ class Config:
     MAIL_WORKER_POLL_SECONDS = float(os.environ.get("MAIL_WORKER_POLL_SECONDS", "5"))
     MAIL_DELIVERY_IN_SCHEDULER = os.environ.get("MAIL_DELIVERY_IN_SCHEDULER") == "1"
     # --- end of email delivery settings ---
+    # A release package the scheduler fetches and imports every NOTICES_POLL_MINUTES, as
+    # `flask charter import-notices --url` would (docs/ocds.md). Unset (the default): no poll.
+    NOTICES_POLL_URL = os.environ.get("NOTICES_POLL_URL") or None
+    NOTICES_POLL_MINUTES = int(os.environ.get("NOTICES_POLL_MINUTES", "60"))
+    # Fetching a release package from a URL: seconds to connect and between two pieces, and
+    # for the whole download (a server trickling bytes).
+    NOTICES_URL_TIMEOUT_SECONDS = float(os.environ.get("NOTICES_URL_TIMEOUT_SECONDS", "30"))
+    NOTICES_URL_DEADLINE_SECONDS = float(os.environ.get("NOTICES_URL_DEADLINE_SECONDS", "300"))
     # The outbox page (/dev/emails) lets a person running the demo follow emailed links.
     SHOW_OUTBOX = os.environ.get("SHOW_OUTBOX") == "1"
     DEFAULT_SCHEME_FILE = str(resource_dir("schemes") / "supporting-the-local-economy.toml")

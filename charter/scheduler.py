@@ -9,6 +9,10 @@ charter.services.domain.reviews.exclusive) still stops a second scheduler or a h
 With MAIL_DELIVERY_IN_SCHEDULER set it also delivers email every MAIL_WORKER_POLL_SECONDS, for
 an installation that would rather not run a separate `flask charter mail-worker`; the two may
 run together, since each email is claimed once (charter.services.infrastructure.mail.delivery).
+
+With NOTICES_POLL_URL set it also fetches and imports that release package every
+NOTICES_POLL_MINUTES (docs/ocds.md); importing is idempotent, so a package fetched again
+changes nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ MINUTES_APART = 10
 IMPACT_REBUILD_HOUR = 4
 # Quiet, and long after any upload of the day before could still be on its way to its row.
 EVIDENCE_SWEEP_HOUR = 5
+NOTICES_POLL_ACTOR = "scheduled notices poll"
 JOB_DEFAULTS = {"misfire_grace_time": 6 * 3600, "coalesce": True, "max_instances": 1}
 
 
@@ -100,6 +105,23 @@ def build_open_data(app: Flask) -> None:
         built = open_data_files.build_stale()
     if built:
         log.info("Built %s open-data files", built)
+
+
+def poll_notices(app: Flask) -> None:
+    """Fetch and import the release package at NOTICES_POLL_URL, as `flask charter
+    import-notices --url` does: a refused package is logged and keeps nothing."""
+    from charter.services.domain import published_notices
+
+    url = app.config["NOTICES_POLL_URL"]
+    with app.app_context():
+        try:
+            summary = published_notices.import_url(url, actor_label=NOTICES_POLL_ACTOR)
+        except published_notices.NoticesRefused as refused:
+            db.session.rollback()
+            log.error("Published notices not imported: %s", refused)
+            return
+        db.session.commit()
+    log.info("Published notices imported: %s", summary.line())
 
 
 def sweep_evidence(app: Flask) -> None:
@@ -177,6 +199,16 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         replace_existing=True,
         **JOB_DEFAULTS,
     )
+    if app.config.get("NOTICES_POLL_URL"):
+        scheduler.add_job(
+            poll_notices,
+            IntervalTrigger(minutes=int(app.config.get("NOTICES_POLL_MINUTES") or 60)),
+            args=[app],
+            id="poll_notices",
+            name="import published notices",
+            replace_existing=True,
+            **JOB_DEFAULTS,
+        )
     if app.config.get("MAIL_DELIVERY_IN_SCHEDULER"):
         scheduler.add_job(
             deliver_emails,

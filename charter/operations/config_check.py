@@ -56,6 +56,16 @@ def check_production_config(config: Mapping, environ: Mapping[str, str] | None =
             "NOTIFY_API_KEY (GOV.UK Notify); emails would only be logged."
         )
 
+    poll_url = env.get("NOTICES_POLL_URL", "")
+    if poll_url and (
+        urlsplit(poll_url).scheme not in ("http", "https") or not urlsplit(poll_url).hostname
+    ):
+        refuse(f"NOTICES_POLL_URL must be an http:// or https:// address, not {poll_url!r}.")
+    if not str(env.get("NOTICES_POLL_MINUTES", "60")).isdigit() or not int(
+        env.get("NOTICES_POLL_MINUTES", "60")
+    ):
+        refuse("NOTICES_POLL_MINUTES must be a whole number of minutes, at least 1.")
+
     if not env.get("TRUSTED_HOSTS"):
         refuse("TRUSTED_HOSTS is not set: name the host names the service answers to.")
 

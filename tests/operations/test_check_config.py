@@ -102,3 +102,18 @@ def test_a_host_that_cannot_make_certificate_pdfs_is_refused(monkeypatch):
         "Charter Mark certificates cannot be downloaded: the PDF library needs Pango "
         "(no libpango)." in refusals
     )
+
+
+def test_a_notices_poll_url_must_be_an_http_address():
+    config = {"SQLALCHEMY_DATABASE_URI": "postgresql://x"}
+    for url, refusals in [
+        ("https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages", 0),
+        ("http://feeds.internal/package.json", 0),
+        ("file:///var/notices.json", 1),
+        ("www.find-tender.service.gov.uk", 1),
+    ]:
+        report = check_production_config(config, {**COMPLETE, "NOTICES_POLL_URL": url})
+        assert len(report.refusals) == refusals, url
+    for minutes, refusals in [("15", 0), ("0", 1), ("-5", 1), ("hourly", 1)]:
+        report = check_production_config(config, {**COMPLETE, "NOTICES_POLL_MINUTES": minutes})
+        assert len(report.refusals) == refusals, minutes

@@ -152,6 +152,8 @@ ROUTES: dict[str, dict[str, str]] = {
     # at least one release; docs/ocds.md): the world here has none.
     "public.download_open_contracting": NOWHERE,
     "public.show_social_value_extension": PUBLIC,
+    "public.download_open_contracting_csv": PUBLIC,
+    "public.show_open_contracting_csv_metadata": PUBLIC,
     "public.download_impact_csv": PUBLIC,
     "public.download_impact_json": PUBLIC,
     "public.show_impact_csv_metadata": PUBLIC,

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft4Validator
@@ -21,19 +19,15 @@ from referencing.jsonschema import DRAFT4
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import AwardedSupplier, ContractFigure, ImpactCell, ReturnLine
+from charter.models import ImpactCell, ReturnLine
 from charter.models.impact import DIMENSION_COMMISSIONER
-from charter.services.domain import contract_proposals, published_notices
 from charter.services.domain.signings import signing_of
 from charter.services.infrastructure.ocds import SOCIAL_VALUE_EXTENSION_DIR
 from charter.services.infrastructure.ocds.schema import SCHEMA_DIR
 from charter.services.read_models.impact import build
 from charter.services.read_models.open_contracting import NotExact, json_number
-from tests.factories import make_approved_plan, make_commissioner, make_return
-from tests.public.register_helpers import make_signatory
+from tests.public.open_contracting_helpers import OCID, make_published
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ocds"
-OCID = "ocds-b5fd17-3699858f-adc8-11e6-9901-0019b9f3037b"
 URL = "/c/shropshire/open-contracting.json"
 RELEASE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
 
@@ -62,39 +56,7 @@ def _package_validator() -> Draft4Validator:
 
 @pytest.fixture
 def published(app, scheme, member):
-    """Severn Valley Security: its Telford contract accepted from the notice and confirmed,
-    one quarter's LE1 figure on it verified and endorsed; it publishes its figures."""
-    make_commissioner("Telford and Wrekin Council", org_id="GB-LAE-TFW")
-    organisation = make_signatory(
-        scheme, "Severn Valley Security", status="monitoring", identifier="09876543"
-    )
-    signing_of(organisation).publishes_figures = True
-    organisation.ppon = "PWLK-4821-TRNV"
-    db.session.commit()
-    for name in ("cf-telford-and-wrekin.json", "invented-telford-award.json"):
-        published_notices.import_file(str(FIXTURES / name), actor_label="test")
-    db.session.commit()
-    proposal = db.session.scalar(
-        select(AwardedSupplier).where(AwardedSupplier.organisation_id == organisation.id)
-    )
-    contract = contract_proposals.accept(organisation, proposal, member)
-    contract.confirmation_status = "confirmed"
-    db.session.commit()
-    measures = make_approved_plan(organisation, scheme, {"LE1": ("0", "1000")})
-    monitoring_return = make_return(
-        organisation, measures, 1, {"LE1": "1250.50"}, period=(date(2027, 1, 1), date(2027, 3, 31))
-    )
-    line = db.session.scalar(select(ReturnLine).where(ReturnLine.return_id == monitoring_return.id))
-    figure = ContractFigure(
-        return_line_id=line.id,
-        contract_id=contract.id,
-        value=Decimal("1250.50"),
-        endorsement_status="endorsed",
-        endorsed_at=datetime(2027, 4, 20, 10, 0),
-    )
-    db.session.add(figure)
-    db.session.commit()
-    return organisation, contract, monitoring_return, figure
+    return make_published(scheme, member)
 
 
 def test_the_contracts_figures_are_published_under_its_ocid(client, published):

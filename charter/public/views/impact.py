@@ -45,6 +45,7 @@ from charter.services.read_models.impact.periods import (
     latest_complete_year,
     parse_period,
 )
+from charter.services.read_models.open_contracting_table import OPEN_CONTRACTING_FIELDS
 
 SERIES_QUARTERS = 8
 CSV_COLUMNS = [column.name for column in IMPACT_FIELDS]
@@ -257,4 +258,5 @@ def show_impact_data():
         licence=LICENCE,
         licence_url=LICENCE_URL,
         columns=IMPACT_FIELDS,
+        contract_columns=OPEN_CONTRACTING_FIELDS,
     )

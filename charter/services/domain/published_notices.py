@@ -32,7 +32,7 @@ from charter.models.base import utcnow
 from charter.models.published_notice import NoticeEvent, NoticeImport, NoticeRecord, NoticeRelease
 from charter.services.domain import award_facts, award_matching
 from charter.services.domain.refusals import Refused
-from charter.services.infrastructure.ocds import reader, schema
+from charter.services.infrastructure.ocds import download, reader, schema
 
 BATCH = 500
 _ID_LENGTH = 200
@@ -84,17 +84,36 @@ class _Digesting:
         return data
 
 
-def import_file(path: str, *, actor_label: str) -> ImportSummary:
-    """Import one release package from ``path``, or NoticesRefused (then roll back)."""
+def import_file(path: str, *, actor_label: str, source: str | None = None) -> ImportSummary:
+    """Import one release package from ``path``, or NoticesRefused (then roll back).
+    ``source`` names it in messages and the audit, where it is not ``path`` (a URL)."""
     limits = read_limits()
+    source = source or path
     try:
         reader.check_size(path, limits)
         with open(path, "rb") as stream:
-            return _import(path, _Digesting(stream), limits, actor_label)
+            return _import(source, _Digesting(stream), limits, actor_label)
     except OSError as error:
-        raise NoticesRefused(f"{path}: cannot be read ({error.strerror or error})") from error
+        raise NoticesRefused(f"{source}: cannot be read ({error.strerror or error})") from error
     except (reader.UnreadablePackage, schema.CompileFailed) as error:
-        raise NoticesRefused(f"{path}: {error}; nothing was imported") from error
+        raise NoticesRefused(f"{source}: {error}; nothing was imported") from error
+
+
+def import_url(url: str, *, actor_label: str) -> ImportSummary:
+    """Fetch the release package at ``url`` whole (infrastructure/ocds/download.py), then
+    import it as a file; NoticesRefused naming the URL when it cannot be fetched."""
+    config = current_app.config
+    default = download.DownloadLimits(max_bytes=read_limits().max_bytes)
+    limits = download.DownloadLimits(
+        max_bytes=default.max_bytes,
+        timeout=config.get("NOTICES_URL_TIMEOUT_SECONDS", default.timeout),
+        deadline=config.get("NOTICES_URL_DEADLINE_SECONDS", default.deadline),
+    )
+    try:
+        with download.downloaded(url, limits) as path:
+            return import_file(path, actor_label=actor_label, source=url)
+    except download.DownloadRefused as error:
+        raise NoticesRefused(f"{url}: {error}; nothing was imported") from error
 
 
 def _import(path, stream: _Digesting, limits, actor_label: str) -> ImportSummary:

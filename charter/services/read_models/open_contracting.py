@@ -102,19 +102,21 @@ def json_number(value: Decimal) -> int | float:
 
 
 @dataclass
-class _Contract:
+class PublishedContract:
     id: int
     award_id: str
     title: str
     supplier: dict
     figures: list[dict] = field(default_factory=list)
+    # Each figure's amount as stored, beside its JSON number (the CSV writes it as it is).
+    amounts: list[Decimal] = field(default_factory=list)
 
 
 @dataclass
-class _Process:
+class Process:
     ocid: str
     buyer: dict
-    contracts: dict[int, _Contract] = field(default_factory=dict)
+    contracts: dict[int, PublishedContract] = field(default_factory=dict)
     latest: datetime | None = None
     latest_end: date | None = None
 
@@ -194,6 +196,11 @@ def _buyer(name, org_id, published_keys) -> dict:
     return {"id": keys[0] if keys else (org_id or name), "name": name, "roles": ["buyer"]}
 
 
+def contract_key(charter_slug: str, contract_id: int) -> str:
+    """The contract's id in the file (the charter's own: a notice's award can have several)."""
+    return f"{charter_slug}-contract-{contract_id}"
+
+
 def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + ("" if moment.tzinfo else "Z")
 
@@ -201,16 +208,25 @@ def _iso(moment: datetime) -> str:
 def releases(charter_id: int, charter_slug: str, charter_name: str, charter_url: str) -> list:
     """One release per ocid with published figures, oldest ocid first. A release's id carries
     a digest of its content: a changed figure is a new release, as OCDS asks."""
-    processes: dict[str, _Process] = {}
+    return [
+        release_of(process, charter_slug, charter_name, charter_url)
+        for process in processes(charter_id)
+    ]
+
+
+def processes(charter_id: int) -> list[Process]:
+    """The published figures grouped by ocid and contract, in the file's order: what the JSON
+    and the CSV (``open_contracting_table``) are both written from."""
+    processes: dict[str, Process] = {}
     for row in _rows(charter_id):
         (ocid, award_id, buyer_keys, contract_id, title, *organisation) = row[:10]
         commissioner_name, commissioner_org_id = row[10:12]
         code, measure_title, unit, start, end, value, endorsed_at = row[12:]
         process = processes.setdefault(
-            ocid, _Process(ocid, _buyer(commissioner_name, commissioner_org_id, buyer_keys))
+            ocid, Process(ocid, _buyer(commissioner_name, commissioner_org_id, buyer_keys))
         )
         contract = process.contracts.setdefault(
-            contract_id, _Contract(contract_id, award_id, title, _supplier(*organisation))
+            contract_id, PublishedContract(contract_id, award_id, title, _supplier(*organisation))
         )
         contract.figures.append(
             {
@@ -219,16 +235,15 @@ def releases(charter_id: int, charter_slug: str, charter_name: str, charter_url:
                 "amount": json_number(value),
             }
         )
+        contract.amounts.append(value)
         if endorsed_at is not None and (process.latest is None or endorsed_at > process.latest):
             process.latest = endorsed_at
         if process.latest_end is None or end > process.latest_end:
             process.latest_end = end
-    return [
-        _release(process, charter_slug, charter_name, charter_url) for process in processes.values()
-    ]
+    return list(processes.values())
 
 
-def _release(process: _Process, charter_slug: str, charter_name: str, charter_url: str) -> dict:
+def release_of(process: Process, charter_slug: str, charter_name: str, charter_url: str) -> dict:
     parties = {process.buyer["id"]: process.buyer}
     awards: dict[str, dict] = {}
     contracts = []
@@ -241,7 +256,7 @@ def _release(process: _Process, charter_slug: str, charter_name: str, charter_ur
             award["suppliers"].append(reference)
         contracts.append(
             {
-                "id": f"{charter_slug}-contract-{contract.id}",
+                "id": contract_key(charter_slug, contract.id),
                 "awardID": contract.award_id,
                 "title": contract.title,
                 "socialValue": {

@@ -12,7 +12,8 @@ lookup. Writes that bypass the ORM session (raw connections) must call :func:`bu
 
 A second counter, the *pages* version (row ``PAGES_STATE_ID`` of the same table), also moves
 with changes to what an organisation's own public page shows besides the register's data: its
-action plan's targets, its verified returns and its contracts. It keys the cache of those pages,
+action plan's targets, its verified returns and its contracts (and what a charter's open
+contracting files publish per contract: docs/ocds.md). It keys the cache of those pages,
 so that a draft return being saved does not empty the register's caches. Every change to the
 register moves both counters; both are read in one query.
 """
@@ -35,9 +36,12 @@ from charter.extensions import db
 from charter.models import (
     ActionPlan,
     AuditEvent,
+    AwardedSupplier,
     Charter,
     CharterMark,
+    Commissioner,
     Contract,
+    ContractFigure,
     Measure,
     MonitoringReturn,
     Organisation,
@@ -58,7 +62,9 @@ WATCHED_MODELS = (Charter, Organisation, Signing, Signature, CharterMark, Scheme
 WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED_MODELS)
 # What an organisation's public page also shows: plan targets against verified returns (and the
 # measures they count), contracts won. Draft returns are included: a line of a return can
-# change as it is verified, and a missed bump would leave a stale page.
+# change as it is verified, and a missed bump would leave a stale page. And what a charter's
+# open contracting files publish: figures per contract and their endorsements, the awards
+# accepted from published notices, and the commissioners that let the contracts.
 PAGE_MODELS = (
     *WATCHED_MODELS,
     ActionPlan,
@@ -67,6 +73,9 @@ PAGE_MODELS = (
     MonitoringReturn,
     ReturnLine,
     Contract,
+    ContractFigure,
+    AwardedSupplier,
+    Commissioner,
 )
 PAGE_TABLES = frozenset(model.__tablename__ for model in PAGE_MODELS)
 PAGES_STATE_ID = 2
