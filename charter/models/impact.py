@@ -51,10 +51,12 @@ class ImpactCell(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Each charter's /impact is its own: the figures counted for it (see impact.build).
-    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"))
+    # Each charter's /impact is its own: the figures counted for it (see impact.build). NULL:
+    # every charter's figures together, each counted once (counted_figures.combined_lines),
+    # under its reference or its charter's measure ("shropshire/LE2").
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"))
     period_key: Mapped[str] = mapped_column(String(10))
-    measure_code: Mapped[str] = mapped_column(String(30))
+    measure_code: Mapped[str] = mapped_column(String(100))
     dimension: Mapped[str] = mapped_column(String(20))
     dimension_value: Mapped[str] = mapped_column(String(200), default="")
     total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
@@ -83,9 +85,9 @@ class ImpactComparison(db.Model):
     __table_args__ = (UniqueConstraint("charter_id", "period_key", "measure_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"))
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"))
     period_key: Mapped[str] = mapped_column(String(10))
-    measure_code: Mapped[str] = mapped_column(String(30))
+    measure_code: Mapped[str] = mapped_column(String(100))
     total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     previous_total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     # Organisations that reported in both periods.
@@ -100,7 +102,7 @@ class ImpactLifecycleCount(db.Model):
     __table_args__ = (UniqueConstraint("charter_id", "period_key", "event"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"))
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"))
     period_key: Mapped[str] = mapped_column(String(10))
     event: Mapped[str] = mapped_column(String(30))
     count: Mapped[int]
@@ -112,7 +114,7 @@ class ImpactBuild(db.Model):
     __tablename__ = "impact_builds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"), index=True)
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"), index=True)
     built_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     cells: Mapped[int]
     seconds: Mapped[Decimal] = mapped_column(Numeric(10, 3))

@@ -48,6 +48,7 @@ SUMMARY_TABLES = {
     ),
     "impact_builds": None,
 }
+WIDENED = ("impact_cells", "impact_comparisons")
 
 
 def upgrade():
@@ -66,9 +67,11 @@ def upgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("charter_id", sa.Integer(), nullable=True))
         op.execute(f"UPDATE {table} SET charter_id = {DEFAULT_CHARTER}")
-        op.execute(f"DELETE FROM {table} WHERE charter_id IS NULL")  # no charter: none shown
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column("charter_id", existing_type=sa.Integer(), nullable=False)
+            if table in WIDENED:
+                batch_op.alter_column(
+                    "measure_code", existing_type=sa.String(30), type_=sa.String(100)
+                )
             batch_op.create_foreign_key(
                 batch_op.f(f"fk_{table}_charter_id_charters"), "charters", ["charter_id"], ["id"]
             )
@@ -88,8 +91,14 @@ def upgrade():
 
 def downgrade():
     for table, unique in SUMMARY_TABLES.items():
-        op.execute(f"DELETE FROM {table} WHERE charter_id <> {DEFAULT_CHARTER}")
+        op.execute(
+            f"DELETE FROM {table} WHERE charter_id IS NULL OR charter_id <> {DEFAULT_CHARTER}"
+        )
         with op.batch_alter_table(table, schema=None) as batch_op:
+            if table in WIDENED:  # every row left is a charter measure's code (30 at most)
+                batch_op.alter_column(
+                    "measure_code", existing_type=sa.String(100), type_=sa.String(30)
+                )
             if unique is None:
                 batch_op.drop_index(batch_op.f(f"ix_{table}_charter_id"))
             else:

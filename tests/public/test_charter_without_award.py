@@ -119,3 +119,11 @@ def test_an_organisations_pages_for_a_charter_without_an_award_never_mention_a_m
 
     # The same organisation's Shropshire dashboard still speaks of Shropshire's Mark.
     assert "Charter Mark" in client.get(home).get_data(as_text=True)
+
+
+def test_the_service_home_counts_holders_only_for_a_charter_with_an_award(client, worcestershire):
+    page = client.get("/").get_data(as_text=True)
+    items = [" ".join(li.split()) for li in page.split('<li class="govuk-!-margin-bottom-6">')[1:]]
+    shropshire, worcester = items[0], next(i for i in items if "/c/worcestershire/" in i)
+    assert "hold the Charter Mark" in shropshire or "holds the Charter Mark" in shropshire
+    assert "on the register" in worcester and "Mark" not in worcester.split("</li>")[0]

@@ -2,6 +2,7 @@
 
 from charter.public import charter_prefix  # noqa: F401
 from charter.public.views import (  # noqa: F401
+    combined_impact,
     home,
     impact,
     information,

@@ -23,6 +23,8 @@ the same for every charter.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
@@ -271,15 +273,23 @@ def contract_figures(charter_id: int, published):
     return union_all(own, borrowed).subquery("counted_figures")
 
 
+# Set by the combined /impact page: its readers read every charter's figures together.
+showing_combined: ContextVar[bool] = ContextVar("showing_combined", default=False)
+
+
 def shown_charter_id() -> int | None:
     """The charter whose figures a reader shows: the acting one (a charter's /impact acts in
-    it), else the default charter."""
+    it), else the default charter; None for every charter's together."""
+    if showing_combined.get():
+        return None
     return acting_charter.get() or default_charter_id()
 
 
 def of_shown_charter(model) -> object:
-    """SQL: a summary row (cell, comparison, lifecycle count, build) of the charter shown."""
-    return model.charter_id == shown_charter_id()
+    """SQL: a summary row (cell, comparison, lifecycle count, build) of the charter shown, or
+    of every charter's together (``showing_combined``)."""
+    charter_id = shown_charter_id()
+    return model.charter_id.is_(None) if charter_id is None else model.charter_id == charter_id
 
 
 def literal_charter(charter_id: int):

@@ -29,7 +29,8 @@ from charter.services.domain.charter_commissioners import set_taking_part
 from charter.services.domain.lifecycle import system_actor, transition
 from charter.services.domain.schemes import load_scheme_text
 from charter.services.read_models.impact import figures
-from tests.factories import make_commissioner, make_contract
+from charter.services.read_models.impact.periods import year_of
+from tests.factories import make_commissioner, make_contract, make_organisation
 from tests.services.read_models.impact_helpers import contributor, rebuild
 
 Q2 = (date(2026, 4, 1), date(2026, 6, 30))
@@ -45,9 +46,11 @@ def cheshire_west(app, scheme):
 
 
 def cell(charter_id, code, dimension="all", value="", period="2026-27"):
+    """A charter's cell, or (``charter_id`` None) every charter's together."""
+    charter = ImpactCell.charter_id
     return db.session.scalar(
         select(ImpactCell).where(
-            ImpactCell.charter_id == charter_id,
+            charter.is_(None) if charter_id is None else charter == charter_id,
             ImpactCell.period_key == period,
             ImpactCell.measure_code == code,
             ImpactCell.dimension == dimension,
@@ -167,3 +170,54 @@ def test_each_charter_counts_its_own_signings_lifecycle(scheme, cheshire_west, w
     ).all()
     assert (cheshire_west.charter_id, "lapse") in counts
     assert (scheme.charter_id, "lapse") not in counts
+
+
+def test_every_charter_together_counts_each_figure_once(app, scheme, cheshire_west, world):
+    """The combined rows: the Shropshire return's NT10 figure, counted in both charters, counts
+    once together, whole (both contracts); with a second organisation's Cheshire West figure of
+    the same reference it adds up across the charters."""
+    organisation = world["organisation"]
+    a_return(
+        organisation,
+        signings.signing_id_of(organisation),
+        world["le5"],
+        {world["both"]: "10", world["shropshire_only"]: "4"},
+    )
+    cw_only = make_organisation(scheme=cheshire_west, status="monitoring")
+    a_return(
+        cw_only,
+        signings.signing_id_of(cw_only),
+        world["cw1"],
+        {make_contract(cw_only, world["both_commissioner"]): "7"},
+    )
+    rebuild()
+    together = cell(None, "NT10")
+    assert (together.total, together.organisations) == (Decimal("21"), 2)
+    assert together.monetised is None  # each charter values figures with its own proxies
+    assert cell(cheshire_west.charter_id, "CW1").total == Decimal("17")
+    assert cell(scheme.charter_id, "LE5").total == Decimal("14")
+    # A measure no other charter shares keeps its charter's key.
+    assert cell(None, "LE5") is None
+
+
+def test_the_combined_page_shows_each_figure_once(app, client, scheme, cheshire_west, world):
+    organisations = [world["organisation"]]
+    for _ in range(2):
+        other = make_organisation(scheme=scheme, status="monitoring")
+        signings.start(other, cheshire_west).status = "monitoring"
+        db.session.commit()
+        organisations.append(other)
+    for weeks, organisation in zip(("10", "20", "30"), organisations, strict=True):
+        contract = make_contract(organisation, world["both_commissioner"])
+        a_return(
+            organisation, signings.signing_id_of(organisation), world["le5"], {contract: weeks}
+        )
+    rebuild()
+    page = client.get(f"/charters/impact?period={year_of(Q2[1]).key}").get_data(as_text=True)
+    assert "What the charters deliver together" in page
+    row = page.split("NT10", 1)[1].split("</tr>", 1)[0]
+    # 60 weeks once, not 120: each figure counts in both charters, once together.
+    assert "60 weeks" in row and ">3<" in row
+    assert "Cheshire West and Chester" in row and "CW1" in row and "LE5" in row
+    bad = client.get("/charters/impact?period=nonsense")
+    assert bad.status_code == 400 and "Choose a period from the list" in bad.get_data(as_text=True)

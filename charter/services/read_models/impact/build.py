@@ -30,6 +30,7 @@ from sqlalchemy import (
     null,
     select,
     text,
+    true,
     update,
 )
 
@@ -56,7 +57,7 @@ from charter.models.impact import (
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.models.signing import acting_in
-from charter.services.domain import counted_figures, proxy_values
+from charter.services.domain import combined_figures, counted_figures, proxy_values
 from charter.services.domain.schemes import current_scheme
 from charter.services.read_models import open_contracting
 from charter.services.read_models.impact import disclosure, like_for_like, staging
@@ -130,7 +131,7 @@ def _proxy_expression(period_ends: list[date]):
 PUBLISHED_COLUMNS = ["published_organisations", "published_total", "published_monetised"]
 
 
-def _insert(rows_select, dimension: str, charter_id: int, published: bool = False) -> None:
+def _insert(rows_select, dimension: str, charter_id: int | None, published: bool = False) -> None:
     columns = ["period_key", "measure_code", "dimension_value", "total", "organisations"]
     columns.append("monetised")
     if published:
@@ -143,7 +144,7 @@ def _insert(rows_select, dimension: str, charter_id: int, published: bool = Fals
     )
 
 
-def _commissioner_cells(period_ends: list[date], proxy, charter_id: int) -> None:
+def _commissioner_cells(period_ends: list[date], proxy, figures, charter_id: int | None) -> None:
     """Per-contract figures by the commissioner that awarded the contract (flows only: a stock
     on a contract is not a figure a commissioner's total can add up), as counted for the
     charter (``counted_figures.contract_figures``). The part the open contracting file publishes
@@ -151,7 +152,7 @@ def _commissioner_cells(period_ends: list[date], proxy, charter_id: int) -> None
     disclosure control counts it as known, as it does the register's figures in the other
     cells (an organisation with any figure of the cell published counts as publishing: the
     rest of its part is then protected as the others' is)."""
-    f = counted_figures.contract_figures(charter_id, open_contracting.published_clause()).c
+    f = figures.c
     pounds = f.value * proxy(f.measure_code, f.period_end)
     keys = {
         "quarter": case({e: quarter_of(e).key for e in period_ends}, value=f.period_end),
@@ -193,7 +194,7 @@ def quarter_ratios(period_ends: list[date]) -> dict[tuple[str, str], float]:
 
 
 def _mark_complementary(
-    threshold: int, share: float, period_ends: list[date], charter_id: int
+    threshold: int, share: float, ratios: dict, units: dict[str, str], charter_id: int | None
 ) -> None:
     """Flag the charter's cells withheld to protect a small one (see `disclosure`): one read
     of the cells' keys and counts, then an UPDATE per thousand flagged cells."""
@@ -210,23 +211,16 @@ def _mark_complementary(
             ImpactCell.published_organisations,
             ImpactCell.published_total,
             ImpactCell.published_monetised,
-        ).where(ImpactCell.charter_id == charter_id)
+        ).where(_of(ImpactCell, charter_id))
     ).all()
     cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6], r[7]) for r in rows}
     published = {
         (r[1], r[2], r[3], r[4]): (r[8], float(r[9] or 0), float(r[10] or 0)) for r in rows if r[8]
     }
     ids = {(r[1], r[2], r[3], r[4]): r[0] for r in rows}
-    units = dict(
-        db.session.execute(
-            select(Measure.code, Measure.unit)
-            .join(Scheme, Scheme.id == Measure.scheme_id)
-            .where(Scheme.charter_id == charter_id)
-        ).all()
-    )
     flows = {code for code, unit in units.items() if unit in FLOW_UNITS}
     averaged = frozenset(code for code, unit in units.items() if unit in staging.AVERAGED_UNITS)
-    protection = disclosure.Protection(share, quarter_ratios(period_ends), averaged, published)
+    protection = disclosure.Protection(share, ratios, averaged, published)
     found = disclosure.relations(cells, flows, averaged)
     _, complementary = disclosure.withhold(cells, found, threshold, protection)
     flagged = sorted(ids[key] for key in complementary)
@@ -237,14 +231,17 @@ def _mark_complementary(
         )
 
 
-def _lifecycle_counts(charter_id: int) -> int:
-    """How many of the charter's signings signed, gained a Mark, lost it or lapsed, per
-    quarter: from the lifecycle events of its signings."""
+def _lifecycle_counts(charter_id: int | None) -> int:
+    """How many of the charter's signings (or every charter's) signed, gained a Mark, lost it
+    or lapsed, per quarter: from the lifecycle events of its signings."""
     counts: Counter[tuple[str, str]] = Counter()
     rows = db.session.execute(
         select(AuditEvent.trigger, func.date(AuditEvent.created_at))
         .join(Signing, Signing.id == AuditEvent.signing_id)
-        .where(AuditEvent.trigger.in_(LIFECYCLE_EVENTS), Signing.charter_id == charter_id)
+        .where(
+            AuditEvent.trigger.in_(LIFECYCLE_EVENTS),
+            true() if charter_id is None else Signing.charter_id == charter_id,
+        )
     )
     for trigger, day in rows:
         day = date.fromisoformat(str(day)[:10])
@@ -292,29 +289,88 @@ def rebuild(charter_ids: list[int] | None = None) -> BuildResult:
     cells = lifecycle_rows = 0
     for charter_id in charter_ids:
         with acting_in(charter_id):
-            built = _rebuild_charter(charter_id, period_ends)
+            built = _rebuild_scope(Scope.of_charter(charter_id, period_ends), period_ends)
+        cells += built.cells
+        lifecycle_rows += built.lifecycle_rows
+    if db.session.scalar(select(func.count(Charter.id))) > 1:  # every charter's together
+        built = _rebuild_scope(Scope.combined(), period_ends)
         cells += built.cells
         lifecycle_rows += built.lifecycle_rows
     return BuildResult(cells, lifecycle_rows, time.perf_counter() - started)
 
 
-def _rebuild_charter(charter_id: int, period_ends: list[date]) -> BuildResult:
+@dataclass(frozen=True)
+class Scope:
+    """What one set of summary rows is built from: a charter's counted figures under its own
+    proxy values and disclosure settings, or (``charter_id`` None) every charter's together,
+    each figure once, in its units only, under the strictest charter's disclosure settings."""
+
+    charter_id: int | None
+    lines: object
+    contract_figures: object
+    proxy: object
+    threshold: int
+    share: float
+    ratios: dict
+    units: dict
+
+    @classmethod
+    def of_charter(cls, charter_id: int, period_ends: list[date]) -> Scope:
+        published = open_contracting.published_clause()
+        units = dict(
+            db.session.execute(
+                select(Measure.code, Measure.unit)
+                .join(Scheme, Scheme.id == Measure.scheme_id)
+                .where(Scheme.charter_id == charter_id)
+            ).all()
+        )
+        return cls(
+            charter_id,
+            counted_figures.lines(charter_id),
+            counted_figures.contract_figures(charter_id, published),
+            _proxy_expression(period_ends) if period_ends else None,
+            disclosure_threshold(),
+            protection_share(),
+            quarter_ratios(period_ends) if period_ends else {},
+            units,
+        )
+
+    @classmethod
+    def combined(cls) -> Scope:
+        threshold, share = combined_figures.settings()
+        return cls(
+            None,
+            combined_figures.lines(),
+            combined_figures.contract_figures(open_contracting.published_clause()),
+            lambda _code, _end: null(),
+            threshold,
+            share,
+            {},
+            combined_figures.units(),
+        )
+
+
+def _of(model, charter_id: int | None):
+    return model.charter_id.is_(None) if charter_id is None else model.charter_id == charter_id
+
+
+def _rebuild_scope(scope: Scope, period_ends: list[date]) -> BuildResult:
     started = time.perf_counter()
+    charter_id = scope.charter_id
     for model in (ImpactCell, ImpactLifecycleCount, ImpactComparison):
-        db.session.execute(delete(model).where(model.charter_id == charter_id))
+        db.session.execute(delete(model).where(_of(model, charter_id)))
     if period_ends:
-        proxy = _proxy_expression(period_ends)
-        staging.stage(period_ends, proxy, charter_id)
+        staging.stage(period_ends, scope.proxy, scope.lines)
         _check_range()
         for dimension, column in _ORGANISATION_DIMENSIONS.items():
             _insert(staging.cell_rows(column), dimension, charter_id, published=True)
         like_for_like.stage(charter_id)
         staging.drop()
-        _commissioner_cells(period_ends, proxy, charter_id)
-        _mark_complementary(disclosure_threshold(), protection_share(), period_ends, charter_id)
+        _commissioner_cells(period_ends, scope.proxy, scope.contract_figures, charter_id)
+        _mark_complementary(scope.threshold, scope.share, scope.ratios, scope.units, charter_id)
     # Counted rather than summed from rowcounts: drivers differ on INSERT ... SELECT rowcounts.
     cells = db.session.scalar(
-        select(func.count()).select_from(ImpactCell).where(ImpactCell.charter_id == charter_id)
+        select(func.count()).select_from(ImpactCell).where(_of(ImpactCell, charter_id))
     )
     lifecycle_rows = _lifecycle_counts(charter_id)
     seconds = time.perf_counter() - started

@@ -41,7 +41,6 @@ from sqlalchemy import (
 
 from charter.extensions import db
 from charter.models.scheme import FLOW_UNITS
-from charter.services.domain import counted_figures
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 
 AVERAGED_UNITS = frozenset({"percent"})
@@ -58,7 +57,7 @@ ORG_QUARTERS = Table(
     "impact_org_quarters",
     _metadata,
     Column("organisation_id", Integer),
-    Column("measure_code", String(30)),
+    Column("measure_code", String(100)),
     Column("unit", String(20)),
     Column("period_key", String(10)),
     Column("year_key", String(10)),
@@ -72,7 +71,7 @@ CUBE = Table(
     "impact_cube",
     _metadata,
     Column("period_key", String(10)),
-    Column("measure_code", String(30)),
+    Column("measure_code", String(100)),
     Column("unit", String(20)),
     *_attributes(),
     Column("total", Numeric),
@@ -88,9 +87,10 @@ def drop() -> None:
         db.session.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
 
 
-def _organisation_quarters(period_ends: list[date], proxy, charter_id: int) -> None:
-    """``proxy(code, period_end)``: the pounds per unit of a figure (see build)."""
-    lines = counted_figures.lines(charter_id)
+def _organisation_quarters(period_ends: list[date], proxy, lines) -> None:
+    """``lines``: the figures counted (``counted_figures.lines`` of a charter, or
+    ``combined_figures.lines``); ``proxy(code, period_end)``: the pounds per unit of a figure
+    (see build)."""
     c = lines.c
     quarter = case({e: quarter_of(e).key for e in period_ends}, value=c.period_end)
     year = case({e: year_of(e).key for e in period_ends}, value=c.period_end)
@@ -187,13 +187,13 @@ def _longer_periods() -> None:
         _cube_from(latest, all_time)
 
 
-def stage(period_ends: list[date], proxy, charter_id: int) -> None:
+def stage(period_ends: list[date], proxy, lines) -> None:
     """Fill the two temporary tables (dropped by `drop`, and at the end of the transaction)."""
     drop()
     connection = db.session.connection()
     ORG_QUARTERS.create(connection)
     CUBE.create(connection)
-    _organisation_quarters(period_ends, proxy, charter_id)
+    _organisation_quarters(period_ends, proxy, lines)
     if connection.dialect.name == "postgresql":
         # Temporary tables get no statistics from autovacuum; the plans below need them.
         db.session.execute(text(f"ANALYZE {ORG_QUARTERS.name}"))

@@ -1,0 +1,145 @@
+"""Every charter's figures together (issue 20's combined impact; Warwickshire's regional
+taskforce wants "to collectively capture the level and impact of social value activity across
+the membership"): each verified figure counts **once**, however many charters it counts for.
+
+A figure is keyed by its measure's reference (a National TOMs code, a PPN 002 metric) when it has
+one, since a reference means the same thing in every charter that gives it, so the charters'
+figures of it add up; otherwise by its own charter and measure (``shropshire/LE2``), since a
+measure no other charter shares is added up with nothing else. Units must agree for a reference
+to be added up: where two charters give one reference in different units, each charter's figure
+keeps its own key.
+
+The rows have the columns ``counted_figures.lines`` has, so the impact build adds them up,
+breaks them down and applies disclosure control as it does a charter's. There are no pounds:
+each charter values figures with its own proxy values, and a sum of two charters' valuations
+would be no one's.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, literal, select
+
+from charter.extensions import db
+from charter.models import (
+    Charter,
+    Commissioner,
+    Contract,
+    ContractFigure,
+    Measure,
+    MonitoringReturn,
+    Organisation,
+    ReturnLine,
+    Scheme,
+    Signing,
+)
+from charter.services.domain.plausibility import counts
+
+SEPARATOR = "/"
+
+
+def _references_in_one_unit() -> list[str]:
+    """The references every charter gives in the same unit: their figures add up. One query."""
+    rows = db.session.execute(
+        select(Measure.reference)
+        .where(Measure.reference.is_not(None))
+        .group_by(Measure.reference)
+        .having(func.count(func.distinct(Measure.unit)) == 1)
+    )
+    return [reference for (reference,) in rows]
+
+
+def key_of(references: list[str]):
+    """The combined key of a line's measure (a column of a query joining Measure and Charter)."""
+    own = Charter.slug + literal(SEPARATOR) + Measure.code
+    if not references:
+        return own
+    return case((Measure.reference.in_(references), Measure.reference), else_=own)
+
+
+def _joined(query):
+    return (
+        query.join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
+        .join(Measure, Measure.id == ReturnLine.measure_id)
+        .join(Signing, Signing.id == MonitoringReturn.signing_id)
+        .join(Charter, Charter.id == Signing.charter_id)
+    )
+
+
+def lines():
+    """Every verified figure once, keyed as the module says: the columns of
+    ``counted_figures.lines``."""
+    publishes = case((Signing.publishes_figures.is_(True), 1), else_=0)
+    query = select(
+        Organisation.id.label("organisation_id"),
+        Signing.id.label("signing_id"),
+        key_of(_references_in_one_unit()).label("measure_code"),
+        Measure.unit.label("unit"),
+        MonitoringReturn.period_start.label("period_start"),
+        MonitoringReturn.period_end.label("period_end"),
+        ReturnLine.actual_value.label("value"),
+        Organisation.district,
+        Organisation.sector,
+        Organisation.organisation_type,
+        publishes.label("publishes"),
+    ).select_from(ReturnLine)
+    query = _joined(query).join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
+    return query.where(counts(), ReturnLine.actual_value.is_not(None)).subquery("combined_lines")
+
+
+def contract_figures(published):
+    """Every verified per-contract figure once, keyed as the module says: the columns of
+    ``counted_figures.contract_figures``."""
+    query = select(
+        MonitoringReturn.organisation_id.label("organisation_id"),
+        key_of(_references_in_one_unit()).label("measure_code"),
+        Measure.unit.label("unit"),
+        MonitoringReturn.period_end.label("period_end"),
+        Commissioner.name.label("commissioner"),
+        ContractFigure.value.label("value"),
+        case((published, 1), else_=0).label("published"),
+    ).select_from(ContractFigure)
+    query = query.join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
+    query = _joined(query).join(Contract, Contract.id == ContractFigure.contract_id)
+    query = query.join(Commissioner, Commissioner.id == Contract.commissioner_id)
+    return query.where(counts(), ContractFigure.value.is_not(None)).subquery("combined_figures")
+
+
+def units() -> dict[str, str]:
+    """Each combined key's unit (for disclosure control's flows and averages). One query."""
+    references = _references_in_one_unit()
+    rows = db.session.execute(
+        select(key_of(references), Measure.unit)
+        .join(Scheme, Scheme.id == Measure.scheme_id)
+        .join(Charter, Charter.id == Scheme.charter_id)
+        .distinct()
+    )
+    return dict(rows.all())
+
+
+def settings() -> tuple[int, float]:
+    """The disclosure threshold and protection share of the strictest charter: figures from
+    every charter are shown under the rules of the one that protects most. One query."""
+    rows = db.session.execute(
+        select(Scheme.disclosure_min_organisations, Scheme.disclosure_protection_percent).where(
+            Scheme.is_current.is_(True)
+        )
+    ).all()
+    if not rows:
+        return 3, 0.2
+    return max(r[0] for r in rows), max(float(r[1]) for r in rows) / 100
+
+
+def charters_measures() -> dict[str, list[tuple[str, str, str]]]:
+    """For each combined key: (charter name, measure code, measure title) of every charter's
+    current measure under it, for the page to say what each figure adds up. One query."""
+    references = _references_in_one_unit()
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for key, name, code, title in db.session.execute(
+        select(key_of(references), Charter.name, Measure.code, Measure.title)
+        .join(Scheme, Scheme.id == Measure.scheme_id)
+        .join(Charter, Charter.id == Scheme.charter_id)
+        .where(Scheme.is_current.is_(True))
+        .order_by(Charter.id, Measure.position)
+    ):
+        found.setdefault(key, []).append((name, code, title))
+    return found
