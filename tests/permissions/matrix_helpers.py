@@ -148,6 +148,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "public.show_badge": PUBLIC,
     "public.show_impact": PUBLIC,
     "public.show_combined_impact": PUBLIC,
+    "public.show_combined_register": PUBLIC,
     "public.show_impact_data": PUBLIC,
     # A 404 for everyone until some contract's figures are published (OCDS asks a package for
     # at least one release; docs/ocds.md): the world here has none.

@@ -2,7 +2,6 @@
 
 from charter.public import charter_prefix  # noqa: F401
 from charter.public.views import (  # noqa: F401
-    combined_impact,
     home,
     impact,
     information,
@@ -10,5 +9,6 @@ from charter.public.views import (  # noqa: F401
     open_contracting,
     open_data,
     register,
+    together,
     verify,
 )

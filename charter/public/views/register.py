@@ -27,7 +27,11 @@ ERROR_TARGETS = {
 }
 
 
-def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -> dict | None:
+def pagination(
+    result: register_service.RegisterPage,
+    params: dict[str, str],
+    endpoint: str = "public.show_register",
+) -> dict | None:
     """Parameters for the GOV.UK pagination component; every link keeps the filters. The
     neighbouring pages are keyset links (cheap at any depth, and they carry on from the rows the
     reader saw even if the register changes); the first and last pages are asked for by number,
@@ -38,11 +42,11 @@ def _pagination(result: register_service.RegisterPage, params: dict[str, str]) -
     def href(number: int) -> str:
         if number == result.page + 1 and result.last_key:
             cursor = {"after": register_query.encode_cursor(result.last_key)}
-            return url_for("public.show_register", **params, page=number, **cursor)
+            return url_for(endpoint, **params, page=number, **cursor)
         if number == result.page - 1 > 1 and result.first_key:
             cursor = {"before": register_query.encode_cursor(result.first_key)}
-            return url_for("public.show_register", **params, page=number, **cursor)
-        return url_for("public.show_register", **params, page=number)
+            return url_for(endpoint, **params, page=number, **cursor)
+        return url_for(endpoint, **params, page=number)
 
     shown = sorted(
         {1, result.pages, result.page - 1, result.page, result.page + 1}
@@ -90,7 +94,7 @@ def show_register():
         error_list=error_list,
         form_cache_key=None if query.errors else ("register-form", query.filters),
         result=result,
-        pagination=_pagination(result, params) if result else None,
+        pagination=pagination(result, params) if result else None,
         csv_url=url_for("public.download_register_csv", **params),
         json_url=url_for("public.download_register_json", **params),
         standing_labels=public_standing.labels_for(result.organisations, award=award)

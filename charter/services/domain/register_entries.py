@@ -81,6 +81,26 @@ def on_register_clause(charter_id) -> ColumnElement[bool]:
     return published > 0
 
 
+def registers_of(organisation_ids: list[int]) -> dict[int, list[int]]:
+    """The charters (ids, in the order signed) on whose registers each organisation is: the
+    combined register's "signed" line. One query for a page of organisations."""
+    found: dict[int, list[int]] = {i: [] for i in organisation_ids}
+    if not organisation_ids:
+        return found
+    rows = db.session.execute(
+        select(Signing.organisation_id, Signing.charter_id)
+        .where(
+            Signing.organisation_id.in_(organisation_ids),
+            Signing.register_entry == REGISTER_PUBLISHED,
+            Signing.status.in_(lifecycle.PUBLIC_STATES),
+        )
+        .order_by(Signing.organisation_id, Signing.id)
+    )
+    for organisation_id, charter_id in rows:
+        found[organisation_id].append(charter_id)
+    return found
+
+
 def is_on_register(organisation: Organisation) -> bool:
     """Whether the organisation's entry is on the register of the charter it signed."""
     signing = signings.signing_of(organisation)

@@ -1,6 +1,11 @@
-"""/charters/impact: what every charter delivers together (issue 20; Warwickshire's regional
-taskforce's wish "to collectively capture the level and impact of social value activity across
-the membership").
+"""Every charter together (issue 20): /charters/register, the organisations on any charter's
+register with the charters they signed, and /charters/impact, what the charters deliver together
+(Warwickshire's regional taskforce's wish "to collectively capture the level and impact of
+social value activity across the membership").
+
+The register is each charter's register asked for any charter (``signings.ANY_CHARTER``: the
+same statements and indexes as the API without ``charter=``), without the standing filter, which
+is about one charter's Mark: each charter's own register shows where an organisation stands.
 
 Each verified figure counts once, however many charters it counts for, under its reference (a
 National TOMs code or a PPN 002 metric, the same thing in every charter that gives it) or, for a
@@ -17,9 +22,12 @@ from datetime import date
 from flask import render_template, request
 
 from charter.branding import held_charters
-from charter.caching import cached_by_register
+from charter.caching import cached_by_register, register_version_for_request
 from charter.public import bp
-from charter.services.domain import combined_figures, counted_figures
+from charter.public.views.register import ERROR_TARGETS, pagination
+from charter.services.domain import combined_figures, counted_figures, register_entries
+from charter.services.domain.signings import ANY_CHARTER
+from charter.services.read_models import register as register_service
 from charter.services.read_models.impact import figures
 from charter.services.read_models.impact.periods import ALL, latest_complete_year, parse_period
 
@@ -74,3 +82,41 @@ def show_combined_impact():
     finally:
         counted_figures.showing_combined.reset(token)
     return page, 400 if errors else 200
+
+
+@bp.get("/charters/register")
+@cached_by_register
+def show_combined_register():
+    version = register_version_for_request().version
+    options = register_service.filter_options(version, ANY_CHARTER, award=None)
+    query = register_service.parse_query(request.args, options, ANY_CHARTER)
+    result = None
+    if not query.errors:
+        try:
+            result = register_service.search(query, version)
+        except register_service.PageNotAvailable as error:
+            query.errors["page"] = error.message
+    params = query.filters.as_params()
+    charters = {charter.id: charter for charter in held_charters()}
+    signed = register_entries.registers_of([o.id for o in result.organisations] if result else [])
+    page = render_template(
+        "public/register.html",
+        combined=True,
+        filters=query.filters,
+        options=options,
+        errors=query.errors,
+        error_list=[
+            {"text": message, "href": f"#{ERROR_TARGETS[name]}"}
+            for name, message in query.errors.items()
+        ],
+        form_cache_key=None if query.errors else ("combined-register-form", query.filters),
+        result=result,
+        pagination=(
+            pagination(result, params, "public.show_combined_register") if result else None
+        ),
+        charters_of={
+            organisation_id: [charters[c] for c in ids if c in charters]
+            for organisation_id, ids in signed.items()
+        },
+    )
+    return page, 400 if query.errors else 200
