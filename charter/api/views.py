@@ -6,6 +6,7 @@ statuses, and never an organisation outside the public states.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -16,11 +17,11 @@ from charter.api import bp
 from charter.api.charters import charter_json, requested_charter
 from charter.api.errors import InvalidParameter
 from charter.api.openapi import OPENAPI
-from charter.branding import charter_with_id
+from charter.branding import CharterFacts, charter_with_id, held_charters
 from charter.caching import cached_by_register
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.public.charter_prefix import default_charter_facts
-from charter.services.domain import marks, schemes
+from charter.services.domain import marks, register_entries, schemes
 from charter.services.read_models import (
     certificate_checks,
     open_data,
@@ -99,10 +100,10 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _organisation(entry: open_data.PublicEntry, urls=None) -> dict:
+def _organisation(entry: open_data.PublicEntry, urls) -> dict:
     """``urls``: (API address, page address) builders, made once for a page of entries."""
     organisation, mark = entry.organisation, entry.mark
-    api_url, html_url = urls or _entry_urls()
+    api_url, html_url = urls
     return {
         "slug": organisation.slug,
         "name": organisation.name,
@@ -130,11 +131,29 @@ def _organisation(entry: open_data.PublicEntry, urls=None) -> dict:
     }
 
 
-def _entry_urls():
-    return (
-        slug_url_builder("api.show_organisation", _external=True),
-        slug_url_builder("public.show_register_entry", _external=True),
-    )
+def _entry_urls(entries, charter: CharterFacts | None):
+    """The API address and the register page of each entry: on the asked charter's register,
+    or (any charter's) on the first charter's whose register it is on (one query a page)."""
+    api_url = slug_url_builder("api.show_organisation", _external=True)
+
+    def page_of(slug: str) -> Callable[[str], str]:
+        return slug_url_builder("public.show_register_entry", charter_slug=slug, _external=True)
+
+    if charter is not None:
+        return api_url, page_of(charter.slug)
+    charters = {c.id: c.slug for c in held_charters()}
+    if not charters:
+        return api_url, lambda _slug: ""
+    if len(charters) == 1:  # the only charter's register: no query
+        return api_url, page_of(next(iter(charters.values())))
+    registers = register_entries.registers_of([e.organisation.id for e in entries])
+    builders = {slug: page_of(slug) for slug in charters.values()}
+    home = {
+        e.organisation.slug: charters.get(next(iter(registers[e.organisation.id]), None))
+        for e in entries
+    }
+    default = next(iter(builders.values()))
+    return api_url, lambda slug: builders.get(home.get(slug), default)(slug)
 
 
 # --- parameters --------------------------------------------------------------------------------
@@ -202,7 +221,7 @@ def list_organisations():
     cursor = request.args.get("cursor")
     after = decode_cursor(cursor) if cursor is not None else None
     page = open_data.keyset_page(filters, after, limit)
-    urls = _entry_urls()
+    urls = _entry_urls(page.entries, charter)
     params = filters.as_params()
     if charter is not None:
         params["charter"] = charter.slug
@@ -238,7 +257,7 @@ def show_organisation(slug: str):
     entry = open_data.public_entry(slug, 0)
     if entry is None:
         return error_response(404, "not_found", "No organisation on the register has that slug")
-    data = _organisation(entry)
+    data = _organisation(entry, _entry_urls([entry], None))
     # Only with the organisation's consent; [] otherwise (the "targets met" page summary stays).
     data["published_figures"] = published.as_json(
         published.published_figures(entry.organisation.id, entry.organisation.publishes_figures)

@@ -77,3 +77,45 @@ def test_a_certificate_names_its_charter_and_is_found_only_under_it(client, two_
     assert get_json(client, f"/api/v1/certificates/{number}?charter=shropshire", path)
     missing = get_json(client, f"/api/v1/certificates/{number}?charter=worcestershire", path, 404)
     assert missing["error"]["code"] == "not_found"
+
+
+def test_an_organisation_is_linked_and_dated_by_the_charter_asked_for(client, scheme, db):
+    """Each entry's page is on the register of the charter asked for (or, for any charter's,
+    of the first charter on whose register it is), and its signing date is that charter's."""
+    from datetime import datetime
+
+    from charter.models import Signature
+    from charter.services.domain import signings
+    from charter.services.domain.schemes import load_scheme_text
+    from tests.public.charter_helpers import second_charter_text
+
+    second = load_scheme_text(second_charter_text()).scheme
+    db.session.commit()
+    both = make_organisation(scheme=scheme, status="signatory", name="Both Ltd")
+    signings.start(both, second).status = "signatory"
+    only = make_organisation(scheme=second, status="signatory", name="Worcester Only Ltd")
+    for organisation, version, day in ((both, scheme, 1), (both, second, 20), (only, second, 5)):
+        db.session.add(
+            Signature(
+                organisation_id=organisation.id,
+                scheme_id=version.id,
+                signatory_name="Sam",
+                signatory_role="Director",
+                has_authority=True,
+                route="working_towards",
+                accepted_principles=[],
+                signed_at=datetime(2026, 3, day, 10),
+            )
+        )
+    db.session.commit()
+    url = "/api/v1/organisations"
+    for charter, signed_on in (("shropshire", "2026-03-01"), ("worcestershire", "2026-03-20")):
+        body = get_json(client, f"{url}?charter={charter}", "/organisations")
+        entry = next(e for e in body["data"] if e["slug"] == both.slug)
+        assert entry["links"]["html"].endswith(f"/c/{charter}/register/{both.slug}")
+        assert entry["signed_on"] == signed_on
+    anywhere = {e["slug"]: e for e in get_json(client, url, "/organisations")["data"]}
+    assert anywhere[only.slug]["links"]["html"].endswith(f"/c/worcestershire/register/{only.slug}")
+    assert anywhere[both.slug]["links"]["html"].endswith(f"/c/shropshire/register/{both.slug}")
+    one = get_json(client, f"{url}/{only.slug}", "/organisations/{slug}")["data"]
+    assert one["links"]["html"].endswith(f"/c/worcestershire/register/{only.slug}")

@@ -166,13 +166,16 @@ class KeysetPage:
     next_key: Key | None
 
 
-def _latest_signed_at():
-    return (
-        select(func.max(Signature.signed_at))
-        .where(Signature.organisation_id == Organisation.id)
-        .correlate(Organisation)
-        .scalar_subquery()
+def _latest_signed_at(any_charter: bool):
+    """When the organisation last signed the charter asked for (its signatures under that
+    charter's scheme versions), or any charter for any charter's register."""
+    query = select(func.max(Signature.signed_at)).where(
+        Signature.organisation_id == Organisation.id
     )
+    if not any_charter:
+        charter_schemes = select(Scheme.id).where(Scheme.charter_id == statement_charter(False))
+        query = query.where(Signature.scheme_id.in_(charter_schemes))
+    return query.correlate(Organisation).scalar_subquery()
 
 
 _MARK_COLUMNS = (
@@ -244,7 +247,7 @@ def _batch_statement(dialect: str, filters_shape: Filters, after: bool) -> Selec
     keys = page_keys(filters_shape, after=ANY_KEY if after else None, limit=0)
     any_charter = filters_shape.charter_id == ANY_CHARTER
     columns = public_columns(any_charter)
-    query = in_key_order(select(*columns, keys.c.sort_key, _latest_signed_at()), keys)
+    query = in_key_order(select(*columns, keys.c.sort_key, _latest_signed_at(any_charter)), keys)
     return _with_current_mark(query, dialect, any_charter=any_charter)
 
 
@@ -296,7 +299,11 @@ def export_rows(
     organisation."""
     today = today or date.today()
     any_charter = filters.charter_id == ANY_CHARTER
-    columns = (*public_columns(any_charter), sort_key().label("sort_key"), _latest_signed_at())
+    columns = (
+        *public_columns(any_charter),
+        sort_key().label("sort_key"),
+        _latest_signed_at(any_charter),
+    )
     after: Key | None = None
     while True:
         batch_size = EXPORT_BATCH_SIZE
@@ -371,7 +378,7 @@ def public_entry(slug: str, charter_id: int, *, today: date | None = None) -> Pu
     charter = statement_charter(any_charter)
     row = db.session.execute(
         _with_current_mark(
-            select(*public_columns(any_charter), sort_key(), _latest_signed_at()).where(
+            select(*public_columns(any_charter), sort_key(), _latest_signed_at(any_charter)).where(
                 Organisation.slug == slug, register_entries.on_register_clause(charter)
             ),
             any_charter=any_charter,
