@@ -22,7 +22,9 @@ from charter.branding import CharterFacts, charter_with_id, held_charters
 from charter.models.signing import acting_charter
 from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME, award_words
 
-__all__ = ["award_of", "award_words", "charter_in_play"]
+__all__ = ["award_of", "award_words", "charter_in_play", "charter_name", "named_subject"]
+
+GENERIC_NAME = "Social Value Charter"
 
 
 def award_of(subject=None) -> str | None:
@@ -51,3 +53,22 @@ def charter_in_play() -> CharterFacts | None:
         charters = held_charters()
         charter = charters[0] if charters else None
     return charter
+
+
+def charter_name() -> str:
+    """What an email or page calls the charter in play: its name once the service hosts
+    several (an organisation signed to two must know which one a reminder is about), else the
+    "Social Value Charter" it always was."""
+    if len(held_charters()) <= 1:
+        return GENERIC_NAME
+    charter = charter_in_play()
+    return charter.name if charter is not None else GENERIC_NAME
+
+
+def named_subject(subject: str) -> str:
+    """An email's subject, naming the charter in play once the service hosts several (two
+    reminders for the same quarter under two charters would otherwise read the same)."""
+    name = charter_name()
+    if name == GENERIC_NAME or name in subject:
+        return subject
+    return f"{subject} ({name})"

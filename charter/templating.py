@@ -13,7 +13,7 @@ from jinja2.utils import missing
 
 from charter.acting_charter import acting_charter_facts
 from charter.auth.decorators import acts_as
-from charter.award import award_of
+from charter.award import award_of, charter_name
 from charter.branding import charter_with_id, current_branding
 from charter.formatting import (
     format_amount,
@@ -141,6 +141,7 @@ def register_template_helpers(app: Flask) -> None:
     # The name of the award of the charter in play ("Charter Mark"), or None when it awards
     # none: the one way a page or an email asks (charter/award.py).
     app.add_template_global(award_of, "award_of")
+    app.add_template_global(charter_name, "charter_name")
     # Figures and dates as people read them (charter/formatting.py): use these, never a raw
     # value, `|round`, "%.2f" or "£" ~ value. `amount` takes the measure's unit code.
     app.add_template_filter(format_money, "money")  # £163,156 / £163,156.50

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from jinja2 import nodes
 
+from charter.award import named_subject
 from charter.services.notices.outbox import render_message
 from charter.services.notices.recipients import Recipient
 from charter.services.notices.tokens import reminder_headers, unsubscribe_urls
@@ -39,6 +40,7 @@ def email_members_bulk(
         name, recipient=_StandIn(), unsubscribe_url=_LINK if reminder else None, **context
     )
     links = unsubscribe_urls([r.user_id for r in wanted]) if reminder else {}
+    subject = named_subject(subject)
     rows = []
     for r in wanted:
         url = links.get(r.user_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
+from charter.award import named_subject
 from charter.extensions import db
 from charter.models import OutboxEmail
 from charter.services.infrastructure.bulk_insert import insert_many
@@ -17,6 +18,7 @@ from charter.services.notices.tokens import reminder_headers, unsubscribe_url
 def queue_email(to: str, subject: str, template: str, **context) -> OutboxEmail:
     """Render ``templates/emails/<template>.txt`` and add it to the outbox (not committed)."""
     body = render_template(f"emails/{template}.txt", **context)
+    subject = named_subject(subject)
     email = OutboxEmail(to_address=to, subject=subject, body=body)
     db.session.add(email)
     # No address in the log: logs are kept longer and seen by more people than the outbox.
@@ -55,7 +57,7 @@ def render_message(
     )
     return {
         "to_address": recipient.email,
-        "subject": subject,
+        "subject": named_subject(subject),
         "body": body,
         "headers": reminder_headers(url) if reminder else None,
     }

@@ -64,6 +64,11 @@ def test_the_same_return_due_under_two_charters_is_one_email_per_charter(db, sch
     emails = _emails(db, person)
     assert [_signed_by(e) for e in emails] == [[SHROPSHIRE_BODY], [WORCESTERSHIRE_BODY]]
     assert all("due on 30 July 2026" in e.subject for e in emails)
+    # Each names its charter, in the subject and the text, so the two are told apart.
+    assert [e.subject.rsplit("(", 1)[-1] for e in emails] == [
+        "Social Value Charter for Shropshire)",
+        "Worcestershire Commercial Social Value Charter)",
+    ]
     # Not the same email twice: each links to its own charter's return.
     assert len({e.body for e in emails}) == 2
     # And the day's second run sends nothing more.
