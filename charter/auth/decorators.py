@@ -10,11 +10,13 @@ A blueprint whose every page has the same guard says so once, with ``staff_guard
     bp.before_request(staff_guard(ADMINISTRATOR))
 
 Staff roles are held in a charter (charter.services.domain.staff). The charter a staff page acts
-in is ``acting_charter()``. The assessment pages hold nothing but a charter's own work, so there
-a person acts in their own charter (``acts_in_own_charter``): the one ``?charter=<slug>`` names if
-they are its staff, else the default charter if they are, else the first they are staff of. The
-administration pages act in the default charter, until the pages that are the service's rather
-than a charter's (people and accounts, email deliveries) are kept apart (docs/charters.md). Someone
+in is ``acting_charter()``. The assessment and administration pages hold nothing but a charter's
+own work, so there a person acts in their own charter (``acts_in_own_charter``): the one
+``?charter=<slug>`` names if they are its staff, else the default charter if they are, else the
+first they are staff of (of those where they hold the blueprint's role, if any). The
+administration pages that are the service's rather than a charter's (people and accounts, email
+deliveries: charter/admin/scope.py) are for service administrators only
+(``refuse_unless_service_admin``). Someone
 who is staff somewhere (another charter's administrator or assessor, a service administrator)
 but not staff of this charter gets 404, not 403: they learn nothing of what another charter
 holds. Anyone else gets 403, as before, and so does this

@@ -170,3 +170,24 @@ def test_a_commissioner_s_page_is_for_the_charters_it_takes_part_in(client, db, 
     listed = client.get("/admin/commissioners").get_data(as_text=True)
     assert f"/admin/commissioners/{theirs.id}/edit" not in listed
     assert f'href="/admin/commissioners/{shropshire_only.id}"' not in listed
+
+
+def test_the_dashboard_counts_its_own_charter_s_signatories_and_their_members(app, db, world):
+    from tests.factories import make_organisation as organisation
+
+    organisation(
+        owner=make_user(email="owner@shropshire-only.example"),
+        scheme=world["shropshire"],
+        status="accredited",
+    )
+    organisation(
+        owner=make_user(email="owner@worcestershire-only.example"),
+        scheme=world["worcestershire"],
+        status="signatory",
+    )
+    page = _page(app, world["worcestershire_admin"], "/admin/")
+
+    people = page.split("Organisation members", 1)[1].split("</tr>", 1)[0]
+    assert ">1<" in people.replace(" ", "")  # Worcestershire's signatory's owner alone
+    everyone = page.split("All organisations", 1)[1].split("</tr>", 1)[0]
+    assert ">2<" in everyone.replace("<strong>", "").replace("</strong>", "")
