@@ -191,3 +191,34 @@ def test_the_dashboard_counts_its_own_charter_s_signatories_and_their_members(ap
     assert ">1<" in people.replace(" ", "")  # Worcestershire's signatory's owner alone
     everyone = page.split("All organisations", 1)[1].split("</tr>", 1)[0]
     assert ">2<" in everyone.replace("<strong>", "").replace("</strong>", "")
+
+
+def test_audits_and_flagged_figures_are_each_charter_s_own(app, db, world):
+    from sqlalchemy import select
+
+    from charter.models import Measure, ReturnLine
+    from charter.models.duties import MarkAudit
+    from tests.factories import make_mark, make_return
+
+    scheme = world["worcestershire"]
+    theirs = make_organisation(scheme=scheme, name="Malvern Only Ltd", status="accredited")
+    mark = make_mark(theirs, scheme)
+    db.session.add(
+        MarkAudit(
+            organisation_id=theirs.id,
+            signing_id=mark.signing_id,
+            year=2000,
+            certificate_number=mark.certificate_number,
+        )
+    )
+    measures = {
+        m.code: m for m in db.session.scalars(select(Measure).where(Measure.scheme_id == scheme.id))
+    }
+    flagged = make_return(theirs, measures, 1, {"LE1": "900000"}, status="submitted")
+    line = db.session.scalar(select(ReturnLine).where(ReturnLine.return_id == flagged.id))
+    line.flag_reasons = ["Far above the organisation's own baseline"]
+    db.session.commit()
+
+    for path in ("/admin/audits", "/admin/flagged-figures"):
+        assert "Malvern Only Ltd" in _page(app, world["worcestershire_admin"], path), path
+        assert "Malvern Only Ltd" not in _page(app, world["shropshire_admin"], path), path
