@@ -12,7 +12,7 @@ from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
 from charter.acting_charter import acting_charter_facts
-from charter.auth.decorators import acts_as
+from charter.auth.decorators import acts_as, is_staff_of_a_charter, may_administer
 from charter.award import award_of, charter_name
 from charter.branding import charter_with_id, current_branding
 from charter.formatting import (
@@ -182,11 +182,21 @@ def register_template_helpers(app: Flask) -> None:
             "shown_charter": shown_charter,
             # The signed-in person's roles in the acting charter, read with the user row.
             "acts_as": acts_as,
+            # The header's links to the staff pages, which act in the person's own charter.
+            "may_administer": may_administer,
+            "is_staff_of_a_charter": is_staff_of_a_charter,
+            "admin_home": _admin_home,
             # Loaded with the user row (User.manages_contracts): no query of its own.
             "manages_contracts": lambda: bool(
                 current_user.is_authenticated and current_user.manages_contracts
             ),
         }
+
+
+def _admin_home() -> str:
+    from charter.admin.scope import home
+
+    return home()
 
 
 def _period(value) -> str:

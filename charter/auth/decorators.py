@@ -10,11 +10,13 @@ A blueprint whose every page has the same guard says so once, with ``staff_guard
     bp.before_request(staff_guard(ADMINISTRATOR))
 
 Staff roles are held in a charter (charter.services.domain.staff). The charter a staff page acts
-in is ``acting_charter()``. The assessment pages hold nothing but a charter's own work, so there
-a person acts in their own charter (``acts_in_own_charter``): the one ``?charter=<slug>`` names if
-they are its staff, else the default charter if they are, else the first they are staff of. The
-administration pages act in the default charter, until the pages that are the service's rather
-than a charter's (people and accounts, email deliveries) are kept apart (docs/charters.md). Someone
+in is ``acting_charter()``. The assessment and administration pages hold nothing but a charter's
+own work, so there a person acts in their own charter (``acts_in_own_charter``): the one
+``?charter=<slug>`` names if they are its staff, else the default charter if they are, else the
+first they are staff of (of those where they hold the blueprint's role, if any). The
+administration pages that are the service's rather than a charter's (people and accounts, email
+deliveries: charter/admin/scope.py) are for service administrators only
+(``refuse_unless_service_admin``). Someone
 who is staff somewhere (another charter's administrator or assessor, a service administrator)
 but not staff of this charter gets 404, not 403: they learn nothing of what another charter
 holds. Anyone else gets 403, as before, and so does this
@@ -32,13 +34,15 @@ from charter.acting_charter import PARAM, charter_named
 from charter.branding import current_branding
 from charter.services.domain import charters, staff
 
-# The blueprints whose staff act in their own charter (``acts_in_own_charter``).
-_OWN_CHARTER_BLUEPRINTS: set[str] = set()
+# The blueprints whose staff act in their own charter (``acts_in_own_charter``), each with the
+# role its pages are for (None: any staff role).
+_OWN_CHARTER_BLUEPRINTS: dict[str, str | None] = {}
 
 
-def acts_in_own_charter(blueprint_name: str) -> None:
-    """Staff pages of this blueprint act in the person's own charter (the module's docstring)."""
-    _OWN_CHARTER_BLUEPRINTS.add(blueprint_name)
+def acts_in_own_charter(blueprint_name: str, role: str | None = None) -> None:
+    """Staff pages of this blueprint act in the person's own charter (the module's docstring):
+    without ``?charter=``, preferably one where they hold ``role``."""
+    _OWN_CHARTER_BLUEPRINTS[blueprint_name] = role
 
 
 def acting_charter_id() -> int | None:
@@ -48,11 +52,11 @@ def acting_charter_id() -> int | None:
     if not has_request_context() or request.blueprint not in _OWN_CHARTER_BLUEPRINTS:
         return default
     if "own_charter_id" not in g:
-        g.own_charter_id = _own_charter_id(default)
+        g.own_charter_id = _own_charter_id(default, _OWN_CHARTER_BLUEPRINTS[request.blueprint])
     return g.own_charter_id
 
 
-def _own_charter_id(default: int | None) -> int | None:
+def _own_charter_id(default: int | None, role: str | None = None) -> int | None:
     held = staff.charters_of(current_user) if current_user.is_authenticated else []
     if not held:
         return default
@@ -61,6 +65,8 @@ def _own_charter_id(default: int | None) -> int | None:
         charter = charter_named(named)
         if charter is not None and charter.id in held:
             return charter.id
+    if role is not None:
+        held = [c for c in held if role in staff.roles_in(current_user, c)] or held
     return default if default in held else held[0]
 
 
@@ -92,6 +98,30 @@ def _refuse_unless(roles: tuple[str, ...]) -> None:
     if here & set(roles):
         return
     abort(404 if not here and staff.is_staff_anywhere(current_user) else 403)
+
+
+def may_administer() -> bool:
+    """Whether the signed-in person may use some administration page: an administrator of any
+    charter, or a service administrator (the header's link; no query)."""
+    if not current_user.is_authenticated:
+        return False
+    return bool(current_user.service_admin) or any(
+        staff.is_administrator(current_user, c) for c in staff.charters_of(current_user)
+    )
+
+
+def is_staff_of_a_charter() -> bool:
+    """Whether the signed-in person holds a role in some charter (no query)."""
+    return current_user.is_authenticated and bool(staff.charters_of(current_user))
+
+
+def refuse_unless_service_admin() -> None:
+    """The service's own pages (not one charter's): service administrators only. Other staff
+    (any charter's administrators and assessors) get 404, as for another charter's pages:
+    they learn nothing of the service's data; anyone else 403."""
+    if current_user.service_admin:
+        return
+    abort(404 if staff.is_staff_anywhere(current_user) else 403)
 
 
 def verified_required(view):

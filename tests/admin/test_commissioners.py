@@ -32,10 +32,14 @@ def member_only_client(app, scheme):
 
 
 @pytest.mark.parametrize(
-    ("who", "expected"),
-    [("anonymous", 302), ("member", 403), ("assessor", 403), ("admin", 200)],
+    ("who", "expected", "expected_edit"),
+    # Changing a commissioner's own record is the service's (charter/admin/scope.py): other
+    # staff are told nothing of it.
+    [("anonymous", 302, 302), ("member", 403, 403), ("assessor", 403, 404), ("admin", 200, 200)],
 )
-def test_only_administrators_manage_commissioners(request, client, db, who, expected):
+def test_only_administrators_manage_commissioners(
+    request, client, db, who, expected, expected_edit
+):
     commissioner = make_commissioner("Shropshire Council")
     http = {
         "anonymous": client,
@@ -43,17 +47,21 @@ def test_only_administrators_manage_commissioners(request, client, db, who, expe
         "assessor": request.getfixturevalue("assessor_client"),
         "admin": request.getfixturevalue("admin_client"),
     }[who]
-    for path in (LIST, ADD, f"{LIST}/{commissioner.id}/edit"):
+    edit = f"{LIST}/{commissioner.id}/edit"
+    for path, status in ((LIST, expected), (ADD, expected), (edit, expected_edit)):
         response = http.get(path)
-        assert response.status_code == expected, path
+        assert response.status_code == status, path
         if who == "anonymous":
             assert response.headers["Location"].startswith("/sign-in?next=")
     if who != "admin":
         # Posting with a token from a page they can reach changes nothing.
         token_page = "/account" if who != "anonymous" else "/sign-in"
-        for path in (ADD, f"{LIST}/{commissioner.id}/deactivate"):
+        for path, status in (
+            (ADD, expected),
+            (f"{LIST}/{commissioner.id}/deactivate", expected_edit),
+        ):
             response = submit(http, path, {"name": "Sneaky Council"}, form_url=token_page)
-            assert response.status_code == expected, path
+            assert response.status_code == status, path
         assert _commissioners(db) == [("Shropshire Council", None, True)]
 
 

@@ -24,9 +24,12 @@ def test_dashboard_counts_organisations_by_status_with_links(admin_client, schem
     assert 'href="/admin/organisations?status=accredited"' in html
 
 
-@pytest.mark.usefixtures("member", "assessor")
-def test_dashboard_counts_people_by_role_and_shows_the_scheme(admin_client):
+@pytest.mark.usefixtures("assessor")
+def test_dashboard_counts_people_by_role_and_shows_the_scheme(admin_client, member, scheme):
     make_user(role="assessor")
+    # Members of the charter's signatories: an account of no organisation is no one's.
+    make_organisation(owner=member, scheme=scheme)
+    make_user(email="nobody@example.com")
     html = admin_client.get("/admin/").get_data(as_text=True)
 
     people = re.findall(

@@ -1,7 +1,12 @@
 """The permission matrix: who may use each route, as data.
 
-Adding a role is one entry in ``ROLES`` and one column in each access level below; adding a
+Adding a role is one entry in ``ROLES`` and one column in each access level (levels.py); adding a
 route is one line in ``ROUTES`` (the test fails for a route in the URL map without a line).
+
+The charter dimension (issue 20): the world has two charters with staff and rows in each. Each
+route is tried on the default charter's rows (``ROUTES``) and, where its address names rows,
+again on the second charter's (``on_second_charters_rows``): there a charter's own staff and the
+other's trade places.
 
 Outcomes: ``ok`` (served, or refused for its content -- a form error, a 409 -- but not for who
 is asking), ``sign_in`` (sent to sign in), ``forbidden`` (403), ``not_found`` (404: the
@@ -11,120 +16,29 @@ do not admit it to another charter's staff).
 
 from __future__ import annotations
 
-ROLES = (
-    "anonymous",
-    "member",  # the owner of the home organisation
-    "other_member",  # the owner of another organisation
-    "contributor",  # a contributor to the home organisation
-    "assessor",
-    "admin",
-    "contract_manager",  # a commissioner's contract manager, member of no organisation
-    # The charter dimension (issue 20): staff of a second charter, and a service administrator
-    # who holds no role in the default charter. Every record here is the default charter's, so
-    # they are told nothing of its private pages (404, not 403): they are staff, but not here.
-    "other_admin",  # an administrator of the second charter
-    "other_assessor",  # an assessor of the second charter
-    "service_admin",  # a service administrator, no role in either charter
+from tests.permissions.levels import (
+    ADMIN,
+    ADMIN_ROW,
+    COMMISSIONER,
+    DECIDE,
+    NOWHERE,
+    ORG_EDIT,
+    ORG_EDIT_NO_TOOLKIT,
+    ORG_FEATURE_NOT_IN_SCHEME,
+    ORG_OWNER,
+    ORG_VIEW,
+    OWN_AUDITS,
+    OWN_WORK,
+    PUBLIC,
+    READINESS,
+    ROLES,
+    SERVICE,
+    SIGN_IN,
+    SIGNED_IN,
+    SIGNED_IN_BAD_TOKEN,
+    STAFF,
 )
 
-
-def _level(**by_role: str) -> dict[str, str]:
-    assert set(by_role) == set(ROLES), set(ROLES) ^ set(by_role)
-    return by_role
-
-
-OK, SIGN_IN, FORBIDDEN, NOT_FOUND = "ok", "sign_in", "forbidden", "not_found"
-UNAVAILABLE = "unavailable"  # a deliberate 503
-
-PUBLIC = _level(
-    anonymous=OK, member=OK, other_member=OK, contributor=OK, assessor=OK, admin=OK,
-    contract_manager=OK,
-    other_admin=OK, other_assessor=OK, service_admin=OK,
-)  # fmt: skip
-NOWHERE = _level(
-    anonymous=NOT_FOUND, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
-    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-# Readiness answers 503 to everyone until the database is at the migrations' head; the tests
-# build their schema without migrations, so here it is never ready.
-READINESS = _level(
-    anonymous=UNAVAILABLE, member=UNAVAILABLE, other_member=UNAVAILABLE, contributor=UNAVAILABLE,
-    assessor=UNAVAILABLE, admin=UNAVAILABLE, contract_manager=UNAVAILABLE,
-    other_admin=UNAVAILABLE, other_assessor=UNAVAILABLE, service_admin=UNAVAILABLE,
-)  # fmt: skip
-SIGNED_IN = _level(
-    anonymous=SIGN_IN, member=OK, other_member=OK, contributor=OK, assessor=OK, admin=OK,
-    contract_manager=OK,
-    other_admin=OK, other_assessor=OK, service_admin=OK,
-)  # fmt: skip
-# A signed-in link with a token that is not valid: nobody gets anything.
-SIGNED_IN_BAD_TOKEN = _level(
-    anonymous=SIGN_IN, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
-    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-ADMIN = _level(
-    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
-    assessor=FORBIDDEN, admin=OK, contract_manager=FORBIDDEN,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-STAFF = _level(
-    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
-    assessor=OK, admin=OK, contract_manager=FORBIDDEN,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-ASSESSOR = _level(
-    anonymous=SIGN_IN, member=FORBIDDEN, other_member=FORBIDDEN, contributor=FORBIDDEN,
-    assessor=OK, admin=FORBIDDEN, contract_manager=FORBIDDEN,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-# The assessment pages act in the person's own charter (issue 20): another charter's staff see
-# their own charter's queue, which holds none of the default charter's work; a page for one of
-# its plans, returns or applications is not found for them. Deciding needs the assessor role in
-# the person's own charter, so another charter's administrator is refused it (403) before any
-# row is looked up: the refusal says nothing of the row.
-OWN_WORK = {**STAFF, "other_admin": OK, "other_assessor": OK}
-OWN_AUDITS = {**ASSESSOR, "other_admin": FORBIDDEN, "other_assessor": OK}
-DECIDE = {**ASSESSOR, "other_admin": FORBIDDEN}
-# The organisation's members see and change its records; staff see them too.
-ORG_VIEW = _level(
-    anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=OK, assessor=OK, admin=OK,
-    contract_manager=NOT_FOUND,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-# Only the organisation's members.
-ORG_EDIT = _level(
-    anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=OK, assessor=NOT_FOUND,
-    admin=NOT_FOUND, contract_manager=NOT_FOUND,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-# Pledges on a contract (issue 21): who may reach them is ORG_EDIT's, but the world's charter has
-# no toolkit of pledges, so its members too are told there is no such page (the pages themselves:
-# tests/organisation/test_pledges.py).
-ORG_EDIT_NO_TOOLKIT = {**ORG_EDIT, "member": NOT_FOUND, "contributor": NOT_FOUND}
-# Only the organisation's owner.
-ORG_OWNER = _level(
-    anonymous=SIGN_IN, member=OK, other_member=NOT_FOUND, contributor=FORBIDDEN,
-    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-# An organisation's pages for a scheme feature the default charter's scheme (Shropshire's) does
-# not have (minimum standards, a self-assessment): nobody finds them here. Who may use them
-# where the scheme has them: tests/organisation/test_declaration_access.py.
-ORG_FEATURE_NOT_IN_SCHEME = _level(
-    anonymous=SIGN_IN, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
-    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=NOT_FOUND,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
-
-# A commissioner's pages for a contract: only that commissioner's current contract managers
-# (everyone else, staff included, is told nothing: 404).
-COMMISSIONER = _level(
-    anonymous=SIGN_IN, member=NOT_FOUND, other_member=NOT_FOUND, contributor=NOT_FOUND,
-    assessor=NOT_FOUND, admin=NOT_FOUND, contract_manager=OK,
-    other_admin=NOT_FOUND, other_assessor=NOT_FOUND, service_admin=NOT_FOUND,
-)  # fmt: skip
 ROUTES: dict[str, dict[str, str]] = {
     # public pages, open data and the API
     "static": PUBLIC,
@@ -220,54 +134,56 @@ ROUTES: dict[str, dict[str, str]] = {
     # (who may record them where a scheme has them: tests/commissioner).
     "commissioner.record_service_credit": {**NOWHERE, "anonymous": SIGN_IN},
     # administration
+    # a charter's (charter/admin/scope.py CHARTER_SCOPED)
     "admin.show_dashboard": ADMIN,
     "admin.show_organisations": ADMIN,
-    "admin.show_organisation_admin": ADMIN,
-    "admin.suspend_organisation": ADMIN,
-    "admin.lift_suspension": ADMIN,
-    "admin.revoke_mark": ADMIN,
+    "admin.show_organisation_admin": ADMIN_ROW,
+    "admin.suspend_organisation": ADMIN_ROW,
+    "admin.lift_suspension": ADMIN_ROW,
+    "admin.revoke_mark": ADMIN_ROW,
     "admin.show_register_checks": ADMIN,
-    "admin.publish_register_entry": ADMIN,
-    "admin.hide_register_entry": ADMIN,
-    "admin.show_register_entry_again": ADMIN,
+    "admin.publish_register_entry": ADMIN_ROW,
+    "admin.hide_register_entry": ADMIN_ROW,
+    "admin.show_register_entry_again": ADMIN_ROW,
+    "admin.list_appeals": ADMIN,
+    "admin.review_appeal": ADMIN_ROW,
+    "admin.list_audits": ADMIN,
+    "admin.decide_audit": ADMIN_ROW,
+    "admin.list_flagged_figures": ADMIN,
     "admin.list_assessors": ADMIN,
-    "admin.find_person": ADMIN,
-    "admin.show_person": ADMIN,
-    "admin.prepare_copy": ADMIN,
-    "admin.close_person_account": ADMIN,
     "admin.appoint_assessor": ADMIN,
     "admin.revoke_assessor": ADMIN,
     "admin.appoint_administrator": ADMIN,
     "admin.remove_administrator": ADMIN,
     "admin.list_commissioners": ADMIN,
     "admin.add_commissioner": ADMIN,
-    "admin.edit_commissioner": ADMIN,
-    "admin.deactivate_commissioner": ADMIN,
-    "admin.reactivate_commissioner": ADMIN,
-    "admin.set_commissioner_taking_part": ADMIN,
+    "admin.set_commissioner_taking_part": ADMIN,  # any on the service's list may join
+    "admin.show_commissioner": ADMIN_ROW,
+    "admin.invite_contract_manager": ADMIN_ROW,
+    "admin.cancel_contract_manager_invitation": ADMIN_ROW,
+    "admin.remove_contract_manager": ADMIN_ROW,
     "admin.list_proxy_values": ADMIN,
-    "admin.edit_proxy_value": ADMIN,
-    "admin.list_appeals": ADMIN,
-    "admin.review_appeal": ADMIN,
-    "admin.list_job_runs": ADMIN,
-    "admin.list_email_deliveries": ADMIN,
-    "admin.retry_email": ADMIN,
+    "admin.edit_proxy_value": ADMIN,  # LE1 of the acting charter's scheme: each has one
     "admin.show_impact_report": ADMIN,
+    "admin.download_impact_report_csv": ADMIN,
+    "admin.download_impact_report_workbook": ADMIN,
     "admin.show_contract_report": ADMIN,
     "admin.download_contract_report_csv": ADMIN,
     "admin.download_contract_report_workbook": ADMIN,
-    "admin.show_commissioner": ADMIN,
-    "admin.list_waiting_awards": ADMIN,
-    "admin.add_buyer_identifier": ADMIN,
-    "admin.remove_buyer_identifier": ADMIN,
-    "admin.invite_contract_manager": ADMIN,
-    "admin.cancel_contract_manager_invitation": ADMIN,
-    "admin.remove_contract_manager": ADMIN,
-    "admin.list_audits": ADMIN,
-    "admin.list_flagged_figures": ADMIN,
-    "admin.decide_audit": ADMIN,
-    "admin.download_impact_report_csv": ADMIN,
-    "admin.download_impact_report_workbook": ADMIN,
+    # the service's (SERVICE_WIDE)
+    "admin.find_person": SERVICE,
+    "admin.show_person": SERVICE,
+    "admin.prepare_copy": SERVICE,
+    "admin.close_person_account": SERVICE,
+    "admin.list_email_deliveries": SERVICE,
+    "admin.retry_email": SERVICE,
+    "admin.list_job_runs": SERVICE,
+    "admin.edit_commissioner": SERVICE,
+    "admin.deactivate_commissioner": SERVICE,
+    "admin.reactivate_commissioner": SERVICE,
+    "admin.add_buyer_identifier": SERVICE,
+    "admin.remove_buyer_identifier": SERVICE,
+    "admin.list_waiting_awards": SERVICE,
     # assessment: admins see the work, only assessors decide
     "assessor.list_work": OWN_WORK,
     "assessor.review_plan": STAFF,
@@ -361,3 +277,23 @@ ROUTES: dict[str, dict[str, str]] = {
     "organisation.list_figure_queries": ORG_VIEW,
     "organisation.answer_figure_query": ORG_EDIT,
 }
+
+
+_SWAP = {
+    "admin": "other_admin",
+    "charter_admin": "other_admin",
+    "other_admin": "admin",
+    "assessor": "other_assessor",
+    "other_assessor": "assessor",
+}
+
+
+def on_second_charters_rows(endpoint: str) -> dict[str, str]:
+    """The outcomes of ``endpoint`` with the second charter's rows in its address: the two
+    charters' staff trade places (the default charter's are told nothing of the second's rows,
+    and refused by role as before); the members own an organisation in each charter, so theirs
+    do not move. The service's pages answer as for any row."""
+    level = ROUTES[endpoint]
+    if level is SERVICE:
+        return level
+    return {role: level[_SWAP.get(role, role)] for role in ROLES}

@@ -1,7 +1,7 @@
 """Staff see their own charter's signatories, never another's (issue 20): an organisation that
 signed two charters is seen by each charter's staff through its own signing only (404, not 403,
-for the other's). The administration pages act in the default charter for now: another
-charter's staff are told nothing there (docs/charters.md, "Staff")."""
+for the other's). The administration pages act in the administrator's own charter
+(docs/charters.md, "Staff")."""
 
 from __future__ import annotations
 
@@ -36,8 +36,11 @@ def world(app, db, scheme):
 
 # (who, path, status): {only} is Severn Only Ltd, {both} the one that signed both charters.
 CASES = [
-    ("worcestershire_admin", "/admin/", 404),
-    ("worcestershire_admin", "/admin/organisations?charter=worcestershire", 404),
+    ("worcestershire_admin", "/admin/", 200),
+    ("worcestershire_admin", "/admin/organisations?charter=worcestershire", 200),
+    ("worcestershire_admin", "/admin/organisations/{both}", 200),
+    ("worcestershire_admin", "/admin/organisations/{only}", 404),
+    ("worcestershire_admin", "/admin/people", 404),  # the service's
     ("worcestershire_admin", "/organisations/{only}", 404),
     ("worcestershire_admin", "/organisations/{only}?charter=worcestershire", 404),
     ("worcestershire_admin", "/organisations/{both}?charter=worcestershire", 200),
@@ -76,6 +79,15 @@ def test_an_organisation_that_signed_only_another_charter_is_not_found_by_admini
     assert client.get(f"/admin/organisations/{only_worcestershire.slug}").status_code == 404
     page = client.get("/admin/organisations").get_data(as_text=True)
     assert only_worcestershire.name not in page
+
+
+def test_another_charter_s_administrators_list_their_own_signatories(client, world):
+    sign_in(client, world["worcestershire_admin"].email)
+    page = client.get("/admin/organisations").get_data(as_text=True)
+    assert "Both Charters Ltd" in page and "Severn Only Ltd" not in page
+    # Shown in its Worcestershire state.
+    row = page.split("Both Charters Ltd", 1)[1].split("</tr>", 1)[0]
+    assert "Charter signatory" in row and "Monitoring" not in row
 
 
 def test_naming_a_charter_one_is_not_staff_of_changes_nothing(client, world):

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import AuditEvent
 from charter.services.domain import account_closing
-from tests.permissions.matrix_helpers import ROLES, ROUTES, SIGN_IN
+from tests.permissions.levels import ROLES, SIGN_IN
+from tests.permissions.matrix_helpers import ROUTES
 from tests.permissions.world_helpers import build_world, client_for, outcome, url_for_rule
 
 

@@ -43,6 +43,7 @@ from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, MarkAudit
 from charter.models.organisation import CONTRIBUTOR, OWNER
 from charter.models.plan import ActionPlan
 from tests.factories import signing_id_for
+from tests.permissions.second_world import second_charter, second_charters_rows, staff_of_both
 
 # The organisation the members act for: a Charter Mark holder, so every page has something.
 HOME_SLUG = "severn-valley-builders-ltd"
@@ -53,6 +54,8 @@ OTHER_SLUG = "marches-digital-ltd"
 class World:
     users: dict[str, User | None]
     params: dict[str, str]
+    # The same addresses with the second charter's rows (second_world.py).
+    second_params: dict[str, str] | None = None
 
 
 def build_world(app: Flask) -> World:
@@ -85,6 +88,7 @@ def build_world(app: Flask) -> World:
     _audit_if_none(home, assessor)
     _alternative(home, owner)
     db.session.commit()
+    charter, second_scheme = second_charter()
     users = {
         "anonymous": None,
         "member": owner,
@@ -93,34 +97,12 @@ def build_world(app: Flask) -> World:
         "assessor": assessor,
         "admin": db.session.scalar(select(User).where(User.email == "admin@demo.example")),
         "contract_manager": manager_user,
-        **_second_charters_staff(),
+        **staff_of_both(charter),
     }
-    return World(users=users, params=_params(home, commissioner))
-
-
-def _second_charters_staff() -> dict[str, User]:
-    """A second charter (Worcestershire's, from a scheme file's [charter] table) with its own
-    administrator and assessor, and a service administrator with no charter role."""
-    from charter.services.domain.charter_file import charter_table
-    from charter.services.domain.charters import create_charter
-    from charter.services.domain.schemes import read_toml
-    from tests.factories import make_user
-    from tests.services.domain.scheme_text_helpers import another_charter
-
-    second = create_charter(charter_table(read_toml(another_charter())))
-    db.session.flush()
-    users = {
-        "other_admin": make_user(
-            "lead@worcestershire.example", role="administrator", charter=second
-        ),
-        "other_assessor": make_user(
-            "assessor@worcestershire.example", role="assessor", charter=second
-        ),
-        "service_admin": make_user("operator@service.example"),
-    }
-    users["service_admin"].service_admin = True
-    db.session.commit()
-    return users
+    second = second_charters_rows(users, charter, second_scheme, commissioner)
+    second_params = _params(second["organisation"], second["commissioner"])
+    second_params.update({name: str(value) for name, value in second["ids"].items()})
+    return World(users=users, params=_params(home, commissioner), second_params=second_params)
 
 
 # Organisations in different states, so that between them every form is on some page.

@@ -1,5 +1,6 @@
-"""Administrators' audit pages: the year's draw (its published seed, the method to check it,
-the eligible and drawn certificates), every audit, and the decision on referred concerns."""
+"""Administrators' audit pages: the year's draw (the service's: its published seed, the method
+to check it, the eligible and drawn certificates, all public), the acting charter's audits, and
+the decision on referred concerns."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from charter.admin.forms.audits import ReferralDecisionForm
 from charter.extensions import db
 from charter.models import Organisation
 from charter.models.duties import AUDIT_REFERRED, AUDIT_STATUSES
-from charter.services.domain import audits
+from charter.services.domain import audits, signings
 from charter.services.domain.schemes import current_scheme
 from workflows.lifecycle import TransitionRefused
 
@@ -41,8 +42,8 @@ def list_audits():
 @bp.route("/audits/<int:audit_id>/decision", methods=["GET", "POST"])
 def decide_audit(audit_id: int):
     audit = audits.audit_by_id(audit_id)
-    if audit is None:
-        abort(404)
+    if audit is None or not signings.in_acting_charter_row(audit):
+        abort(404)  # another charter's audit is not found
     organisation = db.session.get(Organisation, audit.organisation_id)
     form = ReferralDecisionForm()
     if audit.status == AUDIT_REFERRED and form.validate_on_submit():

@@ -1,4 +1,7 @@
-"""The managed list of public-sector commissioners that organisations pick from.
+"""The managed list of public-sector commissioners that organisations pick from: one list for
+the service. A charter's administrators add to it and say which take part in their charter; a
+commissioner's own record (its name, whether it is offered) is every charter's, so changing it
+is a service administrator's (charter/admin/scope.py).
 
 Commissioners are deactivated rather than deleted: contracts already recorded keep theirs, and
 organisations stop being offered it.
@@ -11,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from charter.admin import bp
 from charter.admin.forms.commissioners import CommissionerForm, CommissionerStatusForm
+from charter.admin.scope import may_use
 from charter.auth.decorators import acting_charter, acting_charter_id
 from charter.extensions import db
 from charter.models import Commissioner
@@ -44,6 +48,7 @@ def list_commissioners():
         taking_part=charter_commissioners.taking_part(acting_charter_id()),
         charter_name=acting_charter().name,
         form=CommissionerStatusForm(),
+        may_change_commissioners=may_use("admin.edit_commissioner"),
     )
 
 

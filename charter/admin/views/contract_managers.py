@@ -9,6 +9,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from charter.admin import bp
+from charter.admin.scope import may_use
+from charter.auth.decorators import acting_charter_id
 from charter.commissioner.forms import ButtonForm, InviteContractManagerForm
 from charter.extensions import db
 from charter.models import Commissioner
@@ -16,6 +18,7 @@ from charter.models.base import INTEGER_COLUMN_MAX
 from charter.models.invitation import CONTRACT_MANAGER
 from charter.refusals_on_forms import shown_on
 from charter.services.domain import (
+    charter_commissioners,
     contract_managers,
     contract_proposals,
     invitation_tokens,
@@ -27,9 +30,20 @@ URL = "/commissioners/<int:commissioner_id>"
 
 
 def _commissioner(commissioner_id: int) -> Commissioner:
+    """The commissioner, whichever charters it takes part in (the service's pages)."""
     if not 0 < commissioner_id <= INTEGER_COLUMN_MAX:
         abort(404)
     return db.get_or_404(Commissioner, commissioner_id)
+
+
+def _commissioner_here(commissioner_id: int) -> Commissioner:
+    """The commissioner, if it takes part in the charter the administrator acts in: its
+    contract managers are that charter's administrators' to manage; another charter's
+    commissioner is not found (a service administrator reaches it through that charter)."""
+    commissioner = _commissioner(commissioner_id)
+    if commissioner.id not in charter_commissioners.taking_part(acting_charter_id()):
+        abort(404)
+    return commissioner
 
 
 def _back(commissioner: Commissioner):
@@ -38,7 +52,7 @@ def _back(commissioner: Commissioner):
 
 @bp.get(URL)
 def show_commissioner(commissioner_id: int):
-    commissioner = _commissioner(commissioner_id)
+    commissioner = _commissioner_here(commissioner_id)
     return render_template(
         "admin/commissioner-show.html",
         commissioner=commissioner,
@@ -47,12 +61,13 @@ def show_commissioner(commissioner_id: int):
         is_expired=invitation_tokens.is_expired,
         button=ButtonForm(),
         buyer_identifiers=contract_proposals.buyer_identifiers_of(commissioner),
+        may_change_commissioner=may_use("admin.add_buyer_identifier"),
     )
 
 
 @bp.route(f"{URL}/contract-managers/invite", methods=["GET", "POST"])
 def invite_contract_manager(commissioner_id: int):
-    commissioner = _commissioner(commissioner_id)
+    commissioner = _commissioner_here(commissioner_id)
     form = InviteContractManagerForm()
     if form.validate_on_submit():
         with shown_on(form, "email") as refused:
@@ -68,7 +83,7 @@ def invite_contract_manager(commissioner_id: int):
 
 @bp.post(f"{URL}/contract-managers/invitations/<int:invitation_id>/cancel")
 def cancel_contract_manager_invitation(commissioner_id: int, invitation_id: int):
-    commissioner = _commissioner(commissioner_id)
+    commissioner = _commissioner_here(commissioner_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     invitation = (
@@ -85,7 +100,7 @@ def cancel_contract_manager_invitation(commissioner_id: int, invitation_id: int)
 
 @bp.post(f"{URL}/contract-managers/<int:manager_id>/remove")
 def remove_contract_manager(commissioner_id: int, manager_id: int):
-    commissioner = _commissioner(commissioner_id)
+    commissioner = _commissioner_here(commissioner_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     if manager_id > INTEGER_COLUMN_MAX:

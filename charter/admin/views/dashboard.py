@@ -1,13 +1,16 @@
-"""The administration dashboard: organisations by state, the charter's staff by role, the
-scheme."""
+"""The administration dashboard of the charter the administrator acts in: its organisations by
+state, its staff by role, its scheme; the other charters they administer, and the service's
+pages for a service administrator."""
 
 from __future__ import annotations
 
 from flask import render_template
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from charter.admin import bp
 from charter.auth.decorators import acting_charter_id
+from charter.branding import charter_with_id
 from charter.extensions import db
 from charter.models import Measure, Principle, Signing
 from charter.models.staff import ADMINISTRATOR, ASSESSOR
@@ -50,9 +53,20 @@ def show_dashboard():
         }
     return render_template(
         "admin/dashboard.html",
+        charter_name=charter_with_id(acting_charter_id()).name,
+        other_charters=_other_charters(),
         state_counts=[(state, STATE_LABELS[state], by_state.get(state, 0)) for state in STATES],
         organisation_total=sum(by_state.values()),
         role_counts=[(label, by_role.get(role, 0)) for role, label in ROLE_LABELS.items()],
         scheme=scheme,
         scheme_counts=scheme_counts,
     )
+
+
+def _other_charters():
+    """The other charters the person administers, to switch to (``?charter=``; no query)."""
+    return [
+        charter_with_id(charter_id)
+        for charter_id in staff.charters_of(current_user)
+        if charter_id != acting_charter_id() and staff.is_administrator(current_user, charter_id)
+    ]

@@ -122,8 +122,16 @@ def show_organisation_admin(slug: str):
         lift_form=LiftSuspensionForm(),
         confirm_form=ConfirmForm(),
         on_register=register_entries.is_on_register(organisation),
-        events=history(organisation),
+        events=_events_here(organisation),
         audit_history=audits.audits_of(organisation),
         monitoring_events=monitoring_events_of(organisation),
         **mark_context(organisation),
     )
+
+
+def _events_here(organisation: Organisation) -> list:
+    """The organisation's history as this charter's administrators may read it: the events of
+    its signing of this charter and those of no signing (its account, members, contracts);
+    another charter's lifecycle (a suspension's reason, say) is that charter's."""
+    signing = signings.signing_of(organisation)
+    return [e for e in history(organisation) if e.signing_id in (None, signing.id)]

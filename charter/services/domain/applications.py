@@ -249,11 +249,24 @@ class AppealRow:
     organisation: Organisation
 
 
+def _of_acting_charter():
+    """SQL: the appeal is against an application of the acting charter's signings."""
+    return (
+        select(Application.id)
+        .where(
+            Application.id == Appeal.application_id,
+            signings.of_acting_charter(Application.signing_id),
+        )
+        .exists()
+    )
+
+
 def appeals_for_review() -> list[AppealRow]:
-    """Lodged appeals first, oldest first; then decided ones, newest decision first."""
+    """The acting charter's appeals: lodged ones first, oldest first; then decided ones."""
     rows = db.session.execute(
         select(Appeal, Organisation)
         .join(Organisation, Organisation.id == Appeal.organisation_id)
+        .where(_of_acting_charter())
         .order_by(
             (Appeal.status != APPEAL_LODGED),
             Appeal.lodged_at,
@@ -265,7 +278,9 @@ def appeals_for_review() -> list[AppealRow]:
 
 def lodged_appeal_count() -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Appeal).where(Appeal.status == APPEAL_LODGED)
+        select(func.count())
+        .select_from(Appeal)
+        .where(Appeal.status == APPEAL_LODGED, _of_acting_charter())
     )
 
 
@@ -312,7 +327,13 @@ def decide_appeal(appeal: Appeal, admin: User, *, uphold: bool, reason: str) -> 
 
 
 def appeal_by_id(appeal_id: int) -> Appeal | None:
-    return db.session.get(Appeal, appeal_id)
+    """The appeal, if it is against an application of the acting charter's signings (another
+    charter's is not found)."""
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None:
+        return None
+    application = db.session.get(Application, appeal.application_id)
+    return appeal if signings.in_acting_charter_row(application) else None
 
 
 def refusal_reason(application: Application, appeal: Appeal | None = None) -> str | None:

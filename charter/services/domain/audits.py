@@ -340,7 +340,11 @@ def audits_of(organisation: Organisation) -> list[MarkAudit]:
 
 def counts_by_status() -> dict[str, int]:
     return dict(
-        db.session.execute(select(MarkAudit.status, func.count()).group_by(MarkAudit.status)).all()
+        db.session.execute(
+            select(MarkAudit.status, func.count())
+            .where(signings.of_acting_charter(MarkAudit.signing_id))
+            .group_by(MarkAudit.status)
+        ).all()
     )
 
 
@@ -354,6 +358,7 @@ def all_audits() -> list[tuple[MarkAudit, Organisation, User | None]]:
             select(MarkAudit, Organisation, User)
             .join(Organisation, Organisation.id == MarkAudit.organisation_id)
             .outerjoin(User, User.id == MarkAudit.assessor_id)
+            .where(signings.of_acting_charter(MarkAudit.signing_id))
             .order_by((MarkAudit.status != AUDIT_REFERRED), MarkAudit.year.desc(), MarkAudit.id)
         ).all()
     )

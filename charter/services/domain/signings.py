@@ -39,6 +39,20 @@ def in_acting_charter() -> ColumnElement[bool]:
     return true() if charter_id is None else Signing.charter_id == charter_id
 
 
+def of_acting_charter(signing_id_column) -> ColumnElement[bool]:
+    """SQL: the row whose signing is ``signing_id_column`` (a plan's, a return's, an
+    application's, an audit's) is of the charter acting now (any, with none acting): a staff
+    list without a join to the signings (a probe of their primary key)."""
+    charter_id = acting_charter.get()
+    if charter_id is None:
+        return true()
+    return (
+        select(Signing.id)
+        .where(Signing.id == signing_id_column, Signing.charter_id == charter_id)
+        .exists()
+    )
+
+
 def in_acting_charter_row(row) -> bool:
     """Whether ``row`` (a plan, return, application, Mark or audit: an ``OfSigning``) belongs to
     a signing of the charter acting now: a staff page opened by id shows nothing of another

@@ -21,7 +21,7 @@ from sqlalchemy import literal as sa_literal
 from sqlalchemy.orm.util import identity_key
 
 from charter.extensions import db
-from charter.models import Charter, Membership, Organisation, StaffRole, User
+from charter.models import Charter, Membership, Organisation, Signing, StaffRole, User
 from charter.models.base import utcnow
 from charter.models.staff import ADMINISTRATOR, ASSESSOR
 from charter.services import notices
@@ -157,14 +157,20 @@ def people_with(role: str, charter: Charter | int) -> list[User]:
 
 
 def accounts_by_role(charter: Charter | int | None) -> dict[str, int]:
-    """How many accounts are staff of ``charter`` in each role, and how many are staff nowhere
-    (under "member")."""
+    """How many accounts are staff of ``charter`` in each role, and how many are members of
+    the organisations that signed it and staff nowhere (under "member"): another charter's
+    signatories' members are not this charter's to count."""
+    charter_id = _charter_id(charter)
     by_role = (
         select(StaffRole.role, func.count())
-        .where(StaffRole.charter_id == _charter_id(charter), OPEN)
+        .where(StaffRole.charter_id == charter_id, OPEN)
         .group_by(StaffRole.role)
     )
-    members = select(sa_literal("member"), func.count()).where(User.id.not_in(staff_user_ids()))
+    members = (
+        select(sa_literal("member"), func.count(func.distinct(Membership.user_id)))
+        .join(Signing, Signing.organisation_id == Membership.organisation_id)
+        .where(Signing.charter_id == charter_id, Membership.user_id.not_in(staff_user_ids()))
+    )
     return dict(db.session.execute(by_role.union_all(members)).all())
 
 

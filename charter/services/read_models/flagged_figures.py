@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, Organisation, ReturnLine, User
+from charter.services.domain import signings
 from charter.services.domain.plausibility import flag_state
 
 
@@ -40,7 +41,10 @@ def flagged_figures(limit: int = 500) -> list[FlaggedFigure]:
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
         .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
         .outerjoin(checker, checker.id == ReturnLine.flag_checked_by_id)
-        .where(ReturnLine.flag_reasons.is_not(None))
+        .where(
+            ReturnLine.flag_reasons.is_not(None),
+            signings.of_acting_charter(MonitoringReturn.signing_id),
+        )
         .order_by(MonitoringReturn.period_end.desc(), Organisation.name, Measure.position)
         .limit(limit)
     ).all()
@@ -52,5 +56,10 @@ def count_waiting() -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(ReturnLine)
-        .where(ReturnLine.flag_reasons.is_not(None), ReturnLine.flag_checked_at.is_(None))
+        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
+        .where(
+            ReturnLine.flag_reasons.is_not(None),
+            ReturnLine.flag_checked_at.is_(None),
+            signings.of_acting_charter(MonitoringReturn.signing_id),
+        )
     )
