@@ -55,6 +55,8 @@ class PackageMetadata:
     uri: str | None = None
     version: str | None = None
     release_count: int = 0
+    # The next page of an API that pages its packages (OCDS pagination extension: links.next).
+    next_link: str | None = None
 
 
 def check_size(path: str, limits: ReadLimits) -> None:
@@ -97,9 +99,11 @@ def _no_nul(text: str, where: str) -> str:
 
 
 def read_releases(
-    stream: BinaryIO, limits: ReadLimits, metadata: PackageMetadata
+    stream: BinaryIO, limits: ReadLimits, metadata: PackageMetadata, *, allow_empty: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """Yield each release of a release package, as plain JSON types, filling ``metadata``."""
+    """Yield each release of a release package, as plain JSON types, filling ``metadata``.
+    ``allow_empty``: an empty ``releases`` list is a page of an API with nothing new, not a
+    mistake (the ``releases`` key must still be there)."""
     events = _BACKEND.parse(stream, use_float=False)
     try:
         yield from _releases(events, limits, metadata)
@@ -109,7 +113,7 @@ def read_releases(
         if isinstance(error, UnreadablePackage):
             raise
         raise UnreadablePackage(f"is not valid JSON ({_short(error)})") from error
-    if metadata.release_count == 0:
+    if metadata.release_count == 0 and not allow_empty:
         raise UnreadablePackage("has no releases: a release package has a 'releases' list")
 
 
@@ -132,6 +136,8 @@ def _releases(events, limits: ReadLimits, metadata: PackageMetadata):
             )
         if prefix in ("uri", "version") and event == "string":
             setattr(metadata, prefix, value)
+        elif prefix == "links.next" and event == "string":
+            metadata.next_link = value
         elif prefix == "releases" and event == "start_array":
             seen_releases = True
         elif prefix == "releases" and event != "end_array":
