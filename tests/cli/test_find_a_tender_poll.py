@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from charter.models import AwardedSupplier, NoticeImport, NoticePoll, NoticeRelease
 from charter.services.domain import notices_poll
-from tests.cli.fts_api_server import Failure, Page, fts_api
+from tests.cli.fts_api_server import LITERAL_1E9999, Failure, Page, fts_api
 from tests.cli.notice_server import FIXTURES
 from tests.factories import make_commissioner, make_organisation
 
@@ -106,6 +106,26 @@ def test_the_walk_follows_the_cursors_and_keeps_only_commissioners_buyers(db, ap
         None,
     )
     assert state.last_success_at is not None and state.last_error is None
+
+
+def test_another_buyers_release_with_1e9999_does_not_stop_the_walk(db, api):
+    other = _other_buyer()
+    other["awards"][0]["value"]["amount"] = LITERAL_1E9999
+    api.pages = {"": [Page([other, TELFORD])]}
+
+    result = _run()
+
+    assert result.finished and result.error is None and result.kept == 1
+    assert _ocids(db) == {TELFORD_OCID}
+
+    # The same literal in a commissioner's release refuses its page, as in a file.
+    mine = copy.deepcopy(TELFORD)
+    mine["id"] += "-2"
+    mine["awards"][0]["value"]["amount"] = LITERAL_1E9999
+    api.pages = {"": [Page([mine])]}
+    refused = _run(NOW + timedelta(hours=1))
+    assert "1E+9999, a number that cannot be kept exactly" in refused.error
+    assert _state(db).updated_from == "2026-12-06T12:00:00"
 
 
 def test_a_second_run_with_nothing_new_imports_nothing(db, api):

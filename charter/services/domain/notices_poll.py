@@ -200,7 +200,7 @@ def _buyer_keys(release: dict[str, Any]) -> list[str]:
     keys = award_facts.party_identifiers({**buyer, **parties.get(str(buyer.get("id")), {})})
     keys += award_facts.party_identifiers(buyer)
     keys += [award_facts.identifier_key(str(buyer["id"]))] if buyer.get("id") else []
-    # A release without a buyer (some notices name only parties): every party with that role.
+    # And every party with the buyer role (a notice may name its buyers only there).
     for party in parties.values():
         if "buyer" in (party.get("roles") or []):
             keys += award_facts.party_identifiers(party)

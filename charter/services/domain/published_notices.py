@@ -137,10 +137,10 @@ def _import(path, stream: _Digesting, limits, actor_label: str, keep: Keep | Non
     import_id = notice_import.id
     metadata = reader.PackageMetadata()
     batch: list[dict[str, Any]] = []
-    releases = reader.read_releases(stream, limits, metadata, allow_empty=keep is not None)
+    releases = reader.read_releases(
+        stream, limits, metadata, allow_empty=keep is not None, keep=keep
+    )
     for release in releases:
-        if keep is not None and not keep(release):
-            continue
         summary.kept = (summary.kept or 0) + 1
         _check(release, metadata.release_count)
         batch.append(release)
