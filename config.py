@@ -143,6 +143,15 @@ class Config:
     # `flask charter import-notices --url` would (docs/ocds.md). Unset (the default): no poll.
     NOTICES_POLL_URL = os.environ.get("NOTICES_POLL_URL") or None
     NOTICES_POLL_MINUTES = int(os.environ.get("NOTICES_POLL_MINUTES", "60"))
+    # The Find a Tender API the scheduler walks every NOTICES_POLL_MINUTES, keeping the notices
+    # of commissioners' buyers (docs/ocds.md), e.g.
+    # https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages. Unset: no poll.
+    FIND_A_TENDER_POLL_URL = os.environ.get("FIND_A_TENDER_POLL_URL") or None
+    # The stages asked for, one walk each; the first walk's updatedFrom (UK time,
+    # YYYY-MM-DDTHH:MM:SS; unset: a day before it); the most pages one run fetches.
+    FIND_A_TENDER_POLL_STAGES = os.environ.get("FIND_A_TENDER_POLL_STAGES", "award")
+    FIND_A_TENDER_POLL_SINCE = os.environ.get("FIND_A_TENDER_POLL_SINCE") or None
+    FIND_A_TENDER_POLL_PAGES = int(os.environ.get("FIND_A_TENDER_POLL_PAGES", "50"))
     # Fetching a release package from a URL: seconds to connect and between two pieces, and
     # for the whole download (a server trickling bytes).
     NOTICES_URL_TIMEOUT_SECONDS = float(os.environ.get("NOTICES_URL_TIMEOUT_SECONDS", "30"))

@@ -12,7 +12,8 @@ run together, since each email is claimed once (charter.services.infrastructure.
 
 With NOTICES_POLL_URL set it also fetches and imports that release package every
 NOTICES_POLL_MINUTES (docs/ocds.md); importing is idempotent, so a package fetched again
-changes nothing.
+changes nothing. With FIND_A_TENDER_POLL_URL set it walks the Find a Tender API as often, from
+where the last walk got to (services/domain/notices_poll.py).
 """
 
 from __future__ import annotations
@@ -124,6 +125,20 @@ def poll_notices(app: Flask) -> None:
     log.info("Published notices imported: %s", summary.line())
 
 
+def poll_find_a_tender(app: Flask) -> None:
+    """Walk the Find a Tender API from where the last run got to, importing the notices of
+    commissioners' buyers (services/domain/notices_poll.py); a page that fails is logged,
+    and the next run asks for it again."""
+    from datetime import UTC
+
+    from charter.services.domain import notices_poll
+
+    with app.app_context():
+        results = notices_poll.poll(datetime.now(UTC), actor_label=NOTICES_POLL_ACTOR)
+    for result in results:
+        (log.error if result.error else log.info)("%s", result.line())
+
+
 def sweep_evidence(app: Flask) -> None:
     """Remove stored evidence no row refers to, older than the safety age
     (charter.operations.evidence_sweep)."""
@@ -206,6 +221,16 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
             args=[app],
             id="poll_notices",
             name="import published notices",
+            replace_existing=True,
+            **JOB_DEFAULTS,
+        )
+    if app.config.get("FIND_A_TENDER_POLL_URL"):
+        scheduler.add_job(
+            poll_find_a_tender,
+            IntervalTrigger(minutes=int(app.config.get("NOTICES_POLL_MINUTES") or 60)),
+            args=[app],
+            id="poll_find_a_tender",
+            name="import notices from the Find a Tender API",
             replace_existing=True,
             **JOB_DEFAULTS,
         )

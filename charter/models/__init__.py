@@ -36,6 +36,7 @@ from charter.models.monitoring import (
     MonitoringReturn,
     ReturnLine,
 )
+from charter.models.notice_poll import NoticePoll
 from charter.models.organisation import Membership, Organisation
 from charter.models.plan import ActionPlan, PlanMilestone, PlanTarget
 from charter.models.privacy import DataExport
@@ -93,6 +94,7 @@ __all__ = [
     "MonitoringReturn",
     "NoticeEvent",
     "NoticeImport",
+    "NoticePoll",
     "NoticeRecord",
     "NoticeRelease",
     "Organisation",

@@ -8,6 +8,7 @@ whose default works on one host and breaks on several.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -56,11 +57,13 @@ def check_production_config(config: Mapping, environ: Mapping[str, str] | None =
             "NOTIFY_API_KEY (GOV.UK Notify); emails would only be logged."
         )
 
-    poll_url = env.get("NOTICES_POLL_URL", "")
-    if poll_url and (
-        urlsplit(poll_url).scheme not in ("http", "https") or not urlsplit(poll_url).hostname
-    ):
-        refuse(f"NOTICES_POLL_URL must be an http:// or https:// address, not {poll_url!r}.")
+    for name in ("NOTICES_POLL_URL", "FIND_A_TENDER_POLL_URL"):
+        poll_url = env.get(name, "")
+        if poll_url and (
+            urlsplit(poll_url).scheme not in ("http", "https") or not urlsplit(poll_url).hostname
+        ):
+            refuse(f"{name} must be an http:// or https:// address, not {poll_url!r}.")
+    _check_find_a_tender(env, refuse)
     if not str(env.get("NOTICES_POLL_MINUTES", "60")).isdigit() or not int(
         env.get("NOTICES_POLL_MINUTES", "60")
     ):
@@ -95,3 +98,19 @@ def check_production_config(config: Mapping, environ: Mapping[str, str] | None =
     if pdf_problem:
         refuse(f"Charter Mark certificates cannot be downloaded: {pdf_problem}.")
     return report
+
+
+def _check_find_a_tender(env, refuse) -> None:
+    """The Find a Tender poll's settings (services/domain/notices_poll.py)."""
+    pages = str(env.get("FIND_A_TENDER_POLL_PAGES", "50"))
+    if not pages.isdigit() or not int(pages):
+        refuse("FIND_A_TENDER_POLL_PAGES must be a whole number of pages, at least 1.")
+    since = env.get("FIND_A_TENDER_POLL_SINCE", "")
+    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", since):
+        refuse(f"FIND_A_TENDER_POLL_SINCE must be a UK time as YYYY-MM-DDTHH:MM:SS, not {since!r}.")
+    stages = str(env.get("FIND_A_TENDER_POLL_STAGES", "award")).split(",")
+    if not stages or any(s.strip() not in ("planning", "tender", "award") for s in stages):
+        refuse(
+            "FIND_A_TENDER_POLL_STAGES must be planning, tender or award, or several "
+            "separated by commas."
+        )

@@ -180,6 +180,11 @@ BAD_FILES = [
         "release 1 does not follow the OCDS 1.1 release schema: awards:",
     ),
     (
+        "a UK extension field of the wrong type",
+        _package_text(_release(awards=[{**_release()["awards"][0], "aboveThreshold": "yes"}])),
+        "release 1 does not follow the OCDS 1.1 release schema: awards/0/aboveThreshold:",
+    ),
+    (
         "missing ocid",
         _package_text({k: v for k, v in _release().items() if k != "ocid"}),
         "'ocid' is a required property",

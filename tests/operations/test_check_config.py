@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from charter.operations.config_check import check_production_config
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -117,3 +119,29 @@ def test_a_notices_poll_url_must_be_an_http_address():
     for minutes, refusals in [("15", 0), ("0", 1), ("-5", 1), ("hourly", 1)]:
         report = check_production_config(config, {**COMPLETE, "NOTICES_POLL_MINUTES": minutes})
         assert len(report.refusals) == refusals, minutes
+
+
+@pytest.mark.parametrize(
+    "name, value, refused",
+    [
+        (
+            "FIND_A_TENDER_POLL_URL",
+            "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages",
+            False,
+        ),
+        ("FIND_A_TENDER_POLL_URL", "www.find-tender.service.gov.uk", True),
+        ("FIND_A_TENDER_POLL_PAGES", "50", False),
+        ("FIND_A_TENDER_POLL_PAGES", "0", True),
+        ("FIND_A_TENDER_POLL_PAGES", "lots", True),
+        ("FIND_A_TENDER_POLL_SINCE", "2025-02-24T00:00:00", False),
+        ("FIND_A_TENDER_POLL_SINCE", "2025-02-24", True),
+        ("FIND_A_TENDER_POLL_STAGES", "award", False),
+        ("FIND_A_TENDER_POLL_STAGES", "tender,award", False),
+        ("FIND_A_TENDER_POLL_STAGES", "contract", True),
+    ],
+)
+def test_the_find_a_tender_poll_settings_are_checked(name, value, refused):
+    config = {"SQLALCHEMY_DATABASE_URI": "postgresql://x"}
+    report = check_production_config(config, {**COMPLETE, name: value})
+    assert len(report.refusals) == refused, report.refusals
+    assert all(name in refusal for refusal in report.refusals)

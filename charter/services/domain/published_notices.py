@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -51,6 +52,9 @@ class ImportSummary:
     new_releases: int = 0
     records: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+    # A page of an API: the releases kept by the caller's filter, and the next page's link.
+    kept: int | None = None
+    next_link: str | None = None
 
     def line(self) -> str:
         kept = {k: v for k, v in sorted(self.outcomes.items()) if k != "ignored"}
@@ -84,22 +88,29 @@ class _Digesting:
         return data
 
 
-def import_file(path: str, *, actor_label: str, source: str | None = None) -> ImportSummary:
+Keep = Callable[[dict[str, Any]], bool]
+
+
+def import_file(
+    path: str, *, actor_label: str, source: str | None = None, keep: Keep | None = None
+) -> ImportSummary:
     """Import one release package from ``path``, or NoticesRefused (then roll back).
-    ``source`` names it in messages and the audit, where it is not ``path`` (a URL)."""
+    ``source`` names it in messages and the audit, where it is not ``path`` (a URL).
+    ``keep``: a page of an API (notices_poll.py): only the releases it keeps are checked and
+    imported, an empty page is no mistake, and a page that kept none leaves no import row."""
     limits = read_limits()
     source = source or path
     try:
         reader.check_size(path, limits)
         with open(path, "rb") as stream:
-            return _import(source, _Digesting(stream), limits, actor_label)
+            return _import(source, _Digesting(stream), limits, actor_label, keep)
     except OSError as error:
         raise NoticesRefused(f"{source}: cannot be read ({error.strerror or error})") from error
     except (reader.UnreadablePackage, schema.CompileFailed) as error:
         raise NoticesRefused(f"{source}: {error}; nothing was imported") from error
 
 
-def import_url(url: str, *, actor_label: str) -> ImportSummary:
+def import_url(url: str, *, actor_label: str, keep: Keep | None = None) -> ImportSummary:
     """Fetch the release package at ``url`` whole (infrastructure/ocds/download.py), then
     import it as a file; NoticesRefused naming the URL when it cannot be fetched."""
     config = current_app.config
@@ -111,12 +122,12 @@ def import_url(url: str, *, actor_label: str) -> ImportSummary:
     )
     try:
         with download.downloaded(url, limits) as path:
-            return import_file(path, actor_label=actor_label, source=url)
+            return import_file(path, actor_label=actor_label, source=url, keep=keep)
     except download.DownloadRefused as error:
         raise NoticesRefused(f"{url}: {error}; nothing was imported") from error
 
 
-def _import(path, stream: _Digesting, limits, actor_label: str) -> ImportSummary:
+def _import(path, stream: _Digesting, limits, actor_label: str, keep: Keep | None) -> ImportSummary:
     summary = ImportSummary(source=path)
     notice_import = NoticeImport(
         source=path, sha256="", release_count=0, new_release_count=0, actor_label=actor_label
@@ -126,7 +137,11 @@ def _import(path, stream: _Digesting, limits, actor_label: str) -> ImportSummary
     import_id = notice_import.id
     metadata = reader.PackageMetadata()
     batch: list[dict[str, Any]] = []
-    for release in reader.read_releases(stream, limits, metadata):
+    releases = reader.read_releases(
+        stream, limits, metadata, allow_empty=keep is not None, keep=keep
+    )
+    for release in releases:
+        summary.kept = (summary.kept or 0) + 1
         _check(release, metadata.release_count)
         batch.append(release)
         if len(batch) >= BATCH:
@@ -138,6 +153,10 @@ def _import(path, stream: _Digesting, limits, actor_label: str) -> ImportSummary
         raise reader.UnreadablePackage(
             f"uses OCDS version {metadata.version}; this service reads version 1.1"
         )
+    summary.next_link = metadata.next_link
+    if keep is not None and not summary.kept:
+        db.session.delete(db.session.get(NoticeImport, import_id))  # nothing of it was ours
+        return summary
     if _linkable(metadata.uri) and summary.new_releases:
         db.session.execute(
             update(NoticeRelease)

@@ -32,7 +32,12 @@ JSON_TYPES = ("application/json", "text/json")
 
 
 class DownloadRefused(ValueError):
-    """The URL gave no release package to import; the message says why."""
+    """The URL gave no release package to import; the message says why, and ``status`` is the
+    HTTP status the server answered, where it answered one other than 200."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,8 @@ def _fetch(url: str, path: Path, limits: DownloadLimits) -> None:
         if response.status_code != 200:
             raise DownloadRefused(
                 f"answered {response.status_code} {response.reason or ''}".rstrip()
-                + ", not a release package"
+                + ", not a release package",
+                status=response.status_code,
             )
         content_type = response.headers.get("Content-Type", "")
         if not _json_media_type(content_type):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -55,6 +55,8 @@ class PackageMetadata:
     uri: str | None = None
     version: str | None = None
     release_count: int = 0
+    # The next page of an API that pages its packages (OCDS pagination extension: links.next).
+    next_link: str | None = None
 
 
 def check_size(path: str, limits: ReadLimits) -> None:
@@ -97,19 +99,28 @@ def _no_nul(text: str, where: str) -> str:
 
 
 def read_releases(
-    stream: BinaryIO, limits: ReadLimits, metadata: PackageMetadata
+    stream: BinaryIO,
+    limits: ReadLimits,
+    metadata: PackageMetadata,
+    *,
+    allow_empty: bool = False,
+    keep: Callable[[dict[str, Any]], bool] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Yield each release of a release package, as plain JSON types, filling ``metadata``."""
+    """Yield each release of a release package, as plain JSON types, filling ``metadata``.
+    ``allow_empty``: an empty ``releases`` list is a page of an API with nothing new, not a
+    mistake (the ``releases`` key must still be there). ``keep``: only the releases it keeps
+    (given as read, numbers as Decimals) are checked and yielded, so a release of no concern
+    (another buyer's, with a ``1e9999``) does not refuse the package."""
     events = _BACKEND.parse(stream, use_float=False)
     try:
-        yield from _releases(events, limits, metadata)
+        yield from _releases(events, limits, metadata, keep)
     except ijson.JSONError as error:
         raise UnreadablePackage(f"is not valid JSON ({_short(error)})") from error
     except (ValueError, RecursionError) as error:
         if isinstance(error, UnreadablePackage):
             raise
         raise UnreadablePackage(f"is not valid JSON ({_short(error)})") from error
-    if metadata.release_count == 0:
+    if metadata.release_count == 0 and not allow_empty:
         raise UnreadablePackage("has no releases: a release package has a 'releases' list")
 
 
@@ -118,7 +129,7 @@ def _short(error: Exception) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _releases(events, limits: ReadLimits, metadata: PackageMetadata):
+def _releases(events, limits: ReadLimits, metadata: PackageMetadata, keep=None):
     first = next(events, None)
     if first is None:
         raise UnreadablePackage("is empty")
@@ -132,6 +143,8 @@ def _releases(events, limits: ReadLimits, metadata: PackageMetadata):
             )
         if prefix in ("uri", "version") and event == "string":
             setattr(metadata, prefix, value)
+        elif prefix == "links.next" and event == "string":
+            metadata.next_link = value
         elif prefix == "releases" and event == "start_array":
             seen_releases = True
         elif prefix == "releases" and event != "end_array":
@@ -148,7 +161,8 @@ def _releases(events, limits: ReadLimits, metadata: PackageMetadata):
                     "hold: split it into smaller release packages"
                 )
             release = _build(events, limits, metadata.release_count)
-            yield _exact(release, f"release {metadata.release_count}")
+            if keep is None or keep(release):
+                yield _exact(release, f"release {metadata.release_count}")
     if not seen_releases:
         raise UnreadablePackage("has no releases: a release package has a 'releases' list")
 

@@ -1,6 +1,9 @@
 """The OCDS 1.1 release schema (1.1.5, Apache 2.0, open-contracting/standard; see
-``schema/README.md``), for checking each release and for the merge rules that compile an
-``ocid``'s releases into one record.
+``schema/README.md``) with the UK extension Find a Tender publishes under (MIT, Cabinet
+Office; see ``uk_extension/README.md``) applied as OCDS applies an extension (a JSON merge
+patch), for checking each release and for the merge rules that compile an ``ocid``'s releases
+into one record: a UK field of the wrong type (``aboveThreshold`` that is not a boolean, a
+``terminationRationaleClassification`` that is not a classification) refuses the release.
 
 Compiling uses ocdsmerge's Merger, the merger ocdskit's ``compile`` command runs, given the
 shipped schema's path so its merge rules are read from disk, never fetched. (ocdskit's own
@@ -11,6 +14,7 @@ structure and types are, as the OCDS validator's structural checks do.
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from pathlib import Path
@@ -22,6 +26,7 @@ from ocdsmerge.exceptions import OCDSMergeError
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 RELEASE_SCHEMA = SCHEMA_DIR / "release-schema.json"
+UK_EXTENSION = Path(__file__).resolve().parent / "uk_extension" / "release-schema.json"
 # How many of a release's problems a message names.
 PROBLEMS_SHOWN = 3
 
@@ -31,10 +36,30 @@ class CompileFailed(ValueError):
     another)."""
 
 
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON Merge Patch, as OCDS applies an extension's release-schema.json: objects
+    are merged key by key, a null removes the key, anything else replaces what was there."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+@cache
+def release_schema() -> dict[str, Any]:
+    """The OCDS 1.1.5 release schema patched with the UK extension (do not change it)."""
+    core = json.loads(RELEASE_SCHEMA.read_text())
+    return merge_patch(core, json.loads(UK_EXTENSION.read_text()))
+
+
 @cache
 def _validator() -> Draft4Validator:
-    schema = json.loads(RELEASE_SCHEMA.read_text())
-    return Draft4Validator(inline_definitions(schema))
+    return Draft4Validator(inline_definitions(release_schema()))
 
 
 def inline_definitions(schema: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +87,7 @@ def inline_definitions(schema: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _merger() -> ocdsmerge.Merger:
-    return ocdsmerge.Merger(schema=str(RELEASE_SCHEMA))
+    return ocdsmerge.Merger(schema=copy.deepcopy(release_schema()))
 
 
 def problems(release: dict[str, Any]) -> list[str]:
