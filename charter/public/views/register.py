@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, render_template, request, url_for
 
 from charter.award import award_of
@@ -67,12 +69,21 @@ def pagination(
     return pagination
 
 
-@bp.get("/c/<charter_slug>/register")
-@cached_by_register
-def show_register():
+@dataclass
+class Searched:
+    """A register search as asked and checked: the query (with its errors), the page of
+    results (None when the query cannot be used), and the parameters its links keep."""
+
+    options: register_service.FilterOptions
+    query: register_service.RegisterQuery
+    result: register_service.RegisterPage | None
+    params: dict[str, str]
+
+
+def searched(charter_id: int, award: str | None) -> Searched:
+    """The register search the request asks for, on ``charter_id``'s register (0: any
+    charter's, /charters/register)."""
     version = register_version_for_request().version
-    charter_id = charter_prefix.page_charter_id()
-    award = award_of()
     options = register_service.filter_options(version, charter_id, award)
     query = register_service.parse_query(request.args, options, charter_id)
     result = None
@@ -81,20 +92,39 @@ def show_register():
             result = register_service.search(query, version)
         except register_service.PageNotAvailable as error:
             query.errors["page"] = error.message
-    params = query.filters.as_params()
-    error_list = [
-        {"text": message, "href": f"#{ERROR_TARGETS[name]}"}
-        for name, message in query.errors.items()
-    ]
+    return Searched(options, query, result, query.filters.as_params())
+
+
+def register_page(search: Searched, endpoint: str, **context):
+    """The register template for ``search``, with its error summary and pagination; 400 when
+    the query could not be used."""
+    query, result = search.query, search.result
     page = render_template(
         "public/register.html",
         filters=query.filters,
-        options=options,
+        options=search.options,
         errors=query.errors,
-        error_list=error_list,
-        form_cache_key=None if query.errors else ("register-form", query.filters),
+        error_list=[
+            {"text": message, "href": f"#{ERROR_TARGETS[name]}"}
+            for name, message in query.errors.items()
+        ],
+        form_cache_key=None if query.errors else (endpoint, query.filters),
         result=result,
-        pagination=pagination(result, params) if result else None,
+        pagination=pagination(result, search.params, endpoint) if result else None,
+        **context,
+    )
+    return page, 400 if query.errors else 200
+
+
+@bp.get("/c/<charter_slug>/register")
+@cached_by_register
+def show_register():
+    award = award_of()
+    search = searched(charter_prefix.page_charter_id(), award)
+    result, params = search.result, search.params
+    return register_page(
+        search,
+        "public.show_register",
         csv_url=url_for("public.download_register_csv", **params),
         json_url=url_for("public.download_register_json", **params),
         standing_labels=public_standing.labels_for(result.organisations, award=award)
@@ -102,7 +132,6 @@ def show_register():
         else {},
         entry_url=slug_url_builder("public.show_register_entry"),
     )
-    return page, 400 if query.errors else 200
 
 
 @bp.get("/c/<charter_slug>/register/<slug>")

@@ -22,12 +22,11 @@ from datetime import date
 from flask import render_template, request
 
 from charter.branding import held_charters
-from charter.caching import cached_by_register, register_version_for_request
+from charter.caching import cached_by_register
 from charter.public import bp
-from charter.public.views.register import ERROR_TARGETS, pagination
+from charter.public.views.register import register_page, searched
 from charter.services.domain import combined_figures, counted_figures, register_entries
 from charter.services.domain.signings import ANY_CHARTER
-from charter.services.read_models import register as register_service
 from charter.services.read_models.impact import figures
 from charter.services.read_models.impact.periods import ALL, latest_complete_year, parse_period
 
@@ -87,36 +86,16 @@ def show_combined_impact():
 @bp.get("/charters/register")
 @cached_by_register
 def show_combined_register():
-    version = register_version_for_request().version
-    options = register_service.filter_options(version, ANY_CHARTER, award=None)
-    query = register_service.parse_query(request.args, options, ANY_CHARTER)
-    result = None
-    if not query.errors:
-        try:
-            result = register_service.search(query, version)
-        except register_service.PageNotAvailable as error:
-            query.errors["page"] = error.message
-    params = query.filters.as_params()
+    search = searched(ANY_CHARTER, award=None)
+    organisations = search.result.organisations if search.result else []
     charters = {charter.id: charter for charter in held_charters()}
-    signed = register_entries.registers_of([o.id for o in result.organisations] if result else [])
-    page = render_template(
-        "public/register.html",
+    signed = register_entries.registers_of([o.id for o in organisations])
+    return register_page(
+        search,
+        "public.show_combined_register",
         combined=True,
-        filters=query.filters,
-        options=options,
-        errors=query.errors,
-        error_list=[
-            {"text": message, "href": f"#{ERROR_TARGETS[name]}"}
-            for name, message in query.errors.items()
-        ],
-        form_cache_key=None if query.errors else ("combined-register-form", query.filters),
-        result=result,
-        pagination=(
-            pagination(result, params, "public.show_combined_register") if result else None
-        ),
         charters_of={
             organisation_id: [charters[c] for c in ids if c in charters]
             for organisation_id, ids in signed.items()
         },
     )
-    return page, 400 if query.errors else 200
