@@ -2,7 +2,7 @@
 "Charters without a Mark").
 
 Only some charters award a mark: a scheme says whether it has one and what it is called
-(``Scheme.has_award``, ``award_name``; docs/charters.md, "Scheme files"). A page or an email
+(``Scheme.has_award``, ``award_name``; docs/scheme-files.md). A page or an email
 acts in one charter (a public page's ``g.charter`` under /c/<slug>/, an organisation's page's
 ``?charter=``, a review run for a charter, else the default charter), and names that charter's
 award by its name, or leaves out what is about an award when the charter has none.

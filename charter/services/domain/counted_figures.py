@@ -14,7 +14,7 @@ Where the organisation's own return under the charter already has a verified fig
 reference for an overlapping period, that one counts and the other charter's does not: a
 figure is never counted twice for one charter. Units must agree because a figure is added up
 with the charter's own (weeks are not counts); references are given only where the figure is
-the same (docs/charters.md, "Scheme files").
+the same (docs/scheme-files.md).
 
 Both kinds are one set of rows (``lines``, ``contract_figures``) that the build reads as it read
 the return lines before charters shared figures, so the adding up and disclosure control are

@@ -3,7 +3,7 @@
 procurement process, it would expect the minimum standards from all bidders"), an owner of each
 signatory affirms them, once a year.
 
-The rules, decided here (docs/charters.md, "Minimum standards and the self-assessment"):
+The rules, decided here (docs/scheme-files.md, "Minimum standards and the self-assessment"):
 
 - A declaration holds for a year: it **lapses** on the anniversary of the day it was made
   (``lapses_on``) unless an owner declares again first. Declaring again at any time starts a

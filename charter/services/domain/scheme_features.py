@@ -6,7 +6,7 @@ weighting at award by contract value, service credits, and an optional self-asse
 Each is optional, and goes into the scheme's content (and so its hash) only when the file gives
 it, so a file written before these existed keeps its hash and does not load as a new version.
 What a file gives is what the council wrote: nothing here fills in a question, a band or a
-level the file left out (docs/charters.md, "Scheme files").
+level the file left out (docs/scheme-files.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 Warwickshire's policy starts with "complete the Social Value Maturity Index self-assessment"),
 a member answers every question, each answer scores, and the total reaches a level.
 
-The rules, decided here (docs/charters.md, "Minimum standards and the self-assessment"):
+The rules, decided here (docs/scheme-files.md, "Minimum standards and the self-assessment"):
 
 - **Once a year**: a signing's next self-assessment may be completed from a year after the
   previous one's date (``next_from``); earlier is refused with the date it may be repeated.
