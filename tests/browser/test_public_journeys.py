@@ -56,3 +56,23 @@ def test_the_register_filters_and_the_how_it_works_page_on_a_phone(visitor):
     page.get_by_text("The stages as a diagram (Mermaid text)").click()
     summary_font = page.locator("details summary").evaluate("e => getComputedStyle(e).fontFamily")
     assert "monospace" not in summary_font
+
+
+def test_every_charter_together(visitor):
+    """Every charter's signatories and what the charters deliver together (issue 20): found
+    and read as a visitor would (axe and the 320 px check run on each page)."""
+    page = visitor.page
+    visitor.goto("/charters/register")
+    page.get_by_label("Organisation name").fill("severn valley")
+    visitor.press("Apply filters")
+    assert page.get_by_role("heading", name="1 organisation").is_visible()
+    assert "Signed: Social Value Charter for Shropshire" in page.inner_text("main")
+    visitor.click_link("Social Value Charter for Shropshire")
+    assert page.get_by_role("heading", level=1).inner_text() == "Severn Valley Builders Ltd"
+    visitor.goto("/charters/impact")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "What the charters deliver together"
+    )
+    # One charter here: its own page has its figures.
+    visitor.click_link("Social Value Charter for Shropshire’s page")
+    assert page.get_by_role("heading", level=1).inner_text() == "What the charter delivers"
