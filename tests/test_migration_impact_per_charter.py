@@ -56,6 +56,10 @@ def test_summary_rows_take_their_charter_and_events_their_signing(tmp_path):
     assert len(charters) == 4 and (None,) in charters and default_cells
     assert unsigned_events == 0
 
+    # The demo's Worcestershire pledges have no target: the pledges migration (b8d3f6a2c417)
+    # refuses to go below it while they exist, as it should; they are not what this tests.
+    with db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM contract_commitments WHERE target_value IS NULL"))
     downgrade(revision=BEFORE)
     with db.engine.begin() as connection:
         for table in SUMMARY:

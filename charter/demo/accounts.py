@@ -9,6 +9,7 @@ from itertools import groupby
 
 from sqlalchemy import select
 
+from charter.demo import charter_features
 from charter.demo.contract_monitoring import manager_accounts
 from charter.demo.journeys import DEMO_DOMAIN, STAFF
 from charter.demo.other_charters import OTHER_STAFF
@@ -33,7 +34,8 @@ def demo_accounts() -> list[DemoAccount]:
         db.session.scalars(select(User.email).where(User.email.in_([s[0] for s in staff])))
     )
     accounts = [DemoAccount(*row) for row in staff if row[0] in emails]
-    accounts += [DemoAccount(email, "member", what) for email, what in manager_accounts()]
+    managers = manager_accounts() + charter_features.manager_accounts()
+    accounts += [DemoAccount(email, "member", what) for email, what in managers]
     rows = db.session.execute(
         select(User.email, Membership.role, Organisation.name, Charter.area, Signing.status)
         .join(Membership, Membership.user_id == User.id)

@@ -10,6 +10,7 @@ publishing figures, back-dated by a fixed number of days so the demo is the same
 Then what the charters share: a police force that takes part in two charters and a contract
 with it that counts in both, and plans under the further signings, one approved by Cheshire
 West's own assessor (that signing is in monitoring) and one waiting for Worcestershire's.
+Last, each charter's own features in use, and Warwickshire's signatory: charter_features.py.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def build_other_charters(now: datetime, password_hash: str) -> Counter:
         for slug, days_ago in further:
             _sign(organisation, owner, charters[slug], now - timedelta(days=days_ago))
             counts["further signings"] += 1
-    organisation, owner = _worcestershire_only(now, password_hash)
+    organisation, owner = _new_organisation(WORCESTERSHIRE_ONLY, now, password_hash)
     when = now - timedelta(days=WORCESTERSHIRE_ONLY["signed_days_ago"])
     _sign(organisation, owner, charters[WORCESTERSHIRE], when)
     counts["further signings"] += 1
@@ -176,6 +177,10 @@ def build_other_charters(now: datetime, password_hash: str) -> Counter:
         if approved is not None:
             _approve(organisation, assessor, charters[slug], approved)
         counts["further plans"] += 1
+    # What each charter's own scheme asks for, in use (its own module: this one is full).
+    from charter.demo.charter_features import build_charter_features
+
+    counts.update(build_charter_features(now, password_hash, charters))
     return counts
 
 
@@ -200,8 +205,8 @@ def _owner_of(organisation: Organisation) -> User:
     )
 
 
-def _worcestershire_only(now: datetime, password_hash: str) -> tuple[Organisation, User]:
-    record = WORCESTERSHIRE_ONLY
+def _new_organisation(record: dict, now: datetime, password_hash: str):
+    """An organisation of another charter's area (not in organisations.toml), and its owner."""
     registered_at = _office_hours(now - timedelta(days=record["signed_days_ago"] + 6))
     slug = slugify(record["name"])
     owner = _user(f"owner@{slug}.{DEMO_DOMAIN}", record["owner"], password_hash, registered_at)

@@ -118,8 +118,8 @@ def return_to_send(session=None) -> tuple[Organisation, Period]:
 def every_lifecycle_state_is_represented(now: datetime) -> None:
     present = set(db.session.scalars(select(Signing.status).distinct()))
     assert present == set(STATES)
-    # Shropshire's 40 and one that signed Worcestershire's charter only.
-    assert db.session.scalar(select(func.count(Organisation.id))) == 41
+    # Shropshire's 40, one that signed Worcestershire's charter only and one Warwickshire's.
+    assert db.session.scalar(select(func.count(Organisation.id))) == 42
 
 
 @check
@@ -375,3 +375,24 @@ def organisations_signed_two_or_three_charters(now: datetime) -> None:
     ).all()
     assert dict(signatures)["worcestershire"] == 3
     assert dict(signatures)["cheshire-west-and-chester"] == 1
+
+
+@check
+def each_charter_uses_its_own_features(now: datetime) -> None:
+    """What charter/demo/charter_features.py makes, as its docstring says."""
+    from charter.models import CommitmentAlternative, ServiceCredit, StandardsDeclaration
+
+    declaration = db.session.scalar(select(StandardsDeclaration))
+    assert declaration.declared_at < now and declaration.lapses_on > now.date()
+    cheshire = db.session.scalar(select(Contract).where(Contract.reference == "CWAC-2026-0871"))
+    assert cheshire.award_weighting == 10 and cheshire.confirmation_status == "confirmed"
+    assert [a.status for a in db.session.scalars(select(CommitmentAlternative))] == ["proposed"]
+    assert [c.contract_id for c in db.session.scalars(select(ServiceCredit))] == [cheshire.id]
+    pledged = db.session.scalars(
+        select(ContractCommitment.pledge_numbers)
+        .join(Contract, Contract.id == ContractCommitment.contract_id)
+        .where(Contract.reference == "WCC-2026-0412")
+    ).all()
+    assert sorted(pledged) == [[], ["2", "30"], ["4"]]
+    signed = select(func.count(Signing.id)).join(Charter, Charter.id == Signing.charter_id)
+    assert db.session.scalar(signed.where(Charter.slug == "warwickshire")) == 1

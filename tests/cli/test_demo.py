@@ -111,7 +111,7 @@ def test_without_the_other_scheme_files_the_demo_is_shropshires_alone(app, db):
 
 def test_demo_data_prints_the_accounts_and_the_password(demo):
     output = demo.output
-    assert "Loaded the demo data: 41 organisations." in output
+    assert "Loaded the demo data: 42 organisations." in output
     for email in ("admin@demo.example", "assessor1@demo.example", "assessor2@demo.example"):
         assert email in output
     for email, _, _, what, _ in OTHER_STAFF:
@@ -123,6 +123,9 @@ def test_demo_data_prints_the_accounts_and_the_password(demo):
         "Charter signatory; Cheshire West and Chester: Monitoring)"
     ) in output
     assert "Owner, Malvern Hills Catering Ltd (Charter signatory)" in output
+    assert "Owner, Arden Print and Signs Ltd (Charter signatory)" in output
+    for council in ("cheshire-west-and-chester-council", "worcestershire-county-council"):
+        assert f"contracts@{council}.demo.example  " in output
     assert f"Every demo account has the password: {DEMO_PASSWORD}" in output
 
 
@@ -182,10 +185,10 @@ def test_every_signatory_answered_the_publishing_question_when_it_signed(db):
             assert signing.publishes_figures_decided_at == latest.get(key), organisation.name
             if key in latest:
                 answers[organisation.slug, signing.charter_id] = signing.publishes_figures
-    # The mix is Shropshire's; the further signings all said yes.
+    # The mix is Shropshire's; the further signings (Warwickshire's one too) all said yes.
     shropshire = db.session.scalar(select(Charter.id).where(Charter.slug == "shropshire"))
     further = [answer for (_, charter_id), answer in answers.items() if charter_id != shropshire]
-    assert further == [True] * 4
+    assert further == [True] * 5
     answers = {slug: yes for (slug, charter_id), yes in answers.items() if charter_id == shropshire}
     assert 5 <= list(answers.values()).count(False) < len(answers) / 2
     assert answers["severn-valley-builders-ltd"] is True
