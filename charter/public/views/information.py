@@ -3,11 +3,13 @@ charter's "how it works" (probes: operations)."""
 
 from datetime import date
 
-from flask import current_app, render_template
+from flask import current_app, g, render_template
 
 from charter.award import award_of, award_words
 from charter.public import bp
 from charter.services.domain import retention_schedule
+from charter.services.domain.schemes import current_scheme, principles_of
+from charter.services.read_models.impact import figures, themes
 from workflows import lifecycle
 
 # Who runs the service, for the privacy notice and accessibility statement. A deployment for
@@ -17,6 +19,12 @@ DEFAULT_CONTACT_EMAIL = "socialvalue@example.gov.uk"
 ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 11, 23)
 PRIVACY_NOTICE_UPDATED = date(2026, 12, 6)
 
+# A scheme whose organisations choose what they commit to (no core measure): Worcestershire's
+# toolkit, Cheshire West's policy.
+PLAN_WITHOUT_CORE_MEASURES = (
+    "The action plan, with a target for at least one of the measures the organisation has "
+    "chosen, is waiting for an assessor to approve it or return it for changes."
+)
 STATE_DESCRIPTIONS = {
     lifecycle.REGISTERED: "The organisation has an account and its details, but has not signed "
     "the charter yet. It is not on the public register.",
@@ -126,11 +134,20 @@ def show_lifecycle():
         }
         for trig in triggers
     ]
+    scheme = current_scheme(charter=g.get("charter"))
+    measures = figures.measures_of(scheme) if scheme else []
+    descriptions = {s: award_words(STATE_DESCRIPTIONS[s], award) for s in kept}
+    if measures and not any(m.is_core for m in measures):
+        descriptions[lifecycle.PLAN_SUBMITTED] = PLAN_WITHOUT_CORE_MEASURES
     return render_template(
         "public/how-it-works.html",
+        scheme=scheme,
+        principles=principles_of(scheme) if scheme else [],
+        measures=measures,
+        themes=themes.themes_of(scheme) if scheme else (),
         rows=rows,
         states={s: _label(s, award) for s in kept},
-        state_descriptions={s: award_words(STATE_DESCRIPTIONS[s], award) for s in kept},
+        state_descriptions=descriptions,
         mermaid=lifecycle.mermaid()
         if award
         else "".join(
