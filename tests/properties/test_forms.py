@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from charter.extensions import db
-from tests.permissions.matrix_helpers import OK, ROLES, ROUTES
+from tests.permissions.levels import OK, ROLES
+from tests.permissions.matrix_helpers import ROUTES
 from tests.permissions.world_helpers import (
     build_world,
     client_for,

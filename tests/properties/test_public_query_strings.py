@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_mark, make_organisation
-from tests.permissions.matrix_helpers import OK, ROUTES
+from tests.permissions.levels import OK
+from tests.permissions.matrix_helpers import ROUTES
 from tests.permissions.world_helpers import url_for_rule
 from tests.properties.strategies_helpers import query_strings
 
