@@ -55,18 +55,28 @@ def charter_in_play() -> CharterFacts | None:
     return charter
 
 
+def _charter_acting() -> CharterFacts | None:
+    """The charter a page, a review or a command acts in, when one does: a public page's, the
+    one an address names, or the acting charter; None where none is (not the default's)."""
+    charter = g.get("charter") if has_request_context() else None
+    charter = charter or acting_charter_facts()
+    if charter is None and acting_charter.get() is not None:
+        charter = charter_with_id(acting_charter.get())
+    return charter
+
+
 def charter_name() -> str:
-    """What an email or page calls the charter in play: its name once the service hosts
-    several (an organisation signed to two must know which one a reminder is about), else the
-    "Social Value Charter" it always was."""
+    """What an email or page calls the charter it acts in: its name once the service hosts
+    several (an organisation signed to two must know which one a reminder is about), else, or
+    where none acts, the "Social Value Charter" it always was."""
     if len(held_charters()) <= 1:
         return GENERIC_NAME
-    charter = charter_in_play()
+    charter = _charter_acting()
     return charter.name if charter is not None else GENERIC_NAME
 
 
 def named_subject(subject: str) -> str:
-    """An email's subject, naming the charter in play once the service hosts several (two
+    """An email's subject, naming the charter it acts in once the service hosts several (two
     reminders for the same quarter under two charters would otherwise read the same)."""
     name = charter_name()
     if name == GENERIC_NAME or name in subject:

@@ -203,7 +203,7 @@ def test_a_supplier_pledges_reports_three_kinds_and_an_assessor_verifies_them(
     assert f"Yes, achieved on {achieved_on.day} " in text
     assert "assessment.pdf" in text and "/evidence/" in text
     assert "23.5%" in text
-    assert "Total: <strong>3 number</strong>" in text
+    assert "Total: <strong>3</strong>" in text
     db.session.expire_all()
     lines = db.session.scalars(
         select(ReturnLine).where(ReturnLine.return_id == monitoring_return.id)
