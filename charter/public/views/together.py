@@ -36,8 +36,9 @@ PERIOD_ERROR = "Choose a period from the list"
 def _measures() -> tuple[list[figures.MeasureFacts], dict]:
     """A MeasureFacts per combined key (its title: what each charter calls it), in the order of
     the charters and their measures, and what each charter's measure under it is."""
-    charters_measures = combined_figures.charters_measures()
-    units = combined_figures.units()
+    references = combined_figures.references_in_one_unit()
+    charters_measures = combined_figures.charters_measures(references)
+    units = combined_figures.units(references)
     measures = []
     for key, named in charters_measures.items():
         title = named[0][2] if len(named) == 1 else f"{len(named)} charters' measures"

@@ -37,7 +37,7 @@ from charter.services.domain.plausibility import counts
 SEPARATOR = "/"
 
 
-def _references_in_one_unit() -> list[str]:
+def references_in_one_unit() -> list[str]:
     """The references every charter gives in the same unit: their figures add up. One query."""
     rows = db.session.execute(
         select(Measure.reference)
@@ -65,14 +65,14 @@ def _joined(query):
     )
 
 
-def lines():
-    """Every verified figure once, keyed as the module says: the columns of
-    ``counted_figures.lines``."""
+def lines(references: list[str]):
+    """Every verified figure once, keyed as the module says (``references``: those in one unit,
+    read once by the caller): the columns of ``counted_figures.lines``."""
     publishes = case((Signing.publishes_figures.is_(True), 1), else_=0)
     query = select(
         Organisation.id.label("organisation_id"),
         Signing.id.label("signing_id"),
-        key_of(_references_in_one_unit()).label("measure_code"),
+        key_of(references).label("measure_code"),
         Measure.unit.label("unit"),
         MonitoringReturn.period_start.label("period_start"),
         MonitoringReturn.period_end.label("period_end"),
@@ -86,12 +86,12 @@ def lines():
     return query.where(counts(), ReturnLine.actual_value.is_not(None)).subquery("combined_lines")
 
 
-def contract_figures(published):
+def contract_figures(references: list[str], published):
     """Every verified per-contract figure once, keyed as the module says: the columns of
     ``counted_figures.contract_figures``."""
     query = select(
         MonitoringReturn.organisation_id.label("organisation_id"),
-        key_of(_references_in_one_unit()).label("measure_code"),
+        key_of(references).label("measure_code"),
         Measure.unit.label("unit"),
         MonitoringReturn.period_end.label("period_end"),
         Commissioner.name.label("commissioner"),
@@ -104,9 +104,8 @@ def contract_figures(published):
     return query.where(counts(), ContractFigure.value.is_not(None)).subquery("combined_figures")
 
 
-def units() -> dict[str, str]:
+def units(references: list[str]) -> dict[str, str]:
     """Each combined key's unit (for disclosure control's flows and averages). One query."""
-    references = _references_in_one_unit()
     rows = db.session.execute(
         select(key_of(references), Measure.unit)
         .join(Scheme, Scheme.id == Measure.scheme_id)
@@ -129,10 +128,9 @@ def settings() -> tuple[int, float]:
     return max(r[0] for r in rows), max(float(r[1]) for r in rows) / 100
 
 
-def charters_measures() -> dict[str, list[tuple[str, str, str]]]:
+def charters_measures(references: list[str]) -> dict[str, list[tuple[str, str, str]]]:
     """For each combined key: (charter name, measure code, measure title) of every charter's
     current measure under it, for the page to say what each figure adds up. One query."""
-    references = _references_in_one_unit()
     found: dict[str, list[tuple[str, str, str]]] = {}
     for key, name, code, title in db.session.execute(
         select(key_of(references), Charter.name, Measure.code, Measure.title)

@@ -338,15 +338,17 @@ class Scope:
     @classmethod
     def combined(cls) -> Scope:
         threshold, share = combined_figures.settings()
+        references = combined_figures.references_in_one_unit()
+        published = open_contracting.published_clause()
         return cls(
             None,
-            combined_figures.lines(),
-            combined_figures.contract_figures(open_contracting.published_clause()),
+            combined_figures.lines(references),
+            combined_figures.contract_figures(references, published),
             lambda _code, _end: null(),
             threshold,
             share,
             {},
-            combined_figures.units(),
+            combined_figures.units(references),
         )
 
 
