@@ -285,11 +285,16 @@ def shown_charter_id() -> int | None:
     return acting_charter.get() or default_charter_id()
 
 
-def of_shown_charter(model) -> object:
-    """SQL: a summary row (cell, comparison, lifecycle count, build) of the charter shown, or
-    of every charter's together (``showing_combined``)."""
-    charter_id = shown_charter_id()
+def of_charter(model, charter_id: int | None) -> object:
+    """SQL: a summary row (cell, comparison, lifecycle count, build) of ``charter_id``, or with
+    None of every charter's together."""
     return model.charter_id.is_(None) if charter_id is None else model.charter_id == charter_id
+
+
+def of_shown_charter(model) -> object:
+    """SQL: a summary row of the charter shown, or of every charter's together
+    (``showing_combined``)."""
+    return of_charter(model, shown_charter_id())
 
 
 def literal_charter(charter_id: int):

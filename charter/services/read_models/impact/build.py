@@ -211,7 +211,7 @@ def _mark_complementary(
             ImpactCell.published_organisations,
             ImpactCell.published_total,
             ImpactCell.published_monetised,
-        ).where(_of(ImpactCell, charter_id))
+        ).where(counted_figures.of_charter(ImpactCell, charter_id))
     ).all()
     cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6], r[7]) for r in rows}
     published = {
@@ -352,15 +352,11 @@ class Scope:
         )
 
 
-def _of(model, charter_id: int | None):
-    return model.charter_id.is_(None) if charter_id is None else model.charter_id == charter_id
-
-
 def _rebuild_scope(scope: Scope, period_ends: list[date]) -> BuildResult:
     started = time.perf_counter()
     charter_id = scope.charter_id
     for model in (ImpactCell, ImpactLifecycleCount, ImpactComparison):
-        db.session.execute(delete(model).where(_of(model, charter_id)))
+        db.session.execute(delete(model).where(counted_figures.of_charter(model, charter_id)))
     if period_ends:
         staging.stage(period_ends, scope.proxy, scope.lines)
         _check_range()
@@ -372,7 +368,9 @@ def _rebuild_scope(scope: Scope, period_ends: list[date]) -> BuildResult:
         _mark_complementary(scope.threshold, scope.share, scope.ratios, scope.units, charter_id)
     # Counted rather than summed from rowcounts: drivers differ on INSERT ... SELECT rowcounts.
     cells = db.session.scalar(
-        select(func.count()).select_from(ImpactCell).where(_of(ImpactCell, charter_id))
+        select(func.count())
+        .select_from(ImpactCell)
+        .where(counted_figures.of_charter(ImpactCell, charter_id))
     )
     lifecycle_rows = _lifecycle_counts(charter_id)
     seconds = time.perf_counter() - started
