@@ -164,88 +164,67 @@ def _log_event(event) -> None:
         log.error("Scheduled review %s raised %r", event.job_id, event.exception)
 
 
+def _every(job, trigger, app: Flask, name: str, **settings) -> dict:
+    """One job's arguments: its id is its function's name; ``settings`` override the defaults."""
+    return dict(
+        func=job,
+        trigger=trigger,
+        args=[app],
+        id=job.__name__,
+        name=name,
+        replace_existing=True,
+        **{**JOB_DEFAULTS, **settings},
+    )
+
+
+def _daily_at(hour: int, minute: int = 0) -> CronTrigger:
+    return CronTrigger(hour=hour, minute=minute, timezone=TIMEZONE)
+
+
 def build_scheduler(app: Flask) -> BlockingScheduler:
-    """A BlockingScheduler with one daily cron trigger per job, ten minutes apart."""
+    """A BlockingScheduler with one daily cron trigger per review, ten minutes apart, and the
+    other jobs (the impact rebuild, the built files, the sweep, the optional polls and mail)."""
     scheduler = BlockingScheduler(timezone=TIMEZONE, job_defaults=dict(JOB_DEFAULTS))
     for position, name in enumerate(reviews.JOBS):
         minutes = FIRST_RUN_HOUR * 60 + position * MINUTES_APART
         scheduler.add_job(
             run_scheduled,
-            CronTrigger(hour=minutes // 60, minute=minutes % 60, timezone=TIMEZONE),
+            _daily_at(minutes // 60, minutes % 60),
             args=[app, name],
             id=name,
             name=name.replace("_", " "),
             replace_existing=True,
             **JOB_DEFAULTS,
         )
-    scheduler.add_job(
-        rebuild_impact,
-        CronTrigger(hour=IMPACT_REBUILD_HOUR, minute=0, timezone=TIMEZONE),
-        args=[app],
-        id="rebuild_impact",
-        name="rebuild impact figures",
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
-    scheduler.add_job(
-        build_data_exports,
-        IntervalTrigger(minutes=1, timezone=TIMEZONE),
-        args=[app],
-        id="build_data_exports",
-        name="build copies of people's information",
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
-    scheduler.add_job(
-        build_open_data,
-        IntervalTrigger(minutes=1, timezone=TIMEZONE),
-        args=[app],
-        id="build_open_data",
-        name="build the open-data files",
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
-    scheduler.add_job(
-        sweep_evidence,
-        CronTrigger(hour=EVIDENCE_SWEEP_HOUR, minute=0, timezone=TIMEZONE),
-        args=[app],
-        id="sweep_evidence",
-        name="sweep orphaned evidence",
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
+    every_minute = IntervalTrigger(minutes=1, timezone=TIMEZONE)
+    poll_every = IntervalTrigger(minutes=int(app.config.get("NOTICES_POLL_MINUTES") or 60))
+    jobs = [
+        _every(rebuild_impact, _daily_at(IMPACT_REBUILD_HOUR), app, "rebuild impact figures"),
+        _every(build_data_exports, every_minute, app, "build copies of people's information"),
+        _every(build_open_data, every_minute, app, "build the open-data files"),
+        _every(sweep_evidence, _daily_at(EVIDENCE_SWEEP_HOUR), app, "sweep orphaned evidence"),
+    ]
     if app.config.get("NOTICES_POLL_URL"):
-        scheduler.add_job(
-            poll_notices,
-            IntervalTrigger(minutes=int(app.config.get("NOTICES_POLL_MINUTES") or 60)),
-            args=[app],
-            id="poll_notices",
-            name="import published notices",
-            replace_existing=True,
-            **JOB_DEFAULTS,
-        )
+        jobs.append(_every(poll_notices, poll_every, app, "import published notices"))
     if app.config.get("FIND_A_TENDER_POLL_URL"):
-        scheduler.add_job(
-            poll_find_a_tender,
-            IntervalTrigger(minutes=int(app.config.get("NOTICES_POLL_MINUTES") or 60)),
-            args=[app],
-            id="poll_find_a_tender",
-            name="import notices from the Find a Tender API",
-            replace_existing=True,
-            **JOB_DEFAULTS,
+        jobs.append(
+            _every(poll_find_a_tender, poll_every, app, "import notices from the Find a Tender API")
         )
     if app.config.get("MAIL_DELIVERY_IN_SCHEDULER"):
-        scheduler.add_job(
-            deliver_emails,
-            IntervalTrigger(seconds=float(app.config.get("MAIL_WORKER_POLL_SECONDS") or 5)),
-            args=[app],
-            id="deliver_emails",
-            name="deliver emails",
-            replace_existing=True,
-            # Runs that fall behind are merged; a late one is still worth running.
-            misfire_grace_time=None,
-            coalesce=True,
-            max_instances=1,
+        seconds = float(app.config.get("MAIL_WORKER_POLL_SECONDS") or 5)
+        # Runs that fall behind are merged; a late one is still worth running.
+        jobs.append(
+            _every(
+                deliver_emails,
+                IntervalTrigger(seconds=seconds),
+                app,
+                "deliver emails",
+                misfire_grace_time=None,
+                coalesce=True,
+                max_instances=1,
+            )
         )
+    for job in jobs:
+        scheduler.add_job(**job)
     scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
