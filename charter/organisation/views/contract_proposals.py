@@ -68,11 +68,14 @@ def decline_proposed_contract(slug: str, proposal_id: int):
     return redirect(url_for(".list_contracts", slug=slug))
 
 
-def _change(organisation, proposal_id: int) -> tuple:
+def _answered(find, organisation, proposal_id: int) -> tuple:
+    """The published change or termination being answered (``find`` looks it up among the
+    organisation's own), and the answer's form: 400 for a form without its version, 404 for
+    another organisation's or a finished one."""
     form = ContractChangeAnswerForm()
     if not form.validate_on_submit():
         abort(400)
-    row = contract_proposals.amendment_of(organisation, proposal_id)
+    row = find(organisation, proposal_id)
     if row is None:
         abort(404)
     return row, form
@@ -83,7 +86,7 @@ def _change(organisation, proposal_id: int) -> tuple:
 @verified_required
 def accept_contract_change(slug: str, proposal_id: int):
     organisation = _for_recording(slug)
-    row, form = _change(organisation, proposal_id)
+    row, form = _answered(contract_proposals.amendment_of, organisation, proposal_id)
     try:
         action = contract_proposals.accept_amendment(
             organisation, row, current_user, form.version.data
@@ -104,21 +107,11 @@ def accept_contract_change(slug: str, proposal_id: int):
 @verified_required
 def decline_contract_change(slug: str, proposal_id: int):
     organisation = _for_recording(slug)
-    row, _form = _change(organisation, proposal_id)
+    row, _form = _answered(contract_proposals.amendment_of, organisation, proposal_id)
     contract_proposals.decline_amendment(organisation, row, current_user)
     db.session.commit()
     flash("Published change declined: your contract stays as it is.", "success")
     return redirect(url_for(".list_contracts", slug=slug))
-
-
-def _termination(organisation, proposal_id: int) -> tuple:
-    form = ContractChangeAnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
-    row = contract_terminations.termination_of(organisation, proposal_id)
-    if row is None:
-        abort(404)
-    return row, form
 
 
 @bp.post(f"{TERMINATION_URL}/accept")
@@ -126,7 +119,7 @@ def _termination(organisation, proposal_id: int) -> tuple:
 @verified_required
 def accept_contract_termination(slug: str, proposal_id: int):
     organisation = _for_recording(slug)
-    row, form = _termination(organisation, proposal_id)
+    row, form = _answered(contract_terminations.termination_of, organisation, proposal_id)
     try:
         action = contract_terminations.accept_termination(
             organisation, row, current_user, form.version.data
@@ -150,7 +143,7 @@ def accept_contract_termination(slug: str, proposal_id: int):
 @verified_required
 def decline_contract_termination(slug: str, proposal_id: int):
     organisation = _for_recording(slug)
-    row, _form = _termination(organisation, proposal_id)
+    row, _form = _answered(contract_terminations.termination_of, organisation, proposal_id)
     contract_terminations.decline_termination(organisation, row, current_user)
     db.session.commit()
     flash("Published termination declined: your contract stays as it is.", "success")
