@@ -129,6 +129,35 @@ def s3_app(app, moto_endpoint, monkeypatch, tmp_path):
     return app
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshots(tmp_path_factory):
+    """The demo's builds of this run, one a day (tests/demo_snapshot.py)."""
+    from tests import demo_snapshot
+
+    built: dict[date, demo_snapshot.DemoSnapshot] = {}
+    yield built
+    for snapshot in built.values():
+        demo_snapshot.drop(snapshot, TestConfig.SQLALCHEMY_DATABASE_URI)
+
+
+@pytest.fixture
+def demo(app, _demo_snapshots, tmp_path_factory):
+    """The demo as `make run` loads it (every charter's scheme file, Shropshire's first), in this
+    test's own database: built by the first test of the day that asks, copied for the rest.
+    ``demo.output`` is what `flask charter demo-data` printed."""
+    from charter.models.base import utcnow
+    from tests import demo_snapshot
+    from tests.cli.demo_story import SCHEME_FILES
+
+    today = utcnow().date()
+    if today in _demo_snapshots:
+        demo_snapshot.restore(app, _demo_snapshots[today])
+    else:
+        directory = tmp_path_factory.mktemp("demo")
+        _demo_snapshots[today] = demo_snapshot.build(app, SCHEME_FILES, directory)
+    return _demo_snapshots[today]
+
+
 @pytest.fixture
 def db(app):
     return _db

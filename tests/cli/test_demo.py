@@ -29,19 +29,8 @@ from charter.organisation.forms.publishing import PUBLISH_QUESTION
 from charter.services.domain import staff
 from charter.services.domain.identifiers import normalise_identifier, normalise_postcode
 from charter.services.domain.signings import signing_of
-from tests.cli.demo_story import CHECKS, SCHEME_FILES
+from tests.cli.demo_story import CHECKS
 from tests.factories import sign_in
-
-
-@pytest.fixture
-def demo(app):
-    """The demo as `make run` loads it: every charter's scheme file, Shropshire's first."""
-    runner = app.test_cli_runner()
-    for path in SCHEME_FILES:
-        assert runner.invoke(args=["charter", "load-scheme", str(path)]).exit_code == 0
-    result = runner.invoke(args=["charter", "demo-data"])
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def _counts(db) -> dict[str, int]:

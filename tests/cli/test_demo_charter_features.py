@@ -6,20 +6,10 @@ from sqlalchemy import select
 
 from charter.demo.builder import DEMO_PASSWORD
 from charter.models import Charter, CharterCommissioner, Contract
-from tests.cli.demo_story import SCHEME_FILES
 from tests.factories import sign_in
 
 SUPPLIER = "owner@severn-valley-builders-ltd.demo.example"
 CW = "cheshire-west-and-chester"
-
-
-@pytest.fixture
-def demo(app):
-    runner = app.test_cli_runner()
-    for path in SCHEME_FILES:
-        assert runner.invoke(args=["charter", "load-scheme", str(path)]).exit_code == 0
-    result = runner.invoke(args=["charter", "demo-data"])
-    assert result.exit_code == 0, result.output
 
 
 def _client(app, email):
