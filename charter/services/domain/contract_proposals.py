@@ -159,8 +159,9 @@ def notice_of(contract: Contract) -> AwardedSupplier | None:
 # --- changes published to accepted contracts ---------------------------------------------------
 
 
-def amendments_for(organisation: Organisation) -> list[AwardedSupplier]:
-    """Accepted awards whose later notices publish other value or dates, with their contracts."""
+def accepted_awards_with(organisation: Organisation, proposed) -> list[AwardedSupplier]:
+    """The organisation's accepted awards, with their contracts, on which a later notice
+    proposes something (``proposed``: a condition on the award), newest first."""
     return list(
         db.session.scalars(
             select(AwardedSupplier)
@@ -168,11 +169,18 @@ def amendments_for(organisation: Organisation) -> list[AwardedSupplier]:
             .where(
                 AwardedSupplier.organisation_id == organisation.id,
                 AwardedSupplier.status == AWARD_ACCEPTED,
-                AwardedSupplier.amendment_status == AMENDMENT_PROPOSED,
+                proposed,
                 AwardedSupplier.contract_id.is_not(None),
             )
             .order_by(AwardedSupplier.updated_at.desc(), AwardedSupplier.id.desc())
         )
+    )
+
+
+def amendments_for(organisation: Organisation) -> list[AwardedSupplier]:
+    """Accepted awards whose later notices publish other value or dates, with their contracts."""
+    return accepted_awards_with(
+        organisation, AwardedSupplier.amendment_status == AMENDMENT_PROPOSED
     )
 
 

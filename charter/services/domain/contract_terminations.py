@@ -11,14 +11,10 @@ Functions add to the session and never commit.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from charter.extensions import db
 from charter.models import Organisation, User
 from charter.models.base import utcnow
 from charter.models.published_notice import (
-    AWARD_ACCEPTED,
     TERMINATION_ACCEPTED,
     TERMINATION_DECLINED,
     TERMINATION_PROPOSED,
@@ -26,23 +22,13 @@ from charter.models.published_notice import (
     NoticeEvent,
 )
 from charter.services.domain import contracts
-from charter.services.domain.contract_proposals import ProposalRefused
+from charter.services.domain.contract_proposals import ProposalRefused, accepted_awards_with
 
 
 def terminations_for(organisation: Organisation) -> list[AwardedSupplier]:
     """Accepted awards whose later notices say the contract was terminated, not yet answered."""
-    return list(
-        db.session.scalars(
-            select(AwardedSupplier)
-            .options(joinedload(AwardedSupplier.contract))
-            .where(
-                AwardedSupplier.organisation_id == organisation.id,
-                AwardedSupplier.status == AWARD_ACCEPTED,
-                AwardedSupplier.termination_status == TERMINATION_PROPOSED,
-                AwardedSupplier.contract_id.is_not(None),
-            )
-            .order_by(AwardedSupplier.updated_at.desc(), AwardedSupplier.id.desc())
-        )
+    return accepted_awards_with(
+        organisation, AwardedSupplier.termination_status == TERMINATION_PROPOSED
     )
 
 
