@@ -191,13 +191,25 @@ def _check(release: dict[str, Any], number: int) -> None:
     problems = schema.problems(release)
     if problems:
         raise reader.UnreadablePackage(
-            f"release {number} does not follow the OCDS 1.1 release schema: " + "; ".join(problems)
+            f"release {number}{_named(release)} does not follow the OCDS 1.1 release schema "
+            "with the UK extension: " + "; ".join(problems)
         )
     for key, longest in (("ocid", _ID_LENGTH), ("id", _ID_LENGTH), ("date", _DATE_LENGTH)):
         if len(release[key]) > longest:
             raise reader.UnreadablePackage(
                 f"release {number}'s {key} is longer than {longest} characters"
             )
+
+
+def _named(release: dict[str, Any]) -> str:
+    """The release's ocid and id for a message, when they are text (a release the schema refuses
+    may have neither)."""
+    names = [
+        f"{key} {value}"
+        for key in ("ocid", "id")
+        if isinstance(value := release.get(key), str) and 0 < len(value) <= _ID_LENGTH
+    ]
+    return f" ({', '.join(names)})" if names else ""
 
 
 def _digest(release: dict[str, Any]) -> str:
