@@ -41,6 +41,10 @@ _DATE_LENGTH = 40  # "2026-12-06T09:00:00.123456+01:00" is 32
 _URI_LENGTH = 1000
 
 
+# The audit row of a file or URL whose import was refused (notice_events; no import row).
+REFUSED_ACTION = "import_refused"
+
+
 class NoticesRefused(Refused):
     """A file that cannot be imported; the message names the file and says why."""
 
@@ -174,6 +178,13 @@ def _import(path, stream: _Digesting, limits, actor_label: str, keep: Keep | Non
         )
     )
     return summary
+
+
+def record_refused(refused: NoticesRefused, *, actor_label: str) -> None:
+    """Audit a refused file or URL (after its transaction was rolled back: nothing of it is
+    kept), so the administrators' page lists it with the reason. Commits."""
+    db.session.add(NoticeEvent(action=REFUSED_ACTION, actor_label=actor_label, detail=str(refused)))
+    db.session.commit()
 
 
 def _linkable(uri: str | None) -> bool:
