@@ -39,6 +39,11 @@ def _section(page, heading: str) -> str:
     return " ".join(parts)
 
 
+def _source(cell: str) -> str:
+    """The file's name in a "File or address, when and by whom" cell."""
+    return Path(cell.split(" ")[0]).name
+
+
 def _rows(page, label: str) -> list[list[str]]:
     region = page.select_one(f'[aria-label="{label}"]')
     return [[_text(td) for td in tr.select("td")] for tr in region.select("tbody tr")]
@@ -89,7 +94,7 @@ def test_imports_are_listed_with_their_awards_matched_and_waiting(
     page = client_request.get("admin.show_notice_imports")
 
     rows = _rows(page, "Recent imports")
-    assert [(Path(r[0]).name, r[2], r[3], r[4], r[5]) for r in rows] == [
+    assert [(_source(r[0]), r[1], r[2], r[3], r[4]) for r in rows] == [
         # newest first: Devon's award waits (its supplier is no organisation)
         ("invented-devon-award.json", "1 (1)", "0", "1", "Imported"),
         # Telford's award: one supplier proposed, two waiting
@@ -111,7 +116,7 @@ def test_a_charter_s_administrator_sees_only_its_commissioners_awards(
     intro = _text(page.select_one("main"))
     assert "You see the awards whose buyer is one of" in intro
     rows = _rows(page, "Recent imports")
-    assert [(Path(r[0]).name, r[3], r[4]) for r in rows] == [
+    assert [(_source(r[0]), r[2], r[3]) for r in rows] == [
         ("invented-devon-award.json", "0", "0"),  # Devon is not this charter's commissioner
         ("invented-telford-award.json", "1", "2"),
         ("cf-telford-and-wrekin.json", "1", "2"),
@@ -140,15 +145,16 @@ def test_a_refused_file_is_listed_with_why_and_keeps_nothing(app, db, client_req
 
     page = client_request.get("admin.show_notice_imports")
 
-    [row, why] = _rows(page, "Recent imports")
-    assert row[0] == str(path)
-    assert row[2:] == ["0", "0", "0", "Refused"]
-    # The reason, on a row of its own, without the file's name again.
-    assert why[0].startswith("Why it was refused: release 1 (ocid ")
-    assert f"(ocid {release['ocid']}, id {release['id']})" in why[0]
-    assert (
-        'bids/details/0/status: "accepted" is not a code of the closed codelist bidStatus' in why[0]
-    )
+    [row] = _rows(page, "Recent imports")
+    assert row[0].startswith(f"{path} ") and row[0].endswith(", import-notices command")
+    assert row[1:4] == ["0", "0", "0"]
+    assert row[4] == f"Refused Why {path} was refused"
+    # The reason, below the table where the row's link leads.
+    link = page.select_one('[aria-label="Recent imports"] a')
+    why = _text(page.select_one(link["href"]))
+    assert why.startswith(f"{path} (")
+    assert f"release 1 (ocid {release['ocid']}, id {release['id']})" in why
+    assert 'bids/details/0/status: "accepted" is not a code of the closed codelist bidStatus' in why
     assert db.session.scalar(select(NoticeImport.id)) is None  # nothing of it kept
 
 
@@ -189,7 +195,7 @@ def test_a_service_administrator_polls_now_and_it_is_audited(db, client_request,
     assert "2 pages, 1 release, 1 for commissioners’ buyers, 1 new" in poll
     assert "Errors None" in poll
     [row] = _rows(page, "Recent imports")
-    assert row[1].endswith("an administrator’s poll now".replace("’", "'"))
+    assert row[0].endswith(", an administrator's poll now")
     event = db.session.scalar(select(NoticeEvent).where(NoticeEvent.action == "polled"))
     assert event.actor_id == admin_user.id and "1 new; up to date" in event.detail
 
