@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: help run test setup assets db demo lint format clean scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews bench-reviews-twice bench-open-data cluster cluster-serve cluster-test
+.PHONY: help run test setup assets db demo lint format clean ocds-profile scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews bench-reviews-twice bench-open-data cluster cluster-serve cluster-test
 
 help: ## list the commands (this list)
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | awk -F'\t' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ start: setup ## web, scheduler and mail worker from the Procfile, as a host woul
 requirements: ## re-pin requirements*.txt from pyproject.toml after changing a dependency
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file=requirements.txt pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
+
+ocds-profile: setup ## rebuild the OCDS profile releases are checked against (uk_profile/) from the shipped standard and extensions
+	$(BIN)/python tools/build_uk_profile.py
 
 check-install: ## `pip install .` into a fresh venv, then migrate and serve /healthz with it
 	.ci/check-install

@@ -152,6 +152,8 @@ class Config:
     FIND_A_TENDER_POLL_STAGES = os.environ.get("FIND_A_TENDER_POLL_STAGES", "award")
     FIND_A_TENDER_POLL_SINCE = os.environ.get("FIND_A_TENDER_POLL_SINCE") or None
     FIND_A_TENDER_POLL_PAGES = int(os.environ.get("FIND_A_TENDER_POLL_PAGES", "50"))
+    # An administrator's "poll now" (/admin/notice-imports) waits for this many pages a stage.
+    FIND_A_TENDER_POLL_NOW_PAGES = int(os.environ.get("FIND_A_TENDER_POLL_NOW_PAGES", "5"))
     # Fetching a release package from a URL: seconds to connect and between two pieces, and
     # for the whole download (a server trickling bytes).
     NOTICES_URL_TIMEOUT_SECONDS = float(os.environ.get("NOTICES_URL_TIMEOUT_SECONDS", "30"))

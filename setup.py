@@ -19,6 +19,20 @@ PACKAGE_DATA = {
     "charter.services.infrastructure.ocds": [
         "schema/*.json",
         "schema/README.md",
+        "schema/codelists/*.csv",
+        # The UK extension, the extensions it depends on, and the profile built from them that
+        # releases are checked against (uk_profile/README.md).
+        "uk_extension/*.json",
+        "uk_extension/README.md",
+        "uk_extension/LICENSE",
+        "uk_extension/codelists/*.csv",
+        "uk_dependencies/README.md",
+        "uk_dependencies/*/*.json",
+        "uk_dependencies/*/LICENSE",
+        "uk_dependencies/*/codelists/*.csv",
+        "uk_profile/*.json",
+        "uk_profile/README.md",
+        "uk_profile/codelists/*.csv",
         # The social value extension the open contracting data names (served by the app).
         "social_value_extension/*.json",
         "social_value_extension/README.md",

@@ -119,6 +119,7 @@ def poll_notices(app: Flask) -> None:
             summary = published_notices.import_url(url, actor_label=NOTICES_POLL_ACTOR)
         except published_notices.NoticesRefused as refused:
             db.session.rollback()
+            published_notices.record_refused(refused, actor_label=NOTICES_POLL_ACTOR)
             log.error("Published notices not imported: %s", refused)
             return
         db.session.commit()

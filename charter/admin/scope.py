@@ -10,6 +10,10 @@ identifiers in published notices, touches every one of them) and the awards in p
 notices. Those are the service's: for service administrators only (``users.service_admin``),
 whatever charter roles they hold, and a 404 for any other staff.
 
+One charter's page is also the service's: published-notice imports and the poll
+(``SERVICE_ADMINS_TOO``): a charter's administrators see their commissioners' awards there, a
+service administrator every commissioner's, with or without a role in a charter.
+
 Every administration endpoint is named in exactly one of the two sets below: an endpoint in
 neither is refused to everyone (404), and tests/admin/test_admin_scope.py fails for it, so a
 new page cannot be added without saying whose it is.
@@ -41,6 +45,9 @@ CHARTER_SCOPED = frozenset(
         "admin.list_audits",
         "admin.decide_audit",
         "admin.list_flagged_figures",
+        # imports of published notices and the poll: its commissioners' awards (a service
+        # administrator may open it too, seeing every commissioner's: SERVICE_ADMINS_TOO)
+        "admin.show_notice_imports",
         # its staff
         "admin.list_assessors",
         "admin.appoint_assessor",
@@ -85,8 +92,13 @@ SERVICE_WIDE = frozenset(
         "admin.add_buyer_identifier",
         "admin.remove_buyer_identifier",
         "admin.list_waiting_awards",
+        "admin.poll_notices_now",
     }
 )
+
+# A charter's pages that a service administrator may open too, without a role in the charter,
+# seeing every charter's part (the page's view says what each sees).
+SERVICE_ADMINS_TOO = frozenset({"admin.show_notice_imports"})
 
 _charter_guard = staff_guard(ADMINISTRATOR)
 
@@ -95,6 +107,8 @@ def admin_guard():
     """The administration blueprint's ``before_request``: a charter's page for the acting
     charter's administrators (``staff_guard``), a service page for service administrators."""
     if request.endpoint in CHARTER_SCOPED:
+        if request.endpoint in SERVICE_ADMINS_TOO and _is_service_admin():
+            return None
         return _charter_guard()
     if request.method == "OPTIONS":
         return None
@@ -104,6 +118,10 @@ def admin_guard():
         refuse_unless_service_admin()
         return None
     abort(404)  # not yet said whose it is (the module's docstring)
+
+
+def _is_service_admin() -> bool:
+    return current_user.is_authenticated and bool(current_user.service_admin)
 
 
 def may_use(endpoint: str) -> bool:

@@ -5,7 +5,8 @@ identifiers were added.
 
 A URL is fetched whole before anything of it is imported (infrastructure/ocds/download.py).
 Each file is its own transaction: a bad file is reported, naming it and what is wrong, and
-nothing of it is kept; the others are imported, and the command exits non-zero.
+nothing of it is kept but the refusal (audited, for the administrators' page); the others are
+imported, and the command exits non-zero.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def import_notices(files: tuple[str, ...], urls: tuple[str, ...]):
                 summary = published_notices.import_file(source, actor_label=ACTOR)
         except published_notices.NoticesRefused as error:
             db.session.rollback()
+            published_notices.record_refused(error, actor_label=ACTOR)
             refused += 1
             click.echo(f"Not imported: {error}", err=True)
             continue

@@ -37,3 +37,9 @@ class NoticePoll(db.Model):
     last_success_at: Mapped[datetime | None]
     # Why the last run stopped short (a page refused), cleared by a run that reaches the end.
     last_error: Mapped[str | None] = mapped_column(Text)
+    # What the last run did, page by page as it went (None: not run since they were added):
+    # pages fetched, releases on them, those kept for commissioners' buyers, and new ones.
+    last_run_pages: Mapped[int | None]
+    last_run_releases: Mapped[int | None]
+    last_run_kept: Mapped[int | None]
+    last_run_new_releases: Mapped[int | None]

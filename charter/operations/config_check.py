@@ -102,9 +102,13 @@ def check_production_config(config: Mapping, environ: Mapping[str, str] | None =
 
 def _check_find_a_tender(env, refuse) -> None:
     """The Find a Tender poll's settings (services/domain/notices_poll.py)."""
-    pages = str(env.get("FIND_A_TENDER_POLL_PAGES", "50"))
-    if not pages.isdigit() or not int(pages):
-        refuse("FIND_A_TENDER_POLL_PAGES must be a whole number of pages, at least 1.")
+    for name, default in (
+        ("FIND_A_TENDER_POLL_PAGES", "50"),
+        ("FIND_A_TENDER_POLL_NOW_PAGES", "5"),
+    ):
+        pages = str(env.get(name, default))
+        if not pages.isdigit() or not int(pages):
+            refuse(f"{name} must be a whole number of pages, at least 1.")
     since = env.get("FIND_A_TENDER_POLL_SINCE", "")
     if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", since):
         refuse(f"FIND_A_TENDER_POLL_SINCE must be a UK time as YYYY-MM-DDTHH:MM:SS, not {since!r}.")

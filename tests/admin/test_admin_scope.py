@@ -25,13 +25,14 @@ SERVICE_LINKS = ("/admin/people", "/admin/emails", "/admin/job-runs", "/admin/pu
 
 
 def test_every_administration_page_is_a_charter_s_or_the_service_s(app):
-    from charter.admin.scope import CHARTER_SCOPED, SERVICE_WIDE
+    from charter.admin.scope import CHARTER_SCOPED, SERVICE_ADMINS_TOO, SERVICE_WIDE
 
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("admin.")}
 
     assert sorted(endpoints - CHARTER_SCOPED - SERVICE_WIDE) == [], "classify in admin/scope.py"
     assert sorted((CHARTER_SCOPED | SERVICE_WIDE) - endpoints) == [], "no longer routes"
     assert CHARTER_SCOPED.isdisjoint(SERVICE_WIDE)
+    assert SERVICE_ADMINS_TOO <= CHARTER_SCOPED  # a charter's page service admins may open too
 
 
 def test_a_page_not_yet_classified_is_refused_to_everyone(app, admin_user):

@@ -177,12 +177,22 @@ BAD_FILES = [
     (
         "wrong schema",
         _package_text(_release(tag="award", awards="not a list")),
-        "release 1 does not follow the OCDS 1.1 release schema: awards:",
+        f"release 1 (ocid {TELFORD_OCID}, id {_release()['id']}) does not follow the OCDS 1.1 "
+        "release schema with the UK extension: awards:",
     ),
     (
         "a UK extension field of the wrong type",
         _package_text(_release(awards=[{**_release()["awards"][0], "aboveThreshold": "yes"}])),
-        "release 1 does not follow the OCDS 1.1 release schema: awards/0/aboveThreshold:",
+        "release schema with the UK extension: awards/0/aboveThreshold:",
+    ),
+    (
+        "a code not in a closed codelist",
+        _package_text(
+            _release(awards=[{**_release()["awards"][0], "mainProcurementCategory": "it"}])
+        ),
+        f"release 1 (ocid {TELFORD_OCID}, id {_release()['id']}) does not follow the OCDS 1.1 "
+        'release schema with the UK extension: awards/0/mainProcurementCategory: "it" is not a '
+        "code of the closed codelist procurementCategory",
     ),
     (
         "missing ocid",

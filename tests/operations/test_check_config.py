@@ -133,6 +133,8 @@ def test_a_notices_poll_url_must_be_an_http_address():
         ("FIND_A_TENDER_POLL_PAGES", "50", False),
         ("FIND_A_TENDER_POLL_PAGES", "0", True),
         ("FIND_A_TENDER_POLL_PAGES", "lots", True),
+        ("FIND_A_TENDER_POLL_NOW_PAGES", "5", False),
+        ("FIND_A_TENDER_POLL_NOW_PAGES", "0", True),
         ("FIND_A_TENDER_POLL_SINCE", "2025-02-24T00:00:00", False),
         ("FIND_A_TENDER_POLL_SINCE", "2025-02-24", True),
         ("FIND_A_TENDER_POLL_STAGES", "award", False),

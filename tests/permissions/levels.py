@@ -72,6 +72,8 @@ ADMIN = _level(
 # A page for one of the default charter's rows (an organisation, an audit, an appeal, a
 # commissioner taking part in it): another charter's administrator is told nothing of it.
 ADMIN_ROW = {**ADMIN, "other_admin": NOT_FOUND}
+# A charter's page a service administrator may open too (scope.SERVICE_ADMINS_TOO).
+ADMIN_OR_SERVICE = {**ADMIN, "service_admin": OK}
 # The service's pages (SERVICE_WIDE): service administrators only; other staff, the default
 # charter's administrators included, are told nothing (404); anyone else is refused (403).
 SERVICE = _level(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from tests.permissions.levels import (
     ADMIN,
+    ADMIN_OR_SERVICE,
     ADMIN_ROW,
     COMMISSIONER,
     DECIDE,
@@ -150,6 +151,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.list_audits": ADMIN,
     "admin.decide_audit": ADMIN_ROW,
     "admin.list_flagged_figures": ADMIN,
+    "admin.show_notice_imports": ADMIN_OR_SERVICE,
     "admin.list_assessors": ADMIN,
     "admin.appoint_assessor": ADMIN,
     "admin.revoke_assessor": ADMIN,
@@ -184,6 +186,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.add_buyer_identifier": SERVICE,
     "admin.remove_buyer_identifier": SERVICE,
     "admin.list_waiting_awards": SERVICE,
+    "admin.poll_notices_now": SERVICE,
     # assessment: admins see the work, only assessors decide
     "assessor.list_work": OWN_WORK,
     "assessor.review_plan": STAFF,

@@ -10,6 +10,7 @@ from charter.admin.views import (  # noqa: F401
     emails,
     flagged_figures,
     impact,
+    notice_imports,
     organisations,
     people,
     proxies,

@@ -34,7 +34,8 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models.base import utcnow
 from charter.models.notice_poll import NoticePoll
-from charter.models.published_notice import NoticeRelease
+from charter.models.published_notice import NoticeEvent, NoticeRelease
+from charter.models.user import User
 from charter.services.domain import award_facts, award_matching, published_notices
 
 SOURCE = "find-a-tender"
@@ -46,6 +47,10 @@ PAGE_SIZE = 100  # the API's largest `limit`
 OVERLAP = timedelta(hours=1)
 FIRST_WINDOW = timedelta(days=1)  # the first walk, without FIND_A_TENDER_POLL_SINCE
 DEFAULT_PAGES = 50
+# An administrator's "poll now" waits for its pages in the request: a few, the rest next run.
+NOW_PAGES = 5
+POLLED_ACTION = "polled"
+POLL_NOW_ACTOR = "an administrator's poll now"
 
 
 class PollFailed(ValueError):
@@ -82,9 +87,32 @@ def stages() -> list[str]:
     return [stage.strip() for stage in text.split(",") if stage.strip()]
 
 
-def poll(now: datetime, *, actor_label: str) -> list[PollResult]:
-    """One run: each stage's walk, as far as the page limit allows. Commits page by page."""
-    return [_walk(stage, now, actor_label) for stage in stages()]
+def poll(now: datetime, *, actor_label: str, pages: int | None = None) -> list[PollResult]:
+    """One run: each stage's walk, as far as the page limit allows (``pages``, else
+    FIND_A_TENDER_POLL_PAGES). Commits page by page."""
+    return [_walk(stage, now, actor_label, pages) for stage in stages()]
+
+
+def enabled() -> bool:
+    return bool(current_app.config.get("FIND_A_TENDER_POLL_URL"))
+
+
+def poll_now(now: datetime, user: User) -> list[PollResult]:
+    """An administrator's run, at most ``FIND_A_TENDER_POLL_NOW_PAGES`` pages a stage (a walk
+    longer than that carries on at the next run, as a scheduled one does); audited with what
+    it did, after the pages it imported were committed."""
+    pages = int(current_app.config.get("FIND_A_TENDER_POLL_NOW_PAGES") or NOW_PAGES)
+    results = poll(now, actor_label=POLL_NOW_ACTOR, pages=pages)
+    db.session.add(
+        NoticeEvent(
+            action=POLLED_ACTION,
+            actor_id=user.id,
+            actor_label=user.full_name,
+            detail="\n".join(result.line() for result in results),
+        )
+    )
+    db.session.commit()
+    return results
 
 
 def _state(stage: str, now: datetime) -> NoticePoll:
@@ -112,7 +140,7 @@ def _first_page(stage: str, state: NoticePoll) -> str:
     return f"{base}{'&' if '?' in base else '?'}{query}"
 
 
-def _walk(stage: str, now: datetime, actor_label: str) -> PollResult:
+def _walk(stage: str, now: datetime, actor_label: str, pages: int | None) -> PollResult:
     result = PollResult(stage=stage)
     state = _state(stage, now)
     state_id = state.id
@@ -120,9 +148,10 @@ def _walk(stage: str, now: datetime, actor_label: str) -> PollResult:
         state.window_to = wall_clock(now)
         state.next_url = _first_page(stage, state)
     state.last_run_at = utcnow()
+    _counted(state, result)
     db.session.commit()
     keep = _Keep()
-    limit = int(current_app.config.get("FIND_A_TENDER_POLL_PAGES") or DEFAULT_PAGES)
+    limit = pages or int(current_app.config.get("FIND_A_TENDER_POLL_PAGES") or DEFAULT_PAGES)
     while result.pages < limit:
         state = db.session.get(NoticePoll, state_id)
         url = state.next_url
@@ -138,6 +167,7 @@ def _walk(stage: str, now: datetime, actor_label: str) -> PollResult:
         result.releases += summary.releases
         result.kept += summary.kept or 0
         result.new_releases += summary.new_releases
+        _counted(state, result)
         state.next_url = next_url
         if next_url is None:  # the last page: the whole window is in
             state.updated_from, state.window_to = state.window_to, None
@@ -147,6 +177,12 @@ def _walk(stage: str, now: datetime, actor_label: str) -> PollResult:
         if result.finished:
             return result
     return result
+
+
+def _counted(state: NoticePoll, result: PollResult) -> None:
+    """Keep the run's counts so far on its row, committed with each page it imports."""
+    state.last_run_pages, state.last_run_releases = result.pages, result.releases
+    state.last_run_kept, state.last_run_new_releases = result.kept, result.new_releases
 
 
 def _checked_next(link: str | None, url: str) -> str | None:

@@ -41,6 +41,10 @@ _DATE_LENGTH = 40  # "2026-12-06T09:00:00.123456+01:00" is 32
 _URI_LENGTH = 1000
 
 
+# The audit row of a file or URL whose import was refused (notice_events; no import row).
+REFUSED_ACTION = "import_refused"
+
+
 class NoticesRefused(Refused):
     """A file that cannot be imported; the message names the file and says why."""
 
@@ -176,6 +180,13 @@ def _import(path, stream: _Digesting, limits, actor_label: str, keep: Keep | Non
     return summary
 
 
+def record_refused(refused: NoticesRefused, *, actor_label: str) -> None:
+    """Audit a refused file or URL (after its transaction was rolled back: nothing of it is
+    kept), so the administrators' page lists it with the reason. Commits."""
+    db.session.add(NoticeEvent(action=REFUSED_ACTION, actor_label=actor_label, detail=str(refused)))
+    db.session.commit()
+
+
 def _linkable(uri: str | None) -> bool:
     """Whether the package's uri may be the notice's link on the pages: a web address only (a
     ``javascript:`` or ``data:`` one from a file would run in the reader's browser)."""
@@ -191,13 +202,25 @@ def _check(release: dict[str, Any], number: int) -> None:
     problems = schema.problems(release)
     if problems:
         raise reader.UnreadablePackage(
-            f"release {number} does not follow the OCDS 1.1 release schema: " + "; ".join(problems)
+            f"release {number}{_named(release)} does not follow the OCDS 1.1 release schema "
+            "with the UK extension: " + "; ".join(problems)
         )
     for key, longest in (("ocid", _ID_LENGTH), ("id", _ID_LENGTH), ("date", _DATE_LENGTH)):
         if len(release[key]) > longest:
             raise reader.UnreadablePackage(
                 f"release {number}'s {key} is longer than {longest} characters"
             )
+
+
+def _named(release: dict[str, Any]) -> str:
+    """The release's ocid and id for a message, when they are text (a release the schema refuses
+    may have neither)."""
+    names = [
+        f"{key} {value}"
+        for key in ("ocid", "id")
+        if isinstance(value := release.get(key), str) and 0 < len(value) <= _ID_LENGTH
+    ]
+    return f" ({', '.join(names)})" if names else ""
 
 
 def _digest(release: dict[str, Any]) -> str:

@@ -1,12 +1,17 @@
 """The release schema's references are resolved once (schema.inline_definitions) so each
-release's check is quicker: the checks must find exactly what the schema as published (OCDS
-1.1.5 patched with the UK extension as published) finds, on good and broken releases alike.
-A UK field of the wrong type is refused, though OCDS 1.1.5 alone lets it through."""
+release's check is quicker: the checks must find exactly what the profile as built (OCDS 1.1.5
+patched with the UK extension and its dependencies, by ProfileBuilder) finds, on good and
+broken releases alike. A UK field of the wrong type, or a code outside a closed codelist of the
+UK extension or its dependencies, is refused, though OCDS 1.1.5 alone lets it through; the
+shipped profile is what ProfileBuilder builds from the shipped sources."""
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +20,6 @@ from jsonschema import Draft4Validator
 from charter.services.infrastructure.ocds import schema
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ocds"
-UK_PATCH = schema.UK_EXTENSION
 
 
 def _releases() -> list[dict]:
@@ -92,8 +96,7 @@ def _errors(validator, release) -> list[tuple[list, str]]:
 
 @pytest.mark.parametrize("release", _releases() + _broken() + _uk(UK_BROKEN) + _uk(UK_GOOD))
 def test_the_inlined_schema_finds_what_the_published_one_finds(release):
-    core = json.loads(schema.RELEASE_SCHEMA.read_text())
-    published = Draft4Validator(schema.merge_patch(core, json.loads(UK_PATCH.read_text())))
+    published = Draft4Validator(json.loads(schema.PROFILE_SCHEMA.read_text()))
     assert _errors(schema._validator(), release) == _errors(published, release)
 
 
@@ -137,3 +140,115 @@ def test_releases_are_compiled_by_the_uk_extensions_merge_rules():
     )
     compiled = schema.compile_releases([earlier, later])
     assert compiled["contracts"][0]["amendments"][0]["rationaleClassifications"] == [{"id": "c"}]
+
+
+# Codes of closed codelists (the UK extension's and its dependencies'): (fixture, path, value,
+# the codelist named). Real Contracts Finder notices and the invented UK notices alike.
+CLOSED_CODES = [
+    (
+        "invented-telford-termination.json",
+        ("contracts", 0, "implementation", "performanceFailures"),
+        [{"id": "1", "penaltyType": "fined"}],
+        "contracts/0/implementation/performanceFailures/0/penaltyType",
+        "penaltyType",
+    ),
+    (
+        "invented-telford-award.json",
+        ("awards", 0, "mainProcurementCategory"),
+        "software",
+        "awards/0/mainProcurementCategory",
+        "procurementCategory",
+    ),
+    (
+        "cf-telford-and-wrekin.json",
+        ("bids",),
+        {"details": [{"id": "1", "status": "accepted"}]},
+        "bids/details/0/status",
+        "bidStatus",
+    ),
+    (
+        "cf-devon.json",
+        ("tender", "techniques"),
+        {"frameworkAgreement": {"method": "sometimes"}},
+        "tender/techniques/frameworkAgreement/method",
+        "frameworkAgreementMethod",
+    ),
+    (
+        "cf-bath.json",
+        ("tender", "techniques"),
+        {"dynamicPurchasingSystem": {"type": "semi-open"}},
+        "tender/techniques/dynamicPurchasingSystem/type",
+        "dynamicPurchasingSystemType",
+    ),
+]
+# The same fields with one of their codes, and open codelists with a code of the publisher's own.
+CODES_ACCEPTED = [
+    (
+        "invented-telford-termination.json",
+        ("contracts", 0, "implementation", "performanceFailures"),
+        [{"id": "1", "penaltyType": "imposed"}],
+    ),
+    ("invented-telford-award.json", ("awards", 0, "mainProcurementCategory"), "services"),
+    ("cf-telford-and-wrekin.json", ("bids",), {"details": [{"id": "1", "status": "valid"}]}),
+    ("cf-darlington.json", ("tender", "techniques"), {"dynamicPurchasingSystem": {"type": "open"}}),
+    # documentType is open (the UK extension adds codes to it): an unknown code passes.
+    (
+        "invented-telford-termination.json",
+        ("contracts", 0, "documents", 0, "documentType"),
+        "a-council-s-own",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CLOSED_CODES, ids=lambda case: case[4])
+def test_a_code_not_in_a_closed_codelist_is_refused_naming_the_field_and_codelist(case):
+    name, path, value, field, codelist = case
+    [release] = _changed(name, [(path, value)])
+    assert not list(
+        Draft4Validator(json.loads(schema.RELEASE_SCHEMA.read_text())).iter_errors(release)
+    )
+
+    found = schema.problems(release)
+
+    assert len(found) == 1
+    assert found[0].startswith(f"{field}: ")
+    assert found[0].endswith(f"is not a code of the closed codelist {codelist}")
+
+
+@pytest.mark.parametrize("case", CODES_ACCEPTED, ids=lambda case: "/".join(map(str, case[1])))
+def test_codes_in_the_codelists_and_open_codelists_own_codes_pass(case):
+    name, path, value = case
+    [release] = _changed(name, [(path, value)])
+    assert schema.problems(release) == []
+
+
+def test_every_real_and_invented_fixture_follows_the_profile():
+    assert [schema.problems(release) for release in _releases()] == [[]] * len(_releases())
+
+
+def test_the_shipped_profile_is_what_profilebuilder_builds_from_the_shipped_sources(tmp_path):
+    """tools/build_uk_profile.py, offline: the standard, the nine dependencies and the UK
+    extension are read from the package; its output must be the shipped uk_profile/."""
+    root = Path(__file__).resolve().parents[3]
+    built = subprocess.run(
+        [sys.executable, str(root / "tools" / "build_uk_profile.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_PROXY": "*", "HTTPS_PROXY": "http://127.0.0.1:9"},
+    )
+    assert built.returncode == 0, built.stderr
+    shipped = schema.PROFILE_DIR
+
+    def built_files(folder: Path) -> list[str]:
+        return sorted(
+            p.relative_to(folder).as_posix()
+            for p in folder.rglob("*")
+            if p.is_file() and p.name != "README.md"
+        )
+
+    names = built_files(shipped)
+    assert names == built_files(tmp_path)
+    for name in names:
+        assert (tmp_path / name).read_text() == (shipped / name).read_text(), name
+    assert {"release-schema.json", "codelists/penaltyType.csv"} <= set(names)

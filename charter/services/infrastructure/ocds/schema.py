@@ -1,9 +1,13 @@
-"""The OCDS 1.1 release schema (1.1.5, Apache 2.0, open-contracting/standard; see
-``schema/README.md``) with the UK extension Find a Tender publishes under (MIT, Cabinet
-Office; see ``uk_extension/README.md``) applied as OCDS applies an extension (a JSON merge
-patch), for checking each release and for the merge rules that compile an ``ocid``'s releases
-into one record: a UK field of the wrong type (``aboveThreshold`` that is not a boolean, a
-``terminationRationaleClassification`` that is not a classification) refuses the release.
+"""The OCDS profile Find a Tender publishes under, for checking each release and for the merge
+rules that compile an ``ocid``'s releases into one record: the OCDS 1.1 release schema (1.1.5,
+Apache 2.0, open-contracting/standard; see ``schema/README.md``) patched by the nine extensions
+the UK extension depends on and by the UK extension itself (MIT, Cabinet Office; see
+``uk_extension/README.md``), with their codelists. It is built by ocdsextensionregistry's
+ProfileBuilder (``tools/build_uk_profile.py``) into ``uk_profile/`` and shipped, so the service
+reads one file and fetches nothing. A UK field of the wrong type (``aboveThreshold`` that is
+not a boolean) refuses the release, and so does a code that is not in a closed codelist (a
+``penaltyType``, a bid's ``status``, an award's ``mainProcurementCategory``): the profile gives
+each closed codelist's field its codes as an ``enum``, as OCDS's own schema does.
 
 Compiling uses ocdsmerge's Merger, the merger ocdskit's ``compile`` command runs, given the
 shipped schema's path so its merge rules are read from disk, never fetched. (ocdskit's own
@@ -26,7 +30,8 @@ from ocdsmerge.exceptions import OCDSMergeError
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 RELEASE_SCHEMA = SCHEMA_DIR / "release-schema.json"
-UK_EXTENSION = Path(__file__).resolve().parent / "uk_extension" / "release-schema.json"
+PROFILE_DIR = Path(__file__).resolve().parent / "uk_profile"
+PROFILE_SCHEMA = PROFILE_DIR / "release-schema.json"
 # How many of a release's problems a message names.
 PROBLEMS_SHOWN = 3
 
@@ -36,25 +41,11 @@ class CompileFailed(ValueError):
     another)."""
 
 
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7396 JSON Merge Patch, as OCDS applies an extension's release-schema.json: objects
-    are merged key by key, a null removes the key, anything else replaces what was there."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
-
-
 @cache
 def release_schema() -> dict[str, Any]:
-    """The OCDS 1.1.5 release schema patched with the UK extension (do not change it)."""
-    core = json.loads(RELEASE_SCHEMA.read_text())
-    return merge_patch(core, json.loads(UK_EXTENSION.read_text()))
+    """The OCDS 1.1.5 release schema patched with the UK extension and its dependencies, with
+    closed codelists as enums (do not change it)."""
+    return json.loads(PROFILE_SCHEMA.read_text(encoding="utf-8"))
 
 
 @cache
@@ -96,9 +87,32 @@ def problems(release: dict[str, Any]) -> list[str]:
     out = []
     for error in found[:PROBLEMS_SHOWN]:
         where = "/".join(str(p) for p in error.path) or "the release"
-        message = error.message if len(error.message) <= 120 else error.message[:117] + "..."
+        codelist = _codelist(error) if error.validator == "enum" else None
+        if codelist:
+            message = f"{_shown(error.instance)} is not a code of the closed codelist {codelist}"
+        else:
+            message = error.message if len(error.message) <= 120 else error.message[:117] + "..."
         out.append(f"{where}: {message}")
     return out
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _codelist(error) -> str | None:
+    """The closed codelist whose codes an ``enum`` error's field must take (the field's own
+    ``codelist``, or its parent's when the field is an item of a list of codes)."""
+    node: Any = _validator().schema
+    nodes = [node]
+    for key in list(error.schema_path)[:-1]:
+        node = node[key]
+        nodes.append(node)
+    for candidate in (nodes[-1], nodes[-2] if len(nodes) > 1 else None):
+        if isinstance(candidate, dict) and isinstance(candidate.get("codelist"), str):
+            return candidate["codelist"].removesuffix(".csv")
+    return None
 
 
 def compile_releases(releases: list[dict[str, Any]]) -> dict[str, Any]:
