@@ -40,6 +40,7 @@ from charter.models import (
 from charter.models.base import utcnow
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.services.domain.periods import days_overlapping
+from charter.services.domain.pledge_periods import covers_of
 from workflows.lifecycle import TransitionRefused
 
 # The largest number of employees in each size band (charter.models.organisation); "large"
@@ -83,14 +84,14 @@ def contract_value_for_period(contract: Contract, start, end) -> Decimal:
     return (Decimal(contract.value) * shared / term).quantize(Decimal("0.01"))
 
 
-def _contract_reasons(monitoring_return, figures, thresholds: Thresholds) -> list[str]:
+def _contract_reasons(covers, figures, thresholds: Thresholds) -> list[str]:
+    """``covers``: the period the figures cover (a pledge's year, in its last quarter's
+    return: the contract's value for the year)."""
     reasons = []
     for contract, value in figures:
         if contract is None or value is None:
             continue
-        share = contract_value_for_period(
-            contract, monitoring_return.period_start, monitoring_return.period_end
-        )
+        share = contract_value_for_period(contract, covers.start, covers.end)
         limit = share * thresholds.contract_share / 100
         if value > limit:
             reasons.append(
@@ -119,7 +120,7 @@ def earlier_median(line: ReturnLine, monitoring_return: MonitoringReturn) -> Dec
             .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
             .where(
                 MonitoringReturn.organisation_id == monitoring_return.organisation_id,
-                MonitoringReturn.period_end < monitoring_return.period_start,
+                MonitoringReturn.period_end < covers_of(line, monitoring_return).start,
                 MonitoringReturn.status == RETURN_VERIFIED,
                 ReturnLine.measure_id == line.measure_id,
                 ReturnLine.actual_value.is_not(None),
@@ -144,7 +145,7 @@ def reasons_for(
     unit = line.measure.unit
     reasons = []
     if unit == "GBP" and line.measure.is_per_contract:
-        reasons += _contract_reasons(monitoring_return, figures, thresholds)
+        reasons += _contract_reasons(covers_of(line, monitoring_return), figures, thresholds)
     if unit == "FTE" and thresholds.size_band:
         reason = _size_reason(organisation, line.actual_value)
         if reason:
