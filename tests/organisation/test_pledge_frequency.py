@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from charter.extensions import db
-from charter.models import Contract, MonitoringReturn
+from charter.models import Charter, Contract, MonitoringReturn
 from charter.models.base import utcnow
 from charter.services.domain import periods
-from tests.factories import make_contract, make_user
+from tests.client_request import ClientRequest
+from tests.factories import give_role, make_contract, make_user
 from tests.organisation.pledge_helpers import (
     WORCESTERSHIRE,
     load_worcestershire,
@@ -197,3 +198,26 @@ def test_bad_figures_on_a_years_line_are_refused_and_nothing_changes(
         None,
         None,
     )
+
+
+def test_the_assessor_sees_what_period_a_yearly_figure_covers(
+    app, supplier, returns, assessor, worcestershire
+):
+    last = year_end(returns)
+    last.status = "submitted"
+    last.submitted_at = utcnow()
+    give_role(assessor, "assessor", db.session.get(Charter, worcestershire.charter_id))
+    db.session.commit()
+    client_request = ClientRequest(app.test_client())
+    client_request.sign_in(assessor)
+    page = client_request.get("assessor.review_return", return_id=last.id, charter=WORCESTERSHIRE)
+    cards = {
+        card.select_one(".govuk-summary-card__title").get_text(" ", strip=True).split(":")[0]: (
+            client_request.summary_list(card)
+        )
+        for card in page.select(".govuk-summary-card")
+    }
+    year = f"1 January to 31 December {last.period_end.year}"
+    for code in YEARLY:
+        assert cards[code]["Period the figure covers"].startswith(year)
+    assert "Period the figure covers" not in cards["CD2"]
