@@ -165,14 +165,13 @@ def published_measures(scheme: Scheme) -> list[MeasureFacts]:
         facts = MeasureFacts.of(measure)
         if measure.unit == PAIR and measure.parts and len(measure.parts) == 2:
             first, second = measure.parts
-            out.append(
-                replace(facts, title=f"{measure.title}: {first['label']}", unit=first["unit"])
-            )
+            title = measure.title.rstrip(".")  # "… total attendance.": its parts follow
+            out.append(replace(facts, title=f"{title}: {first['label']}", unit=first["unit"]))
             out.append(
                 replace(
                     facts,
                     code=figure_parts.second_code(measure.code),
-                    title=f"{measure.title}: {second['label']}",
+                    title=f"{title}: {second['label']}",
                     unit=second["unit"],
                 )
             )
