@@ -175,8 +175,8 @@ def _measure_ids(plan_ids) -> dict[int, list[tuple[int, int]]]:
 
 
 def _lines_of(openings: list[Opening]) -> dict[tuple[int, date], list[tuple[int, date | None]]]:
-    """The lines each opening's return asks for, by (organisation id, period start): its
-    plan's measures and the pledges due in its period (pledge_periods). Three queries."""
+    """The lines each opening's return asks for, by (plan id, period start): its plan's
+    measures and the pledges due in its period (pledge_periods). Three queries."""
     plan_ids = {o.plan_id for o in openings}
     planned = _measure_ids(plan_ids)
     pledged = pledge_periods.pledged_by_plan(plan_ids)
@@ -188,7 +188,7 @@ def _lines_of(openings: list[Opening]) -> dict[tuple[int, date], list[tuple[int,
         ).all()
     )
     return {
-        (o.organisation_id, o.period.start): pledge_periods.lines_due(
+        (o.plan_id, o.period.start): pledge_periods.lines_due(
             planned[o.plan_id], pledged[o.plan_id], o.period, months[o.plan_id]
         )
         for o in openings
@@ -219,11 +219,12 @@ def open_returns(openings: list[Opening]) -> list[tuple[int, int, date]]:
         ["signing_id", "period_start"],
         (MonitoringReturn.id, MonitoringReturn.organisation_id, MonitoringReturn.period_start),
     )
+    plan_of = {(o.organisation_id, o.period.start): o.plan_id for o in openings}
     due = _lines_of(openings)
     lines = [
         {"return_id": return_id, "measure_id": measure_id, "covers_start": covers_start}
         for return_id, org_id, start in opened
-        for measure_id, covers_start in due[(org_id, start)]
+        for measure_id, covers_start in due[(plan_of[(org_id, start)], start)]
     ]
     insert_many(ReturnLine, lines)
     return [tuple(row) for row in opened]
@@ -238,10 +239,16 @@ def ensure_returns(organisation: Organisation, today: date | None = None) -> lis
     _, openings = returns_missing([organisation.id], today)
     if not openings:
         return []
-    due = _lines_of(openings)
+    # The returns are the signing's acting now (signing_id_of): its plan's openings only.
+    signing_id = signings.signing_id_of(organisation)
+    plans = set(
+        db.session.scalars(select(ActionPlan.id).where(ActionPlan.signing_id == signing_id))
+    )
+    openings = [o for o in openings if o.plan_id in plans]
+    due = _lines_of(openings) if openings else {}
     opened = []
     for o in openings:
-        lines = due[(o.organisation_id, o.period.start)]
+        lines = due[(o.plan_id, o.period.start)]
         created = _create_return(
             organisation,
             o.period,
