@@ -25,7 +25,7 @@ from charter.formatting import (
     format_period,
 )
 from charter.public.charter_prefix import shown_charter
-from charter.services.domain import publishing, register_entries, signings
+from charter.services.domain import pledge_periods, publishing, register_entries, signings
 from workflows.lifecycle import STATE_LABELS, TRIGGERS
 
 # GOV.UK tag colours per lifecycle state.
@@ -142,6 +142,9 @@ def register_template_helpers(app: Flask) -> None:
     # none: the one way a page or an email asks (charter/award.py).
     app.add_template_global(award_of, "award_of")
     app.add_template_global(charter_name, "charter_name")
+    # The period a return line's figure covers where it is longer than its return's (a pledge
+    # reported once a year), else None (charter.services.domain.pledge_periods).
+    app.add_template_global(pledge_periods.covers_label, "covers_label")
     # Figures and dates as people read them (charter/formatting.py): use these, never a raw
     # value, `|round`, "%.2f" or "£" ~ value. `amount` takes the measure's unit code.
     app.add_template_filter(format_money, "money")  # £163,156 / £163,156.50

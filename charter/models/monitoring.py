@@ -97,6 +97,11 @@ class ReturnLine(db.Model):
     second_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     achieved: Mapped[bool | None]
     achieved_on: Mapped[date | None]
+    # Where the line reports a longer period than its return (a pledge reported once a year in
+    # the return of the year's last quarter): the first day of the period its figure covers,
+    # which ends with the return's. None: the return's own period
+    # (charter.services.domain.pledge_periods).
+    covers_start: Mapped[date | None]
     narrative: Mapped[str | None] = mapped_column(Text)
     review_status: Mapped[str] = mapped_column(String(20), default=LINE_PENDING)
     assessor_comment: Mapped[str | None] = mapped_column(Text)

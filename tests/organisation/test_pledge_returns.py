@@ -133,7 +133,7 @@ def test_a_supplier_pledges_reports_three_kinds_and_an_assessor_verifies_them(
     for code, data in (
         ("CD2", {"number_0": "4", "frequency": "quarterly"}),
         ("EE1", {"number_0": "30", "frequency": "quarterly"}),
-        ("DI2", {"frequency": "annually"}),
+        ("DI2", {"frequency": "quarterly"}),  # annually: only the year's last return asks
     ):
         assert submit(client, pledges.replace("?", f"/{code}?"), data).status_code == 302
     shown = client.get(org_url(supplier, f"/contracts/{contract.id}")).get_data(as_text=True)
@@ -365,3 +365,31 @@ def test_a_no_is_saved_without_a_date_or_file_and_a_return_cannot_go_unanswered(
     )
     assert removed.status_code == 302, removed.get_data(as_text=True)[:2000]
     assert "upload a file that shows it was achieved" in client.get(check).get_data(as_text=True)
+
+
+def test_a_pairs_second_figure_far_above_the_usual_is_flagged_like_any_figure(
+    client, supplier, reporting
+):
+    monitoring_return, _contract = reporting
+    earlier = MonitoringReturn(
+        organisation_id=supplier.id,
+        signing_id=monitoring_return.signing_id,
+        period_start=monitoring_return.period_start - timedelta(days=92),
+        period_end=monitoring_return.period_start - timedelta(days=1),
+        due_date=monitoring_return.period_start + timedelta(days=29),
+        status="verified",
+    )
+    di3 = line_of(monitoring_return, "DI3").measure_id
+    earlier.lines = [ReturnLine(measure_id=di3, actual_value=4, second_value=5)]
+    db.session.add(earlier)
+    db.session.commit()
+    data = {"actual_value": "4", "second_value": "62.5", "narrative": "Done."}
+    saved = submit(client, line_url(supplier, monitoring_return, "DI3"), data)
+    assert saved.status_code == 302  # saved, and back to the page to explain it
+    line = line_of(monitoring_return, "DI3")
+    assert line.flag_reasons == [
+        f"{DI3_SECOND}: 62.5% is more than 10 times the organisation's usual figure (5%, the "
+        "median of its earlier returns)"
+    ]
+    page = client.get(line_url(supplier, monitoring_return, "DI3")).get_data(as_text=True)
+    assert "62.5% is more than 10 times" in page.replace("&#39;", "'")

@@ -204,6 +204,7 @@ def show_contract(slug: str, contract_id: int):
         offers_pledges=pledges.offers_pledges(organisation, contract),
         pledge_text=pledges.pledge_text,
         frequency_labels=pledges.FREQUENCY_LABELS,
+        next_due=pledges.next_due_of(contract),
         commitments_report=commitments.for_contract(contract),
         monitoring_periods=figures_by_period(contract),
         can_record=membership is not None and contracts.can_record_contracts(organisation),

@@ -30,7 +30,7 @@ from charter.organisation.forms.returns import (
     set_figure_choices,
 )
 from charter.refusals_on_forms import shown_on
-from charter.services.domain import periods, plausibility, returns
+from charter.services.domain import periods, plausibility, pledge_periods, returns
 
 URL = "/<slug>/returns"
 _UNSET = object()
@@ -136,6 +136,7 @@ def _line_page(organisation, monitoring_return, line, *, line_form, upload_form,
         organisation=organisation,
         monitoring_return=monitoring_return,
         period=_period(monitoring_return),
+        covers=pledge_periods.covers_of(line, monitoring_return),
         line=line,
         measure=line.measure,
         rows=rows,

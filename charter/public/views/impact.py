@@ -93,11 +93,10 @@ def _page_scheme() -> _PageScheme | None:
     scheme = current_scheme(charter=g.charter)
     if scheme is None:
         return None
-    measures = figures.measures_of(scheme)
     return _PageScheme(
         scheme.name,
         scheme.disclosure_min_organisations,
-        tuple(figures.MeasureFacts.of(m) for m in measures),
+        tuple(figures.published_measures(scheme)),
         themes.themes_of(scheme),
     )
 
@@ -151,7 +150,7 @@ def _open_rows():
     if scheme is None:
         return [], scheme.disclosure_min_organisations if scheme else 3
     threshold = scheme.disclosure_min_organisations
-    measures = {m.code: m for m in figures.measures_of(scheme)}
+    measures = {m.code: m for m in figures.published_measures(scheme)}
     rows = []
     for figure in figures.all_cells(threshold, measures):
         period = parse_period(figure.period_key)

@@ -25,7 +25,19 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Numeric,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
@@ -41,8 +53,9 @@ from charter.models import (
     Signing,
 )
 from charter.models.contract import CharterCommissioner
-from charter.models.scheme import REPORTED_PER_CONTRACT
+from charter.models.scheme import ACHIEVEMENT, PAIR, REPORTED_PER_CONTRACT
 from charter.models.signing import acting_charter
+from charter.services.domain import figure_parts
 from charter.services.domain.charters import default_charter_id
 from charter.services.domain.plausibility import counts
 
@@ -138,33 +151,61 @@ def lines(charter_id: int, organisation_id: int | None = None):
     publishes."""
     one = [] if organisation_id is None else [Organisation.id == organisation_id]
     signing = aliased(Signing, name="own")
-    own = (
-        select(
-            Organisation.id.label("organisation_id"),
-            signing.id.label("signing_id"),
-            Measure.code.label("measure_code"),
-            Measure.unit.label("unit"),
-            MonitoringReturn.period_start.label("period_start"),
-            MonitoringReturn.period_end.label("period_end"),
-            ReturnLine.actual_value.label("value"),
-            *_attributes(),
-            _publishes(signing).label("publishes"),
+    pairs = figure_parts.pair_units(charter_id)
+
+    def own_rows(code, unit, value, *where):
+        return (
+            select(
+                Organisation.id.label("organisation_id"),
+                signing.id.label("signing_id"),
+                code.label("measure_code"),
+                unit.label("unit"),
+                MonitoringReturn.period_start.label("period_start"),
+                MonitoringReturn.period_end.label("period_end"),
+                value.label("value"),
+                *_attributes(),
+                _publishes(signing).label("publishes"),
+            )
+            .select_from(ReturnLine)
+            .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
+            .join(Measure, Measure.id == ReturnLine.measure_id)
+            .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
+            .join(signing, signing.id == MonitoringReturn.signing_id)
+            .where(counts(), signing.charter_id == charter_id, *where, *one)
         )
-        .select_from(ReturnLine)
-        .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
-        .join(Measure, Measure.id == ReturnLine.measure_id)
-        .join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-        .join(signing, signing.id == MonitoringReturn.signing_id)
-        .where(
-            counts(),
-            ReturnLine.actual_value.is_not(None),
-            signing.charter_id == charter_id,
-            *one,
+
+    # A pair's first figure in its first part's unit, its second under its own code and unit,
+    # an achievement as 1 for an organisation that achieved it (figure_parts).
+    first_unit = Measure.unit
+    if pairs:
+        first_unit = case(
+            {c: u for c, (u, _) in pairs.items()}, value=Measure.code, else_=Measure.unit
         )
+    own = own_rows(
+        Measure.code, first_unit, ReturnLine.actual_value, ReturnLine.actual_value.is_not(None)
     )
+    achieved = own_rows(
+        Measure.code,
+        cast(literal(ACHIEVEMENT), String(20)),
+        cast(literal(1), Numeric(14, 2)),
+        Measure.unit == ACHIEVEMENT,
+        ReturnLine.achieved.is_(True),
+    )
+    parts = [achieved]
+    if pairs:
+        parts.append(
+            own_rows(
+                Measure.code + figure_parts.SECOND,
+                case({c: u for c, (_, u) in pairs.items()}, value=Measure.code),
+                ReturnLine.second_value,
+                Measure.unit == PAIR,
+                ReturnLine.second_value.is_not(None),
+            )
+        )
+    owns = [own, *parts]
     shared = shared_measures(charter_id)
     if not shared:
-        return own.subquery("counted_lines")
+        return union_all(*owns).subquery("counted_lines")
     mine, on_mine = _mine(charter_id)
     source = aliased(Signing, name="source")
     on_contracts = (
@@ -204,7 +245,7 @@ def lines(charter_id: int, organisation_id: int | None = None):
             *one,
         )
     )
-    rows = union_all(own, borrowed).subquery("all_lines")
+    rows = union_all(*owns, borrowed).subquery("all_lines")
     return select(rows).where(rows.c.value.is_not(None)).subquery("counted_lines")
 
 

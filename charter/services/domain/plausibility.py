@@ -39,7 +39,9 @@ from charter.models import (
 )
 from charter.models.base import utcnow
 from charter.models.monitoring import RETURN_VERIFIED
+from charter.models.scheme import PAIR
 from charter.services.domain.periods import days_overlapping
+from charter.services.domain.pledge_periods import covers_of
 from workflows.lifecycle import TransitionRefused
 
 # The largest number of employees in each size band (charter.models.organisation); "large"
@@ -83,14 +85,14 @@ def contract_value_for_period(contract: Contract, start, end) -> Decimal:
     return (Decimal(contract.value) * shared / term).quantize(Decimal("0.01"))
 
 
-def _contract_reasons(monitoring_return, figures, thresholds: Thresholds) -> list[str]:
+def _contract_reasons(covers, figures, thresholds: Thresholds) -> list[str]:
+    """``covers``: the period the figures cover (a pledge's year, in its last quarter's
+    return: the contract's value for the year)."""
     reasons = []
     for contract, value in figures:
         if contract is None or value is None:
             continue
-        share = contract_value_for_period(
-            contract, monitoring_return.period_start, monitoring_return.period_end
-        )
+        share = contract_value_for_period(contract, covers.start, covers.end)
         limit = share * thresholds.contract_share / 100
         if value > limit:
             reasons.append(
@@ -111,18 +113,22 @@ def _size_reason(organisation: Organisation, total: Decimal) -> str | None:
     )
 
 
-def earlier_median(line: ReturnLine, monitoring_return: MonitoringReturn) -> Decimal | None:
-    """The organisation's median figure for the measure in its earlier verified returns."""
+def earlier_median(
+    line: ReturnLine, monitoring_return: MonitoringReturn, *, second: bool = False
+) -> Decimal | None:
+    """The organisation's median figure for the measure in its earlier verified returns (a
+    pair's second figure's with ``second``)."""
+    column = ReturnLine.second_value if second else ReturnLine.actual_value
     earlier = list(
         db.session.scalars(
-            select(ReturnLine.actual_value)
+            select(column)
             .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
             .where(
                 MonitoringReturn.organisation_id == monitoring_return.organisation_id,
-                MonitoringReturn.period_end < monitoring_return.period_start,
+                MonitoringReturn.period_end < covers_of(line, monitoring_return).start,
                 MonitoringReturn.status == RETURN_VERIFIED,
                 ReturnLine.measure_id == line.measure_id,
-                ReturnLine.actual_value.is_not(None),
+                column.is_not(None),
             )
         )
     )
@@ -144,7 +150,7 @@ def reasons_for(
     unit = line.measure.unit
     reasons = []
     if unit == "GBP" and line.measure.is_per_contract:
-        reasons += _contract_reasons(monitoring_return, figures, thresholds)
+        reasons += _contract_reasons(covers_of(line, monitoring_return), figures, thresholds)
     if unit == "FTE" and thresholds.size_band:
         reason = _size_reason(organisation, line.actual_value)
         if reason:
@@ -156,7 +162,25 @@ def reasons_for(
             f"{format_amount(thresholds.median_multiple, 'count')} times the organisation's "
             f"usual figure ({format_amount(median, unit)}, the median of its earlier returns)"
         )
+    reasons += _second_reasons(line, monitoring_return, thresholds)
     return reasons
+
+
+def _second_reasons(line: ReturnLine, monitoring_return, thresholds: Thresholds) -> list[str]:
+    """A pair's second figure against the organisation's usual one, the same rule as the
+    first's (issue 21): "Total attendance: 9,000 is more than 10 times ..."."""
+    parts = line.measure.parts if line.measure.unit == PAIR else None
+    if not parts or line.second_value is None:
+        return []
+    median = earlier_median(line, monitoring_return, second=True)
+    if not median or line.second_value <= median * thresholds.median_multiple:
+        return []
+    label, unit = parts[1]["label"], parts[1]["unit"]
+    return [
+        f"{label}: {format_amount(line.second_value, unit)} is more than "
+        f"{format_amount(thresholds.median_multiple, 'count')} times the organisation's "
+        f"usual figure ({format_amount(median, unit)}, the median of its earlier returns)"
+    ]
 
 
 def refresh(

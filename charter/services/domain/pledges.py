@@ -17,21 +17,24 @@ session and never commit.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
-from charter.models import Contract, ContractCommitment, Measure, Organisation
-from charter.services.domain import signings
+from charter.models import Contract, ContractCommitment, Measure, Organisation, Scheme
+from charter.services.domain import pledge_periods, signings
 from charter.services.domain.charter_commissioners import taking_part
 from charter.services.domain.contracts import (
     ContractRefused,
     commitment_for,
+    commitments_of,
     duplicate_commitment_message,
     require_recording,
 )
+from charter.services.domain.periods import Period
 from charter.services.domain.units import unit_of
 
 SLOT = "[#]"
@@ -159,3 +162,21 @@ def make_pledge(
     )
     db.session.add(commitment)
     return commitment
+
+
+def next_due_of(contract: Contract, today: date | None = None) -> dict[int, tuple[Period, date]]:
+    """For each pledge on the contract still running: the period its next figure covers and
+    the date the return asking for it is due (charter.services.domain.pledge_periods), by
+    commitment id."""
+    today = today or date.today()
+    if contract.end_date < today:
+        return {}
+    out = {}
+    for commitment in commitments_of(contract):
+        if commitment.frequency is None or commitment.substituted_at is not None:
+            continue
+        scheme = db.session.get(Scheme, commitment.measure.scheme_id)
+        out[commitment.id] = pledge_periods.next_due(
+            commitment.frequency, scheme.monitoring_period_months, scheme.return_due_days, today
+        )
+    return out

@@ -76,8 +76,12 @@ def _about_return(
     )
 
 
-def _reminder(recipients, organisation, monitoring_return, scheme, subject, template, is_holder):
-    """A reminder: not sent to those who turned reminders off, with one-click unsubscribe."""
+def _reminder(
+    recipients, organisation, monitoring_return, scheme, subject, template, is_holder, longer=()
+):
+    """A reminder: not sent to those who turned reminders off, with one-click unsubscribe.
+    ``longer``: (code, title, period) of its lines covering more than its period (a pledge
+    reported once a year is due in this return)."""
     due = monitoring_return.due_date
     return _about_return(
         recipients,
@@ -89,11 +93,18 @@ def _reminder(recipients, organisation, monitoring_return, scheme, subject, temp
         grace_period_days=scheme.grace_period_days,
         lapses_on=periods.sanction_date(due, scheme.grace_period_days),
         is_holder=is_holder,
+        longer=list(longer),
     )
 
 
 def due_soon(
-    recipients: list[Recipient], organisation, monitoring_return, scheme, *, is_holder: bool
+    recipients: list[Recipient],
+    organisation,
+    monitoring_return,
+    scheme,
+    *,
+    is_holder: bool,
+    longer=(),
 ) -> list[dict]:
     subject = (
         f"{organisation.name}: your monitoring return is due on "
@@ -107,11 +118,18 @@ def due_soon(
         subject,
         "review-return-due-soon",
         is_holder,
+        longer,
     )
 
 
 def overdue(
-    recipients: list[Recipient], organisation, monitoring_return, scheme, *, is_holder: bool
+    recipients: list[Recipient],
+    organisation,
+    monitoring_return,
+    scheme,
+    *,
+    is_holder: bool,
+    longer=(),
 ) -> list[dict]:
     return _reminder(
         recipients,
@@ -121,6 +139,7 @@ def overdue(
         f"{organisation.name}: your monitoring return is overdue",
         "review-return-overdue",
         is_holder,
+        longer,
     )
 
 

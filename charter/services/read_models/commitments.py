@@ -9,12 +9,16 @@ For each contract and each measure committed on it:
 - **committed**: the target promised at tender (ContractCommitment.target_value);
 - **delivered to date**: from that contract's own figures on *verified* returns for periods
   ended by the date of the report: the sum for a flow (money, hours, weeks, counts), the latest
-  figure for a stock (FTE, percent). A measure the scheme reports for the whole organisation has
-  no per-contract figures, so nothing is attributed to the contract (shown as such);
+  figure for a stock (FTE, percent); a pair's two figures each by its own unit's rule; for an
+  achievement, the date a verified return says it was achieved. A measure the scheme reports
+  for the whole organisation has no per-contract figures, so nothing is attributed to the
+  contract (shown as such), except for a toolkit pledge (issue 21): its figures are the whole
+  organisation's, shown as such;
 - **share delivered** (delivered ÷ committed) against the **share of the contract's term
   elapsed** on the report's date (0% before it starts, 100% after it ends).
 
-Two queries whatever the number of contracts, commitments or periods.
+Two queries whatever the number of contracts, commitments or periods (three with pledges
+of a measure the scheme reports for the whole organisation, whose figures are its own).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 
 from charter.extensions import db
 from charter.models import (
@@ -36,6 +40,7 @@ from charter.models import (
     Organisation,
     ReturnLine,
 )
+from charter.models.scheme import ACHIEVEMENT, FLOW_UNITS, PAIR, REPORTED_PER_CONTRACT
 from charter.services.domain.periods import Period
 from charter.services.domain.plausibility import counts
 
@@ -52,6 +57,12 @@ class CommitmentProgress:
     # alternative replaces (charter.services.domain.commitment_alternatives).
     substituted: bool = False
     replaces_code: str | None = None
+    # A pair's second figure delivered (its own unit's rule); the date a pledged achievement was
+    # achieved, from the latest verified return saying so; and whether the figures are the
+    # whole organisation's (a pledge its scheme reports for the organisation, not per contract).
+    second: Decimal | None = None
+    achieved_on: date | None = None
+    organisation_wide: bool = False
 
     @property
     def is_followed(self) -> bool:
@@ -102,7 +113,8 @@ def share_of_term(contract: Contract, at: date) -> int:
 
 
 def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]:
-    """(contract id, measure id) -> [(period start, period end, value)], oldest first."""
+    """(contract id, measure id) -> [(period start, period end, value, second value)], oldest
+    first."""
     found: dict[tuple[int, int], list] = {}
     if not contract_ids:
         return found
@@ -113,6 +125,7 @@ def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]
             MonitoringReturn.period_start,
             MonitoringReturn.period_end,
             ContractFigure.value,
+            ContractFigure.second_value,
         )
         .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
@@ -124,30 +137,91 @@ def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]
         )
         .order_by(MonitoringReturn.period_end, MonitoringReturn.id)
     ).all()
-    for contract_id, measure_id, start, end, value in rows:
-        found.setdefault((contract_id, measure_id), []).append((start, end, value))
+    for contract_id, measure_id, start, end, value, second in rows:
+        found.setdefault((contract_id, measure_id), []).append((start, end, value, second))
     return found
 
 
+def _organisation_wide(organisation_ids: list[int], at: date) -> dict[tuple[int, int], list]:
+    """(organisation id, measure id) -> [(period start, period end, value, second value,
+    achieved on)] of its verified lines of measures reported for the whole organisation, oldest
+    first: what a pledge of such a measure delivered. One query."""
+    found: dict[tuple[int, int], list] = {}
+    if not organisation_ids:
+        return found
+    rows = db.session.execute(
+        select(
+            MonitoringReturn.organisation_id,
+            ReturnLine.measure_id,
+            func.coalesce(ReturnLine.covers_start, MonitoringReturn.period_start),
+            MonitoringReturn.period_end,
+            ReturnLine.actual_value,
+            ReturnLine.second_value,
+            case((ReturnLine.achieved.is_(True), ReturnLine.achieved_on), else_=None),
+        )
+        .join(ReturnLine, ReturnLine.return_id == MonitoringReturn.id)
+        .join(Measure, Measure.id == ReturnLine.measure_id)
+        .where(
+            MonitoringReturn.organisation_id.in_(organisation_ids),
+            Measure.reporting != REPORTED_PER_CONTRACT,
+            or_(ReturnLine.actual_value.is_not(None), ReturnLine.achieved.is_(True)),
+            counts(),
+            MonitoringReturn.period_end <= at,
+        )
+        .order_by(MonitoringReturn.period_end, MonitoringReturn.id)
+    ).all()
+    for organisation_id, measure_id, *figure in rows:
+        found.setdefault((organisation_id, measure_id), []).append(tuple(figure))
+    return found
+
+
+def _total(values: list, unit: str) -> Decimal:
+    """A flow's values added up; otherwise the latest (FTE, a percentage)."""
+    values = [v for v in values if v is not None]
+    if unit in FLOW_UNITS:
+        return sum(values, Decimal(0))
+    return values[-1] if values else Decimal(0)
+
+
+def _units(measure: Measure) -> tuple[str, str | None]:
+    if measure.unit == PAIR and measure.parts:
+        return measure.parts[0]["unit"], measure.parts[1]["unit"]
+    return measure.unit, None
+
+
 def _row(
-    commitment: ContractCommitment, measure: Measure, figures: list, codes: dict[int, str]
+    commitment: ContractCommitment,
+    measure: Measure,
+    figures: list,
+    codes: dict[int, str],
+    whole: list,
 ) -> CommitmentProgress:
+    """``figures``: the contract's own (per contract); ``whole``: the organisation's, for a
+    pledge its scheme reports for the whole organisation."""
+    organisation_wide = not measure.is_per_contract and commitment.pledge_numbers is not None
+    if organisation_wide:
+        figures = whole
     latest = Period(figures[-1][0], figures[-1][1]) if figures else None
-    if not measure.is_per_contract:
-        delivered = None
-    elif measure.is_flow:
-        delivered = sum((value for _s, _e, value in figures), Decimal(0))
-    else:
-        delivered = figures[-1][2] if figures else Decimal(0)
+    first_unit, second_unit = _units(measure)
+    delivered = second = achieved_on = None
+    if measure.unit == ACHIEVEMENT:
+        achieved_on = next((f[4] for f in reversed(figures) if f[4] is not None), None)
+    elif measure.is_per_contract or organisation_wide:
+        delivered = _total([f[2] for f in figures], first_unit)
+        if second_unit is not None:
+            second = _total([f[3] for f in figures], second_unit)
     return CommitmentProgress(
         measure=measure,
         committed=commitment.target_value,
         notes=commitment.notes,
         delivered=delivered,
-        figures=len(figures) if measure.is_per_contract else 0,
+        figures=len(figures) if (measure.is_per_contract or organisation_wide) else 0,
         latest=latest,
         substituted=commitment.substituted_at is not None,
         replaces_code=codes.get(commitment.replaces_id) if commitment.replaces_id else None,
+        second=second,
+        achieved_on=achieved_on,
+        organisation_wide=organisation_wide,
     )
 
 
@@ -163,11 +237,14 @@ def _report(condition, at: date | None, *, single: bool = False) -> CommitmentsR
     ).all()
     delivered = _delivered(sorted({contract.id for _c, contract, _m, _o in rows}), at)
     codes = {commitment.id: measure.code for commitment, _c, measure, _o in rows}
+    wide = {c.organisation_id for p, c, m, _o in rows if p.pledge_numbers and not m.is_per_contract}
+    whole = _organisation_wide(sorted(wide), at)
     by_contract: dict[int, tuple[Contract, Commissioner, list]] = {}
     for commitment, contract, measure, commissioner in rows:
         entry = by_contract.setdefault(contract.id, (contract, commissioner, []))
         found = delivered.get((contract.id, measure.id), [])
-        entry[2].append(_row(commitment, measure, found, codes))
+        own = whole.get((contract.organisation_id, measure.id), [])
+        entry[2].append(_row(commitment, measure, found, codes, own))
     contracts = tuple(
         ContractCommitments(contract, commissioner, share_of_term(contract, at), tuple(items))
         for contract, commissioner, items in by_contract.values()

@@ -21,6 +21,7 @@ from charter.models import Contract, ContractFigure, MonitoringReturn, ReturnLin
 from charter.models.contract import CONTRACT_CONFIRMATION_LABELS
 from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_NOT_ENDORSED, LINE_QUERIED
 from charter.models.scheme import PAIR
+from charter.services.domain.pledge_periods import covers_of
 from charter.services.domain.returns.editing import LineRefused, _touch, flag, require_editable
 from charter.services.domain.units import check_total
 from workflows.lifecycle import TransitionRefused
@@ -115,11 +116,8 @@ def figure_rows(monitoring_return: MonitoringReturn, line: ReturnLine) -> list[F
     the "not on a listed contract" row."""
     figures = figures_by_line([line])[line.id]
     by_contract = {f.contract_id: f for f in figures}
-    contracts = active_contracts(
-        monitoring_return.organisation_id,
-        monitoring_return.period_start,
-        monitoring_return.period_end,
-    )
+    covers = covers_of(line, monitoring_return)  # a pledge's year: the contracts of the year
+    contracts = active_contracts(monitoring_return.organisation_id, covers.start, covers.end)
     listed = {c.id for c in contracts}
     contracts += [f.contract for f in figures if f.contract_id and f.contract_id not in listed]
     rows = [FigureRow(c, by_contract.get(c.id)) for c in contracts]
@@ -226,16 +224,19 @@ def missing_figures(
     lines: list[ReturnLine],
     figures: dict[int, list[ContractFigure]],
 ) -> dict[int, list[str]]:
-    """For each per-contract line, the titles of active contracts with no figure yet."""
-    contracts = active_contracts(
-        monitoring_return.organisation_id,
-        monitoring_return.period_start,
-        monitoring_return.period_end,
-    )
+    """For each per-contract line, the titles of contracts active in the period it covers
+    with no figure yet."""
     missing = {}
+    active: dict = {}  # by the period covered: most lines cover their return's
     for line in lines:
         if not line.measure.is_per_contract:
             continue
+        covers = covers_of(line, monitoring_return)
+        if covers not in active:
+            active[covers] = active_contracts(
+                monitoring_return.organisation_id, covers.start, covers.end
+            )
+        contracts = active[covers]
         pair = line.measure.unit == PAIR
         given = {
             f.contract_id

@@ -25,7 +25,7 @@ from charter.models import (
 )
 from charter.models.monitoring import RETURN_DRAFT
 from charter.models.plan import PLAN_APPROVED, PLAN_SUPERSEDED
-from charter.services.domain import periods, signings
+from charter.services.domain import periods, pledge_periods, signings
 from charter.services.infrastructure.bulk_insert import among, insert_ignoring, insert_many
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
@@ -46,8 +46,12 @@ RETROSPECTIVE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED)
 # --- opening returns ------------------------------------------------------------------------
 
 
-def _create_return(organisation, period, due, measure_ids, **fields) -> MonitoringReturn | None:
-    """Add the return and its lines in a savepoint; None if another process made it first."""
+def _create_return(
+    organisation, period, due, measure_ids, covers=None, **fields
+) -> MonitoringReturn | None:
+    """Add the return and its lines in a savepoint; None if another process made it first.
+    ``covers``: by measure id, the first day of the period a line covers where that is not
+    the return's (pledge_periods)."""
     try:
         with db.session.begin_nested():
             monitoring_return = MonitoringReturn(
@@ -62,7 +66,13 @@ def _create_return(organisation, period, due, measure_ids, **fields) -> Monitori
             db.session.add(monitoring_return)
             db.session.flush()
             for measure_id in measure_ids:
-                db.session.add(ReturnLine(return_id=monitoring_return.id, measure_id=measure_id))
+                db.session.add(
+                    ReturnLine(
+                        return_id=monitoring_return.id,
+                        measure_id=measure_id,
+                        covers_start=(covers or {}).get(measure_id),
+                    )
+                )
             db.session.flush()
     except IntegrityError:
         return None
@@ -151,17 +161,38 @@ def returns_missing(organisation_ids, today: date) -> tuple[set[int], list[Openi
     return monitored, openings
 
 
-def _measure_ids(plan_ids) -> dict[int, list[int]]:
-    """Each plan's measures in the scheme's order, in one query."""
-    out: dict[int, list[int]] = defaultdict(list)
-    for plan_id, measure_id in db.session.execute(
-        select(PlanTarget.plan_id, PlanTarget.measure_id)
+def _measure_ids(plan_ids) -> dict[int, list[tuple[int, int]]]:
+    """Each plan's measures in the scheme's order, with their positions, in one query."""
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for plan_id, measure_id, position in db.session.execute(
+        select(PlanTarget.plan_id, PlanTarget.measure_id, Measure.position)
         .join(Measure, Measure.id == PlanTarget.measure_id)
         .where(among(PlanTarget.plan_id, plan_ids))
         .order_by(PlanTarget.plan_id, Measure.position)
     ):
-        out[plan_id].append(measure_id)
+        out[plan_id].append((measure_id, position))
     return out
+
+
+def _lines_of(openings: list[Opening]) -> dict[tuple[int, date], list[tuple[int, date | None]]]:
+    """The lines each opening's return asks for, by (plan id, period start): its plan's
+    measures and the pledges due in its period (pledge_periods). Three queries."""
+    plan_ids = {o.plan_id for o in openings}
+    planned = _measure_ids(plan_ids)
+    pledged = pledge_periods.pledged_by_plan(plan_ids)
+    months = dict(
+        db.session.execute(
+            select(ActionPlan.id, Scheme.monitoring_period_months)
+            .join(Scheme, Scheme.id == ActionPlan.scheme_id)
+            .where(among(ActionPlan.id, list(plan_ids)))
+        ).all()
+    )
+    return {
+        (o.plan_id, o.period.start): pledge_periods.lines_due(
+            planned[o.plan_id], pledged[o.plan_id], o.period, months[o.plan_id]
+        )
+        for o in openings
+    }
 
 
 def open_returns(openings: list[Opening]) -> list[tuple[int, int, date]]:
@@ -189,11 +220,11 @@ def open_returns(openings: list[Opening]) -> list[tuple[int, int, date]]:
         (MonitoringReturn.id, MonitoringReturn.organisation_id, MonitoringReturn.period_start),
     )
     plan_of = {(o.organisation_id, o.period.start): o.plan_id for o in openings}
-    measures = _measure_ids(set(plan_of.values()))
+    due = _lines_of(openings)
     lines = [
-        {"return_id": return_id, "measure_id": measure_id}
+        {"return_id": return_id, "measure_id": measure_id, "covers_start": covers_start}
         for return_id, org_id, start in opened
-        for measure_id in measures[plan_of[(org_id, start)]]
+        for measure_id, covers_start in due[(plan_of[(org_id, start)], start)]
     ]
     insert_many(ReturnLine, lines)
     return [tuple(row) for row in opened]
@@ -208,10 +239,24 @@ def ensure_returns(organisation: Organisation, today: date | None = None) -> lis
     _, openings = returns_missing([organisation.id], today)
     if not openings:
         return []
-    measure_ids = _measure_ids([openings[0].plan_id])[openings[0].plan_id]
+    # The returns are the signing's acting now (signing_id_of): its plan's openings only.
+    signing_id = signings.signing_id_of(organisation)
+    plans = set(
+        db.session.scalars(select(ActionPlan.id).where(ActionPlan.signing_id == signing_id))
+    )
+    openings = [o for o in openings if o.plan_id in plans]
+    due = _lines_of(openings) if openings else {}
     opened = []
     for o in openings:
-        created = _create_return(organisation, o.period, o.due, measure_ids, plan_id=o.plan_id)
+        lines = due[(o.plan_id, o.period.start)]
+        created = _create_return(
+            organisation,
+            o.period,
+            o.due,
+            [measure_id for measure_id, _ in lines],
+            {measure_id: start for measure_id, start in lines if start},
+            plan_id=o.plan_id,
+        )
         if created is not None:
             opened.append(created)
     return opened

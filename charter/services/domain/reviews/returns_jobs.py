@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, exists, func, not_, select
 
 from charter.extensions import db
 from charter.formatting import format_date
-from charter.models import MonitoringReturn, Scheme, Signing
+from charter.models import Measure, MonitoringReturn, ReturnLine, Scheme, Signing
 from charter.models.schedule import ScheduledNotice
 from charter.services import notices
 from charter.services.domain import duties, periods, signings
@@ -73,6 +73,25 @@ def _load_returns(ids) -> dict[int, MonitoringReturn]:
             .execution_options(populate_existing=True)
         )
     }
+
+
+def _longer_lines(returns) -> dict[int, list[tuple[str, str, str]]]:
+    """Each return's lines covering a longer period than it (a pledge reported once a year,
+    pledge_periods): (code, title, the period covered), for its reminders. One query, none
+    without returns."""
+    by_id = {r.id: r for r in returns}
+    found: dict[int, list[tuple[str, str, str]]] = {}
+    if not by_id:
+        return found
+    for return_id, code, title, start in db.session.execute(
+        select(ReturnLine.return_id, Measure.code, Measure.title, ReturnLine.covers_start)
+        .join(Measure, Measure.id == ReturnLine.measure_id)
+        .where(among(ReturnLine.return_id, list(by_id)), ReturnLine.covers_start.is_not(None))
+        .order_by(ReturnLine.return_id, Measure.position)
+    ):
+        covers = periods.Period(start, by_id[return_id].period_end).label
+        found.setdefault(return_id, []).append((code, title, covers))
+    return found
 
 
 def _schemes_of(organisations) -> dict[int, Scheme]:
@@ -134,6 +153,7 @@ def remind_returns_due(today: date) -> dict:
                 due_now.append((DUE_SOON, monitoring_return, organisation, scheme))
         given = give_notices((o.id, kind, f"return:{r.id}") for kind, r, o, _ in due_now)
         recipients = notices.recipients_of(o.id for _, _, o, _ in due_now)
+        longer = _longer_lines(r for _, r, _, _ in due_now)
         messages = []
         for kind, monitoring_return, organisation, scheme in due_now:
             if (kind, f"return:{monitoring_return.id}") not in given:
@@ -145,6 +165,7 @@ def remind_returns_due(today: date) -> dict:
                 monitoring_return,
                 scheme,
                 is_holder=organisation.status in lifecycle.HOLDING,
+                longer=longer.get(monitoring_return.id, []),
             )
             done["overdue_sent" if kind == OVERDUE else "due_soon_sent"] += 1
         notices.queue_bulk(messages)

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import ImpactBuild, ImpactCell, ImpactLifecycleCount, Measure, Scheme
 from charter.models.impact import DIMENSION_ALL, DIMENSIONS
-from charter.services.domain import counted_figures
+from charter.models.scheme import PAIR
+from charter.services.domain import counted_figures, figure_parts
 from charter.services.read_models.impact import like_for_like
 from charter.services.read_models.impact.build import LIFECYCLE_EVENTS
 from charter.services.read_models.impact.like_for_like import LikeForLike
@@ -153,6 +154,30 @@ def measures_of(scheme: Scheme) -> list[Measure]:
             select(Measure).where(Measure.scheme_id == scheme.id).order_by(Measure.position)
         )
     )
+
+
+def published_measures(scheme: Scheme) -> list[MeasureFacts]:
+    """What the public figures show of each measure, in the scheme's order: a pair as its two
+    parts, each with its own label and unit (the second under its own code: figure_parts),
+    and an achievement as how many organisations achieved it."""
+    out = []
+    for measure in measures_of(scheme):
+        facts = MeasureFacts.of(measure)
+        if measure.unit == PAIR and measure.parts and len(measure.parts) == 2:
+            first, second = measure.parts
+            title = measure.title.rstrip(".")  # "… total attendance.": its parts follow
+            out.append(replace(facts, title=f"{title}: {first['label']}", unit=first["unit"]))
+            out.append(
+                replace(
+                    facts,
+                    code=figure_parts.second_code(measure.code),
+                    title=f"{title}: {second['label']}",
+                    unit=second["unit"],
+                )
+            )
+        else:
+            out.append(facts)
+    return out
 
 
 def _withheld(cell: ImpactCell, threshold: int | None) -> tuple[bool, bool]:

@@ -19,7 +19,9 @@ from sqlalchemy.orm import selectinload
 
 from charter.extensions import db
 from charter.models import Measure, Scheme
+from charter.models.scheme import PAIR
 from charter.models.scheme_theme import Theme
+from charter.services.domain import figure_parts
 
 NO_FIGURES = "No verified figures yet"
 WITHHELD = "Not shown: a figure in it is withheld"
@@ -50,12 +52,14 @@ def themes_of(scheme: Scheme) -> tuple[ThemeFacts, ...]:
     if not themes:
         return ()
     codes: dict[int, list[str]] = {}
-    for theme_id, code in db.session.execute(
-        select(Measure.theme_id, Measure.code)
+    for theme_id, code, unit in db.session.execute(
+        select(Measure.theme_id, Measure.code, Measure.unit)
         .where(Measure.scheme_id == scheme.id, Measure.theme_id.is_not(None))
         .order_by(Measure.position)
     ):
         codes.setdefault(theme_id, []).append(code)
+        if unit == PAIR:  # its second figure is published under its own code
+            codes[theme_id].append(figure_parts.second_code(code))
     return tuple(
         ThemeFacts(
             t.code,
