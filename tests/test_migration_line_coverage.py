@@ -18,7 +18,7 @@ from tests.test_migration_plausibility import _seed
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
-BEFORE = "c5e1a9d3f702"
+BEFORE = "a4d2f6c8e913"
 COVERAGE = "d4e7a2c9b153"
 
 

@@ -6,7 +6,7 @@ records the first day of the period it covers (it ends with its return's). A nul
 existing lines keep every value and cover their return's period, as they were reported.
 
 Revision ID: d4e7a2c9b153
-Revises: c5e1a9d3f702
+Revises: a4d2f6c8e913
 Create Date: 2026-12-06 22:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = "d4e7a2c9b153"
-down_revision = "c5e1a9d3f702"
+down_revision = "a4d2f6c8e913"
 branch_labels = None
 depends_on = None
 
