@@ -68,8 +68,8 @@ def proxy(scheme, code: str, value: str) -> None:
     db.session.commit()
 
 
-def page(client) -> dict:
-    response = client.get(f"/c/{CW}/impact?period={YEAR.key}")
+def page(client, slug: str = CW) -> dict:
+    response = client.get(f"/c/{slug}/impact?period={YEAR.key}")
     assert response.status_code == 200
     return tables(response.get_data(as_text=True))
 
@@ -131,3 +131,24 @@ def test_a_figure_without_a_proxy_value_leaves_no_pounds_total(client, cheshire_
 def test_a_scheme_without_themes_shows_no_such_section(client, scheme):
     response = client.get("/c/shropshire/impact")
     assert "By theme and priority" not in response.get_data(as_text=True)
+
+
+def test_a_scheme_whose_themes_serve_no_priorities_shows_themes_alone(client, scheme):
+    """Worcestershire's five themes serve no priorities of the council's: the page groups by
+    theme and has no empty table of priorities."""
+    root = Path(current_app.root_path).parent / "schemes"
+    worcestershire = load_scheme_text(
+        (root / "worcestershire.toml").read_text(encoding="utf-8")
+    ).scheme
+    db.session.commit()
+    for people in ("10", "20", "30"):
+        verified(worcestershire, {"CD1": people})
+    build.rebuild()
+    db.session.commit()
+    text = client.get(f"/c/worcestershire/impact?period={YEAR.key}").get_data(as_text=True)
+    shown = page(client, "worcestershire")
+    assert "By theme," in text and "By theme and priority" not in text
+    assert [row[0] for row in shown[f"Totals by theme, {YEAR.long_label}"]][:1] == [
+        "Community Development"
+    ]
+    assert not any(caption.startswith("Totals by priority") for caption in shown)
