@@ -124,6 +124,8 @@ def add_review_data(today: date, seed: int = 2026) -> float:
         if oid not in seen:
             seen.add(oid)
             _members(tables, rng, oid, now)
+        # Every signatory is asked each year, monitored or not (CONFIRMING_STATES).
+        tables["annual_confirmations"] += _confirmations(oid, sid, status, signed_at, today, now)
         if status not in MONITORED:
             continue
         decided = min(signed_at + timedelta(days=rng.randrange(20, 90)), now - timedelta(days=2))
@@ -159,7 +161,6 @@ def add_review_data(today: date, seed: int = 2026) -> float:
             if n == len(ended) - 2:
                 line = "accepted" if state == "verified" else "pending"
                 tables["return_lines"] += [(return_id, m, line) for m in measure_ids]
-        tables["annual_confirmations"] += _confirmations(oid, sid, status, signed_at, today, now)
     connection = db.engine.raw_connection()
     try:
         raw = connection.driver_connection
