@@ -192,15 +192,16 @@ def in_process(apps: dict, repeat: int) -> dict[str, int]:
 
 
 def _slices(urls: list[tuple[str, list | None]], seconds: float) -> list[dict]:
-    """Each URL loaded in turn in one-second slices, ``seconds`` times: on a shared machine
-    whose load moves from second to second, all three see the same moments."""
-    per_slice = 1
+    """Each URL loaded in turn in one-second slices, ``seconds`` times, in an order that
+    alternates: on a shared machine whose load moves from second to second, all see the same
+    moments, and none is always the one loaded after the bare process."""
     runs: list[list[dict]] = [[] for _ in urls]
+    order = list(range(len(urls)))
     for _ in range(max(1, round(seconds))):
-        for index, (url, paths) in enumerate(urls):
-            runs[index].append(
-                load_generator.wrk(url, per_slice, fresh=paths is not None, paths=paths)
-            )
+        for index in order:
+            url, paths = urls[index]
+            runs[index].append(load_generator.wrk(url, 1, fresh=paths is not None, paths=paths))
+        order.reverse()
     return [load_generator._combine(each) for each in runs]
 
 
