@@ -5,7 +5,9 @@ Two databases: DATABASE_URL gets the four shipped charters and ``--organisations
 signed to them (``generate.grow_to(..., charters=True)``: a tenth sign another charter than
 Shropshire's only, 45% sign two, 7.5% three; commissioners taking part in two charters; Marks
 under the one scheme with an award); ``<its name>_baseline`` gets Shropshire's charter alone
-with as many organisations as Shropshire's charter has signings in the first. Each is served
+with as many organisations as Shropshire's charter has signings in the first (for a charter's
+register and the API), grown to every organisation of the first before the combined register
+is measured against it (it lists every organisation in both). Each is served
 by a gunicorn with **the shipped ``gunicorn.conf.py``** (its workers, timeout and recycling, as
 a host runs it), and ``bench/bare_app.py`` (Flask and one route) by a third, with the same
 settings. Each row loads the three in turn in one-second slices with wrk (``load_generator``),
@@ -69,37 +71,42 @@ def _fresh_paths(base: str, joiner: str, cursors: bool = False) -> list[str]:
     return [f"{base}{joiner}{each}" for each in positions + [f"q={word}" for word in WORDS]]
 
 
-# (row, path, fresh paths or None, measured in the single-charter database too)
+# The single charter a row is compared with: CHARTER, of the size of Shropshire's charter here
+# (its signings); SERVICE, of the size of the whole service (every organisation, as the
+# combined register lists them), the same database grown to it; None, none.
+CHARTER, SERVICE = "charter", "service"
+# (row, path, fresh paths or None, reference)
 ROWS = (
-    ("charter register", f"/c/{SLUG}/register", None, True),
+    ("charter register", f"/c/{SLUG}/register", None, CHARTER),
     (
         "charter register fresh",
         f"/c/{SLUG}/register",
         _fresh_paths(f"/c/{SLUG}/register", "?"),
-        True,
+        CHARTER,
     ),
-    ("combined register", "/charters/register", None, True),
-    (
-        "combined register fresh",
-        "/charters/register",
-        _fresh_paths("/charters/register", "?"),
-        True,
-    ),
-    ("api charter=", f"/api/v1/organisations?charter={SLUG}", None, True),
+    ("api charter=", f"/api/v1/organisations?charter={SLUG}", None, CHARTER),
     (
         "api charter= fresh",
         f"/api/v1/organisations?charter={SLUG}",
         _fresh_paths(f"/api/v1/organisations?charter={SLUG}", "&", cursors=True),
-        True,
+        CHARTER,
     ),
     # A smaller charter (about a quarter of the organisations): its register walks the same
     # name order, skipping those that did not sign it. No single charter of its size here.
-    (f"{OTHER} register", f"/c/{OTHER}/register", None, False),
+    (f"{OTHER} register", f"/c/{OTHER}/register", None, None),
     (
         f"{OTHER} register fresh",
         f"/c/{OTHER}/register",
         _fresh_paths(f"/c/{OTHER}/register", "?"),
-        False,
+        None,
+    ),
+    # Measured last, once the single charter has as many organisations as the service.
+    ("combined register", "/charters/register", None, SERVICE),
+    (
+        "combined register fresh",
+        "/charters/register",
+        _fresh_paths("/charters/register", "?"),
+        SERVICE,
     ),
 )
 
@@ -164,15 +171,15 @@ def build(organisations: int) -> tuple[object, object, int]:
     return multi, single, size
 
 
-def in_process(apps: dict, repeat: int) -> dict[str, int]:
+def in_process(apps: dict, repeat: int, rows) -> dict[str, int]:
     """Each page's in-process median, queries and plan; returns each page's bytes (multi)."""
     sizes = {}
     print(f"\n{'in process':26} {'db':6} {'status':>6} {'ms':>7} {'queries':>7} {'bytes':>7} plan")
-    for name, path, fresh, both in ROWS:
+    for name, path, fresh, reference in rows:
         if fresh:
             continue
         for label, app in apps.items():
-            if label == "single" and not both:
+            if label == "single" and not reference:
                 continue
             with app.app_context():
                 client = app.test_client()
@@ -205,29 +212,37 @@ def _slices(urls: list[tuple[str, list | None]], seconds: float) -> list[dict]:
     return [load_generator._combine(each) for each in runs]
 
 
-def under_load(multi_url: str, single_url: str, sizes: dict, seconds: float, port: int) -> list:
+def under_load(urls: tuple[str, str], sizes: dict, seconds: float, port: int, rows) -> list:
     table = []
     conf = {"shipped": True}
     with ExitStack() as stack:
-        multi = stack.enter_context(harness.Gunicorn(port, url=multi_url, **conf))
-        single = stack.enter_context(harness.Gunicorn(port + 1, url=single_url, **conf))
+        multi = stack.enter_context(harness.Gunicorn(port, url=urls[0], **conf))
+        single = stack.enter_context(harness.Gunicorn(port + 1, url=urls[1], **conf))
         bare = stack.enter_context(harness.Gunicorn(port + 2, app="bench.bare_app:app", **conf))
-        multi.warm_up([path for _n, path, _f, _b in ROWS], rounds=12)
-        single.warm_up([path for _n, path, _f, both in ROWS if both], rounds=12)
-        bare.warm_up([f"/bare/{size}" for size in sizes.values()], rounds=12)
+        multi.warm_up([path for _n, path, _f, _r in rows], rounds=12)
+        single.warm_up([path for _n, path, _f, reference in rows if reference], rounds=12)
+        bare.warm_up([f"/bare/{sizes[path]}" for _n, path, _f, _r in rows], rounds=12)
         print(f"\nworkers per gunicorn (shipped gunicorn.conf.py): {len(multi.worker_pids())}")
-        for name, path, fresh, both in ROWS:
+        for name, path, fresh, reference in rows:
             size = sizes[path]
-            urls = [(multi.url(path), fresh)]
-            if both:
-                urls.append((single.url(path), fresh))
-            urls.append((bare.url(f"/bare/{size}"), None))
-            results = _slices(urls, seconds)
+            servers = [(multi.url(path), fresh)]
+            if reference:
+                servers.append((single.url(path), fresh))
+            servers.append((bare.url(f"/bare/{size}"), None))
+            results = _slices(servers, seconds)
             service, baseline = results[0], results[-1]
-            alone = results[1] if both else None
+            alone = results[1] if reference else None
             table.append((name, service, alone, baseline))
             print(_row(name, service, alone, baseline), flush=True)
     return table
+
+
+def grow_single(single, organisations: int) -> None:
+    """The single charter grown to the whole service's size, for the combined register."""
+    with single.app_context():
+        seconds = grow_to(organisations)
+        db.session.remove()
+    print(f"\nsingle charter grown to {organisations:,} organisations ({seconds:.1f} s)")
 
 
 HEADER = (
@@ -295,16 +310,24 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     multi, single, _size = build(args.organisations)
-    sizes = in_process({"multi": multi, "single": single}, args.repeat)
+    apps = {"multi": multi, "single": single}
+    urls = (harness.database_url(), harness.baseline_url())
     table = []
-    if args.seconds and load_generator.have_wrk():
-        urls = (harness.database_url(), harness.baseline_url())
-        table = under_load(*urls, sizes, args.seconds, args.port)
-    elif args.seconds:
-        print("(wrk not found: apt-get install wrk for the figures under load)")
+    for reference in (CHARTER, SERVICE):
+        rows = [row for row in ROWS if (row[3] or CHARTER) == reference]
+        if reference == SERVICE:
+            grow_single(single, args.organisations)
+        sizes = in_process(apps, args.repeat, rows)
+        if args.seconds and load_generator.have_wrk():
+            table += under_load(urls, sizes, args.seconds, args.port, rows)
+        elif args.seconds:
+            print("(wrk not found: apt-get install wrk for the figures under load)")
     total = None if args.no_reviews else reviews(multi, args.batch_size)
     if table:
-        print("\n== under load: 4 charters against a single charter of the same size ==")
+        print(
+            "\n== under load: 4 charters against a single charter of the same size (Shropshire's "
+            "signings for its register and the API, every organisation for the combined one) =="
+        )
         print(HEADER)
         for name, service, alone, bare in table:
             print(_row(name, service, alone, bare))
