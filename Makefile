@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: help run test setup assets db demo lint format clean ocds-profile scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews bench-reviews-twice bench-open-data cluster cluster-serve cluster-test
+.PHONY: help run test setup assets db demo lint format clean ocds-profile scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews bench-reviews-twice bench-charters bench-open-data cluster cluster-serve cluster-test
 
 help: ## list the commands (this list)
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | awk -F'\t' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -75,6 +75,11 @@ bench: setup ## the register at 500, 50,000 and 100,000 organisations, then /imp
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): in-process figures only"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-charters: setup ## 4 charters, 100,000 organisations, 160,000 signings against one charter of the same size, then the reviews over all; DROPS the tables of DATABASE_URL and of <its name>_baseline
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
+	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): in-process figures only"
+	$(BIN)/python bench/charters_bench.py $(BENCH_ARGS)
 
 bench-open-data: setup ## a 1 MB/s client beside two full-speed ones on register.json at 100,000 organisations; DROPS DATABASE_URL's tables
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to a scratch PostgreSQL database"; exit 1)
