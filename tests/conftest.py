@@ -42,6 +42,35 @@ class _MemoryBytecodeCache(BytecodeCache):
 _bytecode_cache = _MemoryBytecodeCache()
 
 
+def _share_url_builders() -> None:
+    """Every test makes an app of its own, and Werkzeug compiles two Python functions for each
+    of the app's routes as it binds them (ast and compile: nine tenths of create_app, some four
+    minutes of a run). A builder depends only on the rule's text, its parsed parts (``_trace``,
+    host or subdomain included) and its defaults, and reads the converters from the rule it is
+    bound to when called: compile each once a run and bind it to each app's rule as Werkzeug
+    does. The apps are otherwise made as the service makes them."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    compiled: dict[tuple, object] = {}
+
+    def shared(self, append_unknown: bool = True):
+        key = (
+            self.rule,
+            tuple(self._trace),
+            repr(sorted((self.defaults or {}).items())),
+            append_unknown,
+        )
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = shared
+
+
+_share_url_builders()
+
+
 @pytest.fixture
 def app(tmp_path):
     global _schema_ready
