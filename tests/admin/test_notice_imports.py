@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
 from charter.extensions import db as _db
 from charter.models import NoticeEvent, NoticeImport, NoticePoll
-from charter.services.domain import charter_commissioners, published_notices
+from charter.services.domain import charter_commissioners, notices_poll, published_notices
 from charter.services.domain.charters import default_charter
+from config import TestConfig
 from tests.cli.fts_api_server import Failure, Page, fts_api
 from tests.factories import make_commissioner, make_organisation, make_user
 
@@ -246,3 +248,42 @@ def test_poll_now_when_the_poll_is_off_says_so_and_fetches_nothing(
     assert "The Find a Tender poll is off" in _text(page)
     assert db.session.scalar(select(NoticePoll.id)) is None
     assert db.session.scalar(select(NoticeEvent.id)) is None
+
+
+@pytest.mark.skipif(
+    make_url(TestConfig.SQLALCHEMY_DATABASE_URI).get_backend_name() != "postgresql",
+    reason="the advisory lock is PostgreSQL's (SQLite runs in one process)",
+)
+def test_poll_now_while_another_poll_runs_fetches_nothing_and_says_so(
+    db, client_request, admin_user, api
+):
+    """Another process (the scheduler's poll) holds the poll's lock: poll now tells the
+    administrator, fetches no page and leaves the walk where the other run takes it."""
+    api.pages = {"": [Page([TELFORD], next_cursor="Mg==")], "Mg==": [Page([])]}
+    client_request.sign_in(admin_user)
+    lock = {"key": notices_poll.POLL_LOCK_KEY}
+    with db.engine.connect() as other_process:
+        assert other_process.execute(text("SELECT pg_try_advisory_lock(:key)"), lock).scalar()
+        other_process.commit()
+        try:
+            page = client_request.post(
+                "admin.poll_notices_now",
+                _form_page="/admin/notice-imports",
+                _follow_redirects=True,
+                _expected_status=200,
+            )
+        finally:
+            other_process.execute(text("SELECT pg_advisory_unlock(:key)"), lock)
+            other_process.commit()
+
+    assert "another poll was running" in _text(page)
+    assert api.requests == []
+    assert db.session.scalar(select(NoticePoll.id)) is None
+    # Released: the next poll goes ahead.
+    client_request.post(
+        "admin.poll_notices_now",
+        _form_page="/admin/notice-imports",
+        _follow_redirects=True,
+        _expected_status=200,
+    )
+    assert len(api.requests) == 2

@@ -37,6 +37,7 @@ from charter.models.notice_poll import NoticePoll
 from charter.models.published_notice import NoticeEvent, NoticeRelease
 from charter.models.user import User
 from charter.services.domain import award_facts, award_matching, published_notices
+from charter.services.domain.reviews import exclusive
 
 SOURCE = "find-a-tender"
 UK = ZoneInfo("Europe/London")
@@ -55,6 +56,11 @@ POLL_NOW_ACTOR = "an administrator's poll now"
 
 class PollFailed(ValueError):
     """A page of the walk could not be fetched or imported; the message says which and why."""
+
+
+# The PostgreSQL advisory lock one poll holds while it walks (the reviews hold another).
+POLL_LOCK_KEY = 0x434852544D415250
+ANOTHER_RUN = "another poll was running; it fetches what there is, so nothing was fetched now"
 
 
 @dataclass
@@ -89,8 +95,13 @@ def stages() -> list[str]:
 
 def poll(now: datetime, *, actor_label: str, pages: int | None = None) -> list[PollResult]:
     """One run: each stage's walk, as far as the page limit allows (``pages``, else
-    FIND_A_TENDER_POLL_PAGES). Commits page by page."""
-    return [_walk(stage, now, actor_label, pages) for stage in stages()]
+    FIND_A_TENDER_POLL_PAGES). Commits page by page. One run at a time: an administrator's
+    poll now and the scheduler's (or two administrators') would otherwise fetch the same page
+    and each save its own next page as the walk's; the second is told so and fetches nothing."""
+    with exclusive(POLL_LOCK_KEY) as alone:
+        if not alone:
+            return [PollResult(stage, error=ANOTHER_RUN) for stage in stages()]
+        return [_walk(stage, now, actor_label, pages) for stage in stages()]
 
 
 def enabled() -> bool:

@@ -146,27 +146,25 @@ __all__ = [
 
 
 @contextmanager
-def exclusive() -> Iterator[bool]:
-    """On PostgreSQL, hold a session-level advisory lock on a connection of its own for the
-    whole run (a transaction-level lock, or one taken through the pooled session connection,
-    would be released at the first commit). Yields False if another process holds it.
-    SQLite runs in one process by design: no lock."""
+def exclusive(key: int = ADVISORY_LOCK_KEY) -> Iterator[bool]:
+    """On PostgreSQL, hold a session-level advisory lock (``key``: the reviews' by default) on
+    a connection of its own for the whole run (a transaction-level lock, or one taken through
+    the pooled session connection, would be released at the first commit). Yields False if
+    another process holds it. SQLite runs in one process by design: no lock."""
     if db.engine.dialect.name != "postgresql":
         yield True
         return
     connection = db.engine.connect()
     try:
         acquired = connection.execute(
-            text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
         ).scalar()
         connection.commit()  # the lock outlives the transaction; do not sit idle in one
         try:
             yield bool(acquired)
         finally:
             if acquired:
-                connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
-                )
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 connection.commit()
     finally:
         connection.close()
