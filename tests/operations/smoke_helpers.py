@@ -24,8 +24,9 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def scratch_database(base_url: str, suffix: str) -> str:
     """An empty database beside the one ``base_url`` names; its URL.
 
-    Made once and emptied on later runs (its public schema dropped and made again): CREATE
-    DATABASE can take most of a minute on a busy disk.
+    Made once and emptied on later runs (every schema of its own dropped, and public made
+    again, so that what a restore brought last time, the test database's demo_snapshot schema
+    included, is gone): CREATE DATABASE can take most of a minute on a busy disk.
     """
     import psycopg
 
@@ -38,7 +39,12 @@ def scratch_database(base_url: str, suffix: str) -> str:
             conn.execute(f'CREATE DATABASE "{name}"')
     if exists:
         with psycopg.connect(f"{server}/{name}", autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE")
+            schemas = conn.execute(
+                "SELECT nspname FROM pg_namespace "
+                "WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'"
+            ).fetchall()
+            for (schema,) in schemas:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
             conn.execute("CREATE SCHEMA public")
     return base_url.rsplit("/", 1)[0] + "/" + name
 
