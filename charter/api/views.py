@@ -198,10 +198,14 @@ def _filters() -> register_query.Filters:
     q = arg("q")
     if any(ord(c) < 32 or ord(c) == 127 for c in q):
         raise InvalidParameter("q", "q must not contain control characters")
+    if len(q) > register_query.MAX_QUERY_LENGTH:
+        raise InvalidParameter(
+            "q", f"q must be {register_query.MAX_QUERY_LENGTH} characters or fewer"
+        )
     charter = requested_charter()
     return register_query.Filters(
         charter_id=charter.id if charter is not None else 0,
-        q=q[: register_query.MAX_QUERY_LENGTH],
+        q=q,
         district=arg("district"),
         organisation_type=organisation_type,
         sector=arg("sector"),

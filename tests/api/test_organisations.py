@@ -185,8 +185,16 @@ def test_invalid_cursor_is_a_json_400(client, scheme, cursor):
     assert body["error"]["parameter"] == "cursor"
 
 
-@pytest.mark.parametrize(("name", "value"), [("type", "charity"), ("standing", "everyone")])
-def test_unknown_type_or_standing_is_a_json_400(client, scheme, name, value):
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("type", "charity"),
+        ("standing", "everyone"),
+        # One character too long is refused, not searched for its first 200 characters.
+        ("q", "a" * 201),
+    ],
+)
+def test_unknown_type_standing_or_too_long_a_name_is_a_json_400(client, scheme, name, value):
     body = get_json(client, f"/api/v1/organisations?{name}={value}", LIST, 400)
     assert body["error"]["parameter"] == name
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import event
+
+from charter.extensions import db
 from charter.services.read_models import register as register_page_service
 from tests.factories import make_organisation
 from tests.public.register_helpers import make_signatory
@@ -110,3 +113,39 @@ def test_filters_with_keyset_links(client, scheme):
     assert result_names(second) == [f"Oswestry Firm {n:02d}" for n in range(20, 25)]
     again = client.get(link(second, "prev")).get_data(as_text=True)
     assert result_names(again) == [f"Oswestry Firm {n:02d}" for n in range(20)]
+
+
+def test_a_common_name_search_shows_its_first_matches_and_says_there_are_more(
+    client, scheme, monkeypatch
+):
+    monkeypatch.setattr(register_page_service, "SEARCH_SHOWN", 40)
+    names = make_register(scheme, 65)  # every name has "Firm" in it
+    make_organisation(scheme=scheme, name="Other Works", status="signatory")
+    page = client.get("/c/shropshire/register?q=firm").get_data(as_text=True)
+    assert "More than 40 organisations" in page
+    assert "These are the first 40 in name order" in page
+    assert result_names(page) == names[:20]
+    # The last page shown is the 40th match, from the front, not the last of the 65.
+    last = client.get("/c/shropshire/register?q=firm&page=2").get_data(as_text=True)
+    assert result_names(last) == names[20:40]
+    assert link(last, "next") is None
+    # At or under the cap, the count is exact.
+    exact = client.get("/c/shropshire/register?q=firm+00").get_data(as_text=True)
+    assert "10 organisations" in exact and "More than" not in exact
+
+
+def test_a_search_counts_no_further_than_it_shows(client, scheme, monkeypatch):
+    monkeypatch.setattr(register_page_service, "SEARCH_SHOWN", 40)
+    make_register(scheme, 65)
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        assert client.get("/c/shropshire/register?q=firm").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    counts = [sql for sql in seen if sql.upper().startswith("SELECT COUNT(")]
+    assert len(counts) == 1 and "LIMIT" in counts[0].upper(), counts

@@ -26,6 +26,7 @@ from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain import marks, register_entries, signings
 from charter.services.domain import standing as rules
 from charter.services.domain.signings import ANY_CHARTER
+from charter.services.infrastructure.query_plans import custom_plans
 from charter.services.infrastructure.spreadsheets import CsvColumn
 from charter.services.read_models import public_standing
 from charter.services.read_models.impact import published
@@ -364,8 +365,13 @@ def keyset_page(
 ) -> KeysetPage:
     """Up to ``limit`` matching organisations after the key ``after``, in the export's order:
     one query whatever the page size or the register's size."""
-    # One row more than asked for says whether another page follows.
-    rows = _batch(filters, after, limit + 1)
+    # One row more than asked for says whether another page follows. A name search is planned
+    # for its own word (charter.services.infrastructure.query_plans).
+    if filters.q:
+        with custom_plans():
+            rows = _batch(filters, after, limit + 1)
+    else:
+        rows = _batch(filters, after, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     next_key = (rows[-1].sort_key, rows[-1].id) if more else None

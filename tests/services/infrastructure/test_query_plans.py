@@ -1,0 +1,26 @@
+"""custom_plans(): a plan for each execution's own values inside it, the usual plans after it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from charter.extensions import db
+from charter.services.infrastructure.query_plans import custom_plans
+
+
+def test_plans_are_made_for_each_execution_inside_and_as_before_after(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no plan cache: custom_plans() does nothing there")
+    before = db.session.scalar(text("SHOW plan_cache_mode"))
+    with custom_plans():
+        assert db.session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+    assert db.session.scalar(text("SHOW plan_cache_mode")) == before == "auto"
+    db.session.commit()
+    # SET LOCAL: nothing is left on the pooled connection for the next transaction.
+    assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
+
+
+def test_on_sqlite_it_runs_the_statements_unchanged(app):
+    with custom_plans():
+        assert db.session.scalar(text("SELECT 1")) == 1
