@@ -129,6 +129,9 @@ def test_a_common_name_search_shows_its_first_matches_and_says_there_are_more(
     last = client.get("/c/shropshire/register?q=firm&page=2").get_data(as_text=True)
     assert result_names(last) == names[20:40]
     assert link(last, "next") is None
+    beyond = client.get("/c/shropshire/register?q=firm&page=3")
+    assert beyond.status_code == 400
+    assert "a search shows its first 40 matches, on 2 pages" in beyond.get_data(as_text=True)
     # At or under the cap, the count is exact.
     exact = client.get("/c/shropshire/register?q=firm+00").get_data(as_text=True)
     assert "10 organisations" in exact and "More than" not in exact

@@ -329,6 +329,11 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
         else:
             page, rows = max(2, min(page, pages - 1)), rows[1:]
     else:
+        if page > pages and more:
+            raise PageNotAvailable(
+                f"There is no page {page:,}: a search shows its first {SEARCH_SHOWN:,} matches, "
+                f"on {pages:,} pages. Add another word to the name to narrow it"
+            )
         if page > pages:
             raise PageNotAvailable(
                 f"There is no page {page:,}: the results fill {pages:,} "
