@@ -33,6 +33,7 @@ from charter.models import (
     Signing,
 )
 from charter.services.domain.plausibility import counts
+from charter.services.domain.pledge_periods import covers_start
 
 SEPARATOR = "/"
 
@@ -74,7 +75,7 @@ def lines(references: list[str]):
         Signing.id.label("signing_id"),
         key_of(references).label("measure_code"),
         Measure.unit.label("unit"),
-        MonitoringReturn.period_start.label("period_start"),
+        covers_start().label("period_start"),
         MonitoringReturn.period_end.label("period_end"),
         ReturnLine.actual_value.label("value"),
         Organisation.district,

@@ -58,6 +58,7 @@ from charter.models.signing import acting_charter
 from charter.services.domain import figure_parts
 from charter.services.domain.charters import default_charter_id
 from charter.services.domain.plausibility import counts
+from charter.services.domain.pledge_periods import covers_start
 
 
 def shared_measures(charter_id: int) -> dict[str, tuple[str, str]]:
@@ -129,8 +130,8 @@ def _not_reported_here(mine) -> object:
             own_return.status == MonitoringReturn.status,  # verified, as the line itself
             own_line.actual_value.is_not(None),
             own_measure.reference == Measure.reference,
-            own_return.period_start <= MonitoringReturn.period_end,
-            own_return.period_end >= MonitoringReturn.period_start,
+            covers_start(own_line, own_return) <= MonitoringReturn.period_end,
+            own_return.period_end >= covers_start(),
         )
     )
 
@@ -147,7 +148,8 @@ def _taking_part(charter_id: int) -> object:
 def lines(charter_id: int, organisation_id: int | None = None):
     """Every figure counted for the charter (or for one organisation's signing of it), one row
     per return line: organisation_id, signing_id (the organisation's signing of the charter),
-    measure_code, unit, period_start, period_end, value, district, sector, organisation_type,
+    measure_code, unit, period_start (of the period the figure covers,
+    ``pledge_periods.covers_start``), period_end, value, district, sector, organisation_type,
     publishes."""
     one = [] if organisation_id is None else [Organisation.id == organisation_id]
     signing = aliased(Signing, name="own")
@@ -160,7 +162,7 @@ def lines(charter_id: int, organisation_id: int | None = None):
                 signing.id.label("signing_id"),
                 code.label("measure_code"),
                 unit.label("unit"),
-                MonitoringReturn.period_start.label("period_start"),
+                covers_start().label("period_start"),
                 MonitoringReturn.period_end.label("period_end"),
                 value.label("value"),
                 *_attributes(),
@@ -224,7 +226,7 @@ def lines(charter_id: int, organisation_id: int | None = None):
             mine.id,
             code,
             Measure.unit,
-            MonitoringReturn.period_start,
+            covers_start(),
             MonitoringReturn.period_end,
             value,
             *_attributes(),
