@@ -104,7 +104,7 @@ def test_the_region_s_page_shows_its_charters_figures_and_says_what_it_covers(cl
     response = client.get(f"{WEST_MIDLANDS}&period={YEAR}")
     assert response.status_code == 200
     page = text_of(response)
-    assert "What the charters in West Midlands deliver together" in page
+    assert "What the charters in the West Midlands deliver together" in page
     covers = page.split('id="covers">', 1)[1].split("</p>", 1)[0]
     assert "Social Value Charter for Shropshire" in covers and "(Shropshire)" in covers
     assert "Cheshire" not in covers
@@ -143,6 +143,7 @@ def test_a_region_s_figures_are_withheld_under_the_strictest_of_its_charters_rul
     [
         ("atlantis", "There is no region ‘atlantis’: choose a region from the list"),
         ("london", "No charter on this service is in London: choose a region from the list"),
+        ("south-east", "No charter on this service is in the South East"),
         ("WEST-MIDLANDS", "There is no region ‘WEST-MIDLANDS’"),
     ],
 )
@@ -197,7 +198,7 @@ def test_the_combined_register_narrows_to_a_region(client, scheme, cheshire_west
         response = client.get("/charters/register?region=north-west")
     assert response.status_code == 200 and counter.value <= 6
     page = text_of(response)
-    assert "Signatories of the charters in North West" in page
+    assert "Signatories of the charters in the North West" in page
     assert "Chester Only Ltd" in page and "Both Regions Ltd" in page
     assert "Shropshire Only Ltd" not in page
     assert "2 organisations" in page

@@ -40,6 +40,25 @@ REGIONS = {
 }
 
 
+# The regions whose name takes "the" in a sentence ("in the West Midlands", "in London").
+_WITH_THE = frozenset(
+    {
+        "north-east",
+        "north-west",
+        "east-midlands",
+        "west-midlands",
+        "east-of-england",
+        "south-east",
+        "south-west",
+    }
+)
+
+
+def in_words(slug: str) -> str:
+    """The region's name as a sentence has it: "the West Midlands", "London"."""
+    return f"the {REGIONS[slug]}" if slug in _WITH_THE else REGIONS[slug]
+
+
 class RegionRefused(Refused):
     """A region that is not one of ``REGIONS``; the message says which are."""
 
@@ -68,6 +87,10 @@ class RegionCharters:
     slug: str
     name: str
     charters: tuple
+
+    @property
+    def in_words(self) -> str:
+        return in_words(self.slug)
 
     @property
     def charter_ids(self) -> list[int]:

@@ -30,7 +30,10 @@ class UnknownRegion(LookupError):
         if name is None:
             message = f"There is no region ‘{slug[:60]}’: choose a region from the list"
         else:
-            message = f"No charter on this service is in {name}: choose a region from the list"
+            message = (
+                f"No charter on this service is in {regions.in_words(slug)}: choose a region "
+                "from the list"
+            )
         super().__init__(message)
         self.message = message
 
