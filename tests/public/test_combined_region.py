@@ -208,3 +208,12 @@ def test_the_combined_register_narrows_to_a_region(client, scheme, cheshire_west
     unknown = client.get("/charters/register?region=atlantis")
     assert unknown.status_code == 404
     assert "There is no region ‘atlantis’" in unknown.get_data(as_text=True)
+
+
+def test_the_service_home_links_each_region_s_pages(client, scheme, cheshire_west):
+    page = text_of(client.get("/"))
+    assert (
+        'href="/charters/impact?region=west-midlands">What the charters in the West Midlands '
+        "deliver together</a> (Shropshire)" in page
+    )
+    assert 'href="/charters/register?region=north-west">their signatories</a>' in page
