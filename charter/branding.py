@@ -58,6 +58,8 @@ class CharterFacts:
     running_body: str
     area: str
     description: str
+    # The ONS region its area is in (regions.py), None for none: the combined pages' choices.
+    region: str | None = None
     # The name of the award its current scheme gives ("Charter Mark"), or None when the charter
     # awards none (a scheme file without [award]); a charter with no scheme yet keeps the
     # default. Ask it through ``charter.award``, never here.
@@ -122,6 +124,7 @@ def _remember(executor) -> _Held:
             Charter.running_body,
             Charter.area,
             Charter.description,
+            Charter.region,
             _current_scheme(Scheme.has_award).label("has_award"),
             _current_scheme(Scheme.award_name).label("award_name"),
         ).order_by(Charter.id)

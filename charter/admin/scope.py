@@ -81,6 +81,9 @@ SERVICE_WIDE = frozenset(
         "admin.show_person",
         "admin.prepare_copy",
         "admin.close_person_account",
+        # the charters the service runs, and the region each is in (the combined pages)
+        "admin.list_charters",
+        "admin.set_charter_region",
         # the service's machinery
         "admin.list_email_deliveries",
         "admin.retry_email",

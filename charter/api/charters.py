@@ -16,6 +16,7 @@ from charter.api.errors import InvalidParameter
 from charter.branding import CharterFacts, held_charters
 from charter.caching import cached_by_register
 from charter.public.charter_prefix import charter_for_slug
+from charter.services.domain import regions
 
 CHARTER_PARAMETER = "charter"
 
@@ -38,6 +39,17 @@ def charter_json(charter: CharterFacts) -> dict:
     return {"slug": charter.slug, "name": charter.name}
 
 
+def region_json(slug: str | None) -> dict | None:
+    """The charter's ONS region (regions.py), with what its charters deliver together."""
+    if slug is None:
+        return None
+    return {
+        "slug": slug,
+        "name": regions.name_of(slug),
+        "impact": url_for("public.show_combined_impact", region=slug, _external=True),
+    }
+
+
 @bp.get("/charters")
 @cached_by_register(max_age=300)
 def list_charters():
@@ -49,6 +61,7 @@ def list_charters():
                     "name": charter.name,
                     "running_body": charter.running_body,
                     "area": charter.area,
+                    "region": region_json(charter.region),
                     "description": charter.description,
                     "links": {
                         "html": url_for(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.models.scheme import UNITS
 from charter.services.domain.marks import STANDING_LABELS
+from charter.services.domain.regions import REGIONS
 from charter.services.read_models.register_query import PUBLIC_STATUS_LABELS
 
 
@@ -225,7 +226,7 @@ SCHEMAS = {
     },
     "Charter": {
         "type": "object",
-        "required": ["slug", "name", "running_body", "area", "description", "links"],
+        "required": ["slug", "name", "running_body", "area", "region", "description", "links"],
         "properties": {
             "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
             "name": {"type": "string"},
@@ -234,6 +235,20 @@ SCHEMAS = {
                 "description": "The council or partnership that runs it and issues its Marks",
             },
             "area": {"type": "string"},
+            "region": {
+                "type": ["object", "null"],
+                "description": "The ONS region its area is in; null where none is given",
+                "required": ["slug", "name", "impact"],
+                "properties": {
+                    "slug": {"type": "string", "enum": list(REGIONS)},
+                    "name": {"type": "string", "enum": list(REGIONS.values())},
+                    "impact": {
+                        **URL,
+                        "description": "What the region's charters deliver together",
+                    },
+                },
+                "additionalProperties": False,
+            },
             "description": {"type": "string"},
             "links": {
                 "type": "object",

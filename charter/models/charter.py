@@ -13,7 +13,8 @@ The vocabulary:
   of, ``running_body_members``). Certificates name it: each scheme version records the running
   body as it stood when that version was loaded (``Scheme.issuer_name``), so a certificate keeps
   printing what it printed when the Mark was awarded;
-- a charter covers an **area** (a county, a city region);
+- a charter covers an **area** (a county, a city region), which lies in a **region** (one of
+  the ONS's, charter.services.domain.regions) whose charters the combined pages show together;
 - a charter has a **scheme**, versioned: every ``Scheme`` row is a version of the scheme of one
   charter, and organisations keep the version they signed under.
 
@@ -43,6 +44,7 @@ AREA_LENGTH = 200
 DESCRIPTION_LENGTH = 1000
 EMAIL_LENGTH = 254
 WEBSITE_LENGTH = 500
+REGION_LENGTH = 40
 
 
 class Charter(db.Model):
@@ -62,6 +64,9 @@ class Charter(db.Model):
     running_body: Mapped[str] = mapped_column(String(NAME_LENGTH))
     running_body_members: Mapped[str | None] = mapped_column(Text)
     area: Mapped[str] = mapped_column(String(AREA_LENGTH))
+    # The ONS region its area is in ("west-midlands", charter.services.domain.regions), for the
+    # combined pages of a region's charters; None: in no region's.
+    region: Mapped[str | None] = mapped_column(String(REGION_LENGTH), index=True)
     description: Mapped[str] = mapped_column(Text)
     # None until the running body gives one: the service's SERVICE_CONTACT_EMAIL stands in.
     contact_email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))

@@ -23,6 +23,19 @@ DIMENSION_DISTRICT = "district"
 DIMENSION_SECTOR = "sector"
 DIMENSION_TYPE = "organisation_type"
 DIMENSION_COMMISSIONER = "commissioner"
+# Whose figures a summary row is (``scope``): a charter's own (charter_id set, scope ""), every
+# charter's together ("all", charter_id NULL) or a region's charters' together ("region:<slug>",
+# charter_id NULL; charter.services.domain.regions).
+SCOPE_CHARTER = ""
+SCOPE_ALL = "all"
+REGION_SCOPE_PREFIX = "region:"
+SCOPE_LENGTH = 60
+
+
+def region_scope(region: str) -> str:
+    return f"{REGION_SCOPE_PREFIX}{region}"
+
+
 DIMENSIONS = (
     DIMENSION_ALL,
     DIMENSION_DISTRICT,
@@ -55,6 +68,10 @@ class ImpactCell(db.Model):
     # every charter's figures together, each counted once (counted_figures.combined_lines),
     # under its reference or its charter's measure ("shropshire/LE2").
     charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"))
+    # With charter_id NULL: "all" (every charter's) or a region's ("region:west-midlands").
+    scope: Mapped[str] = mapped_column(
+        String(SCOPE_LENGTH), default=SCOPE_CHARTER, server_default=""
+    )
     period_key: Mapped[str] = mapped_column(String(10))
     measure_code: Mapped[str] = mapped_column(String(100))
     dimension: Mapped[str] = mapped_column(String(20))
@@ -86,6 +103,9 @@ class ImpactComparison(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"))
+    scope: Mapped[str] = mapped_column(
+        String(SCOPE_LENGTH), default=SCOPE_CHARTER, server_default=""
+    )
     period_key: Mapped[str] = mapped_column(String(10))
     measure_code: Mapped[str] = mapped_column(String(100))
     total: Mapped[Decimal] = mapped_column(Numeric(18, 2))
@@ -103,6 +123,9 @@ class ImpactLifecycleCount(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"))
+    scope: Mapped[str] = mapped_column(
+        String(SCOPE_LENGTH), default=SCOPE_CHARTER, server_default=""
+    )
     period_key: Mapped[str] = mapped_column(String(10))
     event: Mapped[str] = mapped_column(String(30))
     count: Mapped[int]
@@ -115,6 +138,9 @@ class ImpactBuild(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"), index=True)
+    scope: Mapped[str] = mapped_column(
+        String(SCOPE_LENGTH), default=SCOPE_CHARTER, server_default=""
+    )
     built_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     cells: Mapped[int]
     seconds: Mapped[Decimal] = mapped_column(Numeric(10, 3))

@@ -21,6 +21,11 @@ def test_the_charters_are_listed_default_first_with_their_links(client, two_char
     shropshire = body["data"][0]
     assert shropshire["running_body"] == "Social Value Group"
     assert shropshire["area"] == "Shropshire"
+    assert shropshire["region"] == {
+        "slug": "west-midlands",
+        "name": "West Midlands",
+        "impact": "http://localhost/charters/impact?region=west-midlands",
+    }
     assert shropshire["links"] == {
         "html": "http://localhost/c/shropshire/",
         "register": "http://localhost/c/shropshire/register",

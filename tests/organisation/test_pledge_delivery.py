@@ -14,6 +14,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import ContractFigure, Measure, MonitoringReturn, ReturnLine
 from charter.services.domain import periods, signings
+from charter.services.read_models import commitments
 from tests.factories import make_contract, make_user
 from tests.organisation.pledge_helpers import (
     WORCESTERSHIRE,
@@ -183,3 +184,40 @@ def test_an_achievement_not_yet_verified_is_not_shown_as_achieved(
     text = " ".join(page.select_one(".app-commitments").get_text(" ", strip=True).split())
     assert "Not yet achieved" in text
     assert "Achieved on" not in text
+
+
+def test_a_yearly_pledges_per_contract_figure_is_dated_by_the_year_it_covers(
+    client_request, supplier, contract
+):
+    """A per-contract pledge reported once a year is in the return of the year's last quarter
+    and covers the whole year (ReturnLine.covers_start): what it delivered is dated January to
+    December, not October to December (pledge_periods.covers_start)."""
+    organisation, worcestershire = supplier
+    client_request.post(
+        "organisation.make_pledge",
+        slug=organisation.slug,
+        contract_id=contract.id,
+        measure_code="CD2",
+        charter=WORCESTERSHIRE,
+        _data={"number_0": "4", "frequency": "annually"},
+    )
+    year = date.today().year - 1
+    days_ago = (date.today() - date(year, 11, 15)).days
+    returned(
+        organisation,
+        worcestershire,
+        contract,
+        days_ago,
+        "verified",
+        {
+            "CD2": {
+                "actual_value": Decimal(3),
+                "covers_start": date(year, 1, 1),
+                "contract": (Decimal(3), None),
+            }
+        },
+    )
+    report = commitments.for_contract(contract)
+    (row,) = [r for r in report.contracts[0].rows if r.measure.code == "CD2"]
+    assert row.delivered == 3
+    assert row.latest == periods.Period(date(year, 1, 1), date(year, 12, 31))

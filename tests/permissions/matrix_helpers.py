@@ -63,6 +63,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "public.show_badge": PUBLIC,
     "public.show_impact": PUBLIC,
     "public.show_combined_impact": PUBLIC,
+    "public.download_combined_impact_csv": PUBLIC,
+    "public.download_combined_impact_json": PUBLIC,
     "public.show_combined_register": PUBLIC,
     "public.show_impact_data": PUBLIC,
     # A 404 for everyone until some contract's figures are published (OCDS asks a package for
@@ -180,6 +182,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "admin.list_email_deliveries": SERVICE,
     "admin.retry_email": SERVICE,
     "admin.list_job_runs": SERVICE,
+    "admin.list_charters": SERVICE,
+    "admin.set_charter_region": SERVICE,
     "admin.edit_commissioner": SERVICE,
     "admin.deactivate_commissioner": SERVICE,
     "admin.reactivate_commissioner": SERVICE,

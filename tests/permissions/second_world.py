@@ -129,6 +129,7 @@ def second_charters_rows(users: dict, charter: Charter, scheme, shared: Commissi
                 select(Measure.id).where(Measure.scheme_id == scheme.id, Measure.code == "LE1")
             ),
             "charter_slug": charter.slug,
+            "charter_id": charter.id,
         },
     }
 

@@ -308,6 +308,7 @@ def _params(home: Organisation, commissioner: Commissioner) -> dict[str, str]:
         ),
         # The default charter's public pages (/c/<charter_slug>/...).
         "charter_slug": _first(select(Charter.slug).order_by(Charter.id)),
+        "charter_id": _first(select(Charter.id).order_by(Charter.id)),
         "token": "not-a-real-token",
         "filename": "js/init.js",
         "anything": "no-such-thing",

@@ -16,7 +16,7 @@ from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.services.domain import proxy_values
 from charter.services.domain.schemes import current_scheme
-from charter.services.read_models.impact import build, figures
+from charter.services.read_models.impact import figures, scopes
 from charter.services.read_models.impact.periods import parse_period, quarter_of, year_of
 from charter.services.read_models.impact.published import published_figures_of
 from tests.services.read_models.disclosure_attack import recovered
@@ -56,7 +56,7 @@ def _attacker_knowledge():
         )
     }
     assert {k: round(v[0], 2) for k, v in published.items()} == pytest.approx(stored)
-    return build.quarter_ratios(ends), counts, published
+    return scopes.quarter_ratios(ends), counts, published
 
 
 def _published_parts(ends) -> dict:

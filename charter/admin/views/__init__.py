@@ -3,6 +3,7 @@
 from charter.admin.views import (  # noqa: F401
     appeals,
     audits,
+    charters,
     commissioners,
     contract_managers,
     contract_report,

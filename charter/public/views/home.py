@@ -14,6 +14,7 @@ from flask import g, render_template
 from charter.branding import held_charters
 from charter.caching import register_version_for_request
 from charter.public import bp
+from charter.services.domain import regions
 from charter.services.domain.schemes import current_scheme, principles_of
 from charter.services.read_models.charter_numbers import numbers_of
 
@@ -22,7 +23,11 @@ from charter.services.read_models.charter_numbers import numbers_of
 def show_home():
     charters = held_charters()
     version = register_version_for_request().version if charters else 0
-    return render_template("public/service-home.html", charters=numbers_of(charters, version))
+    return render_template(
+        "public/service-home.html",
+        charters=numbers_of(charters, version),
+        regions=regions.grouped(charters),
+    )
 
 
 @bp.get("/c/<charter_slug>/")

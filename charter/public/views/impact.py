@@ -183,6 +183,14 @@ def download_impact_csv():
 @open_data_files.built_as("impact.csv", follows="impact")
 def impact_csv():
     rows, threshold = _open_rows()
+    response = csv_response(rows, threshold, "social-value-impact.csv")
+    metadata_url = url_for("public.show_impact_csv_metadata", _external=True)
+    response.headers["Link"] = f'{describedby_link(metadata_url)}, <{LICENCE_URL}>; rel="license"'
+    return response
+
+
+def csv_response(rows: list[dict], threshold: int, filename: str) -> Response:
+    """The impact open data rows as a CSV download (a charter's, or the charters together's)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -199,9 +207,7 @@ def impact_csv():
         writer.writerow([spreadsheet_safe(values[c]) for c in CSV_COLUMNS])
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="social-value-impact.csv"'
-    metadata_url = url_for("public.show_impact_csv_metadata", _external=True)
-    response.headers["Link"] = f'{describedby_link(metadata_url)}, <{LICENCE_URL}>; rel="license"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import abort, render_template, request, url_for
 
@@ -25,6 +25,7 @@ ERROR_TARGETS = {
     "type": "type",
     "sector": "sector",
     "standing": "standing",
+    "region": "region",
     "page": "results",
 }
 
@@ -80,12 +81,17 @@ class Searched:
     params: dict[str, str]
 
 
-def searched(charter_id: int, award: str | None) -> Searched:
+def searched(charter_id: int, award: str | None, region=None) -> Searched:
     """The register search the request asks for, on ``charter_id``'s register (0: any
-    charter's, /charters/register)."""
+    charter's, /charters/register; with ``region``, a ``regions.RegionCharters``, any of the
+    region's charters')."""
     version = register_version_for_request().version
     options = register_service.filter_options(version, charter_id, award)
     query = register_service.parse_query(request.args, options, charter_id)
+    if region is not None:
+        query.filters = replace(
+            query.filters, region=region.slug, region_charters=tuple(region.charter_ids)
+        )
     result = None
     if not query.errors:
         try:
@@ -93,6 +99,15 @@ def searched(charter_id: int, award: str | None) -> Searched:
         except register_service.PageNotAvailable as error:
             query.errors["page"] = error.message
     return Searched(options, query, result, query.filters.as_params())
+
+
+def _choices(context: dict) -> tuple:
+    """What the combined register's region choices are (a region's charters may change
+    without the register changing): part of the cached form's key."""
+    shown = context.get("shown")
+    if shown is None:
+        return ()
+    return tuple((r.slug, r.charter_ids and tuple(r.charter_ids)) for r in shown.choices)
 
 
 def register_page(search: Searched, endpoint: str, **context):
@@ -108,7 +123,7 @@ def register_page(search: Searched, endpoint: str, **context):
             {"text": message, "href": f"#{ERROR_TARGETS[name]}"}
             for name, message in query.errors.items()
         ],
-        form_cache_key=None if query.errors else (endpoint, query.filters),
+        form_cache_key=None if query.errors else (endpoint, query.filters, _choices(context)),
         result=result,
         pagination=pagination(result, search.params, endpoint) if result else None,
         **context,

@@ -11,6 +11,9 @@ The running body is the issuer of the charter's Charter Marks. Older files name 
 ``[issuer]`` table (``name``, ``members``); a file with ``[charter]`` names it there
 (``running_body``, ``running_body_members``) and must not have ``[issuer]`` as well, so there is
 one place to change it.
+
+``region`` (optional) is the ONS region the charter's area is in (regions.py), for the combined
+pages of a region's charters.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from charter.models.charter import (
     SLUG_LENGTH,
     WEBSITE_LENGTH,
 )
+from charter.services.domain import regions
 from charter.services.domain.scheme_settings import SchemeFileError
 from charter.services.domain.text import clean_text
 
@@ -45,7 +49,7 @@ TEXT_FIELDS = {
     "area": (True, AREA_LENGTH),
     "description": (True, DESCRIPTION_LENGTH),
 }
-FIELDS = ("slug", *TEXT_FIELDS, "contact_email", "website")
+FIELDS = ("slug", *TEXT_FIELDS, "region", "contact_email", "website")
 
 
 def charter_table(data: dict) -> dict | None:
@@ -73,6 +77,10 @@ def charter_table(data: dict) -> dict | None:
         out[key] = _text(table, key, required=required, longest=longest)
     out["contact_email"] = _email(table)
     out["website"] = _website(table)
+    if "region" in table:
+        # Only when the file gives it: a file without it leaves the region a service
+        # administrator set (regions.py).
+        out["region"] = _region(table)
     return out
 
 
@@ -129,6 +137,18 @@ def _text(table: dict, key: str, *, required: bool, longest: int) -> str | None:
             _at(key),
         )
     return value
+
+
+def _region(table: dict) -> str | None:
+    value = _string(table, "region")
+    try:
+        return regions.checked(value)
+    except regions.RegionRefused:
+        written = ", ".join(f'"{slug}"' for slug in regions.REGIONS)
+        raise SchemeFileError(
+            f"{WHERE}: 'region' must be one of the ONS regions, written {written}; not \"{value}\"",
+            _at("region"),
+        ) from None
 
 
 def _email(table: dict) -> str | None:

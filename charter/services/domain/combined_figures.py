@@ -9,6 +9,10 @@ measure no other charter shares is added up with nothing else. Units must agree 
 to be added up: where two charters give one reference in different units, each charter's figure
 keeps its own key.
 
+The same for a region's charters (``charter_ids``, regions.py): the figures of signings of those
+charters, keyed by the references those charters give in one unit, under the strictest of their
+disclosure settings.
+
 The rows have the columns ``counted_figures.lines`` has, so the impact build adds them up,
 breaks them down and applies disclosure control as it does a charter's. There are no pounds:
 each charter values figures with its own proxy values, and a sum of two charters' valuations
@@ -17,7 +21,7 @@ would be no one's.
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, select, true
 
 from charter.extensions import db
 from charter.models import (
@@ -33,15 +37,23 @@ from charter.models import (
     Signing,
 )
 from charter.services.domain.plausibility import counts
+from charter.services.domain.pledge_periods import covers_start
 
 SEPARATOR = "/"
 
 
-def references_in_one_unit() -> list[str]:
-    """The references every charter gives in the same unit: their figures add up. One query."""
+def _among(charter_ids: list[int] | None, column=Charter.id):
+    """SQL: of one of ``charter_ids`` (None: of any charter)."""
+    return true() if charter_ids is None else column.in_(charter_ids)
+
+
+def references_in_one_unit(charter_ids: list[int] | None = None) -> list[str]:
+    """The references every charter (of ``charter_ids``) gives in the same unit: their figures
+    add up. One query."""
     rows = db.session.execute(
         select(Measure.reference)
-        .where(Measure.reference.is_not(None))
+        .join(Scheme, Scheme.id == Measure.scheme_id)
+        .where(Measure.reference.is_not(None), _among(charter_ids, Scheme.charter_id))
         .group_by(Measure.reference)
         .having(func.count(func.distinct(Measure.unit)) == 1)
     )
@@ -65,16 +77,17 @@ def _joined(query):
     )
 
 
-def lines(references: list[str]):
-    """Every verified figure once, keyed as the module says (``references``: those in one unit,
-    read once by the caller): the columns of ``counted_figures.lines``."""
+def lines(references: list[str], charter_ids: list[int] | None = None):
+    """Every verified figure once (of signings of ``charter_ids``' charters), keyed as the
+    module says (``references``: those in one unit, read once by the caller): the columns of
+    ``counted_figures.lines``."""
     publishes = case((Signing.publishes_figures.is_(True), 1), else_=0)
     query = select(
         Organisation.id.label("organisation_id"),
         Signing.id.label("signing_id"),
         key_of(references).label("measure_code"),
         Measure.unit.label("unit"),
-        MonitoringReturn.period_start.label("period_start"),
+        covers_start().label("period_start"),
         MonitoringReturn.period_end.label("period_end"),
         ReturnLine.actual_value.label("value"),
         Organisation.district,
@@ -83,12 +96,14 @@ def lines(references: list[str]):
         publishes.label("publishes"),
     ).select_from(ReturnLine)
     query = _joined(query).join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-    return query.where(counts(), ReturnLine.actual_value.is_not(None)).subquery("combined_lines")
+    return query.where(
+        counts(), ReturnLine.actual_value.is_not(None), _among(charter_ids)
+    ).subquery("combined_lines")
 
 
-def contract_figures(references: list[str], published):
-    """Every verified per-contract figure once, keyed as the module says: the columns of
-    ``counted_figures.contract_figures``."""
+def contract_figures(references: list[str], published, charter_ids: list[int] | None = None):
+    """Every verified per-contract figure once (of signings of ``charter_ids``' charters),
+    keyed as the module says: the columns of ``counted_figures.contract_figures``."""
     query = select(
         MonitoringReturn.organisation_id.label("organisation_id"),
         key_of(references).label("measure_code"),
@@ -101,26 +116,30 @@ def contract_figures(references: list[str], published):
     query = query.join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
     query = _joined(query).join(Contract, Contract.id == ContractFigure.contract_id)
     query = query.join(Commissioner, Commissioner.id == Contract.commissioner_id)
-    return query.where(counts(), ContractFigure.value.is_not(None)).subquery("combined_figures")
+    return query.where(counts(), ContractFigure.value.is_not(None), _among(charter_ids)).subquery(
+        "combined_figures"
+    )
 
 
-def units(references: list[str]) -> dict[str, str]:
+def units(references: list[str], charter_ids: list[int] | None = None) -> dict[str, str]:
     """Each combined key's unit (for disclosure control's flows and averages). One query."""
     rows = db.session.execute(
         select(key_of(references), Measure.unit)
         .join(Scheme, Scheme.id == Measure.scheme_id)
         .join(Charter, Charter.id == Scheme.charter_id)
+        .where(_among(charter_ids))
         .distinct()
     )
     return dict(rows.all())
 
 
-def settings() -> tuple[int, float]:
-    """The disclosure threshold and protection share of the strictest charter: figures from
-    every charter are shown under the rules of the one that protects most. One query."""
+def settings(charter_ids: list[int] | None = None) -> tuple[int, float]:
+    """The disclosure threshold and protection share of the strictest charter (of
+    ``charter_ids``): figures from several charters are shown under the rules of the one that
+    protects most. One query."""
     rows = db.session.execute(
         select(Scheme.disclosure_min_organisations, Scheme.disclosure_protection_percent).where(
-            Scheme.is_current.is_(True)
+            Scheme.is_current.is_(True), _among(charter_ids, Scheme.charter_id)
         )
     ).all()
     if not rows:
@@ -128,15 +147,18 @@ def settings() -> tuple[int, float]:
     return max(r[0] for r in rows), max(float(r[1]) for r in rows) / 100
 
 
-def charters_measures(references: list[str]) -> dict[str, list[tuple[str, str, str]]]:
+def charters_measures(
+    references: list[str], charter_ids: list[int] | None = None
+) -> dict[str, list[tuple[str, str, str]]]:
     """For each combined key: (charter name, measure code, measure title) of every charter's
-    current measure under it, for the page to say what each figure adds up. One query."""
+    (of ``charter_ids``) current measure under it, for the page to say what each figure adds
+    up. One query."""
     found: dict[str, list[tuple[str, str, str]]] = {}
     for key, name, code, title in db.session.execute(
         select(key_of(references), Charter.name, Measure.code, Measure.title)
         .join(Scheme, Scheme.id == Measure.scheme_id)
         .join(Charter, Charter.id == Scheme.charter_id)
-        .where(Scheme.is_current.is_(True))
+        .where(Scheme.is_current.is_(True), _among(charter_ids))
         .order_by(Charter.id, Measure.position)
     ):
         found.setdefault(key, []).append((name, code, title))

@@ -53,11 +53,13 @@ from charter.models import (
     Signing,
 )
 from charter.models.contract import CharterCommissioner
+from charter.models.impact import SCOPE_ALL
 from charter.models.scheme import ACHIEVEMENT, PAIR, REPORTED_PER_CONTRACT
 from charter.models.signing import acting_charter
 from charter.services.domain import figure_parts
 from charter.services.domain.charters import default_charter_id
 from charter.services.domain.plausibility import counts
+from charter.services.domain.pledge_periods import covers_start
 
 
 def shared_measures(charter_id: int) -> dict[str, tuple[str, str]]:
@@ -129,8 +131,8 @@ def _not_reported_here(mine) -> object:
             own_return.status == MonitoringReturn.status,  # verified, as the line itself
             own_line.actual_value.is_not(None),
             own_measure.reference == Measure.reference,
-            own_return.period_start <= MonitoringReturn.period_end,
-            own_return.period_end >= MonitoringReturn.period_start,
+            covers_start(own_line, own_return) <= MonitoringReturn.period_end,
+            own_return.period_end >= covers_start(),
         )
     )
 
@@ -147,7 +149,8 @@ def _taking_part(charter_id: int) -> object:
 def lines(charter_id: int, organisation_id: int | None = None):
     """Every figure counted for the charter (or for one organisation's signing of it), one row
     per return line: organisation_id, signing_id (the organisation's signing of the charter),
-    measure_code, unit, period_start, period_end, value, district, sector, organisation_type,
+    measure_code, unit, period_start (of the period the figure covers,
+    ``pledge_periods.covers_start``), period_end, value, district, sector, organisation_type,
     publishes."""
     one = [] if organisation_id is None else [Organisation.id == organisation_id]
     signing = aliased(Signing, name="own")
@@ -160,7 +163,7 @@ def lines(charter_id: int, organisation_id: int | None = None):
                 signing.id.label("signing_id"),
                 code.label("measure_code"),
                 unit.label("unit"),
-                MonitoringReturn.period_start.label("period_start"),
+                covers_start().label("period_start"),
                 MonitoringReturn.period_end.label("period_end"),
                 value.label("value"),
                 *_attributes(),
@@ -224,7 +227,7 @@ def lines(charter_id: int, organisation_id: int | None = None):
             mine.id,
             code,
             Measure.unit,
-            MonitoringReturn.period_start,
+            covers_start(),
             MonitoringReturn.period_end,
             value,
             *_attributes(),
@@ -314,30 +317,41 @@ def contract_figures(charter_id: int, published):
     return union_all(own, borrowed).subquery("counted_figures")
 
 
-# Set by the combined /impact page: its readers read every charter's figures together.
-showing_combined: ContextVar[bool] = ContextVar("showing_combined", default=False)
+# Set by the combined /impact pages to the scope they show ("all": every charter's together;
+# "region:<slug>": a region's charters'; charter.models.impact): their readers read those rows.
+showing_combined: ContextVar[str | None] = ContextVar("showing_combined", default=None)
 
 
 def shown_charter_id() -> int | None:
     """The charter whose figures a reader shows: the acting one (a charter's /impact acts in
-    it), else the default charter; None for every charter's together."""
+    it), else the default charter; None for several charters' together (``showing_combined``)."""
     if showing_combined.get():
         return None
     return acting_charter.get() or default_charter_id()
 
 
-def of_charter(model, charter_id: int | None) -> object:
+def of_charter(model, charter_id: int | None, scope: str = SCOPE_ALL) -> object:
     """SQL: a summary row (cell, comparison, lifecycle count, build) of ``charter_id``, or with
-    None of every charter's together."""
-    return model.charter_id.is_(None) if charter_id is None else model.charter_id == charter_id
+    None of several charters' together: every charter's, or a region's (``scope``)."""
+    if charter_id is None:
+        return and_(model.charter_id.is_(None), model.scope == scope)
+    return model.charter_id == charter_id
 
 
 def of_shown_charter(model) -> object:
-    """SQL: a summary row of the charter shown, or of every charter's together
+    """SQL: a summary row of the charter shown, or of the charters shown together
     (``showing_combined``)."""
+    scope = showing_combined.get()
+    if scope:
+        return of_charter(model, None, scope)
     return of_charter(model, shown_charter_id())
 
 
-def literal_charter(charter_id: int):
+def literal_charter(charter_id: int | None):
     """The charter's id as a constant column of an INSERT ... SELECT."""
     return literal(charter_id).label("charter_id")
+
+
+def literal_scope(scope: str):
+    """The rows' scope as a constant column of an INSERT ... SELECT."""
+    return literal(scope).label("scope")

@@ -26,10 +26,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 
 from charter.extensions import db
-from charter.models import ActionPlan, Contract, ContractCommitment, Measure, Signing
+from charter.models import (
+    ActionPlan,
+    Contract,
+    ContractCommitment,
+    Measure,
+    MonitoringReturn,
+    ReturnLine,
+    Signing,
+)
 from charter.models.contract import CharterCommissioner
 from charter.services.domain import periods
 from charter.services.infrastructure.bulk_insert import among
@@ -142,8 +150,18 @@ def lines_due(
     return due
 
 
+def covers_start(line=ReturnLine, monitoring_return=MonitoringReturn):
+    """SQL: the first day of the period a return line's figure covers: its ``covers_start``
+    (a yearly pledge's January in the return of its last quarter), else its return's start.
+    It ends with its return (``period_end``). The one expression every query dating a figure
+    uses (commitments delivered, counted figures, the combined figures); ``covers_of`` is the
+    same rule on loaded rows. ``line`` and ``monitoring_return`` may be aliases."""
+    return func.coalesce(line.covers_start, monitoring_return.period_start)
+
+
 def covers_of(line, monitoring_return) -> periods.Period:
-    """The period a return line's figure covers: its return's, or from ``covers_start``."""
+    """The period a return line's figure covers: its return's, or from ``covers_start`` (the
+    rule of ``covers_start`` on a loaded line and return)."""
     return periods.Period(
         line.covers_start or monitoring_return.period_start, monitoring_return.period_end
     )

@@ -81,6 +81,23 @@ def on_register_clause(charter_id) -> ColumnElement[bool]:
     return published > 0
 
 
+def on_register_among(charter_ids) -> ColumnElement[bool]:
+    """SQL: the organisation's entry is on the public register of one of ``charter_ids`` (an
+    expanding bound parameter: a region's charters, regions.py), probed as
+    ``on_register_clause`` probes one charter's."""
+    published = (
+        select(func.count())
+        .where(
+            Signing.organisation_id == Organisation.id,
+            Signing.charter_id.in_(charter_ids),
+            Signing.register_entry == REGISTER_PUBLISHED,
+            Signing.status.in_(lifecycle.PUBLIC_STATES),
+        )
+        .scalar_subquery()
+    )
+    return published > 0
+
+
 def registers_of(organisation_ids: list[int]) -> dict[int, list[int]]:
     """The charters (ids, in the order signed) on whose registers each organisation is: the
     combined register's "signed" line. One query for a page of organisations."""

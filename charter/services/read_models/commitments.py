@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, or_, select
 
 from charter.extensions import db
 from charter.models import (
@@ -43,6 +43,7 @@ from charter.models import (
 from charter.models.scheme import ACHIEVEMENT, FLOW_UNITS, PAIR, REPORTED_PER_CONTRACT
 from charter.services.domain.periods import Period
 from charter.services.domain.plausibility import counts
+from charter.services.domain.pledge_periods import covers_start
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,8 @@ def share_of_term(contract: Contract, at: date) -> int:
 
 
 def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]:
-    """(contract id, measure id) -> [(period start, period end, value, second value)], oldest
-    first."""
+    """(contract id, measure id) -> [(start of the period covered, period end, value, second
+    value)], oldest first (a yearly pledge's figure covers its year, ``covers_start``)."""
     found: dict[tuple[int, int], list] = {}
     if not contract_ids:
         return found
@@ -122,7 +123,7 @@ def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]
         select(
             ContractFigure.contract_id,
             ReturnLine.measure_id,
-            MonitoringReturn.period_start,
+            covers_start(),
             MonitoringReturn.period_end,
             ContractFigure.value,
             ContractFigure.second_value,
@@ -153,7 +154,7 @@ def _organisation_wide(organisation_ids: list[int], at: date) -> dict[tuple[int,
         select(
             MonitoringReturn.organisation_id,
             ReturnLine.measure_id,
-            func.coalesce(ReturnLine.covers_start, MonitoringReturn.period_start),
+            covers_start(),
             MonitoringReturn.period_end,
             ReturnLine.actual_value,
             ReturnLine.second_value,

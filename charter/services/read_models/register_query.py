@@ -124,6 +124,10 @@ class Filters:
     sector: str = ""
     standing: str = ""
     charter_id: int = 0
+    # Any charter's register narrowed to a region's charters (regions.py): its slug, and the
+    # ids of its charters (a parameter of the statement, not part of its shape).
+    region: str = ""
+    region_charters: tuple[int, ...] = ()
 
     def as_params(self) -> dict[str, str]:
         """Only the filters in use, for links that keep them (pagination, downloads)."""
@@ -135,6 +139,7 @@ class Filters:
                 ("type", self.organisation_type),
                 ("sector", self.sector),
                 ("standing", self.standing),
+                ("region", self.region),
             )
             if value
         }
@@ -174,6 +179,8 @@ def filter_params(filters: Filters, today: date | None = None) -> dict[str, obje
         params["q_pattern"] = _contains_pattern(filters.q)
     if filters.standing:
         params["today"] = today or date.today()
+    if filters.region:
+        params["region_charters"] = list(filters.region_charters)
     for name in _COLUMN_FILTERS:
         if value := getattr(filters, name):
             params[name] = value
@@ -187,7 +194,14 @@ def shape(filters: Filters) -> Filters:
     # Any charter (the API without charter=) is a statement of its own; one charter's is shared
     # by every charter (-1 here, its id a parameter).
     charter = signings.ANY_CHARTER if filters.charter_id == signings.ANY_CHARTER else -1
-    return replace(filters, charter_id=charter, **dict.fromkeys(in_use, "?"))
+    region = "?" if filters.region else ""
+    return replace(
+        filters,
+        charter_id=charter,
+        region=region,
+        region_charters=(),
+        **dict.fromkeys(in_use, "?"),
+    )
 
 
 def statement_charter(any_charter: bool, value: int | None = None):
@@ -207,7 +221,11 @@ def charter_param(filters: Filters):
 def filtered(query: Select, filters: Filters) -> Select:
     params = filter_params(filters)
     charter = charter_param(filters)
-    query = query.where(register_entries.on_register_clause(charter))
+    if filters.region:
+        among = bindparam("region_charters", params.get("region_charters"), expanding=True)
+        query = query.where(register_entries.on_register_among(among))
+    else:
+        query = query.where(register_entries.on_register_clause(charter))
     if "q_pattern" in params:
         # On PostgreSQL the trigram index on lower(name) serves this LIKE '%...%'.
         query = query.where(

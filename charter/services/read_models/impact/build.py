@@ -27,7 +27,6 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
-    null,
     select,
     text,
     true,
@@ -42,9 +41,7 @@ from charter.models import (
     ImpactCell,
     ImpactComparison,
     ImpactLifecycleCount,
-    Measure,
     MonitoringReturn,
-    Scheme,
     Signing,
 )
 from charter.models.impact import (
@@ -57,11 +54,10 @@ from charter.models.impact import (
 from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.models.signing import acting_in
-from charter.services.domain import combined_figures, counted_figures, proxy_values
-from charter.services.domain.schemes import current_scheme
-from charter.services.read_models import open_contracting
-from charter.services.read_models.impact import disclosure, like_for_like, staging
+from charter.services.domain import counted_figures
+from charter.services.read_models.impact import disclosure, like_for_like, scopes, staging
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
+from charter.services.read_models.impact.scopes import Scope
 
 # Lifecycle triggers counted per quarter, and what the page calls them.
 LIFECYCLE_EVENTS = {
@@ -107,44 +103,25 @@ def _grouped(*expressions: ColumnElement) -> list[ColumnElement]:
     return [e for e in expressions if e is not NO_BREAKDOWN and e is not ALL_TIME_KEY]
 
 
-def _proxy_expression(period_ends: list[date]):
-    """``proxy(code, period_end)``: £ per unit for each figure's measure and period end, or NULL
-    where none was in force: a CASE on the measure, then on the period end (simple CASEs,
-    evaluated for millions of lines, compare one value per branch instead of testing every
-    pair). The charter's own proxy values (the acting charter's scheme)."""
-    by_code: dict[str, dict[date, object]] = {}
-    for (code, end), value in proxy_values.in_force_at(period_ends).items():
-        if value is not None:
-            by_code.setdefault(code, {})[end] = value
-
-    def proxy(code_column, end_column):
-        if not by_code:
-            return null()
-        return case(
-            {code: case(ends, value=end_column) for code, ends in by_code.items()},
-            value=code_column,
-        )
-
-    return proxy
-
-
 PUBLISHED_COLUMNS = ["published_organisations", "published_total", "published_monetised"]
 
 
-def _insert(rows_select, dimension: str, charter_id: int | None, published: bool = False) -> None:
+def _insert(rows_select, dimension: str, scope: Scope, published: bool = False) -> None:
     columns = ["period_key", "measure_code", "dimension_value", "total", "organisations"]
     columns.append("monetised")
     if published:
         columns += PUBLISHED_COLUMNS
     source = rows_select.add_columns(
-        literal(dimension).label("dimension"), counted_figures.literal_charter(charter_id)
+        literal(dimension).label("dimension"),
+        counted_figures.literal_charter(scope.charter_id),
+        counted_figures.literal_scope(scope.scope),
     )
     db.session.execute(
-        insert(ImpactCell).from_select([*columns, "dimension", "charter_id"], source)
+        insert(ImpactCell).from_select([*columns, "dimension", "charter_id", "scope"], source)
     )
 
 
-def _commissioner_cells(period_ends: list[date], proxy, figures, charter_id: int | None) -> None:
+def _commissioner_cells(period_ends: list[date], scope: Scope) -> None:
     """Per-contract figures by the commissioner that awarded the contract (flows only: a stock
     on a contract is not a figure a commissioner's total can add up), as counted for the
     charter (``counted_figures.contract_figures``). The part the open contracting file publishes
@@ -152,8 +129,8 @@ def _commissioner_cells(period_ends: list[date], proxy, figures, charter_id: int
     disclosure control counts it as known, as it does the register's figures in the other
     cells (an organisation with any figure of the cell published counts as publishing: the
     rest of its part is then protected as the others' is)."""
-    f = figures.c
-    pounds = f.value * proxy(f.measure_code, f.period_end)
+    f = scope.contract_figures.c
+    pounds = f.value * scope.proxy(f.measure_code, f.period_end)
     keys = {
         "quarter": case({e: quarter_of(e).key for e in period_ends}, value=f.period_end),
         "year": case({e: year_of(e).key for e in period_ends}, value=f.period_end),
@@ -176,28 +153,12 @@ def _commissioner_cells(period_ends: list[date], proxy, figures, charter_id: int
             .where(f.unit.in_(FLOW_UNITS))
             .group_by(*_grouped(key, f.measure_code, f.commissioner))
         )
-        _insert(rows, DIMENSION_COMMISSIONER, charter_id, published=True)
+        _insert(rows, DIMENSION_COMMISSIONER, scope, published=True)
 
 
-def quarter_ratios(period_ends: list[date]) -> dict[tuple[str, str], float]:
-    """The proxy value in force in each quarter, by (measure code, quarter key): what ties a
-    quarter's pounds to its figure (anyone can read the proxy history). A quarter whose returns
-    end on days with different values in force has no single ratio and is left out."""
-    found: dict[tuple[str, str], set] = {}
-    for (code, end), value in proxy_values.in_force_at(period_ends).items():
-        found.setdefault((code, quarter_of(end).key), set()).add(value)
-    return {
-        key: float(values.pop())
-        for key, values in found.items()
-        if len(values) == 1 and None not in values
-    }
-
-
-def _mark_complementary(
-    threshold: int, share: float, ratios: dict, units: dict[str, str], charter_id: int | None
-) -> None:
-    """Flag the charter's cells withheld to protect a small one (see `disclosure`): one read
-    of the cells' keys and counts, then an UPDATE per thousand flagged cells."""
+def _mark_complementary(scope: Scope) -> None:
+    """Flag the scope's cells withheld to protect a small one (see `disclosure`): one read of
+    the cells' keys and counts, then an UPDATE per thousand flagged cells."""
     rows = db.session.execute(
         select(
             ImpactCell.id,
@@ -211,8 +172,9 @@ def _mark_complementary(
             ImpactCell.published_organisations,
             ImpactCell.published_total,
             ImpactCell.published_monetised,
-        ).where(counted_figures.of_charter(ImpactCell, charter_id))
+        ).where(counted_figures.of_charter(ImpactCell, scope.charter_id, scope.scope))
     ).all()
+    units, threshold = scope.units, scope.threshold
     cells = {(r[1], r[2], r[3], r[4]): (r[5], r[6], r[7]) for r in rows}
     published = {
         (r[1], r[2], r[3], r[4]): (r[8], float(r[9] or 0), float(r[10] or 0)) for r in rows if r[8]
@@ -220,7 +182,7 @@ def _mark_complementary(
     ids = {(r[1], r[2], r[3], r[4]): r[0] for r in rows}
     flows = {code for code, unit in units.items() if unit in FLOW_UNITS}
     averaged = frozenset(code for code, unit in units.items() if unit in staging.AVERAGED_UNITS)
-    protection = disclosure.Protection(share, ratios, averaged, published)
+    protection = disclosure.Protection(scope.share, scope.ratios, averaged, published)
     found = disclosure.relations(cells, flows, averaged)
     _, complementary = disclosure.withhold(cells, found, threshold, protection)
     flagged = sorted(ids[key] for key in complementary)
@@ -231,16 +193,23 @@ def _mark_complementary(
         )
 
 
-def _lifecycle_counts(charter_id: int | None) -> int:
-    """How many of the charter's signings (or every charter's) signed, gained a Mark, lost it
-    or lapsed, per quarter: from the lifecycle events of its signings."""
+def _lifecycle_counts(scope: Scope) -> int:
+    """How many of the charter's signings (or every charter's, or a region's charters') signed,
+    gained a Mark, lost it or lapsed, per quarter: from the lifecycle events of its signings."""
+    charter_id = scope.charter_id
+    if charter_id is not None:
+        of_scope = Signing.charter_id == charter_id
+    elif scope.charter_ids is not None:
+        of_scope = Signing.charter_id.in_(scope.charter_ids)
+    else:
+        of_scope = true()
     counts: Counter[tuple[str, str]] = Counter()
     rows = db.session.execute(
         select(AuditEvent.trigger, func.date(AuditEvent.created_at))
         .join(Signing, Signing.id == AuditEvent.signing_id)
         .where(
             AuditEvent.trigger.in_(LIFECYCLE_EVENTS),
-            true() if charter_id is None else Signing.charter_id == charter_id,
+            of_scope,
         )
     )
     for trigger, day in rows:
@@ -250,7 +219,13 @@ def _lifecycle_counts(charter_id: int | None) -> int:
         db.session.execute(
             insert(ImpactLifecycleCount),
             [
-                {"charter_id": charter_id, "period_key": k, "event": e, "count": n}
+                {
+                    "charter_id": charter_id,
+                    "scope": scope.scope,
+                    "period_key": k,
+                    "event": e,
+                    "count": n,
+                }
                 for (k, e), n in sorted(counts.items())
             ],
         )
@@ -289,105 +264,46 @@ def rebuild(charter_ids: list[int] | None = None) -> BuildResult:
     cells = lifecycle_rows = 0
     for charter_id in charter_ids:
         with acting_in(charter_id):
-            built = _rebuild_scope(Scope.of_charter(charter_id, period_ends), period_ends)
+            built = _rebuild_scope(scopes.Scope.of_charter(charter_id, period_ends), period_ends)
         cells += built.cells
         lifecycle_rows += built.lifecycle_rows
-    if db.session.scalar(select(func.count(Charter.id))) > 1:  # every charter's together
-        built = _rebuild_scope(Scope.combined(), period_ends)
+    for scope in scopes.combined_scopes():
+        built = _rebuild_scope(scope, period_ends)
         cells += built.cells
         lifecycle_rows += built.lifecycle_rows
     return BuildResult(cells, lifecycle_rows, time.perf_counter() - started)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What one set of summary rows is built from: a charter's counted figures under its own
-    proxy values and disclosure settings, or (``charter_id`` None) every charter's together,
-    each figure once, in its units only, under the strictest charter's disclosure settings."""
-
-    charter_id: int | None
-    lines: object
-    contract_figures: object
-    proxy: object
-    threshold: int
-    share: float
-    ratios: dict
-    units: dict
-
-    @classmethod
-    def of_charter(cls, charter_id: int, period_ends: list[date]) -> Scope:
-        published = open_contracting.published_clause()
-        units = dict(
-            db.session.execute(
-                select(Measure.code, Measure.unit)
-                .join(Scheme, Scheme.id == Measure.scheme_id)
-                .where(Scheme.charter_id == charter_id)
-            ).all()
-        )
-        return cls(
-            charter_id,
-            counted_figures.lines(charter_id),
-            counted_figures.contract_figures(charter_id, published),
-            _proxy_expression(period_ends) if period_ends else None,
-            disclosure_threshold(),
-            protection_share(),
-            quarter_ratios(period_ends) if period_ends else {},
-            units,
-        )
-
-    @classmethod
-    def combined(cls) -> Scope:
-        threshold, share = combined_figures.settings()
-        references = combined_figures.references_in_one_unit()
-        published = open_contracting.published_clause()
-        return cls(
-            None,
-            combined_figures.lines(references),
-            combined_figures.contract_figures(references, published),
-            lambda _code, _end: null(),
-            threshold,
-            share,
-            {},
-            combined_figures.units(references),
-        )
 
 
 def _rebuild_scope(scope: Scope, period_ends: list[date]) -> BuildResult:
     started = time.perf_counter()
     charter_id = scope.charter_id
     for model in (ImpactCell, ImpactLifecycleCount, ImpactComparison):
-        db.session.execute(delete(model).where(counted_figures.of_charter(model, charter_id)))
+        db.session.execute(
+            delete(model).where(counted_figures.of_charter(model, charter_id, scope.scope))
+        )
     if period_ends:
         staging.stage(period_ends, scope.proxy, scope.lines)
         _check_range()
         for dimension, column in _ORGANISATION_DIMENSIONS.items():
-            _insert(staging.cell_rows(column), dimension, charter_id, published=True)
-        like_for_like.stage(charter_id)
+            _insert(staging.cell_rows(column), dimension, scope, published=True)
+        like_for_like.stage(charter_id, scope.scope)
         staging.drop()
-        _commissioner_cells(period_ends, scope.proxy, scope.contract_figures, charter_id)
-        _mark_complementary(scope.threshold, scope.share, scope.ratios, scope.units, charter_id)
+        _commissioner_cells(period_ends, scope)
+        _mark_complementary(scope)
     # Counted rather than summed from rowcounts: drivers differ on INSERT ... SELECT rowcounts.
     cells = db.session.scalar(
         select(func.count())
         .select_from(ImpactCell)
-        .where(counted_figures.of_charter(ImpactCell, charter_id))
+        .where(counted_figures.of_charter(ImpactCell, charter_id, scope.scope))
     )
-    lifecycle_rows = _lifecycle_counts(charter_id)
+    lifecycle_rows = _lifecycle_counts(scope)
     seconds = time.perf_counter() - started
     db.session.add(
-        ImpactBuild(charter_id=charter_id, cells=cells, seconds=Decimal(f"{seconds:.3f}"))
+        ImpactBuild(
+            charter_id=charter_id,
+            scope=scope.scope,
+            cells=cells,
+            seconds=Decimal(f"{seconds:.3f}"),
+        )
     )
     return BuildResult(cells, lifecycle_rows, seconds)
-
-
-def disclosure_threshold() -> int:
-    """The disclosure threshold of the acting charter's current scheme (the default's)."""
-    scheme = current_scheme()
-    return scheme.disclosure_min_organisations if scheme is not None else 3
-
-
-def protection_share() -> float:
-    """The scheme's protection level as a share (20% is 0.2): see `protection`."""
-    scheme = current_scheme()
-    percent = scheme.disclosure_protection_percent if scheme is not None else 20
-    return float(percent) / 100

@@ -41,7 +41,7 @@ class LikeForLike:
         return self.total - self.previous_total
 
 
-def _per_organisation(charter_id: int):
+def _per_organisation(charter_id: int | None, scope: str):
     """One row per organisation, measure and period (quarters and financial years), with the
     key of the same period a year earlier."""
     q = staging.ORG_QUARTERS.c
@@ -70,7 +70,9 @@ def _per_organisation(charter_id: int):
     ).where(ranked.c.recency == 1)
     rows = union_all(quarters, year_flows, year_stocks).subquery("rows")
     keys = db.session.scalars(
-        select(ImpactCell.period_key).where(ImpactCell.charter_id == charter_id).distinct()
+        select(ImpactCell.period_key)
+        .where(counted_figures.of_charter(ImpactCell, charter_id, scope))
+        .distinct()
     )
     previous = {}
     for key in keys:
@@ -99,9 +101,10 @@ def _added_up(column, unit):
     )
 
 
-def stage(charter_id: int) -> None:
-    """Add the charter's like-for-like rows (after its cells, while its staged rows exist)."""
-    per_org = _per_organisation(charter_id)
+def stage(charter_id: int | None, scope: str) -> None:
+    """Add the charter's (or the charters together's, ``scope``) like-for-like rows (after its
+    cells, while its staged rows exist)."""
+    per_org = _per_organisation(charter_id, scope)
     if per_org is None:
         return
     now, before = per_org.alias("now"), per_org.alias("before")
@@ -113,6 +116,7 @@ def stage(charter_id: int) -> None:
             _added_up(before.c.value, now.c.unit),
             func.count(),
             literal(charter_id),
+            literal(scope),
         )
         .select_from(now)
         .join(
@@ -126,7 +130,7 @@ def stage(charter_id: int) -> None:
         .group_by(now.c.period_key, now.c.measure_code, now.c.unit)
     )
     columns = ["period_key", "measure_code", "total", "previous_total", "organisations"]
-    columns.append("charter_id")
+    columns += ["charter_id", "scope"]
     db.session.execute(insert(ImpactComparison).from_select(columns, rows))
 
 
