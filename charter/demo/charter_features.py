@@ -10,7 +10,9 @@ document asks for, shown by one signatory of each, so every charter's pages have
   file sets no proxy values (the council's administrators set those; nothing is invented here),
   so the alternative cannot yet be valued and stays proposed, as its page explains.
 - **Worcestershire**: Malvern Hills Catering holds a contract with Worcestershire County Council
-  and made three pledges from the toolkit at tender, with its numbers and how often it reports.
+  and made four pledges from the toolkit at tender, with its numbers and how often it reports
+  (a count, a pair, a percentage and an achievement); its returns report them, sent and
+  verified by the charter's assessor (charter.demo.pledge_returns).
 - **Warwickshire**: one signatory, so its register and pages show one. Nothing more: the
   policy names no measures and gives none of its self-assessment's questions yet.
 
@@ -29,6 +31,7 @@ from sqlalchemy import delete, func, select
 
 from charter.demo.contract_monitoring import manager_email
 from charter.demo.other_charters import _new_organisation, _office_hours, _owner_of, _sign, _user
+from charter.demo.pledge_returns import build_pledge_returns
 from charter.extensions import db
 from charter.models import (
     Charter,
@@ -102,14 +105,18 @@ WORCESTERSHIRE_CONTRACT = {
     "title": "School meals, Malvern Hills primary schools",
     "reference": "WCC-2026-0412",
     "value": Decimal(180000),
-    "started_days_ago": 25,
-    "recorded_days_ago": 22,
-    "confirmed_days_ago": 15,
-    # (pledge code, its numbers in [#] order, how often it reports)
+    # After its plan was approved (charter.demo.other_charters), so its returns ask for the
+    # pledges from the first quarter (charter.demo.pledge_returns).
+    "started_days_ago": 470,
+    "recorded_days_ago": 474,
+    "confirmed_days_ago": 468,
+    # (pledge code, its numbers in [#] order, how often it reports): a count, an achievement,
+    # a pair and a percentage.
     "pledges": [
         ("CD2", [Decimal(4)], "quarterly"),
         ("DI2", [], "annually"),
         ("ES1", [Decimal(2), Decimal(30)], "annually"),
+        ("EE1", [Decimal(40)], "annually"),
     ],
 }
 WARWICKSHIRE_SIGNATORY = {
@@ -246,7 +253,7 @@ def _cheshire_west(now: datetime, at, charter: Charter, managers: dict, counts: 
 
 def _worcestershire(now: datetime, at, charter: Charter, managers: dict, counts: Counter) -> None:
     record = WORCESTERSHIRE_CONTRACT
-    organisation, _, contract, _ = _contract(record, now, at, managers, charter)
+    organisation, owner, contract, _ = _contract(record, now, at, managers, charter)
     with acting_in(charter.id):
         for code, numbers, frequency in record["pledges"]:
             pledges.make_pledge(
@@ -259,6 +266,7 @@ def _worcestershire(now: datetime, at, charter: Charter, managers: dict, counts:
             )
             counts["pledges made at tender"] += 1
     db.session.flush()
+    build_pledge_returns(now, charter, organisation, owner, contract, counts)
 
 
 def _measure(charter: Charter, code: str) -> Measure:

@@ -9,7 +9,8 @@ trigger fired acting in that charter (``acting_in``) with a signature and the an
 publishing figures, back-dated by a fixed number of days so the demo is the same on every date.
 Then what the charters share: a police force that takes part in two charters and a contract
 with it that counts in both, and plans under the further signings, one approved by Cheshire
-West's own assessor (that signing is in monitoring) and one waiting for Worcestershire's.
+West's own assessor (that signing is in monitoring), one waiting for Worcestershire's and
+Malvern Hills Catering's approved by Worcestershire's (its returns: pledge_returns.py).
 Last, each charter's own features in use, and Warwickshire's signatory: charter_features.py.
 """
 
@@ -98,6 +99,8 @@ FURTHER_SIGNINGS = {
 FURTHER_PLANS = [
     ("Severn Valley Builders Ltd", CHESHIRE_WEST, ("CW1", 0, 52), 30, 24),
     ("Wrekin Care Partnership CIC", WORCESTERSHIRE, ("CD2", 0, 6), 12, None),
+    # Its returns report the pledges on its contract with the county (charter_features.py).
+    ("Malvern Hills Catering Ltd", WORCESTERSHIRE, ("CD2", 0, 4), 490, 480),
 ]
 # A police force covers both counties: its contracts count in both charters. Severn Valley
 # Builders (which signed both) holds one, confirmed once by the force's contract manager.
@@ -123,7 +126,7 @@ WORCESTERSHIRE_ONLY = {
     "district": "Malvern Hills",
     "id": "GB-COH-13579246",
     "owner": "Grace Turner",
-    "signed_days_ago": 30,
+    "signed_days_ago": 500,
 }
 
 

@@ -25,8 +25,10 @@ from charter.models import (
     Commissioner,
     Contract,
     ContractCommitment,
+    EvidenceFile,
     EvidenceLink,
     InformationRequest,
+    Measure,
     MonitoringReturn,
     Organisation,
     ReturnLine,
@@ -42,6 +44,7 @@ from charter.services.domain.returns import MONITORED_STATES
 from workflows.lifecycle import STATES
 
 CHECKS = []
+PLEDGED_CONTRACT = "WCC-2026-0412"  # Malvern Hills Catering's, with Worcestershire's pledges
 # What `make db` loads, in its order; the checks expect the charters of the first three.
 SCHEME_FILES = [
     Path(__file__).resolve().parents[2] / "schemes" / name
@@ -185,7 +188,9 @@ def monitored_organisations_have_contracts(now: datetime) -> None:
             commitments = db.session.scalar(
                 select(func.count()).where(ContractCommitment.contract_id == contract.id)
             )
-            assert 1 <= commitments <= 3
+            # Malvern Hills Catering's four pledges from Worcestershire's toolkit, one of each
+            # kind of value (charter/demo/charter_features.py); three at most elsewhere.
+            assert 1 <= commitments <= (4 if contract.reference == PLEDGED_CONTRACT else 3)
 
 
 @check
@@ -200,16 +205,27 @@ def returns_in_every_state_and_verified_ones_complete(now: datetime) -> None:
     for monitoring_return in verified:
         assert monitoring_return.verified_by_id in assessors
         assert monitoring_return.submitted_at < monitoring_return.verified_at < now
-        lines = db.session.scalars(
-            select(ReturnLine).where(ReturnLine.return_id == monitoring_return.id)
+        lines = db.session.execute(
+            select(ReturnLine, Measure.unit)
+            .join(Measure, Measure.id == ReturnLine.measure_id)
+            .where(ReturnLine.return_id == monitoring_return.id)
         ).all()
         assert lines
-        for line in lines:
-            assert line.actual_value is not None and line.narrative
+        for line, unit in lines:
+            # Its value: a figure, a pair's two, an achievement's yes or no.
+            if unit == "achievement":
+                assert line.achieved is not None
+            else:
+                assert line.actual_value is not None
+                assert (unit == "pair") == (line.second_value is not None)
+            assert line.narrative
             links = db.session.scalar(
                 select(func.count()).where(EvidenceLink.return_line_id == line.id)
             )
-            assert links >= 1
+            files = db.session.scalar(
+                select(func.count()).where(EvidenceFile.return_line_id == line.id)
+            )
+            assert links + files >= 1
     statuses = set(db.session.scalars(select(MonitoringReturn.status).distinct()))
     assert statuses == {"draft", "submitted", "queried", "verified"}
 
@@ -359,7 +375,8 @@ def organisations_signed_two_or_three_charters(now: datetime) -> None:
         "shropshire": "accredited",
         "worcestershire": "plan_submitted",
     }
-    assert signed["Malvern Hills Catering Ltd"] == {"worcestershire": "signatory"}
+    # Its plan approved by Worcestershire's assessor: it reports its pledges.
+    assert signed["Malvern Hills Catering Ltd"] == {"worcestershire": "monitoring"}
     assert sorted(len(charters) for charters in signed.values())[-3:] == [1, 2, 3]
     # Each further signing is under its own charter's scheme, with its signature.
     for signing in db.session.scalars(select(Signing)):
@@ -393,6 +410,56 @@ def each_charter_uses_its_own_features(now: datetime) -> None:
         .join(Contract, Contract.id == ContractCommitment.contract_id)
         .where(Contract.reference == "WCC-2026-0412")
     ).all()
-    assert sorted(pledged) == [[], ["2", "30"], ["4"]]
+    assert sorted(pledged) == [[], ["2", "30"], ["4"], ["40"]]
     signed = select(func.count(Signing.id)).join(Charter, Charter.id == Signing.charter_id)
     assert db.session.scalar(signed.where(Charter.slug == "warwickshire")) == 1
+
+
+@check
+def worcestershires_pledges_are_reported_and_verified(now: datetime) -> None:
+    """Malvern Hills Catering's returns report its pledges (charter/demo/pledge_returns.py):
+    sent and verified by Worcestershire's assessor, a count and a pair per contract, a
+    percentage and an achievement (with its evidence file) for the whole organisation."""
+    from charter.models import ContractFigure
+
+    returns = returns_of("Malvern Hills Catering Ltd")
+    assert returns and all(r.status in ("draft", "submitted", "verified") for r in returns)
+    assert all(
+        r.status == "draft" for r in returns if r.period_end >= (now - timedelta(days=3)).date()
+    )
+    worcestershire = db.session.scalar(select(Charter.id).where(Charter.slug == "worcestershire"))
+    assessors = set(
+        db.session.scalars(
+            select(StaffRole.user_id).where(
+                StaffRole.charter_id == worcestershire, StaffRole.role == "assessor"
+            )
+        )
+    )
+    found = {}
+    for r in returns:
+        if r.status != "verified":
+            continue
+        assert r.verified_by_id in assessors and r.submitted_at < r.verified_at < now
+        for line, code, unit in db.session.execute(
+            select(ReturnLine, Measure.code, Measure.unit)
+            .join(Measure, Measure.id == ReturnLine.measure_id)
+            .where(ReturnLine.return_id == r.id)
+        ):
+            found.setdefault(code, (line, unit))
+    assert {code: unit for code, (_, unit) in found.items()} == {
+        "CD2": "count",
+        "EE1": "percent",
+        "ES1": "pair",
+        "DI2": "achievement",
+    }
+    achievement = found["DI2"][0]
+    assert achievement.achieved and achievement.achieved_on < now.date()
+    assert db.session.scalar(
+        select(func.count()).where(EvidenceFile.return_line_id == achievement.id)
+    )
+    for code in ("CD2", "ES1"):  # per contract: the figure is the contract's
+        (figure,) = db.session.scalars(
+            select(ContractFigure).where(ContractFigure.return_line_id == found[code][0].id)
+        )
+        assert figure.value is not None
+        assert (figure.second_value is not None) == (code == "ES1")

@@ -111,7 +111,7 @@ def test_demo_data_prints_the_accounts_and_the_password(demo):
         "Severn Valley Builders Ltd (Shropshire: Charter Mark holder; Worcestershire: "
         "Charter signatory; Cheshire West and Chester: Monitoring)"
     ) in output
-    assert "Owner, Malvern Hills Catering Ltd (Charter signatory)" in output
+    assert "Owner, Malvern Hills Catering Ltd (Monitoring)" in output
     assert "Owner, Arden Print and Signs Ltd (Charter signatory)" in output
     for council in ("cheshire-west-and-chester-council", "worcestershire-county-council"):
         assert f"contracts@{council}.demo.example  " in output

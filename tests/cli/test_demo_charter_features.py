@@ -49,7 +49,7 @@ def test_cheshire_wests_contract_manager_and_supplier_see_its_social_value(app, 
 
 
 @pytest.mark.usefixtures("demo")
-def test_worcestershires_contract_has_three_pledges(app, db):
+def test_worcestershires_contract_has_four_pledges_and_what_they_delivered(app, db):
     contract = _contract(db, "WCC-2026-0412")
     owner = _client(app, "owner@malvern-hills-catering-ltd.demo.example")
     page = (
@@ -59,6 +59,16 @@ def test_worcestershires_contract_has_three_pledges(app, db):
     assert "Train 4 number of staff as Mental Health First Aiders" in shown
     assert "The delivery of 2 Carbon Literacy training sessions for a maximum of 30" in shown
     assert "Commit to being an Inclusive Worcestershire Leader" in shown
+    assert "Allocate at least 40% of total expenditure to the local supply chain" in shown
+    # What its verified returns delivered: a pair both figures, the achievement its date.
+    assert "Training sessions: 2<br>Staff trained: 24" in shown
+    assert "Achieved on " in shown and "43%" in shown
+    manager = _client(app, "contracts@worcestershire-county-council.demo.example")
+    report = manager.get("/commissioner/report").get_data(as_text=True)
+    assert "Training sessions: 2<br>Staff trained: 24" in report and "Achieved on " in report
+    admin = _client(app, "admin@worcestershire.demo.example")
+    report = admin.get("/admin/contract-social-value").get_data(as_text=True)
+    assert "Training sessions: 2<br>Staff trained: 24" in report and "Achieved on " in report
 
 
 @pytest.mark.usefixtures("demo")

@@ -9,16 +9,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
-from charter.extensions import db
-from charter.models import ContractFigure, Measure, MonitoringReturn, ReturnLine
-from charter.services.domain import periods, signings
+from charter.services.domain import periods
 from charter.services.read_models import commitments
 from tests.factories import make_contract, make_user
 from tests.organisation.pledge_helpers import (
     WORCESTERSHIRE,
     load_worcestershire,
+    returned,
     worcestershire_council,
     worcestershire_supplier,
 )
@@ -61,34 +59,6 @@ def contract(client_request, supplier):
             _data=data,
         )
     return contract
-
-
-def returned(organisation, scheme, contract, days_ago: int, status: str, figures: dict) -> None:
-    """A return for the quarter ended ``days_ago`` with its lines."""
-    period = periods.period_containing(date.today() - timedelta(days=days_ago), 3)
-    measures = {
-        m.code: m for m in db.session.scalars(select(Measure).where(Measure.scheme_id == scheme.id))
-    }
-    monitoring_return = MonitoringReturn(
-        organisation_id=organisation.id,
-        signing_id=signings.signing_id_of(organisation),
-        period_start=period.start,
-        period_end=period.end,
-        due_date=period.end + timedelta(days=30),
-        status=status,
-    )
-    for code, columns in figures.items():
-        per_contract = columns.pop("contract", None)
-        line = ReturnLine(measure_id=measures[code].id, narrative="Done", **columns)
-        if per_contract:
-            line.figures = [
-                ContractFigure(
-                    contract_id=contract.id, value=per_contract[0], second_value=per_contract[1]
-                )
-            ]
-        monitoring_return.lines.append(line)
-    db.session.add(monitoring_return)
-    db.session.commit()
 
 
 def test_pledges_show_both_figures_and_achievements_once_verified(

@@ -18,7 +18,9 @@ from flask_login import current_user, login_required
 from charter.auth.decorators import verified_required
 from charter.commissioner import bp
 from charter.formatting import format_date
+from charter.models import Measure
 from charter.models.base import INTEGER_COLUMN_MAX
+from charter.models.scheme import PAIR, UNITS
 from charter.services.domain.contract_managers import commissioners_managed_by
 from charter.services.infrastructure.spreadsheets import table_csv, workbook_bytes
 from charter.services.read_models import commissioner_reports as reports
@@ -28,6 +30,11 @@ from charter.services.read_models.commissioner_reports import (
     ReportFilters,
     ReportRow,
     endorsement_text,
+)
+from charter.services.read_models.delivery import (
+    DELIVERED_HEADINGS,
+    delivered_columns,
+    delivered_text,
 )
 from charter.services.read_models.impact.periods import ALL_TIME, parse_period
 
@@ -163,15 +170,36 @@ class Sheet:
         return row
 
 
-def _figures(row: ReportRow | MeasureTable) -> list:
+def _delivered(row: ReportRow | MeasureTable, measure: Measure) -> list:
+    """Delivered, then a pair's second figure, an achievement's date and the value in words
+    (charter.services.read_models.delivery): never a pair in one number, never a yes as 1."""
+    if isinstance(row, MeasureTable):
+        pair = measure.unit == PAIR
+        if pair and (row.delivered is None or row.second is None):
+            return [None, None, None, ""]
+        words = "" if row.delivered is None else delivered_text(measure, row.delivered, row.second)
+        return [row.delivered, row.second if pair else None, None, words]
+    if not row.followed:
+        return [None, None, None, delivered_text(measure, None)]
+    return [row.delivered, *delivered_columns(measure, row.delivered, row.second, row.achieved_on)]
+
+
+def _figures(row: ReportRow | MeasureTable, measure: Measure) -> list:
+    is_row = isinstance(row, ReportRow)
     return [
-        row.committed,
-        row.delivered,
-        row.share if isinstance(row, ReportRow) else None,
+        "As pledged" if is_row and row.pledge else row.committed,
+        *_delivered(row, measure),
+        row.share if is_row else None,
         row.figures,
         row.endorsed,
         row.queried,
-        endorsement_text(row.figures, row.endorsed, row.queried, row.delivered),
+        endorsement_text(
+            row.figures,
+            row.endorsed,
+            row.queried,
+            row.followed,
+            row.organisation_wide if is_row else any(r.organisation_wide for r in row.rows),
+        ),
     ]
 
 
@@ -204,8 +232,10 @@ def csv_table(report: CommissionerReport) -> Sheet:
         "Supplier",
         "Contract",
         "Reference",
+        "Pledge",
         "Committed",
         "Delivered",
+        *DELIVERED_HEADINGS,
         *FIGURE_HEADINGS,
     ]
     rows = []
@@ -213,8 +243,8 @@ def csv_table(report: CommissionerReport) -> Sheet:
         measure = table.measure
         first = [report.filters.period.label, measure.code, measure.title, measure.unit_label]
         for row in table.rows:
-            rows.append([*first, *_contract(row), *_figures(row)])
-        rows.append([*first, "", "", "Total", "", *_figures(table)])
+            rows.append([*first, *_contract(row), row.pledge or "", *_figures(row, measure)])
+        rows.append([*first, "", "", "Total", "", "", *_figures(table, measure)])
     return Sheet("Commitments against delivery", headings, rows)
 
 
@@ -243,8 +273,10 @@ def _about(report: CommissionerReport) -> Sheet:
             "Rules",
             "Committed is the target promised at tender for the whole contract. Delivered counts "
             "verified figures only, in the period in which their monitoring period ends: money, "
-            "hours and weeks add up; jobs (FTE) show the latest figure in the period. Only "
-            "contracts the commissioner has confirmed are included.",
+            "hours, weeks and counts add up; jobs (FTE) and percentages show the latest figure "
+            "in the period. A pair's two figures each follow their own unit's rule, in columns "
+            "of their own; an achievement shows the date a verified return says it was "
+            "achieved. Only contracts the commissioner has confirmed are included.",
         ],
         ["Produced", format_date(date.today())],
     ]
@@ -262,17 +294,25 @@ def _sheet_title(table: MeasureTable) -> str:
 def workbook_sheets(report: CommissionerReport) -> list[Sheet]:
     sheets = [_about(report)]
     for table in report.tables:
-        unit = table.measure.unit_label
+        measure = table.measure
+        unit = measure.unit_label
+        delivered = [f"Delivered ({unit})", *DELIVERED_HEADINGS]
+        if measure.unit == PAIR and measure.parts:  # each figure under its own label and unit
+            one, two = measure.parts
+            delivered[:2] = [
+                f"Delivered: {one['label']} ({UNITS.get(one['unit'], one['unit'])})",
+                f"Delivered: {two['label']} ({UNITS.get(two['unit'], two['unit'])})",
+            ]
         headings = [
             "Commissioner",
             "Supplier",
             "Contract",
             "Reference",
             f"Committed ({unit})",
-            f"Delivered ({unit})",
+            *delivered,
             *FIGURE_HEADINGS,
         ]
-        rows = [[*_contract(row), *_figures(row)] for row in table.rows]
-        rows.append(["", "", "Total", "", *_figures(table)])
+        rows = [[*_contract(row), *_figures(row, measure)] for row in table.rows]
+        rows.append(["", "", "Total", "", *_figures(table, measure)])
         sheets.append(Sheet(_sheet_title(table), headings, rows))
     return sheets

@@ -7,12 +7,13 @@ Only the manager's own commissioners' contracts, only those the commissioner has
 is a member of: they may not judge their own organisation's records (the same rule as the
 contract pages, in ``charter.commissioner.access``).
 
-Delivered uses the rules of the commitments service (``commitments.py``) inside the chosen
-period: verified figures only, counted in the period in which their monitoring period ends
-(the impact pages' periods); a flow adds up, a stock (FTE, percent) shows its latest figure.
+Delivered uses the rules of ``delivery.py`` inside the chosen period: verified figures only,
+counted in the period in which their monitoring period ends (the impact pages' periods); a flow
+adds up, a stock (FTE, percent) shows its latest figure, a pair each figure by its own unit, an
+achievement its date; a pledge of a measure reported for the whole organisation, its figures.
 
 A fixed number of queries whatever the number of contracts: ``load_scope`` is four, ``build``
-two.
+two (three with pledges of measures reported for the whole organisation).
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ from charter.models.contract import CONTRACT_CONFIRMED
 from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_QUERIED, RETURN_VERIFIED
 from charter.models.scheme import REPORTED_PER_CONTRACT
 from charter.services.domain.plausibility import counts
+from charter.services.domain.pledges import filled
 from charter.services.domain.schemes import current_scheme
+from charter.services.read_models.commitments import organisation_wide
+from charter.services.read_models.delivery import Delivered, adds_up, fold, units
 from charter.services.read_models.impact.periods import (
     ALL_TIME,
     ImpactPeriod,
@@ -93,12 +97,20 @@ class ReportRow:
     contract: Contract
     organisation: Organisation
     commissioner: Commissioner
-    committed: Decimal | None  # None: nothing committed on this measure
-    delivered: Decimal | None  # None: the measure is reported for the whole organisation
+    committed: Decimal | None  # None: nothing committed on this measure, or a pledge
+    delivered: Decimal | None  # None: not reported per contract, or an achievement
     figures: int = 0  # verified figures counted
     endorsed: int = 0  # of which the commissioner endorsed
     queried: int = 0  # of which the commissioner queried
     latest: date | None = None  # end of the latest figure's period (what a stock shows)
+    # A pair's second figure, an achievement's date (charter.services.read_models.delivery),
+    # a pledge as made, and whether the figures are the supplier's whole organisation's (a
+    # pledge of a measure its scheme reports for the organisation: nothing to endorse).
+    second: Decimal | None = None
+    achieved_on: date | None = None
+    pledge: str | None = None
+    organisation_wide: bool = False
+    followed: bool = True  # figures are counted for it (per contract, or the organisation's)
 
     @property
     def share(self) -> int | None:
@@ -115,22 +127,32 @@ class MeasureTable:
 
     @property
     def adds_up(self) -> bool:
-        """Percentages are not added across contracts; money, counts and FTE are."""
-        return self.measure.unit != "percent"
+        """Percentages are not added across contracts; money, counts and FTE are; a pair's
+        figures each by its own unit (never into one number), an achievement never."""
+        return adds_up(self.measure.unit)
 
-    def _total(self, values: Iterable[Decimal | None]) -> Decimal | None:
+    @property
+    def followed(self) -> bool:
+        return any(row.followed for row in self.rows)
+
+    def _total(self, values: Iterable[Decimal | None], unit: str | None) -> Decimal | None:
         present = [v for v in values if v is not None]
-        if not self.adds_up or not present:
+        # The whole organisation's figures repeat on each of its contracts: not added.
+        if not adds_up(unit) or not present or any(r.organisation_wide for r in self.rows):
             return None
         return sum(present, Decimal(0))
 
     @property
     def committed(self) -> Decimal | None:
-        return self._total(row.committed for row in self.rows)
+        return self._total((row.committed for row in self.rows), self.measure.unit)
 
     @property
     def delivered(self) -> Decimal | None:
-        return self._total(row.delivered for row in self.rows)
+        return self._total((row.delivered for row in self.rows), units(self.measure)[0])
+
+    @property
+    def second(self) -> Decimal | None:
+        return self._total((row.second for row in self.rows), units(self.measure)[1])
 
     @property
     def figures(self) -> int:
@@ -156,12 +178,16 @@ class CommissionerReport:
         return len({row.contract.id for table in self.tables for row in table.rows})
 
 
-def endorsement_text(figures: int, endorsed: int, queried: int, delivered) -> str:
+def endorsement_text(
+    figures: int, endorsed: int, queried: int, followed: bool, organisation_wide: bool = False
+) -> str:
     """One line on the endorsement of the figures counted, for the page and the downloads."""
-    if delivered is None:
+    if not followed:
         return "Reported for the whole organisation"
     if figures == 0:
         return "No verified figures"
+    if organisation_wide:
+        return "The whole organisation’s figures, not endorsed per contract"
     if endorsed == figures:
         return "All endorsed" if figures > 1 else "Endorsed"
     text = "Not endorsed" if endorsed == 0 else f"{endorsed} of {figures} endorsed"
@@ -278,7 +304,12 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
 
     commitments = db.session.execute(
         _narrow(
-            select(ContractCommitment.contract_id, Measure.code, ContractCommitment.target_value)
+            select(
+                ContractCommitment.contract_id,
+                Measure,
+                ContractCommitment.target_value,
+                ContractCommitment.pledge_numbers,
+            )
             .join(Contract, Contract.id == ContractCommitment.contract_id)
             .join(Measure, Measure.id == ContractCommitment.measure_id)
             # A commitment an accepted alternative replaced is no longer owed.
@@ -292,6 +323,7 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
             Measure,
             MonitoringReturn.period_end,
             ContractFigure.value,
+            ContractFigure.second_value,
             ContractFigure.endorsement_status,
         )
         .join(Contract, Contract.id == ContractFigure.contract_id)
@@ -309,13 +341,21 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
         )
 
     cells: dict[tuple[str, int], dict] = {}
-    for contract_id, code, target in commitments:
-        cells.setdefault((code, contract_id), {"figures": []})["committed"] = target
-    for contract_id, measure, end, value, status in db.session.execute(figures):
+    for contract_id, measure, target, numbers in commitments:
+        measures.setdefault(measure.code, measure)
+        cell = cells.setdefault((measure.code, contract_id), {"figures": []})
+        cell["committed"] = target
+        if numbers is not None and measure.pledge:
+            cell["pledge"] = filled(measure.pledge, numbers)
+            if not measure.is_per_contract:  # its figures are the whole organisation's
+                cell["whole"] = measure.id
+    for contract_id, measure, end, value, second, status in db.session.execute(figures):
         measures.setdefault(measure.code, measure)
         cells.setdefault((measure.code, contract_id), {"figures": []})["figures"].append(
-            (end, value, status)
+            (None, end, value, second, None, status)
         )
+    wide = sorted({by_id[c].organisation.id for (_, c), cell in cells.items() if "whole" in cell})
+    whole = organisation_wide(wide, filters.period.end or date.max, filters.period.start)
 
     tables: dict[str, MeasureTable] = {}
     for measure in sorted(measures.values(), key=lambda m: (m.position, m.code)):
@@ -324,29 +364,35 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
         item = by_id.get(contract_id)
         if item is None:  # confirmed or withdrawn between the two reads: left out
             continue
-        tables[code].rows.append(_row(item, measures[code], cell))
+        tables[code].rows.append(_row(item, measures[code], cell, whole))
     order = {contract_id: n for n, contract_id in enumerate(by_id)}
     for table in tables.values():
         table.rows.sort(key=lambda row: order[row.contract.id])
     return CommissionerReport(scope, filters, [t for t in tables.values() if t.rows])
 
 
-def _row(item: ScopeContract, measure: Measure, cell: dict) -> ReportRow:
+def _row(item: ScopeContract, measure: Measure, cell: dict, whole: dict) -> ReportRow:
+    """``cell``: the contract's commitment and own verified figures in the period; ``whole``:
+    the organisation's, for a pledge its scheme reports for the whole organisation."""
     found = cell["figures"]
-    if not measure.is_per_contract:
-        delivered = None
-    elif measure.is_flow:
-        delivered = sum((value for _end, value, _status in found), Decimal(0))
-    else:
-        delivered = found[-1][1] if found else Decimal(0)
+    organisation_wide = "whole" in cell
+    if organisation_wide:
+        found = [(*f, None) for f in whole.get((item.organisation.id, cell["whole"]), [])]
+    followed = measure.is_per_contract or organisation_wide
+    delivered = fold(measure, found) if followed else Delivered(None)
     return ReportRow(
         contract=item.contract,
         organisation=item.organisation,
         commissioner=item.commissioner,
         committed=cell.get("committed"),
-        delivered=delivered,
+        delivered=delivered.first,
         figures=len(found),
-        endorsed=sum(1 for _e, _v, status in found if status == FIGURE_ENDORSED),
-        queried=sum(1 for _e, _v, status in found if status == FIGURE_QUERIED),
-        latest=found[-1][0] if found else None,
+        endorsed=sum(1 for f in found if f[5] == FIGURE_ENDORSED),
+        queried=sum(1 for f in found if f[5] == FIGURE_QUERIED),
+        latest=found[-1][1] if found else None,
+        second=delivered.second,
+        achieved_on=delivered.achieved_on,
+        pledge=cell.get("pledge"),
+        organisation_wide=organisation_wide,
+        followed=followed,
     )

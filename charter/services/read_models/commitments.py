@@ -40,10 +40,12 @@ from charter.models import (
     Organisation,
     ReturnLine,
 )
-from charter.models.scheme import ACHIEVEMENT, FLOW_UNITS, PAIR, REPORTED_PER_CONTRACT
+from charter.models.scheme import ACHIEVEMENT, REPORTED_PER_CONTRACT
 from charter.services.domain.periods import Period
 from charter.services.domain.plausibility import counts
 from charter.services.domain.pledge_periods import covers_start
+from charter.services.domain.pledges import filled
+from charter.services.read_models.delivery import Delivered, fold
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class CommitmentProgress:
     second: Decimal | None = None
     achieved_on: date | None = None
     organisation_wide: bool = False
+    pledge: str | None = None  # a pledge as the supplier made it, its numbers filled in
 
     @property
     def is_followed(self) -> bool:
@@ -143,10 +146,13 @@ def _delivered(contract_ids: list[int], at: date) -> dict[tuple[int, int], list]
     return found
 
 
-def _organisation_wide(organisation_ids: list[int], at: date) -> dict[tuple[int, int], list]:
+def organisation_wide(
+    organisation_ids: list[int], at: date, since: date | None = None
+) -> dict[tuple[int, int], list]:
     """(organisation id, measure id) -> [(period start, period end, value, second value,
     achieved on)] of its verified lines of measures reported for the whole organisation, oldest
-    first: what a pledge of such a measure delivered. One query."""
+    first: what a pledge of such a measure delivered, for periods ended by ``at`` (and from
+    ``since``: the contract managers' report's period). One query."""
     found: dict[tuple[int, int], list] = {}
     if not organisation_ids:
         return found
@@ -168,26 +174,13 @@ def _organisation_wide(organisation_ids: list[int], at: date) -> dict[tuple[int,
             or_(ReturnLine.actual_value.is_not(None), ReturnLine.achieved.is_(True)),
             counts(),
             MonitoringReturn.period_end <= at,
+            MonitoringReturn.period_end >= (since or date.min),
         )
         .order_by(MonitoringReturn.period_end, MonitoringReturn.id)
     ).all()
     for organisation_id, measure_id, *figure in rows:
         found.setdefault((organisation_id, measure_id), []).append(tuple(figure))
     return found
-
-
-def _total(values: list, unit: str) -> Decimal:
-    """A flow's values added up; otherwise the latest (FTE, a percentage)."""
-    values = [v for v in values if v is not None]
-    if unit in FLOW_UNITS:
-        return sum(values, Decimal(0))
-    return values[-1] if values else Decimal(0)
-
-
-def _units(measure: Measure) -> tuple[str, str | None]:
-    if measure.unit == PAIR and measure.parts:
-        return measure.parts[0]["unit"], measure.parts[1]["unit"]
-    return measure.unit, None
 
 
 def _row(
@@ -203,26 +196,26 @@ def _row(
     if organisation_wide:
         figures = whole
     latest = Period(figures[-1][0], figures[-1][1]) if figures else None
-    first_unit, second_unit = _units(measure)
-    delivered = second = achieved_on = None
-    if measure.unit == ACHIEVEMENT:
-        achieved_on = next((f[4] for f in reversed(figures) if f[4] is not None), None)
-    elif measure.is_per_contract or organisation_wide:
-        delivered = _total([f[2] for f in figures], first_unit)
-        if second_unit is not None:
-            second = _total([f[3] for f in figures], second_unit)
+    delivered = Delivered(None)
+    if measure.unit == ACHIEVEMENT or measure.is_per_contract or organisation_wide:
+        delivered = fold(measure, figures)
     return CommitmentProgress(
         measure=measure,
         committed=commitment.target_value,
         notes=commitment.notes,
-        delivered=delivered,
+        delivered=delivered.first,
         figures=len(figures) if (measure.is_per_contract or organisation_wide) else 0,
         latest=latest,
         substituted=commitment.substituted_at is not None,
         replaces_code=codes.get(commitment.replaces_id) if commitment.replaces_id else None,
-        second=second,
-        achieved_on=achieved_on,
+        second=delivered.second,
+        achieved_on=delivered.achieved_on,
         organisation_wide=organisation_wide,
+        pledge=(
+            filled(measure.pledge, commitment.pledge_numbers)
+            if commitment.pledge_numbers is not None and measure.pledge
+            else None
+        ),
     )
 
 
@@ -239,7 +232,7 @@ def _report(condition, at: date | None, *, single: bool = False) -> CommitmentsR
     delivered = _delivered(sorted({contract.id for _c, contract, _m, _o in rows}), at)
     codes = {commitment.id: measure.code for commitment, _c, measure, _o in rows}
     wide = {c.organisation_id for p, c, m, _o in rows if p.pledge_numbers and not m.is_per_contract}
-    whole = _organisation_wide(sorted(wide), at)
+    whole = organisation_wide(sorted(wide), at)
     by_contract: dict[int, tuple[Contract, Commissioner, list]] = {}
     for commitment, contract, measure, commissioner in rows:
         entry = by_contract.setdefault(contract.id, (contract, commissioner, []))

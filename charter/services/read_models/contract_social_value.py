@@ -29,8 +29,14 @@ from charter.models import (
     Scheme,
     ServiceCredit,
 )
+from charter.models.scheme import ACHIEVEMENT
 from charter.services.domain import commitment_alternatives, service_credits
 from charter.services.read_models import commitments
+from charter.services.read_models.delivery import (
+    DELIVERED_HEADINGS,
+    delivered_columns,
+    delivered_text,
+)
 
 
 @dataclass(frozen=True)
@@ -108,10 +114,69 @@ COMMITMENT_HEADINGS = [
     "Measure",
     "Measure title",
     "Unit",
+    "Pledge",
     "Committed",
     "Delivered to date",
+    *DELIVERED_HEADINGS,
     "Status",
 ]
+
+
+@dataclass(frozen=True)
+class CommitmentLine:
+    """A row of the commitments table: the page renders its figures by the kind of value
+    (templates/components/commitment-figures.html), the downloads by ``CommitmentsTable``."""
+
+    supplier: str
+    contract: Contract
+    progress: commitments.CommitmentProgress
+
+    @property
+    def status(self) -> str:
+        return _status(self.progress)
+
+    @property
+    def shows_delivered(self) -> bool:
+        """Whether anything is delivered for the contract: not for a measure reported for the
+        whole organisation (but a pledge's, or an achievement's date)."""
+        row = self.progress
+        return row.is_followed or row.measure.unit == ACHIEVEMENT
+
+
+@dataclass
+class CommitmentsTable(Table):
+    def values(self, line: CommitmentLine) -> list:  # type: ignore[override]
+        r = line.progress
+        delivered = (
+            delivered_columns(r.measure, r.delivered, r.second, r.achieved_on)
+            if line.shows_delivered
+            else [None, None, delivered_text(r.measure, None)]
+        )
+        return [
+            line.supplier,
+            line.contract.title,
+            line.contract.reference or "",
+            r.measure.code,
+            r.measure.title,
+            r.measure.unit_label,
+            r.pledge or "",
+            "As pledged" if r.pledge else r.committed,
+            r.delivered,
+            *delivered,
+            line.status,
+        ]
+
+
+def delivered_in_full(row: commitments.CommitmentProgress) -> bool:
+    """A target met, or an achievement achieved; never a substituted commitment, nor a
+    pledge of figures, whose numbers are no target to compare with."""
+    if row.substituted:
+        return False
+    if row.measure.unit == ACHIEVEMENT:
+        return row.achieved_on is not None
+    if row.committed is None or row.delivered is None:
+        return False
+    return row.delivered >= row.committed
 
 
 def _status(row) -> str:
@@ -160,7 +225,7 @@ def report_tables(charter_id: int, at: date | None = None) -> list[Table]:
         for item in commitments.for_contracts(Contract.id.in_(ids), at).contracts
     }
     by_contract = Table("contracts", "Contracts", CONTRACT_HEADINGS)
-    by_commitment = Table("commitments", "Commitments", COMMITMENT_HEADINGS)
+    by_commitment = CommitmentsTable("commitments", "Commitments", COMMITMENT_HEADINGS)
     for contract, supplier, commissioner in contracts:
         rows = progress[contract.id].rows if contract.id in progress else ()
         by_contract.rows.append(
@@ -173,28 +238,11 @@ def report_tables(charter_id: int, at: date | None = None) -> list[Table]:
                 contract.award_weighting,
                 sum(1 for r in rows if not r.replaces_code),
                 sum(1 for r in rows if r.replaces_code),
-                sum(
-                    1
-                    for r in rows
-                    if not r.substituted and r.delivered is not None and r.delivered >= r.committed
-                ),
+                sum(1 for r in rows if delivered_in_full(r)),
                 sum(1 for r in rows if r.substituted),
                 refused[contract.id],
                 credited[contract.id],
             ]
         )
-        for r in rows:
-            by_commitment.rows.append(
-                [
-                    supplier,
-                    contract.title,
-                    contract.reference or "",
-                    r.measure.code,
-                    r.measure.title,
-                    r.measure.unit,
-                    r.committed,
-                    r.delivered,
-                    _status(r),
-                ]
-            )
+        by_commitment.rows.extend(CommitmentLine(supplier, contract, r) for r in rows)
     return [by_contract, by_commitment]
