@@ -55,7 +55,13 @@ from charter.models.monitoring import RETURN_VERIFIED
 from charter.models.scheme import FLOW_UNITS
 from charter.models.signing import acting_in
 from charter.services.domain import counted_figures
-from charter.services.read_models.impact import disclosure, like_for_like, scopes, staging
+from charter.services.read_models.impact import (
+    across,
+    disclosure,
+    like_for_like,
+    scopes,
+    staging,
+)
 from charter.services.read_models.impact.periods import ALL, quarter_of, year_of
 from charter.services.read_models.impact.scopes import Scope
 
@@ -271,6 +277,7 @@ def rebuild(charter_ids: list[int] | None = None) -> BuildResult:
         built = _rebuild_scope(scope, period_ends)
         cells += built.cells
         lifecycle_rows += built.lifecycle_rows
+    across.protect()  # every scope built: withheld in one, not given away by another's
     return BuildResult(cells, lifecycle_rows, time.perf_counter() - started)
 
 

@@ -57,13 +57,15 @@ _SLACK = 0.005
 class Relation:
     """``total`` is the sum of ``parts`` (at most, when not ``exact``); ``disjoint`` when no
     organisation is in two parts; ``averaged`` when the total is the parts' average weighted by
-    their organisations (a percentage)."""
+    their organisations (a percentage); ``prefer_total`` when a withheld part is protected by
+    withholding the total rather than another part (across scopes, `across`)."""
 
     total: Key
     parts: tuple[Key, ...]
     disjoint: bool
     exact: bool = True
     averaged: bool = False
+    prefer_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,13 @@ def _order(cells, key):
     return (cells[key][0], cells[key][1], str(key))
 
 
-def _close(cells, present, threshold: int, withheld: set) -> None:
+def close(cells, found: list[Relation], threshold, withheld: set) -> None:
+    """Rule 2 to a fixed point over ``found``: adds to ``withheld``. ``threshold`` is a number,
+    or a function of a relation's total (relations of several scopes, `across`)."""
+    _close(cells, _present(cells, found), threshold, withheld)
+
+
+def _close(cells, present, threshold, withheld: set) -> None:
     """Rules 2 to a fixed point: adds to ``withheld``."""
     changed = True
     while changed:
@@ -105,10 +113,13 @@ def _close(cells, present, threshold: int, withheld: set) -> None:
                 if not hidden and shown:  # the total would be the sum of its shown parts
                     add = min(shown, key=lambda p: _order(cells, p))
             elif hidden:
-                too_few = _combined((cells[p][0] for p in hidden), relation.disjoint) < threshold
+                limit = threshold(relation.total) if callable(threshold) else threshold
+                too_few = _combined((cells[p][0] for p in hidden), relation.disjoint) < limit
                 alone = len(hidden) == 1 and relation.exact
                 if too_few or alone:
                     add = min(shown, key=lambda p: _order(cells, p)) if shown else relation.total
+                    if relation.prefer_total:
+                        add = relation.total
             if add is not None:
                 withheld.add(add)
                 changed = True
