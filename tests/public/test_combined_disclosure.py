@@ -108,7 +108,7 @@ def recovered_by_subtraction(found: dict) -> list[tuple]:
     out = []
     for (total, code), parts in SUMS:
         for period, dimension, value in cells:
-            terms = [(total, code)] + parts
+            terms = [(total, code), *parts]
             keys = [(a, period, c, dimension, value) for a, c in terms]
             if keys[0] not in found:
                 continue
