@@ -13,8 +13,10 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from charter.extensions import db
+from charter.models import Measure
 from charter.services.domain import signings
 from charter.services.read_models.impact import build
 from charter.services.read_models.impact.periods import quarter_of
@@ -166,3 +168,23 @@ def test_a_pair_s_count_withheld_in_a_quarter_is_not_the_year_less_another(
         withheld = [key for key in (YEAR.key, *quarters) if cells[key]["suppressed"]]
         assert len(withheld) != 1, (address, withheld)
         assert cells[quarter_of(later[1]).key]["suppressed"], address
+
+
+def test_a_pair_with_a_reference_keeps_its_charter_s_key(client_request, worcestershire):
+    """A reference adds up charters' figures given in one unit; a pair's parts may be in other
+    units in another charter, so a pair keeps its charter's key and is shown with its labels."""
+    carers = db.session.scalar(
+        select(Measure).where(Measure.scheme_id == worcestershire.id, Measure.code == "DI3")
+    )
+    carers.reference = "NT99"
+    db.session.commit()
+    for first in ("4", "5", "6"):
+        reported(worcestershire, {"DI3": pair(first, "50")})
+    build.rebuild()
+    db.session.commit()
+    shown = totals(client_request, {})
+    assert row_of(shown, f"{TITLE}: Carers identified") == ["15", "3"]
+    assert row_of(shown, f"{TITLE}: Staff with flexible working") == ["50% on average", "3"]
+    response = client_request.client.get("/charters/impact.json")
+    codes = {r["measure_code"] for r in json.loads(response.get_data(as_text=True))["figures"]}
+    assert {CARERS, f"{CARERS}.2"} <= codes and not codes & {"NT99", "NT99.2"}
