@@ -34,19 +34,22 @@ def worcestershire(app, scheme):
     return load_worcestershire()
 
 
-def reported(scheme, lines: dict[str, dict], *, status="verified") -> None:
-    """An organisation signed to the charter with one return of ``lines`` (a line's columns by
-    measure code)."""
-    organisation = make_organisation(scheme=scheme, status="monitoring", district="Worcester")
+def reported(
+    scheme, lines: dict[str, dict], *, status="verified", organisation=None, period=PERIOD
+):
+    """An organisation signed to the charter (or ``organisation``) with one return of ``lines``
+    (a line's columns by measure code) for ``period``; returns the organisation."""
+    if organisation is None:
+        organisation = make_organisation(scheme=scheme, status="monitoring", district="Worcester")
     measures = {
         m.code: m for m in db.session.scalars(select(Measure).where(Measure.scheme_id == scheme.id))
     }
     monitoring_return = MonitoringReturn(
         organisation_id=organisation.id,
         signing_id=signings.signing_id_of(organisation),
-        period_start=PERIOD[0],
-        period_end=PERIOD[1],
-        due_date=PERIOD[1] + timedelta(days=30),
+        period_start=period[0],
+        period_end=period[1],
+        due_date=period[1] + timedelta(days=30),
         status=status,
     )
     monitoring_return.lines = [
@@ -55,6 +58,7 @@ def reported(scheme, lines: dict[str, dict], *, status="verified") -> None:
     ]
     db.session.add(monitoring_return)
     db.session.commit()
+    return organisation
 
 
 def pair(first: str, second: str) -> dict:

@@ -21,7 +21,7 @@ would be no one's.
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, literal, select, true
+from sqlalchemy import case, func, literal, select, true, union_all
 
 from charter.extensions import db
 from charter.models import (
@@ -36,6 +36,8 @@ from charter.models import (
     Scheme,
     Signing,
 )
+from charter.models.scheme import PAIR
+from charter.services.domain import figure_parts
 from charter.services.domain.plausibility import counts
 from charter.services.domain.pledge_periods import covers_start
 
@@ -49,13 +51,17 @@ def _among(charter_ids: list[int] | None, column=Charter.id):
 
 def references_in_one_unit(charter_ids: list[int] | None = None) -> list[str]:
     """The references every charter (of ``charter_ids``) gives in the same unit: their figures
-    add up. One query."""
+    add up. Not a pair's: two charters' pairs of one reference may part it in different units,
+    so each charter's pair keeps its own key. One query."""
     rows = db.session.execute(
         select(Measure.reference)
         .join(Scheme, Scheme.id == Measure.scheme_id)
         .where(Measure.reference.is_not(None), _among(charter_ids, Scheme.charter_id))
         .group_by(Measure.reference)
-        .having(func.count(func.distinct(Measure.unit)) == 1)
+        .having(
+            func.count(func.distinct(Measure.unit)) == 1,
+            func.sum(case((Measure.unit == PAIR, 1), else_=0)) == 0,
+        )
     )
     return [reference for (reference,) in rows]
 
@@ -80,25 +86,47 @@ def _joined(query):
 def lines(references: list[str], charter_ids: list[int] | None = None):
     """Every verified figure once (of signings of ``charter_ids``' charters), keyed as the
     module says (``references``: those in one unit, read once by the caller): the columns of
-    ``counted_figures.lines``."""
+    ``counted_figures.lines``, a pair's two figures and an achievement's yes by the same rule
+    (``figure_parts.figure_rows``)."""
     publishes = case((Signing.publishes_figures.is_(True), 1), else_=0)
-    query = select(
-        Organisation.id.label("organisation_id"),
-        Signing.id.label("signing_id"),
-        key_of(references).label("measure_code"),
-        Measure.unit.label("unit"),
-        covers_start().label("period_start"),
-        MonitoringReturn.period_end.label("period_end"),
-        ReturnLine.actual_value.label("value"),
-        Organisation.district,
-        Organisation.sector,
-        Organisation.organisation_type,
-        publishes.label("publishes"),
-    ).select_from(ReturnLine)
-    query = _joined(query).join(Organisation, Organisation.id == MonitoringReturn.organisation_id)
-    return query.where(
-        counts(), ReturnLine.actual_value.is_not(None), _among(charter_ids)
-    ).subquery("combined_lines")
+
+    def rows_of(key, unit, value, *where):
+        query = select(
+            Organisation.id.label("organisation_id"),
+            Signing.id.label("signing_id"),
+            key.label("measure_code"),
+            unit.label("unit"),
+            covers_start().label("period_start"),
+            MonitoringReturn.period_end.label("period_end"),
+            value.label("value"),
+            Organisation.district,
+            Organisation.sector,
+            Organisation.organisation_type,
+            publishes.label("publishes"),
+        ).select_from(ReturnLine)
+        query = _joined(query).join(
+            Organisation, Organisation.id == MonitoringReturn.organisation_id
+        )
+        return query.where(counts(), _among(charter_ids), *where)
+
+    found = figure_parts.figure_rows(
+        rows_of, key_of(references), pair_units(references, charter_ids)
+    )
+    return union_all(*found).subquery("combined_lines")
+
+
+def pair_units(references: list[str], charter_ids: list[int] | None = None):
+    """The units of each pair's parts by its combined key (of ``charter_ids``' charters). One
+    query."""
+    return figure_parts.units_of(
+        db.session.execute(
+            select(key_of(references), Measure.parts, Scheme.is_current)
+            .join(Scheme, Scheme.id == Measure.scheme_id)
+            .join(Charter, Charter.id == Scheme.charter_id)
+            .where(Measure.unit == PAIR, _among(charter_ids))
+            .order_by(Scheme.is_current)
+        )
+    )
 
 
 def contract_figures(references: list[str], published, charter_ids: list[int] | None = None):
@@ -130,7 +158,7 @@ def units(references: list[str], charter_ids: list[int] | None = None) -> dict[s
         .where(_among(charter_ids))
         .distinct()
     )
-    return dict(rows.all())
+    return figure_parts.published_units(dict(rows.all()), pair_units(references, charter_ids))
 
 
 def settings(charter_ids: list[int] | None = None) -> tuple[int, float]:
@@ -149,17 +177,27 @@ def settings(charter_ids: list[int] | None = None) -> tuple[int, float]:
 
 def charters_measures(
     references: list[str], charter_ids: list[int] | None = None
-) -> dict[str, list[tuple[str, str, str]]]:
+) -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, tuple[str, list | None]]]:
     """For each combined key: (charter name, measure code, measure title) of every charter's
     (of ``charter_ids``) current measure under it, for the page to say what each figure adds
-    up. One query."""
+    up; and its unit and a pair's parts (label and unit), for the page to show a pair as its
+    two parts. One query."""
     found: dict[str, list[tuple[str, str, str]]] = {}
-    for key, name, code, title in db.session.execute(
-        select(key_of(references), Charter.name, Measure.code, Measure.title)
+    kinds: dict[str, tuple[str, list | None]] = {}
+    for key, name, code, title, unit, parts in db.session.execute(
+        select(
+            key_of(references),
+            Charter.name,
+            Measure.code,
+            Measure.title,
+            Measure.unit,
+            Measure.parts,
+        )
         .join(Scheme, Scheme.id == Measure.scheme_id)
         .join(Charter, Charter.id == Scheme.charter_id)
         .where(Scheme.is_current.is_(True), _among(charter_ids))
         .order_by(Charter.id, Measure.position)
     ):
         found.setdefault(key, []).append((name, code, title))
-    return found
+        kinds.setdefault(key, (unit, parts if unit == PAIR else None))
+    return found, kinds

@@ -26,11 +26,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from sqlalchemy import (
-    Numeric,
-    String,
     and_,
     case,
-    cast,
     exists,
     func,
     literal,
@@ -54,7 +51,7 @@ from charter.models import (
 )
 from charter.models.contract import CharterCommissioner
 from charter.models.impact import SCOPE_ALL
-from charter.models.scheme import ACHIEVEMENT, PAIR, REPORTED_PER_CONTRACT
+from charter.models.scheme import REPORTED_PER_CONTRACT
 from charter.models.signing import acting_charter
 from charter.services.domain import figure_parts
 from charter.services.domain.charters import default_charter_id
@@ -179,33 +176,7 @@ def lines(charter_id: int, organisation_id: int | None = None):
 
     # A pair's first figure in its first part's unit, its second under its own code and unit,
     # an achievement as 1 for an organisation that achieved it (figure_parts).
-    first_unit = Measure.unit
-    if pairs:
-        first_unit = case(
-            {c: u for c, (u, _) in pairs.items()}, value=Measure.code, else_=Measure.unit
-        )
-    own = own_rows(
-        Measure.code, first_unit, ReturnLine.actual_value, ReturnLine.actual_value.is_not(None)
-    )
-    achieved = own_rows(
-        Measure.code,
-        cast(literal(ACHIEVEMENT), String(20)),
-        cast(literal(1), Numeric(14, 2)),
-        Measure.unit == ACHIEVEMENT,
-        ReturnLine.achieved.is_(True),
-    )
-    parts = [achieved]
-    if pairs:
-        parts.append(
-            own_rows(
-                Measure.code + figure_parts.SECOND,
-                case({c: u for c, (_, u) in pairs.items()}, value=Measure.code),
-                ReturnLine.second_value,
-                Measure.unit == PAIR,
-                ReturnLine.second_value.is_not(None),
-            )
-        )
-    owns = [own, *parts]
+    owns = figure_parts.figure_rows(own_rows, Measure.code, pairs)
     shared = shared_measures(charter_id)
     if not shared:
         return union_all(*owns).subquery("counted_lines")

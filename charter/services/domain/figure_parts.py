@@ -13,10 +13,10 @@ a "no" gives no row.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Numeric, String, case, cast, literal, select
 
 from charter.extensions import db
-from charter.models import Measure, Scheme
+from charter.models import Measure, ReturnLine, Scheme
 from charter.models.scheme import ACHIEVEMENT, PAIR
 
 SECOND = ".2"
@@ -34,13 +34,71 @@ def pair_units(charter_id: int | None) -> dict[str, tuple[str, str]]:
     )
     if charter_id is not None:
         query = query.where(Scheme.charter_id == charter_id)
+    return units_of(
+        db.session.execute(query.where(Measure.unit == PAIR).order_by(Scheme.is_current))
+    )
+
+
+def units_of(rows) -> dict[str, tuple[str, str]]:
+    """Each pair's parts' units by its key, from (key, parts, is current) rows ordered with the
+    current scheme's last (it is kept)."""
     found: dict[str, tuple[str, str]] = {}
-    for code, parts, _current in db.session.execute(
-        query.where(Measure.unit == PAIR).order_by(Scheme.is_current)
-    ):
+    for key, parts, _current in rows:
         if parts and len(parts) == 2:
-            found[code] = (parts[0]["unit"], parts[1]["unit"])  # the current one last, kept
+            found[key] = (parts[0]["unit"], parts[1]["unit"])
     return found
 
 
-__all__ = ["ACHIEVEMENT", "PAIR", "SECOND", "pair_units", "second_code"]
+def published_units(units: dict[str, str], pairs: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The unit of each published figure's key, for disclosure control (which sums over time,
+    which are averages): a measure's own unit, but a pair's first part's under its key and its
+    second part's under the second key, as the rows of ``figure_rows`` carry them."""
+    found = dict(units)
+    for key, (first, second) in pairs.items():
+        found[key] = first
+        found[second_code(key)] = second
+    return found
+
+
+def figure_rows(rows_of, key, pairs: dict[str, tuple[str, str]]) -> list:
+    """The selects of every published figure of the return lines ``rows_of(key, unit, value,
+    *where)`` reads: a figure under ``key`` (a pair's first in its first part's unit), an
+    achievement's 1 for each yes, and a pair's second figure under the second key in its second
+    part's unit (``pairs``: the parts' units by key). One rule for a charter's figures
+    (counted_figures) and several charters' together (combined_figures)."""
+    first_unit = Measure.unit
+    if pairs:
+        first_unit = case({k: u for k, (u, _) in pairs.items()}, value=key, else_=Measure.unit)
+    found = [
+        rows_of(key, first_unit, ReturnLine.actual_value, ReturnLine.actual_value.is_not(None)),
+        rows_of(
+            key,
+            cast(literal(ACHIEVEMENT), String(20)),
+            cast(literal(1), Numeric(14, 2)),
+            Measure.unit == ACHIEVEMENT,
+            ReturnLine.achieved.is_(True),
+        ),
+    ]
+    if pairs:
+        found.append(
+            rows_of(
+                key + literal(SECOND),
+                case({k: u for k, (_, u) in pairs.items()}, value=key),
+                ReturnLine.second_value,
+                Measure.unit == PAIR,
+                ReturnLine.second_value.is_not(None),
+            )
+        )
+    return found
+
+
+__all__ = [
+    "ACHIEVEMENT",
+    "PAIR",
+    "SECOND",
+    "figure_rows",
+    "pair_units",
+    "published_units",
+    "second_code",
+    "units_of",
+]

@@ -45,8 +45,8 @@ from sqlalchemy import select, update
 from charter.extensions import db
 from charter.models import Charter, ImpactCell, Measure, Scheme
 from charter.models.impact import SCOPE_ALL, SCOPE_CHARTER, region_scope
-from charter.models.scheme import FLOW_UNITS
-from charter.services.domain import combined_figures, regions
+from charter.models.scheme import FLOW_UNITS, PAIR
+from charter.services.domain import combined_figures, figure_parts, regions
 from charter.services.read_models.impact import disclosure, staging
 
 # A charter's own rows are tagged by its id, a combined scope's by its scope key.
@@ -169,14 +169,26 @@ def _hierarchy() -> tuple[Hierarchy, dict, dict]:
     scoped = {region_scope(r.slug): tuple(r.charter_ids) for r in regions.with_charters()}
     measures: dict[int, dict[str, str | None]] = {}
     units: dict = {}
-    for charter_id, code, reference, unit, current in db.session.execute(
-        select(Scheme.charter_id, Measure.code, Measure.reference, Measure.unit, Scheme.is_current)
+    pairs: dict = {}
+    for charter_id, code, reference, unit, parts, current in db.session.execute(
+        select(
+            Scheme.charter_id,
+            Measure.code,
+            Measure.reference,
+            Measure.unit,
+            Measure.parts,
+            Scheme.is_current,
+        )
         .join(Scheme, Scheme.id == Measure.scheme_id)
         .order_by(Scheme.is_current, Scheme.loaded_at, Measure.id)
     ):
         units.setdefault(charter_tag(charter_id), {})[code] = unit
+        if unit == PAIR:
+            pairs.setdefault(charter_tag(charter_id), []).append((code, parts, current))
         if current:
             measures.setdefault(charter_id, {})[code] = reference
+    for tag, rows in pairs.items():  # a pair's parts in their own units (figure_parts)
+        units[tag] = figure_parts.published_units(units[tag], figure_parts.units_of(rows))
     thresholds = {
         charter_tag(charter_id): threshold
         for charter_id, threshold in db.session.execute(

@@ -81,14 +81,18 @@ def showing(shown: Together) -> Iterator[None]:
 
 def measures(shown: Together) -> tuple[list[figures.MeasureFacts], dict]:
     """A MeasureFacts per combined key (its title: what each charter calls it), in the order of
-    the charters and their measures, and what each charter's measure under it is."""
+    the charters and their measures, a pair as its two parts (``figures.published_parts``, as a
+    charter's page shows it), and what each charter's measure under each key is."""
     references = combined_figures.references_in_one_unit(shown.charter_ids)
-    charters_measures = combined_figures.charters_measures(references, shown.charter_ids)
-    units = combined_figures.units(references, shown.charter_ids)
+    charters_measures, kinds = combined_figures.charters_measures(references, shown.charter_ids)
     found = []
-    for key, named in charters_measures.items():
+    for key, named in list(charters_measures.items()):
         title = named[0][2] if len(named) == 1 else f"{len(named)} charters' measures"
-        found.append(figures.MeasureFacts(key, title, units.get(key, ""), None, False))
+        unit, parts = kinds[key]
+        facts = figures.MeasureFacts(key, title, unit, None, False)
+        for published in figures.published_parts(facts, parts):
+            found.append(published)
+            charters_measures.setdefault(published.code, named)  # a pair's second part too
     return found, charters_measures
 
 

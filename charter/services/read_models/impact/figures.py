@@ -162,22 +162,27 @@ def published_measures(scheme: Scheme) -> list[MeasureFacts]:
     and an achievement as how many organisations achieved it."""
     out = []
     for measure in measures_of(scheme):
-        facts = MeasureFacts.of(measure)
-        if measure.unit == PAIR and measure.parts and len(measure.parts) == 2:
-            first, second = measure.parts
-            title = measure.title.rstrip(".")  # "… total attendance.": its parts follow
-            out.append(replace(facts, title=f"{title}: {first['label']}", unit=first["unit"]))
-            out.append(
-                replace(
-                    facts,
-                    code=figure_parts.second_code(measure.code),
-                    title=f"{title}: {second['label']}",
-                    unit=second["unit"],
-                )
-            )
-        else:
-            out.append(facts)
+        out.extend(published_parts(MeasureFacts.of(measure), measure.parts))
     return out
+
+
+def published_parts(facts: MeasureFacts, parts: list[dict] | None) -> list[MeasureFacts]:
+    """A measure as its published figures show it: a pair (``parts``) as its two parts, each
+    titled with its label and in its own unit, the second under its own code (figure_parts);
+    any other measure as itself. A charter's measures and several charters' combined keys."""
+    if facts.unit != PAIR or not parts or len(parts) != 2:
+        return [facts]
+    first, second = parts
+    title = facts.title.rstrip(".")  # "… total attendance.": its parts follow
+    return [
+        replace(facts, title=f"{title}: {first['label']}", unit=first["unit"]),
+        replace(
+            facts,
+            code=figure_parts.second_code(facts.code),
+            title=f"{title}: {second['label']}",
+            unit=second["unit"],
+        ),
+    ]
 
 
 def _withheld(cell: ImpactCell, threshold: int | None) -> tuple[bool, bool]:

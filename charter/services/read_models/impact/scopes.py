@@ -21,7 +21,13 @@ from charter.models import (
     Scheme,
 )
 from charter.models.impact import REGION_SCOPE_PREFIX, SCOPE_ALL, SCOPE_CHARTER, region_scope
-from charter.services.domain import combined_figures, counted_figures, proxy_values, regions
+from charter.services.domain import (
+    combined_figures,
+    counted_figures,
+    figure_parts,
+    proxy_values,
+    regions,
+)
 from charter.services.domain.schemes import current_scheme
 from charter.services.read_models import open_contracting
 from charter.services.read_models.impact.periods import quarter_of
@@ -102,12 +108,15 @@ class Scope:
     @classmethod
     def of_charter(cls, charter_id: int, period_ends: list[date]) -> Scope:
         published = open_contracting.published_clause()
-        units = dict(
-            db.session.execute(
-                select(Measure.code, Measure.unit)
-                .join(Scheme, Scheme.id == Measure.scheme_id)
-                .where(Scheme.charter_id == charter_id)
-            ).all()
+        units = figure_parts.published_units(
+            dict(
+                db.session.execute(
+                    select(Measure.code, Measure.unit)
+                    .join(Scheme, Scheme.id == Measure.scheme_id)
+                    .where(Scheme.charter_id == charter_id)
+                ).all()
+            ),
+            figure_parts.pair_units(charter_id),
         )
         return cls(
             charter_id,
