@@ -42,6 +42,7 @@ from bench.charter_mix import (
 from charter.extensions import db
 from charter.models import Organisation, Scheme
 from charter.services.read_models import register_version
+from workflows.states import split_stage
 
 # Share of organisations in each state (sums to 1): most work towards the Mark, ~10% hold it.
 STATE_MIX = {
@@ -168,6 +169,7 @@ def _signing_rows(who, scheme, state, signed_at, today, rng, out) -> None:
     sid = signing_id(oid, place)
     signings, signatures, applications, marks, audits = out
     route = None if state in UNSIGNED else "working_towards"
+    duties, mark_state = split_stage(state)
     signings.append(
         (
             sid,
@@ -177,7 +179,8 @@ def _signing_rows(who, scheme, state, signed_at, today, rng, out) -> None:
             route,
             False,
             signed_at - timedelta(days=3),
-            state,
+            duties,
+            mark_state,
             "monitoring" if state == "suspended" else None,
             1,
             signed_at,
@@ -218,7 +221,7 @@ COLUMNS = {
     "postcode, district, identifier_scheme, identifier, org_id, version_id, created_at",
     # A generated organisation's signing has its id: the rows that belong to it name it.
     "signings": "id, organisation_id, charter_id, scheme_id, route, publishes_figures, created_at, "
-    "status, status_before_suspension, version_id, status_changed_at",
+    "status, mark_status, status_before_suspension, version_id, status_changed_at",
     "signatures": "organisation_id, scheme_id, signatory_name, signatory_role, has_authority, "
     "route, accepted_principles, signed_at",
     "applications": "id, organisation_id, signing_id, scheme_id, is_renewal, status, "

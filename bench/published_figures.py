@@ -25,8 +25,7 @@ from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, Organisation, Scheme, Signing
 from charter.services.read_models import register_version
 
-MONITORED = ("monitoring", "under_assessment", "information_requested", "accredited")
-MONITORED += ("renewal_due",)
+MONITORED = ("monitoring",)  # the signatory's duties, whatever its Mark
 DEMO_QUARTERS = (3, 1, 1, 3, 9, 2, 3, 9, 3, 3, 8, 3, 5, 1, 2, 7)
 MEASURES = 6
 # The share of all organisations that makes the 100,000-organisation register.json about

@@ -80,7 +80,8 @@ def populate(count: int, scheme_id: int, start: int = 0) -> None:
                 "charter_id": charter_id,
                 "scheme_id": scheme_id,
                 "route": "working_towards",
-                "status": status[o["slug"]],
+                "status": "monitoring",
+                "mark_status": "accredited" if status[o["slug"]] == "accredited" else "no_mark",
                 "status_changed_at": signed,
             }
             for o in orgs

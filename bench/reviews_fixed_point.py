@@ -31,6 +31,7 @@ from sqlalchemy import func, select, text
 from charter.extensions import db
 from charter.models import Scheme
 from charter.services.domain import periods, reviews
+from workflows.states import split_stage
 
 # Written by every run to record itself: not a change the run made to the service's data.
 RUN_RECORDS = {"job_runs"}
@@ -106,7 +107,14 @@ def _latest_return_never_sent(organisation_ids: list[int], due: date) -> None:
 
 
 def _state(oid: int, status: str, mark: str, expires_on: date) -> None:
-    _execute("UPDATE signings SET status = :s WHERE organisation_id = :o", s=status, o=oid)
+    """The signing at stage ``status`` (workflows.states.stage), its Mark row ``mark``."""
+    duties, mark_state = split_stage(status)
+    _execute(
+        "UPDATE signings SET status = :s, mark_status = :m WHERE organisation_id = :o",
+        s=duties,
+        m=mark_state,
+        o=oid,
+    )
     _execute(
         "UPDATE charter_marks SET status = :m, expires_on = :e WHERE organisation_id = :o",
         m=mark,
@@ -121,8 +129,9 @@ def seed_dependency_cases(today: date, per_case: int) -> dict[str, list[int]]:
     scheme = db.session.scalar(select(Scheme).where(Scheme.is_current))
     holders = db.session.scalars(
         text(
-            "SELECT s.organisation_id FROM signings s WHERE s.status = 'accredited' AND EXISTS "
-            "(SELECT 1 FROM monitoring_returns r WHERE r.organisation_id = s.organisation_id) "
+            "SELECT s.organisation_id FROM signings s WHERE s.mark_status = 'accredited' "
+            "AND EXISTS (SELECT 1 FROM monitoring_returns r "
+            "WHERE r.organisation_id = s.organisation_id) "
             "ORDER BY s.organisation_id"
         )
     ).all()

@@ -203,7 +203,7 @@ def _near_expiry(today: date, scheme: Scheme) -> None:
     window = scheme.renewal_window_days
     for signing_id, days in db.session.execute(
         select(Signing.id, Signing.organisation_id % window).where(
-            Signing.status == "accredited", Signing.organisation_id % 8 == 0
+            Signing.mark_status == "accredited", Signing.organisation_id % 8 == 0
         )
     ).all():
         db.session.execute(
@@ -213,7 +213,7 @@ def _near_expiry(today: date, scheme: Scheme) -> None:
     db.session.execute(
         text(
             "UPDATE charter_marks SET expires_on = :d WHERE signing_id IN "
-            "(SELECT id FROM signings WHERE status = 'renewal_due' "
+            "(SELECT id FROM signings WHERE mark_status = 'renewal_due' "
             "AND organisation_id % 2 = 0)"
         ),
         {"d": today - timedelta(days=3)},

@@ -58,7 +58,7 @@ def pages_to_measure() -> dict[str, str]:
         select(Organisation.slug, CharterMark.certificate_number)
         .join(CharterMark, CharterMark.organisation_id == Organisation.id)
         .join(Signing, Signing.id == CharterMark.signing_id)
-        .where(Signing.status == "accredited")
+        .where(Signing.mark_status == "accredited")
         .order_by(Organisation.id.desc())
         .limit(1)
     ).first()

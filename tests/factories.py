@@ -11,6 +11,7 @@ from charter.extensions import db
 from charter.models import Membership, Organisation, User
 from charter.models.base import utcnow
 from charter.services.domain import signings
+from workflows.states import MARK_LABELS, NOT_HELD, split_stage
 
 PASSWORD = "correct horse battery staple"
 _seq = count(1)
@@ -72,6 +73,7 @@ SIGNING_FIELDS = {
     "publishes_figures_decided_at",
     "status_before_suspension",
     "status_changed_at",
+    "mark_status",
 }
 
 
@@ -103,9 +105,13 @@ def make_organisation(
     db.session.flush()
     if scheme is not None:
         signing = signings.start(org, scheme)
-        signing.status = status
+        # A stage (workflows.states.stage): a Mark's state is a monitored signatory's.
+        signing.status, signing.mark_status = split_stage(status)
         for name in SIGNING_FIELDS & set(fields):
             setattr(signing, name, fields[name])
+        before = fields.get("status_before_suspension")
+        if before is not None and before in MARK_LABELS:
+            signing.status_before_suspension, signing.mark_status = split_stage(before)
     elif status != "registered":
         raise ValueError("an organisation's lifecycle is its signing's: give it a scheme")
     if owner is not None:
@@ -262,8 +268,28 @@ def make_mark(organisation, scheme, awarded_on=None, status: str = "valid"):
     db.session.flush()
     mark = marks.create_mark(organisation, application, scheme, awarded_on or date.today())
     mark.status = status
+    _mark_lifecycle_follows(organisation, mark)
     db.session.commit()
     return mark
+
+
+def _mark_lifecycle_follows(organisation, mark) -> None:
+    """The signing's Mark lifecycle as the award (or the Mark's end) would have left it, as the
+    two-lifecycles migration reads it from the Mark row: a Mark in force is held (an
+    application meanwhile is its renewal), an expired or revoked one ended. A state the test
+    gave that already holds a Mark is kept."""
+    from datetime import date
+
+    signing = signings.signing_of(organisation)
+    if signing is None:
+        return
+    if mark.status == "valid" and mark.expires_on >= date.today():
+        if signing.mark_status in NOT_HELD:
+            signing.mark_status = "accredited"
+        elif signing.mark_status in ("under_assessment", "information_requested"):
+            signing.mark_status = f"renewal_{signing.mark_status}"
+    elif mark.status in ("expired", "revoked") and signing.mark_status in NOT_HELD:
+        signing.mark_status = f"mark_{mark.status}"
 
 
 def make_application(organisation, scheme, submitted_by=None, today=None):
@@ -274,7 +300,15 @@ def make_application(organisation, scheme, submitted_by=None, today=None):
     from charter.models import Application
     from charter.services.domain.snapshots import take_snapshot
 
-    organisation.status = "under_assessment"
+    # Only a monitored signatory applies; a holder's application is its renewal, and it holds
+    # its Mark meanwhile.
+    if organisation.status in ("registered", "signatory", "plan_submitted"):
+        organisation.status = "monitoring"
+    organisation.mark_status = (
+        "renewal_under_assessment"
+        if organisation.mark_status in ("accredited", "renewal_due")
+        else "under_assessment"
+    )
     db.session.flush()
     with current_app.test_request_context():
         snapshot = take_snapshot(organisation, scheme, today)
@@ -345,3 +379,9 @@ def signing_id_for(organisation_id: int) -> int:
     )
     assert found is not None, f"organisation {organisation_id} has no signing: give it a scheme"
     return found
+
+
+def set_stage(holder, state: str) -> None:
+    """Put an organisation's (acting) signing, or a signing, at ``state`` as people are shown
+    it (workflows.states.stage): a Mark's state is a monitored signatory's. Not committed."""
+    holder.status, holder.mark_status = split_stage(state)

@@ -102,7 +102,7 @@ def test_apply_request_information_answer_and_award(app, member, assessor, schem
     _assess(assessor_client, application, "award", "award", rationale="Every target met.")
 
     db.session.refresh(org)
-    assert org.status == "accredited"
+    assert org.mark_status == "accredited"
     assert _triggers(org) == [
         "apply_for_mark",
         "request_information",
@@ -142,7 +142,7 @@ def test_apply_refuse_appeal_and_reassess(app, member, assessor, admin_user, sch
 
     db.session.refresh(org)
     db.session.refresh(application)
-    assert org.status == "under_assessment"
+    assert org.mark_status == "under_assessment"
     assert application.status == "open"
     assert _triggers(org) == ["apply_for_mark", "refuse_mark", "reopen_assessment"]
     # The application is back in the assessors' queue.

@@ -6,6 +6,7 @@ the reviews read exist. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
 
 import pytest
@@ -19,6 +20,9 @@ from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F4
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
 BEFORE = "b81f4c2d9e07"
+# The revision before a signing had two lifecycles (e7b3c1f5a2d8): the one state this
+# migration moved, to compare with.
+ONE_STATE = importlib.import_module("migrations.versions.e7b3c1f5a2d8_two_lifecycles").down_revision
 MOVED = ("status", "status_before_suspension", "status_changed_at")
 UNSIGNED = (
     "INSERT INTO organisations (slug, name, organisation_type, size, sector, address_line_1,"
@@ -51,6 +55,7 @@ def test_each_signing_takes_its_organisation_s_lifecycle_and_gives_it_back(tmp_p
     assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
     assert runner.invoke(args=["charter", "demo-data"]).exit_code == 0
     db.session.remove()
+    downgrade(revision=ONE_STATE)
     with db.engine.connect() as connection:
         at_head = _statuses(connection, "signings", "organisation_id")
     states = {status for status, _, _ in at_head.values()}
@@ -64,7 +69,7 @@ def test_each_signing_takes_its_organisation_s_lifecycle_and_gives_it_back(tmp_p
         assert _statuses(connection, "organisations", "id") == at_head
         connection.execute(text(UNSIGNED), {"now": datetime(2026, 1, 1)})
 
-    upgrade()
+    upgrade(revision=ONE_STATE)
     with db.engine.connect() as connection:
         left = {c["name"] for c in inspect(connection).get_columns("organisations")}
         assert not left & set(MOVED)

@@ -125,3 +125,31 @@ def _renewal_window_is(open_: bool) -> Callable[[EventData], bool]:
 
     check.__name__ = "renewal_window_open" if open_ else "renewal_window_closed"
     return check
+
+
+def _duties_are_monitoring(event: EventData) -> bool:
+    """The Mark moves only while the signatory meets its duties (its plan approved, monitored):
+    not while it is suspended, lapsed or withdrawn."""
+    from workflows.states import DUTY_LABELS, MONITORING, InvalidTransition
+    from workflows.triggers import TRIGGERS
+
+    duties = event.model.status
+    if duties != MONITORING:
+        label = TRIGGERS[event.event.name].label
+        raise InvalidTransition(
+            f"You cannot {label} while the organisation is ‘{DUTY_LABELS.get(duties, duties)}’."
+        )
+    return True
+
+
+def _no_mark_in_play(event: EventData) -> bool:
+    """A holder, or an organisation whose application is being assessed, does not lapse."""
+    from workflows.states import MARK_LABELS, NOT_HELD, InvalidTransition
+
+    mark = event.model.mark_status
+    if mark not in NOT_HELD:
+        raise InvalidTransition(
+            f"You cannot lapse the organisation while its Charter Mark is "
+            f"‘{MARK_LABELS.get(mark, mark)}’."
+        )
+    return True

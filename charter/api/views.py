@@ -22,6 +22,7 @@ from charter.caching import cached_by_register
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.public.charter_prefix import default_charter_facts
 from charter.services.domain import marks, register_entries, schemes
+from charter.services.domain.standing import states_of
 from charter.services.read_models import (
     certificate_checks,
     open_data,
@@ -113,8 +114,8 @@ def _organisation(entry: open_data.PublicEntry, urls) -> dict:
         "sector": organisation.sector,
         "town": organisation.town,
         "district": organisation.district,
-        "status": public_standing.status(organisation.status, mark),
-        "status_label": public_standing.label(organisation.status, mark),
+        "status": public_standing.status(states_of(organisation), mark),
+        "status_label": public_standing.label(states_of(organisation), mark),
         "signed_on": _iso(entry.signed_at),
         "charter_mark": {
             "certificate_number": mark.certificate_number,
@@ -278,7 +279,7 @@ def show_certificate(number: str):
     if found is None or home is None or (asked is not None and asked != home):
         return error_response(404, "not_found", "No Charter Mark has that certificate number")
     mark, scheme, organisation = found
-    standing = marks.standing(mark, scheme=scheme, organisation_status=organisation.status)
+    standing = marks.standing(mark, scheme=scheme, states=states_of(organisation))
     holder = None
     if register_query.is_public(organisation):
         holder = {

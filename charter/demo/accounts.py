@@ -16,7 +16,7 @@ from charter.demo.other_charters import OTHER_STAFF
 from charter.extensions import db
 from charter.models import Charter, Membership, Organisation, Signing, User
 from charter.models.organisation import OWNER
-from workflows.lifecycle import STATE_LABELS
+from workflows.lifecycle import STATE_LABELS, stage
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,14 @@ def demo_accounts() -> list[DemoAccount]:
     managers = manager_accounts() + charter_features.manager_accounts()
     accounts += [DemoAccount(email, "member", what) for email, what in managers]
     rows = db.session.execute(
-        select(User.email, Membership.role, Organisation.name, Charter.area, Signing.status)
+        select(
+            User.email,
+            Membership.role,
+            Organisation.name,
+            Charter.area,
+            Signing.status,
+            Signing.mark_status,
+        )
         .join(Membership, Membership.user_id == User.id)
         .join(Organisation, Organisation.id == Membership.organisation_id)
         .join(Signing, Signing.organisation_id == Organisation.id)
@@ -47,7 +54,10 @@ def demo_accounts() -> list[DemoAccount]:
     )
     for (email, member_role, organisation), signed in groupby(rows, key=lambda row: row[:3]):
         label = "Owner" if member_role == OWNER else "Contributor"
-        states = [(area, STATE_LABELS.get(status, status)) for *_, area, status in signed]
+        states = [
+            (area, STATE_LABELS.get(stage(status, mark), status))
+            for *_, area, status, mark in signed
+        ]
         if len(states) == 1:
             where = states[0][1]
         else:

@@ -108,13 +108,15 @@ def new_context(scheme: Scheme, now: datetime, assessors: list[User]) -> DemoCon
 
 
 def _states_after(planned: list[tuple[str, datetime]]) -> list[tuple[datetime, str]]:
-    """The state the organisation is in after each planned trigger."""
+    """The signatory's duties after each planned trigger (the Mark's triggers leave them as
+    they were)."""
     state, before_suspension, out = lifecycle.REGISTERED, None, []
     for trigger, when in planned:
-        if trigger == "suspend":
-            before_suspension = state
-        dest = lifecycle.TRIGGERS[trigger].dest
-        state = before_suspension if dest is None else dest
+        trig = lifecycle.TRIGGERS[trigger]
+        if trig.machine == lifecycle.DUTIES:
+            if trigger == "suspend":
+                before_suspension = state
+            state = before_suspension if trig.dest is None else trig.dest
         out.append((when, state))
     return out
 
@@ -272,10 +274,7 @@ class OrganisationStory:
         lapsed_at = None
         previous_states = [lifecycle.REGISTERED] + [state for _, state in self.states[:-1]]
         for (trigger, when), previous in zip(self.planned, previous_states, strict=True):
-            if (trigger, previous) in (
-                ("lapse", lifecycle.MONITORING),
-                ("suspend_mark", lifecycle.ACCREDITED),
-            ):
+            if trigger == "suspend_mark" or (trigger, previous) == ("lapse", lifecycle.MONITORING):
                 lapsed_at = when
         schedule = Schedule(approved_at, until, apply_at, lapsed_at, self.story)
         months = ctx.scheme.monitoring_period_months

@@ -99,6 +99,22 @@ class Organisation(Versioned, db.Model):
         self._required_signing().status = value
 
     @property
+    def stage(self) -> str:
+        """Where its acting signing is now, for people (workflows.states.stage)."""
+        from workflows.states import stage
+
+        return stage(self.status, self.mark_status)
+
+    @property
+    def mark_status(self) -> str:
+        signing = self._signing()
+        return signing.mark_status if signing else "no_mark"
+
+    @mark_status.setter
+    def mark_status(self, value: str) -> None:
+        self._required_signing().mark_status = value
+
+    @property
     def status_before_suspension(self) -> str | None:
         signing = self._signing()
         return signing.status_before_suspension if signing else None

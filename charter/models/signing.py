@@ -19,10 +19,11 @@ relationship that follows it).
 
 The rows that follow from a signing (action plans, returns, applications, Marks, annual
 confirmations, audits) name it (``OfSigning``, below), and so does its **lifecycle**
-(``status``: registered, signatory, plan submitted, monitoring, holder...; driven only through
-workflows.lifecycle, with the optimistic lock of ``Versioned``). Until pages and reviews name
-the charter they act in, an organisation signs one charter: the unique (organisation, charter)
-pair is the lasting rule, and ``signings_held`` below (through
+(``status``, the signatory's duties: registered, signatory, plan submitted, monitoring...; and
+``mark_status``, its Charter Mark: none, under assessment, held, renewal due...; driven only
+through workflows.lifecycle, with the optimistic lock of ``Versioned``). Until pages and
+reviews name the charter they act in, an organisation signs one charter: the unique
+(organisation, charter) pair is the lasting rule, and ``signings_held`` below (through
 ``charter.services.domain.signings.signing_of``) is the one place that picks an organisation's
 signing.
 """
@@ -59,6 +60,7 @@ ROUTES = {
 
 
 REGISTERED = "registered"
+NO_MARK = "no_mark"
 
 
 class Signing(Versioned, db.Model):
@@ -73,9 +75,11 @@ class Signing(Versioned, db.Model):
             "charter_id",
             "register_entry",
             "status",
+            "mark_status",
         ),
         # A charter's signatories by state: the administrators' counts, the reviews' selections.
         Index("ix_signings_charter_status", "charter_id", "status"),
+        Index("ix_signings_charter_mark_status", "charter_id", "mark_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,8 +98,11 @@ class Signing(Versioned, db.Model):
     )
     register_entry_changed_at: Mapped[datetime | None]
     register_hidden_reason: Mapped[str | None] = mapped_column(Text)
-    # Its lifecycle under this charter, driven only through workflows.lifecycle.
+    # Its two lifecycles under this charter, driven only through workflows.lifecycle: the
+    # signatory's duties (registered ... monitoring, lapsed, suspended, withdrawn) and its Charter
+    # Mark (none, under assessment, held, renewal due, renewing, suspended, expired, revoked).
     status: Mapped[str] = mapped_column(String(30), default=REGISTERED, server_default=REGISTERED)
+    mark_status: Mapped[str] = mapped_column(String(30), default=NO_MARK, server_default=NO_MARK)
     status_before_suspension: Mapped[str | None] = mapped_column(String(30))
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -106,6 +113,13 @@ class Signing(Versioned, db.Model):
 
     def __repr__(self) -> str:
         return f"<Signing {self.organisation_id} of charter {self.charter_id}>"
+
+    @property
+    def stage(self) -> str:
+        """Where it is now, for people (workflows.states.stage)."""
+        from workflows.states import stage
+
+        return stage(self.status, self.mark_status)
 
     @property
     def route_label(self) -> str | None:

@@ -65,8 +65,10 @@ def test_suspend_and_lift(admin_client, accredited, member):
     assert response.status_code == 302
     db.session.refresh(organisation)
     db.session.refresh(mark)
+    # The duties are suspended; the Mark's own lifecycle still holds it (its row is suspended).
     assert organisation.status == "suspended"
-    assert organisation.status_before_suspension == "accredited"
+    assert organisation.status_before_suspension == "monitoring"
+    assert organisation.mark_status == "accredited"
     assert mark.status == "suspended"
     assert _audit(organisation) == [("suspend", "suspended", "A complaint is being looked into")]
     emails = _emails()
@@ -84,9 +86,9 @@ def test_suspend_and_lift(admin_client, accredited, member):
     assert response.status_code == 302
     db.session.refresh(organisation)
     db.session.refresh(mark)
-    assert organisation.status == "accredited"
+    assert (organisation.status, organisation.mark_status) == ("monitoring", "accredited")
     assert mark.status == "valid"
-    assert _audit(organisation)[-1] == ("lift_suspension", "accredited", None)
+    assert _audit(organisation)[-1] == ("lift_suspension", "monitoring", None)
     assert len(_emails()) == 2
 
 
@@ -113,7 +115,7 @@ def test_suspend_needs_a_reason(admin_client, accredited):
     assert "Enter the reason" in response.get_data(as_text=True)
     db.session.refresh(organisation)
     db.session.refresh(mark)
-    assert organisation.status == "accredited"
+    assert organisation.mark_status == "accredited"
     assert mark.status == "valid"
     assert _audit(organisation) == []
     assert _emails() == []
@@ -142,7 +144,8 @@ def test_revoke(admin_client, accredited, member):
     assert mark.status == "revoked"
     assert mark.revoked_reason == "Evidence was falsified"
     assert mark.status_changed_at is not None
-    assert _audit(organisation) == [("revoke_mark", "monitoring", "Evidence was falsified")]
+    assert organisation.mark_status == "mark_revoked"
+    assert _audit(organisation) == [("revoke_mark", "mark_revoked", "Evidence was falsified")]
     emails = _emails()
     assert [e.to_address for e in emails] == [member.email]
     assert "Evidence was falsified" in emails[0].body
@@ -172,7 +175,7 @@ def test_revoke_without_a_mark_is_409(admin_client, member, scheme):
     response = submit(admin_client, url, {"reason": "No"}, form_url="/admin/")
     assert response.status_code == 409
     db.session.refresh(organisation)
-    assert organisation.status == "accredited"
+    assert organisation.mark_status == "accredited"
     assert _audit(organisation) == []
 
 
@@ -204,6 +207,6 @@ def test_only_administrators_may_act(request, accredited, role, client_fixture, 
         assert client.get(f"/admin/organisations/{organisation.slug}").status_code == 403
     db.session.refresh(organisation)
     db.session.refresh(mark)
-    assert organisation.status == "accredited"
+    assert organisation.mark_status == "accredited"
     assert mark.status == "valid"
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0

@@ -136,7 +136,7 @@ def test_upholding_sends_the_application_back_to_the_assessors(
     assert appeal.status == "upheld"
     assert appeal.decided_by_id == admin_user.id
     assert appeal.decision_reason == "The Q2 invoice was paid; assess again."
-    assert organisation.status == "under_assessment"
+    assert organisation.mark_status == "under_assessment"
     application = db.session.get(Application, appeal.application_id)
     assert application.status == "open"
     assert application.decided_at is None

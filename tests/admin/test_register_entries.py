@@ -13,7 +13,7 @@ from sqlalchemy import select
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation
 from charter.services.domain.signings import signing_of
-from tests.factories import audit, make_mark, make_organisation, submit
+from tests.factories import audit, make_mark, make_organisation, set_stage, submit
 from tests.organisation.signing_helpers import answer_every_question, open_check_answers, sign
 
 
@@ -80,7 +80,7 @@ def test_a_scheme_may_publish_new_signatories_at_once(client, member_client, org
 def test_an_entry_hidden_with_a_reason_leaves_every_public_surface_and_comes_back(
     client, member_client, admin_client, organisation, scheme
 ):
-    organisation.status = "accredited"
+    set_stage(organisation, "accredited")
     db.session.commit()
     mark = make_mark(organisation, scheme)
     audit(organisation, "award_mark", "under_assessment", "accredited", datetime(2026, 5, 4, 9))

@@ -59,7 +59,7 @@ def test_award_is_refused_when_the_rule_does_not_hold(
     assert "The award rule does not hold" in html
     assert "LE1 is a core measure and is judged partly met" in html
     application, organisation = fresh(application, organisation)
-    assert application.status == "open" and organisation.status == "under_assessment"
+    assert application.status == "open" and organisation.mark_status == "under_assessment"
     assert mark_count() == 0 and audit_events(organisation, "award_mark") == []
 
 
@@ -81,7 +81,7 @@ def test_an_assessor_who_is_a_member_cannot_award(
     )
     assert response.status_code == 403
     application, organisation = fresh(application, organisation)
-    assert application.status == "open" and organisation.status == "under_assessment"
+    assert application.status == "open" and organisation.mark_status == "under_assessment"
     assert mark_count() == 0
 
 
@@ -113,7 +113,7 @@ def test_a_stale_decision_is_refused(assessor_client, organisation, scheme, memb
     )
     assert response.status_code == 409
     application, organisation = fresh(application, organisation)
-    assert application.status == "open" and organisation.status == "under_assessment"
+    assert application.status == "open" and organisation.mark_status == "under_assessment"
 
 
 def test_moderation(app, assessor_client, assessor, organisation, scheme, member):
@@ -125,7 +125,7 @@ def test_moderation(app, assessor_client, assessor, organisation, scheme, member
     application, organisation = fresh(application, organisation)
     assert application.status == "awaiting_moderation"
     assert application.decided_by_id == assessor.id
-    assert organisation.status == "under_assessment" and mark_count() == 0
+    assert organisation.mark_status == "under_assessment" and mark_count() == 0
 
     # The first assessor cannot moderate their own award.
     page = assessor_client.get(application_url(application)).get_data(as_text=True)
@@ -140,7 +140,7 @@ def test_moderation(app, assessor_client, assessor, organisation, scheme, member
     second, other = second_assessor_client(app)
     assert moderate(second, application).status_code == 302
     application, organisation = fresh(application, organisation)
-    assert organisation.status == "accredited" and application.status == "awarded"
+    assert organisation.mark_status == "accredited" and application.status == "awarded"
     assert application.moderated_by_id == other.id and application.decided_by_id == assessor.id
     assert mark_count() == 1
     [awarded] = audit_events(organisation, "award_mark")
@@ -159,6 +159,6 @@ def test_a_moderator_can_send_an_award_back(app, assessor_client, organisation, 
     assert moderate(second, application, "send_back", "LE4 evidence is thin").status_code == 302
     application, organisation = fresh(application, organisation)
     assert application.status == "open" and application.decided_by_id is None
-    assert organisation.status == "under_assessment" and mark_count() == 0
+    assert organisation.mark_status == "under_assessment" and mark_count() == 0
     email = db.session.scalar(select(OutboxEmail).where(OutboxEmail.subject.contains("sent back")))
     assert email.to_address == "assessor@example.com" and "LE4 evidence is thin" in email.body

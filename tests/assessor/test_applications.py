@@ -20,7 +20,7 @@ from tests.assessor.application_helpers import (
     mark_count,
     post_unoffered,
 )
-from tests.factories import make_organisation, make_user, signing_id_for
+from tests.factories import make_organisation, make_user, set_stage, signing_id_for
 
 
 def test_the_whole_assessment_journey(assessor_client, assessor, organisation, scheme, member):
@@ -58,7 +58,7 @@ def test_the_whole_assessment_journey(assessor_client, assessor, organisation, s
     assert ask(assessor_client, application).status_code == 302
     application, organisation = fresh(application, organisation)
     assert application.status == "information_requested"
-    assert organisation.status == "information_requested"
+    assert organisation.mark_status == "information_requested"
     [asked] = audit_events(organisation, "request_information")
     assert asked.reason == "Send the supplier invoices for LE1."
     email = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to_address == member.email))
@@ -69,7 +69,7 @@ def test_the_whole_assessment_journey(assessor_client, assessor, organisation, s
     request.answer = "Invoices attached to the LE1 evidence."
     request.answered_by_id = member.id
     application.status = "open"
-    organisation.status = "under_assessment"
+    set_stage(organisation, "under_assessment")
     db.session.commit()
     page = assessor_client.get(application_url(application)).get_data(as_text=True)
     assert "Invoices attached to the LE1 evidence." in page
@@ -79,7 +79,7 @@ def test_the_whole_assessment_journey(assessor_client, assessor, organisation, s
     assert award(assessor_client, application).status_code == 302
 
     application, organisation = fresh(application, organisation)
-    assert organisation.status == "accredited"
+    assert organisation.mark_status == "accredited"
     assert application.status == "awarded"
     assert application.decided_by_id == assessor.id and application.decided_at is not None
     assert application.rationale == "Every target met, with good evidence."

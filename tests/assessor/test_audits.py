@@ -49,7 +49,7 @@ def test_the_assessor_asks_for_documents_then_refers_concerns(
     audit = db.session.get(MarkAudit, audit.id)
     assert audit.status == "referred"
     # The assessor cannot suspend: the organisation is untouched until an administrator acts.
-    assert db.session.get(Organisation, audit.organisation_id).status == "accredited"
+    assert db.session.get(Organisation, audit.organisation_id).mark_status == "accredited"
     assert db.session.scalar(select(OutboxEmail).where(OutboxEmail.to_address == admin_user.email))
 
 

@@ -41,7 +41,7 @@ from charter.models.duties import AUDIT_DOCUMENTS_REQUESTED, AnnualConfirmation,
 from charter.models.monitoring import RETURN_DRAFT, RETURN_SUBMITTED
 from charter.services.domain.periods import Period, sanction_date
 from charter.services.domain.returns import MONITORED_STATES
-from workflows.lifecycle import STATES
+from workflows.lifecycle import DUTIES, DUTY_STATES, MARK, MARK_STATES, TRIGGERS, stage
 
 CHECKS = []
 PLEDGED_CONTRACT = "WCC-2026-0412"  # Malvern Hills Catering's, with Worcestershire's pledges
@@ -120,7 +120,10 @@ def return_to_send(session=None) -> tuple[Organisation, Period]:
 @check
 def every_lifecycle_state_is_represented(now: datetime) -> None:
     present = set(db.session.scalars(select(Signing.status).distinct()))
-    assert present == set(STATES)
+    assert present == set(DUTY_STATES)
+    marks = set(db.session.scalars(select(Signing.mark_status).distinct()))
+    # Every state of the Mark but information asked for about a renewal.
+    assert marks == set(MARK_STATES) - {"renewal_information_requested"}
     # Shropshire's 40, one that signed Worcestershire's charter only and one Warwickshire's.
     assert db.session.scalar(select(func.count(Organisation.id))) == 42
 
@@ -138,13 +141,21 @@ def every_audit_trail_is_consistent_and_in_the_past(now: datetime) -> None:
     for each in db.session.scalars(select(Organisation)):
         trail = trails[each.id]
         # An audit row names the organisation, not the signing: each moves one of the
-        # organisation's signings on from the state that signing was in.
-        states = ["registered"] * len(signed[each.id])
+        # organisation's signings on from the state that signing was in, in the lifecycle
+        # its trigger moves (the duties, or the Mark).
+        states = [{DUTIES: "registered", MARK: "no_mark"} for _ in signed[each.id]]
         for event in trail:
-            assert event.from_state in states, (each.name, event.trigger)
-            states[states.index(event.from_state)] = event.to_state
+            trigger = TRIGGERS.get(event.trigger)
+            machine = trigger.machine if trigger else MARK
+            if trigger is None and event.from_state not in MARK_STATES:
+                machine = DUTIES
+            moved = [s for s in states if s[machine] == event.from_state]
+            assert moved, (each.name, event.trigger)
+            moved[0][machine] = event.to_state
             assert each.created_at < event.created_at < now
-        assert sorted(states) == sorted(s.status for s in signed[each.id]), each.name
+        assert sorted((s[DUTIES], s[MARK]) for s in states) == sorted(
+            (s.status, s.mark_status) for s in signed[each.id]
+        ), each.name
         if trail:
             assert max(s.status_changed_at for s in signed[each.id]) == trail[-1].created_at
     # Spread over time, not all written a moment ago.
@@ -283,7 +294,9 @@ def holders_hold_valid_unique_certificates(now: datetime) -> None:
     holders = db.session.scalars(
         select(Organisation)
         .join(Signing, Signing.organisation_id == Organisation.id)
-        .where(Signing.status.in_(("accredited", "renewal_due")))
+        .where(
+            Signing.status == "monitoring", Signing.mark_status.in_(("accredited", "renewal_due"))
+        )
     ).all()
     assert "Severn Valley Builders Ltd" in {h.name for h in holders}
     for holder in holders:
@@ -359,12 +372,12 @@ def three_charters_each_with_its_own_staff(now: datetime) -> None:
 @check
 def organisations_signed_two_or_three_charters(now: datetime) -> None:
     signed = defaultdict(dict)
-    for name, slug, status in db.session.execute(
-        select(Organisation.name, Charter.slug, Signing.status)
+    for name, slug, status, mark_status in db.session.execute(
+        select(Organisation.name, Charter.slug, Signing.status, Signing.mark_status)
         .join(Signing, Signing.organisation_id == Organisation.id)
         .join(Charter, Charter.id == Signing.charter_id)
     ):
-        signed[name][slug] = status
+        signed[name][slug] = stage(status, mark_status)
     assert signed["Severn Valley Builders Ltd"] == {
         "shropshire": "accredited",
         "worcestershire": "signatory",

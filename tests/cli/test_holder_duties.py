@@ -14,7 +14,7 @@ from charter.extensions import db
 from charter.models import Membership, Organisation
 from charter.models.assessment import CharterMark
 from charter.services.domain import applications, confirmations, marks
-from tests.factories import make_mark, make_return, make_user, sign_in, submit
+from tests.factories import make_mark, make_return, make_user, set_stage, sign_in, submit
 from tests.services.domain.duties_helpers import (
     DUE,
     SANCTION_ON,
@@ -107,7 +107,7 @@ def test_the_system_suspension_waits_for_the_return_after_an_admin_lifts_theirs(
 
 
 def test_an_expired_mark_leaves_a_signatory_in_monitoring(app, client, organisation, scheme):
-    organisation.status = "renewal_due"
+    set_stage(organisation, "renewal_due")
     db.session.commit()
     mark = make_mark(organisation, scheme, awarded_on=date(2024, 10, 24))
     expires = mark.expires_on

@@ -15,6 +15,7 @@ from tests.factories import (
     make_commissioner,
     make_contract,
     make_return,
+    set_stage,
     signing_id_for,
 )
 
@@ -29,7 +30,7 @@ def ready_to_apply(
 ):
     """An organisation with an approved plan, ``verified`` verified returns and a contract
     (confirmed by its commissioner unless ``confirmed`` is false)."""
-    organisation.status = status
+    set_stage(organisation, status)
     db.session.commit()
     measures = make_approved_plan(organisation, scheme, TARGETS)
     for quarter in range(1, verified + 1):

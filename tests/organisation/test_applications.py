@@ -16,6 +16,7 @@ from charter.models.base import utcnow
 from tests.factories import (
     make_organisation,
     make_user,
+    set_stage,
     sign_in,
     signing_id_for,
     submit,
@@ -176,7 +177,7 @@ def test_applying_records_a_snapshot_and_the_audit_row(member, member_client, or
     assert response.headers["Location"].endswith(f"{apply_url(organisation)}/submitted")
 
     db.session.expire_all()
-    assert organisation.status == "under_assessment"
+    assert organisation.mark_status == "under_assessment"
     application = db.session.scalar(select(Application))
     assert application.status == "open"
     assert application.is_renewal is False
@@ -238,7 +239,7 @@ def test_renewal_from_renewal_due(member_client, organisation, scheme):
     response = submit(member_client, apply_url(organisation), {"declaration": "y"})
     assert response.status_code == 303
     db.session.expire_all()
-    assert organisation.status == "under_assessment"
+    assert organisation.mark_status == "renewal_under_assessment"
     assert db.session.scalar(select(Application)).is_renewal is True
     assert audit_triggers(organisation) == ["apply_for_renewal"]
 
@@ -284,7 +285,7 @@ def asked(organisation, scheme, assessor) -> tuple[Application, InformationReque
         questions="Send the invoices behind your LE1 figure.",
         requested_by_id=assessor.id,
     )
-    organisation.status = "information_requested"
+    set_stage(organisation, "information_requested")
     db.session.add(request)
     db.session.commit()
     return application, request
@@ -309,7 +310,7 @@ def test_answering_sends_the_application_back_to_the_assessor(
     )
     assert response.status_code == 303
     db.session.expire_all()
-    assert organisation.status == "under_assessment"
+    assert organisation.mark_status == "under_assessment"
     assert application.status == "open"
     assert request.answer == "The invoices are attached to the Q2 return."
     assert request.answered_by_id == member.id
@@ -331,7 +332,7 @@ def test_an_empty_answer_is_refused_and_nothing_saved(member_client, organisatio
     assert response.status_code == 200
     assert "Enter your answer to the assessor" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert organisation.status == "information_requested"
+    assert organisation.mark_status == "information_requested"
     assert application.status == "information_requested"
     assert request.answer is None
     assert audit_triggers(organisation) == []

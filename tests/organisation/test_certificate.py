@@ -13,7 +13,7 @@ from charter.extensions import db
 from charter.formatting import format_date as long_date
 from charter.security import links
 from charter.services.domain.marks import add_months
-from tests.factories import make_mark, make_organisation, make_user, sign_in
+from tests.factories import make_mark, make_organisation, make_user, set_stage, sign_in
 from tests.organisation import pdf_helpers
 
 ISSUER = "Social Value Group"
@@ -206,7 +206,7 @@ def test_no_certificate_for_a_mark_not_in_force(
 
 def test_a_system_suspension_says_what_to_send(member_client, organisation, scheme):
     make_mark(organisation, scheme, status="suspended")
-    organisation.status = "mark_suspended"
+    set_stage(organisation, "mark_suspended")
     db.session.commit()
     page = member_client.get(_url(organisation)).get_data(as_text=True)
     assert "Send the overdue monitoring return" in page

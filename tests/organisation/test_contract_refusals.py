@@ -7,7 +7,7 @@ import pytest
 
 from charter.extensions import db
 from charter.models import Contract, ContractCommitment
-from tests.factories import make_commissioner, make_contract, submit
+from tests.factories import make_commissioner, make_contract, set_stage, submit
 from tests.organisation.contract_helpers import (
     change_data,
     commitment_data,
@@ -107,7 +107,7 @@ def test_a_measure_already_committed_on_the_contract_is_refused(member_client, s
 def test_an_organisation_that_has_not_signed_cannot_record_contracts(
     member_client, organisation, council, status
 ):
-    organisation.status = status
+    set_stage(organisation, status)
     db.session.commit()
     listing = member_client.get(contracts_url(organisation)).get_data(as_text=True)
     assert "You can record contracts once your organisation has signed the charter" in listing

@@ -12,8 +12,8 @@ from charter.extensions import db as _db
 from charter.models import AuditEvent, Membership, Signature
 from charter.models.base import utcnow
 from charter.organisation.views.dashboard import NEXT_STEPS
-from tests.factories import make_organisation, make_user, sign_in
-from workflows.lifecycle import STATE_LABELS
+from tests.factories import make_organisation, make_user, set_stage, sign_in
+from workflows.lifecycle import STAGE_LABELS
 
 
 def dashboard_url(organisation) -> str:
@@ -136,7 +136,7 @@ def test_the_dashboard_of_a_signed_organisation_shows_the_signature_and_history(
     assert "Reason: Board decision of March" in html
 
 
-@pytest.mark.parametrize("state", list(STATE_LABELS))
+@pytest.mark.parametrize("state", list(STAGE_LABELS))
 def test_every_state_has_a_next_step_on_the_dashboard(member_client, member, scheme, state):
     organisation = make_organisation(owner=member, scheme=scheme, status=state)
     response = member_client.get(dashboard_url(organisation))
@@ -145,7 +145,7 @@ def test_every_state_has_a_next_step_on_the_dashboard(member_client, member, sch
 
 
 def test_next_steps_cover_exactly_the_lifecycle_states():
-    assert set(NEXT_STEPS) == set(STATE_LABELS)
+    assert set(NEXT_STEPS) == set(STAGE_LABELS)
 
 
 def test_scheme_staff_may_view_but_not_start_signing(assessor_client, admin_client, organisation):
@@ -220,7 +220,7 @@ DONE, NOT_YET = "Completed", "Cannot start yet"
 def test_the_task_list_follows_the_organisation_s_stage(
     db, member_client, organisation, status, before_suspension, expected
 ):
-    organisation.status = status
+    set_stage(organisation, status)
     organisation.status_before_suspension = before_suspension
     db.session.commit()
     html = member_client.get(dashboard_url(organisation)).get_data(as_text=True)

@@ -8,7 +8,7 @@ import pytest
 
 from charter.extensions import db
 from charter.formatting import format_date
-from tests.factories import make_mark
+from tests.factories import make_mark, set_stage
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_the_start_page_validates(client, scheme, typed, message):
 
 
 def test_the_holder_links_to_the_public_register_entry(client, organisation, valid_mark):
-    organisation.status = "accredited"
+    set_stage(organisation, "accredited")
     db.session.commit()
     mark = valid_mark
     html = client.get(f"/c/shropshire/verify/{mark.certificate_number}").get_data(as_text=True)

@@ -17,44 +17,109 @@ from workflows.lifecycle import (
 
 ACTOR_KINDS = (MEMBER, ASSESSOR, ADMIN, SYSTEM)
 
-# The specification, written out by hand so a change to the machine has to change it too:
-# trigger -> (who may fire it, from which states, to which state).
-EXPECTED = {
-    "sign": ({MEMBER}, {"registered", "lapsed", "withdrawn"}, "signatory"),
-    "submit_plan": ({MEMBER}, {"signatory"}, "plan_submitted"),
-    "return_plan": ({ASSESSOR}, {"plan_submitted"}, "signatory"),
-    "approve_plan": ({ASSESSOR}, {"plan_submitted"}, "monitoring"),
-    "apply_for_mark": ({MEMBER}, {"monitoring"}, "under_assessment"),
-    "request_information": ({ASSESSOR}, {"under_assessment"}, "information_requested"),
-    "provide_information": ({MEMBER}, {"information_requested"}, "under_assessment"),
-    "award_mark": ({ASSESSOR}, {"under_assessment"}, "accredited"),
-    "refuse_mark": ({ASSESSOR}, {"under_assessment"}, "monitoring"),
-    "open_renewal": ({SYSTEM}, {"accredited"}, "renewal_due"),
-    "apply_for_renewal": ({MEMBER}, {"renewal_due"}, "under_assessment"),
-    # An expired Mark leaves a charter signatory, monitoring (issue 8: not lapsed).
-    "expire_mark": ({SYSTEM}, {"renewal_due", "mark_suspended"}, "monitoring"),
-    "suspend_mark": ({SYSTEM}, {"accredited", "renewal_due"}, "mark_suspended"),
-    "reinstate_mark": ({SYSTEM}, {"mark_suspended"}, None),
-    "lapse": ({SYSTEM}, {"signatory", "plan_submitted", "monitoring"}, "lapsed"),
-    "reopen_assessment": ({ADMIN}, {"monitoring"}, "under_assessment"),
-    "revoke_mark": ({ADMIN}, {"accredited", "renewal_due", "mark_suspended"}, "monitoring"),
+# The specification, written out by hand so a change to the machines has to change it too:
+# trigger -> (who may fire it, its lifecycle, {from state: to state}); None: decided when fired.
+DUTIES, MARK = lifecycle.DUTIES, lifecycle.MARK
+NOT_HELD = {"no_mark": "under_assessment", "mark_expired": "under_assessment"}
+SPEC = {
+    "sign": (
+        {MEMBER},
+        DUTIES,
+        {"registered": "signatory", "lapsed": "signatory", "withdrawn": "signatory"},
+    ),
+    "submit_plan": ({MEMBER}, DUTIES, {"signatory": "plan_submitted"}),
+    "return_plan": ({ASSESSOR}, DUTIES, {"plan_submitted": "signatory"}),
+    "approve_plan": ({ASSESSOR}, DUTIES, {"plan_submitted": "monitoring"}),
+    # A holder or an applicant does not lapse (the guard); the sources are the duties'.
+    "lapse": (
+        {SYSTEM},
+        DUTIES,
+        {"signatory": "lapsed", "plan_submitted": "lapsed", "monitoring": "lapsed"},
+    ),
     "suspend": (
         {ADMIN},
-        {
-            "signatory",
-            "plan_submitted",
-            "monitoring",
-            "under_assessment",
-            "information_requested",
-            "accredited",
-            "renewal_due",
-            "mark_suspended",
-        },
-        "suspended",
+        DUTIES,
+        {"signatory": "suspended", "plan_submitted": "suspended", "monitoring": "suspended"},
     ),
-    "lift_suspension": ({ADMIN}, {"suspended"}, None),
-    "withdraw": ({MEMBER}, set(lifecycle.STATES) - {"withdrawn", "suspended"}, "withdrawn"),
-    "erase_records": ({SYSTEM}, {"lapsed", "withdrawn"}, "withdrawn"),
+    "lift_suspension": ({ADMIN}, DUTIES, {"suspended": None}),
+    "withdraw": (
+        {MEMBER},
+        DUTIES,
+        {
+            state: "withdrawn"
+            for state in ("registered", "signatory", "plan_submitted", "monitoring", "lapsed")
+        },
+    ),
+    "erase_records": ({SYSTEM}, DUTIES, {"lapsed": "withdrawn", "withdrawn": "withdrawn"}),
+    "apply_for_mark": ({MEMBER}, MARK, {**NOT_HELD, "mark_revoked": "under_assessment"}),
+    "apply_for_renewal": ({MEMBER}, MARK, {"renewal_due": "renewal_under_assessment"}),
+    "request_information": (
+        {ASSESSOR},
+        MARK,
+        {
+            "under_assessment": "information_requested",
+            "renewal_under_assessment": "renewal_information_requested",
+        },
+    ),
+    "provide_information": (
+        {MEMBER},
+        MARK,
+        {
+            "information_requested": "under_assessment",
+            "renewal_information_requested": "renewal_under_assessment",
+        },
+    ),
+    "award_mark": (
+        {ASSESSOR},
+        MARK,
+        {"under_assessment": "accredited", "renewal_under_assessment": "accredited"},
+    ),
+    # A refused renewal leaves the Mark held until it expires.
+    "refuse_mark": (
+        {ASSESSOR},
+        MARK,
+        {"under_assessment": "no_mark", "renewal_under_assessment": "renewal_due"},
+    ),
+    "open_renewal": ({SYSTEM}, MARK, {"accredited": "renewal_due"}),
+    # An expired Mark leaves a charter signatory, monitoring (issue 8: not lapsed); a renewal
+    # still under assessment goes on as an application.
+    "expire_mark": (
+        {SYSTEM},
+        MARK,
+        {
+            "accredited": "mark_expired",
+            "renewal_due": "mark_expired",
+            "mark_suspended": "mark_expired",
+            "renewal_under_assessment": "under_assessment",
+            "renewal_information_requested": "information_requested",
+        },
+    ),
+    "suspend_mark": (
+        {SYSTEM},
+        MARK,
+        {"accredited": "mark_suspended", "renewal_due": "mark_suspended"},
+    ),
+    "reinstate_mark": ({SYSTEM}, MARK, {"mark_suspended": None}),
+    "reopen_assessment": (
+        {ADMIN},
+        MARK,
+        {**NOT_HELD, "renewal_due": "renewal_under_assessment"},
+    ),
+    "revoke_mark": (
+        {ADMIN},
+        MARK,
+        {
+            "accredited": "mark_revoked",
+            "renewal_due": "mark_revoked",
+            "mark_suspended": "mark_revoked",
+        },
+    ),
+}
+# trigger -> (who, from which states, the one state it leads to: None where that depends on
+# where it starts or is decided when it fires)
+EXPECTED = {
+    name: (kinds, set(moves), dests.pop() if len(dests := set(moves.values())) == 1 else None)
+    for name, (kinds, _machine, moves) in SPEC.items()
 }
 NEEDS_REASON = {
     "return_plan",
@@ -71,7 +136,18 @@ NEEDS_REASON = {
 @dataclass
 class FakeOrganisation:
     status: str = "registered"
+    mark_status: str = "no_mark"
     status_before_suspension: str | None = None
+
+
+def holding(mark_status: str) -> FakeOrganisation:
+    """A monitored signatory whose Mark is in ``mark_status``."""
+    return FakeOrganisation(status="monitoring", mark_status=mark_status)
+
+
+def state(org: FakeOrganisation, trigger: str) -> str:
+    """The state of the lifecycle ``trigger`` moves."""
+    return lifecycle.state_of(org, SPEC[trigger][1])
 
 
 @dataclass
@@ -129,6 +205,8 @@ def data_for(trigger: str) -> dict:
 
 def organisation_ready_for(trigger: str) -> FakeOrganisation:
     source = sorted(EXPECTED[trigger][1])[0]
+    if SPEC[trigger][1] == MARK:
+        return holding(source)
     org = FakeOrganisation(status=source)
     if source == "suspended":
         org.status_before_suspension = "monitoring"

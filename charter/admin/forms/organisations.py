@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectChoice, SelectField
 
-from workflows.lifecycle import STATE_LABELS
+from workflows.lifecycle import STAGE_LABELS
 
 
 class OrganisationFilterForm(FlaskForm):
@@ -20,7 +20,7 @@ class OrganisationFilterForm(FlaskForm):
         widget=GovSelect(),
         choices=[
             SelectChoice("", "All statuses"),
-            *(SelectChoice(state, label) for state, label in STATE_LABELS.items()),
+            *(SelectChoice(state, label) for state, label in STAGE_LABELS.items()),
         ],
         validate_choice=False,
     )

@@ -4,6 +4,8 @@ pages for a service administrator."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -16,7 +18,7 @@ from charter.models import Measure, Principle, Signing
 from charter.models.staff import ADMINISTRATOR, ASSESSOR
 from charter.services.domain import staff
 from charter.services.domain.schemes import current_scheme
-from workflows.lifecycle import STATE_LABELS, STATES
+from workflows.lifecycle import STAGE_LABELS, stage
 
 ROLE_LABELS = {
     "member": "Organisation members",
@@ -27,13 +29,14 @@ ROLE_LABELS = {
 
 @bp.get("/")
 def show_dashboard():
-    by_state = dict(
-        db.session.execute(
-            select(Signing.status, func.count())
-            .where(Signing.charter_id == acting_charter_id())
-            .group_by(Signing.status)
-        ).all()
-    )
+    # By stage (workflows.states.stage): each pair of the two lifecycles, counted in SQL.
+    by_state: Counter = Counter()
+    for duties, mark, count in db.session.execute(
+        select(Signing.status, Signing.mark_status, func.count())
+        .where(Signing.charter_id == acting_charter_id())
+        .group_by(Signing.status, Signing.mark_status)
+    ):
+        by_state[stage(duties, mark)] += count
     by_role = staff.accounts_by_role(acting_charter_id())
     scheme = current_scheme()
     scheme_counts = None
@@ -55,7 +58,7 @@ def show_dashboard():
         "admin/dashboard.html",
         charter_name=charter_with_id(acting_charter_id()).name,
         other_charters=_other_charters(),
-        state_counts=[(state, STATE_LABELS[state], by_state.get(state, 0)) for state in STATES],
+        state_counts=[(state, label, by_state[state]) for state, label in STAGE_LABELS.items()],
         organisation_total=sum(by_state.values()),
         role_counts=[(label, by_role.get(role, 0)) for role, label in ROLE_LABELS.items()],
         scheme=scheme,

@@ -12,12 +12,13 @@ from charter.admin.forms.organisations import OrganisationFilterForm
 from charter.admin.forms.sanctions import ConfirmForm, LiftSuspensionForm
 from charter.auth.decorators import acting_charter_id
 from charter.extensions import db
-from charter.models import Organisation, Signing
+from charter.models import Organisation
 from charter.services.domain import audits, marks, organisations, register_entries, signings
 from charter.services.domain.lifecycle import history
+from charter.services.domain.standing import states_of
 from charter.services.read_models.contract_monitoring import events_of as monitoring_events_of
 from workflows import lifecycle
-from workflows.lifecycle import STATE_LABELS
+from workflows.lifecycle import STAGE_LABELS
 
 ORGANISATIONS_PER_PAGE = 25
 
@@ -32,7 +33,7 @@ def show_organisations():
     except query_strings.BadQuery as error:
         return query_strings.bad_query_response(error)
     status = request.args.get("status") or None
-    if status is not None and status not in STATE_LABELS:
+    if status is not None and status not in STAGE_LABELS:
         # Shown in the error summary; the list below is every organisation.
         filter_form.status.errors = [UNKNOWN_STATUS_MESSAGE]
         status = None
@@ -44,7 +45,7 @@ def show_organisations():
         .order_by(Organisation.name, Organisation.id)
     )
     if status:
-        query = query.where(Signing.status == status)
+        query = query.where(signings.at_stage(status))
     page = db.paginate(
         query,
         page=page_number,
@@ -99,15 +100,16 @@ def organisation_by_slug(slug: str) -> Organisation:
 
 def mark_context(organisation: Organisation) -> dict:
     mark = marks.current_mark(organisation)
-    standing = marks.standing(mark, organisation_status=organisation.status) if mark else None
+    standing = marks.standing(mark, states=states_of(organisation)) if mark else None
     return {
         "mark": mark,
         "standing_label": marks.STANDING_LABELS[standing] if standing else None,
         "standing_tag_class": marks.STANDING_TAG_CLASSES[standing] if standing else None,
         # A mark suspended by the system for a missed duty may still be revoked.
         "can_revoke": mark is not None
-        and (mark.status == "valid" or organisation.status == lifecycle.MARK_SUSPENDED)
-        and organisation.status in REVOCABLE_STATES,
+        and (mark.status == "valid" or organisation.mark_status == lifecycle.MARK_SUSPENDED)
+        and organisation.mark_status in REVOCABLE_STATES
+        and organisation.status == lifecycle.MONITORING,
     }
 
 

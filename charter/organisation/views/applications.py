@@ -26,7 +26,7 @@ URL = "/<slug>/charter-mark"
 
 
 def _start_page(organisation, membership, form: ApplyForm):
-    renewal = organisation.status == lifecycle.RENEWAL_DUE
+    renewal = organisation.mark_status == lifecycle.RENEWAL_DUE
     missing = applications.eligibility(organisation)
     since = marks.evidence_since(organisation)
     scheme = scheme_of(organisation)
@@ -57,7 +57,7 @@ def _start_page(organisation, membership, form: ApplyForm):
 @verified_required
 def start_application(slug: str):
     organisation, membership = organisation_for_member(slug)
-    if organisation.status in applications.ASSESSMENT_STATES:
+    if organisation.mark_status in applications.ASSESSMENT_STATES:
         return redirect(url_for(".show_application", slug=slug))
     return _start_page(organisation, membership, ApplyForm())
 
@@ -71,7 +71,7 @@ def submit_application(slug: str):
     if not form.validate_on_submit():
         return _start_page(organisation, membership, form)
     applications.apply(
-        organisation, current_user, renewal=organisation.status == lifecycle.RENEWAL_DUE
+        organisation, current_user, renewal=organisation.mark_status == lifecycle.RENEWAL_DUE
     )
     db.session.commit()
     return redirect(url_for(".application_submitted", slug=slug), code=303)

@@ -10,6 +10,7 @@ from charter.auth.decorators import verified_required
 from charter.organisation import bp
 from charter.organisation.access import organisation_for_member
 from charter.services.domain import marks
+from charter.services.domain.standing import states_of
 from charter.services.infrastructure.certificate_pdf import pdf_from_html, qr_code_data_uri
 from charter.services.read_models import certificate_issue, public_standing
 
@@ -71,22 +72,25 @@ def download_certificate_pdf(slug: str):
 # For any page that shows a mark (the dashboard among them): its standing today, in words, for
 # its holder's state (a suspended or lapsed organisation's Mark is not in force).
 @bp.app_template_filter("mark_standing_label")
-def mark_standing_label(mark, organisation_status: str | None = None) -> str:
-    return marks.STANDING_LABELS[marks.standing(mark, organisation_status=organisation_status)]
+def mark_standing_label(mark, organisation=None) -> str:
+    states = states_of(organisation) if organisation is not None else None
+    return marks.STANDING_LABELS[marks.standing(mark, states=states)]
 
 
 @bp.app_template_filter("mark_standing_tag")
-def mark_standing_tag(mark, organisation_status: str | None = None) -> str:
-    return marks.STANDING_TAG_CLASSES[marks.standing(mark, organisation_status=organisation_status)]
+def mark_standing_tag(mark, organisation=None) -> str:
+    states = states_of(organisation) if organisation is not None else None
+    return marks.STANDING_TAG_CLASSES[marks.standing(mark, states=states)]
 
 
 @bp.app_template_filter("mark_certificate_issued")
-def mark_certificate_issued(mark, organisation_status: str | None = None) -> bool:
+def mark_certificate_issued(mark, organisation=None) -> bool:
     """Whether the mark's certificate may be downloaded today (the dashboard's link)."""
-    return certificate_issue.may_issue(mark, organisation_status=organisation_status)
+    states = states_of(organisation) if organisation is not None else None
+    return certificate_issue.may_issue(mark, states=states)
 
 
 @bp.app_template_filter("register_standing")
 def register_standing(organisation, mark) -> str:
     """What the public register says of the organisation today (the dashboard's line)."""
-    return public_standing.label(organisation.status, public_standing.facts(mark))
+    return public_standing.label(states_of(organisation), public_standing.facts(mark))

@@ -64,6 +64,14 @@ NEXT_STEPS = {
     lifecycle.RENEWAL_DUE: (
         "Your Charter Mark is due for renewal. Apply to renew it before it expires."
     ),
+    lifecycle.RENEWAL_UNDER_ASSESSMENT: (
+        "You hold the Charter Mark and an assessor is reviewing your application to renew it. "
+        "Keep sending your monitoring returns; we will tell you if they need anything more."
+    ),
+    lifecycle.RENEWAL_INFORMATION_REQUESTED: (
+        "You hold the Charter Mark. The assessor has asked for more information about your "
+        "renewal: send it so they can finish assessing it."
+    ),
     lifecycle.MARK_SUSPENDED: (
         "Your Charter Mark is suspended because a reporting duty was missed. Meet it (the "
         "warning above says how) and the suspension is lifted. You are still a charter signatory."
@@ -127,15 +135,17 @@ STAGE = {
     lifecycle.INFORMATION_REQUESTED: 4,
     lifecycle.ACCREDITED: 5,
     lifecycle.RENEWAL_DUE: 5,
+    lifecycle.RENEWAL_UNDER_ASSESSMENT: 5,
+    lifecycle.RENEWAL_INFORMATION_REQUESTED: 5,
     lifecycle.MARK_SUSPENDED: 5,
 }
 
 
 def _stage(organisation) -> int:
-    status = organisation.status
-    if status == lifecycle.SUSPENDED:
-        status = organisation.status_before_suspension
-    return STAGE.get(status, 0)
+    duties = organisation.status
+    if duties == lifecycle.SUSPENDED:
+        duties = organisation.status_before_suspension
+    return STAGE.get(lifecycle.stage(duties, organisation.mark_status), 0)
 
 
 def _status(text: str) -> dict:
@@ -184,7 +194,7 @@ def _returns_task(organisation, stage: int) -> tuple[tuple[dict, str], bool]:
 def _apply_task(organisation, stage: int, award: str) -> tuple[tuple[dict, str], str | None]:
     """Status of the Charter Mark task, and the page it links members to (from monitoring on,
     unless suspended: the application page says exactly what is still missing)."""
-    status = organisation.status
+    status = organisation.stage
     start = url_for("organisation.start_application", slug=organisation.slug)
     show = url_for("organisation.show_application", slug=organisation.slug)
     if status == lifecycle.SUSPENDED:
@@ -193,6 +203,16 @@ def _apply_task(organisation, stage: int, award: str) -> tuple[tuple[dict, str],
         return (_tag("Renewal due", "govuk-tag--orange"), "Apply to renew before it expires"), start
     if stage == 5:
         return (_status("Completed"), f"The {award} was awarded"), show
+    if status == lifecycle.RENEWAL_INFORMATION_REQUESTED:
+        return (
+            _tag("Information requested", "govuk-tag--orange"),
+            "Answer the assessor's questions about your renewal",
+        ), show
+    if status == lifecycle.RENEWAL_UNDER_ASSESSMENT:
+        return (
+            _tag("Renewal being assessed", "govuk-tag--purple"),
+            f"You hold the {award} while an assessor reviews your renewal",
+        ), show
     if status == lifecycle.INFORMATION_REQUESTED:
         return (
             _tag("Information requested", "govuk-tag--orange"),
@@ -301,7 +321,7 @@ def show_dashboard(slug: str):
         charters_to_sign=signings.charters_to_sign(organisation)
         if membership and len(held_charters()) > len(signed)
         else [],
-        next_step=_next_step(organisation.status, award),
+        next_step=_next_step(organisation.stage, award),
         warnings=duty_warnings.for_organisation(organisation),
         tasks=_tasks(organisation, membership, award),
         award=award,

@@ -34,6 +34,8 @@ STATE_DESCRIPTIONS = {
     "for an assessor to approve it or return it for changes.",
     lifecycle.MONITORING: "The plan is approved. The organisation records the contracts it wins "
     "from public-sector commissioners and sends a monitoring return each period.",
+    lifecycle.NO_MARK: "A signatory that has not applied for the Charter Mark, or whose "
+    "application was refused. It can apply once it meets what the scheme asks for.",
     lifecycle.UNDER_ASSESSMENT: "The organisation has applied for the Charter Mark. An assessor "
     "is checking its evidence against each measure.",
     lifecycle.INFORMATION_REQUESTED: "The assessor has asked for more information before deciding.",
@@ -42,6 +44,14 @@ STATE_DESCRIPTIONS = {
     lifecycle.RENEWAL_DUE: "The Charter Mark expires soon. The organisation can apply to renew it "
     "on returns verified for periods since the Mark was awarded. If it is not renewed, the Mark "
     "expires and the organisation goes back to monitoring: it is still a charter signatory.",
+    lifecycle.RENEWAL_UNDER_ASSESSMENT: "The organisation has applied to renew its Charter Mark. "
+    "It holds the Mark while an assessor checks its evidence, until the Mark's expiry date.",
+    lifecycle.RENEWAL_INFORMATION_REQUESTED: "The assessor has asked for more information about "
+    "the renewal. The organisation holds the Charter Mark meanwhile, until its expiry date.",
+    lifecycle.MARK_EXPIRED: "The Charter Mark reached its expiry date without being renewed. The "
+    "organisation is still a charter signatory and can apply again.",
+    lifecycle.MARK_REVOKED: "A scheme administrator revoked the Charter Mark. The organisation is "
+    "still a charter signatory.",
     lifecycle.MARK_SUSPENDED: "The organisation missed a reporting duty (a monitoring return "
     "overdue past the grace period, or the annual confirmation), so its Charter Mark is "
     "suspended. It is still a charter signatory. The suspension lifts itself once the duty is met.",
@@ -53,13 +63,8 @@ STATE_DESCRIPTIONS = {
     lifecycle.WITHDRAWN: "The organisation has left the charter. It can sign again later.",
 }
 
-# The stages only a charter with an award has: applying for it, holding it, its suspension.
-AWARD_STATES = {
-    lifecycle.UNDER_ASSESSMENT,
-    lifecycle.INFORMATION_REQUESTED,
-    *lifecycle.HOLDING,
-    lifecycle.MARK_SUSPENDED,
-}
+# The stages only a charter with an award has: the award's own lifecycle.
+AWARD_STATES = set(lifecycle.MARK_STATES)
 BEFORE_SUSPENSION = "the state before suspension"
 
 DYNAMIC_DESTINATIONS = {
@@ -119,9 +124,7 @@ def show_lifecycle():
     award = award_of()
     kept = [s for s in lifecycle.STATE_LABELS if award or s not in AWARD_STATES]
     triggers = [
-        trig
-        for trig in lifecycle.TRIGGERS.values()
-        if award or (trig.dest not in AWARD_STATES and set(trig.sources) - AWARD_STATES)
+        trig for trig in lifecycle.TRIGGERS.values() if award or trig.machine == lifecycle.DUTIES
     ]
     rows = [
         {
@@ -130,6 +133,8 @@ def show_lifecycle():
             "sources": [_label(s, award) for s in trig.sources if s in kept],
             "dest": _label(trig.dest, award)
             if trig.dest
+            else " or ".join(dict.fromkeys(_label(dest, award) for _, dest in trig.pairs))
+            if trig.pairs
             else award_words(DYNAMIC_DESTINATIONS.get(trig.name, BEFORE_SUSPENSION), award),
         }
         for trig in triggers
@@ -148,13 +153,8 @@ def show_lifecycle():
         rows=rows,
         states={s: _label(s, award) for s in kept},
         state_descriptions=descriptions,
-        mermaid=lifecycle.mermaid()
-        if award
-        else "".join(
-            line
-            for line in lifecycle.mermaid().splitlines(keepends=True)
-            if not AWARD_STATES & set(line.replace(":", " ").split())
-        ),
+        mermaid=lifecycle.mermaid(lifecycle.DUTIES),
+        mark_mermaid=lifecycle.mermaid(lifecycle.MARK) if award else None,
     )
 
 

@@ -13,6 +13,7 @@ from charter.public import bp, charter_prefix
 from charter.services.domain import marks, signings
 from charter.services.domain.contracts import contract_summary
 from charter.services.domain.progress import measure_progress
+from charter.services.domain.standing import states_of
 from charter.services.read_models import public_standing, register_query
 from charter.services.read_models import register as register_service
 from charter.services.read_models.impact.published import published_figures
@@ -157,7 +158,8 @@ def show_register_entry(slug: str):
         abort(404)
     mark = marks.current_mark(organisation)
     mark_facts = public_standing.facts(mark)
-    standing = marks.standing(mark, organisation_status=organisation.status) if mark else None
+    states = states_of(organisation)
+    standing = marks.standing(mark, states=states) if mark else None
     signed = register_service.latest_signature(organisation)
     signing = signings.signing_of(organisation)
     progress = measure_progress(organisation)
@@ -177,11 +179,9 @@ def show_register_entry(slug: str):
     return render_template(
         "public/register-entry.html",
         organisation=organisation,
-        status_label=public_standing.label(organisation.status, mark_facts, award=award_of()),
-        status_tag=public_standing.tag(organisation.status, mark_facts),
-        status_description=public_standing.description(
-            organisation.status, mark_facts, award=award_of()
-        ),
+        status_label=public_standing.label(states, mark_facts, award=award_of()),
+        status_tag=public_standing.tag(states, mark_facts),
+        status_description=public_standing.description(states, mark_facts, award=award_of()),
         mark_history=public_standing.public_history(organisation),
         signature=signed[0] if signed else None,
         signed_scheme=signed[1] if signed else None,

@@ -13,6 +13,7 @@ from charter.caching import cached_by_register
 from charter.public import bp
 from charter.public.forms.verify import VerificationForm
 from charter.services.domain import marks, register_entries
+from charter.services.domain.standing import states_of
 from charter.services.read_models import certificate_checks
 
 # Badge colours by standing: green, yellow, grey, red (GOV.UK palette, WCAG-contrast text).
@@ -72,7 +73,7 @@ def verify_certificate(certificate_number: str):
                 charter_slug=home.slug,
             )
         )
-    standing = marks.standing(mark, scheme=scheme, organisation_status=organisation.status)
+    standing = marks.standing(mark, scheme=scheme, states=states_of(organisation))
     newer = marks.current_mark(organisation) if mark.status == "superseded" else None
     return render_template(
         "public/verify.html",
@@ -81,7 +82,7 @@ def verify_certificate(certificate_number: str):
         scheme=scheme,
         standing=standing,
         standing_label=marks.STANDING_LABELS[standing],
-        standing_description=marks.standing_description(standing, organisation.status),
+        standing_description=marks.standing_description(standing, states_of(organisation)),
         standing_tag_class=marks.STANDING_TAG_CLASSES[standing],
         holds_mark=standing in marks.HOLDING_STANDINGS,
         newer_mark=newer,

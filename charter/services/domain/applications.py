@@ -34,8 +34,10 @@ from charter.services.domain.schemes import scheme_of
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
-APPLYING_STATES = (lifecycle.MONITORING, lifecycle.RENEWAL_DUE)
-ASSESSMENT_STATES = (lifecycle.UNDER_ASSESSMENT, lifecycle.INFORMATION_REQUESTED)
+# The Mark's states an organisation may apply from (a first Mark, or its renewal), while it is
+# monitored under an approved plan; and those of an application being assessed.
+APPLYING_MARKS = (*lifecycle.NOT_HELD, lifecycle.RENEWAL_DUE)
+ASSESSMENT_STATES = lifecycle.ASSESSING
 NO_CONTRACT = contract_evidence.NO_CONTRACT
 
 
@@ -126,8 +128,16 @@ def eligibility(organisation: Organisation, today: date | None = None) -> list[s
     if scheme is None:
         return ["Sign the charter"]
     missing = []
-    if organisation.status not in APPLYING_STATES:
-        label = lifecycle.STATE_LABELS.get(organisation.status, organisation.status)
+    if (
+        organisation.status != lifecycle.MONITORING
+        or organisation.mark_status not in APPLYING_MARKS
+    ):
+        state = (
+            organisation.status
+            if organisation.status != lifecycle.MONITORING
+            else organisation.mark_status
+        )
+        label = lifecycle.STATE_LABELS.get(state, state)
         missing.append(
             "Be monitoring your progress under an approved action plan (or be due to renew "
             f"your Charter Mark): {organisation.name} is ‘{label}’"

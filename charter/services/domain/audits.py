@@ -102,7 +102,9 @@ def eligible_holders(year: int) -> list[tuple[str, int]]:
             .join(Organisation, Organisation.id == CharterMark.organisation_id)
             .join(Signing, Signing.id == CharterMark.signing_id)
             .where(
-                Signing.status.in_(lifecycle.HOLDING),
+                # Holders not being assessed for renewal (that assessment reads the evidence).
+                Signing.status == lifecycle.MONITORING,
+                Signing.mark_status.in_((lifecycle.ACCREDITED, lifecycle.RENEWAL_DUE)),
                 signings.in_acting_charter(),
                 CharterMark.status == MARK_VALID,
                 ~exists().where(

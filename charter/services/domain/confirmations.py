@@ -19,17 +19,9 @@ from charter.services.domain.marks import add_months
 from workflows import lifecycle
 from workflows.lifecycle import Forbidden, TransitionRefused
 
-# Signed and not lapsed, withdrawn or suspended by an administrator.
-CONFIRMING_STATES = (
-    lifecycle.SIGNATORY,
-    lifecycle.PLAN_SUBMITTED,
-    lifecycle.MONITORING,
-    lifecycle.UNDER_ASSESSMENT,
-    lifecycle.INFORMATION_REQUESTED,
-    lifecycle.ACCREDITED,
-    lifecycle.RENEWAL_DUE,
-    lifecycle.MARK_SUSPENDED,
-)
+# Signed and not lapsed, withdrawn or suspended by an administrator (the signatory's duties,
+# whatever the state of its Mark).
+CONFIRMING_STATES = lifecycle.LAPSABLE
 
 
 def last_anniversary(signed_on: date, today: date) -> date | None:

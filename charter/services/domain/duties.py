@@ -75,7 +75,8 @@ def reinstatable(today: date):
         .join(Scheme, Scheme.id == CharterMark.scheme_id)
         .join(Signing, Signing.id == CharterMark.signing_id)
         .where(
-            Signing.status == lifecycle.MARK_SUSPENDED,
+            Signing.status == lifecycle.MONITORING,
+            Signing.mark_status == lifecycle.MARK_SUSPENDED,
             signings.in_acting_charter(),
             ~has_missed_return(Signing.id),
             ~has_missed_confirmation(Signing.id, today),
@@ -122,7 +123,7 @@ def reinstate_if_met(organisation: Organisation, today: date | None = None) -> b
     """Straight after a return is verified or a confirmation given: lift a system suspension
     whose causes are all met. Not committed. An administrator's suspension is untouched."""
     today = today or date.today()
-    if organisation.status != lifecycle.MARK_SUSPENDED:
+    if organisation.mark_status != lifecycle.MARK_SUSPENDED:
         return False
     row = db.session.execute(reinstatable(today).where(Organisation.id == organisation.id)).first()
     if row is None:

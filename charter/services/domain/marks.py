@@ -27,6 +27,7 @@ from charter.services import notices
 from charter.services.domain import signings
 from charter.services.domain import standing as standing_rules
 from charter.services.domain.lifecycle import actor_for, transition
+from charter.services.domain.standing import States
 from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
@@ -57,9 +58,13 @@ class MarkEvent(NamedTuple):
     public_text: str = ""  # the same without reasons, for the register
 
 
-def standing_description(standing_value: str, organisation_status: str | None = None) -> str:
+def standing_description(standing_value: str, states: States | None = None) -> str:
     """Plain words for the certificate's standing; a system suspension says why in general."""
-    if standing_value == SUSPENDED and organisation_status == lifecycle.MARK_SUSPENDED:
+    if (
+        standing_value == SUSPENDED
+        and states is not None
+        and states.mark == lifecycle.MARK_SUSPENDED
+    ):
         return SYSTEM_SUSPENSION_DESCRIPTION
     return STANDING_DESCRIPTIONS[standing_value]
 
@@ -185,7 +190,7 @@ def standing(
     mark: CharterMark,
     today: date | None = None,
     scheme: Scheme | None = None,
-    organisation_status: str | None = None,
+    states: States | None = None,
 ) -> str:
     """valid, renewal_due, expired, suspended, revoked or lapsed: see ``standing``. Give the
     organisation's state wherever it is known (a suspended or lapsed organisation's Mark is not
@@ -195,7 +200,7 @@ def standing(
     if scheme is None and in_date:  # only a Mark in date reads its scheme's renewal window
         scheme = scheme_of_mark(mark)
     window = scheme.renewal_window_days if scheme is not None else None
-    return standing_rules.mark_standing(organisation_status, mark, today, window)
+    return standing_rules.mark_standing(states, mark, today, window)
 
 
 MARK_TRIGGERS = (
@@ -207,7 +212,7 @@ MARK_TRIGGERS = (
     "suspend_mark",
     "reinstate_mark",
 )
-HELD_STATES = (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
+HELD_STATES = lifecycle.HELD
 
 
 def mark_history(organisation: Organisation) -> list[MarkEvent]:
@@ -260,10 +265,12 @@ def mark_history(organisation: Organisation) -> list[MarkEvent]:
         elif event.trigger == "reinstate_mark":
             text = "The Charter Mark was reinstated once the missed duty was met"
             out.append(MarkEvent(when, "reinstated", text, "The suspension was lifted"))
-        elif event.trigger == "suspend" and event.from_state in lifecycle.HOLDING:
+        # An administrator's suspension of the organisation, or its lifting, while it held a Mark
+        # (the duties' audit rows do not name the Mark's state: ``held`` is read from the walk).
+        elif event.trigger == "suspend" and held:
             text = "The Charter Mark was suspended"
             out.append(MarkEvent(when, "suspended", text, text))
-        elif event.trigger == "lift_suspension" and event.to_state in lifecycle.HOLDING:
+        elif event.trigger == "lift_suspension" and held:
             text = "The suspension was lifted"
             out.append(MarkEvent(when, "reinstated", text, text))
     out.reverse()
@@ -289,7 +296,7 @@ def lift_suspension(organisation: Organisation, admin: User) -> None:
     reinstated = (
         mark is not None
         and mark.status == MARK_SUSPENDED
-        and organisation.status in lifecycle.HOLDING
+        and organisation.mark_status in lifecycle.HOLDING
     )
     if reinstated:
         mark.status = MARK_VALID
@@ -314,7 +321,7 @@ def revoke(organisation: Organisation, admin: User, reason: str) -> CharterMark:
     mark = current_mark(organisation)
     in_force = mark is not None and (
         mark.status == MARK_VALID
-        or (mark.status == MARK_SUSPENDED and organisation.status == lifecycle.MARK_SUSPENDED)
+        or (mark.status == MARK_SUSPENDED and organisation.mark_status == lifecycle.MARK_SUSPENDED)
     )
     if not in_force:
         revoke_refused(organisation)

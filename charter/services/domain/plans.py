@@ -35,13 +35,8 @@ from workflows.lifecycle import Forbidden, TransitionRefused
 
 # States in which the organisation has an approved plan, so a new revision is decided on its
 # own, without moving the organisation through the lifecycle.
-PLAN_APPROVED_STATES = (
-    lifecycle.MONITORING,
-    lifecycle.UNDER_ASSESSMENT,
-    lifecycle.INFORMATION_REQUESTED,
-    lifecycle.ACCREDITED,
-    lifecycle.RENEWAL_DUE,
-)
+# The signatory's duties: monitored, whatever the state of its Mark.
+PLAN_APPROVED_STATES = (lifecycle.MONITORING,)
 # Where an organisation must be for an assessor to decide on its submitted plan (see decide).
 DECIDABLE_STATES = (lifecycle.PLAN_SUBMITTED, *PLAN_APPROVED_STATES)
 

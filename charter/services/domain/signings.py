@@ -21,6 +21,8 @@ from charter.models.base import utcnow
 from charter.models.signing import REGISTERED, acting_charter, acting_signing, signings_held
 from charter.services.domain.refusals import Refused
 from charter.services.infrastructure.bulk_insert import among
+from workflows import lifecycle
+from workflows.states import split_stage
 
 
 def signings_of(organisation: Organisation) -> list[Signing]:
@@ -179,14 +181,25 @@ def of_signing_charter(charter_id) -> ColumnElement[bool]:
     return Signing.charter_id == as_charter_param(charter_id)
 
 
-def status_of_row(charter_id) -> ColumnElement[str]:
-    """SQL: the lifecycle status of the enclosing row's organisation under charter
+def at_stage(state: str) -> ColumnElement[bool]:
+    """SQL: the signing joined is at ``state`` as people are shown it (workflows.states.stage):
+    a Mark's state is a monitored signatory's, and "monitoring" one with no Mark in play."""
+    duties, mark = split_stage(state)
+    if duties != lifecycle.MONITORING:
+        return Signing.status == duties
+    marks = lifecycle.NOT_HELD if state == lifecycle.MONITORING else (mark,)
+    return and_(Signing.status == duties, Signing.mark_status.in_(marks))
+
+
+def status_of_row(charter_id, column=None) -> ColumnElement[str]:
+    """SQL: the lifecycle state (``column``: the duties' ``Signing.status`` unless told,
+    or ``Signing.mark_status``) of the enclosing row's organisation under charter
     ``charter_id`` (``ANY_CHARTER``: its signing of the oldest charter it signed), as a
     correlated probe of the signings' ``(organisation_id, charter_id, …)`` index. Ordered by
     the charter, which that index holds in order: ordered by the signing's id, PostgreSQL
     walked the primary key for each row instead (an API page took 190 ms, not 16)."""
     return (
-        select(Signing.status)
+        select(Signing.status if column is None else column)
         .where(Signing.organisation_id == Organisation.id, of_signing_charter(charter_id))
         .order_by(Signing.charter_id)
         .limit(1)

@@ -2,14 +2,16 @@
 badge, the certificate and the API's certificate answer say) and its public status on the register
 (the register page and its filters, the CSV and JSON, the API, the Atom feed, the dashboards).
 
-Both are read from the same table of rules below, from the organisation's lifecycle state and its
-current Mark (status, expiry, the scheme's renewal window) on a given day. The register's list
+Both are read from the same table of rules below, from the signing's two lifecycles (its duties
+as a signatory and its Mark's, ``States``) and its current Mark row (status, expiry, the
+scheme's renewal window) on a given day. The register's list
 filters in SQL: :func:`holding_clause` is the SQL form of :func:`holds_mark`, built from the same
 rules, and a property test walks every combination to check they agree.
 
-A holder stays a holder while its Mark is in force, whatever the lifecycle says of its renewal
-(under assessment, information requested, refused and back to monitoring): until the Mark expires,
-is suspended or is revoked, or the organisation itself is suspended or lapses.
+A holder stays a holder while its Mark is in force, whatever is happening to its renewal: the
+Mark's lifecycle holds it through a renewal under assessment, information requested for it, or
+a refused renewal, until the Mark expires, is suspended or is revoked, or the organisation
+itself is suspended or lapses.
 """
 
 from __future__ import annotations
@@ -100,39 +102,55 @@ class Override(NamedTuple):
     mark_standing: str
 
 
-# Lifecycle states that decide the standing whatever the Mark row says: a Mark still in date is
-# not in force while the organisation is suspended, its Mark suspended for a missed duty, or its
-# commitment lapsed.
-STATE_OVERRIDES = {
+class States(NamedTuple):
+    """A signing's two lifecycles (workflows.states): the signatory's duties and its Mark."""
+
+    duties: str
+    mark: str
+
+
+def states_of(holder) -> States:
+    """The two states of an organisation (its acting signing's), a signing or a query's row."""
+    return States(holder.status, holder.mark_status)
+
+
+# States that decide the standing whatever the Mark row says: a Mark still in date is not in
+# force while the organisation is suspended or its commitment lapsed (its duties), or while its
+# Mark is suspended for a missed duty. The duties are read first.
+DUTY_OVERRIDES = {
     lifecycle.SUSPENDED: Override(PUBLIC_SUSPENDED, SUSPENDED),
-    lifecycle.MARK_SUSPENDED: Override(PUBLIC_MARK_SUSPENDED, SUSPENDED),
     lifecycle.LAPSED: Override(PUBLIC_LAPSED, LAPSED),
 }
+MARK_OVERRIDES = {lifecycle.MARK_SUSPENDED: Override(PUBLIC_MARK_SUSPENDED, SUSPENDED)}
 # Mark rows that are in force until their expiry date (unless a state above overrides).
 MARK_IN_FORCE = (MARK_VALID,)
-# What the public is told of an organisation without a Mark in force, by lifecycle state: an
-# application in progress or refused reads as "working towards", so it cannot be read from outside.
+# What the public is told of an organisation without a Mark in force, by its duties: an
+# application in progress or refused reads as "working towards", so it cannot be read from
+# outside.
 STATUS_WITHOUT_MARK = {
     lifecycle.SIGNATORY: SIGNATORY,
     lifecycle.PLAN_SUBMITTED: WORKING_TOWARDS,
     lifecycle.MONITORING: WORKING_TOWARDS,
-    lifecycle.UNDER_ASSESSMENT: WORKING_TOWARDS,
-    lifecycle.INFORMATION_REQUESTED: WORKING_TOWARDS,
-    # A Mark expired or revoked before the reviews moved the state on: a signatory.
-    lifecycle.ACCREDITED: SIGNATORY,
-    lifecycle.RENEWAL_DUE: SIGNATORY,
 }
-# No Mark recorded at all (organisations accredited before Marks were kept): the state alone.
+# No Mark row recorded at all (organisations accredited before Marks were kept): the Mark's
+# state alone.
 STATUS_WITH_NO_MARK_RECORDED = {
-    **STATUS_WITHOUT_MARK,
     lifecycle.ACCREDITED: HOLDER,
     lifecycle.RENEWAL_DUE: HOLDER_RENEWAL_DUE,
+    lifecycle.RENEWAL_UNDER_ASSESSMENT: HOLDER,
+    lifecycle.RENEWAL_INFORMATION_REQUESTED: HOLDER,
 }
 STATUS_BY_MARK_STANDING = {
     VALID: HOLDER,
     RENEWAL_DUE: HOLDER_RENEWAL_DUE,
     SUSPENDED: PUBLIC_MARK_SUSPENDED,
 }
+
+
+def override(states: States | None) -> Override | None:
+    if states is None:
+        return None
+    return DUTY_OVERRIDES.get(states.duties) or MARK_OVERRIDES.get(states.mark)
 
 
 class MarkFacts(Protocol):
@@ -152,20 +170,23 @@ class Facts(NamedTuple):
 
 
 def mark_standing(
-    state: str | None, mark: MarkFacts, today: date, renewal_window_days: int | None = None
+    states: States | None, mark: MarkFacts, today: date, renewal_window_days: int | None = None
 ) -> str:
-    """The standing of ``mark`` on ``today`` for an organisation in ``state`` (None: read the
-    Mark alone). A superseded Mark counts as expired: its holder has a newer certificate."""
+    """The standing of ``mark`` on ``today`` for a signing in ``states`` (None: read the Mark
+    alone). A superseded Mark counts as expired: its holder has a newer certificate. A Mark
+    row in date is in force only while the Mark's lifecycle holds it (``HOLDING``)."""
     if mark.status == MARK_REVOKED:
         return REVOKED
     if mark.status == MARK_SUSPENDED:
         return SUSPENDED
     if mark.status in (MARK_EXPIRED, MARK_SUPERSEDED) or today > mark.expires_on:
         return EXPIRED
-    if state in STATE_OVERRIDES:
-        return STATE_OVERRIDES[state].mark_standing
+    if (found := override(states)) is not None:
+        return found.mark_standing
     if mark.status not in MARK_IN_FORCE:
         return EXPIRED
+    if states is not None and states.mark not in lifecycle.HOLDING:
+        return REVOKED if states.mark == lifecycle.MARK_REVOKED else EXPIRED
     window = renewal_window_days
     if window is None:
         window = getattr(mark, "renewal_window_days", None)
@@ -174,25 +195,27 @@ def mark_standing(
     return VALID
 
 
-def public_status(state: str, mark: MarkFacts | None, today: date) -> str:
+def public_status(states: States, mark: MarkFacts | None, today: date) -> str:
     """The organisation's public status (a key of ``register_query.PUBLIC_STATUS_LABELS``)."""
-    if state in STATE_OVERRIDES:
-        return STATE_OVERRIDES[state].public_status
+    if (found := override(states)) is not None:
+        return found.public_status
     if mark is None:
-        return STATUS_WITH_NO_MARK_RECORDED.get(state, SIGNATORY)
-    held = STATUS_BY_MARK_STANDING.get(mark_standing(state, mark, today))
-    return held or STATUS_WITHOUT_MARK.get(state, SIGNATORY)
+        if states.duties == lifecycle.MONITORING and states.mark in STATUS_WITH_NO_MARK_RECORDED:
+            return STATUS_WITH_NO_MARK_RECORDED[states.mark]
+        return STATUS_WITHOUT_MARK.get(states.duties, SIGNATORY)
+    held = STATUS_BY_MARK_STANDING.get(mark_standing(states, mark, today))
+    return held or STATUS_WITHOUT_MARK.get(states.duties, SIGNATORY)
 
 
-def holds_mark(state: str, mark: MarkFacts | None, today: date) -> bool:
-    return public_status(state, mark, today) in HOLDER_STATUSES
+def holds_mark(states: States, mark: MarkFacts | None, today: date) -> bool:
+    return public_status(states, mark, today) in HOLDER_STATUSES
 
 
-def expired_on(state: str, mark: MarkFacts | None, today: date) -> date | None:
+def expired_on(states: States, mark: MarkFacts | None, today: date) -> date | None:
     """The day the current Mark expired, when that is what the public should be told."""
-    if mark is None or state in STATE_OVERRIDES:
+    if mark is None or override(states) is not None:
         return None
-    if mark_standing(state, mark, today) == EXPIRED and mark.status != MARK_REVOKED:
+    if mark_standing(states, mark, today) == EXPIRED and mark.status != MARK_REVOKED:
         return mark.expires_on
     return None
 
@@ -225,15 +248,21 @@ def _marks_of_row(charter_id, *conditions) -> ColumnElement[bool]:
 
 def holding_clause(today, charter_id) -> ColumnElement[bool]:
     """SQL true for an organisation that :func:`holds_mark` on ``today`` (a date or a bound
-    parameter). A renewal supersedes every earlier Mark in force, so a Mark in force is the
-    current one."""
+    parameter): its duties and its Mark's lifecycle allow it, and its current Mark row is in
+    force. A renewal supersedes every earlier Mark in force, so a Mark in force is the current
+    one."""
     in_force = _marks_of_row(charter_id, _Mark.status.in_(MARK_IN_FORCE), _Mark.expires_on >= today)
-    recorded_holders = [s for s, p in STATUS_WITH_NO_MARK_RECORDED.items() if p in HOLDER_STATUSES]
+    recorded_holders = list(STATUS_WITH_NO_MARK_RECORDED)
     none_recorded = ~_marks_of_row(charter_id, _Mark.status != MARK_SUPERSEDED)
-    status = signings.status_of_row(charter_id)
+    duties = signings.status_of_row(charter_id)
+    mark = signings.status_of_row(charter_id, signings.Signing.mark_status)
     return and_(
-        status.not_in(list(STATE_OVERRIDES)),
-        or_(in_force, and_(status.in_(recorded_holders), none_recorded)),
+        duties.not_in(list(DUTY_OVERRIDES)),
+        mark.in_(list(lifecycle.HOLDING)),
+        or_(
+            in_force,
+            and_(duties == lifecycle.MONITORING, mark.in_(recorded_holders), none_recorded),
+        ),
     )
 
 
@@ -242,8 +271,10 @@ def signatory_clause(today, charter_id) -> ColumnElement[bool]:
     Mark, or a signatory without one in force)."""
     states = [s for s, p in STATUS_WITHOUT_MARK.items() if p in SIGNATORY_STATUSES]
     suspended_marks = [MARK_SUSPENDED] if SUSPENDED in STATUS_BY_MARK_STANDING else []
+    mark = signings.status_of_row(charter_id, signings.Signing.mark_status)
     return and_(
         signings.status_of_row(charter_id).in_(states),
+        mark.not_in(list(MARK_OVERRIDES)),
         ~holding_clause(today, charter_id),
         ~_marks_of_row(charter_id, _Mark.status.in_(suspended_marks)),
     )

@@ -58,6 +58,7 @@ def standing_by_number(text: str | None) -> str | None:
             CharterMark.expires_on,
             Scheme.renewal_window_days,
             Signing.status.label("organisation_status"),
+            Signing.mark_status.label("organisation_mark_status"),
         )
         .join(Scheme, Scheme.id == CharterMark.scheme_id)
         .join(Signing, Signing.id == CharterMark.signing_id)
@@ -66,7 +67,9 @@ def standing_by_number(text: str | None) -> str | None:
     if row is None:
         return None
     # The row stands for the mark (status, expiry, its scheme's renewal window).
-    return standing.mark_standing(row.organisation_status, row, date.today())
+    return standing.mark_standing(
+        standing.States(row.organisation_status, row.organisation_mark_status), row, date.today()
+    )
 
 
 def charter_id_by_number(text: str | None) -> int | None:

@@ -17,17 +17,18 @@ from charter.models import Organisation
 from charter.models.assessment import MARK_REVOKED, CharterMark
 from charter.models.scheme import Scheme
 from charter.services.domain import marks
+from charter.services.domain.standing import States, states_of
 from charter.services.notices import links
 from workflows import lifecycle
 
 
 def standing_for_certificate(
-    mark: CharterMark, scheme: Scheme, today: date, organisation_status: str | None
+    mark: CharterMark, scheme: Scheme, today: date, states: States | None
 ) -> str:
     """The Mark's standing on ``today`` for its holder's state (the one standing function,
     ``charter.services.domain.standing``): the one call that decides whether a certificate is
     issued."""
-    return marks.standing(mark, today=today, scheme=scheme, organisation_status=organisation_status)
+    return marks.standing(mark, today=today, scheme=scheme, states=states)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Certificate:
 
     @property
     def standing_description(self) -> str:
-        return marks.standing_description(self.standing, self.organisation.status)
+        return marks.standing_description(self.standing, states_of(self.organisation))
 
 
 def verification_url(certificate_number: str, charter_id: int | None = None) -> str:
@@ -87,7 +88,7 @@ def certificate_of(organisation: Organisation, today: date | None = None) -> Cer
         return None
     today = today or date.today()
     scheme = marks.scheme_of_mark(mark)
-    standing = standing_for_certificate(mark, scheme, today, organisation.status)
+    standing = standing_for_certificate(mark, scheme, today, states_of(organisation))
     return Certificate(
         organisation=organisation,
         mark=mark,
@@ -101,14 +102,10 @@ def certificate_of(organisation: Organisation, today: date | None = None) -> Cer
     )
 
 
-def may_issue(
-    mark: CharterMark, today: date | None = None, organisation_status: str | None = None
-) -> bool:
+def may_issue(mark: CharterMark, today: date | None = None, states: States | None = None) -> bool:
     """Whether a certificate may be issued for ``mark`` today (for links to the PDF)."""
     today = today or date.today()
-    standing = standing_for_certificate(
-        mark, marks.scheme_of_mark(mark), today, organisation_status
-    )
+    standing = standing_for_certificate(mark, marks.scheme_of_mark(mark), today, states)
     return standing in marks.HOLDING_STANDINGS
 
 
@@ -136,7 +133,7 @@ def _withheld(organisation: Organisation, mark: CharterMark, standing: str) -> W
             "downloaded again while the Charter Mark is valid.",
         )
     if standing == marks.SUSPENDED:
-        if organisation.status == lifecycle.MARK_SUSPENDED:
+        if organisation.mark_status == lifecycle.MARK_SUSPENDED:
             return Withheld(
                 title=f"Your Charter Mark has been suspended since {changed_on}",
                 explanation=f"The Charter Mark with certificate {number} was suspended on "

@@ -22,8 +22,6 @@ from charter.services.domain.audits import OPEN_AUDIT_STATUSES
 from charter.services.domain.schemes import scheme_of
 from workflows import lifecycle
 
-LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
-
 
 @dataclass(frozen=True)
 class DatedWarning:
@@ -40,11 +38,10 @@ def for_organisation(organisation: Organisation, today: date | None = None) -> l
     scheme = scheme_of(organisation)
     if scheme is None:
         return []
-    status = organisation.status
     out: list[DatedWarning] = []
-    if status == lifecycle.MARK_SUSPENDED:
+    if organisation.mark_status == lifecycle.MARK_SUSPENDED:
         out += _mark_suspended(organisation)
-    if status in lifecycle.HOLDING or status in LAPSABLE_STATES:
+    if lifecycle.missed_duty_sanction(organisation.status, organisation.mark_status):
         out += _returns_overdue(organisation, scheme, today)
     out += _confirmation_waiting(organisation, today)
     out += _standards_declaration(organisation, today)
@@ -96,7 +93,10 @@ def _returns_overdue(organisation: Organisation, scheme, today: date) -> list[Da
     """Each return not sent after its due date, with the day it costs the organisation its
     standing (periods.sanction_date, the day the scheduled review acts)."""
     out: list[DatedWarning] = []
-    holder = organisation.status in lifecycle.HOLDING
+    holder = (
+        lifecycle.missed_duty_sanction(organisation.status, organisation.mark_status)
+        == lifecycle.SUSPEND_MARK
+    )
     overdue = db.session.scalars(
         select(MonitoringReturn)
         .where(
@@ -131,16 +131,16 @@ def _returns_overdue(organisation: Organisation, scheme, today: date) -> list[Da
 def _confirmation_waiting(organisation: Organisation, today: date) -> list[DatedWarning]:
     """The annual confirmation of the commitment, open or late."""
     out: list[DatedWarning] = []
-    status = organisation.status
-    holder = status in lifecycle.HOLDING
+    mark = organisation.mark_status
+    holder = mark in lifecycle.MARK_AT_RISK
     pending = confirmations.open_confirmation(organisation)
-    if pending is None or status not in confirmations.CONFIRMING_STATES:
+    if pending is None or organisation.status not in confirmations.CONFIRMING_STATES:
         return out
     after = pending.closes_on + timedelta(days=1)
     # Under assessment nothing happens until the assessment ends (the scheduled review
     # waits for the outcome): then it lapses, or its new Charter Mark is suspended.
-    assessing = status in (lifecycle.UNDER_ASSESSMENT, lifecycle.INFORMATION_REQUESTED)
-    if holder or status == lifecycle.MARK_SUSPENDED:
+    assessing = mark in lifecycle.ASSESSING
+    if holder or mark == lifecycle.MARK_SUSPENDED:
         consequence = f"your Charter Mark will be suspended on {format_date(after)}"
     elif assessing:
         consequence = (

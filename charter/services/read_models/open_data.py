@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sqlalchemy import Select, and_, func, select, true
 
 from charter.extensions import db
-from charter.models import Organisation, Scheme, Signature
+from charter.models import Organisation, Scheme, Signature, Signing
 from charter.models.assessment import MARK_SUPERSEDED, CharterMark
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain import marks, register_entries, signings
@@ -123,6 +123,7 @@ class PublicOrganisation(NamedTuple):
     town: str
     district: str
     status: str
+    mark_status: str  # the Mark's lifecycle under this charter (the signing's, not the row's)
     publishes_figures: bool
 
 
@@ -143,6 +144,7 @@ def public_columns(any_charter: bool) -> tuple:
         Organisation.district,
         # Its lifecycle under the charter whose register is asked for.
         signings.status_of_row(charter).label("status"),
+        signings.status_of_row(charter, Signing.mark_status).label("mark_status"),
         signings.publishes_figures_column(),
     )
 
@@ -271,7 +273,7 @@ def _entries(rows, today: date) -> list[PublicEntry]:
         # No current mark: its columns are all NULL (status is never NULL on a mark).
         mark = PublicMark(*mark_columns) if mark_columns[3] is not None else None
         # The mark carries its scheme's renewal window.
-        standing = rules.mark_standing(organisation.status, mark, today) if mark else None
+        standing = rules.mark_standing(rules.states_of(organisation), mark, today) if mark else None
         entries.append(PublicEntry(organisation, signed, mark, standing))
     return entries
 
@@ -337,8 +339,8 @@ def export_rows(
                 "sector": organisation.sector,
                 "town": organisation.town,
                 "district": organisation.district,
-                "status": rules.public_status(organisation.status, mark, today),
-                "status_label": public_standing.label(organisation.status, mark, today),
+                "status": rules.public_status(rules.states_of(organisation), mark, today),
+                "status_label": public_standing.label(rules.states_of(organisation), mark, today),
                 "signed_on": _iso(entry.signed_at),
                 "charter_mark_certificate": mark.certificate_number if mark else None,
                 "charter_mark_awarded_on": _iso(mark.awarded_on) if mark else None,

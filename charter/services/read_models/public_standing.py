@@ -25,7 +25,6 @@ from charter.services.domain import standing as rules
 from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME, award_words
 from charter.services.read_models import register_query as register
 from charter.services.read_models.register import RegisterEntry
-from workflows import lifecycle
 
 EXPIRED_LABEL = "Charter signatory — Charter Mark expired on {date}"
 EXPIRED_DESCRIPTION = (
@@ -101,8 +100,8 @@ def labels_for(
     today = today or date.today()
     return {
         entry.id: (
-            label(entry.status, entry.mark, today, award),
-            tag(entry.status, entry.mark, today),
+            label(rules.States(entry.status, entry.mark_state), entry.mark, today, award),
+            tag(rules.States(entry.status, entry.mark_state), entry.mark, today),
         )
         for entry in entries
     }
@@ -110,6 +109,8 @@ def labels_for(
 
 # The organisation's own losses and their reversal, beyond its Marks' history (which tells a
 # holder's suspension and its lifting).
+MARK_GAINED = ("award_mark",)
+MARK_ENDED = ("expire_mark", "revoke_mark")
 COMMITMENT_EVENTS = {
     "lapse": ("lapsed", "The organisation’s commitment to the charter lapsed"),
     "suspend": ("suspended", "Suspended by the scheme administrators"),
@@ -130,15 +131,17 @@ def public_history(organisation: Organisation) -> list[marks.MarkEvent]:
         )
         .where(
             AuditEvent.organisation_id == organisation.id,
-            AuditEvent.trigger.in_(COMMITMENT_EVENTS),
+            AuditEvent.trigger.in_([*COMMITMENT_EVENTS, *MARK_GAINED, *MARK_ENDED]),
         )
         .order_by(AuditEvent.created_at, AuditEvent.id)
     ).all()
-    for when, trigger, from_state, to_state in rows:
+    held = False
+    for when, trigger, _from_state, _to_state in rows:
+        if trigger in MARK_GAINED or trigger in MARK_ENDED:
+            held = trigger in MARK_GAINED
+            continue
         # A holder's suspension and its lifting are already in its Marks' history.
-        if (trigger == "suspend" and from_state in lifecycle.HOLDING) or (
-            trigger == "lift_suspension" and to_state in lifecycle.HOLDING
-        ):
+        if trigger in ("suspend", "lift_suspension") and held:
             continue
         kind, text = COMMITMENT_EVENTS[trigger]
         events.append(marks.MarkEvent(when.date(), kind, text, text))

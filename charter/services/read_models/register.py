@@ -17,7 +17,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import CharterMark, Organisation, Scheme, Signature
+from charter.models import CharterMark, Organisation, Scheme, Signature, Signing
 from charter.models.assessment import MARK_SUPERSEDED
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import register_entries, signings
@@ -193,6 +193,8 @@ class RegisterEntry(NamedTuple):
     organisation_type: str
     district: str
     status: str
+    # The Mark's lifecycle under this charter (the signing's); ``mark_status`` is the row's.
+    mark_state: str
     mark_status: str | None
     mark_expires_on: date | None
     mark_renewal_window_days: int | None
@@ -241,6 +243,7 @@ def _entry_columns(any_charter: bool):
         Organisation.organisation_type,
         Organisation.district,
         signings.status_of_row(statement_charter(any_charter)),
+        signings.status_of_row(statement_charter(any_charter), Signing.mark_status),
         _current_mark(CharterMark.status, any_charter),
         _current_mark(CharterMark.expires_on, any_charter),
         _current_mark(Scheme.renewal_window_days, any_charter),

@@ -12,8 +12,9 @@ from charter.models import MonitoringReturn, Organisation, Signature, Signing
 from charter.models.base import utcnow
 from charter.services.domain import return_review
 from charter.services.domain.signings import signing_of
-from tests.factories import make_mark, make_user
+from tests.factories import make_mark, make_user, set_stage
 from tests.services.domain.review_helpers import monitored, open_return
+from workflows.states import stage
 
 AWARDED = date(2026, 1, 10)
 DUE = date(2026, 4, 30)  # the return for 1 January to 22 March 2026
@@ -58,7 +59,7 @@ def send_and_verify(monitoring_return: MonitoringReturn):
 
 
 def signed(organisation, when: datetime, status: str = "signatory") -> Organisation:
-    organisation.status = status
+    set_stage(organisation, status)
     db.session.add(
         Signature(
             organisation_id=organisation.id,
@@ -76,6 +77,10 @@ def signed(organisation, when: datetime, status: str = "signatory") -> Organisat
 
 
 def status_of(organisation) -> str:
-    return db.session.scalar(
-        select(Signing.status).where(Signing.organisation_id == organisation.id)
-    )
+    """Its stage (workflows.states.stage), read afresh."""
+    duties, mark = db.session.execute(
+        select(Signing.status, Signing.mark_status).where(
+            Signing.organisation_id == organisation.id
+        )
+    ).one()
+    return stage(duties, mark)

@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import AuditEvent, MonitoringReturn, Organisation, OutboxEmail
-from tests.factories import make_approved_plan, make_return
+from tests.factories import make_approved_plan, make_return, set_stage
 
 TARGETS = {"LE1": ("10", "20")}
 
 
 def monitored(organisation, scheme, status="monitoring"):
-    organisation.status = status
+    set_stage(organisation, status)
     db.session.commit()
     return make_approved_plan(organisation, scheme, TARGETS)
 

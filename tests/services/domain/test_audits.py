@@ -114,7 +114,7 @@ def test_concerns_reach_a_suspension_only_through_an_administrator(app, scheme):
     audits.record_outcome(audit, assessor, concerns=True, reason="Invoices do not match")
     db.session.commit()
     assert audit.status == "referred"
-    assert db.session.get(Organisation, organisation.id).status == "accredited"
+    assert db.session.get(Organisation, organisation.id).mark_status == "accredited"
 
     with pytest.raises(Forbidden):
         audits.decide_referral(audit, assessor, "suspend", "Because")

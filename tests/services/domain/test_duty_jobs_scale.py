@@ -14,7 +14,7 @@ from charter.models import AuditEvent, Membership, OutboxEmail
 from charter.models.duties import AnnualConfirmation
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import reviews
-from tests.factories import make_mark, make_organisation, make_user
+from tests.factories import make_mark, make_organisation, make_user, set_stage
 from tests.services.domain.duties_helpers import (
     DUE,
     SANCTION_ON,
@@ -50,7 +50,7 @@ def _suspended_then_verified(scheme, count):
 
 def _renewal_due_marks(scheme, count):
     for organisation in _organisations(scheme, count):
-        organisation.status = "renewal_due"
+        set_stage(organisation, "renewal_due")
         db.session.commit()
         make_mark(organisation, scheme, awarded_on=date(2024, 3, 1))
 

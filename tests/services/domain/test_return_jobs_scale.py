@@ -24,7 +24,7 @@ from charter.models.assessment import CharterMark
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import reviews
 from charter.services.domain.reviews import common, marks_jobs, returns_jobs
-from tests.factories import make_mark, make_organisation, make_user
+from tests.factories import make_mark, make_organisation, make_user, set_stage
 from tests.services.domain.review_helpers import TARGETS, fresh, monitored, open_return, triggers
 
 SMALL, LARGE = 3, 12
@@ -49,7 +49,7 @@ def _returns_due(scheme, count, due=DUE):
 
 def _marks_in_window(scheme, count):
     for organisation in _organisations(scheme, count):
-        organisation.status = "accredited"
+        set_stage(organisation, "accredited")
         db.session.commit()
         make_mark(organisation, scheme, awarded_on=date(2025, 1, 10))
 
@@ -197,7 +197,7 @@ def test_a_stale_organisation_is_skipped_when_opening_renewal_windows(app, schem
     monkeypatch.setattr(marks_jobs, "transition", racing_transition)
     counts = reviews.open_renewal_windows(day)
     assert counts == {"renewals_opened": 2, "skipped": 1}
-    statuses = [fresh(o).status for o in organisations]
+    statuses = [fresh(o).stage for o in organisations]
     assert statuses == ["renewal_due", "accredited", "renewal_due"]
     assert triggers(organisations[1]) == []
     notices = set(db.session.scalars(select(ScheduledNotice.organisation_id)))

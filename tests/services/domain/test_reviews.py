@@ -17,7 +17,7 @@ from charter.models.assessment import CharterMark
 from charter.models.schedule import JobRun, ScheduledNotice
 from charter.services.domain import reviews
 from config import TestConfig
-from tests.factories import make_approved_plan, make_mark, make_organisation, make_user
+from tests.factories import make_approved_plan, make_mark, make_organisation, make_user, set_stage
 from tests.services.domain.review_helpers import (
     TARGETS,
     emails_to,
@@ -178,19 +178,19 @@ def test_a_stale_organisation_is_skipped_and_the_run_carries_on(
 
 
 def test_renewal_window_opens_on_its_first_day_once(app, organisation, scheme, member):
-    organisation.status = "accredited"
+    set_stage(organisation, "accredited")
     db.session.commit()
     mark = make_mark(organisation, scheme, awarded_on=date(2025, 1, 10))
     opens = mark.expires_on - timedelta(days=scheme.renewal_window_days)
 
     assert reviews.open_renewal_windows(opens - timedelta(days=1))["renewals_opened"] == 0
-    assert fresh(organisation).status == "accredited"
+    assert fresh(organisation).mark_status == "accredited"
 
     first = reviews.open_renewal_windows(opens)
     second = reviews.open_renewal_windows(opens)
 
     assert (first["renewals_opened"], second["renewals_opened"]) == (1, 0)
-    assert fresh(organisation).status == "renewal_due"
+    assert fresh(organisation).mark_status == "renewal_due"
     assert triggers(organisation) == ["open_renewal"]
     [email] = emails_to(member, "renew your Charter Mark")
     assert mark.certificate_number in email.body
@@ -203,12 +203,12 @@ def test_renewal_window_opens_on_its_first_day_once(app, organisation, scheme, m
 
 
 def test_mark_expires_the_day_after_its_expiry_date(app, organisation, scheme, member):
-    organisation.status = "renewal_due"
+    set_stage(organisation, "renewal_due")
     db.session.commit()
     mark = make_mark(organisation, scheme, awarded_on=date(2024, 3, 1))
 
     assert reviews.expire_marks(mark.expires_on)["expired"] == 0
-    assert fresh(organisation).status == "renewal_due"
+    assert fresh(organisation).mark_status == "renewal_due"
 
     first = reviews.expire_marks(mark.expires_on + timedelta(days=1))
     second = reviews.expire_marks(mark.expires_on + timedelta(days=1))
@@ -226,7 +226,7 @@ def test_mark_expires_the_day_after_its_expiry_date(app, organisation, scheme, m
 def test_an_accredited_organisation_whose_window_never_opened_goes_through_both_steps(
     app, organisation, scheme
 ):
-    organisation.status = "accredited"
+    set_stage(organisation, "accredited")
     db.session.commit()
     mark = make_mark(organisation, scheme, awarded_on=date(2024, 3, 1))
 
@@ -239,14 +239,14 @@ def test_an_accredited_organisation_whose_window_never_opened_goes_through_both_
 def test_a_mark_expiring_while_its_renewal_is_assessed_is_recorded_with_its_date(
     app, organisation, scheme
 ):
-    organisation.status = "under_assessment"
+    set_stage(organisation, "under_assessment")
     db.session.commit()
     mark = make_mark(organisation, scheme, awarded_on=date(2024, 3, 1))
 
     assert reviews.expire_marks(mark.expires_on + timedelta(days=1))["expired"] == 1
 
     # The assessment goes on; the public record has the expiry, dated.
-    assert fresh(organisation).status == "under_assessment"
+    assert fresh(organisation).mark_status == "under_assessment"
     assert db.session.get(CharterMark, mark.id).status == "expired"
     assert triggers(organisation) == ["expire_mark"]
     assert reviews.expire_marks(mark.expires_on + timedelta(days=2))["expired"] == 0
@@ -254,7 +254,7 @@ def test_a_mark_expiring_while_its_renewal_is_assessed_is_recorded_with_its_date
 
 
 def test_an_expired_mark_does_not_open_a_renewal_window(app, organisation, scheme):
-    organisation.status = "accredited"
+    set_stage(organisation, "accredited")
     db.session.commit()
     mark = make_mark(organisation, scheme, awarded_on=date(2024, 3, 1))
     assert reviews.open_renewal_windows(mark.expires_on + timedelta(days=1))["renewals_opened"] == 0

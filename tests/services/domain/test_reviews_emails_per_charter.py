@@ -15,7 +15,7 @@ from charter.models import OutboxEmail
 from charter.models.signing import acting_in
 from charter.services.domain import reviews, signings
 from charter.services.domain.schemes import load_scheme_text
-from tests.factories import make_approved_plan, make_mark, make_organisation, make_user
+from tests.factories import make_approved_plan, make_mark, make_organisation, make_user, set_stage
 from tests.public.charter_helpers import second_charter_text
 from tests.services.domain.review_helpers import TARGETS
 
@@ -82,7 +82,7 @@ def test_an_event_under_one_charter_is_one_email_whatever_else_it_signed(db, sch
     person = make_user(email="owner@example.com", full_name="Olive Owner")
     organisation, _ = _signed_to_both(db, scheme, person)
     with acting_in(scheme.charter_id):
-        signings.signing_of(organisation).status = "accredited"
+        set_stage(signings.signing_of(organisation), "accredited")
         db.session.commit()
         today = date(2026, 12, 6)
         make_mark(organisation, scheme, awarded_on=today - timedelta(days=700))

@@ -18,13 +18,18 @@ from charter.models import Signing
 from charter.models.schedule import ScheduledNotice
 from charter.services.domain import reviews
 from charter.services.domain.reviews.holder_jobs import WARNING
+from workflows.states import stage
 
 ORGANISATIONS = 300
 PER_CASE = 2
 
 
 def _statuses(ids) -> set[str]:
-    return set(db.session.scalars(select(Signing.status).where(Signing.organisation_id.in_(ids))))
+    """The stages (workflows.states.stage) of the organisations ``ids``."""
+    rows = db.session.execute(
+        select(Signing.status, Signing.mark_status).where(Signing.organisation_id.in_(ids))
+    )
+    return {stage(duties, mark) for duties, mark in rows}
 
 
 def _warned(ids) -> set[int]:

@@ -15,22 +15,25 @@ from charter.models.signing import acting_in
 from charter.services.domain import reviews, signings
 from charter.services.domain.reviews.marks_jobs import open_renewal_windows
 from charter.services.domain.schemes import load_scheme_text
-from tests.factories import make_approved_plan, make_mark, make_organisation
+from tests.factories import make_approved_plan, make_mark, make_organisation, set_stage
 from tests.public.charter_helpers import second_charter_text
 from tests.services.domain.review_helpers import TARGETS, open_return
+from workflows.states import stage
 
 TODAY = date(2026, 12, 6)
 
 
 def _statuses(db, organisation) -> dict[int, str]:
+    """Each signing's stage (workflows.states.stage), by charter."""
     db.session.expire_all()
-    return dict(
-        db.session.execute(
-            select(Signing.charter_id, Signing.status).where(
+    return {
+        charter_id: stage(duties, mark)
+        for charter_id, duties, mark in db.session.execute(
+            select(Signing.charter_id, Signing.status, Signing.mark_status).where(
                 Signing.organisation_id == organisation.id
             )
-        ).all()
-    )
+        )
+    }
 
 
 def _holder_of_the_second_charter_it_signed(db, scheme):
@@ -38,7 +41,7 @@ def _holder_of_the_second_charter_it_signed(db, scheme):
     expires within Shropshire's renewal window."""
     worcestershire = load_scheme_text(second_charter_text()).scheme
     organisation = make_organisation(scheme=worcestershire, status="monitoring")
-    signings.start(organisation, scheme).status = "accredited"
+    set_stage(signings.start(organisation, scheme), "accredited")
     db.session.commit()
     with acting_in(scheme.charter_id):
         make_mark(organisation, scheme, awarded_on=TODAY - timedelta(days=700))
@@ -103,7 +106,7 @@ def _holder_under_both(db, scheme):
     """A Worcestershire Mark awarded 100 days ago and a Shropshire Mark awarded earlier."""
     worcestershire = load_scheme_text(second_charter_text()).scheme
     organisation = make_organisation(scheme=worcestershire, status="accredited")
-    signings.start(organisation, scheme).status = "accredited"
+    set_stage(signings.start(organisation, scheme), "accredited")
     db.session.commit()
     with acting_in(worcestershire.charter_id):
         theirs = make_mark(organisation, worcestershire, awarded_on=TODAY - timedelta(days=100))
@@ -155,7 +158,7 @@ def test_a_duty_missed_under_another_charter_does_not_keep_a_mark_suspended(db, 
     for is Worcestershire's business: the Shropshire Mark is reinstated."""
     organisation, worcestershire, theirs = _holder_under_both(db, scheme)
     with acting_in(scheme.charter_id):
-        signings.signing_of(organisation).status = "mark_suspended"
+        set_stage(signings.signing_of(organisation), "mark_suspended")
         ours = make_mark(organisation, scheme, awarded_on=TODAY - timedelta(days=200))
         ours.status = MARK_SUSPENDED
     db.session.add(

@@ -32,12 +32,9 @@ from workflows.lifecycle import TransitionRefused
 
 # States in which an organisation with an approved plan keeps sending returns.
 MONITORED_STATES = (
+    # The signatory's duties: monitored, whatever the state of its Mark (an application under
+    # assessment, a Mark held, renewed or suspended for a missed duty: still reporting).
     lifecycle.MONITORING,
-    lifecycle.UNDER_ASSESSMENT,
-    lifecycle.INFORMATION_REQUESTED,
-    lifecycle.ACCREDITED,
-    lifecycle.RENEWAL_DUE,
-    lifecycle.MARK_SUSPENDED,  # still a signatory, still reporting (issue 8)
 )
 ALREADY_DELIVERING = "already_delivering"
 # Signed, plan not yet approved: when an "already delivering" organisation may send its

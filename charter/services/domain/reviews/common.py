@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,6 +31,7 @@ from charter.models.schedule import ScheduledNotice
 from charter.models.signing import Signing
 from charter.services.domain import duties, periods, signings
 from charter.services.infrastructure.bulk_insert import among, insert_ignoring
+from workflows import lifecycle
 from workflows.lifecycle import TransitionRefused
 
 log = logging.getLogger("charter.services.domain.reviews")
@@ -160,14 +161,14 @@ def scheme_bounds() -> tuple[int, int, int]:
 
 
 def never_sent(
-    states,
+    signings_in: ColumnElement[bool],
     *,
     due_after: date,
     due_before: date,
     notice: str | None = None,
     organisation_ids: Sequence[int] | None = None,
 ) -> list[MissedReturn]:
-    """Open returns never sent, of organisations in ``states`` (of those given, if given), due
+    """Open returns never sent, of signings ``signings_in`` (of those given, if given), due
     in the window, with no ``notice`` given yet for them: one query (the exact dates are
     checked per scheme after). In order of organisation, then due date."""
     query = (
@@ -183,7 +184,7 @@ def never_sent(
         .join(Signing, Signing.id == MonitoringReturn.signing_id)
         .join(Scheme, Scheme.id == Signing.scheme_id)
         .where(
-            Signing.status.in_(states),
+            signings_in,
             signings.in_acting_charter(),
             MonitoringReturn.status.in_(OPEN_RETURN_STATUSES),
             MonitoringReturn.first_submitted_at.is_(None),
@@ -206,3 +207,20 @@ def never_sent(
         MissedReturn(rid, oid, start, end, due, periods.sanction_date(due, grace), warn)
         for rid, oid, start, end, due, grace, warn in db.session.execute(query)
     ]
+
+
+def at_risk(sanction: str | None = None) -> ColumnElement[bool]:
+    """SQL: signings a missed duty sanctions (``workflows.states.missed_duty_sanction``):
+    those whose Mark it suspends (``lifecycle.SUSPEND_MARK``), those it lapses
+    (``lifecycle.LAPSE``), or either (None)."""
+    suspends = and_(
+        Signing.status == lifecycle.MONITORING, Signing.mark_status.in_(lifecycle.MARK_AT_RISK)
+    )
+    lapses = and_(
+        Signing.status.in_(lifecycle.LAPSABLE), Signing.mark_status.in_(lifecycle.NOT_HELD)
+    )
+    if sanction == lifecycle.SUSPEND_MARK:
+        return suspends
+    if sanction == lifecycle.LAPSE:
+        return lapses
+    return or_(suspends, lapses)

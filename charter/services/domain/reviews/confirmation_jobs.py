@@ -41,7 +41,6 @@ from charter.services.domain.reviews.common import (
 from charter.services.infrastructure.bulk_insert import insert_ignoring, update_versioned
 from workflows import lifecycle
 
-LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
 STEP_COUNTS = {
     "warning": "warned",
     "lapse": "lapsed",
@@ -176,14 +175,11 @@ def enforce_annual_confirmations(today: date) -> dict:
                 f"The annual confirmation of the charter commitment was not given by "
                 f"{format_date(closes_on)}."
             )
-            if organisation.status in LAPSABLE_STATES:
-                trigger = "lapse"
-            elif organisation.status in lifecycle.HOLDING:
-                trigger = "suspend_mark"
-            elif organisation.status == lifecycle.MARK_SUSPENDED:
-                trigger = None  # already suspended: the confirmation is one more cause
-            else:
+            trigger = lifecycle.missed_duty_sanction(organisation.status, organisation.mark_status)
+            already = organisation.mark_status == lifecycle.MARK_SUSPENDED
+            if trigger is None and not already:
                 continue  # under assessment: decided once the assessment ends
+            # (A Mark already suspended: the confirmation is one more cause, noted.)
             if trigger and not try_transition(
                 lambda o=organisation, t=trigger, r=reason: transition(
                     o, t, system_actor(), reason=r, record=audit_rows
@@ -205,7 +201,7 @@ def enforce_annual_confirmations(today: date) -> dict:
             kind = "confirmation_warning" if step == "warning" else missed_key
             if (kind, f"confirmation:{cid}") not in given:
                 continue
-            holder = organisation.status in (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
+            holder = organisation.mark_status in lifecycle.HELD
             done[STEP_COUNTS[step]] += 1
             if step == "warning":
                 messages += notices.confirmations.warning(

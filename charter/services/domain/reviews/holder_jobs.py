@@ -16,15 +16,18 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from sqlalchemy import and_, or_
+
 from charter.extensions import db
 from charter.formatting import format_date
-from charter.models import Organisation
+from charter.models import Organisation, Signing
 from charter.models.assessment import MARK_SUSPENDED, MARK_VALID
 from charter.services import notices
 from charter.services.domain import duties
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
     MissedReturn,
+    at_risk,
     give_notices,
     lifecycles,
     load_organisations,
@@ -36,9 +39,6 @@ from charter.services.domain.reviews.common import (
 from charter.services.infrastructure.bulk_insert import update_versioned
 from workflows import lifecycle
 
-LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
-WARNED_STATES = (*LAPSABLE_STATES, *lifecycle.HOLDING)
-SUSPENDING_STATES = (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
 WARNING = "sanction_warning"
 
 
@@ -50,7 +50,7 @@ def warn_before_sanctions(today: date) -> dict:
     missed = [
         m
         for m in never_sent(
-            WARNED_STATES,
+            at_risk(),
             due_after=today - timedelta(days=high + 1),
             due_before=today + timedelta(days=warn - low),
             notice=WARNING,
@@ -70,7 +70,8 @@ def warn_before_sanctions(today: date) -> dict:
                 recipients[organisation.id],
                 organisation,
                 m,
-                holder=organisation.status in lifecycle.HOLDING,
+                holder=lifecycle.missed_duty_sanction(organisation.status, organisation.mark_status)
+                == lifecycle.SUSPEND_MARK,
             )
         notices.queue_bulk(messages)
         return Counter(warned=len(batch))
@@ -87,7 +88,14 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
     missed = [
         m
         for m in never_sent(
-            SUSPENDING_STATES,
+            # Holders, and Marks already suspended (each further missed return is noted).
+            or_(
+                at_risk(lifecycle.SUSPEND_MARK),
+                and_(
+                    Signing.status == lifecycle.MONITORING,
+                    Signing.mark_status == lifecycle.MARK_SUSPENDED,
+                ),
+            ),
             due_after=date.min,
             due_before=today - timedelta(days=low),
             notice=duties.MISSED_RETURN_NOTICE,
@@ -105,7 +113,8 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
         suspended, noted = [], []
         for org_id in batch:
             organisation, oldest = organisations[org_id], by_organisation[org_id][0]
-            if organisation.status in lifecycle.HOLDING:
+            sanction = lifecycle.missed_duty_sanction(organisation.status, organisation.mark_status)
+            if sanction == lifecycle.SUSPEND_MARK:
                 reason = (
                     f"The monitoring return for {oldest.period_label} was due on "
                     f"{format_date(oldest.due_date)} and was not sent within the grace period."
@@ -119,7 +128,7 @@ def suspend_marks_for_missed_returns(today: date) -> dict:
                 if not fired:
                     continue
                 suspended.append(organisation)
-            elif organisation.status != lifecycle.MARK_SUSPENDED:
+            elif organisation.mark_status != lifecycle.MARK_SUSPENDED:
                 done["skipped"] += 1
                 continue
             noted.append(organisation)

@@ -36,8 +36,8 @@ from charter.services.domain.reviews.common import (
 from charter.services.infrastructure.bulk_insert import among, update_versioned
 from workflows import lifecycle
 
-# States in which a mark past its expiry still has to be expired, with the organisation.
-EXPIRING_STATES = (*lifecycle.HOLDING, lifecycle.MARK_SUSPENDED)
+# The Mark's states in which a Mark past its expiry still has to be expired, in its lifecycle.
+EXPIRING_STATES = lifecycle.HELD
 
 
 def _load_marks(ids) -> dict[int, CharterMark]:
@@ -82,7 +82,7 @@ def open_renewal_windows(today: date) -> dict:
             .join(Signing, Signing.id == CharterMark.signing_id)
             .join(Scheme, Scheme.id == CharterMark.scheme_id)
             .where(
-                Signing.status == lifecycle.ACCREDITED,
+                Signing.mark_status == lifecycle.ACCREDITED,
                 signings.in_acting_charter(),
                 CharterMark.status == MARK_VALID,
                 CharterMark.expires_on >= today,
@@ -102,7 +102,7 @@ def open_renewal_windows(today: date) -> dict:
         opened = []
         for org_id, mark_id in batch:
             organisation, mark = organisations.get(org_id), marks.get(mark_id)
-            if organisation is None or organisation.status != lifecycle.ACCREDITED:
+            if organisation is None or organisation.mark_status != lifecycle.ACCREDITED:
                 done["skipped"] += 1
                 continue
             if mark is None or mark.status != MARK_VALID or mark.expires_on < today:
@@ -144,7 +144,7 @@ def _expiring(today: date) -> list[tuple[int, int]]:
                     CharterMark.status.in_((MARK_VALID, MARK_SUSPENDED)),
                     and_(
                         CharterMark.status == MARK_EXPIRED,
-                        Signing.status.in_(EXPIRING_STATES),
+                        Signing.mark_status.in_(EXPIRING_STATES),
                     ),
                 ),
                 ~exists().where(
@@ -175,11 +175,12 @@ def expire_marks(today: date) -> dict:
             if mark.status in (MARK_VALID, MARK_SUSPENDED):
                 mark.status, mark.status_changed_at = MARK_EXPIRED, now
                 changed = True
-            if organisation.status == lifecycle.ACCREDITED:
+            if organisation.mark_status == lifecycle.ACCREDITED:
                 # The window was never opened (the scheduler was down): open it, then close
                 # it, so the audit trail shows both steps.
                 transition(organisation, "open_renewal", system_actor(), record=audit_rows)
-            if organisation.status in (lifecycle.RENEWAL_DUE, lifecycle.MARK_SUSPENDED):
+            # A renewal still under assessment goes on as an application for a new Mark.
+            if organisation.mark_status in EXPIRING_STATES:
                 fired = try_transition(
                     lambda o=organisation: transition(
                         o, "expire_mark", system_actor(), record=audit_rows
@@ -188,8 +189,8 @@ def expire_marks(today: date) -> dict:
                 )
                 changed = fired or changed
             elif changed:
-                # A holder whose renewal is under assessment: its state stays, but the public
-                # record still needs the expiry, dated (a row whose state does not change).
+                # A Mark row in force whose lifecycle no longer held it: the public record
+                # still needs the expiry, dated (a row whose state does not change).
                 audit_rows.rows.append(_expiry_row(organisation, now))
             if changed:
                 expired.append((organisation, mark))
@@ -215,8 +216,8 @@ def _expiry_row(organisation: Organisation, now) -> dict:
         "actor_id": None,
         "actor_label": system_actor().label,
         "trigger": "expire_mark",
-        "from_state": organisation.status,
-        "to_state": organisation.status,
+        "from_state": organisation.mark_status,
+        "to_state": organisation.mark_status,
         "reason": None,
         "created_at": now,
     }

@@ -25,6 +25,7 @@ from charter.services.domain import returns as returns_service
 from charter.services.domain.lifecycle import AuditRows, system_actor, transition
 from charter.services.domain.reviews.common import (
     OPEN_RETURN_STATUSES,
+    at_risk,
     give_notices,
     lifecycles,
     load_organisations,
@@ -36,7 +37,6 @@ from charter.services.domain.reviews.common import (
 from charter.services.infrastructure.bulk_insert import among, update_versioned
 from workflows import lifecycle
 
-LAPSABLE_STATES = (lifecycle.SIGNATORY, lifecycle.PLAN_SUBMITTED, lifecycle.MONITORING)
 # Who is still expected to send the returns they have open (retrospective ones included).
 REMINDED_STATES = returns_service.MONITORED_STATES + returns_service.RETROSPECTIVE_STATES
 DUE_SOON, OVERDUE = "return_due_soon", "return_overdue"
@@ -164,7 +164,10 @@ def remind_returns_due(today: date) -> dict:
                 organisation,
                 monitoring_return,
                 scheme,
-                is_holder=organisation.status in lifecycle.HOLDING,
+                is_holder=lifecycle.missed_duty_sanction(
+                    organisation.status, organisation.mark_status
+                )
+                == lifecycle.SUSPEND_MARK,
                 longer=longer.get(monitoring_return.id, []),
             )
             done["overdue_sent" if kind == OVERDUE else "due_soon_sent"] += 1
@@ -185,7 +188,7 @@ def lapse_overdue(today: date) -> dict:
         """Each organisation's oldest return past its scheme's grace period: one query."""
         oldest = {}
         for m in never_sent(
-            LAPSABLE_STATES,
+            at_risk(lifecycle.LAPSE),
             due_after=date.min,
             due_before=today - timedelta(days=low),
             organisation_ids=organisation_ids,
@@ -203,7 +206,10 @@ def lapse_overdue(today: date) -> dict:
         lapsed = []
         for org_id in batch:
             organisation = organisations.get(org_id)
-            if organisation is None or organisation.status not in LAPSABLE_STATES:
+            if organisation is None or (
+                lifecycle.missed_duty_sanction(organisation.status, organisation.mark_status)
+                != lifecycle.LAPSE
+            ):
                 done["skipped"] += 1
                 continue
             if org_id not in missed:
