@@ -27,6 +27,10 @@ def _render(errors: dict[int, str] | None = None, status: int = 200):
             charters=all_charters(),
             regions=regions.REGIONS,
             errors=errors or {},
+            # The error summary's links, by the id of each charter's region field.
+            summary={
+                f"region-{charter_id}": message for charter_id, message in (errors or {}).items()
+            },
             form=CharterRegionForm(),
         ),
         status,

@@ -34,7 +34,7 @@ from charter.services.infrastructure.spreadsheets import (
     spreadsheet_safe,
 )
 from charter.services.read_models.impact import figures, themes
-from charter.services.read_models.impact.columns import IMPACT_FIELDS
+from charter.services.read_models.impact.columns import IMPACT_FIELDS, open_row
 from charter.services.read_models.impact.figures import (
     COMPLEMENTARY,
     COMPLEMENTARY_TEXT,
@@ -151,25 +151,7 @@ def _open_rows():
         return [], scheme.disclosure_min_organisations if scheme else 3
     threshold = scheme.disclosure_min_organisations
     measures = {m.code: m for m in figures.published_measures(scheme)}
-    rows = []
-    for figure in figures.all_cells(threshold, measures):
-        period = parse_period(figure.period_key)
-        rows.append(
-            {
-                "period": figure.period_key,
-                "period_label": period.label if period else figure.period_key,
-                "measure_code": figure.measure.code,
-                "measure_title": figure.measure.title,
-                "unit": figure.measure.unit,
-                "breakdown": figure.dimension,
-                "breakdown_value": figure.dimension_value,
-                "value": None if figure.total is None else str(figure.total),
-                "value_in_pounds": None if figure.monetised is None else str(figure.monetised),
-                "organisations": None if figure.suppressed else figure.organisations,
-                "suppressed": figure.suppressed,
-                "suppression": figure.suppression,
-            }
-        )
+    rows = [open_row(figure) for figure in figures.all_cells(threshold, measures)]
     return rows, threshold
 
 

@@ -1,9 +1,11 @@
 """The columns of the impact open data (/impact.csv, and the fields of /impact.json), described
-once: the data dictionary page and the CSV's CSVW metadata both read them."""
+once: the data dictionary page and the CSV's CSVW metadata both read them; and one figure as a
+row of them (``open_row``), for a charter's open data and every charter's together."""
 
 from __future__ import annotations
 
 from charter.services.infrastructure.spreadsheets import CsvColumn
+from charter.services.read_models.impact.periods import parse_period
 
 IMPACT_FIELDS = (
     CsvColumn(
@@ -52,3 +54,26 @@ IMPACT_FIELDS = (
         {"base": "boolean", "format": "yes|no"},
     ),
 )
+
+
+def open_row(figure, *, pounds: bool = True) -> dict:
+    """One figure (``figures.Figure``) as a row of ``IMPACT_FIELDS``. ``pounds``: its value in
+    pounds where a proxy value was in force (a charter's own figures; figures of several
+    charters together have none, each charter valuing its own)."""
+    period = parse_period(figure.period_key)
+    return {
+        "period": figure.period_key,
+        "period_label": period.label if period else figure.period_key,
+        "measure_code": figure.measure.code,
+        "measure_title": figure.measure.title,
+        "unit": figure.measure.unit,
+        "breakdown": figure.dimension,
+        "breakdown_value": figure.dimension_value,
+        "value": None if figure.total is None else str(figure.total),
+        "value_in_pounds": None
+        if not pounds or figure.monetised is None
+        else str(figure.monetised),
+        "organisations": None if figure.suppressed else figure.organisations,
+        "suppressed": figure.suppressed,
+        "suppression": figure.suppression,
+    }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from charter.models.impact import SCOPE_ALL, region_scope
 from charter.services.domain import combined_figures, counted_figures, regions
 from charter.services.read_models.impact import figures
-from charter.services.read_models.impact.periods import parse_period
+from charter.services.read_models.impact.columns import open_row
 
 
 class UnknownRegion(LookupError):
@@ -107,23 +107,5 @@ def open_rows(shown: Together) -> tuple[list[dict], int]:
     the threshold they were withheld under. Call inside ``showing(shown)``."""
     limit = threshold(shown)
     by_code = {m.code: m for m in measures(shown)[0]}
-    rows = []
-    for figure in figures.all_cells(limit, by_code):
-        period = parse_period(figure.period_key)
-        rows.append(
-            {
-                "period": figure.period_key,
-                "period_label": period.label if period else figure.period_key,
-                "measure_code": figure.measure.code,
-                "measure_title": figure.measure.title,
-                "unit": figure.measure.unit,
-                "breakdown": figure.dimension,
-                "breakdown_value": figure.dimension_value,
-                "value": None if figure.total is None else str(figure.total),
-                "value_in_pounds": None,
-                "organisations": None if figure.suppressed else figure.organisations,
-                "suppressed": figure.suppressed,
-                "suppression": figure.suppression,
-            }
-        )
+    rows = [open_row(figure, pounds=False) for figure in figures.all_cells(limit, by_code)]
     return rows, limit
