@@ -80,3 +80,20 @@ def _drop_every_table() -> None:
     existing = MetaData()
     existing.reflect(bind=db.engine)
     existing.drop_all(bind=db.engine)
+
+
+def demo_at_head(tmp_path) -> Flask:
+    """The demo's data in the empty database, migrated to head: what a migration test takes
+    down and up again. Inside ``empty_database_app``."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    app = current_app._get_current_object()
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
+    upgrade()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
+    result = runner.invoke(args=["charter", "demo-data"])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    return app

@@ -10,12 +10,15 @@ import importlib
 from datetime import datetime
 
 import pytest
-from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from charter.extensions import db
-from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F401  (fixtures)
+from tests.migration_helpers import (  # noqa: F401  (fixtures)
+    demo_at_head,
+    empty_database_app,
+    keep_logging,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
@@ -48,13 +51,7 @@ def _statuses(connection, table: str, key: str) -> dict[int, tuple]:
 
 @pytest.mark.usefixtures("empty_database_app")
 def test_each_signing_takes_its_organisation_s_lifecycle_and_gives_it_back(tmp_path):
-    app = current_app._get_current_object()
-    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    upgrade()
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
-    assert runner.invoke(args=["charter", "demo-data"]).exit_code == 0
-    db.session.remove()
+    demo_at_head(tmp_path)
     downgrade(revision=ONE_STATE)
     with db.engine.connect() as connection:
         at_head = _statuses(connection, "signings", "organisation_id")

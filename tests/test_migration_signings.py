@@ -10,12 +10,15 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
-from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from charter.extensions import db
-from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F401  (fixtures)
+from tests.migration_helpers import (  # noqa: F401  (fixtures)
+    demo_at_head,
+    empty_database_app,
+    keep_logging,
+)
 from tests.test_migration_certificates import SCHEME
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
@@ -178,13 +181,7 @@ def test_plans_returns_applications_marks_confirmations_and_audits_take_their_si
     """On the demo's data: down to before the column, one organisation's signing removed, and
     up again: every row names a signing of its own organisation, and the organisation that had
     lost its signing has one again."""
-    app = current_app._get_current_object()
-    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    upgrade()
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
-    assert runner.invoke(args=["charter", "demo-data"]).exit_code == 0
-    db.session.remove()
+    demo_at_head(tmp_path)
     with db.engine.connect() as connection:
         counts = {name: _count(connection, name) for name in CHILDREN}
         holder = connection.execute(

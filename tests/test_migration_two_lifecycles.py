@@ -10,12 +10,15 @@ import importlib
 from datetime import date
 
 import pytest
-from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from charter.extensions import db
-from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F401  (fixtures)
+from tests.migration_helpers import (  # noqa: F401  (fixtures)
+    demo_at_head,
+    empty_database_app,
+    keep_logging,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
@@ -92,13 +95,7 @@ def _states(connection) -> dict[int, tuple]:
 
 @pytest.mark.usefixtures("empty_database_app")
 def test_the_demo_s_signings_keep_their_two_states_down_and_up_again(tmp_path):
-    app = current_app._get_current_object()
-    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    upgrade()
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
-    assert runner.invoke(args=["charter", "demo-data"]).exit_code == 0
-    db.session.remove()
+    demo_at_head(tmp_path)
     with db.engine.connect() as connection:
         at_head = _states(connection)
     marks = {mark for _, _, mark in at_head.values()}
