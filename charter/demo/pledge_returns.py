@@ -87,7 +87,7 @@ def build_pledge_returns(
     )
     with acting_in(charter.id):
         opened = ensure_returns(organisation, today=now.date())
-    codes = dict(db.session.execute(select(Measure.id, Measure.code)).tuples().all())
+    codes = dict(db.session.execute(select(Measure.id, Measure.code)).all())
     for monitoring_return in sorted(opened, key=lambda r: r.period_end):
         monitoring_return.created_at = datetime.combine(
             monitoring_return.period_end + timedelta(days=1), time(2, 0)
