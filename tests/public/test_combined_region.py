@@ -150,7 +150,10 @@ def test_a_region_s_figures_are_withheld_under_the_strictest_of_its_charters_rul
 @pytest.mark.parametrize(
     "address", ["/charters/impact", "/charters/impact.csv", "/charters/impact.json"]
 )
-def test_an_unknown_region_is_a_404_with_a_message(client, figures, address, region, message):
+def test_an_unknown_region_is_a_404_with_a_message(
+    client, scheme, cheshire_west, address, region, message
+):
+    # The charters and their regions, no figures: a region is refused before any is read.
     response = client.get(f"{address}?region={region}")
     assert response.status_code == 404
     assert message in response.get_data(as_text=True)
