@@ -106,10 +106,14 @@ def _text(node) -> str:
 
 
 def _rows(page, table: str) -> list[dict[str, str]]:
-    """The rows of table ``#<table>-table``, each cell by its data-label (the contract by
-    "Contract")."""
+    """The rows of table ``#<table>-table``, each cell by its data-label (the row's heading by
+    "Contract"; a cell with no label, empty, left out)."""
     return [
-        {(cell.get("data-label") or "Contract"): _text(cell) for cell in row.select("th, td")}
+        {
+            cell.get("data-label", "Contract"): _text(cell)
+            for cell in row.select("th, td")
+            if cell.name == "th" or cell.get("data-label")
+        }
         for row in page.select(f"#{table}-table tbody tr")
     ]
 
