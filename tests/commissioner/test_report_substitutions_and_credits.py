@@ -177,6 +177,16 @@ def test_the_contract_filter_narrows_both(world):
     assert [r["Contract"].split()[0] for r in _rows(page, "credits")] == ["Libraries", "Total,"]
 
 
+@pytest.mark.parametrize(("measure", "substituted"), [("CW1", 1), ("CW2", 1), ("CW3", 0)])
+def test_the_measure_filter_takes_either_side_of_a_substitution_and_every_credit(
+    world, measure, substituted
+):
+    page = world.get("commissioner.show_report", _query={"measure": measure})
+    assert len(_rows(page, "substituted")) == substituted
+    assert len(_rows(page, "credits")) == 3  # a credit is against the contract: two and a total
+    assert "whatever the measure: a credit is against the contract" in _text(page)
+
+
 def test_the_csv_downloads_give_substitutions_and_credits(world):
     client = world.client
     response = client.get("/commissioner/report.csv?table=substituted&period=2026-27")
