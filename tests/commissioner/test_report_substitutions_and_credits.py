@@ -17,7 +17,13 @@ import pytest
 from openpyxl import load_workbook
 
 from charter.extensions import db
-from charter.models import CommitmentAlternative, ContractCommitment, ServiceCredit
+from charter.models import (
+    CharterCommissioner,
+    CommitmentAlternative,
+    Contract,
+    ContractCommitment,
+    ServiceCredit,
+)
 from tests.client_request import ClientRequest
 from tests.commissioner.monitoring_helpers import make_manager, measures_by_code
 from tests.commissioner.social_value_helpers import load_cheshire_west
@@ -276,3 +282,16 @@ def test_query_counts_do_not_grow_with_contracts_substitutions_and_credits(app, 
         assert response.status_code == 200
         counts.append(counter.value)
     assert counts[0] == counts[1]
+
+
+def test_the_manager_sees_their_commissioners_contracts_whatever_the_charter(world):
+    highways = db.session.scalar(db.select(Contract).where(Contract.title == "Highways"))
+    db.session.execute(
+        db.delete(CharterCommissioner).where(
+            CharterCommissioner.commissioner_id == highways.commissioner_id
+        )
+    )
+    db.session.commit()
+    page = world.get("commissioner.show_report")
+    assert [r["Contract"].split()[0] for r in _rows(page, "substituted")] == ["Highways"]
+    assert len(_rows(page, "credits")) == 3
