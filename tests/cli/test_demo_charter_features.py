@@ -30,6 +30,10 @@ def test_cheshire_wests_contract_manager_and_supplier_see_its_social_value(app, 
     assert "<strong>10%</strong>" in shown
     assert "Cannot be compared: CW3 and CW4 have no proxy value in force today" in shown
     assert "1 service credit, £2,500 in all" in shown and "first quarter" in shown
+    # And in the manager's report, credited per contract (issue 21).
+    report = manager.get("/commissioner/report").get_data(as_text=True)
+    assert 'id="credits-table"' in report and "£2,500" in report
+    assert "No alternative commitments were accepted on these contracts" in report
     supplier = _client(app, SUPPLIER)
     page = f"/organisations/severn-valley-builders-ltd/contracts/{contract.id}?charter={CW}"
     shown = supplier.get(page).get_data(as_text=True)

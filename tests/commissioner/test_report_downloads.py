@@ -99,7 +99,8 @@ def test_the_workbook_has_an_about_sheet_and_one_sheet_per_measure(http):
     assert response.mimetype.endswith("spreadsheetml.sheet")
     assert 'filename="contracts-report-2026-27.xlsx"' in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["About", "LE1", "LE5"]
+    # Then what was substituted and credited, a sheet each even when empty (issue 21).
+    assert book.sheetnames == ["About", "LE1", "LE5", "Substituted commitments", "Service credits"]
 
     about = {row[0]: row[1] for row in book["About"].iter_rows(min_row=2, values_only=True)}
     assert about["Commissioner"] == "Shropshire Council"
@@ -147,4 +148,5 @@ def test_downloads_of_an_empty_report_have_headings_only(http):
     )
     assert rows[0][:2] == ["Period", "Measure"] and len(rows) == 1
     book = load_workbook(io.BytesIO(http.get(f"/commissioner/report.xlsx{query}").data))
-    assert book.sheetnames == ["About"]
+    assert book.sheetnames == ["About", "Substituted commitments", "Service credits"]
+    assert all(sheet.max_row == 1 for sheet in book.worksheets[1:])  # headings only

@@ -23,12 +23,15 @@ from charter.models.base import INTEGER_COLUMN_MAX
 from charter.models.scheme import PAIR, UNITS
 from charter.services.domain.contract_managers import commissioners_managed_by
 from charter.services.infrastructure.spreadsheets import table_csv, workbook_bytes
+from charter.services.read_models import commissioner_report_scope
 from charter.services.read_models import commissioner_reports as reports
+from charter.services.read_models import substitutions_and_credits as changes
 from charter.services.read_models.commissioner_reports import (
     CommissionerReport,
     MeasureTable,
     ReportFilters,
     ReportRow,
+    ScopeContract,
     endorsement_text,
 )
 from charter.services.read_models.delivery import (
@@ -44,6 +47,7 @@ MESSAGES = {
     "measure": "Choose a measure from the list",
     "supplier": "Choose a supplier from the list",
     "contract": "Choose a contract from the list",
+    "table": "Choose a table from the list: commitments, substituted or credits",
 }
 SHEET_TITLE_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
 
@@ -55,7 +59,7 @@ def _report() -> tuple[CommissionerReport, dict[str, str]]:
     commissioners = commissioners_managed_by(user)
     if not commissioners:
         abort(404)
-    scope = reports.load_scope(user, commissioners)
+    scope = commissioner_report_scope.load_scope(user, commissioners)
     args, errors = request.args, {}
 
     def chosen_id(name: str, allowed: set[int]) -> int | None:
@@ -131,12 +135,19 @@ def _attachment(response: Response, name: str) -> Response:
 @login_required
 @verified_required
 def download_report_csv():
+    """The commitments against delivery (the default), or ``?table=substituted`` or
+    ``?table=credits``: a CSV file is one table."""
     report, errors = _report()
+    table = (request.args.get("table") or "commitments").strip()
+    tables = {"commitments": csv_table, "substituted": substituted_sheet, "credits": credits_sheet}
+    if table not in tables:
+        errors["table"] = MESSAGES["table"]
     if errors:
         return _refused(errors)
-    response = Response(table_csv(csv_table(report)), mimetype="text/csv")
+    response = Response(table_csv(tables[table](report)), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    return _attachment(response, f"contracts-report-{report.filters.period.key}.csv")
+    name = "" if table == "commitments" else f"{table}-"
+    return _attachment(response, f"contracts-report-{name}{report.filters.period.key}.csv")
 
 
 @bp.get("/report.xlsx")
@@ -203,7 +214,7 @@ def _figures(row: ReportRow | MeasureTable, measure: Measure) -> list:
     ]
 
 
-def _contract(row: ReportRow) -> list:
+def _contract(row: ReportRow | ScopeContract) -> list:
     return [
         row.commissioner.name,
         row.organisation.name,
@@ -212,6 +223,7 @@ def _contract(row: ReportRow) -> list:
     ]
 
 
+CONTRACT_HEADINGS = ["Commissioner", "Supplier", "Contract", "Reference"]
 FIGURE_HEADINGS = [
     "Share of commitment (%)",
     "Verified figures",
@@ -284,6 +296,8 @@ def _about(report: CommissionerReport) -> Sheet:
         rows.append(
             [f"Sheet {_sheet_title(table)}", f"{table.measure.title} ({table.measure.unit_label})"]
         )
+    rows.append([f"Sheet {SUBSTITUTED}", SUBSTITUTED_ABOUT])
+    rows.append([f"Sheet {CREDITS}", CREDITS_ABOUT])
     return Sheet("About", ["About this report", ""], rows)
 
 
@@ -315,4 +329,35 @@ def workbook_sheets(report: CommissionerReport) -> list[Sheet]:
         rows = [[*_contract(row), *_figures(row, measure)] for row in table.rows]
         rows.append(["", "", "Total", "", *_figures(table, measure)])
         sheets.append(Sheet(_sheet_title(table), headings, rows))
-    return sheets
+    return [*sheets, substituted_sheet(report), credits_sheet(report)]
+
+
+SUBSTITUTED, CREDITS = "Substituted commitments", "Service credits"
+SUBSTITUTED_ABOUT = (
+    "Alternatives accepted in the period (by the day of acceptance): the commitment replaced "
+    "and the alternative, each with its value by the proxy values in force that day"
+)
+CREDITS_ABOUT = (
+    "Service credits recorded for the period (by the last day of the period each is for), "
+    "whatever the measure chosen: a credit is against the contract"
+)
+
+
+def substituted_sheet(report: CommissionerReport) -> Sheet:
+    by_id = {item.contract.id: item for item in report.scope.contracts}
+    rows = [
+        [*_contract(by_id[contract_id]), *changes.substitution_columns(alternative)]
+        for contract_id, found in report.changes.substituted.items()
+        for alternative in found
+    ]
+    return Sheet(SUBSTITUTED, [*CONTRACT_HEADINGS, *changes.SUBSTITUTION_HEADINGS], rows)
+
+
+def credits_sheet(report: CommissionerReport) -> Sheet:
+    by_id = {item.contract.id: item for item in report.scope.contracts}
+    rows = [
+        [*_contract(by_id[contract_id]), *changes.credit_columns(credit)]
+        for contract_id, found in report.changes.credits.items()
+        for credit in found
+    ]
+    return Sheet(CREDITS, [*CONTRACT_HEADINGS, *changes.CREDIT_HEADINGS], rows)

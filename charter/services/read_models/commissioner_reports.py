@@ -1,11 +1,7 @@
 """A contract manager's report: what each of their commissioner's confirmed contracts committed
-at tender against what it delivered in a period, measure by measure, for the page and its CSV
-and Excel downloads.
-
-Only the manager's own commissioners' contracts, only those the commissioner has confirmed
-(the rest are the supplier's word so far), and never a contract of an organisation the manager
-is a member of: they may not judge their own organisation's records (the same rule as the
-contract pages, in ``charter.commissioner.access``).
+at tender against what it delivered in a period, measure by measure, and what was substituted
+and credited on them (``substitutions_and_credits``), for the page and its CSV and Excel
+downloads. Which contracts: ``commissioner_report_scope``.
 
 Delivered uses the rules of ``delivery.py`` inside the chosen period: verified figures only,
 counted in the period in which their monitoring period ends (the impact pages' periods); a flow
@@ -13,7 +9,7 @@ adds up, a stock (FTE, percent) shows its latest figure, a pair each figure by i
 achievement its date; a pledge of a measure reported for the whole organisation, its figures.
 
 A fixed number of queries whatever the number of contracts: ``load_scope`` is four, ``build``
-two (three with pledges of measures reported for the whole organisation).
+four (five with pledges of measures reported for the whole organisation).
 """
 
 from __future__ import annotations
@@ -23,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import (
@@ -32,26 +28,24 @@ from charter.models import (
     ContractCommitment,
     ContractFigure,
     Measure,
-    Membership,
     MonitoringReturn,
     Organisation,
     ReturnLine,
     User,
 )
-from charter.models.contract import CONTRACT_CONFIRMED
-from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_QUERIED, RETURN_VERIFIED
-from charter.models.scheme import REPORTED_PER_CONTRACT
+from charter.models.monitoring import FIGURE_ENDORSED, FIGURE_QUERIED
 from charter.services.domain.plausibility import counts
 from charter.services.domain.pledges import filled
-from charter.services.domain.schemes import current_scheme
+from charter.services.read_models import substitutions_and_credits
+from charter.services.read_models.commissioner_report_scope import (
+    ReportScope,
+    ScopeContract,
+    visible,
+)
 from charter.services.read_models.commitments import organisation_wide
 from charter.services.read_models.delivery import Delivered, adds_up, fold, units
-from charter.services.read_models.impact.periods import (
-    ALL_TIME,
-    ImpactPeriod,
-    quarter_of,
-    year_of,
-)
+from charter.services.read_models.impact.periods import ALL_TIME, ImpactPeriod
+from charter.services.read_models.substitutions_and_credits import SubstitutionsAndCredits
 
 
 @dataclass(frozen=True)
@@ -60,36 +54,6 @@ class ReportFilters:
     measure_code: str | None = None
     supplier_id: int | None = None
     contract_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ScopeContract:
-    contract: Contract
-    organisation: Organisation
-    commissioner: Commissioner
-
-
-@dataclass
-class ReportScope:
-    """What the manager may report on, and the choices the filters offer."""
-
-    commissioners: list[Commissioner]
-    contracts: list[ScopeContract]
-    measures: list[Measure]  # by code, in scheme order
-    periods: list[ImpactPeriod]  # with verified figures on these contracts, newest first
-    not_confirmed: int = 0  # the commissioners' contracts waiting for confirmation or disputed
-    conflicts: int = 0  # confirmed contracts hidden: the manager belongs to the supplier
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.contracts
-
-    @property
-    def suppliers(self) -> list[Organisation]:
-        seen: dict[int, Organisation] = {}
-        for item in self.contracts:
-            seen.setdefault(item.organisation.id, item.organisation)
-        return sorted(seen.values(), key=lambda o: (o.name.lower(), o.id))
 
 
 @dataclass(frozen=True)
@@ -172,6 +136,8 @@ class CommissionerReport:
     scope: ReportScope
     filters: ReportFilters
     tables: list[MeasureTable]
+    # Alternatives accepted and service credits recorded on the contracts chosen, in the period.
+    changes: SubstitutionsAndCredits = field(default_factory=SubstitutionsAndCredits)
 
     @property
     def contracts_shown(self) -> int:
@@ -194,93 +160,6 @@ def endorsement_text(
     return f"{text}, {queried} queried" if queried else text
 
 
-# --- what the manager may see -----------------------------------------------------------------
-
-
-def _conditions(user: User, commissioner_ids: list[int]):
-    mine = Contract.commissioner_id.in_(commissioner_ids)
-    theirs = Contract.organisation_id.in_(
-        select(Membership.organisation_id).where(Membership.user_id == user.id)
-    )
-    return mine, theirs
-
-
-def _visible(user: User, commissioner_ids: list[int]):
-    mine, theirs = _conditions(user, commissioner_ids)
-    return and_(mine, ~theirs, Contract.confirmation_status == CONTRACT_CONFIRMED)
-
-
-def _period_options(ends: Iterable[date]) -> list[ImpactPeriod]:
-    found = {}
-    for end in ends:
-        for period in (year_of(end), quarter_of(end)):
-            found[period.key] = period
-    years = sorted((p for p in found.values() if p.kind == "year"), key=lambda p: p.start)
-    quarters = sorted((p for p in found.values() if p.kind == "quarter"), key=lambda p: p.start)
-    return [ALL_TIME, *reversed(years), *reversed(quarters)]
-
-
-def load_scope(user: User, commissioners: list[Commissioner]) -> ReportScope:
-    """The manager's confirmed contracts and the filters' choices: four queries."""
-    ids = [c.id for c in commissioners]
-    visible = _visible(user, ids)
-    contracts = [
-        ScopeContract(*row)
-        for row in db.session.execute(
-            select(Contract, Organisation, Commissioner)
-            .join(Organisation, Organisation.id == Contract.organisation_id)
-            .join(Commissioner, Commissioner.id == Contract.commissioner_id)
-            .where(visible)
-            .order_by(func.lower(Organisation.name), Organisation.id, Contract.title, Contract.id)
-        )
-    ]
-    mine, theirs = _conditions(user, ids)
-    confirmed = Contract.confirmation_status == CONTRACT_CONFIRMED
-    not_confirmed, conflicts = db.session.execute(
-        select(
-            func.coalesce(func.sum(case((and_(~theirs, ~confirmed), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(theirs, confirmed), 1), else_=0)), 0),
-        ).where(mine)
-    ).one()
-    # Every measure a contract committed to or has a verified figure for, and the current
-    # scheme's per-contract measures; by code, as scheme versions repeat codes.
-    scheme = current_scheme()
-    committed = select(ContractCommitment.measure_id).join(
-        Contract, Contract.id == ContractCommitment.contract_id
-    )
-    measures: dict[str, Measure] = {}
-    for measure in db.session.scalars(
-        select(Measure)
-        .where(
-            or_(
-                Measure.id.in_(committed.where(visible)),
-                and_(
-                    Measure.scheme_id == (scheme.id if scheme else -1),
-                    Measure.reporting == REPORTED_PER_CONTRACT,
-                ),
-            )
-        )
-        .order_by(Measure.position, Measure.scheme_id.desc())
-    ):
-        measures.setdefault(measure.code, measure)
-    ends = db.session.scalars(
-        select(MonitoringReturn.period_end)
-        .join(ReturnLine, ReturnLine.return_id == MonitoringReturn.id)
-        .join(ContractFigure, ContractFigure.return_line_id == ReturnLine.id)
-        .join(Contract, Contract.id == ContractFigure.contract_id)
-        .where(visible, MonitoringReturn.status == RETURN_VERIFIED)
-        .distinct()
-    )
-    return ReportScope(
-        commissioners=commissioners,
-        contracts=contracts,
-        measures=list(measures.values()),
-        periods=_period_options(ends),
-        not_confirmed=int(not_confirmed),
-        conflicts=int(conflicts),
-    )
-
-
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -296,9 +175,10 @@ def _narrow(query, filters: ReportFilters):
 
 def build(user: User, scope: ReportScope, filters: ReportFilters) -> CommissionerReport:
     """One table per measure, one row per contract with a commitment or a verified figure on
-    it in the period, then totals: two queries."""
+    it in the period, then totals: two queries; then what was substituted and credited on the
+    contracts chosen: two more."""
     ids = [c.id for c in scope.commissioners]
-    visible = _visible(user, ids)
+    shown = visible(user, ids)
     by_id = {item.contract.id: item for item in scope.contracts}
     measures = {m.code: m for m in scope.measures}
 
@@ -313,7 +193,7 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
             .join(Contract, Contract.id == ContractCommitment.contract_id)
             .join(Measure, Measure.id == ContractCommitment.measure_id)
             # A commitment an accepted alternative replaced is no longer owed.
-            .where(visible, ContractCommitment.substituted_at.is_(None)),
+            .where(shown, ContractCommitment.substituted_at.is_(None)),
             filters,
         )
     ).all()
@@ -330,7 +210,7 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
         .join(ReturnLine, ReturnLine.id == ContractFigure.return_line_id)
         .join(MonitoringReturn, MonitoringReturn.id == ReturnLine.return_id)
         .join(Measure, Measure.id == ReturnLine.measure_id)
-        .where(visible, counts(), ContractFigure.value.is_not(None))
+        .where(shown, counts(), ContractFigure.value.is_not(None))
         .order_by(MonitoringReturn.period_end, MonitoringReturn.id),
         filters,
     )
@@ -368,7 +248,14 @@ def build(user: User, scope: ReportScope, filters: ReportFilters) -> Commissione
     order = {contract_id: n for n, contract_id in enumerate(by_id)}
     for table in tables.values():
         table.rows.sort(key=lambda row: order[row.contract.id])
-    return CommissionerReport(scope, filters, [t for t in tables.values() if t.rows])
+    chosen = [
+        contract_id
+        for contract_id, item in by_id.items()
+        if filters.contract_id in (None, contract_id)
+        and filters.supplier_id in (None, item.organisation.id)
+    ]
+    changes = substitutions_and_credits.for_report(chosen, filters.period, filters.measure_code)
+    return CommissionerReport(scope, filters, [t for t in tables.values() if t.rows], changes)
 
 
 def _row(item: ScopeContract, measure: Measure, cell: dict, whole: dict) -> ReportRow:

@@ -5,13 +5,14 @@ substituted and credited.
 
 The contract pages (the supplier's and the contract manager's) show ``for_contract``; the
 administrators' report (charter/admin/views/contract_report.py) downloads ``report_tables`` as
-CSV and Excel (charter.services.infrastructure.spreadsheets). A fixed number of queries
-whatever the number of contracts.
+CSV and Excel (charter.services.infrastructure.spreadsheets); its credited totals come from
+``substitutions_and_credits``, the read the contract managers' report shows its substitutions
+and credits from. A fixed number of queries whatever the number of contracts.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,7 +32,7 @@ from charter.models import (
 )
 from charter.models.scheme import ACHIEVEMENT
 from charter.services.domain import commitment_alternatives, service_credits
-from charter.services.read_models import commitments
+from charter.services.read_models import commitments, substitutions_and_credits
 from charter.services.read_models.delivery import (
     DELIVERED_HEADINGS,
     delivered_columns,
@@ -202,15 +203,9 @@ def report_tables(charter_id: int, at: date | None = None) -> list[Table]:
         .order_by(func.lower(Organisation.name), Contract.start_date.desc(), Contract.id)
     ).all()
     ids = [contract.id for contract, _supplier, _commissioner in contracts]
-    credited: dict[int, Decimal] = defaultdict(Decimal)
+    credited = substitutions_and_credits.credited_totals(ids)
     refused: Counter[int] = Counter()
     if ids:
-        for contract_id, total in db.session.execute(
-            select(ServiceCredit.contract_id, func.sum(ServiceCredit.amount))
-            .where(ServiceCredit.contract_id.in_(ids))
-            .group_by(ServiceCredit.contract_id)
-        ):
-            credited[contract_id] = Decimal(total)
         for contract_id, count in db.session.execute(
             select(CommitmentAlternative.contract_id, func.count())
             .where(
