@@ -152,6 +152,11 @@ def show_lifecycle():
         themes=themes.themes_of(scheme) if scheme else (),
         rows=rows,
         states={s: _label(s, award) for s in kept},
+        # The signatory's stages, then (with an award) the award's own, a lifecycle beside them.
+        stage_groups=[
+            ("The stages" if not award else "The signatory’s stages", lifecycle.DUTY_STATES),
+            *([(f"The stages of the {award}", lifecycle.MARK_STATES)] if award else []),
+        ],
         state_descriptions=descriptions,
         mermaid=lifecycle.mermaid(lifecycle.DUTIES),
         mark_mermaid=lifecycle.mermaid(lifecycle.MARK) if award else None,
