@@ -343,21 +343,28 @@ CREDITS_ABOUT = (
 )
 
 
-def substituted_sheet(report: CommissionerReport) -> Sheet:
+def _per_contract_sheet(report: CommissionerReport, name, headings, by_contract, columns) -> Sheet:
+    """One row per item of ``by_contract`` (contract id -> items), after its contract's columns."""
     by_id = {item.contract.id: item for item in report.scope.contracts}
     rows = [
-        [*_contract(by_id[contract_id]), *changes.substitution_columns(alternative)]
-        for contract_id, found in report.changes.substituted.items()
-        for alternative in found
+        [*_contract(by_id[contract_id]), *columns(item)]
+        for contract_id, found in by_contract.items()
+        for item in found
     ]
-    return Sheet(SUBSTITUTED, [*CONTRACT_HEADINGS, *changes.SUBSTITUTION_HEADINGS], rows)
+    return Sheet(name, [*CONTRACT_HEADINGS, *headings], rows)
+
+
+def substituted_sheet(report: CommissionerReport) -> Sheet:
+    return _per_contract_sheet(
+        report,
+        SUBSTITUTED,
+        changes.SUBSTITUTION_HEADINGS,
+        report.changes.substituted,
+        changes.substitution_columns,
+    )
 
 
 def credits_sheet(report: CommissionerReport) -> Sheet:
-    by_id = {item.contract.id: item for item in report.scope.contracts}
-    rows = [
-        [*_contract(by_id[contract_id]), *changes.credit_columns(credit)]
-        for contract_id, found in report.changes.credits.items()
-        for credit in found
-    ]
-    return Sheet(CREDITS, [*CONTRACT_HEADINGS, *changes.CREDIT_HEADINGS], rows)
+    return _per_contract_sheet(
+        report, CREDITS, changes.CREDIT_HEADINGS, report.changes.credits, changes.credit_columns
+    )
