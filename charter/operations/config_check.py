@@ -11,9 +11,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from charter.services.infrastructure.certificate_pdf import pdf_support_problem
+from charter.web_addresses import is_web_address
 
 DEV_SECRET = "dev-only-not-secret"
 
@@ -42,7 +42,7 @@ def check_production_config(config: Mapping, environ: Mapping[str, str] | None =
     service_url = env.get("SERVICE_URL", "")
     if not service_url:
         refuse("SERVICE_URL is not set: links in emails would point at 127.0.0.1.")
-    elif urlsplit(service_url).scheme != "https" or not urlsplit(service_url).hostname:
+    elif not is_web_address(service_url, ("https",)):
         refuse(f"SERVICE_URL must be an https:// address, not {service_url!r}.")
 
     # MAIL_BACKEND as the mail worker reads it: unset means smtp with MAIL_SERVER, else log.
@@ -59,9 +59,7 @@ def check_production_config(config: Mapping, environ: Mapping[str, str] | None =
 
     for name in ("NOTICES_POLL_URL", "FIND_A_TENDER_POLL_URL"):
         poll_url = env.get(name, "")
-        if poll_url and (
-            urlsplit(poll_url).scheme not in ("http", "https") or not urlsplit(poll_url).hostname
-        ):
+        if poll_url and not is_web_address(poll_url):
             refuse(f"{name} must be an http:// or https:// address, not {poll_url!r}.")
     _check_find_a_tender(env, refuse)
     if not str(env.get("NOTICES_POLL_MINUTES", "60")).isdigit() or not int(

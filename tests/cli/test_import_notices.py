@@ -317,6 +317,8 @@ def test_a_file_larger_than_a_batch_is_stored_and_compiled_whole(runner, db, tmp
         ("//evil.example/notice", False),
         ("https://example.com/\u0000", False),
         ("https://" + "x" * 1000, False),
+        ("https://[find-tender/notice", False),  # urlsplit raises: an unclosed IPv6 host
+        ("https://example.com:99999/notice", False),  # a port past 65535
     ],
 )
 def test_only_a_web_address_becomes_the_notice_link(runner, db, tmp_path, uri, kept):

@@ -77,10 +77,15 @@ def test_notify_is_a_mail_backend_too():
     assert len(check_production_config(config, environ).refusals) == 1, "log is no backend"
 
 
-def test_a_weak_secret_or_plain_http_address_is_refused():
-    environ = {**COMPLETE, "SECRET_KEY": "short", "SERVICE_URL": "http://charter.example"}
+@pytest.mark.parametrize(
+    "service_url",
+    ["http://charter.example", "https://[charter.example", "https://charter.example:443x"],
+)
+def test_a_weak_secret_or_an_address_not_https_is_refused(service_url):
+    environ = {**COMPLETE, "SECRET_KEY": "short", "SERVICE_URL": service_url}
     report = check_production_config({"SQLALCHEMY_DATABASE_URI": "postgresql://x"}, environ)
     assert len(report.refusals) == 2
+    assert f"SERVICE_URL must be an https:// address, not {service_url!r}." in report.refusals
 
 
 def test_per_process_rate_limits_and_local_evidence_are_warned_about():

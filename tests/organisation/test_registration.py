@@ -170,6 +170,9 @@ def test_missing_answers_are_each_asked_for(member_client, db):
         ("website", "ftp://files.example.com", "Enter a website address in the correct format"),
         ("website", "https://user:pw@example.com", "Enter a website address in the correct format"),
         ("website", "localhost", "Enter a website address in the correct format"),
+        # urlsplit raises on these two: an unclosed IPv6 host, a port that is not a number
+        ("website", "[", "Enter a website address in the correct format"),
+        ("website", "https://example.org:http/", "Enter a website address in the correct format"),
         ("sector", "Fishing", "Select a sector"),
         ("district", "Atlantis", "Select the district where your organisation is based"),
         ("organisation_type", "charity", "Select the type of organisation"),

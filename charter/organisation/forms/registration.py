@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
@@ -25,6 +23,7 @@ from charter.services.domain.identifiers import (
     normalise_identifier,
     normalise_postcode,
 )
+from charter.web_addresses import split_web_address
 
 # One text field per identifier list, each revealed under its own radio.
 IDENTIFIER_FIELDS = {
@@ -196,10 +195,11 @@ class RegistrationForm(FlaskForm):
         if "://" not in field.data:
             # People type "www.example.org": complete it rather than refuse it (issue 11).
             field.data = f"https://{field.data}"
-        parts = urlsplit(field.data)
-        host = parts.hostname or ""
+        parts = split_web_address(field.data)
+        host = (parts and parts.hostname) or ""
         if (
-            parts.scheme not in ("http", "https")
+            parts is None
+            or parts.scheme not in ("http", "https")
             or "." not in host
             or " " in field.data
             or "@" in parts.netloc  # no user:password@ in a public link

@@ -38,6 +38,7 @@ from charter.models.published_notice import NoticeEvent, NoticeRelease
 from charter.models.user import User
 from charter.services.domain import award_facts, award_matching, published_notices
 from charter.services.domain.reviews import exclusive
+from charter.web_addresses import split_web_address
 
 SOURCE = "find-a-tender"
 UK = ZoneInfo("Europe/London")
@@ -199,7 +200,9 @@ def _counted(state: NoticePoll, result: PollResult) -> None:
 def _checked_next(link: str | None, url: str) -> str | None:
     if not link:
         return None
-    here, there = urlsplit(url), urlsplit(link)
+    here, there = urlsplit(url), split_web_address(link)
+    if there is None:
+        raise PollFailed(f"{url}: names a next page that is not a web address ({link!r})")
     if (there.scheme, there.netloc) != (here.scheme, here.netloc):
         raise PollFailed(f"{url}: names a next page on another host ({link}); not followed")
     if link == url:

@@ -23,7 +23,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
@@ -34,6 +33,7 @@ from charter.models.published_notice import NoticeEvent, NoticeImport, NoticeRec
 from charter.services.domain import award_facts, award_matching
 from charter.services.domain.refusals import Refused
 from charter.services.infrastructure.ocds import download, reader, schema
+from charter.web_addresses import is_web_address
 
 BATCH = 500
 _ID_LENGTH = 200
@@ -194,8 +194,7 @@ def _linkable(uri: str | None) -> bool:
         return False
     if "\x00" in uri:
         return False
-    parts = urlsplit(uri)
-    return parts.scheme in ("https", "http") and bool(parts.netloc)
+    return is_web_address(uri)
 
 
 def _check(release: dict[str, Any], number: int) -> None:

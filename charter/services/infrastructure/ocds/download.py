@@ -21,10 +21,11 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import HTTPError, ReadTimeoutError
+
+from charter.web_addresses import is_web_address
 
 PIECE = 64 * 1024
 USER_AGENT = "charter-mark import-notices"
@@ -48,8 +49,7 @@ class DownloadLimits:
 
 
 def check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_web_address(url):
         raise DownloadRefused("is not an http or https address")
 
 
