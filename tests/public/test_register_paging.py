@@ -137,6 +137,17 @@ def test_a_common_name_search_shows_its_first_matches_and_says_there_are_more(
     assert "10 organisations" in exact and "More than" not in exact
 
 
+def test_only_a_name_search_is_capped(client, scheme, monkeypatch):
+    monkeypatch.setattr(register_page_service, "SEARCH_SHOWN", 40)
+    names = make_register(scheme, 65)
+    for url in ("/c/shropshire/register", "/c/shropshire/register?district=Shrewsbury"):
+        page = client.get(url).get_data(as_text=True)
+        assert "65 organisations" in page and "More than" not in page, url
+        assert client.get(f"{url}{'&' if '?' in url else '?'}page=4").status_code == 200
+    last = client.get("/c/shropshire/register?page=4").get_data(as_text=True)
+    assert result_names(last) == names[60:]
+
+
 def test_a_search_counts_no_further_than_it_shows(client, scheme, monkeypatch):
     monkeypatch.setattr(register_page_service, "SEARCH_SHOWN", 40)
     make_register(scheme, 65)

@@ -313,7 +313,9 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
     link needs it), with the count from the per-version cache."""
     filters = query.filters
     total = count(filters, version)
-    more = total > SEARCH_SHOWN
+    # Only a name search is capped: the register and its filters are counted whole and paged
+    # through by their keyset links.
+    more = bool(filters.q) and total > SEARCH_SHOWN
     if more:  # the first SEARCH_SHOWN matches, in name order, from the front
         total = SEARCH_SHOWN
     pages = max(1, -(-total // per_page))
