@@ -1,8 +1,8 @@
 """gunicorn settings for production (`make serve`, the Procfile's web process).
 
 Every value can be overridden from the environment, so a host changes none of this file:
-WEB_CONCURRENCY (workers), PORT or GUNICORN_BIND, GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS,
-FORWARDED_ALLOW_IPS.
+WEB_CONCURRENCY (workers), GUNICORN_WORKER_CLASS and GUNICORN_THREADS, PORT or GUNICORN_BIND,
+GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS, FORWARDED_ALLOW_IPS.
 """
 
 import multiprocessing
@@ -11,13 +11,22 @@ import os
 # Listen on loopback by default: the proxy in front of us is on the same host or passes a bind.
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 
-# Sync workers, (2 x cores) + 1 as gunicorn suggests: requests are short and mostly wait on
-# the database. Each worker holds its own database pool (SQLAlchemy's default, 5 + 10).
+# (2 x cores) + 1 workers as gunicorn suggests: requests are short and mostly wait on the
+# database. Each worker holds its own database pool (SQLAlchemy's default, 5 + 10).
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-worker_class = "sync"
+# Threaded workers (gthread), a few threads each. A sync worker is killed when one request
+# outlasts `timeout`: the built open-data files (register.json is 125 MiB at 100,000
+# organisations) take over two minutes to a reader at 1 MB/s, and that reader got the file cut
+# at the timeout (issue 23). A gthread worker's main thread keeps telling the arbiter it is alive
+# while its threads send, so a slow download finishes and a quick page is not queued behind it.
+# The app keeps no per-request state outside Flask's contexts, and its in-process caches lock
+# (charter/caching.py, register_version.VersionCache), as under `flask run`, which is threaded.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
-# An evidence upload or download of 10MB on a slow line must finish; a stuck request must not
-# hold a worker for ever. The proxy in front should time out a little later than this.
+# A worker that stops answering the arbiter for this long is killed and replaced. With
+# threads, this no longer limits one request: the proxy in front cuts a client that waits too
+# long, and database statements are bounded by the database's own settings.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

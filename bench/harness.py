@@ -334,11 +334,14 @@ def download(url: str, pids: list[int]) -> dict:
 
 
 def public_count() -> int:
+    """Entries on the default charter's public register, as the register itself counts them (a
+    signing in a public state and published)."""
     from sqlalchemy import func, select
 
-    from charter.models import Signing
-    from workflows.lifecycle import PUBLIC_STATES
+    from charter.models import Organisation
+    from charter.services.domain.charters import default_charter_id
+    from charter.services.domain.register_entries import on_register_clause
 
     return db.session.scalar(
-        select(func.count()).select_from(Signing).where(Signing.status.in_(PUBLIC_STATES))
+        select(func.count(Organisation.id)).where(on_register_clause(default_charter_id()))
     )

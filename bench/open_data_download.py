@@ -2,7 +2,7 @@
 
 Builds the register at ``--organisations`` (it DROPS every table of DATABASE_URL), builds the
 open-data files as the scheduler would (``open_data_files.build_stale``), serves the app with
-the shipped ``gunicorn.conf.py`` (its workers, its 60 s worker timeout, its recycling) and then,
+the shipped ``gunicorn.conf.py`` (its workers and threads, its 60 s worker timeout) and then,
 side by side on loopback:
 
 - a slow client reading ``register.json`` at ``--rate`` bytes a second, plain (it asks for no
@@ -28,6 +28,7 @@ import argparse
 import gzip
 import http.client
 import json
+import runpy
 import shutil
 import sys
 import tempfile
@@ -125,6 +126,13 @@ class Download:
                 return len(json.loads(data)["organisations"])
             except (ValueError, KeyError, EOFError, OSError):
                 return None
+
+
+def shipped_worker_class() -> str:
+    """The worker class and threads ``gunicorn.conf.py`` gives, as gunicorn reads them."""
+    settings = runpy.run_path(str(harness.ROOT / "gunicorn.conf.py"))
+    threads = settings.get("threads", 1)
+    return f"{settings['worker_class']}, {threads} thread{'s' if threads != 1 else ''} each"
 
 
 def side_by_side(port: int, rate: float, limit: float) -> dict[str, list[Download]]:
@@ -236,8 +244,9 @@ def main() -> None:
             db.session.remove()
         with harness.Gunicorn(args.port, shipped=True, env={"OPEN_DATA_DIR": folder}) as server:
             print(
-                f"gunicorn.conf.py as shipped: {len(server.worker_pids())} sync workers, "
-                f"60 s timeout; slow clients at {args.rate / 1e6:g} MB/s",
+                f"gunicorn.conf.py as shipped: {len(server.worker_pids())} workers "
+                f"({shipped_worker_class()}), 60 s worker timeout; slow clients at "
+                f"{args.rate / 1e6:g} MB/s",
                 flush=True,
             )
             results = side_by_side(args.port, args.rate, args.limit)
