@@ -9,7 +9,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from charter.extensions import csrf, db, limiter, login_manager, migrate
-from charter.operations import connection_checks, init_operations, replica
+from charter.operations import connection_checks, connection_settings, init_operations, replica
 from charter.resources import instance_dir, resource_dir
 
 
@@ -34,6 +34,7 @@ def create_app(config_class=None) -> Flask:
     init_operations(app)
 
     _configure_jinja(app)
+    connection_settings.init_app(app)
     db.init_app(app)
     replica.init_app(app)
     connection_checks.init_app(app)

@@ -82,9 +82,12 @@ def _drop_every_table() -> None:
     existing.drop_all(bind=db.engine)
 
 
-def demo_at_head(tmp_path) -> Flask:
+def demo_at_head(tmp_path, more_schemes: tuple[str, ...] = ()) -> Flask:
     """The demo's data in the empty database, migrated to head: what a migration test takes
-    down and up again. Inside ``empty_database_app``."""
+    down and up again. Inside ``empty_database_app``. ``more_schemes``: files in ``schemes/``
+    loaded after the default one (other charters)."""
+    from pathlib import Path
+
     from flask import current_app
     from flask_migrate import upgrade
 
@@ -93,6 +96,10 @@ def demo_at_head(tmp_path) -> Flask:
     upgrade()
     runner = app.test_cli_runner()
     assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
+    for name in more_schemes:
+        path = Path(app.root_path).parent / "schemes" / name
+        result = runner.invoke(args=["charter", "load-scheme", str(path)])
+        assert result.exit_code == 0, result.output
     result = runner.invoke(args=["charter", "demo-data"])
     assert result.exit_code == 0, result.output
     db.session.remove()

@@ -9,12 +9,15 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from charter.extensions import db
-from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F401  (fixtures)
+from tests.migration_helpers import (  # noqa: F401  (fixtures)
+    demo_at_head,
+    empty_database_app,
+    keep_logging,
+)
 from tests.test_migration_certificates import SCHEME
 
 pytestmark = [
@@ -93,14 +96,7 @@ def _counts(connection) -> dict[str, int]:
 
 @pytest.mark.usefixtures("empty_database_app")
 def test_every_scheme_becomes_shropshires_and_no_other_row_changes(tmp_path):
-    app = current_app._get_current_object()
-    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    upgrade()
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
-    result = runner.invoke(args=["charter", "demo-data"])
-    assert result.exit_code == 0, result.output
-    db.session.remove()
+    runner = demo_at_head(tmp_path).test_cli_runner()
     with db.engine.begin() as connection:
         _fill_empty_tables(connection)
         counts = _counts(connection)

@@ -6,15 +6,16 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from charter.extensions import db
-from tests.migration_helpers import empty_database_app, keep_logging  # noqa: F401  (fixtures)
+from tests.migration_helpers import (  # noqa: F401  (fixtures)
+    demo_at_head,
+    empty_database_app,
+    keep_logging,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
@@ -29,17 +30,7 @@ def _columns(connection, table: str) -> set[str]:
 
 @pytest.mark.usefixtures("empty_database_app")
 def test_summary_rows_take_their_charter_and_events_their_signing(tmp_path):
-    app = current_app._get_current_object()
-    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    upgrade()
-    runner = app.test_cli_runner()
-    schemes = Path(app.root_path).parent / "schemes"
-    assert runner.invoke(args=["charter", "load-scheme"]).exit_code == 0
-    for name in ("worcestershire.toml", "cheshire-west-and-chester.toml"):
-        result = runner.invoke(args=["charter", "load-scheme", str(schemes / name)])
-        assert result.exit_code == 0, result.output
-    assert runner.invoke(args=["charter", "demo-data"]).exit_code == 0
-    db.session.remove()
+    demo_at_head(tmp_path, ("worcestershire.toml", "cheshire-west-and-chester.toml"))
     with db.engine.connect() as connection:
         default = connection.execute(text("SELECT min(id) FROM charters")).scalar()
         charters = set(connection.execute(text("SELECT DISTINCT charter_id FROM impact_builds")))

@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from charter.extensions import db
+from charter.operations import connection_settings
 from charter.replica_session import READS_FROM_REPLICA, REPLICA_ENGINE, reading_from_replica
 
 READ_PRIMARY_COOKIE = "charter_read_primary"
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     if url.startswith("postgresql"):
         # A replica host that has gone away must not hold a request for the OS's TCP timeout.
         options["connect_args"] = {"connect_timeout": REPLICA_CONNECT_TIMEOUT}
+    options = connection_settings.postgresql_options(url, options)
     app.extensions[REPLICA_ENGINE] = create_engine(url, **options)
     app.extensions[_STATE] = ReplicaHealth()
 
