@@ -296,11 +296,15 @@ def _rows_statement(filters_shape: Filters, after: bool, before: bool, reverse: 
     return in_key_order(select(*columns), keys, reverse=reverse)
 
 
-def _rows(filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit):
+def _rows(
+    filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit, common=False
+):
+    """``common``: a name search with more matches than it shows, read in name order
+    (``query_plans.custom_plans``)."""
     statement = _rows_statement(shape(filters), after is not None, before is not None, reverse)
     params = page_params(filters, after=after, before=before, offset=offset, limit=limit)
     if filters.q:
-        with custom_plans():
+        with custom_plans(name_order=common):
             rows = db.session.execute(statement, params).all()
     else:
         rows = db.session.execute(statement, params).all()
@@ -321,16 +325,16 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
     pages = max(1, -(-total // per_page))
     page = query.page
     if query.after is not None:
-        rows = _rows(filters, after=query.after, limit=per_page + 1)
+        rows = _rows(filters, after=query.after, limit=per_page + 1, common=more)
         # The page number in a link is a label only: keep it between its neighbours.
         page = pages if len(rows) <= per_page else max(2, min(page, pages - 1))
         rows = rows[:per_page]
         if not rows:  # the register shrank behind the link: show its last page
             return search(RegisterQuery(filters, page=pages), version, per_page)
     elif query.before is not None:
-        rows = _rows(filters, before=query.before, reverse=True, limit=per_page + 1)
+        rows = _rows(filters, before=query.before, reverse=True, limit=per_page + 1, common=more)
         if len(rows) <= per_page:  # nothing further back: this is the first page
-            page, rows = 1, _rows(filters, limit=per_page)
+            page, rows = 1, _rows(filters, limit=per_page, common=more)
         else:
             page, rows = max(2, min(page, pages - 1)), rows[1:]
     else:
@@ -350,7 +354,7 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
         if from_start <= from_end or more:
             if from_start > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
-            rows = _rows(filters, offset=from_start, limit=per_page)
+            rows = _rows(filters, offset=from_start, limit=per_page, common=more)
         else:
             if from_end > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
