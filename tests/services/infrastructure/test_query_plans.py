@@ -24,3 +24,19 @@ def test_plans_are_made_for_each_execution_inside_and_as_before_after(app):
 def test_on_sqlite_it_runs_the_statements_unchanged(app):
     with custom_plans():
         assert db.session.scalar(text("SELECT 1")) == 1
+
+
+def test_statements_inside_are_not_prepared_and_the_connection_is_left_as_it_was(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg prepares statements; SQLite's driver does not")
+    driver = db.session.connection().connection.driver_connection
+    before = driver.prepare_threshold
+    with custom_plans(name_order=True):
+        assert driver.prepare_threshold is None
+        assert db.session.scalar(text("SHOW enable_bitmapscan")) == "off"
+        for _ in range(8):  # past psycopg's threshold of 5
+            db.session.scalar(text("SELECT 1 WHERE 1 = :one"), {"one": 1})
+        prepared = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+        assert prepared == 0
+    assert driver.prepare_threshold == before
+    assert db.session.scalar(text("SHOW enable_bitmapscan")) == "on"
