@@ -304,3 +304,8 @@ def test_registration_waits_for_a_scheme(client):
 def test_a_website_without_https_is_completed(member_client, db, scheme, typed, kept):
     register(member_client, website=typed)
     assert db.session.scalar(select(Organisation)).website == kept
+
+
+def test_a_refused_website_is_shown_back_as_typed(member_client, scheme):
+    page = submit(member_client, FORM_URL, answers(website="localhost")).get_data(as_text=True)
+    assert 'value="localhost"' in page and "https://localhost" not in page

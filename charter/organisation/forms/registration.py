@@ -192,19 +192,22 @@ class RegistrationForm(FlaskForm):
     def validate_website(self, field):
         if not field.data:
             return
-        if "://" not in field.data:
-            # People type "www.example.org": complete it rather than refuse it (issue 11).
-            field.data = f"https://{field.data}"
-        parts = split_web_address(field.data)
+        address = field.data
+        if "://" not in address:
+            # People type "www.example.org": complete it rather than refuse it (issue 11). A
+            # refused address is shown back as typed, not with the https:// added.
+            address = f"https://{address}"
+        parts = split_web_address(address)
         host = (parts and parts.hostname) or ""
         if (
             parts is None
             or parts.scheme not in ("http", "https")
             or "." not in host
-            or " " in field.data
+            or " " in address
             or "@" in parts.netloc  # no user:password@ in a public link
         ):
             raise ValidationError(WEBSITE_MESSAGE)
+        field.data = address
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
