@@ -98,11 +98,12 @@ def build_data(database_url: str, owners: int, public: int) -> list[tuple[str, s
                 identifier_scheme="GB-COH",
                 identifier=f"{n + 1:08d}",
                 org_id=f"GB-COH-{n + 1:08d}",
-                status="monitoring" if n < owners else "signatory",
             )
             db.session.add(org)
             db.session.flush()
-            signings.start(org, scheme).route = "working_towards"
+            signing = signings.start(org, scheme)
+            signing.route = "working_towards"
+            signing.status = "monitoring" if n < owners else "signatory"
             if n >= owners:
                 continue
             email = f"owner{n}@bench.example"
