@@ -38,9 +38,10 @@ from bench.generate import PLACES, TRADES, grow_to
 from bench.published_figures import add_published_figures
 from charter.extensions import db
 from charter.models import CharterMark, Organisation, Signing
+from charter.services.domain.charters import default_charter_id
+from charter.services.domain.register_entries import on_register_clause
 from charter.services.read_models.register import MAX_DIRECT_OFFSET, PAGE_SIZE
 from charter.services.read_models.register_query import encode_cursor
-from workflows.lifecycle import PUBLIC_STATES
 
 # Revalidation (If-None-Match) is measured for these.
 REVALIDATED = ("register", "filtered", "api")
@@ -50,15 +51,20 @@ REVALIDATED = ("register", "filtered", "api")
 REPEATED_GOAL, FRESH_GOAL, FLAT_GOAL, EXPORT_GOAL = 0.4, 0.1, 1.5, 11
 
 
+def public_entries():
+    """(sort key, id, slug) of every organisation on the default charter's register."""
+    return select(func.lower(Organisation.name), Organisation.id, Organisation.slug).where(
+        on_register_clause(default_charter_id())
+    )
+
+
 def pages_to_measure() -> dict[str, str]:
     """The issue's pages, with real values from the data: the last page, a deep cursor, a holder's
     page, certificate and badge."""
     public = harness.public_count()
-    last = max(1, -(-public // 20))
+    last = max(1, -(-public // PAGE_SIZE))
     middle = db.session.execute(
-        select(func.lower(Organisation.name), Organisation.id, Organisation.slug)
-        .join(Signing, Signing.organisation_id == Organisation.id)
-        .where(Signing.status.in_(PUBLIC_STATES))
+        public_entries()
         .order_by(func.lower(Organisation.name), Organisation.id)
         .offset(public // 2)
         .limit(1)
@@ -195,13 +201,8 @@ def fresh_paths(count: int = 3000) -> dict[str, list[str]]:
     counter to each as well): other pages of the register, new searches, other
     organisations, cursors and certificates. Nothing a worker has rendered or counted before."""
     rng = random.Random(23)
-    public = harness.public_count()
-    last = max(1, -(-public // 20))
-    entries = db.session.execute(
-        select(func.lower(Organisation.name), Organisation.id, Organisation.slug)
-        .join(Signing, Signing.organisation_id == Organisation.id)
-        .where(Signing.status.in_(PUBLIC_STATES))
-    ).all()
+    last = max(1, -(-harness.public_count() // PAGE_SIZE))
+    entries = db.session.execute(public_entries()).all()
     entries = rng.sample(entries, min(len(entries), count))
     certificates = db.session.scalars(
         select(CharterMark.certificate_number)

@@ -23,6 +23,21 @@ def link(page: str, kind: str) -> str | None:
     return found.group(1).replace("&amp;", "&") if found else None
 
 
+def statements_run(client, url: str) -> list[str]:
+    """The SQL a GET of ``url`` sends, in order (it must answer 200)."""
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    return seen
+
+
 def make_register(scheme, count: int) -> list[str]:
     names = [f"Firm {n:03d}" for n in range(count)]
     for name in names:
@@ -152,16 +167,7 @@ def test_only_a_name_search_is_capped(client, scheme, monkeypatch):
 def test_a_search_counts_no_further_than_it_shows(client, scheme, monkeypatch):
     monkeypatch.setattr(register_page_service, "SEARCH_SHOWN", 40)
     make_register(scheme, 65)
-    seen: list[str] = []
-
-    def statement(_conn, _cursor, sql, *_args):
-        seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", statement)
-    try:
-        assert client.get("/c/shropshire/register?q=firm").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", statement)
+    seen = statements_run(client, "/c/shropshire/register?q=firm")
     counts = [sql for sql in seen if sql.upper().startswith("SELECT COUNT(")]
     assert len(counts) == 1 and "LIMIT" in counts[0].upper(), counts
 
@@ -174,14 +180,5 @@ def test_a_common_word_is_read_in_name_order(client, scheme, monkeypatch, query,
         pytest.skip("plans are PostgreSQL's")
     monkeypatch.setattr(register_page_service, "SEARCH_SHOWN", 40)
     make_register(scheme, 65)
-    seen: list[str] = []
-
-    def statement(_conn, _cursor, sql, *_args):
-        seen.append(sql)
-
-    event.listen(db.engine, "before_cursor_execute", statement)
-    try:
-        assert client.get(f"/c/shropshire/register?q={query}").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", statement)
+    seen = statements_run(client, f"/c/shropshire/register?q={query}")
     assert ("SET LOCAL enable_bitmapscan = off" in seen) is name_order, seen
