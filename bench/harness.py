@@ -331,17 +331,3 @@ def download(url: str, pids: list[int]) -> dict:
     done.set()
     sampler.join()
     return {"seconds": seconds, "bytes": size, "peak_rss_mib": peak["rss"] / 1024}
-
-
-def public_count() -> int:
-    """Entries on the default charter's public register, as the register itself counts them (a
-    signing in a public state and published)."""
-    from sqlalchemy import func, select
-
-    from charter.models import Organisation
-    from charter.services.domain.charters import default_charter_id
-    from charter.services.domain.register_entries import on_register_clause
-
-    return db.session.scalar(
-        select(func.count(Organisation.id)).where(on_register_clause(default_charter_id()))
-    )

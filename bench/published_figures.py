@@ -1,8 +1,7 @@
-"""Published figures in the demo's shape, for the open-data download bench and ``make bench``: the
-register's JSON export and an organisation's page carry each consenting organisation's verified
-figures, and without them the generated
-register made a 49.5 MB file at 100,000 organisations where realistic data makes 124.6 MiB
-(issue 23).
+"""Published figures in the demo's shape, for the open-data download bench and ``make bench``:
+the register's JSON export and an organisation's page carry each consenting organisation's
+verified figures, and without them the generated register made a 49.5 MB file at 100,000
+organisations where realistic data makes 124.6 MiB (issue 23).
 
 The demo's organisations that publish report 6 measures, each over 1 to 9 quarters (3, 1, 1, 3,
 9, 2, 3, 9, 3, 3, 8, 3, 5, 1, 2 and 7: 3.9 on average); the same pattern is given, in turn, to a
