@@ -27,6 +27,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, make_response, request, session
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from charter.extensions import db
 from charter.services.read_models import register_version
@@ -230,15 +231,29 @@ def _store(
         store.put(version, ("response", etag), (body, headers))
 
 
-def cached_fragment(key, caller):
+# Stands for the search text in a cached search form (``cached_fragment(key, text=...)``):
+# private-use characters, which HTML escaping leaves as they are. The text is put in after the
+# slot is found, so a search for the slot itself is shown as typed.
+TEXT_SLOT = "\ue000text\ue000"
+
+
+def cached_fragment(key, caller, text=None):
     """``{% call cached_fragment(key) %}...{% endcall %}``: the block rendered once per register
     version and key in this process, then reused. For parts that depend only on the register
     and the query, such as the register's search form: its GOV.UK macros (each re-imports its
-    sub-macros on every call) cost most of the page's rendering. A key of None renders afresh."""
+    sub-macros on every call) cost most of the page's rendering. A key of None renders afresh.
+
+    ``text``: what a person typed (a new search each time), left out of the key. The block
+    renders ``TEXT_SLOT`` where it goes, and the kept fragment gets it, escaped, on each use: a
+    new search then costs a string replacement, not the form's macros (3.8 ms of a 20 ms page at
+    100,000 organisations)."""
     if key is None:
         return caller()
     version = register_version_for_request().version
-    return register_version.cache().get(version, ("fragment", key), caller)
+    fragment = register_version.cache().get(version, ("fragment", key), caller)
+    if text is None:
+        return fragment
+    return Markup(str(fragment).replace(TEXT_SLOT, str(escape(text))))
 
 
 # Layout fragments kept per process (header and footer variants): a handful of keys.
@@ -264,5 +279,6 @@ def layout_fragment(key, caller):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["cached_fragment"] = cached_fragment
+    app.jinja_env.globals["text_slot"] = TEXT_SLOT
     app.jinja_env.globals["layout_fragment"] = layout_fragment
     app.jinja_env.globals["versioned_fragment"] = versioned_fragment

@@ -4,6 +4,7 @@ register's version, a short public max-age, and a 304 that costs one query."""
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 from charter.extensions import db
 from charter.models import Organisation
@@ -88,3 +89,25 @@ def test_signed_in_people_get_a_fresh_page(client, scheme, member):
     assert response.status_code == 200
     assert "ETag" not in response.headers
     assert "public" not in response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("firm", "second"),
+        ("firm", '"><script>alert(1)</script>'),
+        ("firm", "\ue000text\ue000"),  # the cached form's own slot, searched for
+        ("firm", "a & b < c"),
+    ],
+)
+def test_a_new_search_shows_its_own_text_in_the_kept_form(client, scheme, first, second):
+    """The search form is kept once per register version and filters, without the text: each
+    search gets its own text back in the box, escaped once, whatever it is."""
+    make_signatory(scheme, "First Firm", district="Shrewsbury")
+    for text in (first, second, first):
+        for district in ("", "Shrewsbury"):
+            query = {"q": text, "district": district}
+            html = client.get("/c/shropshire/register", query_string=query).get_data(as_text=True)
+            box = BeautifulSoup(html, "html.parser").select_one("input#q")
+            assert box["value"] == text
+            assert html.count("\ue000") == text.count("\ue000")

@@ -124,7 +124,10 @@ def register_page(search: Searched, endpoint: str, **context):
             {"text": message, "href": f"#{ERROR_TARGETS[name]}"}
             for name, message in query.errors.items()
         ],
-        form_cache_key=None if query.errors else (endpoint, query.filters, _choices(context)),
+        # The form is kept without the search text, which goes in on each use.
+        form_cache_key=None
+        if query.errors
+        else (endpoint, replace(query.filters, q=""), bool(query.filters.q), _choices(context)),
         result=result,
         pagination=pagination(result, search.params, endpoint) if result else None,
         **context,
