@@ -50,6 +50,11 @@ class Config:
     # are used as they are (charter/operations/connection_checks.py).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     DB_IDLE_PING_SECONDS = float(os.environ.get("DB_IDLE_PING_SECONDS", "10"))
+    # PostgreSQL cancels a statement that runs longer (0: never). gunicorn.conf.py sets 30 for
+    # the web processes; jobs and commands keep none (charter/operations/connection_settings.py).
+    DATABASE_STATEMENT_TIMEOUT_SECONDS = float(
+        os.environ.get("DATABASE_STATEMENT_TIMEOUT_SECONDS", "0")
+    )
     SQLALCHEMY_RECORD_QUERIES = False
     # --- Reads from a replica (charter/operations/replica.py; docs/deployment.md) ---
     # A streaming replica of DATABASE_URL (charter/replica_session.py); unset, every query goes

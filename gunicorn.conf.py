@@ -2,7 +2,7 @@
 
 Every value can be overridden from the environment, so a host changes none of this file:
 WEB_CONCURRENCY (workers), GUNICORN_WORKER_CLASS and GUNICORN_THREADS, PORT or GUNICORN_BIND,
-GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS, FORWARDED_ALLOW_IPS.
+GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS, FORWARDED_ALLOW_IPS, DATABASE_STATEMENT_TIMEOUT_SECONDS.
 """
 
 import multiprocessing
@@ -30,6 +30,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
+
+# Each database statement of a web request is cancelled after this many seconds (the threads
+# above are never killed for a long request, so this is what bounds one): read by the app each
+# worker loads, not by the scheduler or the mail worker, which run no gunicorn.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_SECONDS", "30")
 
 # Workers are not recycled after a count of requests. Each worker keeps the answers it has
 # rendered and the register's filter lists and counts in memory, per register version

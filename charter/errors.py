@@ -109,8 +109,15 @@ def unavailable_response(error):
     retried by the load balancer on another host."""
     from charter.operations import replica
 
-    current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0])
-    replica.note_failure()
+    if _timed_out(error):
+        # The database answered: this statement ran past DATABASE_STATEMENT_TIMEOUT_SECONDS.
+        # Not a sign that the replica (or the primary) is away.
+        current_app.logger.warning(
+            "statement timed out in %s: %s", request.endpoint, str(error).splitlines()[0]
+        )
+    else:
+        current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0])
+        replica.note_failure()
     _roll_back()
     if request.blueprint == "api":
         from charter.api.views import error_response
@@ -129,6 +136,11 @@ def unavailable_response(error):
         response.headers["Cache-Control"] = "no-store"
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _timed_out(error) -> bool:
+    """PostgreSQL cancelled the statement (statement_timeout): psycopg's QueryCanceled."""
+    return type(getattr(error, "orig", None)).__name__ == "QueryCanceled"
 
 
 def _roll_back() -> None:

@@ -9,23 +9,41 @@ queries are short; its few long ones (the open-data builds, the scheduled review
 batches by index. So the app's connections run without JIT; ``psql`` and other clients keep the
 server's setting. Set in the connection's startup packet, so a pooled connection, a replaced one
 and the replica's all have it without a statement of their own.
+
+**A bound on each statement of a web request** (``DATABASE_STATEMENT_TIMEOUT_SECONDS``, set to
+30 by ``gunicorn.conf.py`` for the web processes only). A threaded gunicorn worker no longer
+kills a request that outlasts its timeout, so nothing else would stop a statement that runs
+away (a plan gone wrong, a lock held by a stuck job): it would hold a thread and a connection
+until it finished. PostgreSQL cancels a statement that passes the bound; the request gets the
+503 page and the log says which. The scheduler, the mail worker and the command line keep no
+bound: their long jobs read in batches, and a cancelled build would only start again.
 """
 
 from __future__ import annotations
+
+import math
 
 from flask import Flask
 
 STARTUP_OPTIONS = "-c jit=off"
 
 
-def postgresql_options(url: str, options: dict | None = None) -> dict:
+def startup_options(statement_timeout_seconds: float = 0) -> str:
+    """The ``options`` of the startup packet: JIT off, and the statement bound if there is one
+    (in whole milliseconds, PostgreSQL's unit; 0: none)."""
+    if not 0 < statement_timeout_seconds < math.inf:
+        return STARTUP_OPTIONS
+    return f"{STARTUP_OPTIONS} -c statement_timeout={round(statement_timeout_seconds * 1000)}"
+
+
+def postgresql_options(url: str, options: dict | None = None, statement_timeout: float = 0) -> dict:
     """``create_engine`` options for ``url``: ``options`` with the startup settings added if it
     is a PostgreSQL address (a copy: the config's dictionary is shared by every app)."""
     options = dict(options or {})
     if url.startswith("postgresql"):
         connect_args = dict(options.get("connect_args") or {})
         given = connect_args.get("options", "")
-        connect_args["options"] = f"{given} {STARTUP_OPTIONS}".strip()
+        connect_args["options"] = f"{given} {startup_options(statement_timeout)}".strip()
         options["connect_args"] = connect_args
     return options
 
@@ -33,5 +51,7 @@ def postgresql_options(url: str, options: dict | None = None) -> dict:
 def init_app(app: Flask) -> None:
     """Before ``db.init_app``: the primary's engine options."""
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS"),
+        app.config.get("DATABASE_STATEMENT_TIMEOUT_SECONDS", 0),
     )

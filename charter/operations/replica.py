@@ -71,7 +71,9 @@ def init_app(app: Flask) -> None:
     if url.startswith("postgresql"):
         # A replica host that has gone away must not hold a request for the OS's TCP timeout.
         options["connect_args"] = {"connect_timeout": REPLICA_CONNECT_TIMEOUT}
-    options = connection_settings.postgresql_options(url, options)
+    options = connection_settings.postgresql_options(
+        url, options, app.config.get("DATABASE_STATEMENT_TIMEOUT_SECONDS", 0)
+    )
     app.extensions[REPLICA_ENGINE] = create_engine(url, **options)
     app.extensions[_STATE] = ReplicaHealth()
 
