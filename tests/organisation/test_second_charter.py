@@ -191,3 +191,36 @@ def test_a_charter_takes_its_own_districts_and_with_an_outside_entry_anywhere(
     districts, district, covered
 ):
     assert signings.covers(districts, district) is covered
+
+
+def test_the_dashboard_says_when_it_signed_the_charter_it_acts_in(
+    client, db, scheme, signed_once, second_scheme
+):
+    from datetime import datetime
+
+    organisation = signed_once
+    signings.start(organisation, second_scheme).status = "signatory"
+    for signed_scheme, when in (
+        (scheme, datetime(2026, 5, 1, 9)),
+        (second_scheme, datetime(2026, 10, 2, 9)),
+    ):
+        db.session.add(
+            Signature(
+                organisation_id=organisation.id,
+                scheme_id=signed_scheme.id,
+                signatory_name="Sam Signer",
+                signatory_role="Director",
+                has_authority=True,
+                route="working_towards",
+                accepted_principles=[],
+                signed_at=when,
+            )
+        )
+    db.session.commit()
+    base = f"/organisations/{organisation.slug}"
+    shropshire = client.get(base).get_data(as_text=True)
+    worcestershire = client.get(f"{base}?charter={WORCESTERSHIRE}").get_data(as_text=True)
+    assert "1 May 2026 by Sam Signer" in shropshire
+    assert "2 October 2026" not in shropshire
+    assert "2 October 2026 by Sam Signer" in worcestershire
+    assert "1 May 2026" not in worcestershire

@@ -83,3 +83,52 @@ def test_the_page_costs_the_same_queries_for_more_organisations(
     # each organisation is on; then kept until the register changes, but the version.
     assert few <= 6
     assert count_for_page() == 1
+
+
+def test_each_charters_page_of_an_organisation_shows_its_own_signature(client_request, scheme):
+    """Signed Shropshire's charter in May, Worcestershire's in October: each charter's page of
+    the organisation says when it signed that charter and which scheme, never the other's."""
+    from datetime import datetime
+
+    from charter.models import Signature
+
+    second = load_scheme_text(second_charter_text()).scheme
+    db.session.commit()
+    both = make_organisation(scheme=scheme, name="Both Charters Ltd", status="monitoring")
+    signings.start(both, second).status = "monitoring"
+    for signed_scheme, when in (
+        (scheme, datetime(2026, 5, 1, 9)),
+        (second, datetime(2026, 10, 2, 9)),
+    ):
+        db.session.add(
+            Signature(
+                organisation_id=both.id,
+                scheme_id=signed_scheme.id,
+                signatory_name="Sam Signer",
+                signatory_role="Director",
+                has_authority=True,
+                route="working_towards",
+                accepted_principles=[],
+                signed_at=when,
+            )
+        )
+    db.session.commit()
+
+    def signed(charter_slug: str) -> dict[str, str]:
+        page = client_request.get(
+            "public.show_register_entry", charter_slug=charter_slug, slug=both.slug
+        )
+        rows = {}
+        for row in page.select(".govuk-summary-list__row"):
+            key = row.select_one(".govuk-summary-list__key").get_text(" ", strip=True)
+            rows[key] = row.select_one(".govuk-summary-list__value").get_text(" ", strip=True)
+        return {key: rows.get(key) for key in ("Signed on", "Scheme")}
+
+    assert signed("shropshire") == {
+        "Signed on": "1 May 2026",
+        "Scheme": f"{scheme.name}, version {scheme.version}",
+    }
+    assert signed("worcestershire") == {
+        "Signed on": "2 October 2026",
+        "Scheme": f"{second.name}, version {second.version}",
+    }

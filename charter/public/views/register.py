@@ -156,14 +156,15 @@ def show_register():
 @bp.get("/c/<charter_slug>/register/<slug>")
 @cached_by_register(scope="pages")
 def show_register_entry(slug: str):
-    organisation = register_service.public_organisation(slug, charter_prefix.page_charter_id())
+    charter_id = charter_prefix.page_charter_id()
+    organisation = register_service.public_organisation(slug, charter_id)
     if organisation is None:
         abort(404)
     mark = marks.current_mark(organisation)
     mark_facts = public_standing.facts(mark)
     states = states_of(organisation)
     standing = marks.standing(mark, states=states) if mark else None
-    signed = register_service.latest_signature(organisation)
+    signed = register_service.latest_signature(organisation, charter_id)
     signing = signings.signing_of(organisation)
     progress = measure_progress(organisation)
     contract_count, contract_value = contract_summary(organisation)

@@ -149,11 +149,16 @@ def members_of(organisation: Organisation) -> list[Membership]:
 
 
 def latest_signature(organisation: Organisation) -> Signature | None:
+    """Its latest signature of the charter acting now (its signing's charter): one that signed
+    two charters sees, in each, when it signed that one."""
+    signing = signings.signing_of(organisation)
+    query = select(Signature).where(Signature.organisation_id == organisation.id)
+    if signing is not None:
+        query = query.join(Scheme, Scheme.id == Signature.scheme_id).where(
+            Scheme.charter_id == signing.charter_id
+        )
     return db.session.scalar(
-        select(Signature)
-        .where(Signature.organisation_id == organisation.id)
-        .order_by(Signature.signed_at.desc(), Signature.id.desc())
-        .limit(1)
+        query.order_by(Signature.signed_at.desc(), Signature.id.desc()).limit(1)
     )
 
 

@@ -382,11 +382,15 @@ def public_organisation(slug: str, charter_id: int) -> Organisation | None:
     )
 
 
-def latest_signature(organisation: Organisation) -> tuple[Signature, Scheme] | None:
+def latest_signature(
+    organisation: Organisation, charter_id: int
+) -> tuple[Signature, Scheme] | None:
+    """The organisation's latest signature of charter ``charter_id``'s schemes, with its scheme:
+    an organisation that signed two charters shows each charter's page its own."""
     row = db.session.execute(
         select(Signature, Scheme)
         .join(Scheme, Scheme.id == Signature.scheme_id)
-        .where(Signature.organisation_id == organisation.id)
+        .where(Signature.organisation_id == organisation.id, Scheme.charter_id == charter_id)
         .order_by(Signature.signed_at.desc(), Signature.id.desc())
         .limit(1)
     ).first()
