@@ -86,3 +86,40 @@ def test_the_register_page_tells_the_history_without_reasons(client, scheme):
     assert "11 August 2025</span>: Suspended by the scheme administrators" in page
     assert "18 August 2025</span>: The suspension was lifted" in page
     assert "No return" not in page and "Kept to ourselves" not in page
+
+
+def test_one_charters_record_shows_nothing_of_anothers(client, scheme):
+    """An organisation lapsed under Worcestershire's charter and is still a signatory of
+    Shropshire's: Shropshire's page and feed show no lapse, Worcestershire's show it."""
+    from charter.models import AuditEvent
+    from charter.services.domain import signings
+    from charter.services.domain.schemes import load_scheme_text
+    from tests.public.charter_helpers import second_charter_text
+
+    second = load_scheme_text(second_charter_text()).scheme
+    db.session.commit()
+    both = make_organisation(scheme=scheme, status="signatory", name="Dogwood Dairy")
+    lapsed_signing = signings.start(both, second)
+    lapsed_signing.status = "lapsed"
+    db.session.flush()
+    db.session.add(
+        AuditEvent(
+            organisation_id=both.id,
+            signing_id=lapsed_signing.id,
+            actor_label="scheduled review",
+            trigger="lapse",
+            from_state="signatory",
+            to_state="lapsed",
+            created_at=datetime(2025, 9, 1, 9),
+        )
+    )
+    db.session.commit()
+    lapse = "The organisation’s commitment to the charter lapsed"
+    shropshire = client.get(f"/c/shropshire/register/{both.slug}").get_data(as_text=True)
+    worcestershire = client.get(f"/c/worcestershire/register/{both.slug}").get_data(as_text=True)
+    assert lapse not in shropshire
+    assert lapse in worcestershire
+    feed = client.get("/c/shropshire/register/feed.atom").get_data(as_text=True)
+    assert "Dogwood Dairy: commitment to the charter lapsed" not in feed
+    feed = client.get("/c/worcestershire/register/feed.atom").get_data(as_text=True)
+    assert "Dogwood Dairy: commitment to the charter lapsed" in feed

@@ -352,7 +352,7 @@ def refusal_reason(application: Application, appeal: Appeal | None = None) -> st
     if application.status == APPLICATION_REFUSED:
         return application.rationale
     query = select(AuditEvent.reason).where(
-        AuditEvent.organisation_id == application.organisation_id,
+        signings.events_of_signing(application.organisation_id, application.signing_id),
         AuditEvent.trigger == "refuse_mark",
     )
     if appeal is not None:

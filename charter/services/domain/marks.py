@@ -229,7 +229,7 @@ def mark_history(organisation: Organisation) -> list[MarkEvent]:
     events = db.session.scalars(
         select(AuditEvent)
         .where(
-            AuditEvent.organisation_id == organisation.id,
+            signings.events_of(organisation),
             AuditEvent.trigger.in_(MARK_TRIGGERS),
         )
         .order_by(AuditEvent.created_at, AuditEvent.id)

@@ -12,11 +12,11 @@ charter the page acts in.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
-from charter.models import Charter, Organisation, Scheme, Signing
+from charter.models import AuditEvent, Charter, Organisation, Scheme, Signing
 from charter.models.base import utcnow
 from charter.models.signing import REGISTERED, acting_charter, acting_signing, signings_held
 from charter.services.domain.refusals import Refused
@@ -228,6 +228,34 @@ def belongs(model, organisation: Organisation) -> ColumnElement[bool]:
     if signing is None:
         return false()
     return and_(model.organisation_id == organisation.id, model.signing_id == signing.id)
+
+
+def events_of(organisation: Organisation) -> ColumnElement[bool]:
+    """SQL: an audit event about the organisation's signing of the charter acting now, or about
+    the organisation as a whole: one charter's record never shows what happened under
+    another's (``events_of_signing``)."""
+    signing = signing_of(organisation)
+    if signing is None:
+        return false()
+    return events_of_signing(organisation.id, signing.id)
+
+
+def events_of_signing(organisation_id: int, signing_id: int) -> ColumnElement[bool]:
+    """SQL: an audit event of the organisation about its signing ``signing_id``, or about the
+    organisation as a whole (no signing)."""
+    return and_(
+        AuditEvent.organisation_id == organisation_id,
+        or_(AuditEvent.signing_id == signing_id, AuditEvent.signing_id.is_(None)),
+    )
+
+
+def event_in_charter(charter_id) -> ColumnElement[bool]:
+    """SQL: the audit event is about a signing of charter ``charter_id`` (an id or a bound
+    parameter), or about its organisation as a whole: a charter's feed of the public record."""
+    return or_(
+        AuditEvent.signing_id.is_(None),
+        AuditEvent.signing_id.in_(select(Signing.id).where(Signing.charter_id == charter_id)),
+    )
 
 
 class SigningRefused(Refused):

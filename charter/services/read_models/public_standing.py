@@ -20,7 +20,7 @@ from charter.formatting import format_date
 from charter.models import AuditEvent, Organisation
 from charter.models.assessment import CharterMark
 from charter.models.scheme import Scheme
-from charter.services.domain import marks
+from charter.services.domain import marks, signings
 from charter.services.domain import standing as rules
 from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME, award_words
 from charter.services.read_models import register_query as register
@@ -130,7 +130,7 @@ def public_history(organisation: Organisation) -> list[marks.MarkEvent]:
             AuditEvent.created_at, AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state
         )
         .where(
-            AuditEvent.organisation_id == organisation.id,
+            signings.events_of(organisation),
             AuditEvent.trigger.in_([*COMMITMENT_EVENTS, *MARK_GAINED, *MARK_ENDED]),
         )
         .order_by(AuditEvent.created_at, AuditEvent.id)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from charter.extensions import db
 from charter.models import AuditEvent, Organisation
-from charter.services.domain import register_entries
+from charter.services.domain import register_entries, signings
 
 FEED_SIZE = 50
 # Feed entries by audited trigger, the organisation's name in {name}.
@@ -46,6 +46,7 @@ def recent_public_changes(charter_id: int, limit: int = FEED_SIZE) -> list[FeedE
         .join(Organisation, Organisation.id == AuditEvent.organisation_id)
         .where(
             AuditEvent.trigger.in_(FEED_TRIGGERS),
+            signings.event_in_charter(charter_id),
             register_entries.on_register_clause(charter_id),
         )
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
