@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 GOVUK_FRONTEND_VERSION := 5.14.0
 STATIC := charter/static/govuk
 
-.PHONY: help run test setup assets db demo lint format clean ocds-profile scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews bench-reviews-twice bench-charters bench-open-data cluster cluster-serve cluster-test
+.PHONY: help run test setup assets db demo lint format clean ocds-profile scheduler mail-worker serve start requirements check-install bench-load bench bench-reviews bench-reviews-twice bench-charters bench-open-data cluster cluster-serve cluster-scale cluster-test
 
 help: ## list the commands (this list)
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | awk -F'\t' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -99,6 +99,9 @@ cluster: setup ## the reference deployment on this machine (HAProxy, 2 hosts, pr
 
 cluster-serve: setup ## the reference deployment on http://127.0.0.1:5720 until Ctrl+C
 	$(BIN)/python bench/cluster.py --serve
+
+cluster-scale: setup ## two app hosts against one at 4 charters and 100,000 organisations, through HAProxy (about 12 minutes)
+	$(BIN)/python bench/cluster_scale.py
 
 cluster-test: setup ## the replica and failover tests on a real primary and streaming replica (initdb, pg_basebackup)
 	$(BIN)/pytest -q tests/operations/test_replica_reads.py tests/operations/test_failover.py

@@ -233,10 +233,11 @@ class Cluster:
             env["DATABASE_REPLICA_URL"] = self.replica_url
         return env
 
-    def start_app(self, number: int, host: str) -> None:
+    def start_app(self, number: int, host: str, prefix: list[str] | None = None) -> None:
+        gunicorn = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"]
         self.spawn(
             f"app{number}",
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+            [*(prefix or []), *gunicorn],
             env={**self.env, "GUNICORN_BIND": f"{host}:{APP_PORT}"},
         )
 
