@@ -11,21 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache, lru_cache
-from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import CharterMark, Organisation, Scheme, Signature, Signing
-from charter.models.assessment import MARK_SUPERSEDED
+from charter.models import Organisation, Scheme, Signature
 from charter.models.organisation import ORGANISATION_TYPES
-from charter.services.domain import register_entries, signings
+from charter.services.domain import register_entries
 from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME
 from charter.services.infrastructure.query_plans import custom_plans
 from charter.services.read_models import register_version
 from charter.services.read_models.register_query import (
-    ANY_KEY,
     MAX_QUERY_LENGTH,
     STANDING_FILTERS,
     Filters,
@@ -33,14 +29,9 @@ from charter.services.read_models.register_query import (
     Key,
     decode_cursor,
     filtered,
-    in_key_order,
-    page_keys,
-    page_params,
-    shape,
-    sort_key,
     standing_filters,
-    statement_charter,
 )
+from charter.services.read_models.register_rows import RegisterEntry, new_search_page, page_rows
 
 PAGE_SIZE = 20
 # A page asked for by number (a typed or bookmarked link) is found by OFFSET from the nearer end
@@ -175,82 +166,6 @@ class PageNotAvailable(Exception):
         self.message = message
 
 
-class CurrentMark(NamedTuple):
-    """What the register's standing label reads of an organisation's current mark."""
-
-    status: str
-    expires_on: date
-    renewal_window_days: int | None
-
-
-class RegisterEntry(NamedTuple):
-    """One result: plain columns, with the current mark's status and expiry read by the same
-    query (no ORM objects, and no second query for the standing labels)."""
-
-    id: int
-    slug: str
-    name: str
-    organisation_type: str
-    district: str
-    status: str
-    # The Mark's lifecycle under this charter (the signing's); ``mark_status`` is the row's.
-    mark_state: str
-    mark_status: str | None
-    mark_expires_on: date | None
-    mark_renewal_window_days: int | None
-    sort_key: str
-
-    @property
-    def type_label(self) -> str:
-        return ORGANISATION_TYPES.get(self.organisation_type, self.organisation_type)
-
-    @property
-    def mark(self) -> CurrentMark | None:
-        if self.mark_status is None:
-            return None
-        return CurrentMark(self.mark_status, self.mark_expires_on, self.mark_renewal_window_days)
-
-
-def _current_mark(column, any_charter: bool):
-    """``column`` of the organisation's current mark (the latest a renewal has not replaced, as
-    ``marks.current_mark``), correlated: one index lookup per row of the page."""
-    return (
-        select(column)
-        .select_from(CharterMark)
-        .join(Scheme, Scheme.id == CharterMark.scheme_id)
-        .where(
-            CharterMark.organisation_id == Organisation.id,
-            CharterMark.status != MARK_SUPERSEDED,
-            # The Mark of the register's charter, not another charter's.
-            signings.of_charter(CharterMark.scheme_id, statement_charter(any_charter)),
-        )
-        .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
-        .limit(1)
-        .correlate(Organisation)
-        .scalar_subquery()
-    )
-
-
-@cache
-def _entry_columns(any_charter: bool):
-    """Built once for one charter's register and once for any charter's: SQLAlchemy
-    expressions are immutable, and building the correlated subqueries cost more than running
-    them."""
-    return (
-        Organisation.id,
-        Organisation.slug,
-        Organisation.name,
-        Organisation.organisation_type,
-        Organisation.district,
-        signings.status_of_row(statement_charter(any_charter)),
-        signings.status_of_row(statement_charter(any_charter), Signing.mark_status),
-        _current_mark(CharterMark.status, any_charter),
-        _current_mark(CharterMark.expires_on, any_charter),
-        _current_mark(Scheme.renewal_window_days, any_charter),
-        sort_key(),
-    )
-
-
 @dataclass(frozen=True)
 class RegisterPage:
     organisations: list[RegisterEntry]
@@ -262,6 +177,36 @@ class RegisterPage:
     last_key: Key | None = None
     # A name search with more matches than it shows (``SEARCH_SHOWN``; ``total`` is that many).
     more: bool = False
+
+
+def _count_key(filters: Filters) -> tuple:
+    # The standing filters read the Marks in force today: a Mark expires at midnight unwritten.
+    return ("count", filters, date.today() if filters.standing else None)
+
+
+def _new_search(query: RegisterQuery, version: int, per_page: int) -> RegisterPage | None:
+    """A page of a name search this process has not counted in this version: counted and read
+    by one statement (``register_rows.new_search_page``), the count then kept. None when the
+    usual way must answer: counted before, a common word (past the cap: read in name order),
+    or a page past the matches (its message needs the count, now kept)."""
+    store = register_version.cache()
+    key = _count_key(query.filters)
+    offset = (query.page - 1) * per_page
+    if store.peek(version, key) is not None or offset > MAX_DIRECT_OFFSET:
+        return None
+    found = new_search_page(query.filters, offset=offset, limit=per_page, cap=SEARCH_SHOWN + 1)
+    if found is None:
+        return None
+    entries, total = found
+    store.put(version, key, total)
+    if total > SEARCH_SHOWN:
+        return None
+    pages = max(1, -(-total // per_page))
+    first_key, last_key = (
+        (entries[0].sort_key, entries[0].id),
+        (entries[-1].sort_key, entries[-1].id),
+    )
+    return RegisterPage(entries, total, query.page, pages, first_key, last_key)
 
 
 def count(filters: Filters, version: int) -> int:
@@ -277,45 +222,17 @@ def count(filters: Filters, version: int) -> int:
         with custom_plans():
             return db.session.scalar(select(func.count()).select_from(matches.subquery()))
 
-    day = date.today() if filters.standing else None
-    return register_version.cache().get(version, ("count", filters, day), compute)
-
-
-@lru_cache(maxsize=256)
-def _rows_statement(filters_shape: Filters, after: bool, before: bool, reverse: bool):
-    """The statement of :func:`_rows` for one shape of request, built once and run with each
-    request's values (see ``register_query``)."""
-    keys = page_keys(
-        filters_shape,
-        after=ANY_KEY if after else None,
-        before=ANY_KEY if before else None,
-        reverse=reverse,
-        limit=0,
-    )
-    columns = _entry_columns(filters_shape.charter_id == signings.ANY_CHARTER)
-    return in_key_order(select(*columns), keys, reverse=reverse)
-
-
-def _rows(
-    filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit, common=False
-):
-    """``common``: a name search with more matches than it shows, read in name order
-    (``query_plans.custom_plans``)."""
-    statement = _rows_statement(shape(filters), after is not None, before is not None, reverse)
-    params = page_params(filters, after=after, before=before, offset=offset, limit=limit)
-    if filters.q:
-        with custom_plans(name_order=common):
-            rows = db.session.execute(statement, params).all()
-    else:
-        rows = db.session.execute(statement, params).all()
-    entries = [RegisterEntry(*row) for row in rows]
-    return entries[::-1] if reverse else entries
+    return register_version.cache().get(version, _count_key(filters), compute)
 
 
 def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> RegisterPage:
     """One page of results: one query for the rows and their current marks (two when a stale
     link needs it), with the count from the per-version cache."""
     filters = query.filters
+    if filters.q and query.after is None and query.before is None:
+        first = _new_search(query, version, per_page)
+        if first is not None:
+            return first
     total = count(filters, version)
     # Only a name search is capped: the register and its filters are counted whole and paged
     # through by their keyset links.
@@ -325,16 +242,17 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
     pages = max(1, -(-total // per_page))
     page = query.page
     if query.after is not None:
-        rows = _rows(filters, after=query.after, limit=per_page + 1, common=more)
+        rows = page_rows(filters, after=query.after, limit=per_page + 1, common=more)
         # The page number in a link is a label only: keep it between its neighbours.
         page = pages if len(rows) <= per_page else max(2, min(page, pages - 1))
         rows = rows[:per_page]
         if not rows:  # the register shrank behind the link: show its last page
             return search(RegisterQuery(filters, page=pages), version, per_page)
     elif query.before is not None:
-        rows = _rows(filters, before=query.before, reverse=True, limit=per_page + 1, common=more)
+        before = query.before
+        rows = page_rows(filters, before=before, reverse=True, limit=per_page + 1, common=more)
         if len(rows) <= per_page:  # nothing further back: this is the first page
-            page, rows = 1, _rows(filters, limit=per_page, common=more)
+            page, rows = 1, page_rows(filters, limit=per_page, common=more)
         else:
             page, rows = max(2, min(page, pages - 1)), rows[1:]
     else:
@@ -354,11 +272,11 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
         if from_start <= from_end or more:
             if from_start > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
-            rows = _rows(filters, offset=from_start, limit=per_page, common=more)
+            rows = page_rows(filters, offset=from_start, limit=per_page, common=more)
         else:
             if from_end > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
-            rows = _rows(filters, reverse=True, offset=from_end, limit=min(per_page, on_last))
+            rows = page_rows(filters, reverse=True, offset=from_end, limit=min(per_page, on_last))
     first_key = (rows[0].sort_key, rows[0].id) if rows else None
     last_key = (rows[-1].sort_key, rows[-1].id) if rows else None
     return RegisterPage(rows, total, page, pages, first_key, last_key, more)
