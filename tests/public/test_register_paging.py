@@ -186,3 +186,38 @@ def test_a_common_word_is_read_in_name_order(client, scheme, monkeypatch, query,
     make_register(scheme, 65)
     seen = statements_run(client, f"/c/shropshire/register?q={query}")
     assert ("SET LOCAL enable_bitmapscan = off" in seen) is name_order, seen
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"district": "Shrewsbury"}, {"standing": "signatories"}],
+    ids=["all", "district", "standing"],
+)
+def test_a_deep_page_read_after_a_kept_key_is_the_page_offset_reads(
+    app, scheme, monkeypatch, query_counter, filters
+):
+    """Pages asked by number deeper than KEPT_ENDS_FROM start after the last key of the page
+    before, read once per version for every page from that end: the same rows as OFFSET gives,
+    from the front and from the end (where pages start total % 20 rows in), one statement each
+    once the keys are kept."""
+    from charter.services.read_models.register_query import Filters
+
+    make_register(scheme, 95)  # five pages: 20, 20, 20, 20, 15
+    charter_id = scheme.charter_id
+
+    def names(page: int, version: int) -> list[str]:
+        query = register_page_service.RegisterQuery(
+            Filters(charter_id=charter_id, **filters), page=page
+        )
+        found = register_page_service.search(query, version)
+        return [entry.name for entry in found.organisations]
+
+    by_offset = [names(page, 1) for page in range(1, 6)]
+    assert [len(each) for each in by_offset] == [20, 20, 20, 20, 15]
+    monkeypatch.setattr(register_page_service, "KEPT_ENDS_FROM", 1)
+    for page in (2, 3, 4, 5, 3, 2):
+        assert names(page, 2) == by_offset[page - 1], page
+    with query_counter() as counter:
+        assert names(4, 2) == by_offset[3]
+        assert names(2, 2) == by_offset[1]
+    assert counter.value == 2

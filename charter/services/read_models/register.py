@@ -31,7 +31,12 @@ from charter.services.read_models.register_query import (
     filtered,
     standing_filters,
 )
-from charter.services.read_models.register_rows import RegisterEntry, new_search_page, page_rows
+from charter.services.read_models.register_rows import (
+    RegisterEntry,
+    new_search_page,
+    page_ends,
+    page_rows,
+)
 
 PAGE_SIZE = 20
 # A page asked for by number (a typed or bookmarked link) is found by OFFSET from the nearer end
@@ -272,14 +277,43 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
         if from_start <= from_end or more:
             if from_start > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
-            rows = page_rows(filters, offset=from_start, limit=per_page, common=more)
+            rows = _numbered(filters, version, from_start, per_page, per_page, common=more)
         else:
             if from_end > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
-            rows = page_rows(filters, reverse=True, offset=from_end, limit=min(per_page, on_last))
+            rows = _numbered(
+                filters, version, from_end, min(per_page, on_last), per_page, reverse=True
+            )
     first_key = (rows[0].sort_key, rows[0].id) if rows else None
     last_key = (rows[-1].sort_key, rows[-1].id) if rows else None
     return RegisterPage(rows, total, page, pages, first_key, last_key, more)
+
+
+# A page at least this deep, asked by number, is read after the last key of the page before it
+# (kept per version), not by OFFSET: each row skipped is an index entry and a probe of its
+# signing (4 ms for page 50 at 100,000 organisations, against 0.5 ms for page 1).
+KEPT_ENDS_FROM = 100
+
+
+def _numbered(filters: Filters, version: int, offset: int, limit: int, per_page: int, **options):
+    """``limit`` rows ``offset`` deep from the front (from the end with ``reverse=True``), on
+    pages of ``per_page``."""
+    reverse = options.get("reverse", False)
+    if filters.q or offset < KEPT_ENDS_FROM:
+        return page_rows(filters, offset=offset, limit=limit, **options)
+    # Every page asked by number starts this many rows past a multiple of the page size.
+    phase = offset % per_page
+    offsets = range(phase or per_page, MAX_DIRECT_OFFSET + 1, per_page)
+    ends = register_version.cache().get(
+        version,
+        ("page ends", *_count_key(filters)[1:], reverse, phase, per_page),
+        lambda: page_ends(filters, offsets, reverse=reverse),
+    )
+    if offset not in ends:  # past the rows there are
+        return page_rows(filters, offset=offset, limit=limit, **options)
+    if reverse:
+        return page_rows(filters, before=ends[offset], reverse=True, limit=limit)
+    return page_rows(filters, after=ends[offset], limit=limit)
 
 
 def _too_deep(page: int) -> PageNotAvailable:

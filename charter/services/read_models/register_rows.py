@@ -26,6 +26,7 @@ from charter.services.infrastructure.query_plans import custom_plans
 from charter.services.read_models.register_query import (
     ANY_KEY,
     Filters,
+    Key,
     filter_params,
     filtered,
     in_key_order,
@@ -142,6 +143,26 @@ def page_rows(
         rows = db.session.execute(statement, params).all()
     entries = [RegisterEntry(*row) for row in rows]
     return entries[::-1] if reverse else entries
+
+
+@lru_cache(maxsize=64)
+def _ends_statement(filters_shape: Filters, reverse: bool):
+    keys = page_keys(filters_shape, reverse=reverse, limit=0)
+    if reverse:
+        return select(keys.c.sort_key, keys.c.id).order_by(keys.c.sort_key.desc(), keys.c.id.desc())
+    return select(keys.c.sort_key, keys.c.id).order_by(keys.c.sort_key, keys.c.id)
+
+
+def page_ends(filters: Filters, offsets: range, *, reverse: bool = False) -> dict[int, Key]:
+    """For each of ``offsets`` (rows from the front, or from the end with ``reverse``), the key
+    of the row before it, from one read of the keys down to the deepest: a page that deep is
+    then read after its key, not by skipping every row before it (``register.search``)."""
+    deepest = max(offsets, default=0)
+    if deepest <= 0:
+        return {}
+    params = page_params(filters, offset=0, limit=deepest)
+    keys = db.session.execute(_ends_statement(shape(filters), reverse), params).all()
+    return {offset: tuple(keys[offset - 1]) for offset in offsets if 0 < offset <= len(keys)}
 
 
 @lru_cache(maxsize=64)
