@@ -186,7 +186,7 @@ def show_register_entry(slug: str):
         status_label=public_standing.label(states, mark_facts, award=award_of()),
         status_tag=public_standing.tag(states, mark_facts),
         status_description=public_standing.description(states, mark_facts, award=award_of()),
-        mark_history=public_standing.public_history(organisation),
+        mark_history=public_standing.public_history(organisation, held_a_mark=mark is not None),
         signature=signed[0] if signed else None,
         signed_scheme=signed[1] if signed else None,
         route_label=ROUTES.get(signed[0].route) if signed else signing and signing.route_label,

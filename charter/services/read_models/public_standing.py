@@ -118,12 +118,16 @@ COMMITMENT_EVENTS = {
 }
 
 
-def public_history(organisation: Organisation) -> list[marks.MarkEvent]:
+def public_history(
+    organisation: Organisation, *, held_a_mark: bool = True
+) -> list[marks.MarkEvent]:
     """The dated public record, newest first, without reasons: Marks gained, renewed,
-    suspended, reinstated, expired and revoked, and the organisation's lapses and suspensions."""
+    suspended, reinstated, expired and revoked, and the organisation's lapses and suspensions.
+    ``held_a_mark=False`` (its current Mark is None: it never held one, since a renewal keeps a
+    current Mark) skips reading its Marks."""
     events = [
         event._replace(text=event.public_text or event.text)
-        for event in marks.mark_history(organisation)
+        for event in (marks.mark_history(organisation) if held_a_mark else ())
     ]
     rows = db.session.execute(
         select(
