@@ -206,6 +206,8 @@ def _new_search(query: RegisterQuery, version: int, per_page: int) -> RegisterPa
     store.put(version, key, total)
     if total > SEARCH_SHOWN:
         return None
+    if not entries:  # nothing matches: one empty page, as the usual way shows it
+        return RegisterPage([], 0, 1, 1)
     pages = max(1, -(-total // per_page))
     first_key, last_key = (
         (entries[0].sort_key, entries[0].id),

@@ -190,9 +190,10 @@ def new_search_page(
     filters: Filters, *, offset: int, limit: int, cap: int
 ) -> tuple[list[RegisterEntry], int] | None:
     """A page of a name search not counted yet, and its count to ``cap`` (one past what a
-    search shows); None when the page is empty (past the matches, or none match): its count
-    is then asked as usual. With ``cap`` matches the page is not the first ones in name order
-    (they were found in the index's order), so the caller reads it again in name order."""
+    search shows): no rows and 0 when nothing matches; None when a later page is empty (past
+    the matches): its count is then asked as usual. With ``cap`` matches the page is not the
+    first ones in name order (they were found in the index's order), so the caller reads it
+    again in name order."""
     statement = _new_search_statement(shape(filters))
     params = {
         **filter_params(filters),
@@ -203,5 +204,5 @@ def new_search_page(
     with custom_plans():
         found = db.session.execute(statement, params).all()
     if not found:
-        return None
+        return ([], 0) if offset == 0 else None
     return [RegisterEntry(*row[:-1]) for row in found], found[0][-1]

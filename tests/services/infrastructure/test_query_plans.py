@@ -46,3 +46,18 @@ def test_statements_inside_are_not_prepared_and_the_connection_is_left_as_it_was
         assert prepared == 0
     assert driver.prepare_threshold == before
     assert db.session.scalar(text("SHOW enable_bitmapscan")) == "on"
+
+
+def test_in_autocommit_as_public_pages_read_the_setting_holds_inside_and_is_reset_after(app):
+    """A public page reads in autocommit, where SET LOCAL does nothing: the setting must hold
+    for the statements inside all the same, and be gone after."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner settings")
+    db.session.commit()
+    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    assert db.session.connection().connection.driver_connection.autocommit
+    with custom_plans(name_order=True):
+        assert db.session.scalar(text("SHOW enable_bitmapscan")) == "off"
+        assert db.session.scalar(text("SHOW enable_bitmapscan")) == "off"
+    assert db.session.scalar(text("SHOW enable_bitmapscan")) == "on"
+    db.session.rollback()

@@ -139,7 +139,10 @@ def test_a_new_search_is_counted_and_paged_by_one_statement(app, scheme, query_c
     # Past its matches: the usual message, from the count now kept.
     with pytest.raises(register.PageNotAvailable, match="no page 4"):
         _search(query_counter, 3, "severn", 4, charter_id)
-    assert _search(query_counter, 4, "nothing like it", 1, charter_id)[0] == []
+    # Nothing matches: one statement says so, and the next asks nothing.
+    shown, found, statements = _search(query_counter, 4, "nothing like it", 1, charter_id)
+    assert (shown, found.total, found.pages, found.page, statements) == ([], 0, 1, 1, 1)
+    assert _search(query_counter, 4, "nothing like it", 1, charter_id)[1:] == (found, 1)
 
 
 def test_a_new_search_of_a_common_word_shows_its_first_matches_in_name_order(
