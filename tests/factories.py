@@ -324,13 +324,15 @@ def make_application(organisation, scheme, submitted_by=None, today=None):
     return application
 
 
-def audit(organisation, trigger, from_state, to_state, when, reason=None):
-    """An audit row written directly, at a chosen time (for history tests)."""
+def audit(organisation, trigger, from_state, to_state, when, reason=None, signing_id=None):
+    """An audit row written directly, at a chosen time (for history tests); ``signing_id``: the
+    signing whose lifecycle moved (None: the organisation as a whole)."""
     from charter.models import AuditEvent
 
     db.session.add(
         AuditEvent(
             organisation_id=organisation.id,
+            signing_id=signing_id,
             actor_label="Test",
             trigger=trigger,
             from_state=from_state,

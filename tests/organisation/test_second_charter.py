@@ -14,6 +14,7 @@ from charter.services.domain.schemes import load_scheme_text
 from tests.factories import make_organisation, make_user, sign_in, submit
 from tests.organisation.signing_helpers import SIGNATORY, VERSION_RE, codes_of
 from tests.public.charter_helpers import WORCESTERSHIRE, second_charter_text
+from tests.public.register_helpers import add_signature
 
 
 @pytest.fixture
@@ -204,18 +205,7 @@ def test_the_dashboard_says_when_it_signed_the_charter_it_acts_in(
         (scheme, datetime(2026, 5, 1, 9)),
         (second_scheme, datetime(2026, 10, 2, 9)),
     ):
-        db.session.add(
-            Signature(
-                organisation_id=organisation.id,
-                scheme_id=signed_scheme.id,
-                signatory_name="Sam Signer",
-                signatory_role="Director",
-                has_authority=True,
-                route="working_towards",
-                accepted_principles=[],
-                signed_at=when,
-            )
-        )
+        add_signature(organisation, signed_scheme, when)
     db.session.commit()
     base = f"/organisations/{organisation.slug}"
     shropshire = client.get(base).get_data(as_text=True)

@@ -27,10 +27,8 @@ def audit(organisation, trigger, from_state, to_state, when: datetime, reason=No
     db.session.commit()
 
 
-def make_signatory(scheme, name: str, status: str = "signatory", *, signed_at=None, **fields):
-    """An organisation in ``status`` that signed the charter, with its signature and audit row."""
-    organisation = make_organisation(scheme=scheme, name=name, status=status, **fields)
-    signed_at = signed_at or datetime(2026, 5, 1, 10, 30)
+def add_signature(organisation, scheme, signed_at: datetime) -> None:
+    """Sam Signer's signature of ``scheme`` for the organisation, at ``signed_at``."""
     db.session.add(
         Signature(
             organisation_id=organisation.id,
@@ -43,6 +41,13 @@ def make_signatory(scheme, name: str, status: str = "signatory", *, signed_at=No
             signed_at=signed_at,
         )
     )
+
+
+def make_signatory(scheme, name: str, status: str = "signatory", *, signed_at=None, **fields):
+    """An organisation in ``status`` that signed the charter, with its signature and audit row."""
+    organisation = make_organisation(scheme=scheme, name=name, status=status, **fields)
+    signed_at = signed_at or datetime(2026, 5, 1, 10, 30)
+    add_signature(organisation, scheme, signed_at)
     audit(organisation, "sign", "registered", "signatory", signed_at)
     return organisation
 

@@ -11,6 +11,7 @@ from charter.services.domain import signings
 from charter.services.domain.schemes import load_scheme_text
 from tests.factories import make_organisation
 from tests.public.charter_helpers import second_charter_text
+from tests.public.register_helpers import add_signature
 
 
 @pytest.fixture
@@ -90,8 +91,6 @@ def test_each_charters_page_of_an_organisation_shows_its_own_signature(client_re
     the organisation says when it signed that charter and which scheme, never the other's."""
     from datetime import datetime
 
-    from charter.models import Signature
-
     second = load_scheme_text(second_charter_text()).scheme
     db.session.commit()
     both = make_organisation(scheme=scheme, name="Both Charters Ltd", status="monitoring")
@@ -100,18 +99,7 @@ def test_each_charters_page_of_an_organisation_shows_its_own_signature(client_re
         (scheme, datetime(2026, 5, 1, 9)),
         (second, datetime(2026, 10, 2, 9)),
     ):
-        db.session.add(
-            Signature(
-                organisation_id=both.id,
-                scheme_id=signed_scheme.id,
-                signatory_name="Sam Signer",
-                signatory_role="Director",
-                has_authority=True,
-                route="working_towards",
-                accepted_principles=[],
-                signed_at=when,
-            )
-        )
+        add_signature(both, signed_scheme, when)
     db.session.commit()
 
     def signed(charter_slug: str) -> dict[str, str]:

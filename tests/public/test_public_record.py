@@ -91,7 +91,6 @@ def test_the_register_page_tells_the_history_without_reasons(client, scheme):
 def test_one_charters_record_shows_nothing_of_anothers(client, scheme):
     """An organisation lapsed under Worcestershire's charter and is still a signatory of
     Shropshire's: Shropshire's page and feed show no lapse, Worcestershire's show it."""
-    from charter.models import AuditEvent
     from charter.services.domain import signings
     from charter.services.domain.schemes import load_scheme_text
     from tests.public.charter_helpers import second_charter_text
@@ -102,18 +101,8 @@ def test_one_charters_record_shows_nothing_of_anothers(client, scheme):
     lapsed_signing = signings.start(both, second)
     lapsed_signing.status = "lapsed"
     db.session.flush()
-    db.session.add(
-        AuditEvent(
-            organisation_id=both.id,
-            signing_id=lapsed_signing.id,
-            actor_label="scheduled review",
-            trigger="lapse",
-            from_state="signatory",
-            to_state="lapsed",
-            created_at=datetime(2025, 9, 1, 9),
-        )
-    )
-    db.session.commit()
+    when = datetime(2025, 9, 1, 9)
+    audit(both, "lapse", "signatory", "lapsed", when, signing_id=lapsed_signing.id)
     lapse = "The organisation’s commitment to the charter lapsed"
     shropshire = client.get(f"/c/shropshire/register/{both.slug}").get_data(as_text=True)
     worcestershire = client.get(f"/c/worcestershire/register/{both.slug}").get_data(as_text=True)
