@@ -21,7 +21,7 @@ from sqlalchemy import Select, and_, func, select, true
 
 from charter.extensions import db
 from charter.models import Organisation, Scheme, Signature, Signing
-from charter.models.assessment import MARK_SUPERSEDED, CharterMark
+from charter.models.assessment import CharterMark
 from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain import marks, register_entries, signings
 from charter.services.domain import standing as rules
@@ -46,6 +46,7 @@ from charter.services.read_models.register_query import (
     sort_key,
     statement_charter,
 )
+from charter.services.read_models.register_rows import current_mark_of_row
 
 # Rows fetched per query by the open-data exports; tests make it small to cross batches.
 EXPORT_BATCH_SIZE = 1000
@@ -190,24 +191,6 @@ _MARK_COLUMNS = (
 )
 
 
-def _current_mark_of_row(*columns, any_charter: bool = False):
-    """``columns`` of the current mark (the latest a renewal has not replaced, as
-    ``marks.current_mark``) of the organisation in the enclosing query's row, of the charter
-    asked for (or any)."""
-    return (
-        select(*columns)
-        .where(
-            CharterMark.organisation_id == Organisation.id,
-            CharterMark.status != MARK_SUPERSEDED,
-            # The Mark of the charter whose register is asked for, not another charter's.
-            signings.of_charter(CharterMark.scheme_id, statement_charter(any_charter)),
-        )
-        .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
-        .limit(1)
-        .correlate(Organisation)
-    )
-
-
 def _with_current_mark(
     query: Select, dialect: str | None = None, *, any_charter: bool = False
 ) -> Select:
@@ -220,13 +203,13 @@ def _with_current_mark(
     the mark whose id a correlated lookup finds."""
     if (dialect or db.session.get_bind().dialect.name) == "postgresql":
         current = (
-            _current_mark_of_row(*_MARK_COLUMNS, any_charter=any_charter)
+            current_mark_of_row(*_MARK_COLUMNS, any_charter=any_charter)
             .join(Scheme, Scheme.id == CharterMark.scheme_id)
             .lateral("current_mark")
         )
         return query.add_columns(*current.c).outerjoin(current, true())
     current_id = (
-        _current_mark_of_row(any_charter=any_charter)
+        current_mark_of_row(any_charter=any_charter)
         .with_only_columns(CharterMark.id)
         .scalar_subquery()
     )

@@ -74,13 +74,13 @@ class RegisterEntry(NamedTuple):
         return CurrentMark(self.mark_status, self.mark_expires_on, self.mark_renewal_window_days)
 
 
-def current_mark_column(column, any_charter: bool):
-    """``column`` of the organisation's current mark (the latest a renewal has not replaced, as
-    ``marks.current_mark``), correlated: one index lookup per row of the page."""
+def current_mark_of_row(*columns, any_charter: bool = False):
+    """``columns`` of the current mark (the latest a renewal has not replaced, as
+    ``marks.current_mark``) of the organisation in the enclosing query's row, of the register's
+    charter (or any): one index lookup per row. The register's rows and the open data
+    (``open_data``) read it alike."""
     return (
-        select(column)
-        .select_from(CharterMark)
-        .join(Scheme, Scheme.id == CharterMark.scheme_id)
+        select(*columns)
         .where(
             CharterMark.organisation_id == Organisation.id,
             CharterMark.status != MARK_SUPERSEDED,
@@ -90,6 +90,15 @@ def current_mark_column(column, any_charter: bool):
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)
         .correlate(Organisation)
+    )
+
+
+def current_mark_column(column, any_charter: bool):
+    """``column`` of the current mark (or of its scheme), as a scalar subquery."""
+    return (
+        current_mark_of_row(column, any_charter=any_charter)
+        .select_from(CharterMark)
+        .join(Scheme, Scheme.id == CharterMark.scheme_id)
         .scalar_subquery()
     )
 
