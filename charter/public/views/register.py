@@ -10,7 +10,7 @@ from charter.award import award_of
 from charter.caching import cached_by_register, register_version_for_request
 from charter.models.signing import ROUTES
 from charter.public import bp, charter_prefix
-from charter.services.domain import marks, signings
+from charter.services.domain import marks, organisations, signings
 from charter.services.domain.contracts import contract_summary
 from charter.services.domain.progress import measure_progress
 from charter.services.domain.standing import states_of
@@ -164,7 +164,7 @@ def show_register_entry(slug: str):
     mark_facts = public_standing.facts(mark)
     states = states_of(organisation)
     standing = marks.standing(mark, states=states) if mark else None
-    signed = register_service.latest_signature(organisation, charter_id)
+    signed = organisations.latest_signature_of(organisation, charter_id)
     signing = signings.signing_of(organisation)
     progress = measure_progress(organisation)
     contract_count, contract_value = contract_summary(organisation)

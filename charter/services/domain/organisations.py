@@ -152,14 +152,26 @@ def latest_signature(organisation: Organisation) -> Signature | None:
     """Its latest signature of the charter acting now (its signing's charter): one that signed
     two charters sees, in each, when it signed that one."""
     signing = signings.signing_of(organisation)
-    query = select(Signature).where(Signature.organisation_id == organisation.id)
-    if signing is not None:
-        query = query.join(Scheme, Scheme.id == Signature.scheme_id).where(
-            Scheme.charter_id == signing.charter_id
-        )
-    return db.session.scalar(
-        query.order_by(Signature.signed_at.desc(), Signature.id.desc()).limit(1)
+    found = latest_signature_of(organisation, signing.charter_id if signing else None)
+    return found[0] if found else None
+
+
+def latest_signature_of(
+    organisation: Organisation, charter_id: int | None
+) -> tuple[Signature, Scheme] | None:
+    """Its latest signature of charter ``charter_id``'s schemes (None: of any charter's), with
+    the scheme it signed."""
+    query = (
+        select(Signature, Scheme)
+        .join(Scheme, Scheme.id == Signature.scheme_id)
+        .where(Signature.organisation_id == organisation.id)
     )
+    if charter_id is not None:
+        query = query.where(Scheme.charter_id == charter_id)
+    row = db.session.execute(
+        query.order_by(Signature.signed_at.desc(), Signature.id.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 # --- ownership and removal -----------------------------------------------------------------

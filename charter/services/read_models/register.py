@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from charter.extensions import db
-from charter.models import Organisation, Scheme, Signature
+from charter.models import Organisation, Scheme
 from charter.models.organisation import ORGANISATION_TYPES
 from charter.services.domain import register_entries
 from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME
@@ -184,9 +184,21 @@ class RegisterPage:
     more: bool = False
 
 
+def _day_of(filters: Filters) -> date | None:
+    """The day a count or a page's keys hold for: today for the standing filters, which read
+    the Marks in force (a Mark expires at midnight, unwritten); None for the others."""
+    return date.today() if filters.standing else None
+
+
 def _count_key(filters: Filters) -> tuple:
-    # The standing filters read the Marks in force today: a Mark expires at midnight unwritten.
-    return ("count", filters, date.today() if filters.standing else None)
+    return ("count", filters, _day_of(filters))
+
+
+def _page(rows: list[RegisterEntry], total: int, page: int, pages: int, more=False):
+    """The page, with the keyset positions of its first and last rows for its links."""
+    first_key = (rows[0].sort_key, rows[0].id) if rows else None
+    last_key = (rows[-1].sort_key, rows[-1].id) if rows else None
+    return RegisterPage(rows, total, page, pages, first_key, last_key, more)
 
 
 def _new_search(query: RegisterQuery, version: int, per_page: int) -> RegisterPage | None:
@@ -207,13 +219,8 @@ def _new_search(query: RegisterQuery, version: int, per_page: int) -> RegisterPa
     if total > SEARCH_SHOWN:
         return None
     if not entries:  # nothing matches: one empty page, as the usual way shows it
-        return RegisterPage([], 0, 1, 1)
-    pages = max(1, -(-total // per_page))
-    first_key, last_key = (
-        (entries[0].sort_key, entries[0].id),
-        (entries[-1].sort_key, entries[-1].id),
-    )
-    return RegisterPage(entries, total, query.page, pages, first_key, last_key)
+        return _page([], 0, 1, 1)
+    return _page(entries, total, query.page, max(1, -(-total // per_page)))
 
 
 def count(filters: Filters, version: int) -> int:
@@ -279,16 +286,13 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
         if from_start <= from_end or more:
             if from_start > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
-            rows = _numbered(filters, version, from_start, per_page, per_page, common=more)
+            rows = _numbered(filters, version, from_start, per_page, per_page=per_page, common=more)
         else:
             if from_end > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
-            rows = _numbered(
-                filters, version, from_end, min(per_page, on_last), per_page, reverse=True
-            )
-    first_key = (rows[0].sort_key, rows[0].id) if rows else None
-    last_key = (rows[-1].sort_key, rows[-1].id) if rows else None
-    return RegisterPage(rows, total, page, pages, first_key, last_key, more)
+            limit = min(per_page, on_last)
+            rows = _numbered(filters, version, from_end, limit, per_page=per_page, reverse=True)
+    return _page(rows, total, page, pages, more)
 
 
 # A page at least this deep, asked by number, is read after the last key of the page before it
@@ -297,22 +301,30 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
 KEPT_ENDS_FROM = 100
 
 
-def _numbered(filters: Filters, version: int, offset: int, limit: int, per_page: int, **options):
-    """``limit`` rows ``offset`` deep from the front (from the end with ``reverse=True``), on
-    pages of ``per_page``."""
-    reverse = options.get("reverse", False)
+def _numbered(
+    filters: Filters,
+    version: int,
+    offset: int,
+    limit: int,
+    *,
+    per_page: int,
+    reverse: bool = False,
+    common: bool = False,
+) -> list[RegisterEntry]:
+    """``limit`` rows ``offset`` deep from the front (from the end with ``reverse``), on pages
+    of ``per_page``; ``common`` as ``page_rows`` has it."""
     if filters.q or offset < KEPT_ENDS_FROM:
-        return page_rows(filters, offset=offset, limit=limit, **options)
+        return page_rows(filters, reverse=reverse, offset=offset, limit=limit, common=common)
     # Every page asked by number starts this many rows past a multiple of the page size.
     phase = offset % per_page
     offsets = range(phase or per_page, MAX_DIRECT_OFFSET + 1, per_page)
     ends = register_version.cache().get(
         version,
-        ("page ends", *_count_key(filters)[1:], reverse, phase, per_page),
+        ("page ends", filters, _day_of(filters), reverse, phase, per_page),
         lambda: page_ends(filters, offsets, reverse=reverse),
     )
     if offset not in ends:  # past the rows there are
-        return page_rows(filters, offset=offset, limit=limit, **options)
+        return page_rows(filters, reverse=reverse, offset=offset, limit=limit)
     if reverse:
         return page_rows(filters, before=ends[offset], reverse=True, limit=limit)
     return page_rows(filters, after=ends[offset], limit=limit)
@@ -334,18 +346,3 @@ def public_organisation(slug: str, charter_id: int) -> Organisation | None:
             Organisation.slug == slug, register_entries.on_register_clause(charter_id)
         )
     )
-
-
-def latest_signature(
-    organisation: Organisation, charter_id: int
-) -> tuple[Signature, Scheme] | None:
-    """The organisation's latest signature of charter ``charter_id``'s schemes, with its scheme:
-    an organisation that signed two charters shows each charter's page its own."""
-    row = db.session.execute(
-        select(Signature, Scheme)
-        .join(Scheme, Scheme.id == Signature.scheme_id)
-        .where(Signature.organisation_id == organisation.id, Scheme.charter_id == charter_id)
-        .order_by(Signature.signed_at.desc(), Signature.id.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else None
