@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from psycopg.errors import QueryCanceled
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
@@ -139,8 +140,8 @@ def unavailable_response(error):
 
 
 def _timed_out(error) -> bool:
-    """PostgreSQL cancelled the statement (statement_timeout): psycopg's QueryCanceled."""
-    return type(getattr(error, "orig", None)).__name__ == "QueryCanceled"
+    """PostgreSQL cancelled the statement (statement_timeout)."""
+    return isinstance(getattr(error, "orig", None), QueryCanceled)
 
 
 def _roll_back() -> None:
