@@ -14,7 +14,7 @@ from charter.services.domain.schemes import load_scheme_text
 from tests.factories import make_organisation, make_user, sign_in, submit
 from tests.organisation.signing_helpers import SIGNATORY, VERSION_RE, codes_of
 from tests.public.charter_helpers import WORCESTERSHIRE, second_charter_text
-from tests.public.register_helpers import add_signature
+from tests.public.register_helpers import signed_in_may_and_october
 
 
 @pytest.fixture
@@ -197,15 +197,9 @@ def test_a_charter_takes_its_own_districts_and_with_an_outside_entry_anywhere(
 def test_the_dashboard_says_when_it_signed_the_charter_it_acts_in(
     client, db, scheme, signed_once, second_scheme
 ):
-    from datetime import datetime
-
     organisation = signed_once
     signings.start(organisation, second_scheme).status = "signatory"
-    for signed_scheme, when in (
-        (scheme, datetime(2026, 5, 1, 9)),
-        (second_scheme, datetime(2026, 10, 2, 9)),
-    ):
-        add_signature(organisation, signed_scheme, when)
+    signed_in_may_and_october(organisation, scheme, second_scheme)
     db.session.commit()
     base = f"/organisations/{organisation.slug}"
     shropshire = client.get(base).get_data(as_text=True)

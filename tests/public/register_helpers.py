@@ -43,6 +43,12 @@ def add_signature(organisation, scheme, signed_at: datetime) -> None:
     )
 
 
+def signed_in_may_and_october(organisation, first_scheme, second_scheme) -> None:
+    """Signatures of two charters' schemes: the first on 1 May 2026, the second on 2 October."""
+    add_signature(organisation, first_scheme, datetime(2026, 5, 1, 9))
+    add_signature(organisation, second_scheme, datetime(2026, 10, 2, 9))
+
+
 def make_signatory(scheme, name: str, status: str = "signatory", *, signed_at=None, **fields):
     """An organisation in ``status`` that signed the charter, with its signature and audit row."""
     organisation = make_organisation(scheme=scheme, name=name, status=status, **fields)

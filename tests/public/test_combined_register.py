@@ -11,7 +11,7 @@ from charter.services.domain import signings
 from charter.services.domain.schemes import load_scheme_text
 from tests.factories import make_organisation
 from tests.public.charter_helpers import second_charter_text
-from tests.public.register_helpers import add_signature
+from tests.public.register_helpers import signed_in_may_and_october
 
 
 @pytest.fixture
@@ -89,17 +89,11 @@ def test_the_page_costs_the_same_queries_for_more_organisations(
 def test_each_charters_page_of_an_organisation_shows_its_own_signature(client_request, scheme):
     """Signed Shropshire's charter in May, Worcestershire's in October: each charter's page of
     the organisation says when it signed that charter and which scheme, never the other's."""
-    from datetime import datetime
-
     second = load_scheme_text(second_charter_text()).scheme
     db.session.commit()
     both = make_organisation(scheme=scheme, name="Both Charters Ltd", status="monitoring")
     signings.start(both, second).status = "monitoring"
-    for signed_scheme, when in (
-        (scheme, datetime(2026, 5, 1, 9)),
-        (second, datetime(2026, 10, 2, 9)),
-    ):
-        add_signature(both, signed_scheme, when)
+    signed_in_may_and_october(both, scheme, second)
     db.session.commit()
 
     def signed(charter_slug: str) -> dict[str, str]:
