@@ -179,3 +179,9 @@ def signings_held(organisation: Organisation) -> list[Signing]:
         )
         set_committed_value(organisation, "signings", rows)
     return organisation.signings
+
+
+def keep_signings(organisation: Organisation, rows: list[Signing]) -> None:
+    """All of the organisation's signings (in id order), read with it by the caller: kept as
+    ``signings_held`` keeps them, so nothing reads them again this session."""
+    set_committed_value(organisation, "signings", rows)

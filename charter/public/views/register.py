@@ -10,11 +10,10 @@ from charter.award import award_of
 from charter.caching import cached_by_register, register_version_for_request
 from charter.models.signing import ROUTES
 from charter.public import bp, charter_prefix
-from charter.services.domain import marks, organisations, signings
-from charter.services.domain.contracts import contract_summary
-from charter.services.domain.progress import measure_progress
+from charter.services.domain import marks
+from charter.services.domain.progress import progress_against
 from charter.services.domain.standing import states_of
-from charter.services.read_models import public_standing, register_query
+from charter.services.read_models import organisation_page, public_standing, register_query
 from charter.services.read_models import register as register_service
 from charter.services.read_models.impact.published import published_figures
 from charter.slug_urls import slug_url_builder
@@ -156,18 +155,14 @@ def show_register():
 @bp.get("/c/<charter_slug>/register/<slug>")
 @cached_by_register(scope="pages")
 def show_register_entry(slug: str):
-    charter_id = charter_prefix.page_charter_id()
-    organisation = register_service.public_organisation(slug, charter_id)
-    if organisation is None:
+    page = organisation_page.read(slug, charter_prefix.page_charter_id())
+    if page is None:
         abort(404)
-    mark = marks.current_mark(organisation)
+    organisation, mark, signing = page.organisation, page.mark, page.signing
     mark_facts = public_standing.facts(mark)
     states = states_of(organisation)
     standing = marks.standing(mark, states=states) if mark else None
-    signed = organisations.latest_signature_of(organisation, charter_id)
-    signing = signings.signing_of(organisation)
-    progress = measure_progress(organisation)
-    contract_count, contract_value = contract_summary(organisation)
+    progress = progress_against(organisation, page.plan, page.plan_start) if page.plan else []
     badge_url = (
         url_for("public.show_badge", certificate_number=mark.certificate_number, _external=True)
         if mark
@@ -187,9 +182,9 @@ def show_register_entry(slug: str):
         status_tag=public_standing.tag(states, mark_facts),
         status_description=public_standing.description(states, mark_facts, award=award_of()),
         mark_history=public_standing.public_history(organisation, held_a_mark=mark is not None),
-        signature=signed[0] if signed else None,
-        signed_scheme=signed[1] if signed else None,
-        route_label=ROUTES.get(signed[0].route) if signed else signing and signing.route_label,
+        signature=page.signature,
+        signed_scheme=page.signed_scheme,
+        route_label=ROUTES.get(page.signature.route) if page.signature else signing.route_label,
         mark=mark,
         standing=standing,
         standing_label=marks.STANDING_LABELS[standing] if standing else None,
@@ -198,7 +193,7 @@ def show_register_entry(slug: str):
         verify_url=verify_url,
         targets_total=len(progress),
         targets_met=sum(1 for p in progress if p.is_met),
-        contract_count=contract_count,
-        contract_value=contract_value,
-        published=published_figures(organisation.id, bool(signing and signing.publishes_figures)),
+        contract_count=page.contract_count,
+        contract_value=page.contract_value,
+        published=published_figures(organisation.id, signing.publishes_figures),
     )

@@ -10,7 +10,9 @@ part in (the Charter Mark's contract rules, the dashboard's count).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, delete, false, select
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Select, delete, false, func, select
 
 from charter.extensions import db
 from charter.models import CharterCommissioner, Commissioner, Contract, Organisation
@@ -53,8 +55,27 @@ def counts_for(organisation: Organisation) -> ColumnElement[bool]:
     signing = signings.signing_of(organisation)
     if signing is None:
         return false()
+    return counts_for_charter(signing.charter_id)
+
+
+def counts_for_charter(charter_id) -> ColumnElement[bool]:
+    """SQL: a contract counts for charter ``charter_id`` (an id, or a bound parameter)."""
     return Contract.commissioner_id.in_(
         select(CharterCommissioner.commissioner_id).where(
-            CharterCommissioner.charter_id == signing.charter_id
+            CharterCommissioner.charter_id == charter_id
         )
     )
+
+
+def contract_totals(organisation_id, charter_id) -> Select[tuple[int, Decimal | None]]:
+    """SQL, one row: how many of the organisation's contracts count for charter ``charter_id``,
+    and their value (ids or bound parameters: ``contracts.contract_summary``; an organisation's
+    public page reads it with the rest of the page)."""
+    return select(
+        func.count(Contract.id).label("count"), func.sum(Contract.value).label("value")
+    ).where(Contract.organisation_id == organisation_id, counts_for_charter(charter_id))
+
+
+def summarised(count: int, value: Decimal | None) -> tuple[int, Decimal]:
+    """``contract_totals``'s row as shown: the value in pence (0.00 with none)."""
+    return count, Decimal(value or 0).quantize(Decimal("0.01"))

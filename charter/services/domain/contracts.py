@@ -28,7 +28,7 @@ from charter.models import (
 )
 from charter.services import notices
 from charter.services.domain import award_weighting, contract_monitoring, signings
-from charter.services.domain.charter_commissioners import counts_for
+from charter.services.domain.charter_commissioners import contract_totals, counts_for, summarised
 from charter.services.domain.contract_rules import ContractRules
 from charter.services.domain.identifiers import (
     IDENTIFIER_SCHEMES,
@@ -241,12 +241,11 @@ def has_public_sector_contract(organisation: Organisation) -> bool:
 def contract_summary(organisation: Organisation) -> tuple[int, Decimal]:
     """The contracts that count for the organisation's signing acting now: how many, and
     their value."""
-    count, total = db.session.execute(
-        select(func.count(Contract.id), func.sum(Contract.value)).where(
-            Contract.organisation_id == organisation.id, counts_for(organisation)
-        )
-    ).one()
-    return count, Decimal(total or 0).quantize(Decimal("0.01"))
+    signing = signings.signing_of(organisation)
+    if signing is None:
+        return summarised(0, None)
+    totals = contract_totals(organisation.id, signing.charter_id)
+    return summarised(*db.session.execute(totals).one())
 
 
 # --- recording --------------------------------------------------------------------------------

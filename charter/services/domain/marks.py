@@ -8,7 +8,7 @@ import secrets
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from charter.extensions import db
 from charter.formatting import format_date
@@ -160,14 +160,26 @@ def create_mark(
 def current_mark(organisation: Organisation) -> CharterMark | None:
     """The organisation's latest mark that a renewal has not replaced (it may be expired or
     revoked: callers show its standing)."""
+    signing = signings.signing_of(organisation)
+    if signing is None:
+        return None
     return db.session.scalar(
-        select(CharterMark)
+        select(CharterMark).where(CharterMark.id == current_mark_id(organisation.id, signing.id))
+    )
+
+
+def current_mark_id(organisation_id, signing_id) -> ScalarSelect[int]:
+    """SQL: the id of ``current_mark`` of the organisation's signing ``signing_id`` (NULL with
+    none; ids or bound parameters), for a statement reading more with it (its public page)."""
+    return (
+        select(CharterMark.id)
         .where(
-            signings.belongs(CharterMark, organisation),
+            signings.of_signing(CharterMark, organisation_id, signing_id),
             CharterMark.status != MARK_SUPERSEDED,
         )
         .order_by(CharterMark.awarded_on.desc(), CharterMark.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
 
 

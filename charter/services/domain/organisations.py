@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ScalarSelect, or_, select
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
@@ -161,17 +161,27 @@ def latest_signature_of(
 ) -> tuple[Signature, Scheme] | None:
     """Its latest signature of charter ``charter_id``'s schemes (None: of any charter's), with
     the scheme it signed."""
-    query = (
+    row = db.session.execute(
         select(Signature, Scheme)
         .join(Scheme, Scheme.id == Signature.scheme_id)
-        .where(Signature.organisation_id == organisation.id)
+        .where(Signature.id == latest_signature_id(organisation.id, charter_id))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def latest_signature_id(organisation_id, charter_id) -> ScalarSelect[int]:
+    """SQL: the id of ``latest_signature_of``'s signature (NULL with none; ids or bound
+    parameters), for a statement reading more with it (an organisation's public page)."""
+    query = (
+        select(Signature.id)
+        .join(Scheme, Scheme.id == Signature.scheme_id)
+        .where(Signature.organisation_id == organisation_id)
     )
     if charter_id is not None:
         query = query.where(Scheme.charter_id == charter_id)
-    row = db.session.execute(
-        query.order_by(Signature.signed_at.desc(), Signature.id.desc()).limit(1)
-    ).first()
-    return (row[0], row[1]) if row else None
+    return (
+        query.order_by(Signature.signed_at.desc(), Signature.id.desc()).limit(1).scalar_subquery()
+    )
 
 
 # --- ownership and removal -----------------------------------------------------------------

@@ -7,10 +7,10 @@ Functions add to the session and never commit.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ScalarSelect, Select, func, select, update
 from sqlalchemy.orm import joinedload
 
 from charter.extensions import db
@@ -58,22 +58,47 @@ def plans_of(organisation: Organisation) -> list[ActionPlan]:
 
 def approved_plan(organisation: Organisation) -> ActionPlan | None:
     """The plan in force: the latest approved revision."""
+    signing = signings.signing_of(organisation)
+    if signing is None:
+        return None
     return db.session.scalar(
-        select(ActionPlan)
-        .where(signings.belongs(ActionPlan, organisation), ActionPlan.status == PLAN_APPROVED)
+        select(ActionPlan).where(ActionPlan.id == approved_plan_id(organisation.id, signing.id))
+    )
+
+
+def approved_plan_id(organisation_id, signing_id) -> ScalarSelect[int]:
+    """SQL: the id of ``approved_plan`` of the organisation's signing ``signing_id`` (NULL with
+    none; ids or bound parameters), for a statement reading more with it (its public page)."""
+    return (
+        select(ActionPlan.id)
+        .where(
+            signings.of_signing(ActionPlan, organisation_id, signing_id),
+            ActionPlan.status == PLAN_APPROVED,
+        )
         .order_by(ActionPlan.revision.desc())
         .limit(1)
+        .scalar_subquery()
     )
 
 
 def monitoring_start(organisation: Organisation) -> date | None:
     """The day the organisation's first plan was approved: day 1 of plan year 1."""
-    decided = db.session.scalar(
-        select(func.min(ActionPlan.decided_at)).where(
-            signings.belongs(ActionPlan, organisation),
-            ActionPlan.status.in_((PLAN_APPROVED, PLAN_SUPERSEDED)),
-        )
+    signing = signings.signing_of(organisation)
+    if signing is None:
+        return None
+    return day_of(db.session.scalar(first_approval(organisation.id, signing.id)))
+
+
+def first_approval(organisation_id, signing_id) -> Select[tuple[datetime | None]]:
+    """SQL, one value: when the first plan of the organisation's signing ``signing_id`` was
+    approved (``monitoring_start``'s day; ids or bound parameters)."""
+    return select(func.min(ActionPlan.decided_at)).where(
+        signings.of_signing(ActionPlan, organisation_id, signing_id),
+        ActionPlan.status.in_((PLAN_APPROVED, PLAN_SUPERSEDED)),
     )
+
+
+def day_of(decided: datetime | None) -> date | None:
     return decided.date() if decided is not None else None
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from charter.extensions import db
 from charter.formatting import format_date
 from charter.models import (
+    ActionPlan,
     Measure,
     MonitoringReturn,
     Organisation,
@@ -176,7 +177,14 @@ def measure_progress(
     plan = approved_plan(organisation)
     if plan is None:
         return []
-    start = plan_start(organisation)
+    return progress_against(organisation, plan, plan_start(organisation), today)
+
+
+def progress_against(
+    organisation: Organisation, plan: ActionPlan, start: date | None, today: date | None = None
+) -> list[MeasureProgress]:
+    """``measure_progress`` with its approved ``plan`` and ``plan_start`` read already (an
+    organisation's public page reads them with the rest of the page). Two queries."""
     year = periods.plan_year_containing(start, today or date.today()) if start else None
     rows = db.session.execute(
         select(PlanTarget, Measure)

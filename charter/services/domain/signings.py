@@ -227,7 +227,13 @@ def belongs(model, organisation: Organisation) -> ColumnElement[bool]:
     signing = signing_of(organisation)
     if signing is None:
         return false()
-    return and_(model.organisation_id == organisation.id, model.signing_id == signing.id)
+    return of_signing(model, organisation.id, signing.id)
+
+
+def of_signing(model, organisation_id, signing_id) -> ColumnElement[bool]:
+    """SQL: a row of ``model`` belongs to the organisation's signing ``signing_id`` (ids, or
+    bound parameters in a statement built once: ``read_models.organisation_page``)."""
+    return and_(model.organisation_id == organisation_id, model.signing_id == signing_id)
 
 
 def events_of(organisation: Organisation) -> ColumnElement[bool]:

@@ -335,14 +335,3 @@ def _too_deep(page: int) -> PageNotAvailable:
         f"Page {page:,} cannot be opened directly. Search for a name, use the filters, "
         "or go through the pages with ‘Next’ and ‘Previous’"
     )
-
-
-# --- one organisation's page ------------------------------------------------------------------
-
-
-def public_organisation(slug: str, charter_id: int) -> Organisation | None:
-    return db.session.scalar(
-        select(Organisation).where(
-            Organisation.slug == slug, register_entries.on_register_clause(charter_id)
-        )
-    )
