@@ -246,9 +246,9 @@ def events_of(organisation: Organisation) -> ColumnElement[bool]:
     return events_of_signing(organisation.id, signing.id)
 
 
-def events_of_signing(organisation_id: int, signing_id: int) -> ColumnElement[bool]:
+def events_of_signing(organisation_id, signing_id) -> ColumnElement[bool]:
     """SQL: an audit event of the organisation about its signing ``signing_id``, or about the
-    organisation as a whole (no signing)."""
+    organisation as a whole (no signing). Ids, or bound parameters."""
     return and_(
         AuditEvent.organisation_id == organisation_id,
         or_(AuditEvent.signing_id == signing_id, AuditEvent.signing_id.is_(None)),

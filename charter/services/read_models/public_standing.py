@@ -12,8 +12,9 @@ assessment is still a holder.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from charter.extensions import db
 from charter.formatting import format_date
@@ -129,16 +130,14 @@ def public_history(
         event._replace(text=event.public_text or event.text)
         for event in (marks.mark_history(organisation) if held_a_mark else ())
     ]
-    rows = db.session.execute(
-        select(
-            AuditEvent.created_at, AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state
-        )
-        .where(
-            signings.events_of(organisation),
-            AuditEvent.trigger.in_([*COMMITMENT_EVENTS, *MARK_GAINED, *MARK_ENDED]),
-        )
-        .order_by(AuditEvent.created_at, AuditEvent.id)
-    ).all()
+    signing = signings.signing_of(organisation)
+    rows = (
+        db.session.execute(
+            _record_statement(), {"organisation_id": organisation.id, "signing_id": signing.id}
+        ).all()
+        if signing is not None
+        else []
+    )
     held = False
     for when, trigger, _from_state, _to_state in rows:
         if trigger in MARK_GAINED or trigger in MARK_ENDED:
@@ -151,3 +150,19 @@ def public_history(
         events.append(marks.MarkEvent(when.date(), kind, text, text))
     # Newest first; sorted() keeps the Marks' own order within a day.
     return sorted(events, key=lambda event: event.date, reverse=True)
+
+
+@cache
+def _record_statement() -> Select:
+    """``public_history``'s read of the audit trail, built once (every register page of an
+    organisation reads it): the commitment's events and the Mark's gains and ends."""
+    return (
+        select(
+            AuditEvent.created_at, AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state
+        )
+        .where(
+            signings.events_of_signing(bindparam("organisation_id"), bindparam("signing_id")),
+            AuditEvent.trigger.in_([*COMMITMENT_EVENTS, *MARK_GAINED, *MARK_ENDED]),
+        )
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    )
