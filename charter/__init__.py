@@ -8,6 +8,7 @@ import sys
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from charter import template_imports
 from charter.extensions import csrf, db, limiter, login_manager, migrate
 from charter.operations import connection_checks, connection_settings, init_operations, replica
 from charter.resources import instance_dir, resource_dir
@@ -85,5 +86,6 @@ def _configure_jinja(app: Flask) -> None:
             ),
         ]
     )
+    app.jinja_env.template_class = template_imports.Template
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
