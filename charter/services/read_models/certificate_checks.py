@@ -6,9 +6,10 @@ afresh rather than served from the answer cache."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from charter.extensions import db
@@ -33,16 +34,22 @@ def certificate_check(text: str | None) -> CertificateCheck | None:
     number = marks.normalise_certificate_number(text)
     if not marks.is_certificate_number(number):
         return None
-    # The Mark's signing comes too, as the holder's: whether it is on the register is asked.
-    row = db.session.execute(
+    row = db.session.execute(_check_statement(), {"number": number}).first()
+    return CertificateCheck(*row) if row else None
+
+
+@cache
+def _check_statement() -> Select:
+    """Built once (building it cost a fifth of the page): the Mark's signing comes too, as the
+    holder's, since whether it is on the register is asked."""
+    return (
         select(CharterMark, Scheme, Organisation)
         .join(Scheme, Scheme.id == CharterMark.scheme_id)
         .join(Organisation, Organisation.id == CharterMark.organisation_id)
         .join(Signing, Signing.id == CharterMark.signing_id)
         .options(contains_eager(Organisation.signings))
-        .where(CharterMark.certificate_number == number)
-    ).first()
-    return CertificateCheck(*row) if row else None
+        .where(CharterMark.certificate_number == bindparam("number"))
+    )
 
 
 def standing_by_number(text: str | None) -> str | None:
@@ -52,18 +59,7 @@ def standing_by_number(text: str | None) -> str | None:
     number = marks.normalise_certificate_number(text)
     if not marks.is_certificate_number(number):
         return None
-    row = db.session.execute(
-        select(
-            CharterMark.status,
-            CharterMark.expires_on,
-            Scheme.renewal_window_days,
-            Signing.status.label("organisation_status"),
-            Signing.mark_status.label("organisation_mark_status"),
-        )
-        .join(Scheme, Scheme.id == CharterMark.scheme_id)
-        .join(Signing, Signing.id == CharterMark.signing_id)
-        .where(CharterMark.certificate_number == number)
-    ).first()
+    row = db.session.execute(_standing_statement(), {"number": number}).first()
     if row is None:
         return None
     # The row stands for the mark (status, expiry, its scheme's renewal window).
@@ -83,4 +79,21 @@ def charter_id_by_number(text: str | None) -> int | None:
         select(Scheme.charter_id)
         .join(CharterMark, CharterMark.scheme_id == Scheme.id)
         .where(CharterMark.certificate_number == number)
+    )
+
+
+@cache
+def _standing_statement() -> Select:
+    """``standing_by_number``'s, built once (a badge is the cheapest answer the service gives)."""
+    return (
+        select(
+            CharterMark.status,
+            CharterMark.expires_on,
+            Scheme.renewal_window_days,
+            Signing.status.label("organisation_status"),
+            Signing.mark_status.label("organisation_mark_status"),
+        )
+        .join(Scheme, Scheme.id == CharterMark.scheme_id)
+        .join(Signing, Signing.id == CharterMark.signing_id)
+        .where(CharterMark.certificate_number == bindparam("number"))
     )
