@@ -1,6 +1,6 @@
-"""An organisation's register page reads the organisation with its signings in one statement
-and the rest of what every page shows (its Mark, signature, plan, contracts) in one more
-(``read_models.organisation_page``); only what it holds adds statements: a Mark's history, a
+"""An organisation's register page reads the organisation, its signings and what every page
+shows (its Mark, signature, plan, contracts) in one statement (``read_models.organisation_page``)
+and its public record in one more; only what it holds adds statements: a Mark's history, a
 plan's targets and figures, published figures. Each part says what the domain says."""
 
 from __future__ import annotations
@@ -63,19 +63,19 @@ def test_a_page_says_what_the_domain_says(client, holder):
 
 
 @pytest.mark.parametrize("kind", ["signatory", "holder"])
-def test_a_page_reads_two_statements_and_one_for_each_thing_it_holds(
+def test_a_page_reads_one_statement_and_its_record_and_one_for_each_thing_it_holds(
     client, scheme, holder, query_counter, kind
 ):
     not_on_register, _html = _statements(client, query_counter, "no-such-organisation")
     if kind == "signatory":
         slug = make_signatory(scheme, "Rowan Removals").slug
-        # its facts, and its record (lapses, suspensions)
-        expected = not_on_register + 2
+        # its record (lapses, suspensions): the look-up that found nothing read everything else
+        expected = not_on_register + 1
     else:
         slug = holder[0].slug
-        # its facts and record; its Marks and their events; the plan's targets, the charter's
-        # measures (two) and the figures counted against them; its published figures
-        expected = not_on_register + 9
+        # its record; its Marks and their events; the plan's targets, the charter's measures
+        # (two) and the figures counted against them; its published figures
+        expected = not_on_register + 8
     count, html = _statements(client, query_counter, slug)
     assert "Rowan Removals" in html or "Hawthorn Homes" in html
     assert count == expected

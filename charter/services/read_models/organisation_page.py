@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select, true
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import aliased
 
 from charter.extensions import db
@@ -35,6 +35,7 @@ _SIGNATURE = aliased(Signature, name="page_signature")
 _SCHEME = aliased(Scheme, name="page_scheme")
 _PLAN = aliased(ActionPlan, name="page_plan")
 _SIGNINGS = aliased(Signing, name="page_signings")
+_ACTING = aliased(Signing, name="page_signing")
 
 
 @dataclass(frozen=True)
@@ -53,20 +54,14 @@ class OrganisationPage:
 def read(slug: str, charter_id: int) -> OrganisationPage | None:
     """The page of the organisation ``slug`` on charter ``charter_id``'s register (the charter
     acting), or None where it is not on that register."""
-    rows = db.session.execute(
-        _organisation_statement(), {"slug": slug, "charter_id": charter_id}
-    ).all()
+    rows = db.session.execute(_page_statement(), {"slug": slug, "charter_id": charter_id}).all()
     if not rows:
         return None
-    organisation = rows[0][0]
-    keep_signings(organisation, [signing for _organisation, signing in rows])
+    organisation, _held, mark, signature, scheme, plan, first_approved, count, value = rows[0]
+    keep_signings(organisation, [row[1] for row in rows])
     signing = signings.signing_of(organisation)
     if signing is None:  # on the register means signed: a guard, not a case
         return None
-    ids = {"organisation_id": organisation.id, "signing_id": signing.id, "charter_id": charter_id}
-    mark, signature, scheme, plan, first_approved, count, value = db.session.execute(
-        _facts_statement(), ids
-    ).one()
     count, value = summarised(count, value)
     return OrganisationPage(
         organisation=organisation,
@@ -82,39 +77,30 @@ def read(slug: str, charter_id: int) -> OrganisationPage | None:
 
 
 @cache
-def _organisation_statement() -> Select:
-    """The organisation on the register, with all its signings (to keep on it)."""
-    held = _SIGNINGS
-    return (
-        select(Organisation, held)
-        .join(held, held.organisation_id == Organisation.id)
-        .where(
-            Organisation.slug == bindparam("slug"),
-            register_entries.on_register_clause(bindparam("charter_id")),
-        )
-        .order_by(held.id)
-    )
-
-
-@cache
-def _facts_statement() -> Select:
-    """One row: the rest of the page, for the organisation's signing of the charter."""
-    organisation_id, signing_id = bindparam("organisation_id"), bindparam("signing_id")
+def _page_statement() -> Select:
+    """A row for each of the organisation's signings (all kept on it), each with the page's
+    facts for its signing of the charter (``acting``)."""
     charter_id = bindparam("charter_id")
+    held, acting = _SIGNINGS, _ACTING
     mark, signature, scheme, plan = _MARK, _SIGNATURE, _SCHEME, _PLAN
-    totals = contract_totals(organisation_id, charter_id).subquery()
+    organisation_id, signing_id = Organisation.id, acting.id
+    totals = contract_totals(organisation_id, charter_id)
     return (
         select(
+            Organisation,
+            held,
             mark,
             signature,
             scheme,
             plan,
             plans.first_approval(organisation_id, signing_id).scalar_subquery(),
-            totals.c.count,
-            totals.c.value,
+            totals.with_only_columns(totals.selected_columns["count"]).scalar_subquery(),
+            totals.with_only_columns(totals.selected_columns["value"]).scalar_subquery(),
         )
-        .select_from(Organisation)
-        .join(totals, true())
+        .join(
+            acting,
+            and_(acting.organisation_id == Organisation.id, acting.charter_id == charter_id),
+        )
         .outerjoin(mark, mark.id == marks.current_mark_id(organisation_id, signing_id))
         .outerjoin(
             signature,
@@ -122,5 +108,10 @@ def _facts_statement() -> Select:
         )
         .outerjoin(scheme, scheme.id == signature.scheme_id)
         .outerjoin(plan, plan.id == plans.approved_plan_id(organisation_id, signing_id))
-        .where(Organisation.id == organisation_id)
+        .join(held, held.organisation_id == Organisation.id)
+        .where(
+            Organisation.slug == bindparam("slug"),
+            register_entries.on_register_clause(charter_id),
+        )
+        .order_by(held.id)
     )
