@@ -160,12 +160,7 @@ def create_mark(
 def current_mark(organisation: Organisation) -> CharterMark | None:
     """The organisation's latest mark that a renewal has not replaced (it may be expired or
     revoked: callers show its standing)."""
-    signing = signings.signing_of(organisation)
-    if signing is None:
-        return None
-    return db.session.scalar(
-        select(CharterMark).where(CharterMark.id == current_mark_id(organisation.id, signing.id))
-    )
+    return signings.row_of_signing(CharterMark, organisation, current_mark_id)
 
 
 def current_mark_id(organisation_id, signing_id) -> ScalarSelect[int]:

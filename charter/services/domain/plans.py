@@ -58,12 +58,7 @@ def plans_of(organisation: Organisation) -> list[ActionPlan]:
 
 def approved_plan(organisation: Organisation) -> ActionPlan | None:
     """The plan in force: the latest approved revision."""
-    signing = signings.signing_of(organisation)
-    if signing is None:
-        return None
-    return db.session.scalar(
-        select(ActionPlan).where(ActionPlan.id == approved_plan_id(organisation.id, signing.id))
-    )
+    return signings.row_of_signing(ActionPlan, organisation, approved_plan_id)
 
 
 def approved_plan_id(organisation_id, signing_id) -> ScalarSelect[int]:

@@ -230,6 +230,15 @@ def belongs(model, organisation: Organisation) -> ColumnElement[bool]:
     return of_signing(model, organisation.id, signing.id)
 
 
+def row_of_signing(model, organisation: Organisation, id_of):
+    """The row of ``model`` that ``id_of(organisation_id, signing_id)`` (SQL: its id) picks for
+    the organisation's signing of the charter acting now; None without that signing or row."""
+    signing = signing_of(organisation)
+    if signing is None:
+        return None
+    return db.session.scalar(select(model).where(model.id == id_of(organisation.id, signing.id)))
+
+
 def of_signing(model, organisation_id, signing_id) -> ColumnElement[bool]:
     """SQL: a row of ``model`` belongs to the organisation's signing ``signing_id`` (ids, or
     bound parameters in a statement built once: ``read_models.organisation_page``)."""
