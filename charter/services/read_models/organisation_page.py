@@ -1,16 +1,16 @@
-"""An organisation's public page on a charter's register, read in two statements where it took
-seven: the organisation with its signings, then, in one row, its current Charter Mark, its
-latest signature of the charter and the scheme signed, its approved action plan and the day its
-first was approved, and its contracts' count and value (issue 23: a freshly rendered page was
-the slowest public page, each statement costing the ORM and a round trip more than its work).
+"""An organisation's public page on a charter's register, read in one statement where it took
+seven: the organisation, a row for each of its signings (kept on it), and, through its signing
+of the page's charter, its current Charter Mark, its latest signature of the charter and the
+scheme signed, its approved action plan and the day its first was approved, and its contracts'
+count and value (issue 23: a freshly rendered page was the slowest public page).
 
 Each part is the domain's own SQL (``marks.current_mark_id``, ``latest_signature_id``,
-``approved_plan_id``, ``first_approval``, ``contract_totals``), used here as a subquery, so the
-page and the rest of the service cannot disagree. The entities joined are aliases: a subquery
-naming the same table would otherwise be correlated to the outer row rather than read whole.
-The statements are built once, with bound parameters for the organisation, its signing and the
-charter: building them (and an alias, which proxies every column: the scheme has fifty) cost
-more per request than the round trips they save.
+``approved_plan_id``, ``first_approval``, ``contract_totals``), used here as a subquery
+correlated to the row, so the page and the rest of the service cannot disagree. The entities
+joined are aliases: a subquery naming the same table would otherwise be correlated to the
+joined row rather than read whole. The statement is built once, with the slug and the charter
+as bound parameters: building it per request (each comparison through the ORM's operators,
+and each alias proxying every column: the scheme has fifty) cost more than running it.
 """
 
 from __future__ import annotations
