@@ -28,6 +28,7 @@ from charter.services.read_models.register_query import (
     InvalidCursor,
     Key,
     decode_cursor,
+    filter_values_matter,
     filtered,
     standing_filters,
 )
@@ -233,7 +234,7 @@ def count(filters: Filters, version: int) -> int:
             statement = filtered(select(func.count()).select_from(Organisation), filters)
             return db.session.scalar(statement)
         matches = filtered(select(Organisation.id), filters).limit(SEARCH_SHOWN + 1)
-        with custom_plans():
+        with custom_plans(when=filter_values_matter(filters)):
             return db.session.scalar(select(func.count()).select_from(matches.subquery()))
 
     return register_version.cache().get(version, _count_key(filters), compute)
@@ -255,8 +256,9 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
         total = SEARCH_SHOWN
     pages = max(1, -(-total // per_page))
     page = query.page
+    name_order = more or _dense(filters, total, version, per_page)
     if query.after is not None:
-        rows = page_rows(filters, after=query.after, limit=per_page + 1, common=more)
+        rows = page_rows(filters, after=query.after, limit=per_page + 1, common=name_order)
         # The page number in a link is a label only: keep it between its neighbours.
         page = pages if len(rows) <= per_page else max(2, min(page, pages - 1))
         rows = rows[:per_page]
@@ -264,9 +266,11 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
             return search(RegisterQuery(filters, page=pages), version, per_page)
     elif query.before is not None:
         before = query.before
-        rows = page_rows(filters, before=before, reverse=True, limit=per_page + 1, common=more)
+        rows = page_rows(
+            filters, before=before, reverse=True, limit=per_page + 1, common=name_order
+        )
         if len(rows) <= per_page:  # nothing further back: this is the first page
-            page, rows = 1, page_rows(filters, limit=per_page, common=more)
+            page, rows = 1, page_rows(filters, limit=per_page, common=name_order)
         else:
             page, rows = max(2, min(page, pages - 1)), rows[1:]
     else:
@@ -286,13 +290,41 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
         if from_start <= from_end or more:
             if from_start > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
-            rows = _numbered(filters, version, from_start, per_page, per_page=per_page, common=more)
+            rows = _numbered(
+                filters, version, from_start, per_page, per_page=per_page, common=name_order
+            )
         else:
             if from_end > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
             limit = min(per_page, on_last)
-            rows = _numbered(filters, version, from_end, limit, per_page=per_page, reverse=True)
+            rows = _numbered(
+                filters,
+                version,
+                from_end,
+                limit,
+                per_page=per_page,
+                reverse=True,
+                common=name_order,
+            )
     return _page(rows, total, page, pages, more)
+
+
+# A name search is read in name order (``page_rows(common=True)``) when a page of its matches
+# lies within this many index entries of what it searches (the register, or a district, type
+# or sector of it), on average: walking them, each tested in the index and none read from the
+# table, costs less than reading every match of the word there from the table through the
+# trigram index, and the same at any size for matches as dense. "severn" in Shrewsbury at
+# 100,000 organisations: 441 of 14,304, a page within 650 entries (0.5 ms), where the trigram
+# index read 412 rows (2.9 ms); at 500 organisations 3 of 72.
+NAME_ORDER_WALK = 5_000
+
+
+def _dense(filters: Filters, total: int, version: int, per_page: int) -> bool:
+    """Whether a name search's ``total`` matches are dense enough to be read in name order."""
+    if not filters.q or not total:
+        return False
+    searched = count(replace(filters, q=""), version)
+    return per_page * searched <= NAME_ORDER_WALK * total
 
 
 # A page at least this deep, asked by number, is read after the last key of the page before it

@@ -28,6 +28,7 @@ from charter.services.read_models.register_query import (
     Filters,
     Key,
     filter_params,
+    filter_values_matter,
     filtered,
     in_key_order,
     page_keys,
@@ -210,7 +211,9 @@ def new_search_page(
         "page_offset": offset,
         "page_limit": limit,
     }
-    with custom_plans():
+    # Its matches are found in no order: one plan serves every word (query_plans). Planning it
+    # for each was 1 ms of a new search's 5 at 100,000 organisations.
+    with custom_plans(when=filter_values_matter(filters)):
         found = db.session.execute(statement, params).all()
     if not found:
         return ([], 0) if offset == 0 else None
