@@ -14,14 +14,14 @@ prepared, and planned for their values only where a district, type, sector or st
 asked for, whose values differ in how common they are.
 
 ``custom_plans(name_order=True)`` also rules out bitmap scans, so the trigram index (which only
-answers bitmap scans) is not used: for a word with more matches than a search shows. The planner
-reads a common word from the trigram index, every match then sorted, so a page of "severn"
-(2,974 matches at 100,000 organisations, 1 in 34) took 14 ms and grew with the register; walking
-the name index until a page of matches is found reads about 34 entries a row (0.7 ms), the same
-at any size for a word as common. Under the cap, the trigram index reads at most that many
-matches, so both ways are bounded by the cap, not by the register. The setting is for the
-current transaction (``SET LOCAL``), or in autocommit for the session, and reset when the block
-ends.
+answers bitmap scans) is not used: for a word with more matches than a search shows, or with
+matches dense in what it searches (``register.NAME_ORDER_WALK``). The planner reads a common word
+from the trigram index, every match then sorted, so a page of "severn" (2,974 matches at 100,000
+organisations, 1 in 34) took 14 ms and grew with the register; walking the name index until a page
+of matches is found reads about 34 entries a row (0.7 ms), the same at any size for a word as
+common. Under the cap, the trigram index reads at most that many matches, so both ways are bounded
+by the cap, not by the register. The setting is for the current transaction (``SET LOCAL``), or in
+autocommit for the session, and reset when the block ends.
 """
 
 from __future__ import annotations

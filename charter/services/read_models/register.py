@@ -258,7 +258,7 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
     page = query.page
     name_order = more or _dense(filters, total, version, per_page)
     if query.after is not None:
-        rows = page_rows(filters, after=query.after, limit=per_page + 1, common=name_order)
+        rows = page_rows(filters, after=query.after, limit=per_page + 1, name_order=name_order)
         # The page number in a link is a label only: keep it between its neighbours.
         page = pages if len(rows) <= per_page else max(2, min(page, pages - 1))
         rows = rows[:per_page]
@@ -267,10 +267,10 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
     elif query.before is not None:
         before = query.before
         rows = page_rows(
-            filters, before=before, reverse=True, limit=per_page + 1, common=name_order
+            filters, before=before, reverse=True, limit=per_page + 1, name_order=name_order
         )
         if len(rows) <= per_page:  # nothing further back: this is the first page
-            page, rows = 1, page_rows(filters, limit=per_page, common=name_order)
+            page, rows = 1, page_rows(filters, limit=per_page, name_order=name_order)
         else:
             page, rows = max(2, min(page, pages - 1)), rows[1:]
     else:
@@ -291,7 +291,7 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
             if from_start > MAX_DIRECT_OFFSET:
                 raise _too_deep(page)
             rows = _numbered(
-                filters, version, from_start, per_page, per_page=per_page, common=name_order
+                filters, version, from_start, per_page, per_page=per_page, name_order=name_order
             )
         else:
             if from_end > MAX_DIRECT_OFFSET:
@@ -304,12 +304,12 @@ def search(query: RegisterQuery, version: int, per_page: int = PAGE_SIZE) -> Reg
                 limit,
                 per_page=per_page,
                 reverse=True,
-                common=name_order,
+                name_order=name_order,
             )
     return _page(rows, total, page, pages, more)
 
 
-# A name search is read in name order (``page_rows(common=True)``) when a page of its matches
+# A name search is read in name order (``page_rows(name_order=True)``) when a page of its matches
 # lies within this many index entries of what it searches (the register, or a district, type
 # or sector of it), on average: walking them, each tested in the index and none read from the
 # table, costs less than reading every match of the word there from the table through the
@@ -341,12 +341,14 @@ def _numbered(
     *,
     per_page: int,
     reverse: bool = False,
-    common: bool = False,
+    name_order: bool = False,
 ) -> list[RegisterEntry]:
     """``limit`` rows ``offset`` deep from the front (from the end with ``reverse``), on pages
-    of ``per_page``; ``common`` as ``page_rows`` has it."""
+    of ``per_page``; ``name_order`` as ``page_rows`` has it."""
     if filters.q or offset < KEPT_ENDS_FROM:
-        return page_rows(filters, reverse=reverse, offset=offset, limit=limit, common=common)
+        return page_rows(
+            filters, reverse=reverse, offset=offset, limit=limit, name_order=name_order
+        )
     # Every page asked by number starts this many rows past a multiple of the page size.
     phase = offset % per_page
     offsets = range(phase or per_page, MAX_DIRECT_OFFSET + 1, per_page)

@@ -140,14 +140,15 @@ def rows_statement(filters_shape: Filters, after: bool, before: bool, reverse: b
 
 
 def page_rows(
-    filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit, common=False
+    filters: Filters, *, after=None, before=None, reverse=False, offset=0, limit, name_order=False
 ):
-    """``common``: a name search with more matches than it shows, read in name order
-    (``query_plans.custom_plans``)."""
+    """``name_order``: a name search read by walking the name index (``query_plans.custom_plans``):
+    one with more matches than it shows, or with matches dense in what it searches
+    (``register.NAME_ORDER_WALK``)."""
     statement = rows_statement(shape(filters), after is not None, before is not None, reverse)
     params = page_params(filters, after=after, before=before, offset=offset, limit=limit)
     if filters.q:
-        with custom_plans(name_order=common):
+        with custom_plans(name_order=name_order):
             rows = db.session.execute(statement, params).all()
     else:
         rows = db.session.execute(statement, params).all()
