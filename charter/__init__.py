@@ -9,7 +9,14 @@ from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from charter import template_imports
-from charter.extensions import csrf, db, limiter, login_manager, migrate
+from charter.extensions import (
+    csrf,
+    db,
+    limiter,
+    limits_checked_by_their_views,
+    login_manager,
+    migrate,
+)
 from charter.operations import connection_checks, connection_settings, init_operations, replica
 from charter.resources import instance_dir, resource_dir
 
@@ -71,6 +78,7 @@ def create_app(config_class=None) -> Flask:
     caching.init_app(app)
     register_cli(app)
     register_security(app)
+    limits_checked_by_their_views(app)
     return app
 
 

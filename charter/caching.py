@@ -149,21 +149,22 @@ def cached_by_register(
         else:
             stored = store.peek(version, ("response", etag))
             if stored is not None:
+                # Kept with its validators and caching: served as it was first sent.
                 body, headers = stored
-                response = current_app.response_class(body, headers=headers)
-            else:
-                _autocommit_reads()
-                response = make_response(view(*args, **kwargs))
-                if response.status_code != 200:
-                    return response
-                if max_age is None:
-                    # The view's validators give way to the version's (below).
-                    response.headers.pop("ETag", None)
-                _store(store, version, etag, response, STORED_BYTES[scope])
+                return current_app.response_class(body, headers=headers)
+            _autocommit_reads()
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            if max_age is None:
+                # The view's validators give way to the version's (below).
+                response.headers.pop("ETag", None)
         response.set_etag(etag, weak=True)
         response.last_modified = last_modified
         if max_age is not None:
             response.headers["Cache-Control"] = f"public, max-age={max_age}"
+        if not fresh:
+            _store(store, version, etag, response, STORED_BYTES[scope])
         return response
 
     return wrapper

@@ -10,6 +10,7 @@ stays a list of steps and the defences can be read (and tested) one at a time:
 - ``links``: absolute links (in emails above all) are built from ``SERVICE_URL``, never from
   the request's Host header.
 - ``headers``: security headers, HSTS in production, ``no-store`` for signed-in pages.
+- ``sessions``: Flask's signed-cookie sessions, the signer built only when a cookie came.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ def register_converters(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from charter.security import headers, links, request_guard
+    from charter.security import headers, links, request_guard, sessions
 
+    sessions.register(app)
     request_guard.register(app)
     links.register(app)
     headers.register(app)

@@ -17,16 +17,26 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+_ALWAYS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+)
+
+
 def add_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    # Each header a view has not set itself, in this order: the names present are read once
+    # (werkzeug's setdefault scans the headers twice for each).
+    present = {name.lower() for name, _value in response.headers.items()}
+    security = _ALWAYS
     hsts_seconds = current_app.config.get("HSTS_SECONDS")
     if hsts_seconds:
-        response.headers.setdefault(
-            "Strict-Transport-Security", f"max-age={int(hsts_seconds)}; includeSubDomains"
-        )
+        hsts = f"max-age={int(hsts_seconds)}; includeSubDomains"
+        security = (*_ALWAYS, ("Strict-Transport-Security", hsts))
+    for name, value in security:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     already_private = "no-store" in response.headers.get("Cache-Control", "")
     if not already_private and request.endpoint != "static" and _signed_in():
         # Replaces any public caching a view chose: this copy was made for one person.

@@ -133,3 +133,20 @@ def test_a_change_committed_elsewhere_is_seen_within_the_ttl(app, client, scheme
     assert "Valid" in client.get(url).get_data(as_text=True)  # still held
     app.extensions.pop("register_version_held")  # as when the TTL runs out
     assert "Expired" in client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["entry", "verify", "badge", "api"])
+def test_an_answer_from_memory_carries_the_headers_it_was_first_sent_with(client, scheme, page):
+    """Kept with its ETag, Last-Modified and Cache-Control, in the same order."""
+    organisation, mark = make_holder(scheme, "Header Firm")
+    url = _urls(organisation, mark)[page]
+
+    first, again = client.get(url), client.get(url)
+
+    def kept(response):
+        return [(k, v) for k, v in response.headers.items() if k != "X-Request-Id"]
+
+    assert first.status_code == again.status_code == 200
+    assert kept(again) == kept(first)
+    assert again.get_data() == first.get_data()
+    assert {"ETag", "Last-Modified", "Cache-Control"} <= set(again.headers.keys())
