@@ -67,9 +67,23 @@ def format_money(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
+    return _pounds(str(amount))
+
+
+# Babel's formatting of one figure was a twentieth of an organisation's page, and the same
+# figures recur within a page and from page to page. Kept by the Decimal's text, not its value:
+# -0 equals 0, and Babel writes it "-0".
+@lru_cache(maxsize=4096)
+def _pounds(text: str) -> str:
+    amount = Decimal(text)
     if amount == amount.to_integral_value():
         return _WHOLE_POUNDS.apply(amount, LOCALE, currency="GBP", currency_digits=False)
     return format_currency(amount, "GBP", locale=LOCALE)
+
+
+@lru_cache(maxsize=4096)
+def _grouped(text: str) -> str:
+    return _NUMBER.apply(Decimal(text), LOCALE)
 
 
 def format_exact_money(value) -> str:
@@ -86,7 +100,7 @@ def format_number(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    return _NUMBER.apply(amount, LOCALE)
+    return _grouped(str(amount))
 
 
 def format_amount(value, unit: str | None) -> str:

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 import pytest
 
+from charter import formatting
 from charter.extensions import db
 from charter.formatting import (
     format_amount,
     format_date,
     format_datetime,
     format_money,
+    format_number,
     format_period,
 )
 from charter.services.domain import periods
@@ -53,6 +55,35 @@ def test_money_shows_pence_only_when_there_are_any(value, expected):
 )
 def test_amount_writes_a_figure_with_its_unit(value, unit, expected):
     assert format_amount(value, unit) == expected
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("12.5", "12.50", "1.25E+1"),
+        ("1000", "1000.00", "1E+3"),
+        ("-0.5", "-0.50"),
+        ("0", "0.00", "-0"),
+    ],
+)
+@pytest.mark.parametrize("formatter", [format_money, format_number])
+def test_a_figure_kept_by_value_reads_the_same_in_every_form(forms, formatter):
+    """Formatted figures are kept: whichever form of a value comes first, each reads as Babel
+    writes it."""
+    from babel.numbers import format_currency, format_decimal
+
+    def babel(text: str) -> str:
+        amount = Decimal(text)
+        if formatter is format_number:
+            return format_decimal(amount, "#,##0.##", locale="en_GB")
+        if amount == amount.to_integral_value():
+            return format_currency(amount, "GBP", "¤#,##0", currency_digits=False, locale="en_GB")
+        return format_currency(amount, "GBP", locale="en_GB")
+
+    for order in (forms, tuple(reversed(forms))):
+        formatting._pounds.cache_clear()
+        formatting._grouped.cache_clear()
+        assert [formatter(Decimal(text)) for text in order] == [babel(text) for text in order]
 
 
 def test_dates_are_written_out():
