@@ -259,3 +259,44 @@ def test_private_states_are_not_found(client, scheme):
 def test_the_register_is_linked_from_a_charters_home_and_footer(client, scheme):
     page = client.get("/c/shropshire/").get_data(as_text=True)
     assert page.count('href="/c/shropshire/register"') == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "firm"},
+        {"q": "Smith & Sons / Ltd ü+%", "district": "North Shropshire"},
+        {"type": "charity", "sector": "Food & drink", "standing": "holders"},
+    ],
+)
+@pytest.mark.parametrize("page", [1, 3, 5])
+def test_each_page_link_is_the_address_url_for_gives(app, params, page):
+    """The links are built from one url_for of the filters; each must be what url_for gives
+    for the filters, the page and its cursor."""
+    from flask import url_for
+
+    from charter.public.views.register import pagination
+    from charter.services.read_models.register import RegisterPage
+    from charter.services.read_models.register_query import encode_cursor
+
+    first, last = ("acorn bakery ü", 7), ("zebra & co", 12)
+    result = RegisterPage([], 100, page, 5, first, last, False)
+    with app.test_request_context("/charters/register"):
+        endpoint = "public.show_combined_register"
+        links = pagination(result, params, endpoint)
+        expected = {n: url_for(endpoint, **params, page=n) for n in range(1, 6)}
+        if page < 5:
+            expected[page + 1] = url_for(
+                endpoint, **params, page=page + 1, after=encode_cursor(last)
+            )
+        if page - 1 > 1:
+            expected[page - 1] = url_for(
+                endpoint, **params, page=page - 1, before=encode_cursor(first)
+            )
+    numbered = {item["number"]: item["href"] for item in links["items"] if "number" in item}
+    assert numbered == {n: expected[n] for n in numbered}
+    if page < 5:
+        assert links["next"]["href"] == expected[page + 1]
+    if page > 1:
+        assert links["previous"]["href"] == expected[page - 1]

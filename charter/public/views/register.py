@@ -41,15 +41,18 @@ def pagination(
     and served from their own end of the results."""
     if result.pages <= 1:
         return None
+    # One URL built for the filters, each link's page and cursor added to it as url_for would
+    # add them (a number, and URL-safe base64), rather than a url_for a link: they were a
+    # twelfth of a register page's time (issue 23).
+    base = url_for(endpoint, **params)
+    base += "&" if "?" in base else "?"
 
     def href(number: int) -> str:
         if number == result.page + 1 and result.last_key:
-            cursor = {"after": register_query.encode_cursor(result.last_key)}
-            return url_for(endpoint, **params, page=number, **cursor)
+            return f"{base}page={number}&after={register_query.encode_cursor(result.last_key)}"
         if number == result.page - 1 > 1 and result.first_key:
-            cursor = {"before": register_query.encode_cursor(result.first_key)}
-            return url_for(endpoint, **params, page=number, **cursor)
-        return url_for(endpoint, **params, page=number)
+            return f"{base}page={number}&before={register_query.encode_cursor(result.first_key)}"
+        return f"{base}page={number}"
 
     shown = sorted(
         {1, result.pages, result.page - 1, result.page, result.page + 1}
