@@ -99,13 +99,17 @@ def labels_for(
     """(label, tag class) for each organisation on a register page, from the current mark its
     row carries: no query."""
     today = today or date.today()
-    return {
-        entry.id: (
-            label(rules.States(entry.status, entry.mark_state), entry.mark, today, award),
-            tag(rules.States(entry.status, entry.mark_state), entry.mark, today),
+    # The award's words once a page, not once a row.
+    expired_text = award_words(EXPIRED_LABEL, award)
+    words = register.status_words(register.PUBLIC_STATUS_LABELS, award)
+    labels = {}
+    for entry in entries:
+        states = rules.States(entry.status, entry.mark_state)
+        labels[entry.id] = (
+            _worded(states, entry.mark, today, expired_text, words),
+            tag(states, entry.mark, today),
         )
-        for entry in entries
-    }
+    return labels
 
 
 # The organisation's own losses and their reversal, beyond its Marks' history (which tells a

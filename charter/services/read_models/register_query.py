@@ -20,8 +20,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from types import MappingProxyType
 
 from sqlalchemy import Date, Integer, Select, String, Subquery, bindparam, func, select, tuple_
 
@@ -95,7 +97,7 @@ def standing_filters(award: str | None) -> dict[str, str]:
     return {key: award_words(text, award) for key, text in STANDING_FILTERS.items()}
 
 
-def status_words(by_status: dict[str, str], award: str | None) -> dict[str, str]:
+def status_words(by_status: dict[str, str], award: str | None) -> Mapping[str, str]:
     """A table of statuses' words (``PUBLIC_STATUS_LABELS``, ``..._DESCRIPTIONS``) for a
     charter whose award is ``award`` (None: it has none)."""
     if award is None:
@@ -104,7 +106,18 @@ def status_words(by_status: dict[str, str], award: str | None) -> dict[str, str]
             if by_status is PUBLIC_STATUS_LABELS
             else NO_AWARD_STATUS_DESCRIPTIONS
         )
-    return {key: award_words(text, award) for key, text in by_status.items()}
+    # Made once per table and award (an API page asks for each of its rows), and read-only.
+    key = (id(by_status), award)
+    if by_status is not PUBLIC_STATUS_LABELS and by_status is not PUBLIC_STATUS_DESCRIPTIONS:
+        return {k: award_words(text, award) for k, text in by_status.items()}
+    found = _STATUS_WORDS.get(key)
+    if found is None:
+        found = MappingProxyType({k: award_words(text, award) for k, text in by_status.items()})
+        _STATUS_WORDS[key] = found
+    return found
+
+
+_STATUS_WORDS: dict[tuple[int, str], Mapping[str, str]] = {}
 
 
 def is_public(organisation: Organisation) -> bool:
