@@ -99,16 +99,10 @@ def labels_for(
     """(label, tag class) for each organisation on a register page, from the current mark its
     row carries: no query."""
     today = today or date.today()
-    # The award's words once a page, not once a row.
-    expired_text = award_words(EXPIRED_LABEL, award)
-    words = register.status_words(register.PUBLIC_STATUS_LABELS, award)
     labels = {}
     for entry in entries:
         states = rules.States(entry.status, entry.mark_state)
-        labels[entry.id] = (
-            _worded(states, entry.mark, today, expired_text, words),
-            tag(states, entry.mark, today),
-        )
+        labels[entry.id] = (label(states, entry.mark, today, award), tag(states, entry.mark, today))
     return labels
 
 

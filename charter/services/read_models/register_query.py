@@ -106,10 +106,10 @@ def status_words(by_status: dict[str, str], award: str | None) -> Mapping[str, s
             if by_status is PUBLIC_STATUS_LABELS
             else NO_AWARD_STATUS_DESCRIPTIONS
         )
-    # Made once per table and award (an API page asks for each of its rows), and read-only.
-    key = (id(by_status), award)
     if by_status is not PUBLIC_STATUS_LABELS and by_status is not PUBLIC_STATUS_DESCRIPTIONS:
         return {k: award_words(text, award) for k, text in by_status.items()}
+    # Made once per table and award (each row of a register or API page asks), and read-only.
+    key = (id(by_status), award)
     found = _STATUS_WORDS.get(key)
     if found is None:
         found = MappingProxyType({k: award_words(text, award) for k, text in by_status.items()})
