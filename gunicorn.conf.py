@@ -56,6 +56,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # in emailed links. The app writes one JSON line per request instead (charter/operations/logs.py),
 # with the request id, the route's pattern, the status and the time taken.
 accesslog = None
+# ... and gunicorn builds none either: given the logging dictionary below, its own logger would
+# build an access line for every request and drop it (charter/operations/gunicorn_logging.py).
+logger_class = "charter.operations.gunicorn_logging.Logger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # gunicorn's own lines (worker started, worker timed out) in the same JSON as the app's.
