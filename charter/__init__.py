@@ -95,5 +95,9 @@ def _configure_jinja(app: Flask) -> None:
         ]
     )
     app.jinja_env.template_class = template_imports.Template
+    # Every template loaded is kept, in a plain dict: Jinja's default keeps 400 in an LRU, whose
+    # lookup (a lock and a deque rearranged) ran for each extends, include and import of every
+    # page. The templates are the service's own files, a fixed set.
+    app.jinja_env.cache = {}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
