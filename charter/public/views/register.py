@@ -54,10 +54,8 @@ def pagination(
             return f"{base}page={number}&before={register_query.encode_cursor(result.first_key)}"
         return f"{base}page={number}"
 
-    shown = sorted(
-        {1, result.pages, result.page - 1, result.page, result.page + 1}
-        & set(range(1, result.pages + 1))
-    )
+    neighbours = {1, result.pages, result.page - 1, result.page, result.page + 1}
+    shown = sorted(number for number in neighbours if 1 <= number <= result.pages)
     items: list[dict] = []
     previous_number = 0
     for number in shown:
