@@ -16,18 +16,25 @@ from gunicorn import glogging
 
 
 class Logger(glogging.Logger):
-    def access(self, resp, req, environ, request_time) -> None:
-        if not self.writes_access_lines():
-            return
-        super().access(resp, req, environ, request_time)
+    def setup(self, cfg) -> None:
+        """At start and at each configuration reload: worked out again on the next request."""
+        self.__dict__.pop("_writes_access_lines", None)
+        super().setup(cfg)
 
-    def writes_access_lines(self) -> bool:
-        """Whether an access line would go anywhere: an access log file or stream, syslog
-        (which gunicorn sends access lines to unless told not to), or a ``gunicorn.access``
-        logger named in the logging dictionary."""
-        cfg = self.cfg
-        if cfg.accesslog:
-            return True
-        if cfg.syslog and not cfg.disable_redirect_access_to_syslog:
-            return True
-        return "gunicorn.access" in (cfg.logconfig_dict or {}).get("loggers", {})
+    def access(self, resp, req, environ, request_time) -> None:
+        writes = self.__dict__.get("_writes_access_lines")
+        if writes is None:  # read once: each setting read is a lookup in gunicorn's Config
+            writes = self._writes_access_lines = writes_access_lines(self.cfg)
+        if writes:
+            super().access(resp, req, environ, request_time)
+
+
+def writes_access_lines(cfg) -> bool:
+    """Whether an access line would go anywhere: an access log file or stream, syslog (which
+    gunicorn sends access lines to unless told not to), or a ``gunicorn.access`` logger named
+    in the logging dictionary."""
+    if cfg.accesslog:
+        return True
+    if cfg.syslog and not cfg.disable_redirect_access_to_syslog:
+        return True
+    return "gunicorn.access" in (cfg.logconfig_dict or {}).get("loggers", {})
