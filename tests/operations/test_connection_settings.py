@@ -116,3 +116,15 @@ def test_a_statement_past_the_bound_is_cancelled_with_a_503_and_the_next_request
     finally:
         with bounded.app_context():
             db.engine.dispose()
+
+
+def test_psycopgs_bound_on_kept_statements_is_raised_and_never_lowered(monkeypatch):
+    from psycopg import _queries
+
+    from charter.operations.connection_settings import keep_parsed_statements
+
+    monkeypatch.setattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", 4096)
+    keep_parsed_statements(16384)
+    assert _queries.MAX_CACHED_STATEMENT_LENGTH == 16384
+    keep_parsed_statements(8192)
+    assert _queries.MAX_CACHED_STATEMENT_LENGTH == 16384

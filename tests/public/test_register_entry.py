@@ -79,3 +79,23 @@ def test_a_page_reads_one_statement_and_its_record_and_one_for_each_thing_it_hol
     count, html = _statements(client, query_counter, slug)
     assert "Rowan Removals" in html or "Hawthorn Homes" in html
     assert count == expected
+
+
+def test_psycopg_keeps_the_pages_statement_parsed(client, holder, monkeypatch):
+    """The page's statement (over 6 KB) is longer than psycopg keeps parsed by default, and was
+    parsed again on every page: ``connection_settings.keep_parsed_statements``."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's")
+    from psycopg import _queries
+
+    organisation, _mark = holder
+    parsed_afresh = []
+    parse = _queries._query2pg_nocache
+    monkeypatch.setattr(
+        _queries,
+        "_query2pg_nocache",
+        lambda query, encoding: parsed_afresh.append(len(query)) or parse(query, encoding),
+    )
+    assert client.get(f"/c/shropshire/register/{organisation.slug}").status_code == 200
+    assert parsed_afresh == []
+    assert _queries.MAX_CACHED_STATEMENT_LENGTH > 6 * 1024
