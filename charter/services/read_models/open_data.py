@@ -26,6 +26,7 @@ from charter.models.organisation import ORGANISATION_SIZES, ORGANISATION_TYPES
 from charter.services.domain import marks, register_entries, signings
 from charter.services.domain import standing as rules
 from charter.services.domain.signings import ANY_CHARTER
+from charter.services.infrastructure.column_reads import column_rows
 from charter.services.infrastructure.query_plans import custom_plans
 from charter.services.infrastructure.spreadsheets import CsvColumn
 from charter.services.read_models import public_standing
@@ -243,7 +244,7 @@ def _batch(filters: Filters, after: Key | None, limit: int):
     statement = _batch_statement(
         db.session.get_bind().dialect.name, shape(filters), after is not None
     )
-    return db.session.execute(statement, page_params(filters, after=after, limit=limit)).all()
+    return column_rows(statement, page_params(filters, after=after, limit=limit))
 
 
 def _entries(rows, today: date) -> list[PublicEntry]:
