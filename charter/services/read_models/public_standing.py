@@ -16,7 +16,6 @@ from functools import cache
 
 from sqlalchemy import Select, bindparam, select
 
-from charter.extensions import db
 from charter.formatting import format_date
 from charter.models import AuditEvent, Organisation
 from charter.models.assessment import CharterMark
@@ -24,6 +23,7 @@ from charter.models.scheme import Scheme
 from charter.services.domain import marks, signings
 from charter.services.domain import standing as rules
 from charter.services.domain.scheme_features import DEFAULT_AWARD_NAME, award_words
+from charter.services.infrastructure.column_reads import column_rows
 from charter.services.read_models import register_query as register
 from charter.services.read_models.register import RegisterEntry
 
@@ -130,9 +130,9 @@ def public_history(
     ]
     signing = signings.signing_of(organisation)
     rows = (
-        db.session.execute(
+        column_rows(
             _record_statement(), {"organisation_id": organisation.id, "signing_id": signing.id}
-        ).all()
+        )
         if signing is not None
         else []
     )
