@@ -147,10 +147,7 @@ def page_rows(
     (``register.NAME_ORDER_WALK``)."""
     statement = rows_statement(shape(filters), after is not None, before is not None, reverse)
     params = page_params(filters, after=after, before=before, offset=offset, limit=limit)
-    if filters.q:
-        with custom_plans(name_order=name_order):
-            rows = column_rows(statement, params)
-    else:
+    with custom_plans(name_order=name_order, when=bool(filters.q)):
         rows = column_rows(statement, params)
     entries = [RegisterEntry(*row) for row in rows]
     return entries[::-1] if reverse else entries
