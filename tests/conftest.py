@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -313,3 +314,16 @@ def pytest_report_header(config):
         f"database: {os.environ.get('DATABASE_URL', 'sqlite (in memory)')}",
         f"date: {day} ({travel.ENVIRONMENT})" if day else f"date: today, {date.today()}",
     ]
+
+
+def pytest_unconfigure(config):
+    """Cancel the timers the apps' in-memory throttle stores leave armed.
+
+    ``limits``' MemoryStorage re-arms a non-daemon ``threading.Timer(0.01)`` after every count,
+    and the interpreter joins such threads at exit. Under libfaketime a timed wait can block
+    far past its timeout (wolfcw/libfaketime#390), so a run under ``faketime`` passed and then
+    never exited. Cancelling sets the timer's event: its wait returns at once and it does nothing.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
