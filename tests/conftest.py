@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sqlite3
 import threading
 from datetime import UTC, date, datetime
 
@@ -94,7 +96,7 @@ def app(tmp_path):
             "",
             ":memory:",
         ):
-            _db.create_all()
+            _empty_sqlite_schema()
         else:
             # A shared server database: build the schema once a run, empty the tables per test.
             if not _schema_ready:
@@ -108,18 +110,43 @@ def app(tmp_path):
         _db.engine.dispose()
 
 
+_sqlite_schema: sqlite3.Connection | None = None
+
+
+def _empty_sqlite_schema() -> None:
+    """The schema, empty, in the test's new in-memory SQLite database: made by ``create_all``
+    once a run and copied with sqlite3's online backup for every other test (0.3 ms, where
+    ``create_all`` of the 59 tables and their indexes takes about 100 ms, five minutes a run).
+    A backup replaces the whole database, so a test that changed its schema (the migration
+    tests) leaves nothing behind for the next."""
+    global _sqlite_schema
+    from tests.demo_snapshot import driver_connection
+
+    if _sqlite_schema is None:
+        _db.create_all()
+        _sqlite_schema = sqlite3.connect(":memory:", check_same_thread=False)
+        with driver_connection() as connection:
+            connection.backup(_sqlite_schema)
+    else:
+        with driver_connection() as connection:
+            _sqlite_schema.backup(connection)
+
+
 def empty_all() -> None:
     """Empty every table and restart every id sequence, for the next test on a shared server.
 
-    DELETE, children first, not TRUNCATE: a TRUNCATE of the 40-odd tables costs PostgreSQL a
-    new file per table, about a second a test here (half the PostgreSQL run), where deleting the
+    DELETE, children first, not TRUNCATE: a TRUNCATE of the 59 tables costs PostgreSQL a new
+    file per table, about a second a test here (half the PostgreSQL run), where deleting the
     few rows a test wrote takes milliseconds. Ids restart at 1 as TRUNCATE's RESTART IDENTITY did.
+    All of it is sent as one string, one round trip: a statement each took 23 ms a test, 3 ms so.
     """
+    deletes = "".join(
+        f"DELETE FROM {_db.engine.dialect.identifier_preparer.format_table(table)};\n"
+        for table in reversed(_db.metadata.sorted_tables)
+    )
     with _db.engine.begin() as conn:
-        for table in reversed(_db.metadata.sorted_tables):
-            conn.execute(table.delete())
         conn.exec_driver_sql(
-            "SELECT setval(c.oid, 1, false) FROM pg_class c "
+            deletes + "SELECT setval(c.oid, 1, false) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
         )
@@ -327,3 +354,19 @@ def pytest_unconfigure(config):
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.cancel()
+
+
+def pytest_collection_finish(session):
+    """Fewer, cheaper garbage collections: a third of a run was the collector's.
+
+    Every test makes and drops an app, an engine and its compiled statements, some 15,000
+    objects in reference cycles, and with Python's default thresholds each drop set off a full
+    collection that walked the whole heap again (the modules, models and tests collected, some
+    220,000 objects): 64 of 188 seconds in tests/organisation. Freezing what exists once the
+    tests are collected keeps it out of every later collection, and a larger first generation
+    makes fewer of them; each test's cycles are still freed within a test or two (peak memory
+    610 MB there, from 445 MB), for 29 seconds of collecting and a run 19% shorter.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)

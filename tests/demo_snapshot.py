@@ -52,7 +52,7 @@ def build(app: Flask, scheme_files, directory: Path) -> DemoSnapshot:
     copy = None
     if db.engine.dialect.name == "sqlite":
         copy = sqlite3.connect(":memory:", check_same_thread=False)
-        with _driver_connection() as built:
+        with driver_connection() as built:
             built.backup(copy)
     else:
         with db.engine.begin() as conn:
@@ -67,7 +67,7 @@ def restore(app: Flask, snapshot: DemoSnapshot) -> None:
     """Copy the built demo into ``app``'s database (empty, its schema made) and evidence store."""
     db.session.remove()
     if snapshot.sqlite is not None:
-        with _driver_connection() as target:
+        with driver_connection() as target:
             snapshot.sqlite.backup(target)
     else:
         with db.engine.begin() as conn:
@@ -96,7 +96,7 @@ def drop(snapshot: DemoSnapshot, database_url: str) -> None:
     engine.dispose()
 
 
-class _driver_connection:
+class driver_connection:
     """The sqlite3 connection under the app's engine (one, in memory, shared by its pool)."""
 
     def __enter__(self) -> sqlite3.Connection:

@@ -7,10 +7,12 @@ process (tests/conftest.py) and the served app of the browser tests (``python -m
 tests.travel flask ...``, tests/browser/server_helpers.py) agree on the day.
 
 time-machine rather than Debian's faketime: under libfaketime Python's timed waits never
-return (a thread's ``Event.wait(timeout)``, so Flask-Limiter's timer keeps every process from
-exiting: wolfcw/libfaketime#390 and #469), and the fix for that (``FAKETIME_DONT_FAKE_MONOTONIC``)
-makes ``time.sleep`` fail with EINVAL. time-machine moves the wall clock only (``time.time``,
-``datetime.now``, ``date.today``), never the monotonic one that timeouts use.
+return (a thread's ``Event.wait(timeout)``, so Flask-Limiter's timer keeps a process from
+exiting: wolfcw/libfaketime#390 and #469; the suite's own process cancels those timers when it
+ends, tests/conftest.py, so it can be run under faketime too), and the fix for that
+(``FAKETIME_DONT_FAKE_MONOTONIC``) makes ``time.sleep`` fail with EINVAL. time-machine moves
+the wall clock only (``time.time``, ``datetime.now``, ``date.today``), never the monotonic one
+that timeouts use.
 """
 
 from __future__ import annotations
