@@ -24,9 +24,13 @@ the same for every charter.
 from __future__ import annotations
 
 from contextvars import ContextVar
+from functools import cache, lru_cache
 
 from sqlalchemy import (
+    Integer,
+    Select,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -63,13 +67,24 @@ def shared_measures(charter_id: int) -> dict[str, tuple[str, str]]:
     """The charter's current measures whose reference another charter's measure has too: its
     code and unit by reference. One query; empty where no figure can come from elsewhere (a
     service of one charter reads the return lines once, as before)."""
+    rows = db.session.execute(_shared_statement(), {"charter_id": charter_id})
+    found: dict[str, tuple[str, str]] = {}
+    for reference, code, unit in rows:
+        found.setdefault(reference, (code, unit))
+    return found
+
+
+@cache
+def _shared_statement() -> Select:
+    """``shared_measures``' query, built once (an organisation's page asks it every time)."""
+    charter_id = bindparam("charter_id", type_=Integer)
     other, other_scheme = aliased(Measure), aliased(Scheme)
     elsewhere = exists(
         select(other.id)
         .join(other_scheme, other_scheme.id == other.scheme_id)
         .where(other.reference == Measure.reference, other_scheme.charter_id != charter_id)
     )
-    rows = db.session.execute(
+    return (
         select(Measure.reference, Measure.code, Measure.unit)
         .join(Scheme, Scheme.id == Measure.scheme_id)
         .where(
@@ -80,10 +95,6 @@ def shared_measures(charter_id: int) -> dict[str, tuple[str, str]]:
         )
         .order_by(Measure.position)
     )
-    found: dict[str, tuple[str, str]] = {}
-    for reference, code, unit in rows:
-        found.setdefault(reference, (code, unit))
-    return found
 
 
 def _publishes(*signings) -> object:
@@ -143,15 +154,39 @@ def _taking_part(charter_id: int) -> object:
     )
 
 
-def lines(charter_id: int, organisation_id: int | None = None):
-    """Every figure counted for the charter (or for one organisation's signing of it), one row
-    per return line: organisation_id, signing_id (the organisation's signing of the charter),
-    measure_code, unit, period_start (of the period the figure covers,
-    ``pledge_periods.covers_start``), period_end, value, district, sector, organisation_type,
-    publishes."""
+def lines(charter_id: int):
+    """Every figure counted for the charter, one row per return line: organisation_id,
+    signing_id (the organisation's signing of the charter), measure_code, unit, period_start
+    (of the period the figure covers, ``pledge_periods.covers_start``), period_end, value,
+    district, sector, organisation_type, publishes."""
+    pairs = figure_parts.pair_units(charter_id)
+    return _lines(charter_id, None, pairs, shared_measures(charter_id))
+
+
+def of_organisation(charter_id: int) -> Select:
+    """An organisation's figures counted for the charter, oldest period last: measure_code,
+    value, period_start, period_end, for the ``organisation_id`` given when it is executed.
+    The statement is built once for each charter's measures (building it took most of an
+    organisation's page); two small queries say which measures those are."""
+    return _of_organisation(
+        charter_id,
+        tuple(figure_parts.pair_units(charter_id).items()),
+        tuple(shared_measures(charter_id).items()),
+    )
+
+
+@lru_cache(maxsize=64)
+def _of_organisation(charter_id: int, pairs: tuple, shared: tuple) -> Select:
+    one = bindparam("organisation_id", type_=Integer)
+    rows = _lines(charter_id, one, dict(pairs), dict(shared)).c
+    return select(rows.measure_code, rows.value, rows.period_start, rows.period_end).order_by(
+        rows.period_end
+    )
+
+
+def _lines(charter_id: int, organisation_id, pairs: dict, shared: dict):
     one = [] if organisation_id is None else [Organisation.id == organisation_id]
     signing = aliased(Signing, name="own")
-    pairs = figure_parts.pair_units(charter_id)
 
     def own_rows(code, unit, value, *where):
         return (
@@ -177,7 +212,6 @@ def lines(charter_id: int, organisation_id: int | None = None):
     # A pair's first figure in its first part's unit, its second under its own code and unit,
     # an achievement as 1 for an organisation that achieved it (figure_parts).
     owns = figure_parts.figure_rows(own_rows, Measure.code, pairs)
-    shared = shared_measures(charter_id)
     if not shared:
         return union_all(*owns).subquery("counted_lines")
     mine, on_mine = _mine(charter_id)

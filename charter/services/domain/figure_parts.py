@@ -13,7 +13,9 @@ a "no" gives no row.
 
 from __future__ import annotations
 
-from sqlalchemy import Numeric, String, case, cast, literal, select
+from functools import cache
+
+from sqlalchemy import Integer, Numeric, Select, String, bindparam, case, cast, literal, select
 
 from charter.extensions import db
 from charter.models import Measure, ReturnLine, Scheme
@@ -29,14 +31,20 @@ def second_code(code: str) -> str:
 def pair_units(charter_id: int | None) -> dict[str, tuple[str, str]]:
     """The unit of each part of the charter's pairs (every charter's with None), by measure
     code; the current scheme's where versions differ. One query."""
+    if charter_id is None:
+        return units_of(db.session.execute(_pairs_statement(False)))
+    return units_of(db.session.execute(_pairs_statement(True), {"charter_id": charter_id}))
+
+
+@cache
+def _pairs_statement(of_one_charter: bool) -> Select:
+    """``pair_units``' query, built once (an organisation's page asks it every time)."""
     query = select(Measure.code, Measure.parts, Scheme.is_current).join(
         Scheme, Scheme.id == Measure.scheme_id
     )
-    if charter_id is not None:
-        query = query.where(Scheme.charter_id == charter_id)
-    return units_of(
-        db.session.execute(query.where(Measure.unit == PAIR).order_by(Scheme.is_current))
-    )
+    if of_one_charter:
+        query = query.where(Scheme.charter_id == bindparam("charter_id", type_=Integer))
+    return query.where(Measure.unit == PAIR).order_by(Scheme.is_current)
 
 
 def units_of(rows) -> dict[str, tuple[str, str]]:

@@ -195,11 +195,8 @@ def progress_against(
     # The figures counted for this signing's charter: its own returns', and another
     # charter's return's for a measure of the same reference (counted_figures).
     signing = signings.signing_of(organisation)
-    lines = counted_figures.lines(signing.charter_id, organisation.id).c
     verified = db.session.execute(
-        select(lines.measure_code, lines.value, lines.period_start, lines.period_end).order_by(
-            lines.period_end
-        )
+        counted_figures.of_organisation(signing.charter_id), {"organisation_id": organisation.id}
     ).all()
     by_code: dict[str, list[tuple[date, date, Decimal]]] = {}
     for code, value, period_start, period_end in verified:

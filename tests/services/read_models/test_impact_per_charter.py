@@ -24,7 +24,7 @@ from charter.models import (
     ReturnLine,
 )
 from charter.models.signing import acting_in
-from charter.services.domain import signings
+from charter.services.domain import counted_figures, signings
 from charter.services.domain.charter_commissioners import set_taking_part
 from charter.services.domain.lifecycle import system_actor, transition
 from charter.services.domain.schemes import load_scheme_text
@@ -155,6 +155,33 @@ def test_an_organisation_that_has_not_signed_the_charter_counts_nowhere_else(
     rebuild()
     assert cell(scheme.charter_id, "LE5").total == Decimal("10")
     assert cell(cheshire_west.charter_id, "CW1") is None
+
+
+def test_an_organisation_s_progress_reads_the_figures_counted_for_its_charter(
+    app, scheme, world
+):
+    """Its page reads them with a statement built once for the charter's measures, and one
+    built again when those change (a charter that shares a measure's reference arrives)."""
+    organisation = world["organisation"]
+    a_return(organisation, world["cw_signing"].id, world["cw1"], {world["both"]: "7"})
+    cw = world["cw1"]
+
+    def counted(charter_id, organisation_id):
+        statement = counted_figures.of_organisation(charter_id)
+        rows = db.session.execute(statement, {"organisation_id": organisation_id}).all()
+        return statement, [(code, value) for code, value, _start, _end in rows]
+
+    statement, rows = counted(scheme.charter_id, organisation.id)
+    # Cheshire West's CW1 figure counts for Shropshire under LE5 (the same NT10).
+    assert rows == [("LE5", Decimal("7.00"))]
+    assert counted(scheme.charter_id, organisation.id)[0] is statement
+    other, _ = contributor(scheme, "Oswestry")
+    assert counted(scheme.charter_id, other.id)[1] == []
+
+    cw.reference = None  # Shropshire's LE5 now shares its reference with no one
+    db.session.commit()
+    rebuilt, rows = counted(scheme.charter_id, organisation.id)
+    assert rebuilt is not statement and rows == []
 
 
 def test_each_charter_counts_its_own_signings_lifecycle(scheme, cheshire_west, world):
