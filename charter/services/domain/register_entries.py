@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from charter.extensions import db
@@ -57,45 +57,43 @@ class NotAllowed(Exception):
         self.message = message
 
 
-def on_register_clause(charter_id) -> ColumnElement[bool]:
+def on_register_clause(charter_id, *, whole_register: bool = False) -> ColumnElement[bool]:
     """SQL: the organisation's entry is on the public register of charter ``charter_id`` (an
     id, or a bound parameter; 0 for any charter's, as the API without ``charter=`` asks): its
     signing of that charter is in a public state and published.
 
-    The signing is asked per organisation, as a correlated subquery: PostgreSQL runs it for
-    each row the register walks in its order index (one probe of the signings' index
-    ``(organisation_id, charter_id, register_entry, status)``, read from the index alone), so a
-    page stops after its 25 rows. Written as EXISTS, the planner turned it into a semi-join that
-    read every signing of the charter for each page (ten times slower at 50,000
-    organisations)."""
-    published = (
-        select(func.count())
-        .where(
-            Signing.organisation_id == Organisation.id,
-            signings.of_signing_charter(charter_id),
-            Signing.register_entry == REGISTER_PUBLISHED,
-            Signing.status.in_(lifecycle.PUBLIC_STATES),
-        )
-        .scalar_subquery()
-    )
-    return published > 0
+    For a page, the signing is asked per organisation, as a correlated subquery: PostgreSQL
+    runs it for each row the register walks in its order index (one probe of the signings'
+    index ``(organisation_id, charter_id, register_entry, status)``, read from the index
+    alone), so a page stops after its 25 rows. Written as EXISTS, the planner turned it into a
+    semi-join that read every signing of the charter for each page (ten times slower at 50,000
+    organisations).
+
+    ``whole_register``: for a statement that reads every entry at once (a count, the filters'
+    districts and sectors), that semi-join is the better plan: it reads the charter's
+    signings once rather than probing for each organisation. At 100,000 organisations the
+    register's count took 229 ms probed and 33 ms as a semi-join; its districts and sectors
+    531 and 49 ms. Each is computed once per register version in every worker."""
+    return _on_register(signings.of_signing_charter(charter_id), whole_register)
 
 
-def on_register_among(charter_ids) -> ColumnElement[bool]:
+def on_register_among(charter_ids, *, whole_register: bool = False) -> ColumnElement[bool]:
     """SQL: the organisation's entry is on the public register of one of ``charter_ids`` (an
-    expanding bound parameter: a region's charters, regions.py), probed as
-    ``on_register_clause`` probes one charter's."""
+    expanding bound parameter: a region's charters, regions.py), asked as
+    ``on_register_clause`` asks of one charter's."""
+    return _on_register(Signing.charter_id.in_(charter_ids), whole_register)
+
+
+def _on_register(of_charter: ColumnElement[bool], whole_register: bool) -> ColumnElement[bool]:
     published = (
-        select(func.count())
-        .where(
-            Signing.organisation_id == Organisation.id,
-            Signing.charter_id.in_(charter_ids),
-            Signing.register_entry == REGISTER_PUBLISHED,
-            Signing.status.in_(lifecycle.PUBLIC_STATES),
-        )
-        .scalar_subquery()
+        Signing.organisation_id == Organisation.id,
+        of_charter,
+        Signing.register_entry == REGISTER_PUBLISHED,
+        Signing.status.in_(lifecycle.PUBLIC_STATES),
     )
-    return published > 0
+    if whole_register:
+        return exists(select(Signing.id).where(*published))
+    return select(func.count()).where(*published).scalar_subquery() > 0
 
 
 def registers_of(organisation_ids: list[int]) -> dict[int, list[int]]:

@@ -75,7 +75,7 @@ def filter_options(
         ).first()
         pairs = db.session.execute(
             select(Organisation.district, Organisation.sector)
-            .where(register_entries.on_register_clause(charter_id))
+            .where(register_entries.on_register_clause(charter_id, whole_register=True))
             .distinct()
         ).all()
         districts = {district for district, _ in pairs if district}
@@ -231,7 +231,9 @@ def count(filters: Filters, version: int) -> int:
 
     def compute() -> int:
         if not filters.q:
-            statement = filtered(select(func.count()).select_from(Organisation), filters)
+            statement = filtered(
+                select(func.count()).select_from(Organisation), filters, whole_register=True
+            )
             return db.session.scalar(statement)
         matches = filtered(select(Organisation.id), filters).limit(SEARCH_SHOWN + 1)
         with custom_plans(when=filter_values_matter(filters)):

@@ -231,14 +231,21 @@ def charter_param(filters: Filters):
     return statement_charter(any_charter, filters.charter_id)
 
 
-def filtered(query: Select, filters: Filters) -> Select:
+def filtered(query: Select, filters: Filters, *, whole_register: bool = False) -> Select:
+    """``query`` of the entries on the register that match ``filters``. ``whole_register``:
+    a statement that reads all of them at once, such as a count
+    (``register_entries.on_register_clause``)."""
     params = filter_params(filters)
     charter = charter_param(filters)
     if filters.region:
         among = bindparam("region_charters", params.get("region_charters"), expanding=True)
-        query = query.where(register_entries.on_register_among(among))
+        query = query.where(
+            register_entries.on_register_among(among, whole_register=whole_register)
+        )
     else:
-        query = query.where(register_entries.on_register_clause(charter))
+        query = query.where(
+            register_entries.on_register_clause(charter, whole_register=whole_register)
+        )
     if "q_pattern" in params:
         # On PostgreSQL the trigram index on lower(name) serves this LIKE '%...%'.
         query = query.where(
