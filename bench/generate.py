@@ -26,11 +26,12 @@ import random
 import sys
 import time
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench.charter_mix import (
     SIGNING_ID_STRIDE,
@@ -238,15 +239,48 @@ COLUMNS = {
 
 
 def _load(table: str, rows: list[tuple], dialect: str, raw) -> None:
+    copy_rows(table, COLUMNS[table], rows, dialect, raw)
+
+
+def load_tables(tables: dict[str, list[tuple]], columns: dict[str, str]) -> None:
+    """Each table's rows (``columns``: its columns, as listed) written in one transaction. On
+    PostgreSQL a table whose ids were given then has its sequence moved past them, and each is
+    analysed for the planner."""
+    dialect = db.engine.dialect.name
+    connection = db.engine.raw_connection()
+    try:
+        raw = connection.driver_connection
+        for table, rows in tables.items():
+            copy_rows(table, columns[table], rows, dialect, raw)
+        raw.commit()
+    finally:
+        connection.close()
+    if dialect != "postgresql":
+        return
+    for table in tables:
+        if columns[table].startswith("id,"):
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                )
+            )
+    db.session.execute(text(f"ANALYZE {', '.join(tables)}"))
+    db.session.commit()
+
+
+def copy_rows(table: str, columns: str, rows: list[tuple], dialect: str, raw) -> None:
+    """Rows by COPY on PostgreSQL, executemany on SQLite, on the driver's connection ``raw``."""
     if not rows:
         return
-    columns = COLUMNS[table]
     if dialect == "postgresql":
         with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     else:
         marks = ", ".join("?" for _ in columns.split(","))
+        # sqlite3 takes no Decimal: its text, which a NUMERIC column stores as a number.
+        rows = [tuple(str(v) if isinstance(v, Decimal) else v for v in row) for row in rows]
         raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, text, update
 
+from bench.generate import load_tables
 from charter.extensions import db
 from charter.models import Measure, MonitoringReturn, Organisation, Scheme, Signing
 from charter.services.read_models import register_version
@@ -90,15 +91,7 @@ def add_published_figures(share: float = DEFAULT_SHARE, seed: int = 2026) -> tup
                 lines.append((next_id, measure_id, value, "accepted"))
             next_id += 1
     db.session.commit()
-    dialect = db.engine.dialect.name
-    connection = db.engine.raw_connection()
-    try:
-        raw = connection.driver_connection
-        _copy(raw, dialect, "monitoring_returns", returns)
-        _copy(raw, dialect, "return_lines", lines)
-        raw.commit()
-    finally:
-        connection.close()
+    load_tables({"monitoring_returns": returns, "return_lines": lines}, COLUMNS)
     ids = [organisation_id for organisation_id, _ in chosen]
     for low in range(0, len(ids), 10_000):
         db.session.execute(
@@ -106,25 +99,8 @@ def add_published_figures(share: float = DEFAULT_SHARE, seed: int = 2026) -> tup
             .where(Signing.organisation_id.in_(ids[low : low + 10_000]))
             .values(publishes_figures=True)
         )
-    if dialect == "postgresql":
-        db.session.execute(
-            text(
-                "SELECT setval(pg_get_serial_sequence('monitoring_returns', 'id'), "
-                "(SELECT coalesce(max(id), 1) FROM monitoring_returns))"
-            )
-        )
-        db.session.execute(text("ANALYZE monitoring_returns, return_lines, signings"))
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE signings"))
     register_version.bump(db.session)  # raw writes: the pages (and the exports) changed
     db.session.commit()
     return len(chosen), time.perf_counter() - started
-
-
-def _copy(raw, dialect: str, table: str, rows: list[tuple]) -> None:
-    columns = COLUMNS[table]
-    if dialect == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join("?" for _ in columns.split(","))
-        raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)

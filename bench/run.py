@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select
 
 from bench import harness, impact_bench, load_generator, public_pages
+from bench.action_plans import add_approved_plans
 from bench.generate import grow_to
 from bench.published_figures import add_published_figures
 from charter.extensions import db
@@ -92,12 +93,14 @@ def measure_flatness(baseline: Baseline, client, urls: dict, local: dict, repeat
 
 
 def grow_with_figures(n: int) -> float:
-    """The register grown to ``n`` organisations, the new ones publishing verified figures in the
-    demo's shape (``bench/published_figures.py``): an organisation's page and the JSON export
-    then carry what the demo's do."""
+    """The register grown to ``n`` organisations, the new ones publishing verified figures and
+    holding approved plans in the demo's shape (``bench/published_figures.py``,
+    ``bench/action_plans.py``): an organisation's page and the JSON export then carry what the
+    demo's do."""
     seconds = grow_to(n)
     _published, more = add_published_figures()
-    return seconds + more
+    _plans, plans_seconds = add_approved_plans()
+    return seconds + more + plans_seconds
 
 
 def measure_size(app, n: int, args, results: dict, baseline: Baseline | None = None) -> None:
