@@ -157,9 +157,7 @@ def test_an_organisation_that_has_not_signed_the_charter_counts_nowhere_else(
     assert cell(cheshire_west.charter_id, "CW1") is None
 
 
-def test_an_organisation_s_progress_reads_the_figures_counted_for_its_charter(
-    app, scheme, world
-):
+def test_an_organisation_s_progress_reads_the_figures_counted_for_its_charter(app, scheme, world):
     """Its page reads them with a statement built once for the charter's measures, and one
     built again when those change (a charter that shares a measure's reference arrives)."""
     organisation = world["organisation"]
