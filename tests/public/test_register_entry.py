@@ -81,6 +81,18 @@ def test_a_page_reads_one_statement_and_its_record_and_one_for_each_thing_it_hol
     assert count == expected
 
 
+def test_another_page_in_the_same_version_keeps_the_charter_s_measures(
+    client, holder, query_counter
+):
+    """Which measures shape the counted figures changes only with a scheme, which moves the
+    version: a page rendered afresh in the same version reads them from the first."""
+    slug = holder[0].slug
+    first, _html = _statements(client, query_counter, slug)
+    again, html = _statements(client, query_counter, f"{slug}?another=address")
+    assert again == first - 2
+    assert "1 of 2 targets in its action plan met" in html
+
+
 def test_psycopg_keeps_the_pages_statement_parsed(client, holder, monkeypatch):
     """The page's statement (over 6 KB) is longer than psycopg keeps parsed by default, and was
     parsed again on every page: ``connection_settings.keep_parsed_statements``."""

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from flask import abort, render_template, request, url_for
 
 from charter.award import award_of
-from charter.caching import cached_by_register, register_version_for_request
+from charter.caching import cached_by_register, register_version_for_request, versioned_part
 from charter.models.signing import ROUTES
 from charter.public import bp, charter_prefix
-from charter.services.domain import marks
+from charter.services.domain import counted_figures, marks
 from charter.services.domain.progress import progress_against
 from charter.services.domain.standing import states_of
 from charter.services.read_models import organisation_page, public_standing, register_query
@@ -163,7 +163,19 @@ def show_register_entry(slug: str):
     mark_facts = public_standing.facts(mark)
     states = states_of(organisation)
     standing = marks.standing(mark, states=states) if mark else None
-    progress = progress_against(organisation, page.plan, page.plan_start) if page.plan else []
+    progress = (
+        progress_against(
+            organisation,
+            page.plan,
+            page.plan_start,
+            measures=versioned_part(
+                ("counted-measures", signing.charter_id),
+                lambda: counted_figures.charter_measures(signing.charter_id),
+            ),
+        )
+        if page.plan
+        else []
+    )
     badge_url = (
         url_for("public.show_badge", certificate_number=mark.certificate_number, _external=True)
         if mark

@@ -163,16 +163,22 @@ def lines(charter_id: int):
     return _lines(charter_id, None, pairs, shared_measures(charter_id))
 
 
-def of_organisation(charter_id: int) -> Select:
+def charter_measures(charter_id: int) -> tuple[tuple, tuple]:
+    """What shapes the statement of the figures counted for the charter: its pairs' units and
+    the measures whose reference another charter's measure has too (``shared_measures``), as
+    items. Two queries; only a scheme changes them, and loading one moves the register's
+    version, so a page may keep them per version."""
+    pairs = figure_parts.pair_units(charter_id)
+    return tuple(pairs.items()), tuple(shared_measures(charter_id).items())
+
+
+def of_organisation(charter_id: int, measures: tuple[tuple, tuple] | None = None) -> Select:
     """An organisation's figures counted for the charter, oldest period last: measure_code,
     value, period_start, period_end, for the ``organisation_id`` given when it is executed.
     The statement is built once for each charter's measures (building it took most of an
-    organisation's page); two small queries say which measures those are."""
-    return _of_organisation(
-        charter_id,
-        tuple(figure_parts.pair_units(charter_id).items()),
-        tuple(shared_measures(charter_id).items()),
-    )
+    organisation's page); ``measures``: ``charter_measures``, read here if not given."""
+    pairs, shared = measures if measures is not None else charter_measures(charter_id)
+    return _of_organisation(charter_id, pairs, shared)
 
 
 @lru_cache(maxsize=64)

@@ -22,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from charter.extensions import db
 from charter.formatting import format_date
@@ -181,23 +182,23 @@ def measure_progress(
 
 
 def progress_against(
-    organisation: Organisation, plan: ActionPlan, start: date | None, today: date | None = None
+    organisation: Organisation,
+    plan: ActionPlan,
+    start: date | None,
+    today: date | None = None,
+    *,
+    measures: tuple[tuple, tuple] | None = None,
 ) -> list[MeasureProgress]:
     """``measure_progress`` with its approved ``plan`` and ``plan_start`` read already (an
-    organisation's public page reads them with the rest of the page). Two queries."""
+    organisation's public page reads them with the rest of the page). Two queries, and two
+    more unless the charter's ``measures`` are given (``counted_figures.charter_measures``)."""
     year = periods.plan_year_containing(start, today or date.today()) if start else None
-    rows = db.session.execute(
-        select(PlanTarget, Measure)
-        .join(Measure, Measure.id == PlanTarget.measure_id)
-        .where(PlanTarget.plan_id == plan.id)
-        .order_by(Measure.position)
-    ).all()
+    rows = db.session.execute(_targets_statement(), {"plan_id": plan.id}).all()
     # The figures counted for this signing's charter: its own returns', and another
     # charter's return's for a measure of the same reference (counted_figures).
     signing = signings.signing_of(organisation)
-    verified = db.session.execute(
-        counted_figures.of_organisation(signing.charter_id), {"organisation_id": organisation.id}
-    ).all()
+    statement = counted_figures.of_organisation(signing.charter_id, measures)
+    verified = db.session.execute(statement, {"organisation_id": organisation.id}).all()
     by_code: dict[str, list[tuple[date, date, Decimal]]] = {}
     for code, value, period_start, period_end in verified:
         by_code.setdefault(code, []).append((period_start, period_end, value))
@@ -231,6 +232,17 @@ def progress_against(
             )
         )
     return progress
+
+
+@cache
+def _targets_statement() -> Select:
+    """The plan's targets with their measures, in the scheme's order: built once."""
+    return (
+        select(PlanTarget, Measure)
+        .join(Measure, Measure.id == PlanTarget.measure_id)
+        .where(PlanTarget.plan_id == bindparam("plan_id", type_=Integer))
+        .order_by(Measure.position)
+    )
 
 
 def social_value_total(progress: list[MeasureProgress]) -> Decimal | None:
