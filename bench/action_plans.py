@@ -49,6 +49,7 @@ def add_approved_plans(seed: int = 2026) -> tuple[int, float]:
     rng = random.Random(seed)
     next_id = (db.session.scalar(select(func.max(ActionPlan.id))) or 0) + 1
     approved = datetime.combine(date.today() - timedelta(days=400), datetime.min.time())
+    sent = approved - timedelta(days=14)
     plans, targets = [], []
     for signing_id, organisation_id, scheme_id in signings:
         if scheme_id not in measures:
@@ -58,7 +59,6 @@ def add_approved_plans(seed: int = 2026) -> tuple[int, float]:
                 .order_by(Measure.position)
                 .limit(MEASURES)
             ).all()
-        sent = approved - timedelta(days=14)
         plans.append(
             (next_id, organisation_id, scheme_id, 1, "approved", sent, sent, approved, signing_id)
         )

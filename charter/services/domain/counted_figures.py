@@ -159,8 +159,8 @@ def lines(charter_id: int):
     signing_id (the organisation's signing of the charter), measure_code, unit, period_start
     (of the period the figure covers, ``pledge_periods.covers_start``), period_end, value,
     district, sector, organisation_type, publishes."""
-    pairs = figure_parts.pair_units(charter_id)
-    return _lines(charter_id, None, pairs, shared_measures(charter_id))
+    pairs, shared = charter_measures(charter_id)
+    return _lines(charter_id, None, dict(pairs), dict(shared))
 
 
 def charter_measures(charter_id: int) -> tuple[tuple, tuple]:
